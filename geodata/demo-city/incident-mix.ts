@@ -1,0 +1,78 @@
+import { cumulativeSum, type Random } from './random.js';
+
+/** How often each category is reported, and how often it is red or yellow. */
+export const CATEGORY_MIX = [
+  { code: 'uncollected_garbage', weight: 20, red: 0.01, yellow: 0.05, text: '垃圾桶满溢未及时清运' },
+  { code: 'road_damage', weight: 12, red: 0.04, yellow: 0.12, text: '路面坑洼破损，影响通行' },
+  { code: 'public_service', weight: 12, red: 0.005, yellow: 0.08, text: '居民咨询社保与证照办理' },
+  { code: 'neighbour_dispute', weight: 10, red: 0.02, yellow: 0.15, text: '邻里因噪音和占道产生纠纷' },
+  { code: 'illegal_parking', weight: 9, red: 0.01, yellow: 0.04, text: '车辆占用消防通道' },
+  { code: 'water_leak', weight: 7, red: 0.08, yellow: 0.2, text: '供水管道破裂漏水' },
+  { code: 'cooking_fume', weight: 6, red: 0.005, yellow: 0.1, text: '餐饮店油烟直排扰民' },
+  { code: 'streetlight_fault', weight: 6, red: 0.01, yellow: 0.05, text: '路灯不亮' },
+  { code: 'noise', weight: 5, red: 0.01, yellow: 0.06, text: '夜间施工噪声扰民' },
+  { code: 'illegal_construction', weight: 4, red: 0.03, yellow: 0.3, text: '楼顶违章搭建' },
+  { code: 'drainage_blockage', weight: 4, red: 0.06, yellow: 0.2, text: '雨水井堵塞积水' },
+  { code: 'safety_hazard', weight: 3, red: 0.2, yellow: 0.3, text: '电动车楼道充电存在火灾隐患' },
+  { code: 'epidemic_check', weight: 2, red: 0.05, yellow: 0.4, text: '外地返乡人员健康核查' },
+] as const;
+
+const CATEGORY_CUMULATIVE = cumulativeSum(CATEGORY_MIX.map((c) => c.weight));
+
+// Reports follow the working day: a morning and an afternoon peak, few at night.
+const HOUR_WEIGHTS = [1, 0.5, 0.3, 0.3, 0.4, 0.8, 2, 4, 7, 9, 9, 8, 5, 4, 6, 8, 8, 7, 5, 4, 3, 2.5, 2, 1.5];
+const HOUR_CUMULATIVE = cumulativeSum(HOUR_WEIGHTS);
+// Monday..Sunday: fewer reports at weekends, when fewer grid workers patrol.
+const WEEKDAY_WEIGHTS = [1.1, 1.05, 1, 1, 1, 0.7, 0.6];
+
+export type Urgency = 'red' | 'yellow' | 'blue';
+export type DemoStatus = 'reported' | 'filed' | 'dispatched' | 'in_progress' | 'resolved' | 'closed';
+
+export interface DemoIncident {
+  category: string;
+  urgency: Urgency;
+  description: string;
+  reportedAt: Date;
+  status: DemoStatus;
+  closedAt: Date | null;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const OPEN_STAGES: DemoStatus[] = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
+
+/** A report time within the last `days` days, following weekly and daily rhythm. */
+export function reportTime(now: Date, days: number, random: Random): Date {
+  for (;;) {
+    const dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - random.int(0, days) * DAY_MS;
+    const weekday = (new Date(dayStart).getUTCDay() + 6) % 7;
+    if (random.next() * 1.1 > WEEKDAY_WEIGHTS[weekday]!) continue;
+    // Hours are local (UTC+8) time.
+    const hour = random.weighted(HOUR_CUMULATIVE);
+    const t = dayStart + (hour - 8) * HOUR_MS + random.next() * HOUR_MS;
+    if (t <= now.getTime() && t > now.getTime() - days * DAY_MS) return new Date(t);
+  }
+}
+
+/**
+ * One incident's attributes. Closure depends on age: incidents older than a
+ * week are closed 99.3% of the time (the city's reported rate); younger ones
+ * are still moving through the stages.
+ */
+export function demoIncident(now: Date, days: number, random: Random): DemoIncident {
+  const mix = CATEGORY_MIX[random.weighted(CATEGORY_CUMULATIVE)]!;
+  const u = random.next();
+  const urgency: Urgency = u < mix.red ? 'red' : u < mix.red + mix.yellow ? 'yellow' : 'blue';
+  const reportedAt = reportTime(now, days, random);
+  const ageDays = (now.getTime() - reportedAt.getTime()) / DAY_MS;
+  // Urgent work is closed faster: median ~6 h for red, ~20 h for blue.
+  const medianHours = urgency === 'red' ? 6 : urgency === 'yellow' ? 40 : 20;
+  const hoursToClose = medianHours * Math.exp(random.normal() * 0.8);
+  const closedAt = new Date(reportedAt.getTime() + hoursToClose * HOUR_MS);
+  const closable = ageDays > 7 ? random.next() < 0.993 : closedAt.getTime() <= now.getTime();
+  if (closable) {
+    return { category: mix.code, urgency, description: mix.text, reportedAt, status: 'closed', closedAt: closedAt.getTime() <= now.getTime() ? closedAt : now };
+  }
+  const stage = ageDays > 7 ? random.int(2, OPEN_STAGES.length) : Math.min(OPEN_STAGES.length - 1, Math.floor(ageDays * 2 + random.next() * 2));
+  return { category: mix.code, urgency, description: mix.text, reportedAt, status: OPEN_STAGES[stage]!, closedAt: null };
+}

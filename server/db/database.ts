@@ -1,0 +1,40 @@
+/**
+ * One data-access interface over both backends: PGlite in-process (the
+ * embedded default) and PostgreSQL through a `pg` pool. Repositories only see
+ * `Queryable`, so the SQL they run is the same on both.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs one statement with positional parameters ($1, $2, ...). */
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export type Backend = 'pglite' | 'postgres';
+
+export interface Database extends Queryable {
+  readonly backend: Backend;
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding a cluster-wide advisory lock, so that two processes
+   * starting at once do not both migrate. PGlite has one process per data
+   * directory (see data-dir-lock.ts), so there it simply runs `work`.
+   */
+  withExclusiveLock<T>(lockKey: number, work: (conn: Queryable & Pick<Database, 'transaction'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A database error carries the SQLSTATE, which error mapping relies on. */
+export interface DatabaseError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  hint?: string;
+}
+
+export function isDatabaseError(err: unknown): err is DatabaseError {
+  return err instanceof Error && typeof (err as DatabaseError).code === 'string';
+}

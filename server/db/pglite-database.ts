@@ -1,0 +1,51 @@
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import type { Database, Queryable, Row } from './database.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+
+// Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
+const parsers = { [types.NUMERIC]: (v: string) => Number(v) };
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<T = Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await q.query<T>(sql, params as unknown[], { parsers });
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  };
+}
+
+/**
+ * Opens PGlite with PostGIS. With a data directory, the directory is locked
+ * first: PGlite is a single-process engine and two processes writing the same
+ * files would corrupt them. Without one (tests), it lives in memory.
+ */
+export async function openPGlite(dataDir?: string): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (dataDir) lock = acquireDataDirLock(dataDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir, extensions: { postgis } });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const base = wrap(pg);
+  const db: Database = {
+    backend: 'pglite',
+    ...base,
+    transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
+    withExclusiveLock: (_key, work) => work(db),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+  return db;
+}

@@ -1,0 +1,36 @@
+import fp from 'fastify-plugin';
+import type { Database } from '../db/database.js';
+import { createGridRepository, type GridRepository } from '../repositories/grid-repository.js';
+import { createIncidentRepository, type IncidentRepository } from '../repositories/incident-repository.js';
+import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
+import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    repos: {
+      regions: RegionRepository;
+      grids: GridRepository;
+      incidents: IncidentRepository;
+      stats: StatsRepository;
+    };
+  }
+}
+
+/**
+ * Makes the database and the repositories over it available to routes. The
+ * database is opened (and migrated) by the caller, which also owns closing it:
+ * tests share one seeded database between many app instances.
+ */
+export default fp(
+  async (app, opts: { db: Database }) => {
+    app.decorate('db', opts.db);
+    app.decorate('repos', {
+      regions: createRegionRepository(opts.db),
+      grids: createGridRepository(opts.db),
+      incidents: createIncidentRepository(opts.db),
+      stats: createStatsRepository(opts.db),
+    });
+  },
+  { name: 'database' },
+);

@@ -1,0 +1,56 @@
+import type { Queryable } from '../db/database.js';
+import type { Bbox } from '../schemas/query-parsers.js';
+import { sqlFile } from './sql-file.js';
+
+const INCIDENT_FEATURES = sqlFile('incident-features.sql');
+
+export const URGENCIES = ['red', 'yellow', 'blue'] as const;
+export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatched', 'in_progress', 'resolved', 'closed'] as const;
+
+export interface IncidentQuery {
+  region: string | null;
+  bbox?: Bbox;
+  from?: Date;
+  to?: Date;
+  categories?: string[];
+  urgencies?: string[];
+  statuses?: string[];
+  /** Keyset: the (reported_at, id) of the last incident of the previous page. */
+  after?: { reportedAt: Date; id: number };
+  limit: number;
+}
+
+export interface IncidentPage {
+  features: string[];
+  next?: { reportedAt: Date; id: number };
+}
+
+export function createIncidentRepository(db: Queryable) {
+  return {
+    async page(q: IncidentQuery, tx: Queryable = db): Promise<IncidentPage> {
+      const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+      // One extra row tells whether another page exists.
+      const rows = await tx.query<{ id: number; reported_at: Date; feature: string }>(INCIDENT_FEATURES, [
+        q.region, x0, y0, x1, y1,
+        q.from ?? null, q.to ?? null,
+        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null,
+        q.after?.reportedAt ?? null, q.after?.id ?? null,
+        q.limit + 1,
+      ]);
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        features: page.map((r) => r.feature),
+        next: more && last ? { reportedAt: new Date(last.reported_at), id: Number(last.id) } : undefined,
+      };
+    },
+
+    async categoryCodes(tx: Queryable = db): Promise<string[]> {
+      const rows = await tx.query<{ code: string }>('SELECT code FROM incident_category ORDER BY sort_order, code');
+      return rows.map((r) => r.code);
+    },
+  };
+}
+
+export type IncidentRepository = ReturnType<typeof createIncidentRepository>;

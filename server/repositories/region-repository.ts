@@ -1,0 +1,79 @@
+import type { Queryable } from '../db/database.js';
+import { sqlFile } from './sql-file.js';
+
+const REGION_BY_CODE = sqlFile('region-by-code.sql');
+
+export type RegionLevel = 'city' | 'district' | 'street' | 'community';
+
+export interface RegionRow {
+  code: string;
+  level: RegionLevel;
+  name: string;
+  name_en: string | null;
+  parent_code: string | null;
+  population: number | null;
+}
+
+export interface RegionNode extends Omit<RegionRow, 'parent_code'> {
+  children: RegionNode[];
+}
+
+/** Length of the codes one level down: district 6, street 9, community 12, grid 15. */
+export const CHILD_CODE_LENGTH: Record<RegionLevel, number> = { city: 6, district: 9, street: 12, community: 15 };
+
+export function createRegionRepository(db: Queryable) {
+  return {
+    async find(code: string, tx: Queryable = db): Promise<RegionRow | null> {
+      const rows = await tx.query<RegionRow>(
+        'SELECT code, level, name, name_en, parent_code, population FROM region WHERE code = $1',
+        [code],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** The whole hierarchy without geometry, as nested nodes (roots first). */
+    async tree(tx: Queryable = db): Promise<RegionNode[]> {
+      const rows = await tx.query<RegionRow>(
+        'SELECT code, level, name, name_en, parent_code, population FROM region ORDER BY code',
+      );
+      const nodes = new Map<string, RegionNode>();
+      const roots: RegionNode[] = [];
+      for (const { parent_code, ...row } of rows) {
+        const node = { ...row, children: [] };
+        nodes.set(row.code, node);
+        const parent = parent_code ? nodes.get(parent_code) : undefined;
+        (parent ? parent.children : roots).push(node);
+      }
+      return roots;
+    },
+
+    /** One region as GeoJSON text, or null. */
+    async featureText(code: string, simplify: number, tx: Queryable = db): Promise<string | null> {
+      const rows = await tx.query<{ body: string }>(REGION_BY_CODE, [code, simplify]);
+      return rows[0]?.body ?? null;
+    },
+
+    /** Children (regions, or grids under a community) with names, in code order. */
+    async children(region: RegionRow, tx: Queryable = db): Promise<{ code: string; name: string }[]> {
+      if (region.level === 'community') {
+        return tx.query('SELECT code, name FROM grid WHERE community_code = $1 ORDER BY code', [region.code]);
+      }
+      return tx.query('SELECT code, name FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
+    },
+
+    async count(tx: Queryable = db): Promise<number> {
+      const rows = await tx.query<{ n: number }>('SELECT count(*)::int n FROM region');
+      return rows[0]!.n;
+    },
+  };
+}
+
+export type RegionRepository = ReturnType<typeof createRegionRepository>;
+
+/**
+ * The filter value for SQL that narrows by district/street/community code:
+ * NULL for the city (everything), the code itself otherwise.
+ */
+export function regionFilter(region: RegionRow | null): string | null {
+  return region && region.level !== 'city' ? region.code : null;
+}

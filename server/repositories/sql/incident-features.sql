@@ -1,0 +1,33 @@
+-- One page of incidents as GeoJSON, newest first, with keyset pagination on
+-- (reported_at, id) so a page costs the same however deep it is.
+-- $1 region code or NULL, $2-$5 bbox or NULLs, $6 from, $7 to,
+-- $8 categories[], $9 urgencies[], $10 statuses[] (NULL = any),
+-- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1.
+WITH page AS (
+  SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
+         i.reported_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
+    FROM incident i
+   WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1)
+     AND ($2::float8 IS NULL OR i.location && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+     AND ($6::timestamptz IS NULL OR i.reported_at >= $6)
+     AND ($7::timestamptz IS NULL OR i.reported_at < $7)
+     AND ($8::text[] IS NULL OR i.category_code = ANY($8))
+     AND ($9::text[] IS NULL OR i.urgency = ANY($9))
+     AND ($10::text[] IS NULL OR i.status = ANY($10))
+     AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::bigint))
+   ORDER BY i.reported_at DESC, i.id DESC
+   LIMIT $13
+)
+SELECT p.id, p.reported_at,
+       json_build_object(
+         'type', 'Feature',
+         'id', p.code,
+         'geometry', ST_AsGeoJSON(p.location, 6)::json,
+         'properties', json_build_object(
+           'code', p.code, 'category', p.category_code, 'urgency', p.urgency, 'status', p.status,
+           'description', p.description, 'reported_at', p.reported_at, 'closed_at', p.closed_at,
+           'grid_code', p.grid_code, 'community_code', p.community_code,
+           'street_code', p.street_code, 'district_code', p.district_code)
+       )::text AS feature
+  FROM page p
+ ORDER BY p.reported_at DESC, p.id DESC;

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../http-errors.js';
+import { errorResponses, FeatureSchema, RegionCode } from '../schemas/common-schemas.js';
+import { Simplify } from '../schemas/geo-schemas.js';
+
+const RegionNode = Type.Object({
+  code: Type.String(),
+  level: Type.String(),
+  name: Type.String(),
+  name_en: Type.Union([Type.String(), Type.Null()]),
+  population: Type.Union([Type.Integer(), Type.Null()]),
+  children: Type.Array(Type.Unknown(), { description: 'child nodes of the same shape' }),
+});
+
+const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/regions', {
+    schema: {
+      tags: ['regions'],
+      summary: 'The region tree (city → district → street → community), without geometry',
+      response: { 200: Type.Object({ regions: Type.Array(RegionNode) }), 500: errorResponses[500] },
+    },
+  }, async () => ({ regions: await app.repos.regions.tree() }));
+
+  app.get('/api/regions/:code', {
+    schema: {
+      tags: ['regions'],
+      summary: 'One region with its boundary and its children\'s codes (GeoJSON Feature)',
+      params: Type.Object({ code: RegionCode }),
+      querystring: Type.Object({ simplify: Simplify }, { additionalProperties: false }),
+      response: { 200: FeatureSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const body = await app.repos.regions.featureText(request.params.code, request.query.simplify ?? 0);
+    if (!body) throw notFound(`region ${request.params.code}`);
+    return reply.type('application/geo+json').send(body);
+  });
+};
+
+export default regionRoutes;

@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox';
+
+export const ErrorSchema = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'Error', description: 'Every error response has this shape' },
+);
+export type ErrorResponse = Static<typeof ErrorSchema>;
+
+/** Region codes: 6 digits (city or county level), 9 (street) or 12 (community). */
+export const RegionCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,2}$', description: 'region code: 6, 9 or 12 digits' });
+export const GridCode = Type.String({ pattern: '^[0-9]{15}$', description: '15-digit grid code' });
+export const BboxParam = Type.String({
+  description: 'minLon,minLat,maxLon,maxLat in WGS84 degrees',
+  examples: ['113.0,27.7,113.3,27.95'],
+});
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 time with zone, e.g. 2026-01-01T00:00:00+08:00' });
+
+/** The usual error answers, for documenting routes. */
+export const errorResponses = {
+  400: ErrorSchema,
+  404: ErrorSchema,
+  500: ErrorSchema,
+};
+
+/** GeoJSON bodies are built by PostGIS and sent as text; this documents their shape. */
+// Typed as string: routes send PostGIS's text untouched (Fastify does not re-serialise strings).
+export const FeatureCollectionSchema = Type.Unsafe<string>({
+  type: 'object',
+  description: 'RFC 7946 GeoJSON FeatureCollection (application/geo+json)',
+  properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } },
+});
+export const FeatureSchema = Type.Unsafe<string>({
+  type: 'object',
+  description: 'RFC 7946 GeoJSON Feature (application/geo+json)',
+  properties: { type: { const: 'Feature' } },
+});

@@ -1,0 +1,41 @@
+import { badRequest } from '../http-errors.js';
+
+export type Bbox = [number, number, number, number];
+
+/** Parses "minLon,minLat,maxLon,maxLat", naming what is wrong. */
+export function parseBbox(raw: string | undefined, field = 'bbox'): Bbox | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => s.trim());
+  if (parts.length !== 4 || parts.some((p) => p === '' || !Number.isFinite(Number(p)))) {
+    throw badRequest(field, 'expected four numbers minLon,minLat,maxLon,maxLat');
+  }
+  const [x0, y0, x1, y1] = parts.map(Number) as Bbox;
+  if (x0 < -180 || x1 > 180 || y0 < -90 || y1 > 90) throw badRequest(field, 'longitudes must be within -180..180 and latitudes within -90..90');
+  if (x0 >= x1 || y0 >= y1) throw badRequest(field, 'min must be less than max');
+  return [x0, y0, x1, y1];
+}
+
+/** Parses an ISO 8601 time; a time without a zone is ambiguous and refused. */
+export function parseTime(raw: string | undefined, field: string): Date | undefined {
+  if (raw === undefined) return undefined;
+  const t = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:?\d{2}))?$/.test(raw) || Number.isNaN(t.getTime())) {
+    throw badRequest(field, 'expected an ISO 8601 date (2026-01-01) or time with zone (2026-01-01T08:00:00+08:00)');
+  }
+  return t;
+}
+
+export function parseTimeRange(from: string | undefined, to: string | undefined): { from?: Date; to?: Date } {
+  const range = { from: parseTime(from, 'from'), to: parseTime(to, 'to') };
+  if (range.from && range.to && range.from >= range.to) throw badRequest('from', 'must be before to');
+  return range;
+}
+
+/** Comma-separated values, each one of `allowed`. */
+export function parseList<T extends string>(raw: string | undefined, field: string, allowed: readonly T[]): T[] | undefined {
+  if (raw === undefined) return undefined;
+  const values = raw.split(',').map((s) => s.trim());
+  const bad = values.filter((v) => !allowed.includes(v as T));
+  if (bad.length) throw badRequest(field, `unknown value ${bad.map((b) => JSON.stringify(b)).join(', ')}; allowed: ${allowed.join(', ')}`);
+  return values as T[];
+}

@@ -1,0 +1,80 @@
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase, redactUrl } from './db/open-database.js';
+import { readDistrictFile } from '../geodata/district-import.js';
+import { seedDemoCity } from '../geodata/demo-city/seed-demo-city.js';
+
+/** Opens and migrates the configured database, saying which one. */
+export async function openMigratedDatabase(config: Config, say: (line: string) => void): Promise<Database> {
+  say(config.databaseUrl ? `database: PostgreSQL ${redactUrl(config.databaseUrl)}` : `database: embedded PGlite in ${config.dataDir}`);
+  const db = await openDatabase(config);
+  try {
+    const applied = await migrate(db);
+    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    return db;
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Builds the demo city if the database has no regions yet. */
+export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
+  if (n > 0 || !config.seedDemo) return;
+  say(`building the demo city: ${config.demoGrids} grids, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
+  const summary = await seedDemoCity(db, {
+    grids: config.demoGrids,
+    incidents: config.demoIncidents,
+    seed: config.demoSeed,
+    districts: config.demoDistrictsFile ? readDistrictFile(config.demoDistrictsFile) : undefined,
+    onProgress: (step) => say(`  ... ${step}`),
+  });
+  say(`demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
+    `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`);
+}
+
+/**
+ * The `serve` command: database, demo city, HTTP, and a graceful shutdown on
+ * SIGINT/SIGTERM that finishes in-flight requests and closes the database
+ * (PGlite must flush its files and drop the directory lock).
+ */
+export async function serve(config: Config): Promise<void> {
+  const started = Date.now();
+  const say = (line: string) => console.log(line);
+  const db = await openMigratedDatabase(config, say);
+  let closing = false;
+  try {
+    await seedIfEmpty(db, config, say);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const app = await buildApp({ db, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const shutdown = async (signal: string) => {
+    if (closing) {
+      say(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    closing = true;
+    say(`${signal}: shutting down ...`);
+    try {
+      await app.close();
+      await db.close();
+      say('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      console.error('error during shutdown:', err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  say(`Gridscope ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://${host}:${port}/  (API docs: http://${host}:${port}/docs)`);
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+
+let ctx: SeededApp;
+beforeAll(async () => {
+  ctx = await createSeededApp();
+});
+afterAll(async () => ctx?.close());
+
+const get = (url: string, headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url, headers });
+
+/** Signed area of a ring by the shoelace formula: positive = counter-clockwise. */
+function signedArea(ring: number[][]): number {
+  let a = 0;
+  for (let i = 0; i < ring.length - 1; i++) a += ring[i]![0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * ring[i]![1]!;
+  return a / 2;
+}
+
+function polygonsOf(geometry: { type: string; coordinates: any }): number[][][][] {
+  return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+}
+
+describe(`read API on ${BACKEND}`, () => {
+  it('reports health with backend and PostGIS version', async () => {
+    const res = await get('/api/health');
+    expect(res.statusCode).toBe(200);
+    const body = json(res);
+    expect(body.status).toBe('ok');
+    expect(body.database.backend).toBe(BACKEND);
+    expect(body.database.postgis_version).toMatch(/^3\.\d+/);
+  });
+
+  it('serves the region tree without geometry', async () => {
+    const body = json(await get('/api/regions'));
+    expect(body.regions).toHaveLength(1);
+    const city = body.regions[0];
+    expect(city).toMatchObject({ code: '430200', name: '株洲市', level: 'city' });
+    expect(city.children.map((d: any) => d.code)).toEqual(['430202', '430203', '430204', '430211', '430212', '430223', '430224', '430225', '430281']);
+    const street = city.children[0].children[0];
+    expect(street.level).toBe('street');
+    expect(street.code).toMatch(/^430202\d{3}$/);
+    expect(street.children[0].code.startsWith(street.code)).toBe(true);
+    expect(JSON.stringify(body)).not.toContain('coordinates');
+  });
+
+  it('serves one region with boundary and children codes', async () => {
+    const res = await get('/api/regions/430223');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const f = json(res);
+    expect(f.type).toBe('Feature');
+    expect(f.properties).toMatchObject({ code: '430223', name: '攸县', level: 'district', parent_code: '430200' });
+    expect(f.geometry.type).toBe('MultiPolygon');
+    const [rows] = [await ctx.db.query<{ code: string }>("SELECT code FROM region WHERE parent_code = '430223' ORDER BY code")];
+    expect(f.properties.children).toEqual(rows.map((r) => r.code));
+  });
+
+  it('lists a community\'s grids as its children', async () => {
+    const [community] = await ctx.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' ORDER BY code LIMIT 1");
+    const f = json(await get(`/api/regions/${community!.code}`));
+    const grids = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code', [community!.code]);
+    expect(f.properties.children).toEqual(grids.map((g) => g.code));
+  });
+
+  it('serves grids as RFC 7946 GeoJSON: CCW outer rings, 6 decimals, lon/lat', async () => {
+    const res = await get('/api/grids?region=430202');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const fc = json(res);
+    const [{ n }] = (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM grid WHERE district_code = '430202'")) as [{ n: number }];
+    expect(fc.features).toHaveLength(n);
+    for (const f of fc.features) {
+      expect(f.properties.district_code).toBe('430202');
+      expect(f.properties.code).toMatch(/^430202\d{9}$/);
+      expect(f.properties.households).toBeGreaterThan(0);
+      for (const polygon of polygonsOf(f.geometry)) {
+        expect(signedArea(polygon[0]!)).toBeGreaterThan(0);
+        for (const hole of polygon.slice(1)) expect(signedArea(hole)).toBeLessThan(0);
+        for (const [lon, lat] of polygon[0]!) {
+          expect(lon).toBeGreaterThan(112);
+          expect(lon).toBeLessThan(115);
+          expect(lat).toBeGreaterThan(25);
+          expect(lat).toBeLessThan(29);
+          expect(String(lon).split('.')[1]?.length ?? 0).toBeLessThanOrEqual(6);
+        }
+      }
+    }
+  });
+
+  it('filters grids by bbox and simplifies', async () => {
+    const all = json(await get('/api/grids'));
+    const box = [113.1, 27.8, 113.2, 27.9];
+    const inBox = json(await get(`/api/grids?bbox=${box.join(',')}`));
+    const [{ n }] = (await ctx.db.query<{ n: number }>(
+      'SELECT count(*)::int n FROM grid WHERE boundary && ST_MakeEnvelope($1, $2, $3, $4, 4326)', box,
+    )) as [{ n: number }];
+    expect(inBox.features.length).toBe(n);
+    expect(inBox.features.length).toBeLessThan(all.features.length);
+    const full = await get('/api/grids');
+    const simplified = await get('/api/grids?simplify=0.001');
+    expect(json(simplified).features).toHaveLength(all.features.length);
+    expect(simplified.body.length).toBeLessThan(full.body.length);
+  });
+
+  it('compresses responses', async () => {
+    const res = await get('/api/grids', { 'accept-encoding': 'gzip' });
+    expect(res.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('serves one grid with workers, phones masked', async () => {
+    const [grid] = await ctx.db.query<{ code: string }>('SELECT code FROM grid ORDER BY code LIMIT 1');
+    const f = json(await get(`/api/grids/${grid!.code}`));
+    expect(f.properties.code).toBe(grid!.code);
+    expect(f.properties.workers.length).toBeGreaterThanOrEqual(1);
+    expect(f.properties.workers[0].phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+  });
+
+  it('answers 404 for unknown codes, in the one error shape', async () => {
+    for (const url of ['/api/grids/430202999999999', '/api/regions/430299', '/api/grids?region=430202999', '/api/nowhere']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(json(res)).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    }
+  });
+
+  it('answers 400 naming the bad field, without stack traces', async () => {
+    const cases: [string, RegExp][] = [
+      ['/api/grids?bbox=1,2,3', /bbox/],
+      ['/api/grids?bbox=10,10,5,5', /bbox/],
+      ['/api/grids?region=abc', /region/],
+      ['/api/grids?simplify=-1', /simplify/],
+      ['/api/grids?limit=0', /limit/],
+      ['/api/grids?colour=red', /colour/],
+      ['/api/grids/12', /code/],
+      ['/api/incidents?from=yesterday', /from/],
+      ['/api/incidents?from=2026-02-01&to=2026-01-01', /from/],
+      ['/api/incidents?urgency=purple', /urgency/],
+      ['/api/incidents?category=unicorns', /category/],
+      ['/api/incidents?status=lost', /status/],
+      ['/api/incidents?limit=100000', /limit/],
+      ['/api/incidents?cursor=garbage', /cursor/],
+      ['/api/stats/summary?to=soon', /to/],
+    ];
+    for (const [url, field] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      const body = json(res);
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error.code).toBe('invalid_parameter');
+      expect(body.error.message, url).toMatch(field);
+      expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules/);
+    }
+  });
+
+  it('serves OpenAPI at /docs', async () => {
+    const res = await get('/docs/json');
+    expect(res.statusCode).toBe(200);
+    const spec = json(res);
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
+      '/api/health', '/api/regions', '/api/regions/{code}', '/api/grids', '/api/grids/{code}', '/api/incidents', '/api/stats/summary',
+    ]));
+    expect((await get('/docs')).statusCode).toBeLessThan(400);
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
+import { expectTruePartitions } from '../helpers/partition-checks.js';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+describe(`the synthetic demo city at full scale on ${BACKEND}`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemoCity(t.db, { incidents: 0 });
+  });
+  afterAll(async () => t?.dispose());
+
+  it('has Zhuzhou\'s 9 districts, 3,261 grids (520 in You County) and ~3,400 workers', async () => {
+    const q = (sql: string) => t.db.query<{ n: number }>(sql).then((r) => r[0]!.n);
+    expect(await q("SELECT count(*)::int n FROM region WHERE level = 'district'")).toBe(9);
+    expect(await q('SELECT count(*)::int n FROM grid')).toBe(3261);
+    expect(await q("SELECT count(*)::int n FROM grid WHERE district_code = '430223'")).toBe(520);
+    expect(await q("SELECT count(*)::int n FROM region WHERE level = 'street' AND parent_code = '430223'")).toBe(17);
+    expect(await q("SELECT count(*)::int n FROM region WHERE level = 'community' AND code LIKE '430223%'")).toBe(297);
+    expect(await q('SELECT count(*)::int n FROM grid_worker')).toBe(3402);
+    expect(await q('SELECT count(*)::int n FROM grid g WHERE NOT EXISTS (SELECT 1 FROM grid_worker_assignment a WHERE a.grid_code = g.code)')).toBe(0);
+  });
+
+  it('is a true partition at every level', async () => {
+    await expectTruePartitions(t.db);
+  });
+
+  it('numbers grids 001..n within each community, west to east then north to south', async () => {
+    const rows = await t.db.query<{ community_code: string; seqs: number[] }>(
+      'SELECT community_code, array_agg(right(code, 3)::int ORDER BY code) seqs FROM grid GROUP BY 1',
+    );
+    for (const r of rows) expect(r.seqs).toEqual(r.seqs.map((_, i) => i + 1));
+    // Rows are bands of the community's height: grid 001 lies in the northern half.
+    const [north] = await t.db.query<{ ok: boolean }>(
+      `SELECT bool_and(first_y >= (min_y + max_y) / 2) ok FROM (
+         SELECT community_code, min(ST_Y(ST_Centroid(boundary))) min_y, max(ST_Y(ST_Centroid(boundary))) max_y,
+                max(ST_Y(ST_Centroid(boundary))) FILTER (WHERE right(code, 3) = '001') first_y
+           FROM grid GROUP BY 1 HAVING count(*) >= 3) s`,
+    );
+    expect(north!.ok).toBe(true);
+  });
+
+  it('gives urban grids 300-500 households on average and rural grids more', async () => {
+    const rows = await t.db.query<{ urban: boolean; avg: number; p10: number; p90: number }>(
+      `SELECT district_code IN ('430202', '430203', '430204', '430211') urban, avg(households)::float8 avg,
+              percentile_cont(0.1) WITHIN GROUP (ORDER BY households) p10, percentile_cont(0.9) WITHIN GROUP (ORDER BY households) p90
+         FROM grid GROUP BY 1`,
+    );
+    const urban = rows.find((r) => r.urban)!;
+    const rural = rows.find((r) => !r.urban)!;
+    expect(urban.p10).toBeGreaterThanOrEqual(250);
+    expect(urban.p90).toBeLessThanOrEqual(500);
+    expect(rural.avg).toBeGreaterThan(urban.avg);
+  });
+});
+
+describe(`demo incidents on ${BACKEND}`, () => {
+  let t: TestDatabase;
+  const now = new Date('2026-06-15T04:00:00Z');
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemoCity(t.db, { grids: 200, incidents: 20_000, seed: 3, now });
+  });
+  afterAll(async () => t?.dispose());
+
+  it('closes about 99.3% of incidents older than 7 days', async () => {
+    const [r] = await t.db.query<{ rate: number; recent_rate: number }>(
+      `SELECT avg((status = 'closed')::int) FILTER (WHERE reported_at < $1::timestamptz - interval '7 days')::float8 rate,
+              avg((status = 'closed')::int) FILTER (WHERE reported_at >= $1::timestamptz - interval '7 days')::float8 recent_rate
+         FROM incident`,
+      [now.toISOString()],
+    );
+    expect(r!.rate).toBeGreaterThan(0.988);
+    expect(r!.rate).toBeLessThan(0.997);
+    expect(r!.recent_rate).toBeLessThan(r!.rate);
+  });
+
+  it('spans the last 12 months with a daily and weekly rhythm', async () => {
+    const [span] = await t.db.query<{ first: Date; last: Date }>('SELECT min(reported_at) first, max(reported_at) last FROM incident');
+    expect(now.getTime() - new Date(span!.first).getTime()).toBeGreaterThan(360 * 86_400_000);
+    expect(new Date(span!.last).getTime()).toBeLessThanOrEqual(now.getTime());
+    const [rhythm] = await t.db.query<{ ten: number; three: number; weekday: number; weekend: number }>(
+      `SELECT count(*) FILTER (WHERE extract(hour FROM reported_at AT TIME ZONE 'Asia/Shanghai') = 10)::int ten,
+              count(*) FILTER (WHERE extract(hour FROM reported_at AT TIME ZONE 'Asia/Shanghai') = 3)::int three,
+              count(*) FILTER (WHERE extract(isodow FROM reported_at AT TIME ZONE 'Asia/Shanghai') = 2)::int weekday,
+              count(*) FILTER (WHERE extract(isodow FROM reported_at AT TIME ZONE 'Asia/Shanghai') = 7)::int weekend
+         FROM incident`,
+    );
+    expect(rhythm!.ten).toBeGreaterThan(rhythm!.three * 5);
+    expect(rhythm!.weekday).toBeGreaterThan(rhythm!.weekend * 1.3);
+  });
+
+  it('clusters where people live and mixes categories and urgencies', async () => {
+    const [density] = await t.db.query<{ urban: number; rural: number }>(
+      `SELECT (count(*) FILTER (WHERE i.district_code IN ('430202', '430203', '430204', '430211')))::float8
+                / (SELECT sum(ST_Area(boundary::geography)) FROM region WHERE code IN ('430202', '430203', '430204', '430211')) urban,
+              (count(*) FILTER (WHERE i.district_code IN ('430223', '430224', '430225')))::float8
+                / (SELECT sum(ST_Area(boundary::geography)) FROM region WHERE code IN ('430223', '430224', '430225')) rural
+         FROM incident i`,
+    );
+    expect(density!.urban).toBeGreaterThan(density!.rural * 3);
+    const mix = await t.db.query<{ urgency: string; share: number }>(
+      'SELECT urgency, (count(*)::float8 / sum(count(*)) OVER ())::float8 share FROM incident GROUP BY 1',
+    );
+    const share = Object.fromEntries(mix.map((m) => [m.urgency, m.share]));
+    expect(share.blue).toBeGreaterThan(0.7);
+    expect(share.red).toBeGreaterThan(0.005);
+    expect(share.red).toBeLessThan(share.yellow!);
+    const [cats] = await t.db.query<{ n: number }>('SELECT count(DISTINCT category_code)::int n FROM incident');
+    expect(cats!.n).toBe(13);
+  });
+
+  it('assigns every incident to the grid that contains it', async () => {
+    const [bad] = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int n FROM incident i JOIN grid g ON g.code = i.grid_code WHERE NOT ST_Intersects(g.boundary, i.location)',
+    );
+    expect(bad!.n).toBe(0);
+  });
+});
+
+describe('determinism', () => {
+  it('builds the same city from the same seed, and another from another seed', async () => {
+    const fingerprint = async (seed: number) => {
+      const t = await createTestDatabase();
+      try {
+        await seedDemoCity(t.db, { grids: 40, incidents: 300, seed, now: new Date('2026-06-15T04:00:00Z') });
+        const [row] = await t.db.query<{ f: string }>(
+          `SELECT md5(string_agg(code || name || households || ST_AsText(ST_SnapToGrid(boundary, 1e-6)), ',' ORDER BY code)) ||
+                  (SELECT md5(string_agg(code || category_code || reported_at, ',' ORDER BY code)) FROM incident) f FROM grid`,
+        );
+        return row!.f;
+      } finally {
+        await t.dispose();
+      }
+    };
+    const a = await fingerprint(11);
+    expect(await fingerprint(11)).toBe(a);
+    expect(await fingerprint(12)).not.toBe(a);
+  });
+});

@@ -1,0 +1,36 @@
+import { buildApp, type App } from '../../server/app.js';
+import { seedDemoCity, type SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** A small but complete city: every level, every category, a year of incidents. */
+export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z') };
+
+export interface SeededApp extends TestDatabase {
+  app: App;
+  close(): Promise<void>;
+}
+
+/** A migrated, seeded database and the real Fastify app over it. Requests go through inject (real routing, hooks, serialisation). */
+export async function createSeededApp(options: SeedOptions = SMALL_CITY): Promise<SeededApp> {
+  const testDb = await createTestDatabase();
+  await seedDemoCity(testDb.db, options);
+  const app = await buildApp({ db: testDb.db });
+  await app.ready();
+  return {
+    ...testDb,
+    app,
+    async close() {
+      await app.close();
+      await testDb.dispose();
+    },
+  };
+}
+
+/** Parses a response body as JSON, failing the test with the body if it is not JSON. */
+export function json<T = any>(res: { body: string }): T {
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    throw new Error(`not JSON: ${res.body.slice(0, 200)}`);
+  }
+}
