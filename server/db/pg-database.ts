@@ -45,6 +45,9 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     // A runaway query must not hold a connection forever.
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
+    // Times inside JSON built by SQL use the session zone; make it the same
+    // as PGlite's so both backends emit identical text.
+    options: '-c TimeZone=UTC',
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../helpers/cli-process.js';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+const running: CliRun[] = [];
+afterAll(() => {
+  for (const r of running) r.child.kill('SIGKILL');
+});
+
+async function start(env: Record<string, string>): Promise<{ run: CliRun; url: string }> {
+  const run = runCli(['serve'], { PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '300', ...env });
+  running.push(run);
+  const [, url] = await run.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/);
+  return { run, url: url! };
+}
+
+describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gs-data-'));
+
+  it('builds the demo city once with progress, serves HTTP, and refuses a second process on the same data', async () => {
+    const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    expect(run.output()).toMatch(/building the demo city/);
+    expect(run.output()).toMatch(/\.\.\. grids \(30\)/);
+    const health = await fetch(`${url}api/health`).then((r) => r.json());
+    expect(health).toMatchObject({ status: 'ok', database: { backend: 'pglite' } });
+
+    const second = runCli(['serve'], { PORT: '0', GRIDSCOPE_DATA_DIR: dataDir });
+    running.push(second);
+    const t0 = Date.now();
+    expect(await second.exited).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(second.output()).toMatch(/already in use by another Gridscope process \(pid \d+\)/);
+    // The first process is unharmed.
+    expect((await fetch(`${url}api/health`)).status).toBe(200);
+
+    const before = await fetch(`${url}api/stats/summary`).then((r) => r.json());
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/stopped cleanly/);
+    expect(existsSync(join(dataDir, 'gridscope.lock'))).toBe(false);
+
+    // A restart keeps the data and does not rebuild the city.
+    const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    expect(again.run.output()).not.toMatch(/building the demo city/);
+    const after = await fetch(`${again.url}api/stats/summary`).then((r) => r.json());
+    expect(after.reported).toBe(before.reported);
+    expect(after.reported).toBe(300);
+    again.run.child.kill('SIGINT');
+    expect(await again.run.exited).toBe(0);
+  });
+
+  it('refuses to start on a bad configuration value, naming it', async () => {
+    const run = runCli(['serve'], { PORT: 'eighty', GRIDSCOPE_DATA_DIR: dataDir });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/PORT="eighty"/);
+  });
+
+  it('imports district boundaries, refusing an invalid file whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-import-'));
+    const square = (x: number) => [[[x, 27], [x + 0.1, 27], [x + 0.1, 27.1], [x, 27.1], [x, 27]]];
+    const bowtie = [[[113.5, 27], [113.6, 27.1], [113.6, 27], [113.5, 27.1], [113.5, 27]]];
+    const fc = (features: [string, string, unknown][]) => JSON.stringify({
+      type: 'FeatureCollection',
+      features: features.map(([adcode, name, coordinates]) => ({ type: 'Feature', properties: { adcode, name }, geometry: { type: 'Polygon', coordinates } })),
+    });
+    writeFileSync(join(dir, 'bad.geojson'), fc([['430202', '荷塘区', square(113)], ['430203', '芦淞区', bowtie]]));
+    writeFileSync(join(dir, 'good.geojson'), fc([['430202', '荷塘区', square(113)], ['430203', '芦淞区', square(113.1)]]));
+    const env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
+
+    const bad = runCli(['import-districts', join(dir, 'bad.geojson')], env);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/feature 1 \(430203\): Self-intersection/);
+
+    const good = runCli(['import-districts', join(dir, 'good.geojson')], env);
+    expect(await good.exited, good.output()).toBe(0);
+    expect(good.output()).toMatch(/imported 2 districts: 430202 荷塘区, 430203 芦淞区/);
+
+    const seed = runCli(['seed', '--grids', '20', '--incidents', '50'], env);
+    expect(await seed.exited, seed.output()).toBe(0);
+    expect(seed.output()).toMatch(/"grids":20/);
+  });
+});
+
+describe.skipIf(BACKEND !== 'postgres')('`gridscope serve` on PostgreSQL', () => {
+  let t: TestDatabase;
+  afterAll(async () => t?.dispose());
+
+  it('migrates, seeds and serves from DATABASE_URL', async () => {
+    t = await createTestDatabase({ migrated: false });
+    const { run, url } = await start({ DATABASE_URL: t.url! });
+    expect(run.output()).toMatch(/database: PostgreSQL postgres:\/\/\*\*\*@/);
+    const health = await fetch(`${url}api/health`).then((r) => r.json());
+    expect(health).toMatchObject({ status: 'ok', database: { backend: 'postgres' } });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+});

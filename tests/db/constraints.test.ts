@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemoCity(t.db, { grids: 60, incidents: 100, seed: 5 });
+});
+afterAll(async () => t?.dispose());
+
+const square = (x: number, y: number, d = 0.001) => `ST_Multi(ST_MakeEnvelope(${x}, ${y}, ${x + d}, ${y + d}, 4326))`;
+
+async function rejects(sql: string, params: unknown[] = []): Promise<string> {
+  const err = await t.db.query(sql, params).then(() => null, (e: Error) => e);
+  expect(err, sql).not.toBeNull();
+  return (err as Error).message;
+}
+
+describe(`database constraints on ${BACKEND}`, () => {
+  it('refuses invalid, wrongly typed or wrong-SRID boundaries', async () => {
+    const bowtie = "ST_Multi(ST_GeomFromText('POLYGON((113 27, 113.01 27.01, 113.01 27, 113 27.01, 113 27))', 4326))";
+    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ${bowtie})`)).toMatch(/region_boundary_valid/);
+    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 3857)))`)).toMatch(/SRID/i);
+    const [community] = await t.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' LIMIT 1");
+    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ($1, 'x', $2, ST_SetSRID(ST_MakeLine(ST_MakePoint(113, 27), ST_MakePoint(113.1, 27.1)), 4326))`, [`${community!.code}999`, community!.code])).toMatch(/grid_boundary_polygonal/);
+  });
+
+  it('refuses codes that do not match their level or parent', async () => {
+    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430203998', 'street', 'x', '430202', ${square(113, 27)})`)).toMatch(/region_code_matches_level/);
+    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('43020299', 'street', 'x', '430202', ${square(113, 27)})`)).toMatch(/region_code_matches_level/);
+    const [community] = await t.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' LIMIT 1");
+    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('999999999999001', 'x', $1, ${square(113, 27)})`, [community!.code])).toMatch(/grid_code_in_community/);
+    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('430202999999001', 'x', '430202999999', ${square(113, 27)})`)).toMatch(/foreign key/i);
+  });
+
+  it('assigns an incident to its grid and ancestry from the location, ignoring what the client says', async () => {
+    const [grid] = await t.db.query<{ code: string; x: number; y: number }>(
+      'SELECT code, ST_X(ST_PointOnSurface(boundary)) x, ST_Y(ST_PointOnSurface(boundary)) y FROM grid ORDER BY code DESC LIMIT 1',
+    );
+    const [row] = await t.db.query<{ grid_code: string; district_code: string; street_code: string }>(
+      `INSERT INTO incident (code, category_code, urgency, location, reported_at, reporter, grid_code, community_code, street_code, district_code)
+       VALUES ('SJ20260101999001', 'road_damage', 'red', ST_SetSRID(ST_MakePoint($1, $2), 4326), now(), 'test',
+               '430202001001001', '430202001001', '430202001', '430202')
+       RETURNING grid_code, district_code, street_code`,
+      [grid!.x, grid!.y],
+    );
+    expect(row!.grid_code).toBe(grid!.code);
+    expect(row!.district_code).toBe(grid!.code.slice(0, 6));
+    expect(row!.street_code).toBe(grid!.code.slice(0, 9));
+  });
+
+  it('puts a point on a shared edge into one grid, the lowest code, every time', async () => {
+    const [edge] = await t.db.query<{ a: string; b: string; x: number; y: number }>(
+      `SELECT a.code a, b.code b, ST_X(p) x, ST_Y(p) y FROM grid a
+         JOIN grid b ON a.code < b.code AND ST_Touches(a.boundary, b.boundary)
+         CROSS JOIN LATERAL (SELECT ST_StartPoint(ST_GeometryN(ST_LineMerge(ST_CollectionExtract(ST_Intersection(a.boundary, b.boundary), 2)), 1)) p) s
+        WHERE ST_Dimension(ST_Intersection(a.boundary, b.boundary)) = 1
+        LIMIT 1`,
+    );
+    expect(edge).toBeDefined();
+    for (let i = 0; i < 2; i++) {
+      const [row] = await t.db.query<{ grid_code: string }>(
+        `INSERT INTO incident (code, category_code, urgency, location, reported_at, reporter)
+         VALUES ($3, 'noise', 'blue', ST_SetSRID(ST_MakePoint($1, $2), 4326), now(), 'test') RETURNING grid_code`,
+        [edge!.x, edge!.y, `SJ20260101998${i}01`],
+      );
+      const [owners] = await t.db.query<{ codes: string[] }>(
+        'SELECT array_agg(code ORDER BY code) codes FROM grid WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))',
+        [edge!.x, edge!.y],
+      );
+      expect(owners!.codes.length).toBeGreaterThanOrEqual(2);
+      expect(row!.grid_code).toBe(owners!.codes[0]);
+    }
+  });
+
+  it('refuses a location outside the service area with its own error code', async () => {
+    const err = await t.db
+      .query(`INSERT INTO incident (code, category_code, urgency, location, reported_at, reporter)
+              VALUES ('SJ20260101997001', 'noise', 'blue', ST_SetSRID(ST_MakePoint(116.4, 39.9), 4326), now(), 'test')`)
+      .then(() => null, (e: Error & { code?: string }) => e);
+    expect(err?.code).toBe('GS422');
+    expect(err?.message).toMatch(/outside the service area/);
+  });
+
+  it('keeps closed_at consistent with status', async () => {
+    expect(await rejects("UPDATE incident SET status = 'closed', closed_at = NULL WHERE id = (SELECT min(id) FROM incident WHERE status <> 'closed')")).toMatch(/incident_closed_at_iff_closed/);
+  });
+});
