@@ -41,7 +41,12 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     // Chinese text must be drawn with a CJK font, not tofu boxes: the heading is wider than its Latin fallback would be.
     const width = await page.$eval('h1', (h) => h.getBoundingClientRect().width);
     expect(width).toBeGreaterThan(200);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `home-${BACKEND}.png`) });
+    // Every grid is drawn, filled with its district's colour.
+    await page.waitForSelector('#city-map path[data-grid]');
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
+    expect(await page.$$eval('#city-map path[data-grid]', (ps) => ps.length)).toBe(n);
+    expect(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent))).toEqual(stats.children.map((c: { name: string }) => c.name));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `home-${BACKEND}.png`), fullPage: true });
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
