@@ -4,8 +4,8 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { MigrationError } from './db/migrate.js';
 import { ImportRejected, insertDistricts, readDistrictFile } from '../geodata/district-import.js';
-import { CityAlreadySeeded, seedDemoCity } from '../geodata/demo-city/seed-demo-city.js';
-import { openMigratedDatabase, serve } from './server.js';
+import { CityAlreadySeeded } from '../geodata/demo-city/seed-demo-city.js';
+import { openMigratedDatabase, seedConfiguredCity, serve } from './server.js';
 
 const USAGE = `Usage: gridscope <command> [options]
 
@@ -60,16 +60,7 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return withDatabase(config, async () => say('database is up to date'));
     case 'seed':
-      return withDatabase(config, async (db) => {
-        const summary = await seedDemoCity(db, {
-          grids: config.demoGrids,
-          incidents: config.demoIncidents,
-          seed: config.demoSeed,
-          districts: config.demoDistrictsFile ? readDistrictFile(config.demoDistrictsFile) : undefined,
-          onProgress: (step) => say(`  ... ${step}`),
-        });
-        say(`seeded in ${(summary.ms / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`);
-      });
+      return withDatabase(config, (db) => seedConfiguredCity(db, config, say));
     case 'import-districts': {
       const file = rest[0];
       if (!file) throw new UsageError('import-districts needs a GeoJSON file');

@@ -20,10 +20,8 @@ export async function openMigratedDatabase(config: Config, say: (line: string) =
   }
 }
 
-/** Builds the demo city if the database has no regions yet. */
-export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
-  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
-  if (n > 0 || !config.seedDemo) return;
+/** Builds the demo city as configured, reporting progress; used by `serve` and `seed`. */
+export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void): Promise<void> {
   say(`building the demo city: ${config.demoGrids} grids, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
   const summary = await seedDemoCity(db, {
     grids: config.demoGrids,
@@ -34,6 +32,12 @@ export async function seedIfEmpty(db: Database, config: Config, say: (line: stri
   });
   say(`demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
     `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`);
+}
+
+/** Builds the demo city if the database has no regions yet. */
+export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
+  if (n === 0 && config.seedDemo) await seedConfiguredCity(db, config, say);
 }
 
 /**
