@@ -1,4 +1,4 @@
-import { cumulativeSum, type Random } from './random.js';
+import { apportion, cumulativeSum, type Random } from './random.js';
 
 /** How often each category is reported, and how often it is red or yellow. */
 export const CATEGORY_MIX = [
@@ -41,17 +41,35 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const OPEN_STAGES: DemoStatus[] = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
 
-/** A report time within the last `days` days, following weekly and daily rhythm. */
-export function reportTime(now: Date, days: number, random: Random): Date {
-  for (;;) {
-    const dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS - random.int(0, days) * DAY_MS;
-    const weekday = (new Date(dayStart).getUTCDay() + 6) % 7;
-    if (random.next() * 1.1 > WEEKDAY_WEIGHTS[weekday]!) continue;
-    // Hours are local (UTC+8) time.
-    const hour = random.weighted(HOUR_CUMULATIVE);
-    const t = dayStart + (hour - 8) * HOUR_MS + random.next() * HOUR_MS;
-    if (t <= now.getTime() && t > now.getTime() - days * DAY_MS) return new Date(t);
+const LOCAL_OFFSET_MS = 8 * HOUR_MS; // China Standard Time, UTC+8
+
+/** Local midnight (UTC+8) of the day containing `t`, as epoch ms. */
+export function localMidnight(t: number): number {
+  return Math.floor((t + LOCAL_OFFSET_MS) / DAY_MS) * DAY_MS - LOCAL_OFFSET_MS;
+}
+
+/**
+ * How many incidents each of the last `days` local days gets, oldest first:
+ * `total` split by weekday weight (fewer at weekends), today counted in part.
+ */
+export function dailyCounts(now: Date, days: number, total: number): { dayStart: number; count: number }[] {
+  const today = localMidnight(now.getTime());
+  const starts = Array.from({ length: days }, (_, i) => today - (days - 1 - i) * DAY_MS);
+  const weights = starts.map((d) => {
+    const weekday = (new Date(d + LOCAL_OFFSET_MS).getUTCDay() + 6) % 7;
+    const elapsed = Math.min(1, (now.getTime() - d) / DAY_MS);
+    return WEEKDAY_WEIGHTS[weekday]! * elapsed;
+  });
+  return apportion(total, weights).map((count, i) => ({ dayStart: starts[i]!, count }));
+}
+
+/** A report time on the local day starting at `dayStart`, following the daily rhythm, never after `now`. */
+export function reportTimeOn(dayStart: number, now: Date, random: Random): Date {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const t = dayStart + random.weighted(HOUR_CUMULATIVE) * HOUR_MS + random.next() * HOUR_MS;
+    if (t <= now.getTime()) return new Date(t);
   }
+  return new Date(dayStart); // only just past midnight: nothing later is possible
 }
 
 /**
@@ -59,11 +77,10 @@ export function reportTime(now: Date, days: number, random: Random): Date {
  * week are closed 99.3% of the time (the city's reported rate); younger ones
  * are still moving through the stages.
  */
-export function demoIncident(now: Date, days: number, random: Random): DemoIncident {
+export function demoIncident(now: Date, reportedAt: Date, random: Random): DemoIncident {
   const mix = CATEGORY_MIX[random.weighted(CATEGORY_CUMULATIVE)]!;
   const u = random.next();
   const urgency: Urgency = u < mix.red ? 'red' : u < mix.red + mix.yellow ? 'yellow' : 'blue';
-  const reportedAt = reportTime(now, days, random);
   const ageDays = (now.getTime() - reportedAt.getTime()) / DAY_MS;
   // Urgent work is closed faster: median ~6 h for red, ~20 h for blue.
   const medianHours = urgency === 'red' ? 6 : urgency === 'yellow' ? 40 : 20;
