@@ -61,9 +61,12 @@ export function createRegionRepository(db: Queryable) {
       return tx.query('SELECT code, name FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
     },
 
-    async count(tx: Queryable = db): Promise<number> {
-      const rows = await tx.query<{ n: number }>('SELECT count(*)::int n FROM region');
-      return rows[0]!.n;
+    /** The root of the hierarchy, or null before a city is loaded. */
+    async city(tx: Queryable = db): Promise<RegionRow | null> {
+      const rows = await tx.query<RegionRow>(
+        "SELECT code, level, name, name_en, parent_code, population FROM region WHERE level = 'city' ORDER BY code LIMIT 1",
+      );
+      return rows[0] ?? null;
     },
   };
 }

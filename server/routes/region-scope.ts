@@ -20,8 +20,7 @@ export async function findRegion(app: FastifyInstance, code: string | undefined)
 
 /** The root of the hierarchy; 503 until a city has been loaded or seeded. */
 export async function findCity(app: FastifyInstance): Promise<RegionRow> {
-  const [city] = await app.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'city' ORDER BY code LIMIT 1");
-  const region = city ? await app.repos.regions.find(city.code) : null;
+  const region = await app.repos.regions.city();
   if (!region) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
   return region;
 }
