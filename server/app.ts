@@ -2,23 +2,34 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
+import type { ThrottleLimits } from './auth/login-throttle.js';
+import authPlugin, { type AuthOptions } from './plugins/auth-plugin.js';
 import databasePlugin from './plugins/database-plugin.js';
 import errorsPlugin from './plugins/errors-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
+import auditRoutes from './routes/audit-routes.js';
+import authRoutes from './routes/auth-routes.js';
 import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
+import tokenRoutes from './routes/token-routes.js';
+import userRoutes from './routes/user-routes.js';
 
 export interface AppOptions {
   db: Database;
   logger?: FastifyServerOptions['logger'];
+  auth?: Partial<AuthOptions>;
+  /** Login throttling limits (tests shorten them). */
+  loginThrottle?: ThrottleLimits;
 }
 
+export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
+
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -27,8 +38,13 @@ export async function buildApp({ db, logger = false }: AppOptions) {
   await app.register(errorsPlugin);
   await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
   await app.register(databasePlugin, { db });
+  await app.register(authPlugin, { ...DEFAULT_AUTH, ...auth });
   await app.register(openapiPlugin);
   await app.register(healthRoutes);
+  await app.register(authRoutes, { throttle: loginThrottle });
+  await app.register(userRoutes);
+  await app.register(tokenRoutes);
+  await app.register(auditRoutes);
   await app.register(regionRoutes);
   await app.register(gridRoutes);
   await app.register(incidentRoutes);

@@ -18,6 +18,13 @@ export interface Config {
   demoSeed: number;
   /** Optional district boundaries (GeoJSON) used when seeding the demo city. */
   demoDistrictsFile?: string;
+  /** Requests without credentials may read as a city-wide viewer. */
+  anonymousRead: boolean;
+  /** Create one demo user per role (password demoPassword) when there are no users. */
+  demoUsers: boolean;
+  demoPassword: string;
+  sessionMinutes: number;
+  cookieSecure: boolean;
   dbPoolSize: number;
   statementTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -34,6 +41,11 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_DEMO_INCIDENTS: { default: '100000', doc: 'number of incidents in the demo city' },
   GRIDSCOPE_DEMO_SEED: { default: '20220516', doc: 'random seed of the demo city' },
   GRIDSCOPE_DEMO_DISTRICTS: { default: '', doc: 'GeoJSON of district boundaries for the demo city; empty = synthetic shapes' },
+  GRIDSCOPE_ANONYMOUS_READ: { default: '', doc: 'let requests without credentials read everything as a viewer; empty = on for the embedded demo, off otherwise' },
+  GRIDSCOPE_DEMO_USERS: { default: '', doc: 'create one demo user per role when there are no users; empty = on for the embedded demo, off otherwise' },
+  GRIDSCOPE_DEMO_PASSWORD: { default: 'gridscope-demo', doc: 'password of the demo users' },
+  GRIDSCOPE_SESSION_HOURS: { default: '12', doc: 'how long a web sign-in lasts' },
+  GRIDSCOPE_COOKIE_SECURE: { default: 'false', doc: 'mark the session cookie Secure (serve over HTTPS)' },
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL pool size' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000', doc: 'PostgreSQL statement timeout' },
   LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
@@ -57,8 +69,9 @@ function int(env: NodeJS.ProcessEnv, name: ConfigVariable, min: number, max: num
   return value;
 }
 
-function bool(env: NodeJS.ProcessEnv, name: ConfigVariable): boolean {
+function bool(env: NodeJS.ProcessEnv, name: ConfigVariable, fallback?: boolean): boolean {
   const raw = (env[name] ?? CONFIG_VARIABLES[name].default).trim().toLowerCase();
+  if (raw === '' && fallback !== undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, raw, 'true or false');
@@ -77,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const logLevel = str(env, 'LOG_LEVEL') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
+  // The embedded demo is for looking around: open to read, with a user per role.
+  const embeddedDemo = !databaseUrl && bool(env, 'GRIDSCOPE_SEED_DEMO');
+  const demoPassword = str(env, 'GRIDSCOPE_DEMO_PASSWORD');
+  if (demoPassword.length < 8) throw new ConfigError('GRIDSCOPE_DEMO_PASSWORD', '(redacted)', 'at least 8 characters');
   return {
     host: str(env, 'HOST'),
     port: int(env, 'PORT', 0, 65535),
@@ -87,6 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoIncidents: int(env, 'GRIDSCOPE_DEMO_INCIDENTS', 0, 100_000_000),
     demoSeed: int(env, 'GRIDSCOPE_DEMO_SEED', 0, 2 ** 31 - 1),
     demoDistrictsFile: str(env, 'GRIDSCOPE_DEMO_DISTRICTS') || undefined,
+    anonymousRead: bool(env, 'GRIDSCOPE_ANONYMOUS_READ', embeddedDemo),
+    demoUsers: bool(env, 'GRIDSCOPE_DEMO_USERS', embeddedDemo),
+    demoPassword,
+    sessionMinutes: int(env, 'GRIDSCOPE_SESSION_HOURS', 1, 24 * 30) * 60,
+    cookieSecure: bool(env, 'GRIDSCOPE_COOKIE_SECURE'),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 1000),
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,

@@ -1,5 +1,7 @@
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import { CONFIG_VARIABLES, type Config } from './config.js';
+import { createDemoUsers, DEMO_USERNAMES } from './auth/demo-users.js';
+import { secretSafeLogger } from './logging.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
@@ -34,6 +36,17 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`);
 }
 
+/** Creates the demo users on first start and says how to sign in, every start. */
+async function announceDemoUsers(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+  await createDemoUsers(db, config.demoPassword);
+  const users = await db.query<{ username: string; role: string; scope_code: string | null; unit_code: string | null }>(
+    `SELECT username, role, scope_code, unit_code FROM app_user WHERE username = ANY($1) AND NOT disabled ORDER BY id`,
+    [DEMO_USERNAMES]);
+  if (!users.length) return;
+  say(`demo users (password from GRIDSCOPE_DEMO_PASSWORD, default "${CONFIG_VARIABLES.GRIDSCOPE_DEMO_PASSWORD.default}"): sign in at /login.html`);
+  for (const u of users) say(`  ${u.username.padEnd(11)} ${u.role.padEnd(16)} ${u.scope_code ?? u.unit_code ?? 'whole city'}`);
+}
+
 /** Builds the demo city if the database has no regions yet. */
 export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
   const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
@@ -52,11 +65,16 @@ export async function serve(config: Config): Promise<void> {
   let closing = false;
   try {
     await seedIfEmpty(db, config, say);
+    if (config.demoUsers) await announceDemoUsers(db, config, say);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
-  const app = await buildApp({ db, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const app = await buildApp({
+    db,
+    logger: secretSafeLogger(config.logLevel),
+    auth: { anonymousRead: config.anonymousRead, sessionMinutes: config.sessionMinutes, cookieSecure: config.cookieSecure },
+  });
   const shutdown = async (signal: string) => {
     if (closing) {
       say(`${signal} again: exiting now`);
@@ -80,5 +98,6 @@ export async function serve(config: Config): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  if (config.anonymousRead) say('anonymous read-only access is ON (GRIDSCOPE_ANONYMOUS_READ)');
   say(`Gridscope ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://${host}:${port}/  (API docs: http://${host}:${port}/docs)`);
 }

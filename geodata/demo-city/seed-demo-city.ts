@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../server/db/database.js';
+import { insertDemoUnits } from './demo-units.js';
 import { insertDistricts, type DistrictFeature } from '../district-import.js';
 import { ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
@@ -85,6 +86,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
 
     progress('grid workers');
     const workers = await insertWorkers(tx, grids, random.fork(8));
+    await insertDemoUnits(tx);
     await tx.exec(`
       UPDATE region r SET population = s.population FROM (
         SELECT left(code, n) AS code, sum(population) AS population FROM grid, (VALUES (6), (9), (12)) l(n) GROUP BY 1

@@ -3,6 +3,10 @@ import type { Database } from '../db/database.js';
 import { createGridRepository, type GridRepository } from '../repositories/grid-repository.js';
 import { createIncidentRepository, type IncidentRepository } from '../repositories/incident-repository.js';
 import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
+import { createAuditRepository, type AuditRepository } from '../repositories/audit-repository.js';
+import { createSessionRepository, type SessionRepository } from '../repositories/session-repository.js';
+import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
+import { createUserRepository, type UserRepository } from '../repositories/user-repository.js';
 import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
 
 declare module 'fastify' {
@@ -13,6 +17,10 @@ declare module 'fastify' {
       grids: GridRepository;
       incidents: IncidentRepository;
       stats: StatsRepository;
+      users: UserRepository;
+      sessions: SessionRepository;
+      tokens: TokenRepository;
+      audit: AuditRepository;
     };
   }
 }
@@ -30,6 +38,10 @@ export default fp(
       grids: createGridRepository(opts.db),
       incidents: createIncidentRepository(opts.db),
       stats: createStatsRepository(opts.db),
+      users: createUserRepository(opts.db),
+      sessions: createSessionRepository(opts.db),
+      tokens: createTokenRepository(opts.db),
+      audit: createAuditRepository(opts.db),
     });
   },
   { name: 'database' },

@@ -25,6 +25,10 @@ export default fp(
       if (isDatabaseError(err) && err.code === 'GS422') {
         return reply.status(422).send(errorBody('outside_service_area', err.message));
       }
+      // A unique constraint lost a race with a concurrent write of the same key.
+      if (isDatabaseError(err) && err.code === '23505') {
+        return reply.status(409).send(errorBody('conflict', 'conflicts with an existing record'));
+      }
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
         // Fastify's own client errors: bad JSON, body too large, unsupported media type.
         return reply.status(err.statusCode).send(errorBody(err.code?.toLowerCase() ?? 'bad_request', err.message));

@@ -6,7 +6,7 @@ const GRID_FEATURES = sqlFile('grid-features.sql');
 const GRID_BY_CODE = sqlFile('grid-by-code.sql');
 
 export interface GridQuery {
-  /** District, street or community code; null = the whole city. */
+  /** District, street, community or grid code; null = the whole city. */
   region: string | null;
   bbox?: Bbox;
   /** Douglas-Peucker tolerance in degrees; 0 keeps every vertex. */
@@ -23,8 +23,8 @@ export function createGridRepository(db: Queryable) {
       return rows[0]!.body;
     },
 
-    async featureText(code: string, tx: Queryable = db): Promise<string | null> {
-      const rows = await tx.query<{ body: string }>(GRID_BY_CODE, [code]);
+    async featureText(code: string, scope: string | null, tx: Queryable = db): Promise<string | null> {
+      const rows = await tx.query<{ body: string }>(GRID_BY_CODE, [code, scope]);
       return rows[0]?.body ?? null;
     },
   };

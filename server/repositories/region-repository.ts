@@ -4,6 +4,8 @@ import { sqlFile } from './sql-file.js';
 const REGION_BY_CODE = sqlFile('region-by-code.sql');
 
 export type RegionLevel = 'city' | 'district' | 'street' | 'community';
+/** A scope may also be a single grid (a grid worker's). */
+export type ScopeLevel = RegionLevel | 'grid';
 
 export interface RegionRow {
   code: string;
@@ -19,22 +21,42 @@ export interface RegionNode extends Omit<RegionRow, 'parent_code'> {
 }
 
 /** Length of the codes one level down: district 6, street 9, community 12, grid 15. */
-export const CHILD_CODE_LENGTH: Record<RegionLevel, number> = { city: 6, district: 9, street: 12, community: 15 };
+export const CHILD_CODE_LENGTH: Record<ScopeLevel, number> = { city: 6, district: 9, street: 12, community: 15, grid: 15 };
+
+export interface ScopeRoot {
+  code: string;
+  level: ScopeLevel;
+  name: string;
+}
 
 export function createRegionRepository(db: Queryable) {
   return {
-    async find(code: string, tx: Queryable = db): Promise<RegionRow | null> {
+    /** A region by code, if it lies inside `scope` (null = anywhere); the city lies only in the null scope. */
+    async find(code: string, scope: string | null, tx: Queryable = db): Promise<RegionRow | null> {
       const rows = await tx.query<RegionRow>(
-        'SELECT code, level, name, name_en, parent_code, population FROM region WHERE code = $1',
-        [code],
+        `SELECT code, level, name, name_en, parent_code, population FROM region
+          WHERE code = $1 AND ($2::text IS NULL OR code LIKE $2 || '%')`,
+        [code, scope],
       );
       return rows[0] ?? null;
     },
 
-    /** The whole hierarchy without geometry, as nested nodes (roots first). */
-    async tree(tx: Queryable = db): Promise<RegionNode[]> {
+    /** The region (or grid) a scope names: what "everything I may see" is called. */
+    async scopeRoot(scope: string, tx: Queryable = db): Promise<ScopeRoot | null> {
+      const rows = await tx.query<ScopeRoot>(
+        `SELECT code, level, name FROM region WHERE code = $1
+         UNION ALL SELECT code, 'grid', name FROM grid WHERE code = $1`,
+        [scope],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** The hierarchy without geometry, as nested nodes: the whole city, or the subtree of `scope`. */
+    async tree(scope: string | null, tx: Queryable = db): Promise<RegionNode[]> {
       const rows = await tx.query<RegionRow>(
-        'SELECT code, level, name, name_en, parent_code, population FROM region ORDER BY code',
+        `SELECT code, level, name, name_en, parent_code, population FROM region
+          WHERE $1::text IS NULL OR code LIKE $1 || '%' ORDER BY code`,
+        [scope],
       );
       const nodes = new Map<string, RegionNode>();
       const roots: RegionNode[] = [];
@@ -48,13 +70,14 @@ export function createRegionRepository(db: Queryable) {
     },
 
     /** One region as GeoJSON text, or null. */
-    async featureText(code: string, simplify: number, tx: Queryable = db): Promise<string | null> {
-      const rows = await tx.query<{ body: string }>(REGION_BY_CODE, [code, simplify]);
+    async featureText(code: string, scope: string | null, simplify: number, tx: Queryable = db): Promise<string | null> {
+      const rows = await tx.query<{ body: string }>(REGION_BY_CODE, [code, simplify, scope]);
       return rows[0]?.body ?? null;
     },
 
     /** Children (regions, or grids under a community) with names, in code order. */
-    async children(region: RegionRow, tx: Queryable = db): Promise<{ code: string; name: string }[]> {
+    async children(region: { code: string; level: ScopeLevel }, tx: Queryable = db): Promise<{ code: string; name: string }[]> {
+      if (region.level === 'grid') return [];
       if (region.level === 'community') {
         return tx.query('SELECT code, name FROM grid WHERE community_code = $1 ORDER BY code', [region.code]);
       }
@@ -77,6 +100,6 @@ export type RegionRepository = ReturnType<typeof createRegionRepository>;
  * The filter value for SQL that narrows by district/street/community code:
  * NULL for the city (everything), the code itself otherwise.
  */
-export function regionFilter(region: RegionRow | null): string | null {
+export function regionFilter(region: { code: string; level: ScopeLevel } | null): string | null {
   return region && region.level !== 'city' ? region.code : null;
 }

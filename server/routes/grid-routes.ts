@@ -4,7 +4,7 @@ import { notFound } from '../http-errors.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, GridCode, RegionCode } from '../schemas/common-schemas.js';
 import { Simplify } from '../schemas/geo-schemas.js';
 import { parseBbox } from '../schemas/query-parsers.js';
-import { resolveRegion } from './region-scope.js';
+import { callerScope, scopedRegion } from './region-scope.js';
 
 export const GRID_LIMIT = { default: 10_000, max: 50_000 };
 
@@ -24,7 +24,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const q = request.query;
     const bbox = parseBbox(q.bbox);
-    const region = await resolveRegion(app, q.region);
+    const region = await scopedRegion(request, q.region);
     const body = await app.repos.grids.featureCollectionText({ region, bbox, simplify: q.simplify ?? 0, limit: q.limit ?? GRID_LIMIT.default });
     return reply.type('application/geo+json').send(body);
   });
@@ -37,7 +37,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: FeatureSchema, ...errorResponses },
     },
   }, async (request, reply) => {
-    const body = await app.repos.grids.featureText(request.params.code);
+    const body = await app.repos.grids.featureText(request.params.code, callerScope(request));
     if (!body) throw notFound(`grid ${request.params.code}`);
     return reply.type('application/geo+json').send(body);
   });

@@ -4,7 +4,7 @@ import { badRequest } from '../http-errors.js';
 import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from '../schemas/query-parsers.js';
-import { resolveRegion } from './region-scope.js';
+import { scopedRegion } from './region-scope.js';
 
 export const INCIDENT_LIMIT = { default: 500, max: 5000 };
 
@@ -48,7 +48,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
     const statuses = parseList(q.status, 'status', STATUSES);
     const after = decodeCursor(q.cursor);
-    const region = await resolveRegion(app, q.region);
+    const region = await scopedRegion(request, q.region);
     const page = await app.repos.incidents.page({ region, bbox, from, to, categories, urgencies, statuses, after, limit: q.limit ?? INCIDENT_LIMIT.default });
     const next = page.next ? `,"next_cursor":${JSON.stringify(encodeCursor(page.next))}` : '';
     // Features arrive from PostGIS as JSON text; joining them avoids a parse/serialise round trip.

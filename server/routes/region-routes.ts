@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
 import { errorResponses, FeatureSchema, RegionCode } from '../schemas/common-schemas.js';
 import { Simplify } from '../schemas/geo-schemas.js';
+import { callerScope } from './region-scope.js';
 
 const RegionNode = Type.Object({
   code: Type.String(),
@@ -17,10 +18,10 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/regions', {
     schema: {
       tags: ['regions'],
-      summary: 'The region tree (city → district → street → community), without geometry',
+      summary: 'The region tree (city → district → street → community) within the caller\'s scope, without geometry',
       response: { 200: Type.Object({ regions: Type.Array(RegionNode) }), 500: errorResponses[500] },
     },
-  }, async () => ({ regions: await app.repos.regions.tree() }));
+  }, async (request) => ({ regions: await app.repos.regions.tree(callerScope(request)) }));
 
   app.get('/api/regions/:code', {
     schema: {
@@ -31,7 +32,7 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: FeatureSchema, ...errorResponses },
     },
   }, async (request, reply) => {
-    const body = await app.repos.regions.featureText(request.params.code, request.query.simplify ?? 0);
+    const body = await app.repos.regions.featureText(request.params.code, callerScope(request), request.query.simplify ?? 0);
     if (!body) throw notFound(`region ${request.params.code}`);
     return reply.type('application/geo+json').send(body);
   });

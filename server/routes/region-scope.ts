@@ -1,26 +1,35 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { HttpError, notFound } from '../http-errors.js';
-import { regionFilter, type RegionRow } from '../repositories/region-repository.js';
+import { regionFilter, type ScopeRoot } from '../repositories/region-repository.js';
 
 /**
- * Turns a `region` parameter into the SQL filter value: null for the city (or
- * no parameter), the code for a district, street or community. An unknown
- * code is a 404, not an empty answer, so a typo is never mistaken for "no data".
+ * Every read is limited to the caller's scope (request.principal.scope, a
+ * region or grid code; null = the whole city). These helpers turn a request's
+ * optional `region` parameter into the SQL filter value:
+ * - no parameter: the caller's whole scope;
+ * - a region inside the scope: that region (null for the city itself);
+ * - anything else, unknown or outside the scope alike: 404, so a typo is
+ *   never mistaken for "no data" and another district's existence is not
+ *   confirmed.
  */
-export async function resolveRegion(app: FastifyInstance, code: string | undefined): Promise<string | null> {
-  return regionFilter(await findRegion(app, code));
+export async function scopedRegion(request: FastifyRequest, code: string | undefined): Promise<string | null> {
+  return regionFilter(await scopedRoot(request, code));
 }
 
-export async function findRegion(app: FastifyInstance, code: string | undefined): Promise<RegionRow | null> {
-  if (code === undefined) return null;
-  const region = await app.repos.regions.find(code);
-  if (!region) throw notFound(`region ${code}`);
-  return region;
+/** The region (or, for a grid worker, grid) a read covers, with its name and level. */
+export async function scopedRoot(request: FastifyRequest, code: string | undefined): Promise<ScopeRoot> {
+  const { repos } = request.server;
+  const scope = callerScope(request);
+  if (code !== undefined) {
+    const region = await repos.regions.find(code, scope);
+    if (!region) throw notFound(`region ${code}`);
+    return region;
+  }
+  const root = scope === null ? await repos.regions.city() : await repos.regions.scopeRoot(scope);
+  if (!root) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
+  return root;
 }
 
-/** The root of the hierarchy; 503 until a city has been loaded or seeded. */
-export async function findCity(app: FastifyInstance): Promise<RegionRow> {
-  const region = await app.repos.regions.city();
-  if (!region) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
-  return region;
+export function callerScope(request: FastifyRequest): string | null {
+  return request.principal?.scope ?? null;
 }

@@ -4,7 +4,7 @@ import { CHILD_CODE_LENGTH, regionFilter } from '../repositories/region-reposito
 import { closureRate, type Counts } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
 import { parseTimeRange } from '../schemas/query-parsers.js';
-import { findCity, findRegion } from './region-scope.js';
+import { scopedRoot } from './region-scope.js';
 
 const Figures = {
   reported: Type.Integer({ description: 'incidents reported in the window' }),
@@ -37,7 +37,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
-    const region = (await findRegion(app, request.query.region)) ?? (await findCity(app));
+    const region = await scopedRoot(request, request.query.region);
     const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level] });
     const children = (await app.repos.regions.children(region)).map((c) => {
       const counts = byChild.get(c.code) ?? ZERO;

@@ -13,11 +13,16 @@ export const BboxParam = Type.String({
   description: 'minLon,minLat,maxLon,maxLat in WGS84 degrees',
   examples: ['113.0,27.7,113.3,27.95'],
 });
+/** A time in a response: repositories hand Dates over, the serializer writes ISO 8601. */
+export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
+export const NullableDateTime = Type.Unsafe<Date | string | null>({ type: ['string', 'null'], format: 'date-time' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 time with zone, e.g. 2026-01-01T00:00:00+08:00' });
 
 /** The usual error answers, for documenting routes. */
 export const errorResponses = {
   400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
   404: ErrorSchema,
   500: ErrorSchema,
 };

@@ -1,4 +1,4 @@
-import { buildApp, type App } from '../../server/app.js';
+import { buildApp, type App, type AppOptions } from '../../server/app.js';
 import { seedDemoCity, type SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -10,11 +10,15 @@ export interface SeededApp extends TestDatabase {
   close(): Promise<void>;
 }
 
-/** A migrated, seeded database and the real Fastify app over it. Requests go through inject (real routing, hooks, serialisation). */
-export async function createSeededApp(options: SeedOptions = SMALL_CITY): Promise<SeededApp> {
+/**
+ * A migrated, seeded database and the real Fastify app over it. Requests go
+ * through inject (real routing, hooks, serialisation). Anonymous reading is on
+ * unless the caller says otherwise, as in the embedded demo.
+ */
+export async function createSeededApp(options: SeedOptions = SMALL_CITY, appOptions: Omit<AppOptions, 'db'> = { auth: { anonymousRead: true } }): Promise<SeededApp> {
   const testDb = await createTestDatabase();
   await seedDemoCity(testDb.db, options);
-  const app = await buildApp({ db: testDb.db });
+  const app = await buildApp({ db: testDb.db, ...appOptions });
   await app.ready();
   return {
     ...testDb,

@@ -1,5 +1,6 @@
 -- One grid as a GeoJSON Feature with its workers. Phone numbers are masked:
 -- a wall display or a browser has no need of residents' workers' full numbers.
+-- $1 code, $2 the caller's scope (NULL = city): a grid outside it is not found.
 SELECT json_build_object(
          'type', 'Feature',
          'id', g.code,
@@ -16,4 +17,5 @@ SELECT json_build_object(
               WHERE a.grid_code = g.code), '[]'::json))
        )::text AS body
   FROM grid g
- WHERE g.code = $1;
+ WHERE g.code = $1
+   AND ($2::text IS NULL OR g.code LIKE $2 || '%');

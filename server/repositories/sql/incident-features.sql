@@ -1,13 +1,13 @@
 -- One page of incidents as GeoJSON, newest first, with keyset pagination on
 -- (reported_at, id) so a page costs the same however deep it is.
--- $1 region code or NULL, $2-$5 bbox or NULLs, $6 from, $7 to,
+-- $1 district/street/community/grid code or NULL (whole city), $2-$5 bbox or NULLs, $6 from, $7 to,
 -- $8 categories[], $9 urgencies[], $10 statuses[] (NULL = any),
 -- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1.
 WITH page AS (
   SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
          i.reported_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
     FROM incident i
-   WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1)
+   WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($2::float8 IS NULL OR i.location && ST_MakeEnvelope($2, $3, $4, $5, 4326))
      AND ($6::timestamptz IS NULL OR i.reported_at >= $6)
      AND ($7::timestamptz IS NULL OR i.reported_at < $7)

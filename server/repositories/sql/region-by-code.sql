@@ -1,5 +1,7 @@
 -- One region as a GeoJSON Feature: boundary (optionally simplified), bbox and
 -- its children's codes (streets of a district, grids of a community, ...).
+-- $1 code, $2 simplification tolerance, $3 the caller's scope (NULL = city):
+-- a region outside the scope is not found.
 SELECT json_build_object(
          'type', 'Feature',
          'id', r.code,
@@ -17,4 +19,5 @@ SELECT json_build_object(
            END)
        )::text AS body
   FROM region r
- WHERE r.code = $1;
+ WHERE r.code = $1
+   AND ($3::text IS NULL OR r.code LIKE $3 || '%');

@@ -1,0 +1,57 @@
+import { ROLES, type Role } from './roles.js';
+
+/**
+ * Who may call each API route: the one place authorisation is declared.
+ * auth-plugin.ts refuses to start if an /api route is missing here (fail
+ * closed), checks every request against it, and the role × endpoint test
+ * matrix (tests/auth/route-access.test.ts) is generated from it.
+ *
+ * - 'public': anyone, without credentials (health, login).
+ * - 'signed-in': any principal, including the anonymous reader when enabled.
+ * - a list of roles: those roles only. The anonymous reader counts as a
+ *   viewer, for GET routes only.
+ */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+export const EVERY_ROLE: readonly Role[] = ROLES;
+const COMMANDER: readonly Role[] = ['commander'];
+
+export const ROUTE_ACCESS: Record<string, Access> = {
+  'GET /api/health': 'public',
+  'POST /api/auth/login': 'public',
+  'GET /api/auth/me': 'signed-in',
+  'POST /api/auth/logout': 'signed-in',
+
+  // Reads: every role, each scoped in SQL to its own subtree.
+  'GET /api/regions': EVERY_ROLE,
+  'GET /api/regions/:code': EVERY_ROLE,
+  'GET /api/grids': EVERY_ROLE,
+  'GET /api/grids/:code': EVERY_ROLE,
+  'GET /api/incidents': EVERY_ROLE,
+  'GET /api/stats/summary': EVERY_ROLE,
+
+  // Identity administration and the audit log: the city commander.
+  'GET /api/users': COMMANDER,
+  'POST /api/users': COMMANDER,
+  'PATCH /api/users/:id': COMMANDER,
+  'GET /api/tokens': COMMANDER,
+  'POST /api/tokens': COMMANDER,
+  'DELETE /api/tokens/:id': COMMANDER,
+  'GET /api/audit': COMMANDER,
+};
+
+/** The declared access of a route, by method and URL pattern as Fastify reports them (HEAD counts as GET). */
+export function accessOf(method: string, url: string): Access | undefined {
+  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+export type Decision = 'allow' | 'unauthenticated' | 'forbidden';
+
+/** Whether a principal of `role` (undefined = no credentials) may call a route with `access`. */
+export function decide(access: Access, method: string, principal: { role: Role; kind: string } | undefined): Decision {
+  if (access === 'public') return 'allow';
+  if (!principal) return 'unauthenticated';
+  if (access === 'signed-in') return 'allow';
+  if (principal.kind === 'anonymous' && method !== 'GET' && method !== 'HEAD') return 'unauthenticated';
+  return access.includes(principal.role) ? 'allow' : 'forbidden';
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { DateTime, errorResponses } from '../schemas/common-schemas.js';
+import { parseTimeRange } from '../schemas/query-parsers.js';
+
+const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  actor: Type.String(),
+  action: Type.String(),
+  target_type: Type.String(),
+  target_id: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  client_ip: Type.Union([Type.String(), Type.Null()]),
+});
+
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/audit', {
+    schema: {
+      tags: ['identity'],
+      summary: 'The append-only audit log, newest first; follow next_before for older entries',
+      querystring: Type.Object({
+        actor: Type.Optional(Type.String({ maxLength: 100, description: "e.g. user:commander, token:3" })),
+        target_type: Type.Optional(Type.String({ maxLength: 40 })),
+        target_id: Type.Optional(Type.String({ maxLength: 100 })),
+        action: Type.Optional(Type.String({ maxLength: 60, description: 'action or prefix, e.g. incident. or user.create' })),
+        from: Type.Optional(Type.String()),
+        to: Type.Optional(Type.String()),
+        before: Type.Optional(Type.Integer({ minimum: 1, description: 'entries with a smaller id' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ entries: Type.Array(AuditEntry), next_before: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const { from, to } = parseTimeRange(q.from, q.to);
+    const limit = q.limit ?? 100;
+    const entries = await app.repos.audit.page({ actor: q.actor, targetType: q.target_type, targetId: q.target_id, action: q.action, from, to, beforeId: q.before, limit });
+    return { entries, next_before: entries.length === limit ? Number(entries[entries.length - 1]!.id) : null };
+  });
+};
+
+export default auditRoutes;

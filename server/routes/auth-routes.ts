@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError } from '../http-errors.js';
+import { DUMMY_HASH, verifyPassword } from '../auth/password-hash.js';
+import { LoginThrottle, type ThrottleLimits } from '../auth/login-throttle.js';
+import { decide, ROUTE_ACCESS } from '../auth/route-access.js';
+import { ROLE_NAMES } from '../auth/roles.js';
+import { actorOf, SESSION_COOKIE } from '../plugins/auth-plugin.js';
+import { ErrorSchema, errorResponses } from '../schemas/common-schemas.js';
+import { MeSchema, Username } from '../schemas/identity-schemas.js';
+import { scopedRoot } from './region-scope.js';
+
+const invalidLogin = () => new HttpError(401, 'invalid_credentials', 'wrong username or password');
+
+/** Login, logout and "who am I". Login attempts are throttled per account and per address. */
+const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = async (app, opts) => {
+  const throttle = opts.throttle ? new LoginThrottle(opts.throttle) : new LoginThrottle();
+
+  async function me(request: FastifyRequest, csrf: string | null) {
+    const p = request.principal!;
+    const root = await scopedRoot(request, undefined).catch(() => ({ code: p.scope, name: p.scope ?? '', level: 'city' }));
+    return {
+      principal: {
+        kind: p.kind, id: p.id, display_name: p.displayName, role: p.role, role_name: ROLE_NAMES[p.role],
+        scope: { code: p.scope, name: root.name, level: root.level }, unit: p.unit,
+      },
+      csrf_token: csrf,
+      allowed: Object.entries(ROUTE_ACCESS)
+        .filter(([route, access]) => decide(access, route.split(' ')[0]!, p) === 'allow')
+        .map(([route]) => route),
+    };
+  }
+
+  app.post('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with a password; sets an HttpOnly session cookie and returns the CSRF token for writes',
+      body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: MeSchema, 429: ErrorSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { username, password } = request.body;
+    const verdict = throttle.check(username, request.ip);
+    if (verdict.refuse) {
+      reply.header('retry-after', String(verdict.retryAfterSeconds));
+      throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`);
+    }
+    if (verdict.delayMs) await sleep(verdict.delayMs);
+    const user = await app.repos.users.findForLogin(username);
+    // Verify even for unknown users so the answer takes as long either way.
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok || user.disabled) {
+      throttle.fail(username, request.ip);
+      await app.repos.audit.record({ ...actorOf(request), actor: `login:${username}`, action: 'auth.login_failed', targetType: 'user', targetId: username });
+      throw invalidLogin();
+    }
+    throttle.succeed(username);
+    const session = await app.db.transaction(async (tx) => {
+      await app.repos.sessions.pruneExpired(tx);
+      const s = await app.repos.sessions.create(user.id, app.authOptions.sessionMinutes, tx);
+      await app.repos.audit.record({ actor: `user:${user.username}`, actorUserId: user.id, clientIp: request.ip, action: 'auth.login', targetType: 'user', targetId: String(user.id) }, tx);
+      return s;
+    });
+    reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      httpOnly: true, sameSite: 'strict', path: '/', secure: app.authOptions.cookieSecure, expires: session.expiresAt,
+    });
+    request.principal = {
+      kind: 'user', id: user.id, actor: `user:${user.username}`, role: user.role, scope: user.scope_code,
+      unit: user.unit_code, userId: user.id, displayName: user.display_name,
+    };
+    return me(request, session.csrfToken);
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId && request.principal?.kind === 'user') {
+      await app.db.transaction(async (tx) => {
+        await app.repos.sessions.delete(sessionId, tx);
+        await app.repos.audit.record({ ...actorOf(request), action: 'auth.logout', targetType: 'user', targetId: String(request.principal!.id) }, tx);
+      });
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    schema: { tags: ['auth'], summary: 'Who is calling: role, scope and the routes they may call', response: { 200: MeSchema, ...errorResponses } },
+  }, async (request) => me(request, request.sessionCsrf ?? null));
+};
+
+export default authRoutes;
