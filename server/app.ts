@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -5,6 +7,7 @@ import type { Database } from './db/database.js';
 import databasePlugin from './plugins/database-plugin.js';
 import errorsPlugin from './plugins/errors-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
+import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
 import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
@@ -15,10 +18,16 @@ import statsRoutes from './routes/stats-routes.js';
 export interface AppOptions {
   db: Database;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Where photos go and how large they may be; `serve` passes the configured
+   * values. The default (a shared directory under the OS temp dir) suits
+   * tests and tools: the store is content-addressed, so sharing it is harmless.
+   */
+  photos?: PhotoStorePluginOptions;
 }
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false }: AppOptions) {
+export async function buildApp({ db, logger = false, photos = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 } }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -28,6 +37,7 @@ export async function buildApp({ db, logger = false }: AppOptions) {
   await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
   await app.register(databasePlugin, { db });
   await app.register(openapiPlugin);
+  await app.register(photoStorePlugin, photos);
   await app.register(healthRoutes);
   await app.register(regionRoutes);
   await app.register(gridRoutes);

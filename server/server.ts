@@ -56,7 +56,11 @@ export async function serve(config: Config): Promise<void> {
     await db.close().catch(() => undefined);
     throw err;
   }
-  const app = await buildApp({ db, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const app = await buildApp({
+    db,
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes },
+  });
   const shutdown = async (signal: string) => {
     if (closing) {
       say(`${signal} again: exiting now`);
