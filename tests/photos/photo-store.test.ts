@@ -22,7 +22,7 @@ function filesUnder(dir: string): string[] {
 const form = (...files: [Uint8Array, string, string][]) => {
   const fd = new FormData();
   fd.append('incident', 'SJ20260615000001');
-  for (const [bytes, name, type] of files) fd.append('photo', new Blob([bytes], { type }), name);
+  for (const [bytes, name, type] of files) fd.append('photo', new Blob([new Uint8Array(bytes)], { type }), name);
   return fd;
 };
 
