@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
 import databasePlugin from './plugins/database-plugin.js';
 import errorsPlugin from './plugins/errors-plugin.js';
+import eventStreamPlugin, { type EventStreamOptions } from './plugins/event-stream-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
 import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
@@ -14,6 +15,7 @@ import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
+import streamRoutes from './routes/stream-routes.js';
 
 export interface AppOptions {
   db: Database;
@@ -24,10 +26,14 @@ export interface AppOptions {
    * tests and tools: the store is content-addressed, so sharing it is harmless.
    */
   photos?: PhotoStorePluginOptions;
+  /** Live event stream: retention, replay and per-client limits (defaults in event-hub.ts). */
+  events?: EventStreamOptions;
 }
 
+const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
+
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, photos = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 } }: AppOptions) {
+export async function buildApp({ db, logger = false, photos = DEFAULT_TEST_PHOTOS, events = {} }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -38,11 +44,13 @@ export async function buildApp({ db, logger = false, photos = { dir: join(tmpdir
   await app.register(databasePlugin, { db });
   await app.register(openapiPlugin);
   await app.register(photoStorePlugin, photos);
+  await app.register(eventStreamPlugin, events);
   await app.register(healthRoutes);
   await app.register(regionRoutes);
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(statsRoutes);
+  await app.register(streamRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -60,6 +60,7 @@ export async function serve(config: Config): Promise<void> {
     db,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes },
+    events: { retentionDays: config.eventRetentionDays },
   });
   const shutdown = async (signal: string) => {
     if (closing) {
