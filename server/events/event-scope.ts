@@ -43,7 +43,9 @@ export function scopePrefix(code: string): string {
 export type ScopeFilter = string | null;
 
 export function scopeFilter(subscriberScope: string | null | undefined): ScopeFilter {
-  if (subscriberScope === null || subscriberScope === undefined || subscriberScope === '') return null;
+  // Only an absent scope means everything: a malformed one (even '') throws
+  // rather than widen what the caller sees.
+  if (subscriberScope === null || subscriberScope === undefined) return null;
   return scopePrefix(subscriberScope);
 }
 

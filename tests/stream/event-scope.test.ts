@@ -22,6 +22,8 @@ describe('scope rules', () => {
     expect(scopePrefix('430202001001001')).toBe('430202001001001');
     expect(() => scopePrefix('4302')).toThrow(TypeError);
     expect(() => scopePrefix("430202' OR 1=1")).toThrow(TypeError);
+    expect(() => scopeFilter('')).toThrow(TypeError);
+    expect(scopeFilter(undefined)).toBeNull();
   });
 
   it.each([
