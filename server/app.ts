@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -6,7 +8,9 @@ import type { ThrottleLimits } from './auth/login-throttle.js';
 import authPlugin, { type AuthOptions } from './plugins/auth-plugin.js';
 import databasePlugin from './plugins/database-plugin.js';
 import errorsPlugin from './plugins/errors-plugin.js';
+import eventStreamPlugin, { type EventStreamOptions } from './plugins/event-stream-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
+import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
 import auditRoutes from './routes/audit-routes.js';
 import authRoutes from './routes/auth-routes.js';
@@ -15,6 +19,7 @@ import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
+import streamRoutes from './routes/stream-routes.js';
 import tokenRoutes from './routes/token-routes.js';
 import userRoutes from './routes/user-routes.js';
 
@@ -24,12 +29,21 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** Login throttling limits (tests shorten them). */
   loginThrottle?: ThrottleLimits;
+  /**
+   * Where photos go and how large they may be; `serve` passes the configured
+   * values. The default (a shared directory under the OS temp dir) suits
+   * tests and tools: the store is content-addressed, so sharing it is harmless.
+   */
+  photos?: PhotoStorePluginOptions;
+  /** Live event stream: retention, replay and per-client limits (defaults in event-hub.ts). */
+  events?: EventStreamOptions;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
+const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {} }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -40,6 +54,8 @@ export async function buildApp({ db, logger = false, auth, loginThrottle }: AppO
   await app.register(databasePlugin, { db });
   await app.register(authPlugin, { ...DEFAULT_AUTH, ...auth });
   await app.register(openapiPlugin);
+  await app.register(photoStorePlugin, photos);
+  await app.register(eventStreamPlugin, events);
   await app.register(healthRoutes);
   await app.register(authRoutes, { throttle: loginThrottle });
   await app.register(userRoutes);
@@ -49,6 +65,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle }: AppO
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(statsRoutes);
+  await app.register(streamRoutes);
   await app.register(webPlugin);
   return app;
 }

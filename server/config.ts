@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseDateList, parseWorkPeriods, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS } from './workflow/calendar-config.js';
+import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig } from './workflow/working-calendar.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -28,6 +30,13 @@ export interface Config {
   dbPoolSize: number;
   statementTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Working hours, holidays and make-up days for workflow deadlines (China time). */
+  workingCalendar: WorkingCalendarConfig;
+  /** Where incident photos are stored, by content hash. */
+  photoDir: string;
+  photoMaxBytes: number;
+  /** Live events older than this are deleted on start. */
+  eventRetentionDays: number;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -49,6 +58,12 @@ export const CONFIG_VARIABLES = {
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL pool size' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000', doc: 'PostgreSQL statement timeout' },
   LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
+  GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00', doc: 'working periods of a working day, China time (UTC+8), for deadlines' },
+  GRIDSCOPE_HOLIDAYS: { default: PRC_2026_HOLIDAYS, doc: 'dates (YYYY-MM-DD) or ranges (A..B) with no work; default: the 2026 PRC public holidays' },
+  GRIDSCOPE_WORKDAYS: { default: PRC_2026_WORKDAYS, doc: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days' },
+  GRIDSCOPE_PHOTO_DIR: { default: '', doc: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos' },
+  GRIDSCOPE_PHOTO_MAX_BYTES: { default: '10485760', doc: 'largest photo accepted, in bytes (default 10 MiB)' },
+  GRIDSCOPE_EVENT_RETENTION_DAYS: { default: '30', doc: 'live events kept for replay to reconnecting clients, in days' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -94,11 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const embeddedDemo = !databaseUrl && bool(env, 'GRIDSCOPE_SEED_DEMO');
   const demoPassword = str(env, 'GRIDSCOPE_DEMO_PASSWORD');
   if (demoPassword.length < 8) throw new ConfigError('GRIDSCOPE_DEMO_PASSWORD', '(redacted)', 'at least 8 characters');
+  const dataDir = resolve(str(env, 'GRIDSCOPE_DATA_DIR') || './data');
   return {
     host: str(env, 'HOST'),
     port: int(env, 'PORT', 0, 65535),
     databaseUrl,
-    dataDir: resolve(str(env, 'GRIDSCOPE_DATA_DIR') || './data'),
+    dataDir,
     seedDemo: bool(env, 'GRIDSCOPE_SEED_DEMO'),
     demoGrids: int(env, 'GRIDSCOPE_DEMO_GRIDS', 9, 1_000_000),
     demoIncidents: int(env, 'GRIDSCOPE_DEMO_INCIDENTS', 0, 100_000_000),
@@ -112,5 +128,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 1000),
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,
+    workingCalendar: workingCalendar(env),
+    photoDir: resolve(str(env, 'GRIDSCOPE_PHOTO_DIR') || join(dataDir, 'photos')),
+    photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
+    eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
   };
+}
+
+/** Parses the three calendar variables and checks them together (a date may not be both a holiday and a workday). */
+function workingCalendar(env: NodeJS.ProcessEnv): WorkingCalendarConfig {
+  const parse = <T>(name: ConfigVariable, parser: (text: string) => { ok: true; value: T } | { ok: false; reason: string }): T => {
+    const raw = str(env, name);
+    const parsed = parser(raw);
+    if (!parsed.ok) throw new ConfigError(name, raw, parsed.reason);
+    return parsed.value;
+  };
+  const config: WorkingCalendarConfig = {
+    periods: parse('GRIDSCOPE_WORK_PERIODS', parseWorkPeriods),
+    weekdays: DEFAULT_WEEKDAYS,
+    holidays: parse('GRIDSCOPE_HOLIDAYS', parseDateList),
+    workdays: parse('GRIDSCOPE_WORKDAYS', parseDateList),
+  };
+  const check = validateWorkingCalendar(config);
+  if (!check.valid) {
+    const name = check.field === 'periods' ? 'GRIDSCOPE_WORK_PERIODS' : check.field === 'holidays' ? 'GRIDSCOPE_HOLIDAYS' : 'GRIDSCOPE_WORKDAYS';
+    throw new ConfigError(name, str(env, name), check.detail);
+  }
+  return config;
 }

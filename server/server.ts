@@ -74,6 +74,8 @@ export async function serve(config: Config): Promise<void> {
     db,
     logger: secretSafeLogger(config.logLevel),
     auth: { anonymousRead: config.anonymousRead, sessionMinutes: config.sessionMinutes, cookieSecure: config.cookieSecure },
+    photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes },
+    events: { retentionDays: config.eventRetentionDays },
   });
   const shutdown = async (signal: string) => {
     if (closing) {

@@ -29,6 +29,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/grids/:code': EVERY_ROLE,
   'GET /api/incidents': EVERY_ROLE,
   'GET /api/stats/summary': EVERY_ROLE,
+  'GET /api/stream': EVERY_ROLE,
 
   // Identity administration and the audit log: the city commander.
   'GET /api/users': COMMANDER,

@@ -24,7 +24,22 @@ export interface Database extends Queryable {
    * directory (see data-dir-lock.ts), so there it simply runs `work`.
    */
   withExclusiveLock<T>(lockKey: number, work: (conn: Queryable & Pick<Database, 'transaction'>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel` once the
+   * notifying transaction commits, whichever session or process sent it
+   * (never for a rolled-back one). `null` means the listening connection was
+   * lost and re-established (PostgreSQL only): notifications sent meanwhile
+   * are gone, so the listener must catch up from the data itself. Resolves
+   * once listening; the returned function stops it. `channel` must be a
+   * plain lower-case identifier.
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Channel names go into LISTEN unquoted, so only plain identifiers are allowed. */
+export function assertChannelName(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new TypeError(`not a valid notification channel name: ${JSON.stringify(channel)}`);
 }
 
 /** A database error carries the SQLSTATE, which error mapping relies on. */

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database.js';
+import { createPgListener, type PgListener } from './pg-listener.js';
 
 // Counts (int8) and numerics come back as JS numbers on PGlite; do the same
 // here so repositories see one shape. Our int8 values (ids, counts) stay far
@@ -35,6 +36,8 @@ export interface PgOptions {
   connectionString: string;
   poolSize: number;
   statementTimeoutMs: number;
+  /** Told when the LISTEN connection drops or fails to reconnect (it keeps retrying). */
+  onListenerError?: (err: Error) => void;
 }
 
 /** Opens a pool on PostgreSQL + PostGIS. Every statement has a timeout. */
@@ -63,6 +66,8 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
       client.release();
     }
   };
+  // Opened on the first listen(): processes that never listen (CLI commands) hold no extra connection.
+  let listener: PgListener | undefined;
   return {
     backend: 'postgres',
     ...base,
@@ -77,6 +82,13 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
         }
       }),
-    close: () => pool.end(),
+    listen(channel, onNotify) {
+      listener ??= createPgListener({ connectionString: options.connectionString, onError: options.onListenerError });
+      return listener.listen(channel, onNotify);
+    },
+    async close() {
+      await listener?.close();
+      await pool.end();
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import type { Database, Queryable, Row } from './database.js';
+import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
 // Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
@@ -39,6 +39,14 @@ export async function openPGlite(dataDir?: string): Promise<Database> {
     ...base,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
     withExclusiveLock: (_key, work) => work(db),
+    // PGlite delivers a NOTIFY to its own listeners when the notifying
+    // transaction commits, as PostgreSQL does (tests/db/listen.test.ts), so
+    // both backends share one delivery path.
+    async listen(channel, onNotify) {
+      assertChannelName(channel);
+      const unlisten = await pg.listen(channel, (payload) => onNotify(payload));
+      return () => unlisten();
+    },
     async close() {
       try {
         await pg.close();

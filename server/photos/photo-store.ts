@@ -1,0 +1,174 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { HttpError } from '../http-errors.js';
+import { IMAGE_KINDS, sniffImage, SNIFF_BYTES, type ImageKind } from './image-sniffing.js';
+
+/**
+ * Incident photos on disk, named by the SHA-256 of their bytes and fanned out
+ * by its first two hex digits (`ab/cdef….jpg`), so that no directory grows
+ * past a few thousand files and the same photo uploaded twice is stored once.
+ *
+ * A photo is written to a temporary file under `tmp/` inside the photo
+ * directory (the same file system, so the rename is atomic), flushed to disk
+ * and only then renamed to its final name: after a crash a final name either
+ * holds the whole photo or does not exist. Metadata (incident, before/after,
+ * uploader) is the caller's business, in the `photo` table.
+ */
+export interface PhotoStoreOptions {
+  /** Root directory; created if missing. */
+  dir: string;
+  /** Largest photo accepted, in bytes. */
+  maxBytes: number;
+}
+
+export interface StoredPhoto {
+  sha256: string;
+  mime: ImageKind['mime'];
+  bytes: number;
+  /** Path relative to the photo directory, e.g. `ab/cdef….png`. */
+  path: string;
+}
+
+export interface OpenedPhoto {
+  stream: Readable;
+  mime: ImageKind['mime'];
+  bytes: number;
+}
+
+export interface PhotoStore {
+  readonly dir: string;
+  readonly maxBytes: number;
+  /** Streams an upload to disk; throws a 4xx HttpError for anything that is not an acceptable image. */
+  save(source: AsyncIterable<Buffer | Uint8Array> & { truncated?: boolean }): Promise<StoredPhoto>;
+  /** The stored photo with this hash, or null. */
+  open(sha256: string): Promise<OpenedPhoto | null>;
+}
+
+export const tooLarge = (maxBytes: number) => new HttpError(413, 'payload_too_large', `photo: larger than the limit of ${maxBytes} bytes`);
+export const notAnImage = () => new HttpError(415, 'unsupported_media_type', 'photo: not a JPEG, PNG, WebP or GIF image (judged by its content, not its name)');
+export const invalidPhoto = (why: string) => new HttpError(422, 'invalid_photo', `photo: ${why}`);
+
+/** Temporary files older than this are left over from a crash (no upload takes an hour). */
+const STALE_TEMP_MS = 3_600_000;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export async function createPhotoStore(options: PhotoStoreOptions): Promise<PhotoStore> {
+  const { dir, maxBytes } = options;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < SNIFF_BYTES) throw new RangeError(`maxBytes must be an integer >= ${SNIFF_BYTES}`);
+  const tmpDir = join(dir, 'tmp');
+  await mkdir(tmpDir, { recursive: true });
+  await removeStaleTemps(tmpDir);
+
+  const relativePath = (sha256: string, kind: ImageKind) => join(sha256.slice(0, 2), `${sha256.slice(2)}.${kind.ext}`);
+
+  async function save(source: AsyncIterable<Buffer | Uint8Array> & { truncated?: boolean }): Promise<StoredPhoto> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    // The first bytes are held back until the format is known, so that
+    // nothing at all reaches the disk for a file that is not an image.
+    let head: Buffer = Buffer.alloc(0);
+    let kind: ImageKind | null = null;
+    let tmpPath: string | undefined;
+    let file: FileHandle | undefined;
+    const startWriting = async (found: ImageKind) => {
+      kind = found;
+      tmpPath = join(tmpDir, `${randomUUID()}.part`);
+      file = await open(tmpPath, 'wx');
+      await file.write(head);
+    };
+    try {
+      for await (const chunk of source) {
+        bytes += chunk.length;
+        // Counted as it streams: an oversize upload is refused without ever
+        // holding more than one chunk of it.
+        if (bytes > maxBytes) throw tooLarge(maxBytes);
+        hash.update(chunk);
+        if (file) {
+          await file.write(chunk);
+          continue;
+        }
+        head = Buffer.concat([head, chunk]);
+        if (head.length < SNIFF_BYTES) continue;
+        const found = sniffImage(head);
+        if (!found) throw notAnImage();
+        await startWriting(found);
+      }
+      // @fastify/multipart marks a stream cut at its own size limit.
+      if (source.truncated) throw tooLarge(maxBytes);
+      if (!file) {
+        if (bytes === 0) throw invalidPhoto('the file is empty');
+        if (!sniffImage(head)) throw notAnImage();
+        throw invalidPhoto(`${bytes} bytes is too short to be an image`);
+      }
+      const handle = file as FileHandle;
+      await handle.sync();
+      await handle.close();
+      file = undefined;
+      const sha256 = hash.digest('hex');
+      const path = relativePath(sha256, kind!);
+      const finalPath = join(dir, path);
+      await mkdir(join(dir, sha256.slice(0, 2)), { recursive: true });
+      // The same bytes already stored: keep the existing file. Two uploads
+      // racing here both rename identical content, which is harmless.
+      if (await exists(finalPath)) {
+        await unlink(tmpPath!);
+      } else {
+        await rename(tmpPath!, finalPath);
+        await syncDirectory(join(dir, sha256.slice(0, 2)));
+      }
+      tmpPath = undefined;
+      return { sha256, mime: kind!.mime, bytes, path };
+    } catch (err) {
+      await (file as FileHandle | undefined)?.close().catch(() => undefined);
+      if (tmpPath) await unlink(tmpPath).catch(() => undefined);
+      throw translateUploadError(err, maxBytes);
+    }
+  }
+
+  async function openPhoto(sha256: string): Promise<OpenedPhoto | null> {
+    if (!SHA256_HEX.test(sha256)) return null;
+    for (const kind of IMAGE_KINDS) {
+      const path = join(dir, relativePath(sha256, kind));
+      const info = await stat(path).catch(() => null);
+      if (info?.isFile()) return { stream: createReadStream(path), mime: kind.mime, bytes: info.size };
+    }
+    return null;
+  }
+
+  return { dir, maxBytes, save, open: openPhoto };
+}
+
+/** Errors of the multipart parser about size become our one 413; everything else passes through. */
+function translateUploadError(err: unknown, maxBytes: number): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
+  return err;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+/** Makes a rename durable: the new directory entry is on disk, not just the file's bytes. */
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic there.
+  } finally {
+    await handle.close();
+  }
+}
+
+async function removeStaleTemps(tmpDir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(tmpDir)) {
+    const path = join(tmpDir, name);
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile() && now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
+  }
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+/**
+ * Database.listen on both backends. On PGlite this is the check the event
+ * stream depends on: a NOTIFY from the same instance reaches its own
+ * listeners, at commit and only at commit.
+ */
+describe(`Database.listen on ${BACKEND}`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ migrated: false });
+  });
+  afterAll(async () => t?.dispose());
+
+  const waitFor = async (check: () => boolean, what: string, timeoutMs = 2_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  it('delivers a notification when its transaction commits, never before, never for a rollback', async () => {
+    const got: (string | null)[] = [];
+    const stop = await t.db.listen('test_channel', (p) => got.push(p));
+    await t.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_notify('test_channel', 'committed')");
+      // Give an early delivery every chance to show up.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual([]);
+    });
+    await waitFor(() => got.length === 1, 'the committed notification');
+    expect(got).toEqual(['committed']);
+
+    await t.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_notify('test_channel', 'rolled back')");
+      throw new Error('abort');
+    }).catch(() => undefined);
+    await t.db.query("SELECT pg_notify('test_channel', 'marker')");
+    await waitFor(() => got.includes('marker'), 'the marker');
+    expect(got).toEqual(['committed', 'marker']);
+
+    await stop();
+    await t.db.query("SELECT pg_notify('test_channel', 'after stop')");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toEqual(['committed', 'marker']);
+  });
+
+  it('keeps channels apart and serves several listeners on one channel', async () => {
+    const a: (string | null)[] = [];
+    const b: (string | null)[] = [];
+    const other: (string | null)[] = [];
+    const stops = await Promise.all([
+      t.db.listen('shared_channel', (p) => a.push(p)),
+      t.db.listen('shared_channel', (p) => b.push(p)),
+      t.db.listen('other_channel', (p) => other.push(p)),
+    ]);
+    await t.db.query("SELECT pg_notify('shared_channel', '1')");
+    await waitFor(() => a.length === 1 && b.length === 1, 'both listeners');
+    await stops[0]!();
+    await t.db.query("SELECT pg_notify('shared_channel', '2')");
+    await waitFor(() => b.length === 2, 'the remaining listener');
+    expect([a, b, other]).toEqual([['1'], ['1', '2'], []]);
+    await Promise.all(stops.slice(1).map((s) => s()));
+  });
+
+  it('refuses a channel name that is not a plain identifier', async () => {
+    await expect(t.db.listen('x; DROP TABLE region', () => undefined)).rejects.toThrow(TypeError);
+    await expect(t.db.listen('Upper', () => undefined)).rejects.toThrow(TypeError);
+  });
+});
