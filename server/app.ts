@@ -9,16 +9,21 @@ import webPlugin from './plugins/web-plugin.js';
 import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
+import mapRoutes from './routes/map-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
+import wallRoutes from './routes/wall-routes.js';
+import type { WallOptions } from './schemas/wall-options.js';
 
 export interface AppOptions {
   db: Database;
   logger?: FastifyServerOptions['logger'];
+  /** Wall display defaults (config.wall); tests and tools may leave them out. */
+  wall?: WallOptions;
 }
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false }: AppOptions) {
+export async function buildApp({ db, logger = false, wall }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -33,6 +38,8 @@ export async function buildApp({ db, logger = false }: AppOptions) {
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(statsRoutes);
+  await app.register(mapRoutes);
+  await app.register(wallRoutes, { wall });
   await app.register(webPlugin);
   return app;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './schemas/wall-options.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -21,6 +22,8 @@ export interface Config {
   dbPoolSize: number;
   statementTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Defaults of the wall display at /wall (URL parameters override metric and window). */
+  wall: WallOptions;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -37,6 +40,9 @@ export const CONFIG_VARIABLES = {
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL pool size' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000', doc: 'PostgreSQL statement timeout' },
   LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
+  GRIDSCOPE_WALL_METRIC: { default: 'per_1k', doc: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}` },
+  GRIDSCOPE_WALL_WINDOW: { default: '30d', doc: `time window of the wall display: ${WALL_WINDOWS.join(', ')}` },
+  GRIDSCOPE_BASEMAP_STYLE_URL: { default: '', doc: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -77,6 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const logLevel = str(env, 'LOG_LEVEL') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
+  const wallMetric = str(env, 'GRIDSCOPE_WALL_METRIC');
+  if (!isWallMetric(wallMetric)) throw new ConfigError('GRIDSCOPE_WALL_METRIC', wallMetric, WALL_METRICS.join(', '));
+  const wallWindow = str(env, 'GRIDSCOPE_WALL_WINDOW');
+  if (!isWallWindow(wallWindow)) throw new ConfigError('GRIDSCOPE_WALL_WINDOW', wallWindow, WALL_WINDOWS.join(', '));
+  const basemapStyleUrl = str(env, 'GRIDSCOPE_BASEMAP_STYLE_URL') || undefined;
+  if (basemapStyleUrl && !/^(https?:\/\/|\/)/.test(basemapStyleUrl)) {
+    throw new ConfigError('GRIDSCOPE_BASEMAP_STYLE_URL', basemapStyleUrl, 'an http(s):// URL or a path on this server');
+  }
   return {
     host: str(env, 'HOST'),
     port: int(env, 'PORT', 0, 65535),
@@ -90,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 1000),
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,
+    wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
   };
 }

@@ -56,7 +56,7 @@ export async function serve(config: Config): Promise<void> {
     await db.close().catch(() => undefined);
     throw err;
   }
-  const app = await buildApp({ db, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
+  const app = await buildApp({ db, wall: config.wall, logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } });
   const shutdown = async (signal: string) => {
     if (closing) {
       say(`${signal} again: exiting now`);

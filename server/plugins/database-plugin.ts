@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../db/database.js';
 import { createGridRepository, type GridRepository } from '../repositories/grid-repository.js';
 import { createIncidentRepository, type IncidentRepository } from '../repositories/incident-repository.js';
+import { createMapRepository, type MapRepository } from '../repositories/map-repository.js';
 import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
 import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
 
@@ -13,6 +14,7 @@ declare module 'fastify' {
       grids: GridRepository;
       incidents: IncidentRepository;
       stats: StatsRepository;
+      map: MapRepository;
     };
   }
 }
@@ -30,6 +32,7 @@ export default fp(
       grids: createGridRepository(opts.db),
       incidents: createIncidentRepository(opts.db),
       stats: createStatsRepository(opts.db),
+      map: createMapRepository(opts.db),
     });
   },
   { name: 'database' },
