@@ -16,8 +16,8 @@ export interface WindowQuery {
 }
 
 /** The order of the numbers in each grid's metrics tuple; the API documents it in `fields`. */
-export const GRID_METRIC_FIELDS = ['reported', 'closed', 'open', 'overdue', 'max_open_urgency'] as const;
-export type GridMetricTuple = [number, number, number, number, number];
+export const GRID_METRIC_FIELDS = ['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population'] as const;
+export type GridMetricTuple = [number, number, number, number, number, number];
 
 export interface HeatBins {
   /** [lon, lat, weight] per non-empty cell, heaviest first. */
@@ -44,13 +44,13 @@ export function createMapRepository(db: Queryable) {
       return rows[0]!.body;
     },
 
-    /** Grid code → [reported, closed, open, overdue, max_open_urgency], for grids with incidents in the window. */
+    /** Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region. */
     async gridMetrics(q: WindowQuery, tx: Queryable = db): Promise<Record<string, GridMetricTuple>> {
-      const rows = await tx.query<{ code: string; reported: number; closed: number; open: number; overdue: number; max_open_urgency: number }>(
+      const rows = await tx.query<{ code: string; reported: number; closed: number; open: number; overdue: number; max_open_urgency: number; population: number }>(
         MAP_GRID_METRICS, [q.region, q.from ?? null, q.to ?? null],
       );
       const out: Record<string, GridMetricTuple> = {};
-      for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency];
+      for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency, r.population];
       return out;
     },
 

@@ -49,7 +49,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['map'],
       summary: 'Per-grid figures over a time window, keyed by grid code (no geometry)',
-      description: `Each grid with incidents in the window maps to [${GRID_METRIC_FIELDS.join(', ')}]; a grid not listed has none. ` +
+      description: `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
         'Overdue = dispatched or in progress past due_at. max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.',
       querystring: Type.Object(Window, { additionalProperties: false }),
       response: {

@@ -22,21 +22,23 @@ describe(`map API on ${BACKEND}`, () => {
     const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
     expect(fc.features).toHaveLength(n);
     expect(Object.keys(fc.features[0].properties)).toEqual(['population']);
-    expect(fc.features[0].id).toMatch(/^\d{15}$/);
+    expect(typeof fc.features[0].id).toBe('number');
+    expect(String(fc.features[0].id)).toMatch(/^\d{15}$/);
     const again = await get('/api/map/grids', { 'if-none-match': String(res.headers.etag) });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });
 
-  it('gives per-grid figures equal to direct SQL, only for grids with incidents', async () => {
+  it('gives per-grid figures equal to direct SQL, for every grid', async () => {
     const body = json(await get(`/api/map/grid-metrics?${WINDOW}`));
-    expect(body.fields).toEqual(['reported', 'closed', 'open', 'overdue', 'max_open_urgency']);
+    expect(body.fields).toEqual(['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population']);
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
+    expect(Object.keys(body.grids)).toHaveLength(n);
     const rows = await ctx.db.query<{ grid_code: string; reported: number; closed: number; red_open: number }>(
       `SELECT grid_code, count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
               count(*) FILTER (WHERE urgency = 'red' AND status NOT IN ('closed', 'rejected', 'duplicate'))::int red_open
          FROM incident WHERE ${WINDOW_SQL} GROUP BY 1`,
     );
-    expect(Object.keys(body.grids).sort()).toEqual(rows.map((r) => r.grid_code).sort());
     for (const r of rows.slice(0, 50)) {
       const [reported, closed, , , urgency] = body.grids[r.grid_code];
       expect([reported, closed]).toEqual([r.reported, r.closed]);
@@ -44,9 +46,9 @@ describe(`map API on ${BACKEND}`, () => {
     }
   });
 
-  it('answers an empty window with an empty object, not an error', async () => {
+  it('answers an empty window with zeros, not an error', async () => {
     const body = json(await get('/api/map/grid-metrics?from=2020-01-01&to=2020-01-02'));
-    expect(body.grids).toEqual({});
+    expect(Object.values(body.grids).every((g: any) => g.slice(0, 5).every((v: number) => v === 0))).toBe(true);
   });
 
   it('aggregates heatmap bins whose weights add up to the incidents in the window', async () => {

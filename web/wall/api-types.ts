@@ -32,8 +32,8 @@ export interface Summary extends Figures {
 export interface GridMetrics {
   from: string | null;
   fields: string[];
-  /** code → [reported, closed, open, overdue, max_open_urgency] */
-  grids: Record<string, [number, number, number, number, number]>;
+  /** code → [reported, closed, open, overdue, max_open_urgency, population], every grid */
+  grids: Record<string, [number, number, number, number, number, number]>;
 }
 
 export interface HeatBins {
@@ -48,11 +48,6 @@ export interface CategoryBreakdown {
 
 export type Position = [number, number];
 export type Bbox = [number, number, number, number];
-
-export interface GridCollection {
-  type: 'FeatureCollection';
-  features: { type: 'Feature'; id: number; geometry: Geometry; properties: { population: number } }[];
-}
 
 export interface OutlineProperties {
   code: string;

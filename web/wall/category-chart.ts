@@ -9,7 +9,7 @@ export class CategoryChart extends LitElement {
   static override properties = { categories: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
   static override styles = [panelStyles, css`
     ol { list-style: none; margin: 0; padding: 0; }
-    li { display: grid; grid-template-columns: 6.6rem 1fr 3.6rem; gap: 0.4rem; align-items: center; font-size: 0.9rem; line-height: 1.4rem; }
+    li { display: grid; grid-template-columns: 6.6rem 1fr 3.6rem; gap: 0.4rem; align-items: center; font-size: 0.88rem; line-height: 1.2rem; }
     .track { position: relative; height: 0.7rem; }
     .all, .open { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 0.3rem; }
     .all { background: #245f8f; }

@@ -50,7 +50,8 @@ export class LiveController implements ReactiveController {
     this.options = options;
     this.stopped = false;
     if (options.stream) this.openStream();
-    this.scheduleRefresh(0);
+    // Now, not on a timer: a macrotask would queue behind the map's start-up work.
+    void this.refreshNow().catch(() => undefined);
   }
 
   hostDisconnected(): void {

@@ -1,8 +1,8 @@
 import { Map as MapLibreMap, type ErrorEvent, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Bbox, GridCollection, OutlineCollection } from './api-types.js';
-import { offlineStyle, WALL_SOURCES, wallLayers } from './map-style.js';
+import type { Bbox, OutlineCollection } from './api-types.js';
+import { offlineStyle, wallLayers, wallSources } from './map-style.js';
 import { fillColourExpression, type Legend } from './metric-scale.js';
 import { wallDeckLayers, type WallLayerProps } from './wall-layers.js';
 
@@ -36,6 +36,7 @@ export class WallMapController implements ReactiveController {
   private tourTimer?: ReturnType<typeof setInterval>;
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false };
   private pendingColourCheck = false;
+  private heatLoaded = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -44,13 +45,13 @@ export class WallMapController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Creates the map in `container` (once). */
-  attach(container: HTMLElement): void {
+  /** Creates the map in `container` (once); its worker starts fetching the grid polygons from `gridsUrl` at once. */
+  attach(container: HTMLElement, gridsUrl: string): void {
     if (this.map) return;
     const basemap = this.options.basemapStyleUrl;
     const map = new MapLibreMap({
       container,
-      style: basemap ?? offlineStyle(),
+      style: basemap ?? offlineStyle(gridsUrl),
       interactive: false,
       attributionControl: false,
       center: [113.3, 27.3],
@@ -62,7 +63,7 @@ export class WallMapController implements ReactiveController {
     this.map = map;
     map.on('load', () => {
       if (basemap) {
-        for (const [id, source] of Object.entries(WALL_SOURCES)) map.addSource(id, source);
+        for (const [id, source] of Object.entries(wallSources(gridsUrl))) map.addSource(id, source);
         for (const layer of wallLayers(this.legend, true)) map.addLayer(layer);
       }
       // deck.gl goes on after `load`, as @deck.gl/maplibre requires.
@@ -78,11 +79,6 @@ export class WallMapController implements ReactiveController {
 
   get isLoaded(): boolean {
     return this.loaded;
-  }
-
-  setGrids(grids: GridCollection): void {
-    (this.map?.getSource('grids') as GeoJSONSource | undefined)?.setData(grids as never);
-    this.shownValues.clear();
   }
 
   setOutlines(outlines: OutlineCollection): void {
@@ -112,14 +108,23 @@ export class WallMapController implements ReactiveController {
     map.triggerRepaint();
   }
 
-  setDeck(props: Omit<WallLayerProps, 'pulse' | 'showStreetNames'>): void {
+  setDeck(props: Omit<WallLayerProps, 'pulse' | 'showStreetNames'> & { heatLoaded: boolean }): void {
     this.deckProps = props;
-    if (props.heatBins.length === 0) this.markProgress({ heatDrawn: true });
+    this.heatLoaded = props.heatLoaded;
+    if (props.heatLoaded && props.heatBins.length === 0) this.markProgress({ heatDrawn: true });
     this.pushDeck();
-    // Animate only while there is something to pulse: an idle wall draws nothing.
-    if (props.redMarkers.length && !this.pulseTimer) {
+    this.updatePulse();
+  }
+
+  private updatePulse(): void {
+    const props = this.deckProps;
+    if (!props) return;
+    // Animate only while there is something to pulse, and not before the first
+    // complete frame: on software WebGL every animation frame delays it.
+    const wanted = props.redMarkers.length > 0 && this.progress.gridsColoured && this.progress.heatDrawn;
+    if (wanted && !this.pulseTimer) {
       this.pulseTimer = setInterval(() => this.pushDeck(), PULSE_FRAME_MS);
-    } else if (!props.redMarkers.length && this.pulseTimer) {
+    } else if (!wanted && this.pulseTimer) {
       clearInterval(this.pulseTimer);
       this.pulseTimer = undefined;
     }
@@ -162,7 +167,7 @@ export class WallMapController implements ReactiveController {
   }
 
   private afterDeckRender(): void {
-    if (this.deckProps && this.deckProps.heatBins.length > 0 && !this.progress.heatDrawn) this.markProgress({ heatDrawn: true });
+    if (this.heatLoaded && (this.deckProps?.heatBins.length ?? 0) > 0 && !this.progress.heatDrawn) this.markProgress({ heatDrawn: true });
   }
 
   private checkColoured(): void {
@@ -175,5 +180,6 @@ export class WallMapController implements ReactiveController {
   private markProgress(p: Partial<FrameProgress>): void {
     this.progress = { ...this.progress, ...p };
     this.options.onProgress(this.progress);
+    this.updatePulse();
   }
 }

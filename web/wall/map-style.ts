@@ -4,11 +4,17 @@ import { fillColourExpression, type Legend } from './metric-scale.js';
 export const BACKGROUND = '#0b1220';
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
-/** Our sources: grids keyed by numeric code (feature state carries the metric), and region outlines. */
-export const WALL_SOURCES: Record<string, SourceSpecification> = {
-  grids: { type: 'geojson', data: EMPTY as never },
-  outlines: { type: 'geojson', data: EMPTY as never },
-};
+/**
+ * Our sources: grids keyed by numeric code (feature state carries the
+ * metric), loaded by MapLibre's worker from `gridsUrl` as soon as the map
+ * starts; region outlines, set from data the page already holds.
+ */
+export function wallSources(gridsUrl: string): Record<string, SourceSpecification> {
+  return {
+    grids: { type: 'geojson', data: gridsUrl },
+    outlines: { type: 'geojson', data: EMPTY as never },
+  };
+}
 
 /** Grid fills, grid edges, street and district outlines, bottom to top. */
 export function wallLayers(legend: Legend | undefined, overBasemap: boolean): LayerSpecification[] {
@@ -35,10 +41,10 @@ export function wallLayers(legend: Legend | undefined, overBasemap: boolean): La
  * the service. Labels are drawn by deck.gl with the system's CJK font (see
  * wall-layers.ts), so the style needs no glyph server.
  */
-export function offlineStyle(): StyleSpecification {
+export function offlineStyle(gridsUrl: string): StyleSpecification {
   return {
     version: 8,
-    sources: WALL_SOURCES,
+    sources: wallSources(gridsUrl),
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }, ...wallLayers(undefined, false)],
   };
 }

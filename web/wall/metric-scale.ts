@@ -1,5 +1,5 @@
 import type { WallMetric } from '../../server/schemas/wall-options.js';
-import type { GridCollection, GridMetrics } from './api-types.js';
+import type { GridMetrics } from './api-types.js';
 
 /** One class of the legend: values in [min, max) get `colour`. */
 export interface LegendClass {
@@ -27,11 +27,10 @@ const URGENCY = { none: '#24324d', blue: '#3a86ff', yellow: '#f4c430', red: '#e6
 
 /**
  * The value a grid is coloured by, or null for "no data". The tuple is the
- * grid-metrics answer: [reported, closed, open, overdue, max_open_urgency];
- * a grid missing from it had no incidents in the window.
+ * grid-metrics answer: [reported, closed, open, overdue, max_open_urgency, population].
  */
-export function metricValue(metric: WallMetric, tuple: GridMetrics['grids'][string] | undefined, population: number): number | null {
-  const [reported, closed, open, overdue, urgency] = tuple ?? [0, 0, 0, 0, 0];
+export function metricValue(metric: WallMetric, tuple: GridMetrics['grids'][string]): number | null {
+  const [reported, closed, open, overdue, urgency, population] = tuple;
   switch (metric) {
     case 'per_1k':
       return population > 0 ? (reported / population) * 1000 : null;
@@ -108,7 +107,7 @@ export function hexToRgb(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-/** Every grid's value under a metric, keyed by the grid's numeric feature id. */
-export function gridValues(metric: WallMetric, grids: GridCollection, metrics: GridMetrics): Map<number, number | null> {
-  return new Map(grids.features.map((f) => [f.id, metricValue(metric, metrics.grids[String(f.id)], f.properties.population)]));
+/** Every grid's value under a metric, keyed by the grid's numeric feature id (its code as a number, see map-grids.sql). */
+export function gridValues(metric: WallMetric, metrics: GridMetrics): Map<number, number | null> {
+  return new Map(Object.entries(metrics.grids).map(([code, tuple]) => [Number(code), metricValue(metric, tuple)]));
 }

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import {
-  CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridCollection, type GridMetrics, type HeatBins,
+  CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
   type IncidentPage, type OutlineCollection, type StreamEvent, type Summary,
 } from './api-types.js';
 import {
@@ -33,7 +33,6 @@ export interface WallDataOptions {
  * moments), live lists patched by stream events in between.
  */
 export class WallDataController implements ReactiveController {
-  grids?: GridCollection;
   outlines?: OutlineCollection;
   summary?: Summary;
   newToday?: number;
@@ -65,18 +64,20 @@ export class WallDataController implements ReactiveController {
     this.abort.abort();
   }
 
-  /** Geometry: fetched once, in parallel with the first figures. */
-  async loadGeometry(options: WallDataOptions): Promise<void> {
-    this.options = options;
-    const { api, region } = options;
-    const signal = this.abort.signal;
-    const [grids, outlines] = await Promise.all([
-      api.get<GridCollection>('/api/map/grids', { region }, signal),
-      api.get<OutlineCollection>('/api/map/outlines', { region }, signal),
-    ]);
-    this.grids = grids;
-    this.outlines = outlines;
+  /**
+   * District and street outlines (names, label points, populations): once,
+   * before the configuration is known. Grid polygons never pass through here:
+   * MapLibre's worker fetches and parses them off the main thread.
+   */
+  async loadOutlines(api: ApiClient, region: string | undefined): Promise<void> {
+    this.outlines = await api.get<OutlineCollection>('/api/map/outlines', { region }, this.abort.signal);
+    performance.mark('wall-outlines-loaded');
     this.host.requestUpdate();
+  }
+
+  /** Starts loading figures with these options. */
+  configure(options: WallDataOptions): void {
+    this.options = options;
   }
 
   /** Reloads every figure; one at a time, a request made meanwhile runs once more after. */
@@ -130,6 +131,7 @@ export class WallDataController implements ReactiveController {
         o.directives ? this.loadDirective() : null,
         withHeat ? api.get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }, signal) : undefined,
       ]);
+      if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
       this.summary = summary;
       this.newToday = (todaySummary ?? summary).reported;

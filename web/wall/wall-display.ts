@@ -66,6 +66,11 @@ export class WallDisplay extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Outlines need no configuration: start them at once.
+    void this.data.loadOutlines(this.api, this.params.region).catch((err) => {
+      this.data.error = String(err?.message ?? err);
+      this.requestUpdate();
+    });
     void this.start();
   }
 
@@ -98,10 +103,7 @@ export class WallDisplay extends LitElement {
       directives: config.features.directives,
       heatZoom: 9 + Math.log2(Math.max(1, window.innerWidth / 1920)),
     };
-    void this.data.loadGeometry(dataOptions).catch((err) => {
-      this.data.error = String(err?.message ?? err);
-      this.requestUpdate();
-    });
+    this.data.configure(dataOptions);
     this.live.start({
       api: this.api,
       stream: config.features.stream,
@@ -113,17 +115,15 @@ export class WallDisplay extends LitElement {
   }
 
   override willUpdate(_changed: PropertyValues<this>): void {
-    const { grids, metrics } = this.data;
-    if (grids && metrics && this.metric && (this.lastMetrics !== metrics || this.lastGrids !== grids)) {
+    const { metrics } = this.data;
+    if (metrics && this.metric && this.lastMetrics !== metrics) {
       this.lastMetrics = metrics;
-      this.lastGrids = grids;
-      this.values = gridValues(this.metric, grids, metrics);
+      this.values = gridValues(this.metric, metrics);
       this.legend = legendFor(this.metric, [...this.values.values()]);
     }
   }
 
   private lastMetrics?: unknown;
-  private lastGrids?: unknown;
 
   override updated(): void {
     this.checkFirstFrame();
@@ -151,8 +151,8 @@ export class WallDisplay extends LitElement {
       </div>
       <div class="map">
         <gs-wall-map
-          .grids=${this.data.grids} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
-          .heatBins=${this.data.heat?.bins ?? []} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
+          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
+          .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
           .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>
         <gs-map-legend .legend=${this.legend} .lang=${lang}></gs-map-legend>
@@ -176,6 +176,9 @@ export class WallDisplay extends LitElement {
   }
 
   private onMapProgress(p: FrameProgress): void {
+    // Marks for the benchmark's timeline (npm run bench:wall with WALL_BENCH_TIMELINE=1).
+    if (p.gridsColoured && !this.mapProgress.gridsColoured) performance.mark('wall-grids-coloured');
+    if (p.heatDrawn && !this.mapProgress.heatDrawn) performance.mark('wall-heat-drawn');
     this.mapProgress = p;
     this.checkFirstFrame();
   }

@@ -55,6 +55,8 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
       colorRange: HEAT_COLOURS,
       // The wall's camera moves only on the tour: re-aggregate promptly after a flight.
       debounceTimeout: 100,
+      // 2048² (the default) float texels are slow on software WebGL; the kernel blurs far more than 512 loses.
+      weightsTextureSize: 512,
     }),
     new ScatterplotLayer<RecentIncident>({
       id: 'recent-incidents',

@@ -1,6 +1,6 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
-import type { GridCollection, OutlineCollection } from './api-types.js';
+import type { OutlineCollection } from './api-types.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
 import { WallMapController, type FrameProgress } from './map-controller.js';
 import type { Legend } from './metric-scale.js';
@@ -15,7 +15,7 @@ import type { Lang } from './wall-params.js';
  */
 export class WallMap extends LitElement {
   static override properties = {
-    grids: { attribute: false },
+    gridsUrl: {},
     outlines: { attribute: false },
     values: { attribute: false },
     legend: { attribute: false },
@@ -35,13 +35,14 @@ export class WallMap extends LitElement {
     `,
   ];
 
-  /** Grid polygons (geometry, once). */
-  declare grids?: GridCollection;
+  /** Where MapLibre's worker fetches the grid polygons (/api/map/grids, with the token); set before the first render. */
+  declare gridsUrl?: string;
   declare outlines?: OutlineCollection;
   /** Grid id → value of the current metric (null = no data). */
   declare values?: Map<number, number | null>;
   declare legend?: Legend;
-  declare heatBins: [number, number, number][];
+  /** Heatmap cells; undefined until loaded. */
+  declare heatBins?: [number, number, number][];
   declare redMarkers: RedMarker[];
   declare recent: RecentIncident[];
   declare lang: Lang;
@@ -54,7 +55,6 @@ export class WallMap extends LitElement {
 
   constructor() {
     super();
-    this.heatBins = [];
     this.redMarkers = [];
     this.recent = [];
     this.lang = 'zh';
@@ -75,7 +75,7 @@ export class WallMap extends LitElement {
       basemapStyleUrl: this.basemapStyleUrl,
       onProgress: (detail: FrameProgress) => this.dispatchEvent(new CustomEvent('wall-map-progress', { detail, bubbles: true, composed: true })),
     });
-    this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+    this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!, this.gridsUrl!);
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -84,15 +84,15 @@ export class WallMap extends LitElement {
     // After `load` every property counts as changed once (the controller asked for this update).
     const first = !this.pushedOnce;
     this.pushedOnce = true;
-    if ((first || changed.has('grids')) && this.grids) c.setGrids(this.grids);
     if ((first || changed.has('outlines')) && this.outlines) {
       c.setOutlines(this.outlines);
       this.restartTour();
     }
-    if ((first || changed.has('values') || changed.has('grids')) && this.values && this.legend) c.setColours(this.values, this.legend);
+    if ((first || changed.has('values')) && this.values && this.legend) c.setColours(this.values, this.legend);
     if (first || ['heatBins', 'redMarkers', 'recent', 'outlines', 'lang'].some((k) => changed.has(k as keyof WallMap))) {
       c.setDeck({
-        heatBins: this.heatBins,
+        heatBins: this.heatBins ?? [],
+        heatLoaded: this.heatBins !== undefined,
         redMarkers: this.redMarkers,
         recent: this.recent,
         labels: labelsFrom(this.outlines, this.lang),
