@@ -17,11 +17,14 @@ import authRoutes from './routes/auth-routes.js';
 import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
+import mapRoutes from './routes/map-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
 import streamRoutes from './routes/stream-routes.js';
 import tokenRoutes from './routes/token-routes.js';
 import userRoutes from './routes/user-routes.js';
+import wallRoutes from './routes/wall-routes.js';
+import type { WallOptions } from './schemas/wall-options.js';
 
 export interface AppOptions {
   db: Database;
@@ -37,13 +40,15 @@ export interface AppOptions {
   photos?: PhotoStorePluginOptions;
   /** Live event stream: retention, replay and per-client limits (defaults in event-hub.ts). */
   events?: EventStreamOptions;
+  /** Wall display defaults (config.wall); tests and tools may leave them out. */
+  wall?: WallOptions;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {} }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, wall }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -66,6 +71,8 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(incidentRoutes);
   await app.register(statsRoutes);
   await app.register(streamRoutes);
+  await app.register(mapRoutes);
+  await app.register(wallRoutes, { wall });
   await app.register(webPlugin);
   return app;
 }

@@ -1,6 +1,8 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseDateList, parseWorkPeriods, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS } from './workflow/calendar-config.js';
 import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig } from './workflow/working-calendar.js';
+import { resolve } from 'node:path';
+import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './schemas/wall-options.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -37,6 +39,8 @@ export interface Config {
   photoMaxBytes: number;
   /** Live events older than this are deleted on start. */
   eventRetentionDays: number;
+  /** Defaults of the wall display at /wall (URL parameters override metric and window). */
+  wall: WallOptions;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -64,6 +68,9 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_PHOTO_DIR: { default: '', doc: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos' },
   GRIDSCOPE_PHOTO_MAX_BYTES: { default: '10485760', doc: 'largest photo accepted, in bytes (default 10 MiB)' },
   GRIDSCOPE_EVENT_RETENTION_DAYS: { default: '30', doc: 'live events kept for replay to reconnecting clients, in days' },
+  GRIDSCOPE_WALL_METRIC: { default: 'per_1k', doc: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}` },
+  GRIDSCOPE_WALL_WINDOW: { default: '30d', doc: `time window of the wall display: ${WALL_WINDOWS.join(', ')}` },
+  GRIDSCOPE_BASEMAP_STYLE_URL: { default: '', doc: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -110,6 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const demoPassword = str(env, 'GRIDSCOPE_DEMO_PASSWORD');
   if (demoPassword.length < 8) throw new ConfigError('GRIDSCOPE_DEMO_PASSWORD', '(redacted)', 'at least 8 characters');
   const dataDir = resolve(str(env, 'GRIDSCOPE_DATA_DIR') || './data');
+  const wallMetric = str(env, 'GRIDSCOPE_WALL_METRIC');
+  if (!isWallMetric(wallMetric)) throw new ConfigError('GRIDSCOPE_WALL_METRIC', wallMetric, WALL_METRICS.join(', '));
+  const wallWindow = str(env, 'GRIDSCOPE_WALL_WINDOW');
+  if (!isWallWindow(wallWindow)) throw new ConfigError('GRIDSCOPE_WALL_WINDOW', wallWindow, WALL_WINDOWS.join(', '));
+  const basemapStyleUrl = str(env, 'GRIDSCOPE_BASEMAP_STYLE_URL') || undefined;
+  if (basemapStyleUrl && !/^(https?:\/\/|\/)/.test(basemapStyleUrl)) {
+    throw new ConfigError('GRIDSCOPE_BASEMAP_STYLE_URL', basemapStyleUrl, 'an http(s):// URL or a path on this server');
+  }
   return {
     host: str(env, 'HOST'),
     port: int(env, 'PORT', 0, 65535),
@@ -132,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoDir: resolve(str(env, 'GRIDSCOPE_PHOTO_DIR') || join(dataDir, 'photos')),
     photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
+    wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
   };
 }
 

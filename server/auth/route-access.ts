@@ -29,7 +29,13 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/grids/:code': EVERY_ROLE,
   'GET /api/incidents': EVERY_ROLE,
   'GET /api/stats/summary': EVERY_ROLE,
+  'GET /api/stats/categories': EVERY_ROLE,
   'GET /api/stream': EVERY_ROLE,
+  'GET /api/map/grids': EVERY_ROLE,
+  'GET /api/map/grid-metrics': EVERY_ROLE,
+  'GET /api/map/heatmap': EVERY_ROLE,
+  'GET /api/map/outlines': EVERY_ROLE,
+  'GET /api/wall/config': EVERY_ROLE,
 
   // Identity administration and the audit log: the city commander.
   'GET /api/users': COMMANDER,

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Database } from '../db/database.js';
 import { createGridRepository, type GridRepository } from '../repositories/grid-repository.js';
 import { createIncidentRepository, type IncidentRepository } from '../repositories/incident-repository.js';
+import { createMapRepository, type MapRepository } from '../repositories/map-repository.js';
 import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
 import { createAuditRepository, type AuditRepository } from '../repositories/audit-repository.js';
 import { createSessionRepository, type SessionRepository } from '../repositories/session-repository.js';
@@ -21,6 +22,7 @@ declare module 'fastify' {
       sessions: SessionRepository;
       tokens: TokenRepository;
       audit: AuditRepository;
+      map: MapRepository;
     };
   }
 }
@@ -42,6 +44,7 @@ export default fp(
       sessions: createSessionRepository(opts.db),
       tokens: createTokenRepository(opts.db),
       audit: createAuditRepository(opts.db),
+      map: createMapRepository(opts.db),
     });
   },
   { name: 'database' },

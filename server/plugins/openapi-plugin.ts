@@ -11,7 +11,8 @@ export default fp(
       openapi: {
         info: { title: 'Gridscope API', version: '0.1.0', description: 'City grid governance (网格化治理): regions, grids, incidents and statistics.' },
         tags: [
-          { name: 'health' }, { name: 'regions' }, { name: 'grids' }, { name: 'incidents' }, { name: 'stats' }, { name: 'stream' },
+          { name: 'health' }, { name: 'auth' }, { name: 'identity' }, { name: 'regions' }, { name: 'grids' }, { name: 'incidents' }, { name: 'stats' },
+          { name: 'map' }, { name: 'wall' }, { name: 'stream' },
         ],
       },
     });

@@ -1,18 +1,38 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 
+export const WEB_BUILD_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+const WEB_SOURCE_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
 /**
- * Serves the web app: the vite build in dist/web when there is one, else the
- * sources in web/ (the placeholder page needs no build). Everything is local,
- * so the app works on a closed network.
+ * Serves the web app: the vite build in dist/web (`npm run build:web`, run by
+ * `prestart` and by the browser tests' global setup). Each page is also served
+ * at its clean URL: /wall is wall.html, /login login.html; / stays the home
+ * page. Without a build only the sources' plain pages work (the home page), and
+ * the log says so. Everything is local, so the app works on a closed network.
  */
 export default fp(
   async (app) => {
-    const built = fileURLToPath(new URL('../../dist/web/', import.meta.url));
-    const source = fileURLToPath(new URL('../../web/', import.meta.url));
-    await app.register(fastifyStatic, { root: existsSync(built) ? built : source, prefix: '/', wildcard: false, index: ['index.html'] });
+    const built = existsSync(WEB_BUILD_DIR);
+    const root = built ? WEB_BUILD_DIR : WEB_SOURCE_DIR;
+    if (!built) app.log.warn('web app not built (no dist/web): run "npm run build:web" for the wall display');
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders(res, path) {
+        // Vite puts a content hash in every asset name: a new build means new names.
+        if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        else res.setHeader('Cache-Control', 'no-cache');
+      },
+    });
+    for (const file of readdirSync(root).filter((f) => f.endsWith('.html') && f !== 'index.html')) {
+      const page = file.slice(0, -'.html'.length);
+      app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => reply.sendFile(file));
+    }
   },
   { name: 'web' },
 );

@@ -7,6 +7,8 @@ export interface Counts {
   reported: number;
   closed: number;
   open: number;
+  overdue: number;
+  red_open: number;
 }
 
 export function createStatsRepository(db: Queryable) {
@@ -24,6 +26,6 @@ export function createStatsRepository(db: Queryable) {
 
 export type StatsRepository = ReturnType<typeof createStatsRepository>;
 
-export function closureRate(c: Counts): number | null {
+export function closureRate(c: Pick<Counts, 'reported' | 'closed'>): number | null {
   return c.reported > 0 ? Math.round((c.closed / c.reported) * 10_000) / 10_000 : null;
 }

@@ -11,6 +11,8 @@ const Figures = {
   closed: Type.Integer({ description: 'of those, closed (核查结案)' }),
   closure_rate: Type.Union([Type.Number(), Type.Null()], { description: 'closed / reported, 4 decimals; null when nothing was reported' }),
   open: Type.Integer({ description: 'of those, still open (not closed, rejected or duplicate)' }),
+  overdue: Type.Integer({ description: 'of those, dispatched or in progress past their due time (督办)' }),
+  red_open: Type.Integer({ description: 'of those, open and of red urgency' }),
 };
 
 const Summary = Type.Object({
@@ -21,13 +23,13 @@ const Summary = Type.Object({
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...Figures })),
 });
 
-const ZERO: Counts = { reported: 0, closed: 0, open: 0 };
+const ZERO: Counts = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0 };
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/stats/summary', {
     schema: {
       tags: ['stats'],
-      summary: 'Reported, closed, closure rate and open for a region and each child region',
+      summary: 'Reported, closed, closure rate, open, overdue and red open for a region and each child region',
       querystring: Type.Object({
         region: Type.Optional(RegionCode),
         from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
@@ -43,7 +45,10 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const counts = byChild.get(c.code) ?? ZERO;
       return { code: c.code, name: c.name, ...counts, closure_rate: closureRate(counts) };
     });
-    const total = [...byChild.values()].reduce((a, c) => ({ reported: a.reported + c.reported, closed: a.closed + c.closed, open: a.open + c.open }), ZERO);
+    const total = [...byChild.values()].reduce((a, c) => ({
+      reported: a.reported + c.reported, closed: a.closed + c.closed, open: a.open + c.open,
+      overdue: a.overdue + c.overdue, red_open: a.red_open + c.red_open,
+    }), ZERO);
     return {
       region: { code: region.code, name: region.name, level: region.level },
       from: from?.toISOString() ?? null,

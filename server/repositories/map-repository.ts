@@ -1,0 +1,79 @@
+import type { Queryable } from '../db/database.js';
+import type { Bbox } from '../schemas/query-parsers.js';
+import { sqlFile } from './sql-file.js';
+
+const MAP_GRIDS = sqlFile('map-grids.sql');
+const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
+const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
+const MAP_OUTLINES = sqlFile('map-outlines.sql');
+const CATEGORY_COUNTS = sqlFile('category-counts.sql');
+
+/** Incidents reported in [from, to) inside `region` (district/street/community code; null = the whole city). */
+export interface WindowQuery {
+  region: string | null;
+  from?: Date;
+  to?: Date;
+}
+
+/** The order of the numbers in each grid's metrics tuple; the API documents it in `fields`. */
+export const GRID_METRIC_FIELDS = ['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population'] as const;
+export type GridMetricTuple = [number, number, number, number, number, number];
+
+export interface HeatBins {
+  /** [lon, lat, weight] per non-empty cell, heaviest first. */
+  bins: [number, number, number][];
+  /** True when cells beyond `limit` were left out (the lightest ones). */
+  truncated: boolean;
+}
+
+export interface CategoryCount {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  reported: number;
+  closed: number;
+  open: number;
+}
+
+/** Reads behind the wall map: geometry once, then small per-window figures keyed by code. */
+export function createMapRepository(db: Queryable) {
+  return {
+    /** Grid polygons with population only, as GeoJSON text. */
+    async gridsText(q: { region: string | null; simplify: number }, tx: Queryable = db): Promise<string> {
+      const rows = await tx.query<{ body: string }>(MAP_GRIDS, [q.region, q.simplify]);
+      return rows[0]!.body;
+    },
+
+    /** Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region. */
+    async gridMetrics(q: WindowQuery, tx: Queryable = db): Promise<Record<string, GridMetricTuple>> {
+      const rows = await tx.query<{ code: string; reported: number; closed: number; open: number; overdue: number; max_open_urgency: number; population: number }>(
+        MAP_GRID_METRICS, [q.region, q.from ?? null, q.to ?? null],
+      );
+      const out: Record<string, GridMetricTuple> = {};
+      for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency, r.population];
+      return out;
+    },
+
+    async heatBins(q: WindowQuery & { bbox?: Bbox; cellDegrees: number; limit: number }, tx: Queryable = db): Promise<HeatBins> {
+      const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+      // One extra row tells whether cells were left out.
+      const rows = await tx.query<{ lon: number; lat: number; weight: number }>(MAP_HEAT_BINS, [
+        q.region, q.from ?? null, q.to ?? null, x0, y0, x1, y1, q.cellDegrees, q.limit + 1,
+      ]);
+      const truncated = rows.length > q.limit;
+      return { bins: rows.slice(0, q.limit).map((r) => [r.lon, r.lat, r.weight]), truncated };
+    },
+
+    /** District and/or street outlines with names and label points, as GeoJSON text. */
+    async outlinesText(q: { region: string | null; simplify: number; levels: string[] }, tx: Queryable = db): Promise<string> {
+      const rows = await tx.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
+      return rows[0]!.body;
+    },
+
+    async categoryCounts(q: WindowQuery, tx: Queryable = db): Promise<CategoryCount[]> {
+      return tx.query<CategoryCount>(CATEGORY_COUNTS, [q.region, q.from ?? null, q.to ?? null]);
+    },
+  };
+}
+
+export type MapRepository = ReturnType<typeof createMapRepository>;

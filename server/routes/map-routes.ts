@@ -1,0 +1,122 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { GRID_METRIC_FIELDS } from '../repositories/map-repository.js';
+import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
+import { Simplify } from '../schemas/geo-schemas.js';
+import { parseBbox, parseList, parseTimeRange } from '../schemas/query-parsers.js';
+import { sendCacheable } from './http-cache.js';
+import { scopedRegion } from './region-scope.js';
+
+/** Heatmap cells are this many screen pixels wide at the zoom asked for: finer is invisible under a 20+ px kernel. */
+const HEAT_CELL_PIXELS = 4;
+/** Below ~50 m a cell holds one incident and aggregation stops paying. */
+const MIN_CELL_DEGREES = 0.0005;
+export const HEAT_LIMIT = { default: 5_000, max: 20_000 };
+const OUTLINE_LEVELS = ['district', 'street'] as const;
+
+const Window = {
+  region: Type.Optional(RegionCode),
+  from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
+  to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+};
+const WindowEcho = {
+  from: Type.Union([Type.String(), Type.Null()]),
+  to: Type.Union([Type.String(), Type.Null()]),
+};
+const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+
+/** Cell size for a zoom level: HEAT_CELL_PIXELS of a 256-px web-mercator tile at that zoom, in degrees of longitude. */
+export function heatCellDegrees(zoom: number): number {
+  return Math.max(MIN_CELL_DEGREES, (360 / 2 ** zoom / 256) * HEAT_CELL_PIXELS);
+}
+
+const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/map/grids', {
+    schema: {
+      tags: ['map'],
+      summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
+      querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
+      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const region = await scopedRegion(request, request.query.region);
+    // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
+    const body = await app.repos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
+    return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+  });
+
+  app.get('/api/map/grid-metrics', {
+    schema: {
+      tags: ['map'],
+      summary: 'Per-grid figures over a time window, keyed by grid code (no geometry)',
+      description: `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
+        'Overdue = dispatched or in progress past due_at. max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.',
+      querystring: Type.Object(Window, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          ...WindowEcho,
+          fields: Type.Array(Type.String()),
+          grids: Type.Record(Type.String(), Type.Array(Type.Integer())),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const { from, to } = parseTimeRange(request.query.from, request.query.to);
+    const region = await scopedRegion(request, request.query.region);
+    const grids = await app.repos.map.gridMetrics({ region, from, to });
+    return { from: iso(from), to: iso(to), fields: [...GRID_METRIC_FIELDS], grids };
+  });
+
+  app.get('/api/map/heatmap', {
+    schema: {
+      tags: ['map'],
+      summary: 'Incidents aggregated into weighted square cells for a heatmap (never raw points)',
+      description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at \`zoom\` (at least ${MIN_CELL_DEGREES}°); the heaviest \`limit\` cells are returned.`,
+      querystring: Type.Object({
+        ...Window,
+        bbox: Type.Optional(BboxParam),
+        zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          ...WindowEcho,
+          cell_degrees: Type.Number(),
+          bins: Type.Array(Type.Array(Type.Number()), { description: '[lon, lat, weight] at each cell centre, heaviest first' }),
+          total_weight: Type.Integer({ description: 'sum of the returned weights' }),
+          truncated: Type.Boolean({ description: 'true when lighter cells beyond limit were left out' }),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const { from, to } = parseTimeRange(q.from, q.to);
+    const bbox = parseBbox(q.bbox);
+    const region = await scopedRegion(request, q.region);
+    const cellDegrees = heatCellDegrees(q.zoom ?? 9);
+    const { bins, truncated } = await app.repos.map.heatBins({ region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default });
+    return { from: iso(from), to: iso(to), cell_degrees: cellDegrees, bins, total_weight: bins.reduce((a, b) => a + b[2], 0), truncated };
+  });
+
+  app.get('/api/map/outlines', {
+    schema: {
+      tags: ['map'],
+      summary: 'District and street outlines with names, population, a label point and a bbox (GeoJSON)',
+      querystring: Type.Object({
+        region: Type.Optional(RegionCode),
+        levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
+        simplify: Simplify,
+      }, { additionalProperties: false }),
+      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];
+    const region = await scopedRegion(request, request.query.region);
+    const body = await app.repos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
+    return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+  });
+};
+
+export default mapRoutes;

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { closureRate } from '../repositories/stats-repository.js';
+import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
+import { parseTimeRange } from '../schemas/query-parsers.js';
+import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../schemas/wall-options.js';
+import { scopedRegion } from './region-scope.js';
+
+/** Routes the wall display uses besides the map: its configuration and the category breakdown. */
+const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app, opts) => {
+  const wall = opts.wall ?? DEFAULT_WALL_OPTIONS;
+
+  app.get('/api/wall/config', {
+    schema: {
+      tags: ['wall'],
+      summary: 'Defaults of the wall display and which optional services this server offers',
+      response: {
+        200: Type.Object({
+          metric: Type.Unsafe<WallMetric>({ type: 'string', enum: [...WALL_METRICS] }),
+          window: Type.Unsafe<WallWindow>({ type: 'string', enum: [...WALL_WINDOWS] }),
+          basemap_style_url: Type.Union([Type.String(), Type.Null()]),
+          features: Type.Object({
+            stream: Type.Boolean({ description: 'GET /api/stream (Server-Sent Events) exists' }),
+            directives: Type.Boolean({ description: 'GET /api/directives exists' }),
+          }),
+        }),
+      },
+    },
+  }, async () => ({
+    metric: wall.metric,
+    window: wall.window,
+    basemap_style_url: wall.basemapStyleUrl ?? null,
+    // Asked at request time, after every plugin has registered: the page
+    // then never probes a missing route (a 404 is a console error on the wall).
+    features: {
+      stream: app.hasRoute({ method: 'GET', url: '/api/stream' }),
+      directives: app.hasRoute({ method: 'GET', url: '/api/directives' }),
+    },
+  }));
+
+  app.get('/api/stats/categories', {
+    schema: {
+      tags: ['stats'],
+      summary: 'Reported, closed, closure rate and open per incident category, in the catalogue order',
+      querystring: Type.Object({
+        region: Type.Optional(RegionCode),
+        from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
+        to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          from: Type.Union([Type.String(), Type.Null()]),
+          to: Type.Union([Type.String(), Type.Null()]),
+          categories: Type.Array(Type.Object({
+            code: Type.String(), name_zh: Type.String(), name_en: Type.String(),
+            reported: Type.Integer(), closed: Type.Integer(), open: Type.Integer(),
+            closure_rate: Type.Union([Type.Number(), Type.Null()]),
+          })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const { from, to } = parseTimeRange(request.query.from, request.query.to);
+    const region = await scopedRegion(request, request.query.region);
+    const rows = await app.repos.map.categoryCounts({ region, from, to });
+    return {
+      from: from?.toISOString() ?? null,
+      to: to?.toISOString() ?? null,
+      categories: rows.map((r) => ({ ...r, closure_rate: closureRate(r) })),
+    };
+  });
+};
+
+export default wallRoutes;

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+
+let ctx: SeededApp;
+beforeAll(async () => {
+  ctx = await createSeededApp();
+});
+afterAll(async () => ctx?.close());
+
+const get = (url: string, headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url, headers });
+const WINDOW = 'from=2026-05-16T00:00:00%2B08:00&to=2026-06-15T12:00:00Z';
+const WINDOW_SQL = "reported_at >= '2026-05-16T00:00:00+08:00' AND reported_at < '2026-06-15T12:00:00Z'";
+
+describe(`map API on ${BACKEND}`, () => {
+  it('serves slim, cacheable grid polygons keyed by code', async () => {
+    const res = await get('/api/map/grids');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    expect(res.headers['cache-control']).toMatch(/private, max-age=\d+/);
+    const fc = json(res);
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
+    expect(fc.features).toHaveLength(n);
+    expect(Object.keys(fc.features[0].properties)).toEqual(['population']);
+    expect(typeof fc.features[0].id).toBe('number');
+    expect(String(fc.features[0].id)).toMatch(/^\d{15}$/);
+    const again = await get('/api/map/grids', { 'if-none-match': String(res.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('gives per-grid figures equal to direct SQL, for every grid', async () => {
+    const body = json(await get(`/api/map/grid-metrics?${WINDOW}`));
+    expect(body.fields).toEqual(['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population']);
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
+    expect(Object.keys(body.grids)).toHaveLength(n);
+    const rows = await ctx.db.query<{ grid_code: string; reported: number; closed: number; red_open: number }>(
+      `SELECT grid_code, count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
+              count(*) FILTER (WHERE urgency = 'red' AND status NOT IN ('closed', 'rejected', 'duplicate'))::int red_open
+         FROM incident WHERE ${WINDOW_SQL} GROUP BY 1`,
+    );
+    for (const r of rows.slice(0, 50)) {
+      const [reported, closed, , , urgency] = body.grids[r.grid_code];
+      expect([reported, closed]).toEqual([r.reported, r.closed]);
+      if (r.red_open > 0) expect(urgency).toBe(3);
+    }
+  });
+
+  it('answers an empty window with zeros, not an error', async () => {
+    const body = json(await get('/api/map/grid-metrics?from=2020-01-01&to=2020-01-02'));
+    expect(Object.values(body.grids).every((g: any) => g.slice(0, 5).every((v: number) => v === 0))).toBe(true);
+  });
+
+  it('aggregates heatmap bins whose weights add up to the incidents in the window', async () => {
+    const res = await get(`/api/map/heatmap?${WINDOW}&zoom=9`);
+    expect(res.statusCode).toBe(200);
+    const body = json(res);
+    const [{ n }] = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int n FROM incident WHERE ${WINDOW_SQL}`)) as [{ n: number }];
+    expect(body.truncated).toBe(false);
+    expect(body.total_weight).toBe(n);
+    expect(body.bins.length).toBeLessThan(n);
+    expect(body.cell_degrees).toBeCloseTo((360 / 512 / 256) * 4, 8);
+    for (const [lon, lat, w] of body.bins) {
+      expect(lon).toBeGreaterThan(100);
+      expect(lat).toBeGreaterThan(20);
+      expect(w).toBeGreaterThan(0);
+    }
+    // Heaviest first, and the limit bounds the answer.
+    const capped = json(await get(`/api/map/heatmap?${WINDOW}&zoom=12&limit=10`));
+    expect(capped.bins).toHaveLength(10);
+    expect(capped.truncated).toBe(true);
+    expect(capped.bins.map((b: number[]) => b[2])).toEqual([...capped.bins.map((b: number[]) => b[2])].sort((a, b) => b - a));
+  });
+
+  it('narrows heatmap and metrics to a district', async () => {
+    const body = json(await get(`/api/map/heatmap?${WINDOW}&region=430202`));
+    const [{ n }] = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int n FROM incident WHERE district_code = '430202' AND ${WINDOW_SQL}`)) as [{ n: number }];
+    expect(body.total_weight).toBe(n);
+    const metrics = json(await get(`/api/map/grid-metrics?${WINDOW}&region=430202`));
+    expect(Object.keys(metrics.grids).every((c) => c.startsWith('430202'))).toBe(true);
+  });
+
+  it('serves district and street outlines with names and label points inside them', async () => {
+    const fc = json(await get('/api/map/outlines'));
+    const districts = fc.features.filter((f: any) => f.properties.level === 'district');
+    expect(districts.map((d: any) => d.properties.name)).toContain('攸县');
+    expect(districts).toHaveLength(9);
+    const [{ n }] = (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM region WHERE level = 'street'")) as [{ n: number }];
+    expect(fc.features.length).toBe(9 + n);
+    for (const f of districts) {
+      const [x0, y0, x1, y1] = f.bbox;
+      const [lx, ly] = f.properties.label;
+      expect(lx > x0 && lx < x1 && ly > y0 && ly < y1).toBe(true);
+      expect(f.properties.population).toBeGreaterThan(0);
+    }
+    const onlyStreets = json(await get('/api/map/outlines?region=430202&levels=street'));
+    expect(onlyStreets.features.every((f: any) => f.properties.level === 'street' && f.id.startsWith('430202'))).toBe(true);
+  });
+
+  it('names a bad parameter and an unknown region', async () => {
+    expect((await get('/api/map/outlines?levels=grid')).statusCode).toBe(400);
+    expect((await get('/api/map/heatmap?zoom=40')).statusCode).toBe(400);
+    expect((await get('/api/map/grid-metrics?from=yesterday')).statusCode).toBe(400);
+    expect((await get('/api/map/grid-metrics?region=430299')).statusCode).toBe(404);
+  });
+});
+
+describe(`wall API on ${BACKEND}`, () => {
+  it('serves the wall defaults and which live services exist', async () => {
+    const body = json(await get('/api/wall/config'));
+    expect(body).toEqual({
+      metric: 'per_1k', window: '30d', basemap_style_url: null,
+      features: { stream: ctx.app.hasRoute({ method: 'GET', url: '/api/stream' }), directives: ctx.app.hasRoute({ method: 'GET', url: '/api/directives' }) },
+    });
+  });
+
+  it('breaks incidents down by category, every category listed, adding up to the summary', async () => {
+    const body = json(await get(`/api/stats/categories?${WINDOW}`));
+    const summary = json(await get(`/api/stats/summary?${WINDOW}`));
+    expect(body.categories).toHaveLength(13);
+    expect(body.categories[0]).toMatchObject({ code: 'road_damage', name_zh: '道路破损', name_en: 'Road damage' });
+    expect(body.categories.reduce((a: number, c: any) => a + c.reported, 0)).toBe(summary.reported);
+    expect(body.categories.reduce((a: number, c: any) => a + c.open, 0)).toBe(summary.open);
+  });
+
+  it('counts overdue and red open in the summary as the workflow defines them', async () => {
+    // Two open incidents made overdue, one of them not yet due: only one counts.
+    const picked = await ctx.db.query<{ id: number }>(
+      `SELECT id FROM incident WHERE status NOT IN ('closed', 'rejected', 'duplicate') AND ${WINDOW_SQL} ORDER BY id LIMIT 2`,
+    );
+    await ctx.db.query(
+      `UPDATE incident SET status = 'dispatched', dispatched_at = reported_at,
+              due_at = CASE WHEN id = $1 THEN reported_at + interval '1 hour' ELSE now() + interval '1 day' END
+        WHERE id = ANY($2::bigint[])`,
+      [picked[0]!.id, picked.map((p) => p.id)],
+    );
+    const summary = json(await get(`/api/stats/summary?${WINDOW}`));
+    const [expected] = await ctx.db.query<{ overdue: number; red_open: number }>(
+      `SELECT count(*) FILTER (WHERE status IN ('dispatched', 'in_progress') AND due_at < now())::int overdue,
+              count(*) FILTER (WHERE urgency = 'red' AND status NOT IN ('closed', 'rejected', 'duplicate'))::int red_open
+         FROM incident WHERE ${WINDOW_SQL}`,
+    );
+    expect(expected!.overdue).toBe(1);
+    expect(summary).toMatchObject(expected!);
+    expect(summary.children.reduce((a: number, c: any) => a + c.overdue, 0)).toBe(1);
+    const metrics = json(await get(`/api/map/grid-metrics?${WINDOW}`));
+    expect(Object.values(metrics.grids).reduce((a: number, g: any) => a + g[3], 0)).toBe(1);
+  });
+});

@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp, type App } from '../../server/app.js';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { gridSamplePoints, hexRgb, insertIncident, mapPixel, project, whitePixelsIn } from '../helpers/wall-page.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
+
+describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let app: App;
+  let browser: Browser;
+  let base: string;
+  let port: number;
+  beforeAll(async () => {
+    // Incidents up to now, so that today's and this month's windows hold some.
+    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() });
+    app = ctx.app;
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    port = Number(new URL(base).port);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (app !== ctx?.app) await app?.close();
+    await ctx?.close();
+  });
+
+  const api = (path: string) => fetch(base + path).then((r) => r.json());
+  const hasStream = () => app.hasRoute({ method: 'GET', url: '/api/stream' });
+
+  /** Opens the wall and waits for its first complete frame, collecting anything that goes wrong. */
+  async function openWall(query = '', viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport });
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
+    await page.goto(`${base}/wall${query}`);
+    await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 60_000 });
+    return { page, problems };
+  }
+
+  async function expectKpisMatchApi(page: Page): Promise<void> {
+    const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
+    const summary = await api(`/api/stats/summary?from=${encodeURIComponent(from)}`);
+    const midnight = new Date(Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000).toISOString();
+    const today = await api(`/api/stats/summary?from=${encodeURIComponent(midnight)}`);
+    const shown = Object.fromEntries(await page.$$eval('[data-kpi]', (els) => els.map((e) => [e.getAttribute('data-kpi'), e.getAttribute('data-value')])));
+    expect(shown).toEqual({
+      reported: String(summary.reported), closed: String(summary.closed), closure_rate: String(summary.closure_rate),
+      open: String(summary.open), overdue: String(summary.overdue), new_today: String(today.reported), red_open: String(summary.red_open),
+    });
+    const rate = await page.$eval('[data-kpi="closure_rate"] b', (e) => e.textContent);
+    expect(rate).toBe(`${(summary.closure_rate * 100).toFixed(1)}%`);
+  }
+
+  it('loads with no console errors and no outside requests; the KPIs equal the stats API', async () => {
+    const { page, problems } = await openWall();
+    await expectKpisMatchApi(page);
+    expect(await page.$$eval('gs-district-ranking td[data-ranking]', (els) => els.length)).toBe(27);
+    expect(await page.$$eval('gs-category-chart li', (els) => els.length)).toBe(13);
+    expect(await page.textContent('gs-wall-display >> h1')).toContain('指挥中心');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-1920-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('colours the grids on the canvas as the legend says, and draws the Chinese district names', async () => {
+    const { page, problems } = await openWall();
+    const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => ({
+      colour: e.getAttribute('data-colour')!, min: e.getAttribute('data-min')!, max: e.getAttribute('data-max')!,
+    })));
+    const classes = legend.filter((l) => l.min !== '').map((l) => ({ colour: l.colour, min: Number(l.min) }));
+    const noData = legend.find((l) => l.min === '')!.colour;
+    const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
+    const metrics = await api(`/api/map/grid-metrics?from=${encodeURIComponent(from)}`);
+    // The default metric: incidents per 1,000 residents over the window.
+    const expected = (code: string) => {
+      const [reported, , , , , pop] = metrics.grids[code];
+      if (!(pop > 0)) return noData;
+      const v = (reported / pop) * 1000;
+      return classes.reduce((c, k) => (v >= k.min ? k.colour : c), classes[0]!.colour);
+    };
+    let checked = 0;
+    const misses: string[] = [];
+    const seen = new Set<string>();
+    for (const g of await gridSamplePoints(ctx.db)) {
+      const p = await project(page, g.lon, g.lat);
+      const radiusPx = (await project(page, g.lon + g.radius, g.lat)).x - p.x;
+      if (radiusPx < 4 || p.x < 0 || p.y < 0 || p.x > p.width || p.y > p.height) continue;
+      const want = expected(g.code);
+      const got = await mapPixel(page, p.x, p.y);
+      if (hexRgb(want).some((c, i) => Math.abs(c - got[i]!) > 3)) misses.push(`${g.code}: want ${want}, got rgb(${got.slice(0, 3).join(',')})`);
+      seen.add(want);
+      if (++checked >= 60) break;
+    }
+    expect(checked).toBeGreaterThanOrEqual(30);
+    expect(misses, misses.join('\n')).toEqual([]);
+    expect(seen.size, 'several legend classes seen').toBeGreaterThanOrEqual(3);
+
+    // Each district's name is drawn (white text) at its label point.
+    const outlines = await api('/api/map/outlines?levels=district');
+    const mapBox = (await page.$('gs-wall-map'))!.boundingBox();
+    for (const f of outlines.features.slice(0, 3)) {
+      const p = await project(page, f.properties.label[0], f.properties.label[1]);
+      const box = await mapBox;
+      const white = await whitePixelsIn(page, { x: box!.x + p.x - 40, y: box!.y + p.y - 16, width: 80, height: 32 });
+      expect(white, `label of ${f.properties.name}`).toBeGreaterThan(20);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a new incident in the ticker and the KPIs within 2 s', async () => {
+    const { page, problems } = await openWall();
+    const { code } = await insertIncident(ctx.db, 'red');
+    const started = Date.now();
+    // Until GET /api/stream is merged, the page's refresh hook stands in for the event that would trigger it.
+    if (!hasStream()) await page.$eval('gs-wall-display', (e) => e.refresh());
+    await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 2_000 });
+    await expectKpisMatchApi(page);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('after a server restart, says it is disconnected, then reconnects and shows what happened meanwhile', async () => {
+    // Poll every second so the wall notices the outage at once (with the stream, the EventSource error does).
+    const { page } = await openWall('?refresh=1');
+    await app.close();
+    await page.waitForSelector('[data-banner="offline"]', { timeout: 10_000 });
+    expect(await page.$eval('gs-kpi-panel', (e) => e.hasAttribute('stale'))).toBe(true);
+    const { code } = await insertIncident(ctx.db, 'yellow');
+    app = await buildApp({ db: ctx.db });
+    await app.listen({ host: '127.0.0.1', port });
+    await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 20_000 });
+    await page.waitForSelector('[data-banner="offline"]', { state: 'detached', timeout: 5_000 });
+    expect(await page.$eval('gs-kpi-panel', (e) => e.hasAttribute('stale'))).toBe(false);
+    await expectKpisMatchApi(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-reconnected-${BACKEND}.png`) });
+    await page.close();
+  });
+
+  it('renders the 4K layout in English with the urgency metric', async () => {
+    const { page, problems } = await openWall('?lang=en&metric=urgency', { width: 3840, height: 2160 });
+    expect(await page.textContent('gs-wall-display >> h1')).toContain('Command Centre');
+    expect(await page.$$eval('gs-map-legend li', (els) => els.map((e) => e.textContent?.trim()))).toEqual(['None', 'Blue', 'Yellow', 'Red', 'No data']);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-3840-en-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+});

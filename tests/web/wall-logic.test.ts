@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
+import { colourFor, fillColourExpression, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
+import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
+import { parseWallParams } from '../../web/wall/wall-params.js';
+
+const entry = (i: number): TickerEntry => ({
+  key: `created:SJ${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), kind: 'incident.created',
+  code: `SJ${i}`, category: 'noise', urgency: 'blue', status: 'reported', districtCode: '430202',
+});
+const incident = (code: string, urgency: 'red' | 'blue', status: string) => ({
+  code, urgency, status, category: 'noise', location: [113, 27] as [number, number], grid_code: '', district_code: '', reported_at: '',
+});
+
+describe('wall URL parameters', () => {
+  it('reads what it understands and ignores the rest', () => {
+    expect(parseWallParams('?metric=overdue&window=7d&lang=en&tour=20&token=abc&region=430202')).toEqual({
+      metric: 'overdue', window: '7d', lang: 'en', tourSeconds: 20, refreshSeconds: undefined, region: '430202', token: 'abc',
+    });
+    expect(parseWallParams('?metric=bogus&window=1y&lang=fr&tour=-3&region=43;drop')).toMatchObject({ metric: undefined, window: undefined, lang: 'zh', tourSeconds: 0, region: undefined });
+    expect(parseWallParams('?tour=1').tourSeconds).toBe(5);
+  });
+});
+
+describe('time windows on the city clock (UTC+8)', () => {
+  it('starts today at local midnight and 7d six days before, whatever the browser zone', () => {
+    const now = new Date('2026-06-15T17:30:00Z'); // 01:30 on the 16th in the city
+    expect(cityMidnight(now).toISOString()).toBe('2026-06-15T16:00:00.000Z');
+    expect(windowStart('today', now).toISOString()).toBe('2026-06-15T16:00:00.000Z');
+    expect(windowStart('7d', now).toISOString()).toBe('2026-06-09T16:00:00.000Z');
+    expect(windowStart('30d', now).toISOString()).toBe('2026-05-17T16:00:00.000Z');
+  });
+});
+
+describe('grid colouring', () => {
+  it('computes each metric from the grid-metrics tuple, null meaning no data', () => {
+    const t: [number, number, number, number, number, number] = [10, 8, 2, 1, 3, 2000];
+    expect(metricValue('per_1k', t)).toBe(5);
+    expect(metricValue('closure_rate', t)).toBe(0.8);
+    expect(metricValue('open', t)).toBe(2);
+    expect(metricValue('overdue', t)).toBe(1);
+    expect(metricValue('urgency', t)).toBe(3);
+    expect(metricValue('per_1k', [1, 0, 0, 0, 0, 0])).toBeNull();
+    expect(metricValue('closure_rate', [0, 0, 0, 0, 0, 50])).toBeNull();
+  });
+
+  it('keeps legend breaks short and classes ascending; zero is a class of its own for counts', () => {
+    expect(niceBreak(0.07200000001)).toBe(0.072);
+    const counts = legendFor('open', [0, 0, 1, 2, 3, 5, 8, 13, 40, null]);
+    expect(counts.classes[0]).toMatchObject({ min: 0, max: 1 });
+    const mins = counts.classes.map((c) => c.min);
+    expect(mins).toEqual([...mins].sort((a, b) => a - b));
+    expect(new Set(mins).size).toBe(mins.length);
+    expect(colourFor(counts, 0)).toBe(counts.classes[0]!.colour);
+    expect(colourFor(counts, 1000)).toBe(counts.classes.at(-1)!.colour);
+    expect(colourFor(counts, null)).toBe(counts.noData);
+  });
+
+  it('gives a legend even when nothing was reported', () => {
+    const l = legendFor('per_1k', [0, 0, null]);
+    expect(l.classes.length).toBeGreaterThan(0);
+    expect(fillColourExpression(l)[0]).toBe('case');
+  });
+});
+
+describe('live lists stay bounded and idempotent', () => {
+  it('keeps the ticker newest first, capped, one line per key', () => {
+    let list: TickerEntry[] = [];
+    for (let i = 0; i < 100; i++) list = addTickerEntries(list, [entry(i), entry(i)]);
+    expect(list).toHaveLength(TICKER_MAX);
+    expect(list[0]!.code).toBe('SJ99');
+  });
+
+  it('adds open red incidents and removes them when they close or are downgraded', () => {
+    let m = updateRedMarkers(new Map(), incident('A', 'red', 'reported'));
+    m = updateRedMarkers(m, incident('B', 'red', 'dispatched'));
+    expect([...m.keys()]).toEqual(['A', 'B']);
+    m = updateRedMarkers(m, incident('A', 'red', 'closed'));
+    m = updateRedMarkers(m, incident('B', 'blue', 'dispatched'));
+    expect(m.size).toBe(0);
+  });
+
+  it('forgets recent incidents after two minutes', () => {
+    const now = 1_000_000;
+    const kept = pruneRecent([{ code: 'old', position: [0, 0], seenAt: now - RECENT_MS - 1 }, { code: 'new', position: [0, 0], seenAt: now - 1 }], now);
+    expect(kept.map((r) => r.code)).toEqual(['new']);
+  });
+});

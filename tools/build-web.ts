@@ -1,0 +1,34 @@
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { WEB_BUILD_DIR } from '../server/plugins/web-plugin.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const STAMP = join(WEB_BUILD_DIR, '.built-at');
+
+/** Newest modification time under the web sources and the build config. */
+function newestSource(): number {
+  const walk = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const p = join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? walk(p) : statSync(p).mtimeMs);
+    }, 0);
+  return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server/schemas')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
+}
+
+/**
+ * Builds dist/web unless the build is newer than every source. Run by
+ * `npm start` (prestart), so a fresh clone serves the wall, and by the browser
+ * tests' global setup, so they test what is served.
+ */
+export async function buildWebIfStale(say: (line: string) => void = console.log): Promise<void> {
+  if (existsSync(STAMP) && statSync(STAMP).mtimeMs > newestSource()) return;
+  const started = Date.now();
+  await build({ root: join(PROJECT_ROOT, 'web'), configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  writeFileSync(STAMP, new Date().toISOString());
+  say(`built the web app into dist/web in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildWebIfStale();

@@ -1,0 +1,89 @@
+import { css, html, LitElement } from 'lit';
+import type { OutlineCollection, Summary } from './api-types.js';
+import { formatCount, formatPercent, strings } from './i18n.js';
+import type { Lang } from './wall-params.js';
+import { panelStyles } from './wall-theme.js';
+
+export interface RankedRow {
+  code: string;
+  name: string;
+  value: number | null;
+}
+
+type Ranking = 'closure_rate' | 'overdue' | 'per_1k';
+const RANKINGS: Ranking[] = ['closure_rate', 'overdue', 'per_1k'];
+/** A district wall ranks its streets; more than this many rows would not fit. */
+const MAX_ROWS = 12;
+
+/**
+ * Ranks the summary's children (districts of the city, streets of a
+ * district) by one figure, as a supervisor reads it: highest closure rate
+ * first, most overdue first, most incidents per 1,000 residents first.
+ * Rows without a value (nothing reported, no population) go last.
+ */
+export function rankChildren(summary: Summary, population: Map<string, number>, by: Ranking, names: Map<string, string>): RankedRow[] {
+  const rows = summary.children.map((c) => {
+    const pop = population.get(c.code) ?? 0;
+    const value = by === 'closure_rate' ? c.closure_rate : by === 'overdue' ? c.overdue : pop > 0 ? (c.reported / pop) * 1000 : null;
+    return { code: c.code, name: names.get(c.code) ?? c.name, value };
+  });
+  return rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.code.localeCompare(b.code));
+}
+
+/** The three district rankings side by side: closure rate, overdue, incidents per 1,000 residents. */
+export class DistrictRanking extends LitElement {
+  static override properties = { summary: { attribute: false }, outlines: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
+  static override styles = [panelStyles, css`
+    table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+    th { font-size: 0.85rem; font-weight: 600; color: #5cc8ff; text-align: left; padding-bottom: 0.3rem; }
+    th.rank { width: 1.3rem; }
+    td { font-size: 0.88rem; line-height: 1.55rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: 0.3rem; }
+    td.rank { color: #8a9bb8; }
+    .value { float: right; color: var(--c); }
+  `];
+
+  declare summary?: Summary;
+  declare outlines?: OutlineCollection;
+  declare lang: Lang;
+  declare stale: boolean;
+
+  constructor() {
+    super();
+    this.lang = 'zh';
+    this.stale = false;
+  }
+
+  override render() {
+    if (!this.summary) return html`<div class="empty">…</div>`;
+    const features = this.outlines?.features ?? [];
+    const population = new Map(features.map((f) => [f.id, f.properties.population ?? 0]));
+    const names = new Map(features.map((f) => [f.id, (this.lang === 'en' && f.properties.name_en) || f.properties.name]));
+    const t = strings(this.lang).ranking;
+    const columns = RANKINGS.map((by) => rankChildren(this.summary!, population, by, names).slice(0, MAX_ROWS));
+    return html`<table class="figures">
+      <thead><tr><th class="rank"></th>${RANKINGS.map((by) => html`<th data-ranking=${by}>${t[by]}</th>`)}</tr></thead>
+      <tbody>
+        ${columns[0]!.map((_, i) => html`<tr>
+          <td class="rank num">${i + 1}</td>
+          ${RANKINGS.map((by, k) => this.renderCell(by, columns[k]![i]))}
+        </tr>`)}
+      </tbody>
+    </table>`;
+  }
+
+  private renderCell(by: Ranking, row: RankedRow | undefined) {
+    if (!row) return html`<td></td>`;
+    const v = row.value;
+    const shown = v === null ? '—' : by === 'closure_rate' ? formatPercent(v) : by === 'overdue' ? formatCount(v, this.lang) : v.toFixed(2);
+    const colour = by === 'closure_rate' ? '#7fd18b' : by === 'overdue' ? (v ? '#ff8a7a' : '#b8c6de') : '#e9c46a';
+    return html`<td data-ranking=${by} data-code=${row.code}>${row.name}<span class="value num" style="--c:${colour}">${shown}</span></td>`;
+  }
+}
+
+customElements.define('gs-district-ranking', DistrictRanking);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-district-ranking': DistrictRanking;
+  }
+}

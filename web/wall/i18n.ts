@@ -1,0 +1,71 @@
+import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import type { DirectiveStatus, Urgency } from './api-types.js';
+import type { Lang } from './wall-params.js';
+
+const zh = {
+  title: '城市网格化治理指挥中心',
+  window: { today: '今日', '7d': '近7天', '30d': '近30天' } as Record<WallWindow, string>,
+  metric: { per_1k: '每千人事件数', open: '在办事件', closure_rate: '结案率', overdue: '超期事件', urgency: '最高在办紧急度' } as Record<WallMetric, string>,
+  kpi: { reported: '上报', closed: '结案', closure_rate: '结案率', open: '在办', overdue: '超期', new_today: '今日新增', red_open: '红色在办' },
+  ranking: { closure_rate: '结案率排名', overdue: '超期事件排名', per_1k: '每千人事件数排名' },
+  categories: '事件类别',
+  ticker: '实时动态',
+  directive: '督办指令',
+  noDirective: '暂无在办督办指令',
+  directiveStatus: { answered: '已回复', zero_report: '零报告', waiting: '待回复' } as Record<DirectiveStatus, string>,
+  deadline: '截止',
+  legendNoData: '无数据',
+  urgency: { none: '无', blue: '蓝色', yellow: '黄色', red: '红色' } as Record<Urgency | 'none', string>,
+  event: { 'incident.created': '新上报', 'incident.status_changed': '状态变更', 'incident.escalated': '升级', 'incident.overdue': '超期', reported: '上报' } as Record<string, string>,
+  status: { reported: '已上报', filed: '已立案', rejected: '不予立案', duplicate: '重复', dispatched: '已派遣', in_progress: '处置中', resolved: '已处置', closed: '已结案' } as Record<string, string>,
+  connection: { live: '实时', polling: '定时刷新', connecting: '连接中…', offline: '连接中断，正在重连', staleSince: '数据截至' },
+  updated: '更新于',
+  empty: '暂无数据',
+};
+
+type Strings = typeof zh;
+
+const en: Strings = {
+  title: 'City Grid Governance Command Centre',
+  window: { today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days' },
+  metric: { per_1k: 'Incidents per 1,000 residents', open: 'Open incidents', closure_rate: 'Closure rate', overdue: 'Overdue incidents', urgency: 'Highest open urgency' },
+  kpi: { reported: 'Reported', closed: 'Closed', closure_rate: 'Closure rate', open: 'Open', overdue: 'Overdue', new_today: 'New today', red_open: 'Red open' },
+  ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Incidents per 1,000' },
+  categories: 'Categories',
+  ticker: 'Live feed',
+  directive: 'Directive',
+  noDirective: 'No open directive',
+  directiveStatus: { answered: 'Answered', zero_report: 'Zero report', waiting: 'Waiting' },
+  deadline: 'Due',
+  legendNoData: 'No data',
+  urgency: { none: 'None', blue: 'Blue', yellow: 'Yellow', red: 'Red' },
+  event: { 'incident.created': 'New', 'incident.status_changed': 'Status', 'incident.escalated': 'Escalated', 'incident.overdue': 'Overdue', reported: 'Reported' },
+  status: { reported: 'reported', filed: 'filed', rejected: 'rejected', duplicate: 'duplicate', dispatched: 'dispatched', in_progress: 'in progress', resolved: 'resolved', closed: 'closed' },
+  connection: { live: 'Live', polling: 'Polling', connecting: 'Connecting…', offline: 'Connection lost, reconnecting', staleSince: 'Figures as of' },
+  updated: 'Updated',
+  empty: 'No data',
+};
+
+export function strings(lang: Lang): Strings {
+  return lang === 'en' ? en : zh;
+}
+
+const locale = (lang: Lang) => (lang === 'en' ? 'en-GB' : 'zh-CN');
+
+/** Whole numbers with the locale's grouping (the same as the home page). */
+export function formatCount(n: number, lang: Lang): string {
+  return n.toLocaleString(locale(lang));
+}
+
+/** A rate as a percentage to 0.1 %, or a dash when there is nothing to divide. */
+export function formatPercent(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** A time on the city's clock (UTC+8), whatever the wall computer's zone. */
+export function formatTime(iso: string | Date, lang: Lang, withDate = false): string {
+  return new Intl.DateTimeFormat(locale(lang), {
+    timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: withDate ? undefined : '2-digit',
+    month: withDate ? '2-digit' : undefined, day: withDate ? '2-digit' : undefined, hour12: false,
+  }).format(new Date(iso));
+}

@@ -1,0 +1,204 @@
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import { ApiClient } from './api-client.js';
+import type { WallConfig } from './api-types.js';
+import { formatTime, strings } from './i18n.js';
+import { LiveController } from './live-controller.js';
+import type { FrameProgress } from './map-controller.js';
+import { gridValues, legendFor, type Legend } from './metric-scale.js';
+import { WallDataController } from './wall-data.js';
+import { parseWallParams, type WallParams } from './wall-params.js';
+import './category-chart.js';
+import './directive-panel.js';
+import './district-ranking.js';
+import './incident-ticker.js';
+import './kpi-panel.js';
+import './map-legend.js';
+import './wall-clock.js';
+import './wall-map.js';
+
+/** Seconds between full reloads when the server has no event stream, and as a safety net when it has. */
+const POLL_SECONDS = 15;
+const STREAM_SAFETY_SECONDS = 60;
+const CONFIG_RETRY_MS = 2_000;
+
+/**
+ * The command-centre wall at /wall: map, KPIs, rankings, categories,
+ * directive and live ticker, full screen and without interaction. It reads
+ * its options from the URL (wall-params.ts), talks to the server through one
+ * ApiClient, keeps its figures in WallDataController and its link to the
+ * server in LiveController. When the first complete frame is on screen
+ * (KPIs filled, grids coloured, heatmap drawn) it sets
+ * `data-first-frame-ms` and the performance mark `wall-first-frame`.
+ */
+export class WallDisplay extends LitElement {
+  static override styles = css`
+    :host { display: grid; grid-template-columns: 24rem 1fr 25rem; grid-template-rows: 3.6rem 1fr; gap: 0.8rem; padding: 0.8rem; box-sizing: border-box; height: 100%; }
+    header { grid-column: 1 / -1; display: flex; align-items: center; gap: 1.5rem; border-bottom: 1px solid #1c2945; }
+    h1 { margin: 0; font-size: 1.9rem; font-weight: 700; letter-spacing: 0.08em; }
+    .meta { color: #b8c6de; font-size: 1.1rem; }
+    .spacer { flex: 1; }
+    .conn { font-size: 1.05rem; padding: 0.2rem 0.8rem; border-radius: 1rem; background: #15203a; }
+    .conn[data-connection='live']::before, .conn[data-connection='polling']::before { content: '●'; color: #2e9e5b; margin-right: 0.4rem; }
+    .conn[data-connection='offline'] { background: #8b1e2b; color: #fff; font-weight: 700; }
+    .column { display: flex; flex-direction: column; gap: 0.8rem; min-height: 0; overflow: hidden; }
+    .panel { background: #101a2e; border-radius: 0.6rem; padding: 0.7rem 0.9rem; }
+    .panel.grow { flex: 1; min-height: 0; overflow: hidden; }
+    .map { position: relative; border-radius: 0.6rem; overflow: hidden; background: #0b1220; }
+    gs-wall-map { position: absolute; inset: 0; }
+    gs-map-legend { position: absolute; left: 0.8rem; bottom: 0.8rem; }
+    .banner { position: absolute; top: 0.8rem; left: 50%; transform: translateX(-50%); background: #8b1e2b; color: #fff; padding: 0.6rem 1.4rem; border-radius: 0.5rem; font-size: 1.3rem; font-weight: 700; z-index: 2; }
+    .error { position: absolute; right: 0.8rem; bottom: 0.8rem; color: #ff9b9b; font-size: 0.9rem; max-width: 60%; }
+    h2 { margin: 0 0 0.5rem; font-size: 1.05rem; font-weight: 600; color: #5cc8ff; letter-spacing: 0.05em; }
+  `;
+
+  readonly params: WallParams = parseWallParams(location.search);
+  private readonly api = new ApiClient(this.params.token);
+  private readonly data = new WallDataController(this);
+  private readonly live = new LiveController(this);
+  private config?: WallConfig;
+  private metric?: WallMetric;
+  private window?: WallWindow;
+  private values?: Map<number, number | null>;
+  private legend?: Legend;
+  private mapProgress: FrameProgress = { gridsColoured: false, heatDrawn: false };
+  private configError?: string;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Outlines need no configuration: start them at once.
+    void this.data.loadOutlines(this.api, this.params.region).catch((err) => {
+      this.data.error = String(err?.message ?? err);
+      this.requestUpdate();
+    });
+    void this.start();
+  }
+
+  /** Reloads every figure now: the hook for tests and for anyone driving the wall from the console. */
+  refresh(): Promise<void> {
+    return this.live.refreshNow();
+  }
+
+  private async start(): Promise<void> {
+    // The configuration says which services exist; without it nothing can start, so keep asking.
+    while (!this.config && this.isConnected) {
+      try {
+        this.config = await this.api.get<WallConfig>('/api/wall/config');
+      } catch (err) {
+        this.configError = String((err as Error).message ?? err);
+        this.requestUpdate();
+        await new Promise((r) => setTimeout(r, CONFIG_RETRY_MS));
+      }
+    }
+    const config = this.config;
+    if (!config) return;
+    this.configError = undefined;
+    this.metric = this.params.metric ?? config.metric;
+    this.window = this.params.window ?? config.window;
+    const dataOptions = {
+      api: this.api,
+      region: this.params.region,
+      metric: this.metric,
+      window: this.window,
+      directives: config.features.directives,
+      heatZoom: 9 + Math.log2(Math.max(1, window.innerWidth / 1920)),
+    };
+    this.data.configure(dataOptions);
+    this.live.start({
+      api: this.api,
+      stream: config.features.stream,
+      refreshSeconds: this.params.refreshSeconds ?? (config.features.stream ? STREAM_SAFETY_SECONDS : POLL_SECONDS),
+      onEvent: (e) => this.data.applyEvent(e),
+      refresh: () => this.data.refresh(),
+    });
+    this.requestUpdate();
+  }
+
+  override willUpdate(_changed: PropertyValues<this>): void {
+    const { metrics } = this.data;
+    if (metrics && this.metric && this.lastMetrics !== metrics) {
+      this.lastMetrics = metrics;
+      this.values = gridValues(this.metric, metrics);
+      this.legend = legendFor(this.metric, [...this.values.values()]);
+    }
+  }
+
+  private lastMetrics?: unknown;
+
+  override updated(): void {
+    this.checkFirstFrame();
+  }
+
+  override render() {
+    const t = strings(this.params.lang);
+    const lang = this.params.lang;
+    const state = this.live.state;
+    const stale = state === 'offline';
+    const regionNames = new Map((this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? f.properties.name_en ?? f.properties.name : f.properties.name]));
+    const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
+    return html`
+      <header>
+        <h1>${t.title}</h1>
+        <span class="meta">${this.window ? t.window[this.window] : ''}${this.data.from ? html` · <span data-from=${this.data.from}>${formatTime(this.data.from, lang, true)}</span>` : ''}</span>
+        <span class="spacer"></span>
+        <span class="meta"><gs-wall-clock .lang=${lang}></gs-wall-clock></span>
+        <span class="conn" data-connection=${state}>${this.renderConnection(t)}</span>
+      </header>
+      <div class="column">
+        <div class="panel"><gs-kpi-panel .summary=${this.data.summary} .newToday=${this.data.newToday} .lang=${lang} ?stale=${stale}></gs-kpi-panel></div>
+        <div class="panel"><gs-district-ranking .summary=${this.data.summary} .outlines=${this.data.outlines} .lang=${lang} ?stale=${stale}></gs-district-ranking></div>
+        <div class="panel grow"><h2>${t.categories}</h2><gs-category-chart .categories=${this.data.categories} .lang=${lang} ?stale=${stale}></gs-category-chart></div>
+      </div>
+      <div class="map">
+        <gs-wall-map
+          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
+          .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
+          @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>
+        <gs-map-legend .legend=${this.legend} .lang=${lang}></gs-map-legend>
+        ${stale ? html`<div class="banner" role="alert" data-banner="offline">${t.connection.offline}${this.live.lastRefreshAt ? html` · ${t.connection.staleSince} ${formatTime(this.live.lastRefreshAt, lang)}` : ''}</div>` : ''}
+        ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
+      </div>
+      <div class="column">
+        <div class="panel"><h2>${t.directive}</h2><gs-directive-panel .directive=${this.data.directive} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
+        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .lang=${lang}></gs-incident-ticker></div>
+      </div>
+    `;
+  }
+
+  private renderConnection(t: ReturnType<typeof strings>) {
+    switch (this.live.state) {
+      case 'live': return t.connection.live;
+      case 'polling': return t.connection.polling;
+      case 'offline': return t.connection.offline;
+      default: return t.connection.connecting;
+    }
+  }
+
+  private onMapProgress(p: FrameProgress): void {
+    // Marks for the benchmark's timeline (npm run bench:wall with WALL_BENCH_TIMELINE=1).
+    if (p.gridsColoured && !this.mapProgress.gridsColoured) performance.mark('wall-grids-coloured');
+    if (p.heatDrawn && !this.mapProgress.heatDrawn) performance.mark('wall-heat-drawn');
+    this.mapProgress = p;
+    this.checkFirstFrame();
+  }
+
+  private checkFirstFrame(): void {
+    if (this.hasAttribute('data-first-frame-ms') || !this.data.summary || !this.mapProgress.gridsColoured || !this.mapProgress.heatDrawn) return;
+    // The KPIs are in the DOM (this runs after render); wait for the frame that paints them.
+    requestAnimationFrame(() => {
+      if (this.hasAttribute('data-first-frame-ms')) return;
+      performance.mark('wall-first-frame');
+      // Milliseconds since navigation started (performance's time origin).
+      this.setAttribute('data-first-frame-ms', String(Math.round(performance.now())));
+    });
+  }
+}
+
+customElements.define('gs-wall-display', WallDisplay);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-wall-display': WallDisplay;
+  }
+}

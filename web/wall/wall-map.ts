@@ -1,0 +1,120 @@
+import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
+import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
+import type { OutlineCollection } from './api-types.js';
+import type { RecentIncident, RedMarker } from './live-lists.js';
+import { WallMapController, type FrameProgress } from './map-controller.js';
+import type { Legend } from './metric-scale.js';
+import { labelsFrom } from './wall-layers.js';
+import type { Lang } from './wall-params.js';
+
+/**
+ * The city map: grids coloured by the wall's metric, district and street
+ * outlines with names, the incident heatmap, open red incidents pulsing and
+ * new incidents ringed. Fires `wall-map-progress` (detail: FrameProgress) as
+ * the first complete frame comes together.
+ */
+export class WallMap extends LitElement {
+  static override properties = {
+    gridsUrl: {},
+    outlines: { attribute: false },
+    values: { attribute: false },
+    legend: { attribute: false },
+    heatBins: { attribute: false },
+    redMarkers: { attribute: false },
+    recent: { attribute: false },
+    lang: {},
+    tourSeconds: { type: Number },
+    basemapStyleUrl: {},
+  };
+
+  static override styles = [
+    unsafeCSS(maplibreCss),
+    css`
+      :host { display: block; position: relative; }
+      #map { position: absolute; inset: 0; }
+    `,
+  ];
+
+  /** Where MapLibre's worker fetches the grid polygons (/api/map/grids, with the token); set before the first render. */
+  declare gridsUrl?: string;
+  declare outlines?: OutlineCollection;
+  /** Grid id → value of the current metric (null = no data). */
+  declare values?: Map<number, number | null>;
+  declare legend?: Legend;
+  /** Heatmap cells; undefined until loaded. */
+  declare heatBins?: [number, number, number][];
+  declare redMarkers: RedMarker[];
+  declare recent: RecentIncident[];
+  declare lang: Lang;
+  /** Seconds per district of the tour; 0 = none. */
+  declare tourSeconds: number;
+  /** Set once, before the first render. */
+  declare basemapStyleUrl?: string;
+
+  private mapController?: WallMapController;
+
+  constructor() {
+    super();
+    this.redMarkers = [];
+    this.recent = [];
+    this.lang = 'zh';
+    this.tourSeconds = 0;
+  }
+
+  /** The map controller, for tests and the bench (pixel sampling, projection). */
+  get controller(): WallMapController | undefined {
+    return this.mapController;
+  }
+
+  override render() {
+    return html`<div id="map"></div>`;
+  }
+
+  override firstUpdated(): void {
+    this.mapController = new WallMapController(this, {
+      basemapStyleUrl: this.basemapStyleUrl,
+      onProgress: (detail: FrameProgress) => this.dispatchEvent(new CustomEvent('wall-map-progress', { detail, bubbles: true, composed: true })),
+    });
+    this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!, this.gridsUrl!);
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    const c = this.mapController;
+    if (!c?.isLoaded) return;
+    // After `load` every property counts as changed once (the controller asked for this update).
+    const first = !this.pushedOnce;
+    this.pushedOnce = true;
+    if ((first || changed.has('outlines')) && this.outlines) {
+      c.setOutlines(this.outlines);
+      this.restartTour();
+    }
+    if ((first || changed.has('values')) && this.values && this.legend) c.setColours(this.values, this.legend);
+    if (first || ['heatBins', 'redMarkers', 'recent', 'outlines', 'lang'].some((k) => changed.has(k as keyof WallMap))) {
+      c.setDeck({
+        heatBins: this.heatBins ?? [],
+        heatLoaded: this.heatBins !== undefined,
+        redMarkers: this.redMarkers,
+        recent: this.recent,
+        labels: labelsFrom(this.outlines, this.lang),
+        // Sizes are designed for 1920 px; a 4K wall doubles them.
+        scale: Math.min(2.5, Math.max(1, window.innerWidth / 1920)),
+      });
+    }
+    if (changed.has('tourSeconds')) this.restartTour();
+  }
+
+  private pushedOnce = false;
+
+  private restartTour(): void {
+    const districts = (this.outlines?.features ?? []).filter((f) => f.properties.level === 'district').map((f) => f.bbox);
+    this.mapController?.startTour(this.tourSeconds, districts);
+  }
+}
+
+customElements.define('gs-wall-map', WallMap);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-wall-map': WallMap;
+  }
+}

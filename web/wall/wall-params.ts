@@ -1,0 +1,40 @@
+import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '../../server/schemas/wall-options.js';
+
+export type Lang = 'zh' | 'en';
+
+/** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&tour=20&refresh=15&region=430202&token=... */
+export interface WallParams {
+  /** Grid colouring; absent = the server's configured default. */
+  metric?: WallMetric;
+  /** Time window of every figure; absent = the server's configured default. */
+  window?: WallWindow;
+  lang: Lang;
+  /** Seconds per district of the district tour; 0 = no tour. */
+  tourSeconds: number;
+  /** Seconds between full refreshes (the only updates when the server has no event stream). */
+  refreshSeconds?: number;
+  /** District/street/community to show instead of the whole city. */
+  region?: string;
+  /** Access token appended to every API request and to the event stream. */
+  token?: string;
+}
+
+/** Reads the URL; a value it does not understand is ignored (a wall has nobody to show an error to), not fatal. */
+export function parseWallParams(search: string): WallParams {
+  const q = new URLSearchParams(search);
+  const metric = q.get('metric');
+  const window = q.get('window');
+  const tour = Number(q.get('tour') ?? 0);
+  const refresh = Number(q.get('refresh') ?? NaN);
+  const region = q.get('region');
+  return {
+    metric: isWallMetric(metric) ? metric : undefined,
+    window: isWallWindow(window) ? window : undefined,
+    lang: q.get('lang') === 'en' ? 'en' : 'zh',
+    // Under 5 s a flight never settles before the next starts.
+    tourSeconds: Number.isFinite(tour) && tour > 0 ? Math.max(5, Math.round(tour)) : 0,
+    refreshSeconds: Number.isFinite(refresh) && refresh > 0 ? Math.max(1, refresh) : undefined,
+    region: region && /^[0-9]{6}([0-9]{3}){0,2}$/.test(region) ? region : undefined,
+    token: q.get('token') || undefined,
+  };
+}
