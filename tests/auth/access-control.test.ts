@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_ACCESS, EVERY_ROLE } from '../../server/auth/route-access.js';
+import type { Role } from '../../server/auth/roles.js';
+import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+
+/**
+ * The role × endpoint matrix, generated from server/auth/route-access.ts:
+ * every forbidden pair is refused with 403, every allowed pair works. Then
+ * the scoping of reads: a district leader sees exactly their district.
+ */
+let ctx: SeededApp;
+let places: Awaited<ReturnType<typeof pickPlaces>>;
+const sessions = new Map<Role, Session>();
+const scopes = new Map<Role, string | null>();
+let serial = 0;
+
+beforeAll(async () => {
+  ctx = await createSeededApp(undefined, { auth: { anonymousRead: false } });
+  places = await pickPlaces(ctx.db);
+  const grants: Record<Role, { scope?: string; unit?: string }> = {
+    commander: {}, district_leader: { scope: places.district }, staff: { scope: places.street }, dispatcher: {},
+    handler: { unit: 'sanitation' }, grid_worker: { scope: places.grid }, planner: {}, viewer: {},
+  };
+  for (const role of EVERY_ROLE) {
+    await createUser(ctx.db, { username: `m-${role.replace('_', '-')}`, role, ...grants[role] });
+    sessions.set(role, await login(ctx.app, `m-${role.replace('_', '-')}`));
+    scopes.set(role, grants[role].scope ?? null);
+  }
+});
+afterAll(async () => ctx?.close());
+
+interface Sample {
+  method: string;
+  url: string;
+  payload?: object;
+  headers?: Record<string, string>;
+  /** Allowed, but the role's scope holds no such object: a grid worker sees no region, only their grid. */
+  outOfScope?: boolean;
+}
+
+/** A valid request for each declared route, made as `role` (inside its scope where the route has a target). */
+async function sampleFor(route: string, role: Role, s: Session): Promise<Sample> {
+  const [method, url] = route.split(' ') as [string, string];
+  const scope = scopes.get(role) ?? null;
+  const region = scope && scope.length < 15 ? scope : places.district;
+  const grid = scope?.length === 15 ? scope : places.grid;
+  const chief = sessions.get('commander')!;
+  const id = ++serial;
+  switch (route) {
+    case 'GET /api/regions/:code': return { method, url: `/api/regions/${region}`, outOfScope: role === 'grid_worker' };
+    case 'GET /api/grids/:code': return { method, url: `/api/grids/${grid}` };
+    case 'POST /api/auth/login': return { method, url, payload: { username: `m-${role.replace('_', '-')}`, password: 'correct horse battery' } };
+    case 'POST /api/auth/logout': {
+      const fresh = await login(ctx.app, `m-${role.replace('_', '-')}`);
+      return { method, url, headers: fresh.write };
+    }
+    case 'POST /api/users': return { method, url, payload: { username: `made-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } };
+    case 'PATCH /api/users/:id': {
+      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/users', headers: chief.write, payload: { username: `patch-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } }));
+      return { method, url: `/api/users/${made.id}`, payload: { display_name: 'renamed' } };
+    }
+    case 'POST /api/tokens': return { method, url, payload: { name: `t-${id}`, role: 'viewer' } };
+    case 'DELETE /api/tokens/:id': {
+      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: `del-${id}`, role: 'viewer' } }));
+      return { method, url: `/api/tokens/${made.id}` };
+    }
+    case 'GET /api/stream': return { method, url: '/api/stream?probe=1' };
+    default:
+      if (url.includes(':')) throw new Error(`no sample request for ${route}: add one to access-control.test.ts`);
+      return { method, url };
+  }
+}
+
+describe(`role × endpoint matrix on ${BACKEND}`, () => {
+  const routes = Object.entries(ROUTE_ACCESS);
+
+  it('covers every API route the app registered', () => {
+    for (const [route] of routes) {
+      const [method, url] = route.split(' ') as ['GET', string];
+      expect(ctx.app.hasRoute({ method, url }), route).toBe(true);
+    }
+  });
+
+  for (const role of EVERY_ROLE) {
+    it(`${role}: every forbidden route is refused with 403, every allowed one works`, async () => {
+      const s = sessions.get(role)!;
+      const outcomes: string[] = [];
+      for (const [route, access] of routes) {
+        if (route === 'GET /api/stream') continue; // a stream never ends: checked below over a real socket
+        const sample = await sampleFor(route, role, s);
+        const headers = sample.headers ?? (sample.method === 'GET' ? s.read : s.write);
+        const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload, headers });
+        const allowed = access === 'public' || access === 'signed-in' || access.includes(role);
+        const expected = !allowed ? '403' : sample.outOfScope ? '404' : '2xx';
+        const ok = expected === '2xx' ? res.statusCode >= 200 && res.statusCode < 300 : res.statusCode === Number(expected);
+        if (!ok) outcomes.push(`${route} → ${res.statusCode} (expected ${expected}): ${res.body.slice(0, 160)}`);
+      }
+      expect(outcomes).toEqual([]);
+    });
+  }
+
+  it('refuses every non-public route without credentials with 401', async () => {
+    for (const [route, access] of routes) {
+      if (access === 'public') continue;
+      const sample = await sampleFor(route, 'commander', sessions.get('commander')!);
+      const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload });
+      expect(res.statusCode, route).toBe(401);
+    }
+  });
+
+  it('opens the event stream for every role over a real socket', async () => {
+    const base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    {
+      for (const role of EVERY_ROLE) {
+        const controller = new AbortController();
+        const res = await fetch(`${base}/api/stream`, { headers: sessions.get(role)!.read, signal: controller.signal });
+        expect(res.status, role).toBe(200);
+        expect(res.headers.get('content-type')).toContain('text/event-stream');
+        controller.abort();
+      }
+      expect((await fetch(`${base}/api/stream`)).status).toBe(401);
+    }
+  });
+});
+
+describe(`reads are scoped to the caller's subtree on ${BACKEND}`, () => {
+  const as = (role: Role, url: string) => ctx.app.inject({ method: 'GET', url, headers: sessions.get(role)!.read });
+  const sqlCounts = async (filter: string, code: string) => (await ctx.db.query<{ reported: number; closed: number; open: number }>(
+    `SELECT count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
+            count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
+       FROM incident WHERE ${filter} = $1`, [code]))[0]!;
+
+  it("gives a district leader their district's summary, equal to SQL, child by child", async () => {
+    const res = await as('district_leader', '/api/stats/summary');
+    expect(res.statusCode).toBe(200);
+    const body = json(res);
+    expect(body.region).toMatchObject({ code: places.district, level: 'district' });
+    expect(body).toMatchObject(await sqlCounts('district_code', places.district));
+    for (const child of body.children) expect(child).toMatchObject(await sqlCounts('street_code', child.code));
+    const streets = await ctx.db.query<{ code: string }>('SELECT code FROM region WHERE parent_code = $1 ORDER BY code', [places.district]);
+    expect(body.children.map((c: any) => c.code)).toEqual(streets.map((s) => s.code));
+  });
+
+  it('hides other districts by code, by region parameter and by bbox', async () => {
+    const other = places.otherDistrict;
+    for (const url of [
+      `/api/regions/${other}`, `/api/grids/${places.otherGrid}`, `/api/stats/summary?region=${other}`,
+      `/api/incidents?region=${other}`, `/api/grids?region=${other}`, '/api/stats/summary?region=430200',
+      `/api/map/grid-metrics?region=${other}`, `/api/map/heatmap?region=${other}`, `/api/stats/categories?region=${other}`,
+    ]) {
+      const res = await as('district_leader', url);
+      expect(res.statusCode, url).toBe(404);
+      expect(json(res)).toEqual({ error: { code: 'not_found', message: expect.stringMatching(/not found$/) } });
+    }
+    const everywhere = 'bbox=100,20,120,35';
+    const grids = json(await as('district_leader', `/api/grids?${everywhere}&limit=50000`));
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid WHERE district_code = $1', [places.district])) as [{ n: number }];
+    expect(grids.features).toHaveLength(n);
+    expect(grids.features.every((f: any) => f.properties.district_code === places.district)).toBe(true);
+    const incidents = json(await as('district_leader', `/api/incidents?${everywhere}&limit=5000`));
+    expect(incidents.features.length).toBeGreaterThan(0);
+    expect(incidents.features.every((f: any) => f.properties.district_code === places.district)).toBe(true);
+    const tree = json(await as('district_leader', '/api/regions'));
+    expect(tree.regions.map((r: any) => r.code)).toEqual([places.district]);
+    expect(JSON.stringify(tree)).not.toContain(`"${other}`);
+    const metrics = json(await as('district_leader', '/api/map/grid-metrics'));
+    expect(Object.keys(metrics.grids).every((code) => code.startsWith(places.district))).toBe(true);
+  });
+
+  it('keeps a grid worker to their own grid and staff to their street', async () => {
+    const summary = json(await as('grid_worker', '/api/stats/summary'));
+    expect(summary.region).toMatchObject({ code: places.grid, level: 'grid' });
+    expect(summary).toMatchObject(await sqlCounts('grid_code', places.grid));
+    const incidents = json(await as('grid_worker', '/api/incidents?limit=5000'));
+    expect(incidents.features.every((f: any) => f.properties.grid_code === places.grid)).toBe(true);
+    expect((await as('grid_worker', `/api/regions/${places.community}`)).statusCode).toBe(404);
+    const staff = json(await as('staff', '/api/stats/summary'));
+    expect(staff).toMatchObject({ region: { code: places.street }, ...(await sqlCounts('street_code', places.street)) });
+    expect((await as('staff', `/api/regions/${places.district}`)).statusCode).toBe(404);
+  });
+});
