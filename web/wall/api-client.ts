@@ -25,6 +25,10 @@ export class ApiClient {
 
   async get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
     const res = await fetch(this.url(path, query), { signal, headers: { accept: 'application/json' } });
+    if (res.status === 401 && !this.token) {
+      // Not signed in, and the site does not allow anonymous reading: go and sign in, then come back.
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    }
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${path}: HTTP ${res.status}`);

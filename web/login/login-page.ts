@@ -1,0 +1,97 @@
+import { LitElement, css, html } from 'lit';
+import { safeNext } from '../shared/session.js';
+
+type Lang = 'zh' | 'en';
+
+const TEXT = {
+  zh: { title: '登录 Gridscope', subtitle: '城市网格化治理平台', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
+    wrong: '用户名或密码错误', tooMany: (s: string) => `尝试次数过多，请 ${s} 秒后再试`, failed: '登录失败', other: 'English' },
+  en: { title: 'Sign in to Gridscope', subtitle: 'City grid governance', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
+    wrong: 'Wrong username or password', tooMany: (s: string) => `Too many attempts; try again in ${s} s`, failed: 'Sign-in failed', other: '中文' },
+};
+
+/** The sign-in form. On success it follows ?next= (same-site paths only). */
+export class LoginPage extends LitElement {
+  static override properties = { language: { state: true }, error: { state: true }, busy: { state: true } };
+
+  static override styles = css`
+    :host { display: grid; place-items: center; min-height: 100vh; }
+    form { background: #15203a; padding: 2.5rem 3rem; border-radius: 12px; min-width: 22rem; box-shadow: 0 10px 40px #0008; }
+    h1 { margin: 0; font-size: 1.8rem; }
+    p.sub { margin: .3rem 0 1.5rem; color: #9fb3d1; }
+    label { display: block; margin: 1rem 0 .3rem; color: #c9d6ea; }
+    input { width: 100%; box-sizing: border-box; padding: .7rem .8rem; font-size: 1.1rem; border-radius: 6px; border: 1px solid #34476e; background: #0b1220; color: #e6edf7; }
+    button { margin-top: 1.6rem; width: 100%; padding: .8rem; font-size: 1.1rem; border: 0; border-radius: 6px; background: #2f7de1; color: white; cursor: pointer; }
+    button[disabled] { opacity: .6; }
+    .error { color: #ff8a8a; min-height: 1.4rem; margin-top: 1rem; }
+    .lang { float: right; background: none; border: 0; color: #8fd3ff; width: auto; margin: 0; padding: 0; font-size: .95rem; }
+  `;
+
+  // Declared, then set in the constructor, so Lit's reactive accessors are not shadowed by class fields.
+  declare private language: Lang;
+  declare private error: string;
+  declare private busy: boolean;
+
+  constructor() {
+    super();
+    this.language = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+    this.error = '';
+    this.busy = false;
+  }
+
+  override render() {
+    const t = TEXT[this.language];
+    return html`
+      <form @submit=${this.submit} aria-label=${t.title}>
+        <button type="button" class="lang" @click=${this.toggleLang}>${t.other}</button>
+        <h1>${t.title}</h1>
+        <p class="sub">${t.subtitle}</p>
+        <label for="username">${t.username}</label>
+        <input id="username" name="username" autocomplete="username" required autofocus>
+        <label for="password">${t.password}</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit" ?disabled=${this.busy}>${this.busy ? t.busy : t.submit}</button>
+        <div class="error" role="alert">${this.error}</div>
+      </form>`;
+  }
+
+  private toggleLang() {
+    this.language = this.language === 'zh' ? 'en' : 'zh';
+    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+  }
+
+  private async submit(e: SubmitEvent) {
+    e.preventDefault();
+    const t = TEXT[this.language];
+    const form = new FormData(e.target as HTMLFormElement);
+    this.busy = true;
+    this.error = '';
+    try {
+      const res = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: String(form.get('username')).trim().toLowerCase(), password: form.get('password') }),
+      });
+      if (res.ok) {
+        location.assign(safeNext(new URLSearchParams(location.search).get('next')));
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+      this.error = res.status === 401 ? t.wrong
+        : res.status === 429 ? t.tooMany(res.headers.get('retry-after') ?? '60')
+        : `${t.failed}: ${body?.error?.message ?? res.status}`;
+    } catch (err) {
+      this.error = `${t.failed}: ${(err as Error).message}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+customElements.define('gs-login-page', LoginPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-login-page': LoginPage;
+  }
+}
