@@ -12,11 +12,13 @@ import eventStreamPlugin, { type EventStreamOptions } from './plugins/event-stre
 import openapiPlugin from './plugins/openapi-plugin.js';
 import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
+import workflowPlugin, { type WorkflowOptions } from './plugins/workflow-plugin.js';
 import auditRoutes from './routes/audit-routes.js';
 import authRoutes from './routes/auth-routes.js';
 import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
+import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
 import mapRoutes from './routes/map-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
@@ -40,6 +42,8 @@ export interface AppOptions {
   photos?: PhotoStorePluginOptions;
   /** Live event stream: retention, replay and per-client limits (defaults in event-hub.ts). */
   events?: EventStreamOptions;
+  /** Working calendar and the overdue/red-alert sweep (tests turn the timer off and sweep by hand). */
+  workflow?: WorkflowOptions;
   /** Wall display defaults (config.wall); tests and tools may leave them out. */
   wall?: WallOptions;
 }
@@ -48,7 +52,7 @@ export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes:
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, wall }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -61,6 +65,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(openapiPlugin);
   await app.register(photoStorePlugin, photos);
   await app.register(eventStreamPlugin, events);
+  await app.register(workflowPlugin, workflow);
   await app.register(healthRoutes);
   await app.register(authRoutes, { throttle: loginThrottle });
   await app.register(userRoutes);
@@ -69,6 +74,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(regionRoutes);
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
+  await app.register(incidentWorkflowRoutes);
   await app.register(statsRoutes);
   await app.register(streamRoutes);
   await app.register(mapRoutes);

@@ -76,6 +76,7 @@ export async function serve(config: Config): Promise<void> {
     auth: { anonymousRead: config.anonymousRead, sessionMinutes: config.sessionMinutes, cookieSecure: config.cookieSecure },
     photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes },
     events: { retentionDays: config.eventRetentionDays },
+    workflow: { calendar: config.workingCalendar },
     wall: config.wall,
   });
   const shutdown = async (signal: string) => {

@@ -28,6 +28,14 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/grids': EVERY_ROLE,
   'GET /api/grids/:code': EVERY_ROLE,
   'GET /api/incidents': EVERY_ROLE,
+  'GET /api/incidents/:code': EVERY_ROLE,
+  'GET /api/incidents/:code/photos/:id': EVERY_ROLE,
+
+  // The incident workflow. Which action each role may take is finer than a
+  // route: server/workflow/incident-workflow.ts TRANSITIONS decides (403).
+  'POST /api/incidents': ['commander', 'dispatcher', 'grid_worker'],
+  'POST /api/incidents/:code/transitions': ['commander', 'dispatcher', 'handler'],
+  'POST /api/incidents/:code/photos': ['commander', 'dispatcher', 'handler', 'grid_worker'],
   'GET /api/stats/summary': EVERY_ROLE,
   'GET /api/stats/categories': EVERY_ROLE,
   'GET /api/stream': EVERY_ROLE,

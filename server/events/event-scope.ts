@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'incident.status_changed',
   'incident.escalated',
   'incident.overdue',
+  'incident.red_alert',
   'directive.created',
   'directive.answered',
 ] as const;

@@ -4,6 +4,7 @@ import { createGridRepository, type GridRepository } from '../repositories/grid-
 import { createIncidentRepository, type IncidentRepository } from '../repositories/incident-repository.js';
 import { createMapRepository, type MapRepository } from '../repositories/map-repository.js';
 import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
+import { createIncidentWorkflowRepository, type IncidentWorkflowRepository } from '../repositories/incident-workflow-repository.js';
 import { createAuditRepository, type AuditRepository } from '../repositories/audit-repository.js';
 import { createSessionRepository, type SessionRepository } from '../repositories/session-repository.js';
 import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
@@ -22,6 +23,7 @@ declare module 'fastify' {
       sessions: SessionRepository;
       tokens: TokenRepository;
       audit: AuditRepository;
+      workflow: IncidentWorkflowRepository;
       map: MapRepository;
     };
   }
@@ -44,6 +46,7 @@ export default fp(
       sessions: createSessionRepository(opts.db),
       tokens: createTokenRepository(opts.db),
       audit: createAuditRepository(opts.db),
+      workflow: createIncidentWorkflowRepository(opts.db),
       map: createMapRepository(opts.db),
     });
   },

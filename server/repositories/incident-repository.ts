@@ -18,6 +18,8 @@ export interface IncidentQuery {
   /** Keyset: the (reported_at, id) of the last incident of the previous page. */
   after?: { reportedAt: Date; id: number };
   limit: number;
+  /** A handler's unit: only incidents dispatched to it. */
+  unit?: string | null;
 }
 
 export interface IncidentPage {
@@ -35,7 +37,7 @@ export function createIncidentRepository(db: Queryable) {
         q.from ?? null, q.to ?? null,
         q.categories ?? null, q.urgencies ?? null, q.statuses ?? null,
         q.after?.reportedAt ?? null, q.after?.id ?? null,
-        q.limit + 1,
+        q.limit + 1, q.unit ?? null,
       ]);
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;

@@ -5,6 +5,7 @@ import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from '../schemas/query-parsers.js';
 import { scopedRegion } from './region-scope.js';
+import { visibilityOf } from '../workflow/incident-service.js';
 
 export const INCIDENT_LIMIT = { default: 500, max: 5000 };
 
@@ -49,7 +50,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const statuses = parseList(q.status, 'status', STATUSES);
     const after = decodeCursor(q.cursor);
     const region = await scopedRegion(request, q.region);
-    const page = await app.repos.incidents.page({ region, bbox, from, to, categories, urgencies, statuses, after, limit: q.limit ?? INCIDENT_LIMIT.default });
+    const page = await app.repos.incidents.page({ region, bbox, from, to, categories, urgencies, statuses, after, limit: q.limit ?? INCIDENT_LIMIT.default, unit: visibilityOf(request.principal).unit });
     const next = page.next ? `,"next_cursor":${JSON.stringify(encodeCursor(page.next))}` : '';
     // Features arrive from PostGIS as JSON text; joining them avoids a parse/serialise round trip.
     const body = `{"type":"FeatureCollection","features":[${page.features.join(',')}],"numberReturned":${page.features.length}${next}}`;

@@ -2,7 +2,8 @@
 -- (reported_at, id) so a page costs the same however deep it is.
 -- $1 district/street/community/grid code or NULL (whole city), $2-$5 bbox or NULLs, $6 from, $7 to,
 -- $8 categories[], $9 urgencies[], $10 statuses[] (NULL = any),
--- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1.
+-- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1,
+-- $14 a handler's unit (only incidents dispatched to it) or NULL.
 WITH page AS (
   SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
          i.reported_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
@@ -15,6 +16,7 @@ WITH page AS (
      AND ($9::text[] IS NULL OR i.urgency = ANY($9))
      AND ($10::text[] IS NULL OR i.status = ANY($10))
      AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::bigint))
+     AND ($14::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $14))
    ORDER BY i.reported_at DESC, i.id DESC
    LIMIT $13
 )

@@ -1,0 +1,53 @@
+import fp from 'fastify-plugin';
+import { parseDateList, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS } from '../workflow/calendar-config.js';
+import { createWorkingCalendar, DEFAULT_PERIODS, type WorkingCalendar, type WorkingCalendarConfig } from '../workflow/working-calendar.js';
+import { sweepDeadlines } from '../workflow/deadline-sweeper.js';
+
+export interface WorkflowOptions {
+  /** Working hours and holidays for deadlines; default the 2026 PRC calendar. */
+  calendar?: WorkingCalendarConfig;
+  /** How often overdue and red-alert checks run, in ms; 0 = never (tests call sweepDeadlines themselves). */
+  sweepEveryMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    calendar: WorkingCalendar;
+  }
+}
+
+const dates = (text: string) => {
+  const parsed = parseDateList(text);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+};
+
+export const DEFAULT_CALENDAR: WorkingCalendarConfig = {
+  periods: DEFAULT_PERIODS, holidays: dates(PRC_2026_HOLIDAYS), workdays: dates(PRC_2026_WORKDAYS),
+};
+
+/**
+ * The workflow's clock: the working calendar deadlines are computed with,
+ * and a periodic sweep that raises overdue (督办) and red-alert events. Each
+ * sweep claims rows with a conditional UPDATE, so several server processes on
+ * one database never raise the same alert twice.
+ */
+export default fp(
+  async (app, opts: WorkflowOptions) => {
+    app.decorate('calendar', createWorkingCalendar(opts.calendar ?? DEFAULT_CALENDAR));
+    const every = opts.sweepEveryMs ?? 60_000;
+    if (every > 0) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        sweepDeadlines(app.db, new Date())
+          .catch((err: unknown) => app.log.error({ err }, 'deadline sweep failed'))
+          .finally(() => { running = false; });
+      }, every);
+      timer.unref();
+      app.addHook('onClose', async () => clearInterval(timer));
+    }
+  },
+  { name: 'workflow', dependencies: ['database'] },
+);

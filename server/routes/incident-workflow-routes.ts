@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { badRequest, HttpError, notFound } from '../http-errors.js';
+import { actorOf } from '../plugins/auth-plugin.js';
+import { ErrorSchema, errorResponses, FeatureSchema } from '../schemas/common-schemas.js';
+import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
+import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
+import { reportIncident } from '../workflow/incident-report.js';
+
+const IncidentCode = Type.String({ pattern: '^SJ[0-9]{14,}$', description: 'incident code, e.g. SJ20260615000123' });
+const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
+const UnitCode = Type.String({ pattern: '^[a-z0-9_.-]{2,60}$' });
+const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+
+/** Who may upload which kind of photo: "before" at report time, "after" at resolution. */
+const PHOTO_ROLES = { before: ['grid_worker', 'dispatcher', 'commander'], after: ['handler', 'commander'] } as const;
+
+/** Reporting, reading one incident with its record, workflow transitions, and photos. */
+const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const detail = async (code: string, request: FastifyRequest) => {
+    const body = await app.repos.workflow.detailText(code, visibilityOf(request.principal), new Date());
+    if (!body) throw notFound(`incident ${code}`);
+    return body;
+  };
+
+  app.post('/api/incidents', {
+    schema: {
+      tags: ['incidents'],
+      summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
+      body: Type.Object({
+        category: Type.String({ maxLength: 40 }),
+        urgency: Type.Optional(Urgency),
+        description: Type.Optional(Type.String({ maxLength: 2000 })),
+        location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
+      }, { additionalProperties: false }),
+      response: { 201: Type.Unknown({ description: '{ incident: Feature, possible_duplicates: [{code, status, reported_at, description, distance_m}] }' }), ...errorResponses, ...conflictResponses },
+    },
+  }, async (request, reply) => {
+    const { code, duplicates } = await reportIncident(app, request, request.body);
+    const incident = await detail(code, request);
+    return reply.status(201).type('application/json').send(`{"incident":${incident},"possible_duplicates":${JSON.stringify(duplicates)}}`);
+  });
+
+  app.get('/api/incidents/:code', {
+    schema: {
+      tags: ['incidents'],
+      summary: 'One incident with its history, units, photos and mediations (GeoJSON Feature)',
+      params: Type.Object({ code: IncidentCode }),
+      response: { 200: FeatureSchema, ...errorResponses },
+    },
+  }, async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)));
+
+  app.post('/api/incidents/:code/transitions', {
+    schema: {
+      tags: ['incidents'],
+      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate',
+      description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
+      params: Type.Object({ code: IncidentCode }),
+      body: Type.Object({
+        action: Type.Unsafe<(typeof ACTIONS)[number]>({ type: 'string', enum: ACTIONS }),
+        note: Type.Optional(Type.String({ maxLength: 2000 })),
+        units: Type.Optional(Type.Array(UnitCode, { maxItems: 10, description: 'dispatch: the units to send it to' })),
+        duplicate_of: Type.Optional(IncidentCode),
+        outcome: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { description: 'mediate: how the attempt ended' })),
+      }, { additionalProperties: false }),
+      response: { 200: FeatureSchema, ...errorResponses, ...conflictResponses },
+    },
+  }, async (request, reply) => {
+    await applyTransition(app, request, request.params.code, request.body);
+    return reply.type('application/geo+json').send(await detail(request.params.code, request));
+  });
+
+  app.post('/api/incidents/:code/photos', {
+    schema: {
+      tags: ['incidents'],
+      summary: 'Upload a photo (multipart/form-data, one file): kind=before at report time, kind=after at resolution',
+      params: Type.Object({ code: IncidentCode }),
+      querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after')]) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }), 413: ErrorSchema, 415: ErrorSchema, ...errorResponses, ...conflictResponses },
+    },
+  }, async (request, reply) => {
+    const { code } = request.params;
+    const { kind } = request.query;
+    const principal = request.principal!;
+    if (!(PHOTO_ROLES[kind] as readonly string[]).includes(principal.role)) {
+      throw new HttpError(403, 'forbidden', `the ${principal.role} role may not upload "${kind}" photos`);
+    }
+    // Check the incident is visible before accepting any bytes.
+    if (!(await app.repos.workflow.detailText(code, visibilityOf(principal), new Date()))) throw notFound(`incident ${code}`);
+    if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
+    const file = await request.file();
+    if (!file) throw badRequest('file', 'no file in the upload');
+    const stored = await app.photos.save(file.file);
+    const { actor, actorUserId } = actorOf(request);
+    const id = await app.db.transaction(async (tx) => {
+      const incident = await app.repos.workflow.lock(code, visibilityOf(principal), tx);
+      if (!incident) throw notFound(`incident ${code}`);
+      const photoId = await app.repos.workflow.addPhoto({ incidentId: incident.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, by: actor }, tx);
+      await app.repos.workflow.addHistory({ incidentId: incident.id, at: new Date(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details: { kind, photo_id: photoId, sha256: stored.sha256 } }, tx);
+      return photoId;
+    });
+    return reply.status(201).send({ id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${id}` });
+  });
+
+  app.get('/api/incidents/:code/photos/:id', {
+    schema: {
+      tags: ['incidents'],
+      summary: 'A photo of an incident, with its image content type',
+      params: Type.Object({ code: IncidentCode, id: Type.Integer({ minimum: 1 }) }),
+      response: { 200: Type.Unknown({ description: 'image bytes' }), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const meta = await app.repos.workflow.photo(request.params.code, request.params.id, visibilityOf(request.principal));
+    if (!meta) throw notFound(`photo ${request.params.id} of incident ${request.params.code}`);
+    const photo = await app.photos.open(meta.sha256);
+    if (!photo) throw new HttpError(500, 'internal_error', 'internal server error');
+    // Content-addressed: the bytes behind this URL never change.
+    return reply.type(photo.mime).header('content-length', photo.bytes).header('cache-control', 'private, max-age=86400').send(photo.stream);
+  });
+};
+
+export default incidentWorkflowRoutes;

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { badRequest, HttpError } from '../http-errors.js';
+import { actorOf } from '../plugins/auth-plugin.js';
+import { recordEvent } from '../repositories/event-log-repository.js';
+import type { NearbyIncident } from '../repositories/incident-workflow-repository.js';
+import { inScope } from '../auth/roles.js';
+import { eventIncident } from './deadline-sweeper.js';
+
+export interface ReportInput {
+  category: string;
+  urgency?: 'red' | 'yellow' | 'blue';
+  description?: string;
+  location: number[];
+}
+
+/** Possible duplicates are the same category within this distance and time. */
+export const DUPLICATE_RADIUS_M = 50;
+export const DUPLICATE_WINDOW_H = 24;
+
+/**
+ * A new report (信息采集): the incident, its first history entry and the
+ * live event, in one transaction. The database places it in its grid; a grid
+ * worker may only report inside their own grid, and nobody outside their
+ * scope. Returns the code and the possible duplicates nearby.
+ */
+export async function reportIncident(app: FastifyInstance, request: FastifyRequest, input: ReportInput): Promise<{ code: string; duplicates: NearbyIncident[] }> {
+  const principal = request.principal!;
+  const [lon, lat] = input.location as [number, number];
+  if (input.location.length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+    throw badRequest('location', 'expected [longitude, latitude] in WGS84 degrees');
+  }
+  const categories = await app.repos.incidents.categoryCodes();
+  if (!categories.includes(input.category)) throw badRequest('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`);
+  const { actor, actorUserId } = actorOf(request);
+  return app.db.transaction(async (tx) => {
+    const now = new Date();
+    const incident = await app.repos.workflow.insert({
+      category: input.category, urgency: input.urgency ?? 'blue', description: input.description?.trim() ?? '', lon, lat,
+      reportedAt: now, reporter: principal.displayName, reporterUserId: actorUserId, reporterWorkerId: null,
+    }, tx);
+    if (!inScope(principal.scope, incident.grid_code)) {
+      throw new HttpError(403, 'outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
+    }
+    await app.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
+    const duplicates = await app.repos.workflow.nearby(
+      { id: incident.id, category: input.category, lon, lat, reportedAt: now }, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, tx);
+    await recordEvent(tx, { type: 'incident.created', scope: incident.grid_code, payload: { incident: eventIncident(incident) } });
+    return { code: incident.code, duplicates };
+  });
+}

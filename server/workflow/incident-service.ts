@@ -1,0 +1,178 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/database.js';
+import { badRequest, HttpError, notFound } from '../http-errors.js';
+import type { Principal } from '../auth/roles.js';
+import { actorOf } from '../plugins/auth-plugin.js';
+import { recordEvent } from '../repositories/event-log-repository.js';
+import type { LockedIncident, StatusChange, Visibility } from '../repositories/incident-workflow-repository.js';
+import { eventIncident } from './deadline-sweeper.js';
+import {
+  DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, refusal, TRANSITIONS, unitCountProblem, type Action, type Status,
+} from './incident-workflow.js';
+
+export interface TransitionInput {
+  action: Action;
+  note?: string;
+  units?: string[];
+  duplicate_of?: string;
+  outcome?: 'succeeded' | 'failed';
+}
+
+/** What a principal may see of incidents: its region scope, and for handlers only their unit's incidents. */
+export function visibilityOf(p: Principal | undefined): Visibility {
+  return { scope: p?.scope ?? null, unit: p?.role === 'handler' ? p.unit : null };
+}
+
+const conflict = (message: string) => new HttpError(409, 'illegal_transition', message);
+
+/**
+ * Applies one workflow action to one incident, in one transaction: lock the
+ * row, check the transition table, change the incident, its assignments and
+ * its history, and announce it on the live stream. Anything refused changes
+ * nothing.
+ */
+export async function applyTransition(app: FastifyInstance, request: FastifyRequest, code: string, input: TransitionInput): Promise<void> {
+  const principal = request.principal!;
+  const repo = app.repos.workflow;
+  const { actor, actorUserId } = actorOf(request);
+  await app.db.transaction(async (tx) => {
+    const incident = await repo.lock(code, visibilityOf(principal), tx);
+    if (!incident) throw notFound(`incident ${code}`);
+    const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
+    if (refused) throw new HttpError(refused.status, refused.code, refused.message);
+    const t = TRANSITIONS[input.action];
+    if (t.needs?.includes('note') && !input.note?.trim()) throw badRequest('note', `${input.action} needs a note saying why`);
+    const now = new Date();
+    const step = await STEPS[input.action]({ app, tx, incident, input, principal, now });
+    if (!(await repo.setStatus(incident.id, incident.status, step.to, step.change ?? {}, tx))) {
+      throw conflict(`incident ${code} changed while this ${input.action} was being applied`);
+    }
+    await repo.addHistory({
+      incidentId: incident.id, at: now, actor, actorUserId, action: input.action, from: incident.status, to: step.to,
+      note: input.note?.trim() ?? '', details: step.details,
+    }, tx);
+    for (const extra of step.followUps ?? []) await repo.addHistory({ incidentId: incident.id, at: now, actor: 'system', actorUserId: null, ...extra }, tx);
+    const after = { ...incident, status: step.to, urgency: (step.change?.urgency ?? incident.urgency) as LockedIncident['urgency'] };
+    if (step.escalated) {
+      await recordEvent(tx, { type: 'incident.escalated', scope: incident.grid_code, payload: { incident: eventIncident(after), reason: step.escalated } });
+    }
+    if (step.to !== incident.status) {
+      await recordEvent(tx, { type: 'incident.status_changed', scope: incident.grid_code, payload: { incident: eventIncident(after, incident.status) } });
+    }
+  });
+}
+
+interface StepContext {
+  app: FastifyInstance;
+  tx: Queryable;
+  incident: LockedIncident;
+  input: TransitionInput;
+  principal: Principal;
+  now: Date;
+}
+
+interface StepResult {
+  to: Status;
+  change?: StatusChange;
+  details?: unknown;
+  followUps?: { action: string; from: Status; to: Status; note: string; details?: unknown }[];
+  /** Set when the urgency rose: the reason, for the live event. */
+  escalated?: string;
+}
+
+/** The handler's own assignment, which start/resolve/mediate act on (commanders act on all). */
+async function ownAssignment(c: StepContext) {
+  const all = await c.app.repos.workflow.assignments(c.incident.id, c.tx);
+  if (c.principal.role !== 'handler') return { all, mine: null };
+  const mine = all.find((a) => a.unit_code === c.principal.unit);
+  if (!mine) throw notFound(`incident ${c.incident.code}`);
+  return { all, mine };
+}
+
+const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
+  async file(c) {
+    return { to: 'filed', change: { filed_at: c.now } };
+  },
+
+  async reject() {
+    return { to: 'rejected' };
+  },
+
+  async mark_duplicate(c) {
+    if (!c.input.duplicate_of) throw badRequest('duplicate_of', 'name the incident this one duplicates');
+    if (c.input.duplicate_of === c.incident.code) throw badRequest('duplicate_of', 'an incident cannot duplicate itself');
+    const original = await c.app.repos.workflow.lock(c.input.duplicate_of, visibilityOf(c.principal), c.tx);
+    if (!original) throw badRequest('duplicate_of', `no incident ${c.input.duplicate_of}`);
+    // Point at the root, so chains of duplicates stay one level deep.
+    const rootId = original.duplicate_of ?? original.id;
+    return { to: 'duplicate', change: { duplicate_of: rootId }, details: { duplicate_of: c.input.duplicate_of } };
+  },
+
+  async dispatch(c) {
+    const units = c.input.units ?? [];
+    const problem = unitCountProblem(c.incident.urgency, units);
+    if (problem) throw badRequest('units', problem);
+    const known = await c.app.repos.workflow.existingUnits(units, c.tx);
+    const unknown = units.filter((u) => !known.includes(u));
+    if (unknown.length) throw badRequest('units', `no unit ${unknown.join(', ')}`);
+    // The clock starts at dispatch and runs in working hours only.
+    const dueAt = c.app.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
+    await c.app.repos.workflow.assign(c.incident.id, units, c.now, dueAt, c.tx);
+    return { to: 'dispatched', change: { dispatched_at: c.now, due_at: dueAt, overdue_notified_at: null }, details: { units, due_at: dueAt } };
+  },
+
+  async start(c) {
+    const { mine } = await ownAssignment(c);
+    if (mine && mine.status !== 'assigned') throw conflict(`unit ${mine.unit_code} has already started this incident`);
+    await c.app.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'in_progress', c.now, c.tx);
+    return { to: 'in_progress', details: { unit: mine?.unit_code ?? 'all' } };
+  },
+
+  async resolve(c) {
+    const { all, mine } = await ownAssignment(c);
+    if (mine?.status === 'resolved') throw conflict(`unit ${mine.unit_code} has already resolved its part`);
+    if ((await c.app.repos.workflow.afterPhotoCount(c.incident.id, c.tx)) === 0) {
+      throw new HttpError(422, 'after_photo_required', 'resolving needs at least one "after" photo: upload it to /photos?kind=after first');
+    }
+    await c.app.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'resolved', c.now, c.tx, c.input.note);
+    // A yellow incident with several units is resolved when the last of them is.
+    const remaining = mine ? all.filter((a) => a.unit_code !== mine.unit_code && a.status !== 'resolved').map((a) => a.unit_code) : [];
+    if (remaining.length) return { to: 'in_progress', details: { unit: mine!.unit_code, remaining } };
+    return { to: 'resolved', change: { resolved_at: c.now }, details: { unit: mine?.unit_code ?? 'all' } };
+  },
+
+  async verify_fail(c) {
+    await c.app.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx);
+    return { to: 'in_progress', change: { resolved_at: null } };
+  },
+
+  async close(c) {
+    return { to: 'closed', change: { closed_at: c.now } };
+  },
+
+  async reopen(c) {
+    // The units start again, with a fresh deadline from now.
+    const dueAt = c.app.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
+    await c.app.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx, undefined, dueAt);
+    return { to: 'in_progress', change: { closed_at: null, resolved_at: null, due_at: dueAt, overdue_notified_at: null }, details: { due_at: dueAt } };
+  },
+
+  async mediate(c) {
+    if (!DISPUTE_CATEGORIES.includes(c.incident.category_code)) throw conflict('only disputes are mediated');
+    const outcome = c.input.outcome;
+    if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome', 'succeeded or failed');
+    await ownAssignment(c);
+    const { actor } = { actor: c.principal.actor };
+    const { attempt, failures } = await c.app.repos.workflow.addMediation(
+      { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor }, c.tx);
+    const details = { attempt, outcome, failures };
+    if (outcome === 'failed' && failures >= MEDIATION_FAILURES_TO_ESCALATE && c.incident.urgency === 'blue') {
+      const reason = `第${failures}次调解失败，蓝色事件升级为黄色 (mediation failed ${failures} times: blue becomes yellow)`;
+      return {
+        to: c.incident.status, change: { urgency: 'yellow' }, details, escalated: reason,
+        followUps: [{ action: 'escalate', from: c.incident.status, to: c.incident.status, note: reason, details: { from_urgency: 'blue', to_urgency: 'yellow', failures } }],
+      };
+    }
+    return { to: c.incident.status, details };
+  },
+};

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../server/auth/roles.js';
+import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
+import { ACTIONS, STATUSES, TRANSITIONS, type Action, type Status } from '../../server/workflow/incident-workflow.js';
+import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
+import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
+import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { multipartBody, solidPng } from '../helpers/test-images.js';
+
+/** The incident workflow over HTTP, each step taken by the role that takes it in a real command centre. */
+let ctx: SeededApp;
+let places: Awaited<ReturnType<typeof pickPlaces>>;
+let inGrid: [number, number];
+const as: Partial<Record<'worker' | 'dispatcher' | 'dispatcher2' | 'handler' | 'office' | 'commander' | 'leader', Session>> = {};
+
+beforeAll(async () => {
+  ctx = await createSeededApp(undefined, { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 }, photos: { dir: '/tmp/gridscope-test-photos', maxBytes: 64 * 1024 } });
+  places = await pickPlaces(ctx.db);
+  const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+  inGrid = [p!.x, p!.y];
+  const users: [keyof typeof as, Role, { scope?: string; unit?: string }][] = [
+    ['worker', 'grid_worker', { scope: places.grid }], ['dispatcher', 'dispatcher', {}], ['dispatcher2', 'dispatcher', {}],
+    ['handler', 'handler', { unit: 'sanitation' }], ['office', 'handler', { unit: `street_office.${places.street}` }],
+    ['commander', 'commander', {}], ['leader', 'district_leader', { scope: places.district }],
+  ];
+  for (const [name, role, grant] of users) {
+    await createUser(ctx.db, { username: `lc-${name}`, role, ...grant });
+    as[name] = await login(ctx.app, `lc-${name}`);
+  }
+});
+afterAll(async () => ctx?.close());
+
+type Who = keyof typeof as;
+const report = (who: Who, body: object) => ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: as[who]!.write, payload: body });
+const act = (who: Who, code: string, body: object) => ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: as[who]!.write, payload: body });
+const detail = async (code: string) => json(await ctx.app.inject({ method: 'GET', url: `/api/incidents/${code}`, headers: as.commander!.read }));
+async function upload(who: Who, code: string, kind: 'before' | 'after', bytes: Buffer, name = 'photo.png') {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  const { payload, headers } = await multipartBody(form);
+  return ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=${kind}`, headers: { ...as[who]!.write, ...headers }, payload });
+}
+async function newIncident(body: object = {}, who: Who = 'worker'): Promise<string> {
+  const res = await report(who, { category: 'uncollected_garbage', description: '垃圾桶满溢', location: inGrid, ...body });
+  expect(res.statusCode, res.body).toBe(201);
+  return json(res).incident.properties.code;
+}
+const historyCount = async (code: string) => (await ctx.db.query<{ n: number }>(
+  'SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1', [code]))[0]!.n;
+const expectOk = (res: { statusCode: number; body: string }) => expect(res.statusCode, res.body).toBe(200);
+
+describe(`incident lifecycle on ${BACKEND}`, () => {
+  it('runs report → file → dispatch → start → resolve → verify → close → reopen, recording each step', async () => {
+    const code = await newIncident();
+    expect((await upload('worker', code, 'before', solidPng(2, 2))).statusCode).toBe(201);
+    expectOk(await act('dispatcher', code, { action: 'file' }));
+    const dispatched = json(await act('dispatcher', code, { action: 'dispatch', units: ['sanitation'] }));
+    const p = dispatched.properties;
+    expect(p.status).toBe('dispatched');
+    // Garbage: 4 working hours from dispatch, on the working calendar.
+    expect(new Date(p.due_at).toISOString()).toBe(createWorkingCalendar(DEFAULT_CALENDAR).addWorkingHours(new Date(p.dispatched_at), 4).toISOString());
+    expectOk(await act('handler', code, { action: 'start' }));
+    const noPhoto = await act('handler', code, { action: 'resolve' });
+    expect(noPhoto.statusCode).toBe(422);
+    expect(json(noPhoto).error.code).toBe('after_photo_required');
+    expect((await upload('handler', code, 'after', solidPng(3, 3, [10, 200, 10]))).statusCode).toBe(201);
+    expectOk(await act('handler', code, { action: 'resolve', note: '已清运' }));
+    expect(json(await act('dispatcher', code, { action: 'verify_fail' })).error.message).toMatch(/^note/);
+    expectOk(await act('dispatcher', code, { action: 'verify_fail', note: '现场仍有垃圾' }));
+    expectOk(await act('handler', code, { action: 'resolve', note: '二次清运' }));
+    expect(json(await act('dispatcher', code, { action: 'close' })).properties.status).toBe('closed');
+    expect((await act('dispatcher', code, { action: 'reopen', note: '群众再次反映' })).statusCode).toBe(403);
+    const reopened = json(await act('commander', code, { action: 'reopen', note: '群众再次反映' })).properties;
+    expect(reopened).toMatchObject({ status: 'in_progress', closed_at: null });
+    expect(reopened.history.map((h: any) => h.action)).toEqual(
+      ['report', 'photo', 'file', 'dispatch', 'start', 'photo', 'resolve', 'verify_fail', 'resolve', 'close', 'reopen']);
+    expect(reopened.history.map((h: any) => h.actor)).toEqual(
+      ['user:lc-worker', 'user:lc-worker', 'user:lc-dispatcher', 'user:lc-dispatcher', 'user:lc-handler', 'user:lc-handler', 'user:lc-handler',
+        'user:lc-dispatcher', 'user:lc-handler', 'user:lc-dispatcher', 'user:lc-commander']);
+    const times = reopened.history.map((h: any) => Date.parse(h.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(reopened.photos.map((ph: any) => ph.kind)).toEqual(['before', 'after']);
+    const img = await ctx.app.inject({ method: 'GET', url: reopened.photos[1].url, headers: as.handler!.read });
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    expect(img.rawPayload.equals(solidPng(3, 3, [10, 200, 10]))).toBe(true);
+  });
+
+  it('refuses every transition illegal from each status with 409, changing nothing', async () => {
+    // One incident parked in each reachable status.
+    const at: Partial<Record<Status, string>> = {};
+    at.reported = await newIncident();
+    at.filed = await newIncident();
+    await act('dispatcher', at.filed, { action: 'file' });
+    at.rejected = await newIncident();
+    await act('dispatcher', at.rejected, { action: 'reject', note: '非受理范围' });
+    at.duplicate = await newIncident();
+    await act('dispatcher', at.duplicate, { action: 'mark_duplicate', duplicate_of: at.reported });
+    at.dispatched = await newIncident();
+    await act('dispatcher', at.dispatched, { action: 'file' });
+    await act('dispatcher', at.dispatched, { action: 'dispatch', units: ['sanitation'] });
+    for (const s of STATUSES) expect(at[s] === undefined || (await detail(at[s]!)).properties.status === s).toBe(true);
+    const refusals: string[] = [];
+    for (const [status, code] of Object.entries(at) as [Status, string][]) {
+      for (const action of ACTIONS.filter((a) => !TRANSITIONS[a].from.includes(status))) {
+        const before = await historyCount(code);
+        const res = await act('commander', code, { action, note: 'x', units: ['sanitation'], duplicate_of: at.reported === code ? at.filed : at.reported, outcome: 'failed' });
+        if (res.statusCode !== 409 || (await historyCount(code)) !== before || (await detail(code)).properties.status !== status) {
+          refusals.push(`${action} from ${status}: ${res.statusCode} ${res.body.slice(0, 100)}`);
+        }
+      }
+    }
+    expect(refusals).toEqual([]);
+  });
+
+  it('refuses with 403 a transition the role may not take', async () => {
+    const code = await newIncident();
+    // Not yet dispatched: handlers do not see it at all (404); other roles may not transition (403).
+    const cases: [Who, Action, number][] = [['handler', 'file', 404], ['leader', 'file', 403], ['worker', 'file', 403], ['office', 'reject', 404]];
+    for (const [who, action, status] of cases) {
+      const res = await act(who, code, { action, note: 'x' });
+      expect(res.statusCode, `${who} ${action}`).toBe(status);
+    }
+    await act('dispatcher', code, { action: 'file' });
+    await act('dispatcher', code, { action: 'dispatch', units: ['sanitation'] });
+    // A handler of another unit does not even see it.
+    expect((await act('office', code, { action: 'start' })).statusCode).toBe(404);
+    expect((await act('dispatcher', code, { action: 'start' })).statusCode).toBe(403);
+    expect((await act('handler', code, { action: 'close' })).statusCode).toBe(403);
+    expect(await historyCount(code)).toBe(3);
+  });
+
+  it('lets exactly one of two dispatchers acting at once succeed', async () => {
+    const code = await newIncident();
+    const [a, b] = await Promise.all([act('dispatcher', code, { action: 'file' }), act('dispatcher2', code, { action: 'file' })]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const files = await ctx.db.query("SELECT 1 FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'file'", [code]);
+    expect(files).toHaveLength(1);
+  });
+});
+
+describe(`urgency, disputes and units on ${BACKEND}`, () => {
+  it('makes a blue dispute yellow after its third failed mediation, saying why', async () => {
+    const code = await newIncident({ category: 'neighbour_dispute', urgency: 'blue', description: '噪音纠纷' });
+    await act('dispatcher', code, { action: 'file' });
+    expectOk(await act('dispatcher', code, { action: 'dispatch', units: [`street_office.${places.street}`] }));
+    expectOk(await act('office', code, { action: 'start' }));
+    expect((await act('handler', code, { action: 'mediate', outcome: 'failed' })).statusCode).toBe(404);
+    for (let i = 0; i < 2; i++) expect(json(await act('office', code, { action: 'mediate', outcome: 'failed', note: `第${i + 1}次` })).properties.urgency).toBe('blue');
+    const third = json(await act('office', code, { action: 'mediate', outcome: 'failed', note: '双方拒不让步' })).properties;
+    expect(third.urgency).toBe('yellow');
+    expect(third.mediations.map((m: any) => m.outcome)).toEqual(['failed', 'failed', 'failed']);
+    const escalation = third.history.find((h: any) => h.action === 'escalate');
+    expect(escalation).toMatchObject({ actor: 'system', details: { from_urgency: 'blue', to_urgency: 'yellow', failures: 3 } });
+    expect(escalation.note).toMatch(/调解失败/);
+    // Only disputes are mediated.
+    const garbage = await newIncident();
+    await act('dispatcher', garbage, { action: 'file' });
+    await act('dispatcher', garbage, { action: 'dispatch', units: ['sanitation'] });
+    expect((await act('handler', garbage, { action: 'mediate', outcome: 'failed' })).statusCode).toBe(409);
+  });
+
+  it('sends a yellow incident to several units and resolves it when the last is done', async () => {
+    const blue = await newIncident();
+    await act('dispatcher', blue, { action: 'file' });
+    const two = await act('dispatcher', blue, { action: 'dispatch', units: ['sanitation', `street_office.${places.street}`] });
+    expect(two.statusCode).toBe(400);
+    expect(json(two).error.message).toMatch(/^units:.*yellow/);
+    const code = await newIncident({ urgency: 'yellow' });
+    await act('dispatcher', code, { action: 'file' });
+    expectOk(await act('dispatcher', code, { action: 'dispatch', units: ['sanitation', `street_office.${places.street}`] }));
+    for (const who of ['handler', 'office'] as const) {
+      await act(who, code, { action: 'start' });
+      await upload(who === 'office' ? 'commander' : who, code, 'after', solidPng(1, 1, who === 'office' ? [1, 2, 3] : [4, 5, 6]));
+    }
+    const first = json(await act('handler', code, { action: 'resolve' })).properties;
+    expect(first.status).toBe('in_progress');
+    expect(first.assignments.map((a: any) => a.status)).toEqual(['resolved', 'in_progress']);
+    expect(json(await act('office', code, { action: 'resolve' })).properties.status).toBe('resolved');
+  });
+
+  it('raises an overdue notice past the deadline and a red alert 30 minutes after an undispatched red report', async () => {
+    const code = await newIncident();
+    await act('dispatcher', code, { action: 'file' });
+    const due = new Date(json(await act('dispatcher', code, { action: 'dispatch', units: ['sanitation'] })).properties.due_at);
+    const red = await newIncident({ urgency: 'red', category: 'safety_hazard' });
+    const reported = new Date((await detail(red)).properties.reported_at);
+    await sweepDeadlines(ctx.db, new Date(Math.max(due.getTime(), reported.getTime() + 31 * 60_000) + 60_000));
+    const overdue = (await detail(code)).properties;
+    expect(overdue.history.at(-1)).toMatchObject({ action: 'overdue', actor: 'system' });
+    expect((await detail(red)).properties.history.at(-1)).toMatchObject({ action: 'red_alert' });
+    // Each fires once.
+    await sweepDeadlines(ctx.db, new Date(due.getTime() + 3_600_000));
+    expect((await detail(code)).properties.history.filter((h: any) => h.action === 'overdue')).toHaveLength(1);
+  });
+});
+
+describe(`reports: places, duplicates and photos on ${BACKEND}`, () => {
+  it('places a point on a shared edge in the lowest grid code, and refuses one outside the city with 422', async () => {
+    const [edge] = await ctx.db.query<{ x: number; y: number; a: string; b: string }>(`
+      SELECT ST_X(p) x, ST_Y(p) y, a, b FROM (
+        SELECT ST_LineInterpolatePoint(ST_GeometryN(ST_LineMerge(ST_Intersection(ST_Boundary(g1.boundary), ST_Boundary(g2.boundary))), 1), 0.5) p,
+               g1.code a, g2.code b
+          FROM grid g1 JOIN grid g2 ON g1.code < g2.code AND ST_Touches(g1.boundary, g2.boundary)
+         WHERE g1.code LIKE $1 || '%' AND g2.code LIKE $1 || '%'
+           AND GeometryType(ST_LineMerge(ST_Intersection(ST_Boundary(g1.boundary), ST_Boundary(g2.boundary)))) IN ('LINESTRING', 'MULTILINESTRING')
+         LIMIT 1) s`, [places.district]);
+    const res = await report('dispatcher', { category: 'road_damage', location: [edge!.x, edge!.y] });
+    expect(res.statusCode, res.body).toBe(201);
+    const grid = json(res).incident.properties.grid_code;
+    const touching = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code', [edge!.x, edge!.y]);
+    expect(touching.map((t) => t.code)).toEqual(expect.arrayContaining([edge!.a, edge!.b]));
+    expect(grid).toBe(touching[0]!.code);
+    const count = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident'))[0]!.n;
+    const before = await count();
+    const outside = await report('dispatcher', { category: 'road_damage', location: [116.4, 39.9] });
+    expect(outside.statusCode).toBe(422);
+    expect(json(outside).error.code).toBe('outside_service_area');
+    const worker = await report('worker', { category: 'road_damage', location: inGrid.map((v) => v + 0.3) });
+    expect([403, 422]).toContain(worker.statusCode);
+    expect(await count()).toBe(before);
+  });
+
+  it('returns same-category incidents within 50 m and 24 h as possible duplicates, and links a duplicate to its original', async () => {
+    const first = await newIncident({ category: 'streetlight_fault' });
+    const near = json(await report('worker', { category: 'streetlight_fault', location: [inGrid[0] + 0.0002, inGrid[1]] }));
+    expect(near.possible_duplicates.map((d: any) => d.code)).toContain(first);
+    expect(near.possible_duplicates.find((d: any) => d.code === first).distance_m).toBeLessThan(50);
+    const other = json(await report('worker', { category: 'cooking_fume', location: inGrid }));
+    expect(other.possible_duplicates.map((d: any) => d.code)).not.toContain(first);
+    const far = json(await report('worker', { category: 'streetlight_fault', location: [inGrid[0] + 0.0008, inGrid[1]] }));
+    expect(far.possible_duplicates.map((d: any) => d.code)).not.toContain(first);
+    const dup = near.incident.properties.code;
+    expect(json(await act('dispatcher', dup, { action: 'mark_duplicate', duplicate_of: first })).properties).toMatchObject({ status: 'duplicate', duplicate_of: first });
+  });
+
+  it('judges photos by their bytes and size, storing nothing it refuses', async () => {
+    const code = await newIncident();
+    const count = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident_photo'))[0]!.n;
+    const before = await count();
+    const text = await upload('worker', code, 'before', Buffer.from('this is not a picture at all'), 'fake.jpg');
+    expect(text.statusCode).toBe(415);
+    const huge = Buffer.concat([solidPng(1, 1), Buffer.alloc(70 * 1024)]);
+    const big = await upload('worker', code, 'before', huge);
+    expect(big.statusCode).toBe(413);
+    expect(await count()).toBe(before);
+    expect((await upload('worker', code, 'after', solidPng())).statusCode).toBe(403);
+  });
+});
