@@ -4,6 +4,7 @@ import type { Role } from '../../server/auth/roles.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { multipartBody, solidPng } from '../helpers/test-images.js';
 
 /**
  * The role × endpoint matrix, generated from server/auth/route-access.ts:
@@ -15,6 +16,9 @@ let places: Awaited<ReturnType<typeof pickPlaces>>;
 const sessions = new Map<Role, Session>();
 const scopes = new Map<Role, string | null>();
 let serial = 0;
+let inGrid: [number, number];
+/** An incident every role can see: in the grid worker's grid, dispatched to the handler's unit, with a photo. */
+let shared: { code: string; photo: string };
 
 beforeAll(async () => {
   ctx = await createSeededApp(undefined, { auth: { anonymousRead: false } });
@@ -28,7 +32,31 @@ beforeAll(async () => {
     sessions.set(role, await login(ctx.app, `m-${role.replace('_', '-')}`));
     scopes.set(role, grants[role].scope ?? null);
   }
+  const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+  inGrid = [p!.x, p!.y];
+  const code = await dispatchedIncident();
+  const photo = json(await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=before`, ...(await photoUpload(sessions.get('commander')!)) }));
+  shared = { code, photo: photo.url };
 });
+
+/** A new incident in the grid worker's grid, as the commander: reported, then filed, then dispatched to sanitation (as far as asked). */
+async function dispatchedIncident(upTo: 'reported' | 'filed' | 'dispatched' = 'dispatched'): Promise<string> {
+  const chief = sessions.get('commander')!;
+  const created = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: chief.write, payload: { category: 'uncollected_garbage', location: inGrid } });
+  const code = json(created).incident.properties.code as string;
+  if (upTo === 'reported') return code;
+  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'file' } });
+  if (upTo === 'filed') return code;
+  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'dispatch', units: ['sanitation'] } });
+  return code;
+}
+
+async function photoUpload(s: Session) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(solidPng())]), 'p.png');
+  const { payload, headers } = await multipartBody(form);
+  return { payload, headers: { ...s.write, ...headers } };
+}
 afterAll(async () => ctx?.close());
 
 interface Sample {
@@ -40,8 +68,10 @@ interface Sample {
   outOfScope?: boolean;
 }
 
+type UploadSample = Omit<Sample, 'payload'> & { payload: Buffer };
+
 /** A valid request for each declared route, made as `role` (inside its scope where the route has a target). */
-async function sampleFor(route: string, role: Role, s: Session): Promise<Sample> {
+async function sampleFor(route: string, role: Role, s: Session): Promise<Sample | UploadSample> {
   const [method, url] = route.split(' ') as [string, string];
   const scope = scopes.get(role) ?? null;
   const region = scope && scope.length < 15 ? scope : places.district;
@@ -67,6 +97,18 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample>
       return { method, url: `/api/tokens/${made.id}` };
     }
     case 'GET /api/stream': return { method, url: '/api/stream?probe=1' };
+    case 'GET /api/incidents/:code': return { method, url: `/api/incidents/${shared.code}` };
+    case 'GET /api/incidents/:code/photos/:id': return { method, url: shared.photo };
+    case 'POST /api/incidents': return { method, url, payload: { category: 'noise', location: inGrid } };
+    case 'POST /api/incidents/:code/transitions': {
+      // Each allowed role takes a step it may take: handlers start work, the command centre files.
+      if (role === 'handler') return { method, url: `/api/incidents/${await dispatchedIncident()}/transitions`, payload: { action: 'start' } };
+      return { method, url: `/api/incidents/${await dispatchedIncident('reported')}/transitions`, payload: { action: 'file' } };
+    }
+    case 'POST /api/incidents/:code/photos': {
+      const kind = role === 'handler' ? 'after' : 'before';
+      return { method, url: `/api/incidents/${shared.code}/photos?kind=${kind}`, ...(await photoUpload(s)) };
+    }
     default:
       if (url.includes(':')) throw new Error(`no sample request for ${route}: add one to access-control.test.ts`);
       return { method, url };
@@ -91,7 +133,7 @@ describe(`role × endpoint matrix on ${BACKEND}`, () => {
         if (route === 'GET /api/stream') continue; // a stream never ends: checked below over a real socket
         const sample = await sampleFor(route, role, s);
         const headers = sample.headers ?? (sample.method === 'GET' ? s.read : s.write);
-        const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload, headers });
+        const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload as object, headers });
         const allowed = access === 'public' || access === 'signed-in' || access.includes(role);
         const expected = !allowed ? '403' : sample.outOfScope ? '404' : '2xx';
         const ok = expected === '2xx' ? res.statusCode >= 200 && res.statusCode < 300 : res.statusCode === Number(expected);
@@ -105,7 +147,8 @@ describe(`role × endpoint matrix on ${BACKEND}`, () => {
     for (const [route, access] of routes) {
       if (access === 'public') continue;
       const sample = await sampleFor(route, 'commander', sessions.get('commander')!);
-      const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload });
+      const { cookie: _c, 'x-csrf-token': _x, ...anonymousHeaders } = sample.headers ?? {};
+      const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload as object, headers: anonymousHeaders });
       expect(res.statusCode, route).toBe(401);
     }
   });

@@ -199,14 +199,13 @@ describe(`urgency, disputes and units on ${BACKEND}`, () => {
 
 describe(`reports: places, duplicates and photos on ${BACKEND}`, () => {
   it('places a point on a shared edge in the lowest grid code, and refuses one outside the city with 422', async () => {
+    // A vertex of one grid that also lies on a neighbour: exactly on their shared boundary.
     const [edge] = await ctx.db.query<{ x: number; y: number; a: string; b: string }>(`
-      SELECT ST_X(p) x, ST_Y(p) y, a, b FROM (
-        SELECT ST_LineInterpolatePoint(ST_GeometryN(ST_LineMerge(ST_Intersection(ST_Boundary(g1.boundary), ST_Boundary(g2.boundary))), 1), 0.5) p,
-               g1.code a, g2.code b
-          FROM grid g1 JOIN grid g2 ON g1.code < g2.code AND ST_Touches(g1.boundary, g2.boundary)
-         WHERE g1.code LIKE $1 || '%' AND g2.code LIKE $1 || '%'
-           AND GeometryType(ST_LineMerge(ST_Intersection(ST_Boundary(g1.boundary), ST_Boundary(g2.boundary)))) IN ('LINESTRING', 'MULTILINESTRING')
-         LIMIT 1) s`, [places.district]);
+      SELECT ST_X(d.geom) x, ST_Y(d.geom) y, g1.code a, g2.code b
+        FROM grid g1, LATERAL ST_DumpPoints(g1.boundary) d, grid g2
+       WHERE g1.code LIKE $1 || '%' AND g2.code LIKE $1 || '%' AND g2.code <> g1.code
+         AND g2.boundary && d.geom AND ST_Intersects(g2.boundary, d.geom)
+       LIMIT 1`, [places.district]);
     const res = await report('dispatcher', { category: 'road_damage', location: [edge!.x, edge!.y] });
     expect(res.statusCode, res.body).toBe(201);
     const grid = json(res).incident.properties.grid_code;
