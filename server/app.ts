@@ -19,6 +19,7 @@ import gridRoutes from './routes/grid-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
+import directiveRoutes from './routes/directive-routes.js';
 import mapRoutes from './routes/map-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
@@ -75,6 +76,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
+  await app.register(directiveRoutes);
   await app.register(statsRoutes);
   await app.register(streamRoutes);
   await app.register(mapRoutes);

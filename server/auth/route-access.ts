@@ -45,6 +45,14 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/map/outlines': EVERY_ROLE,
   'GET /api/wall/config': EVERY_ROLE,
 
+  // Directives (指令): the command centre and dispatchers send them; district
+  // leaders and staff answer for their own district (directive-service.ts
+  // checks the district, 403), the centre may answer for any.
+  'GET /api/directives': EVERY_ROLE,
+  'GET /api/directives/:id': EVERY_ROLE,
+  'POST /api/directives': ['commander', 'dispatcher'],
+  'POST /api/directives/:id/answers': ['commander', 'dispatcher', 'district_leader', 'staff'],
+
   // Identity administration and the audit log: the city commander.
   'GET /api/users': COMMANDER,
   'POST /api/users': COMMANDER,

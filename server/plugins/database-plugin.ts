@@ -5,6 +5,7 @@ import { createIncidentRepository, type IncidentRepository } from '../repositori
 import { createMapRepository, type MapRepository } from '../repositories/map-repository.js';
 import { createRegionRepository, type RegionRepository } from '../repositories/region-repository.js';
 import { createIncidentWorkflowRepository, type IncidentWorkflowRepository } from '../repositories/incident-workflow-repository.js';
+import { createDirectiveRepository, type DirectiveRepository } from '../repositories/directive-repository.js';
 import { createAuditRepository, type AuditRepository } from '../repositories/audit-repository.js';
 import { createSessionRepository, type SessionRepository } from '../repositories/session-repository.js';
 import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
@@ -24,6 +25,7 @@ declare module 'fastify' {
       tokens: TokenRepository;
       audit: AuditRepository;
       workflow: IncidentWorkflowRepository;
+      directives: DirectiveRepository;
       map: MapRepository;
     };
   }
@@ -47,6 +49,7 @@ export default fp(
       tokens: createTokenRepository(opts.db),
       audit: createAuditRepository(opts.db),
       workflow: createIncidentWorkflowRepository(opts.db),
+      directives: createDirectiveRepository(opts.db),
       map: createMapRepository(opts.db),
     });
   },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHILD_CODE_LENGTH, regionFilter } from '../repositories/region-repository.js';
-import { closureRate, type Counts } from '../repositories/stats-repository.js';
+import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
 import { parseTimeRange } from '../schemas/query-parsers.js';
 import { scopedRoot } from './region-scope.js';
@@ -13,6 +13,9 @@ const Figures = {
   open: Type.Integer({ description: 'of those, still open (not closed, rejected or duplicate)' }),
   overdue: Type.Integer({ description: 'of those, dispatched or in progress past their due time (督办)' }),
   red_open: Type.Integer({ description: 'of those, open and of red urgency' }),
+  closed_within_deadline: Type.Integer({ description: 'of the closed, resolved no later than their deadline' }),
+  within_deadline_rate: Type.Union([Type.Number(), Type.Null()], { description: 'closed within deadline / closed that had a deadline, 4 decimals' }),
+  mean_hours_to_close: Type.Union([Type.Number(), Type.Null()], { description: 'mean hours from report to close over the closed, 1 decimal' }),
 };
 
 const Summary = Type.Object({
@@ -23,13 +26,11 @@ const Summary = Type.Object({
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...Figures })),
 });
 
-const ZERO: Counts = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0 };
-
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/stats/summary', {
     schema: {
       tags: ['stats'],
-      summary: 'Reported, closed, closure rate, open, overdue and red open for a region and each child region',
+      summary: 'The KPIs (README, "KPIs") for a region and each child region, over incidents reported in the window',
       querystring: Type.Object({
         region: Type.Optional(RegionCode),
         from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
@@ -42,19 +43,14 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const region = await scopedRoot(request, request.query.region);
     const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level] });
     const children = (await app.repos.regions.children(region)).map((c) => {
-      const counts = byChild.get(c.code) ?? ZERO;
-      return { code: c.code, name: c.name, ...counts, closure_rate: closureRate(counts) };
+      return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
     });
-    const total = [...byChild.values()].reduce((a, c) => ({
-      reported: a.reported + c.reported, closed: a.closed + c.closed, open: a.open + c.open,
-      overdue: a.overdue + c.overdue, red_open: a.red_open + c.red_open,
-    }), ZERO);
+    const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
     return {
       region: { code: region.code, name: region.name, level: region.level },
       from: from?.toISOString() ?? null,
       to: to?.toISOString() ?? null,
-      ...total,
-      closure_rate: closureRate(total),
+      ...kpis(total),
       children,
     };
   });

@@ -5,7 +5,7 @@ import { buildApp, type App } from '../../server/app.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { gridSamplePoints, hexRgb, insertIncident, mapPixel, project, whitePixelsIn } from '../helpers/wall-page.js';
+import { gridSamplePoints, hexRgb, mapPixel, project, reportIncident, whitePixelsIn } from '../helpers/wall-page.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
 
@@ -30,7 +30,6 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   });
 
   const api = (path: string) => fetch(base + path).then((r) => r.json());
-  const hasStream = () => app.hasRoute({ method: 'GET', url: '/api/stream' });
 
   /** Opens the wall and waits for its first complete frame, collecting anything that goes wrong. */
   async function openWall(query = '', viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
@@ -117,11 +116,12 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
   it('shows a new incident in the ticker and the KPIs within 2 s', async () => {
     const { page, problems } = await openWall();
-    const { code } = await insertIncident(ctx.db, 'red');
+    await page.waitForSelector('[data-banner="live"], [data-connection="live"]', { timeout: 10_000 }).catch(() => undefined);
     const started = Date.now();
-    // Until GET /api/stream is merged, the page's refresh hook stands in for the event that would trigger it.
-    if (!hasStream()) await page.$eval('gs-wall-display', (e) => e.refresh());
+    const { code } = await reportIncident(app, ctx.db, 'red');
     await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 2_000 });
+    // The ticker takes the event at once; the KPIs reload just after it. Both within 2 s.
+    await expect.poll(() => expectKpisMatchApi(page).then(() => true, () => false), { timeout: Math.max(100, 2_000 - (Date.now() - started)), interval: 100 }).toBe(true);
     await expectKpisMatchApi(page);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(problems, problems.join('\n')).toEqual([]);
@@ -129,13 +129,15 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   });
 
   it('after a server restart, says it is disconnected, then reconnects and shows what happened meanwhile', async () => {
-    // Poll every second so the wall notices the outage at once (with the stream, the EventSource error does).
-    const { page } = await openWall('?refresh=1');
+    const { page } = await openWall();
     await app.close();
     await page.waitForSelector('[data-banner="offline"]', { timeout: 10_000 });
     expect(await page.$eval('gs-kpi-panel', (e) => e.hasAttribute('stale'))).toBe(true);
-    const { code } = await insertIncident(ctx.db, 'yellow');
-    app = await buildApp({ db: ctx.db });
+    // Reported while this server is down, through another instance on the same database.
+    const other = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 } });
+    const { code } = await reportIncident(other, ctx.db, 'yellow');
+    await other.close();
+    app = await buildApp({ db: ctx.db, auth: { anonymousRead: true } });
     await app.listen({ host: '127.0.0.1', port });
     await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 20_000 });
     await page.waitForSelector('[data-banner="offline"]', { state: 'detached', timeout: 5_000 });

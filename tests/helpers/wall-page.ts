@@ -1,18 +1,34 @@
 import type { Page } from 'playwright-core';
+import type { App } from '../../server/app.js';
 import type { Queryable } from '../../server/db/database.js';
+import { createTokenRepository } from '../../server/repositories/token-repository.js';
 
-/** A new incident straight into the database (the trigger assigns its grid), as a report arriving from elsewhere would. */
-export async function insertIncident(db: Queryable, urgency: 'red' | 'yellow' | 'blue' = 'red'): Promise<{ code: string; district: string }> {
-  const ymd = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
-  const code = `SJ${ymd}9${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
-  const [row] = await db.query<{ district_code: string }>(
-    `INSERT INTO incident (code, category_code, urgency, description, location, reported_at, reporter)
-     SELECT $1, 'water_leak', $2, '大屏测试：供水管道破裂', ST_PointOnSurface(boundary), now(), 'wall-test'
-       FROM grid ORDER BY code LIMIT 1
-     RETURNING district_code`,
-    [code, urgency],
-  );
-  return { code, district: row!.district_code };
+/**
+ * Reports an incident through the real API as a dispatcher (the same path a
+ * grid worker's report takes: history, live event), in the first grid.
+ * `inject` is an app's inject (the app need not be listening).
+ */
+export async function reportIncident(
+  app: { inject: App['inject'] }, db: Queryable, urgency: 'red' | 'yellow' | 'blue' = 'red',
+): Promise<{ code: string; district: string }> {
+  const [p] = await db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid ORDER BY code LIMIT 1) s');
+  const res = await app.inject({
+    method: 'POST', url: '/api/incidents', headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
+    payload: { category: 'water_leak', urgency, description: '大屏测试：供水管道破裂', location: [p!.x, p!.y] },
+  });
+  if (res.statusCode !== 201) throw new Error(`report: ${res.statusCode} ${res.body}`);
+  const f = JSON.parse(res.body).incident;
+  return { code: f.properties.code, district: f.properties.district_code };
+}
+
+let token: string | undefined;
+async function dispatcherToken(db: Queryable): Promise<string> {
+  if (!token) {
+    const [u] = await db.query<{ id: number }>(
+      "INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('wall-test-dispatcher', '大屏测试调度员', 'dispatcher', 'scrypt$unusable') RETURNING id");
+    token = (await createTokenRepository(db).insert({ name: 'wall test', role: 'dispatcher', scope: null, unit: null, createdBy: u!.id, expiresAt: null })).token;
+  }
+  return token;
 }
 
 /** Grids big enough on screen to sample a pixel well inside them: their inscribed circle's centre. */

@@ -5,6 +5,8 @@
 export interface Me {
   principal: {
     kind: 'user' | 'token' | 'anonymous';
+    /** The user's or token's id; null when anonymous. */
+    id: number | null;
     display_name: string;
     role: string;
     role_name: { zh: string; en: string };

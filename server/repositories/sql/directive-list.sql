@@ -1,0 +1,34 @@
+-- Directives with each addressed district's answer: one row per directive and
+-- district, newest directive first, districts in code order.
+-- $1 directive id (NULL = any)
+-- $2 district code (NULL = every district). A district-scoped caller passes
+--    its district: it gets only directives addressed to that district, and
+--    only that district's row of each.
+-- $3 'open' | 'closed' | 'all'. Open means some district still waiting,
+--    judged on the rows the caller sees, so a district leader's open list is
+--    what their district has still to answer.
+-- $4 now: late and overdue are judged against it (a parameter, not now(), so
+--    one request judges every row at the same instant as its other reads).
+-- $5 how many directives at most.
+WITH shown AS (
+  SELECT d.id, d.title, d.body, d.deadline, d.created_at, d.created_by,
+         bool_or(t.status = 'waiting') AS waiting
+    FROM directive d
+    JOIN directive_target t ON t.directive_id = d.id
+   WHERE ($1::int IS NULL OR d.id = $1::int)
+     AND ($2::text IS NULL OR t.district_code = $2::text)
+   GROUP BY d.id
+  HAVING $3::text = 'all' OR bool_or(t.status = 'waiting') = ($3::text = 'open')
+   ORDER BY d.created_at DESC, d.id DESC
+   LIMIT $5::int
+)
+SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by,
+       s.waiting AND s.deadline < $4::timestamptz AS overdue,
+       t.district_code AS code, r.name, t.status, t.answer, t.answered_at, t.answered_by,
+       floor(extract(epoch FROM t.answered_at - s.created_at) / 60)::int AS minutes_to_answer,
+       -- Waiting rows are late once the deadline has passed; answered ones if the answer came after it.
+       coalesce(t.answered_at, $4::timestamptz) > s.deadline AS late
+  FROM shown s
+  JOIN directive_target t ON t.directive_id = s.id AND ($2::text IS NULL OR t.district_code = $2::text)
+  JOIN region r ON r.code = t.district_code
+ ORDER BY s.created_at DESC, s.id DESC, t.district_code

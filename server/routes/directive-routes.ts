@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { notFound } from '../http-errors.js';
+import { ErrorSchema, errorResponses } from '../schemas/common-schemas.js';
+import {
+  AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter,
+} from '../schemas/directive-schemas.js';
+import { answerDirective, createDirective, districtOf } from '../workflow/directive-service.js';
+
+/** Lists are short on purpose: the command centre's screen shows the current directives, not their history. */
+const DEFAULT_LIMIT = 50;
+
+/**
+ * Directives (指令) to the district centres and the districts' answers.
+ * Who may call what is in route-access.ts; a district-scoped caller sees only
+ * directives addressed to its district, and only its district's row.
+ */
+const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const one = async (id: number, request: FastifyRequest) => {
+    const directive = await app.repos.directives.find(id, districtOf(request.principal), new Date());
+    if (!directive) throw notFound(`directive ${id}`);
+    return directive;
+  };
+
+  app.get('/api/directives', {
+    schema: {
+      tags: ['directives'],
+      summary: 'Directives, newest first, with every addressed district\'s status and time to answer',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Unsafe<ListFilter>({
+          type: 'string', enum: [...LIST_FILTERS], default: 'open',
+          description: 'open: some district still waiting (default); closed: every district answered; all',
+        })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ directives: Type.Array(DirectiveSchema) }), ...errorResponses },
+    },
+  }, async (request) => ({
+    directives: await app.repos.directives.list({
+      district: districtOf(request.principal), status: request.query.status ?? 'open', now: new Date(), limit: request.query.limit ?? DEFAULT_LIMIT,
+    }),
+  }));
+
+  app.get('/api/directives/:id', {
+    schema: {
+      tags: ['directives'],
+      summary: 'One directive; 404 if unknown or not addressed to the caller\'s district',
+      params: Type.Object({ id: DirectiveId }),
+      response: { 200: DirectiveSchema, ...errorResponses },
+    },
+  }, async (request) => one(request.params.id, request));
+
+  app.post('/api/directives', {
+    schema: {
+      tags: ['directives'],
+      summary: 'Send a directive to districts (default: every district inside the caller\'s scope)',
+      body: CreateDirectiveBody,
+      response: { 201: DirectiveSchema, 503: ErrorSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const id = await createDirective(app, request, request.body);
+    return reply.status(201).send(await one(id, request));
+  });
+
+  app.post('/api/directives/:id/answers', {
+    schema: {
+      tags: ['directives'],
+      summary: 'Answer a directive for a district with a report or a zero report (零报告); the first answer stands',
+      description: 'A district-scoped caller may answer only for its own district (403). Answering again gives 409 already_answered.',
+      params: Type.Object({ id: DirectiveId }),
+      body: AnswerBody,
+      response: { 200: DirectiveSchema, 409: ErrorSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    await answerDirective(app, request, request.params.id, request.body);
+    return one(request.params.id, request);
+  });
+};
+
+export default directiveRoutes;

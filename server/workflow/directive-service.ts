@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Queryable } from '../db/database.js';
+import { badRequest, HttpError, notFound } from '../http-errors.js';
+import type { Principal } from '../auth/roles.js';
+import { actorOf } from '../plugins/auth-plugin.js';
+import { recordEvent } from '../repositories/event-log-repository.js';
+import type { AnswerKind } from '../schemas/directive-schemas.js';
+
+/**
+ * Directives (指令): the command centre asks the district centres for
+ * something by a deadline, and each district answers with a report or a
+ * zero report (零报告). Each write is one transaction: the change, its audit
+ * entry, and (last) its live event.
+ */
+
+export interface CreateInput {
+  title: string;
+  body?: string;
+  deadline: string;
+  districts?: string[];
+}
+
+export interface AnswerInput {
+  district: string;
+  kind: AnswerKind;
+  text?: string;
+}
+
+/**
+ * The district a principal works in, or null for a city-wide one. Scopes are
+ * region or grid codes that start with their district's code, and the city
+ * code is never stored as a scope (migrations/006), so the first six digits
+ * of any scope are its district.
+ */
+export function districtOf(p: Principal | undefined): string | null {
+  return p?.scope ? p.scope.slice(0, 6) : null;
+}
+
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+/** A deadline further out than this is far more likely a typo (2062 for 2026) than a plan. */
+const MAX_DEADLINE_DAYS = 366;
+
+/**
+ * Parses a deadline: an ISO 8601 time with its zone (a time without one
+ * would be read in the server's zone, which the sender cannot know), in the
+ * future. JavaScript's Date rolls 30 February over into March, so the
+ * calendar fields are checked here.
+ */
+export function parseDeadline(raw: string, now: Date): Date {
+  const m = ISO_WITH_ZONE.exec(raw);
+  const [, y, mo, d, h, mi, s = '0', zh = '0', zm = '0'] = m ?? [];
+  const daysInMonth = m ? new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate() : 0;
+  const t = new Date(raw);
+  if (!m || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59
+    || Number(s) > 59 || Number(zh) > 14 || Number(zm) > 59 || Number.isNaN(t.getTime())) {
+    throw badRequest('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00');
+  }
+  if (t.getTime() <= now.getTime()) throw badRequest('deadline', 'must be in the future');
+  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw badRequest('deadline', `must be within ${MAX_DEADLINE_DAYS} days`);
+  return t;
+}
+
+/**
+ * The districts a new directive goes to: those asked for, or by default every
+ * district inside the caller's scope. Unknown districts and districts outside
+ * the scope get the same answer, so a scoped caller cannot probe for codes.
+ */
+export function chooseDistricts(all: readonly string[], requested: readonly string[] | undefined, scope: string | null): string[] {
+  const allowed = all.filter((code) => scope === null || code.startsWith(scope));
+  if (requested === undefined) {
+    if (allowed.length === 0) throw badRequest('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`);
+    return allowed;
+  }
+  const refused = requested.filter((code) => !allowed.includes(code));
+  if (refused.length) throw badRequest('districts', `not a district${scope === null ? '' : ` inside your scope ${scope}`}: ${refused.join(', ')}`);
+  return [...requested].sort();
+}
+
+/** What a live event carries: enough for a wall display to redraw the directive's row. */
+async function eventView(app: FastifyInstance, id: number, now: Date, tx: Queryable) {
+  const d = (await app.repos.directives.find(id, null, now, tx))!;
+  return {
+    id: d.id, title: d.title, deadline: d.deadline,
+    districts: d.districts.map(({ code, status, answered_at }) => ({ code, status, answered_at })),
+  };
+}
+
+/** Creates a directive; returns its id. */
+export async function createDirective(app: FastifyInstance, request: FastifyRequest, input: CreateInput): Promise<number> {
+  const now = new Date();
+  const title = input.title.trim();
+  if (!title) throw badRequest('title', 'must not be blank');
+  const body = input.body?.trim() ?? '';
+  const deadline = parseDeadline(input.deadline, now);
+  const { actor, actorUserId, clientIp } = actorOf(request);
+  const repo = app.repos.directives;
+  return app.db.transaction(async (tx) => {
+    const city = await app.repos.regions.city(tx);
+    if (!city) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
+    const all = (await repo.districts(tx)).map((d) => d.code);
+    const districts = chooseDistricts(all, input.districts, request.principal?.scope ?? null);
+    const id = await repo.insert({ title, body, deadline, createdAt: now, createdBy: actor, districts }, tx);
+    await app.repos.audit.record({
+      actor, actorUserId, clientIp, action: 'directive.create', targetType: 'directive', targetId: String(id),
+      after: { title, body, deadline, districts },
+    }, tx);
+    // An event has one scope: a single district's, or the city's, which every
+    // district subscriber also receives (subscribers check `districts`).
+    const scope = districts.length === 1 ? districts[0]! : city.code;
+    await recordEvent(tx, { type: 'directive.created', scope, payload: { directive: await eventView(app, id, now, tx) } });
+    return id;
+  });
+}
+
+/** Records a district's answer; the first answer stands. */
+export async function answerDirective(app: FastifyInstance, request: FastifyRequest, id: number, input: AnswerInput): Promise<void> {
+  const own = districtOf(request.principal);
+  // Checked before any read, so a refusal says nothing about the directive.
+  if (own !== null && input.district !== own) {
+    throw new HttpError(403, 'out_of_scope', `district: you may answer only for your own district ${own}`);
+  }
+  const text = input.text?.trim() ?? '';
+  if (input.kind === 'report' && !text) throw badRequest('text', 'a report needs text; answer with kind zero_report when there is nothing to report');
+  const now = new Date();
+  const { actor, actorUserId, clientIp } = actorOf(request);
+  const repo = app.repos.directives;
+  await app.db.transaction(async (tx) => {
+    const status = input.kind === 'report' ? 'answered' : 'zero_report';
+    const after = await repo.answer({ directiveId: id, district: input.district, status, answer: text, at: now, by: actor }, tx);
+    if (!after) {
+      const current = await repo.target(id, input.district, tx);
+      if (!current) throw notFound(`directive ${id} for district ${input.district}`);
+      throw new HttpError(409, 'already_answered',
+        `district ${input.district} already answered directive ${id} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`);
+    }
+    await app.repos.audit.record({
+      actor, actorUserId, clientIp, action: 'directive.answer', targetType: 'directive', targetId: String(id),
+      before: { district_code: input.district, status: 'waiting', answer: '', answered_at: null, answered_by: null },
+      after,
+    }, tx);
+    await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(app, id, now, tx) } });
+  });
+}

@@ -1,0 +1,44 @@
+import { loginUrl } from './session.js';
+
+/** An API refusal, carrying the server's {"error": {"code", "message"}} (400 messages start with the field name). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RequestOptions {
+  /** The session's CSRF token: sent with every write, as the server requires for cookie sessions. */
+  csrf?: string | null;
+  /** JSON body. */
+  body?: unknown;
+  /** Query parameters; empty and undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+}
+
+/**
+ * One JSON request to the API from a signed-in page. A 401 means the session
+ * has ended, so the browser is sent to the login page (and the call throws).
+ */
+export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && options.csrf) headers['x-csrf-token'] = options.csrf;
+  const res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null);
+  if (res.status === 401) location.assign(loginUrl());
+  if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+/** The message to show for any failure: the server's words for API errors. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
