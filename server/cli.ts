@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
+import { createUserCommand, CreateUserRefused, readPassword } from './auth/create-user-command.js';
 import { MigrationError } from './db/migrate.js';
 import { ImportRejected, insertDistricts, readDistrictFile } from '../geodata/district-import.js';
 import { CityAlreadySeeded } from '../geodata/demo-city/seed-demo-city.js';
@@ -15,6 +16,8 @@ Commands:
   seed [--grids N] [--incidents N] [--seed S] [--districts FILE]
                                 build the demo city into an empty database
   import-districts FILE         load a city's district boundaries (GeoJSON, features with adcode + name)
+  create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]
+                                add a user; the password is read from stdin or GRIDSCOPE_NEW_PASSWORD
 
 Options for every command:
   --port N, --data-dir DIR, --database-url URL   override PORT, GRIDSCOPE_DATA_DIR, DATABASE_URL
@@ -35,6 +38,10 @@ async function main(argv: string[]): Promise<void> {
       incidents: { type: 'string' },
       seed: { type: 'string' },
       districts: { type: 'string' },
+      role: { type: 'string' },
+      scope: { type: 'string' },
+      unit: { type: 'string' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,6 +81,14 @@ async function main(argv: string[]): Promise<void> {
         say(`imported ${features.length} districts: ${features.map((f) => `${f.code} ${f.name}`).join(', ')}`);
       });
     }
+    case 'create-user': {
+      const username = rest[0];
+      if (!username || !values.role) throw new UsageError('create-user needs a username and --role');
+      const password = await readPassword(process.env);
+      return withDatabase(config, async (db) => say(await createUserCommand(db, {
+        username, role: values.role!, scope: values.scope, unit: values.unit, name: values.name, password,
+      })));
+    }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
@@ -92,7 +107,7 @@ async function withDatabase(config: Config, work: (db: Awaited<ReturnType<typeof
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   // Expected failures get one clear line; anything else its stack too.
-  const known = [ConfigError, DataDirInUseError, MigrationError, ImportRejected, CityAlreadySeeded, UsageError].some((k) => err instanceof k);
+  const known = [CreateUserRefused, ConfigError, DataDirInUseError, MigrationError, ImportRejected, CityAlreadySeeded, UsageError].some((k) => err instanceof k);
   console.error(`gridscope: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}`);
   if (err instanceof UsageError) console.error('run "gridscope --help" for usage');
   process.exit(1);

@@ -92,12 +92,14 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const file = await request.file();
     if (!file) throw badRequest('file', 'no file in the upload');
     const stored = await app.photos.save(file.file);
-    const { actor, actorUserId } = actorOf(request);
+    const { actor, actorUserId, clientIp } = actorOf(request);
     const id = await app.db.transaction(async (tx) => {
       const incident = await app.repos.workflow.lock(code, visibilityOf(principal), tx);
       if (!incident) throw notFound(`incident ${code}`);
       const photoId = await app.repos.workflow.addPhoto({ incidentId: incident.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, by: actor }, tx);
-      await app.repos.workflow.addHistory({ incidentId: incident.id, at: new Date(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details: { kind, photo_id: photoId, sha256: stored.sha256 } }, tx);
+      const details = { kind, photo_id: photoId, sha256: stored.sha256 };
+      await app.repos.workflow.addHistory({ incidentId: incident.id, at: new Date(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details }, tx);
+      await app.repos.audit.record({ actor, actorUserId, clientIp, action: 'incident.photo', targetType: 'incident', targetId: code, after: details }, tx);
       return photoId;
     });
     return reply.status(201).send({ id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${id}` });

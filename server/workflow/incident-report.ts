@@ -31,7 +31,7 @@ export async function reportIncident(app: FastifyInstance, request: FastifyReque
   }
   const categories = await app.repos.incidents.categoryCodes();
   if (!categories.includes(input.category)) throw badRequest('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`);
-  const { actor, actorUserId } = actorOf(request);
+  const { actor, actorUserId, clientIp } = actorOf(request);
   return app.db.transaction(async (tx) => {
     const now = new Date();
     const incident = await app.repos.workflow.insert({
@@ -42,6 +42,10 @@ export async function reportIncident(app: FastifyInstance, request: FastifyReque
       throw new HttpError(403, 'outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
     }
     await app.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
+    await app.repos.audit.record({
+      actor, actorUserId, clientIp, action: 'incident.report', targetType: 'incident', targetId: incident.code,
+      after: { category: input.category, urgency: incident.urgency, grid_code: incident.grid_code, location: [lon, lat] },
+    }, tx);
     const duplicates = await app.repos.workflow.nearby(
       { id: incident.id, category: input.category, lon, lat, reportedAt: now }, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, tx);
     await recordEvent(tx, { type: 'incident.created', scope: incident.grid_code, payload: { incident: eventIncident(incident) } });

@@ -34,7 +34,7 @@ const conflict = (message: string) => new HttpError(409, 'illegal_transition', m
 export async function applyTransition(app: FastifyInstance, request: FastifyRequest, code: string, input: TransitionInput): Promise<void> {
   const principal = request.principal!;
   const repo = app.repos.workflow;
-  const { actor, actorUserId } = actorOf(request);
+  const { actor, actorUserId, clientIp } = actorOf(request);
   await app.db.transaction(async (tx) => {
     const incident = await repo.lock(code, visibilityOf(principal), tx);
     if (!incident) throw notFound(`incident ${code}`);
@@ -53,6 +53,10 @@ export async function applyTransition(app: FastifyInstance, request: FastifyRequ
     }, tx);
     for (const extra of step.followUps ?? []) await repo.addHistory({ incidentId: incident.id, at: now, actor: 'system', actorUserId: null, ...extra }, tx);
     const after = { ...incident, status: step.to, urgency: (step.change?.urgency ?? incident.urgency) as LockedIncident['urgency'] };
+    await app.repos.audit.record({
+      actor, actorUserId, clientIp, action: `incident.${input.action}`, targetType: 'incident', targetId: code,
+      before: { status: incident.status, urgency: incident.urgency }, after: { status: after.status, urgency: after.urgency, ...(step.details ? { details: step.details } : {}) },
+    }, tx);
     if (step.escalated) {
       await recordEvent(tx, { type: 'incident.escalated', scope: incident.grid_code, payload: { incident: eventIncident(after), reason: step.escalated } });
     }

@@ -52,6 +52,32 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     expect(await again.run.exited).toBe(0);
   });
 
+  it('creates a demo user per role and says how to sign in; create-user adds more', async () => {
+    const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    expect(run.output()).toMatch(/demo users .*sign in at \/login/);
+    for (const name of ['commander', 'leader', 'staff', 'dispatcher', 'handler', 'worker', 'planner', 'viewer']) expect(run.output()).toContain(`  ${name}`);
+    expect(run.output()).toMatch(/anonymous read-only access is ON/);
+    const login = (username: string, password: string, base = url) => fetch(`${base}api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const res = await login('leader', 'gridscope-demo');
+    expect(res.status).toBe(200);
+    expect((await res.json()).principal).toMatchObject({ role: 'district_leader', scope: { level: 'district' } });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+
+    const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], { GRIDSCOPE_DATA_DIR: dataDir, GRIDSCOPE_NEW_PASSWORD: 'a long secret 1' });
+    expect(await add.exited).toBe(0);
+    expect(add.output()).toMatch(/created user ops-chief \(commander\)/);
+    expect(add.output()).not.toContain('a long secret 1');
+    const bad = runCli(['create-user', 'ops-2', '--role', 'district_leader'], { GRIDSCOPE_DATA_DIR: dataDir, GRIDSCOPE_NEW_PASSWORD: 'a long secret 1' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/--scope: a district leader needs/);
+    const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    expect((await login('ops-chief', 'a long secret 1', again.url)).status).toBe(200);
+    again.run.child.kill('SIGTERM');
+    expect(await again.run.exited).toBe(0);
+  });
+
   it('refuses to start on a bad configuration value, naming it', async () => {
     const run = runCli(['serve'], { PORT: 'eighty', GRIDSCOPE_DATA_DIR: dataDir });
     expect(await run.exited).toBe(1);

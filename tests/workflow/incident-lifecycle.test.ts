@@ -79,6 +79,8 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
     expect(reopened.history.map((h: any) => h.actor)).toEqual(
       ['user:lc-worker', 'user:lc-worker', 'user:lc-dispatcher', 'user:lc-dispatcher', 'user:lc-handler', 'user:lc-handler', 'user:lc-handler',
         'user:lc-dispatcher', 'user:lc-handler', 'user:lc-dispatcher', 'user:lc-commander']);
+    const audit = await ctx.db.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE target_type = 'incident' AND target_id = $1 ORDER BY id", [code]);
+    expect(audit.map((a) => a.action)).toEqual(reopened.history.map((h: any) => `incident.${h.action}`));
     const times = reopened.history.map((h: any) => Date.parse(h.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(reopened.photos.map((ph: any) => ph.kind)).toEqual(['before', 'after']);

@@ -1,0 +1,43 @@
+import type { Database } from '../db/database.js';
+import { grantProblem } from './grant-rules.js';
+import { hashPassword, passwordProblem } from './password-hash.js';
+import { ROLES, type Role } from './roles.js';
+import { createAuditRepository } from '../repositories/audit-repository.js';
+import { createUserRepository } from '../repositories/user-repository.js';
+
+export class CreateUserRefused extends Error {}
+
+/**
+ * `gridscope create-user`: how a deployment without demo users gets its first
+ * commander. The password comes from stdin or GRIDSCOPE_NEW_PASSWORD, never
+ * from the command line (where `ps` and shell history would keep it).
+ */
+export async function createUserCommand(db: Database, u: { username: string; role: string; scope?: string; unit?: string; name?: string; password: string }): Promise<string> {
+  if (!(ROLES as readonly string[]).includes(u.role)) throw new CreateUserRefused(`--role must be one of ${ROLES.join(', ')}`);
+  const role = u.role as Role;
+  const scope = u.scope ?? null;
+  const unit = u.unit ?? null;
+  const grant = grantProblem(role, scope, unit);
+  if (grant) throw new CreateUserRefused(`--${grant.field}: ${grant.reason}`);
+  const weak = passwordProblem(u.password);
+  if (weak) throw new CreateUserRefused(`password ${weak}`);
+  if (!/^[a-z0-9][a-z0-9_.-]{2,39}$/.test(u.username)) throw new CreateUserRefused('username: 3-40 of a-z 0-9 _ . -, starting with a letter or digit');
+  const users = createUserRepository(db);
+  if (scope && !(await users.scopeExists(scope))) throw new CreateUserRefused(`--scope: no district, street, community or grid ${scope}`);
+  if (unit && !(await users.unitExists(unit))) throw new CreateUserRefused(`--unit: no unit ${unit}`);
+  const passwordHash = await hashPassword(u.password);
+  return db.transaction(async (tx) => {
+    if (await users.findForLogin(u.username, tx)) throw new CreateUserRefused(`username ${u.username} is taken`);
+    const row = await users.insert({ username: u.username, displayName: u.name ?? u.username, role, scope, unit, passwordHash }, tx);
+    await createAuditRepository(db).record({ actor: 'cli', actorUserId: null, action: 'user.create', targetType: 'user', targetId: String(row.id), after: { username: row.username, role, scope_code: scope, unit_code: unit } }, tx);
+    return `created user ${row.username} (${role}${scope ? `, scope ${scope}` : ''}${unit ? `, unit ${unit}` : ''})`;
+  });
+}
+
+export async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.GRIDSCOPE_NEW_PASSWORD) return env.GRIDSCOPE_NEW_PASSWORD;
+  if (process.stdin.isTTY) throw new CreateUserRefused('pipe the password on stdin or set GRIDSCOPE_NEW_PASSWORD');
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.replace(/\r?\n$/, '');
+}
