@@ -12,7 +12,7 @@ export default fp(
         info: { title: 'Gridscope API', version: '0.1.0', description: 'City grid governance (网格化治理): regions, grids, incidents and statistics.' },
         tags: [
           { name: 'health' }, { name: 'auth' }, { name: 'identity' }, { name: 'regions' }, { name: 'grids' }, { name: 'incidents' }, { name: 'stats' },
-          { name: 'map' }, { name: 'wall' }, { name: 'stream' },
+          { name: 'map' }, { name: 'wall' }, { name: 'stream' }, { name: 'directives' },
         ],
       },
     });

@@ -97,6 +97,14 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       return { method, url: `/api/tokens/${made.id}` };
     }
     case 'GET /api/stream': return { method, url: '/api/stream?probe=1' };
+    case 'POST /api/directives': return { method, url, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } };
+    case 'GET /api/directives/:id':
+    case 'POST /api/directives/:id/answers': {
+      // A fresh directive to every district, so each role's answer is the first for its district.
+      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/directives', headers: chief.write, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } }));
+      return method === 'GET' ? { method, url: `/api/directives/${made.id}` }
+        : { method, url: `/api/directives/${made.id}/answers`, payload: { district: region.slice(0, 6), kind: 'zero_report' } };
+    }
     case 'GET /api/incidents/:code': return { method, url: `/api/incidents/${shared.code}` };
     case 'GET /api/incidents/:code/photos/:id': return { method, url: shared.photo };
     case 'POST /api/incidents': return { method, url, payload: { category: 'noise', location: inGrid } };
