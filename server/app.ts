@@ -20,6 +20,7 @@ import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
 import directiveRoutes from './routes/directive-routes.js';
+import exploreRoutes from './routes/explore-routes.js';
 import mapRoutes from './routes/map-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
@@ -81,6 +82,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(streamRoutes);
   await app.register(mapRoutes);
   await app.register(wallRoutes, { wall });
+  await app.register(exploreRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -44,6 +44,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/map/heatmap': EVERY_ROLE,
   'GET /api/map/outlines': EVERY_ROLE,
   'GET /api/wall/config': EVERY_ROLE,
+  // The district explorer (/explore): aggregates of the caller's own subtree.
+  'GET /api/explore/children': EVERY_ROLE,
+  'GET /api/explore/series': EVERY_ROLE,
+  'GET /api/explore/shapes': EVERY_ROLE,
+  'GET /api/explore/grids/:code': EVERY_ROLE,
 
   // Directives (指令): the command centre and dispatchers send them; district
   // leaders and staff answer for their own district (directive-service.ts

@@ -11,6 +11,7 @@ import { createSessionRepository, type SessionRepository } from '../repositories
 import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
 import { createUserRepository, type UserRepository } from '../repositories/user-repository.js';
 import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
+import { createExploreRepository, type ExploreRepository } from '../repositories/explore-repository.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +28,7 @@ declare module 'fastify' {
       workflow: IncidentWorkflowRepository;
       directives: DirectiveRepository;
       map: MapRepository;
+      explore: ExploreRepository;
     };
   }
 }
@@ -51,6 +53,7 @@ export default fp(
       workflow: createIncidentWorkflowRepository(opts.db),
       directives: createDirectiveRepository(opts.db),
       map: createMapRepository(opts.db),
+      explore: createExploreRepository(opts.db),
     });
   },
   { name: 'database' },

@@ -54,11 +54,15 @@ export function createMapRepository(db: Queryable) {
       return out;
     },
 
-    async heatBins(q: WindowQuery & { bbox?: Bbox; cellDegrees: number; limit: number }, tx: Queryable = db): Promise<HeatBins> {
+    async heatBins(
+      q: WindowQuery & { bbox?: Bbox; cellDegrees: number; limit: number; categories?: string[]; urgencies?: string[]; statuses?: string[] },
+      tx: Queryable = db,
+    ): Promise<HeatBins> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       // One extra row tells whether cells were left out.
       const rows = await tx.query<{ lon: number; lat: number; weight: number }>(MAP_HEAT_BINS, [
         q.region, q.from ?? null, q.to ?? null, x0, y0, x1, y1, q.cellDegrees, q.limit + 1,
+        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null,
       ]);
       const truncated = rows.length > q.limit;
       return { bins: rows.slice(0, q.limit).map((r) => [r.lon, r.lat, r.weight]), truncated };

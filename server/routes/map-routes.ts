@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
 import { GRID_METRIC_FIELDS } from '../repositories/map-repository.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
 import { Simplify } from '../schemas/geo-schemas.js';
@@ -77,6 +78,9 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...Window,
         bbox: Type.Optional(BboxParam),
         zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
+        category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
+        urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
+        status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
       }, { additionalProperties: false }),
       response: {
@@ -94,9 +98,14 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const { from, to } = parseTimeRange(q.from, q.to);
     const bbox = parseBbox(q.bbox);
+    const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
+    const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
+    const statuses = parseList(q.status, 'status', STATUSES);
     const region = await scopedRegion(request, q.region);
     const cellDegrees = heatCellDegrees(q.zoom ?? 9);
-    const { bins, truncated } = await app.repos.map.heatBins({ region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default });
+    const { bins, truncated } = await app.repos.map.heatBins({
+      region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default, categories, urgencies, statuses,
+    });
     return { from: iso(from), to: iso(to), cell_degrees: cellDegrees, bins, total_weight: bins.reduce((a, b) => a + b[2], 0), truncated };
   });
 

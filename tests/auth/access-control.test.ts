@@ -81,6 +81,7 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
   switch (route) {
     case 'GET /api/regions/:code': return { method, url: `/api/regions/${region}`, outOfScope: role === 'grid_worker' };
     case 'GET /api/grids/:code': return { method, url: `/api/grids/${grid}` };
+    case 'GET /api/explore/grids/:code': return { method, url: `/api/explore/grids/${grid}` };
     case 'POST /api/auth/login': return { method, url, payload: { username: `m-${role.replace('_', '-')}`, password: 'correct horse battery' } };
     case 'POST /api/auth/logout': {
       const fresh = await login(ctx.app, `m-${role.replace('_', '-')}`);

@@ -95,7 +95,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await page.getByText('王指挥').waitFor();
     expect(await page.textContent('#who')).toContain('指挥长 City commander');
     await page.waitForSelector('#pages a');
-    expect(await hrefs(page)).toEqual(['/wall', '/admin']);
+    expect(await hrefs(page)).toEqual(['/wall', '/explore', '/admin']);
     expect(failures).toEqual(['401 GET /api/auth/me', '401 POST /api/auth/login']);
 
     const leader = await open();
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await leader.page.waitForURL(`${base}/`);
     await leader.page.waitForSelector('#pages a');
     expect(await leader.page.textContent('#who')).toContain('李区长 · 区县领导 District leader');
-    expect(await hrefs(leader.page)).toEqual(['/wall']);
+    expect(await hrefs(leader.page)).toEqual(['/wall', '/explore']);
     expect([...problems, ...leader.problems, ...leader.failures]).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
 -- same whether the window holds a hundred incidents or a million. The
 -- heaviest cells are kept when there are more than $9; the caller says so.
 -- $1 region code or NULL, $2 from, $3 to, $4-$7 bbox or NULLs,
--- $8 cell size in degrees, $9 most cells to return + 1.
+-- $8 cell size in degrees, $9 most cells to return + 1,
+-- $10 categories[], $11 urgencies[], $12 statuses[] (NULL = any; the explorer's filters).
 WITH cells AS (
   SELECT floor(ST_X(i.location) / $8::float8)::int AS cx,
          floor(ST_Y(i.location) / $8::float8)::int AS cy,
@@ -13,6 +14,9 @@ WITH cells AS (
      AND ($2::timestamptz IS NULL OR i.reported_at >= $2)
      AND ($3::timestamptz IS NULL OR i.reported_at < $3)
      AND ($4::float8 IS NULL OR i.location && ST_MakeEnvelope($4, $5, $6, $7, 4326))
+     AND ($10::text[] IS NULL OR i.category_code = ANY($10))
+     AND ($11::text[] IS NULL OR i.urgency = ANY($11))
+     AND ($12::text[] IS NULL OR i.status = ANY($12))
    GROUP BY 1, 2
 )
 SELECT round(((cx + 0.5) * $8::float8)::numeric, 5)::float8 AS lon,

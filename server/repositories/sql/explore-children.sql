@@ -1,0 +1,12 @@
+-- The children of a place with their names and population: the regions one
+-- level down, or the grids of a community (a grid has none). Listed even when
+-- nothing was reported there, so a quiet street still shows on the map.
+-- $1 place code, $2 its level (city, district, street, community, grid).
+SELECT code, name, name_en, coalesce(population, 0)::int AS population
+  FROM region
+ WHERE parent_code = $1 AND $2::text IN ('city', 'district', 'street')
+UNION ALL
+SELECT code, name, NULL, population
+  FROM grid
+ WHERE community_code = $1 AND $2::text = 'community'
+ ORDER BY code;

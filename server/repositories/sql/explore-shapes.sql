@@ -1,0 +1,32 @@
+-- The polygons the explorer colours: the children of a place (regions one
+-- level down, the grids of a community; a grid is its own only shape), with
+-- names, population, a point inside each for its label and a bbox for
+-- fitting the map. ST_PointOnSurface, not the largest inscribed circle: it is
+-- cheap for the hundreds of grids of a street's communities and always inside.
+-- The feature id is the code (text): deck.gl picks by object, not feature state.
+-- $1 place code, $2 its level, $3 simplification tolerance in degrees (0 = none).
+WITH shapes AS (
+  SELECT code, level, name, name_en, population, boundary
+    FROM region
+   WHERE parent_code = $1 AND $2::text IN ('city', 'district', 'street')
+  UNION ALL
+  SELECT code, 'grid', name, NULL, population, boundary
+    FROM grid
+   WHERE ($2::text = 'community' AND community_code = $1) OR ($2::text = 'grid' AND code = $1)
+)
+SELECT json_build_object(
+         'type', 'FeatureCollection',
+         'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature',
+            'id', s.code,
+            'bbox', json_build_array(round(ST_XMin(s.boundary)::numeric, 5), round(ST_YMin(s.boundary)::numeric, 5),
+                                     round(ST_XMax(s.boundary)::numeric, 5), round(ST_YMax(s.boundary)::numeric, 5)),
+            'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(
+                CASE WHEN $3::float8 > 0 THEN ST_SimplifyPreserveTopology(s.boundary, $3::float8) ELSE s.boundary END), 5)::json,
+            'properties', json_build_object(
+              'code', s.code, 'level', s.level, 'name', s.name, 'name_en', s.name_en, 'population', coalesce(s.population, 0),
+              'label', (SELECT json_build_array(round(ST_X(p)::numeric, 5), round(ST_Y(p)::numeric, 5))
+                          FROM ST_PointOnSurface(s.boundary) p))
+          ) ORDER BY s.code), '[]'::json)
+       )::text AS body
+  FROM shapes s;

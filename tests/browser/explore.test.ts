@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { breadcrumb, clickShape, shownKpis, waitForPlace } from '../helpers/explore-page.js';
+import { createUser, pickPlaces, TEST_PASSWORD } from '../helpers/identity.js';
+import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping explorer tests: no Chromium at ${CHROMIUM_PATH}`);
+
+describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let browser: Browser;
+  let base: string;
+  let places: Awaited<ReturnType<typeof pickPlaces>>;
+  beforeAll(async () => {
+    // Incidents up to now, so the default window (the last 30 days) holds some.
+    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    places = await pickPlaces(ctx.db);
+    await createUser(ctx.db, { username: 'e-chief', role: 'commander' });
+    await createUser(ctx.db, { username: 'e-leader', role: 'district_leader', scope: places.district });
+    base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  /** A signed-in browser context and a page in it, collecting anything that goes wrong. */
+  async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    const res = await context.request.post(`${base}/api/auth/login`, { data: { username, password: TEST_PASSWORD } });
+    expect(res.status()).toBe(200);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => !/^(data|blob):/.test(r.url()) && !r.url().startsWith(base) && problems.push(`outside request: ${r.url()}`));
+    return { context, page, problems };
+  }
+
+  /** The API's figures for what the page shows: its URL's place and window, asked with the page's own session. */
+  async function apiFor(context: BrowserContext, page: Page, path = '/api/explore/children', extra = ''): Promise<any> {
+    const q = new URL(page.url()).searchParams;
+    const to = new Date(Date.parse(`${q.get('to')}T00:00:00+08:00`) + 86_400_000).toISOString();
+    // Shapes take no window.
+    const query = new URLSearchParams(path.endsWith('/shapes') ? {} : { from: `${q.get('from')}T00:00:00+08:00`, to });
+    if (q.get('region')) query.set('region', q.get('region')!);
+    return (await context.request.get(`${base}${path}?${query}${extra}`)).json();
+  }
+
+  async function expectFiguresMatch(context: BrowserContext, page: Page): Promise<any> {
+    const body = await apiFor(context, page);
+    const shown = await shownKpis(page);
+    for (const k of ['reported', 'closed', 'closure_rate', 'open', 'overdue', 'per_1k', 'mean_hours_to_close']) {
+      expect(shown[k], k).toBe(String(body.totals[k]));
+    }
+    return body;
+  }
+
+  it('drills from the city to one grid by clicking the map; breadcrumb, figures, URL and reload agree; the CSV equals the API', async () => {
+    const { context, page, problems } = await signedIn('e-chief');
+    await page.goto(`${base}/explore`);
+    await waitForPlace(page);
+    let body = await expectFiguresMatch(context, page);
+    expect(body.place.level).toBe('city');
+    expect(await page.textContent('gs-explore-page h1')).toContain('区县态势分析');
+    const path = [places.district, places.street, places.community, places.grid];
+    for (const code of path) {
+      const shapes = await apiFor(context, page, '/api/explore/shapes');
+      const target = shapes.features.find((f: any) => f.id === code);
+      expect(target, `shape ${code} on the map`).toBeTruthy();
+      if (code === places.community) {
+        // At the street, before going down: the full children table as CSV, against the API.
+        await page.click('gs-explore-page details summary');
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#all-children button[data-export]')]);
+        const bytes = readFileSync((await download.path())!);
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+        expect(lines[0]!.slice(0, 4)).toEqual(['代码', '名称', '人口', '上报']);
+        const api = await apiFor(context, page);
+        expect(lines.slice(1).map((l) => [l[0], l[1], Number(l[3]), Number(l[7])]))
+          .toEqual(api.children.map((c: any) => [c.code, c.name, c.reported, c.overdue]));
+        expect(lines.slice(1).map((l) => (l[5] === '' ? null : Number(l[5])))).toEqual(api.children.map((c: any) => c.closure_rate));
+      }
+      await clickShape(page, code, target.properties.label);
+      expect(new URL(page.url()).searchParams.get('region')).toBe(code);
+      body = await expectFiguresMatch(context, page);
+      expect(await breadcrumb(page)).toEqual([...body.ancestors.map((a: any) => a.code), code]);
+    }
+    expect(await breadcrumb(page)).toEqual([(await apiFor(context, page)).ancestors[0].code, ...path]);
+    // The grid's panel: households and workers as the API has them.
+    const grid = await (await context.request.get(`${base}/api/explore/grids/${places.grid}`)).json();
+    expect(await page.textContent('gs-grid-panel [data-field="households"]')).toBe(grid.households.toLocaleString('zh-CN'));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-${BACKEND}.png`) });
+
+    // Reload: the same view, exactly.
+    const url = page.url();
+    const before = await shownKpis(page);
+    await page.reload();
+    await waitForPlace(page, places.grid);
+    expect(page.url()).toBe(url);
+    expect(await shownKpis(page)).toEqual(before);
+    expect(await breadcrumb(page)).toEqual([(await apiFor(context, page)).ancestors[0].code, ...path]);
+
+    // The breadcrumb goes back up.
+    await page.click(`gs-explore-page [data-crumb="${places.district}"]`);
+    await waitForPlace(page, places.district);
+    await expectFiguresMatch(context, page);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a district leader their district with its heatmap, and 404s the rest', async () => {
+    const { context, page, problems } = await signedIn('e-leader');
+    await page.goto(`${base}/explore?metric=per_1k`);
+    await waitForPlace(page, places.district);
+    await expectFiguresMatch(context, page);
+    expect(await breadcrumb(page)).toEqual([places.district]);
+    const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => e.getAttribute('data-min')));
+    expect(legend.length).toBeGreaterThanOrEqual(3);
+    const heat = await apiFor(context, page, '/api/map/heatmap', '&zoom=10');
+    expect(heat.bins.length).toBeGreaterThan(10);
+    await page.waitForTimeout(1_000);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-district-heatmap-${BACKEND}.png`) });
+    const res = await context.request.get(`${base}/api/explore/children?region=${places.otherDistrict}`);
+    expect(res.status()).toBe(404);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('compares two periods as a difference map, in English', async () => {
+    const { context, page, problems } = await signedIn('e-chief');
+    await page.goto(`${base}/explore?region=${places.district}&lang=en&compare=diff&metric=reported`);
+    await waitForPlace(page, places.district);
+    expect(await page.textContent('gs-explore-page h1')).toContain('District explorer');
+    const q = new URL(page.url()).searchParams;
+    expect(q.get('bfrom')).toBeTruthy();
+    expect(await page.textContent('gs-explore-legend h3')).toContain('Difference');
+    const shown = await page.$$eval('gs-kpi-strip [data-kpi="reported"] small', (els) => els.map((e) => e.getAttribute('data-compared')));
+    const b = await (await context.request.get(`${base}/api/explore/children?region=${places.district}&from=${q.get('bfrom')}T00:00:00%2B08:00&to=${new Date(Date.parse(`${q.get('bto')}T00:00:00+08:00`) + 86_400_000).toISOString()}`)).json();
+    expect(shown).toEqual([String(b.totals.reported)]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-diff-en-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  });
+});

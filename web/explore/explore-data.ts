@@ -1,0 +1,113 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/schemas/explore-schemas.js';
+import { apiRequest, errorMessage } from '../shared/api-request.js';
+import type { ShapeCollection } from './explore-layers.js';
+import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
+
+type Query = Record<string, string | number | undefined>;
+type HeatBins = [number, number, number][];
+export interface Camera { bbox: [number, number, number, number]; zoom: number }
+
+/** Heatmap cell zoom per level before the camera has settled (the map then asks again at its real zoom). */
+const START_ZOOM: Record<string, number> = { city: 9, district: 10, street: 12, community: 14, grid: 15 };
+
+/**
+ * Everything the explorer shows, loaded from the API for a view: each
+ * resource is fetched again only when its own request changed (a playback
+ * frame reloads the map's figures and heatmap, not the trend), and an
+ * answer is dropped when its slot has been asked for something newer, so a
+ * fast-clicking leader never ends on a stale view.
+ */
+export class ExploreDataController {
+  /** The place over the whole window: KPIs, categories, rankings. */
+  window?: ExploreChildren;
+  /** The place over the map's period (the playback frame, or the window). */
+  mapped?: ExploreChildren;
+  /** The place over period B, when comparing. */
+  compared?: ExploreChildren;
+  series?: ExploreSeries;
+  shapes?: ShapeCollection;
+  heat: HeatBins = [];
+  heatCompared: HeatBins = [];
+  grid?: ExploreGrid;
+  error?: string;
+  /** Requests in flight. */
+  pending = 0;
+  /** The latest request of each slot: an answer is applied only while its request is still the latest. */
+  private keys = new Map<string, string>();
+  private camera?: Camera;
+
+  /** `host` is asked to render whenever an answer arrives. */
+  constructor(private readonly host: ReactiveControllerHost) {}
+
+  /** Loads what `view` needs that is not already held. */
+  async load(view: ExploreView): Promise<void> {
+    this.error = undefined;
+    const period = mapPeriod(view);
+    const b = { from: view.bfrom, to: view.bto };
+    const isGrid = view.region?.length === 15;
+    const jobs: Promise<void>[] = [
+      this.fetch<ExploreChildren>('window', '/api/explore/children', apiFilters(view, view), (v) => (this.window = v)),
+      this.fetch<ExploreChildren>('mapped', '/api/explore/children', apiFilters(view, period), (v) => (this.mapped = v)),
+      this.fetch<ExploreSeries>('series', '/api/explore/series', { ...apiFilters(view, view), interval: view.interval }, (v) => (this.series = v)),
+      this.fetch<ShapeCollection>('shapes', '/api/explore/shapes', { region: view.region }, (v) => (this.shapes = v)),
+      this.loadHeat(view),
+    ];
+    if (view.compare !== 'none') {
+      jobs.push(this.fetch<ExploreChildren>('compared', '/api/explore/children', apiFilters(view, b), (v) => (this.compared = v)));
+    } else {
+      this.compared = undefined;
+      this.keys.delete('compared');
+    }
+    if (isGrid) {
+      const { region: _r, ...filters } = apiFilters(view, view);
+      jobs.push(this.fetch<ExploreGrid>('grid', `/api/explore/grids/${view.region}`, filters, (v) => (this.grid = v)));
+    } else {
+      this.grid = undefined;
+      this.keys.delete('grid');
+    }
+    await Promise.all(jobs);
+  }
+
+  /** The camera settled: heatmap cells for what is on screen at this zoom. */
+  async moved(view: ExploreView, camera: Camera): Promise<void> {
+    this.camera = camera;
+    await this.loadHeat(view);
+  }
+
+  private async loadHeat(view: ExploreView): Promise<void> {
+    const level = view.region ? ({ 6: 'district', 9: 'street', 12: 'community', 15: 'grid' } as Record<number, string>)[view.region.length]! : 'city';
+    // The heatmap takes regions, not grids: a grid's heat is its community's, inside the grid's bbox.
+    const region = view.region?.length === 15 ? view.region.slice(0, 12) : view.region;
+    const zoom = Math.max(0, Math.min(22, Math.floor(this.camera?.zoom ?? START_ZOOM[level]!)));
+    const bbox = this.camera?.bbox.map((v) => v.toFixed(4)).join(',');
+    const q = (from: string, to: string): Query => ({ ...apiFilters(view, { from, to }), region, zoom, bbox });
+    const period = mapPeriod(view);
+    const jobs = [this.fetch<{ bins: HeatBins }>('heat', '/api/map/heatmap', q(period.from, period.to), (v) => (this.heat = v.bins))];
+    if (view.compare === 'side') {
+      jobs.push(this.fetch<{ bins: HeatBins }>('heatCompared', '/api/map/heatmap', q(view.bfrom, view.bto), (v) => (this.heatCompared = v.bins)));
+    } else {
+      this.heatCompared = [];
+    }
+    await Promise.all(jobs);
+  }
+
+  private async fetch<T>(slot: string, path: string, query: Query, apply: (v: T) => void): Promise<void> {
+    const key = `${path}?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][])}`;
+    if (this.keys.get(slot) === key) return;
+    this.keys.set(slot, key);
+    this.pending++;
+    this.host.requestUpdate();
+    try {
+      const value = await apiRequest<T>('GET', path, { query });
+      if (this.keys.get(slot) === key) apply(value);
+    } catch (err) {
+      if (this.keys.get(slot) !== key) return;
+      this.keys.delete(slot);
+      this.error = errorMessage(err);
+    } finally {
+      this.pending--;
+      this.host.requestUpdate();
+    }
+  }
+}

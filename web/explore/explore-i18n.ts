@@ -1,0 +1,76 @@
+import type { CompareMode, Lang, Metric } from './explore-params.js';
+
+const zh = {
+  title: '区县态势分析',
+  metricLabel: '着色指标',
+  home: '首页',
+  signOut: '退出',
+  metric: { reported: '事件数', per_1k: '每千人事件数', closure_rate: '结案率', overdue: '超期事件', mean_hours_to_close: '平均结案时长(小时)' } as Record<Metric, string>,
+  level: { city: '市', district: '区县', street: '街道/乡镇', community: '社区/村', grid: '网格' } as Record<string, string>,
+  from: '开始', to: '结束', slider: '时间窗口',
+  play: '播放', pause: '暂停', byDay: '按日', byWeek: '按周', frame: '播放帧',
+  category: '类别', urgency: '紧急程度', status: '状态', all: '全部', openOnly: '在办(未结)',
+  urgencyName: { red: '红色', yellow: '黄色', blue: '蓝色' } as Record<string, string>,
+  statusName: { reported: '已上报', filed: '已立案', rejected: '不予立案', duplicate: '重复', dispatched: '已派遣', in_progress: '处置中', resolved: '已处置', closed: '已结案' } as Record<string, string>,
+  compare: { none: '不对比', side: '两期并列', diff: '两期差值' } as Record<CompareMode, string>,
+  periodA: '本期', periodB: '对比期',
+  kpi: { reported: '上报', closed: '结案', closure_rate: '结案率', open: '在办', overdue: '超期', per_1k: '每千人', mean_hours_to_close: '平均结案(小时)', within_deadline_rate: '按期结案率' } as Record<string, string>,
+  trend: '每日趋势', trendWeek: '每周趋势', reportedSeries: '上报', closedSeries: '其中已结案',
+  categories: '事件类别',
+  topReported: '事件数前十', topOverdue: '超期事件前十',
+  children: '下级区域',
+  name: '名称', code: '代码', population: '人口',
+  exportCsv: '导出CSV', exportPng: '导出地图PNG',
+  grid: { title: '网格详情', households: '户数', population: '人口', area: '面积(km²)', workers: '网格员', recent: '最近事件', none: '无' },
+  diffLegend: '差值(本期−对比期)', more: '增加', less: '减少', noData: '无数据',
+  loading: '加载中…', empty: '暂无数据',
+};
+
+type Strings = typeof zh;
+
+const en: Strings = {
+  title: 'District explorer',
+  metricLabel: 'Colour by',
+  home: 'Home',
+  signOut: 'Sign out',
+  metric: { reported: 'Incidents', per_1k: 'Incidents per 1,000 residents', closure_rate: 'Closure rate', overdue: 'Overdue', mean_hours_to_close: 'Mean hours to close' },
+  level: { city: 'City', district: 'District', street: 'Street/town', community: 'Community', grid: 'Grid' },
+  from: 'From', to: 'To', slider: 'Window',
+  play: 'Play', pause: 'Pause', byDay: 'By day', byWeek: 'By week', frame: 'Frame',
+  category: 'Category', urgency: 'Urgency', status: 'Status', all: 'All', openOnly: 'Open',
+  urgencyName: { red: 'Red', yellow: 'Yellow', blue: 'Blue' },
+  statusName: { reported: 'Reported', filed: 'Filed', rejected: 'Rejected', duplicate: 'Duplicate', dispatched: 'Dispatched', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' },
+  compare: { none: 'No comparison', side: 'Side by side', diff: 'Difference' },
+  periodA: 'Period', periodB: 'Compared with',
+  kpi: { reported: 'Reported', closed: 'Closed', closure_rate: 'Closure rate', open: 'Open', overdue: 'Overdue', per_1k: 'Per 1,000', mean_hours_to_close: 'Mean h to close', within_deadline_rate: 'Within deadline' },
+  trend: 'Daily trend', trendWeek: 'Weekly trend', reportedSeries: 'Reported', closedSeries: 'of which closed',
+  categories: 'Categories',
+  topReported: 'Top 10 by incidents', topOverdue: 'Top 10 by overdue',
+  children: 'Sub-regions',
+  name: 'Name', code: 'Code', population: 'Population',
+  exportCsv: 'Export CSV', exportPng: 'Export map PNG',
+  grid: { title: 'Grid', households: 'Households', population: 'Population', area: 'Area (km²)', workers: 'Grid workers', recent: 'Recent incidents', none: 'None' },
+  diffLegend: 'Difference (period − compared)', more: 'more', less: 'fewer', noData: 'No data',
+  loading: 'Loading…', empty: 'No data',
+};
+
+export function strings(lang: Lang): Strings {
+  return lang === 'en' ? en : zh;
+}
+
+export function formatCount(n: number, lang: Lang): string {
+  return n.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN');
+}
+
+/** A metric's value as shown in tables and tooltips. */
+export function formatMetric(metric: Metric | 'within_deadline_rate', v: number | null, lang: Lang): string {
+  if (v === null) return '—';
+  if (metric === 'closure_rate' || metric === 'within_deadline_rate') return `${(v * 100).toFixed(1)}%`;
+  if (metric === 'reported' || metric === 'overdue') return formatCount(v, lang);
+  return v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: 2 });
+}
+
+/** The place's name in the page's language. */
+export function placeName(p: { name: string; name_en: string | null }, lang: Lang): string {
+  return lang === 'en' && p.name_en ? p.name_en : p.name;
+}

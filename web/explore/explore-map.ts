@@ -1,0 +1,96 @@
+import { css, html, LitElement, unsafeCSS } from 'lit';
+import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
+import type { Legend } from './choropleth.js';
+import { ExploreMapController } from './explore-map-controller.js';
+import type { ShapeCollection } from './explore-layers.js';
+import type { Lang } from './explore-params.js';
+
+export interface PickDetail { code: string }
+export interface ViewDetail { bbox: [number, number, number, number]; zoom: number }
+
+/**
+ * One map of the explorer: the place's children coloured by the metric, the
+ * incident heatmap over them, names. Fires `explore-pick` (detail: PickDetail)
+ * when a shape is clicked and `explore-view` (ViewDetail) when the camera settles.
+ */
+export class ExploreMap extends LitElement {
+  static override properties = {
+    shapes: { attribute: false },
+    values: { attribute: false },
+    legend: { attribute: false },
+    heatBins: { attribute: false },
+    selected: {},
+    lang: {},
+    caption: {},
+    describe: { attribute: false },
+  };
+
+  static override styles = [unsafeCSS(maplibreCss), css`
+    :host { display: block; position: relative; min-height: 200px; }
+    #map { position: absolute; inset: 0; }
+    .caption { position: absolute; top: .5rem; left: .6rem; z-index: 1; background: rgba(11, 18, 32, .8); padding: .2rem .6rem; border-radius: 4px; font-size: .85rem; }
+  `];
+
+  /** The polygons shown (GET /api/explore/shapes); the map fits them when they change. */
+  declare shapes?: ShapeCollection;
+  /** Shape code → metric value (null = no data). */
+  declare values: Map<string, number | null>;
+  declare legend?: Legend;
+  declare heatBins: [number, number, number][];
+  /** A shape drawn with a bright outline. */
+  declare selected?: string;
+  declare lang: Lang;
+  /** A label in the map's corner (the period, when two maps are side by side). */
+  declare caption?: string;
+  /** Hover text for a shape's value. */
+  declare describe: (code: string) => string;
+
+  private controller?: ExploreMapController;
+
+  constructor() {
+    super();
+    this.values = new Map();
+    this.heatBins = [];
+    this.lang = 'zh';
+    this.describe = () => '';
+  }
+
+  /** The map controller, for the PNG export and the tests (projection, frames). */
+  get mapController(): ExploreMapController | undefined {
+    return this.controller;
+  }
+
+  override render() {
+    return html`<div id="map"></div>${this.caption ? html`<div class="caption">${this.caption}</div>` : ''}`;
+  }
+
+  override firstUpdated(): void {
+    this.controller = new ExploreMapController(this, {
+      onPick: (code) => this.dispatchEvent(new CustomEvent<PickDetail>('explore-pick', { detail: { code }, bubbles: true, composed: true })),
+      onView: (view) => this.dispatchEvent(new CustomEvent<ViewDetail>('explore-view', { detail: view, bubbles: true, composed: true })),
+      describe: (code) => this.describe(code),
+    });
+    this.controller.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+  }
+
+  override updated(): void {
+    const features = this.shapes?.features ?? [];
+    this.controller?.update({
+      shapes: this.shapes,
+      values: this.values,
+      legend: this.legend,
+      heatBins: this.heatBins,
+      labels: features.length > 0 && features.length <= 60,
+      lang: this.lang,
+      selected: this.selected,
+    }, features.map((f) => f.id).join());
+  }
+}
+
+customElements.define('gs-explore-map', ExploreMap);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-explore-map': ExploreMap;
+  }
+}

@@ -1,0 +1,230 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { currentUser, logout, type Me } from '../shared/session.js';
+import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
+import { download } from './csv.js';
+import { ExploreDataController } from './explore-data.js';
+import { formatMetric, placeName, strings } from './explore-i18n.js';
+import type { ExploreMap, PickDetail, ViewDetail } from './explore-map.js';
+import { addDays, parseView, serializeView, type ExploreView } from './explore-params.js';
+import './category-bars.js';
+import './explore-legend.js';
+import './explore-map.js';
+import './filter-bar.js';
+import './grid-panel.js';
+import './kpi-strip.js';
+import './ranking-table.js';
+import './trend-chart.js';
+
+/** Seconds per playback frame: long enough to read the map, and for the server's two answers on the demo city. */
+const FRAME_MS = 1_500;
+
+/**
+ * /explore: leaders' district explorer. The view lives in the URL
+ * (explore-params.ts): every change rewrites it (a new place is a new history
+ * entry, so Back goes up a level), and the page is a function of it. Data
+ * comes through ExploreDataController; the maps own their MapLibre instances.
+ * Sets `data-state="ready"` when nothing is in flight, for tests.
+ */
+export class ExplorePage extends LitElement {
+  static override properties = { view: { state: true }, me: { state: true }, playing: { state: true } };
+  static override styles = css`
+    :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; color: #e6edf7; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+    header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1rem; background: #0f1930; border-bottom: 1px solid #1e2c4a; }
+    h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; }
+    nav.crumbs { flex: 1; font-size: .95rem; }
+    nav.crumbs a { color: #8fd3ff; cursor: pointer; }
+    nav.crumbs span.sep { color: #4a5a7a; margin: 0 .35rem; }
+    nav.crumbs .level { color: #7d8aa3; font-size: .8rem; margin-left: .3rem; }
+    header .who, header a.plain { color: #9fb3d1; font-size: .85rem; text-decoration: none; }
+    header button { background: #24365c; color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .85rem; }
+    main { display: grid; grid-template-columns: 1fr 430px; min-height: 0; }
+    .maps { position: relative; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 2px; background: #1e2c4a; min-height: 0; }
+    gs-explore-map { height: 100%; }
+    gs-explore-legend { position: absolute; left: .6rem; bottom: .6rem; z-index: 2; }
+    .tools { position: absolute; right: .6rem; top: .6rem; z-index: 2; display: flex; gap: .4rem; }
+    .tools button { background: rgba(36, 54, 92, .92); color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .82rem; }
+    aside { overflow-y: auto; padding: .6rem .8rem 2rem; background: #0d1628; display: flex; flex-direction: column; gap: 1rem; }
+    .error { position: absolute; top: .6rem; left: 50%; transform: translateX(-50%); z-index: 3; background: #4a2030; color: #ffd0d8; padding: .4rem 1rem; border-radius: 6px; }
+    details summary { cursor: pointer; color: #5cc8ff; font-size: .9rem; }
+  `;
+
+  declare view: ExploreView;
+  declare me: Me | null;
+  declare playing: boolean;
+  private readonly data = new ExploreDataController(this);
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor() {
+    super();
+    this.view = parseView(location.search);
+    this.me = null;
+    this.playing = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.documentElement.lang = this.view.lang === 'en' ? 'en' : 'zh-CN';
+    // Defaults (today's window) are written into the URL at once, so a reload tomorrow shows the same days.
+    history.replaceState(null, '', serializeView(this.view));
+    window.addEventListener('popstate', this.onPopState);
+    currentUser().then((me) => { this.me = me; }, (err) => { this.data.error = String(err); this.requestUpdate(); });
+    void this.data.load(this.view);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    clearInterval(this.timer);
+  }
+
+  override updated(): void {
+    this.toggleAttribute('data-busy', this.data.pending > 0);
+    this.setAttribute('data-state', this.data.pending > 0 || !this.data.window ? 'loading' : 'ready');
+  }
+
+  /** Applies a change to the view: URL first, then data. */
+  change(patch: Partial<ExploreView>): void {
+    const next = { ...this.view, ...patch };
+    const newPlace = next.region !== this.view.region;
+    this.view = next;
+    const url = serializeView(next);
+    if (newPlace) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+    void this.data.load(next);
+  }
+
+  override render() {
+    const v = this.view;
+    const t = strings(v.lang);
+    const w = this.data.window;
+    const categories = (w?.categories ?? []).map((c) => ({ code: c.code, name: v.lang === 'en' ? c.name_en : c.name_zh }));
+    const stem = `explore-${w?.place.code ?? 'scope'}-${v.from}-${v.to}`;
+    return html`
+      <header>
+        <h1>${t.title}</h1>
+        <nav class="crumbs" aria-label="breadcrumb">${this.renderCrumbs()}</nav>
+        <a class="plain" href="/">${t.home}</a>
+        <button data-action="lang" @click=${() => this.switchLanguage()}>${v.lang === 'en' ? '中文' : 'English'}</button>
+        ${this.me ? html`<span class="who">${this.me.principal.display_name}</span>` : nothing}
+        ${this.me?.principal.kind === 'user' ? html`<button @click=${() => logout(this.me!.csrf_token)}>${t.signOut}</button>` : nothing}
+      </header>
+      <gs-filter-bar .view=${v} .categories=${categories} ?playing=${this.playing}
+        @explore-change=${(e: CustomEvent<Partial<ExploreView>>) => this.change(e.detail)} @explore-play=${() => this.togglePlay()}></gs-filter-bar>
+      <main>
+        <div class="maps" @explore-pick=${(e: CustomEvent<PickDetail>) => this.pick(e.detail.code)}>${this.renderMaps()}</div>
+        <aside @explore-pick=${(e: CustomEvent<PickDetail>) => this.pick(e.detail.code)}>
+          <gs-kpi-strip .totals=${w?.totals} .compared=${v.compare !== 'none' ? this.data.compared?.totals : undefined} .lang=${v.lang}></gs-kpi-strip>
+          ${this.data.grid ? html`<gs-grid-panel .grid=${this.data.grid} .categoryNames=${new Map(categories.map((c) => [c.code, c.name]))} .lang=${v.lang}></gs-grid-panel>` : nothing}
+          <gs-trend-chart .series=${this.data.series} .interval=${v.interval} .frame=${v.at} .lang=${v.lang} .fileStem=${stem}></gs-trend-chart>
+          <gs-category-bars .categories=${w?.categories} .lang=${v.lang} .fileStem=${stem}></gs-category-bars>
+          ${w && w.children.length ? html`
+            <gs-ranking-table id="top-reported" .rows=${w.children} sortBy="reported" .heading=${t.topReported} .lang=${v.lang} .fileName=${`${stem}-top-reported.csv`}></gs-ranking-table>
+            <gs-ranking-table id="top-overdue" .rows=${w.children} sortBy="overdue" .heading=${t.topOverdue} .lang=${v.lang} .fileName=${`${stem}-top-overdue.csv`}></gs-ranking-table>
+            <details><summary>${t.children} (${w.children.length})</summary>
+              <gs-ranking-table id="all-children" .rows=${w.children} sortBy="code" .limit=${Infinity} .heading=${t.children} .lang=${v.lang} .fileName=${`${stem}-children.csv`}></gs-ranking-table>
+            </details>` : nothing}
+        </aside>
+      </main>`;
+  }
+
+  private renderCrumbs() {
+    const w = this.data.window;
+    if (!w) return strings(this.view.lang).loading;
+    const t = strings(this.view.lang);
+    return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(a, this.view.lang)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(w.place, this.view.lang)}</b><span class="level">${t.level[w.place.level]}</span>`;
+  }
+
+  private renderMaps() {
+    const v = this.view;
+    const t = strings(v.lang);
+    const { legend, a, b } = this.mapValues();
+    const describe = (values: Map<string, number | null>) => (code: string) =>
+      `${t.metric[v.metric]}${legend?.diverging ? ' Δ' : ''}: ${formatMetric(v.metric, values.get(code) ?? null, v.lang)}`;
+    const selected = v.region?.length === 15 ? v.region : undefined;
+    const side = v.compare === 'side';
+    return html`
+      <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected}
+        .lang=${v.lang} .caption=${side ? `${t.periodA} ${v.from} – ${v.to}` : v.at ? `${t.frame} ${v.at}` : undefined} .describe=${describe(a)}
+        @explore-view=${(e: CustomEvent<ViewDetail>) => void this.data.moved(this.view, e.detail)}></gs-explore-map>
+      ${side ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared}
+        .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>` : nothing}
+      <gs-explore-legend .legend=${legend} .metric=${v.metric} .lang=${v.lang}></gs-explore-legend>
+      <div class="tools"><button data-export="png" @click=${() => this.exportPng()}>${t.exportPng}</button></div>
+      ${this.data.error ? html`<div class="error" role="alert">${this.data.error}</div>` : nothing}`;
+  }
+
+  /** Values of the shapes for each map, and one legend for all of them (so colours compare). */
+  private mapValues(): { legend?: Legend; a: Map<string, number | null>; b: Map<string, number | null> } {
+    const v = this.view;
+    const figures = (c?: { place: { code: string }; totals: Omit<ChildFigures, 'code' | 'name' | 'name_en'>; children: ChildFigures[] }) => {
+      if (!c) return new Map<string, ChildFigures>();
+      // A grid has no children: it is coloured by its own figures.
+      const rows = c.children.length ? c.children : [{ ...c.totals, code: c.place.code, name: '', name_en: null }];
+      return new Map(rows.map((r) => [r.code, r]));
+    };
+    const codes = (this.data.shapes?.features ?? []).map((f) => f.id);
+    const valuesOf = (m: Map<string, ChildFigures>) => new Map(codes.map((code) => [code, metricValue(v.metric, m.get(code))]));
+    const a = valuesOf(figures(this.data.mapped));
+    const b = valuesOf(figures(this.data.compared));
+    if (!this.data.mapped) return { a, b };
+    if (v.compare === 'diff' && this.data.compared) {
+      const diff = new Map(codes.map((code) => {
+        const x = a.get(code) ?? null;
+        const y = b.get(code) ?? null;
+        return [code, x === null || y === null ? null : Math.round((x - y) * 10_000) / 10_000];
+      }));
+      return { legend: differenceLegend([...diff.values()]), a: diff, b };
+    }
+    const all = v.compare === 'side' ? [...a.values(), ...b.values()] : [...a.values()];
+    return { legend: levelLegend(v.metric, all), a, b };
+  }
+
+  private pick(code: string): void {
+    if (code === this.view.region) return;
+    this.stopPlay();
+    this.change({ region: code, at: undefined });
+  }
+
+  private switchLanguage(): void {
+    this.change({ lang: this.view.lang === 'en' ? 'zh' : 'en' });
+    document.documentElement.lang = this.view.lang === 'en' ? 'en' : 'zh-CN';
+  }
+
+  private togglePlay(): void {
+    if (this.playing) return this.stopPlay();
+    this.playing = true;
+    if (!this.view.at) this.change({ at: this.view.from, compare: 'none' });
+    this.timer = setInterval(() => {
+      const step = this.view.interval === 'week' ? 7 : 1;
+      const next = addDays(this.view.at ?? this.view.from, step);
+      if (next > this.view.to) return this.stopPlay();
+      this.change({ at: next });
+    }, FRAME_MS);
+  }
+
+  private stopPlay(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.playing = false;
+  }
+
+  private async exportPng(): Promise<void> {
+    const map = this.renderRoot.querySelector<ExploreMap>('#map-a');
+    const blob = await map?.mapController?.toPng();
+    if (blob) download(`explore-map-${this.data.window?.place.code ?? 'scope'}-${this.view.from}-${this.view.to}.png`, blob);
+  }
+
+  private onPopState = () => {
+    this.stopPlay();
+    this.view = parseView(location.search);
+    void this.data.load(this.view);
+  };
+}
+
+customElements.define('gs-explore-page', ExplorePage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-explore-page': ExplorePage;
+  }
+}
