@@ -11,6 +11,11 @@ import { createSessionRepository, type SessionRepository } from '../repositories
 import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
 import { createUserRepository, type UserRepository } from '../repositories/user-repository.js';
 import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
+import { createGridPlanRepository, type GridPlanRepository } from '../repositories/grid-plan-repository.js';
+import { createPlanEditRepository, type PlanEditRepository } from '../repositories/plan-edit-repository.js';
+import { createPlanAnalysisRepository, type PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
+import { createGridPublishRepository, type GridPublishRepository } from '../repositories/grid-publish-repository.js';
+import { createGridVersionRepository, type GridVersionRepository } from '../repositories/grid-version-repository.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +32,11 @@ declare module 'fastify' {
       workflow: IncidentWorkflowRepository;
       directives: DirectiveRepository;
       map: MapRepository;
+      plans: GridPlanRepository;
+      planEdits: PlanEditRepository;
+      planAnalysis: PlanAnalysisRepository;
+      gridPublish: GridPublishRepository;
+      gridVersions: GridVersionRepository;
     };
   }
 }
@@ -39,6 +49,8 @@ declare module 'fastify' {
 export default fp(
   async (app, opts: { db: Database }) => {
     app.decorate('db', opts.db);
+    const plans = createGridPlanRepository(opts.db);
+    const audit = createAuditRepository(opts.db);
     app.decorate('repos', {
       regions: createRegionRepository(opts.db),
       grids: createGridRepository(opts.db),
@@ -47,10 +59,15 @@ export default fp(
       users: createUserRepository(opts.db),
       sessions: createSessionRepository(opts.db),
       tokens: createTokenRepository(opts.db),
-      audit: createAuditRepository(opts.db),
+      audit,
       workflow: createIncidentWorkflowRepository(opts.db),
       directives: createDirectiveRepository(opts.db),
       map: createMapRepository(opts.db),
+      plans,
+      planEdits: createPlanEditRepository(plans),
+      planAnalysis: createPlanAnalysisRepository(opts.db),
+      gridPublish: createGridPublishRepository(audit),
+      gridVersions: createGridVersionRepository(opts.db),
     });
   },
   { name: 'database' },
