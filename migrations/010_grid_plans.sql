@@ -168,5 +168,16 @@ $$;
 -- zero planar area along a kilometre-long edge still shows tens of m²,
 -- because geodesic edges bow away from the straight ones.
 CREATE FUNCTION grid_plan_area_m2(g geometry) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT AS $$
-  SELECT ST_Area(g) * 111319.49079327357 * 111319.49079327357 * cos(radians(ST_Y(ST_Centroid(g))))
+  SELECT CASE WHEN ST_IsEmpty(g) THEN 0
+              ELSE ST_Area(g) * 111319.49079327357 * 111319.49079327357 * cos(radians(ST_Y(ST_Centroid(g)))) END
+$$;
+
+-- Whether a piece of gap, overlap or difference is real or a rounding sliver:
+-- real pieces have at least min_m2 of area and are at least min_width_m wide
+-- on average (2 × area / perimeter). Coordinates rounded to 6 decimals (about
+-- 0.1 m) leave slivers along long edges that can reach tens of m² but are
+-- never more than a few centimetres wide.
+CREATE FUNCTION grid_plan_significant(g geometry, min_m2 float8, min_width_m float8) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$
+  SELECT grid_plan_area_m2(g) >= min_m2
+     AND 2 * grid_plan_area_m2(g) / nullif(ST_Perimeter(g::geography), 0) >= min_width_m
 $$;

@@ -32,11 +32,14 @@ export type PlanReason = (typeof PLAN_REASON)[keyof typeof PLAN_REASON];
 export const PLAN_REASONS: readonly PlanReason[] = Object.values(PLAN_REASON);
 
 /**
- * Pieces of gaps, overlaps and outside parts smaller than this are ignored:
- * coordinates travel at 6 decimals (about 0.1 m), so rounding alone leaves
- * slivers of a fraction of a square metre along an edge.
+ * Pieces of gaps, overlaps and outside parts smaller than 1 m², or thinner
+ * than 10 cm on average (2 × area / perimeter), are ignored: coordinates
+ * travel at 6 decimals (about 0.1 m), so rounding alone leaves slivers along
+ * edges that can add up to tens of m² on a long edge, but are never more than
+ * a few centimetres wide. A real gap or overlap is both larger and wider.
  */
 export const AREA_TOLERANCE_M2 = 1;
+export const WIDTH_TOLERANCE_M = 0.1;
 
 /** Inclusive household bounds of a grid; null = unbounded on that side. */
 export interface HouseholdBounds {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { HttpError } from '../http-errors.js';
-import { AREA_TOLERANCE_M2 } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../plans/grid-plan-reasons.js';
 import { lineageOf, nextCodes, removedCodes, type LineageRow, type OverlapPair } from '../plans/grid-lineage.js';
 import type { AuditRepository } from './audit-repository.js';
 import type { PlanRow } from './grid-plan-repository.js';
@@ -55,8 +55,8 @@ export function createGridPublishRepository(audit: AuditRepository) {
       const before = await snapshot(plan.community_code, tx);
 
       const features = await tx.query<{ key: number; code: string | null; name: string | null; households: number; population: number; changed: boolean | null; x: number; y: number }>(
-        PUBLISH_FEATURES, [plan.id, plan.revision, AREA_TOLERANCE_M2]);
-      const pairs = (await tx.query<{ old_code: string; key: number; share: number }>(PUBLISH_PAIRS, [plan.id, plan.revision, AREA_TOLERANCE_M2]))
+        PUBLISH_FEATURES, [plan.id, plan.revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
+      const pairs = (await tx.query<{ old_code: string; key: number; share: number }>(PUBLISH_PAIRS, [plan.id, plan.revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]))
         .map((p): OverlapPair => ({ oldCode: p.old_code, key: Number(p.key), share: Number(p.share) }));
       const baseCodes = before.map((g) => g.code);
       const refs = features.map((f) => ({ key: Number(f.key), code: f.code, changed: f.changed === true }));

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { AREA_TOLERANCE_M2, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
 import { sqlFile } from './sql-file.js';
 
 const VALIDATE = sqlFile('plan-validate.sql');
@@ -32,7 +32,7 @@ export function createPlanAnalysisRepository(db: Queryable) {
   return {
     async validate(planId: number, revision: number, rules: PlanRules, tx: Queryable = db): Promise<ValidationReport> {
       const [row] = await tx.query<{ body: string }>(VALIDATE, [
-        planId, revision, rules.urban.min, rules.urban.max, rules.rural.min, rules.rural.max, AREA_TOLERANCE_M2]);
+        planId, revision, rules.urban.min, rules.urban.max, rules.rural.min, rules.rural.max, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
       const problems = JSON.parse(row!.body) as ValidationReport['problems'];
       return { valid: problems.features.length === 0, revision, problems };
     },
@@ -43,7 +43,7 @@ export function createPlanAnalysisRepository(db: Queryable) {
     },
 
     async diffText(planId: number, revision: number, tx: Queryable = db): Promise<string> {
-      const [row] = await tx.query<{ body: string }>(DIFF, [planId, revision, AREA_TOLERANCE_M2]);
+      const [row] = await tx.query<{ body: string }>(DIFF, [planId, revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
       return row!.body;
     },
   };

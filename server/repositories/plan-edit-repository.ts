@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { HttpError } from '../http-errors.js';
-import { AREA_TOLERANCE_M2 } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../plans/grid-plan-reasons.js';
 import { moveVertex, type PolygonalGeometry, type Position } from '../plans/vertex-move.js';
 import type { GridPlanRepository, PlanRow } from './grid-plan-repository.js';
 import { sqlFile } from './sql-file.js';
@@ -117,7 +117,7 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
     async add(plan: PlanRow, e: Extract<PlanEdit, { op: 'add' }>, tx: Queryable): Promise<number[]> {
       const key = await plans.nextKey(plan.id, tx);
       const revision = await plans.beginEdit(plan, [], tx);
-      const [made] = await tx.query<{ area_m2: number }>(ADD, [plan.id, plan.revision, revision, JSON.stringify(e.geometry), key, AREA_TOLERANCE_M2]);
+      const [made] = await tx.query<{ area_m2: number }>(ADD, [plan.id, plan.revision, revision, JSON.stringify(e.geometry), key, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
       if (!made) throw refused('the drawn polygon covers no gap: it lies outside the community or on other grids');
       await snapNeighbours(plan, revision, [key], tx);
       return [key];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from '../helpers/test-database.js';
 import { AREA_TOLERANCE_M2 } from '../../server/plans/grid-plan-reasons.js';
-import { createPlanContext, lineAcross, planFeatures, type PlanContext } from './plan-fixtures.js';
+import { createPlanContext, lineAcross, planFeatures, type PlanContext, one } from './plan-fixtures.js';
 
 let ctx: PlanContext;
 beforeAll(async () => { ctx = await createPlanContext(); });
@@ -17,7 +17,7 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
   it('starts from the published grids, which validate clean', async () => {
     const id = await newPlan();
     const features = await planFeatures(ctx, id);
-    const [{ n }] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid WHERE community_code = $1', [ctx.community]);
+    const { n } = one(await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid WHERE community_code = $1', [ctx.community]));
     expect(features.length).toBe(n);
     const v = await ctx.call('POST', `/api/plans/${id}/validate`);
     expect(v.body.problems.features).toEqual([]);
@@ -29,7 +29,7 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
     const [first] = await planFeatures(ctx, id);
     const key = first!.properties.key;
     // Planar areas: the split adds vertices on the edges, which changes a geodesic (::geography) area slightly.
-    const [{ area }] = await ctx.db.query<{ area: number }>('SELECT ST_Area(boundary) area FROM grid WHERE code = $1', [first!.properties.code]);
+    const { area } = one(await ctx.db.query<{ area: number }>('SELECT ST_Area(boundary) area FROM grid WHERE code = $1', [first!.properties.code]));
 
     const split = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'split', key, line: await lineAcross(ctx, id, key) });
     expect(split.status, JSON.stringify(split.body)).toBe(200);
@@ -40,15 +40,15 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
     const parts = split.body.features.features.filter((f: any) => split.body.changed.includes(f.properties.key));
     expect(parts.every((f: any) => f.properties.code === null)).toBe(true);
     // Households apportioned by area add up to the original's (within rounding).
-    const [{ households }] = await ctx.db.query<{ households: number }>('SELECT households FROM grid WHERE code = $1', [first!.properties.code]);
+    const { households } = one(await ctx.db.query<{ households: number }>('SELECT households FROM grid WHERE code = $1', [first!.properties.code]));
     expect(Math.abs(parts.reduce((s: number, f: any) => s + f.properties.households, 0) - households)).toBeLessThanOrEqual(1);
 
     const merged = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'merge', keys: split.body.changed });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
-    const [{ merged_area, sym }] = await ctx.db.query<{ merged_area: number; sym: number }>(
+    const { merged_area, sym } = one(await ctx.db.query<{ merged_area: number; sym: number }>(
       `SELECT ST_Area(f.boundary) merged_area, grid_plan_area_m2(ST_SymDifference(f.boundary, g.boundary)) sym
          FROM grid_plan_feature f, grid g WHERE f.plan_id = $1 AND f.revision = 2 AND f.key = $2 AND g.code = $3`,
-      [id, merged.body.changed[0], first!.properties.code]);
+      [id, merged.body.changed[0], first!.properties.code]));
     expect(Math.abs(merged_area - area) / area).toBeLessThan(1e-6);
     expect(sym).toBeLessThan(AREA_TOLERANCE_M2);
     const v2 = await ctx.call("POST", `/api/plans/${id}/validate`);

@@ -29,9 +29,15 @@ export async function createPlanContext(rules: PlanRules = LOOSE_RULES): Promise
     community: c!.community,
     async call(method, url, payload, session = planner) {
       const res = await ctx.app.inject({ method, url, payload: payload as InjectOptions['payload'], headers: method === 'GET' ? session.read : session.write });
-      return { status: res.statusCode, body: res.body ? json(res) : undefined };
+      return { status: res.statusCode, body: res.body ? json(res) : (undefined as never) };
     },
   };
+}
+
+/** The one row a query returns (fails the test when there is none). */
+export function one<T>(rows: T[]): T {
+  if (!rows[0]) throw new Error('expected a row, got none');
+  return rows[0];
 }
 
 /** Keys, codes and geometry of a plan's current grids. */

@@ -1,8 +1,8 @@
 -- The draft against the published grids of its community, as a GeoJSON
 -- FeatureCollection: each draft grid that is new or changed (its boundary
--- differs by $3 m² or more), each published grid it removes, and the
+-- differs by more than a rounding sliver), each published grid it removes, and the
 -- unchanged ones, with change = new | changed | removed | unchanged.
--- $1 plan id, $2 revision, $3 area tolerance (m²).
+-- $1 plan id, $2 revision, $3/$4 area (m²) and width (m) tolerances.
 WITH plan AS (SELECT community_code FROM grid_plan WHERE id = $1),
 f AS (SELECT key, code, name, boundary FROM grid_plan_feature WHERE plan_id = $1 AND revision = $2),
 published AS (SELECT g.code, g.name, g.boundary FROM grid g, plan WHERE g.community_code = plan.community_code),
@@ -10,7 +10,7 @@ rows AS (
   SELECT f.key, f.code, coalesce(f.name, p.name) AS name, f.boundary AS geom,
          CASE WHEN p.code IS NULL THEN 'new'
               WHEN NOT ST_IsValid(f.boundary) THEN 'changed'
-              WHEN grid_plan_area_m2(ST_SymDifference(f.boundary, p.boundary, 1e-9)) >= $3::float8 THEN 'changed'
+              WHEN grid_plan_significant(ST_SymDifference(f.boundary, p.boundary, 1e-9), $3::float8, $4::float8) THEN 'changed'
               ELSE 'unchanged' END AS change,
          CASE WHEN p.code IS NOT NULL AND ST_IsValid(f.boundary)
               THEN grid_plan_area_m2(ST_SymDifference(f.boundary, p.boundary, 1e-9)) END AS changed_m2

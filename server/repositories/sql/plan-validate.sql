@@ -1,8 +1,9 @@
 -- Every problem of one revision of a draft plan, as a GeoJSON FeatureCollection
 -- (reason codes: server/plans/grid-plan-reasons.ts). PostGIS is the authority.
 -- $1 plan id, $2 revision, $3/$4 household bounds of urban communities,
--- $5/$6 of rural ones (villages, 村) (NULL = unbounded), $7 area tolerance in m²:
--- gap, overlap and outside pieces smaller than it are rounding, not problems.
+-- $5/$6 of rural ones (villages, 村) (NULL = unbounded), $7 area (m²) and $8 mean
+-- width (m) tolerances: gap, overlap and outside pieces smaller or thinner are
+-- rounding slivers, not problems (grid_plan_significant in migrations/010).
 -- Overlays run on a 1e-9° (0.1 mm) grid (GEOS snap-rounding): robust where
 -- nearly collinear edges meet, where the floating-point overlay can fail
 -- (PGlite even loses the error and returns no row).
@@ -81,4 +82,4 @@ SELECT json_build_object(
           ) ORDER BY s.reason, s.keys, s.area_m2 DESC), '[]'::json)
        )::text AS body
   FROM sized s
- WHERE s.reason NOT IN ('outside_community', 'overlap', 'gap') OR s.area_m2 >= $7::float8;
+ WHERE s.reason NOT IN ('outside_community', 'overlap', 'gap') OR grid_plan_significant(s.geom, $7::float8, $8::float8);
