@@ -86,7 +86,7 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
     expect(body.plan.revision).toBe(0);
   });
 
-  it('delete with absorbing neighbours leaves an exact partition; drawing into the gap a deletion leaves fills it', async () => {
+  it('delete with absorbing neighbours leaves an exact partition', async () => {
     const id = await newPlan();
     const [pair] = await ctx.db.query<{ a: number; b: number }>(
       `SELECT a.key a, b.key b FROM grid_plan_feature a JOIN grid_plan_feature b ON a.plan_id = b.plan_id AND a.revision = b.revision AND a.key <> b.key
@@ -98,5 +98,22 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
     const v = await ctx.call('POST', `/api/plans/${id}/validate`);
     expect(v.body.problems.features).toEqual([]);
     expect(del.body.features.features.some((f: any) => f.properties.key === pair!.a)).toBe(false);
+  });
+
+  it('a grid drawn over a gap (and over its neighbours) becomes exactly the gap', async () => {
+    const id = await newPlan();
+    const [f] = await planFeatures(ctx, id);
+    const { shrunk, around } = one(await ctx.db.query<{ shrunk: string; around: string }>(
+      `SELECT ST_AsGeoJSON(ST_Buffer(b, -0.0005, 2), 9) shrunk, ST_AsGeoJSON(ST_Envelope(ST_Buffer(b, 0.001)), 9) around
+         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s`, [JSON.stringify(f!.geometry)]));
+    expect((await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'reshape', key: f!.properties.key, geometry: JSON.parse(shrunk) })).status).toBe(200);
+    const gap = await ctx.call('POST', `/api/plans/${id}/validate`);
+    expect(gap.body.problems.features.map((p: any) => p.properties.reason)).toEqual(['gap']);
+    const added = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'add', geometry: JSON.parse(around) });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect((await ctx.call('POST', `/api/plans/${id}/validate`)).body.problems.features).toEqual([]);
+    const outside = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'add', geometry: JSON.parse(around) });
+    expect(outside.status).toBe(422);
+    expect(outside.body.error.message).toMatch(/covers no gap/);
   });
 });
