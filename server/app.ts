@@ -16,12 +16,14 @@ import workflowPlugin, { type WorkflowOptions } from './plugins/workflow-plugin.
 import auditRoutes from './routes/audit-routes.js';
 import authRoutes from './routes/auth-routes.js';
 import gridRoutes from './routes/grid-routes.js';
+import gridVersionRoutes from './routes/grid-version-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
 import directiveRoutes from './routes/directive-routes.js';
 import exploreRoutes from './routes/explore-routes.js';
 import mapRoutes from './routes/map-routes.js';
+import planRoutes from './routes/plan-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
 import streamRoutes from './routes/stream-routes.js';
@@ -29,6 +31,7 @@ import tokenRoutes from './routes/token-routes.js';
 import userRoutes from './routes/user-routes.js';
 import wallRoutes from './routes/wall-routes.js';
 import type { WallOptions } from './schemas/wall-options.js';
+import type { PlanRules } from './plans/grid-plan-reasons.js';
 
 export interface AppOptions {
   db: Database;
@@ -48,13 +51,15 @@ export interface AppOptions {
   workflow?: WorkflowOptions;
   /** Wall display defaults (config.wall); tests and tools may leave them out. */
   wall?: WallOptions;
+  /** Household bounds of grids in boundary plans (config GRIDSCOPE_GRID_HOUSEHOLDS*); default 200–500 urban, none rural. */
+  planRules?: PlanRules;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules }: AppOptions) {
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -74,6 +79,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(regionRoutes);
+  await app.register(gridVersionRoutes, { rules: planRules });
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
@@ -83,6 +89,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(mapRoutes);
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
+  await app.register(planRoutes, { rules: planRules });
   await app.register(webPlugin);
   return app;
 }

@@ -3,6 +3,7 @@ import { parseDateList, parseWorkPeriods, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS }
 import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig } from './workflow/working-calendar.js';
 import { resolve } from 'node:path';
 import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './schemas/wall-options.js';
+import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './plans/grid-plan-reasons.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -41,6 +42,8 @@ export interface Config {
   eventRetentionDays: number;
   /** Defaults of the wall display at /wall (URL parameters override metric and window). */
   wall: WallOptions;
+  /** Household bounds per grid that boundary plans are validated against. */
+  planRules: PlanRules;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -71,6 +74,8 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_WALL_METRIC: { default: 'per_1k', doc: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}` },
   GRIDSCOPE_WALL_WINDOW: { default: '30d', doc: `time window of the wall display: ${WALL_WINDOWS.join(', ')}` },
   GRIDSCOPE_BASEMAP_STYLE_URL: { default: '', doc: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)' },
+  GRIDSCOPE_GRID_HOUSEHOLDS: { default: '200-500', doc: 'households per grid in urban communities (社区), MIN-MAX, MIN- or -MAX; empty = unbounded' },
+  GRIDSCOPE_GRID_HOUSEHOLDS_RURAL: { default: '', doc: 'households per grid in villages (村), same form; empty = unbounded' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -148,7 +153,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
     wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
+    planRules: { urban: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS'), rural: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS_RURAL') },
   };
+}
+
+function householdBounds(env: NodeJS.ProcessEnv, name: ConfigVariable): HouseholdBounds {
+  const raw = str(env, name);
+  const parsed = parseHouseholdBounds(raw);
+  if (!parsed.valid) throw new ConfigError(name, raw, parsed.reason);
+  return parsed.bounds;
 }
 
 /** Parses the three calendar variables and checks them together (a date may not be both a holiday and a workday). */

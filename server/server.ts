@@ -78,6 +78,7 @@ export async function serve(config: Config): Promise<void> {
     events: { retentionDays: config.eventRetentionDays },
     workflow: { calendar: config.workingCalendar },
     wall: config.wall,
+    planRules: config.planRules,
   });
   const shutdown = async (signal: string) => {
     if (closing) {

@@ -15,6 +15,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 
 export const EVERY_ROLE: readonly Role[] = ROLES;
 const COMMANDER: readonly Role[] = ['commander'];
+/** Who may edit grid boundaries: planners within their scope, and the city commander. */
+const PLANNERS: readonly Role[] = ['commander', 'planner'];
 
 export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/health': 'public',
@@ -57,6 +59,27 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/directives/:id': EVERY_ROLE,
   'POST /api/directives': ['commander', 'dispatcher'],
   'POST /api/directives/:id/answers': ['commander', 'dispatcher', 'district_leader', 'staff'],
+
+  // Grid history and export: every reader, scoped.
+  'GET /api/grids/history': EVERY_ROLE,
+  'GET /api/grids/lineage': EVERY_ROLE,
+  'GET /api/grids/export': EVERY_ROLE,
+
+  // Boundary plans (网格调整): planners and the commander, inside their scope
+  // (a plan of a community outside it answers 404).
+  'GET /api/grids/workload': PLANNERS,
+  'POST /api/grids/import': PLANNERS,
+  'GET /api/plans': PLANNERS,
+  'POST /api/plans': PLANNERS,
+  'GET /api/plans/:id': PLANNERS,
+  'PATCH /api/plans/:id': PLANNERS,
+  'POST /api/plans/:id/edits': PLANNERS,
+  'POST /api/plans/:id/undo': PLANNERS,
+  'POST /api/plans/:id/redo': PLANNERS,
+  'POST /api/plans/:id/validate': PLANNERS,
+  'GET /api/plans/:id/what-if': PLANNERS,
+  'GET /api/plans/:id/diff': PLANNERS,
+  'POST /api/plans/:id/publish': PLANNERS,
 
   // Identity administration and the audit log: the city commander.
   'GET /api/users': COMMANDER,

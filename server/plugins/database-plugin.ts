@@ -12,6 +12,11 @@ import { createTokenRepository, type TokenRepository } from '../repositories/tok
 import { createUserRepository, type UserRepository } from '../repositories/user-repository.js';
 import { createStatsRepository, type StatsRepository } from '../repositories/stats-repository.js';
 import { createExploreRepository, type ExploreRepository } from '../repositories/explore-repository.js';
+import { createGridPlanRepository, type GridPlanRepository } from '../repositories/grid-plan-repository.js';
+import { createPlanEditRepository, type PlanEditRepository } from '../repositories/plan-edit-repository.js';
+import { createPlanAnalysisRepository, type PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
+import { createGridPublishRepository, type GridPublishRepository } from '../repositories/grid-publish-repository.js';
+import { createGridVersionRepository, type GridVersionRepository } from '../repositories/grid-version-repository.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +34,11 @@ declare module 'fastify' {
       directives: DirectiveRepository;
       map: MapRepository;
       explore: ExploreRepository;
+      plans: GridPlanRepository;
+      planEdits: PlanEditRepository;
+      planAnalysis: PlanAnalysisRepository;
+      gridPublish: GridPublishRepository;
+      gridVersions: GridVersionRepository;
     };
   }
 }
@@ -41,6 +51,8 @@ declare module 'fastify' {
 export default fp(
   async (app, opts: { db: Database }) => {
     app.decorate('db', opts.db);
+    const plans = createGridPlanRepository(opts.db);
+    const audit = createAuditRepository(opts.db);
     app.decorate('repos', {
       regions: createRegionRepository(opts.db),
       grids: createGridRepository(opts.db),
@@ -49,11 +61,16 @@ export default fp(
       users: createUserRepository(opts.db),
       sessions: createSessionRepository(opts.db),
       tokens: createTokenRepository(opts.db),
-      audit: createAuditRepository(opts.db),
+      audit,
       workflow: createIncidentWorkflowRepository(opts.db),
       directives: createDirectiveRepository(opts.db),
       map: createMapRepository(opts.db),
       explore: createExploreRepository(opts.db),
+      plans,
+      planEdits: createPlanEditRepository(plans),
+      planAnalysis: createPlanAnalysisRepository(opts.db),
+      gridPublish: createGridPublishRepository(audit),
+      gridVersions: createGridVersionRepository(opts.db),
     });
   },
   { name: 'database' },

@@ -75,11 +75,17 @@ export function createRegionRepository(db: Queryable) {
       return rows[0]?.body ?? null;
     },
 
-    /** Children (regions, or grids under a community) with names, in code order. */
+    /** Children (regions, or grids under a community, retired ones with incidents included) with names, in code order. */
     async children(region: { code: string; level: ScopeLevel }, tx: Queryable = db): Promise<{ code: string; name: string }[]> {
       if (region.level === 'grid') return [];
       if (region.level === 'community') {
-        return tx.query('SELECT code, name FROM grid WHERE community_code = $1 ORDER BY code', [region.code]);
+        // Grids retired by a boundary plan stay children while incidents name
+        // them (closed incidents keep their grid), so per-grid figures still
+        // add up to the community's across a publish.
+        return tx.query(
+          `SELECT code, name FROM grid_all g
+            WHERE community_code = $1 AND (retired_at IS NULL OR EXISTS (SELECT 1 FROM incident i WHERE i.grid_code = g.code))
+            ORDER BY code`, [region.code]);
       }
       return tx.query('SELECT code, name FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
     },

@@ -21,7 +21,8 @@ let inGrid: [number, number];
 let shared: { code: string; photo: string };
 
 beforeAll(async () => {
-  ctx = await createSeededApp(undefined, { auth: { anonymousRead: false } });
+  // Household bounds wide enough for the small city's large grids, so that publishing an unchanged draft is valid.
+  ctx = await createSeededApp(undefined, { auth: { anonymousRead: false }, planRules: { urban: { min: 0, max: null }, rural: { min: 0, max: null } } });
   places = await pickPlaces(ctx.db);
   const grants: Record<Role, { scope?: string; unit?: string }> = {
     commander: {}, district_leader: { scope: places.district }, staff: { scope: places.street }, dispatcher: {},
@@ -49,6 +50,19 @@ async function dispatchedIncident(upTo: 'reported' | 'filed' | 'dispatched' = 'd
   if (upTo === 'filed') return code;
   await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'dispatch', units: ['sanitation'] } });
   return code;
+}
+
+/** A fresh draft plan on the first community, made by the commander. */
+async function draftPlan(): Promise<number> {
+  const chief = sessions.get('commander')!;
+  return json(await ctx.app.inject({ method: 'POST', url: '/api/plans', headers: chief.write, payload: { name: `draft ${++serial}`, community: places.community } })).id;
+}
+
+/** An edit that changes nothing: the first grid reshaped to its own boundary. */
+async function sameShapeEdit(plan: number) {
+  const body = json(await ctx.app.inject({ method: 'GET', url: `/api/plans/${plan}`, headers: sessions.get('commander')!.read }));
+  const f = body.features.features[0];
+  return { op: 'reshape', key: f.properties.key, geometry: f.geometry };
 }
 
 async function photoUpload(s: Session) {
@@ -118,6 +132,35 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       const kind = role === 'handler' ? 'after' : 'before';
       return { method, url: `/api/incidents/${shared.code}/photos?kind=${kind}`, ...(await photoUpload(s)) };
     }
+    // Directives: a fresh one to every district, answered for the caller's own district (or the first).
+    // Boundary plans: each sample gets a fresh draft on the first community (the planner here is city-wide).
+    case 'POST /api/plans': return { method, url, payload: { name: `plan ${id}`, community: places.community } };
+    case 'GET /api/plans/:id':
+    case 'POST /api/plans/:id/validate':
+    case 'GET /api/plans/:id/what-if':
+    case 'GET /api/plans/:id/diff': return { method, url: url.replace(':id', String(await draftPlan())) };
+    case 'PATCH /api/plans/:id': return { method, url: `/api/plans/${await draftPlan()}`, payload: { name: 'renamed' } };
+    case 'POST /api/plans/:id/edits': {
+      const plan = await draftPlan();
+      return { method, url: `/api/plans/${plan}/edits`, payload: await sameShapeEdit(plan) };
+    }
+    case 'POST /api/plans/:id/undo':
+    case 'POST /api/plans/:id/redo': {
+      const plan = await draftPlan();
+      await ctx.app.inject({ method: 'POST', url: `/api/plans/${plan}/edits`, headers: chief.write, payload: await sameShapeEdit(plan) });
+      if (route.endsWith('redo')) await ctx.app.inject({ method: 'POST', url: `/api/plans/${plan}/undo`, headers: chief.write });
+      return { method, url: url.replace(':id', String(plan)) };
+    }
+    // Publishing an unchanged draft: a new version of the same grids.
+    case 'POST /api/plans/:id/publish': return { method, url: `/api/plans/${await draftPlan()}/publish` };
+    case 'GET /api/grids/workload': return { method, url: `${url}?community=${places.community}` };
+    case 'POST /api/grids/import': {
+      const file = json(await ctx.app.inject({ method: 'GET', url: `/api/grids/export?region=${places.community}`, headers: chief.read }));
+      return { method, url: `${url}?region=${places.community}&dry_run=true`, payload: file };
+    }
+    case 'GET /api/grids/history':
+    case 'GET /api/grids/export':
+    case 'GET /api/grids/lineage': return { method, url: role === 'grid_worker' ? url : `${url}?region=${region}` };
     default:
       if (url.includes(':')) throw new Error(`no sample request for ${route}: add one to access-control.test.ts`);
       return { method, url };

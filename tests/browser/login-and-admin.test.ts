@@ -95,7 +95,8 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await page.getByText('王指挥').waitFor();
     expect(await page.textContent('#who')).toContain('指挥长 City commander');
     await page.waitForSelector('#pages a');
-    expect(await hrefs(page)).toEqual(['/wall', '/explore', '/admin']);
+    // The commander may also edit grid boundaries.
+    expect(await hrefs(page)).toEqual(['/wall', '/explore', '/admin', '/plan']);
     expect(failures).toEqual(['401 GET /api/auth/me', '401 POST /api/auth/login']);
 
     const leader = await open();

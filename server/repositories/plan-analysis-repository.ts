@@ -1,0 +1,52 @@
+import type { Queryable } from '../db/database.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
+import { sqlFile } from './sql-file.js';
+
+const VALIDATE = sqlFile('plan-validate.sql');
+const WHAT_IF = sqlFile('plan-what-if.sql');
+const DIFF = sqlFile('plan-diff.sql');
+
+/** One draft grid in the what-if: estimated against published, incidents re-assigned against held. */
+export interface WhatIfGrid {
+  key: number;
+  code: string | null;
+  name: string | null;
+  households: number;
+  population: number;
+  households_published: number | null;
+  population_published: number | null;
+  incidents: number;
+  incidents_published: number | null;
+  workers: number;
+}
+
+export interface WhatIf {
+  incidents_total: number;
+  incidents_unassigned: number;
+  grids: WhatIfGrid[];
+  removed: { code: string; name: string; households: number; population: number; incidents_published: number; workers: number }[];
+}
+
+/** Validation, what-if and diff of a draft revision: read-only, all in PostGIS. */
+export function createPlanAnalysisRepository(db: Queryable) {
+  return {
+    async validate(planId: number, revision: number, rules: PlanRules, tx: Queryable = db): Promise<ValidationReport> {
+      const [row] = await tx.query<{ body: string }>(VALIDATE, [
+        planId, revision, rules.urban.min, rules.urban.max, rules.rural.min, rules.rural.max, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
+      const problems = JSON.parse(row!.body) as ValidationReport['problems'];
+      return { valid: problems.features.length === 0, revision, problems };
+    },
+
+    async whatIf(planId: number, revision: number, from: Date, to: Date, tx: Queryable = db): Promise<WhatIf> {
+      const [row] = await tx.query<{ body: string }>(WHAT_IF, [planId, revision, from, to]);
+      return JSON.parse(row!.body) as WhatIf;
+    },
+
+    async diffText(planId: number, revision: number, tx: Queryable = db): Promise<string> {
+      const [row] = await tx.query<{ body: string }>(DIFF, [planId, revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
+      return row!.body;
+    },
+  };
+}
+
+export type PlanAnalysisRepository = ReturnType<typeof createPlanAnalysisRepository>;

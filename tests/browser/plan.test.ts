@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { createUser, login, type Session } from '../helpers/identity.js';
+import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { LOOSE_RULES } from '../plan/plan-fixtures.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping plan editor tests: no Chromium at ${CHROMIUM_PATH}`);
+
+describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let browser: Browser;
+  let base: string;
+  let session: Session;
+  let community: string;
+  beforeAll(async () => {
+    ctx = await createSeededApp(SMALL_CITY, { auth: { anonymousRead: false }, planRules: LOOSE_RULES });
+    base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    await createUser(ctx.db, { username: 'planner-web', role: 'planner' });
+    session = await login(ctx.app, 'planner-web');
+    // A community whose first grid is wide enough on screen to draw across.
+    [{ community }] = await ctx.db.query<{ community: string }>(
+      `SELECT community_code AS community FROM grid GROUP BY community_code HAVING count(*) BETWEEN 3 AND 6 ORDER BY community_code LIMIT 1`) as [{ community: string }];
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(base + path, { ...init, headers: { ...session.write, 'content-type': 'application/json', ...init.headers } });
+    return { status: res.status, body: await res.json() };
+  };
+
+  async function openEditor(): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
+    await page.context().addCookies([{ name: 'gs_session', value: session.cookie.split('=')[1]!, url: base }]);
+    await page.goto(`${base}/plan`);
+    await page.waitForSelector(`select[data-community] option[value="${community}"]`, { state: 'attached' });
+    await page.selectOption('select[data-community]', community);
+    return { page, problems };
+  }
+
+  /** Page coordinates of a lon/lat on the editor's map. */
+  async function onMap(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('gs-plan-map').boundingBox())!;
+    const p = await page.locator('gs-plan-map').evaluate((el, [x, y]) => (el as any).project(x, y), [lon, lat]);
+    return { x: box.x + p.x, y: box.y + p.y };
+  }
+
+  it('splits a grid with the drawing tool, validates live, publishes, and /api/grids serves the new grids', async () => {
+    const { page, problems } = await openEditor();
+    await page.click('[data-action="create"]');
+    await page.waitForSelector('gs-plan-problems [data-valid]', { timeout: 30_000 });
+    const plans = (await api(`/api/plans?community=${community}`)).body.plans;
+    const planId = plans[0].id as number;
+    const grids = (await api(`/api/plans/${planId}`)).body.features.features;
+    // The grid with the widest interior: a horizontal line through its inner point.
+    const [target] = await ctx.db.query<{ key: number; code: string; x0: number; x1: number; y: number; cx: number }>(
+      `SELECT f.key, f.code, ST_XMin(f.boundary) - 0.002 x0, ST_XMax(f.boundary) + 0.002 x1, ST_Y(c.center) y, ST_X(c.center) cx
+         FROM grid_plan_feature f, LATERAL ST_MaximumInscribedCircle(f.boundary) c
+        WHERE f.plan_id = $1 AND f.revision = 0 ORDER BY c.radius DESC LIMIT 1`, [planId]);
+    expect(grids.length).toBeGreaterThanOrEqual(3);
+
+    // Select the grid, choose the split tool, draw a line across it.
+    const inside = await onMap(page, target!.cx, target!.y);
+    await page.mouse.click(inside.x, inside.y);
+    await page.waitForSelector(`gs-plan-grid-table tr[data-key="${target!.key}"].selected`);
+    await page.click('[data-tool="split"]');
+    await page.waitForSelector('[data-editor="drawing_split"]');
+    const a = await onMap(page, target!.x0, target!.y);
+    const b = await onMap(page, target!.x1, target!.y);
+    await page.mouse.click(a.x, a.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(b.x, b.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(b.x, b.y);
+
+    // The server's answer: a new revision with two new grids, then validation responds.
+    await page.waitForSelector('[data-editor="viewing"]');
+    await page.waitForSelector('gs-plan-problems [data-valid]', { timeout: 30_000 });
+    const after = (await api(`/api/plans/${planId}`)).body;
+    expect(after.plan.revision).toBe(1);
+    expect(after.features.features.filter((f: any) => f.properties.code === null)).toHaveLength(2);
+    await page.waitForFunction(() => document.querySelector('gs-plan-page')?.shadowRoot?.querySelector('gs-plan-grid-table')?.shadowRoot?.querySelectorAll('td[data-what-if]').length
+      && ![...document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-grid-table')!.shadowRoot!.querySelectorAll('td[data-what-if]')].some((td) => td.textContent === '…'));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-split-${BACKEND}.png`) });
+
+    await page.click('[data-tool="publish"]');
+    await page.waitForSelector('[data-status="ok"]', { timeout: 30_000 });
+    const current = (await api(`/api/grids?region=${community}`)).body.features.map((f: any) => f.id);
+    expect(current).not.toContain(target!.code);
+    expect(current.length).toBe(grids.length + 1);
+    const lineage = (await api(`/api/grids/lineage?region=${community}`)).body.lineage;
+    expect(lineage.filter((l: any) => l.kind === 'split' && l.old_code === target!.code)).toHaveLength(2);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('highlights a gap on the map and in the list, and will not publish', async () => {
+    const plan = (await api('/api/plans', { method: 'POST', body: JSON.stringify({ name: 'gap', community }) })).body;
+    const grid = (await api(`/api/plans/${plan.id}`)).body.features.features[0];
+    const [shrunk] = await ctx.db.query<{ g: string }>(
+      'SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), -0.0008, 2), 9) g', [JSON.stringify(grid.geometry)]);
+    const edit = await api(`/api/plans/${plan.id}/edits`, { method: 'POST', body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: JSON.parse(shrunk!.g) }) });
+    expect(edit.status).toBe(200);
+
+    const { page, problems } = await openEditor();
+    await page.click(`[data-open-plan="${plan.id}"]`);
+    await page.waitForSelector('gs-plan-problems li[data-reason="gap"]', { timeout: 30_000 });
+    expect(await page.isDisabled('[data-tool="publish"]')).toBe(true);
+    // The gap is drawn: red where the grid used to reach, just inside its old edge.
+    const [inGap] = await ctx.db.query<{ x: number; y: number }>(
+      `SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(ST_Difference(b, ST_Buffer(b, -0.0008, 2))) p
+         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s) t`, [JSON.stringify(grid.geometry)]);
+    await page.waitForTimeout(500);
+    const at = await onMap(page, inGap!.x, inGap!.y);
+    const shot = await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-gap-${BACKEND}.png`) });
+    const pixel = await page.evaluate(async ({ png, x, y }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data];
+    }, { png: shot.toString('base64'), x: at.x, y: at.y });
+    expect(pixel[0]!, `rgb(${pixel.join(',')}) at the gap`).toBeGreaterThan(150);
+    expect(pixel[1]!).toBeLessThan(120);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+});

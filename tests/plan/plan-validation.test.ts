@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../server/app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { createUser, login } from '../helpers/identity.js';
+import { createPlanContext, type PlanContext, one } from './plan-fixtures.js';
+
+/**
+ * Validation over HTTP through the import's dry run, with geometries made in
+ * PostGIS whose problems are known exactly: a grid grown into its neighbours
+ * (overlaps), one shrunk (a gap), a bow-tie, one moved out of its community.
+ */
+let ctx: PlanContext;
+let exported: { type: string; features: any[] };
+beforeAll(async () => {
+  ctx = await createPlanContext();
+  exported = (await ctx.call('GET', `/api/grids/export?region=${ctx.community}`)).body;
+});
+afterAll(async () => ctx?.close());
+
+/** The export with one grid's geometry replaced by `sql` over its boundary (b). */
+async function withGeometry(code: string, sql: string): Promise<{ file: any; geometry: string }> {
+  const [r] = await ctx.db.query<{ g: string }>(`SELECT ST_AsGeoJSON(${sql}, 12) g FROM grid WHERE code = $1`, [code]);
+  const file = structuredClone(exported);
+  file.features.find((f: any) => f.properties.code === code).geometry = JSON.parse(r!.g);
+  return { file, geometry: r!.g };
+}
+
+const dryRun = (file: unknown) => ctx.call('POST', `/api/grids/import?region=${ctx.community}&dry_run=true`, file);
+
+/**
+ * How far apart two GeoJSON geometries are: their symmetric difference as a
+ * share of the second's area (what comes back is rounded to 6 decimals, so
+ * never exactly 0).
+ */
+async function mismatch(a: unknown, b: unknown): Promise<number> {
+  const [r] = await ctx.db.query<{ m: number }>(
+    `SELECT ST_Area(ST_SymDifference(x, y, 1e-9)) / ST_Area(y) m
+       FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) x, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326) y) s`,
+    [JSON.stringify(a), JSON.stringify(b)]);
+  return r!.m;
+}
+
+describe(`plan validation on ${BACKEND}`, () => {
+  it('accepts the community\'s own export unchanged (a dry run writes nothing)', async () => {
+    const res = await dryRun(exported);
+    expect(res.status, JSON.stringify(res.body.problems)).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, written: false, problems: [] });
+    const { n } = one(await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid_plan'));
+    expect(n).toBe(0);
+  });
+
+  it('returns each overlap as the polygon where two grids overlap', async () => {
+    const code = exported.features[0].properties.code;
+    const { file } = await withGeometry(code, 'ST_Buffer(boundary, 0.0005, 2)');
+    const res = await dryRun(file);
+    expect(res.status).toBe(422);
+    const overlaps = res.body.problems.filter((p: any) => p.reason === 'overlap');
+    // Each overlap names the grown grid (feature 0) and a neighbour.
+    expect(overlaps.length).toBeGreaterThan(0);
+    for (const p of overlaps) expect(p.feature).toBe(0);
+    // Together the overlap polygons are exactly the buffer's intrusion into the neighbours.
+    const { expected } = one(await ctx.db.query<{ expected: string }>(
+      `SELECT ST_AsGeoJSON(ST_Union(ST_Intersection(ST_Buffer(a.boundary, 0.0005, 2), b.boundary))) expected
+         FROM grid a JOIN grid b ON b.community_code = a.community_code AND b.code <> a.code WHERE a.code = $1`, [code]));
+    const { got } = one(await ctx.db.query<{ got: string }>('SELECT ST_AsGeoJSON(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))) got FROM unnest($1::text[]) g',
+      [overlaps.map((p: any) => JSON.stringify(p.geometry))]));
+    expect(await mismatch(JSON.parse(got), JSON.parse(expected))).toBeLessThan(0.005);
+  });
+
+  it('returns a gap as the polygon no grid covers', async () => {
+    const code = exported.features[0].properties.code;
+    const { file } = await withGeometry(code, 'ST_Buffer(boundary, -0.0003, 2)');
+    const res = await dryRun(file);
+    expect(res.status).toBe(422);
+    expect(res.body.problems.map((p: any) => p.reason)).toEqual(['gap']);
+    const { expected } = one(await ctx.db.query<{ expected: string }>(
+      'SELECT ST_AsGeoJSON(ST_Difference(boundary, ST_Buffer(boundary, -0.0003, 2))) expected FROM grid WHERE code = $1', [code]));
+    expect(await mismatch(res.body.problems[0].geometry, JSON.parse(expected))).toBeLessThan(0.005);
+    expect(res.body.problems[0].feature).toBe(-1);
+  });
+
+  it('rejects a self-intersecting grid and one outside its community with their reasons, writing nothing', async () => {
+    const [a, b] = exported.features.map((f: any) => f.properties.code);
+    const bowTie = await withGeometry(a, `ST_MakePolygon(ST_MakeLine(ARRAY[ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 3),
+      ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 2), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 4), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1)]))`);
+    const moved = await withGeometry(b, 'ST_Translate(boundary, 0.5, 0)');
+    const file = structuredClone(bowTie.file);
+    file.features[1] = moved.file.features[1];
+    const before = await ctx.db.query('SELECT code, ST_AsText(boundary) FROM grid ORDER BY code');
+    const res = await ctx.call('POST', `/api/grids/import?region=${ctx.community}`, file);
+    expect(res.status).toBe(422);
+    expect(res.body.written).toBe(false);
+    const reasons = res.body.problems.map((p: any) => `${p.feature}:${p.reason}`);
+    expect(reasons).toContain('0:self_intersection');
+    expect(reasons).toContain('1:outside_community');
+    const self = res.body.problems.find((p: any) => p.reason === 'self_intersection');
+    expect(self.message).toMatch(/self-intersection/i);
+    expect(self.geometry.type).toBe('Point');
+    expect(await ctx.db.query('SELECT code, ST_AsText(boundary) FROM grid ORDER BY code')).toEqual(before);
+  });
+
+  it('names malformed features without asking PostGIS, and refuses a region outside the planner\'s scope', async () => {
+    const file = structuredClone(exported);
+    file.features[0].geometry = { type: 'LineString', coordinates: [[113, 27], [113.1, 27.1]] };
+    file.features[1].geometry = { type: 'Polygon', coordinates: [[[113, 27], [113.1, 27.1]]] };
+    const res = await dryRun(file);
+    expect(res.status).toBe(422);
+    expect(res.body.problems.map((p: any) => `${p.feature}:${p.reason}`)).toEqual(['0:not_polygon', '1:bad_coordinates']);
+
+    const [other] = await ctx.db.query<{ district: string }>('SELECT code district FROM region WHERE level = $1 AND code <> left($2, 6) LIMIT 1', ['district', ctx.community]);
+    await createUser(ctx.db, { username: 'planner-other', role: 'planner', scope: other!.district });
+    const scoped = await login(ctx.app, 'planner-other');
+    expect((await ctx.call('POST', `/api/grids/import?region=${ctx.community}&dry_run=true`, exported, scoped)).status).toBe(404);
+    expect((await ctx.call('POST', '/api/plans', { name: 'x', community: ctx.community }, scoped)).status).toBe(404);
+    const mine = (await ctx.call('POST', '/api/plans', { name: 'mine', community: ctx.community })).body.id;
+    expect((await ctx.call('GET', `/api/plans/${mine}`, undefined, scoped)).status).toBe(404);
+    expect((await ctx.call('POST', `/api/plans/${mine}/publish`, undefined, scoped)).status).toBe(404);
+    expect((await ctx.call('GET', '/api/plans', undefined, scoped)).body.plans).toEqual([]);
+  });
+
+  it('checks households against the bounds: 200–500 by default for urban communities', async () => {
+    let strict: App | undefined;
+    try {
+      strict = await buildApp({ db: ctx.db });
+      const session = await login(strict, 'planner-city');
+      const file = structuredClone(exported);
+      file.features[0].properties.households = 10;
+      file.features[1].properties.households = 900;
+      const res = await strict.inject({ method: 'POST', url: `/api/grids/import?region=${ctx.community}&dry_run=true`, payload: file, headers: session.write });
+      const reasons = JSON.parse(res.body).problems.map((p: any) => `${p.feature}:${p.reason}`);
+      const { rural } = one(await ctx.db.query<{ rural: boolean }>("SELECT name LIKE '%村' rural FROM region WHERE code = $1", [ctx.community]));
+      const outOfBounds = exported.features.flatMap((f: any, i: number) => (i > 1 && (f.properties.households < 200 || f.properties.households > 500) ? [i] : []));
+      expect(reasons.filter((r: string) => !outOfBounds.includes(Number(r.split(':')[0]))).sort())
+        .toEqual(rural ? [] : ['0:households_below_minimum', '1:households_above_maximum']);
+    } finally {
+      await strict?.close();
+    }
+  });
+});

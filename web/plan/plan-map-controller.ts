@@ -1,0 +1,204 @@
+import { Map as MapLibreMap, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures } from 'terra-draw';
+import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { movedVertices, type Position } from '../../server/plans/vertex-move.js';
+import type { PlanGrid, PlanProblem } from './plan-api.js';
+
+const EMPTY = { type: 'FeatureCollection', features: [] } as const;
+const BACKGROUND = '#0b1220';
+
+export interface PlanMapCallbacks {
+  /** A grid was clicked (outside the drawing tools). */
+  onGridClick(key: number): void;
+  /** A vertex drag finished: the grid's new geometry and which corners moved. */
+  onReshape(key: number, geometry: PlanGrid['geometry'], moved: { from: Position; to: Position }[]): void;
+  onSplitLine(line: { type: 'LineString'; coordinates: Position[] }): void;
+  onDrawnPolygon(polygon: { type: 'Polygon'; coordinates: Position[][] }): void;
+}
+
+/**
+ * Owns the editor's MapLibre map and the terra-draw instance over it. Grids
+ * and problems are MapLibre layers from our own data (no tiles, glyphs or
+ * sprites: nothing from outside the service); terra-draw is started for the
+ * drawing tools only: select (drag vertices, snapping to other grids'
+ * corners and edges), linestring (the split line), polygon (a new grid).
+ */
+export class PlanMapController implements ReactiveController {
+  map?: MapLibreMap;
+  private draw?: TerraDraw;
+  private loaded = false;
+  private grids: PlanGrid[] = [];
+  private fitted = '';
+  private selected = new Set<number>();
+  private drawMode: 'select' | 'linestring' | 'polygon' | null = null;
+  private nextDrawId = 1_000_000_000;
+
+  constructor(private readonly host: ReactiveControllerHost, private readonly callbacks: PlanMapCallbacks) {
+    host.addController(this);
+  }
+
+  attach(container: HTMLElement): void {
+    if (this.map) return;
+    const map = new MapLibreMap({
+      container, style: planStyle(), center: [113.15, 27.83], zoom: 11, attributionControl: false, fadeDuration: 0,
+      // Lets the browser tests read pixels back.
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+    });
+    this.map = map;
+    map.on('load', () => {
+      this.loaded = true;
+      this.draw = new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 9 }),
+        // Our grid keys are the ids of grids put into the store for reshaping.
+        idStrategy: { isValidId: (id: unknown) => typeof id === 'number' || typeof id === 'string', getId: () => this.nextDrawId++ },
+        modes: [
+          new TerraDrawSelectMode({
+            flags: { polygon: { feature: { coordinates: { draggable: true, midpoints: true, snappable: { toCoordinate: true, toLine: true } } } } },
+          }),
+          new TerraDrawLineStringMode({ snapping: { toCoordinate: true } }),
+          new TerraDrawPolygonMode({ snapping: { toCoordinate: true, toLine: true } }),
+        ],
+      });
+      this.draw.start();
+      this.draw.on('finish', (id, context) => this.finished(id, context.action));
+      this.applyGrids();
+      this.applyDrawMode();
+      this.host.requestUpdate();
+    });
+    map.on('click', ['grid-fill'], (e: MapMouseEvent & { features?: { properties: Record<string, unknown> }[] }) => {
+      if (this.drawMode) return;
+      const key = e.features?.[0]?.properties.key;
+      if (key !== undefined) this.callbacks.onGridClick(Number(key));
+    });
+    map.on('error', (e) => console.error('plan map:', e.error?.message ?? e));
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  setGrids(grids: PlanGrid[], fitKey: string): void {
+    this.grids = grids;
+    this.applyGrids();
+    if (this.loaded && fitKey !== this.fitted && grids.length) {
+      this.fitted = fitKey;
+      const xs = grids.flatMap((g) => ringsOf(g.geometry).flat().map((p) => p[0]!));
+      const ys = grids.flatMap((g) => ringsOf(g.geometry).flat().map((p) => p[1]!));
+      this.map!.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as LngLatBoundsLike, { padding: 40, animate: false });
+    }
+  }
+
+  setProblems(problems: PlanProblem[]): void {
+    (this.map?.getSource('problems') as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: problems.filter((p) => p.geometry) } as never);
+  }
+
+  setSelection(keys: readonly number[]): void {
+    if (!this.map || !this.loaded) return;
+    for (const k of this.selected) this.map.setFeatureState({ source: 'grids', id: k }, { selected: false });
+    this.selected = new Set(keys);
+    for (const k of this.selected) this.map.setFeatureState({ source: 'grids', id: k }, { selected: true });
+  }
+
+  /** Starts (or stops, with null) a terra-draw tool; reshaping puts the grids into the store, `focus` selected. */
+  setDrawMode(mode: 'select' | 'linestring' | 'polygon' | null, focus?: number): void {
+    this.drawMode = mode;
+    this.focus = focus;
+    this.applyDrawMode();
+  }
+
+  private focus?: number;
+
+  private applyDrawMode(): void {
+    const draw = this.draw;
+    if (!draw) return;
+    draw.clear();
+    if (!this.drawMode) {
+      draw.setMode('static');
+      return;
+    }
+    if (this.drawMode === 'select') {
+      draw.addFeatures(this.grids.filter((g) => g.geometry.type === 'Polygon').map((g) => ({
+        id: g.properties.key, type: 'Feature', geometry: g.geometry, properties: { mode: 'polygon' },
+      }) as GeoJSONStoreFeatures));
+    }
+    draw.setMode(this.drawMode);
+    if (this.drawMode === 'select' && this.focus !== undefined) draw.selectFeature(this.focus);
+  }
+
+  private finished(id: string | number, action: string): void {
+    const draw = this.draw!;
+    const feature = draw.getSnapshotFeature(id);
+    if (!feature) return;
+    if (this.drawMode === 'linestring') {
+      this.callbacks.onSplitLine(feature.geometry as never);
+    } else if (this.drawMode === 'polygon') {
+      this.callbacks.onDrawnPolygon(feature.geometry as never);
+    } else if (this.drawMode === 'select' && action === 'dragCoordinate') {
+      const key = Number(id);
+      const before = this.grids.find((g) => g.properties.key === key);
+      if (!before || before.geometry.type !== 'Polygon') return;
+      const after = feature.geometry as { type: 'Polygon'; coordinates: Position[][] };
+      const moved = movedVertices(before.geometry.coordinates[0] as Position[], after.coordinates[0]!);
+      this.callbacks.onReshape(key, after, moved);
+    }
+  }
+
+  private applyGrids(): void {
+    if (!this.loaded) return;
+    (this.map!.getSource('grids') as GeoJSONSource).setData({ type: 'FeatureCollection', features: this.grids } as never);
+    this.setSelection([...this.selected].filter((k) => this.grids.some((g) => g.properties.key === k)));
+  }
+
+  /** Screen position of a point, relative to the map: for tests. */
+  project(lon: number, lat: number): { x: number; y: number } {
+    const p = this.map!.project([lon, lat]);
+    return { x: p.x, y: p.y };
+  }
+
+  hostDisconnected(): void {
+    this.draw?.stop();
+    this.map?.remove();
+    this.map = undefined;
+    this.draw = undefined;
+    this.loaded = false;
+  }
+}
+
+function ringsOf(g: PlanGrid['geometry']): Position[][] {
+  return g.type === 'Polygon' ? g.coordinates : (g.coordinates as Position[][][]).flat();
+}
+
+/** The offline style: our grids, the problems over them. */
+function planStyle(): StyleSpecification {
+  return {
+    version: 8,
+    sources: {
+      grids: { type: 'geojson', data: EMPTY as never, promoteId: 'key' },
+      problems: { type: 'geojson', data: EMPTY as never },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+      {
+        id: 'grid-fill', type: 'fill', source: 'grids',
+        paint: {
+          'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#2f7de1', ['==', ['get', 'code'], null], '#3a6b4a', '#22345a'],
+          'fill-opacity': 0.85,
+        },
+      },
+      { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': '#9fb3d9', 'line-width': 1.2 } },
+      {
+        id: 'problem-fill', type: 'fill', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'fill-color': ['match', ['get', 'reason'], 'gap', '#ff3b5c', 'overlap', '#ffb020', '#ff7b2e'], 'fill-opacity': 0.75 },
+      },
+      {
+        id: 'problem-line', type: 'line', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'line-color': '#ffe0e6', 'line-width': 2 },
+      },
+      {
+        id: 'problem-point', type: 'circle', source: 'problems', filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': 7, 'circle-color': '#ff3b5c', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+      },
+    ],
+  };
+}

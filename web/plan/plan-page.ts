@@ -1,0 +1,293 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { errorMessage } from '../shared/api-request.js';
+import { currentUser, type Me } from '../shared/session.js';
+import type { Position } from '../../server/plans/vertex-move.js';
+import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanGrid, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
+import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
+import { strings, type Lang } from './plan-i18n.js';
+import './plan-map.js';
+import './plan-panels.js';
+
+/** The route a caller must be allowed to use for the editor to be offered. */
+const EDIT_ROUTE = 'POST /api/plans/:id/edits';
+
+/**
+ * /plan: the planners' boundary editor. Pick a community, open or start a
+ * draft plan, edit it with the tools (each edit is computed by PostGIS into a
+ * new revision), see every problem on the map and in the list after each
+ * change, and publish when there are none. The editor's tools are the state
+ * machine in plan-editor-state.ts; errors go to the one status line.
+ */
+export class PlanPage extends LitElement {
+  static override properties = {
+    language: { state: true }, me: { state: true }, communities: { state: true }, community: { state: true }, drafts: { state: true },
+    current: { state: true }, problems: { state: true }, validated: { state: true }, whatIf: { state: true }, diff: { state: true },
+    selection: { state: true }, editor: { state: true }, status: { state: true },
+  };
+
+  static override styles = css`
+    :host { display: grid; grid-template-rows: auto 1fr; height: 100vh; color: #e6edf7; }
+    header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.2rem; background: #101a30; border-bottom: 1px solid #1e2c4a; flex-wrap: wrap; }
+    header h1 { font-size: 1.15rem; margin: 0; }
+    header h1 span { color: #5cc8ff; }
+    header .spacer { flex: 1; }
+    a, .link { color: #8fd3ff; text-decoration: none; background: none; border: 0; cursor: pointer; font: inherit; }
+    select, input { background: #0b1220; color: #e6edf7; border: 1px solid #34476e; border-radius: 5px; height: 2rem; padding: 0 .4rem; font: inherit; font-size: .9rem; }
+    button { background: #24365c; color: #e6edf7; border: 0; border-radius: 5px; padding: .35rem .75rem; font: inherit; font-size: .88rem; cursor: pointer; }
+    button.primary { background: #2f7de1; color: white; }
+    button.active { outline: 2px solid #5cc8ff; }
+    button[disabled] { opacity: .45; cursor: default; }
+    main { display: grid; grid-template-columns: 1fr 30rem; min-height: 0; }
+    gs-plan-map { min-height: 20rem; }
+    aside { overflow: auto; padding: .6rem 1rem 2rem; background: #0f1930; border-left: 1px solid #1e2c4a; }
+    .toolbar { display: flex; flex-wrap: wrap; gap: .35rem; margin-bottom: .5rem; }
+    .hint { color: #9fb3d1; font-size: .85rem; margin: .3rem 0 .6rem; }
+    .status { padding: .45rem .8rem; border-radius: 6px; margin: .4rem 0; font-size: .88rem; }
+    .status.error { background: #4a2030; color: #ffd0d8; }
+    .status.ok { background: #1f4d2e; color: #c8f5d4; }
+    .drafts { display: flex; gap: .4rem; flex-wrap: wrap; align-items: center; margin: .3rem 0 .6rem; }
+    .plan-name { font-weight: 600; }
+    .muted { color: #7d8aa3; }
+  `;
+
+  declare private language: Lang;
+  declare private me: Me | null;
+  declare private communities: { code: string; label: string }[];
+  declare private community: string;
+  declare private drafts: Plan[];
+  declare private current: PlanWithGrids | null;
+  declare private problems: PlanProblem[];
+  declare private validated: boolean;
+  declare private whatIf: WhatIf | null;
+  declare private diff: DiffFeature[];
+  declare private selection: number[];
+  declare private editor: EditorState;
+  declare private status: { kind: 'error' | 'ok'; message: string } | null;
+  private api = new PlanApi(null);
+
+  constructor() {
+    super();
+    this.language = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+    this.me = null;
+    this.communities = [];
+    this.community = '';
+    this.drafts = [];
+    this.current = null;
+    this.problems = [];
+    this.validated = false;
+    this.whatIf = null;
+    this.diff = [];
+    this.selection = [];
+    this.editor = 'no_plan';
+    this.status = null;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    this.start().catch((err) => this.fail(err));
+  }
+
+  private async start() {
+    this.me = await currentUser();
+    if (!this.me?.allowed.includes(EDIT_ROUTE)) return;
+    this.api = new PlanApi(this.me.csrf_token);
+    this.communities = communitiesOf((await this.api.regions()).regions);
+  }
+
+  override render() {
+    const t = strings(this.language);
+    if (this.me && !this.me.allowed.includes(EDIT_ROUTE)) {
+      return html`${this.renderHeader()}<p class="status error" data-no-permission>${t.noPermission} <a href="/">${t.home}</a></p>`;
+    }
+    return html`${this.renderHeader()}
+      <main>
+        <gs-plan-map .grids=${this.current?.features.features ?? []} .problems=${this.problems} .selection=${this.selection}
+          .drawMode=${drawModeOf(this.editor)} .planId=${this.current?.plan.id ?? 0}
+          @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
+          @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
+            this.submit({ op: 'reshape', key: e.detail.key, geometry: e.detail.geometry as Extract<PlanEdit, { op: 'reshape' }>['geometry'], moved: e.detail.moved })}
+          @plan-split-line=${(e: CustomEvent<{ type: 'LineString'; coordinates: Position[] }>) => this.submit({ op: 'split', key: this.selection[0], line: e.detail })}
+          @plan-drawn-polygon=${(e: CustomEvent<{ type: 'Polygon'; coordinates: Position[][] }>) => this.submit({ op: 'add', geometry: e.detail })}></gs-plan-map>
+        <aside>
+          ${this.status ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>${this.status.message}</div>` : nothing}
+          ${this.renderPlanChooser()}
+          ${this.current ? this.renderEditor() : html`<p class="hint">${t.hints.no_plan}</p>`}
+        </aside>
+      </main>`;
+  }
+
+  private renderHeader() {
+    const t = strings(this.language);
+    const p = this.me?.principal;
+    return html`<header>
+      <h1><span>Gridscope</span> · ${t.title}</h1>
+      <label>${t.community}
+        <select data-community @change=${(e: Event) => this.pickCommunity((e.target as HTMLSelectElement).value)}>
+          <option value="">${t.pickCommunity}</option>
+          ${this.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label}</option>`)}
+        </select></label>
+      <span class="spacer"></span>
+      ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
+      <button class="link" @click=${() => { this.language = this.language === 'zh' ? 'en' : 'zh'; }}>${t.otherLang}</button>
+      <a href="/">${t.home}</a>
+    </header>`;
+  }
+
+  private renderPlanChooser() {
+    const t = strings(this.language);
+    if (!this.community) return nothing;
+    return html`<div class="drafts">
+      ${this.drafts.map((d) => html`<button data-open-plan=${d.id} class=${d.id === this.current?.plan.id ? 'active' : ''} @click=${() => this.openPlan(d.id)}>${d.name}</button>`)}
+      <input data-plan-name placeholder=${t.planName} .value=${t.defaultName(new Date().toISOString().slice(0, 10))}>
+      <button data-action="create" @click=${this.createPlan}>${t.newPlan}</button>
+    </div>`;
+  }
+
+  private renderEditor() {
+    const t = strings(this.language);
+    const plan = this.current!.plan;
+    const draft = plan.status === 'draft';
+    const viewing = this.editor === 'viewing' && draft;
+    const tool = (event: EditorEvent, label: string, enabled: boolean, name: string) =>
+      html`<button data-tool=${name} ?disabled=${!enabled} @click=${() => this.go(event)}>${label}</button>`;
+    const picking = this.editor === 'picking_merge' || this.editor === 'picking_absorbers';
+    return html`
+      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · ${plan.status}</span></p>
+      <div class="toolbar">
+        ${tool('start_reshape', t.tools.reshape, viewing && this.selection.length === 1, 'reshape')}
+        ${tool('start_split', t.tools.split, viewing && this.selection.length === 1, 'split')}
+        ${tool('start_merge', t.tools.merge, viewing, 'merge')}
+        ${tool('start_draw', t.tools.draw, viewing, 'draw')}
+        ${tool('start_delete', t.tools.delete, viewing && this.selection.length === 1, 'delete')}
+        ${picking ? html`<button class="primary" data-tool="apply" @click=${this.applyPick}>${t.tools.apply}</button>` : nothing}
+        ${drawModeOf(this.editor) || picking ? html`<button data-tool="cancel" @click=${() => this.go('cancel')}>${t.tools.cancel}</button>` : nothing}
+      </div>
+      <div class="toolbar">
+        <button data-tool="undo" ?disabled=${!viewing || plan.revision === 0} @click=${() => this.step('undo')}>${t.tools.undo}</button>
+        <button data-tool="redo" ?disabled=${!viewing || plan.revision >= plan.head_revision} @click=${() => this.step('redo')}>${t.tools.redo}</button>
+        <button class="primary" data-tool="publish" ?disabled=${!viewing || !this.validated || this.problems.length > 0 || plan.current_version !== plan.base_version}
+          @click=${this.publish}>${t.tools.publish}</button>
+      </div>
+      ${plan.current_version !== plan.base_version && draft ? html`<p class="status error">${t.outdated}</p>` : nothing}
+      <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
+      <gs-plan-problems .problems=${this.problems} .validated=${this.validated} .lang=${this.language}></gs-plan-problems>
+      <gs-plan-grid-table .grids=${this.current!.features.features} .whatIf=${this.whatIf} .diff=${this.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
+  }
+
+  private go(event: EditorEvent): boolean {
+    const r = next(this.editor, event);
+    if (!r.valid) return false;
+    if (event === 'start_merge' || event === 'cancel') this.selection = event === 'cancel' ? this.selection.slice(0, 1) : this.selection;
+    this.editor = r.to;
+    return true;
+  }
+
+  private gridClicked(key: number) {
+    if (this.editor === 'picking_merge' || this.editor === 'picking_absorbers') {
+      const keep = this.editor === 'picking_absorbers' ? this.selection[0] : undefined;
+      this.selection = this.selection.includes(key) && key !== keep ? this.selection.filter((k) => k !== key) : [...new Set([...this.selection, key])];
+    } else if (this.editor === 'viewing') {
+      this.selection = this.selection[0] === key && this.selection.length === 1 ? [] : [key];
+    }
+  }
+
+  private applyPick() {
+    if (this.editor === 'picking_merge') this.submit({ op: 'merge', keys: this.selection });
+    else this.submit({ op: 'delete', key: this.selection[0]!, absorbers: this.selection.slice(1) });
+  }
+
+  private async pickCommunity(code: string) {
+    this.community = code;
+    this.current = null;
+    this.editor = 'no_plan';
+    this.drafts = code ? (await this.api.plans(code).catch((err) => { this.fail(err); return { plans: [] }; })).plans : [];
+  }
+
+  private async createPlan() {
+    const name = (this.renderRoot.querySelector('[data-plan-name]') as HTMLInputElement).value.trim();
+    try {
+      const plan = await this.api.create(name, this.community);
+      this.drafts = [plan, ...this.drafts];
+      await this.openPlan(plan.id);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async openPlan(id: number) {
+    try {
+      this.show(await this.api.load(id));
+      this.editor = 'viewing';
+      this.status = null;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Sends one edit; the answer is the new revision, then validation, what-if and diff follow. */
+  private async submit(edit: PlanEdit) {
+    if (!this.current || !this.go('submit')) return;
+    try {
+      const res = await this.api.edit(this.current.plan.id, edit);
+      this.selection = res.changed.length === 1 ? res.changed : [];
+      this.show(res);
+      this.go('done');
+    } catch (err) {
+      this.go('failed');
+      this.fail(err);
+      // Whatever was drawn is gone from the map: show the plan as the server has it.
+      this.current = { ...this.current };
+    }
+  }
+
+  private async step(action: 'undo' | 'redo') {
+    if (!this.current || !this.go('submit')) return;
+    try {
+      this.show(await this.api[action](this.current.plan.id));
+      this.go('done');
+    } catch (err) {
+      this.go('failed');
+      this.fail(err);
+    }
+  }
+
+  private async publish() {
+    if (!this.current || !this.go('submit')) return;
+    try {
+      const res = await this.api.publish(this.current.plan.id);
+      this.show(await this.api.load(this.current.plan.id));
+      this.status = { kind: 'ok', message: strings(this.language).published(res.version, res.reassigned_incidents) };
+      this.drafts = this.drafts.filter((d) => d.id !== this.current?.plan.id);
+      this.go('done');
+    } catch (err) {
+      this.go('failed');
+      this.fail(err);
+    }
+  }
+
+  /** Shows a revision and starts its live validation, what-if and diff. */
+  private show(p: PlanWithGrids) {
+    this.current = p;
+    this.selection = this.selection.filter((k) => p.features.features.some((f) => f.properties.key === k));
+    this.validated = false;
+    this.whatIf = null;
+    const { id, revision } = p.plan;
+    const stillShown = () => this.current?.plan.id === id && this.current.plan.revision === revision;
+    this.api.validate(id).then((r) => { if (stillShown()) { this.problems = r.problems.features; this.validated = true; } }, (err) => this.fail(err));
+    this.api.whatIf(id).then((w) => { if (stillShown()) this.whatIf = w; }, (err) => this.fail(err));
+    this.api.diff(id).then((d) => { if (stillShown()) this.diff = d.features; }, (err) => this.fail(err));
+  }
+
+  private fail(err: unknown) {
+    this.status = { kind: 'error', message: errorMessage(err) };
+  }
+}
+
+customElements.define('gs-plan-page', PlanPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-plan-page': PlanPage;
+  }
+}
