@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { CONFIG_VARIABLES, type Config } from './config.js';
 import { createDemoUsers, DEMO_USERNAMES } from './auth/demo-users.js';
 import { secretSafeLogger } from './logging.js';
+import { createWorkingCalendar } from './workflow/working-calendar.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
@@ -31,6 +32,7 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     seed: config.demoSeed,
     districts: config.demoDistrictsFile ? readDistrictFile(config.demoDistrictsFile) : undefined,
     onProgress: (step) => say(`  ... ${step}`),
+    calendar: createWorkingCalendar(config.workingCalendar),
   });
   say(`demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
     `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`);

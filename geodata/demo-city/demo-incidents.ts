@@ -1,18 +1,27 @@
+import { readFileSync } from 'node:fs';
 import type { Queryable } from '../../server/db/database.js';
-import { dailyCounts, demoIncident, reportTimeOn, type DemoIncident } from './incident-mix.js';
+import type { WorkingCalendar } from '../../server/workflow/working-calendar.js';
+import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn, type DemoIncident } from './incident-mix.js';
+import { drawTimeline, type CategoryRule, type Timeline } from './incident-timeline.js';
+import { withTriggersOff } from './bulk-load.js';
 import { cumulativeSum, type Random } from './random.js';
 import type { PlacedGrid } from './seed-demo-city.js';
 
+const BATCH_SQL = readFileSync(new URL('./incident-batch.sql', import.meta.url), 'utf8');
 const BATCH = 20_000;
 const DAYS = 365;
+/** The latest reports of the run are red ones nobody has dispatched yet, so the wall has red alerts to show. */
+const WAITING_RED = 3;
 
-type Drawn = DemoIncident & { code: string; grid: string; worker: number | null };
+type Drawn = DemoIncident & Timeline & { code: string; grid: string; worker: number | null };
 
 /**
  * Places incidents where people live: each picks a grid with probability
  * proportional to its population, then a random point inside that grid
- * (ST_GeneratePoints, seeded). The trigger on `incident` then assigns the
- * grid and its ancestry from the point, exactly as for a real report.
+ * (ST_GeneratePoints, seeded); it gets that grid and its ancestry, as a
+ * real report there would. Each incident carries its workflow story up to
+ * `now` (incident-timeline.ts), written with it as assignments, mediations
+ * and history.
  * Incidents are drawn day by day and written in batches, so memory stays
  * flat however many are asked for (10M for the scale benchmarks).
  */
@@ -20,74 +29,100 @@ export async function insertIncidents(
   tx: Queryable,
   grids: readonly PlacedGrid[],
   count: number,
-  now: Date,
+  { now, calendar, bulkLoad }: { now: Date; calendar: WorkingCalendar; bulkLoad: boolean },
   random: Random,
   progress: (done: number) => void,
 ): Promise<void> {
   if (count === 0 || grids.length === 0) return;
-  const cumulative = cumulativeSum(grids.map((g) => g.population + 1));
   const workers = new Map(
     (await tx.query<{ grid_code: string; worker_id: number }>(
       'SELECT DISTINCT ON (grid_code) grid_code, worker_id FROM grid_worker_assignment ORDER BY grid_code, worker_id',
     )).map((r) => [r.grid_code, r.worker_id]),
   );
+  const rules = await categoryRules(tx);
+  const drawn = drawBatches({ grids, count, now, calendar, random, workers, rules });
+  await withTriggersOff(tx, bulkLoad, async () => {
+    let written = 0;
+    for (const batch of drawn) {
+      await writeBatch(tx, batch, 1 + Math.floor(random.next() * 1_000_000));
+      progress((written += batch.length));
+    }
+  });
+}
 
+interface DrawContext {
+  grids: readonly PlacedGrid[];
+  count: number;
+  now: Date;
+  calendar: WorkingCalendar;
+  random: Random;
+  workers: Map<string, number>;
+  rules: Map<string, CategoryRule>;
+}
+
+/** The incidents, oldest day first, in batches of about BATCH; drawn lazily so only one batch is ever held. */
+function* drawBatches({ grids, count, now, calendar, random, workers, rules }: DrawContext): Generator<Drawn[]> {
+  const cumulative = cumulativeSum(grids.map((g) => g.population + 1));
+  const days = dailyCounts(now, DAYS, count);
   let buffer: Drawn[] = [];
-  let written = 0;
-  for (const { dayStart, count: n } of dailyCounts(now, DAYS, count)) {
-    const day: Drawn[] = [];
-    for (let i = 0; i < n; i++) {
+  for (const [dayNo, { dayStart, count: n }] of days.entries()) {
+    // Report times first, in order, so codes number the day's incidents in
+    // time order (SJ + yyyymmdd + sequence) and the day's last ones are known.
+    const times = Array.from({ length: n }, () => reportTimeOn(dayStart, now, random)).sort((a, b) => a.getTime() - b.getTime());
+    const ymd = new Date(dayStart + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const lastDay = dayNo === days.length - 1;
+    times.forEach((reportedAt, i) => {
       const grid = grids[random.weighted(cumulative)]!.code;
       // Grid workers report most incidents; the rest come from the 12345 hotline.
       const worker = random.next() < 0.85 ? (workers.get(grid) ?? null) : null;
-      day.push({ ...demoIncident(now, reportTimeOn(dayStart, now, random), random), grid, worker, code: '' });
-    }
-    // Codes number each day's incidents in time order: SJ + yyyymmdd + sequence.
-    day.sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
-    const ymd = new Date(dayStart + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
-    day.forEach((d, i) => (d.code = `SJ${ymd}${String(i + 1).padStart(6, '0')}`));
-    buffer.push(...day);
+      const incident = demoIncident(now, reportedAt, random, lastDay && i >= n - WAITING_RED);
+      const timeline = drawTimeline(incident, rules.get(incident.category)!, now, calendar, random);
+      buffer.push({ ...incident, ...timeline, grid, worker, code: `SJ${ymd}${String(i + 1).padStart(6, '0')}` });
+    });
     if (buffer.length >= BATCH) {
-      await writeBatch(tx, buffer, 1 + Math.floor(random.next() * 1_000_000));
-      progress((written += buffer.length));
+      yield buffer;
       buffer = [];
     }
   }
-  if (buffer.length) {
-    await writeBatch(tx, buffer, 1 + Math.floor(random.next() * 1_000_000));
-    progress(written + buffer.length);
-  }
+  if (buffer.length) yield buffer;
 }
 
+/** Deadlines and unit types as the database has them (migration 004), partners from the mix. */
+async function categoryRules(tx: Queryable): Promise<Map<string, CategoryRule>> {
+  const rows = await tx.query<{ code: string; unit_type: string; deadline_hours: number }>('SELECT code, unit_type, deadline_hours FROM incident_category');
+  const partner = new Map<string, string>(CATEGORY_MIX.map((c) => [c.code, c.partner]));
+  return new Map(rows.map((r) => [r.code, { unitType: r.unit_type, deadlineHours: r.deadline_hours, partnerType: partner.get(r.code) ?? null }]));
+}
+
+const iso = (t: number | null | undefined) => (t == null ? null : new Date(t).toISOString());
+
 async function writeBatch(tx: Queryable, batch: Drawn[], pointSeed: number): Promise<void> {
-  await tx.query(
-    `WITH attrs AS (
-       SELECT a.*, row_number() OVER (PARTITION BY a.grid ORDER BY a.ord) AS n
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::int[])
-              WITH ORDINALITY AS a(code, grid, category, urgency, status, reported_at, closed_at, description, worker, ord)
-     ),
-     per_grid AS (SELECT grid, count(*)::int AS k FROM attrs GROUP BY grid),
-     pts AS (
-       SELECT p.grid, d.path[1] AS n, d.geom
-         FROM per_grid p JOIN grid g ON g.code = p.grid
-         CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(g.boundary, p.k, $10)) d
-     )
-     INSERT INTO incident (code, category_code, urgency, status, description, location, reported_at, closed_at,
-                           updated_at, reporter, reporter_worker_id)
-     SELECT a.code, a.category, a.urgency, a.status, a.description, pts.geom, a.reported_at, a.closed_at,
-            coalesce(a.closed_at, a.reported_at), CASE WHEN a.worker IS NULL THEN '12345热线' ELSE '网格员' END, a.worker
-       FROM attrs a JOIN pts ON pts.grid = a.grid AND pts.n = a.n`,
-    [
-      batch.map((d) => d.code),
-      batch.map((d) => d.grid),
-      batch.map((d) => d.category),
-      batch.map((d) => d.urgency),
-      batch.map((d) => d.status),
-      batch.map((d) => d.reportedAt.toISOString()),
-      batch.map((d) => d.closedAt?.toISOString() ?? null),
-      batch.map((d) => d.description),
-      batch.map((d) => d.worker),
-      pointSeed,
-    ],
-  );
+  const column = <T>(f: (d: Drawn) => T) => batch.map(f);
+  await tx.query(BATCH_SQL, [
+    column((d) => d.code),
+    column((d) => d.grid),
+    column((d) => d.category),
+    column((d) => d.urgency),
+    column((d) => d.status),
+    column((d) => d.description),
+    column((d) => d.worker),
+    column((d) => iso(d.reportedAt.getTime())),
+    column((d) => iso(d.filedAt)),
+    column((d) => iso(d.dispatchedAt)),
+    column((d) => iso(d.dueAt)),
+    column((d) => iso(d.resolvedAt)),
+    column((d) => iso(d.closedAt)),
+    column((d) => iso(d.redAlertedAt)),
+    column((d) => iso(d.overdueNotifiedAt)),
+    column((d) => iso(d.updatedAt)),
+    column((d) => d.units[1]?.type ?? null),
+    column((d) => iso(d.units[0]?.startedAt)),
+    column((d) => iso(d.units[1]?.startedAt)),
+    column((d) => iso(d.units[0]?.resolvedAt)),
+    column((d) => iso(d.units[1]?.resolvedAt)),
+    column((d) => iso(d.mediations[0])),
+    column((d) => iso(d.mediations[1])),
+    column((d) => iso(d.mediations[2])),
+    pointSeed,
+  ]);
 }

@@ -1,20 +1,24 @@
 import { apportion, cumulativeSum, type Random } from './random.js';
 
-/** How often each category is reported, and how often it is red or yellow. */
+/**
+ * How often each category is reported, and how often it is red or yellow.
+ * `partner` is the unit type a yellow (complex) incident is sometimes also
+ * dispatched to, e.g. the traffic police alongside road repairs.
+ */
 export const CATEGORY_MIX = [
-  { code: 'uncollected_garbage', weight: 20, red: 0.01, yellow: 0.05, text: '垃圾桶满溢未及时清运' },
-  { code: 'road_damage', weight: 12, red: 0.04, yellow: 0.12, text: '路面坑洼破损，影响通行' },
-  { code: 'public_service', weight: 12, red: 0.005, yellow: 0.08, text: '居民咨询社保与证照办理' },
-  { code: 'neighbour_dispute', weight: 10, red: 0.02, yellow: 0.15, text: '邻里因噪音和占道产生纠纷' },
-  { code: 'illegal_parking', weight: 9, red: 0.01, yellow: 0.04, text: '车辆占用消防通道' },
-  { code: 'water_leak', weight: 7, red: 0.08, yellow: 0.2, text: '供水管道破裂漏水' },
-  { code: 'cooking_fume', weight: 6, red: 0.005, yellow: 0.1, text: '餐饮店油烟直排扰民' },
-  { code: 'streetlight_fault', weight: 6, red: 0.01, yellow: 0.05, text: '路灯不亮' },
-  { code: 'noise', weight: 5, red: 0.01, yellow: 0.06, text: '夜间施工噪声扰民' },
-  { code: 'illegal_construction', weight: 4, red: 0.03, yellow: 0.3, text: '楼顶违章搭建' },
-  { code: 'drainage_blockage', weight: 4, red: 0.06, yellow: 0.2, text: '雨水井堵塞积水' },
-  { code: 'safety_hazard', weight: 3, red: 0.2, yellow: 0.3, text: '电动车楼道充电存在火灾隐患' },
-  { code: 'epidemic_check', weight: 2, red: 0.05, yellow: 0.4, text: '外地返乡人员健康核查' },
+  { code: 'uncollected_garbage', partner: 'urban_management', weight: 20, red: 0.01, yellow: 0.05, text: '垃圾桶满溢未及时清运' },
+  { code: 'road_damage', partner: 'traffic_police', weight: 12, red: 0.04, yellow: 0.12, text: '路面坑洼破损，影响通行' },
+  { code: 'public_service', partner: 'health_commission', weight: 12, red: 0.005, yellow: 0.08, text: '居民咨询社保与证照办理' },
+  { code: 'neighbour_dispute', partner: 'public_security', weight: 10, red: 0.02, yellow: 0.15, text: '邻里因噪音和占道产生纠纷' },
+  { code: 'illegal_parking', partner: 'urban_management', weight: 9, red: 0.01, yellow: 0.04, text: '车辆占用消防通道' },
+  { code: 'water_leak', partner: 'urban_management', weight: 7, red: 0.08, yellow: 0.2, text: '供水管道破裂漏水' },
+  { code: 'cooking_fume', partner: 'urban_management', weight: 6, red: 0.005, yellow: 0.1, text: '餐饮店油烟直排扰民' },
+  { code: 'streetlight_fault', partner: 'street_office', weight: 6, red: 0.01, yellow: 0.05, text: '路灯不亮' },
+  { code: 'noise', partner: 'ecology_environment', weight: 5, red: 0.01, yellow: 0.06, text: '夜间施工噪声扰民' },
+  { code: 'illegal_construction', partner: 'street_office', weight: 4, red: 0.03, yellow: 0.3, text: '楼顶违章搭建' },
+  { code: 'drainage_blockage', partner: 'urban_management', weight: 4, red: 0.06, yellow: 0.2, text: '雨水井堵塞积水' },
+  { code: 'safety_hazard', partner: 'street_office', weight: 3, red: 0.2, yellow: 0.3, text: '电动车楼道充电存在火灾隐患' },
+  { code: 'epidemic_check', partner: 'street_office', weight: 2, red: 0.05, yellow: 0.4, text: '外地返乡人员健康核查' },
 ] as const;
 
 const CATEGORY_CUMULATIVE = cumulativeSum(CATEGORY_MIX.map((c) => c.weight));
@@ -27,19 +31,28 @@ const WEEKDAY_WEIGHTS = [1.1, 1.05, 1, 1, 1, 0.7, 0.6];
 
 export type Urgency = 'red' | 'yellow' | 'blue';
 export type DemoStatus = 'reported' | 'filed' | 'dispatched' | 'in_progress' | 'resolved' | 'closed';
+/** A stage an old incident may be stuck in (the 0.7% not closed). */
+export type StuckStage = 'dispatched' | 'in_progress' | 'resolved';
+
+/**
+ * How an incident's story ends: closed however long it takes (old ones),
+ * wherever it has got to by now (the last week), stuck at a stage, or a red
+ * report still waiting for dispatch.
+ */
+export type Fate = { kind: 'closes' } | { kind: 'unfolds' } | { kind: 'stuck'; stage: StuckStage } | { kind: 'waiting_red' };
 
 export interface DemoIncident {
   category: string;
+  /** As reported; a dispute whose mediations fail is yellow by now (see incident-timeline.ts). */
   urgency: Urgency;
   description: string;
   reportedAt: Date;
-  status: DemoStatus;
-  closedAt: Date | null;
+  fate: Fate;
 }
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const OPEN_STAGES: DemoStatus[] = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
+const STUCK_STAGES: StuckStage[] = ['dispatched', 'in_progress', 'resolved'];
 
 const LOCAL_OFFSET_MS = 8 * HOUR_MS; // China Standard Time, UTC+8
 
@@ -74,22 +87,17 @@ export function reportTimeOn(dayStart: number, now: Date, random: Random): Date 
 
 /**
  * One incident's attributes. Closure depends on age: incidents older than a
- * week are closed 99.3% of the time (the city's reported rate); younger ones
- * are still moving through the stages.
+ * week are closed 99.3% of the time (the city's reported rate) and the rest
+ * are stuck at a late stage; younger ones are wherever their timeline has
+ * got to. `waitingRed` makes it a red report nobody has dispatched yet.
  */
-export function demoIncident(now: Date, reportedAt: Date, random: Random): DemoIncident {
+export function demoIncident(now: Date, reportedAt: Date, random: Random, waitingRed = false): DemoIncident {
   const mix = CATEGORY_MIX[random.weighted(CATEGORY_CUMULATIVE)]!;
   const u = random.next();
-  const urgency: Urgency = u < mix.red ? 'red' : u < mix.red + mix.yellow ? 'yellow' : 'blue';
+  const urgency: Urgency = waitingRed || u < mix.red ? 'red' : u < mix.red + mix.yellow ? 'yellow' : 'blue';
   const ageDays = (now.getTime() - reportedAt.getTime()) / DAY_MS;
-  // Urgent work is closed faster: median ~6 h for red, ~20 h for blue.
-  const medianHours = urgency === 'red' ? 6 : urgency === 'yellow' ? 40 : 20;
-  const hoursToClose = medianHours * Math.exp(random.normal() * 0.8);
-  const closedAt = new Date(reportedAt.getTime() + hoursToClose * HOUR_MS);
-  const closable = ageDays > 7 ? random.next() < 0.993 : closedAt.getTime() <= now.getTime();
-  if (closable) {
-    return { category: mix.code, urgency, description: mix.text, reportedAt, status: 'closed', closedAt: closedAt.getTime() <= now.getTime() ? closedAt : now };
-  }
-  const stage = ageDays > 7 ? random.int(2, OPEN_STAGES.length) : Math.min(OPEN_STAGES.length - 1, Math.floor(ageDays * 2 + random.next() * 2));
-  return { category: mix.code, urgency, description: mix.text, reportedAt, status: OPEN_STAGES[stage]!, closedAt: null };
+  const fate: Fate = waitingRed ? { kind: 'waiting_red' }
+    : ageDays <= 7 ? { kind: 'unfolds' }
+      : random.next() < 0.993 ? { kind: 'closes' } : { kind: 'stuck', stage: random.pick(STUCK_STAGES) };
+  return { category: mix.code, urgency, description: mix.text, reportedAt, fate };
 }

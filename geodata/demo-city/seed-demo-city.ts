@@ -1,4 +1,7 @@
 import type { Database, Queryable } from '../../server/db/database.js';
+import { DEFAULT_CALENDAR } from '../../server/workflow/calendar-config.js';
+import { createWorkingCalendar, type WorkingCalendar } from '../../server/workflow/working-calendar.js';
+import { insertDemoDirectives } from './demo-directives.js';
 import { insertDemoUnits } from './demo-units.js';
 import { insertDistricts, type DistrictFeature } from '../district-import.js';
 import { ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
@@ -17,6 +20,14 @@ export interface SeedOptions {
   /** Real district boundaries; without them synthetic shapes are built. */
   districts?: readonly DistrictFeature[];
   now?: Date;
+  /** The calendar incident deadlines are counted in; default the server's (2026 PRC holidays and make-up days). */
+  calendar?: WorkingCalendar;
+  /**
+   * Load incidents with row-by-row triggers off where the role may (default
+   * true, see bulk-load.ts); false runs the incident trigger and every
+   * foreign-key check row by row, as for real reports. Same city either way.
+   */
+  bulkLoad?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -94,7 +105,10 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       UPDATE region SET population = (SELECT sum(population) FROM grid) WHERE level = 'city';
       DROP TABLE demo_parent, demo_cell;`);
 
-    await insertIncidents(tx, grids, incidents, now, random.fork(9), (done) => progress(`incidents ${done}/${incidents}`));
+    const calendar = options.calendar ?? createWorkingCalendar(DEFAULT_CALENDAR);
+    await insertIncidents(tx, grids, incidents, { now, calendar, bulkLoad: options.bulkLoad ?? true }, random.fork(9), (done) => progress(`incidents ${done}/${incidents}`));
+    progress('directives');
+    await insertDemoDirectives(tx, now);
     return {
       districts: plans.length,
       streets: streets.length,

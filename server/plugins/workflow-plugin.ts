@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { parseDateList, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS } from '../workflow/calendar-config.js';
-import { createWorkingCalendar, DEFAULT_PERIODS, type WorkingCalendar, type WorkingCalendarConfig } from '../workflow/working-calendar.js';
+import { DEFAULT_CALENDAR } from '../workflow/calendar-config.js';
+import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarConfig } from '../workflow/working-calendar.js';
 import { sweepDeadlines } from '../workflow/deadline-sweeper.js';
 
 export interface WorkflowOptions {
@@ -16,15 +16,7 @@ declare module 'fastify' {
   }
 }
 
-const dates = (text: string) => {
-  const parsed = parseDateList(text);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.value;
-};
-
-export const DEFAULT_CALENDAR: WorkingCalendarConfig = {
-  periods: DEFAULT_PERIODS, holidays: dates(PRC_2026_HOLIDAYS), workdays: dates(PRC_2026_WORKDAYS),
-};
+export { DEFAULT_CALENDAR };
 
 /**
  * The workflow's clock: the working calendar deadlines are computed with,

@@ -1,4 +1,4 @@
-import { isIsoDate, parseTimeOfDay } from './working-calendar.js';
+import { DEFAULT_PERIODS, isIsoDate, parseTimeOfDay, type WorkingCalendarConfig } from './working-calendar.js';
 
 /**
  * Text forms of the working calendar, as written in environment variables:
@@ -57,3 +57,14 @@ export function parseDateList(text: string): Parsed<string[]> {
 function splitList(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
+
+const dateList = (text: string) => {
+  const parsed = parseDateList(text);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+};
+
+/** The calendar deadlines use unless configured: Mon–Fri 08:30–12:00, 14:30–18:00 China time, 2026 PRC holidays and make-up days. */
+export const DEFAULT_CALENDAR: WorkingCalendarConfig = {
+  periods: DEFAULT_PERIODS, holidays: dateList(PRC_2026_HOLIDAYS), workdays: dateList(PRC_2026_WORKDAYS),
+};

@@ -32,7 +32,8 @@ await db.close();
 t = performance.now();
 db = await openMigratedDatabase(config, quiet);
 await seedIfEmpty(db, config, quiet);
-const app = await buildApp({ db });
+// Read as the demo does: anonymous read-only access on.
+const app = await buildApp({ db, auth: { anonymousRead: true } });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 results.push(['restart on existing data (open, migrate check, HTTP listening)', seconds(performance.now() - t)]);
 

@@ -29,7 +29,7 @@ let t = performance.now();
 const db = await openMigratedDatabase(config, () => undefined);
 await seedIfEmpty(db, config, () => undefined);
 console.log(`demo city (${config.demoGrids} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-const app = await buildApp({ db, wall: config.wall });
+const app = await buildApp({ db, wall: config.wall, auth: { anonymousRead: config.anonymousRead } });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await launchChromium();
 

@@ -127,7 +127,10 @@ describe('determinism', () => {
         await seedDemoCity(t.db, { grids: 40, incidents: 300, seed, now: new Date('2026-06-15T04:00:00Z') });
         const [row] = await t.db.query<{ f: string }>(
           `SELECT md5(string_agg(code || name || households || ST_AsText(ST_SnapToGrid(boundary, 1e-6)), ',' ORDER BY code)) ||
-                  (SELECT md5(string_agg(code || category_code || reported_at, ',' ORDER BY code)) FROM incident) f FROM grid`,
+                  (SELECT md5(string_agg(code || category_code || reported_at, ',' ORDER BY code)) FROM incident) ||
+                  -- The workflow stories too: every step, its moment and its details.
+                  (SELECT md5(string_agg(i.code || h.action || h.at || coalesce(h.details::text, ''), ',' ORDER BY i.code, h.at, h.id))
+                     FROM incident_history h JOIN incident i ON i.id = h.incident_id) f FROM grid`,
         );
         return row!.f;
       } finally {

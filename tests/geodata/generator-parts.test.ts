@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planDistricts } from '../../geodata/demo-city/city-plan.js';
+import { CATEGORY_MIX, demoIncident } from '../../geodata/demo-city/incident-mix.js';
+import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
 import { workerPhone } from '../../geodata/demo-city/names.js';
 import { readingOrder } from '../../geodata/demo-city/partition.js';
 import { apportion, Random } from '../../geodata/demo-city/random.js';
 import { parseDistrictFeatures } from '../../geodata/district-import.js';
 import { ZHUZHOU_DISTRICTS } from '../../geodata/zhuzhou-facts.js';
+import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
+import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 
 describe('apportion', () => {
   it('always sums to the total and respects the minimum', () => {
@@ -82,5 +86,41 @@ describe('parseDistrictFeatures', () => {
       expect.stringMatching(/Polygon or MultiPolygon, not LineString/),
     ]);
     expect(parseDistrictFeatures({ type: 'Feature' }).problems[0]!.reason).toMatch(/FeatureCollection/);
+  });
+});
+
+describe('drawTimeline', () => {
+  const calendar = createWorkingCalendar(DEFAULT_CALENDAR);
+  const now = new Date('2026-06-15T04:00:00Z');
+  const rule = (category: string) => ({
+    unitType: category === 'neighbour_dispute' ? 'street_office' : 'sanitation',
+    deadlineHours: category === 'neighbour_dispute' ? 72 : 4,
+    partnerType: CATEGORY_MIX.find((c) => c.code === category)!.partner,
+  });
+
+  it('plans moments in workflow order, cut at now, with the status they add up to', () => {
+    const random = new Random(3);
+    for (let k = 0; k < 5000; k++) {
+      const reportedAt = new Date(now.getTime() - random.next() * 20 * 86_400_000);
+      const incident = demoIncident(now, reportedAt, random, k % 500 === 0);
+      const t = drawTimeline(incident, rule(incident.category), now, calendar, random);
+      const [first, second] = t.units;
+      const chain = [reportedAt.getTime(), t.filedAt, t.dispatchedAt, first?.startedAt, ...t.mediations, first?.resolvedAt].filter((x) => x != null);
+      expect(chain).toEqual([...chain].sort((a, b) => a - b));
+      if (second?.startedAt != null) expect(second.startedAt).toBeGreaterThan(first!.startedAt!);
+      for (const m of [t.filedAt, t.dispatchedAt, t.resolvedAt, t.closedAt, t.redAlertedAt, t.overdueNotifiedAt]) {
+        if (m !== null) expect(m).toBeLessThanOrEqual(now.getTime());
+      }
+      if (t.dispatchedAt !== null) expect(t.dueAt).toBe(calendar.addWorkingHours(new Date(t.dispatchedAt), rule(incident.category).deadlineHours).getTime());
+      if (t.closedAt !== null) expect(t.closedAt).toBeGreaterThan(t.resolvedAt!);
+      if (t.overdueNotifiedAt !== null) expect(t.overdueNotifiedAt).toBeGreaterThan(t.dueAt!);
+      if (t.redAlertedAt !== null) expect(t.urgency).toBe('red');
+      if (incident.fate.kind === 'closes') expect(t.status).toBe('closed');
+      if (incident.fate.kind === 'waiting_red') expect(['reported', 'filed']).toContain(t.status);
+      expect(t.urgency).toBe(t.mediations.length === 3 ? 'yellow' : incident.urgency);
+      const expected = t.closedAt ? 'closed' : t.resolvedAt ? 'resolved' : t.units.some((u) => u.startedAt) ? 'in_progress'
+        : t.dispatchedAt ? 'dispatched' : t.filedAt ? 'filed' : 'reported';
+      expect(t.status).toBe(expected);
+    }
   });
 });
