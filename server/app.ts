@@ -29,7 +29,7 @@ import statsRoutes from './routes/stats-routes.js';
 import streamRoutes from './routes/stream-routes.js';
 import tokenRoutes from './routes/token-routes.js';
 import userRoutes from './routes/user-routes.js';
-import wallRoutes from './routes/wall-routes.js';
+import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './schemas/wall-options.js';
 import type { PlanRules } from './plans/grid-plan-reasons.js';
 
@@ -90,7 +90,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
   await app.register(planRoutes, { rules: planRules });
-  await app.register(webPlugin);
+  await app.register(webPlugin, { pageData: { wall: () => wallConfig(app, wall) } });
   return app;
 }
 

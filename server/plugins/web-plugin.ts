@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
@@ -13,8 +14,20 @@ const WEB_SOURCE_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
  * page. Without a build only the sources' plain pages work (the home page), and
  * the log says so. Everything is local, so the app works on a closed network.
  */
+export interface WebOptions {
+  /**
+   * Data written into a page's HTML as `<script type="application/json"
+   * id="page-data">`, by page name: what the page would otherwise fetch
+   * first, before it can fetch anything else.
+   */
+  pageData?: Record<string, () => unknown>;
+}
+
+/** JSON that is safe inside a <script> element: no "</script>" or "<!--" can appear. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
+
 export default fp(
-  async (app) => {
+  async (app, opts: WebOptions) => {
     const built = existsSync(WEB_BUILD_DIR);
     const root = built ? WEB_BUILD_DIR : WEB_SOURCE_DIR;
     if (!built) app.log.warn('web app not built (no dist/web): run "npm run build:web" for the wall display');
@@ -31,7 +44,15 @@ export default fp(
     });
     for (const file of readdirSync(root).filter((f) => f.endsWith('.html') && f !== 'index.html')) {
       const page = file.slice(0, -'.html'.length);
-      app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => reply.sendFile(file));
+      const data = opts.pageData?.[page];
+      if (!data) {
+        app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => reply.sendFile(file));
+        continue;
+      }
+      const html = readFileSync(join(root, file), 'utf8');
+      app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => reply
+        .type('text/html; charset=utf-8').header('cache-control', 'no-cache')
+        .send(html.replace('</head>', `<script type="application/json" id="page-data">${scriptJson(data())}</script></head>`)));
     }
   },
   { name: 'web' },

@@ -1,10 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
 import { parseTimeRange } from '../schemas/query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../schemas/wall-options.js';
 import { scopedRegion } from './region-scope.js';
+
+/**
+ * The wall's configuration. Also written into /wall's HTML (web-plugin.ts
+ * `pageData`), so the page starts loading figures without a round trip first.
+ */
+export function wallConfig(app: FastifyInstance, wall: WallOptions = DEFAULT_WALL_OPTIONS) {
+  return {
+    metric: wall.metric,
+    window: wall.window,
+    basemap_style_url: wall.basemapStyleUrl ?? null,
+    // Asked at request time, after every plugin has registered: the page
+    // then never probes a missing route (a 404 is a console error on the wall).
+    features: {
+      stream: app.hasRoute({ method: 'GET', url: '/api/stream' }),
+      directives: app.hasRoute({ method: 'GET', url: '/api/directives' }),
+    },
+  };
+}
 
 /** Routes the wall display uses besides the map: its configuration and the category breakdown. */
 const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app, opts) => {
@@ -26,17 +45,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
         }),
       },
     },
-  }, async () => ({
-    metric: wall.metric,
-    window: wall.window,
-    basemap_style_url: wall.basemapStyleUrl ?? null,
-    // Asked at request time, after every plugin has registered: the page
-    // then never probes a missing route (a 404 is a console error on the wall).
-    features: {
-      stream: app.hasRoute({ method: 'GET', url: '/api/stream' }),
-      directives: app.hasRoute({ method: 'GET', url: '/api/directives' }),
-    },
-  }));
+  }, async () => wallConfig(app, wall));
 
   app.get('/api/stats/categories', {
     schema: {

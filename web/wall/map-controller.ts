@@ -73,6 +73,9 @@ export class WallMapController implements ReactiveController {
       this.host.requestUpdate();
     });
     map.on('moveend', () => this.pushDeck());
+    // A frame drawn after the colours were set, with every grid tile loaded, shows them. Waiting
+    // for 'idle' instead costs a second on software WebGL: deck.gl's overlay keeps the map busy.
+    map.on('render', () => this.checkColoured());
     map.on('idle', () => this.checkColoured());
     map.on('error', (e: ErrorEvent) => console.error('wall map:', e.error?.message ?? e));
   }
@@ -171,7 +174,7 @@ export class WallMapController implements ReactiveController {
   }
 
   private checkColoured(): void {
-    if (this.pendingColourCheck && this.map?.isSourceLoaded('grids')) {
+    if (this.pendingColourCheck && this.map?.isSourceLoaded('grids') && this.map.areTilesLoaded()) {
       this.pendingColourCheck = false;
       this.markProgress({ gridsColoured: true });
     }

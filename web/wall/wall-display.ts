@@ -80,6 +80,15 @@ export class WallDisplay extends LitElement {
   }
 
   private async start(): Promise<void> {
+    // The server writes the configuration into the page; fetch it only when it is missing (the page opened from a file or a proxy cache).
+    const inline = document.getElementById('page-data')?.textContent;
+    if (inline && !this.config) {
+      try {
+        this.config = JSON.parse(inline) as WallConfig;
+      } catch {
+        this.config = undefined;
+      }
+    }
     // The configuration says which services exist; without it nothing can start, so keep asking.
     while (!this.config && this.isConnected) {
       try {
