@@ -6,7 +6,8 @@ const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
 const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
 const MAP_OUTLINES = sqlFile('map-outlines.sql');
-const CATEGORY_COUNTS = sqlFile('category-counts.sql');
+// The explorer's category query, unfiltered: one SQL for both pages.
+const CATEGORY_COUNTS = sqlFile('explore-categories.sql');
 
 /** Incidents reported in [from, to) inside `region` (district/street/community code; null = the whole city). */
 export interface WindowQuery {
@@ -75,7 +76,7 @@ export function createMapRepository(db: Queryable) {
     },
 
     async categoryCounts(q: WindowQuery, tx: Queryable = db): Promise<CategoryCount[]> {
-      return tx.query<CategoryCount>(CATEGORY_COUNTS, [q.region, q.from ?? null, q.to ?? null]);
+      return tx.query<CategoryCount>(CATEGORY_COUNTS, [q.region, q.from ?? null, q.to ?? null, null, null, null]);
     },
   };
 }
