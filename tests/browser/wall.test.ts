@@ -38,7 +38,8 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
-    await page.goto(`${base}/wall${query}`);
+    // ?readback keeps the map's drawing buffer so the pixel checks can read it.
+    await page.goto(`${base}/wall${query}${query ? '&' : '?'}readback`);
     await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 60_000 });
     return { page, problems };
   }

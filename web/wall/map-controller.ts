@@ -57,8 +57,8 @@ export class WallMapController implements ReactiveController {
       center: [113.3, 27.3],
       zoom: 8,
       fadeDuration: 0,
-      // Lets the browser tests read pixels back; the cost is negligible for one full-screen map.
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+      // Kept only when asked (?readback, as the browser tests do): on software WebGL every kept frame costs a full-screen copy.
+      canvasContextAttributes: { preserveDrawingBuffer: new URLSearchParams(location.search).has('readback'), antialias: false },
     });
     this.map = map;
     map.on('load', () => {
