@@ -74,6 +74,16 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       return rows[0] ? { ...rows[0], id: Number(rows[0].id), duplicate_of: rows[0].duplicate_of === null ? null : Number(rows[0].duplicate_of) } : null;
     },
 
+    /** Whether the incident exists and the caller may see it (cheap: no record is assembled). */
+    async isVisible(code: string, v: Visibility, tx: Queryable = db): Promise<boolean> {
+      const rows = await tx.query(
+        `SELECT 1 FROM incident i WHERE i.code = $1
+            AND ($2::text IS NULL OR i.grid_code LIKE $2 || '%')
+            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $3))`,
+        [code, v.scope, v.unit]);
+      return rows.length === 1;
+    },
+
     async detailText(code: string, v: Visibility, now: Date, tx: Queryable = db): Promise<string | null> {
       const rows = await tx.query<{ body: string }>(INCIDENT_DETAIL, [code, v.scope, v.unit, now]);
       return rows[0]?.body ?? null;

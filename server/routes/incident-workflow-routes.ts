@@ -87,7 +87,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw new HttpError(403, 'forbidden', `the ${principal.role} role may not upload "${kind}" photos`);
     }
     // Check the incident is visible before accepting any bytes.
-    if (!(await app.repos.workflow.detailText(code, visibilityOf(principal), new Date()))) throw notFound(`incident ${code}`);
+    if (!(await app.repos.workflow.isVisible(code, visibilityOf(principal)))) throw notFound(`incident ${code}`);
     if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
     const file = await request.file();
     if (!file) throw badRequest('file', 'no file in the upload');

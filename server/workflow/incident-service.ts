@@ -166,9 +166,8 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     const outcome = c.input.outcome;
     if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome', 'succeeded or failed');
     await ownAssignment(c);
-    const { actor } = { actor: c.principal.actor };
     const { attempt, failures } = await c.app.repos.workflow.addMediation(
-      { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor }, c.tx);
+      { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor: c.principal.actor }, c.tx);
     const details = { attempt, outcome, failures };
     if (outcome === 'failed' && failures >= MEDIATION_FAILURES_TO_ESCALATE && c.incident.urgency === 'blue') {
       const reason = `第${failures}次调解失败，蓝色事件升级为黄色 (mediation failed ${failures} times: blue becomes yellow)`;

@@ -1,3 +1,5 @@
+import { loginUrl } from '../shared/session.js';
+
 /** An API answer other than 2xx, with the server's error code when it sent one. */
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -27,7 +29,7 @@ export class ApiClient {
     const res = await fetch(this.url(path, query), { signal, headers: { accept: 'application/json' } });
     if (res.status === 401 && !this.token) {
       // Not signed in, and the site does not allow anonymous reading: go and sign in, then come back.
-      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      location.assign(loginUrl());
     }
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
