@@ -27,10 +27,41 @@ function cleanPageUrls(): Plugin {
   };
 }
 
+/**
+ * luma.gl (under deck.gl) imports its WebGL device on demand, from a chunk of
+ * its own. Asked for only once the map is up, that request queued behind the
+ * wall's figure requests (a browser sends six at a time to one server) and
+ * held every deck.gl layer back by about a second. Each page that can reach
+ * such a chunk preloads it with the page's own scripts instead.
+ */
+function preloadWebglChunks(): Plugin {
+  return {
+    name: 'gridscope-preload-webgl-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle || !ctx.chunk) return html;
+        const seen = new Set<string>();
+        const visit = (name: string): void => {
+          const chunk = bundle[name];
+          if (seen.has(name) || !chunk || chunk.type !== 'chunk') return;
+          seen.add(name);
+          for (const next of [...chunk.imports, ...chunk.dynamicImports]) visit(next);
+        };
+        visit(ctx.chunk.fileName);
+        const lazy = [...seen].filter((name) => /webgl-device/.test(name) && !html.includes(name));
+        return { html, tags: lazy.map((name) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${name}` }, injectTo: 'head' as const })) };
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   base: '/',
-  plugins: [cleanPageUrls()],
+  plugins: [cleanPageUrls(), preloadWebglChunks()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -36,6 +36,8 @@ export default fp(
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      // The build writes .br and .gz beside each script (tools/build-web.ts): sent as they are, no compressing per request.
+      preCompressed: true,
       setHeaders(res, path) {
         // Vite puts a content hash in every asset name: a new build means new names.
         if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
+import { createRevisionCache } from './revision-cache.js';
 import { sqlFile } from './sql-file.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
@@ -38,11 +39,14 @@ export interface CategoryCount {
 
 /** Reads behind the wall map: geometry once, then small per-window figures keyed by code. */
 export function createMapRepository(db: Queryable) {
+  const geometry = createRevisionCache(db);
   return {
-    /** Grid polygons with population only, as GeoJSON text. */
-    async gridsText(q: { region: string | null; simplify: number }, tx: Queryable = db): Promise<string> {
-      const rows = await tx.query<{ body: string }>(MAP_GRIDS, [q.region, q.simplify]);
-      return rows[0]!.body;
+    /** Grid polygons with population only, as GeoJSON text; kept until a boundary changes. */
+    async gridsText(q: { region: string | null; simplify: number }): Promise<string> {
+      return geometry(`grids ${q.region} ${q.simplify}`, async () => {
+        const rows = await db.query<{ body: string }>(MAP_GRIDS, [q.region, q.simplify]);
+        return rows[0]!.body;
+      });
     },
 
     /** Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region. */
@@ -69,10 +73,12 @@ export function createMapRepository(db: Queryable) {
       return { bins: rows.slice(0, q.limit).map((r) => [r.lon, r.lat, r.weight]), truncated };
     },
 
-    /** District and/or street outlines with names and label points, as GeoJSON text. */
-    async outlinesText(q: { region: string | null; simplify: number; levels: string[] }, tx: Queryable = db): Promise<string> {
-      const rows = await tx.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
-      return rows[0]!.body;
+    /** District and/or street outlines with names and label points, as GeoJSON text; kept until a boundary changes. */
+    async outlinesText(q: { region: string | null; simplify: number; levels: string[] }): Promise<string> {
+      return geometry(`outlines ${q.region} ${q.simplify} ${q.levels.join(',')}`, async () => {
+        const rows = await db.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
+        return rows[0]!.body;
+      });
     },
 
     async categoryCounts(q: WindowQuery, tx: Queryable = db): Promise<CategoryCount[]> {

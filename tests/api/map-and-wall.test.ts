@@ -97,6 +97,29 @@ describe(`map API on ${BACKEND}`, () => {
     expect(onlyStreets.features.every((f: any) => f.properties.level === 'street' && f.id.startsWith('430202'))).toBe(true);
   });
 
+  it('keeps geometry answers only until a grid or region row changes, whoever changes it', async () => {
+    const population = async (code: string) => json(await get('/api/map/grids')).features.find((f: any) => String(f.id) === code).properties.population;
+    const streetName = async (code: string) => json(await get('/api/map/outlines')).features.find((f: any) => f.id === code).properties.name;
+    const [grid] = await ctx.db.query<{ code: string; population: number }>('SELECT code, population FROM grid ORDER BY code LIMIT 1');
+    const [street] = await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'street' ORDER BY code LIMIT 1");
+    const before = await get('/api/map/grids');
+    expect(await population(grid!.code)).toBe(grid!.population);
+    expect(await streetName(street!.code)).toBe(street!.name);
+    try {
+      // Written straight to the database, as another server process or a planner's publish would.
+      await ctx.db.query('UPDATE grid_all SET population = population + 7 WHERE code = $1', [grid!.code]);
+      await ctx.db.query("UPDATE region SET name = name || '（改）' WHERE code = $1", [street!.code]);
+      expect(await population(grid!.code)).toBe(grid!.population + 7);
+      expect((await get('/api/map/grids', { 'if-none-match': String(before.headers.etag) })).statusCode).toBe(200);
+      expect(await streetName(street!.code)).toBe(`${street!.name}（改）`);
+    } finally {
+      await ctx.db.query('UPDATE grid_all SET population = $2 WHERE code = $1', [grid!.code, grid!.population]);
+      await ctx.db.query('UPDATE region SET name = $2 WHERE code = $1', [street!.code, street!.name]);
+    }
+    expect(await population(grid!.code)).toBe(grid!.population);
+    expect(await streetName(street!.code)).toBe(street!.name);
+  });
+
   it('names a bad parameter and an unknown region', async () => {
     expect((await get('/api/map/outlines?levels=grid')).statusCode).toBe(400);
     expect((await get('/api/map/heatmap?zoom=40')).statusCode).toBe(400);

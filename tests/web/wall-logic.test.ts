@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
-import { colourFor, fillColourExpression, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
+import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 
@@ -15,8 +15,9 @@ const incident = (code: string, urgency: 'red' | 'blue', status: string) => ({
 describe('wall URL parameters', () => {
   it('reads what it understands and ignores the rest', () => {
     expect(parseWallParams('?metric=overdue&window=7d&lang=en&tour=20&token=abc&region=430202')).toEqual({
-      metric: 'overdue', window: '7d', lang: 'en', tourSeconds: 20, refreshSeconds: undefined, region: '430202', token: 'abc',
+      metric: 'overdue', window: '7d', lang: 'en', heat: true, tourSeconds: 20, refreshSeconds: undefined, region: '430202', token: 'abc',
     });
+    expect(parseWallParams('?heat=off').heat).toBe(false);
     expect(parseWallParams('?metric=bogus&window=1y&lang=fr&tour=-3&region=43;drop')).toMatchObject({ metric: undefined, window: undefined, lang: 'zh', tourSeconds: 0, region: undefined });
     expect(parseWallParams('?tour=1').tourSeconds).toBe(5);
   });
@@ -59,7 +60,8 @@ describe('grid colouring', () => {
   it('gives a legend even when nothing was reported', () => {
     const l = legendFor('per_1k', [0, 0, null]);
     expect(l.classes.length).toBeGreaterThan(0);
-    expect(fillColourExpression(l)[0]).toBe('case');
+    expect(colourFor(l, 0)).toBe(l.classes[0]!.colour);
+    expect(colourFor(l, null)).toBe(l.noData);
   });
 });
 

@@ -1,42 +1,54 @@
-import { Map as MapLibreMap, type ErrorEvent, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl';
+import { Map as MapLibreMap, type ErrorEvent, type LngLatBoundsLike } from 'maplibre-gl';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Bbox, OutlineCollection } from './api-types.js';
-import { offlineStyle, wallLayers, wallSources } from './map-style.js';
-import { fillColourExpression, type Legend } from './metric-scale.js';
+import type { Bbox } from './api-types.js';
+import { gridsBbox } from './grid-prefetch.js';
+import { offlineStyle } from './map-style.js';
+import { PulseClock } from './pulse-clock.js';
 import { wallDeckLayers, type WallLayerProps } from './wall-layers.js';
 
-/** One pulse of the red markers. 10 frames a second is smooth enough on a wall and cheap on software WebGL. */
+/** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
 const PULSE_PERIOD_MS = 1_600;
-const PULSE_FRAME_MS = 100;
 /** How far past the city view the camera must be before street names are readable. */
 const STREET_NAME_ZOOM_GAIN = 0.7;
+/** CSS pixels kept around the city in its whole-city view. */
+const CITY_PADDING = 24;
+
+/** Sizes are designed for 1920 px; a 4K wall doubles them. */
+export function wallScale(): number {
+  return Math.min(2.5, Math.max(1, window.innerWidth / 1920));
+}
 
 export interface FrameProgress {
   gridsColoured: boolean;
   heatDrawn: boolean;
 }
 
+/** What the wall map shows; the controller adds the pulse, the street-name switch and the basemap flag. */
+export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showStreetNames' | 'showGridEdges' | 'overBasemap'> & { heatLoaded: boolean };
+
 /**
- * Owns the MapLibre map and the deck.gl overlay over it: created when the
- * host has rendered its container, removed with the host. Colours change
- * through feature state (no polygons re-sent); deck layers are rebuilt from
- * props on every change, which deck diffs.
+ * Owns the MapLibre map and the deck.gl overlay drawn into its canvas
+ * (interleaved): created when the host has rendered its container, removed
+ * with the host. MapLibre holds the camera and the optional basemap; every
+ * layer of ours is deck.gl's, rebuilt from props on each change (deck diffs
+ * them), so nothing waits for MapLibre's worker to cut tiles.
  */
 export class WallMapController implements ReactiveController {
   map?: MapLibreMap;
   private overlay?: MapLibreOverlay;
   private loaded = false;
-  private deckProps?: Omit<WallLayerProps, 'pulse' | 'showStreetNames'>;
-  private shownValues = new Map<number, number | null>();
-  private legend?: Legend;
+  private content?: WallMapContent;
   private cityBounds?: Bbox;
   private cityZoom = 0;
-  private pulseTimer?: ReturnType<typeof setInterval>;
+  private readonly pulseClock = new PulseClock(() => this.pushDeck());
   private tourTimer?: ReturnType<typeof setInterval>;
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false };
-  private pendingColourCheck = false;
-  private heatLoaded = false;
+  private framesRendered = 0;
+  private edgesFromFrame?: number;
+  private edgesDrawn = false;
+  /** Set when new colours went to deck.gl; the next frame it draws shows them. */
+  private coloursPending = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -45,13 +57,12 @@ export class WallMapController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Creates the map in `container` (once); its worker starts fetching the grid polygons from `gridsUrl` at once. */
-  attach(container: HTMLElement, gridsUrl: string): void {
+  /** Creates the map in `container` (once). */
+  attach(container: HTMLElement): void {
     if (this.map) return;
-    const basemap = this.options.basemapStyleUrl;
     const map = new MapLibreMap({
       container,
-      style: basemap ?? offlineStyle(gridsUrl),
+      style: this.options.basemapStyleUrl ?? offlineStyle(),
       interactive: false,
       attributionControl: false,
       center: [113.3, 27.3],
@@ -62,21 +73,18 @@ export class WallMapController implements ReactiveController {
     });
     this.map = map;
     map.on('load', () => {
-      if (basemap) {
-        for (const [id, source] of Object.entries(wallSources(gridsUrl))) map.addSource(id, source);
-        for (const layer of wallLayers(this.legend, true)) map.addLayer(layer);
-      }
-      // deck.gl goes on after `load`, as @deck.gl/maplibre requires.
-      this.overlay = new MapLibreOverlay({ interleaved: false, layers: [], onAfterRender: () => this.afterDeckRender() });
+      // deck.gl goes on after `load`, as @deck.gl/maplibre requires. Interleaved, it draws into MapLibre's
+      // canvas: a second full-screen canvas would be read back on every frame under software compositing
+      // (Chromium without a GPU), about 100 ms a frame on the 2-core reference machine.
+      this.overlay = new MapLibreOverlay({ interleaved: true, layers: [], onAfterRender: () => this.afterDeckRender() });
       map.addControl(this.overlay);
       this.loaded = true;
+      this.fitCity();
+      this.pushDeck();
       this.host.requestUpdate();
     });
     map.on('moveend', () => this.pushDeck());
-    // A frame drawn after the colours were set, with every grid tile loaded, shows them. Waiting
-    // for 'idle' instead costs a second on software WebGL: deck.gl's overlay keeps the map busy.
-    map.on('render', () => this.checkColoured());
-    map.on('idle', () => this.checkColoured());
+    map.on('render', () => this.onFrameRendered());
     map.on('error', (e: ErrorEvent) => console.error('wall map:', e.error?.message ?? e));
   }
 
@@ -84,53 +92,25 @@ export class WallMapController implements ReactiveController {
     return this.loaded;
   }
 
-  setOutlines(outlines: OutlineCollection): void {
-    if (!this.map) return;
-    (this.map.getSource('outlines') as GeoJSONSource | undefined)?.setData(outlines as never);
-    const boxes = outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox);
-    if (!boxes.length) return;
-    this.cityBounds = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
-    this.map.fitBounds(this.cityBounds as LngLatBoundsLike, { padding: 24, animate: false });
-    this.cityZoom = this.map.getZoom();
-  }
-
-  /** Colours each grid by its value; only grids whose value changed are touched. */
-  setColours(values: Map<number, number | null>, legend: Legend): void {
-    const map = this.map;
-    if (!map) return;
-    if (legend !== this.legend) {
-      this.legend = legend;
-      map.setPaintProperty('grid-fill', 'fill-color', fillColourExpression(legend) as never);
+  /** What to draw. The first grids set the whole-city view; new figures or legend mark the colours pending. */
+  setContent(content: WallMapContent): void {
+    const before = this.content;
+    this.content = content;
+    if (content.grids && content.grids !== before?.grids) {
+      this.cityBounds = gridsBbox(content.grids) ?? this.cityBounds;
+      this.fitCity();
+    } else if (!this.cityBounds && content.outlines && content.outlines !== before?.outlines) {
+      // No grids yet: the districts' extent will do until they come.
+      const boxes = content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox);
+      if (boxes.length) this.cityBounds = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
+      this.fitCity();
     }
-    for (const [id, v] of values) {
-      if (this.shownValues.get(id) === v) continue;
-      map.setFeatureState({ source: 'grids', id }, { v });
-      this.shownValues.set(id, v);
+    if (content.grids && content.values && content.legend && (content.values !== before?.values || content.legend !== before?.legend || content.grids !== before?.grids)) {
+      this.coloursPending = true;
     }
-    this.pendingColourCheck = true;
-    map.triggerRepaint();
-  }
-
-  setDeck(props: Omit<WallLayerProps, 'pulse' | 'showStreetNames'> & { heatLoaded: boolean }): void {
-    this.deckProps = props;
-    this.heatLoaded = props.heatLoaded;
-    if (props.heatLoaded && props.heatBins.length === 0) this.markProgress({ heatDrawn: true });
+    if (content.heatLoaded && content.heatBins.length === 0) this.markProgress({ heatDrawn: true });
     this.pushDeck();
     this.updatePulse();
-  }
-
-  private updatePulse(): void {
-    const props = this.deckProps;
-    if (!props) return;
-    // Animate only while there is something to pulse, and not before the first
-    // complete frame: on software WebGL every animation frame delays it.
-    const wanted = props.redMarkers.length > 0 && this.progress.gridsColoured && this.progress.heatDrawn;
-    if (wanted && !this.pulseTimer) {
-      this.pulseTimer = setInterval(() => this.pushDeck(), PULSE_FRAME_MS);
-    } else if (!wanted && this.pulseTimer) {
-      clearInterval(this.pulseTimer);
-      this.pulseTimer = undefined;
-    }
   }
 
   /** Flies from district to district every `seconds`, then back to the whole city, for ever. */
@@ -152,9 +132,8 @@ export class WallMapController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearInterval(this.pulseTimer);
+    this.pulseClock.stop();
     clearInterval(this.tourTimer);
-    this.pulseTimer = undefined;
     this.overlay?.finalize();
     this.map?.remove();
     this.map = undefined;
@@ -162,27 +141,55 @@ export class WallMapController implements ReactiveController {
     this.loaded = false;
   }
 
+  private fitCity(): void {
+    if (!this.map || !this.cityBounds) return;
+    this.map.fitBounds(this.cityBounds as LngLatBoundsLike, { padding: CITY_PADDING, animate: false });
+    this.cityZoom = this.map.getZoom();
+  }
+
+  private updatePulse(): void {
+    // Animate only while there is something to pulse, and not before the first
+    // complete frame: on software WebGL every animation frame delays it.
+    const wanted = (this.content?.redMarkers.length ?? 0) > 0 && this.progress.gridsColoured && this.progress.heatDrawn;
+    if (wanted) this.pulseClock.start();
+    else this.pulseClock.stop();
+  }
+
   private pushDeck(): void {
-    if (!this.overlay || !this.deckProps || document.hidden) return;
+    if (!this.overlay || document.hidden) return;
     const pulse = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
     const showStreetNames = (this.map?.getZoom() ?? 0) >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
-    this.overlay.setProps({ layers: wallDeckLayers({ ...this.deckProps, pulse, showStreetNames }) });
+    const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
+    // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
+    if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
+    const layers = this.content ? wallDeckLayers({ ...this.content, pulse, showStreetNames, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) }) : [];
+    this.overlay.setProps({ layers });
   }
 
-  private afterDeckRender(): void {
-    if (this.heatLoaded && (this.deckProps?.heatBins.length ?? 0) > 0 && !this.progress.heatDrawn) this.markProgress({ heatDrawn: true });
-  }
-
-  private checkColoured(): void {
-    if (this.pendingColourCheck && this.map?.isSourceLoaded('grids') && this.map.areTilesLoaded()) {
-      this.pendingColourCheck = false;
-      this.markProgress({ gridsColoured: true });
+  private onFrameRendered(): void {
+    this.framesRendered++;
+    if (!this.edgesDrawn && this.edgesFromFrame !== undefined && this.framesRendered > this.edgesFromFrame) {
+      this.edgesDrawn = true;
+      // For the benchmark: the picture is whole, grid edges included, once this frame is painted
+      // (the next animation frame), measured as the first complete frame is (wall-display.ts).
+      requestAnimationFrame(() => performance.mark('wall-grid-edges-drawn'));
     }
   }
 
+  /** Called after each frame deck.gl draws: layers given before it are on the canvas. */
+  private afterDeckRender(): void {
+    if (this.coloursPending) {
+      this.coloursPending = false;
+      if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
+    }
+    if (this.content?.heatLoaded && this.content.heatBins.length > 0 && !this.progress.heatDrawn) this.markProgress({ heatDrawn: true });
+  }
+
   private markProgress(p: Partial<FrameProgress>): void {
+    const wasComplete = this.progress.gridsColoured && this.progress.heatDrawn;
     this.progress = { ...this.progress, ...p };
     this.options.onProgress(this.progress);
     this.updatePulse();
+    if (!wasComplete && this.progress.gridsColoured && this.progress.heatDrawn) this.pushDeck();
   }
 }

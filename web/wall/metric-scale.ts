@@ -92,16 +92,6 @@ export function colourFor(legend: Legend, value: number | null): string {
   return colour;
 }
 
-/**
- * The same classification as a MapLibre expression over feature state `v`,
- * so recolouring is a feature-state update and never re-sends polygons.
- */
-export function fillColourExpression(legend: Legend): unknown[] {
-  const steps = legend.classes.slice(1).flatMap((c) => [c.min, c.colour]);
-  return ['case', ['==', ['typeof', ['feature-state', 'v']], 'number'],
-    ['step', ['feature-state', 'v'], legend.classes[0]!.colour, ...steps], legend.noData];
-}
-
 export function hexToRgb(hex: string): [number, number, number] {
   const n = Number.parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
-import { ApiError, type ApiClient } from './api-client.js';
+import { ApiError, type ApiClient, type Query } from './api-client.js';
 import {
   CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
   type IncidentPage, type OutlineCollection, type StreamEvent, type Summary,
@@ -23,8 +23,8 @@ export interface WallDataOptions {
   metric: WallMetric;
   window: WallWindow;
   directives: boolean;
-  /** Heatmap cell size follows the zoom the city is shown at. */
-  heatZoom: number;
+  /** Heatmap cell size follows the zoom the city is shown at; null = no heatmap (`heat=off`). */
+  heatZoom: number | null;
 }
 
 /**
@@ -67,7 +67,7 @@ export class WallDataController implements ReactiveController {
   /**
    * District and street outlines (names, label points, populations): once,
    * before the configuration is known. Grid polygons never pass through here:
-   * MapLibre's worker fetches and parses them off the main thread.
+   * the page's head asks for them first of all (grid-prefetch.ts).
    */
   async loadOutlines(api: ApiClient, region: string | undefined): Promise<void> {
     this.outlines = await api.get<OutlineCollection>('/api/map/outlines', { region }, this.abort.signal);
@@ -121,15 +121,17 @@ export class WallDataController implements ReactiveController {
     const today = cityMidnight(now).toISOString();
     const win = { region, from };
     try {
-      const [summary, todaySummary, metrics, categories, latest, red, directive, heat] = await Promise.all([
-        api.get<Summary>('/api/stats/summary', win, signal),
-        o.window === 'today' ? undefined : api.get<Summary>('/api/stats/summary', { region, from: today }, signal),
-        api.get<GridMetrics>('/api/map/grid-metrics', win, signal),
-        api.get<CategoryBreakdown>('/api/stats/categories', win, signal),
-        api.get<IncidentPage>('/api/incidents', { region, limit: 15 }, signal),
-        api.get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES, limit: 2000 }, signal),
+      const get = <T>(path: string, query: Query) => api.get<T>(path, query, signal);
+      // Asked for in this order, what the map and the KPIs need first: a browser sends at most six at a time to one server.
+      const [summary, metrics, heat, todaySummary, categories, latest, red, directive] = await Promise.all([
+        get<Summary>('/api/stats/summary', win),
+        get<GridMetrics>('/api/map/grid-metrics', win),
+        withHeat && o.heatZoom !== null ? get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }) : undefined,
+        o.window === 'today' ? undefined : get<Summary>('/api/stats/summary', { region, from: today }),
+        get<CategoryBreakdown>('/api/stats/categories', win),
+        get<IncidentPage>('/api/incidents', { region, limit: 15 }),
+        get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES, limit: 2000 }),
         o.directives ? this.loadDirective() : null,
-        withHeat ? api.get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }, signal) : undefined,
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
@@ -143,6 +145,7 @@ export class WallDataController implements ReactiveController {
         .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
       this.recent = pruneRecent(this.recent, Date.now());
       this.directive = directive;
+      if (o.heatZoom === null) this.heat = { cell_degrees: 0, bins: [], truncated: false };
       if (heat) {
         this.heat = heat;
         this.heatLoadedAt = Date.now();

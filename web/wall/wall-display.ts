@@ -110,7 +110,7 @@ export class WallDisplay extends LitElement {
       metric: this.metric,
       window: this.window,
       directives: config.features.directives,
-      heatZoom: 9 + Math.log2(Math.max(1, window.innerWidth / 1920)),
+      heatZoom: this.params.heat ? 9 + Math.log2(Math.max(1, window.innerWidth / 1920)) : null,
     };
     this.data.configure(dataOptions);
     this.live.start({

@@ -1,8 +1,11 @@
 import type { Layer } from '@deck.gl/core';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { OutlineCollection, Position } from './api-types.js';
+import type { GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
+import { BACKGROUND } from './map-style.js';
+import { colourFor, hexToRgb, type Legend } from './metric-scale.js';
 
 export interface Label {
   text: string;
@@ -10,7 +13,18 @@ export interface Label {
   level: 'district' | 'street';
 }
 
+type Rgba = [number, number, number, number];
+type GridFeature = GridCollection['features'][number];
+type OutlineFeature = OutlineCollection['features'][number];
+
 export interface WallLayerProps {
+  grids?: GridCollection;
+  /** Grid id → value of the wall's metric; with the legend, the grids' colours. */
+  values?: Map<number, number | null>;
+  legend?: Legend;
+  /** Over a site's basemap the grids are translucent, so its streets show through. */
+  overBasemap: boolean;
+  outlines?: OutlineCollection;
   /** [lon, lat, weight] heatmap cells. */
   heatBins: [number, number, number][];
   redMarkers: RedMarker[];
@@ -18,6 +32,11 @@ export interface WallLayerProps {
   labels: Label[];
   /** 0..1, the phase of the red markers' pulse. */
   pulse: number;
+  /**
+   * The 3,000+ grids' edges: 18,000 segments that cost ~0.8 s more in the
+   * first frame under software WebGL, so they join from the next frame on.
+   */
+  showGridEdges: boolean;
   /** Street names only when zoomed in enough to read them (the district tour). */
   showStreetNames: boolean;
   /** CSS pixels are multiplied by this on 4K walls. */
@@ -28,6 +47,10 @@ export interface WallLayerProps {
 const HEAT_COLOURS: [number, number, number, number][] = [
   [255, 255, 178, 40], [254, 217, 118, 110], [254, 178, 76, 150], [253, 141, 60, 180], [240, 59, 32, 210], [189, 0, 38, 235],
 ];
+const UNCOLOURED: Rgba = [26, 35, 54, 255];
+const GRID_EDGE: Rgba = [...hexToRgb(BACKGROUND), 150];
+const STREET_LINE: Rgba = [159, 179, 217, 140];
+const DISTRICT_LINE: Rgba = [230, 237, 247, 255];
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 
 /** District and street names at their label points, in the language asked for. */
@@ -39,11 +62,87 @@ export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' |
   }));
 }
 
+type Segments = { length: number; attributes: Record<string, { value: Float32Array; size: number; stride: number; offset: number }> };
+const segmentCache = new WeakMap<object, Map<string, Segments>>();
+
+/**
+ * Every ring of the polygons as separate straight segments, in one typed
+ * array (binary data: no object per segment), kept per source object.
+ * Straight segments are the cheapest line deck.gl draws: a PathLayer's joins
+ * cost a shader compile of ~0.4 s and more per frame under software WebGL,
+ * for joins nobody sees at these widths.
+ */
+function ringSegments(source: object, part: string, features: readonly { geometry: GridFeature['geometry'] }[]): Segments {
+  const parts = segmentCache.get(source) ?? new Map<string, Segments>();
+  segmentCache.set(source, parts);
+  const kept = parts.get(part);
+  if (kept) return kept;
+  const rings: number[][][] = [];
+  for (const { geometry: g } of features) {
+    if (g.type === 'Polygon') rings.push(...(g.coordinates as number[][][]));
+    else if (g.type === 'MultiPolygon') for (const poly of g.coordinates as number[][][][]) rings.push(...poly);
+  }
+  const count = rings.reduce((n, r) => n + Math.max(0, r.length - 1), 0);
+  // [x0, y0, x1, y1] per segment.
+  const value = new Float32Array(count * 4);
+  let i = 0;
+  for (const ring of rings) {
+    for (let k = 0; k + 1 < ring.length; k++) {
+      value[i++] = ring[k]![0]!;
+      value[i++] = ring[k]![1]!;
+      value[i++] = ring[k + 1]![0]!;
+      value[i++] = ring[k + 1]![1]!;
+    }
+  }
+  const data = {
+    length: count,
+    attributes: {
+      getSourcePosition: { value, size: 2, stride: 16, offset: 0 },
+      getTargetPosition: { value, size: 2, stride: 16, offset: 8 },
+    },
+  };
+  parts.set(part, data);
+  return data;
+}
+
 /** The deck.gl layers of the wall, bottom to top; a pure function of its props, so each update is a prop diff. */
 export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const s = p.scale;
   const labels = p.showStreetNames ? p.labels : p.labels.filter((l) => l.level === 'district');
+  const alpha = p.overBasemap ? 180 : 255;
+  const { values, legend } = p;
+  const outlines = p.outlines;
+  const outline = (level: 'district' | 'street', colour: Rgba, width: number) => new LineLayer({
+    id: `${level}-outlines`,
+    data: outlines ? ringSegments(outlines, level, outlines.features.filter((f) => f.properties.level === level)) : [],
+    widthUnits: 'pixels',
+    getWidth: width * s,
+    getColor: colour,
+  });
   return [
+    new GeoJsonLayer<GridFeature['properties']>({
+      id: 'grids',
+      data: (p.grids ?? { type: 'FeatureCollection', features: [] }) as never,
+      filled: true,
+      stroked: false,
+      getFillColor: (f) => {
+        if (!values || !legend) return UNCOLOURED;
+        return [...hexToRgb(colourFor(legend, values.get(f.id as number) ?? null)), alpha];
+      },
+      // Recoloured only when the figures or the classes change: a per-vertex colour update, no re-tessellation.
+      updateTriggers: { getFillColor: [values, legend, alpha] },
+    }),
+    new LineLayer({
+      // Drawn from the frame after the first complete one (see showGridEdges).
+      visible: p.showGridEdges,
+      id: 'grid-edges',
+      data: p.grids ? ringSegments(p.grids, 'grids', p.grids.features) : [],
+      widthUnits: 'pixels',
+      getWidth: 0.6 * s,
+      getColor: GRID_EDGE,
+    }),
+    outline('street', STREET_LINE, 0.8),
+    outline('district', DISTRICT_LINE, 2.2),
     new HeatmapLayer<[number, number, number]>({
       id: 'incident-heat',
       data: p.heatBins,

@@ -1,10 +1,11 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { OutlineCollection } from './api-types.js';
+import { loadGrids, type GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
-import { WallMapController, type FrameProgress } from './map-controller.js';
+import { wallScale, WallMapController, type FrameProgress } from './map-controller.js';
 import type { Legend } from './metric-scale.js';
-import { labelsFrom } from './wall-layers.js';
+import { labelsFrom, type Label } from './wall-layers.js';
 import type { Lang } from './wall-params.js';
 
 /**
@@ -35,7 +36,7 @@ export class WallMap extends LitElement {
     `,
   ];
 
-  /** Where MapLibre's worker fetches the grid polygons (/api/map/grids, with the token); set before the first render. */
+  /** Where the grid polygons come from (/api/map/grids, with the token); set before the first render. */
   declare gridsUrl?: string;
   declare outlines?: OutlineCollection;
   /** Grid id → value of the current metric (null = no data). */
@@ -75,35 +76,42 @@ export class WallMap extends LitElement {
       basemapStyleUrl: this.basemapStyleUrl,
       onProgress: (detail: FrameProgress) => this.dispatchEvent(new CustomEvent('wall-map-progress', { detail, bubbles: true, composed: true })),
     });
-    this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!, this.gridsUrl!);
+    this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+    // The page's head has usually fetched the polygons already (wall.html).
+    void loadGrids(this.gridsUrl!, () => this.isConnected).then((grids) => {
+      this.grids = grids;
+      this.requestUpdate();
+    });
   }
 
   override updated(changed: PropertyValues<this>): void {
     const c = this.mapController;
     if (!c?.isLoaded) return;
-    // After `load` every property counts as changed once (the controller asked for this update).
-    const first = !this.pushedOnce;
-    this.pushedOnce = true;
-    if ((first || changed.has('outlines')) && this.outlines) {
-      c.setOutlines(this.outlines);
-      this.restartTour();
-    }
-    if ((first || changed.has('values')) && this.values && this.legend) c.setColours(this.values, this.legend);
-    if (first || ['heatBins', 'redMarkers', 'recent', 'outlines', 'lang'].some((k) => changed.has(k as keyof WallMap))) {
-      c.setDeck({
-        heatBins: this.heatBins ?? [],
-        heatLoaded: this.heatBins !== undefined,
-        redMarkers: this.redMarkers,
-        recent: this.recent,
-        labels: labelsFrom(this.outlines, this.lang),
-        // Sizes are designed for 1920 px; a 4K wall doubles them.
-        scale: Math.min(2.5, Math.max(1, window.innerWidth / 1920)),
-      });
-    }
-    if (changed.has('tourSeconds')) this.restartTour();
+    c.setContent({
+      grids: this.grids,
+      values: this.values,
+      legend: this.legend,
+      outlines: this.outlines,
+      heatBins: this.heatBins ?? [],
+      heatLoaded: this.heatBins !== undefined,
+      redMarkers: this.redMarkers,
+      recent: this.recent,
+      labels: this.labelsFor(this.outlines, this.lang),
+      scale: wallScale(),
+    });
+    if (changed.has('outlines') || changed.has('tourSeconds')) this.restartTour();
   }
 
-  private pushedOnce = false;
+  private grids?: GridCollection;
+  private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };
+
+  /** Labels change only with the outlines or the language: the same array keeps deck.gl's text layer as it is. */
+  private labelsFor(outlines: OutlineCollection | undefined, lang: Lang): Label[] {
+    const kept = this.labels;
+    if (kept && kept.outlines === outlines && kept.lang === lang) return kept.labels;
+    this.labels = { outlines, lang, labels: labelsFrom(outlines, lang) };
+    return this.labels.labels;
+  }
 
   private restartTour(): void {
     const districts = (this.outlines?.features ?? []).filter((f) => f.properties.level === 'district').map((f) => f.bbox);

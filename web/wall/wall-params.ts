@@ -2,13 +2,15 @@ import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '..
 
 export type Lang = 'zh' | 'en';
 
-/** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&tour=20&refresh=15&region=430202&token=... */
+/** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&heat=off&tour=20&refresh=15&region=430202&token=... */
 export interface WallParams {
   /** Grid colouring; absent = the server's configured default. */
   metric?: WallMetric;
   /** Time window of every figure; absent = the server's configured default. */
   window?: WallWindow;
   lang: Lang;
+  /** The incident heatmap over the grids; `heat=off` shows the grids' colours alone. */
+  heat: boolean;
   /** Seconds per district of the district tour; 0 = no tour. */
   tourSeconds: number;
   /** Seconds between full refreshes (the only updates when the server has no event stream). */
@@ -31,6 +33,7 @@ export function parseWallParams(search: string): WallParams {
     metric: isWallMetric(metric) ? metric : undefined,
     window: isWallWindow(window) ? window : undefined,
     lang: q.get('lang') === 'en' ? 'en' : 'zh',
+    heat: q.get('heat') !== 'off',
     // Under 5 s a flight never settles before the next starts.
     tourSeconds: Number.isFinite(tour) && tour > 0 ? Math.max(5, Math.round(tour)) : 0,
     refreshSeconds: Number.isFinite(refresh) && refresh > 0 ? Math.max(1, refresh) : undefined,
