@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
 import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
+import { ringSegments } from '../../web/wall/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 
@@ -86,5 +87,28 @@ describe('live lists stay bounded and idempotent', () => {
     const now = 1_000_000;
     const kept = pruneRecent([{ code: 'old', position: [0, 0], seenAt: now - RECENT_MS - 1 }, { code: 'new', position: [0, 0], seenAt: now - 1 }], now);
     expect(kept.map((r) => r.code)).toEqual(['new']);
+  });
+});
+
+describe('ring segments for the wall lines', () => {
+  it('turns every ring of polygons and multipolygons into straight segments, once per source and part', () => {
+    const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+    const source = {};
+    let calls = 0;
+    const features = () => {
+      calls++;
+      return [
+        { geometry: { type: 'Polygon' as const, coordinates: [square] } },
+        { geometry: { type: 'MultiPolygon' as const, coordinates: [[square.map(([x, y]) => [x! + 5, y!])]] } },
+      ];
+    };
+    const a = ringSegments(source, 'grids', features);
+    expect(a.length).toBe(8);
+    const v = a.attributes.getSourcePosition!.value;
+    expect([...v.slice(0, 4)]).toEqual([0, 0, 1, 0]);
+    expect([...v.slice(28, 32)]).toEqual([5, 1, 5, 0]);
+    expect(ringSegments(source, 'grids', features)).toBe(a);
+    expect(calls).toBe(1);
+    expect(ringSegments(source, 'other', () => []).length).toBe(0);
   });
 });

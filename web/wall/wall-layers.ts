@@ -6,6 +6,7 @@ import type { GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
 import { BACKGROUND } from './map-style.js';
 import { colourFor, hexToRgb, type Legend } from './metric-scale.js';
+import { ringSegments } from './ring-segments.js';
 
 export interface Label {
   text: string;
@@ -62,49 +63,6 @@ export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' |
   }));
 }
 
-type Segments = { length: number; attributes: Record<string, { value: Float32Array; size: number; stride: number; offset: number }> };
-const segmentCache = new WeakMap<object, Map<string, Segments>>();
-
-/**
- * Every ring of the polygons as separate straight segments, in one typed
- * array (binary data: no object per segment), kept per source object.
- * Straight segments are the cheapest line deck.gl draws: a PathLayer's joins
- * cost a shader compile of ~0.4 s and more per frame under software WebGL,
- * for joins nobody sees at these widths.
- */
-function ringSegments(source: object, part: string, features: readonly { geometry: GridFeature['geometry'] }[]): Segments {
-  const parts = segmentCache.get(source) ?? new Map<string, Segments>();
-  segmentCache.set(source, parts);
-  const kept = parts.get(part);
-  if (kept) return kept;
-  const rings: number[][][] = [];
-  for (const { geometry: g } of features) {
-    if (g.type === 'Polygon') rings.push(...(g.coordinates as number[][][]));
-    else if (g.type === 'MultiPolygon') for (const poly of g.coordinates as number[][][][]) rings.push(...poly);
-  }
-  const count = rings.reduce((n, r) => n + Math.max(0, r.length - 1), 0);
-  // [x0, y0, x1, y1] per segment.
-  const value = new Float32Array(count * 4);
-  let i = 0;
-  for (const ring of rings) {
-    for (let k = 0; k + 1 < ring.length; k++) {
-      value[i++] = ring[k]![0]!;
-      value[i++] = ring[k]![1]!;
-      value[i++] = ring[k + 1]![0]!;
-      value[i++] = ring[k + 1]![1]!;
-    }
-  }
-  const data = {
-    length: count,
-    attributes: {
-      getSourcePosition: { value, size: 2, stride: 16, offset: 0 },
-      getTargetPosition: { value, size: 2, stride: 16, offset: 8 },
-    },
-  };
-  parts.set(part, data);
-  return data;
-}
-
 /** The deck.gl layers of the wall, bottom to top; a pure function of its props, so each update is a prop diff. */
 export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const s = p.scale;
@@ -114,7 +72,7 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const outlines = p.outlines;
   const outline = (level: 'district' | 'street', colour: Rgba, width: number) => new LineLayer({
     id: `${level}-outlines`,
-    data: outlines ? ringSegments(outlines, level, outlines.features.filter((f) => f.properties.level === level)) : [],
+    data: outlines ? ringSegments(outlines, level, () => outlines.features.filter((f) => f.properties.level === level)) : [],
     widthUnits: 'pixels',
     getWidth: width * s,
     getColor: colour,
@@ -136,7 +94,7 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
       // Drawn from the frame after the first complete one (see showGridEdges).
       visible: p.showGridEdges,
       id: 'grid-edges',
-      data: p.grids ? ringSegments(p.grids, 'grids', p.grids.features) : [],
+      data: p.grids ? ringSegments(p.grids, 'grids', () => p.grids!.features) : [],
       widthUnits: 'pixels',
       getWidth: 0.6 * s,
       getColor: GRID_EDGE,
