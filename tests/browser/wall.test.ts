@@ -155,6 +155,29 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     await page.close();
   });
 
+  it('takes new grid polygons when the boundaries change, and keeps its copy while they do not', async () => {
+    const { page, problems } = await openWall();
+    const [grid] = await ctx.db.query<{ code: string; population: number }>('SELECT code, population FROM grid ORDER BY code LIMIT 1');
+    // What the map holds for that grid, after the check the wall runs every few minutes; true when it loaded new polygons.
+    const check = (): Promise<{ population: number; reloaded: boolean }> => page.evaluate(`(async () => {
+      const map = document.querySelector('gs-wall-display').shadowRoot.querySelector('gs-wall-map');
+      const before = map.grids;
+      await map.reloadGridsIfChanged();
+      const f = map.grids.features.find((g) => String(g.id) === '${grid!.code}');
+      return { population: f.properties.population, reloaded: map.grids !== before };
+    })()`);
+    expect(await check()).toEqual({ population: grid!.population, reloaded: false });
+    try {
+      await ctx.db.query('UPDATE grid_all SET population = population + 5 WHERE code = $1', [grid!.code]);
+      expect(await check()).toEqual({ population: grid!.population + 5, reloaded: true });
+      expect(await check()).toEqual({ population: grid!.population + 5, reloaded: false });
+    } finally {
+      await ctx.db.query('UPDATE grid_all SET population = $2 WHERE code = $1', [grid!.code, grid!.population]);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
   it('renders the 4K layout in English with the urgency metric', async () => {
     const { page, problems } = await openWall('?lang=en&metric=urgency', { width: 3840, height: 2160 });
     expect(await page.textContent('gs-wall-display >> h1')).toContain('Command Centre');

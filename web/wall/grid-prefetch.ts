@@ -7,10 +7,16 @@ export interface GridCollection {
   features: { type: 'Feature'; id: number; geometry: Geometry; properties: { population: number | null } }[];
 }
 
+/** Polygons and the ETag they came with, to ask later whether they changed. */
+export interface LoadedGrids {
+  grids: GridCollection;
+  etag: string | null;
+}
+
 declare global {
   interface Window {
     /** Started by wall.html's head before any module loads. */
-    gridscopeGrids?: { url: string; body: Promise<GridCollection | null> };
+    gridscopeGrids?: { url: string; body: Promise<LoadedGrids | null> };
   }
 }
 
@@ -23,20 +29,34 @@ const RETRY_MS = 3_000;
  * every few seconds until they come (a wall starts before its server, too),
  * while `wanted()` holds. Never rejects; undefined if no longer wanted.
  */
-export async function loadGrids(url: string, wanted: () => boolean): Promise<GridCollection | undefined> {
+export async function loadGrids(url: string, wanted: () => boolean): Promise<LoadedGrids | undefined> {
   const prefetch = window.gridscopeGrids;
   const early = prefetch?.url === url ? await prefetch.body : null;
   if (early) return early;
   while (wanted()) {
-    try {
-      const res = await fetch(url, { headers: { accept: 'application/json' } });
-      if (res.ok) return (await res.json()) as GridCollection;
-    } catch {
-      // The server is down: the wall says so elsewhere; keep trying.
-    }
+    const loaded = await changedGrids(url, null);
+    if (loaded) return loaded;
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
   return undefined;
+}
+
+/**
+ * The polygons at `url` if their ETag is no longer `etag` (a planner
+ * published new boundaries); null when unchanged or out of reach. The
+ * browser revalidates its copy: unchanged costs a 304 and no parsing.
+ */
+export async function changedGrids(url: string, etag: string | null): Promise<LoadedGrids | null> {
+  try {
+    const res = await fetch(url, { cache: 'no-cache', headers: { accept: 'application/json' } });
+    if (!res.ok) return null;
+    const now = res.headers.get('etag');
+    if (etag !== null && now === etag) return null;
+    return { grids: (await res.json()) as GridCollection, etag: now };
+  } catch {
+    // The server is down: the wall says so elsewhere.
+    return null;
+  }
 }
 
 /** West, south, east, north of every vertex; undefined for an empty collection. */

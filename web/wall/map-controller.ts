@@ -97,8 +97,12 @@ export class WallMapController implements ReactiveController {
     const before = this.content;
     this.content = content;
     if (content.grids && content.grids !== before?.grids) {
-      this.cityBounds = gridsBbox(content.grids) ?? this.cityBounds;
-      this.fitCity();
+      // New boundaries (a publish) move the camera only if the city's extent moved: a tour flies on.
+      const bounds = gridsBbox(content.grids);
+      if (bounds && bounds.join() !== this.cityBounds?.join()) {
+        this.cityBounds = bounds;
+        this.fitCity();
+      }
     } else if (!this.cityBounds && content.outlines && content.outlines !== before?.outlines) {
       // No grids yet: the districts' extent will do until they come.
       const boxes = content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox);

@@ -1,7 +1,7 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { OutlineCollection } from './api-types.js';
-import { loadGrids, type GridCollection } from './grid-prefetch.js';
+import { changedGrids, loadGrids, type GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
 import { wallScale, WallMapController, type FrameProgress } from './map-controller.js';
 import type { Legend } from './metric-scale.js';
@@ -14,6 +14,9 @@ import type { Lang } from './wall-params.js';
  * new incidents ringed. Fires `wall-map-progress` (detail: FrameProgress) as
  * the first complete frame comes together.
  */
+/** How often the wall asks whether the grid boundaries changed. */
+const GRID_RELOAD_MS = 5 * 60_000;
+
 export class WallMap extends LitElement {
   static override properties = {
     gridsUrl: {},
@@ -78,10 +81,27 @@ export class WallMap extends LitElement {
     });
     this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
     // The page's head has usually fetched the polygons already (wall.html).
-    void loadGrids(this.gridsUrl!, () => this.isConnected).then((grids) => {
-      this.grids = grids;
+    void loadGrids(this.gridsUrl!, () => this.isConnected).then((loaded) => {
+      this.grids = loaded?.grids;
+      this.gridsEtag = loaded?.etag ?? null;
       this.requestUpdate();
     });
+    // Boundaries change when a planner publishes: look every few minutes (a 304 when nothing changed).
+    this.gridsTimer = setInterval(() => void this.reloadGridsIfChanged(), GRID_RELOAD_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.gridsTimer);
+  }
+
+  private async reloadGridsIfChanged(): Promise<void> {
+    if (!this.grids) return;
+    const loaded = await changedGrids(this.gridsUrl!, this.gridsEtag);
+    if (!loaded) return;
+    this.grids = loaded.grids;
+    this.gridsEtag = loaded.etag;
+    this.requestUpdate();
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -103,6 +123,8 @@ export class WallMap extends LitElement {
   }
 
   private grids?: GridCollection;
+  private gridsEtag: string | null = null;
+  private gridsTimer?: ReturnType<typeof setInterval>;
   private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };
 
   /** Labels change only with the outlines or the language: the same array keeps deck.gl's text layer as it is. */
