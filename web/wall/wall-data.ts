@@ -16,12 +16,6 @@ const OPEN_STATUSES = 'reported,filed,dispatched,in_progress,resolved';
 const HEAT_MIN_INTERVAL_MS = 30_000;
 /** Events come in bursts (a batch dispatch): one reload for the burst, still well inside a second. */
 const EVENT_DEBOUNCE_MS = 200;
-/**
- * The KPIs are promised within a second of an incident. They reload on their
- * own (two small queries) right after an event, instead of waiting for the
- * burst to settle and for every figure of the full reload.
- */
-const KPI_DEBOUNCE_MS = 50;
 
 export interface WallDataOptions {
   api: ApiClient;
@@ -60,9 +54,6 @@ export class WallDataController implements ReactiveController {
   private again = false;
   private debounce?: ReturnType<typeof setTimeout>;
   private abort = new AbortController();
-  private kpiDebounce?: ReturnType<typeof setTimeout>;
-  /** When the KPIs shown were asked for (performance.now()). */
-  private summaryAsOf = -Infinity;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -70,7 +61,6 @@ export class WallDataController implements ReactiveController {
 
   hostDisconnected(): void {
     clearTimeout(this.debounce);
-    clearTimeout(this.kpiDebounce);
     this.abort.abort();
   }
 
@@ -117,40 +107,8 @@ export class WallDataController implements ReactiveController {
       this.directive = event.directive;
     }
     this.host.requestUpdate();
-    if ('incident' in event) {
-      clearTimeout(this.kpiDebounce);
-      this.kpiDebounce = setTimeout(() => void this.refreshKpis(), KPI_DEBOUNCE_MS);
-    }
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.refresh().catch(() => undefined), EVENT_DEBOUNCE_MS);
-  }
-
-  /** Reloads the KPIs alone; a failure is left to the full reload that follows to report. */
-  private async refreshKpis(): Promise<void> {
-    const o = this.options;
-    if (!o) return;
-    const startedAt = performance.now();
-    const now = new Date();
-    const from = windowStart(o.window, now).toISOString();
-    try {
-      const [summary, todaySummary] = await Promise.all([
-        o.api.get<Summary>('/api/stats/summary', { region: o.region, from }, this.abort.signal),
-        o.window === 'today' ? undefined : o.api.get<Summary>('/api/stats/summary', { region: o.region, from: cityMidnight(now).toISOString() }, this.abort.signal),
-      ]);
-      this.applySummary(startedAt, from, summary, todaySummary);
-      this.host.requestUpdate();
-    } catch {
-      // The full reload shortly after says what went wrong.
-    }
-  }
-
-  /** Takes KPIs unless newer ones (asked for later) are already shown: two reloads may answer out of order. */
-  private applySummary(startedAt: number, from: string, summary: Summary, todaySummary: Summary | undefined): void {
-    if (startedAt < this.summaryAsOf) return;
-    this.summaryAsOf = startedAt;
-    this.from = from;
-    this.summary = summary;
-    this.newToday = (todaySummary ?? summary).reported;
   }
 
   private async load(withHeat: boolean): Promise<void> {
@@ -158,7 +116,6 @@ export class WallDataController implements ReactiveController {
     if (!o) return;
     const { api, region } = o;
     const signal = this.abort.signal;
-    const startedAt = performance.now();
     const now = new Date();
     const from = windowStart(o.window, now).toISOString();
     const today = cityMidnight(now).toISOString();
@@ -177,7 +134,9 @@ export class WallDataController implements ReactiveController {
         o.directives ? this.loadDirective() : null,
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
-      this.applySummary(startedAt, from, summary, todaySummary);
+      this.from = from;
+      this.summary = summary;
+      this.newToday = (todaySummary ?? summary).reported;
       this.metrics = metrics;
       this.categories = categories.categories;
       this.ticker = addTickerEntries(this.ticker, latest.features.map(tickerFromFeature));
