@@ -1,17 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+// Both projects share this run's test database templates (tests/helpers/database-templates.ts).
+const TEMPLATES = 'tests/helpers/template-setup.ts';
+
 export default defineConfig({
   test: {
-    // Seeding a city and starting Chromium take a while on a 2-core machine.
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
+    // Generous: a loaded 2-core CI machine is several times slower than a quiet one.
+    // Tests wait for conditions; they never assert how fast something happened.
+    testTimeout: 240_000,
+    hookTimeout: 600_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './tests/helpers/timing-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'] } },
+      { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'], globalSetup: [TEMPLATES] } },
       // The browser tests load the vite build; their global setup makes it when the sources are newer.
-      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], globalSetup: ['tests/helpers/build-web.ts'] } },
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], globalSetup: [TEMPLATES, 'tests/helpers/build-web.ts'] } },
     ],
   },
 });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/app.js';
-import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { insertDemoDirectives } from '../../geodata/demo-city/demo-directives.js';
 import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
 import { json, SMALL_CITY } from '../helpers/seeded-app.js';
 import { payloadOf, type SseStream } from '../helpers/sse-client.js';
 import { startStreamApp, type StreamApp } from '../helpers/stream-app.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /**
  * Directives (指令) over HTTP with real users: the command centre sends one,
@@ -21,9 +20,8 @@ let districts: { code: string; name: string }[];
 const as: Record<string, Session> = {};
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  t = await createSeededDatabase({ ...SMALL_CITY, incidents: 200 });
   // Few incidents: directives do not need them, and seeding is the slow part.
-  await seedDemoCity(t.db, { ...SMALL_CITY, incidents: 200 });
   s = await startStreamApp(t.db);
   app = s.app;
   places = await pickPlaces(t.db);

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoCity(t.db, { grids: 60, incidents: 100, seed: 5 });
+  t = await createSeededDatabase({ grids: 60, incidents: 100, seed: 5 });
 });
 afterAll(async () => t?.dispose());
 

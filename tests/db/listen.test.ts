@@ -13,7 +13,7 @@ describe(`Database.listen on ${BACKEND}`, () => {
   });
   afterAll(async () => t?.dispose());
 
-  const waitFor = async (check: () => boolean, what: string, timeoutMs = 2_000) => {
+  const waitFor = async (check: () => boolean, what: string, timeoutMs = 20_000) => {
     const until = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -42,9 +42,13 @@ describe(`Database.listen on ${BACKEND}`, () => {
     expect(got).toEqual(['committed', 'marker']);
 
     await stop();
+    // A second listener on the channel shows when 'after stop' has been delivered.
+    const witness: (string | null)[] = [];
+    const stopWitness = await t.db.listen('test_channel', (p) => witness.push(p));
     await t.db.query("SELECT pg_notify('test_channel', 'after stop')");
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => witness.includes('after stop'), 'the witness listener');
     expect(got).toEqual(['committed', 'marker']);
+    await stopWitness();
   });
 
   it('keeps channels apart and serves several listeners on one channel', async () => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { expectTruePartitions } from '../helpers/partition-checks.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 describe(`the synthetic demo city at full scale on ${BACKEND}`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await seedDemoCity(t.db, { incidents: 0 });
+    t = await createSeededDatabase({ incidents: 0 });
   });
   afterAll(async () => t?.dispose());
 
@@ -59,8 +58,7 @@ describe(`demo incidents on ${BACKEND}`, () => {
   let t: TestDatabase;
   const now = new Date('2026-06-15T04:00:00Z');
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await seedDemoCity(t.db, { grids: 200, incidents: 20_000, seed: 3, now });
+    t = await createSeededDatabase({ grids: 200, incidents: 20_000, seed: 3, now });
   });
   afterAll(async () => t?.dispose());
 

@@ -5,7 +5,7 @@ import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
 import { RED_DISPATCH_MINUTES, TRANSITIONS, type Action, type Status } from '../../server/workflow/incident-workflow.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { SMALL_CITY } from '../helpers/seeded-app.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /** The seeded incidents' workflow records, read back from the database and held to the workflow's own rules. */
 describe(`demo incident histories on ${BACKEND}`, () => {
@@ -13,8 +13,7 @@ describe(`demo incident histories on ${BACKEND}`, () => {
   const now = SMALL_CITY.now!;
   const count = async (sql: string, params: unknown[] = []) => (await t.db.query<{ n: number }>(sql, params))[0]!.n;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await seedDemoCity(t.db, SMALL_CITY);
+    t = await createSeededDatabase(SMALL_CITY);
   });
   afterAll(async () => t?.dispose());
 

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { readDistrictFile } from '../../geodata/district-import.js';
 import { expectTruePartitions } from '../helpers/partition-checks.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Real boundaries live beside the project, never in it; a user's clone lacks them.
 const DISTRICTS = fileURLToPath(new URL('../../../shared/geodata/zhuzhou-430200-districts.geojson', import.meta.url));
@@ -14,8 +13,7 @@ if (!available) console.warn(`NOTICE: skipping real-district generator tests: ${
 describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries, on ${BACKEND}`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    await seedDemoCity(t.db, { districts: readDistrictFile(DISTRICTS), incidents: 2000 });
+    t = await createSeededDatabase({ districts: readDistrictFile(DISTRICTS), incidents: 2000 });
   });
   afterAll(async () => t?.dispose());
 

@@ -1,6 +1,6 @@
 import { buildApp, type App, type AppOptions } from '../../server/app.js';
-import { seedDemoCity, type SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import type { SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
+import { createSeededDatabase, type TestDatabase } from './test-database.js';
 
 /** A small but complete city: every level, every category, a year of incidents. */
 export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z') };
@@ -16,8 +16,7 @@ export interface SeededApp extends TestDatabase {
  * unless the caller says otherwise, as in the embedded demo.
  */
 export async function createSeededApp(options: SeedOptions = SMALL_CITY, appOptions: Omit<AppOptions, 'db'> = { auth: { anonymousRead: true } }): Promise<SeededApp> {
-  const testDb = await createTestDatabase();
-  await seedDemoCity(testDb.db, options);
+  const testDb = await createSeededDatabase(options);
   const app = await buildApp({ db: testDb.db, ...appOptions });
   await app.ready();
   return {

@@ -43,11 +43,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     comments: [],
     retry: undefined,
     lastEventId: '',
-    next(timeoutMs = 5_000) {
+    next(timeoutMs = 20_000) {
       return new Promise((resolve, reject) => stream.waitFor((s) => s.messages.length > readIndex, timeoutMs, 'the next message')
         .then(() => resolve(stream.messages[readIndex++]!), reject));
     },
-    waitFor(predicate, timeoutMs = 5_000, what = 'a condition') {
+    waitFor(predicate, timeoutMs = 20_000, what = 'a condition') {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!predicate(stream)) return;

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
-import { openPGlite } from '../../server/db/pglite-database.js';
+import { openPGlite, type PGliteDatabase } from '../../server/db/pglite-database.js';
 import { openPostgres } from '../../server/db/pg-database.js';
+import { seedDemoCity, type SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
+import { TEMPLATE_RUN_ENV, templateKey, withTemplate } from './database-templates.js';
 
 /** Set to run every DB-backed test on real PostgreSQL + PostGIS instead of PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -18,38 +20,104 @@ export interface TestDatabase {
 }
 
 /**
+ * What a fresh test database holds before the test touches it: nothing, the
+ * migrated schema, or the schema plus a seeded demo city. Each state is built
+ * once per test run (tests/helpers/template-setup.ts) and every test file gets
+ * its own copy, so files never see each other's rows.
+ */
+type Content = { kind: 'bare' } | { kind: 'migrated' } | { kind: 'seeded'; seed: SeedOptions };
+
+/**
  * A fresh, empty database for one test file: PGlite in memory, or a scratch
- * database created on the TEST_DATABASE_URL server (so test files running in
- * parallel never see each other's rows). Not migrated unless asked.
+ * database created on the TEST_DATABASE_URL server. Migrated unless asked not to be.
  */
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
-  let testDb: TestDatabase;
-  if (!TEST_DATABASE_URL) {
-    const db = await openPGlite();
-    testDb = { db, dispose: () => db.close() };
-  } else {
-    const name = `gridscope_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const url = withDatabaseName(TEST_DATABASE_URL, name);
-    const db = await openPostgres({ connectionString: url, poolSize: 4, statementTimeoutMs: 60_000 });
-    testDb = {
-      db,
-      url,
-      async dispose() {
-        await db.close();
-        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      },
-    };
-  }
-  if (options.migrated !== false) await migrate(testDb.db);
-  return testDb;
+  return openCopy(options.migrated === false ? { kind: 'bare' } : { kind: 'migrated' });
 }
 
-async function adminQuery(sql: string): Promise<void> {
+/** A migrated database holding the demo city seeded with `seed` (as seedDemoCity would build it). */
+export async function createSeededDatabase(seed: SeedOptions): Promise<TestDatabase> {
+  return openCopy({ kind: 'seeded', seed });
+}
+
+/**
+ * A private copy of `content`: from this run's template when there is one
+ * (built here first if no process has built it yet), else built step by step.
+ * On PostgreSQL `name` names the new database (templates are built this way).
+ */
+async function openCopy(content: Content, name?: string): Promise<TestDatabase> {
+  const key = cacheableKey(content);
+  if (key === undefined) return buildFresh(content, name);
+  if (!TEST_DATABASE_URL) {
+    const tarball = await withTemplate(key, 'pglite', async () => {
+      const built = await buildFresh(content);
+      try {
+        return await (built.db as PGliteDatabase).dumpDataDir();
+      } finally {
+        await built.dispose();
+      }
+    });
+    const db = await openPGlite(undefined, { loadDataDir: tarball as Blob });
+    return { db, dispose: () => db.close() };
+  }
+  const template = await withTemplate(key, 'postgres', async (templateName) => {
+    const built = await buildFresh(content, templateName);
+    await built.db.close(); // the database stays: it is the template
+    return templateName;
+  });
+  return openScratchPostgres(name, template as string);
+}
+
+/** Builds `content` on a copy of the state before it: empty → migrated → seeded. */
+async function buildFresh(content: Content, name?: string): Promise<TestDatabase> {
+  if (content.kind === 'bare') return TEST_DATABASE_URL ? openScratchPostgres(name) : openBarePGlite();
+  const testDb = await openCopy(content.kind === 'migrated' ? { kind: 'bare' } : { kind: 'migrated' }, name);
+  try {
+    if (content.kind === 'migrated') await migrate(testDb.db);
+    else await seedDemoCity(testDb.db, content.seed);
+    return testDb;
+  } catch (err) {
+    await testDb.dispose().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The template's name for `content`, or undefined when this run keeps no templates or it is not worth one. */
+function cacheableKey(content: Content): string | undefined {
+  if (!process.env[TEMPLATE_RUN_ENV]) return undefined;
+  // An empty PostgreSQL database is one CREATE DATABASE away (template1 carries PostGIS).
+  if (content.kind === 'bare') return TEST_DATABASE_URL ? undefined : 'bare';
+  if (content.kind === 'migrated') return 'migrated';
+  const { calendar, onProgress, ...rest } = content.seed;
+  if (calendar || onProgress) return undefined;
+  return `seeded_${templateKey(rest)}`;
+}
+
+async function openBarePGlite(): Promise<TestDatabase> {
+  const db = await openPGlite();
+  return { db, dispose: () => db.close() };
+}
+
+/** A scratch database on the test server, empty (template1 carries PostGIS) or copied from `template`. */
+async function openScratchPostgres(name = `gridscope_test_${randomBytes(6).toString('hex')}`, template?: string): Promise<TestDatabase> {
+  await adminQuery(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  const url = withDatabaseName(TEST_DATABASE_URL!, name);
+  const db = await openPostgres({ connectionString: url, poolSize: 4, statementTimeoutMs: 60_000 });
+  return {
+    db,
+    url,
+    async dispose() {
+      await db.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
-    await client.query(sql);
+    return await client.query(sql, params);
   } finally {
     await client.end();
   }

@@ -37,7 +37,7 @@ describe.skipIf(BACKEND !== 'postgres')('two app instances on one PostgreSQL dat
     await t?.dispose();
   });
 
-  const nextId = async (stream: SseStream, timeoutMs = 2_000) => payloadOf(await stream.next(timeoutMs)).id;
+  const nextId = async (stream: SseStream, timeoutMs = 20_000) => payloadOf(await stream.next(timeoutMs)).id;
 
   it('delivers an event written through either instance to subscribers of both', async () => {
     const atOne = await one.connect();

@@ -1,0 +1,15 @@
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+let t=performance.now();
+const pg = await PGlite.create({ extensions: { postgis } });
+console.log('create', (performance.now()-t).toFixed(0)); t=performance.now();
+await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+console.log('postgis', (performance.now()-t).toFixed(0)); t=performance.now();
+await pg.exec('CREATE TABLE x(a int); INSERT INTO x SELECT generate_series(1,1000)');
+const dump = await pg.dumpDataDir('none');
+console.log('dump', (performance.now()-t).toFixed(0), dump.size); t=performance.now();
+await pg.close();
+const pg2 = await PGlite.create({ loadDataDir: dump, extensions: { postgis } });
+console.log('load', (performance.now()-t).toFixed(0)); t=performance.now();
+console.log(await pg2.query('select count(*) from x'), await pg2.query('select postgis_version()'));
+console.log('q', (performance.now()-t).toFixed(0));

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { postgresTemplatePrefix, TEMPLATE_RUN_ENV } from './database-templates.js';
+
+/**
+ * vitest globalSetup: a folder for this run's test database templates (see
+ * database-templates.ts), named in the environment that the worker processes
+ * inherit. Both projects list it; the first one to run owns the folder and
+ * removes it, and this run's PostgreSQL templates, at the end.
+ */
+export default function setup(): (() => Promise<void>) | undefined {
+  if (process.env[TEMPLATE_RUN_ENV]) return undefined;
+  const runDir = mkdtempSync(join(tmpdir(), 'gridscope-templates-'));
+  process.env[TEMPLATE_RUN_ENV] = runDir;
+  return async () => {
+    rmSync(runDir, { recursive: true, force: true });
+    delete process.env[TEMPLATE_RUN_ENV];
+    if (!process.env.TEST_DATABASE_URL) return;
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [postgresTemplatePrefix(runDir)]);
+      for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  };
+}
