@@ -43,7 +43,8 @@ function fromToken(t: TokenRow): Principal {
   return { kind: 'token', id: t.id, actor: `token:${t.id}`, role: t.role, scope: t.scope_code, unit: t.unit_code, userId: null, displayName: t.name };
 }
 
-const ANONYMOUS: Principal = { kind: 'anonymous', id: null, actor: 'anonymous', role: 'viewer', scope: null, unit: null, userId: null, displayName: 'anonymous' };
+/** Who a request without credentials is when anonymous reading is on. */
+export const ANONYMOUS: Principal = { kind: 'anonymous', id: null, actor: 'anonymous', role: 'viewer', scope: null, unit: null, userId: null, displayName: 'anonymous' };
 
 /** A bearer token from the Authorization header, or from `access_token` on reads (EventSource and wall URLs cannot set headers). */
 function bearerToken(request: FastifyRequest): string | undefined {

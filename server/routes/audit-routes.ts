@@ -18,6 +18,7 @@ const AuditEntry = Type.Object({
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/audit', {
     schema: {
+      operationId: 'listAuditEntries',
       tags: ['identity'],
       summary: 'The append-only audit log, newest first; follow next_before for older entries',
       querystring: Type.Object({

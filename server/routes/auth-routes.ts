@@ -35,6 +35,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
 
   app.post('/api/auth/login', {
     schema: {
+      operationId: 'login',
       tags: ['auth'],
       summary: 'Sign in with a password; sets an HttpOnly session cookie and returns the CSRF token for writes',
       body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
@@ -74,7 +75,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
   });
 
   app.post('/api/auth/logout', {
-    schema: { tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
+    schema: { operationId: 'logout', tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId && request.principal?.kind === 'user') {
@@ -88,7 +89,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
   });
 
   app.get('/api/auth/me', {
-    schema: { tags: ['auth'], summary: 'Who is calling: role, scope and the routes they may call', response: { 200: MeSchema, ...errorResponses } },
+    schema: { operationId: 'getCurrentPrincipal', tags: ['auth'], summary: 'Who is calling: role, scope and the routes they may call', response: { 200: MeSchema, ...errorResponses } },
   }, async (request) => me(request, request.sessionCsrf ?? null));
 };
 

@@ -25,6 +25,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/directives', {
     schema: {
+      operationId: 'listDirectives',
       tags: ['directives'],
       summary: 'Directives, newest first, with every addressed district\'s status and time to answer',
       querystring: Type.Object({
@@ -44,6 +45,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/directives/:id', {
     schema: {
+      operationId: 'getDirective',
       tags: ['directives'],
       summary: 'One directive; 404 if unknown or not addressed to the caller\'s district',
       params: Type.Object({ id: DirectiveId }),
@@ -53,6 +55,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/directives', {
     schema: {
+      operationId: 'createDirective',
       tags: ['directives'],
       summary: 'Send a directive to districts (default: every district inside the caller\'s scope)',
       body: CreateDirectiveBody,
@@ -65,6 +68,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/directives/:id/answers', {
     schema: {
+      operationId: 'answerDirective',
       tags: ['directives'],
       summary: 'Answer a directive for a district with a report or a zero report (零报告); the first answer stands',
       description: 'A district-scoped caller may answer only for its own district (403). Answering again gives 409 already_answered.',

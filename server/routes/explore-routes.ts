@@ -27,6 +27,7 @@ const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/explore/children', {
     schema: {
+      operationId: 'exploreChildren',
       tags: ['explore'],
       summary: 'Figures of a place and of each of its children (regions one level down, grids of a community), with the category breakdown',
       description: 'Over incidents reported in [from, to) that pass the filters, inside the caller\'s scope. ' +
@@ -56,6 +57,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/explore/series', {
     schema: {
+      operationId: 'exploreSeries',
       tags: ['explore'],
       summary: 'Incidents reported per day or week (China time) of a place, and how many of them are closed now',
       description: `Without from/to: the ${DEFAULT_SERIES_DAYS} days up to now. Every bucket of [from, to) is listed, empty ones as zeros; at most ${MAX_BUCKETS.day} days or ${MAX_BUCKETS.week} weeks. ` +
@@ -82,6 +84,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/explore/shapes', {
     schema: {
+      operationId: 'exploreShapes', produces: ['application/geo+json'],
       tags: ['explore'],
       summary: 'Polygons of a place\'s children (a grid: itself) with names, population, label point and bbox; cacheable (ETag)',
       querystring: Type.Object({ region: Type.Optional(PlaceCode), simplify: Simplify }, { additionalProperties: false }),
@@ -95,6 +98,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/explore/grids/:code', {
     schema: {
+      operationId: 'exploreGrid',
       tags: ['explore'],
       summary: 'One grid for the explorer\'s panel: households, population, workers (masked phones) and its newest incidents that pass the filters',
       params: Type.Object({ code: GridCode }),

@@ -11,6 +11,7 @@ export const GRID_LIMIT = { default: 10_000, max: 50_000 };
 const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/grids', {
     schema: {
+      operationId: 'listGrids', produces: ['application/geo+json'],
       tags: ['grids'],
       summary: 'Grids as a GeoJSON FeatureCollection, by region and/or bbox',
       querystring: Type.Object({
@@ -31,6 +32,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/grids/:code', {
     schema: {
+      operationId: 'getGrid', produces: ['application/geo+json'],
       tags: ['grids'],
       summary: 'One grid with its boundary and workers (GeoJSON Feature)',
       params: Type.Object({ code: GridCode }),

@@ -21,6 +21,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
 
   app.get('/api/grids/history', {
     schema: {
+      operationId: 'getGridsAsOf', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'The grids as they were at a moment (default now), with each version\'s valid_from/valid_to',
       querystring: Type.Object({ region: Type.Optional(RegionCode), as_of: Type.Optional(Type.String()) }, { additionalProperties: false }),
       response: { 200: FeatureCollectionSchema, ...errorResponses },
@@ -33,6 +34,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
 
   app.get('/api/grids/lineage', {
     schema: {
+      operationId: 'listGridLineage',
       tags: ['grids'], summary: 'Which old codes became which new codes (split, merge, reshape, new, removed), newest first',
       querystring: Type.Object({ region: Type.Optional(RegionCode) }, { additionalProperties: false }),
       response: { 200: Type.Object({ lineage: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
@@ -44,6 +46,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
 
   app.get('/api/grids/export', {
     schema: {
+      operationId: 'exportGrids', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'Current grids of a region as a GeoJSON file that /api/grids/import takes back',
       querystring: Type.Object({ region: Type.Optional(RegionCode) }, { additionalProperties: false }),
       response: { 200: FeatureCollectionSchema, ...errorResponses },
@@ -58,6 +61,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
 
   app.get('/api/grids/workload', {
     schema: {
+      operationId: 'getGridWorkload', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'A community\'s current grids with households, population, workers and incidents in the window (default 90 days)',
       querystring: Type.Object({ community: Type.String({ pattern: '^[0-9]{12}$' }), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false }),
       response: { 200: FeatureCollectionSchema, ...errorResponses },
@@ -73,6 +77,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
   app.post('/api/grids/import', {
     bodyLimit: IMPORT_BODY_LIMIT,
     schema: {
+      operationId: 'importGrids',
       tags: ['grids'],
       summary: 'Import the grids of a community or district from GeoJSON: every problem reported; nothing written unless all are valid (dry_run=true only checks)',
       querystring: Type.Object({

@@ -13,7 +13,7 @@ const Health = Type.Object({
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/health', {
-    schema: { tags: ['health'], summary: 'Database reachability, backend and PostGIS version', response: { 200: Health, 503: Health } },
+    schema: { operationId: 'getHealth', tags: ['health'], summary: 'Database reachability, backend and PostGIS version', response: { 200: Health, 503: Health } },
   }, async (_request, reply) => {
     try {
       const [row] = await app.db.query<{ pg: string; postgis: string }>(

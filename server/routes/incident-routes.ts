@@ -25,6 +25,7 @@ export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: n
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/incidents', {
     schema: {
+      operationId: 'listIncidents', produces: ['application/geo+json'],
       tags: ['incidents'],
       summary: 'Incidents as GeoJSON points, newest first, one page at a time',
       description: 'Follow `next_cursor` (pass it as `cursor`) for the next page; it is absent on the last page.',

@@ -7,11 +7,16 @@ import { ErrorSchema, errorResponses, FeatureSchema } from '../schemas/common-sc
 import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
+import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 
 const IncidentCode = Type.String({ pattern: '^SJ[0-9]{14,}$', description: 'incident code, e.g. SJ20260615000123' });
 const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
 const UnitCode = Type.String({ pattern: '^[a-z0-9_.-]{2,60}$' });
 const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+
+const IMAGE_MIME_TYPES = IMAGE_KINDS.map((k) => k.mime);
+/** Raw image bytes, for the API description (Fastify neither validates nor serialises them). */
+const ImageBytes = (description: string) => Type.Unsafe<unknown>({ type: 'string', format: 'binary', description });
 
 /** Who may upload which kind of photo: "before" at report time, "after" at resolution. */
 const PHOTO_ROLES = { before: ['grid_worker', 'dispatcher', 'commander'], after: ['handler', 'commander'] } as const;
@@ -26,6 +31,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/incidents', {
     schema: {
+      operationId: 'reportIncident',
       tags: ['incidents'],
       summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
       body: Type.Object({
@@ -44,6 +50,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/incidents/:code', {
     schema: {
+      operationId: 'getIncident', produces: ['application/geo+json'],
       tags: ['incidents'],
       summary: 'One incident with its history, units, photos and mediations (GeoJSON Feature)',
       params: Type.Object({ code: IncidentCode }),
@@ -53,6 +60,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/incidents/:code/transitions', {
     schema: {
+      operationId: 'transitionIncident', produces: ['application/geo+json'],
       tags: ['incidents'],
       summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate',
       description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
@@ -73,9 +81,11 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/incidents/:code/photos', {
     schema: {
+      operationId: 'uploadIncidentPhoto',
       tags: ['incidents'],
       summary: 'Upload a photo (multipart/form-data, one file): kind=before at report time, kind=after at resolution',
       params: Type.Object({ code: IncidentCode }),
+      multipartBody: Type.Object({ file: ImageBytes(`the image: ${IMAGE_MIME_TYPES.join(', ')}`) }),
       querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after')]) }, { additionalProperties: false }),
       response: { 201: Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }), 413: ErrorSchema, 415: ErrorSchema, ...errorResponses, ...conflictResponses },
     },
@@ -107,10 +117,11 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/incidents/:code/photos/:id', {
     schema: {
+      operationId: 'getIncidentPhoto', produces: IMAGE_MIME_TYPES,
       tags: ['incidents'],
       summary: 'A photo of an incident, with its image content type',
       params: Type.Object({ code: IncidentCode, id: Type.Integer({ minimum: 1 }) }),
-      response: { 200: Type.Unknown({ description: 'image bytes' }), ...errorResponses },
+      response: { 200: ImageBytes('the image, in the content type it was stored as'), ...errorResponses },
     },
   }, async (request, reply) => {
     const meta = await app.repos.workflow.photo(request.params.code, request.params.id, visibilityOf(request.principal));

@@ -34,6 +34,7 @@ export function heatCellDegrees(zoom: number): number {
 const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/map/grids', {
     schema: {
+      operationId: 'getMapGrids', produces: ['application/geo+json'],
       tags: ['map'],
       summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
       querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
@@ -48,6 +49,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/map/grid-metrics', {
     schema: {
+      operationId: 'getGridMetrics',
       tags: ['map'],
       summary: 'Per-grid figures over a time window, keyed by grid code (no geometry)',
       description: `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
@@ -71,6 +73,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/map/heatmap', {
     schema: {
+      operationId: 'getHeatmap',
       tags: ['map'],
       summary: 'Incidents aggregated into weighted square cells for a heatmap (never raw points)',
       description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at \`zoom\` (at least ${MIN_CELL_DEGREES}°); the heaviest \`limit\` cells are returned.`,
@@ -111,6 +114,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/map/outlines', {
     schema: {
+      operationId: 'getOutlines', produces: ['application/geo+json'],
       tags: ['map'],
       summary: 'District and street outlines with names, population, a label point and a bbox (GeoJSON)',
       querystring: Type.Object({

@@ -35,6 +35,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.get('/api/plans', {
     schema: {
+      operationId: 'listPlans',
       tags: ['plans'], summary: 'Boundary plans in the caller\'s scope, newest first',
       querystring: Type.Object({ community: Type.Optional(CommunityCode), status: Type.Optional(PlanStatusSchema) }, { additionalProperties: false }),
       response: { 200: Type.Object({ plans: Type.Array(PlanSchema) }), ...errorResponses },
@@ -43,6 +44,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.post('/api/plans', {
     schema: {
+      operationId: 'createPlan',
       tags: ['plans'], summary: 'Start a draft plan on a community\'s current grids',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), community: CommunityCode }, { additionalProperties: false }),
       response: { 201: PlanSchema, ...errorResponses },
@@ -63,6 +65,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.get('/api/plans/:id', {
     schema: {
+      operationId: 'getPlan',
       tags: ['plans'], summary: 'A plan and its current revision\'s grids: households, population, workers, incidents in the window (default the last 90 days)',
       params: Id, querystring: Window, response: { 200: PlanWithFeatures, ...errorResponses },
     },
@@ -73,6 +76,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.patch('/api/plans/:id', {
     schema: {
+      operationId: 'updatePlan',
       tags: ['plans'], summary: 'Rename a draft or abandon it',
       params: Id,
       body: Type.Object({
@@ -96,6 +100,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.post('/api/plans/:id/edits', {
     schema: {
+      operationId: 'editPlan',
       tags: ['plans'], summary: 'One edit (reshape, split, merge, add, delete) as a new revision; answers the plan and its grids',
       params: Id, body: PlanEditSchema,
       response: { 200: Type.Object({ plan: PlanSchema, features: GeoJsonCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 422: ErrorSchema, ...errorResponses },
@@ -116,6 +121,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
   for (const action of ['undo', 'redo'] as const) {
     app.post(`/api/plans/:id/${action}`, {
       schema: {
+        operationId: `${action}Plan`,
         tags: ['plans'], summary: action === 'undo' ? 'Back to the previous revision' : 'Forward to the revision undone last',
         params: Id, response: { 200: PlanWithFeatures, 409: ErrorSchema, ...errorResponses },
       },
@@ -135,6 +141,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.post('/api/plans/:id/validate', {
     schema: {
+      operationId: 'validatePlan',
       tags: ['plans'], summary: 'Every problem of the current revision, each a GeoJSON Feature with its reason and geometry',
       params: Id, response: { 200: ValidationSchema, ...errorResponses },
     },
@@ -145,6 +152,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.get('/api/plans/:id/what-if', {
     schema: {
+      operationId: 'getPlanWhatIf',
       tags: ['plans'], summary: 'Households, population and incidents (default the last 12 months) of each draft grid against the published grids',
       params: Id, querystring: Window, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
     },
@@ -156,6 +164,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.get('/api/plans/:id/diff', {
     schema: {
+      operationId: 'getPlanDiff', produces: ['application/geo+json'],
       tags: ['plans'], summary: 'Changed, new, removed and unchanged grids against the published version (GeoJSON)',
       params: Id, response: { 200: FeatureCollectionSchema, ...errorResponses },
     },
@@ -166,6 +175,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.post('/api/plans/:id/publish', {
     schema: {
+      operationId: 'publishPlan',
       tags: ['plans'],
       summary: 'Publish atomically: 422 with the problems when invalid, 409 when the community was published since the plan began',
       params: Id,

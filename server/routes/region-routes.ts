@@ -17,6 +17,7 @@ const RegionNode = Type.Object({
 const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/regions', {
     schema: {
+      operationId: 'getRegionTree',
       tags: ['regions'],
       summary: 'The region tree (city → district → street → community) within the caller\'s scope, without geometry',
       response: { 200: Type.Object({ regions: Type.Array(RegionNode) }), 500: errorResponses[500] },
@@ -25,6 +26,7 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/regions/:code', {
     schema: {
+      operationId: 'getRegion', produces: ['application/geo+json'],
       tags: ['regions'],
       summary: 'One region with its boundary and its children\'s codes (GeoJSON Feature)',
       params: Type.Object({ code: RegionCode }),

@@ -29,6 +29,7 @@ const Summary = Type.Object({
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/stats/summary', {
     schema: {
+      operationId: 'getStatsSummary',
       tags: ['stats'],
       summary: 'The KPIs (README, "KPIs") for a region and each child region, over incidents reported in the window',
       querystring: Type.Object({

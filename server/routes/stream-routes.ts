@@ -18,6 +18,7 @@ const EventId = Type.String({ pattern: '^[0-9]{1,15}$', description: 'id of the 
 const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/stream', {
     schema: {
+      operationId: 'streamEvents',
       tags: ['stream'],
       summary: 'Live incident and directive events (text/event-stream)',
       description:
@@ -26,7 +27,8 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Comments (`: ping`) are heartbeats.',
       querystring: Type.Object({ lastEventId: Type.Optional(EventId) }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(EventId) }),
-      response: errorResponses,
+      produces: ['text/event-stream'],
+      response: { 200: Type.String({ description: 'An endless stream of `retry:`, `id:`, `event:` and `data:` lines (Server-Sent Events)' }), ...errorResponses },
     },
   }, async (request, reply) => {
     const hub = app.events;

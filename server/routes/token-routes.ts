@@ -13,11 +13,12 @@ const auditView = (t: TokenRow) => ({ name: t.name, prefix: t.prefix, role: t.ro
 /** API tokens for devices and wall displays: created and revoked by the commander, shown once, stored hashed. */
 const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/tokens', {
-    schema: { tags: ['identity'], summary: 'Every API token (never the secret)', response: { 200: Type.Object({ tokens: Type.Array(TokenSchema) }), ...errorResponses } },
+    schema: { operationId: 'listTokens', tags: ['identity'], summary: 'Every API token (never the secret)', response: { 200: Type.Object({ tokens: Type.Array(TokenSchema) }), ...errorResponses } },
   }, async () => ({ tokens: await app.repos.tokens.list() }));
 
   app.post('/api/tokens', {
     schema: {
+      operationId: 'createToken',
       tags: ['identity'],
       summary: 'Create an API token; the secret is in this response only',
       body: Type.Object({
@@ -48,6 +49,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/api/tokens/:id', {
     schema: {
+      operationId: 'revokeToken',
       tags: ['identity'],
       summary: 'Revoke a token; it stops working at once',
       params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),

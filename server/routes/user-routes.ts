@@ -24,11 +24,12 @@ const auditView = (u: UserRow) => ({ username: u.username, display_name: u.displ
 
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/users', {
-    schema: { tags: ['identity'], summary: 'Every user (never their password)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses } },
+    schema: { operationId: 'listUsers', tags: ['identity'], summary: 'Every user (never their password)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses } },
   }, async () => ({ users: await app.repos.users.list() }));
 
   app.post('/api/users', {
     schema: {
+      operationId: 'createUser',
       tags: ['identity'],
       summary: 'Create a user with a role and scope',
       body: Type.Object({
@@ -60,6 +61,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/api/users/:id', {
     schema: {
+      operationId: 'updateUser',
       tags: ['identity'],
       summary: 'Change a user: name, role, scope, unit, password or disabled. Ends their sessions when access changes.',
       params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),

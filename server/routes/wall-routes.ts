@@ -31,6 +31,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
 
   app.get('/api/wall/config', {
     schema: {
+      operationId: 'getWallConfig',
       tags: ['wall'],
       summary: 'Defaults of the wall display and which optional services this server offers',
       response: {
@@ -49,6 +50,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
 
   app.get('/api/stats/categories', {
     schema: {
+      operationId: 'getCategoryStats',
       tags: ['stats'],
       summary: 'Reported, closed, closure rate and open per incident category, in the catalogue order',
       querystring: Type.Object({

@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox';
 
+/** The shared schema's id: the API description refers to it as #/components/schemas/Error. */
+export const ERROR_SCHEMA_ID = 'Error';
 export const ErrorSchema = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }) },
-  { $id: 'Error', description: 'Every error response has this shape' },
+  { $id: ERROR_SCHEMA_ID, description: 'Every error response has this shape' },
 );
 export type ErrorResponse = Static<typeof ErrorSchema>;
 

@@ -3,7 +3,9 @@ import { PLAN_STATUSES } from '../plans/grid-plan-lifecycle.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 /** Longitude/latitude in WGS84 degrees. */
-export const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })]);
+export const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })], {
+  description: '[longitude (-180…180), latitude (-90…90)] in WGS84 degrees',
+});
 const Ring = Type.Array(Position, { minItems: 4, maxItems: 20_000 });
 export const PolygonGeometry = Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Ring, { minItems: 1, maxItems: 100 }) });
 export const MultiPolygonGeometry = Type.Object({
