@@ -7,10 +7,12 @@ import { MigrationError } from './db/migrate.js';
 import { ImportRejected, insertDistricts, readDistrictFile } from '../geodata/district-import.js';
 import { CityAlreadySeeded } from '../geodata/demo-city/seed-demo-city.js';
 import { openMigratedDatabase, seedConfiguredCity, serve } from './server.js';
+import packageJson from '../package.json' with { type: 'json' };
 
 const USAGE = `Usage: gridscope <command> [options]
 
 Commands:
+  help [COMMAND]                this text, or one command's
   serve                         start the HTTP service (builds the demo city on an empty database)
   migrate                       apply pending migrations and exit
   seed [--grids N] [--incidents N] [--seed S] [--districts FILE]
@@ -21,35 +23,72 @@ Commands:
 
 Options for every command:
   --port N, --data-dir DIR, --database-url URL   override PORT, GRIDSCOPE_DATA_DIR, DATABASE_URL
+  --help, -h                    usage (of a command: gridscope COMMAND --help)
+  --version, -v                 print the version
 
 Environment:
 ${Object.entries(CONFIG_VARIABLES).map(([k, v]) => `  ${k.padEnd(26)} ${v.doc} (default: ${v.default || 'unset'})`).join('\n')}
 `;
 
+/** One paragraph per command, for `gridscope help COMMAND` and `gridscope COMMAND --help`. */
+const COMMAND_HELP: Record<string, string> = {
+  serve: 'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
+  migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
+  seed: 'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE]\n  Builds the demo city into an empty database: N grids (at least 9), N incidents\n  over the last year, random seed S; FILE is a GeoJSON of district boundaries.',
+  'import-districts': 'gridscope import-districts FILE\n  Loads a city\'s district boundaries (GeoJSON features with adcode + name) into an empty database.',
+  'create-user': 'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
+  help: 'gridscope help [COMMAND]\n  Prints the usage of every command, or of one.',
+};
+
+/** A numeric flag checked here, so that a bad value names the flag rather than the variable it sets. */
+function wholeNumberFlag(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !/^\d+$/.test(value.trim())) throw new UsageError(`--${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  return value?.trim();
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    // node:util's messages are clear but long-winded; keep the first sentence.
+    throw new UsageError((err as Error).message.split(/\. (?=To specify)/)[0]!.replace(/^Unknown option/, 'unknown option'));
+  }
+}
+
+const OPTIONS = {
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  grids: { type: 'string' },
+  incidents: { type: 'string' },
+  seed: { type: 'string' },
+  districts: { type: 'string' },
+  role: { type: 'string' },
+  scope: { type: 'string' },
+  unit: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      grids: { type: 'string' },
-      incidents: { type: 'string' },
-      seed: { type: 'string' },
-      districts: { type: 'string' },
-      role: { type: 'string' },
-      scope: { type: 'string' },
-      unit: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
+  if (values.version) {
+    process.stdout.write(`gridscope ${packageJson.version}\n`);
     return;
   }
+  if (command === 'help' || values.help || !command) {
+    const topic = command === 'help' ? rest[0] : command;
+    if (!topic) return void process.stdout.write(USAGE);
+    const text = COMMAND_HELP[topic];
+    if (!text) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
+    return void process.stdout.write(`${text}\n`);
+  }
+  values.grids = wholeNumberFlag('grids', values.grids);
+  values.incidents = wholeNumberFlag('incidents', values.incidents);
+  values.seed = wholeNumberFlag('seed', values.seed);
+  values.port = wholeNumberFlag('port', values.port);
   const env = { ...process.env };
   if (values.port) env.PORT = values.port;
   if (values['data-dir']) env.GRIDSCOPE_DATA_DIR = values['data-dir'];
