@@ -5,9 +5,18 @@
  */
 export const BOM = '\uFEFF';
 
+/**
+ * A text cell that Excel or LibreOffice would read as a formula (a grid named
+ * `=HYPERLINK(…)`) gets a leading apostrophe and quotes, as OWASP's CSV
+ * injection advice says. Numbers stay numbers: -3 is a value, not a formula.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  let s = v === null || v === undefined ? '' : String(v);
+  const formula = typeof v === 'string' && FORMULA_START.test(s);
+  if (formula) s = `'${s}`;
+  return formula || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {
