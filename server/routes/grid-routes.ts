@@ -5,6 +5,7 @@ import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, Grid
 import { Simplify } from '../schemas/geo-schemas.js';
 import { parseBbox } from '../schemas/query-parsers.js';
 import { callerScope, scopedRegion } from './region-scope.js';
+import { sendCacheable } from './http-cache.js';
 
 export const GRID_LIMIT = { default: 10_000, max: 50_000 };
 
@@ -27,7 +28,8 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const bbox = parseBbox(q.bbox);
     const region = await scopedRegion(request, q.region);
     const body = await app.repos.grids.featureCollectionText({ region, bbox, simplify: q.simplify ?? 0, limit: q.limit ?? GRID_LIMIT.default });
-    return reply.type('application/geo+json').send(body);
+    // Grids change only when a plan is published: clients revalidate and get a 304 while unchanged.
+    return sendCacheable(request, reply, body, 'application/geo+json', 0);
   });
 
   app.get('/api/grids/:code', {

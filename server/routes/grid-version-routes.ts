@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { sendCacheable } from './http-cache.js';
 import { badRequest, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { importGrids } from '../plans/grid-import.js';
@@ -54,9 +55,8 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
   }, async (request, reply) => {
     const root = await scopedRoot(request, request.query.region);
     const region = root.level === 'city' ? null : root.code;
-    return reply.type('application/geo+json')
-      .header('content-disposition', `attachment; filename="grids-${root.code}.geojson"`)
-      .send(await repos.gridVersions.exportText(region, callerScope(request)));
+    reply.header('content-disposition', `attachment; filename="grids-${root.code}.geojson"`);
+    return sendCacheable(request, reply, await repos.gridVersions.exportText(region, callerScope(request)), 'application/geo+json', 0);
   });
 
   app.get('/api/grids/workload', {

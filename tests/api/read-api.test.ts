@@ -153,6 +153,30 @@ describe(`read API on ${BACKEND}`, () => {
     }
   });
 
+  it('answers 304 to any If-None-Match that names the current ETag, weakly compared (RFC 9110)', async () => {
+    // Geometry answers that clients revalidate; the commander-wide export needs no region on the city scope.
+    for (const url of ['/api/grids?region=430202', '/api/grids/export', '/api/map/grids', '/api/map/outlines']) {
+      const first = await get(url);
+      expect(first.statusCode, url).toBe(200);
+      const etag = String(first.headers.etag);
+      expect(etag, `${url} sends an ETag`).toMatch(/^(W\/)?"[^"]+"$/);
+      const opaque = etag.replace(/^W\//, '');
+      const cases: [string, number][] = [
+        [etag, 304],
+        [`W/${opaque}`, 304],
+        [`"other", W/${opaque}`, 304],
+        ['*', 304],
+        ['"other"', 200],
+        [`W/"x${opaque.slice(1)}`, 200],
+      ];
+      for (const [header, status] of cases) {
+        const res = await get(url, { 'if-none-match': header });
+        expect(res.statusCode, `${url} with If-None-Match: ${header}`).toBe(status);
+        if (status === 304) expect(res.body).toBe('');
+      }
+    }
+  });
+
   it('serves OpenAPI at /docs', async () => {
     const res = await get('/docs/json');
     expect(res.statusCode).toBe(200);
