@@ -40,16 +40,15 @@ export interface Actor {
  */
 export function createGridPublishRepository(audit: AuditRepository) {
   return {
+    assertCurrent,
+
     async publish(plan: PlanRow, who: Actor, tx: Queryable): Promise<PublishResult> {
       const bumped = await tx.query<{ version: number }>(
         `UPDATE grid_community_version SET version = version + 1, published_at = now(), published_by = $3
           WHERE community_code = $1 AND version = $2 RETURNING version`, [plan.community_code, plan.base_version, who.actor]);
       if (!bumped.length) {
-        const [now] = await tx.query<{ version: number; published_at: Date | null; published_by: string | null }>(
-          'SELECT version, published_at, published_by FROM grid_community_version WHERE community_code = $1', [plan.community_code]);
-        throw new HttpError(409, 'plan_outdated',
-          `community ${plan.community_code} was published by ${now?.published_by ?? 'someone else'}${now?.published_at ? ` at ${new Date(now.published_at).toISOString()}` : ''}`
-          + ` (now version ${now?.version ?? '?'}) after plan ${plan.id} was started on version ${plan.base_version}; start a new plan from the current grids`);
+        await assertCurrent(plan, tx);
+        throw new HttpError(409, 'plan_outdated', `community ${plan.community_code} was published after plan ${plan.id} was started`);
       }
       await tx.query("SELECT set_config('gridscope.plan_id', $1, true)", [String(plan.id)]);
       const before = await snapshot(plan.community_code, tx);
@@ -121,6 +120,20 @@ export function createGridPublishRepository(audit: AuditRepository) {
       return result;
     },
   };
+}
+
+/**
+ * 409 `plan_outdated` when the community was published since the plan's
+ * base version. Checked before validation too: a stale plan's kept codes
+ * may name grids retired since, which would read as the planner's mistake.
+ */
+async function assertCurrent(plan: PlanRow, tx: Queryable): Promise<void> {
+  const [now] = await tx.query<{ version: number; published_at: Date | null; published_by: string | null }>(
+    'SELECT version, published_at, published_by FROM grid_community_version WHERE community_code = $1', [plan.community_code]);
+  if (!now || Number(now.version) === Number(plan.base_version)) return;
+  throw new HttpError(409, 'plan_outdated',
+    `community ${plan.community_code} was published by ${now.published_by ?? 'someone else'}${now.published_at ? ` at ${new Date(now.published_at).toISOString()}` : ''}`
+    + ` (now version ${now.version}) after plan ${plan.id} was started on version ${plan.base_version}; start a new plan from the current grids`);
 }
 
 async function snapshot(community: string, tx: Queryable): Promise<{ code: string; name: string; households: number; population: number; geometry: unknown }[]> {

@@ -184,6 +184,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
   }, async (request, reply) => {
     const outcome = await app.db.transaction(async (tx) => {
       const plan = await lockedPlan(request, request.params.id, 'publish', tx);
+      await repos.gridPublish.assertCurrent(plan, tx);
       const report = await repos.planAnalysis.validate(plan.id, plan.revision, rules, tx);
       if (!report.valid) return { report };
       return { published: await repos.gridPublish.publish(plan, actorOf(request), tx) };

@@ -120,6 +120,23 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     expect((await ctx.call('POST', `/api/plans/${merge}/publish`)).status).toBe(409);
   });
 
+  it('a plan begun before another publish retired one of its grids answers 409 plan_outdated, saying who published and when', async () => {
+    const stale = (await ctx.call('POST', '/api/plans', { name: 'stale', community: ctx.community })).body.id as number;
+    const [{ code }] = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code LIMIT 1', [ctx.community]) as [{ code: string }];
+    const newer = await planSplitting(code, 'retires a grid');
+    expect((await ctx.call('POST', `/api/plans/${newer}/publish`)).status).toBe(200);
+    const [published] = await ctx.db.query<{ version: number; published_by: string }>('SELECT version, published_by FROM grid_community_version WHERE community_code = $1', [ctx.community]);
+
+    const res = await ctx.call('POST', `/api/plans/${stale}/publish`);
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.error.code).toBe('plan_outdated');
+    expect(res.body.error.message).toContain(`published by ${published!.published_by} at 20`);
+    const [after] = await ctx.db.query<{ version: number }>('SELECT version FROM grid_community_version WHERE community_code = $1', [ctx.community]);
+    expect(after!.version).toBe(published!.version);
+    const [plan] = await ctx.db.query<{ status: string }>('SELECT status FROM grid_plan WHERE id = $1', [stale]);
+    expect(plan!.status).toBe('draft');
+  });
+
   it('two concurrent publishes on the same version: exactly one succeeds, the other gets 409', async () => {
     const a = (await ctx.call('POST', '/api/plans', { name: 'a', community: ctx.community })).body.id;
     const b = (await ctx.call('POST', '/api/plans', { name: 'b', community: ctx.community })).body.id;
