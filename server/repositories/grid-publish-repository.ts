@@ -93,6 +93,7 @@ export function createGridPublishRepository(audit: AuditRepository) {
            JOIN grid_worker_assignment a ON a.grid_code = h.code
          ON CONFLICT DO NOTHING`, [heirs.map((h) => h.code), heirs.map((h) => h.heir)]);
       await tx.query('DELETE FROM grid_worker_assignment WHERE grid_code = ANY ($1::text[])', [removed]);
+      const scopesMoved = await carryScopes(removed, heirs, plan.community_code, tx);
 
       // Open incidents go to the new grids: touching the location re-runs the
       // assignment trigger (migrations/003) against the grids now current.
@@ -115,7 +116,7 @@ export function createGridPublishRepository(audit: AuditRepository) {
       await audit.record({
         ...who, action: 'grid.publish', targetType: 'community', targetId: plan.community_code,
         before: { version: plan.base_version, grids: before },
-        after: { version: result.version, plan_id: plan.id, grids: await snapshot(plan.community_code, tx), lineage: rows, reassigned_incidents: result.reassigned_incidents },
+        after: { version: result.version, plan_id: plan.id, grids: await snapshot(plan.community_code, tx), lineage: rows, reassigned_incidents: result.reassigned_incidents, scopes_moved: scopesMoved },
       }, tx);
       return result;
     },
@@ -134,6 +135,33 @@ async function assertCurrent(plan: PlanRow, tx: Queryable): Promise<void> {
   throw new HttpError(409, 'plan_outdated',
     `community ${plan.community_code} was published by ${now.published_by ?? 'someone else'}${now.published_at ? ` at ${new Date(now.published_at).toISOString()}` : ''}`
     + ` (now version ${now.version}) after plan ${plan.id} was started on version ${plan.base_version}; start a new plan from the current grids`);
+}
+
+/**
+ * Logins scoped to a retired grid (grid workers' users and tokens) follow its
+ * workers to the grid that took most of its area, in the publish's
+ * transaction, so nobody is locked out or, worse, read as city-wide. A grid
+ * with no successor hands its logins to the community. Returns each move for
+ * the audit entry.
+ */
+async function carryScopes(removed: string[], heirs: { code: string; heir: string | null }[], community: string, tx: Queryable) {
+  if (!removed.length) return [];
+  const to = removed.map((code) => heirs.find((h) => h.code === code)?.heir ?? community);
+  return tx.query<{ kind: string; id: number; from: string; to: string; why: string }>(
+    `WITH m AS (
+       SELECT * FROM unnest($1::text[], $2::text[]) AS m(old_code, new_code)
+     ), users AS (
+       UPDATE app_user u SET scope_code = m.new_code FROM m WHERE u.scope_code = m.old_code
+       RETURNING 'user'::text AS kind, u.id, m.old_code, m.new_code
+     ), tokens AS (
+       UPDATE api_token t SET scope_code = m.new_code FROM m WHERE t.scope_code = m.old_code
+       RETURNING 'token'::text AS kind, t.id, m.old_code, m.new_code
+     )
+     SELECT kind, id, old_code AS "from", new_code AS "to",
+            CASE WHEN length(new_code) = 15 THEN 'the successor grid that took most of the retired grid''s area, where its workers went'
+                 ELSE 'the retired grid has no successor: its community' END AS why
+       FROM (SELECT * FROM users UNION ALL SELECT * FROM tokens) moved ORDER BY kind, id`,
+    [removed, to]);
 }
 
 async function snapshot(community: string, tx: Queryable): Promise<{ code: string; name: string; households: number; population: number; geometry: unknown }[]> {

@@ -20,7 +20,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
 
   async function me(request: FastifyRequest, csrf: string | null) {
     const p = request.principal!;
-    const root = await scopedRoot(request, undefined).catch(() => ({ code: p.scope, name: p.scope ?? '', level: 'city' }));
+    const root = await scopedRoot(request, undefined).catch(() => ({ code: p.scope, name: p.scope ?? '', level: p.scope ? 'unavailable' : 'city' }));
     return {
       principal: {
         kind: p.kind, id: p.id, display_name: p.displayName, role: p.role, role_name: ROLE_NAMES[p.role],

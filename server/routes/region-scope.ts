@@ -25,7 +25,14 @@ export async function scopedRoot(request: FastifyRequest, code: string | undefin
     if (!region) throw notFound(`region ${code}`);
     return region;
   }
-  const root = scope === null ? await repos.regions.city() : await repos.regions.scopeRoot(scope);
+  if (scope !== null) {
+    // A scope that is no longer a current region or grid (a grid retired by a
+    // publish that did not carry this login along) reads nothing: never the city.
+    const root = await repos.regions.scopeRoot(scope);
+    if (!root) throw new HttpError(403, 'scope_unavailable', `your scope ${scope} is no longer a current region or grid; ask the commander to update your account`);
+    return root;
+  }
+  const root = await repos.regions.city();
   if (!root) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
   return root;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from '../helpers/test-database.js';
+import { createUser, login } from '../helpers/identity.js';
 import { createPlanContext, lineAcross, planFeatures, type PlanContext, one } from './plan-fixtures.js';
 
 let ctx: PlanContext;
@@ -135,6 +136,44 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     expect(after!.version).toBe(published!.version);
     const [plan] = await ctx.db.query<{ status: string }>('SELECT status FROM grid_plan WHERE id = $1', [stale]);
     expect(plan!.status).toBe('draft');
+  });
+
+  it('carries a grid worker\'s login to the successor that took most of a split grid, so they keep working there', async () => {
+    const [{ code }] = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code DESC LIMIT 1', [ctx.community]) as [{ code: string }];
+    await createUser(ctx.db, { username: 'worker-split', role: 'grid_worker', scope: code });
+    const id = await planSplitting(code, 'split a worked grid');
+    const published = await ctx.call('POST', `/api/plans/${id}/publish`);
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+
+    // Expected from geometry alone: the current grid covering most of the retired grid's area.
+    const [heir] = await ctx.db.query<{ code: string }>(
+      `SELECT g.code FROM grid g, grid_all old WHERE old.code = $1 AND ST_Intersects(g.boundary, old.boundary)
+        ORDER BY ST_Area(ST_Intersection(g.boundary, old.boundary)) DESC LIMIT 1`, [code]);
+    const [user] = await ctx.db.query<{ scope_code: string }>("SELECT scope_code FROM app_user WHERE username = 'worker-split'");
+    expect(user!.scope_code).toBe(heir!.code);
+
+    const worker = await login(ctx.app, 'worker-split');
+    const me = (await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: worker.read })).json();
+    expect(me.principal.scope).toMatchObject({ code: heir!.code, level: 'grid' });
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/stats/summary', headers: worker.read })).statusCode).toBe(200);
+    const [inside] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM grid WHERE code = $1) s', [heir!.code]);
+    const report = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', description: '新网格内', location: [inside!.x, inside!.y] } });
+    expect(report.statusCode, report.body).toBe(201);
+
+    const [audit] = await ctx.db.query<{ after: any }>("SELECT after FROM audit_log WHERE action = 'grid.publish' ORDER BY id DESC LIMIT 1");
+    expect(audit!.after.scopes_moved).toEqual([expect.objectContaining({ kind: 'user', from: code, to: heir!.code })]);
+  });
+
+  it('never reads a scope that no longer exists as the whole city', async () => {
+    const [retired] = await ctx.db.query<{ code: string }>('SELECT code FROM grid_all WHERE retired_at IS NOT NULL LIMIT 1');
+    await createUser(ctx.db, { username: 'worker-stranded', role: 'grid_worker', scope: ctx.community.padEnd(15, '9') });
+    await ctx.db.query("UPDATE app_user SET scope_code = $1 WHERE username = 'worker-stranded'", [retired!.code]);
+    const stranded = await login(ctx.app, 'worker-stranded');
+    const summary = await ctx.app.inject({ method: 'GET', url: '/api/stats/summary', headers: stranded.read });
+    expect(summary.statusCode).toBe(403);
+    expect(summary.json().error.code).toBe('scope_unavailable');
+    const me = (await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: stranded.read })).json();
+    expect(me.principal.scope.level).not.toBe('city');
   });
 
   it('two concurrent publishes on the same version: exactly one succeeds, the other gets 409', async () => {
