@@ -53,29 +53,44 @@ const get = (url: string, s: Session = chief) => ctx.app.inject({ method: 'GET',
 
 interface Expected { reported: number; closed: number; open: number; overdue: number; red_open: number; closed_within_deadline: number }
 
-/** The figures straight from the incident table, per child code prefix; nothing shared with the route's SQL. */
-async function direct(prefix: string | null, childLength: number, where: string, params: unknown[]): Promise<Map<string, Expected>> {
-  const rows = await ctx.db.query<Expected & { child: string }>(
+/**
+ * The figures straight from the incident table, per child code prefix; nothing shared with the route's SQL.
+ * Window figures count incidents reported in the window; "now" figures (open, overdue, red open) count every
+ * incident open now, whatever its report date (README, "KPIs").
+ */
+async function direct(prefix: string | null, childLength: number, filter: string, windowed: boolean): Promise<Map<string, Expected>> {
+  const inPlace = `substr(grid_code, 1, ${prefix?.length ?? 0}) = $1`;
+  const window = windowed ? 'reported_at >= $2 AND reported_at < $3' : '$2::text IS NOT NULL AND $3::text IS NOT NULL';
+  const reported = await ctx.db.query<{ child: string; reported: number; closed: number; closed_within_deadline: number }>(
     `SELECT substr(grid_code, 1, ${childLength}) child,
             sum(CASE WHEN true THEN 1 ELSE 0 END)::int reported,
             sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)::int closed,
-            sum(CASE WHEN status IN ('reported', 'filed', 'dispatched', 'in_progress', 'resolved') THEN 1 ELSE 0 END)::int open,
-            sum(CASE WHEN status IN ('dispatched', 'in_progress') AND due_at < now() THEN 1 ELSE 0 END)::int overdue,
-            sum(CASE WHEN urgency = 'red' AND status IN ('reported', 'filed', 'dispatched', 'in_progress', 'resolved') THEN 1 ELSE 0 END)::int red_open,
             sum(CASE WHEN status = 'closed' AND resolved_at <= due_at THEN 1 ELSE 0 END)::int closed_within_deadline
-       FROM incident WHERE substr(grid_code, 1, ${prefix?.length ?? 0}) = $1 AND ${where} GROUP BY 1`,
-    [prefix ?? '', ...params]);
-  return new Map(rows.map(({ child, ...e }) => [child, e]));
+       FROM incident WHERE ${inPlace} AND ${filter} AND ${window} GROUP BY 1`,
+    [prefix ?? '', FROM, TO]);
+  const now = await ctx.db.query<{ child: string; open: number; overdue: number; red_open: number }>(
+    `SELECT substr(grid_code, 1, ${childLength}) child,
+            count(*)::int open,
+            sum(CASE WHEN status IN ('dispatched', 'in_progress') AND due_at < now() THEN 1 ELSE 0 END)::int overdue,
+            sum(CASE WHEN urgency = 'red' THEN 1 ELSE 0 END)::int red_open
+       FROM incident WHERE ${inPlace} AND ${filter} AND status IN ('reported', 'filed', 'dispatched', 'in_progress', 'resolved') GROUP BY 1`,
+    [prefix ?? '']);
+  const zero: Expected = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0, closed_within_deadline: 0 };
+  const out = new Map<string, Expected>();
+  for (const { child, ...r } of reported) out.set(child, { ...zero, ...r });
+  for (const { child, ...n } of now) out.set(child, { ...(out.get(child) ?? zero), ...n });
+  return out;
 }
 
-const FILTERS: [string, string, unknown[]][] = [
-  ['', 'true', []],
-  [WINDOW, 'reported_at >= $2 AND reported_at < $3', [FROM, TO]],
-  ['category=noise,water_leak', "category_code IN ('noise', 'water_leak')", []],
-  ['urgency=red', "urgency = 'red'", []],
-  ['status=dispatched,in_progress', "status IN ('dispatched', 'in_progress')", []],
+/** Query string, the filter it means in SQL, and whether it sets the time window. */
+const FILTERS: [string, string, boolean][] = [
+  ['', 'true', false],
+  [WINDOW, 'true', true],
+  ['category=noise,water_leak', "category_code IN ('noise', 'water_leak')", false],
+  ['urgency=red', "urgency = 'red'", false],
+  ['status=dispatched,in_progress', "status IN ('dispatched', 'in_progress')", false],
   [`${WINDOW}&category=noise&urgency=red,blue&status=closed,reported`,
-    "reported_at >= $2 AND reported_at < $3 AND category_code = 'noise' AND urgency IN ('red', 'blue') AND status IN ('closed', 'reported')", [FROM, TO]],
+    "category_code = 'noise' AND urgency IN ('red', 'blue') AND status IN ('closed', 'reported')", true],
 ];
 
 describe(`explorer aggregates on ${BACKEND}`, () => {
@@ -85,12 +100,12 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     ];
     let nonZero = 0;
     for (const [region, childLength] of levels) {
-      for (const [query, where, params] of FILTERS) {
+      for (const [query, filter, windowed] of FILTERS) {
         const url = `/api/explore/children?${[region ? `region=${region}` : '', query].filter(Boolean).join('&')}`;
         const res = await get(url);
         expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
         const body = json(res);
-        const want = await direct(region, childLength, where, params);
+        const want = await direct(region, childLength, filter, windowed);
         const pick = (f: Expected) => ({ reported: f.reported, closed: f.closed, open: f.open, overdue: f.overdue, red_open: f.red_open, closed_within_deadline: f.closed_within_deadline });
         const zero = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0, closed_within_deadline: 0 };
         for (const c of body.children) expect(pick(c), `${url} child ${c.code}`).toEqual(want.get(c.code) ?? zero);
@@ -136,7 +151,9 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
   });
 
   it('gives a series by China day and by Monday week that matches direct counts and adds up to the totals', async () => {
-    for (const [query, where, params] of FILTERS.filter(([q]) => q.includes('from='))) {
+    for (const [query, filter] of FILTERS.filter(([q]) => q.includes('from='))) {
+      const where = `${filter} AND reported_at >= $2 AND reported_at < $3`;
+      const params = [FROM, TO];
       const extra = query.replace(WINDOW, '');
       const days = json(await get(`/api/explore/series?region=${places.district}&${WINDOW}${extra}`));
       expect(days.buckets).toHaveLength(45);
@@ -158,7 +175,9 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
   });
 
   it('filters heatmap bins by category, urgency and status, limited to the region', async () => {
-    const [query, where, params] = FILTERS[5]!;
+    const [query, filter] = FILTERS[5]!;
+    const where = `${filter} AND reported_at >= $2 AND reported_at < $3`;
+    const params = [FROM, TO];
     const body = json(await get(`/api/map/heatmap?region=${places.district}&${query}&zoom=12&limit=20000`));
     const [n] = await ctx.db.query<{ n: number }>(`SELECT count(*)::int n FROM incident WHERE district_code = $1 AND ${where}`, [places.district, ...params]);
     expect(body.truncated).toBe(false);

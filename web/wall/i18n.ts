@@ -7,6 +7,8 @@ const zh = {
   window: { today: '今日', '7d': '近7天', '30d': '近30天' } as Record<WallWindow, string>,
   metric: { per_1k: '每千人事件数', open: '在办事件', closure_rate: '结案率', overdue: '超期事件', urgency: '最高在办紧急度' } as Record<WallMetric, string>,
   kpi: { reported: '上报', closed: '结案', closure_rate: '结案率', open: '在办', overdue: '超期', new_today: '今日新增', red_open: '红色在办' },
+  /** Marks the figures that count every open incident now, not the window's. */
+  kpiNow: '当前',
   ranking: { closure_rate: '结案率排名', overdue: '超期事件排名', per_1k: '每千人事件数排名' },
   categories: '事件类别',
   ticker: '实时动态',
@@ -30,6 +32,7 @@ const en: Strings = {
   window: { today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days' },
   metric: { per_1k: 'Incidents per 1,000 residents', open: 'Open incidents', closure_rate: 'Closure rate', overdue: 'Overdue incidents', urgency: 'Highest open urgency' },
   kpi: { reported: 'Reported', closed: 'Closed', closure_rate: 'Closure rate', open: 'Open', overdue: 'Overdue', new_today: 'New today', red_open: 'Red open' },
+  kpiNow: 'now',
   ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Incidents per 1,000' },
   categories: 'Categories',
   ticker: 'Live feed',

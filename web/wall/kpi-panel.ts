@@ -6,9 +6,13 @@ import { panelStyles } from './wall-theme.js';
 
 type KpiKey = 'reported' | 'closed' | 'closure_rate' | 'open' | 'overdue' | 'new_today' | 'red_open';
 
+/** Figures that count every incident open now, whatever the window (README, "KPIs"). */
+const NOW_FIGURES = new Set<KpiKey>(['open', 'overdue', 'red_open']);
+
 /**
- * The headline figures, exactly as /api/stats/summary gives them for the
- * window (new today: the same API from local midnight). Each tile carries the
+ * The headline figures, exactly as /api/stats/summary gives them: reported,
+ * closed and closure rate for the window, open/overdue/red open now (marked
+ * so), new today from local midnight. Each tile carries the
  * raw value in data-value so it can be checked against the API. With `stale`
  * set the figures are greyed out: the wall never shows old numbers as current.
  */
@@ -21,6 +25,7 @@ export class KpiPanel extends LitElement {
     .kpi span { font-size: 0.95rem; color: #b8c6de; }
     .kpi.alert b { color: #ff6b6b; }
     .kpi.wide { grid-column: span 2; }
+    .kpi small { margin-left: 0.4em; padding: 0 0.3em; border: 1px solid #3a4a6a; border-radius: 0.25rem; font-size: 0.75rem; color: #8fa3c4; }
   `];
 
   declare summary?: Summary;
@@ -51,7 +56,7 @@ export class KpiPanel extends LitElement {
     return html`<div class="figures">
       ${tiles.map(([key, value, shown, alert], i) => html`
         <div class="kpi ${alert ? 'alert' : ''} ${i === tiles.length - 1 ? 'wide' : ''}" data-kpi=${key} data-value=${String(value)}>
-          <b class="num">${shown}</b><span>${t[key]}</span>
+          <b class="num">${shown}</b><span>${t[key]}${NOW_FIGURES.has(key) ? html`<small data-now>${strings(this.lang).kpiNow}</small>` : ''}</span>
         </div>`)}
     </div>`;
   }
