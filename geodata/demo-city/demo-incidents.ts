@@ -77,7 +77,7 @@ function* drawBatches({ grids, count, now, calendar, random, workers, rules }: D
       const worker = random.next() < 0.85 ? (workers.get(grid) ?? null) : null;
       const incident = demoIncident(now, reportedAt, random, lastDay && i >= n - WAITING_RED);
       const timeline = drawTimeline(incident, rules.get(incident.category)!, now, calendar, random);
-      buffer.push({ ...incident, ...timeline, grid, worker, code: `SJ${ymd}${String(i + 1).padStart(6, '0')}` });
+      buffer.push({ ...incident, ...timeline, grid, worker, code: `SJ${ymd}${String(i + 1).padStart(7, '0')}` });
     });
     if (buffer.length >= BATCH) {
       yield buffer;

@@ -9,7 +9,7 @@ import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 
-const IncidentCode = Type.String({ pattern: '^SJ[0-9]{14,}$', description: 'incident code, e.g. SJ20260615000123' });
+const IncidentCode = Type.String({ pattern: '^SJ[0-9]{15}$', description: 'incident code: SJ, the China date of the report (YYYYMMDD), a 7-digit serial (from 9000000 for reports made through the API), e.g. SJ202606159000123' });
 const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
 const UnitCode = Type.String({ pattern: '^[a-z0-9_.-]{2,60}$' });
 const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };

@@ -74,6 +74,15 @@ describe(`demo incidents on ${BACKEND}`, () => {
     expect(r!.recent_rate).toBeLessThan(r!.rate);
   });
 
+  it('codes every incident SJ + China report date + 7-digit serial, the format the API writes', async () => {
+    const bad = await t.db.query<{ code: string }>(
+      `SELECT code FROM incident
+        WHERE code !~ '^SJ[0-9]{15}$'
+           OR substr(code, 3, 8) <> to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
+           OR substr(code, 11, 1) = '9' LIMIT 5`);
+    expect(bad).toEqual([]);
+  });
+
   it('spans the last 12 months with a daily and weekly rhythm', async () => {
     const [span] = await t.db.query<{ first: Date; last: Date }>('SELECT min(reported_at) first, max(reported_at) last FROM incident');
     expect(now.getTime() - new Date(span!.first).getTime()).toBeGreaterThan(360 * 86_400_000);

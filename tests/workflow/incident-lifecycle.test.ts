@@ -54,6 +54,9 @@ const expectOk = (res: { statusCode: number; body: string }) => expect(res.statu
 describe(`incident lifecycle on ${BACKEND}`, () => {
   it('runs report → file → dispatch → start → resolve → verify → close → reopen, recording each step', async () => {
     const code = await newIncident();
+    // One code format for API reports and seeded ones: SJ + China date + 7-digit serial (API serials from 9000000).
+    const [row] = await ctx.db.query<{ day: string }>("SELECT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') AS day FROM incident WHERE code = $1", [code]);
+    expect(code).toMatch(new RegExp(`^SJ${row!.day}9[0-9]{6}$`));
     expect((await upload('worker', code, 'before', solidPng(2, 2))).statusCode).toBe(201);
     expectOk(await act('dispatcher', code, { action: 'file' }));
     const dispatched = json(await act('dispatcher', code, { action: 'dispatch', units: ['sanitation'] }));
