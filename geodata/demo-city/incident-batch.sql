@@ -28,21 +28,26 @@ WITH attrs AS (
 ),
 per_grid AS (SELECT grid, count(*)::int AS k FROM attrs GROUP BY grid),
 -- A random point inside the chosen grid. Where triggers run, the incident
--- trigger derives the same grid from the point, as for a real report.
+-- trigger derives the same grid from the point, as for a real report. On a
+-- grid of several pieces ST_GeneratePoints shares the points out by area and
+-- rounding can leave it a few short, so it is asked for some spare; an
+-- incident still without a point takes one on the grid's surface, so every
+-- drawn incident is written.
 pts AS (
   SELECT p.grid, d.path[1] AS n, d.geom
     FROM per_grid p JOIN grid g ON g.code = p.grid
-    CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(g.boundary, p.k, $25)) d
+    CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(g.boundary, p.k + 4 + p.k / 10, $25)) d
 ),
 added AS (
   INSERT INTO incident (code, category_code, urgency, status, description, location, reported_at, reporter, reporter_worker_id,
                         filed_at, dispatched_at, due_at, resolved_at, closed_at, red_alerted_at, overdue_notified_at, updated_at,
                         grid_code, community_code, street_code, district_code)
-  SELECT a.code, a.category, a.urgency, a.status, a.description, pts.geom, a.reported_at,
+  SELECT a.code, a.category, a.urgency, a.status, a.description, coalesce(pts.geom, ST_PointOnSurface(g.boundary)), a.reported_at,
          CASE WHEN a.worker IS NULL THEN '12345热线' ELSE '网格员' END, a.worker,
          a.filed_at, a.dispatched_at, a.due_at, a.resolved_at, a.closed_at, a.red_alerted_at, a.overdue_notified_at, a.updated_at,
          a.grid, left(a.grid, 12), left(a.grid, 9), left(a.grid, 6)
-    FROM attrs a JOIN pts ON pts.grid = a.grid AND pts.n = a.n
+    FROM attrs a JOIN grid g ON g.code = a.grid
+    LEFT JOIN pts ON pts.grid = a.grid AND pts.n = a.n
   RETURNING id, code, street_code
 ),
 -- Unit codes follow demo-units.ts: a city department's code is its unit

@@ -10,10 +10,13 @@ const DISTRICTS = fileURLToPath(new URL('../../../shared/geodata/zhuzhou-430200-
 const available = existsSync(DISTRICTS);
 if (!available) console.warn(`NOTICE: skipping real-district generator tests: ${DISTRICTS} is absent (it is only in the shared workspace)`);
 
+/** Enough that grids of several pieces get many points each (where ST_GeneratePoints used to come up short). */
+const INCIDENTS = 20_000;
+
 describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries, on ${BACKEND}`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createSeededDatabase({ districts: readDistrictFile(DISTRICTS), incidents: 2000 });
+    t = await createSeededDatabase({ districts: readDistrictFile(DISTRICTS), incidents: INCIDENTS });
   });
   afterAll(async () => t?.dispose());
 
@@ -26,6 +29,14 @@ describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries
     expect(Math.abs(city!.km2 - 11262) / 11262).toBeLessThan(0.01);
     const [grids] = await t.db.query<{ n: number }>('SELECT count(*)::int n FROM grid');
     expect(grids!.n).toBe(3261);
+  });
+
+  it('writes exactly the incidents it drew, with no gaps in any day\'s codes, each inside its own grid', async () => {
+    const [r] = await t.db.query<{ n: number; gappy_days: number; misplaced: number }>(
+      `SELECT (SELECT count(*)::int FROM incident) n,
+              (SELECT count(*)::int FROM (SELECT substr(code, 3, 8) d, count(*) c, max(substr(code, 11)::int) m FROM incident GROUP BY 1) x WHERE c <> m) gappy_days,
+              (SELECT count(*)::int FROM incident i JOIN grid g ON g.code = i.grid_code WHERE NOT ST_Covers(g.boundary, i.location)) misplaced`);
+    expect(r).toEqual({ n: INCIDENTS, gappy_days: 0, misplaced: 0 });
   });
 
   it('is a true partition at every level', async () => {
