@@ -70,10 +70,26 @@ export function dailyCounts(now: Date, days: number, total: number): { dayStart:
   const starts = Array.from({ length: days }, (_, i) => today - (days - 1 - i) * DAY_MS);
   const weights = starts.map((d) => {
     const weekday = (new Date(d + LOCAL_OFFSET_MS).getUTCDay() + 6) % 7;
-    const elapsed = Math.min(1, (now.getTime() - d) / DAY_MS);
-    return WEEKDAY_WEIGHTS[weekday]! * elapsed;
+    return WEEKDAY_WEIGHTS[weekday]! * rhythmShare(now.getTime() - d);
   });
   return apportion(total, weights).map((count, i) => ({ dayStart: starts[i]!, count }));
+}
+
+const HOUR_TOTAL = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
+
+/**
+ * The share of a day's reports made in its first `ms` milliseconds, by the
+ * daily rhythm: today, three hours after midnight, holds the few reports of
+ * the night (~1.6 %), not an eighth of a day's.
+ */
+export function rhythmShare(ms: number): number {
+  if (ms >= DAY_MS) return 1;
+  if (ms <= 0) return 0;
+  const hours = ms / HOUR_MS;
+  const whole = Math.floor(hours);
+  let sum = 0;
+  for (let h = 0; h < whole; h++) sum += HOUR_WEIGHTS[h]!;
+  return (sum + HOUR_WEIGHTS[whole]! * (hours - whole)) / HOUR_TOTAL;
 }
 
 /** A report time on the local day starting at `dayStart`, following the daily rhythm, never after `now`. */

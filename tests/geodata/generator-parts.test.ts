@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDistricts } from '../../geodata/demo-city/city-plan.js';
-import { CATEGORY_MIX, demoIncident } from '../../geodata/demo-city/incident-mix.js';
+import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn } from '../../geodata/demo-city/incident-mix.js';
 import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
 import { workerPhone } from '../../geodata/demo-city/names.js';
 import { readingOrder } from '../../geodata/demo-city/partition.js';
@@ -9,6 +9,24 @@ import { parseDistrictFeatures } from '../../geodata/district-import.js';
 import { ZHUZHOU_DISTRICTS } from '../../geodata/zhuzhou-facts.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
+
+describe('the demo city\'s last hours', () => {
+  it('follow the same night-time rhythm as every other day (seeded at 03:07 China time)', () => {
+    const now = new Date('2026-11-30T03:07:00+08:00');
+    const days = dailyCounts(now, 365, 100_000);
+    expect(days.reduce((a, d) => a + d.count, 0)).toBe(100_000);
+    const today = days.at(-1)!;
+    expect(new Date(today.dayStart).toISOString()).toBe('2026-11-29T16:00:00.000Z');
+    // Reports between midnight and 03:07 on each of the previous 28 days, drawn as the seed draws them.
+    const random = new Random(7);
+    const nightly = days.slice(-29, -1).map((d) => Array.from({ length: d.count }, () => reportTimeOn(d.dayStart, now, random))
+      .filter((t) => t.getTime() - d.dayStart < 3 * 3_600_000 + 7 * 60_000).length);
+    const usual = nightly.reduce((a, b) => a + b, 0) / nightly.length;
+    // Today's count up to now is about a usual night's, not an eighth of a day's (48 against 2 before).
+    expect(today.count).toBeLessThanOrEqual(Math.max(3, usual * 2.5));
+    expect(today.count).toBeGreaterThanOrEqual(Math.floor(usual / 2.5));
+  });
+});
 
 describe('apportion', () => {
   it('always sums to the total and respects the minimum', () => {
