@@ -12,15 +12,27 @@ export interface GridQuery {
   /** Douglas-Peucker tolerance in degrees; 0 keeps every vertex. */
   simplify: number;
   limit: number;
+  /** Keyset: the last code of the page before. */
+  after?: string;
+}
+
+export interface GridPage {
+  /** The features array as JSON text. */
+  features: string;
+  returned: number;
+  matched: number;
+  /** The last code of this page when another page follows. */
+  lastCode?: string;
 }
 
 export function createGridRepository(db: Queryable) {
   return {
-    /** A FeatureCollection as text, ready to send. */
-    async featureCollectionText(q: GridQuery, tx: Queryable = db): Promise<string> {
+    /** One page of grids in code order, its features as JSON text. */
+    async page(q: GridQuery, tx: Queryable = db): Promise<GridPage> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
-      const rows = await tx.query<{ body: string }>(GRID_FEATURES, [q.region, x0, y0, x1, y1, q.simplify, q.limit]);
-      return rows[0]!.body;
+      const [row] = await tx.query<{ features: string; returned: number; matched: number; last_code: string | null }>(
+        GRID_FEATURES, [q.region, x0, y0, x1, y1, q.simplify, q.limit, q.after ?? null]);
+      return { features: row!.features, returned: Number(row!.returned), matched: Number(row!.matched), lastCode: row!.last_code ?? undefined };
     },
 
     async featureText(code: string, scope: string | null, tx: Queryable = db): Promise<string | null> {

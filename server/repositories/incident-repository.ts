@@ -3,6 +3,7 @@ import type { Bbox } from '../schemas/query-parsers.js';
 import { sqlFile } from './sql-file.js';
 
 const INCIDENT_FEATURES = sqlFile('incident-features.sql');
+const INCIDENT_COUNT = sqlFile('incident-count.sql');
 
 export const URGENCIES = ['red', 'yellow', 'blue'] as const;
 export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatched', 'in_progress', 'resolved', 'closed'] as const;
@@ -46,6 +47,16 @@ export function createIncidentRepository(db: Queryable) {
         features: page.map((r) => r.feature),
         next: more && last ? { reportedAt: new Date(last.reported_at), id: Number(last.id) } : undefined,
       };
+    },
+
+    /** How many incidents match the filters of `q`, ignoring its cursor and limit. */
+    async count(q: Omit<IncidentQuery, 'after' | 'limit'>, tx: Queryable = db): Promise<number> {
+      const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+      const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [
+        q.region, x0, y0, x1, y1, q.from ?? null, q.to ?? null,
+        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null, q.unit ?? null,
+      ]);
+      return Number(row!.n);
     },
 
     async categoryCodes(tx: Queryable = db): Promise<string[]> {

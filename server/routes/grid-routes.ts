@@ -6,8 +6,17 @@ import { Simplify } from '../schemas/geo-schemas.js';
 import { parseBbox } from '../schemas/query-parsers.js';
 import { callerScope, scopedRegion } from './region-scope.js';
 import { sendCacheable } from './http-cache.js';
+import { pageLimit, pageMembers } from './feature-paging.js';
+import { badRequest } from '../http-errors.js';
 
 export const GRID_LIMIT = { default: 10_000, max: 50_000 };
+
+/** A grid cursor is the base64url of the last code of the page before. */
+function decodeGridCursor(raw: string): string {
+  const code = Buffer.from(raw, 'base64url').toString('utf8');
+  if (!/^[0-9]{15}$/.test(code)) throw badRequest('cursor', 'not a cursor returned by this API');
+  return code;
+}
 
 const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/grids', {
@@ -19,7 +28,8 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         region: Type.Optional(RegionCode),
         bbox: Type.Optional(BboxParam),
         simplify: Simplify,
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: GRID_LIMIT.max, default: GRID_LIMIT.default })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, default: GRID_LIMIT.default, description: `features per page, at most ${GRID_LIMIT.max}` })),
+        cursor: Type.Optional(Type.String({ maxLength: 100, description: 'from the `next` link of the page before' })),
       }, { additionalProperties: false }),
       response: { 200: FeatureCollectionSchema, ...errorResponses },
     },
@@ -27,7 +37,10 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const bbox = parseBbox(q.bbox);
     const region = await scopedRegion(request, q.region);
-    const body = await app.repos.grids.featureCollectionText({ region, bbox, simplify: q.simplify ?? 0, limit: q.limit ?? GRID_LIMIT.default });
+    const after = q.cursor === undefined ? undefined : decodeGridCursor(q.cursor);
+    const page = await app.repos.grids.page({ region, bbox, simplify: q.simplify ?? 0, limit: pageLimit(q.limit, GRID_LIMIT), after });
+    const nextCursor = page.lastCode ? Buffer.from(page.lastCode).toString('base64url') : undefined;
+    const body = `{"type":"FeatureCollection","features":${page.features}${pageMembers(request, { matched: page.matched, returned: page.returned, nextCursor })}}`;
     // Grids change only when a plan is published: clients revalidate and get a 304 while unchanged.
     return sendCacheable(request, reply, body, 'application/geo+json', 0);
   });

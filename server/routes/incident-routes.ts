@@ -5,21 +5,27 @@ import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from '../schemas/query-parsers.js';
 import { scopedRegion } from './region-scope.js';
+import { pageLimit, pageMembers } from './feature-paging.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 
 export const INCIDENT_LIMIT = { default: 500, max: 5000 };
 
-/** Cursors are opaque to clients: base64url of "reported_at|id". */
-export function encodeCursor(c: { reportedAt: Date; id: number }): string {
-  return Buffer.from(`${c.reportedAt.toISOString()}|${c.id}`).toString('base64url');
+/**
+ * Cursors are opaque to clients: base64url of "reported_at|id|matched", the
+ * last row of the page before and the first page's numberMatched (counted
+ * once per walk through the list, not on every page).
+ */
+export function encodeCursor(c: { reportedAt: Date; id: number; matched: number }): string {
+  return Buffer.from(`${c.reportedAt.toISOString()}|${c.id}|${c.matched}`).toString('base64url');
 }
 
-export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: number } | undefined {
+export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: number; matched?: number } | undefined {
   if (raw === undefined) return undefined;
-  const [time, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  const [time, id, matched] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const reportedAt = new Date(time ?? '');
-  if (!id || !/^\d+$/.test(id) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API');
-  return { reportedAt, id: Number(id) };
+  const whole = (s: string | undefined) => s !== undefined && /^\d{1,15}$/.test(s);
+  if (!whole(id) || (matched !== undefined && !whole(matched)) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API');
+  return { reportedAt, id: Number(id), matched: matched === undefined ? undefined : Number(matched) };
 }
 
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,7 +34,8 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listIncidents', produces: ['application/geo+json'],
       tags: ['incidents'],
       summary: 'Incidents as GeoJSON points, newest first, one page at a time',
-      description: 'Follow `next_cursor` (pass it as `cursor`) for the next page; it is absent on the last page.',
+      description: 'Paged like OGC API – Features: `numberMatched`, `numberReturned`, and `links` with `rel: "next"` (a full URL) '
+        + `until the last page; \`next_cursor\` is the same cursor on its own. A limit above ${INCIDENT_LIMIT.max} is taken as ${INCIDENT_LIMIT.max}.`,
       querystring: Type.Object({
         region: Type.Optional(RegionCode),
         bbox: Type.Optional(BboxParam),
@@ -37,7 +44,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
         urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
         status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: INCIDENT_LIMIT.max, default: INCIDENT_LIMIT.default })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` })),
         cursor: Type.Optional(Type.String({ maxLength: 200 })),
       }, { additionalProperties: false }),
       response: { 200: FeatureCollectionSchema, ...errorResponses },
@@ -51,10 +58,14 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const statuses = parseList(q.status, 'status', STATUSES);
     const after = decodeCursor(q.cursor);
     const region = await scopedRegion(request, q.region);
-    const page = await app.repos.incidents.page({ region, bbox, from, to, categories, urgencies, statuses, after, limit: q.limit ?? INCIDENT_LIMIT.default, unit: visibilityOf(request.principal).unit });
-    const next = page.next ? `,"next_cursor":${JSON.stringify(encodeCursor(page.next))}` : '';
+    const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit };
+    const [page, matched] = await Promise.all([
+      app.repos.incidents.page({ ...filters, after, limit: pageLimit(q.limit, INCIDENT_LIMIT) }),
+      after?.matched ?? app.repos.incidents.count(filters),
+    ]);
+    const nextCursor = page.next ? encodeCursor({ ...page.next, matched }) : undefined;
     // Features arrive from PostGIS as JSON text; joining them avoids a parse/serialise round trip.
-    const body = `{"type":"FeatureCollection","features":[${page.features.join(',')}],"numberReturned":${page.features.length}${next}}`;
+    const body = `{"type":"FeatureCollection","features":[${page.features.join(',')}]${pageMembers(request, { matched, returned: page.features.length, nextCursor })}}`;
     return reply.type('application/geo+json').send(body);
   });
 };

@@ -138,7 +138,7 @@ describe(`read API on ${BACKEND}`, () => {
       ['/api/incidents?urgency=purple', /urgency/],
       ['/api/incidents?category=unicorns', /category/],
       ['/api/incidents?status=lost', /status/],
-      ['/api/incidents?limit=100000', /limit/],
+      ['/api/incidents?limit=0', /limit/], // above the maximum is taken as the maximum (OGC API – Features); below 1 is an error
       ['/api/incidents?cursor=garbage', /cursor/],
       ['/api/stats/summary?to=soon', /to/],
     ];
@@ -150,6 +150,50 @@ describe(`read API on ${BACKEND}`, () => {
       expect(body.error.code).toBe('invalid_parameter');
       expect(body.error.message, url).toMatch(field);
       expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules/);
+    }
+  });
+
+  it('pages grids and incidents the way OGC API – Features clients follow them, to the last feature', async () => {
+    /** Follows rel="next" links from `url` (made relative again for inject), checking each page's counts. */
+    async function walk(url: string): Promise<{ ids: string[]; matched: number[]; pages: number }> {
+      const ids: string[] = [];
+      const matched: number[] = [];
+      let pages = 0;
+      for (let next: string | undefined = url; next; pages++) {
+        const res = await get(next);
+        expect(res.statusCode, `${next}: ${res.body.slice(0, 200)}`).toBe(200);
+        const page = json(res);
+        expect(page.numberReturned).toBe(page.features.length);
+        matched.push(page.numberMatched);
+        ids.push(...page.features.map((f: any) => f.id));
+        const self = page.links.find((l: any) => l.rel === 'self');
+        expect(self.href).toMatch(/^http:\/\/[^/]+\/api\//);
+        const link = page.links.find((l: any) => l.rel === 'next');
+        if (link) expect(link).toMatchObject({ type: 'application/geo+json', href: expect.stringMatching(/^http:\/\/[^/]+\/api\/.*cursor=/) });
+        next = link ? new URL(link.href).pathname + new URL(link.href).search : undefined;
+      }
+      return { ids, matched, pages };
+    }
+
+    const [{ district }] = await ctx.db.query<{ district: string }>("SELECT code AS district FROM region WHERE level = 'district' ORDER BY code LIMIT 1") as [{ district: string }];
+    const grids = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE district_code = $1 ORDER BY code', [district]);
+    const g = await walk(`/api/grids?region=${district}&limit=7&simplify=0.001`);
+    expect(g.ids).toEqual(grids.map((r) => r.code));
+    expect(new Set(g.matched)).toEqual(new Set([grids.length]));
+    expect(g.pages).toBe(Math.ceil(grids.length / 7));
+
+    const incidents = await ctx.db.query<{ code: string }>('SELECT code FROM incident ORDER BY reported_at DESC, id DESC');
+    // A limit above the maximum is taken as the maximum (5,000), not refused.
+    const i = await walk('/api/incidents?limit=999999');
+    expect(i.ids).toEqual(incidents.map((r) => r.code));
+    expect(new Set(i.matched)).toEqual(new Set([incidents.length]));
+    expect(i.pages).toBe(Math.ceil(incidents.length / 5000));
+  });
+
+  it('keeps every grid a MultiPolygon, simplified or not', async () => {
+    for (const simplify of ['', '&simplify=0.0005', '&simplify=0.005']) {
+      const types = new Set(json(await get(`/api/grids?limit=500${simplify}`)).features.map((f: any) => f.geometry.type));
+      expect([...types], simplify).toEqual(['MultiPolygon']);
     }
   });
 
