@@ -18,7 +18,7 @@ export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: n
   if (raw === undefined) return undefined;
   const [time, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const reportedAt = new Date(time ?? '');
-  if (!id || !/^\d+$/.test(id) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API');
+  if (!id || !/^\d+$/.test(id) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API', '不是本接口返回的游标');
   return { reportedAt, id: Number(id) };
 }
 
