@@ -24,9 +24,9 @@ const BY_FASTIFY_CODE: Record<string, ClientErrorAnswer> = {
   FST_ERR_BAD_URL: { status: 400, code: 'invalid_url' },
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long' },
   FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'payload_too_large' },
-  FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large' },
-  FST_FILES_LIMIT: { status: 413, code: 'payload_too_large' },
-  FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large' },
+  FST_FILES_LIMIT: { status: 413, code: 'too_many_files' },
+  FST_PARTS_LIMIT: { status: 413, code: 'too_many_parts' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'too_many_parts' },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type' },
 };
 

@@ -20,6 +20,8 @@ export const MESSAGES: Record<string, Words> = {
   invalid_url: { en: 'the URL is not valid (bad percent-encoding)', zh: 'URL 无效（百分号编码有误）' },
   bad_request: { en: 'the request could not be read', zh: '无法解析该请求' },
   payload_too_large: { en: 'the request body is larger than this endpoint accepts', zh: '请求体超过了该接口允许的大小' },
+  too_many_files: { en: 'too many files in one upload', zh: '一次上传的文件过多' },
+  too_many_parts: { en: 'too many parts or fields in one upload', zh: '一次上传的部分或字段过多' },
   uri_too_long: { en: 'the URL or one of its path parameters is too long', zh: 'URL 或其中的路径参数过长' },
   headers_too_large: { en: 'the request headers are too large', zh: '请求头过大' },
   unsupported_media_type: { en: 'unsupported Content-Type for this endpoint', zh: '该接口不支持此 Content-Type' },
