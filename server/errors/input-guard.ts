@@ -59,30 +59,49 @@ function pathOf(root: string, node: PathNode | undefined): string {
   return root + parts.reverse().join('');
 }
 
-/** The first unsafe value in a parsed request part, or undefined when all is well. */
+function scalarProblem(v: unknown): Words | undefined {
+  if (typeof v === 'string') return stringProblem(v, NUL, LONE_SURROGATE);
+  if (typeof v === 'number' && !Number.isFinite(v)) return NOT_FINITE;
+  return undefined;
+}
+
+/**
+ * The first unsafe value in a parsed request part, or undefined when all is
+ * well. Scalars are checked where they stand; only containers go on the
+ * stack, so a million coordinates cost a million number checks and no more.
+ */
 export function findUnsafeInput(value: unknown, root: string): UnsafeInput | undefined {
-  const stack: { value: unknown; depth: number; path: PathNode | undefined }[] = [{ value, depth: 0, path: undefined }];
+  const top = scalarProblem(value);
+  if (top) return { field: root, words: top };
+  const stack: { value: object; depth: number; path: PathNode | undefined }[] = [];
+  if (value !== null && typeof value === 'object') stack.push({ value, depth: 0, path: undefined });
   while (stack.length) {
     const item = stack.pop()!;
+    if (item.depth >= MAX_DEPTH) return { field: pathOf(root, item.path), words: TOO_DEEP };
     const v = item.value;
-    if (typeof v === 'string') {
-      const problem = stringProblem(v, NUL, LONE_SURROGATE);
-      if (problem) return { field: pathOf(root, item.path), words: problem };
-    } else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { field: pathOf(root, item.path), words: NOT_FINITE };
-    } else if (v !== null && typeof v === 'object') {
-      if (item.depth >= MAX_DEPTH) return { field: pathOf(root, item.path), words: TOO_DEEP };
-      if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth: item.depth + 1, path: { parent: item.path, key: i } });
-      } else {
-        const entries = Object.entries(v);
-        for (const [key] of entries) {
-          const problem = stringProblem(key, KEY_NUL, KEY_SURROGATE);
-          if (problem) return { field: pathOf(root, item.path), words: problem };
-        }
-        // Pushed last to first, so the first property is looked at first.
-        for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], depth: item.depth + 1, path: { parent: item.path, key: entries[i]![0] } });
+    const keys: (string | number)[] | undefined = Array.isArray(v) ? undefined : Object.keys(v);
+    const length = keys ? keys.length : (v as unknown[]).length;
+    const children: { value: object; key: string | number }[] = [];
+    for (let i = 0; i < length; i++) {
+      const key = keys ? keys[i]! : i;
+      if (typeof key === 'string') {
+        const problem = stringProblem(key, KEY_NUL, KEY_SURROGATE);
+        if (problem) return { field: pathOf(root, item.path), words: problem };
       }
+      const child = (v as Record<string | number, unknown>)[key];
+      if (Array.isArray(child) && item.depth + 1 < MAX_DEPTH && child.every((x) => x === null || typeof x !== 'object')) {
+        // A flat array (a coordinate pair, a list of codes): checked here rather than stacked.
+        const at = child.findIndex((x) => scalarProblem(x) !== undefined);
+        if (at >= 0) return { field: pathOf(root, { parent: { parent: item.path, key }, key: at }), words: scalarProblem(child[at])! };
+      } else if (child !== null && typeof child === 'object') children.push({ value: child, key });
+      else {
+        const problem = scalarProblem(child);
+        if (problem) return { field: pathOf(root, { parent: item.path, key }), words: problem };
+      }
+    }
+    // Pushed last to first, so the first container is looked at first.
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push({ value: children[i]!.value, depth: item.depth + 1, path: { parent: item.path, key: children[i]!.key } });
     }
   }
   return undefined;
