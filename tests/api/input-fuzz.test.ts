@@ -163,6 +163,8 @@ describe(`fuzzing every route's input on ${BACKEND}`, () => {
     let requests = 0;
     const started = performance.now();
     const statuses = new Map<number, number>();
+    // Every route is fuzzed even when one fails, so one run shows every problem.
+    const failures: string[] = [];
     for (const [i, op] of ops.entries()) {
       await fc.assert(fc.asyncProperty(spoilsFor(op), async (spoils) => {
         const r = requestFor(op, spoils);
@@ -180,8 +182,11 @@ describe(`fuzzing every route's input on ${BACKEND}`, () => {
           if (res.statusCode >= 400) expect(after, `a refused ${what} changed the database`).toEqual(before);
           before = after;
         }
-      }), { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true });
+      }), { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true }).catch((err: Error) => {
+        failures.push(`${op.method} ${op.path}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      });
     }
+    expect(failures, failures.join('\n\n')).toEqual([]);
     console.log(`fuzzed ${requests} requests in ${Math.round(performance.now() - started)} ms over ${ops.length} routes on ${BACKEND}: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
   }, 600_000);
 });
