@@ -8,6 +8,7 @@ import type { ThrottleLimits } from './auth/login-throttle.js';
 import authPlugin, { type AuthOptions } from './plugins/auth-plugin.js';
 import databasePlugin from './plugins/database-plugin.js';
 import errorsPlugin from './plugins/errors-plugin.js';
+import { clientErrorHandler, frameworkErrors } from './errors/framework-errors.js';
 import eventStreamPlugin, { type EventStreamOptions } from './plugins/event-stream-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
 import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
@@ -63,6 +64,9 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Errors raised before routing (bad URL encoding, 414) or by Node's HTTP parser (431): our shape, not Fastify's.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorsPlugin);

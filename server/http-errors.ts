@@ -1,21 +1,26 @@
 /**
  * The one error shape of the API: {"error": {"code", "message"}}. Routes and
  * repositories throw HttpError; everything else becomes a generic 500 in
- * errors-plugin.ts.
+ * errors-plugin.ts. The message is English; `zh` is its Chinese, sent when the
+ * client asks for Chinese (server/errors/messages.ts has the words of codes
+ * thrown without one).
  */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-export const badRequest = (field: string, message: string) => new HttpError(400, 'invalid_parameter', `${field}: ${message}`);
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+/** 400 naming the field first, as `field: reason`, in both languages when given. */
+export const badRequest = (field: string, message: string, zh?: string) =>
+  new HttpError(400, 'invalid_parameter', `${field}: ${message}`, zh === undefined ? undefined : `${field}：${zh}`);
+export const notFound = (what: string, zh?: string) => new HttpError(404, 'not_found', `${what} not found`, zh === undefined ? undefined : `未找到${zh}`);
 
 export interface ErrorBody {
   error: { code: string; message: string };

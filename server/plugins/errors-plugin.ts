@@ -1,44 +1,85 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { isDatabaseError } from '../db/database.js';
+import { clientErrorAnswer } from '../errors/framework-errors.js';
+import { findUnsafeInput } from '../errors/input-guard.js';
+import { chooseLanguage, wordsFor, type Words } from '../errors/messages.js';
+import { validationWords } from '../errors/validation-words.js';
 import { errorBody, HttpError } from '../http-errors.js';
 
+/** The Chinese of an HttpError thrown with English only: the code's words, then the English detail. */
+function chineseOf(err: HttpError): string {
+  if (err.zh) return err.zh;
+  const general = wordsFor(err.code).zh;
+  if (err.code === 'invalid_parameter') {
+    // `field: reason` keeps its field first, so a client can still find it.
+    const colon = err.message.indexOf(': ');
+    if (colon > 0) return `${err.message.slice(0, colon)}：${general}（${err.message.slice(colon + 2)}）`;
+  }
+  if (err.code === 'not_found' && err.message.endsWith(' not found')) return `${general}：${err.message.slice(0, -' not found'.length)}`;
+  return `${general}（${err.message}）`;
+}
+
+/** SQLSTATE class 22, data exceptions: a value the database refused (out of range, bad encoding, bad date…). */
+const isDataException = (err: unknown) => isDatabaseError(err) && /^22[0-9A-Z]{3}$/.test(err.code ?? '');
+
 /**
- * Translates every error into the one JSON shape, in one place. Client
- * mistakes get a 4xx naming the field; anything unexpected is logged with its
- * stack and answered with a generic 500 that leaks nothing.
+ * Translates every error into the one JSON shape, in one place, in English or
+ * (Accept-Language: zh) Chinese; codes are the same in both. Client mistakes
+ * get a 4xx naming the field; anything unexpected is logged with its stack and
+ * answered with a generic 500 that leaks nothing.
  */
 export default fp(
   async (app) => {
+    // After schema validation (and ajv's coercion of query strings to numbers),
+    // before any handler: values no route may store or compute with. Every
+    // route, present and future, gets this without a line in its schema.
+    app.addHook('preHandler', async (request) => {
+      for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+        if (value === undefined || value === null) continue;
+        const unsafe = findUnsafeInput(value, part);
+        if (unsafe) throw new HttpError(400, 'invalid_parameter', `${unsafe.field}: ${unsafe.words.en}`, `${unsafe.field}：${unsafe.words.zh}`);
+      }
+    });
+
     app.setErrorHandler((err: FastifyError, request, reply) => {
+      const lang = chooseLanguage(request.headers['accept-language']);
+      const say = (words: Words) => words[lang];
       if (err instanceof HttpError) {
-        return reply.status(err.statusCode).send(errorBody(err.code, err.message));
+        return reply.status(err.statusCode).send(errorBody(err.code, lang === 'zh' ? chineseOf(err) : err.message));
       }
       if (err.validation) {
-        const first = err.validation[0];
-        const field = first ? `${err.validationContext ?? 'request'}${first.instancePath.replaceAll('/', '.') || ''}` : 'request';
-        const param = (first?.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
-        const name = param.missingProperty ?? param.additionalProperty;
-        return reply.status(400).send(errorBody('invalid_parameter', `${name ? `${field}.${name}` : field}: ${first?.message ?? err.message}`));
+        const { field, reason } = validationWords(err.validation[0], err.validationContext ?? undefined, err.message);
+        return reply.status(400).send(errorBody('invalid_parameter', lang === 'zh' ? `${field}：${reason.zh}` : `${field}: ${reason.en}`));
       }
       // Our own trigger refuses a point outside every grid (migrations/003).
       if (isDatabaseError(err) && err.code === 'GS422') {
-        return reply.status(422).send(errorBody('outside_service_area', err.message));
+        return reply.status(422).send(errorBody('outside_service_area', lang === 'zh' ? say(wordsFor('outside_service_area')) : err.message));
       }
       // A unique constraint lost a race with a concurrent write of the same key.
       if (isDatabaseError(err) && err.code === '23505') {
-        return reply.status(409).send(errorBody('conflict', 'conflicts with an existing record'));
+        return reply.status(409).send(errorBody('conflict', say(wordsFor('conflict'))));
       }
-      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      if (isDataException(err)) {
+        // A value got past validation that the database would not take. The
+        // request changed nothing (its transaction rolled back); the database's
+        // own text may quote internals, so it goes to the log only.
+        request.log.warn({ sqlState: (err as { code: string }).code, route: request.routeOptions.url }, 'database refused a value');
+        return reply.status(400).send(errorBody('invalid_value', say(wordsFor('invalid_value'))));
+      }
+      const client = clientErrorAnswer(err);
+      if (client) {
         // Fastify's own client errors: bad JSON, body too large, unsupported media type.
-        return reply.status(err.statusCode).send(errorBody(err.code?.toLowerCase() ?? 'bad_request', err.message));
+        return reply.status(client.status).send(errorBody(client.code, say(wordsFor(client.code))));
       }
       request.log.error({ err }, 'unhandled error');
-      return reply.status(500).send(errorBody('internal_error', 'internal server error'));
+      return reply.status(500).send(errorBody('internal_error', say(wordsFor('internal_error'))));
     });
 
-    app.setNotFoundHandler((request, reply) => {
-      reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    app.setNotFoundHandler((request: FastifyRequest, reply) => {
+      const route = `${request.method} ${request.url.split('?')[0]}`;
+      const lang = chooseLanguage(request.headers['accept-language']);
+      reply.status(404).send(errorBody('not_found', lang === 'zh' ? `没有 ${route} 这个接口` : `no route for ${route}`));
     });
   },
   { name: 'errors' },

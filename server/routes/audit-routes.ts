@@ -28,7 +28,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         action: Type.Optional(Type.String({ maxLength: 60, description: 'action or prefix, e.g. incident. or user.create' })),
         from: Type.Optional(Type.String()),
         to: Type.Optional(Type.String()),
-        before: Type.Optional(Type.Integer({ minimum: 1, description: 'entries with a smaller id' })),
+        before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'entries with a smaller id (a bigint)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ entries: Type.Array(AuditEntry), next_before: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses },

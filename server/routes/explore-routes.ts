@@ -74,9 +74,9 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Without a window: the 30 days up to now (a series needs both ends).
     const to = filters.to ?? new Date();
     const from = filters.from ?? new Date(to.getTime() - DEFAULT_SERIES_DAYS * DAY_MS);
-    if (from >= to) throw badRequest('from', 'must be before to');
+    if (from >= to) throw badRequest('from', 'must be before to', '必须早于 to');
     const buckets = Math.ceil((to.getTime() - from.getTime()) / DAY_MS / (interval === 'week' ? 7 : 1));
-    if (buckets > MAX_BUCKETS[interval]) throw badRequest('to', `at most ${MAX_BUCKETS[interval]} ${interval}s from \`from\`; use interval=week or a shorter window`);
+    if (buckets > MAX_BUCKETS[interval]) throw badRequest('to', `at most ${MAX_BUCKETS[interval]} ${interval}s from \`from\`; use interval=week or a shorter window`, `距 from 最多 ${MAX_BUCKETS[interval]} 个 ${interval}；请改用 interval=week 或缩短时间范围`);
     const { place } = await resolvePlace(request, request.query.region);
     const rows = await app.repos.explore.series({ ...filters, from, to, place: placeFilter(place), interval });
     return { place, interval, from: from.toISOString(), to: to.toISOString(), buckets: rows };

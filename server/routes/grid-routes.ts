@@ -14,7 +14,7 @@ export const GRID_LIMIT = { default: 10_000, max: 50_000 };
 /** A grid cursor is the base64url of the last code of the page before. */
 function decodeGridCursor(raw: string): string {
   const code = Buffer.from(raw, 'base64url').toString('utf8');
-  if (!/^[0-9]{15}$/.test(code)) throw badRequest('cursor', 'not a cursor returned by this API');
+  if (!/^[0-9]{15}$/.test(code)) throw badRequest('cursor', 'not a cursor returned by this API', '不是本接口返回的游标');
   return code;
 }
 

@@ -91,7 +91,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
   }, async (request, reply) => {
     const q = request.query;
     const root = await scopedRoot(request, q.region);
-    if (root.level === 'city' || root.level === 'grid') throw badRequest('region', 'must be a district, street or community');
+    if (root.level === 'city' || root.level === 'grid') throw badRequest('region', 'must be a district, street or community', '必须是区、街道或社区');
     const report = await importGrids(
       { db: app.db, plans: repos.plans, analysis: repos.planAnalysis, publish: repos.gridPublish, audit: repos.audit },
       { region: root.code, scope: callerScope(request), features: request.body.features, dryRun: q.dry_run ?? false, rules, who: actorOf(request),

@@ -24,7 +24,7 @@ export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: n
   const [time, id, matched] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const reportedAt = new Date(time ?? '');
   const whole = (s: string | undefined) => s !== undefined && /^\d{1,15}$/.test(s);
-  if (!whole(id) || (matched !== undefined && !whole(matched)) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API');
+  if (!whole(id) || (matched !== undefined && !whole(matched)) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API', '不是本接口返回的游标');
   return { reportedAt, id: Number(id), matched: matched === undefined ? undefined : Number(matched) };
 }
 

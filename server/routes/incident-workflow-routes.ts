@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { ErrorSchema, errorResponses, FeatureSchema } from '../schemas/common-schemas.js';
+import { BigintId, ErrorSchema, errorResponses, FeatureSchema } from '../schemas/common-schemas.js';
 import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
@@ -100,7 +100,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!(await app.repos.workflow.isVisible(code, visibilityOf(principal)))) throw notFound(`incident ${code}`);
     if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
     const file = await request.file();
-    if (!file) throw badRequest('file', 'no file in the upload');
+    if (!file) throw badRequest('file', 'no file in the upload', '上传内容中没有文件');
     const stored = await app.photos.save(file.file);
     const { actor, actorUserId, clientIp } = actorOf(request);
     const id = await app.db.transaction(async (tx) => {
@@ -120,7 +120,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getIncidentPhoto', produces: IMAGE_MIME_TYPES,
       tags: ['incidents'],
       summary: 'A photo of an incident, with its image content type',
-      params: Type.Object({ code: IncidentCode, id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ code: IncidentCode, id: BigintId }),
       response: { 200: ImageBytes('the image, in the content type it was stored as'), ...errorResponses },
     },
   }, async (request, reply) => {

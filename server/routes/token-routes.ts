@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { badRequest, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import type { TokenRow } from '../repositories/token-repository.js';
-import { errorResponses } from '../schemas/common-schemas.js';
+import { errorResponses, IntegerId } from '../schemas/common-schemas.js';
 import { RoleSchema, ScopeCode, TokenSchema, UnitCode } from '../schemas/identity-schemas.js';
 import { parseTime } from '../schemas/query-parsers.js';
 import { checkGrant } from './user-routes.js';
@@ -35,10 +35,10 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const scope = b.scope ?? null;
     const unit = b.unit ?? null;
     const expiresAt = parseTime(b.expires_at, 'expires_at') ?? null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw badRequest('expires_at', 'must be in the future');
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw badRequest('expires_at', 'must be in the future', '必须是将来的时间');
     await checkGrant(app, b.role, scope, unit);
     const createdBy = request.principal?.userId;
-    if (!createdBy) throw badRequest('Authorization', 'tokens are created by a signed-in commander, not by another token');
+    if (!createdBy) throw badRequest('Authorization', 'tokens are created by a signed-in commander, not by another token', '令牌须由已登录的指挥长创建，不能由其他令牌创建');
     const created = await app.db.transaction(async (tx) => {
       const c = await app.repos.tokens.insert({ name: b.name, role: b.role, scope, unit, createdBy, expiresAt }, tx);
       await app.repos.audit.record({ ...actorOf(request), action: 'token.create', targetType: 'token', targetId: String(c.row.id), after: auditView(c.row) }, tx);
@@ -52,13 +52,13 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'revokeToken',
       tags: ['identity'],
       summary: 'Revoke a token; it stops working at once',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ id: IntegerId }),
       response: { 200: TokenSchema, ...errorResponses },
     },
   }, async (request) => {
     const { id } = request.params;
     const revokedBy = request.principal?.userId;
-    if (!revokedBy) throw badRequest('Authorization', 'tokens are revoked by a signed-in commander');
+    if (!revokedBy) throw badRequest('Authorization', 'tokens are revoked by a signed-in commander', '令牌须由已登录的指挥长吊销');
     return app.db.transaction(async (tx) => {
       const before = await app.repos.tokens.find(id, tx);
       if (!before) throw notFound(`token ${id}`);

@@ -8,15 +8,15 @@ import type { Role } from '../auth/roles.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import type { Queryable } from '../db/database.js';
 import type { UserRow } from '../repositories/user-repository.js';
-import { errorResponses, ErrorSchema } from '../schemas/common-schemas.js';
+import { errorResponses, ErrorSchema, IntegerId } from '../schemas/common-schemas.js';
 import { RoleSchema, ScopeCode, UnitCode, Username, UserSchema } from '../schemas/identity-schemas.js';
 
 /** Checks a role/scope/unit grant against the rules and the database; throws 400 naming the field. */
 export async function checkGrant(app: FastifyInstance, role: Role, scope: string | null, unit: string | null, tx: Queryable = app.db): Promise<void> {
   const problem = grantProblem(role, scope, unit);
   if (problem) throw badRequest(problem.field, problem.reason);
-  if (scope && !(await app.repos.users.scopeExists(scope, tx))) throw badRequest('scope', `no district, street, community or grid ${scope}`);
-  if (unit && !(await app.repos.users.unitExists(unit, tx))) throw badRequest('unit', `no unit ${unit}`);
+  if (scope && !(await app.repos.users.scopeExists(scope, tx))) throw badRequest('scope', `no district, street, community or grid ${scope}`, `没有区、街道、社区或网格 ${scope}`);
+  if (unit && !(await app.repos.users.unitExists(unit, tx))) throw badRequest('unit', `no unit ${unit}`, `没有单位 ${unit}`);
 }
 
 /** What the audit log keeps of a user: everything but the password hash. */
@@ -64,7 +64,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateUser',
       tags: ['identity'],
       summary: 'Change a user: name, role, scope, unit, password or disabled. Ends their sessions when access changes.',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ id: IntegerId }),
       body: Type.Object({
         display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         role: Type.Optional(RoleSchema),
@@ -87,7 +87,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const before = await app.repos.users.find(id, tx);
       if (!before) throw notFound(`user ${id}`);
       if (request.principal?.userId === id && (b.disabled || (b.role && b.role !== 'commander'))) {
-        throw badRequest('id', 'you cannot disable yourself or give up your own commander role');
+        throw badRequest('id', 'you cannot disable yourself or give up your own commander role', '不能停用自己，也不能放弃自己的指挥长角色');
       }
       const role = b.role ?? before.role;
       const scope = b.scope !== undefined ? b.scope : before.scope_code;

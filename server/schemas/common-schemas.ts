@@ -8,6 +8,15 @@ export const ErrorSchema = Type.Object(
 );
 export type ErrorResponse = Static<typeof ErrorSchema>;
 
+/**
+ * Ids in paths and queries, bounded by their column: `integer` ids stop at
+ * 2^31-1 and a `bigint` id beyond 2^53-1 cannot even be written in JSON
+ * exactly. Without the bound `/api/users/99999999999999999999` reached SQL.
+ */
+export const MAX_INT4 = 2_147_483_647;
+export const IntegerId = Type.Integer({ minimum: 1, maximum: MAX_INT4 });
+export const BigintId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
 /** Region codes: 6 digits (city or county level), 9 (street) or 12 (community). */
 export const RegionCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,2}$', description: 'region code: 6, 9 or 12 digits' });
 export const GridCode = Type.String({ pattern: '^[0-9]{15}$', description: '15-digit grid code' });

@@ -53,10 +53,10 @@ export function parseDeadline(raw: string, now: Date): Date {
   const t = new Date(raw);
   if (!m || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59
     || Number(s) > 59 || Number(zh) > 14 || Number(zm) > 59 || Number.isNaN(t.getTime())) {
-    throw badRequest('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00');
+    throw badRequest('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00', '应为带时区的 ISO 8601 时间，例如 2026-06-15T18:00:00+08:00');
   }
-  if (t.getTime() <= now.getTime()) throw badRequest('deadline', 'must be in the future');
-  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw badRequest('deadline', `must be within ${MAX_DEADLINE_DAYS} days`);
+  if (t.getTime() <= now.getTime()) throw badRequest('deadline', 'must be in the future', '必须是将来的时间');
+  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw badRequest('deadline', `must be within ${MAX_DEADLINE_DAYS} days`, `必须在 ${MAX_DEADLINE_DAYS} 天之内`);
   return t;
 }
 
@@ -68,7 +68,8 @@ export function parseDeadline(raw: string, now: Date): Date {
 export function chooseDistricts(all: readonly string[], requested: readonly string[] | undefined, scope: string | null): string[] {
   const allowed = all.filter((code) => scope === null || code.startsWith(scope));
   if (requested === undefined) {
-    if (allowed.length === 0) throw badRequest('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`);
+    if (allowed.length === 0) throw badRequest('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`,
+      scope === null ? '城市尚无任何区' : `您的管辖范围 ${scope} 内没有区`);
     return allowed;
   }
   const refused = requested.filter((code) => !allowed.includes(code));
@@ -89,7 +90,7 @@ async function eventView(app: FastifyInstance, id: number, now: Date, tx: Querya
 export async function createDirective(app: FastifyInstance, request: FastifyRequest, input: CreateInput): Promise<number> {
   const now = new Date();
   const title = input.title.trim();
-  if (!title) throw badRequest('title', 'must not be blank');
+  if (!title) throw badRequest('title', 'must not be blank', '不能为空');
   const body = input.body?.trim() ?? '';
   const deadline = parseDeadline(input.deadline, now);
   const { actor, actorUserId, clientIp } = actorOf(request);
@@ -120,7 +121,7 @@ export async function answerDirective(app: FastifyInstance, request: FastifyRequ
     throw new HttpError(403, 'out_of_scope', `district: you may answer only for your own district ${own}`);
   }
   const text = input.text?.trim() ?? '';
-  if (input.kind === 'report' && !text) throw badRequest('text', 'a report needs text; answer with kind zero_report when there is nothing to report');
+  if (input.kind === 'report' && !text) throw badRequest('text', 'a report needs text; answer with kind zero_report when there is nothing to report', '报告需要填写内容；无事可报时请以 zero_report（零报告）答复');
   const now = new Date();
   const { actor, actorUserId, clientIp } = actorOf(request);
   const repo = app.repos.directives;

@@ -27,10 +27,10 @@ export async function reportIncident(app: FastifyInstance, request: FastifyReque
   const principal = request.principal!;
   const [lon, lat] = input.location as [number, number];
   if (input.location.length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    throw badRequest('location', 'expected [longitude, latitude] in WGS84 degrees');
+    throw badRequest('location', 'expected [longitude, latitude] in WGS84 degrees', '应为 WGS84 经纬度 [经度, 纬度]');
   }
   const categories = await app.repos.incidents.categoryCodes();
-  if (!categories.includes(input.category)) throw badRequest('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`);
+  if (!categories.includes(input.category)) throw badRequest('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`, `未知的类别 ${JSON.stringify(input.category)}；允许：${categories.join(', ')}`);
   const { actor, actorUserId, clientIp } = actorOf(request);
   return app.db.transaction(async (tx) => {
     const now = new Date();

@@ -41,7 +41,7 @@ export async function applyTransition(app: FastifyInstance, request: FastifyRequ
     const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
     if (refused) throw new HttpError(refused.status, refused.code, refused.message);
     const t = TRANSITIONS[input.action];
-    if (t.needs?.includes('note') && !input.note?.trim()) throw badRequest('note', `${input.action} needs a note saying why`);
+    if (t.needs?.includes('note') && !input.note?.trim()) throw badRequest('note', `${input.action} needs a note saying why`, `${input.action} 需要填写说明原因的备注`);
     const now = new Date();
     const step = await STEPS[input.action]({ app, tx, incident, input, principal, now });
     if (!(await repo.setStatus(incident.id, incident.status, step.to, step.change ?? {}, tx))) {
@@ -103,10 +103,10 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
   },
 
   async mark_duplicate(c) {
-    if (!c.input.duplicate_of) throw badRequest('duplicate_of', 'name the incident this one duplicates');
-    if (c.input.duplicate_of === c.incident.code) throw badRequest('duplicate_of', 'an incident cannot duplicate itself');
+    if (!c.input.duplicate_of) throw badRequest('duplicate_of', 'name the incident this one duplicates', '请指明与之重复的事件');
+    if (c.input.duplicate_of === c.incident.code) throw badRequest('duplicate_of', 'an incident cannot duplicate itself', '事件不能与自身重复');
     const original = await c.app.repos.workflow.lock(c.input.duplicate_of, visibilityOf(c.principal), c.tx);
-    if (!original) throw badRequest('duplicate_of', `no incident ${c.input.duplicate_of}`);
+    if (!original) throw badRequest('duplicate_of', `no incident ${c.input.duplicate_of}`, `没有事件 ${c.input.duplicate_of}`);
     // Point at the root, so chains of duplicates stay one level deep.
     const rootId = original.duplicate_of ?? original.id;
     return { to: 'duplicate', change: { duplicate_of: rootId }, details: { duplicate_of: c.input.duplicate_of } };
@@ -118,7 +118,7 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     if (problem) throw badRequest('units', problem);
     const known = await c.app.repos.workflow.existingUnits(units, c.tx);
     const unknown = units.filter((u) => !known.includes(u));
-    if (unknown.length) throw badRequest('units', `no unit ${unknown.join(', ')}`);
+    if (unknown.length) throw badRequest('units', `no unit ${unknown.join(', ')}`, `没有单位 ${unknown.join(', ')}`);
     // The clock starts at dispatch and runs in working hours only.
     const dueAt = c.app.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
     await c.app.repos.workflow.assign(c.incident.id, units, c.now, dueAt, c.tx);
@@ -164,7 +164,7 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
   async mediate(c) {
     if (!DISPUTE_CATEGORIES.includes(c.incident.category_code)) throw conflict('only disputes are mediated');
     const outcome = c.input.outcome;
-    if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome', 'succeeded or failed');
+    if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome', 'succeeded or failed', '应为 succeeded 或 failed');
     await ownAssignment(c);
     const { attempt, failures } = await c.app.repos.workflow.addMediation(
       { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor: c.principal.actor }, c.tx);
