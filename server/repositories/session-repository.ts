@@ -27,27 +27,28 @@ export interface NewSession {
 const SESSION_FIND = sqlFile('session-find.sql');
 
 export function createSessionRepository(db: Queryable) {
-  async function open(owner: { userId: number } | { tokenId: number }, expires: string, expiresParam: unknown, tx: Queryable): Promise<NewSession> {
+  /** Inserts a session ending after `ttlMinutes` or at `until`: the raw id for the cookie (never stored) and the CSRF token. */
+  async function open(owner: { userId: number } | { tokenId: number }, end: { ttlMinutes: number } | { until: Date }, tx: Queryable): Promise<NewSession> {
     const sessionId = newSecret('');
     const csrfToken = randomBytes(24).toString('base64url');
-    const [userId, tokenId] = 'userId' in owner ? [owner.userId, null] : [null, owner.tokenId];
     const rows = await tx.query<{ expires_at: Date }>(
       `INSERT INTO user_session (id_hash, user_id, token_id, csrf_token, expires_at)
-       VALUES ($1, $2, $3, $4, ${expires}) RETURNING expires_at`,
-      [secretHash(sessionId), userId, tokenId, csrfToken, expiresParam]);
+       VALUES ($1, $2, $3, $4, coalesce(now() + make_interval(mins => $5::int), $6::timestamptz)) RETURNING expires_at`,
+      [secretHash(sessionId), 'userId' in owner ? owner.userId : null, 'tokenId' in owner ? owner.tokenId : null, csrfToken,
+        'ttlMinutes' in end ? end.ttlMinutes : null, 'until' in end ? end.until : null]);
     return { sessionId, csrfToken, expiresAt: new Date(rows[0]!.expires_at) };
   }
 
   return {
     /** Opens a user's session; returns the raw id for the cookie (never stored) and the CSRF token. */
     create(userId: number, ttlMinutes: number, tx: Queryable = db): Promise<NewSession> {
-      return open({ userId }, 'now() + make_interval(mins => $5::int)', ttlMinutes, tx);
+      return open({ userId }, { ttlMinutes }, tx);
     },
 
-    /** Opens a session for an API token, ending when the token expires or at `expiresAt`, whichever is first. */
-    createForToken(token: Pick<TokenRow, 'id' | 'expires_at'>, expiresAt: Date, tx: Queryable = db): Promise<NewSession> {
-      const end = token.expires_at && new Date(token.expires_at) < expiresAt ? new Date(token.expires_at) : expiresAt;
-      return open({ tokenId: token.id }, '$5::timestamptz', end, tx);
+    /** Opens a session for an API token, ending when the token expires or at `until`, whichever is first. */
+    createForToken(token: Pick<TokenRow, 'id' | 'expires_at'>, until: Date, tx: Queryable = db): Promise<NewSession> {
+      const end = token.expires_at && new Date(token.expires_at) < until ? new Date(token.expires_at) : until;
+      return open({ tokenId: token.id }, { until: end }, tx);
     },
 
     /**
