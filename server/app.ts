@@ -12,6 +12,8 @@ import { clientErrorHandler, frameworkErrors } from './errors/framework-errors.j
 import eventStreamPlugin, { type EventStreamOptions } from './plugins/event-stream-plugin.js';
 import openapiPlugin from './plugins/openapi-plugin.js';
 import photoStorePlugin, { type PhotoStorePluginOptions } from './plugins/photo-store-plugin.js';
+import securityHeadersPlugin, { contentSecurityPolicy } from './plugins/security-headers-plugin.js';
+import writeLimitsPlugin, { DEFAULT_WRITE_LIMITS, type WriteLimits } from './plugins/write-limits-plugin.js';
 import webPlugin from './plugins/web-plugin.js';
 import workflowPlugin, { type WorkflowOptions } from './plugins/workflow-plugin.js';
 import auditRoutes from './routes/audit-routes.js';
@@ -40,6 +42,8 @@ export interface AppOptions {
   auth?: Partial<AuthOptions>;
   /** Login throttling limits (tests shorten them). */
   loginThrottle?: ThrottleLimits;
+  /** Writes per user/token and per address (config GRIDSCOPE_WRITE_LIMIT_*; tests lower them). */
+  writeLimits?: Partial<WriteLimits>;
   /**
    * Where photos go and how large they may be; `serve` passes the configured
    * values. The default (a shared directory under the OS temp dir) suits
@@ -60,7 +64,9 @@ export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes:
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, writeLimits, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules }: AppOptions) {
+  const authOptions = { ...DEFAULT_AUTH, ...auth };
+  const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
   const app = Fastify({
     logger,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -70,9 +76,12 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin, security);
   await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
   await app.register(databasePlugin, { db });
-  await app.register(authPlugin, { ...DEFAULT_AUTH, ...auth });
+  // Before auth: a flood of writes is refused by address before any token is looked up.
+  await app.register(writeLimitsPlugin, { ...DEFAULT_WRITE_LIMITS, ...writeLimits });
+  await app.register(authPlugin, authOptions);
   await app.register(openapiPlugin);
   await app.register(photoStorePlugin, photos);
   await app.register(eventStreamPlugin, events);
@@ -94,7 +103,10 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, photos
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
   await app.register(planRoutes, { rules: planRules });
-  await app.register(webPlugin, { pageData: { wall: () => wallConfig(app, wall) } });
+  await app.register(webPlugin, {
+    pageData: { wall: () => wallConfig(app, wall) },
+    pagePolicy: (inlineScripts) => contentSecurityPolicy(security, inlineScripts),
+  });
   return app;
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig }
 import { resolve } from 'node:path';
 import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './schemas/wall-options.js';
 import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './plans/grid-plan-reasons.js';
+import { MAX_COST, MIN_COST } from './auth/password-hash.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -38,6 +39,12 @@ export interface Config {
   /** Where incident photos are stored, by content hash. */
   photoDir: string;
   photoMaxBytes: number;
+  /** Keep each photo's bytes as uploaded (with their EXIF/GPS) beside the stripped copy that is served. */
+  photoKeepOriginal: boolean;
+  /** Writes per minute per user or token, and per client address (0 = unlimited). */
+  writeLimits: { perPrincipal: number; perAddress: number };
+  /** log2 of scrypt's N for new password hashes (read by server/auth/password-hash.ts). */
+  passwordCost: number;
   /** Live events older than this are deleted on start. */
   eventRetentionDays: number;
   /** Defaults of the wall display at /wall (URL parameters override metric and window). */
@@ -70,6 +77,10 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_WORKDAYS: { default: PRC_2026_WORKDAYS, doc: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days' },
   GRIDSCOPE_PHOTO_DIR: { default: '', doc: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos' },
   GRIDSCOPE_PHOTO_MAX_BYTES: { default: '10485760', doc: 'largest photo accepted, in bytes (default 10 MiB)' },
+  GRIDSCOPE_PHOTO_KEEP_ORIGINAL: { default: 'false', doc: 'also keep each photo as uploaded, metadata (GPS) included, under <photo dir>/originals; never served' },
+  GRIDSCOPE_WRITE_LIMIT_PER_PRINCIPAL: { default: '1200', doc: 'writes (POST/PUT/PATCH/DELETE under /api) per minute per user or token; 0 = unlimited' },
+  GRIDSCOPE_WRITE_LIMIT_PER_ADDRESS: { default: '3000', doc: 'writes per minute per client address; 0 = unlimited' },
+  GRIDSCOPE_PASSWORD_COST: { default: '17', doc: 'log2 of scrypt N for new password hashes (17 = OWASP); older hashes are upgraded at sign-in' },
   GRIDSCOPE_EVENT_RETENTION_DAYS: { default: '30', doc: 'live events kept for replay to reconnecting clients, in days' },
   GRIDSCOPE_WALL_METRIC: { default: 'per_1k', doc: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}` },
   GRIDSCOPE_WALL_WINDOW: { default: '30d', doc: `time window of the wall display: ${WALL_WINDOWS.join(', ')}` },
@@ -151,6 +162,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workingCalendar: workingCalendar(env),
     photoDir: resolve(str(env, 'GRIDSCOPE_PHOTO_DIR') || join(dataDir, 'photos')),
     photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
+    photoKeepOriginal: bool(env, 'GRIDSCOPE_PHOTO_KEEP_ORIGINAL'),
+    writeLimits: {
+      perPrincipal: int(env, 'GRIDSCOPE_WRITE_LIMIT_PER_PRINCIPAL', 0, 1_000_000),
+      perAddress: int(env, 'GRIDSCOPE_WRITE_LIMIT_PER_ADDRESS', 0, 1_000_000),
+    },
+    passwordCost: int(env, 'GRIDSCOPE_PASSWORD_COST', MIN_COST, MAX_COST),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
     wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
     planRules: { urban: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS'), rural: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS_RURAL') },

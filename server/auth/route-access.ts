@@ -23,6 +23,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/auth/login': 'public',
   'GET /api/auth/me': 'signed-in',
   'POST /api/auth/logout': 'signed-in',
+  // Any principal may call it; the route itself accepts only a token in the Authorization header.
+  'POST /api/auth/token-session': 'signed-in',
 
   // Reads: every role, each scoped in SQL to its own subtree.
   'GET /api/regions': EVERY_ROLE,

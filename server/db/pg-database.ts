@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database.js';
+import { scrubbed } from './database-errors.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
 
 // Counts (int8) and numerics come back as JS numbers on PGlite; do the same
@@ -11,11 +12,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 function wrap(q: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T = Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query(sql, params as unknown[]);
+      // PostgreSQL's detail repeats the failing row's values (a password hash, a token hash): scrubbed.
+      const result = await scrubbed(q.query(sql, params as unknown[]));
       return result.rows as T[];
     },
     async exec(sql: string) {
-      await q.query(sql);
+      await scrubbed(q.query(sql));
     },
   };
 }

@@ -2,6 +2,7 @@ import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { scrubbed } from './database-errors.js';
 
 // Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
 const parsers = { [types.NUMERIC]: (v: string) => Number(v) };
@@ -13,11 +14,12 @@ function wrap(q: PGlite | Transaction, fair: boolean): Queryable {
   return {
     async query<T = Row>(sql: string, params: readonly unknown[] = []) {
       if (fair) await yieldToIo();
-      const result = await q.query<T>(sql, params as unknown[], { parsers });
+      // PGlite's errors carry the statement and its bound values (a password hash, a token hash): scrubbed.
+      const result = await scrubbed(q.query<T>(sql, params as unknown[], { parsers }));
       return result.rows;
     },
     async exec(sql: string) {
-      await q.exec(sql);
+      await scrubbed(q.exec(sql));
     },
   };
 }

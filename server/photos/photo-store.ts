@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { HttpError } from '../http-errors.js';
+import { MalformedImageError, stripImageMetadata } from './image-metadata.js';
 import { IMAGE_KINDS, sniffImage, SNIFF_BYTES, type ImageKind } from './image-sniffing.js';
 
 /**
@@ -11,18 +12,31 @@ import { IMAGE_KINDS, sniffImage, SNIFF_BYTES, type ImageKind } from './image-sn
  * by its first two hex digits (`ab/cdef….jpg`), so that no directory grows
  * past a few thousand files and the same photo uploaded twice is stored once.
  *
- * A photo is written to a temporary file under `tmp/` inside the photo
- * directory (the same file system, so the rename is atomic), flushed to disk
- * and only then renamed to its final name: after a crash a final name either
- * holds the whole photo or does not exist. Metadata (incident, before/after,
- * uploader) is the caller's business, in the `photo` table.
+ * An upload is held in memory (at most `maxBytes`), judged by its content,
+ * stripped of its metadata (EXIF with the GPS position, XMP, comments:
+ * image-metadata.ts; orientation is kept), then written to a temporary file
+ * under `tmp/` inside the photo directory (the same file system, so the
+ * rename is atomic), flushed to disk and only then renamed to its final name:
+ * after a crash a final name either holds the whole photo or does not exist.
+ * Nothing reaches the disk for a file that is not an acceptable image.
+ * Metadata of ours (incident, before/after, uploader) is the caller's
+ * business, in the `photo` table.
  */
 export interface PhotoStoreOptions {
   /** Root directory; created if missing. */
   dir: string;
   /** Largest photo accepted, in bytes. */
   maxBytes: number;
+  /**
+   * Also keep each photo as uploaded, metadata included, under `originals/`
+   * (config GRIDSCOPE_PHOTO_KEEP_ORIGINAL); never served. Off by default:
+   * the originals carry the GPS trail that stripping removes.
+   */
+  keepOriginal?: boolean;
 }
+
+/** Where the unstripped originals go, when kept: the same layout, under this folder of the photo directory. */
+export const ORIGINALS = 'originals';
 
 export interface StoredPhoto {
   sha256: string;
@@ -41,7 +55,7 @@ export interface OpenedPhoto {
 export interface PhotoStore {
   readonly dir: string;
   readonly maxBytes: number;
-  /** Streams an upload to disk; throws a 4xx HttpError for anything that is not an acceptable image. */
+  /** Reads an upload, strips its metadata and stores it; throws a 4xx HttpError for anything that is not an acceptable image. */
   save(source: AsyncIterable<Buffer | Uint8Array> & { truncated?: boolean }): Promise<StoredPhoto>;
   /** The stored photo with this hash, or null. */
   open(sha256: string): Promise<OpenedPhoto | null>;
@@ -56,7 +70,7 @@ const STALE_TEMP_MS = 3_600_000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export async function createPhotoStore(options: PhotoStoreOptions): Promise<PhotoStore> {
-  const { dir, maxBytes } = options;
+  const { dir, maxBytes, keepOriginal = false } = options;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < SNIFF_BYTES) throw new RangeError(`maxBytes must be an integer >= ${SNIFF_BYTES}`);
   const tmpDir = join(dir, 'tmp');
   await mkdir(tmpDir, { recursive: true });
@@ -65,66 +79,70 @@ export async function createPhotoStore(options: PhotoStoreOptions): Promise<Phot
   const relativePath = (sha256: string, kind: ImageKind) => join(sha256.slice(0, 2), `${sha256.slice(2)}.${kind.ext}`);
 
   async function save(source: AsyncIterable<Buffer | Uint8Array> & { truncated?: boolean }): Promise<StoredPhoto> {
-    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
     let bytes = 0;
-    // The first bytes are held back until the format is known, so that
-    // nothing at all reaches the disk for a file that is not an image.
-    let head: Buffer = Buffer.alloc(0);
     let kind: ImageKind | null = null;
-    let tmpPath: string | undefined;
-    let file: FileHandle | undefined;
-    const startWriting = async (found: ImageKind) => {
-      kind = found;
-      tmpPath = join(tmpDir, `${randomUUID()}.part`);
-      file = await open(tmpPath, 'wx');
-      await file.write(head);
-    };
     try {
       for await (const chunk of source) {
         bytes += chunk.length;
-        // Counted as it streams: an oversize upload is refused without ever
-        // holding more than one chunk of it.
+        // Counted as it streams: an oversize upload is refused once it passes
+        // the limit, never held whole.
         if (bytes > maxBytes) throw tooLarge(maxBytes);
-        hash.update(chunk);
-        if (file) {
-          await file.write(chunk);
-          continue;
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if (!kind && bytes >= SNIFF_BYTES) {
+          kind = sniffImage(Buffer.concat(chunks));
+          if (!kind) throw notAnImage();
         }
-        head = Buffer.concat([head, chunk]);
-        if (head.length < SNIFF_BYTES) continue;
-        const found = sniffImage(head);
-        if (!found) throw notAnImage();
-        await startWriting(found);
       }
       // @fastify/multipart marks a stream cut at its own size limit.
       if (source.truncated) throw tooLarge(maxBytes);
-      if (!file) {
-        if (bytes === 0) throw invalidPhoto('the file is empty');
-        if (!sniffImage(head)) throw notAnImage();
-        throw invalidPhoto(`${bytes} bytes is too short to be an image`);
-      }
-      const handle = file as FileHandle;
-      await handle.sync();
-      await handle.close();
-      file = undefined;
-      const sha256 = hash.digest('hex');
-      const path = relativePath(sha256, kind!);
-      const finalPath = join(dir, path);
-      await mkdir(join(dir, sha256.slice(0, 2)), { recursive: true });
-      // The same bytes already stored: keep the existing file. Two uploads
-      // racing here both rename identical content, which is harmless.
-      if (await exists(finalPath)) {
-        await unlink(tmpPath!);
-      } else {
-        await rename(tmpPath!, finalPath);
-        await syncDirectory(join(dir, sha256.slice(0, 2)));
-      }
-      tmpPath = undefined;
-      return { sha256, mime: kind!.mime, bytes, path };
     } catch (err) {
-      await (file as FileHandle | undefined)?.close().catch(() => undefined);
-      if (tmpPath) await unlink(tmpPath).catch(() => undefined);
       throw translateUploadError(err, maxBytes);
+    }
+    const original = Buffer.concat(chunks);
+    if (!kind) {
+      if (bytes === 0) throw invalidPhoto('the file is empty');
+      if (!sniffImage(original)) throw notAnImage();
+      throw invalidPhoto(`${bytes} bytes is too short to be an image`);
+    }
+    // Only the stripped bytes are stored under the photo's name and served: its hash is theirs.
+    let clean: Buffer;
+    try {
+      clean = stripImageMetadata(original, kind);
+    } catch (err) {
+      if (err instanceof MalformedImageError) throw invalidPhoto(err.message);
+      throw err;
+    }
+    const sha256 = createHash('sha256').update(clean).digest('hex');
+    const path = relativePath(sha256, kind);
+    await writeOnce(path, clean);
+    if (keepOriginal && !clean.equals(original)) await writeOnce(join(ORIGINALS, path), original);
+    return { sha256, mime: kind.mime, bytes: clean.length, path };
+  }
+
+  /**
+   * Writes `content` at `path` (relative to the photo directory) unless a file
+   * is there already: written to a temporary file, flushed, then renamed, so a
+   * final name only ever holds a whole photo.
+   */
+  async function writeOnce(path: string, content: Buffer): Promise<void> {
+    const finalPath = join(dir, path);
+    // The same bytes already stored: keep the existing file. Two uploads
+    // racing here both rename identical content, which is harmless.
+    if (await exists(finalPath)) return;
+    const tmpPath = join(tmpDir, `${randomUUID()}.part`);
+    const file = await open(tmpPath, 'wx');
+    try {
+      await file.write(content);
+      await file.sync();
+      await file.close();
+      await mkdir(dirname(finalPath), { recursive: true });
+      await rename(tmpPath, finalPath);
+      await syncDirectory(dirname(finalPath));
+    } catch (err) {
+      await file.close().catch(() => undefined);
+      await unlink(tmpPath).catch(() => undefined);
+      throw err;
     }
   }
 

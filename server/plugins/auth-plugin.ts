@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-errors.js';
 import { accessOf, decide } from '../auth/route-access.js';
 import type { Principal } from '../auth/roles.js';
-import type { SessionUser } from '../repositories/session-repository.js';
+import type { UserRow } from '../repositories/user-repository.js';
 import type { TokenRow } from '../repositories/token-repository.js';
 
 export interface AuthOptions {
@@ -28,6 +28,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** The session's CSRF token, when the principal came from a session cookie. */
     sessionCsrf?: string;
+    /** How the principal was identified: an API token presented with the request, a session cookie, or neither. */
+    credential?: 'bearer' | 'cookie';
   }
 }
 
@@ -35,7 +37,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const unauthenticated = (message = 'sign in or present an API token') => new HttpError(401, 'unauthenticated', message);
 
-function fromUser(u: SessionUser): Principal {
+function fromUser(u: UserRow): Principal {
   return { kind: 'user', id: u.id, actor: `user:${u.username}`, role: u.role, scope: u.scope_code, unit: u.unit_code, userId: u.id, displayName: u.display_name };
 }
 
@@ -84,6 +86,7 @@ export default fp(
     app.decorate('authOptions', opts);
     app.decorateRequest('principal', undefined);
     app.decorateRequest('sessionCsrf', undefined);
+    app.decorateRequest('credential', undefined);
 
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/')) return;
@@ -114,14 +117,18 @@ export default fp(
         if (!row) throw unauthenticated('the API token is unknown, revoked or expired');
         await app.repos.tokens.touch(row.id);
         request.principal = fromToken(row);
+        request.credential = 'bearer';
         return;
       }
       const sessionId = request.cookies[SESSION_COOKIE];
       if (sessionId) {
-        const user = await app.repos.sessions.findUser(sessionId);
-        if (user) {
-          request.principal = fromUser(user);
-          request.sessionCsrf = user.csrf_token;
+        const session = await app.repos.sessions.find(sessionId);
+        if (session) {
+          // A token's session (a wall display) acts as the token itself: its role, its scope, its audit name.
+          if (session.kind === 'token') await app.repos.tokens.touch(session.token.id);
+          request.principal = session.kind === 'user' ? fromUser(session.user) : fromToken(session.token);
+          request.sessionCsrf = session.csrfToken;
+          request.credential = 'cookie';
           return;
         }
         // Expired or ended elsewhere: drop the stale cookie so the web app shows the login page.

@@ -7,6 +7,7 @@ import { createRegionRepository, type RegionRepository } from '../repositories/r
 import { createIncidentWorkflowRepository, type IncidentWorkflowRepository } from '../repositories/incident-workflow-repository.js';
 import { createDirectiveRepository, type DirectiveRepository } from '../repositories/directive-repository.js';
 import { createAuditRepository, type AuditRepository } from '../repositories/audit-repository.js';
+import { createLoginFailureRepository, type LoginFailureRepository } from '../repositories/login-failure-repository.js';
 import { createSessionRepository, type SessionRepository } from '../repositories/session-repository.js';
 import { createTokenRepository, type TokenRepository } from '../repositories/token-repository.js';
 import { createUserRepository, type UserRepository } from '../repositories/user-repository.js';
@@ -28,6 +29,7 @@ declare module 'fastify' {
       stats: StatsRepository;
       users: UserRepository;
       sessions: SessionRepository;
+      loginFailures: LoginFailureRepository;
       tokens: TokenRepository;
       audit: AuditRepository;
       workflow: IncidentWorkflowRepository;
@@ -60,6 +62,7 @@ export default fp(
       stats: createStatsRepository(opts.db),
       users: createUserRepository(opts.db),
       sessions: createSessionRepository(opts.db),
+      loginFailures: createLoginFailureRepository(opts.db),
       tokens: createTokenRepository(opts.db),
       audit,
       workflow: createIncidentWorkflowRepository(opts.db),

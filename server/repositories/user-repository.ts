@@ -75,6 +75,15 @@ export function createUserRepository(db: Queryable) {
       return rows[0] ?? null;
     },
 
+    /**
+     * Stores a hash made with the current parameters in place of an older one
+     * (at sign-in), unless the password changed meanwhile; true if stored.
+     */
+    async upgradePasswordHash(id: number, oldHash: string, newHash: string, tx: Queryable = db): Promise<boolean> {
+      const rows = await tx.query('UPDATE app_user SET password_hash = $3 WHERE id = $1 AND password_hash = $2 RETURNING id', [id, oldHash, newHash]);
+      return rows.length === 1;
+    },
+
     async count(tx: Queryable = db): Promise<number> {
       const rows = await tx.query<{ n: number }>('SELECT count(*)::int n FROM app_user');
       return rows[0]!.n;

@@ -1,22 +1,36 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError } from '../http-errors.js';
-import { DUMMY_HASH, verifyPassword } from '../auth/password-hash.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../auth/password-hash.js';
 import { LoginThrottle, type ThrottleLimits } from '../auth/login-throttle.js';
 import { decide, ROUTE_ACCESS } from '../auth/route-access.js';
 import { ROLE_NAMES } from '../auth/roles.js';
 import { actorOf, SESSION_COOKIE } from '../plugins/auth-plugin.js';
+import type { NewSession } from '../repositories/session-repository.js';
 import { ErrorSchema, errorResponses } from '../schemas/common-schemas.js';
 import { MeSchema, Username } from '../schemas/identity-schemas.js';
 import { scopedRoot } from './region-scope.js';
 
 const invalidLogin = () => new HttpError(401, 'invalid_credentials', 'wrong username or password');
 
-/** Login, logout and "who am I". Login attempts are throttled per account and per address. */
+/**
+ * How long a token's session lasts at most (the token's own expiry comes
+ * first): browsers keep a cookie for 400 days at most, and a wall display
+ * runs for months on one start.
+ */
+const TOKEN_SESSION_DAYS = 400;
+
+/** Login, logout, "who am I", and a token traded for a session. Login attempts are throttled per account and per address. */
 const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = async (app, opts) => {
-  const throttle = opts.throttle ? new LoginThrottle(opts.throttle) : new LoginThrottle();
+  const throttle = new LoginThrottle(app.repos.loginFailures, opts.throttle);
+
+  function setSessionCookie(reply: FastifyReply, session: NewSession): void {
+    reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      httpOnly: true, sameSite: 'strict', path: '/', secure: app.authOptions.cookieSecure, expires: session.expiresAt,
+    });
+  }
 
   async function me(request: FastifyRequest, csrf: string | null) {
     const p = request.principal!;
@@ -43,7 +57,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     },
   }, async (request, reply) => {
     const { username, password } = request.body;
-    const verdict = throttle.check(username, request.ip);
+    const verdict = await throttle.check(username, request.ip);
     if (verdict.refuse) {
       reply.header('retry-after', String(verdict.retryAfterSeconds));
       throw new HttpError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`);
@@ -51,22 +65,26 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     if (verdict.delayMs) await sleep(verdict.delayMs);
     const user = await app.repos.users.findForLogin(username);
     // Verify even for unknown users so the answer takes as long either way.
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, user?.password_hash ?? await dummyHash());
     if (!user || !ok || user.disabled) {
-      throttle.fail(username, request.ip);
+      await throttle.fail(username, request.ip);
       await app.repos.audit.record({ ...actorOf(request), actor: `login:${username}`, action: 'auth.login_failed', targetType: 'user', targetId: username });
       throw invalidLogin();
     }
-    throttle.succeed(username);
+    await throttle.succeed(username);
+    // A hash made with older (cheaper) parameters is replaced now, while the password is at hand.
+    const upgraded = needsRehash(user.password_hash) ? await hashPassword(password) : null;
     const session = await app.db.transaction(async (tx) => {
       await app.repos.sessions.pruneExpired(tx);
       const s = await app.repos.sessions.create(user.id, app.authOptions.sessionMinutes, tx);
-      await app.repos.audit.record({ actor: `user:${user.username}`, actorUserId: user.id, clientIp: request.ip, action: 'auth.login', targetType: 'user', targetId: String(user.id) }, tx);
+      const rehashed = upgraded !== null && await app.repos.users.upgradePasswordHash(user.id, user.password_hash, upgraded, tx);
+      await app.repos.audit.record({
+        actor: `user:${user.username}`, actorUserId: user.id, clientIp: request.ip, action: 'auth.login', targetType: 'user', targetId: String(user.id),
+        ...(rehashed ? { after: { password_hash: 'upgraded to the current scrypt parameters' } } : {}),
+      }, tx);
       return s;
     });
-    reply.setCookie(SESSION_COOKIE, session.sessionId, {
-      httpOnly: true, sameSite: 'strict', path: '/', secure: app.authOptions.cookieSecure, expires: session.expiresAt,
-    });
+    setSessionCookie(reply, session);
     request.principal = {
       kind: 'user', id: user.id, actor: `user:${user.username}`, role: user.role, scope: user.scope_code,
       unit: user.unit_code, userId: user.id, displayName: user.display_name,
@@ -74,14 +92,37 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     return me(request, session.csrfToken);
   });
 
+  app.post('/api/auth/token-session', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Trade the API token in the Authorization header for a session cookie bound to it (a wall display then drops the token from its URL); the session ends when the token is revoked or expires',
+      response: { 200: MeSchema, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const p = request.principal;
+    if (p?.kind !== 'token' || request.credential !== 'bearer') {
+      throw new HttpError(401, 'unauthenticated', 'present the API token as "Authorization: Bearer <token>"');
+    }
+    const session = await app.db.transaction(async (tx) => {
+      const token = await app.repos.tokens.find(p.id!, tx);
+      if (!token) throw new HttpError(401, 'unauthenticated', 'the API token is unknown, revoked or expired');
+      await app.repos.sessions.pruneExpired(tx);
+      const s = await app.repos.sessions.createForToken(token, new Date(Date.now() + TOKEN_SESSION_DAYS * 86_400_000), tx);
+      await app.repos.audit.record({ ...actorOf(request), action: 'auth.token_session', targetType: 'token', targetId: String(token.id) }, tx);
+      return s;
+    });
+    setSessionCookie(reply, session);
+    return me(request, session.csrfToken);
+  });
+
   app.post('/api/auth/logout', {
     schema: { operationId: 'logout', tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
-    if (sessionId && request.principal?.kind === 'user') {
+    if (sessionId && request.credential === 'cookie') {
       await app.db.transaction(async (tx) => {
         await app.repos.sessions.delete(sessionId, tx);
-        await app.repos.audit.record({ ...actorOf(request), action: 'auth.logout', targetType: 'user', targetId: String(request.principal!.id) }, tx);
+        await app.repos.audit.record({ ...actorOf(request), action: 'auth.logout', targetType: request.principal!.kind, targetId: String(request.principal!.id) }, tx);
       });
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -64,6 +64,8 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!before) throw notFound(`token ${id}`);
       const after = await app.repos.tokens.revoke(id, revokedBy, tx);
       if (!after) return before; // already revoked: nothing changes, nothing to audit
+      // A wall that traded this token for a cookie stops with it.
+      await app.repos.sessions.deleteForToken(id, tx);
       await app.repos.audit.record({ ...actorOf(request), action: 'token.revoke', targetType: 'token', targetId: String(id), before: auditView(before), after: auditView(after) }, tx);
       return after;
     });

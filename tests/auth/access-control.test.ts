@@ -101,6 +101,11 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       const fresh = await login(ctx.app, `m-${role.replace('_', '-')}`);
       return { method, url, headers: fresh.write };
     }
+    case 'POST /api/auth/token-session': {
+      // Any principal may trade a token for a session; the token itself is the credential.
+      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: `ts-${id}`, role: 'viewer' } }));
+      return { method, url, headers: { authorization: `Bearer ${made.token}` } };
+    }
     case 'POST /api/users': return { method, url, payload: { username: `made-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } };
     case 'PATCH /api/users/:id': {
       const made = json(await ctx.app.inject({ method: 'POST', url: '/api/users', headers: chief.write, payload: { username: `patch-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } }));
@@ -199,7 +204,7 @@ describe(`role × endpoint matrix on ${BACKEND}`, () => {
     for (const [route, access] of routes) {
       if (access === 'public') continue;
       const sample = await sampleFor(route, 'commander', sessions.get('commander')!);
-      const { cookie: _c, 'x-csrf-token': _x, ...anonymousHeaders } = sample.headers ?? {};
+      const { cookie: _c, 'x-csrf-token': _x, authorization: _a, ...anonymousHeaders } = sample.headers ?? {};
       const res = await ctx.app.inject({ method: sample.method as 'GET', url: sample.url, payload: sample.payload as object, headers: anonymousHeaders });
       expect(res.statusCode, route).toBe(401);
     }

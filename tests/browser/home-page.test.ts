@@ -50,13 +50,17 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
-  it('serves the API docs offline', async () => {
+  it('serves the API docs offline, under the Content-Security-Policy', async () => {
     const page = await browser.newPage();
     const outside: string[] = [];
+    const problems: string[] = [];
     page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && outside.push(r.url()));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${base}/docs`);
     await page.getByText('/api/grids', { exact: true }).first().waitFor({ timeout: 30_000 });
     expect(outside).toEqual([]);
+    expect(problems, problems.join('\n')).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `docs-${BACKEND}.png`) });
   });
 });

@@ -7,7 +7,7 @@ import { buildApp, type App } from '../../server/app.js';
 import { createPhotoStore } from '../../server/photos/photo-store.js';
 import { json } from '../helpers/seeded-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { greyJpeg, multipartBody, sha256, solidPng, TINY_WEBP } from '../helpers/test-images.js';
+import { greyJpeg, multipartBody, pngChunk, sha256, solidPng, TINY_WEBP } from '../helpers/test-images.js';
 
 const MAX_BYTES = 8 * 1024;
 
@@ -88,7 +88,8 @@ describe('photo uploads over HTTP', () => {
 
   it('accepts an image of exactly the limit', async () => {
     const png = solidPng();
-    const exact = Buffer.concat([png, Buffer.alloc(MAX_BYTES - png.length, 1)]);
+    // Padded by a private chunk (kept: only metadata chunks are stripped) before IEND (the last 12 bytes).
+    const exact = Buffer.concat([png.subarray(0, -12), pngChunk('prVt', Buffer.alloc(MAX_BYTES - png.length - 12, 1)), png.subarray(-12)]);
     const res = await upload(form([exact, 'exact.png', 'image/png']));
     expect(res.statusCode, res.body).toBe(201);
     expect(json(res).photos[0]).toMatchObject({ bytes: MAX_BYTES, mime: 'image/png' });

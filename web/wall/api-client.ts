@@ -1,4 +1,5 @@
 import { loginUrl } from '../shared/session.js';
+import { startWallAuth, type WallAuth } from './token-session.js';
 
 /** An API answer other than 2xx, with the server's error code when it sent one. */
 export class ApiError extends Error {
@@ -11,24 +12,40 @@ export class ApiError extends Error {
 export type Query = Record<string, string | number | undefined | null>;
 
 /**
- * The wall's only way to the server. With a token (from the page's own URL)
- * every request and the event stream carry `access_token`, because an
- * EventSource cannot send an Authorization header.
+ * The wall's only way to the server. A wall started with a token first trades
+ * it for a session cookie (token-session.ts); until that is settled every
+ * request waits (`ready()`). Only if the exchange failed do requests and the
+ * event stream carry `access_token`, because an EventSource cannot send an
+ * Authorization header.
  */
 export class ApiClient {
-  constructor(private readonly token?: string, private readonly origin = location.origin) {}
+  private auth: WallAuth = { kind: 'none' };
+  private readonly settled: Promise<void>;
+
+  constructor(private readonly token?: string, private readonly origin = location.origin) {
+    this.settled = startWallAuth(token).then((auth) => {
+      this.auth = auth;
+    });
+  }
+
+  /** Resolves once the wall knows how it authenticates; `url()` is meant for after that. */
+  ready(): Promise<void> {
+    return this.settled;
+  }
 
   url(path: string, query: Query = {}): string {
     const u = new URL(path, this.origin);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) u.searchParams.set(k, String(v));
-    if (this.token) u.searchParams.set('access_token', this.token);
+    if (this.auth.kind === 'token') u.searchParams.set('access_token', this.auth.token);
     return u.toString();
   }
 
   async get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+    await this.settled;
     const res = await fetch(this.url(path, query), { signal, headers: { accept: 'application/json' } });
     if (res.status === 401 && !this.token) {
       // Not signed in, and the site does not allow anonymous reading: go and sign in, then come back.
+      // (A wall started with a token stays and shows the error: its token was revoked.)
       location.assign(loginUrl());
     }
     if (!res.ok) {

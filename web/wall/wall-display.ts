@@ -63,9 +63,17 @@ export class WallDisplay extends LitElement {
   private legend?: Legend;
   private mapProgress: FrameProgress = { gridsColoured: false, heatDrawn: false };
   private configError?: string;
+  /** Whether the wall knows how it authenticates (its token traded for a session, or kept): the map's URLs depend on it. */
+  private authReady = !this.params.token;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (!this.authReady) {
+      void this.api.ready().then(() => {
+        this.authReady = true;
+        this.requestUpdate();
+      });
+    }
     // Outlines need no configuration: start them at once.
     void this.data.loadOutlines(this.api, this.params.region).catch((err) => {
       this.data.error = String(err?.message ?? err);
@@ -101,6 +109,8 @@ export class WallDisplay extends LitElement {
     }
     const config = this.config;
     if (!config) return;
+    // The event stream's URL carries the token only if it could not be traded for a session.
+    await this.api.ready();
     this.configError = undefined;
     this.metric = this.params.metric ?? config.metric;
     this.window = this.params.window ?? config.window;
@@ -159,11 +169,7 @@ export class WallDisplay extends LitElement {
         <div class="panel grow"><h2>${t.categories}</h2><gs-category-chart .categories=${this.data.categories} .lang=${lang} ?stale=${stale}></gs-category-chart></div>
       </div>
       <div class="map">
-        <gs-wall-map
-          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
-          .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
-          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
-          @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>
+        ${this.authReady ? this.renderMap(lang) : ''}
         <gs-map-legend .legend=${this.legend} .lang=${lang}></gs-map-legend>
         ${stale ? html`<div class="banner" role="alert" data-banner="offline">${t.connection.offline}${this.live.lastRefreshAt ? html` · ${t.connection.staleSince} ${formatTime(this.live.lastRefreshAt, lang)}` : ''}</div>` : ''}
         ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
@@ -173,6 +179,14 @@ export class WallDisplay extends LitElement {
         <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .lang=${lang}></gs-incident-ticker></div>
       </div>
     `;
+  }
+
+  private renderMap(lang: WallParams['lang']) {
+    return html`<gs-wall-map
+          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
+          .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
+          @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }
 
   private renderConnection(t: ReturnType<typeof strings>) {
