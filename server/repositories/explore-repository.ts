@@ -22,6 +22,8 @@ export interface ExploreFilter {
   categories?: string[];
   urgencies?: string[];
   statuses?: string[];
+  /** A handler's unit: only incidents dispatched to it, as in their incident list. */
+  unit?: string | null;
 }
 
 export interface Place {
@@ -76,7 +78,7 @@ export function createExploreRepository(db: Queryable) {
   return {
     /** Counts per child code (grid-code prefix of `childLength` digits) of the filtered incidents. */
     async countsByChild(f: ExploreFilter & { childLength: number }, tx: Queryable = db): Promise<Map<string, Counts>> {
-      const rows = await tx.query<Counts & { child_code: string }>(EXPLORE_COUNTS, [...filterParams(f), f.childLength]);
+      const rows = await tx.query<Counts & { child_code: string }>(EXPLORE_COUNTS, [...filterParams(f), f.childLength, f.unit ?? null]);
       return new Map(rows.map(({ child_code, ...counts }) => [child_code, counts]));
     },
 
@@ -85,12 +87,12 @@ export function createExploreRepository(db: Queryable) {
     },
 
     async categories(f: ExploreFilter, tx: Queryable = db): Promise<CategoryCount[]> {
-      return tx.query<CategoryCount>(EXPLORE_CATEGORIES, filterParams(f));
+      return tx.query<CategoryCount>(EXPLORE_CATEGORIES, [...filterParams(f), f.unit ?? null]);
     },
 
     /** One bucket per day or week of [from, to), China time; both bounds are required. */
     async series(f: ExploreFilter & { from: Date; to: Date; interval: 'day' | 'week' }, tx: Queryable = db): Promise<SeriesBucket[]> {
-      return tx.query<SeriesBucket>(EXPLORE_SERIES, [...filterParams(f), f.interval]);
+      return tx.query<SeriesBucket>(EXPLORE_SERIES, [...filterParams(f), f.interval, f.unit ?? null]);
     },
 
     /** The children's polygons as GeoJSON text (a grid: itself). */
@@ -105,7 +107,7 @@ export function createExploreRepository(db: Queryable) {
     },
 
     async recent(f: ExploreFilter & { place: string; limit: number }, tx: Queryable = db): Promise<RecentIncident[]> {
-      return tx.query<RecentIncident>(EXPLORE_RECENT, [...filterParams(f), f.limit]);
+      return tx.query<RecentIncident>(EXPLORE_RECENT, [...filterParams(f), f.limit, f.unit ?? null]);
     },
 
     /** Regions and grids by code (unknown codes are left out), in code order. */

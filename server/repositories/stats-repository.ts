@@ -38,10 +38,10 @@ export function createStatsRepository(db: Queryable) {
   return {
     /** Counts per child code (by grid-code prefix of `childLength` digits). */
     async countsByChild(
-      q: { region: string | null; from?: Date; to?: Date; childLength: number },
+      q: { region: string | null; from?: Date; to?: Date; childLength: number; unit?: string | null },
       tx: Queryable = db,
     ): Promise<Map<string, Counts>> {
-      const rows = await tx.query<Counts & { child_code: string }>(STATS_SUMMARY, [q.region, q.from ?? null, q.to ?? null, q.childLength]);
+      const rows = await tx.query<Counts & { child_code: string }>(STATS_SUMMARY, [q.region, q.from ?? null, q.to ?? null, q.childLength, q.unit ?? null]);
       return new Map(rows.map(({ child_code, ...counts }) => [child_code, counts]));
     },
   };

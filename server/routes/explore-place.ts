@@ -4,6 +4,7 @@ import type { ExploreFilter, Place } from '../repositories/explore-repository.js
 import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
 import { parseList, parseTimeRange } from '../schemas/query-parsers.js';
 import { callerScope, scopedRoot } from './region-scope.js';
+import { visibilityOf } from '../workflow/incident-service.js';
 
 export interface ResolvedPlace {
   place: Place;
@@ -61,5 +62,6 @@ export async function parseFilters(request: FastifyRequest, q: FilterQuery): Pro
     categories: parseList(q.category, 'category', await request.server.repos.incidents.categoryCodes()),
     urgencies: parseList(q.urgency, 'urgency', URGENCIES),
     statuses: parseList(q.status, 'status', STATUSES),
+    unit: visibilityOf(request.principal).unit,
   };
 }

@@ -7,6 +7,7 @@ import { Simplify } from '../schemas/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from '../schemas/query-parsers.js';
 import { sendCacheable } from './http-cache.js';
 import { scopedRegion } from './region-scope.js';
+import { visibilityOf } from '../workflow/incident-service.js';
 
 /** Heatmap cells are this many screen pixels wide at the zoom asked for: finer is invisible under a 20+ px kernel. */
 const HEAT_CELL_PIXELS = 4;
@@ -67,7 +68,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
     const region = await scopedRegion(request, request.query.region);
-    const grids = await app.repos.map.gridMetrics({ region, from, to });
+    const grids = await app.repos.map.gridMetrics({ region, from, to, unit: visibilityOf(request.principal).unit });
     return { from: iso(from), to: iso(to), fields: [...GRID_METRIC_FIELDS], grids };
   });
 
@@ -107,7 +108,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const region = await scopedRegion(request, q.region);
     const cellDegrees = heatCellDegrees(q.zoom ?? 9);
     const { bins, truncated } = await app.repos.map.heatBins({
-      region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default, categories, urgencies, statuses,
+      region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit,
     });
     return { from: iso(from), to: iso(to), cell_degrees: cellDegrees, bins, total_weight: bins.reduce((a, b) => a + b[2], 0), truncated };
   });

@@ -5,6 +5,7 @@ import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.j
 import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
 import { parseTimeRange } from '../schemas/query-parsers.js';
 import { scopedRoot } from './region-scope.js';
+import { visibilityOf } from '../workflow/incident-service.js';
 
 const Figures = {
   reported: Type.Integer({ description: 'incidents reported in the window' }),
@@ -42,7 +43,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
     const region = await scopedRoot(request, request.query.region);
-    const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level] });
+    const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level], unit: visibilityOf(request.principal).unit });
     const children = (await app.repos.regions.children(region)).map((c) => {
       return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
     });

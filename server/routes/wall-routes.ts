@@ -6,6 +6,7 @@ import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
 import { parseTimeRange } from '../schemas/query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../schemas/wall-options.js';
 import { scopedRegion } from './region-scope.js';
+import { visibilityOf } from '../workflow/incident-service.js';
 
 /**
  * The wall's configuration. Also written into /wall's HTML (web-plugin.ts
@@ -74,7 +75,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
     const region = await scopedRegion(request, request.query.region);
-    const rows = await app.repos.map.categoryCounts({ region, from, to });
+    const rows = await app.repos.map.categoryCounts({ region, from, to, unit: visibilityOf(request.principal).unit });
     return {
       from: from?.toISOString() ?? null,
       to: to?.toISOString() ?? null,

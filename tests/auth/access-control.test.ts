@@ -232,6 +232,27 @@ describe(`reads are scoped to the caller's subtree on ${BACKEND}`, () => {
             count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
        FROM incident WHERE ${filter} = $1`, [code]))[0]!;
 
+  it('gives a handler aggregates over their unit\'s incidents only, the same scope as their incident list', async () => {
+    const unitSql = `EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = incident.id AND a.unit_code = 'sanitation')`;
+    const [want] = await ctx.db.query<{ reported: number; closed: number; open: number }>(
+      `SELECT count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
+              count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
+         FROM incident WHERE ${unitSql}`);
+    const [all] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident');
+    expect(want!.reported).toBeLessThan(all!.n);
+    const summary = json(await as('handler', '/api/stats/summary'));
+    expect(summary).toMatchObject(want!);
+    expect(json(await as('handler', '/api/explore/children')).totals).toMatchObject(want!);
+    const categories = json(await as('handler', '/api/stats/categories'));
+    expect(categories.categories.reduce((a: number, c: any) => a + c.reported, 0)).toBe(want!.reported);
+    const metrics = json(await as('handler', '/api/map/grid-metrics'));
+    expect(Object.values(metrics.grids).reduce((a: number, g: any) => a + g[2], 0)).toBe(want!.open);
+    const heat = json(await as('handler', '/api/map/heatmap?zoom=12&limit=20000&from=2000-01-01T00:00:00Z'));
+    expect(heat.total_weight).toBe(want!.reported);
+    const list = json(await as('handler', '/api/incidents?limit=5000'));
+    expect(list.numberMatched).toBe(want!.reported);
+  });
+
   it("gives a district leader their district's summary, equal to SQL, child by child", async () => {
     const res = await as('district_leader', '/api/stats/summary');
     expect(res.statusCode).toBe(200);

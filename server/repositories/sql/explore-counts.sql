@@ -10,6 +10,7 @@
 -- past due. Sums, not means, so parents add up their children.
 -- $1 district/street/community/grid code or NULL (whole city), $2 from, $3 to,
 -- $4 categories[], $5 urgencies[], $6 statuses[] (NULL = any), $7 child code length.
+-- $8 a handler's unit: only incidents dispatched to it (the same scope as their incident list), or NULL.
 WITH windowed AS (
   SELECT left(i.grid_code, $7::int) AS child_code,
          count(*)::int AS reported,
@@ -19,6 +20,7 @@ WITH windowed AS (
          coalesce(sum(extract(epoch FROM i.closed_at - i.reported_at)) FILTER (WHERE i.status = 'closed'), 0)::float8 AS close_seconds
     FROM incident i
    WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $8))
      AND ($2::timestamptz IS NULL OR i.reported_at >= $2)
      AND ($3::timestamptz IS NULL OR i.reported_at < $3)
      AND ($4::text[] IS NULL OR i.category_code = ANY($4))
@@ -33,6 +35,7 @@ WITH windowed AS (
     FROM incident i
    WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $8))
      AND ($4::text[] IS NULL OR i.category_code = ANY($4))
      AND ($5::text[] IS NULL OR i.urgency = ANY($5))
      AND ($6::text[] IS NULL OR i.status = ANY($6))

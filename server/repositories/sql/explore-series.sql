@@ -5,6 +5,7 @@
 -- ones as zeros. Weeks start on Monday.
 -- $1 place code or NULL, $2 from, $3 to (both required), $4 categories[],
 -- $5 urgencies[], $6 statuses[], $7 'day' or 'week'.
+-- $8 a handler's unit: only incidents dispatched to it (the same scope as their incident list), or NULL.
 WITH bounds AS (
   SELECT ($2::timestamptz AT TIME ZONE 'UTC' + interval '8 hours')::date AS first_day,
          (($3::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC' + interval '8 hours')::date AS last_day
@@ -23,6 +24,7 @@ counts AS (
     FROM (SELECT (i.reported_at AT TIME ZONE 'UTC' + interval '8 hours')::date AS day, i.status
             FROM incident i
            WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+             AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $8))
              AND i.reported_at >= $2 AND i.reported_at < $3
              AND ($4::text[] IS NULL OR i.category_code = ANY($4))
              AND ($5::text[] IS NULL OR i.urgency = ANY($5))

@@ -7,10 +7,12 @@
 -- (migrations/005): still dispatched or in progress after its due time.
 -- max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.
 -- $1 region code or NULL, $2 from, $3 to (NULL = open-ended).
+-- $4 a handler's unit: only incidents dispatched to it (the same scope as their incident list), or NULL.
 WITH windowed AS (
   SELECT i.grid_code, count(*)::int AS reported, count(*) FILTER (WHERE i.status = 'closed')::int AS closed
     FROM incident i
    WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $4))
      AND ($2::timestamptz IS NULL OR i.reported_at >= $2)
      AND ($3::timestamptz IS NULL OR i.reported_at < $3)
    GROUP BY 1
@@ -21,6 +23,7 @@ WITH windowed AS (
     FROM incident i
    WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $4))
    GROUP BY 1
 )
 SELECT g.code,

@@ -5,12 +5,14 @@
 -- $1 region code or NULL, $2 from, $3 to, $4-$7 bbox or NULLs,
 -- $8 cell size in degrees, $9 most cells to return + 1,
 -- $10 categories[], $11 urgencies[], $12 statuses[] (NULL = any; the explorer's filters).
+-- $13 a handler's unit: only incidents dispatched to it (the same scope as their incident list), or NULL.
 WITH cells AS (
   SELECT floor(ST_X(i.location) / $8::float8)::int AS cx,
          floor(ST_Y(i.location) / $8::float8)::int AS cy,
          count(*)::int AS weight
     FROM incident i
    WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($13::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $13))
      AND ($2::timestamptz IS NULL OR i.reported_at >= $2)
      AND ($3::timestamptz IS NULL OR i.reported_at < $3)
      AND ($4::float8 IS NULL OR i.location && ST_MakeEnvelope($4, $5, $6, $7, 4326))

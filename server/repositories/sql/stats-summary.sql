@@ -7,6 +7,7 @@
 --   open, overdue (the workflow's definition, migrations/005: dispatched or in
 --   progress past due) and red open. An incident overdue for a year counts.
 -- $1 district/street/community/grid code or NULL (whole city), $2 from, $3 to, $4 child code length.
+-- $5 a handler's unit: only incidents dispatched to it (the same scope as their incident list), or NULL.
 WITH windowed AS (
   SELECT left(i.grid_code, $4::int) AS child_code,
          count(*)::int AS reported,
@@ -18,6 +19,7 @@ WITH windowed AS (
          coalesce(sum(extract(epoch FROM i.closed_at - i.reported_at)) FILTER (WHERE i.status = 'closed'), 0)::float8 AS close_seconds
     FROM incident i
    WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $5))
      AND ($2::timestamptz IS NULL OR i.reported_at >= $2)
      AND ($3::timestamptz IS NULL OR i.reported_at < $3)
    GROUP BY 1
@@ -30,6 +32,7 @@ WITH windowed AS (
     FROM incident i
    WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+     AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $5))
    GROUP BY 1
 )
 SELECT coalesce(w.child_code, c.child_code) AS child_code,
