@@ -35,6 +35,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Working hours, holidays and make-up days for workflow deadlines (China time). */
   workingCalendar: WorkingCalendarConfig;
+  /** How often the overdue and red-alert sweep runs. */
+  sweepSeconds: number;
   /** Where incident photos are stored, by content hash. */
   photoDir: string;
   photoMaxBytes: number;
@@ -68,6 +70,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00', doc: 'working periods of a working day, China time (UTC+8), for deadlines' },
   GRIDSCOPE_HOLIDAYS: { default: PRC_2026_HOLIDAYS, doc: 'dates (YYYY-MM-DD) or ranges (A..B) with no work; default: the 2026 PRC public holidays' },
   GRIDSCOPE_WORKDAYS: { default: PRC_2026_WORKDAYS, doc: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days' },
+  GRIDSCOPE_SWEEP_SECONDS: { default: '60', doc: 'seconds between overdue (督办) and red-alert sweeps' },
   GRIDSCOPE_PHOTO_DIR: { default: '', doc: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos' },
   GRIDSCOPE_PHOTO_MAX_BYTES: { default: '10485760', doc: 'largest photo accepted, in bytes (default 10 MiB)' },
   GRIDSCOPE_EVENT_RETENTION_DAYS: { default: '30', doc: 'live events kept for replay to reconnecting clients, in days' },
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,
     workingCalendar: workingCalendar(env),
+    sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),
     photoDir: resolve(str(env, 'GRIDSCOPE_PHOTO_DIR') || join(dataDir, 'photos')),
     photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),

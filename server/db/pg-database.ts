@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database.js';
+import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
 
 // Counts (int8) and numerics come back as JS numbers on PGlite; do the same
@@ -8,28 +9,48 @@ import { createPgListener, type PgListener } from './pg-listener.js';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-function wrap(q: pg.Pool | pg.PoolClient): Queryable {
+/** Tells the tracker how a statement (or a connection attempt) went, and passes the outcome on. */
+async function observed<T>(tracker: AvailabilityTracker, pending: Promise<T>): Promise<T> {
+  try {
+    const result = await pending;
+    tracker.reachable();
+    return result;
+  } catch (err) {
+    tracker.failed(err);
+    throw err;
+  }
+}
+
+function wrap(q: pg.Pool | pg.PoolClient, tracker: AvailabilityTracker): Queryable {
   return {
     async query<T = Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query(sql, params as unknown[]);
+      const result = await observed(tracker, q.query(sql, params as unknown[]));
       return result.rows as T[];
     },
     async exec(sql: string) {
-      await q.query(sql);
+      await observed(tracker, q.query(sql));
     },
   };
 }
 
-async function inTransaction<T>(client: pg.PoolClient, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+async function inTransaction<T>(client: pg.PoolClient, tracker: AvailabilityTracker, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  await observed(tracker, client.query('BEGIN'));
+  let result: T;
   try {
-    const result = await work(wrap(client));
-    await client.query('COMMIT');
-    return result;
+    result = await work(wrap(client, tracker));
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+  try {
+    await observed(tracker, client.query('COMMIT'));
+  } catch (err) {
+    // The server may have committed just before the connection dropped; only
+    // we do not know. Say so, so that nobody answers this write with a 2xx.
+    if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError(err, true);
+    throw err;
+  }
+  return result;
 }
 
 export interface PgOptions {
@@ -51,39 +72,63 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     // Times inside JSON built by SQL use the session zone; make it the same
     // as PGlite's so both backends emit identical text.
     options: '-c TimeZone=UTC',
+    // Finds a peer that vanished without closing the socket (a host gone, a firewall).
+    keepAlive: true,
   });
-  // An idle client losing its connection must not crash the process.
+  // An idle client losing its connection must not crash the process; the
+  // pool drops it and opens a fresh one on the next checkout.
   pool.on('error', () => undefined);
-  // Fail fast with a clear error if the server is unreachable.
+  // Fail fast with a clear error if the server is unreachable at start-up.
   await pool.query('SELECT 1');
 
-  const base = wrap(pool);
+  const tracker = createAvailabilityTracker();
+  const base = wrap(pool, tracker);
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>) => {
-    const client = await pool.connect();
+    const client = await observed(tracker, pool.connect());
+    // While a client is checked out the pool does not listen for its errors,
+    // and a connection dropped by a server restart is an 'error' event: with
+    // no listener, Node ends the process. The statement in flight, if any,
+    // rejects by itself; a broken client is destroyed rather than reused.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+      tracker.failed(err);
+    };
+    client.on('error', onError);
     try {
       return await fn(client);
+    } catch (err) {
+      // A session the server is ending (57P01 ...) is useless even before its socket closes.
+      if (isDatabaseUnavailable(err)) broken ??= err as Error;
+      throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   };
   // Opened on the first listen(): processes that never listen (CLI commands) hold no extra connection.
   let listener: PgListener | undefined;
   return {
     backend: 'postgres',
+    availability: tracker,
     ...base,
-    transaction: (work) => withClient((client) => inTransaction(client, work)),
+    transaction: (work) => withClient((client) => inTransaction(client, tracker, work)),
     withExclusiveLock: (key, work) =>
       withClient(async (client) => {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         try {
-          const conn = { ...wrap(client), transaction: <T>(w: (tx: Queryable) => Promise<T>) => inTransaction(client, w) };
+          const conn = { ...wrap(client, tracker), transaction: <T>(w: (tx: Queryable) => Promise<T>) => inTransaction(client, tracker, w) };
           return await work(conn);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
         }
       }),
     listen(channel, onNotify) {
-      listener ??= createPgListener({ connectionString: options.connectionString, onError: options.onListenerError });
+      listener ??= createPgListener({
+        connectionString: options.connectionString,
+        onError: options.onListenerError,
+        onAttempt: (ok, err) => (ok ? tracker.reachable() : tracker.failed(err)),
+      });
       return listener.listen(channel, onNotify);
     },
     async close() {

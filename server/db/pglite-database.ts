@@ -2,6 +2,7 @@ import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { ALWAYS_AVAILABLE } from './database-unavailable.js';
 
 // Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
 const parsers = { [types.NUMERIC]: (v: string) => Number(v) };
@@ -42,6 +43,7 @@ export async function openPGlite(dataDir?: string): Promise<Database> {
   const base = wrap(pg, true);
   const db: Database = {
     backend: 'pglite',
+    availability: ALWAYS_AVAILABLE,
     ...base,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx, false))),
     withExclusiveLock: (_key, work) => work(db),

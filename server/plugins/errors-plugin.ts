@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { isDatabaseError } from '../db/database.js';
-import { errorBody, HttpError } from '../http-errors.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 
 /**
  * Translates every error into the one JSON shape, in one place. Client
@@ -20,6 +21,14 @@ export default fp(
         const param = (first?.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
         const name = param.missingProperty ?? param.additionalProperty;
         return reply.status(400).send(errorBody('invalid_parameter', `${name ? `${field}.${name}` : field}: ${first?.message ?? err.message}`));
+      }
+      // A restarting or unreachable database: the request may succeed in a
+      // moment, so say when to try again; the server reconnects by itself.
+      if (isDatabaseUnavailable(err)) {
+        const commitOutcomeUnknown = err instanceof DatabaseUnavailableError && err.commitOutcomeUnknown;
+        // One line, no stack: during an outage every request ends here.
+        request.log.warn({ reason: (err.cause as Error | undefined)?.message ?? err.message, commitOutcomeUnknown }, 'database unavailable');
+        return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailableBody(commitOutcomeUnknown));
       }
       // Our own trigger refuses a point outside every grid (migrations/003).
       if (isDatabaseError(err) && err.code === 'GS422') {
