@@ -16,6 +16,8 @@ export interface Config {
   databaseUrl?: string;
   /** Where PGlite keeps its files. */
   dataDir: string;
+  /** Flush every commit of the embedded database to disk (see server/db/pglite-durability.ts). */
+  dataFsync: boolean;
   /** Build the demo city when the database has no regions. */
   seedDemo: boolean;
   demoGrids: number;
@@ -54,6 +56,7 @@ export const CONFIG_VARIABLES = {
   PORT: { default: '3000', doc: 'port to listen on' },
   DATABASE_URL: { default: '', doc: 'PostgreSQL + PostGIS connection string; empty = embedded PGlite' },
   GRIDSCOPE_DATA_DIR: { default: './data', doc: 'embedded database directory (PGlite only)' },
+  GRIDSCOPE_DATA_FSYNC: { default: 'true', doc: 'flush each commit of the embedded database to disk; false is faster, and a power cut may then lose the last commits' },
   GRIDSCOPE_SEED_DEMO: { default: 'true', doc: 'build the demo city on start when the database is empty' },
   GRIDSCOPE_DEMO_GRIDS: { default: '3261', doc: 'number of grids in the demo city' },
   GRIDSCOPE_DEMO_INCIDENTS: { default: '100000', doc: 'number of incidents in the demo city' },
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env, 'PORT', 0, 65535),
     databaseUrl,
     dataDir,
+    dataFsync: bool(env, 'GRIDSCOPE_DATA_FSYNC', true),
     seedDemo: bool(env, 'GRIDSCOPE_SEED_DEMO'),
     demoGrids: int(env, 'GRIDSCOPE_DEMO_GRIDS', 9, 1_000_000),
     demoIncidents: int(env, 'GRIDSCOPE_DEMO_INCIDENTS', 0, 100_000_000),

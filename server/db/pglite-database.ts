@@ -3,6 +3,7 @@ import { postgis } from '@electric-sql/pglite-postgis';
 import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { ALWAYS_AVAILABLE } from './database-unavailable.js';
+import { DURABLE_START_PARAMS, durableNodeFs } from './pglite-durability.js';
 
 // Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
 const parsers = { [types.NUMERIC]: (v: string) => Number(v) };
@@ -28,12 +29,15 @@ function wrap(q: PGlite | Transaction, fair: boolean): Queryable {
  * first: PGlite is a single-process engine and two processes writing the same
  * files would corrupt them. Without one (tests), it lives in memory.
  */
-export async function openPGlite(dataDir?: string): Promise<Database> {
+export async function openPGlite(dataDir?: string, { fsync = true }: { fsync?: boolean } = {}): Promise<Database> {
   let lock: DataDirLock | undefined;
   if (dataDir) lock = acquireDataDirLock(dataDir);
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir, extensions: { postgis } });
+    pg = await PGlite.create(dataDir && fsync
+      // Commits flushed to disk as PostgreSQL does it (see pglite-durability.ts).
+      ? { dataDir, extensions: { postgis, durable: durableNodeFs }, startParams: DURABLE_START_PARAMS }
+      : { dataDir, extensions: { postgis } });
   } catch (err) {
     lock?.release();
     throw err;
