@@ -78,6 +78,12 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   // An idle client losing its connection must not crash the process; the
   // pool drops it and opens a fresh one on the next checkout.
   pool.on('error', () => undefined);
+  // And no client may ever be without an 'error' listener, which Node turns
+  // into the end of the process: the pool takes its own off at checkout, and
+  // a new connection's first answer and a FATAL error can arrive in one read,
+  // before the caller of pool.connect() has run. The pool and withClient
+  // below deal with the broken client; this only keeps the event handled.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // Fail fast with a clear error if the server is unreachable at start-up.
   await pool.query('SELECT 1');
 
