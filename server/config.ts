@@ -17,6 +17,8 @@ export interface Config {
   databaseUrl?: string;
   /** Where PGlite keeps its files. */
   dataDir: string;
+  /** Flush every commit of the embedded database to disk (see server/db/pglite-durability.ts). */
+  dataFsync: boolean;
   /** Build the demo city when the database has no regions. */
   seedDemo: boolean;
   demoGrids: number;
@@ -36,6 +38,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Working hours, holidays and make-up days for workflow deadlines (China time). */
   workingCalendar: WorkingCalendarConfig;
+  /** How often the overdue and red-alert sweep runs. */
+  sweepSeconds: number;
   /** Where incident photos are stored, by content hash. */
   photoDir: string;
   photoMaxBytes: number;
@@ -59,6 +63,7 @@ export const CONFIG_VARIABLES = {
   PORT: { default: '3000', doc: 'port to listen on' },
   DATABASE_URL: { default: '', doc: 'PostgreSQL + PostGIS connection string; empty = embedded PGlite' },
   GRIDSCOPE_DATA_DIR: { default: './data', doc: 'embedded database directory (PGlite only)' },
+  GRIDSCOPE_DATA_FSYNC: { default: 'true', doc: 'flush each commit of the embedded database to disk; false is faster, and a power cut may then lose the last commits' },
   GRIDSCOPE_SEED_DEMO: { default: 'true', doc: 'build the demo city on start when the database is empty' },
   GRIDSCOPE_DEMO_GRIDS: { default: '3261', doc: 'number of grids in the demo city' },
   GRIDSCOPE_DEMO_INCIDENTS: { default: '100000', doc: 'number of incidents in the demo city' },
@@ -75,6 +80,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00', doc: 'working periods of a working day, China time (UTC+8), for deadlines' },
   GRIDSCOPE_HOLIDAYS: { default: PRC_2026_HOLIDAYS, doc: 'dates (YYYY-MM-DD) or ranges (A..B) with no work; default: the 2026 PRC public holidays' },
   GRIDSCOPE_WORKDAYS: { default: PRC_2026_WORKDAYS, doc: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days' },
+  GRIDSCOPE_SWEEP_SECONDS: { default: '60', doc: 'seconds between overdue (督办) and red-alert sweeps' },
   GRIDSCOPE_PHOTO_DIR: { default: '', doc: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos' },
   GRIDSCOPE_PHOTO_MAX_BYTES: { default: '10485760', doc: 'largest photo accepted, in bytes (default 10 MiB)' },
   GRIDSCOPE_PHOTO_KEEP_ORIGINAL: { default: 'false', doc: 'also keep each photo as uploaded, metadata (GPS) included, under <photo dir>/originals; never served' },
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env, 'PORT', 0, 65535),
     databaseUrl,
     dataDir,
+    dataFsync: bool(env, 'GRIDSCOPE_DATA_FSYNC', true),
     seedDemo: bool(env, 'GRIDSCOPE_SEED_DEMO'),
     demoGrids: int(env, 'GRIDSCOPE_DEMO_GRIDS', 9, 1_000_000),
     demoIncidents: int(env, 'GRIDSCOPE_DEMO_INCIDENTS', 0, 100_000_000),
@@ -160,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,
     workingCalendar: workingCalendar(env),
+    sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),
     photoDir: resolve(str(env, 'GRIDSCOPE_PHOTO_DIR') || join(dataDir, 'photos')),
     photoMaxBytes: int(env, 'GRIDSCOPE_PHOTO_MAX_BYTES', 1024, 1024 ** 3),
     photoKeepOriginal: bool(env, 'GRIDSCOPE_PHOTO_KEEP_ORIGINAL'),

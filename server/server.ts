@@ -4,6 +4,7 @@ import { createDemoUsers, DEMO_USERNAMES } from './auth/demo-users.js';
 import { secretSafeLogger } from './logging.js';
 import { createWorkingCalendar } from './workflow/working-calendar.js';
 import type { Database } from './db/database.js';
+import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
 import { readDistrictFile } from '../geodata/district-import.js';
@@ -79,7 +80,7 @@ export async function serve(config: Config): Promise<void> {
     photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes, keepOriginal: config.photoKeepOriginal },
     writeLimits: config.writeLimits,
     events: { retentionDays: config.eventRetentionDays },
-    workflow: { calendar: config.workingCalendar },
+    workflow: { calendar: config.workingCalendar, sweepEveryMs: config.sweepSeconds * 1000 },
     wall: config.wall,
     planRules: config.planRules,
   });
@@ -100,6 +101,17 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }
   };
+  // Belt and braces: a lost database connection that escapes every handler
+  // (an 'error' event nobody listens to) must not end the service, which
+  // reconnects by itself. Any other uncaught error still ends the process.
+  process.on('uncaughtException', (err) => {
+    if (isDatabaseUnavailable(err)) {
+      app.log.error({ err }, 'a database connection error escaped its handler; carrying on');
+      return;
+    }
+    console.error('gridscope: uncaught exception:', err);
+    process.exit(1);
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });

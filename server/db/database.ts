@@ -3,6 +3,8 @@
  * embedded default) and PostgreSQL through a `pg` pool. Repositories only see
  * `Queryable`, so the SQL they run is the same on both.
  */
+import type { DatabaseAvailability } from './database-unavailable.js';
+
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
@@ -16,6 +18,12 @@ export type Backend = 'pglite' | 'postgres';
 
 export interface Database extends Queryable {
   readonly backend: Backend;
+  /**
+   * Whether the database answers, as the last statements found it (always
+   * true for the embedded one). A transaction whose COMMIT may or may not
+   * have happened rejects with DatabaseUnavailableError(commitOutcomeUnknown).
+   */
+  readonly availability: DatabaseAvailability;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -4,7 +4,7 @@ import { openPGlite } from './pglite-database.js';
 import { openPostgres } from './pg-database.js';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in the data directory. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize' | 'statementTimeoutMs'>): Promise<Database> {
+export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dataFsync' | 'dbPoolSize' | 'statementTimeoutMs'>): Promise<Database> {
   if (config.databaseUrl) {
     return openPostgres({
       connectionString: config.databaseUrl,
@@ -12,7 +12,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
       statementTimeoutMs: config.statementTimeoutMs,
     });
   }
-  return openPGlite(config.dataDir);
+  return openPGlite(config.dataDir, { fsync: config.dataFsync });
 }
 
 /** Strips credentials from a connection string before it goes near a log. */

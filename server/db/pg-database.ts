@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Database, Queryable, Row } from './database.js';
 import { scrubbed } from './database-errors.js';
+import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
 
 // Counts (int8) and numerics come back as JS numbers on PGlite; do the same
@@ -9,29 +10,49 @@ import { createPgListener, type PgListener } from './pg-listener.js';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-function wrap(q: pg.Pool | pg.PoolClient): Queryable {
+/** Tells the tracker how a statement (or a connection attempt) went, and passes the outcome on. */
+async function observed<T>(tracker: AvailabilityTracker, pending: Promise<T>): Promise<T> {
+  try {
+    const result = await pending;
+    tracker.reachable();
+    return result;
+  } catch (err) {
+    tracker.failed(err);
+    throw err;
+  }
+}
+
+function wrap(q: pg.Pool | pg.PoolClient, tracker: AvailabilityTracker): Queryable {
   return {
     async query<T = Row>(sql: string, params: readonly unknown[] = []) {
       // PostgreSQL's detail repeats the failing row's values (a password hash, a token hash): scrubbed.
-      const result = await scrubbed(q.query(sql, params as unknown[]));
+      const result = await scrubbed(observed(tracker, q.query(sql, params as unknown[])));
       return result.rows as T[];
     },
     async exec(sql: string) {
-      await scrubbed(q.query(sql));
+      await scrubbed(observed(tracker, q.query(sql)));
     },
   };
 }
 
-async function inTransaction<T>(client: pg.PoolClient, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+async function inTransaction<T>(client: pg.PoolClient, tracker: AvailabilityTracker, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  await observed(tracker, client.query('BEGIN'));
+  let result: T;
   try {
-    const result = await work(wrap(client));
-    await client.query('COMMIT');
-    return result;
+    result = await work(wrap(client, tracker));
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+  try {
+    await observed(tracker, client.query('COMMIT'));
+  } catch (err) {
+    // The server may have committed just before the connection dropped; only
+    // we do not know. Say so, so that nobody answers this write with a 2xx.
+    if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError(err, true);
+    throw err;
+  }
+  return result;
 }
 
 export interface PgOptions {
@@ -53,39 +74,69 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     // Times inside JSON built by SQL use the session zone; make it the same
     // as PGlite's so both backends emit identical text.
     options: '-c TimeZone=UTC',
+    // Finds a peer that vanished without closing the socket (a host gone, a firewall).
+    keepAlive: true,
   });
-  // An idle client losing its connection must not crash the process.
+  // An idle client losing its connection must not crash the process; the
+  // pool drops it and opens a fresh one on the next checkout.
   pool.on('error', () => undefined);
-  // Fail fast with a clear error if the server is unreachable.
+  // And no client may ever be without an 'error' listener, which Node turns
+  // into the end of the process: the pool takes its own off at checkout, and
+  // a new connection's first answer and a FATAL error can arrive in one read,
+  // before the caller of pool.connect() has run. The pool and withClient
+  // below deal with the broken client; this only keeps the event handled.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // Fail fast with a clear error if the server is unreachable at start-up.
   await pool.query('SELECT 1');
 
-  const base = wrap(pool);
+  const tracker = createAvailabilityTracker();
+  const base = wrap(pool, tracker);
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>) => {
-    const client = await pool.connect();
+    const client = await observed(tracker, pool.connect());
+    // While a client is checked out the pool does not listen for its errors,
+    // and a connection dropped by a server restart is an 'error' event: with
+    // no listener, Node ends the process. The statement in flight, if any,
+    // rejects by itself; a broken client is destroyed rather than reused.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+      tracker.failed(err);
+    };
+    client.on('error', onError);
     try {
       return await fn(client);
+    } catch (err) {
+      // A session the server is ending (57P01 ...) is useless even before its socket closes.
+      if (isDatabaseUnavailable(err)) broken ??= err as Error;
+      throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   };
   // Opened on the first listen(): processes that never listen (CLI commands) hold no extra connection.
   let listener: PgListener | undefined;
   return {
     backend: 'postgres',
+    availability: tracker,
     ...base,
-    transaction: (work) => withClient((client) => inTransaction(client, work)),
+    transaction: (work) => withClient((client) => inTransaction(client, tracker, work)),
     withExclusiveLock: (key, work) =>
       withClient(async (client) => {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         try {
-          const conn = { ...wrap(client), transaction: <T>(w: (tx: Queryable) => Promise<T>) => inTransaction(client, w) };
+          const conn = { ...wrap(client, tracker), transaction: <T>(w: (tx: Queryable) => Promise<T>) => inTransaction(client, tracker, w) };
           return await work(conn);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
         }
       }),
     listen(channel, onNotify) {
-      listener ??= createPgListener({ connectionString: options.connectionString, onError: options.onListenerError });
+      listener ??= createPgListener({
+        connectionString: options.connectionString,
+        onError: options.onListenerError,
+        onAttempt: (ok, err) => (ok ? tracker.reachable() : tracker.failed(err)),
+      });
       return listener.listen(channel, onNotify);
     },
     async close() {

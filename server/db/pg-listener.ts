@@ -22,13 +22,20 @@ export interface PgListenerOptions {
   maxBackoffMs?: number;
   /** Told about lost connections and failed attempts; never throws. */
   onError?: (err: Error) => void;
+  /**
+   * Told how each (re)connection attempt went: the losing of a connection
+   * alone says little (one backend may have been terminated), a failed
+   * attempt to get it back says the server is unreachable.
+   */
+  onAttempt?: (ok: boolean, err?: unknown) => void;
 }
 
 /** Lets a database administrator tell this connection apart in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'gridscope-listener';
 
 export function createPgListener(options: PgListenerOptions): PgListener {
-  const { minBackoffMs = 250, maxBackoffMs = 10_000, onError = () => undefined } = options;
+  // Capped at 2 s so that the stream is live again within seconds of the database's return.
+  const { minBackoffMs = 250, maxBackoffMs = 2_000, onError = () => undefined, onAttempt = () => undefined } = options;
   const channels = new Map<string, Set<(payload: string | null) => void>>();
   let client: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
@@ -57,8 +64,16 @@ export function createPgListener(options: PgListenerOptions): PgListener {
     };
     c.on('error', onLost);
     c.on('end', () => onLost());
-    await c.connect();
-    for (const channel of channels.keys()) await c.query(`LISTEN ${channel}`);
+    try {
+      await c.connect();
+      for (const channel of channels.keys()) await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      lost = true;
+      c.end().catch(() => undefined);
+      onAttempt(false, err);
+      throw err;
+    }
+    onAttempt(true);
     return c;
   }
 

@@ -3,6 +3,8 @@ import { postgis } from '@electric-sql/pglite-postgis';
 import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { scrubbed } from './database-errors.js';
+import { ALWAYS_AVAILABLE } from './database-unavailable.js';
+import { DURABLE_START_PARAMS, durableNodeFs } from './pglite-durability.js';
 
 // Same conversions as the pg backend (see pg-database.ts): numeric as JS number.
 const parsers = { [types.NUMERIC]: (v: string) => Number(v) };
@@ -37,6 +39,8 @@ export interface PGliteDatabase extends Database {
 export interface PGliteOpenOptions {
   /** Start from this tarball (from dumpDataDir) instead of a fresh initdb: seconds instead of a minute. */
   loadDataDir?: Blob;
+  /** Flush each commit to disk (default true; see pglite-durability.ts). Ignored in memory. */
+  fsync?: boolean;
 }
 
 export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = {}): Promise<PGliteDatabase> {
@@ -44,7 +48,12 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   if (dataDir) lock = acquireDataDirLock(dataDir);
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir, extensions: { postgis }, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
+    const fsync = options.fsync ?? true;
+    const load = options.loadDataDir ? { loadDataDir: options.loadDataDir } : {};
+    pg = await PGlite.create(dataDir && fsync
+      // Commits flushed to disk as PostgreSQL does it (see pglite-durability.ts).
+      ? { dataDir, extensions: { postgis, durable: durableNodeFs }, startParams: DURABLE_START_PARAMS, ...load }
+      : { dataDir, extensions: { postgis }, ...load });
   } catch (err) {
     lock?.release();
     throw err;
@@ -55,6 +64,7 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   const db: PGliteDatabase = {
     backend: 'pglite',
     dumpDataDir: () => pg.dumpDataDir('none'),
+    availability: ALWAYS_AVAILABLE,
     ...base,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx, false))),
     withExclusiveLock: (_key, work) => work(db),

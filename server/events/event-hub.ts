@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { createEventLogRepository, EVENT_CHANNEL, type EventRow } from '../repositories/event-log-repository.js';
 import { prefixesMatch, scopePrefix, type EventType, type ScopeFilter } from './event-scope.js';
 
@@ -37,8 +38,12 @@ export interface EventHub {
   /** Id of the newest event fanned out: a subscriber added now receives every event after it. */
   readonly position: number;
   readonly subscriberCount: number;
-  /** `send` must not block or throw; `onClose` is called if the hub shuts down first. Returns unsubscribe. */
-  subscribe(filter: ScopeFilter, send: (event: StreamEvent) => void, onClose?: () => void): () => void;
+  /**
+   * `send` must not block or throw; `onClose` is called if the hub shuts down
+   * first; `onNotice` gets the reconnecting and resumed frames of a database
+   * outage (below). Returns unsubscribe.
+   */
+  subscribe(filter: ScopeFilter, send: (event: StreamEvent) => void, onClose?: () => void, onNotice?: (frame: string) => void): () => void;
   /** The events after `afterId` for `filter`, or reset when they cannot all be replayed. */
   replay(afterId: number, filter: ScopeFilter, limit?: number): Promise<ReplayResult>;
   /** Ends every subscription (calls onClose), e.g. so that the HTTP server can close. */
@@ -48,6 +53,7 @@ export interface EventHub {
 
 export interface HubLogger {
   info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
@@ -70,10 +76,25 @@ export function resetFrame(resumeAfterId: number): string {
   return `id: ${resumeAfterId}\nevent: reset\ndata: {}\n\n`;
 }
 
+/**
+ * Tells a client that the database is out of reach: no events flow for now.
+ * The stream stays open and delivers what it missed once the database is
+ * back (then `resumed`); a client that would rather reconnect does so after
+ * `retry` ms with Last-Event-ID. No `id` field, so the client's last event
+ * id stays where it was.
+ */
+export function reconnectingFrame(retryMs: number): string {
+  return `retry: ${retryMs}\nevent: reconnecting\ndata: {"code":"database_unavailable"}\n\n`;
+}
+
+/** The database is back and every event missed meanwhile has been sent. */
+export const RESUMED_FRAME = 'event: resumed\ndata: {}\n\n';
+
 interface Subscriber {
   filter: ScopeFilter;
   send: (event: StreamEvent) => void;
   onClose?: () => void;
+  onNotice?: (frame: string) => void;
 }
 
 export async function createEventHub(db: Database, options: Partial<EventHubSettings> & { log?: HubLogger } = {}): Promise<EventHub> {
@@ -84,7 +105,7 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer, got ${value}`);
     settings[key] = value;
   }
-  const log: HubLogger = options.log ?? { info: () => undefined, error: () => undefined };
+  const log: HubLogger = options.log ?? { info: () => undefined, warn: () => undefined, error: () => undefined };
   const repo = createEventLogRepository(db);
   const subscribers = new Set<Subscriber>();
   let position = 0;
@@ -93,12 +114,26 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
   let ready = false;
   let again = false;
   let pumping: Promise<void> | null = null;
+  // Subscribers were told `reconnecting` and await `resumed`.
+  let outage = false;
+  // Consecutive failed reads of the event log: only the first is logged in full.
+  let failures = 0;
 
   const fanOut = (event: StreamEvent) => {
     for (const sub of subscribers) {
       if (!prefixesMatch(sub.filter, event.prefix)) continue;
       try {
         sub.send(event);
+      } catch (err) {
+        log.error({ err }, 'event subscriber failed');
+      }
+    }
+  };
+
+  const notice = (frame: string) => {
+    for (const sub of subscribers) {
+      try {
+        sub.onNotice?.(frame);
       } catch (err) {
         log.error({ err }, 'event subscriber failed');
       }
@@ -132,9 +167,19 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
         again = false;
         try {
           await catchUp();
+          if (failures > 0) log.info({ failedReads: failures }, 'reading the event log works again');
+          failures = 0;
+          if (outage && db.availability.available) {
+            outage = false;
+            log.info({}, 'database available again; live events caught up');
+            notice(RESUMED_FRAME);
+          }
         } catch (err) {
           if (closed) return;
-          log.error({ err }, 'reading the event log failed; retrying');
+          if (failures++ === 0) {
+            if (isDatabaseUnavailable(err)) log.warn({ reason: (err as Error).message }, 'reading the event log failed: database unavailable; retrying every second');
+            else log.error({ err }, 'reading the event log failed; retrying');
+          }
           await new Promise((r) => setTimeout(r, RETRY_MS).unref());
           again = true;
         }
@@ -156,6 +201,18 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
   ready = true;
   if (again) wake('');
 
+  // A database outage pauses the stream rather than ending it: subscribers
+  // are told, and when the database answers again the hub reads everything
+  // they missed from the event log, then says `resumed`.
+  const stopWatching = db.availability.onChange((available) => {
+    if (closed) return;
+    if (available) return wake('');
+    if (outage) return;
+    outage = true;
+    log.warn({ subscribers: subscribers.size }, 'database unavailable: live events paused until it is back');
+    notice(reconnectingFrame(settings.retryMs));
+  });
+
   const disconnectAll = () => {
     const all = [...subscribers];
     subscribers.clear();
@@ -170,12 +227,13 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
     get subscriberCount() {
       return subscribers.size;
     },
-    subscribe(filter, send, onClose) {
+    subscribe(filter, send, onClose, onNotice) {
       if (closed) {
         onClose?.();
         return () => undefined;
       }
-      const sub: Subscriber = { filter, send, onClose };
+      const sub: Subscriber = { filter, send, onClose, onNotice };
+      if (outage) onNotice?.(reconnectingFrame(settings.retryMs));
       subscribers.add(sub);
       return () => void subscribers.delete(sub);
     },
@@ -192,6 +250,7 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
     async close() {
       if (closed) return;
       closed = true;
+      stopWatching();
       disconnectAll();
       await unlisten().catch((err: unknown) => log.error({ err }, 'stopping the event listener failed'));
       await pumping;

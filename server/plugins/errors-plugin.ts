@@ -5,7 +5,8 @@ import { clientErrorAnswer } from '../errors/framework-errors.js';
 import { findUnsafeInput } from '../errors/input-guard.js';
 import { chooseLanguage, wordsFor, type Words } from '../errors/messages.js';
 import { validationWords } from '../errors/validation-words.js';
-import { errorBody, HttpError } from '../http-errors.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 
 /** The Chinese of an HttpError thrown with English only: the code's words, then the English detail. */
 function chineseOf(err: HttpError): string {
@@ -51,6 +52,14 @@ export default fp(
       if (err.validation) {
         const { field, reason } = validationWords(err.validation[0], err.validationContext ?? undefined, err.message);
         return reply.status(400).send(errorBody('invalid_parameter', lang === 'zh' ? `${field}：${reason.zh}` : `${field}: ${reason.en}`));
+      }
+      // A restarting or unreachable database: the request may succeed in a
+      // moment, so say when to try again; the server reconnects by itself.
+      if (isDatabaseUnavailable(err)) {
+        const commitOutcomeUnknown = err instanceof DatabaseUnavailableError && err.commitOutcomeUnknown;
+        // One line, no stack: during an outage every request ends here.
+        request.log.warn({ reason: (err.cause as Error | undefined)?.message ?? err.message, commitOutcomeUnknown }, 'database unavailable');
+        return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailableBody(commitOutcomeUnknown, lang));
       }
       // Our own trigger refuses a point outside every grid (migrations/003).
       if (isDatabaseError(err) && err.code === 'GS422') {

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { DEFAULT_CALENDAR } from '../workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarConfig } from '../workflow/working-calendar.js';
 import { sweepDeadlines } from '../workflow/deadline-sweeper.js';
@@ -34,7 +35,10 @@ export default fp(
         if (running) return;
         running = true;
         sweepDeadlines(app.db, new Date())
-          .catch((err: unknown) => app.log.error({ err }, 'deadline sweep failed'))
+          // The next tick tries again: an outage delays alerts, it does not lose them (each sweep claims all that are due).
+          .catch((err: unknown) => isDatabaseUnavailable(err)
+            ? app.log.warn({ reason: (err as Error).message }, 'deadline sweep skipped: database unavailable; trying again next tick')
+            : app.log.error({ err }, 'deadline sweep failed'))
           .finally(() => { running = false; });
       }, every);
       timer.unref();

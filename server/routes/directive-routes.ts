@@ -59,7 +59,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['directives'],
       summary: 'Send a directive to districts (default: every district inside the caller\'s scope)',
       body: CreateDirectiveBody,
-      response: { 201: DirectiveSchema, 503: ErrorSchema, ...errorResponses },
+      response: { 201: DirectiveSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const id = await createDirective(app, request, request.body);

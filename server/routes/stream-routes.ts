@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { resetFrame, type StreamEvent } from '../events/event-hub.js';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { reconnectingFrame, resetFrame, type StreamEvent } from '../events/event-hub.js';
 import { scopeFilter } from '../events/event-scope.js';
 import { openSseConnection } from '../events/sse-connection.js';
 import { errorResponses } from '../schemas/common-schemas.js';
@@ -24,7 +25,8 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         'Events: incident.created, incident.status_changed, incident.escalated, incident.overdue, directive.created, directive.answered; ' +
         'each `data` is JSON `{id, type, at, ...payload}`. `reset` (data `{}`) asks the client to reload its state. ' +
-        'Comments (`: ping`) are heartbeats.',
+        'Comments (`: ping`) are heartbeats. While the database is unavailable the stream stays open and says `reconnecting` ' +
+        '(data `{"code":"database_unavailable"}`, with a `retry` hint); once it is back, the missed events follow, then `resumed`.',
       querystring: Type.Object({ lastEventId: Type.Optional(EventId) }, { additionalProperties: false }),
       headers: Type.Object({ 'last-event-id': Type.Optional(EventId) }),
       produces: ['text/event-stream'],
@@ -54,7 +56,7 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!buffer) return deliver(event);
       buffer.push(event);
       if (buffer.length > hub.settings.maxQueueEvents) conn.end();
-    }, () => conn.end());
+    }, () => conn.end(), (frame) => conn.write(frame));
     const startedAt = hub.position;
     const heartbeat = setInterval(() => conn.write(': ping\n\n'), hub.settings.heartbeatMs);
     reply.raw.on('close', () => {
@@ -85,7 +87,12 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       // Headers are sent; all that can be done is to end the stream and let
       // the client retry with the same Last-Event-ID.
-      request.log.error({ err }, 'event stream replay failed');
+      if (isDatabaseUnavailable(err)) {
+        request.log.warn({ reason: (err as Error).message }, 'event stream replay: database unavailable');
+        conn.write(reconnectingFrame(hub.settings.retryMs));
+      } else {
+        request.log.error({ err }, 'event stream replay failed');
+      }
       conn.end();
     }
   });

@@ -36,6 +36,8 @@ export const errorResponses = {
   403: ErrorSchema,
   404: ErrorSchema,
   500: ErrorSchema,
+  /** database_unavailable, with Retry-After: the database is restarting or out of reach. */
+  503: ErrorSchema,
 };
 
 /** GeoJSON bodies are built by PostGIS and sent as text; this documents their shape. */

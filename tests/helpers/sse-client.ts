@@ -95,7 +95,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   };
 
   stream.ended = (async () => {
-    if (!response.body) return;
+    // An error answer (401, 503 ...) is JSON, not a stream: its body is left to the caller.
+    if (!response.body || !response.ok) return;
     const decoder = new TextDecoder();
     let pending = '';
     try {

@@ -121,6 +121,10 @@ export class LiveController implements ReactiveController {
     };
     for (const type of [...INCIDENT_EVENTS, ...DIRECTIVE_EVENTS]) source.addEventListener(type, onMessage);
     source.addEventListener('reset', () => void this.refreshNow().catch(() => undefined));
+    // The server is up but its database is not: the stream stays open and
+    // sends what was missed once it is back, then `resumed`.
+    source.addEventListener('reconnecting', () => this.setState('offline'));
+    source.addEventListener('resumed', () => void this.refreshNow().catch(() => undefined));
   }
 
   private setState(state: ConnectionState): void {
