@@ -35,6 +35,7 @@ import userRoutes from './routes/user-routes.js';
 import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './schemas/wall-options.js';
 import type { PlanRules } from './plans/grid-plan-reasons.js';
+import type { GeometryInputLimits } from './plans/geojson-shape.js';
 
 export interface AppOptions {
   db: Database;
@@ -58,18 +59,21 @@ export interface AppOptions {
   wall?: WallOptions;
   /** Household bounds of grids in boundary plans (config GRIDSCOPE_GRID_HOUSEHOLDS*); default 200–500 urban, none rural. */
   planRules?: PlanRules;
+  /** Size limits of incoming geometry (config GRIDSCOPE_GEOMETRY_*, GRIDSCOPE_IMPORT_*); default DEFAULT_INPUT_LIMITS. */
+  geometryLimits?: GeometryInputLimits;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, writeLimits, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules }: AppOptions) {
+export async function buildApp({ db, logger = false, auth, loginThrottle, writeLimits, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules, geometryLimits }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
   const app = Fastify({
     logger,
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // verbose: errors carry their schema and data, so a failed union names the branch meant (plugins/validation-error.ts).
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, verbose: true } },
     // Errors raised before routing (bad URL encoding, 414) or by Node's HTTP parser (431): our shape, not Fastify's.
     frameworkErrors,
     clientErrorHandler,
@@ -92,7 +96,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, writeL
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(regionRoutes);
-  await app.register(gridVersionRoutes, { rules: planRules });
+  await app.register(gridVersionRoutes, { rules: planRules, limits: geometryLimits });
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
@@ -102,7 +106,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, writeL
   await app.register(mapRoutes);
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
-  await app.register(planRoutes, { rules: planRules });
+  await app.register(planRoutes, { rules: planRules, limits: geometryLimits });
   await app.register(webPlugin, {
     pageData: { wall: () => wallConfig(app, wall) },
     pagePolicy: (inlineScripts) => contentSecurityPolicy(security, inlineScripts),

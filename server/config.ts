@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './schemas/wall-options.js';
 import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './plans/grid-plan-reasons.js';
 import { MAX_COST, MIN_COST } from './auth/password-hash.js';
+import type { GeometryInputLimits } from './plans/geojson-shape.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -55,6 +56,8 @@ export interface Config {
   wall: WallOptions;
   /** Household bounds per grid that boundary plans are validated against. */
   planRules: PlanRules;
+  /** Size limits of incoming geometry (grid imports, plan edits), checked before any SQL. */
+  geometryLimits: GeometryInputLimits;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -93,6 +96,10 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_BASEMAP_STYLE_URL: { default: '', doc: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)' },
   GRIDSCOPE_GRID_HOUSEHOLDS: { default: '200-500', doc: 'households per grid in urban communities (社区), MIN-MAX, MIN- or -MAX; empty = unbounded' },
   GRIDSCOPE_GRID_HOUSEHOLDS_RURAL: { default: '', doc: 'households per grid in villages (村), same form; empty = unbounded' },
+  GRIDSCOPE_GEOMETRY_MAX_VERTICES: { default: '10000', doc: 'most vertices (over all rings) of one feature in a grid import or plan edit' },
+  GRIDSCOPE_GEOMETRY_MAX_RINGS: { default: '100', doc: 'most rings (outer rings and holes, over all parts) of one feature' },
+  GRIDSCOPE_IMPORT_MAX_FEATURES: { default: '5000', doc: 'most features in one grid import' },
+  GRIDSCOPE_IMPORT_MAX_BYTES: { default: '33554432', doc: 'largest grid import body, in bytes (default 32 MiB)' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -179,6 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
     wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
     planRules: { urban: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS'), rural: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS_RURAL') },
+    geometryLimits: {
+      maxVertices: int(env, 'GRIDSCOPE_GEOMETRY_MAX_VERTICES', 4, 10_000_000),
+      maxRings: int(env, 'GRIDSCOPE_GEOMETRY_MAX_RINGS', 1, 100_000),
+      importMaxFeatures: int(env, 'GRIDSCOPE_IMPORT_MAX_FEATURES', 1, 1_000_000),
+      importMaxBytes: int(env, 'GRIDSCOPE_IMPORT_MAX_BYTES', 1024, 1024 ** 3),
+    },
   };
 }
 

@@ -83,6 +83,7 @@ export async function serve(config: Config): Promise<void> {
     workflow: { calendar: config.workingCalendar, sweepEveryMs: config.sweepSeconds * 1000 },
     wall: config.wall,
     planRules: config.planRules,
+    geometryLimits: config.geometryLimits,
   });
   const shutdown = async (signal: string) => {
     if (closing) {

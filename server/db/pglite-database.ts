@@ -66,7 +66,13 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
     dumpDataDir: () => pg.dumpDataDir('none'),
     availability: ALWAYS_AVAILABLE,
     ...base,
-    transaction: (work) => pg.transaction((tx) => work(wrap(tx, false))),
+    // A transaction holds the whole database: let waiting I/O in before it
+    // starts, and between its statements (a long import's checks run as many
+    // short transactions, and requests in between get their turn).
+    transaction: async (work) => {
+      await yieldToIo();
+      return pg.transaction((tx) => work(wrap(tx, true)));
+    },
     withExclusiveLock: (_key, work) => work(db),
     // PGlite delivers a NOTIFY to its own listeners when the notifying
     // transaction commits, as PostgreSQL does (tests/db/listen.test.ts), so

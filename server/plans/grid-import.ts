@@ -1,10 +1,12 @@
 import type { Database, Queryable } from '../db/database.js';
+import { HttpError } from '../http-errors.js';
 import type { GridPlanRepository, PlanFeatureInput } from '../repositories/grid-plan-repository.js';
 import type { Actor, GridPublishRepository, PublishResult } from '../repositories/grid-publish-repository.js';
 import type { PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
 import type { PlanProblem, PlanRules } from './grid-plan-reasons.js';
-import { polygonalShape } from './geojson-shape.js';
+import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from './geojson-shape.js';
+import { isGeometryEngineError, validityOf } from './geometry-validity.js';
 
 /** A problem of one feature of the file (index from 0), or of the file (-1). */
 export interface ImportProblem {
@@ -28,99 +30,236 @@ interface FileFeature {
   properties?: Record<string, unknown> | null;
 }
 
-/** Thrown inside the transaction to roll back a dry run or a rejected file, carrying the report out. */
+interface ParsedFeature {
+  index: number;
+  code: string | null;
+  community: string | null;
+  name: string | null;
+  households: number | null;
+  population: number | null;
+  geometry: PolygonalGeometry;
+  vertices: number;
+}
+
+/** Thrown inside a transaction to roll it back. */
 class RolledBack extends Error {
-  constructor(readonly report: ImportReport) {
-    super('import rolled back');
+  constructor() {
+    super('rolled back on purpose');
   }
 }
 
+/**
+ * Features per statement: at most this many vertices (or one feature), so no
+ * single statement holds the embedded database for long, and none runs into
+ * PostgreSQL's statement timeout.
+ */
+const BATCH_VERTICES = 50_000;
+
 const optionalCount = (v: unknown) => (v === undefined || v === null ? null : Number.isInteger(v) && (v as number) >= 0 ? (v as number) : NaN);
+
+export interface ImportDeps {
+  db: Database;
+  plans: GridPlanRepository;
+  analysis: PlanAnalysisRepository;
+  publish: GridPublishRepository;
+  audit: AuditRepository;
+  log?: { warn(obj: object, msg: string): void };
+}
 
 /**
  * Imports the grids of one or more communities from GeoJSON: each community
  * of the file becomes a plan whose draft is the file's grids, validated like
  * any plan; only if every community is valid (and it is not a dry run) are
- * they all published, in one transaction. Communities absent from the file
+ * they published. Communities absent from the file
  * are left alone. A feature names its community by `community_code`, else by
  * its `code`'s first 12 digits, else by where it lies.
+ *
+ * A district may be large, so the work is cut small for the embedded
+ * database, where a transaction holds the whole database: shapes and sizes
+ * are checked here before any SQL; communities are located in bounded
+ * batches; each community is checked in its own short transaction, rolled
+ * back, and other requests run in between. Nothing is written unless every
+ * community passed; then each is published in a transaction of its own.
  */
 export async function importGrids(
-  deps: { db: Database; plans: GridPlanRepository; analysis: PlanAnalysisRepository; publish: GridPublishRepository; audit: AuditRepository },
-  input: { region: string; scope: string | null; features: FileFeature[]; dryRun: boolean; rules: PlanRules; who: Actor; name: string },
+  deps: ImportDeps,
+  input: { region: string; scope: string | null; features: FileFeature[]; dryRun: boolean; rules: PlanRules; who: Actor; name: string; limits?: GeometryLimits },
 ): Promise<ImportReport> {
   const report: ImportReport = { valid: false, written: false, communities: [], problems: [], published: [] };
-  if (!input.features.length) report.problems.push({ feature: -1, reason: 'no_features', message: 'the file has no features' });
-  const parsed = input.features.map((f, i) => {
-    const p = f.properties ?? {};
-    const shape = polygonalShape(f.geometry);
-    if (!shape.valid) report.problems.push({ feature: i, reason: shape.reason, message: shape.message });
-    const code = p.code === undefined || p.code === null ? null : String(p.code);
-    if (code !== null && !/^[0-9]{15}$/.test(code)) report.problems.push({ feature: i, reason: 'bad_code', message: `code ${JSON.stringify(code)} is not a 15-digit grid code` });
-    const households = optionalCount(p.households);
-    const population = optionalCount(p.population);
-    if (Number.isNaN(households) || Number.isNaN(population)) report.problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
-    const community = p.community_code ? String(p.community_code) : code ? code.slice(0, 12) : null;
-    const name = typeof p.name === 'string' && p.name.trim() ? p.name.trim() : null;
-    return { index: i, code, community, name, households, population, geometry: f.geometry, ok: shape.valid };
-  });
+  const shaped = parseFeatures(input.features, input.limits ?? DEFAULT_GEOMETRY_LIMITS, report.problems);
   if (report.problems.length) return report;
 
-  try {
-    await deps.db.transaction(async (tx) => {
-      await locateCommunities(tx, parsed);
-      const byCommunity = new Map<string, typeof parsed>();
-      for (const f of parsed) {
-        const inRegion = f.community && f.community.startsWith(input.region) && (input.scope === null || f.community.startsWith(input.scope));
-        if (!inRegion) {
-          report.problems.push({ feature: f.index, reason: 'outside_region', message: f.community ? `community ${f.community} is not in region ${input.region}` : `lies in no community of region ${input.region}`, community_code: f.community });
-          continue;
-        }
-        byCommunity.set(f.community!, [...(byCommunity.get(f.community!) ?? []), f]);
-      }
-      const known = await tx.query<{ code: string }>(`SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])`, [[...byCommunity.keys()]]);
-      for (const [community, features] of byCommunity) {
-        if (!known.some((k) => k.code === community)) {
-          for (const f of features) report.problems.push({ feature: f.index, reason: 'unknown_community', message: `no community ${community}`, community_code: community });
-          continue;
-        }
-        const planId = await deps.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
-        await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [planId]);
-        const rows: PlanFeatureInput[] = features.map((f) => ({ key: f.index + 1, code: f.code, name: f.name, households: f.households, population: f.population, geometry: f.geometry }));
-        await deps.plans.insertFeatures(planId, 0, rows, tx);
-        report.communities.push({ community_code: community, features: features.length, plan_id: planId });
-        const v = await deps.analysis.validate(planId, 0, input.rules, tx);
-        for (const p of v.problems.features as PlanProblem[]) {
-          report.problems.push({ feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1, reason: p.properties.reason, message: p.properties.message, community_code: community, geometry: p.geometry });
-        }
-      }
-      report.valid = report.problems.length === 0;
-      if (!report.valid || input.dryRun) throw new RolledBack(report);
-      for (const c of report.communities) {
-        const plan = (await deps.plans.find(c.plan_id!, null, tx))!;
-        report.published.push(await deps.publish.publish(plan, input.who, tx));
-      }
-      report.written = true;
-      await deps.audit.record({ ...input.who, action: 'grid.import', targetType: 'region', targetId: input.region,
-        after: { name: input.name, communities: report.communities, features: parsed.length } }, tx);
-    });
-  } catch (err) {
-    if (!(err instanceof RolledBack)) throw err;
-    // Dry run or rejected: the plans made for checking are gone with the transaction.
-    for (const c of report.communities) c.plan_id = null;
+  // GEOS validity first: overlays over an invalid grid can throw (or, in PGlite, silently return nothing).
+  const parsed = await validFeatures(deps.db, shaped, report.problems);
+  await locateCommunities(deps.db, parsed.filter((f) => !f.community));
+  const byCommunity = new Map<string, ParsedFeature[]>();
+  for (const f of parsed) {
+    const inRegion = f.community && f.community.startsWith(input.region) && (input.scope === null || f.community.startsWith(input.scope));
+    if (!inRegion) {
+      report.problems.push({ feature: f.index, reason: 'outside_region', message: f.community ? `community ${f.community} is not in region ${input.region}` : `lies in no community of region ${input.region}`, community_code: f.community });
+      continue;
+    }
+    byCommunity.set(f.community!, [...(byCommunity.get(f.community!) ?? []), f]);
   }
+  const known = new Set((await deps.db.query<{ code: string }>(`SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])`, [[...byCommunity.keys()]])).map((k) => k.code));
+  for (const [community, features] of byCommunity) {
+    if (known.has(community)) continue;
+    for (const f of features) report.problems.push({ feature: f.index, reason: 'unknown_community', message: `no community ${community}`, community_code: community });
+    byCommunity.delete(community);
+  }
+
+  // Checking: one community at a time, each in a transaction that is always rolled back.
+  const checkedVersions = new Map<string, number>();
+  for (const [community, features] of byCommunity) {
+    report.communities.push({ community_code: community, features: features.length, plan_id: null });
+    checkedVersions.set(community, await checkCommunity(deps, input, community, features, report.problems));
+  }
+  report.valid = report.problems.length === 0;
+  if (!report.valid || input.dryRun) return report;
+
+  await publishCommunities(deps, input, report, byCommunity, checkedVersions);
+  await deps.audit.record({ ...input.who, action: 'grid.import', targetType: 'region', targetId: input.region,
+    after: { name: input.name, communities: report.communities, features: parsed.length } });
+  report.written = true;
   return report;
 }
 
-/** Fills in the community of features that name none, by where their interior lies. */
-async function locateCommunities(tx: Queryable, features: { index: number; community: string | null; geometry: unknown }[]): Promise<void> {
-  const unknown = features.filter((f) => !f.community);
-  if (!unknown.length) return;
-  const rows = await tx.query<{ i: number; code: string | null }>(
-    `SELECT f.i::int, (SELECT r.code FROM region r WHERE r.level = 'community'
-                         AND ST_Intersects(r.boundary, ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4326))))
-                       ORDER BY r.code LIMIT 1) AS code
-       FROM unnest($1::int[], $2::text[]) AS f(i, g)`,
-    [unknown.map((f) => f.index), unknown.map((f) => JSON.stringify(f.geometry))]);
-  for (const r of rows) features[r.i]!.community = r.code;
+/**
+ * Publishes each checked community in its own transaction, one after
+ * another, so that the embedded database answers other requests in between
+ * (one transaction for a district held it for a minute). A community
+ * published by someone else since its check stops the import there: 409,
+ * naming what was already published; before the first write every version
+ * is compared, so that is a race of seconds, not the usual case.
+ */
+async function publishCommunities(deps: ImportDeps, input: { who: Actor; name: string }, report: ImportReport,
+  byCommunity: Map<string, ParsedFeature[]>, checkedVersions: Map<string, number>): Promise<void> {
+  const outdated = (community: string, version: number) => new HttpError(409, 'plan_outdated',
+    `community ${community} was published (now version ${version}) while the file was being checked`);
+  const current = await deps.db.query<{ code: string; version: number }>(
+    'SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])', [[...checkedVersions.keys()]]);
+  for (const c of current) {
+    if (checkedVersions.get(c.code) !== c.version) throw outdated(c.code, c.version);
+  }
+  for (const c of report.communities) {
+    try {
+      await deps.db.transaction(async (tx) => {
+        const planId = await stagePlan(deps, input, c.community_code, byCommunity.get(c.community_code)!, tx);
+        const plan = (await deps.plans.find(planId, null, tx))!;
+        if (plan.base_version !== checkedVersions.get(c.community_code)) throw outdated(c.community_code, plan.base_version);
+        report.published.push(await deps.publish.publish(plan, input.who, tx));
+        c.plan_id = planId;
+      });
+    } catch (err) {
+      if (!report.published.length || !(err instanceof HttpError)) throw err;
+      const done = report.published.map((p) => p.community_code);
+      throw new HttpError(err.statusCode, err.code, `${err.message}; communities ${done.join(', ')} were published before it, the others were not: import those again`);
+    }
+  }
+}
+
+/** Shapes, sizes, codes and counts of every feature, before any SQL; problems are added to `problems`. */
+function parseFeatures(features: FileFeature[], limits: GeometryLimits, problems: ImportProblem[]): ParsedFeature[] {
+  if (!features.length) problems.push({ feature: -1, reason: 'no_features', message: 'the file has no features' });
+  return features.flatMap((f, i) => {
+    const p = f.properties ?? {};
+    const shape = polygonalShape(f.geometry, limits, 'geometry');
+    if (!shape.valid) problems.push({ feature: i, reason: shape.reason, message: shape.message });
+    const code = p.code === undefined || p.code === null ? null : String(p.code);
+    if (code !== null && !/^[0-9]{15}$/.test(code)) problems.push({ feature: i, reason: 'bad_code', message: `code ${JSON.stringify(code)} is not a 15-digit grid code` });
+    const households = optionalCount(p.households);
+    const population = optionalCount(p.population);
+    if (Number.isNaN(households) || Number.isNaN(population)) problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
+    if (!shape.valid) return [];
+    const community = p.community_code ? String(p.community_code) : code ? code.slice(0, 12) : null;
+    const name = typeof p.name === 'string' && p.name.trim() ? p.name.trim() : null;
+    const vertices = (shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates).flat().reduce((n, r) => n + r.length, 0);
+    return [{ index: i, code, community, name, households, population, geometry: shape.geometry, vertices }];
+  });
+}
+
+/** The features GEOS finds valid; each other one is a problem (self_intersection or invalid_geometry, where). A batch per statement. */
+async function validFeatures(db: Queryable, features: ParsedFeature[], problems: ImportProblem[]): Promise<ParsedFeature[]> {
+  const valid: ParsedFeature[] = [];
+  for (const batch of batches(features)) {
+    const verdicts = await validityOf(db, batch.map((f) => f.geometry));
+    batch.forEach((f, i) => {
+      const v = verdicts[i];
+      if (!v) return valid.push(f);
+      problems.push({ feature: f.index, reason: v.reason, message: `geometry: ${v.message}`, geometry: v.location ? { type: 'Point', coordinates: v.location } : null });
+    });
+  }
+  return valid;
+}
+
+/** Consecutive runs of features holding at most BATCH_VERTICES vertices (at least one feature each). */
+function batches<T extends { vertices: number }>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (current.length && size + item.vertices > BATCH_VERTICES) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += item.vertices;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** Fills in the community of features that name none, by where their interior lies: read-only, a batch per statement. */
+async function locateCommunities(db: Queryable, features: ParsedFeature[]): Promise<void> {
+  for (const batch of batches(features)) {
+    const rows = await db.query<{ i: number; code: string | null }>(
+      `SELECT f.i::int, (SELECT r.code FROM region r WHERE r.level = 'community'
+                           AND ST_Intersects(r.boundary, ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4326))))
+                         ORDER BY r.code LIMIT 1) AS code
+         FROM unnest($1::int[], $2::text[]) AS f(i, g)`,
+      [batch.map((_, i) => i), batch.map((f) => JSON.stringify(f.geometry))]);
+    for (const r of rows) batch[r.i]!.community = r.code;
+  }
+}
+
+/** A plan of `community` whose revision 0 is the file's features, written in batches; returns its id. */
+async function stagePlan(deps: ImportDeps, input: { who: Actor; name: string }, community: string, features: ParsedFeature[], tx: Queryable): Promise<number> {
+  const planId = await deps.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
+  await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [planId]);
+  for (const batch of batches(features)) {
+    const rows: PlanFeatureInput[] = batch.map((f) => ({ key: f.index + 1, code: f.code, name: f.name, households: f.households, population: f.population, geometry: f.geometry }));
+    await deps.plans.insertFeatures(planId, 0, rows, tx);
+  }
+  return planId;
+}
+
+/**
+ * Validates one community's features as a plan in a transaction that is
+ * always rolled back; adds its problems; returns the community version the
+ * check was made against. A geometry GEOS cannot compute is a problem of the
+ * community, in our words (the original goes to the log).
+ */
+async function checkCommunity(deps: ImportDeps, input: { who: Actor; name: string; rules: PlanRules }, community: string, features: ParsedFeature[], problems: ImportProblem[]): Promise<number> {
+  let version = -1;
+  try {
+    await deps.db.transaction(async (tx) => {
+      const planId = await stagePlan(deps, input, community, features, tx);
+      version = (await deps.plans.find(planId, null, tx))!.base_version;
+      const v = await deps.analysis.validate(planId, 0, input.rules, tx);
+      for (const p of v.problems.features as PlanProblem[]) {
+        problems.push({ feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1, reason: p.properties.reason, message: p.properties.message, community_code: community, geometry: p.geometry });
+      }
+      throw new RolledBack();
+    });
+  } catch (err) {
+    if (err instanceof RolledBack) return version;
+    const refused = isGeometryEngineError(err) || (err instanceof HttpError && err.code === 'invalid_geometry');
+    if (!refused) throw err;
+    deps.log?.warn({ geos: (err as Error).message, community }, 'geometry engine refused an imported community');
+    // Nothing about this community can be trusted: report it, never take it as checked.
+    problems.push({ feature: -1, reason: 'invalid_geometry', community_code: community,
+      message: `PostGIS could not compute the grids of community ${community} (edges that nearly touch or cross); check them in a GIS` });
+  }
+  return version;
 }

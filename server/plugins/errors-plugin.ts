@@ -7,6 +7,7 @@ import { chooseLanguage, wordsFor, type Words } from '../errors/messages.js';
 import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
+import { mostRelevantError } from './validation-error.js';
 
 /** The Chinese of an HttpError thrown with English only: the code's words, then the English detail. */
 function chineseOf(err: HttpError): string {
@@ -50,7 +51,7 @@ export default fp(
         return reply.status(err.statusCode).send(errorBody(err.code, lang === 'zh' ? chineseOf(err) : err.message));
       }
       if (err.validation) {
-        const { field, reason } = validationWords(err.validation[0], err.validationContext ?? undefined, err.message);
+        const { field, reason } = validationWords(mostRelevantError(err.validation), err.validationContext ?? undefined, err.message);
         return reply.status(400).send(errorBody('invalid_parameter', lang === 'zh' ? `${field}：${reason.zh}` : `${field}: ${reason.en}`));
       }
       // A restarting or unreachable database: the request may succeed in a
@@ -75,6 +76,13 @@ export default fp(
         // own text may quote internals, so it goes to the log only.
         request.log.warn({ sqlState: (err as { code: string }).code, route: request.routeOptions.url }, 'database refused a value');
         return reply.status(400).send(errorBody('invalid_value', say(wordsFor('invalid_value'))));
+      }
+      // A body over the route's limit is refused before it is read: say the limit, and the setting that raises it.
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const setting = (request.routeOptions.config as { bodyLimitSetting?: string }).bodyLimitSetting;
+        const limit = `${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes${setting ? `, ${setting}` : ''}`;
+        return reply.status(413).send(errorBody('payload_too_large', lang === 'zh'
+          ? `${wordsFor('payload_too_large').zh}（上限 ${limit}）` : `the request body is larger than this route's limit (${limit})`));
       }
       const client = clientErrorAnswer(err);
       if (client) {

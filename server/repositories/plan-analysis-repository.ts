@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
-import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
+import { geometryEngineRefusal, validityInWords } from '../plans/geometry-validity.js';
+import { AREA_TOLERANCE_M2, PLAN_REASON, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
 import { sqlFile } from './sql-file.js';
 
 const VALIDATE = sqlFile('plan-validate.sql');
@@ -33,7 +34,15 @@ export function createPlanAnalysisRepository(db: Queryable) {
     async validate(planId: number, revision: number, rules: PlanRules, tx: Queryable = db): Promise<ValidationReport> {
       const [row] = await tx.query<{ body: string }>(VALIDATE, [
         planId, revision, rules.urban.min, rules.urban.max, rules.rural.min, rules.rural.max, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
-      const problems = JSON.parse(row!.body) as ValidationReport['problems'];
+      // PGlite can lose a GEOS error and return no row (see plan-validate.sql).
+      if (!row) throw geometryEngineRefusal(`validation of plan ${planId}`);
+      const problems = JSON.parse(row.body) as ValidationReport['problems'];
+      // GEOS's reason text differs between its versions (PGlite and PostgreSQL ship different ones): say it in our words.
+      for (const p of problems.features) {
+        if (p.properties.reason !== PLAN_REASON.selfIntersection && p.properties.reason !== PLAN_REASON.invalidGeometry) continue;
+        const at = p.geometry?.type === 'Point' ? (p.geometry.coordinates as number[]) : null;
+        p.properties.message = validityInWords(p.properties.message, at).message;
+      }
       return { valid: problems.features.length === 0, revision, problems };
     },
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { HttpError } from '../http-errors.js';
 import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../plans/grid-plan-reasons.js';
+import { geometryEngineRefusal, validityOf } from '../plans/geometry-validity.js';
 import { moveVertex, type PolygonalGeometry, type Position } from '../plans/vertex-move.js';
 import type { GridPlanRepository, PlanRow } from './grid-plan-repository.js';
 import { sqlFile } from './sql-file.js';
@@ -46,12 +47,19 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
     if (missing.length) throw refused(`no grid with key ${missing.join(', ')} in revision ${plan.revision} of plan ${plan.id}`);
   }
 
+  /** A drawn polygon must be valid (GEOS) before it becomes a grid: 422 invalid_geometry naming why and where. */
+  async function requireValid(geometry: PolygonalGeometry, field: string, tx: Queryable): Promise<void> {
+    const [invalid] = await validityOf(tx, [geometry]);
+    if (invalid) throw new HttpError(422, 'invalid_geometry', `${field}: ${invalid.message}`);
+  }
+
   async function snapNeighbours(plan: PlanRow, revision: number, keys: readonly number[], tx: Queryable): Promise<void> {
     await tx.query(SNAP_NEIGHBOURS, [plan.id, revision, keys, NEIGHBOUR_SNAP_DEGREES]);
   }
 
   const ops = {
     async reshape(plan: PlanRow, e: Extract<PlanEdit, { op: 'reshape' }>, tx: Queryable): Promise<number[]> {
+      await requireValid(e.geometry, 'body.geometry', tx);
       await requireKeys(plan, [e.key], tx);
       const revision = await plans.beginEdit(plan, [e.key], tx);
       // A dragged corner that neighbours share moves in all of them.
@@ -73,7 +81,9 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
           }
         }
       }
-      await tx.query(RESHAPE, [plan.id, plan.revision, revision, e.key, JSON.stringify(e.geometry), SNAP_DEGREES]);
+      const reshaped = await tx.query(RESHAPE, [plan.id, plan.revision, revision, e.key, JSON.stringify(e.geometry), SNAP_DEGREES]);
+      // PGlite can lose a GEOS error and return no row: never answer 200 with the grid gone.
+      if (!reshaped.length) throw geometryEngineRefusal('body.geometry');
       await snapNeighbours(plan, revision, [e.key], tx);
       return [e.key];
     },
@@ -115,6 +125,7 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
     },
 
     async add(plan: PlanRow, e: Extract<PlanEdit, { op: 'add' }>, tx: Queryable): Promise<number[]> {
+      await requireValid(e.geometry, 'body.geometry', tx);
       const key = await plans.nextKey(plan.id, tx);
       const revision = await plans.beginEdit(plan, [], tx);
       const [made] = await tx.query<{ area_m2: number }>(ADD, [plan.id, plan.revision, revision, JSON.stringify(e.geometry), key, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sendCacheable } from './http-cache.js';
-import { badRequest, notFound } from '../http-errors.js';
+import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { importGrids } from '../plans/grid-import.js';
+import { importGrids, type ImportReport } from '../plans/grid-import.js';
+import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
 import { errorResponses, ErrorSchema, FeatureCollectionSchema, RegionCode } from '../schemas/common-schemas.js';
 import { IncomingFeatureCollection } from '../schemas/plan-schemas.js';
@@ -11,13 +12,30 @@ import { parseTime } from '../schemas/query-parsers.js';
 import { callerScope, scopedRegion, scopedRoot } from './region-scope.js';
 import { timeWindow } from './plan-scope.js';
 
-/** An import file may be large: a district's surveyed grids. */
-const IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
-const ImportReportSchema = Type.Object({}, { additionalProperties: true, description: 'valid, written, communities, problems (feature index, reason, message, geometry), published' });
+const ImportReportSchema = Type.Object({}, { additionalProperties: true, description: 'valid, written, communities, problems (empty), published' });
+const ImportProblemsSchema = Type.Object({
+  error: Type.Object({
+    code: Type.Literal('import_invalid'),
+    message: Type.String(),
+    problems: Type.Array(Type.Object({}, { additionalProperties: true, description: 'feature (index from 0, -1 = the file or a community), reason, message, community_code, geometry (where)' })),
+  }),
+}, { description: 'The file has problems, each listed; nothing was written' });
+
+/** The 422 answer of an import with problems: the one error shape, with every problem. */
+function importProblems(report: ImportReport) {
+  const n = report.problems.length;
+  const first = report.problems[0]!;
+  return { error: {
+    code: 'import_invalid' as const,
+    message: `the file has ${n} problem${n === 1 ? '' : 's'}; nothing was written (first: ${first.feature >= 0 ? `feature ${first.feature}: ` : ''}${first.message})`,
+    problems: report.problems,
+  } };
+}
 
 /** Grid history ("as of"), lineage, export, import, and the planner's workload view. */
-const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = async (app, opts) => {
+const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?: GeometryInputLimits }> = async (app, opts) => {
   const rules = opts.rules ?? DEFAULT_PLAN_RULES;
+  const limits = opts.limits ?? DEFAULT_INPUT_LIMITS;
   const { repos } = app;
 
   app.get('/api/grids/history', {
@@ -75,28 +93,37 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules }> = asyn
   });
 
   app.post('/api/grids/import', {
-    bodyLimit: IMPORT_BODY_LIMIT,
+    // A district's surveyed grids are large; the limit is named in the 413 (errors-plugin.ts).
+    bodyLimit: limits.importMaxBytes,
+    config: { bodyLimitSetting: 'GRIDSCOPE_IMPORT_MAX_BYTES' },
     schema: {
       operationId: 'importGrids',
       tags: ['grids'],
       summary: 'Import the grids of a community or district from GeoJSON: every problem reported; nothing written unless all are valid (dry_run=true only checks)',
+      description: `Limits: ${limits.importMaxBytes} bytes (413 payload_too_large), ${limits.importMaxFeatures} features (413 too_many_features), `
+        + `${limits.maxVertices} vertices and ${limits.maxRings} rings per feature (a problem of that feature). `
+        + 'Problems answer 422 {"error": {"code": "import_invalid", "message", "problems": [{feature, reason, message, community_code, geometry}]}}.',
       querystring: Type.Object({
         region: Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,2}$', description: 'district, street or community the file covers' }),
         dry_run: Type.Optional(Type.Boolean({ default: false })),
         name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
       }, { additionalProperties: false }),
       body: IncomingFeatureCollection,
-      response: { 200: ImportReportSchema, 409: ErrorSchema, 422: ImportReportSchema, ...errorResponses },
+      response: { 200: ImportReportSchema, 409: ErrorSchema, 413: ErrorSchema, 422: ImportProblemsSchema, ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;
+    const n = request.body.features.length;
+    if (n > limits.importMaxFeatures) {
+      throw new HttpError(413, 'too_many_features', `body.features: ${n} features, more than the limit of ${limits.importMaxFeatures} per import (GRIDSCOPE_IMPORT_MAX_FEATURES); split the file`);
+    }
     const root = await scopedRoot(request, q.region);
     if (root.level === 'city' || root.level === 'grid') throw badRequest('region', 'must be a district, street or community', '必须是区、街道或社区');
     const report = await importGrids(
-      { db: app.db, plans: repos.plans, analysis: repos.planAnalysis, publish: repos.gridPublish, audit: repos.audit },
+      { db: app.db, plans: repos.plans, analysis: repos.planAnalysis, publish: repos.gridPublish, audit: repos.audit, log: request.log },
       { region: root.code, scope: callerScope(request), features: request.body.features, dryRun: q.dry_run ?? false, rules, who: actorOf(request),
-        name: q.name ?? `import ${new Date().toISOString().slice(0, 10)}` });
-    return reply.status(report.valid ? 200 : 422).send(report);
+        name: q.name ?? `import ${new Date().toISOString().slice(0, 10)}`, limits });
+    return report.valid ? report : reply.status(422).send(importProblems(report));
   });
 };
 

@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
-import type { PlanEdit } from '../repositories/plan-edit-repository.js';
+import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
+import { geometrySql } from '../plans/geometry-validity.js';
+import { checkedEdit, type PlanEditInput } from '../plans/plan-edit-input.js';
 import { errorResponses, ErrorSchema, FeatureCollectionSchema } from '../schemas/common-schemas.js';
 import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, ValidationSchema } from '../schemas/plan-schemas.js';
 import { callerScope } from './region-scope.js';
@@ -17,7 +19,12 @@ const CommunityCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-dig
 export interface PlanRouteOptions {
   /** Household bounds per grid (config GRIDSCOPE_GRID_HOUSEHOLDS*). */
   rules?: PlanRules;
+  /** Size limits of a drawn geometry (config GRIDSCOPE_GEOMETRY_MAX_*). */
+  limits?: GeometryInputLimits;
 }
+
+/** Room for the most vertices a feature may have, written at full precision (about 45 bytes each), and a list of moves. */
+const editBodyLimit = (limits: GeometryInputLimits) => Math.max(1024 * 1024, limits.maxVertices * 64);
 
 /**
  * Draft boundary plans (网格调整方案): planners and the commander, inside
@@ -25,6 +32,7 @@ export interface PlanRouteOptions {
  */
 const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts) => {
   const rules = opts.rules ?? DEFAULT_PLAN_RULES;
+  const limits = opts.limits ?? DEFAULT_INPUT_LIMITS;
   const { repos } = app;
 
   async function planWithFeatures(id: number, scope: string | null, from: Date, to: Date) {
@@ -99,17 +107,21 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
   });
 
   app.post('/api/plans/:id/edits', {
+    bodyLimit: editBodyLimit(limits),
     schema: {
       operationId: 'editPlan',
       tags: ['plans'], summary: 'One edit (reshape, split, merge, add, delete) as a new revision; answers the plan and its grids',
+      description: `A drawn geometry is checked before any SQL: positions within -180..180, -90..90 (a height is dropped), rings closed with at least 4 positions, `
+        + `at most ${limits.maxVertices} vertices and ${limits.maxRings} rings (422 geometry_too_large), spanning at most a few degrees; then GEOS validity `
+        + '(a ring crossing itself). Each refusal is 422 invalid_geometry naming the field; nothing is written.',
       params: Id, body: PlanEditSchema,
-      response: { 200: Type.Object({ plan: PlanSchema, features: GeoJsonCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 422: ErrorSchema, ...errorResponses },
+      response: { 200: Type.Object({ plan: PlanSchema, features: GeoJsonCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 413: ErrorSchema, 422: ErrorSchema, ...errorResponses },
     },
   }, async (request) => {
-    const edit = request.body as PlanEdit;
+    const edit = checkedEdit(request.body as PlanEditInput, limits);
     const changed = await app.db.transaction(async (tx) => {
       const plan = await lockedPlan(request, request.params.id, 'edit', tx);
-      const keys = await repos.planEdits.apply(plan, edit, tx);
+      const keys = await repos.planEdits.apply(plan, edit, geometrySql(tx, `the ${edit.op} edit`, request.log));
       await repos.audit.record({ ...actorOf(request), action: `plan.edit`, targetType: 'grid_plan', targetId: String(plan.id),
         before: { revision: plan.revision }, after: { revision: plan.revision + 1, edit, changed: keys } }, tx);
       return keys;
@@ -147,7 +159,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
     },
   }, async (request) => {
     const plan = await scopedPlan(request, request.params.id);
-    return repos.planAnalysis.validate(plan.id, plan.revision, rules);
+    return repos.planAnalysis.validate(plan.id, plan.revision, rules, geometrySql(app.db, 'validation', request.log));
   });
 
   app.get('/api/plans/:id/what-if', {
@@ -184,10 +196,11 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
   }, async (request, reply) => {
     const outcome = await app.db.transaction(async (tx) => {
       const plan = await lockedPlan(request, request.params.id, 'publish', tx);
-      await repos.gridPublish.assertCurrent(plan, tx);
-      const report = await repos.planAnalysis.validate(plan.id, plan.revision, rules, tx);
+      const geometry = geometrySql(tx, 'publishing', request.log);
+      await repos.gridPublish.assertCurrent(plan, geometry);
+      const report = await repos.planAnalysis.validate(plan.id, plan.revision, rules, geometry);
       if (!report.valid) return { report };
-      return { published: await repos.gridPublish.publish(plan, actorOf(request), tx) };
+      return { published: await repos.gridPublish.publish(plan, actorOf(request), geometry) };
     });
     if (outcome.report) {
       const n = outcome.report.problems.features.length;

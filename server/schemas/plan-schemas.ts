@@ -2,15 +2,16 @@ import { Type, type Static } from 'typebox';
 import { PLAN_STATUSES } from '../plans/grid-plan-lifecycle.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
-/** Longitude/latitude in WGS84 degrees. */
-export const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })], {
-  description: '[longitude (-180…180), latitude (-90…90)] in WGS84 degrees',
-});
-const Ring = Type.Array(Position, { minItems: 4, maxItems: 20_000 });
-export const PolygonGeometry = Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Ring, { minItems: 1, maxItems: 100 }) });
-export const MultiPolygonGeometry = Type.Object({
-  type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Ring, { minItems: 1, maxItems: 100 }), { minItems: 1, maxItems: 100 }),
-});
+/**
+ * A position: [longitude, latitude] in WGS84 degrees; a third number (a
+ * height, RFC 7946) is accepted and dropped. Ranges, ring closure and the
+ * size limits (GRIDSCOPE_GEOMETRY_MAX_*) are checked after the schema, with
+ * messages naming the position (server/plans/geojson-shape.ts).
+ */
+export const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: '[longitude, latitude] (WGS84 degrees), optionally a height, which is dropped' });
+const Ring = Type.Array(Position, { description: 'a closed ring: at least 4 positions, the last repeating the first' });
+export const PolygonGeometry = Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Ring) });
+export const MultiPolygonGeometry = Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Ring)) });
 export const PolygonalGeometry = Type.Union([PolygonGeometry, MultiPolygonGeometry]);
 export const LineGeometry = Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Position, { minItems: 2, maxItems: 1000 }) });
 
@@ -54,14 +55,18 @@ export const ValidationSchema = Type.Object({
   problems: GeoJsonCollection,
 });
 
-/** A GeoJSON FeatureCollection coming in (import, PATCH): each feature checked by PostGIS after the shape check here. */
+/**
+ * A GeoJSON FeatureCollection coming in (import): the envelope only. The
+ * number of features (GRIDSCOPE_IMPORT_MAX_FEATURES) and each geometry are
+ * checked after the schema, so every problem is reported with its feature.
+ */
 export const IncomingFeatureCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(Type.Object({
     type: Type.Literal('Feature'),
     id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-    geometry: Type.Union([Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }, { additionalProperties: true }), Type.Null()]),
+    geometry: Type.Union([Type.Object({ type: Type.String() }, { additionalProperties: true }), Type.Null()]),
     properties: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
-  }, { additionalProperties: true }), { maxItems: 5000 }),
+  }, { additionalProperties: true })),
 }, { additionalProperties: true });
 export type IncomingFeatureCollectionBody = Static<typeof IncomingFeatureCollection>;

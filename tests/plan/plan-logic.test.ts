@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { lineageOf, nextCodes, removedCodes } from '../../server/plans/grid-lineage.js';
 import { parseHouseholdBounds } from '../../server/plans/grid-plan-reasons.js';
 import { planTransition, PLAN_ACTIONS, PLAN_STATUSES } from '../../server/plans/grid-plan-lifecycle.js';
-import { polygonalShape } from '../../server/plans/geojson-shape.js';
 import { moveVertex, movedVertices, type Position } from '../../server/plans/vertex-move.js';
 import { drawModeOf, EDITOR_EVENTS, EDITOR_STATES, next } from '../../web/plan/plan-editor-state.js';
 
@@ -50,13 +49,6 @@ describe('plan rules and shapes', () => {
     expect(parseHouseholdBounds('')).toEqual({ valid: true, bounds: { min: null, max: null } });
     expect(parseHouseholdBounds('500-200')).toMatchObject({ valid: false, reason: expect.stringMatching(/above/) });
     expect(parseHouseholdBounds('lots')).toMatchObject({ valid: false });
-  });
-  it('checks GeoJSON nesting before PostGIS sees it', () => {
-    expect(polygonalShape({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] })).toEqual({ valid: true });
-    expect(polygonalShape({ type: 'Point', coordinates: [0, 0] })).toMatchObject({ valid: false, reason: 'not_polygon' });
-    expect(polygonalShape({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] })).toMatchObject({ valid: false, reason: 'bad_coordinates' });
-    expect(polygonalShape({ type: 'MultiPolygon', coordinates: [[[[0, 0], [200, 0], [1, 1], [0, 0]]]] })).toMatchObject({ valid: false, reason: 'bad_coordinates' });
-    expect(polygonalShape(null)).toMatchObject({ valid: false, reason: 'not_polygon' });
   });
 });
 

@@ -197,8 +197,11 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     const c = f!.geometry.type === 'Polygon' ? f!.geometry.coordinates[0] : f!.geometry.coordinates[0][0];
     // A bow-tie: the ring crosses itself.
     const bowTie = { type: 'Polygon', coordinates: [[c[0], c[2], c[1], c[3] ?? c[0], c[0]]] };
+    // The editor refuses to draw it (geometry-input.test.ts); a grid stored so before that check is still caught here.
     const edit = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'reshape', key: f!.properties.key, geometry: bowTie });
-    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    expect(edit.status, JSON.stringify(edit.body)).toBe(422);
+    await ctx.db.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) WHERE plan_id = $1 AND key = $2',
+      [id, f!.properties.key, JSON.stringify(bowTie)]);
     const before = await ctx.db.query('SELECT code, ST_AsText(boundary) b FROM grid WHERE community_code = $1 ORDER BY code', [ctx.community]);
     const res = await ctx.call('POST', `/api/plans/${id}/publish`);
     expect(res.status).toBe(422);

@@ -43,7 +43,7 @@ async function mismatch(a: unknown, b: unknown): Promise<number> {
 describe(`plan validation on ${BACKEND}`, () => {
   it('accepts the community\'s own export unchanged (a dry run writes nothing)', async () => {
     const res = await dryRun(exported);
-    expect(res.status, JSON.stringify(res.body.problems)).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ valid: true, written: false, problems: [] });
     const { n } = one(await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid_plan'));
     expect(n).toBe(0);
@@ -54,7 +54,7 @@ describe(`plan validation on ${BACKEND}`, () => {
     const { file } = await withGeometry(code, 'ST_Buffer(boundary, 0.0005, 2)');
     const res = await dryRun(file);
     expect(res.status).toBe(422);
-    const overlaps = res.body.problems.filter((p: any) => p.reason === 'overlap');
+    const overlaps = res.body.error.problems.filter((p: any) => p.reason === 'overlap');
     // Each overlap names the grown grid (feature 0) and a neighbour.
     expect(overlaps.length).toBeGreaterThan(0);
     for (const p of overlaps) expect(p.feature).toBe(0);
@@ -72,11 +72,11 @@ describe(`plan validation on ${BACKEND}`, () => {
     const { file } = await withGeometry(code, 'ST_Buffer(boundary, -0.0003, 2)');
     const res = await dryRun(file);
     expect(res.status).toBe(422);
-    expect(res.body.problems.map((p: any) => p.reason)).toEqual(['gap']);
+    expect(res.body.error.problems.map((p: any) => p.reason)).toEqual(['gap']);
     const { expected } = one(await ctx.db.query<{ expected: string }>(
       'SELECT ST_AsGeoJSON(ST_Difference(boundary, ST_Buffer(boundary, -0.0003, 2))) expected FROM grid WHERE code = $1', [code]));
-    expect(await mismatch(res.body.problems[0].geometry, JSON.parse(expected))).toBeLessThan(0.005);
-    expect(res.body.problems[0].feature).toBe(-1);
+    expect(await mismatch(res.body.error.problems[0].geometry, JSON.parse(expected))).toBeLessThan(0.005);
+    expect(res.body.error.problems[0].feature).toBe(-1);
   });
 
   it('rejects a self-intersecting grid and one outside its community with their reasons, writing nothing', async () => {
@@ -89,11 +89,12 @@ describe(`plan validation on ${BACKEND}`, () => {
     const before = await ctx.db.query('SELECT code, ST_AsText(boundary) FROM grid ORDER BY code');
     const res = await ctx.call('POST', `/api/grids/import?region=${ctx.community}`, file);
     expect(res.status).toBe(422);
-    expect(res.body.written).toBe(false);
-    const reasons = res.body.problems.map((p: any) => `${p.feature}:${p.reason}`);
+    // The one error shape, every problem listed; nothing written.
+    expect(res.body.error).toMatchObject({ code: 'import_invalid', message: expect.stringMatching(/^the file has \d+ problems; nothing was written/) });
+    const reasons = res.body.error.problems.map((p: any) => `${p.feature}:${p.reason}`);
     expect(reasons).toContain('0:self_intersection');
     expect(reasons).toContain('1:outside_community');
-    const self = res.body.problems.find((p: any) => p.reason === 'self_intersection');
+    const self = res.body.error.problems.find((p: any) => p.reason === 'self_intersection');
     expect(self.message).toMatch(/self-intersection/i);
     expect(self.geometry.type).toBe('Point');
     expect(await ctx.db.query('SELECT code, ST_AsText(boundary) FROM grid ORDER BY code')).toEqual(before);
@@ -105,7 +106,7 @@ describe(`plan validation on ${BACKEND}`, () => {
     file.features[1].geometry = { type: 'Polygon', coordinates: [[[113, 27], [113.1, 27.1]]] };
     const res = await dryRun(file);
     expect(res.status).toBe(422);
-    expect(res.body.problems.map((p: any) => `${p.feature}:${p.reason}`)).toEqual(['0:not_polygon', '1:bad_coordinates']);
+    expect(res.body.error.problems.map((p: any) => `${p.feature}:${p.reason}`)).toEqual(['0:not_polygon', '1:too_few_positions']);
 
     const [other] = await ctx.db.query<{ district: string }>('SELECT code district FROM region WHERE level = $1 AND code <> left($2, 6) LIMIT 1', ['district', ctx.community]);
     await createUser(ctx.db, { username: 'planner-other', role: 'planner', scope: other!.district });
@@ -127,7 +128,7 @@ describe(`plan validation on ${BACKEND}`, () => {
       file.features[0].properties.households = 10;
       file.features[1].properties.households = 900;
       const res = await strict.inject({ method: 'POST', url: `/api/grids/import?region=${ctx.community}&dry_run=true`, payload: file, headers: session.write });
-      const reasons = JSON.parse(res.body).problems.map((p: any) => `${p.feature}:${p.reason}`);
+      const reasons = (JSON.parse(res.body).error?.problems ?? []).map((p: any) => `${p.feature}:${p.reason}`);
       const { rural } = one(await ctx.db.query<{ rural: boolean }>("SELECT name LIKE '%村' rural FROM region WHERE code = $1", [ctx.community]));
       const outOfBounds = exported.features.flatMap((f: any, i: number) => (i > 1 && (f.properties.households < 200 || f.properties.households > 500) ? [i] : []));
       expect(reasons.filter((r: string) => !outOfBounds.includes(Number(r.split(':')[0]))).sort())

@@ -9,7 +9,7 @@ WITH drawn AS (
    WHERE p.id = $1
 ),
 others AS (
-  SELECT ST_Union(ST_MakeValid(boundary), 1e-9) AS g FROM grid_plan_feature WHERE plan_id = $1 AND revision = $2
+  SELECT ST_Union(ST_CollectionExtract(ST_MakeValid(boundary), 3), 1e-9) AS g FROM grid_plan_feature WHERE plan_id = $1 AND revision = $2
 ),
 pieces AS (
   SELECT piece.geom

@@ -45,10 +45,11 @@ problems AS (
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(ST_Intersection(a.g, b.g, 1e-9), 3)) piece
   UNION ALL
   -- No gap: each piece of the community that no grid covers (invalid grids
-  -- are made valid here, so their area is not also reported as a gap).
+  -- are made valid here, so their area is not also reported as a gap; only
+  -- their polygonal part: GEOS refuses to overlay a spike's leftover line).
   SELECT 'gap', ARRAY[]::int[], ARRAY[]::text[], 'not covered by any grid', piece.geom
     FROM plan
-    CROSS JOIN LATERAL (SELECT ST_Union(ST_MakeValid(f.g), 1e-9) AS covered FROM f WHERE NOT ST_IsEmpty(f.g)) u
+    CROSS JOIN LATERAL (SELECT ST_Union(ST_CollectionExtract(ST_MakeValid(f.g), 3), 1e-9) AS covered FROM f WHERE NOT ST_IsEmpty(f.g)) u
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(
       CASE WHEN u.covered IS NULL THEN plan.boundary ELSE ST_Difference(plan.boundary, u.covered, 1e-9) END, 3)) piece
   UNION ALL
