@@ -18,7 +18,7 @@ export interface AjvError {
   data?: unknown;
 }
 
-type Branch = { type?: string | string[]; properties?: Record<string, { const?: unknown }> };
+type Branch = { type?: string | string[]; const?: unknown; properties?: Record<string, { const?: unknown }> };
 
 const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
 const typeFits = (branch: Branch, data: unknown) => {
@@ -45,6 +45,10 @@ function noBranch(union: AjvError, branches: Branch[]): AjvError {
   if (tag && data && typeof data === 'object' && !Array.isArray(data)) {
     const allowed = branches.map((b) => b.properties![tag]!.const);
     return { ...union, instancePath: `${union.instancePath}/${tag}`, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
+  }
+  if (branches.every((b) => 'const' in b)) {
+    const allowed = branches.map((b) => b.const);
+    return { ...union, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
   }
   const types = [...new Set(branches.flatMap((b) => [b.type ?? 'any'].flat()))];
   return { ...union, params: {}, message: `must be ${types.join(' or ')}` };

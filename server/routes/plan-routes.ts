@@ -108,6 +108,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
 
   app.post('/api/plans/:id/edits', {
     bodyLimit: editBodyLimit(limits),
+    config: { bodyLimitSetting: '1 MiB, or 64 bytes per GRIDSCOPE_GEOMETRY_MAX_VERTICES' },
     schema: {
       operationId: 'editPlan',
       tags: ['plans'], summary: 'One edit (reshape, split, merge, add, delete) as a new revision; answers the plan and its grids',

@@ -118,6 +118,16 @@ describe('which validation error names the field', () => {
     expect(mostRelevantError([errors[0]!, { ...errors[4]!, data: { op: 'paint' } }])).toMatchObject({ instancePath: '/op', message: 'must be one of reshape, add' });
   });
 
+  it('lists the allowed values of a union of literals, and the allowed types otherwise', () => {
+    const literals = [{ type: 'string', const: 'user' }, { type: 'string', const: 'token' }];
+    const failed = (schema: unknown[], data: unknown): AjvError[] => [
+      { keyword: 'const', instancePath: '/kind', schemaPath: '#/properties/kind/anyOf/0/const', params: {}, message: 'must be equal to constant' },
+      { keyword: 'anyOf', instancePath: '/kind', schemaPath: '#/properties/kind/anyOf', params: {}, message: 'must match a schema in anyOf', schema, data },
+    ];
+    expect(mostRelevantError(failed(literals, 'robot'))).toMatchObject({ instancePath: '/kind', message: 'must be one of user, token' });
+    expect(mostRelevantError(failed([{ type: 'string' }, { type: 'null' }], 7))).toMatchObject({ message: 'must be string or null' });
+  });
+
   it('leaves errors outside unions alone', () => {
     const plain = { keyword: 'type', instancePath: '/name', schemaPath: '#/properties/name/type', params: {}, message: 'must be string' };
     expect(mostRelevantError([plain])).toBe(plain);

@@ -218,6 +218,14 @@ describe(`size limits on ${BACKEND}: refused before any SQL, naming the limit`, 
     expect(res.body.error).toEqual({ code: 'body_too_large', message: expect.stringMatching(/limit of 60000 bytes \(GRIDSCOPE_IMPORT_MAX_BYTES\)/) });
   });
 
+  it('bytes per edit: 413 body_too_large, the limit following the vertex limit', async () => {
+    const [x, y] = near();
+    const huge = { type: 'Polygon', coordinates: [[...new Array(60_000).fill([x, y]), [x, y]]] };
+    const res = await post(`/api/plans/${planId}/edits`, { op: 'add', geometry: huge }, small, session);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual({ code: 'body_too_large', message: expect.stringMatching(/limit of 1048576 bytes \(1 MiB, or 64 bytes per GRIDSCOPE_GEOMETRY_MAX_VERTICES\)/) });
+  });
+
   it('a million-vertex polygon under the default limits: refused without reaching the database', async () => {
     const [x, y] = near();
     const million = new Array(1_000_000).fill([x, y]);
