@@ -46,6 +46,11 @@ export const MESSAGES: Record<string, Words> = {
   plan_outdated: { en: 'the plan is based on an older version', zh: '方案所依据的版本已过时' },
   plan_invalid: { en: 'the plan has problems; fix them before publishing', zh: '方案存在问题，请先修正再发布' },
   edit_rejected: { en: 'the edit cannot be applied', zh: '无法应用此编辑' },
+  // Geometry coming in (server/plans/geojson-shape.ts, geometry-validity.ts)
+  invalid_geometry: { en: 'the geometry is not valid', zh: '几何图形无效' },
+  geometry_too_large: { en: 'the geometry has more vertices or rings than allowed', zh: '几何图形的顶点或环数超过上限' },
+  too_many_features: { en: 'the file has more features than one import allows', zh: '文件中的要素数超过单次导入的上限' },
+  import_invalid: { en: 'the file has problems; nothing was written', zh: '文件存在问题，未写入任何内容' },
   nothing_to_undo: { en: 'nothing to undo', zh: '没有可撤销的操作' },
   nothing_to_redo: { en: 'nothing to redo', zh: '没有可重做的操作' },
   after_photo_required: { en: 'resolving needs at least one "after" photo', zh: '办结前需要至少一张“处置后”照片' },

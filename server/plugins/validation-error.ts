@@ -37,21 +37,21 @@ function branchFor(branches: Branch[], data: unknown): number {
   return byType.length === 1 ? byType[0]! : -1;
 }
 
-/** An error for data that fits no branch: the discriminator's allowed values, or the allowed types. */
+/** An error for data that fits no branch: the discriminator's allowed values (as an `enum` error), or the allowed types (a `type` error). */
 function noBranch(union: AjvError, branches: Branch[]): AjvError {
   const names = [...new Set(branches.flatMap((b) => consts(b).map(([name]) => name)))];
   const tag = names.find((n) => branches.every((b) => consts(b).some(([name]) => name === n)));
   const data = union.data as Record<string, unknown> | null;
   if (tag && data && typeof data === 'object' && !Array.isArray(data)) {
     const allowed = branches.map((b) => b.properties![tag]!.const);
-    return { ...union, instancePath: `${union.instancePath}/${tag}`, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
+    return { ...union, keyword: 'enum', instancePath: `${union.instancePath}/${tag}`, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
   }
   if (branches.every((b) => 'const' in b)) {
     const allowed = branches.map((b) => b.const);
-    return { ...union, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
+    return { ...union, keyword: 'enum', params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
   }
   const types = [...new Set(branches.flatMap((b) => [b.type ?? 'any'].flat()))];
-  return { ...union, params: {}, message: `must be ${types.join(' or ')}` };
+  return { ...union, keyword: 'type', params: { type: types.join(',') }, message: `must be ${types.join(' or ')}` };
 }
 
 export function mostRelevantError<E extends AjvError>(errors: readonly E[]): E | undefined {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sendCacheable } from './http-cache.js';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
+import { chooseLanguage, type Lang } from '../errors/messages.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { importGrids, type ImportReport } from '../plans/grid-import.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
@@ -21,13 +22,18 @@ const ImportProblemsSchema = Type.Object({
   }),
 }, { description: 'The file has problems, each listed; nothing was written' });
 
-/** The 422 answer of an import with problems: the one error shape, with every problem. */
-function importProblems(report: ImportReport) {
+/**
+ * The 422 answer of an import with problems: the one error shape, with every
+ * problem (their messages stay English: they are data, like the geometry).
+ */
+function importProblems(report: ImportReport, lang: Lang) {
   const n = report.problems.length;
   const first = report.problems[0]!;
+  const where = `${first.feature >= 0 ? `feature ${first.feature}: ` : ''}${first.message}`;
   return { error: {
     code: 'import_invalid' as const,
-    message: `the file has ${n} problem${n === 1 ? '' : 's'}; nothing was written (first: ${first.feature >= 0 ? `feature ${first.feature}: ` : ''}${first.message})`,
+    message: lang === 'zh' ? `文件存在 ${n} 个问题，未写入任何内容（第一个：${where}）`
+      : `the file has ${n} problem${n === 1 ? '' : 's'}; nothing was written (first: ${where})`,
     problems: report.problems,
   } };
 }
@@ -123,7 +129,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       { db: app.db, plans: repos.plans, analysis: repos.planAnalysis, publish: repos.gridPublish, audit: repos.audit, log: request.log },
       { region: root.code, scope: callerScope(request), features: request.body.features, dryRun: q.dry_run ?? false, rules, who: actorOf(request),
         name: q.name ?? `import ${new Date().toISOString().slice(0, 10)}`, limits });
-    return report.valid ? report : reply.status(422).send(importProblems(report));
+    return report.valid ? report : reply.status(422).send(importProblems(report, chooseLanguage(request.headers['accept-language'])));
   });
 };
 
