@@ -82,7 +82,8 @@ export function documentRoute(route: Pick<RouteOptions, 'method' | 'url'>, schem
   const doc: FastifySchema = { ...schema };
 
   if (access) {
-    doc.security = securityOf(access, method, options.anonymousRead);
+    // A route that takes one kind of credential only says so in its schema (the token session: a bearer token).
+    doc.security = (schema as { security?: SecurityRequirement[] }).security ?? securityOf(access, method, options.anonymousRead);
     doc.description = [schema.description, whoMayCall(access)].filter(Boolean).join('\n\n');
   }
   if (schema.multipartBody) {

@@ -96,6 +96,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     schema: {
       operationId: 'startTokenSession',
       tags: ['auth'],
+      security: [{ bearerToken: [] }],
       summary: 'Trade the API token in the Authorization header for a session cookie bound to it (a wall display then drops the token from its URL); the session ends when the token is revoked or expires',
       response: { 200: MeSchema, ...errorResponses },
     },

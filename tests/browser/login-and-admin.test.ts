@@ -153,7 +153,8 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await form.locator('input[name="scope"]').fill('999999');
     await form.locator('input[name="password"]').fill('a long enough password');
     await form.locator('button[type="submit"]').click();
-    await form.getByText('scope: no district, street, community or grid 999999').waitFor();
+    // The server answers in the page's language (Accept-Language); either way it names the field and the code.
+    await form.getByText(/^scope[:：] ?(no district, street, community or grid|没有区、街道、社区或网格) 999999/).waitFor();
     expect(await page.locator('tr[data-user="zhang_wei"]').count()).toBe(0);
 
     await form.locator('input[name="scope"]').fill(places.district);

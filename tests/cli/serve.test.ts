@@ -13,11 +13,13 @@ afterAll(() => {
 async function start(env: Record<string, string>): Promise<{ run: CliRun; url: string }> {
   const run = runCli(['serve'], { PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '300', ...env });
   running.push(run);
-  const [, url] = await run.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/);
+  // A first start on a fresh data directory creates the cluster with every write flushed (durable commits):
+  // minutes on a loaded 2-core machine. Generous: this waits for the start, it does not time it.
+  const [, url] = await run.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/, 600_000);
   return { run, url: url! };
 }
 
-describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded database', () => {
+describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded database', { timeout: 900_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gs-data-'));
 
   it('builds the demo city once with progress, serves HTTP, and refuses a second process on the same data', async () => {
