@@ -171,7 +171,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await row.locator('[data-action="edit-grant"]').click();
     await row.locator('select[name="role"]').selectOption('grid_worker');
     await row.locator('[data-action="save-grant"]').click();
-    await page.locator('[data-status="error"]').getByText('zhang_wei: scope: a grid worker needs a 15-digit grid code').waitFor();
+    await page.locator('[data-status="error"]').getByText(/^zhang_wei: scope[:：].*a grid worker needs a 15-digit grid code/).waitFor();
     await row.locator('select[name="role"]').selectOption('staff');
     await row.locator('input[name="scope"]').fill(places.street);
     await row.locator('[data-action="save-grant"]').click();
