@@ -44,6 +44,8 @@ export class WallDisplay extends LitElement {
     .column { display: flex; flex-direction: column; gap: 0.8rem; min-height: 0; overflow: hidden; }
     .panel { background: #101a2e; border-radius: 0.6rem; padding: 0.7rem 0.9rem; }
     .panel.grow { flex: 1; min-height: 0; overflow: hidden; }
+    /* Several directives may run at once: they take up to half the column, the ticker the rest. */
+    .panel.directives { flex: 0 1 auto; max-height: 50%; min-height: 0; overflow: hidden; display: flex; flex-direction: column; }
     .map { position: relative; border-radius: 0.6rem; overflow: hidden; background: #0b1220; }
     gs-wall-map { position: absolute; inset: 0; }
     gs-map-legend { position: absolute; left: 0.8rem; bottom: 0.8rem; }
@@ -75,10 +77,11 @@ export class WallDisplay extends LitElement {
       });
     }
     // Outlines need no configuration: start them at once.
-    void this.data.loadOutlines(this.api, this.params.region).catch((err) => {
+    const failed = (err: Error) => {
       this.data.error = String(err?.message ?? err);
       this.requestUpdate();
-    });
+    };
+    void this.data.loadOutlines(this.api, this.params.region).then(() => this.data.loadPlace(this.api, this.params.region)).catch(failed);
     void this.start();
   }
 
@@ -144,6 +147,21 @@ export class WallDisplay extends LitElement {
 
   private lastMetrics?: unknown;
 
+  override firstUpdated(): void {
+    // The legend's size follows the metric's name and the language: the map fits the city beside it.
+    const legend = this.renderRoot.querySelector('gs-map-legend')!;
+    new ResizeObserver(() => {
+      const map = this.renderRoot.querySelector<HTMLElement>('.map')!;
+      const inset = legend.offsetWidth > 0 ? Math.round(legend.getBoundingClientRect().right - map.getBoundingClientRect().left) : 0;
+      if (inset !== this.legendInset) {
+        this.legendInset = inset;
+        this.requestUpdate();
+      }
+    }).observe(legend);
+  }
+
+  private legendInset = 0;
+
   override updated(): void {
     this.checkFirstFrame();
   }
@@ -155,9 +173,13 @@ export class WallDisplay extends LitElement {
     const stale = state === 'offline';
     const regionNames = new Map((this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? f.properties.name_en ?? f.properties.name : f.properties.name]));
     const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
+    const place = this.data.place;
+    const placeName = place ? (lang === 'en' ? place.name_en ?? place.name : place.name) : '';
+    // A city wall's lines name districts; a district's (or street's) wall names streets.
+    const placeLevel = (place?.level ?? this.data.summary?.region.level ?? 'city') === 'city' ? 'district' : 'street';
     return html`
       <header>
-        <h1>${t.title}</h1>
+        <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
         <span class="meta">${this.window ? t.window[this.window] : ''}${this.data.from ? html` · <span data-from=${this.data.from}>${formatTime(this.data.from, lang, true)}</span>` : ''}</span>
         <span class="spacer"></span>
         <span class="meta"><gs-wall-clock .lang=${lang}></gs-wall-clock></span>
@@ -175,8 +197,8 @@ export class WallDisplay extends LitElement {
         ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
       </div>
       <div class="column">
-        <div class="panel"><h2>${t.directive}</h2><gs-directive-panel .directive=${this.data.directive} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
-        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .lang=${lang}></gs-incident-ticker></div>
+        <div class="panel directives"><h2>${t.directive}</h2><gs-directive-panel .directives=${this.data.directives} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
+        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .placeLevel=${placeLevel} .lang=${lang}></gs-incident-ticker></div>
       </div>
     `;
   }
@@ -185,7 +207,7 @@ export class WallDisplay extends LitElement {
     return html`<gs-wall-map
           .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
-          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .legendInset=${this.legendInset}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }
 
