@@ -37,7 +37,7 @@ export class DistrictRanking extends LitElement {
     table { width: 100%; border-collapse: collapse; table-layout: fixed; }
     th { font-size: 0.85rem; font-weight: 600; color: #5cc8ff; text-align: left; padding-bottom: 0.3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     th.rank { width: 1.3rem; }
-    td { font-size: 0.88rem; line-height: 1.55rem; white-space: nowrap; padding-right: 0.3rem; }
+    td { font-size: 0.88rem; line-height: 1.4rem; white-space: nowrap; padding-right: 0.3rem; }
     td.rank { color: #8a9bb8; }
     /* Name and figure on one line whatever the language: the name gives way, the figure never wraps below it. */
     .cell { display: flex; gap: 0.3rem; }
