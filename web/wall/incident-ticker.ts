@@ -17,7 +17,7 @@ export class IncidentTicker extends LitElement {
     .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; display: inline-block; }
     .red { background: #e63946; } .yellow { background: #f4c430; } .blue { background: #3a86ff; }
     .kind { color: #5cc8ff; margin-right: 0.35rem; }
-    .code { color: #8a9bb8; font-size: 0.8rem; }
+    .code { color: #8a9bb8; font-size: 0.74rem; }
     li.new { animation: flash 2s ease-out; }
     @keyframes flash { from { background: #2a3f6b; } to { background: transparent; } }
   `];

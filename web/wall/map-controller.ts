@@ -54,7 +54,7 @@ export class WallMapController implements ReactiveController {
   private framesRendered = 0;
   private edgesFromFrame?: number;
   private edgesDrawn = false;
-  private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label>[]; layerData: PlacedMapLabel[] };
+  private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label & { size: number }>[]; layerData: PlacedMapLabel[] };
   private fittedInset = 0;
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
@@ -147,7 +147,8 @@ export class WallMapController implements ReactiveController {
 
   /** The names drawn now and their boxes on screen (CSS pixels, relative to the map): for tests. */
   placedLabels(): { text: string; level: string; size: number; box: PlacedLabel<Label>['box'] }[] {
-    return (this.placement?.placed ?? []).map((p) => ({ text: p.item.text, level: p.item.level, size: labelSize(p.item.level) * (this.content?.scale ?? 1), box: p.box }));
+    const p = this.placement;
+    return (p?.placed ?? []).map((x, i) => ({ text: x.item.text, level: x.item.level, size: p!.layerData[i]!.size, box: x.box }));
   }
 
   hostDisconnected(): void {
@@ -206,11 +207,11 @@ export class WallMapController implements ReactiveController {
       .sort((a, b) => (a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1));
     const measure = textMeasurer();
     const candidates = wanted.map((l) => {
-      const size = labelSize(l.level) * content.scale;
+      const size = labelSize(l.level, l.level === 'district' || districts.length <= 1) * content.scale;
       const at = map.project(l.position);
       // The text's outline and a little air around it belong to the label.
       const pad = 3 * content.scale;
-      return { item: l, x: at.x, y: at.y, width: measure(l.text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
+      return { item: { ...l, size }, x: at.x, y: at.y, width: measure(l.text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
     });
     const placed = placeLabels(candidates, view);
     const layerData = placed.map((p) => ({ ...p.item, offset: p.offset }));

@@ -33,7 +33,7 @@ const CONFIG_RETRY_MS = 2_000;
  */
 export class WallDisplay extends LitElement {
   static override styles = css`
-    :host { display: grid; grid-template-columns: 24rem 1fr 25rem; grid-template-rows: 3.6rem 1fr; gap: 0.8rem; padding: 0.8rem; box-sizing: border-box; height: 100%; }
+    :host { display: grid; grid-template-columns: 26rem 1fr 28rem; grid-template-rows: 3.6rem 1fr; gap: 0.8rem; padding: 0.8rem; box-sizing: border-box; height: 100%; }
     header { grid-column: 1 / -1; display: flex; align-items: center; gap: 1.5rem; border-bottom: 1px solid #1c2945; }
     h1 { margin: 0; font-size: 1.9rem; font-weight: 700; letter-spacing: 0.08em; }
     .meta { color: #b8c6de; font-size: 1.1rem; }

@@ -19,6 +19,8 @@ export interface Label {
 /** A label where the placement put it (label-placement.ts): the pixel offset from its anchor. */
 export interface PlacedMapLabel extends Label {
   offset: [number, number];
+  /** Font size, CSS pixels (scale included). */
+  size: number;
 }
 
 type Rgba = [number, number, number, number];
@@ -70,9 +72,9 @@ export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' |
   }));
 }
 
-/** Font size of a label in CSS pixels at scale 1. */
-export function labelSize(level: Label['level']): number {
-  return level === 'district' ? 22 : 13;
+/** Font size of a label in CSS pixels at scale 1; street names are larger where they are the wall's main names (a district's wall). */
+export function labelSize(level: Label['level'], main = level === 'district'): number {
+  return level === 'district' ? 22 : main ? 18 : 13;
 }
 
 /** The deck.gl layers of the wall, bottom to top; a pure function of its props, so each update is a prop diff. */
@@ -167,7 +169,7 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
       getPosition: (d) => d.position,
       getPixelOffset: (d) => d.offset,
       getText: (d) => d.text,
-      getSize: (d) => labelSize(d.level) * s,
+      getSize: (d) => d.size,
       getColor: (d) => (d.level === 'district' ? [255, 255, 255, 255] : [210, 222, 245, 230]),
       fontFamily: FONT,
       fontWeight: 700,
