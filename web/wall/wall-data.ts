@@ -177,13 +177,13 @@ export class WallDataController implements ReactiveController {
   }
 
   /**
-   * Every running directive, newest first: 'pending' keeps one a district has
+   * Every running directive, newest first: 'running' keeps one a district has
    * answered while other districts have not (a district wall shows it as
    * answered). A server without directives yet answers 404, which is "none".
    */
   private async loadDirectives(): Promise<Directive[]> {
     try {
-      const body = await this.options!.api.get<{ directives: Directive[] }>('/api/directives', { status: 'pending' }, this.abort.signal);
+      const body = await this.options!.api.get<{ directives: Directive[] }>('/api/directives', { status: 'running' }, this.abort.signal);
       return body.directives;
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return [];

@@ -4,9 +4,9 @@
 -- $2 district code (NULL = every district). A district-scoped caller passes
 --    its district: it gets only directives addressed to that district, and
 --    only that district's row of each.
--- $3 'open' | 'closed' | 'pending' | 'all'. Open means some district still
+-- $3 'open' | 'closed' | 'running' | 'all'. Open means some district still
 --    waiting, judged on the rows the caller sees, so a district leader's open
---    list is what their district has still to answer. Pending means some
+--    list is what their district has still to answer. Running means some
 --    addressed district still waiting, whichever: what a district's wall shows
 --    (its own row, answered or not, while the directive is still running).
 -- $4 now: late and overdue are judged against it (a parameter, not now(), so
@@ -22,7 +22,7 @@ WITH shown AS (
   HAVING ($2::text IS NULL OR bool_or(t.district_code = $2::text))
      AND CASE $3::text
            WHEN 'all' THEN true
-           WHEN 'pending' THEN bool_or(t.status = 'waiting')
+           WHEN 'running' THEN bool_or(t.status = 'waiting')
            ELSE coalesce(bool_or(t.status = 'waiting') FILTER (WHERE $2::text IS NULL OR t.district_code = $2::text), false) = ($3::text = 'open')
          END
    ORDER BY d.created_at DESC, d.id DESC
