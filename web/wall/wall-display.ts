@@ -77,11 +77,10 @@ export class WallDisplay extends LitElement {
       });
     }
     // Outlines need no configuration: start them at once.
-    const failed = (err: Error) => {
+    void this.data.loadOutlines(this.api, this.params.region).catch((err) => {
       this.data.error = String(err?.message ?? err);
       this.requestUpdate();
-    };
-    void this.data.loadOutlines(this.api, this.params.region).then(() => this.data.loadPlace(this.api, this.params.region)).catch(failed);
+    });
     void this.start();
   }
 
@@ -173,8 +172,9 @@ export class WallDisplay extends LitElement {
     const stale = state === 'offline';
     const regionNames = new Map((this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? f.properties.name_en ?? f.properties.name : f.properties.name]));
     const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
+    // Until the region tree comes (after the first frame), the summary's name of the place stands in.
     const place = this.data.place;
-    const placeName = place ? (lang === 'en' ? place.name_en ?? place.name : place.name) : '';
+    const placeName = place ? (lang === 'en' ? place.name_en ?? place.name : place.name) : this.data.summary?.region.name ?? '';
     // A city wall's lines name districts; a district's (or street's) wall names streets.
     const placeLevel = (place?.level ?? this.data.summary?.region.level ?? 'city') === 'city' ? 'district' : 'street';
     return html`
@@ -236,6 +236,11 @@ export class WallDisplay extends LitElement {
       performance.mark('wall-first-frame');
       // Milliseconds since navigation started (performance's time origin).
       this.setAttribute('data-first-frame-ms', String(Math.round(performance.now())));
+      // The place's English name is in the region tree: asked for now, so it never competes with the first frame's requests.
+      void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
+        this.data.error = String(err?.message ?? err);
+        this.requestUpdate();
+      });
     });
   }
 }
