@@ -31,7 +31,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         status: Type.Optional(Type.Unsafe<ListFilter>({
           type: 'string', enum: [...LIST_FILTERS], default: 'open',
-          description: 'open: some district still waiting (default); closed: every district answered; all',
+          description: 'open: some district the caller sees still waiting (default); closed: every such district answered; running: some addressed district still waiting, the caller\'s own answered or not (a district wall); all',
         })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
       }, { additionalProperties: false }),

@@ -12,7 +12,7 @@ export type TargetStatus = (typeof TARGET_STATUSES)[number];
 export const ANSWER_KINDS = ['report', 'zero_report'] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
 
-export const LIST_FILTERS = ['open', 'closed', 'all'] as const;
+export const LIST_FILTERS = ['open', 'closed', 'running', 'all'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
 /** A district code: 6 digits. */

@@ -192,6 +192,16 @@ describe(`directives on ${BACKEND}`, () => {
     expect(await ids('leader', 'closed')).toContain(mine.id);
     expect(await ids('chief', 'open')).toContain(mine.id);
     expect(await ids('chief', 'closed')).not.toContain(mine.id);
+    // Running is judged on every addressed district (a district's wall keeps showing what it has answered
+    // while others have not), still with the caller's row only.
+    expect(await ids('leader', 'running')).toContain(mine.id);
+    expect(await ids('chief', 'running')).toContain(mine.id);
+    const running = json(await get('leader', '/api/directives?status=running')).directives.find((x: { id: number }) => x.id === mine.id);
+    expect(running.districts).toMatchObject([{ code: places.district, status: 'zero_report' }]);
+    await answer('other-leader', mine.id, { district: places.otherDistrict, kind: 'zero_report' });
+    expect(await ids('leader', 'running')).not.toContain(mine.id);
+    expect(await ids('chief', 'running')).not.toContain(mine.id);
+    expect(await ids('chief', 'closed')).toContain(mine.id);
     // A dispatcher scoped to a district addresses that district by default.
     const local = await create({}, 'disp-local');
     expect(local.districts.map((r: { code: string }) => r.code)).toEqual([places.district]);

@@ -5,7 +5,11 @@ import { buildApp, type App } from '../../server/app.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { gridSamplePoints, hexRgb, mapPixel, project, reportIncident, whitePixelsIn } from '../helpers/wall-page.js';
+import { createTokenRepository } from '../../server/repositories/token-repository.js';
+import { createUser, login } from '../helpers/identity.js';
+import {
+  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixel, placedLabels, project, reportIncident, whitePixelsIn,
+} from '../helpers/wall-page.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
 
@@ -31,6 +35,30 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
   const api = (path: string) => fetch(base + path).then((r) => r.json());
 
+  /**
+   * Three directives running: the demo's two plus one that the district with
+   * the most streets (the district wall's) has answered while the others have
+   * not. Created once, before the first test that needs them.
+   */
+  let directivesReady: Promise<string> | undefined;
+  const runningDirectives = () => (directivesReady ??= (async () => {
+    const [{ district } = { district: '' }] = await ctx.db.query<{ district: string }>(
+      "SELECT left(code, 6) AS district FROM region WHERE level = 'street' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+    await createUser(ctx.db, { username: 'wall-chief', role: 'commander' });
+    const chief = await login(app, 'wall-chief');
+    const res = await app.inject({
+      method: 'POST', url: '/api/directives', headers: chief.write,
+      payload: { title: '排查老旧小区燃气管道隐患', deadline: new Date(Date.now() + 6 * 3_600_000).toISOString() },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const answered = await app.inject({
+      method: 'POST', url: `/api/directives/${JSON.parse(res.body).id}/answers`, headers: chief.write,
+      payload: { district, kind: 'report', text: '已排查12个小区，发现隐患3处，均已处置。' },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    return district;
+  })());
+
   /** Opens the wall and waits for its first complete frame, collecting anything that goes wrong. */
   async function openWall(query = '', viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport });
@@ -40,7 +68,8 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
     // ?readback keeps the map's drawing buffer so the pixel checks can read it.
     await page.goto(`${base}/wall${query}${query ? '&' : '?'}readback`);
-    await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 60_000 });
+    // Generous: several browsers and test databases share two cores here.
+    await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 180_000 });
     return { page, problems };
   }
 
@@ -88,10 +117,10 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     };
     // District names and open red incidents are drawn over the grids in the same canvas: no samples under them.
     const outlines = await api('/api/map/outlines?levels=district');
-    const labelPoints = await Promise.all(outlines.features.map((f: any) => project(page, f.properties.label[0], f.properties.label[1])));
+    const labels = await placedLabels(page);
     const red = await api(`/api/incidents?from=${encodeURIComponent(from)}&urgency=red&status=reported,filed,dispatched,in_progress,resolved&limit=2000`);
     const markerPoints = await Promise.all(red.features.map((f: any) => project(page, f.geometry.coordinates[0], f.geometry.coordinates[1])));
-    const underLabel = (p: { x: number; y: number }) => labelPoints.some((l) => Math.abs(l.x - p.x) < 100 && Math.abs(l.y - p.y) < 24)
+    const underLabel = (p: { x: number; y: number }) => labels.some(({ box: b }) => p.x > b.x - 6 && p.x < b.x + b.width + 6 && p.y > b.y - 6 && p.y < b.y + b.height + 6)
       || markerPoints.some((m) => Math.hypot(m.x - p.x, m.y - p.y) < 24);
     let checked = 0;
     const misses: string[] = [];
@@ -110,13 +139,12 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     expect(misses, misses.join('\n')).toEqual([]);
     expect(seen.size, 'several legend classes seen').toBeGreaterThanOrEqual(3);
 
-    // Each district's name is drawn (white text) at its label point.
-    const mapBox = (await page.$('gs-wall-map'))!.boundingBox();
-    for (const f of outlines.features.slice(0, 3)) {
-      const p = await project(page, f.properties.label[0], f.properties.label[1]);
-      const box = await mapBox;
-      const white = await whitePixelsIn(page, { x: box!.x + p.x - 40, y: box!.y + p.y - 16, width: 80, height: 32 });
-      expect(white, `label of ${f.properties.name}`).toBeGreaterThan(20);
+    // Every district's name is placed, and drawn (white text) where it was placed.
+    expect(labels.map((l) => l.text).sort()).toEqual(outlines.features.map((f: any) => f.properties.name).sort());
+    const mapBox = (await (await page.$('gs-wall-map'))!.boundingBox())!;
+    for (const { text, box } of labels.slice(0, 3)) {
+      const white = await whitePixelsIn(page, { x: mapBox.x + box.x, y: mapBox.y + box.y, width: box.width, height: box.height });
+      expect(white, `label of ${text}`).toBeGreaterThan(20);
     }
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
@@ -188,4 +216,89 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
   });
+
+  // Issue 13, items 11 and 13: every panel fits in both languages on both sizes, names do not collide,
+  // every running directive shows, and the title names the city, as the API does.
+  for (const [lang, width, height] of [['zh', 1920, 1080], ['en', 1920, 1080], ['zh', 3840, 2160], ['en', 3840, 2160]] as const) {
+    it(`fits every panel and label at ${width}×${height} in ${lang}`, async () => {
+      await runningDirectives();
+      const { page, problems } = await openWall(lang === 'en' ? '?lang=en' : '', { width, height });
+      const { regions } = await api('/api/regions');
+      const city = regions[0];
+      await page.waitForSelector(`gs-wall-display >> h1[data-place="${city.code}"]`);
+      expect(await page.textContent('gs-wall-display >> h1')).toContain(lang === 'en' ? city.name_en ?? city.name : city.name);
+      const running = (await api('/api/directives?status=open')).directives;
+      expect(running.length).toBeGreaterThanOrEqual(3);
+      await page.waitForSelector(`gs-directive-panel section[data-directive="${running[0].id}"]`);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-fit-${width}-${lang}-${BACKEND}.png`) });
+
+      const layout = await layoutProblems(page);
+      expect(layout.categories, 'category rows shown whole').toBe(13);
+      expect(layout.directives.sort(), 'running directives shown whole').toEqual(running.map((d: { id: number }) => String(d.id)).sort());
+      expect(layout.rankingRows).toBe(9);
+      expect(layout.tickerCodes).toBeGreaterThan(5);
+      expect(layout.problems, layout.problems.join('\n')).toEqual([]);
+
+      const labels = await placedLabels(page);
+      expect(labels.filter((l) => l.level === 'district').length).toBe(9);
+      expect(boxesOverlap(labels), 'map labels overlap').toEqual([]);
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    });
+  }
+
+  // Issue 13, item 12: a district's wall, started with a token scoped to the district (430202 in the demo city;
+  // here the district with the most streets).
+  for (const [lang, width, height] of [['zh', 1920, 1080], ['en', 3840, 2160]] as const) {
+    it(`shows a district wall (token scoped to the district) at ${width}×${height} in ${lang}: street names, legend beside the district, streets in the ticker, its answered directive`, async () => {
+      const district = await runningDirectives();
+      const [viewer] = await ctx.db.query<{ id: number }>("SELECT id FROM app_user WHERE username = 'wall-chief'");
+      const { token } = await createTokenRepository(ctx.db).insert({ name: `district wall ${lang}`, role: 'viewer', scope: district, unit: null, createdBy: viewer!.id, expiresAt: null });
+      const { page, problems } = await openWall(`?token=${token}${lang === 'en' ? '&lang=en' : ''}`, { width, height });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-district-${width}-${lang}-${BACKEND}.png`) });
+      const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+        "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%' ORDER BY code", [district]);
+      const streetName = (s: { name: string; name_en: string | null }) => (lang === 'en' ? s.name_en ?? s.name : s.name);
+      expect(streets.length).toBeGreaterThanOrEqual(1);
+
+      const labels = await placedLabels(page);
+      expect(labels.map((l) => l.level)).not.toContain('district');
+      expect(labels.map((l) => l.text).sort()).toEqual(streets.map(streetName).sort());
+      expect(boxesOverlap(labels), 'map labels overlap').toEqual([]);
+
+      // The legend does not cover the district: its box on screen lies right of the legend.
+      const [bbox] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+        "SELECT ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1 FROM region WHERE code = $1", [district]);
+      const westmost = await project(page, bbox!.x0, (bbox!.y0 + bbox!.y1) / 2);
+      const legend = (await (await page.$('gs-map-legend'))!.boundingBox())!;
+      const map = (await (await page.$('gs-wall-map'))!.boundingBox())!;
+      expect(map.x + westmost.x, 'district west edge right of the legend').toBeGreaterThanOrEqual(legend.x + legend.width);
+
+      // Every ticker line names the incident's street (from the database), not the district.
+      await page.waitForSelector('gs-incident-ticker li[data-code]');
+      const lines = await page.$$eval('gs-wall-display >> gs-incident-ticker li[data-code]', (els) => els.map((e) => ({ code: e.getAttribute('data-code')!, place: e.querySelector('.place')!.textContent!.trim() })));
+      expect(lines.length).toBeGreaterThan(3);
+      const places = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+        'SELECT i.code, r.name, r.name_en FROM incident i JOIN region r ON r.code = i.street_code WHERE i.code = ANY($1::text[])', [lines.map((l) => l.code)]);
+      const byCode = new Map(places.map((p) => [p.code, streetName(p)]));
+      expect(lines.map((l) => l.place)).toEqual(lines.map((l) => byCode.get(l.code)));
+
+      // The directive this district has answered while other districts have not is shown, marked as answered here.
+      const running = await ctx.db.query<{ id: number; own: string }>(
+        `SELECT d.id, t.status AS own FROM directive d JOIN directive_target t ON t.directive_id = d.id AND t.district_code = $1
+          WHERE EXISTS (SELECT 1 FROM directive_target w WHERE w.directive_id = d.id AND w.status = 'waiting') ORDER BY d.id`, [district]);
+      expect(running.some((d) => d.own !== 'waiting')).toBe(true);
+      await page.waitForSelector('gs-directive-panel section[data-directive]');
+      const shown = await page.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) => els.map((e) => ({
+        id: Number(e.getAttribute('data-directive')), own: e.querySelector('[data-status]')!.getAttribute('data-status'), text: e.querySelector('.tally')!.textContent!.trim(),
+      })));
+      expect(shown.map(({ id, own }) => ({ id, own })).sort((a, b) => a.id - b.id)).toEqual(running);
+      for (const d of shown) if (d.own !== 'waiting') expect(d.text).toBe(lang === 'en' ? 'This district has answered' : '本区已回复');
+
+      const layout = await layoutProblems(page);
+      expect(layout.problems, layout.problems.join('\n')).toEqual([]);
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    });
+  }
 });

@@ -91,3 +91,103 @@ export const hexRgb = (hex: string): [number, number, number] => {
   const n = Number.parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 };
+
+export interface PlacedLabelBox {
+  text: string;
+  level: string;
+  size: number;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * The names the map draws now and their boxes (CSS pixels relative to the
+ * map). Each box is checked against the text's width as the browser measures
+ * it in the map's font, so a box too small to hold its name cannot pass.
+ */
+export async function placedLabels(page: Page): Promise<PlacedLabelBox[]> {
+  const labels = await page.evaluate(() => {
+    const controller = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!;
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    const font = getComputedStyle(document.body).getPropertyValue('--wall-font');
+    return controller.placedLabels().map((l) => {
+      ctx.font = `700 ${l.size}px ${font}`;
+      return { ...l, textWidth: ctx.measureText(l.text).width };
+    });
+  });
+  for (const l of labels) {
+    if (l.box.width < l.textWidth || l.box.height < l.size) throw new Error(`label box of ${l.text} (${l.box.width}×${l.box.height}) smaller than its text (${l.textWidth}×${l.size})`);
+  }
+  return labels.map(({ textWidth: _w, ...l }) => l);
+}
+
+/** Pairs of labels whose boxes intersect, by name. */
+export function boxesOverlap(labels: PlacedLabelBox[]): string[] {
+  const out: string[] = [];
+  labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+    if (a.box.x < b.box.x + b.box.width && b.box.x < a.box.x + a.box.width && a.box.y < b.box.y + b.box.height && b.box.y < a.box.y + a.box.height) out.push(`${a.text} × ${b.text}`);
+  }));
+  return out;
+}
+
+/**
+ * What does not fit on the wall, read from the laid-out page: category rows
+ * and directives cut off by their panel, names cut short (text wider than its
+ * box), ranking and ticker rows wrapped onto a second line, incident codes cut
+ * off. Also counts what is shown whole.
+ */
+export function layoutProblems(page: Page): Promise<{ problems: string[]; categories: number; directives: string[]; rankingRows: number; tickerCodes: number }> {
+  return page.evaluate(() => {
+    const root = document.querySelector('gs-wall-display')!.shadowRoot!;
+    const problems: string[] = [];
+    const inside = (el: Element, box: DOMRect) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+    };
+    const cut = (el: Element) => el.scrollWidth > el.clientWidth + 0.5;
+    const panelOf = (tag: string) => root.querySelector(tag)!.closest('.panel')!.getBoundingClientRect();
+    const lineHeight = (el: Element) => parseFloat(getComputedStyle(el).lineHeight);
+
+    const chart = root.querySelector('gs-category-chart')!.shadowRoot!;
+    let categories = 0;
+    for (const name of chart.querySelectorAll('[data-category] .name')) {
+      const whole = inside(name, panelOf('gs-category-chart')) && !cut(name);
+      if (whole) categories++;
+      else problems.push(`category "${name.textContent}" cut off`);
+    }
+
+    const ranking = root.querySelector('gs-district-ranking')!.shadowRoot!;
+    const rows = [...ranking.querySelectorAll('tbody tr')];
+    for (const th of ranking.querySelectorAll('th[data-ranking]')) if (cut(th)) problems.push(`ranking heading "${th.textContent}" cut short`);
+    for (const [i, tr] of rows.entries()) {
+      const td = tr.querySelector('td[data-ranking]')!;
+      if (tr.getBoundingClientRect().height > 1.3 * lineHeight(td)) problems.push(`ranking row ${i + 1} wraps (${tr.getBoundingClientRect().height}px)`);
+      if (!inside(tr, panelOf('gs-district-ranking'))) problems.push(`ranking row ${i + 1} cut off`);
+      for (const name of tr.querySelectorAll('.name')) if (cut(name)) problems.push(`ranking name "${name.textContent}" cut short`);
+    }
+
+    const ticker = root.querySelector('gs-incident-ticker')!.shadowRoot!;
+    const tickerBox = panelOf('gs-incident-ticker');
+    let tickerCodes = 0;
+    for (const li of ticker.querySelectorAll('li')) {
+      if (li.getBoundingClientRect().bottom > tickerBox.bottom) break;
+      const code = li.querySelector('.code')!;
+      if (cut(code) || code.getBoundingClientRect().right > li.getBoundingClientRect().right + 0.5) problems.push(`ticker code ${li.getAttribute('data-code')} cut off`);
+      else tickerCodes++;
+      if (li.getBoundingClientRect().height > 1.3 * lineHeight(li)) problems.push(`ticker line ${li.getAttribute('data-code')} wraps`);
+    }
+
+    const directivePanel = root.querySelector('gs-directive-panel')!.shadowRoot!;
+    const directives: string[] = [];
+    for (const section of directivePanel.querySelectorAll('section[data-directive]')) {
+      if (inside(section, panelOf('gs-directive-panel'))) directives.push(section.getAttribute('data-directive')!);
+      else problems.push(`directive ${section.getAttribute('data-directive')} cut off`);
+    }
+
+    const kpis = root.querySelector('gs-kpi-panel')!;
+    for (const el of kpis.shadowRoot!.querySelectorAll('*')) if (el.children.length === 0 && cut(el)) problems.push(`KPI text "${el.textContent}" cut short`);
+    if (!inside(root.querySelector('gs-kpi-panel')!, panelOf('gs-kpi-panel'))) problems.push('KPI panel cut off');
+    const h1 = root.querySelector('h1')!;
+    if (cut(h1) || h1.getBoundingClientRect().right > window.innerWidth) problems.push('title cut off');
+    return { problems, categories, directives, rankingRows: rows.length, tickerCodes };
+  });
+}

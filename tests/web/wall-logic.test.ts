@@ -7,7 +7,7 @@ import { parseWallParams } from '../../web/wall/wall-params.js';
 
 const entry = (i: number): TickerEntry => ({
   key: `created:SJ${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), kind: 'incident.created',
-  code: `SJ${i}`, category: 'noise', urgency: 'blue', status: 'reported', districtCode: '430202',
+  code: `SJ${i}`, category: 'noise', urgency: 'blue', status: 'reported', districtCode: '430202', gridCode: '430202001001001',
 });
 const incident = (code: string, urgency: 'red' | 'blue', status: string) => ({
   code, urgency, status, category: 'noise', location: [113, 27] as [number, number], grid_code: '', district_code: '', reported_at: '',

@@ -63,6 +63,15 @@ export interface OutlineCollection {
   features: { type: 'Feature'; id: string; bbox: Bbox; geometry: Geometry; properties: OutlineProperties }[];
 }
 
+/** A node of GET /api/regions: the caller's region tree, without geometry. */
+export interface RegionNode {
+  code: string;
+  level: string;
+  name: string;
+  name_en: string | null;
+  children: RegionNode[];
+}
+
 export type Urgency = 'red' | 'yellow' | 'blue';
 
 export interface IncidentFeature {

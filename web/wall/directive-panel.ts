@@ -4,19 +4,30 @@ import { formatTime, strings } from './i18n.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
 
-/** The current directive (督办指令) and, per district, whether it answered, sent a zero report, or is still awaited. */
+/**
+ * Every running directive (督办指令), newest first, and per district whether
+ * it answered, sent a zero report, or is still awaited. On a district's wall
+ * the server sends only that district's row: a directive it has answered
+ * while others have not stays, marked 本区已回复.
+ */
 export class DirectivePanel extends LitElement {
-  static override properties = { directive: { attribute: false }, regionNames: { attribute: false }, lang: {} };
+  static override properties = { directives: { attribute: false }, regionNames: { attribute: false }, lang: {} };
   static override styles = [panelStyles, css`
-    .title { font-size: 1rem; margin-bottom: 0.3rem; }
-    .deadline { color: #8a9bb8; font-size: 0.85rem; margin-left: 0.4rem; }
-    ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: 1fr 1fr; gap: 0.15rem 0.8rem; }
-    li { display: flex; justify-content: space-between; font-size: 0.9rem; line-height: 1.4rem; }
+    :host { overflow: hidden; }
+    section + section { margin-top: 0.45rem; padding-top: 0.45rem; border-top: 1px solid #1c2945; }
+    .title { display: flex; gap: 0.4rem; align-items: baseline; font-size: 1rem; line-height: 1.4rem; }
+    .title b { font-weight: 500; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .deadline { color: #8a9bb8; font-size: 0.85rem; white-space: nowrap; }
+    .tally { font-size: 0.85rem; white-space: nowrap; }
+    ul { list-style: none; margin: 0.15rem 0 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(7.2rem, 1fr)); gap: 0 0.8rem; }
+    li { display: flex; justify-content: space-between; gap: 0.3rem; font-size: 0.85rem; line-height: 1.3rem; white-space: nowrap; }
+    li > span:first-child { overflow: hidden; text-overflow: ellipsis; }
     .answered { color: #7fd18b; } .zero_report { color: #9fb3d9; } .waiting { color: #f4c430; }
   `];
 
-  /** null = no open directive; undefined = not loaded (or not offered by this server). */
-  declare directive?: Directive | null;
+  /** Running directives; empty = none; undefined = not loaded (or not offered by this server). */
+  declare directives?: Directive[];
+  /** District code → name in the wall's language. */
   declare regionNames: Map<string, string>;
   declare lang: Lang;
 
@@ -28,16 +39,25 @@ export class DirectivePanel extends LitElement {
 
   override render() {
     const t = strings(this.lang);
-    const d = this.directive;
-    if (!d) return html`<div class="empty" data-directive="none">${t.noDirective}</div>`;
-    return html`<div data-directive=${String(d.id)}>
-      <div class="title">${d.title}${d.deadline ? html`<span class="deadline">${t.deadline} ${formatTime(d.deadline, this.lang, true)}</span>` : ''}</div>
-      <ul>
-        ${d.districts.map((x) => html`<li data-code=${x.code} data-status=${x.status}>
-          <span>${this.regionNames.get(x.code) ?? x.name ?? x.code}</span><span class=${x.status}>${t.directiveStatus[x.status] ?? x.status}</span>
-        </li>`)}
-      </ul>
-    </div>`;
+    if (!this.directives?.length) return html`<div class="empty" data-directive="none">${t.noDirective}</div>`;
+    return this.directives.map((d) => this.renderDirective(d));
+  }
+
+  private renderDirective(d: Directive) {
+    const t = strings(this.lang);
+    const own = d.districts.length === 1 ? d.districts[0]! : undefined;
+    // A city wall lists only who is still awaited: 27 districts × several directives would not fit.
+    const waiting = d.districts.filter((x) => x.status === 'waiting');
+    const shown = own ? [] : waiting;
+    return html`<section data-directive=${String(d.id)}>
+      <div class="title"><b>${d.title}</b>${d.deadline ? html`<span class="deadline">${t.deadline} ${formatTime(d.deadline, this.lang, true)}</span>` : ''}</div>
+      ${own
+        ? html`<div class="tally ${own.status}" data-code=${own.code} data-status=${own.status}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
+        : html`<div class="tally" data-answered=${d.districts.length - waiting.length} data-addressed=${d.districts.length}>${t.answeredOf(d.districts.length - waiting.length, d.districts.length)}</div>
+          <ul>${shown.map((x) => html`<li data-code=${x.code} data-status=${x.status}>
+            <span>${this.regionNames.get(x.code) ?? x.name ?? x.code}</span><span class=${x.status}>${t.directiveStatus[x.status] ?? x.status}</span>
+          </li>`)}</ul>`}
+    </section>`;
   }
 }
 

@@ -34,12 +34,16 @@ export function rankChildren(summary: Summary, population: Map<string, number>, 
 export class DistrictRanking extends LitElement {
   static override properties = { summary: { attribute: false }, outlines: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
   static override styles = [panelStyles, css`
-    table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-    th { font-size: 0.85rem; font-weight: 600; color: #5cc8ff; text-align: left; padding-bottom: 0.3rem; }
+    /* Columns as wide as their names: English names are longer, and a narrow figure column lends them room. */
+    table { width: 100%; border-collapse: collapse; }
+    th { font-size: 0.85rem; font-weight: 600; color: #5cc8ff; text-align: left; padding-bottom: 0.3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     th.rank { width: 1.3rem; }
-    td { font-size: 0.88rem; line-height: 1.55rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: 0.3rem; }
+    td { font-size: 0.88rem; line-height: 1.4rem; white-space: nowrap; padding-right: 0.3rem; }
     td.rank { color: #8a9bb8; }
-    .value { float: right; color: var(--c); }
+    /* Name and figure on one line whatever the language: the name gives way, the figure never wraps below it. */
+    .cell { display: flex; gap: 0.3rem; }
+    .name { flex: 1; overflow: hidden; text-overflow: ellipsis; }
+    .value { color: var(--c); }
   `];
 
   declare summary?: Summary;
@@ -76,7 +80,7 @@ export class DistrictRanking extends LitElement {
     const v = row.value;
     const shown = v === null ? '—' : by === 'closure_rate' ? formatPercent(v) : by === 'overdue' ? formatCount(v, this.lang) : v.toFixed(2);
     const colour = by === 'closure_rate' ? '#7fd18b' : by === 'overdue' ? (v ? '#ff8a7a' : '#b8c6de') : '#e9c46a';
-    return html`<td data-ranking=${by} data-code=${row.code}>${row.name}<span class="value num" style="--c:${colour}">${shown}</span></td>`;
+    return html`<td data-ranking=${by} data-code=${row.code}><div class="cell"><span class="name">${row.name}</span><span class="value num" style="--c:${colour}">${shown}</span></div></td>`;
   }
 }
 

@@ -3,7 +3,8 @@ import type { DirectiveStatus, Urgency } from './api-types.js';
 import type { Lang } from './wall-params.js';
 
 const zh = {
-  title: '城市网格化治理指挥中心',
+  /** After the place's name, which the API gives (株洲市…). */
+  title: '网格化治理指挥中心',
   window: { today: '今日', '7d': '近7天', '30d': '近30天' } as Record<WallWindow, string>,
   metric: { per_1k: '每千人事件数', open: '在办事件', closure_rate: '结案率', overdue: '超期事件', urgency: '最高在办紧急度' } as Record<WallMetric, string>,
   kpi: { reported: '上报', closed: '结案', closure_rate: '结案率', open: '在办', overdue: '超期', new_today: '今日新增', red_open: '红色在办' },
@@ -15,6 +16,9 @@ const zh = {
   directive: '督办指令',
   noDirective: '暂无在办督办指令',
   directiveStatus: { answered: '已回复', zero_report: '零报告', waiting: '待回复' } as Record<DirectiveStatus, string>,
+  ownAnswered: '本区已回复',
+  ownWaiting: '本区待回复',
+  answeredOf: (answered: number, addressed: number): string => `已回复 ${answered}/${addressed}`,
   deadline: '截止',
   legendNoData: '无数据',
   urgency: { none: '无', blue: '蓝色', yellow: '黄色', red: '红色' } as Record<Urgency | 'none', string>,
@@ -28,17 +32,20 @@ const zh = {
 type Strings = typeof zh;
 
 const en: Strings = {
-  title: 'City Grid Governance Command Centre',
+  title: 'Grid Governance Command Centre',
   window: { today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days' },
   metric: { per_1k: 'Incidents per 1,000 residents', open: 'Open incidents', closure_rate: 'Closure rate', overdue: 'Overdue incidents', urgency: 'Highest open urgency' },
   kpi: { reported: 'Reported', closed: 'Closed', closure_rate: 'Closure rate', open: 'Open', overdue: 'Overdue', new_today: 'New today', red_open: 'Red open' },
   kpiNow: 'now',
-  ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Incidents per 1,000' },
+  ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Per 1,000' },
   categories: 'Categories',
   ticker: 'Live feed',
   directive: 'Directive',
   noDirective: 'No open directive',
   directiveStatus: { answered: 'Answered', zero_report: 'Zero report', waiting: 'Waiting' },
+  ownAnswered: 'This district has answered',
+  ownWaiting: 'This district has yet to answer',
+  answeredOf: (answered, addressed) => `${answered} of ${addressed} answered`,
   deadline: 'Due',
   legendNoData: 'No data',
   urgency: { none: 'None', blue: 'Blue', yellow: 'Yellow', red: 'Red' },

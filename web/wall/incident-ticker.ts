@@ -6,17 +6,18 @@ import { panelStyles } from './wall-theme.js';
 
 /** The latest incidents and state changes, newest on top; the list is capped (live-lists.ts). */
 export class IncidentTicker extends LitElement {
-  static override properties = { entries: { attribute: false }, categoryNames: { attribute: false }, regionNames: { attribute: false }, lang: {} };
+  static override properties = { entries: { attribute: false }, categoryNames: { attribute: false }, regionNames: { attribute: false }, placeLevel: {}, lang: {} };
   static override styles = [panelStyles, css`
     :host { overflow: hidden; }
     ol { list-style: none; margin: 0; padding: 0; }
-    li { display: grid; grid-template-columns: 4.6rem 0.7rem 1fr; gap: 0.45rem; align-items: baseline; font-size: 0.92rem; line-height: 1.5rem; border-bottom: 1px solid #1c2945; white-space: nowrap; }
-    li > span:last-child { overflow: hidden; text-overflow: ellipsis; }
+    li { display: grid; grid-template-columns: 4.6rem 0.7rem minmax(0, 1fr) max-content; gap: 0.45rem; align-items: baseline; font-size: 0.92rem; line-height: 1.5rem; border-bottom: 1px solid #1c2945; white-space: nowrap; }
+    /* What happened gives way (ellipsis); the code, what one looks an incident up by, is always whole. */
+    .what { overflow: hidden; text-overflow: ellipsis; }
     .time { color: #8a9bb8; }
     .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; display: inline-block; }
     .red { background: #e63946; } .yellow { background: #f4c430; } .blue { background: #3a86ff; }
     .kind { color: #5cc8ff; margin-right: 0.35rem; }
-    .code { color: #8a9bb8; font-size: 0.8rem; margin-left: 0.35rem; }
+    .code { color: #8a9bb8; font-size: 0.74rem; }
     li.new { animation: flash 2s ease-out; }
     @keyframes flash { from { background: #2a3f6b; } to { background: transparent; } }
   `];
@@ -24,8 +25,13 @@ export class IncidentTicker extends LitElement {
   declare entries: TickerEntry[];
   /** Category code → display name in the wall's language. */
   declare categoryNames: Map<string, string>;
-  /** District code → name. */
+  /** District and street code → name. */
   declare regionNames: Map<string, string>;
+  /**
+   * Which place a line names: the district on a city wall, the street on a
+   * district's (where every line would name the same district).
+   */
+  declare placeLevel: 'district' | 'street';
   declare lang: Lang;
 
   constructor() {
@@ -33,6 +39,7 @@ export class IncidentTicker extends LitElement {
     this.entries = [];
     this.categoryNames = new Map();
     this.regionNames = new Map();
+    this.placeLevel = 'district';
     this.lang = 'zh';
   }
 
@@ -43,10 +50,16 @@ export class IncidentTicker extends LitElement {
       ${this.entries.map((e, i) => html`<li data-code=${e.code} data-kind=${e.kind} class=${i === 0 ? 'new' : ''}>
         <span class="time num">${formatTime(e.at, this.lang)}</span>
         <span class="dot ${e.urgency}"></span>
-        <span><span class="kind">${t.event[e.kind] ?? e.kind}</span>${this.regionNames.get(e.districtCode) ?? ''} ·
-          ${this.categoryNames.get(e.category) ?? e.category}${e.kind === 'incident.status_changed' ? html` → ${t.status[e.status] ?? e.status}` : ''}<span class="code">${e.code}</span></span>
+        <span class="what"><span class="kind">${t.event[e.kind] ?? e.kind}</span><span class="place">${this.placeOf(e)}</span> ·
+          ${this.categoryNames.get(e.category) ?? e.category}${e.kind === 'incident.status_changed' ? html` → ${t.status[e.status] ?? e.status}` : ''}</span>
+        <span class="code num">${e.code}</span>
       </li>`)}
     </ol>`;
+  }
+
+  private placeOf(e: TickerEntry): string {
+    const district = this.regionNames.get(e.districtCode) ?? '';
+    return this.placeLevel === 'street' ? this.regionNames.get(e.gridCode.slice(0, 9)) ?? district : district;
   }
 }
 

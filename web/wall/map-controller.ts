@@ -5,7 +5,8 @@ import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { offlineStyle } from './map-style.js';
 import { PulseClock } from './pulse-clock.js';
-import { wallDeckLayers, type WallLayerProps } from './wall-layers.js';
+import { placeLabels, type PlacedLabel } from './label-placement.js';
+import { FONT, labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
 const PULSE_PERIOD_MS = 1_600;
@@ -25,7 +26,13 @@ export interface FrameProgress {
 }
 
 /** What the wall map shows; the controller adds the pulse, the street-name switch and the basemap flag. */
-export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showStreetNames' | 'showGridEdges' | 'overBasemap'> & { heatLoaded: boolean };
+export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'overBasemap' | 'labels'> & {
+  heatLoaded: boolean;
+  /** Every district and street name; the controller picks and places those that fit. */
+  labels: Label[];
+  /** CSS pixels from the map's left edge to the legend's right edge: the city is fitted beside the legend, never under it. */
+  legendInset: number;
+};
 
 /**
  * Owns the MapLibre map and the deck.gl overlay drawn into its canvas
@@ -47,6 +54,8 @@ export class WallMapController implements ReactiveController {
   private framesRendered = 0;
   private edgesFromFrame?: number;
   private edgesDrawn = false;
+  private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label & { size: number }>[]; layerData: PlacedMapLabel[] };
+  private fittedInset = 0;
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
 
@@ -109,6 +118,7 @@ export class WallMapController implements ReactiveController {
       if (boxes.length) this.cityBounds = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
       this.fitCity();
     }
+    if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
     if (content.grids && content.values && content.legend && (content.values !== before?.values || content.legend !== before?.legend || content.grids !== before?.grids)) {
       this.coloursPending = true;
     }
@@ -135,6 +145,12 @@ export class WallMapController implements ReactiveController {
     return { x: p.x, y: p.y };
   }
 
+  /** The names drawn now and their boxes on screen (CSS pixels, relative to the map): for tests. */
+  placedLabels(): { text: string; level: string; size: number; box: PlacedLabel<Label>['box'] }[] {
+    const p = this.placement;
+    return (p?.placed ?? []).map((x, i) => ({ text: x.item.text, level: x.item.level, size: p!.layerData[i]!.size, box: x.box }));
+  }
+
   hostDisconnected(): void {
     this.pulseClock.stop();
     clearInterval(this.tourTimer);
@@ -147,7 +163,9 @@ export class WallMapController implements ReactiveController {
 
   private fitCity(): void {
     if (!this.map || !this.cityBounds) return;
-    this.map.fitBounds(this.cityBounds as LngLatBoundsLike, { padding: CITY_PADDING, animate: false });
+    this.fittedInset = this.content?.legendInset ?? 0;
+    const padding = { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + this.fittedInset };
+    this.map.fitBounds(this.cityBounds as LngLatBoundsLike, { padding, animate: false });
     this.cityZoom = this.map.getZoom();
   }
 
@@ -162,12 +180,43 @@ export class WallMapController implements ReactiveController {
   private pushDeck(): void {
     if (!this.overlay || document.hidden) return;
     const pulse = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
-    const showStreetNames = (this.map?.getZoom() ?? 0) >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
-    const layers = this.content ? wallDeckLayers({ ...this.content, pulse, showStreetNames, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) }) : [];
+    const layers = this.content ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) }) : [];
     this.overlay.setProps({ layers });
+  }
+
+  /**
+   * The names that fit, placed so that none overlaps another: a city wall
+   * names its districts (and, zoomed in on the tour, streets too); a
+   * district's wall names its streets. Recomputed only when the camera, the
+   * size or the names change: the same array keeps deck.gl's text layer as it is.
+   */
+  private placeNames(content: WallMapContent): PlacedMapLabel[] {
+    const map = this.map;
+    if (!map) return [];
+    const canvas = map.getCanvas();
+    const view = { width: canvas.clientWidth, height: canvas.clientHeight };
+    const key = [map.getZoom().toFixed(3), map.getCenter().lng.toFixed(5), map.getCenter().lat.toFixed(5), view.width, view.height, content.scale].join();
+    if (this.placement?.key === key && this.placement.labels === content.labels) return this.placement.layerData;
+    const districts = content.labels.filter((l) => l.level === 'district');
+    // One district (or none): the wall is that district's, its name is in the title and its streets are what it shows.
+    const streets = districts.length <= 1 || map.getZoom() >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
+    const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])]
+      .sort((a, b) => (a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1));
+    const measure = textMeasurer();
+    const candidates = wanted.map((l) => {
+      const size = labelSize(l.level, l.level === 'district' || districts.length <= 1) * content.scale;
+      const at = map.project(l.position);
+      // The text's outline and a little air around it belong to the label.
+      const pad = 3 * content.scale;
+      return { item: { ...l, size }, x: at.x, y: at.y, width: measure(l.text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
+    });
+    const placed = placeLabels(candidates, view);
+    const layerData = placed.map((p) => ({ ...p.item, offset: p.offset }));
+    this.placement = { key, labels: content.labels, placed, layerData };
+    return layerData;
   }
 
   private onFrameRendered(): void {
@@ -196,4 +245,13 @@ export class WallMapController implements ReactiveController {
     this.updatePulse();
     if (!wasComplete && this.progress.gridsColoured && this.progress.heatDrawn) this.pushDeck();
   }
+}
+
+/** Widths of label texts as the text layer draws them: the same font and weight, measured by the browser. */
+function textMeasurer(): (text: string, size: number) => number {
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  return (text, size) => {
+    ctx.font = `700 ${size}px ${FONT}`;
+    return ctx.measureText(text).width;
+  };
 }

@@ -3,7 +3,7 @@ import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.j
 import { ApiError, type ApiClient, type Query } from './api-client.js';
 import {
   CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
-  type IncidentPage, type OutlineCollection, type StreamEvent, type Summary,
+  type IncidentPage, type OutlineCollection, type RegionNode, type StreamEvent, type Summary,
 } from './api-types.js';
 import {
   addTickerEntries, pruneRecent, tickerFromEvent, tickerFromFeature, updateRedMarkers,
@@ -39,7 +39,10 @@ export class WallDataController implements ReactiveController {
   metrics?: GridMetrics;
   heat?: HeatBins;
   categories?: CategoryBreakdown['categories'];
-  directive?: Directive | null;
+  /** Every directive still running (some addressed district waiting), newest first; undefined = not loaded or not offered. */
+  directives?: Directive[];
+  /** The root of the wall's region tree (the city, or the district a scoped token sees): its name heads the wall. */
+  place?: { code: string; level: string; name: string; name_en: string | null };
   ticker: TickerEntry[] = [];
   redMarkers = new Map<string, RedMarker>();
   recent: RecentIncident[] = [];
@@ -75,6 +78,13 @@ export class WallDataController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The place the wall shows, by name (the title says whose wall it is); asked after the outlines, it is not part of the first frame. */
+  async loadPlace(api: ApiClient, region: string | undefined): Promise<void> {
+    const { regions } = await api.get<{ regions: RegionNode[] }>('/api/regions', {}, this.abort.signal);
+    this.place = region ? findRegion(regions, region) : regions[0];
+    this.host.requestUpdate();
+  }
+
   /** Starts loading figures with these options. */
   configure(options: WallDataOptions): void {
     this.options = options;
@@ -103,8 +113,14 @@ export class WallDataController implements ReactiveController {
       this.ticker = addTickerEntries(this.ticker, [tickerFromEvent(event.type, event.at, i)]);
       this.redMarkers = updateRedMarkers(this.redMarkers, i);
       if (event.type === 'incident.created') this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
-    } else if ('directive' in event && this.options?.directives) {
-      this.directive = event.directive;
+    } else if ('directive' in event && this.options?.directives && this.directives) {
+      // Shown at once; the reload that follows brings the caller's view of it (a district sees its own row only).
+      const d = event.directive;
+      const rows = this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code));
+      const patched = { ...d, districts: rows };
+      this.directives = this.directives.some((x) => x.id === d.id)
+        ? this.directives.map((x) => (x.id === d.id ? patched : x))
+        : [patched, ...this.directives];
     }
     this.host.requestUpdate();
     clearTimeout(this.debounce);
@@ -123,7 +139,7 @@ export class WallDataController implements ReactiveController {
     try {
       const get = <T>(path: string, query: Query) => api.get<T>(path, query, signal);
       // Asked for in this order, what the map and the KPIs need first: a browser sends at most six at a time to one server.
-      const [summary, metrics, heat, todaySummary, categories, latest, red, directive] = await Promise.all([
+      const [summary, metrics, heat, todaySummary, categories, latest, red, directives] = await Promise.all([
         get<Summary>('/api/stats/summary', win),
         get<GridMetrics>('/api/map/grid-metrics', win),
         withHeat && o.heatZoom !== null ? get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }) : undefined,
@@ -131,7 +147,7 @@ export class WallDataController implements ReactiveController {
         get<CategoryBreakdown>('/api/stats/categories', win),
         get<IncidentPage>('/api/incidents', { region, limit: 15 }),
         get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES, limit: 2000 }),
-        o.directives ? this.loadDirective() : null,
+        o.directives ? this.loadDirectives() : undefined,
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
@@ -144,7 +160,7 @@ export class WallDataController implements ReactiveController {
         .filter((f) => !CLOSED_STATUSES.has(f.properties.status))
         .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
       this.recent = pruneRecent(this.recent, Date.now());
-      this.directive = directive;
+      this.directives = directives;
       if (o.heatZoom === null) this.heat = { cell_degrees: 0, bins: [], truncated: false };
       if (heat) {
         this.heat = heat;
@@ -160,14 +176,28 @@ export class WallDataController implements ReactiveController {
     }
   }
 
-  /** The newest open directive, or null; a server without directives yet answers 404, which is "none". */
-  private async loadDirective(): Promise<Directive | null> {
+  /**
+   * Every running directive, newest first: 'running' keeps one a district has
+   * answered while other districts have not (a district wall shows it as
+   * answered). A server without directives yet answers 404, which is "none".
+   */
+  private async loadDirectives(): Promise<Directive[]> {
     try {
-      const body = await this.options!.api.get<{ directives: Directive[] }>('/api/directives', { status: 'open' }, this.abort.signal);
-      return body.directives[0] ?? null;
+      const body = await this.options!.api.get<{ directives: Directive[] }>('/api/directives', { status: 'running' }, this.abort.signal);
+      return body.directives;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
+      if (err instanceof ApiError && err.status === 404) return [];
       throw err;
     }
   }
+}
+
+/** A region node by code, anywhere in the tree. */
+function findRegion(nodes: RegionNode[], code: string): RegionNode | undefined {
+  for (const n of nodes) {
+    if (n.code === code) return n;
+    const inner = code.startsWith(n.code) ? findRegion(n.children, code) : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
 }

@@ -33,7 +33,7 @@ const CONFIG_RETRY_MS = 2_000;
  */
 export class WallDisplay extends LitElement {
   static override styles = css`
-    :host { display: grid; grid-template-columns: 24rem 1fr 25rem; grid-template-rows: 3.6rem 1fr; gap: 0.8rem; padding: 0.8rem; box-sizing: border-box; height: 100%; }
+    :host { display: grid; grid-template-columns: 26rem 1fr 28rem; grid-template-rows: 3.6rem 1fr; gap: 0.8rem; padding: 0.8rem; box-sizing: border-box; height: 100%; }
     header { grid-column: 1 / -1; display: flex; align-items: center; gap: 1.5rem; border-bottom: 1px solid #1c2945; }
     h1 { margin: 0; font-size: 1.9rem; font-weight: 700; letter-spacing: 0.08em; }
     .meta { color: #b8c6de; font-size: 1.1rem; }
@@ -44,6 +44,8 @@ export class WallDisplay extends LitElement {
     .column { display: flex; flex-direction: column; gap: 0.8rem; min-height: 0; overflow: hidden; }
     .panel { background: #101a2e; border-radius: 0.6rem; padding: 0.7rem 0.9rem; }
     .panel.grow { flex: 1; min-height: 0; overflow: hidden; }
+    /* Several directives may run at once: they take up to half the column, the ticker the rest. */
+    .panel.directives { flex: 0 1 auto; max-height: 50%; min-height: 0; overflow: hidden; display: flex; flex-direction: column; }
     .map { position: relative; border-radius: 0.6rem; overflow: hidden; background: #0b1220; }
     gs-wall-map { position: absolute; inset: 0; }
     gs-map-legend { position: absolute; left: 0.8rem; bottom: 0.8rem; }
@@ -144,6 +146,21 @@ export class WallDisplay extends LitElement {
 
   private lastMetrics?: unknown;
 
+  override firstUpdated(): void {
+    // The legend's size follows the metric's name and the language: the map fits the city beside it.
+    const legend = this.renderRoot.querySelector('gs-map-legend')!;
+    new ResizeObserver(() => {
+      const map = this.renderRoot.querySelector<HTMLElement>('.map')!;
+      const inset = legend.offsetWidth > 0 ? Math.round(legend.getBoundingClientRect().right - map.getBoundingClientRect().left) : 0;
+      if (inset !== this.legendInset) {
+        this.legendInset = inset;
+        this.requestUpdate();
+      }
+    }).observe(legend);
+  }
+
+  private legendInset = 0;
+
   override updated(): void {
     this.checkFirstFrame();
   }
@@ -155,9 +172,14 @@ export class WallDisplay extends LitElement {
     const stale = state === 'offline';
     const regionNames = new Map((this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? f.properties.name_en ?? f.properties.name : f.properties.name]));
     const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
+    // Until the region tree comes (after the first frame), the summary's name of the place stands in.
+    const place = this.data.place;
+    const placeName = place ? (lang === 'en' ? place.name_en ?? place.name : place.name) : this.data.summary?.region.name ?? '';
+    // A city wall's lines name districts; a district's (or street's) wall names streets.
+    const placeLevel = (place?.level ?? this.data.summary?.region.level ?? 'city') === 'city' ? 'district' : 'street';
     return html`
       <header>
-        <h1>${t.title}</h1>
+        <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
         <span class="meta">${this.window ? t.window[this.window] : ''}${this.data.from ? html` · <span data-from=${this.data.from}>${formatTime(this.data.from, lang, true)}</span>` : ''}</span>
         <span class="spacer"></span>
         <span class="meta"><gs-wall-clock .lang=${lang}></gs-wall-clock></span>
@@ -175,8 +197,8 @@ export class WallDisplay extends LitElement {
         ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
       </div>
       <div class="column">
-        <div class="panel"><h2>${t.directive}</h2><gs-directive-panel .directive=${this.data.directive} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
-        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .lang=${lang}></gs-incident-ticker></div>
+        <div class="panel directives"><h2>${t.directive}</h2><gs-directive-panel .directives=${this.data.directives} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
+        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .placeLevel=${placeLevel} .lang=${lang}></gs-incident-ticker></div>
       </div>
     `;
   }
@@ -185,7 +207,7 @@ export class WallDisplay extends LitElement {
     return html`<gs-wall-map
           .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${[...this.data.redMarkers.values()]} .recent=${this.data.recent}
-          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .legendInset=${this.legendInset}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }
 
@@ -214,6 +236,11 @@ export class WallDisplay extends LitElement {
       performance.mark('wall-first-frame');
       // Milliseconds since navigation started (performance's time origin).
       this.setAttribute('data-first-frame-ms', String(Math.round(performance.now())));
+      // The place's English name is in the region tree: asked for now, so it never competes with the first frame's requests.
+      void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
+        this.data.error = String(err?.message ?? err);
+        this.requestUpdate();
+      });
     });
   }
 }

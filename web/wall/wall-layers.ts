@@ -12,6 +12,15 @@ export interface Label {
   text: string;
   position: Position;
   level: 'district' | 'street';
+  /** Residents: among labels of a level, the more populous place keeps its name when two collide. */
+  population: number;
+}
+
+/** A label where the placement put it (label-placement.ts): the pixel offset from its anchor. */
+export interface PlacedMapLabel extends Label {
+  offset: [number, number];
+  /** Font size, CSS pixels (scale included). */
+  size: number;
 }
 
 type Rgba = [number, number, number, number];
@@ -30,7 +39,8 @@ export interface WallLayerProps {
   heatBins: [number, number, number][];
   redMarkers: RedMarker[];
   recent: RecentIncident[];
-  labels: Label[];
+  /** The names to draw, already placed so that none overlaps another (label-placement.ts). */
+  labels: PlacedMapLabel[];
   /** 0..1, the phase of the red markers' pulse. */
   pulse: number;
   /**
@@ -38,8 +48,6 @@ export interface WallLayerProps {
    * first frame under software WebGL, so they join from the next frame on.
    */
   showGridEdges: boolean;
-  /** Street names only when zoomed in enough to read them (the district tour). */
-  showStreetNames: boolean;
   /** CSS pixels are multiplied by this on 4K walls. */
   scale: number;
 }
@@ -52,7 +60,7 @@ const UNCOLOURED: Rgba = [26, 35, 54, 255];
 const GRID_EDGE: Rgba = [...hexToRgb(BACKGROUND), 150];
 const STREET_LINE: Rgba = [159, 179, 217, 140];
 const DISTRICT_LINE: Rgba = [230, 237, 247, 255];
-const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+export const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 
 /** District and street names at their label points, in the language asked for. */
 export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' | 'en'): Label[] {
@@ -60,13 +68,18 @@ export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' |
     text: lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name,
     position: f.properties.label,
     level: f.properties.level,
+    population: f.properties.population ?? 0,
   }));
+}
+
+/** Font size of a label in CSS pixels at scale 1; street names are larger where they are the wall's main names (a district's wall). */
+export function labelSize(level: Label['level'], main = level === 'district'): number {
+  return level === 'district' ? 22 : main ? 18 : 13;
 }
 
 /** The deck.gl layers of the wall, bottom to top; a pure function of its props, so each update is a prop diff. */
 export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const s = p.scale;
-  const labels = p.showStreetNames ? p.labels : p.labels.filter((l) => l.level === 'district');
   const alpha = p.overBasemap ? 180 : 255;
   const { values, legend } = p;
   const outlines = p.outlines;
@@ -150,12 +163,13 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
       getFillColor: [230, 57, 70],
       getLineColor: [255, 235, 235],
     }),
-    new TextLayer<Label>({
+    new TextLayer<PlacedMapLabel>({
       id: 'region-names',
-      data: labels,
+      data: p.labels,
       getPosition: (d) => d.position,
+      getPixelOffset: (d) => d.offset,
       getText: (d) => d.text,
-      getSize: (d) => (d.level === 'district' ? 22 : 13) * s,
+      getSize: (d) => d.size,
       getColor: (d) => (d.level === 'district' ? [255, 255, 255, 255] : [210, 222, 245, 230]),
       fontFamily: FONT,
       fontWeight: 700,

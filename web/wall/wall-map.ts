@@ -29,6 +29,7 @@ export class WallMap extends LitElement {
     lang: {},
     tourSeconds: { type: Number },
     basemapStyleUrl: {},
+    legendInset: { type: Number },
   };
 
   static override styles = [
@@ -54,6 +55,8 @@ export class WallMap extends LitElement {
   declare tourSeconds: number;
   /** Set once, before the first render. */
   declare basemapStyleUrl?: string;
+  /** CSS pixels from the map's left edge to the legend's right edge (0 = no legend). */
+  declare legendInset: number;
 
   private mapController?: WallMapController;
 
@@ -63,6 +66,7 @@ export class WallMap extends LitElement {
     this.recent = [];
     this.lang = 'zh';
     this.tourSeconds = 0;
+    this.legendInset = 0;
   }
 
   /** The map controller, for tests and the bench (pixel sampling, projection). */
@@ -118,6 +122,7 @@ export class WallMap extends LitElement {
       recent: this.recent,
       labels: this.labelsFor(this.outlines, this.lang),
       scale: wallScale(),
+      legendInset: this.legendInset,
     });
     if (changed.has('outlines') || changed.has('tourSeconds')) this.restartTour();
   }

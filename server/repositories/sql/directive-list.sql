@@ -4,21 +4,27 @@
 -- $2 district code (NULL = every district). A district-scoped caller passes
 --    its district: it gets only directives addressed to that district, and
 --    only that district's row of each.
--- $3 'open' | 'closed' | 'all'. Open means some district still waiting,
---    judged on the rows the caller sees, so a district leader's open list is
---    what their district has still to answer.
+-- $3 'open' | 'closed' | 'running' | 'all'. Open means some district still
+--    waiting, judged on the rows the caller sees, so a district leader's open
+--    list is what their district has still to answer. Running means some
+--    addressed district still waiting, whichever: what a district's wall shows
+--    (its own row, answered or not, while the directive is still running).
 -- $4 now: late and overdue are judged against it (a parameter, not now(), so
 --    one request judges every row at the same instant as its other reads).
 -- $5 how many directives at most.
 WITH shown AS (
   SELECT d.id, d.title, d.body, d.deadline, d.created_at, d.created_by,
-         bool_or(t.status = 'waiting') AS waiting
+         coalesce(bool_or(t.status = 'waiting') FILTER (WHERE $2::text IS NULL OR t.district_code = $2::text), false) AS waiting
     FROM directive d
     JOIN directive_target t ON t.directive_id = d.id
    WHERE ($1::int IS NULL OR d.id = $1::int)
-     AND ($2::text IS NULL OR t.district_code = $2::text)
    GROUP BY d.id
-  HAVING $3::text = 'all' OR bool_or(t.status = 'waiting') = ($3::text = 'open')
+  HAVING ($2::text IS NULL OR bool_or(t.district_code = $2::text))
+     AND CASE $3::text
+           WHEN 'all' THEN true
+           WHEN 'running' THEN bool_or(t.status = 'waiting')
+           ELSE coalesce(bool_or(t.status = 'waiting') FILTER (WHERE $2::text IS NULL OR t.district_code = $2::text), false) = ($3::text = 'open')
+         END
    ORDER BY d.created_at DESC, d.id DESC
    LIMIT $5::int
 )
