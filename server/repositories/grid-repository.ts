@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
-import { createSharedEdgeGrids, withSharedEdgeShapes } from './shared-edge-grids.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const GRID_FEATURES = sqlFile('grid-features.sql');
@@ -27,7 +27,7 @@ export interface GridPage {
 }
 
 export function createGridRepository(db: Queryable) {
-  const sharedEdgeGrids = createSharedEdgeGrids(db);
+  const sharedEdgeShapes = createSharedEdgeShapes(db);
   return {
     /** One page of grids in code order, its features as JSON text. */
     async page(q: GridQuery, tx: Queryable = db): Promise<GridPage> {
@@ -36,7 +36,7 @@ export function createGridRepository(db: Queryable) {
         GRID_FEATURES, [q.region, x0, y0, x1, y1, q.simplify, q.limit, q.after ?? null]);
       // Read after the page, so the shapes are at least as new as its rows.
       const features = q.simplify > 0
-        ? JSON.stringify(withSharedEdgeShapes(JSON.parse(row!.features), await sharedEdgeGrids(q.simplify, 6)))
+        ? JSON.stringify(withSharedEdgeShapes(JSON.parse(row!.features), await sharedEdgeShapes('grid', q.simplify, 6)))
         : row!.features;
       return { features, returned: Number(row!.returned), matched: Number(row!.matched), lastCode: row!.last_code ?? undefined };
     },

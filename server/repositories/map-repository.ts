@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
 import { createRevisionCache } from './revision-cache.js';
-import { createSharedEdgeGrids, withSharedEdgeShapes } from './shared-edge-grids.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
@@ -43,7 +43,7 @@ export interface CategoryCount {
 /** Reads behind the wall map: geometry once, then small per-window figures keyed by code. */
 export function createMapRepository(db: Queryable) {
   const geometry = createRevisionCache(db);
-  const sharedEdgeGrids = createSharedEdgeGrids(db);
+  const sharedEdgeShapes = createSharedEdgeShapes(db);
   return {
     /** Grid polygons with population only, as GeoJSON text; kept until a boundary changes. */
     async gridsText(q: { region: string | null; simplify: number }): Promise<string> {
@@ -52,7 +52,7 @@ export function createMapRepository(db: Queryable) {
         if (q.simplify === 0) return rows[0]!.body;
         // 5 decimals, as the SQL writes unsimplified shapes: about 1 m, finer than a wall pixel.
         const collection = JSON.parse(rows[0]!.body) as { features: { id: number; geometry: unknown }[] };
-        collection.features = withSharedEdgeShapes(collection.features, await sharedEdgeGrids(q.simplify, 5));
+        collection.features = withSharedEdgeShapes(collection.features, await sharedEdgeShapes('grid', q.simplify, 5));
         return JSON.stringify(collection);
       });
     },

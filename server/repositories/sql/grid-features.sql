@@ -7,7 +7,7 @@
 -- Outer rings are forced counter-clockwise and coordinates cut to 6 decimals
 -- (about 0.1 m), as RFC 7946 recommends; every grid is a MultiPolygon.
 -- When simplifying, the geometry is left null here: the repository puts in
--- the city-wide shared-edge simplification (shared-edge-grids.ts), which
+-- the city-wide shared-edge simplification (shared-edge-shapes.ts), which
 -- per-grid ST_SimplifyPreserveTopology cannot give (neighbours drift apart).
 WITH matching AS (
   SELECT g.* FROM grid g

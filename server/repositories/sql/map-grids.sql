@@ -4,7 +4,7 @@
 -- than a pixel at any wall zoom) to keep the city's 3,000+ polygons small.
 -- Every grid is a MultiPolygon, simplified or not. When simplifying the
 -- geometry is left null here: the repository puts in the city-wide
--- shared-edge simplification (shared-edge-grids.ts), so neighbours keep
+-- shared-edge simplification (shared-edge-shapes.ts), so neighbours keep
 -- sharing their edges.
 -- $1 region code or NULL, $2 simplification tolerance in degrees (0 = none).
 SELECT json_build_object(
