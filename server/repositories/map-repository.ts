@@ -1,7 +1,8 @@
+import type { MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
 import { createRevisionCache } from './revision-cache.js';
-import { createSharedEdgeShapes, withSharedEdgeShapes } from './shared-edge-shapes.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
@@ -85,7 +86,15 @@ export function createMapRepository(db: Queryable) {
     async outlinesText(q: { region: string | null; simplify: number; levels: string[] }): Promise<string> {
       return geometry(`outlines ${q.region} ${q.simplify} ${q.levels.join(',')}`, async () => {
         const rows = await db.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
-        return rows[0]!.body;
+        if (q.simplify === 0) return rows[0]!.body;
+        // Each level simplified with the edges its regions share (districts with districts, streets with streets).
+        const collection = JSON.parse(rows[0]!.body) as { features: { id: string; geometry: unknown; properties: { level: SharedEdgeLayer } }[] };
+        const byLevel = new Map<string, MultiPolygon>();
+        for (const level of new Set(collection.features.map((f) => f.properties.level))) {
+          for (const [code, shape] of await sharedEdgeShapes(level, q.simplify, 5)) byLevel.set(code, shape);
+        }
+        collection.features = withSharedEdgeShapes(collection.features, byLevel);
+        return JSON.stringify(collection);
       });
     },
 

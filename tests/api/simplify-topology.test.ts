@@ -95,13 +95,13 @@ function expectRfc7946(features: Feature[], label: string) {
   }
 }
 
-async function expectFitTogether(features: Feature[], label: string) {
+async function expectFitTogether(features: Feature[], label: string, wholeArea = fullArea, maxAreaChange = 0.03) {
   const m = await measure(features);
   expect(m.invalid, `${label}: invalid shapes`).toEqual([]);
   expect(m.pieces, `${label}: pieces of the union`).toBe(1);
-  expect(Math.abs(m.area - fullArea) / fullArea, `${label}: area change`).toBeLessThan(0.03);
+  expect(Math.abs(m.area - wholeArea) / wholeArea, `${label}: area change`).toBeLessThan(maxAreaChange);
   expect(m.overlapping, `${label}: overlapping neighbours`).toBe(0);
-  expect(m.overlapArea / fullArea, `${label}: overlap area`).toBeLessThan(1e-9);
+  expect(m.overlapArea / wholeArea, `${label}: overlap area`).toBeLessThan(1e-9);
 }
 
 describe(`topology-aware simplification on ${BACKEND}`, () => {
@@ -137,5 +137,31 @@ describe(`topology-aware simplification on ${BACKEND}`, () => {
     const inDistrict = await allPages(`/api/grids?region=${district}&simplify=0.005`);
     const byCode = new Map(cityWide.features.map((f) => [f.id, f.geometry]));
     for (const f of inDistrict.features) expect(f.geometry, String(f.id)).toEqual(byCode.get(f.id));
+  });
+
+  it('keeps regions fitting together on the explorer and the wall outlines at every offered level', async () => {
+    // The city's districts and a community's grids (explorer), the city's streets outlined on the wall.
+    const [community] = await ctx.db.query<{ code: string }>(
+      'SELECT community_code AS code FROM grid WHERE district_code = $1 GROUP BY community_code ORDER BY count(*) DESC, community_code LIMIT 1', [district]);
+    const street = (f: Feature & { properties?: { level: string } }) => f.properties?.level === 'street';
+    for (const [path, pick] of [
+      ['/api/explore/shapes?region=430200', () => true],
+      [`/api/explore/shapes?region=${community!.code}`, () => true],
+      ['/api/map/outlines?levels=street', street],
+    ] as const) {
+      const full = (json(await get(`${path}&simplify=0`)).features as Feature[]).filter(pick);
+      expect(full.length, path).toBeGreaterThan(1);
+      const wholeArea = (await measure(full)).area;
+      for (const level of LEVELS) {
+        const res = await get(`${path}&simplify=${level}`);
+        expect(res.statusCode, `${path} ${res.body.slice(0, 200)}`).toBe(200);
+        const features = (json(res).features as Feature[]).filter(pick);
+        const label = `${path} simplify=${level}`;
+        expect(features.map((f) => f.id)).toEqual(full.map((f) => f.id));
+        expectRfc7946(features, label);
+        // Whole districts at 0.1° (about 10 km) lose their smaller bends: 3.8 % of the city's area.
+        await expectFitTogether(features, label, wholeArea, 0.05);
+      }
+    }
   });
 });
