@@ -16,9 +16,10 @@ import type { MultiPolygon as TopoMultiPolygon, Topology } from 'topojson-specif
  * T-junction: the demo's grids are cut street by street) is added to that
  * side too, or the two would not share it; topojson-server cuts the rings into arcs at the points where
  * shapes meet; topojson-simplify weighs each arc's points (Visvalingam's
- * effective area, arc ends never dropped). An arc keeps the points at or above
- * its threshold, which starts at tolerance² (a point `tolerance` off a chord
- * twice as long). Then two checks, repeated until both pass: every ring
+ * elimination, arc ends never dropped), by how far each lies off the chord
+ * of its neighbours, so the tolerance means what it meant for Douglas-Peucker:
+ * a distance in degrees. An arc keeps the points at or above its threshold,
+ * which starts at the tolerance. Then two checks, repeated until both pass: every ring
  * keeps at least three corners and its orientation, and no two kept segments
  * cross or overlap. An arc that fails either gets a lower threshold (at
  * worst 0: every point, the shape as stored), so a shape never vanishes and
@@ -46,12 +47,12 @@ export function simplifySharedEdges(shapes: ShapeToSimplify[], tolerance: number
   insertTJunctions(features.map((f) => f.geometry.coordinates));
   const collection: FeatureCollection<MultiPolygon> = { type: 'FeatureCollection', features };
   // Unquantized: the coordinates are integers already, and equal points must stay equal.
-  const weigh = presimplify as unknown as (t: Topology) => { arcs: WeightedPoint[][]; objects: Topology['objects'] };
-  const topo = weigh(topology({ shapes: collection }));
+  const weigh = presimplify as unknown as (t: Topology, weight: (triangle: WeightedPoint[]) => number) => { arcs: WeightedPoint[][]; objects: Topology['objects'] };
+  const topo = weigh(topology({ shapes: collection }), offChord);
   const geometries = (topo.objects.shapes as { geometries: (TopoMultiPolygon & { id: string })[] }).geometries;
   const rings = geometries.flatMap((g) => (g.type === 'MultiPolygon' ? g.arcs.flat() : []));
 
-  const thresholds = topo.arcs.map(() => tolerance * scale * tolerance * scale);
+  const thresholds = topo.arcs.map(() => tolerance * scale);
   const wholeArcs = topo.arcs.map((arc) => arc.map(([x, y]) => [x, y] as Point));
   const wholeSigns = rings.map((ring) => Math.sign(signedArea(ringPoints(ring, wholeArcs))));
   let kept = keepPoints(topo.arcs, thresholds);
@@ -93,6 +94,13 @@ function snapPolygons(polygons: number[][][][], scale: number): number[][][][] {
     if (rings.length > 0) out.push(rings);
   }
   return out;
+}
+
+/** Visvalingam's weight as a distance: the middle point's height over its neighbours' chord. */
+function offChord([a, b, c]: WeightedPoint[]): number {
+  const chord = Math.hypot(c![0] - a![0], c![1] - a![1]);
+  const twiceArea = Math.abs((a![0] - c![0]) * (b![1] - a![1]) - (a![0] - b![0]) * (c![1] - a![1]));
+  return chord === 0 ? Math.hypot(b![0] - a![0], b![1] - a![1]) : twiceArea / chord;
 }
 
 function keepPoints(arcs: WeightedPoint[][], thresholds: number[]): Point[][] {
