@@ -159,8 +159,9 @@ describe(`topology-aware simplification on ${BACKEND}`, () => {
         const label = `${path} simplify=${level}`;
         expect(features.map((f) => f.id)).toEqual(full.map((f) => f.id));
         expectRfc7946(features, label);
-        // Whole districts at 0.1° (about 10 km) lose their smaller bends: 3.8 % of the city's area.
-        await expectFitTogether(features, label, wholeArea, 0.05);
+        // At the maximum, 0.1° (about 10 km, a district's width), whole districts lose their
+        // bends: 9.4 % of the city's area. They must still fit together.
+        await expectFitTogether(features, label, wholeArea, level >= 0.1 ? 0.15 : 0.05);
       }
     }
   });
