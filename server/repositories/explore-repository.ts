@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { ScopeLevel } from './region-repository.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 import type { CategoryCount } from './map-repository.js';
 import type { Counts } from './stats-repository.js';
@@ -12,6 +13,9 @@ const EXPLORE_SHAPES = sqlFile('explore-shapes.sql');
 const EXPLORE_GRID = sqlFile('explore-grid.sql');
 const EXPLORE_RECENT = sqlFile('explore-recent.sql');
 const EXPLORE_PLACES = sqlFile('explore-places.sql');
+
+/** The layer a place's children belong to (a grid's only shape is itself). */
+const CHILD_LAYER: Record<ScopeLevel, SharedEdgeLayer> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: 'grid' };
 
 /** The explorer's filters: incidents of `place` reported in [from, to) with these attributes (undefined = any). */
 export interface ExploreFilter {
@@ -75,6 +79,7 @@ const filterParams = (f: ExploreFilter) => [
 
 /** Aggregates behind the district explorer (/explore): figures by child place, a time series, categories, shapes. */
 export function createExploreRepository(db: Queryable) {
+  const sharedEdgeShapes = createSharedEdgeShapes(db);
   return {
     /** Counts per child code (grid-code prefix of `childLength` digits) of the filtered incidents. */
     async countsByChild(f: ExploreFilter & { childLength: number }, tx: Queryable = db): Promise<Map<string, Counts>> {
@@ -95,10 +100,13 @@ export function createExploreRepository(db: Queryable) {
       return tx.query<SeriesBucket>(EXPLORE_SERIES, [...filterParams(f), f.interval, f.unit ?? null]);
     },
 
-    /** The children's polygons as GeoJSON text (a grid: itself). */
+    /** The children's polygons as GeoJSON text (a grid: itself), simplified with the edges they share. */
     async shapesText(place: { code: string; level: ScopeLevel }, simplify: number, tx: Queryable = db): Promise<string> {
       const rows = await tx.query<{ body: string }>(EXPLORE_SHAPES, [place.code, place.level, simplify]);
-      return rows[0]!.body;
+      if (simplify === 0) return rows[0]!.body;
+      const collection = JSON.parse(rows[0]!.body) as { features: { id: string; geometry: unknown }[] };
+      collection.features = withSharedEdgeShapes(collection.features, await sharedEdgeShapes(CHILD_LAYER[place.level], simplify, 5));
+      return JSON.stringify(collection);
     },
 
     async grid(code: string, scope: string | null, tx: Queryable = db): Promise<GridDetail | null> {

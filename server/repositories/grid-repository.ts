@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const GRID_FEATURES = sqlFile('grid-features.sql');
@@ -9,7 +10,7 @@ export interface GridQuery {
   /** District, street, community or grid code; null = the whole city. */
   region: string | null;
   bbox?: Bbox;
-  /** Douglas-Peucker tolerance in degrees; 0 keeps every vertex. */
+  /** Tolerance in degrees for simplifying shared edges (see shared-edge-simplify.ts); 0 keeps every vertex. */
   simplify: number;
   limit: number;
   /** Keyset: the last code of the page before. */
@@ -26,13 +27,18 @@ export interface GridPage {
 }
 
 export function createGridRepository(db: Queryable) {
+  const sharedEdgeShapes = createSharedEdgeShapes(db);
   return {
     /** One page of grids in code order, its features as JSON text. */
     async page(q: GridQuery, tx: Queryable = db): Promise<GridPage> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       const [row] = await tx.query<{ features: string; returned: number; matched: number; last_code: string | null }>(
         GRID_FEATURES, [q.region, x0, y0, x1, y1, q.simplify, q.limit, q.after ?? null]);
-      return { features: row!.features, returned: Number(row!.returned), matched: Number(row!.matched), lastCode: row!.last_code ?? undefined };
+      // Read after the page, so the shapes are at least as new as its rows.
+      const features = q.simplify > 0
+        ? JSON.stringify(withSharedEdgeShapes(JSON.parse(row!.features), await sharedEdgeShapes('grid', q.simplify, 6)))
+        : row!.features;
+      return { features, returned: Number(row!.returned), matched: Number(row!.matched), lastCode: row!.last_code ?? undefined };
     },
 
     async featureText(code: string, scope: string | null, tx: Queryable = db): Promise<string | null> {

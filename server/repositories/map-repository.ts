@@ -1,6 +1,8 @@
+import type { MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../schemas/query-parsers.js';
 import { createRevisionCache } from './revision-cache.js';
+import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
@@ -42,12 +44,17 @@ export interface CategoryCount {
 /** Reads behind the wall map: geometry once, then small per-window figures keyed by code. */
 export function createMapRepository(db: Queryable) {
   const geometry = createRevisionCache(db);
+  const sharedEdgeShapes = createSharedEdgeShapes(db);
   return {
     /** Grid polygons with population only, as GeoJSON text; kept until a boundary changes. */
     async gridsText(q: { region: string | null; simplify: number }): Promise<string> {
       return geometry(`grids ${q.region} ${q.simplify}`, async () => {
         const rows = await db.query<{ body: string }>(MAP_GRIDS, [q.region, q.simplify]);
-        return rows[0]!.body;
+        if (q.simplify === 0) return rows[0]!.body;
+        // 5 decimals, as the SQL writes unsimplified shapes: about 1 m, finer than a wall pixel.
+        const collection = JSON.parse(rows[0]!.body) as { features: { id: number; geometry: unknown }[] };
+        collection.features = withSharedEdgeShapes(collection.features, await sharedEdgeShapes('grid', q.simplify, 5));
+        return JSON.stringify(collection);
       });
     },
 
@@ -79,7 +86,15 @@ export function createMapRepository(db: Queryable) {
     async outlinesText(q: { region: string | null; simplify: number; levels: string[] }): Promise<string> {
       return geometry(`outlines ${q.region} ${q.simplify} ${q.levels.join(',')}`, async () => {
         const rows = await db.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
-        return rows[0]!.body;
+        if (q.simplify === 0) return rows[0]!.body;
+        // Each level simplified with the edges its regions share (districts with districts, streets with streets).
+        const collection = JSON.parse(rows[0]!.body) as { features: { id: string; geometry: unknown; properties: { level: SharedEdgeLayer } }[] };
+        const byLevel = new Map<string, MultiPolygon>();
+        for (const level of new Set(collection.features.map((f) => f.properties.level))) {
+          for (const [code, shape] of await sharedEdgeShapes(level, q.simplify, 5)) byLevel.set(code, shape);
+        }
+        collection.features = withSharedEdgeShapes(collection.features, byLevel);
+        return JSON.stringify(collection);
       });
     },
 

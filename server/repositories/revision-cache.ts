@@ -14,9 +14,9 @@ const GEOMETRY_REVISION = sqlFile('geometry-revision.sql');
  * Keys include request parameters (region, simplification), so the cache is
  * bounded: past `limit` entries the oldest goes.
  */
-export function createRevisionCache(db: Queryable, limit = 32) {
-  const entries = new Map<string, { revision: string; body: string }>();
-  return async function cached(key: string, load: () => Promise<string>): Promise<string> {
+export function createRevisionCache<T = string>(db: Queryable, limit = 32) {
+  const entries = new Map<string, { revision: string; body: T }>();
+  return async function cached(key: string, load: () => Promise<T>): Promise<T> {
     const [row] = await db.query<{ revision: string }>(GEOMETRY_REVISION);
     const revision = row!.revision;
     const hit = entries.get(key);

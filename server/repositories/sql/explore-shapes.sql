@@ -4,6 +4,10 @@
 -- fitting the map. ST_PointOnSurface, not the largest inscribed circle: it is
 -- cheap for the hundreds of grids of a street's communities and always inside.
 -- The feature id is the code (text): deck.gl picks by object, not feature state.
+-- Every shape is a MultiPolygon. When simplifying the geometry is left null
+-- here: the repository puts in the city-wide shared-edge simplification of
+-- the children's layer (shared-edge-shapes.ts), so neighbours keep sharing
+-- their edges.
 -- $1 place code, $2 its level, $3 simplification tolerance in degrees (0 = none).
 WITH shapes AS (
   SELECT code, level, name, name_en, population, boundary
@@ -21,8 +25,7 @@ SELECT json_build_object(
             'id', s.code,
             'bbox', json_build_array(round(ST_XMin(s.boundary)::numeric, 5), round(ST_YMin(s.boundary)::numeric, 5),
                                      round(ST_XMax(s.boundary)::numeric, 5), round(ST_YMax(s.boundary)::numeric, 5)),
-            'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(
-                CASE WHEN $3::float8 > 0 THEN ST_SimplifyPreserveTopology(s.boundary, $3::float8) ELSE s.boundary END), 5)::json,
+            'geometry', CASE WHEN $3::float8 > 0 THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(s.boundary)), 5)::json END,
             'properties', json_build_object(
               'code', s.code, 'level', s.level, 'name', s.name, 'name_en', s.name_en, 'population', coalesce(s.population, 0),
               'label', (SELECT json_build_array(round(ST_X(p)::numeric, 5), round(ST_Y(p)::numeric, 5))
