@@ -132,6 +132,36 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await context.close();
   });
 
+  it('sends a district leader who follows another district\'s link to their own district, with a notice in the page\'s language', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const again = await signedIn('e-leader');
+      const languages: string[] = [];
+      again.page.on('request', (r) => r.url().includes('/api/explore/') && languages.push(r.headers()['accept-language'] ?? ''));
+      await again.page.goto(`${base}/explore?region=${places.otherDistrict}${lang === 'en' ? '&lang=en' : ''}`);
+      await waitForPlace(again.page, places.district);
+      expect(new URL(again.page.url()).searchParams.get('region')).toBeNull();
+      const notice = await again.page.textContent('gs-explore-page [data-notice="moved-to-scope"]');
+      expect(notice).toContain(places.otherDistrict);
+      const [{ name, name_en }] = await ctx.db.query<{ name: string; name_en: string | null }>('SELECT name, name_en FROM region WHERE code = $1', [places.district]) as [{ name: string; name_en: string | null }];
+      if (lang === 'zh') {
+        expect(notice).toContain('不在您的管辖范围内');
+        expect(notice).toContain(name);
+        expect(notice).not.toMatch(/[A-Za-z]{3,}/);
+      } else {
+        expect(notice).toContain('outside your scope');
+        expect(notice).toContain(name_en ?? name);
+      }
+      expect(await again.page.$('gs-explore-page [role="alert"]')).toBeNull();
+      // The API is asked in the page's language, so any error it words is in that language too.
+      expect(new Set(languages)).toEqual(new Set([lang]));
+      await again.page.screenshot({ path: join(SCREENSHOT_DIR, `explore-moved-to-scope-${lang}-${BACKEND}.png`) });
+      // The refused requests themselves show up as "Failed to load resource" (404); nothing else may go wrong.
+      const unexpected = again.problems.filter((p) => !/Failed to load resource.*404/.test(p));
+      expect(unexpected, unexpected.join('\n')).toEqual([]);
+      await again.context.close();
+    }
+  });
+
   it('compares two periods as a difference map, in English', async () => {
     const { context, page, problems } = await signedIn('e-chief');
     await page.goto(`${base}/explore?region=${places.district}&lang=en&compare=diff&metric=reported`);
