@@ -5,6 +5,8 @@ import type { Position } from '../../server/plans/vertex-move.js';
 import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanGrid, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
 import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
+import { shortcutOf } from './plan-keys.js';
+import { parsePlanLocation, planUrl } from './plan-url.js';
 import './plan-map.js';
 import './plan-panels.js';
 
@@ -17,6 +19,8 @@ const EDIT_ROUTE = 'POST /api/plans/:id/edits';
  * new revision), see every problem on the map and in the list after each
  * change, and publish when there are none. The editor's tools are the state
  * machine in plan-editor-state.ts; errors go to the one status line.
+ * The community and plan open are in the URL (plan-url.ts), restored on load;
+ * Ctrl+Z / Ctrl+Y (or Ctrl+Shift+Z, ⌘ on a Mac) undo and redo as the buttons do.
  */
 export class PlanPage extends LitElement {
   static override properties = {
@@ -48,6 +52,12 @@ export class PlanPage extends LitElement {
     .drafts { display: flex; gap: .4rem; flex-wrap: wrap; align-items: center; margin: .3rem 0 .6rem; }
     .plan-name { font-weight: 600; }
     .muted { color: #7d8aa3; }
+    /* A phone: the map above, the panels below (the page scrolls). */
+    @media (max-width: 900px) {
+      :host { height: auto; min-height: 100vh; }
+      main { grid-template-columns: 1fr; grid-template-rows: 55vh auto; }
+      aside { border-left: 0; overflow-x: auto; }
+    }
   `;
 
   declare private language: Lang;
@@ -64,10 +74,11 @@ export class PlanPage extends LitElement {
   declare private editor: EditorState;
   declare private status: { kind: 'error' | 'ok'; message: string } | null;
   private api = new PlanApi(null);
+  private restored = false;
 
   constructor() {
     super();
-    this.language = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+    this.language = parsePlanLocation(location.search).lang;
     this.me = null;
     this.communities = [];
     this.community = '';
@@ -85,7 +96,35 @@ export class PlanPage extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    window.addEventListener('keydown', this.onKey);
     this.start().catch((err) => this.fail(err));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+  }
+
+  override updated() {
+    // For tests and scripts: set once what the URL asked for is shown (or has failed).
+    this.toggleAttribute('data-restored', this.restored);
+  }
+
+  /** Undo and redo from the keyboard (plan-keys.ts), when the buttons would allow them. */
+  private onKey = (e: KeyboardEvent) => {
+    const action = shortcutOf(e);
+    if (!action) return;
+    e.preventDefault();
+    const plan = this.current?.plan;
+    if (!plan || this.editor !== 'viewing' || plan.status !== 'draft') return;
+    if (action === 'undo' ? plan.revision === 0 : plan.revision >= plan.head_revision) return;
+    void this.step(action);
+  };
+
+  /** Writes the community, plan and language into the URL, so a reload or a shared link opens the same. */
+  private remember() {
+    const url = planUrl({ community: this.community, plan: this.current?.plan.id ?? null, lang: this.language });
+    if (url !== location.pathname + location.search) history.replaceState(null, '', url);
   }
 
   private async start() {
@@ -93,6 +132,17 @@ export class PlanPage extends LitElement {
     if (!this.me?.allowed.includes(EDIT_ROUTE)) return;
     this.api = new PlanApi(this.me.csrf_token);
     this.communities = communitiesOf((await this.api.regions()).regions);
+    const asked = parsePlanLocation(location.search);
+    try {
+      if (asked.community && this.communities.some((c) => c.code === asked.community)) {
+        await this.pickCommunity(asked.community);
+        if (asked.plan !== null) await this.openPlan(asked.plan);
+      }
+    } finally {
+      this.restored = true;
+      this.remember();
+      this.requestUpdate();
+    }
   }
 
   override render() {
@@ -129,7 +179,7 @@ export class PlanPage extends LitElement {
         </select></label>
       <span class="spacer"></span>
       ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
-      <button class="link" @click=${() => { this.language = this.language === 'zh' ? 'en' : 'zh'; }}>${t.otherLang}</button>
+      <button class="link" data-action="lang" @click=${this.switchLanguage}>${t.otherLang}</button>
       <a href="/">${t.home}</a>
     </header>`;
   }
@@ -153,7 +203,7 @@ export class PlanPage extends LitElement {
       html`<button data-tool=${name} ?disabled=${!enabled} @click=${() => this.go(event)}>${label}</button>`;
     const picking = this.editor === 'picking_merge' || this.editor === 'picking_absorbers';
     return html`
-      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · ${plan.status}</span></p>
+      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · <span data-plan-status=${plan.status}>${t.status[plan.status] ?? plan.status}</span></span></p>
       <div class="toolbar">
         ${tool('start_reshape', t.tools.reshape, viewing && this.selection.length === 1, 'reshape')}
         ${tool('start_split', t.tools.split, viewing && this.selection.length === 1, 'split')}
@@ -173,6 +223,13 @@ export class PlanPage extends LitElement {
       <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
       <gs-plan-problems .problems=${this.problems} .validated=${this.validated} .lang=${this.language}></gs-plan-problems>
       <gs-plan-grid-table .grids=${this.current!.features.features} .whatIf=${this.whatIf} .diff=${this.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
+  }
+
+  private switchLanguage() {
+    this.language = this.language === 'zh' ? 'en' : 'zh';
+    // The API client words its requests' errors in the document's language.
+    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    this.remember();
   }
 
   private go(event: EditorEvent): boolean {
@@ -201,6 +258,7 @@ export class PlanPage extends LitElement {
     this.community = code;
     this.current = null;
     this.editor = 'no_plan';
+    this.remember();
     this.drafts = code ? (await this.api.plans(code).catch((err) => { this.fail(err); return { plans: [] }; })).plans : [];
   }
 
@@ -220,6 +278,7 @@ export class PlanPage extends LitElement {
       this.show(await this.api.load(id));
       this.editor = 'viewing';
       this.status = null;
+      this.remember();
     } catch (err) {
       this.fail(err);
     }
