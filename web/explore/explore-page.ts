@@ -48,6 +48,13 @@ export class ExplorePage extends LitElement {
     .notice button { white-space: nowrap; background: #2f7de1; border: 0; color: white; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; font: inherit; font-size: .82rem; }
     .error { position: absolute; top: .6rem; left: 50%; transform: translateX(-50%); z-index: 3; background: #4a2030; color: #ffd0d8; padding: .4rem 1rem; border-radius: 6px; }
     details summary { cursor: pointer; color: #5cc8ff; font-size: .9rem; }
+    /* A phone: header, filters, the map, then the figures below it (the page scrolls). */
+    @media (max-width: 900px) {
+      :host { height: auto; min-height: 100vh; }
+      header { flex-wrap: wrap; gap: .5rem .8rem; }
+      main { grid-template-columns: 1fr; grid-template-rows: 60vh auto; }
+      .notice { width: calc(100% - 2rem); max-width: none; box-sizing: border-box; }
+    }
   `;
 
   declare view: ExploreView;
