@@ -52,6 +52,7 @@ export class ExplorePage extends LitElement {
     @media (max-width: 900px) {
       :host { height: auto; min-height: 100vh; }
       header { flex-wrap: wrap; gap: .5rem .8rem; }
+      nav.crumbs { flex-basis: 100%; order: 9; }
       main { grid-template-columns: 1fr; grid-template-rows: 60vh auto; }
       .notice { width: calc(100% - 2rem); max-width: none; box-sizing: border-box; }
     }
