@@ -69,6 +69,23 @@ export function parseHouseholdBounds(raw: string): { valid: true; bounds: Househ
   return { valid: true, bounds };
 }
 
+/**
+ * What a problem's message is made of: households_below_minimum /
+ * households_above_maximum carry households and the bounds (null =
+ * unbounded); not_contiguous its pieces; outside_community and unknown_code
+ * the community (and unknown_code the code); invalid geometries GEOS's detail.
+ */
+export interface PlanProblemParams {
+  households?: number;
+  min_households?: number | null;
+  max_households?: number | null;
+  pieces?: number;
+  community?: string;
+  community_name?: string;
+  code?: string;
+  detail?: string;
+}
+
 /** One problem, as a GeoJSON Feature (geometry null when there is nothing to draw). */
 export interface PlanProblem {
   type: 'Feature';
@@ -79,7 +96,10 @@ export interface PlanProblem {
     keys: number[];
     /** Their codes (null for new grids). */
     codes: (string | null)[];
+    /** In English, for API readers; clients word the problem from `reason` and `params`. */
     message: string;
+    /** The figures of the message, by reason (see PlanProblemParams). */
+    params: PlanProblemParams;
     area_m2: number | null;
   };
 }

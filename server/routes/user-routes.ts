@@ -14,7 +14,7 @@ import { RoleSchema, ScopeCode, UnitCode, Username, UserSchema } from '../schema
 /** Checks a role/scope/unit grant against the rules and the database; throws 400 naming the field. */
 export async function checkGrant(app: FastifyInstance, role: Role, scope: string | null, unit: string | null, tx: Queryable = app.db): Promise<void> {
   const problem = grantProblem(role, scope, unit);
-  if (problem) throw badRequest(problem.field, problem.reason);
+  if (problem) throw badRequest(problem.field, problem.reason, problem.zh);
   if (scope && !(await app.repos.users.scopeExists(scope, tx))) throw badRequest('scope', `no district, street, community or grid ${scope}`, `没有区、街道、社区或网格 ${scope}`);
   if (unit && !(await app.repos.users.unitExists(unit, tx))) throw badRequest('unit', `no unit ${unit}`, `没有单位 ${unit}`);
 }

@@ -118,16 +118,91 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     const { context, page, problems } = await signedIn('e-leader');
     await page.goto(`${base}/explore?metric=per_1k`);
     await waitForPlace(page, places.district);
-    await expectFiguresMatch(context, page);
+    const figures = await expectFiguresMatch(context, page);
     expect(await breadcrumb(page)).toEqual([places.district]);
     const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => e.getAttribute('data-min')));
-    expect(legend.length).toBeGreaterThanOrEqual(3);
+    // A few streets: the legend lists their values; more: ranges.
+    const values = [...new Set(figures.children.map((c: any) => c.per_1k).filter((v: number | null) => v !== null))] as number[];
+    if (values.length <= 4) expect(legend).toEqual([...values.sort((a, b) => b - a).map(String), ''] );
+    else expect(legend.length).toBeGreaterThanOrEqual(3);
     const heat = await apiFor(context, page, '/api/map/heatmap', '&zoom=10');
     expect(heat.bins.length).toBeGreaterThan(10);
     await page.waitForTimeout(1_000);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-district-heatmap-${BACKEND}.png`) });
     const res = await context.request.get(`${base}/api/explore/children?region=${places.otherDistrict}`);
     expect(res.status()).toBe(404);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('sends a district leader who follows another district\'s link to their own district, with a notice in the page\'s language', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const again = await signedIn('e-leader');
+      const languages: string[] = [];
+      again.page.on('request', (r) => r.url().includes('/api/explore/') && languages.push(r.headers()['accept-language'] ?? ''));
+      await again.page.setViewportSize({ width: 1920, height: 1080 });
+      await again.page.goto(`${base}/explore?region=${places.otherDistrict}${lang === 'en' ? '&lang=en' : ''}`);
+      await waitForPlace(again.page, places.district);
+      expect(new URL(again.page.url()).searchParams.get('region')).toBeNull();
+      const notice = await again.page.textContent('gs-explore-page [data-notice="moved-to-scope"]');
+      expect(notice).toContain(places.otherDistrict);
+      const [{ name, name_en }] = await ctx.db.query<{ name: string; name_en: string | null }>('SELECT name, name_en FROM region WHERE code = $1', [places.district]) as [{ name: string; name_en: string | null }];
+      if (lang === 'zh') {
+        expect(notice).toContain('不在您的管辖范围内');
+        expect(notice).toContain(name);
+        expect(notice).not.toMatch(/[A-Za-z]{3,}/);
+      } else {
+        expect(notice).toContain('outside your scope');
+        expect(notice).toContain(name_en ?? name);
+      }
+      expect(await again.page.$('gs-explore-page [role="alert"]')).toBeNull();
+      // The API is asked in the page's language, so any error it words is in that language too.
+      expect(new Set(languages)).toEqual(new Set([lang]));
+      await again.page.screenshot({ path: join(SCREENSHOT_DIR, `explore-moved-to-scope-${lang}-1920-${BACKEND}.png`) });
+      await again.page.setViewportSize({ width: 390, height: 844 });
+      await again.page.waitForSelector('gs-explore-page [data-notice="moved-to-scope"]');
+      await again.page.screenshot({ path: join(SCREENSHOT_DIR, `explore-moved-to-scope-${lang}-390-${BACKEND}.png`) });
+      // The refused requests themselves show up as "Failed to load resource" (404); nothing else may go wrong.
+      const unexpected = again.problems.filter((p) => !/Failed to load resource.*404/.test(p));
+      expect(unexpected, unexpected.join('\n')).toEqual([]);
+      await again.context.close();
+    }
+  });
+
+  it('keeps a community\'s grid names apart, and lists the values themselves when a place has only a few', async () => {
+    const { context, page, problems } = await signedIn('e-chief');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    for (const lang of ['zh', 'en'] as const) {
+      await page.goto(`${base}/explore?region=${places.community}&metric=reported${lang === 'en' ? '&lang=en' : ''}`);
+      await waitForPlace(page, places.community);
+      const body = await apiFor(context, page);
+      // The names drawn: at least one, and no two boxes touch.
+      await page.waitForFunction(() => (document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController?.labels.length ?? 0) > 0);
+      const boxes = await page.evaluate(() => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.labels);
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `${a.code} and ${b.code} overlap`).toBe(true);
+        }
+      }
+      expect(boxes.every((b) => body.children.some((c: any) => c.code === b.code))).toBe(true);
+      const values = [...new Set(body.children.map((c: any) => c.reported))] as number[];
+      const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+      if (values.length <= 4) {
+        expect(legend.slice(0, -1)).toEqual(values.sort((a, b) => b - a).map((v) => [String(v), v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')]));
+      }
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-1920-${BACKEND}.png`) });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-390-${BACKEND}.png`) });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+    }
+    // One grid: one value, shown as itself (not "≥ 28 / 0 – 28").
+    await page.goto(`${base}/explore?region=${places.grid}&metric=reported`);
+    await waitForPlace(page, places.grid);
+    const grid = await apiFor(context, page);
+    const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+    expect(legend).toEqual([[String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')], ['', '无数据']]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-legend-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   });

@@ -50,6 +50,37 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
+  it('lists every page with the roles it is for, and fits the whole map on a 1920×1080 screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(base);
+    await page.waitForSelector('#city-map path[data-grid]');
+    // Who may use which page, as README's role table has it (an independent list, not route-access.ts).
+    const ALL = 'commander district_leader staff dispatcher handler grid_worker planner viewer';
+    const rows = await page.$$eval('#directory tr[data-page]', (trs) => trs.map((tr) => [tr.getAttribute('data-page'), tr.getAttribute('data-roles'), !!tr.querySelector('.yours')]));
+    // The anonymous reader counts as a viewer: the wall, the explorer and the docs are theirs.
+    expect(rows).toEqual([
+      ['/wall', ALL, true], ['/explore', ALL, true], ['/plan', 'commander planner', false], ['/admin', 'commander', false], ['/docs', ALL, true],
+    ]);
+    expect(await page.textContent('#directory tr[data-page="/plan"]')).toContain('网格规划员 Planner');
+    // The whole map is on screen, drawn at a useful size, and nothing on the page is wider than the screen.
+    const box = await page.$eval('#city-map', (svg) => { const r = svg.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, height: r.height, right: r.right }; });
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(1080);
+    expect(box.height).toBeGreaterThan(400);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `home-1920-${BACKEND}.png`) });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const phone = await page.$eval('#city-map', (svg) => svg.getBoundingClientRect().width);
+    expect(phone).toBeGreaterThan(300);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `home-390-${BACKEND}.png`), fullPage: true });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
   it('serves the API docs offline, under the Content-Security-Policy', async () => {
     const page = await browser.newPage();
     const outside: string[] = [];

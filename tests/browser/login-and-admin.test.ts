@@ -153,8 +153,8 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await form.locator('input[name="scope"]').fill('999999');
     await form.locator('input[name="password"]').fill('a long enough password');
     await form.locator('button[type="submit"]').click();
-    // The server answers in the page's language (Accept-Language); either way it names the field and the code.
-    await form.getByText(/^scope[:：] ?(no district, street, community or grid|没有区、街道、社区或网格) 999999/).waitFor();
+    // The page asks in its language (Accept-Language: zh), so the server's refusal comes in Chinese.
+    await form.getByText('scope：没有区、街道、社区或网格 999999').waitFor();
     expect(await page.locator('tr[data-user="zhang_wei"]').count()).toBe(0);
 
     await form.locator('input[name="scope"]').fill(places.district);
@@ -171,7 +171,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await row.locator('[data-action="edit-grant"]').click();
     await row.locator('select[name="role"]').selectOption('grid_worker');
     await row.locator('[data-action="save-grant"]').click();
-    await page.locator('[data-status="error"]').getByText(/^zhang_wei: scope[:：].*a grid worker needs a 15-digit grid code/).waitFor();
+    await page.locator('[data-status="error"]').getByText('zhang_wei: scope：网格员须指定 15 位网格代码').waitFor();
     await row.locator('select[name="role"]').selectOption('staff');
     await row.locator('input[name="scope"]').fill(places.street);
     await row.locator('[data-action="save-grant"]').click();

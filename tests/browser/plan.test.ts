@@ -139,4 +139,78 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
   });
+
+  /** The words the page must show for each reason, in each language (an independent table, not the page's). */
+  const WORDS: Record<string, { zh: (name: string) => string; en: (name: string) => string }> = {
+    gap: { zh: () => '此处不属于任何网格', en: () => 'not covered by any grid' },
+    overlap: { zh: () => '两个网格重叠', en: () => 'grids overlap' },
+    outside_community: { zh: (n) => `部分超出${n}`, en: (n) => `lies outside ${n}` },
+  };
+
+  it('opens the community and plan named in the URL, words every problem in the page\'s language, and undoes and redoes with Ctrl+Z / Ctrl+Y', async () => {
+    const plan = (await api('/api/plans', { method: 'POST', body: JSON.stringify({ name: 'deep link', community }) })).body;
+    const grid = (await api(`/api/plans/${plan.id}`)).body.features.features[0];
+    const reshaped = async (distance: number) => JSON.parse((await ctx.db.query<{ g: string }>(
+      'SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $2::float8, 2), 9) g', [JSON.stringify(grid.geometry), distance]))[0]!.g);
+    // Revision 1 leaves a gap; revision 2 pushes the grid over its neighbours (and, where they end, out of the community).
+    for (const d of [-0.0008, 0.0008]) {
+      const edit = await api(`/api/plans/${plan.id}/edits`, { method: 'POST', body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: await reshaped(d) }) });
+      expect(edit.status).toBe(200);
+    }
+    const [{ name }] = await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [community]) as [{ name: string }];
+
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.context().addCookies([{ name: 'gs_session', value: session.cookie.split('=')[1]!, url: base }]);
+      await page.goto(`${base}/plan?community=${community}&plan=${plan.id}${lang === 'en' ? '&lang=en' : ''}`);
+      await page.waitForSelector('gs-plan-page[data-restored]');
+      expect(await page.$eval('select[data-community]', (s) => (s as HTMLSelectElement).value)).toBe(community);
+      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`);
+      await page.waitForSelector('gs-plan-problems li[data-reason="overlap"]', { timeout: 30_000 });
+
+      // Every problem in the page's words, from its reason and params, as the server reports them.
+      const report = await (await fetch(`${base}/api/plans/${plan.id}/validate`, { method: 'POST', headers: session.write })).json();
+      expect(report.revision).toBe(2);
+      const expected = report.problems.features.map((f: any) => {
+        const sep = lang === 'zh' ? ' 与 ' : ' / ';
+        return { reason: f.properties.reason, keys: f.properties.keys.map((k: number) => `#${k}`).join(sep), detail: WORDS[f.properties.reason]![lang](name) };
+      });
+      const shown = await page.$$eval('gs-plan-problems li', (lis) => lis.map((li) => ({
+        reason: li.getAttribute('data-reason'),
+        keys: li.querySelector('[data-keys]')?.textContent ?? '',
+        detail: li.querySelector('[data-detail]')!.textContent!.replace(/ · [\d,]+ m²$/, ''),
+      })));
+      expect(shown).toEqual(expected);
+      const listText = await page.$eval('gs-plan-problems ul', (ul) => ul.textContent!.replace(/m²/g, ''));
+      if (lang === 'zh') {
+        expect(listText).not.toMatch(/[A-Za-z]/);
+        expect(await page.textContent('[data-plan-status]')).toBe('草稿');
+      } else {
+        expect(await page.textContent('[data-plan-status]')).toBe('draft');
+      }
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-problems-${lang}-1920-${BACKEND}.png`) });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-problems-${lang}-390-${BACKEND}.png`) });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+
+      // Ctrl+Z back to revision 1 (only the gap), Ctrl+Y forward again; the server agrees each time.
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction(() => !document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="overlap"]')
+        && document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="gap"]'), null, { timeout: 30_000 });
+      expect((await api(`/api/plans/${plan.id}`)).body.plan.revision).toBe(1);
+      await page.keyboard.press('Control+y');
+      await page.waitForSelector('gs-plan-problems li[data-reason="overlap"]', { timeout: 30_000 });
+      expect((await api(`/api/plans/${plan.id}`)).body.plan.revision).toBe(2);
+
+      // The URL still names the plan: a reload opens it again.
+      expect(new URL(page.url()).searchParams.get('plan')).toBe(String(plan.id));
+      await page.reload();
+      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`);
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    }
+  });
 });

@@ -137,4 +137,33 @@ describe(`plan validation on ${BACKEND}`, () => {
       await strict?.close();
     }
   });
+
+  it('gives each household problem its figures as params, so clients can word it in their language', async () => {
+    let strict: App | undefined;
+    try {
+      strict = await buildApp({ db: ctx.db });
+      const session = await login(strict, 'planner-city');
+      const call = async (method: string, url: string, payload?: unknown) => {
+        const res = await strict!.inject({ method: method as 'POST', url, payload: payload as never, headers: payload === undefined ? session.read : session.write });
+        return { status: res.statusCode, body: JSON.parse(res.body) };
+      };
+      const { rural } = one(await ctx.db.query<{ rural: boolean }>("SELECT name LIKE '%村' rural FROM region WHERE code = $1", [ctx.community]));
+      const plan = (await call('POST', '/api/plans', { name: 'params', community: ctx.community })).body;
+      const report = (await strict.inject({ method: 'POST', url: `/api/plans/${plan.id}/validate`, headers: session.write })).json();
+      // The estimate, straight from SQL, against the default urban bounds 200–500.
+      const estimates = await ctx.db.query<{ key: number; households: number }>('SELECT key, households FROM grid_plan_estimate($1, 0) ORDER BY key', [plan.id]);
+      const expected = rural ? [] : estimates.filter((e) => e.households < 200 || e.households > 500)
+        .map((e) => ({ keys: [e.key], params: { households: e.households, min_households: 200, max_households: 500 } }));
+      const shown = report.problems.features.filter((f: any) => f.properties.reason.startsWith('households_'))
+        .map((f: any) => ({ keys: f.properties.keys, params: f.properties.params })).sort((a: any, b: any) => a.keys[0] - b.keys[0]);
+      expect(shown).toEqual(expected);
+      // Every problem carries params (an object), and the English message is still there.
+      for (const f of report.problems.features) {
+        expect(typeof f.properties.params).toBe('object');
+        expect(typeof f.properties.message).toBe('string');
+      }
+    } finally {
+      await strict?.close();
+    }
+  });
 });

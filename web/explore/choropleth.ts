@@ -27,6 +27,12 @@ export interface Legend {
   noData: string;
   /** A difference legend: classes below zero mean "fewer/lower than period B". */
   diverging: boolean;
+  /**
+   * Each class is one value shown, not a range: with only a few places on the
+   * map (a grid alone, a community's three grids) ranges like "≥ 28 / 0 – 28"
+   * say nothing that the values themselves do not say better.
+   */
+  exact?: boolean;
 }
 
 export const NO_DATA = '#2a3245';
@@ -53,6 +59,9 @@ export function nice(v: number): number {
   return v === 0 ? 0 : Number(v.toPrecision(2));
 }
 
+/** Up to this many distinct values, the legend lists the values themselves. */
+export const EXACT_MAX = 4;
+
 /**
  * Class breaks by quantiles of the values shown (so a region with one hot
  * spot still shows its gradient), rounded, duplicates dropped; closure rate
@@ -63,6 +72,11 @@ export function levelLegend(metric: Metric, values: (number | null)[]): Legend {
     return { diverging: false, noData: NO_DATA, classes: [0, 0.5, 0.7, 0.85, 0.95, 0.99].map((min, i) => ({ min, colour: CLOSURE[i]! })) };
   }
   const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const distinct = [...new Set(sorted)];
+  if (distinct.length <= EXACT_MAX) {
+    const offset = SEQUENTIAL.length - distinct.length;
+    return { diverging: false, exact: true, noData: NO_DATA, classes: distinct.map((min, i) => ({ min, colour: SEQUENTIAL[i + offset]! })) };
+  }
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
   const isCount = metric === 'reported' || metric === 'overdue';
   const raw = [0, q(1 / 6), q(2 / 6), q(3 / 6), q(4 / 6), q(5 / 6)].map((b) => (isCount ? Math.ceil(b) : nice(b)));

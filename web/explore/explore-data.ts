@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/schemas/explore-schemas.js';
-import { apiRequest, errorMessage } from '../shared/api-request.js';
+import { ApiError, apiRequest } from '../shared/api-request.js';
 import type { ShapeCollection } from './explore-layers.js';
 import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
 
@@ -30,7 +30,8 @@ export class ExploreDataController {
   heat: HeatBins = [];
   heatCompared: HeatBins = [];
   grid?: ExploreGrid;
-  error?: string;
+  /** The latest failure: the server's code (rendered in the page's language) and its own words as a fallback. */
+  error?: { status: number; code: string; message: string };
   /** Requests in flight. */
   pending = 0;
   /** The latest request of each slot: an answer is applied only while its request is still the latest. */
@@ -104,7 +105,9 @@ export class ExploreDataController {
     } catch (err) {
       if (this.keys.get(slot) !== key) return;
       this.keys.delete(slot);
-      this.error = errorMessage(err);
+      this.error = err instanceof ApiError
+        ? { status: err.status, code: err.code, message: err.message }
+        : { status: 0, code: 'network', message: String(err) };
     } finally {
       this.pending--;
       this.host.requestUpdate();

@@ -24,6 +24,15 @@ const zh = {
   grid: { title: '网格详情', households: '户数', population: '人口', area: '面积(km²)', workers: '网格员', recent: '最近事件', none: '无' },
   diffLegend: '差值(本期−对比期)', more: '增加', less: '减少', noData: '无数据',
   loading: '加载中…', empty: '暂无数据',
+  /** Shown after a link to a place outside the caller's scope (or to no place) was replaced by their own area. */
+  movedToScope: (code: string, scope: string) => `链接中的区域 ${code} 不在您的管辖范围内（或不存在），已为您打开${scope}。`,
+  yourArea: '您的辖区',
+  dismiss: '知道了',
+  errors: {
+    not_found: '未找到该区域或网格。', out_of_scope: '超出您的管辖范围。', forbidden: '您的角色无权查看此内容。',
+    invalid_parameter: '筛选条件无效。', invalid_value: '筛选条件超出范围。', network: '无法连接服务器，请检查网络后重试。',
+    service_unavailable: '服务暂时不可用，请稍后重试。', internal_error: '服务器出错，请稍后重试。',
+  } as Record<string, string>,
 };
 
 type Strings = typeof zh;
@@ -52,6 +61,14 @@ const en: Strings = {
   grid: { title: 'Grid', households: 'Households', population: 'Population', area: 'Area (km²)', workers: 'Grid workers', recent: 'Recent incidents', none: 'None' },
   diffLegend: 'Difference (period − compared)', more: 'more', less: 'fewer', noData: 'No data',
   loading: 'Loading…', empty: 'No data',
+  movedToScope: (code: string, scope: string) => `The linked area ${code} is outside your scope (or does not exist); showing ${scope} instead.`,
+  yourArea: 'your area',
+  dismiss: 'OK',
+  errors: {
+    not_found: 'No such area or grid.', out_of_scope: 'Outside your scope.', forbidden: 'Your role may not see this.',
+    invalid_parameter: 'A filter is not valid.', invalid_value: 'A filter is out of range.', network: 'Cannot reach the server; check the network and try again.',
+    service_unavailable: 'The service is unavailable for now; try again shortly.', internal_error: 'Server error; try again shortly.',
+  },
 };
 
 export function strings(lang: Lang): Strings {
@@ -68,6 +85,11 @@ export function formatMetric(metric: Metric | 'within_deadline_rate', v: number 
   if (metric === 'closure_rate' || metric === 'within_deadline_rate') return `${(v * 100).toFixed(1)}%`;
   if (metric === 'reported' || metric === 'overdue') return formatCount(v, lang);
   return v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: 2 });
+}
+
+/** An API failure in the page's language: our words for known codes, else the server's (asked in this language). */
+export function errorText(error: { code: string; message: string }, lang: Lang): string {
+  return strings(lang).errors[error.code] ?? error.message;
 }
 
 /** The place's name in the page's language. */

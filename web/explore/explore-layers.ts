@@ -25,12 +25,20 @@ export interface ExploreLayerProps {
   heatBins: [number, number, number][];
   /** Show names on the shapes (not for the hundreds of grids of a street). */
   labels: boolean;
+  /** The codes whose names fit without overlapping (label-placement.ts); undefined = all. */
+  labelled?: Set<string>;
   lang: 'zh' | 'en';
   /** The highlighted shape (the grid a leader drilled to). */
   selected?: string;
 }
 
-const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+export const LABEL_SIZE = 14;
+
+/** A shape's name in the page's language. */
+export function labelText(f: ShapeFeature, lang: 'zh' | 'en'): string {
+  return lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name;
+}
 // Warm and translucent at the low end so the choropleth stays readable beneath.
 const HEAT_COLOURS: [number, number, number, number][] = [
   [255, 255, 204, 30], [255, 237, 160, 100], [254, 178, 76, 150], [253, 141, 60, 190], [240, 59, 32, 220], [128, 0, 38, 240],
@@ -39,7 +47,8 @@ const HEAT_COLOURS: [number, number, number, number][] = [
 /** The explorer's deck.gl layers, bottom to top; a pure function of its props. */
 export function exploreLayers(p: ExploreLayerProps): Layer[] {
   const legend = p.legend;
-  const name = (f: ShapeFeature) => (p.lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name);
+  const name = (f: ShapeFeature) => labelText(f, p.lang);
+  const named = (p.labels ? (p.shapes?.features ?? []) : []).filter((f) => !p.labelled || p.labelled.has(f.properties.code));
   return [
     new GeoJsonLayer<ShapeProperties>({
       id: 'choropleth',
@@ -69,12 +78,12 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
     }),
     new TextLayer<ShapeFeature>({
       id: 'names',
-      data: p.labels ? (p.shapes?.features ?? []) : [],
+      data: named,
       getPosition: (f) => f.properties.label,
       getText: name,
-      getSize: 14,
+      getSize: LABEL_SIZE,
       getColor: [255, 255, 255, 255],
-      fontFamily: FONT,
+      fontFamily: LABEL_FONT,
       fontWeight: 700,
       // 'auto' collects the characters of the names: Chinese needs no fixed set.
       characterSet: 'auto',

@@ -32,7 +32,7 @@ export class ExploreLegend extends LitElement {
     return html`<h3>${l.diverging ? `${t.diffLegend} · ${t.metric[this.metric]}` : t.metric[this.metric]}</h3>
       <ul>${[...l.classes].reverse().map((c, i, all) => {
         const upper = i === 0 ? null : all[i - 1]!.min;
-        const label = c.min === -Infinity ? `< ${fmt(upper!)}` : upper === null ? `≥ ${fmt(c.min)}` : `${fmt(c.min)} – ${fmt(upper)}`;
+        const label = l.exact ? fmt(c.min) : c.min === -Infinity ? `< ${fmt(upper!)}` : upper === null ? `≥ ${fmt(c.min)}` : `${fmt(c.min)} – ${fmt(upper)}`;
         return html`<li data-colour=${c.colour} data-min=${String(c.min)}><i style="background:${c.colour}"></i>${label}</li>`;
       })}
         <li data-colour=${l.noData} data-min=""><i style="background:${l.noData}"></i>${t.noData}</li>

@@ -1,7 +1,8 @@
 import { Map as MapLibreMap, type ErrorEvent, type LngLatBoundsLike } from 'maplibre-gl';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { exploreLayers, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
+import { exploreLayers, LABEL_FONT, LABEL_SIZE, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
+import { placeLabels, type LabelBox } from './label-placement.js';
 
 export const BACKGROUND = '#0b1220';
 type Bbox = [number, number, number, number];
@@ -27,6 +28,9 @@ export class ExploreMapController implements ReactiveController {
   private props?: ExploreLayerProps;
   private fitted?: string;
   private rendered = 0;
+  /** The names drawn, with their boxes on screen (label-placement.ts): none overlaps another. */
+  labels: LabelBox[] = [];
+  private measure?: CanvasRenderingContext2D;
 
   constructor(private readonly host: ReactiveControllerHost, private readonly callbacks: MapCallbacks) {
     host.addController(this);
@@ -64,6 +68,7 @@ export class ExploreMapController implements ReactiveController {
       if (f?.properties?.code) this.callbacks.onPick(f.properties.code);
     });
     map.on('moveend', () => {
+      this.push();
       const b = map.getBounds();
       this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
     });
@@ -117,6 +122,27 @@ export class ExploreMapController implements ReactiveController {
   }
 
   private push(): void {
-    if (this.overlay && this.props) this.overlay.setProps({ layers: exploreLayers(this.props) });
+    if (!this.overlay || !this.props) return;
+    this.labels = this.placeNames(this.props);
+    const shown = new Set(this.labels.map((l) => l.code));
+    this.overlay.setProps({ layers: exploreLayers({ ...this.props, labelled: shown }) });
+  }
+
+  /** The names that fit at the current camera, bigger places first. */
+  private placeNames(p: ExploreLayerProps): LabelBox[] {
+    if (!p.labels || !this.map || !p.shapes) return [];
+    this.measure ??= document.createElement('canvas').getContext('2d')!;
+    this.measure.font = `700 ${LABEL_SIZE}px ${LABEL_FONT}`;
+    const canvas = this.map.getCanvas();
+    const candidates = p.shapes.features.map((f) => {
+      const at = this.map!.project(f.properties.label);
+      const [w, s, e, n] = f.bbox;
+      const a = this.map!.project([w, n]);
+      const b = this.map!.project([e, s]);
+      // Outline (3 px each side) included.
+      const width = this.measure!.measureText(labelText(f, p.lang)).width + 6;
+      return { code: f.properties.code, x: at.x, y: at.y, width, height: LABEL_SIZE + 6, priority: Math.abs((b.x - a.x) * (b.y - a.y)) };
+    });
+    return placeLabels(candidates, { width: canvas.clientWidth, height: canvas.clientHeight });
   }
 }

@@ -3,7 +3,7 @@ import { currentUser, logout, type Me } from '../shared/session.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
 import { ExploreDataController } from './explore-data.js';
-import { formatMetric, placeName, strings } from './explore-i18n.js';
+import { errorText, formatMetric, placeName, strings } from './explore-i18n.js';
 import type { ExploreMap, PickDetail, ViewDetail } from './explore-map.js';
 import { addDays, parseView, serializeView, type ExploreView } from './explore-params.js';
 import './category-bars.js';
@@ -26,7 +26,7 @@ const FRAME_MS = 1_500;
  * Sets `data-state="ready"` when nothing is in flight, for tests.
  */
 export class ExplorePage extends LitElement {
-  static override properties = { view: { state: true }, me: { state: true }, playing: { state: true } };
+  static override properties = { view: { state: true }, me: { state: true }, playing: { state: true }, movedFrom: { state: true } };
   static override styles = css`
     :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; color: #e6edf7; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
     header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1rem; background: #0f1930; border-bottom: 1px solid #1e2c4a; }
@@ -44,13 +44,25 @@ export class ExplorePage extends LitElement {
     .tools { position: absolute; right: .6rem; top: .6rem; z-index: 2; display: flex; gap: .4rem; }
     .tools button { background: rgba(36, 54, 92, .92); color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .82rem; }
     aside { overflow-y: auto; padding: .6rem .8rem 2rem; background: #0d1628; display: flex; flex-direction: column; gap: 1rem; }
+    .notice { position: absolute; top: .6rem; left: 50%; transform: translateX(-50%); z-index: 3; background: #1d3560; color: #e6edf7; padding: .4rem .6rem .4rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 90%; }
+    .notice button { white-space: nowrap; background: #2f7de1; border: 0; color: white; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; font: inherit; font-size: .82rem; }
     .error { position: absolute; top: .6rem; left: 50%; transform: translateX(-50%); z-index: 3; background: #4a2030; color: #ffd0d8; padding: .4rem 1rem; border-radius: 6px; }
     details summary { cursor: pointer; color: #5cc8ff; font-size: .9rem; }
+    /* A phone: header, filters, the map, then the figures below it (the page scrolls). */
+    @media (max-width: 900px) {
+      :host { height: auto; min-height: 100vh; }
+      header { flex-wrap: wrap; gap: .5rem .8rem; }
+      nav.crumbs { flex-basis: 100%; order: 9; }
+      main { grid-template-columns: 1fr; grid-template-rows: 60vh auto; }
+      .notice { width: calc(100% - 2rem); max-width: none; box-sizing: border-box; }
+    }
   `;
 
   declare view: ExploreView;
   declare me: Me | null;
   declare playing: boolean;
+  /** The place a link asked for that the caller may not see (or that does not exist): they were shown their own area instead. */
+  declare movedFrom: string | undefined;
   private readonly data = new ExploreDataController(this);
   private timer?: ReturnType<typeof setInterval>;
 
@@ -67,8 +79,8 @@ export class ExplorePage extends LitElement {
     // Defaults (today's window) are written into the URL at once, so a reload tomorrow shows the same days.
     history.replaceState(null, '', serializeView(this.view));
     window.addEventListener('popstate', this.onPopState);
-    currentUser().then((me) => { this.me = me; }, (err) => { this.data.error = String(err); this.requestUpdate(); });
-    void this.data.load(this.view);
+    currentUser().then((me) => { this.me = me; }, (err) => { this.data.error = { status: 0, code: 'network', message: String(err) }; this.requestUpdate(); });
+    void this.load(this.view);
   }
 
   override disconnectedCallback(): void {
@@ -79,7 +91,8 @@ export class ExplorePage extends LitElement {
 
   override updated(): void {
     this.toggleAttribute('data-busy', this.data.pending > 0);
-    this.setAttribute('data-state', this.data.pending > 0 || !this.data.window ? 'loading' : 'ready');
+    const state = this.data.pending > 0 ? 'loading' : this.data.window ? 'ready' : this.data.error ? 'error' : 'loading';
+    this.setAttribute('data-state', state);
   }
 
   /** Applies a change to the view: URL first, then data. */
@@ -90,7 +103,23 @@ export class ExplorePage extends LitElement {
     const url = serializeView(next);
     if (newPlace) history.pushState(null, '', url);
     else history.replaceState(null, '', url);
-    void this.data.load(next);
+    void this.load(next);
+  }
+
+  /**
+   * Loads a view; a place the caller may not see (a leader following another
+   * district's link: the API answers 404, as for a place that does not exist)
+   * is replaced by the caller's own area, with a notice, instead of an error
+   * over an empty page.
+   */
+  private async load(view: ExploreView): Promise<void> {
+    await this.data.load(view);
+    const refused = this.data.error && [403, 404].includes(this.data.error.status);
+    if (!refused || !view.region || this.view !== view) return;
+    this.movedFrom = view.region;
+    this.view = { ...view, region: undefined, at: undefined };
+    history.replaceState(null, '', serializeView(this.view));
+    await this.data.load(this.view);
   }
 
   override render() {
@@ -129,7 +158,7 @@ export class ExplorePage extends LitElement {
 
   private renderCrumbs() {
     const w = this.data.window;
-    if (!w) return strings(this.view.lang).loading;
+    if (!w) return this.data.error && this.data.pending === 0 ? '—' : strings(this.view.lang).loading;
     const t = strings(this.view.lang);
     return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(a, this.view.lang)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(w.place, this.view.lang)}</b><span class="level">${t.level[w.place.level]}</span>`;
   }
@@ -150,7 +179,10 @@ export class ExplorePage extends LitElement {
         .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>` : nothing}
       <gs-explore-legend .legend=${legend} .metric=${v.metric} .lang=${v.lang}></gs-explore-legend>
       <div class="tools"><button data-export="png" @click=${() => this.exportPng()}>${t.exportPng}</button></div>
-      ${this.data.error ? html`<div class="error" role="alert">${this.data.error}</div>` : nothing}`;
+      ${this.movedFrom ? html`<div class="notice" role="status" data-notice="moved-to-scope">
+        ${t.movedToScope(this.movedFrom, this.data.window ? placeName(this.data.window.place, v.lang) : t.yourArea)}
+        <button @click=${() => { this.movedFrom = undefined; }}>${t.dismiss}</button></div>` : nothing}
+      ${this.data.error ? html`<div class="error" role="alert" data-error=${this.data.error.code}>${errorText(this.data.error, v.lang)}</div>` : nothing}`;
   }
 
   /** Values of the shapes for each map, and one legend for all of them (so colours compare). */
@@ -182,12 +214,14 @@ export class ExplorePage extends LitElement {
   private pick(code: string): void {
     if (code === this.view.region) return;
     this.stopPlay();
+    this.movedFrom = undefined;
     this.change({ region: code, at: undefined });
   }
 
   private switchLanguage(): void {
+    // First the document: the API client asks for errors in its language.
+    document.documentElement.lang = this.view.lang === 'en' ? 'zh-CN' : 'en';
     this.change({ lang: this.view.lang === 'en' ? 'zh' : 'en' });
-    document.documentElement.lang = this.view.lang === 'en' ? 'en' : 'zh-CN';
   }
 
   private togglePlay(): void {
@@ -217,7 +251,7 @@ export class ExplorePage extends LitElement {
   private onPopState = () => {
     this.stopPlay();
     this.view = parseView(location.search);
-    void this.data.load(this.view);
+    void this.load(this.view);
   };
 }
 

@@ -1,4 +1,5 @@
-import { PLAN_REASON, type PlanReason } from '../../server/plans/grid-plan-reasons.js';
+import type { PlanStatus } from '../../server/plans/grid-plan-lifecycle.js';
+import { PLAN_REASON, type PlanProblem, type PlanReason } from '../../server/plans/grid-plan-reasons.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -22,7 +23,23 @@ const zh = {
   incidentsDraft: '调整后事件', incidentsNow: '现行事件', removed: '撤销的网格',
   change: { new: '新增', changed: '变更', removed: '撤销', unchanged: '未变' },
   published: (v: number, n: number) => `已发布为第 ${v} 版；${n} 件在办事件已重新分配到新网格。`,
-  revision: (r: number) => `修订 ${r}`, outdated: '社区已被他人发布过新版本，此方案不能再发布。',
+  revision: (r: number) => `修订 ${r}`,
+  status: { draft: '草稿', published: '已发布', abandoned: '已放弃' } as Record<PlanStatus, string>,
+  /** Words of each problem, from its reason code and params (server/repositories/sql/plan-validate.sql). */
+  detail: {
+    [PLAN_REASON.notPolygon]: () => '几何为空',
+    [PLAN_REASON.selfIntersection]: () => '边界线自相交',
+    [PLAN_REASON.invalidGeometry]: () => '边界无法构成有效多边形',
+    [PLAN_REASON.notContiguous]: (p) => `分成 ${p.pieces ?? '多'} 块`,
+    [PLAN_REASON.outsideCommunity]: (p) => `部分超出${p.community_name ?? '本社区'}`,
+    [PLAN_REASON.overlap]: () => '两个网格重叠',
+    [PLAN_REASON.gap]: () => '此处不属于任何网格',
+    [PLAN_REASON.householdsBelow]: (p) => `${p.households} 户；允许 ${bounds(p, '户')}`,
+    [PLAN_REASON.householdsAbove]: (p) => `${p.households} 户；允许 ${bounds(p, '户')}`,
+    [PLAN_REASON.unknownCode]: (p) => `编码 ${p.code} 不是${p.community_name ?? '本社区'}的现行网格`,
+  } as Record<PlanReason, (p: PlanProblem['properties']['params']) => string>,
+  keys: (keys: number[]) => keys.map((k) => `#${k}`).join(' 与 '),
+  outdated: '社区已被他人发布过新版本，此方案不能再发布。',
   reasons: {
     [PLAN_REASON.notPolygon]: '不是多边形', [PLAN_REASON.selfIntersection]: '边界自相交', [PLAN_REASON.invalidGeometry]: '几何无效',
     [PLAN_REASON.notContiguous]: '不连续（多块）', [PLAN_REASON.outsideCommunity]: '超出社区范围', [PLAN_REASON.overlap]: '网格重叠',
@@ -52,13 +69,48 @@ const en: Strings = {
   incidentsDraft: 'Incidents after', incidentsNow: 'Incidents now', removed: 'Removed grids',
   change: { new: 'new', changed: 'changed', removed: 'removed', unchanged: 'unchanged' },
   published: (v: number, n: number) => `Published as version ${v}; ${n} open incidents moved to the new grids.`,
-  revision: (r: number) => `revision ${r}`, outdated: 'Someone has published this community since this plan began; it can no longer be published.',
+  revision: (r: number) => `revision ${r}`,
+  status: { draft: 'draft', published: 'published', abandoned: 'abandoned' },
+  detail: {
+    [PLAN_REASON.notPolygon]: () => 'empty geometry',
+    [PLAN_REASON.selfIntersection]: (p) => `the boundary crosses itself${p.detail ? ` (${p.detail})` : ''}`,
+    [PLAN_REASON.invalidGeometry]: (p) => `not a valid polygon${p.detail ? ` (${p.detail})` : ''}`,
+    [PLAN_REASON.notContiguous]: (p) => `${p.pieces ?? 'several'} separate pieces`,
+    [PLAN_REASON.outsideCommunity]: (p) => `lies outside ${p.community_name ?? 'the community'}`,
+    [PLAN_REASON.overlap]: () => 'grids overlap',
+    [PLAN_REASON.gap]: () => 'not covered by any grid',
+    [PLAN_REASON.householdsBelow]: (p) => `${p.households} households; allowed ${bounds(p, '')}`,
+    [PLAN_REASON.householdsAbove]: (p) => `${p.households} households; allowed ${bounds(p, '')}`,
+    [PLAN_REASON.unknownCode]: (p) => `code ${p.code} is not a current grid of ${p.community_name ?? 'this community'}`,
+  },
+  keys: (keys: number[]) => keys.map((k) => `#${k}`).join(' / '),
+  outdated: 'Someone has published this community since this plan began; it can no longer be published.',
   reasons: {
     [PLAN_REASON.notPolygon]: 'not a polygon', [PLAN_REASON.selfIntersection]: 'self-intersecting', [PLAN_REASON.invalidGeometry]: 'invalid geometry',
     [PLAN_REASON.notContiguous]: 'not contiguous', [PLAN_REASON.outsideCommunity]: 'outside the community', [PLAN_REASON.overlap]: 'overlap',
     [PLAN_REASON.gap]: 'gap', [PLAN_REASON.householdsBelow]: 'too few households', [PLAN_REASON.householdsAbove]: 'too many households', [PLAN_REASON.unknownCode]: 'code not in this community',
   } as Record<PlanReason, string>,
 };
+
+/** "200–500", "≥ 200" or "≤ 500" (null = unbounded on that side), with a unit. */
+function bounds(p: PlanProblem['properties']['params'], unit: string): string {
+  const min = p.min_households ?? null;
+  const max = p.max_households ?? null;
+  if (min !== null && max !== null) return `${min}–${max}${unit ? ` ${unit}` : ''}`;
+  return `${min !== null ? `≥ ${min}` : `≤ ${max}`}${unit ? ` ${unit}` : ''}`;
+}
+
+/** A problem in the page's language: the reason, the grids involved, what is wrong, and the area. */
+export function problemText(p: PlanProblem['properties'], lang: Lang): { reason: string; keys: string; detail: string; area: string } {
+  const t = strings(lang);
+  return {
+    reason: t.reasons[p.reason] ?? p.reason,
+    keys: p.keys.length ? t.keys(p.keys) : '',
+    // An older server without params: its English words are all there is.
+    detail: p.params ? t.detail[p.reason]?.(p.params) ?? p.message : p.message,
+    area: p.area_m2 !== null ? `${Math.round(p.area_m2).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')} m²` : '',
+  };
+}
 
 export function strings(lang: Lang): Strings {
   return lang === 'en' ? en : zh;

@@ -1,10 +1,13 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, type Me } from '../shared/session.js';
 import type { Position } from '../../server/plans/vertex-move.js';
 import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanGrid, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
 import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
+import { shortcutOf } from './plan-keys.js';
+import { planPageStyles } from './plan-styles.js';
+import { parsePlanLocation, planUrl } from './plan-url.js';
 import './plan-map.js';
 import './plan-panels.js';
 
@@ -17,6 +20,8 @@ const EDIT_ROUTE = 'POST /api/plans/:id/edits';
  * new revision), see every problem on the map and in the list after each
  * change, and publish when there are none. The editor's tools are the state
  * machine in plan-editor-state.ts; errors go to the one status line.
+ * The community and plan open are in the URL (plan-url.ts), restored on load;
+ * Ctrl+Z / Ctrl+Y (or Ctrl+Shift+Z, ⌘ on a Mac) undo and redo as the buttons do.
  */
 export class PlanPage extends LitElement {
   static override properties = {
@@ -25,30 +30,7 @@ export class PlanPage extends LitElement {
     selection: { state: true }, editor: { state: true }, status: { state: true },
   };
 
-  static override styles = css`
-    :host { display: grid; grid-template-rows: auto 1fr; height: 100vh; color: #e6edf7; }
-    header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.2rem; background: #101a30; border-bottom: 1px solid #1e2c4a; flex-wrap: wrap; }
-    header h1 { font-size: 1.15rem; margin: 0; }
-    header h1 span { color: #5cc8ff; }
-    header .spacer { flex: 1; }
-    a, .link { color: #8fd3ff; text-decoration: none; background: none; border: 0; cursor: pointer; font: inherit; }
-    select, input { background: #0b1220; color: #e6edf7; border: 1px solid #34476e; border-radius: 5px; height: 2rem; padding: 0 .4rem; font: inherit; font-size: .9rem; }
-    button { background: #24365c; color: #e6edf7; border: 0; border-radius: 5px; padding: .35rem .75rem; font: inherit; font-size: .88rem; cursor: pointer; }
-    button.primary { background: #2f7de1; color: white; }
-    button.active { outline: 2px solid #5cc8ff; }
-    button[disabled] { opacity: .45; cursor: default; }
-    main { display: grid; grid-template-columns: 1fr 30rem; min-height: 0; }
-    gs-plan-map { min-height: 20rem; }
-    aside { overflow: auto; padding: .6rem 1rem 2rem; background: #0f1930; border-left: 1px solid #1e2c4a; }
-    .toolbar { display: flex; flex-wrap: wrap; gap: .35rem; margin-bottom: .5rem; }
-    .hint { color: #9fb3d1; font-size: .85rem; margin: .3rem 0 .6rem; }
-    .status { padding: .45rem .8rem; border-radius: 6px; margin: .4rem 0; font-size: .88rem; }
-    .status.error { background: #4a2030; color: #ffd0d8; }
-    .status.ok { background: #1f4d2e; color: #c8f5d4; }
-    .drafts { display: flex; gap: .4rem; flex-wrap: wrap; align-items: center; margin: .3rem 0 .6rem; }
-    .plan-name { font-weight: 600; }
-    .muted { color: #7d8aa3; }
-  `;
+  static override styles = planPageStyles;
 
   declare private language: Lang;
   declare private me: Me | null;
@@ -64,10 +46,11 @@ export class PlanPage extends LitElement {
   declare private editor: EditorState;
   declare private status: { kind: 'error' | 'ok'; message: string } | null;
   private api = new PlanApi(null);
+  private restored = false;
 
   constructor() {
     super();
-    this.language = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+    this.language = parsePlanLocation(location.search).lang;
     this.me = null;
     this.communities = [];
     this.community = '';
@@ -85,7 +68,35 @@ export class PlanPage extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    window.addEventListener('keydown', this.onKey);
     this.start().catch((err) => this.fail(err));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+  }
+
+  override updated() {
+    // For tests and scripts: set once what the URL asked for is shown (or has failed).
+    this.toggleAttribute('data-restored', this.restored);
+  }
+
+  /** Undo and redo from the keyboard (plan-keys.ts), when the buttons would allow them. */
+  private onKey = (e: KeyboardEvent) => {
+    const action = shortcutOf(e);
+    if (!action) return;
+    e.preventDefault();
+    const plan = this.current?.plan;
+    if (!plan || this.editor !== 'viewing' || plan.status !== 'draft') return;
+    if (action === 'undo' ? plan.revision === 0 : plan.revision >= plan.head_revision) return;
+    void this.step(action);
+  };
+
+  /** Writes the community, plan and language into the URL, so a reload or a shared link opens the same. */
+  private remember() {
+    const url = planUrl({ community: this.community, plan: this.current?.plan.id ?? null, lang: this.language });
+    if (url !== location.pathname + location.search) history.replaceState(null, '', url);
   }
 
   private async start() {
@@ -93,6 +104,17 @@ export class PlanPage extends LitElement {
     if (!this.me?.allowed.includes(EDIT_ROUTE)) return;
     this.api = new PlanApi(this.me.csrf_token);
     this.communities = communitiesOf((await this.api.regions()).regions);
+    const asked = parsePlanLocation(location.search);
+    try {
+      if (asked.community && this.communities.some((c) => c.code === asked.community)) {
+        await this.pickCommunity(asked.community);
+        if (asked.plan !== null) await this.openPlan(asked.plan);
+      }
+    } finally {
+      this.restored = true;
+      this.remember();
+      this.requestUpdate();
+    }
   }
 
   override render() {
@@ -129,7 +151,7 @@ export class PlanPage extends LitElement {
         </select></label>
       <span class="spacer"></span>
       ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
-      <button class="link" @click=${() => { this.language = this.language === 'zh' ? 'en' : 'zh'; }}>${t.otherLang}</button>
+      <button class="link" data-action="lang" @click=${this.switchLanguage}>${t.otherLang}</button>
       <a href="/">${t.home}</a>
     </header>`;
   }
@@ -153,7 +175,7 @@ export class PlanPage extends LitElement {
       html`<button data-tool=${name} ?disabled=${!enabled} @click=${() => this.go(event)}>${label}</button>`;
     const picking = this.editor === 'picking_merge' || this.editor === 'picking_absorbers';
     return html`
-      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · ${plan.status}</span></p>
+      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · <span data-plan-status=${plan.status}>${t.status[plan.status] ?? plan.status}</span></span></p>
       <div class="toolbar">
         ${tool('start_reshape', t.tools.reshape, viewing && this.selection.length === 1, 'reshape')}
         ${tool('start_split', t.tools.split, viewing && this.selection.length === 1, 'split')}
@@ -173,6 +195,13 @@ export class PlanPage extends LitElement {
       <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
       <gs-plan-problems .problems=${this.problems} .validated=${this.validated} .lang=${this.language}></gs-plan-problems>
       <gs-plan-grid-table .grids=${this.current!.features.features} .whatIf=${this.whatIf} .diff=${this.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
+  }
+
+  private switchLanguage() {
+    this.language = this.language === 'zh' ? 'en' : 'zh';
+    // The API client words its requests' errors in the document's language.
+    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    this.remember();
   }
 
   private go(event: EditorEvent): boolean {
@@ -201,6 +230,7 @@ export class PlanPage extends LitElement {
     this.community = code;
     this.current = null;
     this.editor = 'no_plan';
+    this.remember();
     this.drafts = code ? (await this.api.plans(code).catch((err) => { this.fail(err); return { plans: [] }; })).plans : [];
   }
 
@@ -220,6 +250,7 @@ export class PlanPage extends LitElement {
       this.show(await this.api.load(id));
       this.editor = 'viewing';
       this.status = null;
+      this.remember();
     } catch (err) {
       this.fail(err);
     }

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { DiffFeature, PlanGrid, PlanProblem, WhatIf } from './plan-api.js';
-import { strings, type Lang } from './plan-i18n.js';
+import { problemText, strings, type Lang } from './plan-i18n.js';
 
 const panelStyles = css`
   :host { display: block; font-size: .88rem; }
@@ -8,6 +8,7 @@ const panelStyles = css`
   ul { list-style: none; margin: 0; padding: 0; }
   li { padding: .35rem .5rem; border-radius: 5px; margin-bottom: .3rem; background: #2a1a26; }
   li b { color: #ff9db0; font-weight: 600; margin-right: .4rem; }
+  li [data-keys] { margin-right: .4rem; }
   .ok { background: #1f4d2e; color: #c8f5d4; padding: .5rem .7rem; border-radius: 6px; }
   table { border-collapse: collapse; width: 100%; }
   th { text-align: right; color: #9fb3d1; font-weight: 500; border-bottom: 1px solid #2a3b60; padding: .3rem .4rem; white-space: nowrap; }
@@ -39,11 +40,13 @@ export class PlanProblems extends LitElement {
     if (!this.validated) return html`<h2>${t.problems}</h2><p class="muted">${t.loading}</p>`;
     return html`<h2>${t.problems} (${this.problems.length})</h2>
       ${this.problems.length === 0 ? html`<p class="ok" data-valid>${t.noProblems}</p>` : html`<ul data-problems>
-        ${this.problems.map((p) => html`<li data-reason=${p.properties.reason}>
-          <b>${t.reasons[p.properties.reason] ?? p.properties.reason}</b>
-          ${p.properties.keys.length ? html`#${p.properties.keys.join(' / #')} ` : nothing}
-          <span class="muted">${p.properties.message}${p.properties.area_m2 !== null ? ` · ${Math.round(p.properties.area_m2).toLocaleString()} m²` : ''}</span>
-        </li>`)}
+        ${this.problems.map((p) => {
+          const w = problemText(p.properties, this.lang);
+          return html`<li data-reason=${p.properties.reason}>
+            <b>${w.reason}</b>${w.keys ? html`<span data-keys>${w.keys}</span> ` : nothing}
+            <span class="muted" data-detail>${w.detail}${w.area ? ` · ${w.area}` : ''}</span>
+          </li>`;
+        })}
       </ul>`}`;
   }
 }
@@ -73,6 +76,7 @@ export class PlanGridTable extends LitElement {
     const t = strings(this.lang);
     const change = (key: number) => this.diff.find((d) => d.properties.key === key)?.properties.change;
     const shift = (key: number) => this.whatIf?.grids.find((g) => g.key === key);
+    const locale = this.lang === 'en' ? 'en-GB' : 'zh-CN';
     return html`<h2>${t.grids} (${this.grids.length})</h2>
       <table data-grids>
         <tr><th>${t.key}</th><th>${t.code}</th><th>${t.households}</th><th>${t.population}</th><th>${t.workers}</th><th>${t.incidents}</th><th>${t.incidentsDraft}</th><th>${t.incidentsNow}</th></tr>
@@ -83,7 +87,7 @@ export class PlanGridTable extends LitElement {
           return html`<tr data-key=${p.key} class=${this.selection.includes(p.key) ? 'selected' : ''}>
             <td>${p.key}</td>
             <td class="code mono">${p.code ? p.code.slice(12) : t.newCode}${c && c !== 'unchanged' ? html` <span class="muted">(${t.change[c]})</span>` : nothing}</td>
-            <td>${p.households.toLocaleString()}</td><td>${p.population.toLocaleString()}</td><td>${p.workers}</td><td>${p.incidents}</td>
+            <td>${p.households.toLocaleString(locale)}</td><td>${p.population.toLocaleString(locale)}</td><td>${p.workers}</td><td>${p.incidents}</td>
             <td data-what-if>${w ? w.incidents : '…'}</td>
             <td>${w?.incidents_published ?? '—'}</td>
           </tr>`;

@@ -28,7 +28,8 @@ export interface RequestOptions {
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server words its errors in the page's language (server/errors/messages.ts); codes stay the same.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': pageLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && options.csrf) headers['x-csrf-token'] = options.csrf;
   const res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
@@ -36,6 +37,11 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   if (res.status === 401) location.assign(loginUrl());
   if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
   return body as T;
+}
+
+/** The page's language as the pages set it on <html lang>: 'en' or 'zh' (the default). */
+export function pageLanguage(): 'en' | 'zh' {
+  return document.documentElement.lang.startsWith('en') ? 'en' : 'zh';
 }
 
 /** The message to show for any failure: the server's words for API errors. */

@@ -7,6 +7,9 @@
 -- Overlays run on a 1e-9° (0.1 mm) grid (GEOS snap-rounding): robust where
 -- nearly collinear edges meet, where the floating-point overlay can fail
 -- (PGlite even loses the error and returns no row).
+-- Each problem carries its reason code and the figures of its message as
+-- `params` (households and bounds, pieces, community), so clients word it in
+-- their own language; `message` stays, in English, for API readers.
 WITH plan AS (
   SELECT p.id, r.code AS community, r.name, r.boundary,
          CASE WHEN r.name LIKE '%村' THEN $5::int ELSE $3::int END AS min_households,
@@ -23,31 +26,34 @@ f AS (
 problems AS (
   -- Valid and simple: GEOS says why not, and where.
   SELECT CASE WHEN d.reason ILIKE '%self-intersection%' THEN 'self_intersection' ELSE 'invalid_geometry' END AS reason,
-         ARRAY[f.key] AS keys, ARRAY[f.code] AS codes, d.reason AS message, d.location AS geom
+         ARRAY[f.key] AS keys, ARRAY[f.code] AS codes, d.reason AS message, d.location AS geom,
+         json_build_object('detail', d.reason) AS params
     FROM f CROSS JOIN LATERAL ST_IsValidDetail(f.g) d
    WHERE NOT ST_IsEmpty(f.g) AND NOT d.valid
   UNION ALL
-  SELECT 'not_polygon', ARRAY[f.key], ARRAY[f.code], 'empty geometry', NULL FROM f WHERE ST_IsEmpty(f.g)
+  SELECT 'not_polygon', ARRAY[f.key], ARRAY[f.code], 'empty geometry', NULL, '{}'::json FROM f WHERE ST_IsEmpty(f.g)
   UNION ALL
   -- Contiguous: one piece.
-  SELECT 'not_contiguous', ARRAY[f.key], ARRAY[f.code], ST_NumGeometries(f.g) || ' separate pieces', f.g
+  SELECT 'not_contiguous', ARRAY[f.key], ARRAY[f.code], ST_NumGeometries(f.g) || ' separate pieces', f.g,
+         json_build_object('pieces', ST_NumGeometries(f.g))
     FROM f WHERE f.ok AND ST_NumGeometries(f.g) > 1
   UNION ALL
   -- Inside its community: each piece outside it.
-  SELECT 'outside_community', ARRAY[f.key], ARRAY[f.code], 'lies outside community ' || plan.name, piece.geom
+  SELECT 'outside_community', ARRAY[f.key], ARRAY[f.code], 'lies outside community ' || plan.name, piece.geom,
+         json_build_object('community', plan.community, 'community_name', plan.name)
     FROM f CROSS JOIN plan
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(f.g, plan.boundary, 1e-9), 3)) piece
    WHERE f.ok AND NOT ST_CoveredBy(f.g, plan.boundary)
   UNION ALL
   -- No overlap between siblings: each overlapping piece of each pair.
-  SELECT 'overlap', ARRAY[a.key, b.key], ARRAY[a.code, b.code], 'grids overlap', piece.geom
+  SELECT 'overlap', ARRAY[a.key, b.key], ARRAY[a.code, b.code], 'grids overlap', piece.geom, '{}'::json
     FROM f a JOIN f b ON a.key < b.key AND a.ok AND b.ok AND a.g && b.g AND ST_Intersects(a.g, b.g)
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(ST_Intersection(a.g, b.g, 1e-9), 3)) piece
   UNION ALL
   -- No gap: each piece of the community that no grid covers (invalid grids
   -- are made valid here, so their area is not also reported as a gap; only
   -- their polygonal part: GEOS refuses to overlay a spike's leftover line).
-  SELECT 'gap', ARRAY[]::int[], ARRAY[]::text[], 'not covered by any grid', piece.geom
+  SELECT 'gap', ARRAY[]::int[], ARRAY[]::text[], 'not covered by any grid', piece.geom, '{}'::json
     FROM plan
     CROSS JOIN LATERAL (SELECT ST_Union(ST_CollectionExtract(ST_MakeValid(f.g), 3), 1e-9) AS covered FROM f WHERE NOT ST_IsEmpty(f.g)) u
     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(
@@ -57,13 +63,15 @@ problems AS (
   SELECT CASE WHEN e.households < plan.min_households THEN 'households_below_minimum' ELSE 'households_above_maximum' END,
          ARRAY[f.key], ARRAY[f.code],
          e.households || ' households; allowed ' || coalesce(plan.min_households::text, '') || '–' || coalesce(plan.max_households::text, ''),
-         f.g
+         f.g,
+         json_build_object('households', e.households, 'min_households', plan.min_households, 'max_households', plan.max_households)
     FROM f CROSS JOIN plan
     JOIN grid_plan_estimate($1, $2) e ON e.key = f.key
    WHERE e.households < plan.min_households OR e.households > plan.max_households
   UNION ALL
   -- A kept code must be a current grid of this community.
-  SELECT 'unknown_code', ARRAY[f.key], ARRAY[f.code], 'code ' || f.code || ' is not a current grid of community ' || plan.name, f.g
+  SELECT 'unknown_code', ARRAY[f.key], ARRAY[f.code], 'code ' || f.code || ' is not a current grid of community ' || plan.name, f.g,
+         json_build_object('code', f.code, 'community', plan.community, 'community_name', plan.name)
     FROM f CROSS JOIN plan
    WHERE f.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM grid g WHERE g.code = f.code AND g.community_code = plan.community)
 ),
@@ -79,6 +87,7 @@ SELECT json_build_object(
                              ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(s.geom), 6)::json END,
             'properties', json_build_object(
               'reason', s.reason, 'keys', to_json(s.keys), 'codes', to_json(s.codes), 'message', s.message,
+              'params', s.params,
               'area_m2', round(s.area_m2::numeric, 1))
           ) ORDER BY s.reason, s.keys, s.area_m2 DESC), '[]'::json)
        )::text AS body
