@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/database.js';
 import { sqlFile } from './sql-file.js';
 
-const STATS_SUMMARY = sqlFile('stats-summary.sql');
+// The explorer's counts with no attribute filters: one SQL for the summary and the explorer.
+const COUNTS_BY_CHILD = sqlFile('explore-counts.sql');
 
 export interface Counts {
   reported: number;
@@ -41,7 +42,7 @@ export function createStatsRepository(db: Queryable) {
       q: { region: string | null; from?: Date; to?: Date; childLength: number; unit?: string | null },
       tx: Queryable = db,
     ): Promise<Map<string, Counts>> {
-      const rows = await tx.query<Counts & { child_code: string }>(STATS_SUMMARY, [q.region, q.from ?? null, q.to ?? null, q.childLength, q.unit ?? null]);
+      const rows = await tx.query<Counts & { child_code: string }>(COUNTS_BY_CHILD, [q.region, q.from ?? null, q.to ?? null, null, null, null, q.childLength, q.unit ?? null]);
       return new Map(rows.map(({ child_code, ...counts }) => [child_code, counts]));
     },
   };

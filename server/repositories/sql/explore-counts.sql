@@ -1,6 +1,7 @@
--- The explorer's figures per child of a place (children found from the grid
--- code prefix: 6 digits = district, 9 = street, 12 = community, 15 = grid),
--- over incidents that pass the filters. As in stats-summary.sql, two kinds:
+-- Figures per child of a place (children found from the grid code prefix:
+-- 6 digits = district, 9 = street, 12 = community, 15 = grid), over
+-- incidents that pass the filters: the explorer's, and with no filters the
+-- summary's (/api/stats/summary, the wall's KPIs). Two kinds (README, "KPIs"):
 -- * window figures (reported, closed, deadline and time-to-close sums) over
 --   incidents reported in [from, to): an index range on (district|street|
 --   community|grid code, reported_at) for a district or smaller;
