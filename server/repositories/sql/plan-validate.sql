@@ -3,7 +3,7 @@
 -- $1 plan id, $2 revision, $3/$4 household bounds of urban communities,
 -- $5/$6 of rural ones (villages, 村) (NULL = unbounded), $7 area (m²) and $8 mean
 -- width (m) tolerances: gap, overlap and outside pieces smaller or thinner are
--- rounding slivers, not problems (grid_plan_significant in migrations/010).
+-- rounding slivers, not problems (grid_plan_significant in migrations/009_grid_plans.sql).
 -- Overlays run on a 1e-9° (0.1 mm) grid (GEOS snap-rounding): robust where
 -- nearly collinear edges meet, where the floating-point overlay can fail
 -- (PGlite even loses the error and returns no row).
