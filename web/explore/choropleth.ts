@@ -40,8 +40,13 @@ export const NO_DATA = '#2a3245';
 // A diverging blue ← grey → red for differences.
 const SEQUENTIAL = ['#f1eef6', '#d0d1e6', '#a6bddb', '#74a9cf', '#2b8cbe', '#045a8d'];
 const DIVERGING = ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fddbc7', '#ef8a62', '#b2182b'];
-// Closure rate: higher is better, so the scale runs the other way (green high).
-const CLOSURE = ['#d73027', '#fc8d59', '#fee08b', '#d9ef8b', '#91cf60', '#1a9850'];
+// Closure rate: higher is better, so the scale runs the other way: orange (low, bad) to
+// purple (high, good), ColorBrewer PuOr. Red–green failed colour-blind viewers (two classes
+// ΔE 1.3 under deuteranopia); tests/web/colour-scales.test.ts checks every scale.
+const CLOSURE = ['#b35806', '#f1a340', '#fee0b6', '#d8daeb', '#998ec3', '#542788'];
+
+/** The explorer's palettes, for the colour-vision test. */
+export const EXPLORE_PALETTES = { sequential: SEQUENTIAL, difference: DIVERGING, closureRate: CLOSURE };
 
 export function metricValue(metric: Metric, c: ChildFigures | undefined): number | null {
   if (!c) return null;

@@ -19,11 +19,17 @@ export interface Legend {
 }
 
 export const NO_DATA = '#10151f';
+// Every scale stays readable with a colour-vision deficiency: neighbouring classes
+// differ by ΔE ≥ 9 under simulated protanopia, deuteranopia and tritanopia
+// (tests/web/colour-scales.test.ts). Red–green scales do not pass.
 // Sequential, dark to bright, readable on a dark wall; the heatmap (warm) stays distinct.
 const SEQUENTIAL = ['#1d3557', '#245f8f', '#2a9d8f', '#8ab17d', '#e9c46a'];
-// Closure rate: low is bad (red), high is good (green).
-const DIVERGING = ['#c0392b', '#e67e22', '#e9c46a', '#7fb069', '#2e9e5b'];
+// Closure rate: low is bad (orange), high is good (purple); ColorBrewer PuOr.
+const DIVERGING = ['#e66101', '#fdb863', '#f7f7f7', '#b2abd2', '#5e3c99'];
 const URGENCY = { none: '#24324d', blue: '#3a86ff', yellow: '#f4c430', red: '#e63946' };
+
+/** The wall's palettes, for the colour-vision test. */
+export const WALL_PALETTES = { sequential: SEQUENTIAL, closureRate: DIVERGING, urgency: Object.values(URGENCY) };
 
 /**
  * The value a grid is coloured by, or null for "no data". The tuple is the
