@@ -3,6 +3,23 @@ import type { Legend } from './choropleth.js';
 import { formatMetric, strings } from './explore-i18n.js';
 import type { Lang, Metric } from './explore-params.js';
 
+/** The legend's rows, top (highest) first, then "no data": shown by the legend and drawn into the PNG export. */
+export function legendRows(l: Legend, metric: Metric, lang: Lang): { colour: string; min: string; label: string }[] {
+  const fmt = (v: number) => (v === -Infinity ? '' : formatMetric(metric, v, lang));
+  const rows = [...l.classes].reverse().map((c, i, all) => {
+    const upper = i === 0 ? null : all[i - 1]!.min;
+    const label = l.exact ? fmt(c.min) : c.min === -Infinity ? `< ${fmt(upper!)}` : upper === null ? `≥ ${fmt(c.min)}` : `${fmt(c.min)} – ${fmt(upper)}`;
+    return { colour: c.colour, min: String(c.min), label };
+  });
+  return [...rows, { colour: l.noData, min: '', label: strings(lang).noData }];
+}
+
+/** The legend's heading. */
+export function legendTitle(l: Legend, metric: Metric, lang: Lang): string {
+  const t = strings(lang);
+  return l.diverging ? `${t.diffLegend} · ${t.metric[metric]}` : t.metric[metric];
+}
+
 /** The classes of the choropleth with their breaks; each swatch carries its colour and lower bound as data attributes. */
 export class ExploreLegend extends LitElement {
   static override properties = { legend: { attribute: false }, metric: {}, lang: {} };
@@ -27,16 +44,8 @@ export class ExploreLegend extends LitElement {
   override render() {
     const l = this.legend;
     if (!l) return html``;
-    const t = strings(this.lang);
-    const fmt = (v: number) => (v === -Infinity ? '' : formatMetric(this.metric, v, this.lang));
-    return html`<h3>${l.diverging ? `${t.diffLegend} · ${t.metric[this.metric]}` : t.metric[this.metric]}</h3>
-      <ul>${[...l.classes].reverse().map((c, i, all) => {
-        const upper = i === 0 ? null : all[i - 1]!.min;
-        const label = l.exact ? fmt(c.min) : c.min === -Infinity ? `< ${fmt(upper!)}` : upper === null ? `≥ ${fmt(c.min)}` : `${fmt(c.min)} – ${fmt(upper)}`;
-        return html`<li data-colour=${c.colour} data-min=${String(c.min)}><i style="background:${c.colour}"></i>${label}</li>`;
-      })}
-        <li data-colour=${l.noData} data-min=""><i style="background:${l.noData}"></i>${t.noData}</li>
-      </ul>`;
+    return html`<h3>${legendTitle(l, this.metric, this.lang)}</h3>
+      <ul>${legendRows(l, this.metric, this.lang).map((r) => html`<li data-colour=${r.colour} data-min=${r.min}><i style="background:${r.colour}"></i>${r.label}</li>`)}</ul>`;
   }
 }
 

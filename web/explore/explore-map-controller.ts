@@ -6,6 +6,8 @@ import { placeLabels, type LabelBox } from './label-placement.js';
 
 export const BACKGROUND = '#0b1220';
 type Bbox = [number, number, number, number];
+/** Room kept free around the fitted place (CSS pixels): the legend sits in the bottom-left corner. */
+export interface FitPadding { top: number; right: number; bottom: number; left: number }
 
 export interface MapCallbacks {
   /** A shape was clicked. */
@@ -27,6 +29,11 @@ export class ExploreMapController implements ReactiveController {
   private overlay?: MapLibreOverlay;
   private props?: ExploreLayerProps;
   private fitted?: string;
+  private fitBox?: Bbox;
+  /** The user moved the camera since the last fit: a resize then keeps their view. */
+  private userMoved = false;
+  private resizeObserver?: ResizeObserver;
+  padding: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
   private rendered = 0;
   /** The names drawn, with their boxes on screen (label-placement.ts): none overlaps another. */
   labels: LabelBox[] = [];
@@ -72,6 +79,13 @@ export class ExploreMapController implements ReactiveController {
       const b = map.getBounds();
       this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
     });
+    map.on('movestart', (e) => { if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true; });
+    // The container changes size when the second map comes or goes (compare mode): fit the place to the new size.
+    this.resizeObserver = new ResizeObserver(() => {
+      map.resize();
+      if (!this.userMoved) this.fit();
+    });
+    this.resizeObserver.observe(container);
     map.on('error', (e: ErrorEvent) => console.error('explore map:', e.error?.message ?? e));
   }
 
@@ -81,13 +95,40 @@ export class ExploreMapController implements ReactiveController {
     const features = props.shapes?.features ?? [];
     if (this.map && features.length && this.fitted !== fitKey) {
       this.fitted = fitKey;
-      const box: Bbox = [
+      this.fitBox = [
         Math.min(...features.map((f) => f.bbox[0])), Math.min(...features.map((f) => f.bbox[1])),
         Math.max(...features.map((f) => f.bbox[2])), Math.max(...features.map((f) => f.bbox[3])),
       ];
-      this.map.fitBounds(box as LngLatBoundsLike, { padding: 30, animate: false });
+      this.userMoved = false;
+      this.fit();
     }
     this.push();
+  }
+
+  /** New room to keep free (the legend grew or shrank): refit unless the user has moved the map. */
+  setPadding(padding: FitPadding): void {
+    const p = this.padding;
+    if (p.top === padding.top && p.right === padding.right && p.bottom === padding.bottom && p.left === padding.left) return;
+    this.padding = padding;
+    if (!this.userMoved) this.fit();
+  }
+
+  private fit(): void {
+    const map = this.map;
+    if (!map || !this.fitBox) return;
+    const c = map.getContainer();
+    const p = this.padding;
+    // Too small to hold the padding (a hidden or collapsing container): wait for the next resize.
+    if (c.clientWidth <= p.left + p.right + 20 || c.clientHeight <= p.top + p.bottom + 20) return;
+    map.fitBounds(this.fitBox as LngLatBoundsLike, { padding: p, animate: false });
+  }
+
+  /** Metres per CSS pixel at the centre of the map, for the scale bar. */
+  metresPerPixel(): number {
+    const map = this.map!;
+    const lat = map.getCenter().lat;
+    // Web Mercator with MapLibre's 512-pixel world at zoom 0.
+    return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** map.getZoom());
   }
 
   /** Deck frames drawn so far: tests wait for the count to move after new data. */
@@ -101,20 +142,22 @@ export class ExploreMapController implements ReactiveController {
     return { x: p.x, y: p.y };
   }
 
-  /** The map and the overlay composed into one PNG (MapLibre's canvas under deck's). */
-  async toPng(): Promise<Blob> {
-    const base = this.map!.getCanvas();
-    const out = document.createElement('canvas');
-    out.width = base.width;
-    out.height = base.height;
-    const ctx = out.getContext('2d')!;
-    ctx.drawImage(base, 0, 0);
+  /** Size of the map in CSS pixels. */
+  get size(): { width: number; height: number } {
+    const c = this.map!.getCanvas();
+    return { width: c.clientWidth, height: c.clientHeight };
+  }
+
+  /** Draws the map and the overlay (MapLibre's canvas under deck's) into `ctx` at (x, y), `width` × `height` canvas pixels. */
+  drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number, height: number): void {
+    // preserveDrawingBuffer keeps the last frame readable.
+    ctx.drawImage(this.map!.getCanvas(), x, y, width, height);
     const deck = this.overlay?.getCanvas();
-    if (deck) ctx.drawImage(deck, 0, 0, out.width, out.height);
-    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG export failed'))), 'image/png'));
+    if (deck) ctx.drawImage(deck, x, y, width, height);
   }
 
   hostDisconnected(): void {
+    this.resizeObserver?.disconnect();
     this.overlay?.finalize();
     this.map?.remove();
     this.map = undefined;

@@ -1,7 +1,7 @@
 import { css, html, LitElement, unsafeCSS } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { Legend } from './choropleth.js';
-import { ExploreMapController } from './explore-map-controller.js';
+import { ExploreMapController, type FitPadding } from './explore-map-controller.js';
 import type { ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
 
@@ -23,6 +23,7 @@ export class ExploreMap extends LitElement {
     lang: {},
     caption: {},
     describe: { attribute: false },
+    padding: { attribute: false },
   };
 
   static override styles = [unsafeCSS(maplibreCss), css`
@@ -44,6 +45,9 @@ export class ExploreMap extends LitElement {
   declare caption?: string;
   /** Hover text for a shape's value. */
   declare describe: (code: string) => string;
+
+  /** Room kept free when the place is fitted (the legend's corner), the same for both maps so they share a scale. */
+  declare padding?: FitPadding;
 
   private controller?: ExploreMapController;
 
@@ -74,6 +78,7 @@ export class ExploreMap extends LitElement {
   }
 
   override updated(): void {
+    if (this.padding) this.controller?.setPadding(this.padding);
     const features = this.shapes?.features ?? [];
     this.controller?.update({
       shapes: this.shapes,

@@ -3,8 +3,10 @@ import { currentUser, logout, type Me } from '../shared/session.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
 import { ExploreDataController } from './explore-data.js';
+import { legendRows, legendTitle } from './explore-legend.js';
+import { MapPairController } from './map-pair.js';
 import { errorText, formatMetric, placeName, strings } from './explore-i18n.js';
-import type { ExploreMap, PickDetail, ViewDetail } from './explore-map.js';
+import type { PickDetail, ViewDetail } from './explore-map.js';
 import { addDays, parseView, serializeView, type ExploreView } from './explore-params.js';
 import './category-bars.js';
 import './explore-legend.js';
@@ -64,6 +66,7 @@ export class ExplorePage extends LitElement {
   /** The place a link asked for that the caller may not see (or that does not exist): they were shown their own area instead. */
   declare movedFrom: string | undefined;
   private readonly data = new ExploreDataController(this);
+  private readonly pair = new MapPairController(this);
   private timer?: ReturnType<typeof setInterval>;
 
   constructor() {
@@ -172,10 +175,10 @@ export class ExplorePage extends LitElement {
     const selected = v.region?.length === 15 ? v.region : undefined;
     const side = v.compare === 'side';
     return html`
-      <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected}
+      <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected} .padding=${this.pair.padding}
         .lang=${v.lang} .caption=${side ? `${t.periodA} ${v.from} – ${v.to}` : v.at ? `${t.frame} ${v.at}` : undefined} .describe=${describe(a)}
         @explore-view=${(e: CustomEvent<ViewDetail>) => void this.data.moved(this.view, e.detail)}></gs-explore-map>
-      ${side ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared}
+      ${side ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
         .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>` : nothing}
       <gs-explore-legend .legend=${legend} .metric=${v.metric} .lang=${v.lang}></gs-explore-legend>
       <div class="tools"><button data-export="png" @click=${() => this.exportPng()}>${t.exportPng}</button></div>
@@ -243,8 +246,19 @@ export class ExplorePage extends LitElement {
   }
 
   private async exportPng(): Promise<void> {
-    const map = this.renderRoot.querySelector<ExploreMap>('#map-a');
-    const blob = await map?.mapController?.toPng();
+    const v = this.view;
+    const t = strings(v.lang);
+    const { legend } = this.mapValues();
+    const place = this.data.window ? placeName(this.data.window.place, v.lang) : '';
+    const periods = v.compare === 'side' ? [`${t.periodA} ${v.from} – ${v.to}`, `${t.periodB} ${v.bfrom} – ${v.bto}`]
+      : v.compare === 'diff' ? [`${v.from} – ${v.to} − ${v.bfrom} – ${v.bto}`]
+      : [v.at ? `${t.frame} ${v.at}` : `${v.from} – ${v.to}`];
+    const blob = await this.pair.exportPng({
+      title: `${place} · ${t.metric[v.metric]}${legend?.diverging ? ` (${t.diffLegend})` : ''}`,
+      periods,
+      legendTitle: legend ? legendTitle(legend, v.metric, v.lang) : t.metric[v.metric],
+      legend: legend ? legendRows(legend, v.metric, v.lang) : [],
+    });
     if (blob) download(`explore-map-${this.data.window?.place.code ?? 'scope'}-${this.view.from}-${this.view.to}.png`, blob);
   }
 
