@@ -30,6 +30,8 @@ export interface ExploreLayerProps {
   lang: 'zh' | 'en';
   /** The highlighted shape (the grid a leader drilled to). */
   selected?: string;
+  /** No hover highlight (the PNG export: the last hovered shape must not come out lighter). */
+  noHover?: boolean;
 }
 
 export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
@@ -60,7 +62,7 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
       getLineColor: (f) => (f.properties.code === p.selected ? [92, 200, 255, 255] : [11, 18, 32, 255]),
       getLineWidth: (f) => (f.properties.code === p.selected ? 4 : 1),
       lineWidthUnits: 'pixels',
-      autoHighlight: true,
+      autoHighlight: !p.noHover,
       highlightColor: [92, 200, 255, 90],
       updateTriggers: { getFillColor: [p.values, legend], getLineColor: [p.selected], getLineWidth: [p.selected] },
     }),

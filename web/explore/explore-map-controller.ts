@@ -148,6 +148,21 @@ export class ExploreMapController implements ReactiveController {
     return { width: c.clientWidth, height: c.clientHeight };
   }
 
+  /**
+   * Draws a frame without the hover highlight (the pointer was on the map just
+   * before the export button was pressed), waiting for deck to draw it; a second
+   * at most, so the export never hangs. `restore` puts the hover back.
+   */
+  async frameForExport(): Promise<() => void> {
+    if (!this.overlay || !this.props) return () => {};
+    const before = this.rendered;
+    this.overlay.setProps({ layers: exploreLayers({ ...this.props, labelled: new Set(this.labels.map((l) => l.code)), noHover: true }) });
+    this.map?.triggerRepaint();
+    const until = performance.now() + 1_000;
+    while (this.rendered === before && performance.now() < until) await new Promise<void>((r) => requestAnimationFrame(() => r()));
+    return () => this.push();
+  }
+
   /** Draws the map and the overlay (MapLibre's canvas under deck's) into `ctx` at (x, y), `width` × `height` canvas pixels. */
   drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number, height: number): void {
     // preserveDrawingBuffer keeps the last frame readable.

@@ -46,7 +46,9 @@ export class MapPairController implements ReactiveController {
     const maps = [...this.host.renderRoot.querySelectorAll<ExploreMap>('gs-explore-map')].map((m) => m.mapController);
     if (!maps.length || maps.some((m) => !m?.map)) return undefined;
     const panels = maps.map((map, i) => ({ map: map!, period: spec.periods[i] ?? '' }));
+    const restore = await Promise.all(panels.map((p) => p.map.frameForExport()));
     const { canvas, layout } = composeExport({ title: spec.title, panels, legendTitle: spec.legendTitle, legend: spec.legend, background: BACKGROUND });
+    restore.forEach((r) => r());
     this.lastLayout = layout;
     this.host.setAttribute('data-export-layout', JSON.stringify(layout));
     return toPngBlob(canvas);
