@@ -42,6 +42,9 @@ export function createPgListener(options: PgListenerOptions): PgListener {
   let retryTimer: NodeJS.Timeout | null = null;
   let backoff = minBackoffMs;
   let closed = false;
+  // Connections that ended: one can end after open() resolved but before it
+  // became `client`, and must then never be taken as the live connection.
+  const ended = new WeakSet<pg.Client>();
 
   const notifyAll = (channel: string, payload: string | null) => {
     for (const cb of channels.get(channel) ?? []) cb(payload);
@@ -55,6 +58,7 @@ export function createPgListener(options: PgListenerOptions): PgListener {
     const onLost = (err?: Error) => {
       if (lost) return;
       lost = true;
+      ended.add(c);
       if (client === c) client = null;
       c.end().catch(() => undefined);
       if (!closed) {
@@ -87,6 +91,8 @@ export function createPgListener(options: PgListenerOptions): PgListener {
           void c.end().catch(() => undefined);
           throw new Error('listener closed');
         }
+        // Cut between connecting and here: its own loss handler has already scheduled the next attempt.
+        if (ended.has(c)) throw new Error('listening connection ended while it was being opened');
         client = c;
         backoff = minBackoffMs;
         return c;
