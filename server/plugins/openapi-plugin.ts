@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ErrorSchema } from '../schemas/common-schemas.js';
+import { ErrorSchema } from '../contract/common-schemas.js';
 import { documentRoute, SECURITY_SCHEMES } from './openapi-route-docs.js';
 
 const DESCRIPTION = [

@@ -1,6 +1,6 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { accessOf, decide, EVERY_ROLE, type Access } from '../auth/route-access.js';
-import { ERROR_SCHEMA_ID, ErrorSchema } from '../schemas/common-schemas.js';
+import { ERROR_SCHEMA_ID, ErrorSchema } from '../contract/common-schemas.js';
 import { ANONYMOUS, CSRF_HEADER, SESSION_COOKIE } from './auth-plugin.js';
 
 declare module 'fastify' {

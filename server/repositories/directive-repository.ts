@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import type { DirectiveView, ListFilter, TargetStatus } from '../schemas/directive-schemas.js';
+import type { DirectiveView, ListFilter, TargetStatus } from '../contract/directive-schemas.js';
 import { sqlFile } from './sql-file.js';
 
 const DIRECTIVE_LIST = sqlFile('directive-list.sql');

@@ -9,8 +9,8 @@ import { decide, ROUTE_ACCESS } from '../auth/route-access.js';
 import { ROLE_NAMES } from '../auth/roles.js';
 import { actorOf, SESSION_COOKIE } from '../plugins/auth-plugin.js';
 import type { NewSession } from '../repositories/session-repository.js';
-import { ErrorSchema, errorResponses } from '../schemas/common-schemas.js';
-import { MeSchema, Username } from '../schemas/identity-schemas.js';
+import { ErrorSchema, errorResponses } from '../contract/common-schemas.js';
+import { MeSchema, Username } from '../contract/identity-schemas.js';
 import { scopedRoot } from './region-scope.js';
 
 const invalidLogin = () => new HttpError(401, 'invalid_credentials', 'wrong username or password');

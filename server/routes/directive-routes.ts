@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { ErrorSchema, errorResponses } from '../schemas/common-schemas.js';
+import { ErrorSchema, errorResponses } from '../contract/common-schemas.js';
 import {
   AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter,
-} from '../schemas/directive-schemas.js';
+} from '../contract/directive-schemas.js';
 import { answerDirective, createDirective, districtOf } from '../workflow/directive-service.js';
 
 /** Lists are short on purpose: the command centre's screen shows the current directives, not their history. */

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { notFound } from '../http-errors.js';
 import type { ExploreFilter, Place } from '../repositories/explore-repository.js';
 import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
-import { parseList, parseTimeRange } from '../schemas/query-parsers.js';
+import { parseList, parseTimeRange } from '../contract/query-parsers.js';
 import { callerScope, scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 

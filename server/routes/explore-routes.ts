@@ -3,11 +3,11 @@ import { Type } from 'typebox';
 import { badRequest, notFound } from '../http-errors.js';
 import { CHILD_CODE_LENGTH, type ScopeLevel } from '../repositories/region-repository.js';
 import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats-repository.js';
-import { errorResponses, FeatureCollectionSchema, GridCode } from '../schemas/common-schemas.js';
+import { errorResponses, FeatureCollectionSchema, GridCode } from '../contract/common-schemas.js';
 import {
   ExploreChildrenResponse, ExploreFilterQuery, ExploreGridResponse, ExploreSeriesResponse, PlaceCode, SeriesInterval,
-} from '../schemas/explore-schemas.js';
-import { Simplify } from '../schemas/geo-schemas.js';
+} from '../contract/explore-schemas.js';
+import { Simplify } from '../contract/geo-schemas.js';
 import { sendCacheable } from './http-cache.js';
 import { parseFilters, placeFilter, resolvePlace } from './explore-place.js';
 import { callerScope } from './region-scope.js';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, GridCode, RegionCode } from '../schemas/common-schemas.js';
-import { Simplify } from '../schemas/geo-schemas.js';
-import { parseBbox } from '../schemas/query-parsers.js';
+import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, GridCode, RegionCode } from '../contract/common-schemas.js';
+import { Simplify } from '../contract/geo-schemas.js';
+import { parseBbox } from '../contract/query-parsers.js';
 import { callerScope, scopedRegion } from './region-scope.js';
 import { sendCacheable } from './http-cache.js';
 import { pageLimit, pageMembers } from './feature-paging.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { databaseUnavailableBody, RETRY_AFTER_SECONDS } from '../http-errors.js';
-import { ErrorSchema } from '../schemas/common-schemas.js';
+import { ErrorSchema } from '../contract/common-schemas.js';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { BigintId, ErrorSchema, errorResponses, FeatureSchema } from '../schemas/common-schemas.js';
+import { BigintId, ErrorSchema, errorResponses, FeatureSchema } from '../contract/common-schemas.js';
 import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';

@@ -6,8 +6,8 @@ import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.j
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { geometrySql } from '../plans/geometry-validity.js';
 import { checkedEdit, type PlanEditInput } from '../plans/plan-edit-input.js';
-import { errorResponses, ErrorSchema, FeatureCollectionSchema } from '../schemas/common-schemas.js';
-import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, ValidationSchema } from '../schemas/plan-schemas.js';
+import { errorResponses, ErrorSchema, FeatureCollectionSchema } from '../contract/common-schemas.js';
+import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, ValidationSchema } from '../contract/plan-schemas.js';
 import { callerScope } from './region-scope.js';
 import { lockedPlan, scopedPlan, timeWindow } from './plan-scope.js';
 

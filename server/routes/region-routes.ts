@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { errorResponses, FeatureSchema, RegionCode } from '../schemas/common-schemas.js';
-import { Simplify } from '../schemas/geo-schemas.js';
+import { errorResponses, FeatureSchema, RegionCode } from '../contract/common-schemas.js';
+import { Simplify } from '../contract/geo-schemas.js';
 import { callerScope } from './region-scope.js';
 
 const RegionNode = Type.Object({

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHILD_CODE_LENGTH, regionFilter } from '../repositories/region-repository.js';
 import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.js';
-import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
-import { parseTimeRange } from '../schemas/query-parsers.js';
+import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { parseTimeRange } from '../contract/query-parsers.js';
 import { scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 

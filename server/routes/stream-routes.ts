@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { reconnectingFrame, resetFrame, type StreamEvent } from '../events/event-hub.js';
 import { scopeFilter } from '../events/event-scope.js';
 import { openSseConnection } from '../events/sse-connection.js';
-import { errorResponses } from '../schemas/common-schemas.js';
+import { errorResponses } from '../contract/common-schemas.js';
 
 const EventId = Type.String({ pattern: '^[0-9]{1,15}$', description: 'id of the last event received' });
 

@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import { badRequest, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import type { TokenRow } from '../repositories/token-repository.js';
-import { errorResponses, IntegerId } from '../schemas/common-schemas.js';
-import { RoleSchema, ScopeCode, TokenSchema, UnitCode } from '../schemas/identity-schemas.js';
-import { parseTime } from '../schemas/query-parsers.js';
+import { errorResponses, IntegerId } from '../contract/common-schemas.js';
+import { RoleSchema, ScopeCode, TokenSchema, UnitCode } from '../contract/identity-schemas.js';
+import { parseTime } from '../contract/query-parsers.js';
 import { checkGrant } from './user-routes.js';
 
 const auditView = (t: TokenRow) => ({ name: t.name, prefix: t.prefix, role: t.role, scope_code: t.scope_code, unit_code: t.unit_code, expires_at: t.expires_at, revoked_at: t.revoked_at });

@@ -8,8 +8,8 @@ import type { Role } from '../auth/roles.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import type { Queryable } from '../db/database.js';
 import type { UserRow } from '../repositories/user-repository.js';
-import { errorResponses, ErrorSchema, IntegerId } from '../schemas/common-schemas.js';
-import { RoleSchema, ScopeCode, UnitCode, Username, UserSchema } from '../schemas/identity-schemas.js';
+import { errorResponses, ErrorSchema, IntegerId } from '../contract/common-schemas.js';
+import { RoleSchema, ScopeCode, UnitCode, Username, UserSchema } from '../contract/identity-schemas.js';
 
 /** Checks a role/scope/unit grant against the rules and the database; throws 400 naming the field. */
 export async function checkGrant(app: FastifyInstance, role: Role, scope: string | null, unit: string | null, tx: Queryable = app.db): Promise<void> {

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
-import { errorResponses, RegionCode } from '../schemas/common-schemas.js';
-import { parseTimeRange } from '../schemas/query-parsers.js';
-import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../schemas/wall-options.js';
+import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { parseTimeRange } from '../contract/query-parsers.js';
+import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../contract/wall-options.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 

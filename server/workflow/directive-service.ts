@@ -4,7 +4,7 @@ import { badRequest, HttpError, notFound } from '../http-errors.js';
 import type { Principal } from '../auth/roles.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
-import type { AnswerKind } from '../schemas/directive-schemas.js';
+import type { AnswerKind } from '../contract/directive-schemas.js';
 
 /**
  * Directives (指令): the command centre asks the district centres for

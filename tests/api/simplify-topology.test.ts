@@ -8,7 +8,7 @@
 // simplification) or on a neighbour's side (added to it, so both share it), so
 // its simplified answer is not smaller; real boundaries are.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simplify } from '../../server/schemas/geo-schemas.js';
+import { Simplify } from '../../server/contract/geo-schemas.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 

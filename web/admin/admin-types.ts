@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import type { TokenSchema, UserSchema } from '../../server/schemas/identity-schemas.js';
+import type { TokenSchema, UserSchema } from '../../server/contract/identity-schemas.js';
 
 /** The API's shapes, derived from the server's schemas so the two cannot drift apart. */
 export type User = Static<typeof UserSchema>;

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { ExploreChildren } from '../../server/schemas/explore-schemas.js';
+import type { ExploreChildren } from '../../server/contract/explore-schemas.js';
 import { downloadCsv } from './csv.js';
 import { categoryBarList, categoryBarStyles } from '../shared/category-bars.js';
 import { strings } from './explore-i18n.js';

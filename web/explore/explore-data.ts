@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/schemas/explore-schemas.js';
+import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/contract/explore-schemas.js';
 import { ApiError, apiRequest } from '../shared/api-request.js';
 import type { ShapeCollection } from './explore-layers.js';
 import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { ExploreGrid } from '../../server/schemas/explore-schemas.js';
+import type { ExploreGrid } from '../../server/contract/explore-schemas.js';
 import { formatCount, strings } from './explore-i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';

@@ -1,5 +1,5 @@
 import { css, html, LitElement, svg } from 'lit';
-import type { ExploreSeries } from '../../server/schemas/explore-schemas.js';
+import type { ExploreSeries } from '../../server/contract/explore-schemas.js';
 import { downloadCsv } from './csv.js';
 import { formatCount, strings } from './explore-i18n.js';
 import type { Interval, Lang } from './explore-params.js';

@@ -4,7 +4,7 @@
  * contract (GET /api/stream).
  */
 import type { Geometry } from 'geojson';
-import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 
 export interface WallConfig {
   metric: WallMetric;

@@ -1,4 +1,4 @@
-import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import type { DirectiveStatus, Urgency } from './api-types.js';
 import type { Lang } from './wall-params.js';
 

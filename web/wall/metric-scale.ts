@@ -1,4 +1,4 @@
-import type { WallMetric } from '../../server/schemas/wall-options.js';
+import type { WallMetric } from '../../server/contract/wall-options.js';
 import type { GridMetrics } from './api-types.js';
 
 /** One class of the legend: values in [min, max) get `colour`. */

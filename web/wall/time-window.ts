@@ -1,4 +1,4 @@
-import type { WallWindow } from '../../server/schemas/wall-options.js';
+import type { WallWindow } from '../../server/contract/wall-options.js';
 
 const DAY_MS = 86_400_000;
 /** The city's clock: China Standard Time, UTC+8, no daylight saving. */

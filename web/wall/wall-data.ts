@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import { ApiError, type ApiClient, type Query } from './api-client.js';
 import {
   CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,

@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import type { WallMetric, WallWindow } from '../../server/schemas/wall-options.js';
+import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import { ApiClient } from './api-client.js';
 import type { WallConfig } from './api-types.js';
 import { formatTime, strings } from './i18n.js';

@@ -1,4 +1,4 @@
-import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '../../server/schemas/wall-options.js';
+import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '../../server/contract/wall-options.js';
 
 export type Lang = 'zh' | 'en';
 
