@@ -118,7 +118,8 @@ export function samplePoint(
   let x = random.next() * total;
   let centre = centres[0]!;
   for (const c of centres) {
-    if ((x -= c.weight) <= 0) {
+    x -= c.weight;
+    if (x <= 0) {
       centre = c;
       break;
     }

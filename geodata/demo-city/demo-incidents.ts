@@ -45,7 +45,8 @@ export async function insertIncidents(
     let written = 0;
     for (const batch of drawn) {
       await writeBatch(tx, batch, 1 + Math.floor(random.next() * 1_000_000));
-      progress((written += batch.length));
+      written += batch.length;
+      progress(written);
     }
   });
 }

@@ -128,7 +128,10 @@ export function createPgListener(options: PgListenerOptions): PgListener {
       if (closed) throw new Error('listener closed');
       let set = channels.get(channel);
       const first = !set;
-      if (!set) channels.set(channel, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        channels.set(channel, set);
+      }
       set.add(onNotify);
       try {
         // A first connection that fails is the caller's error (the server

@@ -25,7 +25,7 @@ const keptDir = process.env.WALL_BENCH_DATA_DIR;
 const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'gs-bench-wall-'));
 const config = loadConfig({ ...process.env, GRIDSCOPE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 await buildWebIfStale();
-let t = performance.now();
+const t = performance.now();
 const db = await openMigratedDatabase(config, () => undefined);
 await seedIfEmpty(db, config, () => undefined);
 console.log(`demo city (${config.demoGrids} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);

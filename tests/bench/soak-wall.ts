@@ -68,7 +68,10 @@ const categories = await db.query<{ code: string; unit: string }>(
   "SELECT c.code, coalesce(u.code, 'urban_management') unit FROM incident_category c LEFT JOIN unit u ON u.code = c.unit_type ORDER BY c.code");
 // Seeded, so that two runs drive the same day.
 let seed = 20_260_401;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 const urgencyOf = (r: number) => (r < 0.15 ? 'red' : r < 0.5 ? 'yellow' : 'blue');
 
 const browser = await launchChromium();

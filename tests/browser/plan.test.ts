@@ -6,6 +6,7 @@ import { createUser, login, type Session } from '../helpers/identity.js';
 import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { LOOSE_RULES } from '../plan/plan-fixtures.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping plan editor tests: no Chromium at ${CHROMIUM_PATH}`);
 
@@ -55,6 +56,28 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     return { x: box.x + p.x, y: box.y + p.y };
   }
 
+  /** Points of the line being drawn with terra-draw's linestring tool (0 when none), read from the map's controller. */
+  const splitLinePoints = (page: Page) => page.locator('gs-plan-map').evaluate((el) => {
+    const line = (el as any).controller.draw.getSnapshot().find((f: { geometry: { type: string } }) => f.geometry.type === 'LineString');
+    return line ? (line.geometry.coordinates as unknown[]).length : 0;
+  });
+
+  /** The colour (RGBA) of one CSS pixel of the page as a screenshot shows it. */
+  async function pixelOfScreenshot(page: Page, x: number, y: number): Promise<number[]> {
+    const shot = await page.screenshot();
+    return page.evaluate(async ({ png, x, y }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data];
+    }, { png: shot.toString('base64'), x, y });
+  }
+
   it('splits a grid with the drawing tool, validates live, publishes, and /api/grids serves the new grids', async () => {
     const { page, problems } = await openEditor();
     await page.click('[data-action="create"]');
@@ -77,10 +100,12 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     await page.waitForSelector('[data-editor="drawing_split"]');
     const a = await onMap(page, target!.x0, target!.y);
     const b = await onMap(page, target!.x1, target!.y);
+    // Each click is taken by terra-draw before the next: the line in progress has the first point (and the
+    // cursor's), then the second; clicking the last point again finishes it.
     await page.mouse.click(a.x, a.y);
-    await page.waitForTimeout(150);
+    await waitUntil(async () => (await splitLinePoints(page)) >= 2, 'the split line to start');
     await page.mouse.click(b.x, b.y);
-    await page.waitForTimeout(150);
+    await waitUntil(async () => (await splitLinePoints(page)) >= 3, 'the split line to take its second point');
     await page.mouse.click(b.x, b.y);
 
     // The server's answer: a new revision with two new grids, then validation responds.
@@ -120,20 +145,15 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     const [inGap] = await ctx.db.query<{ x: number; y: number }>(
       `SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(ST_Difference(b, ST_Buffer(b, -0.0008, 2))) p
          FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s) t`, [JSON.stringify(grid.geometry)]);
-    await page.waitForTimeout(500);
-    const at = await onMap(page, inGap!.x, inGap!.y);
-    const shot = await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-gap-${BACKEND}.png`) });
-    const pixel = await page.evaluate(async ({ png, x, y }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${png}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data];
-    }, { png: shot.toString('base64'), x: at.x, y: at.y });
+    // Screenshots until the map has drawn the gap (the fit and the problem layer take a few frames;
+    // the point is projected again each time, as the camera may still be moving).
+    let pixel: number[] = [];
+    await waitUntil(async () => {
+      const at = await onMap(page, inGap!.x, inGap!.y);
+      pixel = await pixelOfScreenshot(page, at.x, at.y);
+      return pixel[0]! > 150 && pixel[1]! < 120;
+    }, 'the gap drawn red on the map').catch(() => undefined); // on time-out, the assertions below say what is there
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-gap-${BACKEND}.png`) });
     expect(pixel[0]!, `rgb(${pixel.join(',')}) at the gap`).toBeGreaterThan(150);
     expect(pixel[1]!).toBeLessThan(120);
     expect(problems, problems.join('\n')).toEqual([]);

@@ -24,12 +24,24 @@ describe(`Database.listen on ${BACKEND}`, () => {
   it('delivers a notification when its transaction commits, never before, never for a rollback', async () => {
     const got: (string | null)[] = [];
     const stop = await t.db.listen('test_channel', (p) => got.push(p));
+    const meanwhile: (string | null)[] = [];
+    const stopMeanwhile = await t.db.listen('test_witness', (p) => meanwhile.push(p));
     await t.db.transaction(async (tx) => {
       await tx.query("SELECT pg_notify('test_channel', 'committed')");
-      // Give an early delivery every chance to show up.
-      await new Promise((r) => setTimeout(r, 50));
+      // An early delivery would have arrived by the time a witness has. On
+      // PGlite (one session, notifications dispatched as each reply is read,
+      // and a transaction holds the database) the witness is one more round
+      // trip in this transaction; on PostgreSQL, a notification committed by
+      // another connection meanwhile, which reaches the listener's connection
+      // after anything the server sent it before.
+      await tx.query('SELECT 1');
+      if (BACKEND === 'postgres') {
+        await t.db.query("SELECT pg_notify('test_witness', 'meanwhile')");
+        await waitFor(() => meanwhile.length === 1, 'the witness notification');
+      }
       expect(got).toEqual([]);
     });
+    await stopMeanwhile();
     await waitFor(() => got.length === 1, 'the committed notification');
     expect(got).toEqual(['committed']);
 

@@ -4,8 +4,14 @@ import { createEventLogRepository, recordEvent } from '../../server/repositories
 import { payloadOf } from '../helpers/sse-client.js';
 import { startStreamApp, writeEvent, type StreamApp } from '../helpers/stream-app.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const GRID = '430202001001001';
+/** Transactions of this database waiting for the event lock (event-lock.sql's key, 74201108). */
+const eventLockWaiters = async () => (await t.db.query<{ n: number }>(
+  `SELECT count(*)::int n FROM pg_locks
+    WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = 74201108
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0]!.n;
 
 let t: TestDatabase;
 let s: StreamApp;
@@ -49,7 +55,10 @@ describe(`event log on ${BACKEND}`, () => {
     });
     await aHasRecorded;
     const b = writeEvent(t.db, 'incident.created', GRID, { who: 'B' });
-    await new Promise((r) => setTimeout(r, 100));
+    // B must be waiting behind A before A commits. On PostgreSQL it waits for
+    // the event lock (event-lock.sql); on PGlite a transaction holds the whole
+    // database, so B is queued until A ends and there is nothing to wait for.
+    if (BACKEND === 'postgres') await waitUntil(async () => (await eventLockWaiters()) > 0, 'B to wait for the event lock');
     releaseA();
     const [idA, { id: idB }] = await Promise.all([a, b]);
     expect(idB).toBeGreaterThan(idA);

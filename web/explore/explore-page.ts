@@ -228,7 +228,10 @@ export class ExplorePage extends LitElement {
   }
 
   private togglePlay(): void {
-    if (this.playing) return this.stopPlay();
+    if (this.playing) {
+      this.stopPlay();
+      return;
+    }
     this.playing = true;
     if (!this.view.at) this.change({ at: this.view.from, compare: 'none' });
     this.timer = setInterval(() => {

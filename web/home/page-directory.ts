@@ -30,7 +30,7 @@ export function rolesOf(page: PageEntry): Role[] {
   return typeof access === 'string' ? [...ROLES] : ROLES.filter((r) => access.includes(r));
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The table of pages: what each is for, the roles it is for, and whether the
@@ -43,9 +43,9 @@ export function directoryHtml(allowed: readonly string[] | null): string {
     const who = everyone ? '所有角色 Every role' : roles.map((r) => `${ROLE_NAMES[r].zh} ${ROLE_NAMES[r].en}`).join(' · ');
     const yours = allowed === null ? '' : allowed.includes(p.route) || p.href === '/docs' ? '<span class="yours">✓ 可用 Yours</span>' : '';
     return `<tr data-page="${p.href}" data-roles="${roles.join(' ')}">
-      <td><a href="${p.href}">${escape(p.name.zh)}<br><small>${escape(p.name.en)}</small></a></td>
-      <td>${escape(p.what.zh)}<br><small>${escape(p.what.en)}</small></td>
-      <td>${escape(who)} ${yours}</td></tr>`;
+      <td><a href="${p.href}">${escapeHtml(p.name.zh)}<br><small>${escapeHtml(p.name.en)}</small></a></td>
+      <td>${escapeHtml(p.what.zh)}<br><small>${escapeHtml(p.what.en)}</small></td>
+      <td>${escapeHtml(who)} ${yours}</td></tr>`;
   }).join('');
   return `<table><thead><tr><th>页面 Page</th><th>用途 What for</th><th>适用角色 For roles</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
