@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CHILD_CODE_LENGTH, regionFilter } from '../repositories/region-repository.js';
+import { createEventLogRepository } from '../repositories/event-log-repository.js';
 import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { parseTimeRange } from '../contract/query-parsers.js';
@@ -40,9 +41,13 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
       response: { 200: Summary, ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
     const region = await scopedRoot(request, request.query.region);
+    // The newest event committed before the counts were read: every event up to it is in them, so a live
+    // client (the wall) adds to these figures only the events after it (README, "Live").
+    const { newest } = await createEventLogRepository(app.db).position();
+    reply.header('event-position', String(newest));
     const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level], unit: visibilityOf(request.principal).unit });
     const children = (await app.repos.regions.children(region)).map((c) => {
       return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };

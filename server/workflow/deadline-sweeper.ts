@@ -56,11 +56,15 @@ export async function sweepDeadlines(db: Database, now: Date): Promise<{ overdue
   });
 }
 
-/** The incident as live events carry it (see the wall's api-types). */
-export function eventIncident(i: { code: string; category_code: string; urgency: string; status: string; lon: number; lat: number; grid_code: string; district_code: string; reported_at: Date }, previousStatus?: string) {
+/**
+ * The incident as live events carry it (see the wall's api-types). A status
+ * change says what the incident was before, status and urgency, so that a
+ * client can move its counts from one to the other without asking the API.
+ */
+export function eventIncident(i: { code: string; category_code: string; urgency: string; status: string; lon: number; lat: number; grid_code: string; district_code: string; reported_at: Date }, previous?: { status: string; urgency: string }) {
   return {
     code: i.code, category: i.category_code, urgency: i.urgency, status: i.status,
-    ...(previousStatus ? { previous_status: previousStatus } : {}),
+    ...(previous ? { previous_status: previous.status, previous_urgency: previous.urgency } : {}),
     location: [Number(i.lon), Number(i.lat)], grid_code: i.grid_code, district_code: i.district_code,
     reported_at: new Date(i.reported_at).toISOString(),
   };

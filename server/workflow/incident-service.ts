@@ -61,7 +61,7 @@ export async function applyTransition(app: FastifyInstance, request: FastifyRequ
       await recordEvent(tx, { type: 'incident.escalated', scope: incident.grid_code, payload: { incident: eventIncident(after), reason: step.escalated } });
     }
     if (step.to !== incident.status) {
-      await recordEvent(tx, { type: 'incident.status_changed', scope: incident.grid_code, payload: { incident: eventIncident(after, incident.status) } });
+      await recordEvent(tx, { type: 'incident.status_changed', scope: incident.grid_code, payload: { incident: eventIncident(after, { status: incident.status, urgency: incident.urgency }) } });
     }
   });
 }

@@ -8,7 +8,7 @@ import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
 import { createUser, login } from '../helpers/identity.js';
 import {
-  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixel, placedLabels, project, reportIncident, whitePixelsIn,
+  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixel, placedLabels, project, reportIncident, transitionIncident, whitePixelsIn,
 } from '../helpers/wall-page.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -162,6 +162,29 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     await expect.poll(() => expectKpisMatchApi(page).then(() => true, () => false), { timeout: 30_000, interval: 200 }).toBe(true);
     await expectKpisMatchApi(page);
     expect(navigations, 'the wall must not reload to show a new incident').toEqual([]);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  // The wall patches its KPIs from the events and asks the API only once a burst has settled: after that
+  // reconciliation they must equal the API exactly, whatever the events could or could not tell.
+  it('after a burst of reports and transitions, the KPIs equal the API once it settles, without a reload', async () => {
+    const { page, problems } = await openWall();
+    await page.waitForSelector('[data-connection="live"]', { timeout: 30_000 });
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    const reds = [await reportIncident(app, ctx.db, 'red'), await reportIncident(app, ctx.db, 'red')];
+    const blue = await reportIncident(app, ctx.db, 'blue');
+    await transitionIncident(app, ctx.db, reds[0]!.code, 'reject', '现场核实不属实');
+    await transitionIncident(app, ctx.db, blue.code, 'file');
+    for (const { code } of [...reds, blue]) await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 30_000 });
+    await expect.poll(() => expectKpisMatchApi(page).then(() => true, () => false), { timeout: 30_000, interval: 200 }).toBe(true);
+    await expectKpisMatchApi(page);
+    // The rejected red incident's marker is gone from the map, the other's is there.
+    await expect.poll(() => page.$eval('gs-wall-display', (w) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.map((m) => m.code)), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([reds[1]!.code]));
+    expect(await page.$eval('gs-wall-display', (w, gone) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.some((m) => m.code === gone), reds[0]!.code)).toBe(false);
+    expect(navigations, 'the wall must not reload to follow a burst').toEqual([]);
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
   });

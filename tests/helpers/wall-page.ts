@@ -21,6 +21,15 @@ export async function reportIncident(
   return { code: f.properties.code, district: f.properties.district_code };
 }
 
+/** Moves an incident on through the workflow as the dispatcher (reject needs a note). */
+export async function transitionIncident(app: { inject: App['inject'] }, db: Queryable, code: string, action: string, note?: string): Promise<void> {
+  const res = await app.inject({
+    method: 'POST', url: `/api/incidents/${code}/transitions`, headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
+    payload: { action, ...(note ? { note } : {}) },
+  });
+  if (res.statusCode >= 300) throw new Error(`${action} ${code}: ${res.statusCode} ${res.body}`);
+}
+
 let token: string | undefined;
 async function dispatcherToken(db: Queryable): Promise<string> {
   if (!token) {

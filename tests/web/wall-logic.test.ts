@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyFigureChange, figureChange, inRegion, laterChanges } from '../../web/wall/live-figures.js';
 import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
 import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
 import { ringSegments } from '../../web/wall/ring-segments.js';
@@ -112,3 +113,58 @@ describe('ring segments for the wall lines', () => {
     expect(ringSegments(source, 'other', () => []).length).toBe(0);
   });
 });
+
+describe('KPIs patched from stream events', () => {
+  const ctx = { from: '2026-06-01T16:00:00.000Z', today: '2026-06-15T16:00:00.000Z' };
+  const ev = (over: Record<string, unknown>) => ({
+    code: 'SJ1', category: 'noise', urgency: 'red' as const, status: 'reported', location: [113, 27] as [number, number],
+    grid_code: '430202001001001', district_code: '430202', reported_at: '2026-06-15T17:00:00.000Z', ...over,
+  });
+  // Expected changes by the definitions of explore-counts.sql (README, "KPIs"), written out by hand.
+  const cases: [string, string, Record<string, unknown>, object | null][] = [
+    ['a red report today', 'incident.created', {}, { reported: 1, closed: 0, open: 1, red_open: 1, today: 1 }],
+    ['a blue report in the window, before today', 'incident.created', { urgency: 'blue', reported_at: '2026-06-10T00:00:00.000Z' }, { reported: 1, closed: 0, open: 1, red_open: 0, today: 0 }],
+    ['a report dated before the window', 'incident.created', { reported_at: '2026-05-01T00:00:00.000Z' }, { reported: 0, closed: 0, open: 1, red_open: 1, today: 0 }],
+    ['a red incident rejected', 'incident.status_changed', { status: 'rejected', previous_status: 'reported', previous_urgency: 'red' }, { reported: 0, closed: 0, open: -1, red_open: -1, today: 0 }],
+    ['closed inside the window', 'incident.status_changed', { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue' }, { reported: 0, closed: 1, open: -1, red_open: 0, today: 0 }],
+    ['closed, reported before the window', 'incident.status_changed', { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue', reported_at: '2026-05-01T00:00:00.000Z' }, { reported: 0, closed: 0, open: -1, red_open: 0, today: 0 }],
+    ['reopened', 'incident.status_changed', { status: 'in_progress', previous_status: 'closed', previous_urgency: 'red' }, { reported: 0, closed: -1, open: 1, red_open: 1, today: 0 }],
+    ['raised to red while filed', 'incident.status_changed', { status: 'dispatched', previous_status: 'filed', previous_urgency: 'yellow' }, { reported: 0, closed: 0, open: 0, red_open: 1, today: 0 }],
+    ['a status change without the previous urgency', 'incident.status_changed', { status: 'dispatched', previous_status: 'filed' }, null],
+    ['an escalation', 'incident.escalated', {}, null],
+    ['an overdue alert', 'incident.overdue', { status: 'dispatched' }, null],
+  ];
+  it.each(cases)('%s', (_name, type, over, expected) => {
+    expect(figureChange(type, ev(over), ctx)).toEqual(expected);
+  });
+
+  it('ignores events outside the wall\'s region, the city code matching all its districts', () => {
+    expect(inRegion('430202001001001', '430200')).toBe(true);
+    expect(inRegion('430202001001001', '430203')).toBe(false);
+    expect(inRegion('430202001001001', '430202001')).toBe(true);
+    expect(figureChange('incident.created', ev({}), { ...ctx, region: '430203' })).toEqual({ reported: 0, closed: 0, open: 0, red_open: 0, today: 0 });
+  });
+
+  it('moves the place\'s figures and its child\'s, with the closure rate rounded as the API does', () => {
+    const figures = { reported: 3, closed: 1, closure_rate: 0.3333, open: 2, overdue: 1, red_open: 1 };
+    const summary = {
+      ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, from: null, to: null,
+      children: [{ ...figures, code: '430202', name: '荷塘区' }, { ...figures, code: '430203', name: '芦淞区' }],
+    };
+    const next = applyFigureChange(summary, '430202001001001', { reported: 1, closed: 1, open: 0, red_open: -1, today: 1 });
+    expect(next).toMatchObject({ reported: 4, closed: 2, closure_rate: 0.5, open: 2, overdue: 1, red_open: 0 });
+    expect(next.children[0]).toMatchObject({ reported: 4, closed: 2, closure_rate: 0.5, red_open: 0 });
+    expect(next.children[1]).toBe(summary.children[1]);
+    expect(applyFigureChange(summary, '430202001001001', { reported: 0, closed: 0, open: 0, red_open: 0, today: 0 })).toBe(summary);
+  });
+
+  it('adds to an answer only the changes of events after its Event-Position', () => {
+    const one = { reported: 1, closed: 0, open: 1, red_open: 0, today: 1 };
+    const log = [4, 6, 7].map((id) => ({ id, gridCode: '430202001001001', change: one }));
+    expect(laterChanges(log, 5).map((c) => c.id)).toEqual([6, 7]);
+    expect(laterChanges(log, 7)).toEqual([]);
+    // A server that does not say: the answer is taken as it is.
+    expect(laterChanges(log, null)).toEqual([]);
+  });
+});
+

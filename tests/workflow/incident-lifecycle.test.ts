@@ -86,6 +86,18 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
         'user:lc-dispatcher', 'user:lc-handler', 'user:lc-dispatcher', 'user:lc-commander']);
     const audit = await ctx.db.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE target_type = 'incident' AND target_id = $1 ORDER BY id", [code]);
     expect(audit.map((a) => a.action)).toEqual(reopened.history.map((h: any) => `incident.${h.action}`));
+    // Each status change on the live stream says what the incident was before, so a wall can move its counts without asking.
+    const changes = await ctx.db.query<{ payload: { incident: Record<string, string> } }>(
+      "SELECT payload FROM event_log WHERE type = 'incident.status_changed' AND payload->'incident'->>'code' = $1 ORDER BY id", [code]);
+    expect(changes.map((e) => [e.payload.incident.previous_status, e.payload.incident.status])).toEqual([
+      ['reported', 'filed'], ['filed', 'dispatched'], ['dispatched', 'in_progress'], ['in_progress', 'resolved'],
+      ['resolved', 'in_progress'], ['in_progress', 'resolved'], ['resolved', 'closed'], ['closed', 'in_progress']]);
+    expect(changes.map((e) => e.payload.incident.previous_urgency)).toEqual(changes.map(() => p.urgency));
+    // The summary says which events its counts include: all, here (no other writer meanwhile).
+    const summary = await ctx.app.inject({ method: 'GET', url: '/api/stats/summary', headers: as.commander!.read });
+    expectOk(summary);
+    const [{ newest } = { newest: -1 }] = await ctx.db.query<{ newest: number }>('SELECT coalesce(max(id), 0)::int AS newest FROM event_log');
+    expect(summary.headers['event-position']).toBe(String(newest));
     const times = reopened.history.map((h: any) => Date.parse(h.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(reopened.photos.map((ph: any) => ph.kind)).toEqual(['before', 'after']);

@@ -40,7 +40,8 @@ export class ApiClient {
     return u.toString();
   }
 
-  async get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  /** `onHeaders` sees a successful answer's headers (the summary's Event-Position, say). */
+  async get<T>(path: string, query: Query = {}, signal?: AbortSignal, onHeaders?: (headers: Headers) => void): Promise<T> {
     await this.settled;
     const res = await fetch(this.url(path, query), { signal, headers: { accept: 'application/json' } });
     if (res.status === 401 && !this.token) {
@@ -52,6 +53,7 @@ export class ApiClient {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${path}: HTTP ${res.status}`);
     }
+    onHeaders?.(res.headers);
     return (await res.json()) as T;
   }
 }

@@ -101,6 +101,8 @@ export interface StreamIncident {
   urgency: Urgency;
   status: string;
   previous_status?: string;
+  /** With previous_status: the urgency before the change (an escalation may raise it in the same step). */
+  previous_urgency?: Urgency;
   location: Position;
   grid_code: string;
   district_code: string;

@@ -5,6 +5,7 @@ import {
   CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
   type IncidentPage, type OutlineCollection, type RegionNode, type StreamEvent, type Summary,
 } from './api-types.js';
+import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics, type LoggedChange } from './live-figures.js';
 import {
   addTickerEntries, pruneRecent, tickerFromEvent, tickerFromFeature, updateRedMarkers,
   type RecentIncident, type RedMarker, type TickerEntry,
@@ -14,8 +15,19 @@ import { cityMidnight, windowStart } from './time-window.js';
 const OPEN_STATUSES = 'reported,filed,dispatched,in_progress,resolved';
 /** The heatmap is a picture of weeks: re-aggregating it for every event would cost the server for nothing visible. */
 const HEAT_MIN_INTERVAL_MS = 30_000;
-/** Events come in bursts (a batch dispatch): one reload for the burst, still well inside a second. */
-const EVENT_DEBOUNCE_MS = 200;
+/**
+ * Events patch the figures themselves (live-figures.ts); the API is asked
+ * again to reconcile once a burst has settled (no event for SETTLE_MS), and
+ * during a steady stream at least every MAX_UNRECONCILED_MS. A reload costs
+ * eight requests and, under software WebGL, a redrawn map: after every event
+ * it kept a loaded 2-core wall seconds behind (README, "Live").
+ */
+const SETTLE_MS = 1_500;
+const MAX_UNRECONCILED_MS = 15_000;
+/** Figure changes kept to add to a summary that answers from before them (a reconciliation in flight while events come). */
+const CHANGES_KEPT = 1_000;
+/** The map's live layers (rings, red markers) change at most this often: each change redraws the whole map canvas. */
+const MAP_LISTS_MS = 1_000;
 
 export interface WallDataOptions {
   api: ApiClient;
@@ -46,6 +58,13 @@ export class WallDataController implements ReactiveController {
   ticker: TickerEntry[] = [];
   redMarkers = new Map<string, RedMarker>();
   recent: RecentIncident[] = [];
+  /**
+   * What the map draws of the two lists above: the same arrays until they
+   * change, published at most every MAP_LISTS_MS, so a panel's update or a
+   * burst of events does not redraw the map each time.
+   */
+  mapRedMarkers: RedMarker[] = [];
+  mapRecent: RecentIncident[] = [];
   /** The window start every figure was asked for (ISO), for anyone checking them against the API. */
   from?: string;
   /** The last failure, shown on the wall; cleared by the next success. */
@@ -55,7 +74,18 @@ export class WallDataController implements ReactiveController {
   private heatLoadedAt = 0;
   private inFlight?: Promise<void>;
   private again = false;
-  private debounce?: ReturnType<typeof setTimeout>;
+  private settle?: ReturnType<typeof setTimeout>;
+  /** When the first event not yet reconciled came (performance.now()); undefined = none waiting. */
+  private unreconciledSince?: number;
+  /** An event came while a reload was in flight: its answer may or may not include it, so reconcile once more. */
+  private eventDuringLoad = false;
+  /** Changes applied from events, by event id, newest last: replayed onto an answer older than they are. */
+  private changes: LoggedChange[] = [];
+  /** The newest event the shown summary and new-today figure include (Event-Position); null = not known. */
+  private summaryPosition: number | null = null;
+  private todayPosition: number | null = null;
+  private mapTimer?: ReturnType<typeof setTimeout>;
+  private mapPublishedAt = -Infinity;
   private abort = new AbortController();
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -63,7 +93,8 @@ export class WallDataController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.debounce);
+    clearTimeout(this.settle);
+    clearTimeout(this.mapTimer);
     this.abort.abort();
   }
 
@@ -106,15 +137,23 @@ export class WallDataController implements ReactiveController {
     return this.inFlight;
   }
 
-  /** Applies a stream event to the live lists at once, and reloads the figures shortly after. */
+  /**
+   * Applies a stream event at once: ticker, map lists, and the KPIs where the
+   * event determines them (live-figures.ts). The API is asked only once the
+   * burst has settled (scheduleReconcile).
+   */
   applyEvent(event: StreamEvent): void {
+    if (this.inFlight) this.eventDuringLoad = true;
     if ('incident' in event) {
       const i = event.incident;
       this.ticker = addTickerEntries(this.ticker, [tickerFromEvent(event.type, event.at, i)]);
-      this.redMarkers = updateRedMarkers(this.redMarkers, i);
-      if (event.type === 'incident.created') this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
+      const visible = this.options ? inRegion(i.grid_code, this.options.region) : true;
+      if (visible) this.redMarkers = updateRedMarkers(this.redMarkers, i);
+      if (visible && event.type === 'incident.created') this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
+      this.patchFigures(event.id, event.type, i);
+      this.publishMapLists();
     } else if ('directive' in event && this.options?.directives && this.directives) {
-      // Shown at once; the reload that follows brings the caller's view of it (a district sees its own row only).
+      // Shown at once; the reconciliation brings the caller's view of it (a district sees its own row only).
       const d = event.directive;
       const rows = this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code));
       const patched = { ...d, districts: rows };
@@ -123,8 +162,47 @@ export class WallDataController implements ReactiveController {
         : [patched, ...this.directives];
     }
     this.host.requestUpdate();
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.refresh().catch(() => undefined), EVENT_DEBOUNCE_MS);
+    this.scheduleReconcile();
+  }
+
+  /** Moves the KPIs by what the event changed, unless the summary already counts it (it answered after the event). */
+  private patchFigures(id: number, type: string, i: Extract<StreamEvent, { incident: unknown }>['incident']): void {
+    const o = this.options;
+    if (!o) return;
+    // Kept even before the first figures come: they may answer from before this event.
+    const now = new Date();
+    const change = figureChange(type, i, { from: this.from ?? windowStart(o.window, now).toISOString(), today: cityMidnight(now).toISOString(), region: o.region });
+    if (!change) return;
+    this.changes.push({ id, gridCode: i.grid_code, change });
+    if (this.changes.length > CHANGES_KEPT) this.changes.shift();
+    if (this.summary && (this.summaryPosition === null || id > this.summaryPosition)) this.summary = applyFigureChange(this.summary, i.grid_code, change);
+    if (this.newToday !== undefined && (this.todayPosition === null || id > this.todayPosition)) this.newToday += change.today;
+  }
+
+
+  /** Reconciles with the API SETTLE_MS after the last event, or MAX_UNRECONCILED_MS after the first unreconciled one. */
+  private scheduleReconcile(): void {
+    const now = performance.now();
+    this.unreconciledSince ??= now;
+    clearTimeout(this.settle);
+    const delay = Math.max(0, Math.min(SETTLE_MS, this.unreconciledSince + MAX_UNRECONCILED_MS - now));
+    this.settle = setTimeout(() => void this.refresh().catch(() => undefined), delay);
+  }
+
+  /** Hands the live lists to the map now, or at the end of the current MAP_LISTS_MS period. */
+  private publishMapLists(): void {
+    if (this.mapTimer) return;
+    const wait = this.mapPublishedAt + MAP_LISTS_MS - performance.now();
+    const publish = () => {
+      this.mapTimer = undefined;
+      this.mapPublishedAt = performance.now();
+      const red = [...this.redMarkers.values()];
+      if (red.length !== this.mapRedMarkers.length || red.some((m, k) => m.code !== this.mapRedMarkers[k]?.code)) this.mapRedMarkers = red;
+      if (this.recent.length !== this.mapRecent.length || this.recent.some((r, k) => r !== this.mapRecent[k])) this.mapRecent = this.recent;
+      this.host.requestUpdate();
+    };
+    if (wait <= 0) publish();
+    else this.mapTimer = setTimeout(publish, wait);
   }
 
   private async load(withHeat: boolean): Promise<void> {
@@ -136,14 +214,22 @@ export class WallDataController implements ReactiveController {
     const from = windowStart(o.window, now).toISOString();
     const today = cityMidnight(now).toISOString();
     const win = { region, from };
+    // Whatever came before this point is in the answers; an event from now on may not be (applyEvent notes it).
+    this.eventDuringLoad = false;
+    this.unreconciledSince = undefined;
+    clearTimeout(this.settle);
     try {
       const get = <T>(path: string, query: Query) => api.get<T>(path, query, signal);
       // Asked for in this order, what the map and the KPIs need first: a browser sends at most six at a time to one server.
+      // Each summary says up to which event it counts (Event-Position): events after it that came first are added again.
+      let summaryPosition: number | null = null;
+      let todayPosition: number | null = null;
+      const position = (h: Headers) => (h.has('event-position') ? Number(h.get('event-position')) : null);
       const [summary, metrics, heat, todaySummary, categories, latest, red, directives] = await Promise.all([
-        get<Summary>('/api/stats/summary', win),
+        api.get<Summary>('/api/stats/summary', win, signal, (h) => (summaryPosition = position(h))),
         get<GridMetrics>('/api/map/grid-metrics', win),
         withHeat && o.heatZoom !== null ? get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }) : undefined,
-        o.window === 'today' ? undefined : get<Summary>('/api/stats/summary', { region, from: today }),
+        o.window === 'today' ? undefined : api.get<Summary>('/api/stats/summary', { region, from: today }, signal, (h) => (todayPosition = position(h))),
         get<CategoryBreakdown>('/api/stats/categories', win),
         get<IncidentPage>('/api/incidents', { region, limit: 15 }),
         get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES, limit: 2000 }),
@@ -151,15 +237,24 @@ export class WallDataController implements ReactiveController {
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
-      this.summary = summary;
-      this.newToday = (todaySummary ?? summary).reported;
-      this.metrics = metrics;
+      if (!todaySummary) todayPosition = summaryPosition;
+      this.summary = laterChanges(this.changes, summaryPosition).reduce((s, c) => applyFigureChange(s, c.gridCode, c.change), summary);
+      this.summaryPosition = summaryPosition;
+      this.newToday = laterChanges(this.changes, todayPosition).reduce((n, c) => n + c.change.today, (todaySummary ?? summary).reported);
+      this.todayPosition = todayPosition;
+      if (summaryPosition !== null && todayPosition !== null) {
+        const older = Math.min(summaryPosition, todayPosition);
+        this.changes = this.changes.filter((c) => c.id > older);
+      }
+      // Unchanged figures keep their object: the map recolours (a full redraw) only when a grid's figures moved.
+      if (!this.metrics || !sameMetrics(this.metrics, metrics)) this.metrics = metrics;
       this.categories = categories.categories;
       this.ticker = addTickerEntries(this.ticker, latest.features.map(tickerFromFeature));
       this.redMarkers = new Map(red.features
         .filter((f) => !CLOSED_STATUSES.has(f.properties.status))
         .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
       this.recent = pruneRecent(this.recent, Date.now());
+      this.publishMapLists();
       this.directives = directives;
       if (o.heatZoom === null) this.heat = { cell_degrees: 0, bins: [], truncated: false };
       if (heat) {
@@ -167,6 +262,7 @@ export class WallDataController implements ReactiveController {
         this.heatLoadedAt = Date.now();
       }
       this.error = undefined;
+      if (this.eventDuringLoad) this.scheduleReconcile();
     } catch (err) {
       if (signal.aborted) return;
       this.error = err instanceof ApiError ? `${err.status} ${err.message}` : String((err as Error)?.message ?? err);
