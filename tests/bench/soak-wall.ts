@@ -183,6 +183,8 @@ async function report(i: number, timed?: Latency): Promise<Open> {
     timed.ticker.push(ticker);
     timed.map.push(map);
     timed.kpi.push(kpi);
+    // As it goes, so that a run cut short still says something.
+    console.log(`timed ${timed === quiet ? 'quiet' : 'loaded'} report ${i + 1}: ticker ${Math.round(ticker)} ms, map ${Math.round(map)} ms, KPI ${Math.round(kpi)} ms`);
   }
   return { code, urgency, unit: category.unit };
 }
