@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ROLES, type Role } from '../auth/roles.js';
+import { ROLES, type Role } from './vocabulary.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 export const RoleSchema = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES], description: ROLES.join(', ') });

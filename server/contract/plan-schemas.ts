@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PLAN_STATUSES } from '../plans/grid-plan-lifecycle.js';
+import { PLAN_STATUSES, type PlanStatus } from './vocabulary.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 /**
@@ -28,7 +28,7 @@ export const PlanEditSchema = Type.Union([
 ]);
 export type PlanEditBody = Static<typeof PlanEditSchema>;
 
-export const PlanStatusSchema = Type.Unsafe<(typeof PLAN_STATUSES)[number]>({ type: 'string', enum: [...PLAN_STATUSES] });
+export const PlanStatusSchema = Type.Unsafe<PlanStatus>({ type: 'string', enum: [...PLAN_STATUSES] });
 
 export const PlanSchema = Type.Object({
   id: Type.Integer(),

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-errors.js';
-import { accessOf, decide } from '../auth/route-access.js';
+import { accessOf, decide } from '../contract/route-access.js';
 import type { Principal } from '../auth/roles.js';
 import type { UserRow } from '../repositories/user-repository.js';
 import type { TokenRow } from '../repositories/token-repository.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { geometryEngineRefusal, validityInWords } from '../plans/geometry-validity.js';
-import { AREA_TOLERANCE_M2, PLAN_REASON, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, PLAN_REASON, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../contract/grid-plan-reasons.js';
 import { sqlFile } from './sql-file.js';
 
 const VALIDATE = sqlFile('plan-validate.sql');

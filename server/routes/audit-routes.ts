@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DateTime, errorResponses } from '../contract/common-schemas.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
+import { parseTimeRange } from './query-parsers.js';
 
 const AuditEntry = Type.Object({
   id: Type.Integer(),

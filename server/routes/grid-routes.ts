@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, GridCode, RegionCode } from '../contract/common-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
-import { parseBbox } from '../contract/query-parsers.js';
+import { parseBbox } from './query-parsers.js';
 import { callerScope, scopedRegion } from './region-scope.js';
 import { sendCacheable } from './http-cache.js';
 import { pageLimit, pageMembers } from './feature-paging.js';

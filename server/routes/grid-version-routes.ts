@@ -6,10 +6,10 @@ import { chooseLanguage, type Lang } from '../errors/messages.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { importGrids, type ImportReport } from '../plans/grid-import.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
-import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { errorResponses, ErrorSchema, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
 import { IncomingFeatureCollection } from '../contract/plan-schemas.js';
-import { parseTime } from '../contract/query-parsers.js';
+import { parseTime } from './query-parsers.js';
 import { callerScope, scopedRegion, scopedRoot } from './region-scope.js';
 import { timeWindow } from './plan-scope.js';
 

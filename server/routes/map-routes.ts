@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
+import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
 import { GRID_METRIC_FIELDS } from '../repositories/map-repository.js';
 import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
-import { parseBbox, parseList, parseTimeRange } from '../contract/query-parsers.js';
+import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
@@ -84,7 +84,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
         category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
         urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
-        status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
+        status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
       }, { additionalProperties: false }),
       response: {
@@ -104,7 +104,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const bbox = parseBbox(q.bbox);
     const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
     const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
-    const statuses = parseList(q.status, 'status', STATUSES);
+    const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
     const region = await scopedRegion(request, q.region);
     const cellDegrees = heatCellDegrees(q.zoom ?? 9);
     const { bins, truncated } = await app.repos.map.heatBins({

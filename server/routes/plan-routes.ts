@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { geometrySql } from '../plans/geometry-validity.js';
 import { checkedEdit, type PlanEditInput } from '../plans/plan-edit-input.js';

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { CHILD_CODE_LENGTH, regionFilter } from '../repositories/region-repository.js';
 import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
+import { parseTimeRange } from './query-parsers.js';
 import { scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
+import { parseTimeRange } from './query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../contract/wall-options.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';

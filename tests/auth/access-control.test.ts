@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_ACCESS, EVERY_ROLE } from '../../server/auth/route-access.js';
+import { ROUTE_ACCESS, EVERY_ROLE } from '../../server/contract/route-access.js';
 import type { Role } from '../../server/auth/roles.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';

@@ -1,5 +1,5 @@
-import { ROLE_NAMES, ROLES, type Role } from '../../server/auth/roles.js';
-import { ROUTE_ACCESS } from '../../server/auth/route-access.js';
+import { ROLE_NAMES, ROLES, type Role } from '../../server/contract/vocabulary.js';
+import { ROUTE_ACCESS } from '../../server/contract/route-access.js';
 
 /**
  * The pages of Gridscope and who they are for, on the home page. Who may use

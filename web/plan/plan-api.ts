@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import { apiRequest } from '../shared/api-request.js';
 import type { PlanEditBody, PlanSchema } from '../../server/contract/plan-schemas.js';
-import type { PlanProblem, ValidationReport } from '../../server/plans/grid-plan-reasons.js';
+import type { PlanProblem, ValidationReport } from '../../server/contract/grid-plan-reasons.js';
 import type { WhatIf } from '../../server/repositories/plan-analysis-repository.js';
 
 /** The API's shapes, from the server's own schemas and types. */
