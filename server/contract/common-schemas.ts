@@ -39,16 +39,3 @@ export const errorResponses = {
   /** database_unavailable, with Retry-After: the database is restarting or out of reach. */
   503: ErrorSchema,
 };
-
-/** GeoJSON bodies are built by PostGIS and sent as text; this documents their shape. */
-// Typed as string: routes send PostGIS's text untouched (Fastify does not re-serialise strings).
-export const FeatureCollectionSchema = Type.Unsafe<string>({
-  type: 'object',
-  description: 'RFC 7946 GeoJSON FeatureCollection (application/geo+json)',
-  properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } },
-});
-export const FeatureSchema = Type.Unsafe<string>({
-  type: 'object',
-  description: 'RFC 7946 GeoJSON Feature (application/geo+json)',
-  properties: { type: { const: 'Feature' } },
-});

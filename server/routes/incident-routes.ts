@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest } from '../http-errors.js';
 import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
+import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { IncidentPage, sentAsText } from '../contract/geojson-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { scopedRegion } from './region-scope.js';
 import { pageLimit, pageMembers } from './feature-paging.js';
@@ -47,7 +48,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: Type.Optional(Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` })),
         cursor: Type.Optional(Type.String({ maxLength: 200 })),
       }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(IncidentPage), ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
 import { GRID_METRIC_FIELDS } from '../repositories/map-repository.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
+import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { MapGridCollection, OutlineCollection, sentAsText } from '../contract/geojson-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
@@ -39,7 +40,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['map'],
       summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
       querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+      response: { 200: sentAsText(MapGridCollection), 304: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
     const region = await scopedRegion(request, request.query.region);
@@ -123,7 +124,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
         simplify: Simplify,
       }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+      response: { 200: sentAsText(OutlineCollection), 304: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
     const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];

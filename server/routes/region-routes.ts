@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { errorResponses, FeatureSchema, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { RegionFeature, sentAsText } from '../contract/geojson-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { callerScope } from './region-scope.js';
 
@@ -31,7 +32,7 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'One region with its boundary and its children\'s codes (GeoJSON Feature)',
       params: Type.Object({ code: RegionCode }),
       querystring: Type.Object({ simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: FeatureSchema, ...errorResponses },
+      response: { 200: sentAsText(RegionFeature), ...errorResponses },
     },
   }, async (request, reply) => {
     const body = await app.repos.regions.featureText(request.params.code, callerScope(request), request.query.simplify ?? 0);
