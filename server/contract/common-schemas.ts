@@ -39,3 +39,9 @@ export const errorResponses = {
   /** database_unavailable, with Retry-After: the database is restarting or out of reach. */
   503: ErrorSchema,
 };
+
+/**
+ * A `Static<>` answer as the browser receives it: the server hands Dates to
+ * the serializer (DateTime), JSON carries them as ISO 8601 strings.
+ */
+export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T;

@@ -7,7 +7,9 @@ import { INCIDENT_STATUSES, URGENCIES, type IncidentStatus, type Urgency } from 
  * .sql files under server/repositories/sql/ build them. PostGIS writes the
  * text and the routes send it untouched; these schemas document it (OpenAPI)
  * and give the browser its types (`Static<>`). Geometries are documented by
- * kind only: their coordinates are PostGIS's.
+ * kind only: their coordinates are PostGIS's. Simplified shapes are filled in
+ * by the repositories (shared-edge simplification), so no answer has a null
+ * polygon.
  */
 
 /** [longitude, latitude] in WGS84 degrees, 5 or 6 decimals. */
@@ -24,8 +26,6 @@ export const PolygonalGeometryOut = Type.Unsafe<PolygonalCoordinates>({
   properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', items: {} } },
   description: 'Polygon or MultiPolygon, outer rings counter-clockwise',
 });
-/** Null when the client asked for simplified shapes and the server fills them in city-wide (shared edges kept). */
-export const MaybePolygonal = Type.Union([PolygonalGeometryOut, Type.Null()]);
 export const PointGeometry = Type.Object({ type: Type.Literal('Point'), coordinates: LonLat });
 export const AnyGeometry = Type.Union([
   Type.Unsafe<{ type: string; coordinates: unknown }>({ type: 'object', required: ['type'], properties: { type: { type: 'string' }, coordinates: {} } }),
@@ -79,7 +79,7 @@ export const RegionFeature = featureOf(PolygonalGeometryOut, {
 }, { id: Text, bbox: BboxArray });
 export type RegionFeature = Static<typeof RegionFeature>;
 
-export const GridListFeature = featureOf(MaybePolygonal, { code: Text, name: Text, ...GridAncestry, ...GridFigures }, { id: Text });
+export const GridListFeature = featureOf(PolygonalGeometryOut, { code: Text, name: Text, ...GridAncestry, ...GridFigures }, { id: Text });
 export const GridPage = collectionOf(GridListFeature, 'one page of grids in code order', PageMembers);
 export type GridPage = Static<typeof GridPage>;
 
@@ -139,22 +139,22 @@ export type IncidentDetailFeature = Static<typeof IncidentDetailFeature>;
 // --- the wall's and the explorer's shapes -------------------------------
 
 export const MapGridCollection = collectionOf(
-  featureOf(MaybePolygonal, { population: Count }, { id: Type.Integer({ description: 'the grid code as a number (map feature state needs numeric ids)' }) }),
+  featureOf(PolygonalGeometryOut, { population: Count }, { id: Type.Integer({ description: 'the grid code as a number (map feature state needs numeric ids)' }) }),
   'grid polygons for colouring: id = grid code');
 export type MapGridCollection = Static<typeof MapGridCollection>;
 
 const LabelledShape = {
-  code: Text, name: Text, name_en: NullableText, population: NullableInt,
-  label: Type.Union([LonLat, Type.Null()], { description: 'a point inside the shape for its label' }),
+  code: Text, name: Text, name_en: NullableText,
+  label: Type.Unsafe<[number, number]>({ ...LonLat, description: 'a point inside the shape, for its label' }),
 };
 
-export const OutlineCollection = collectionOf(featureOf(MaybePolygonal, {
-  ...LabelledShape, level: Type.Unsafe<'district' | 'street'>({ type: 'string', enum: ['district', 'street'] }),
+export const OutlineCollection = collectionOf(featureOf(PolygonalGeometryOut, {
+  ...LabelledShape, population: NullableInt, level: Type.Unsafe<'district' | 'street'>({ type: 'string', enum: ['district', 'street'] }),
 }, { id: Text, bbox: BboxArray }), 'district or street outlines with label points');
 export type OutlineCollection = Static<typeof OutlineCollection>;
 
-export const ExploreShapeCollection = collectionOf(featureOf(MaybePolygonal, {
-  ...LabelledShape, level: Type.String({ description: 'district, street, community or grid' }),
+export const ExploreShapeCollection = collectionOf(featureOf(PolygonalGeometryOut, {
+  ...LabelledShape, population: Count, level: Type.String({ description: 'district, street, community or grid' }),
 }, { id: Text, bbox: BboxArray }), "the children of a place (or a grid itself), for the explorer's map");
 export type ExploreShapeCollection = Static<typeof ExploreShapeCollection>;
 

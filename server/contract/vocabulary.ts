@@ -60,6 +60,11 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
 export const CODE_LENGTH = { district: 6, street: 9, community: 12, grid: 15 } as const;
 export type CodeLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
 
+/** The length of the codes one level down (a grid has none below: its own). */
+export const CHILD_CODE_LENGTH: Readonly<Record<CodeLevel, number>> = {
+  city: CODE_LENGTH.district, district: CODE_LENGTH.street, street: CODE_LENGTH.community, community: CODE_LENGTH.grid, grid: CODE_LENGTH.grid,
+};
+
 const LEVEL_BY_LENGTH: Readonly<Record<number, CodeLevel>> = { 6: 'district', 9: 'street', 12: 'community', 15: 'grid' };
 
 /** The level a code names, or null for something that is not a code. */

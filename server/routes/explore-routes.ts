@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest, notFound } from '../http-errors.js';
-import { CHILD_CODE_LENGTH, type ScopeLevel } from '../repositories/region-repository.js';
+import type { ScopeLevel } from '../repositories/region-repository.js';
+import { CHILD_CODE_LENGTH } from '../contract/vocabulary.js';
 import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats-repository.js';
 import { errorResponses, GridCode } from '../contract/common-schemas.js';
 import { ExploreShapeCollection, sentAsText } from '../contract/geojson-schemas.js';
