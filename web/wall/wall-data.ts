@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
-import { ApiError, type ApiClient, type Query } from './api-client.js';
+import { ApiError } from '../shared/api-request.js';
+import type { ApiClient, Query } from './api-client.js';
 import { isFinishedStatus, OPEN_STATUSES } from '../../server/contract/vocabulary.js';
 import {
   type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
