@@ -136,6 +136,16 @@ export const IncidentDetailFeature = featureOf(PointGeometry, {
 }, { id: Text });
 export type IncidentDetailFeature = Static<typeof IncidentDetailFeature>;
 
+/** The answer to a new report (POST /api/incidents): the incident and possible duplicates nearby. */
+export const ReportedIncidentSchema = Type.Object({
+  incident: IncidentDetailFeature,
+  possible_duplicates: Type.Array(Type.Object({
+    code: Text, status: StatusSchema, reported_at: DateTime, description: Text,
+    distance_m: Type.Number({ description: 'metres from the new report' }),
+  }), { description: 'the same category within 50 m and 24 hours, nearest first' }),
+});
+export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
+
 // --- the wall's and the explorer's shapes -------------------------------
 
 export const MapGridCollection = collectionOf(

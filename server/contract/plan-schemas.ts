@@ -109,3 +109,13 @@ export const PublishResultSchema = Type.Object({
   reassigned_incidents: Type.Integer({ description: 'open incidents whose grid changed' }),
 });
 export type PublishResult = Static<typeof PublishResultSchema>;
+
+/** One step of grid lineage (GET /api/grids/lineage): which old code became which new one. */
+export const LineageEntrySchema = Type.Object({
+  plan_id: Type.Integer(),
+  old_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a new grid' }),
+  new_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a removed grid' }),
+  kind: Type.String({ description: 'split, merge, reshape, new or removed (migrations/009)' }),
+  share: Type.Union([Type.Number(), Type.Null()], { description: 'the share of the old grid\'s area that went to the new one' }),
+  published_at: DateTime,
+});

@@ -9,7 +9,7 @@ import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { errorResponses, ErrorSchema, RegionCode } from '../contract/common-schemas.js';
 import { GridExportCollection, GridHistoryCollection, GridWorkloadCollection, sentAsText } from '../contract/geojson-schemas.js';
-import { IncomingFeatureCollection } from '../contract/plan-schemas.js';
+import { IncomingFeatureCollection, LineageEntrySchema } from '../contract/plan-schemas.js';
 import { parseTime } from './query-parsers.js';
 import { callerScope, scopedRegion, scopedRoot } from './region-scope.js';
 import { timeWindow } from './plan-scope.js';
@@ -63,7 +63,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       operationId: 'listGridLineage',
       tags: ['grids'], summary: 'Which old codes became which new codes (split, merge, reshape, new, removed), newest first',
       querystring: Type.Object({ region: Type.Optional(RegionCode) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ lineage: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
+      response: { 200: Type.Object({ lineage: Type.Array(LineageEntrySchema) }), ...errorResponses },
     },
   }, async (request) => {
     const region = await scopedRegion(request, request.query.region);

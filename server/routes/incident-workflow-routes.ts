@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import { IncidentDetailFeature, sentAsText } from '../contract/geojson-schemas.js';
+import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
 import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
@@ -41,7 +41,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: Type.Optional(Type.String({ maxLength: 2000 })),
         location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
       }, { additionalProperties: false }),
-      response: { 201: Type.Unknown({ description: '{ incident: Feature, possible_duplicates: [{code, status, reported_at, description, distance_m}] }' }), ...errorResponses, ...conflictResponses },
+      response: { 201: sentAsText(ReportedIncidentSchema), ...errorResponses, ...conflictResponses },
     },
   }, async (request, reply) => {
     const { code, duplicates } = await reportIncident(app, request, request.body);
