@@ -91,7 +91,7 @@ export default fp(
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/')) return;
       for (const method of [route.method].flat()) {
-        if (!accessOf(method, route.url)) throw new Error(`${method} ${route.url} has no access declared in server/auth/route-access.ts`);
+        if (!accessOf(method, route.url)) throw new Error(`${method} ${route.url} has no access declared in server/contract/route-access.ts`);
       }
     });
 
