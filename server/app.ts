@@ -34,7 +34,7 @@ import tokenRoutes from './routes/token-routes.js';
 import userRoutes from './routes/user-routes.js';
 import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './contract/wall-options.js';
-import type { PlanRules } from './plans/grid-plan-reasons.js';
+import type { PlanRules } from './contract/grid-plan-reasons.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
 
 export interface AppOptions {

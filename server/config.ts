@@ -3,7 +3,7 @@ import { parseDateList, parseWorkPeriods, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS }
 import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig } from './workflow/working-calendar.js';
 import { resolve } from 'node:path';
 import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './contract/wall-options.js';
-import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './plans/grid-plan-reasons.js';
+import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './contract/grid-plan-reasons.js';
 import { MAX_COST, MIN_COST } from './auth/password-hash.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
 

@@ -1,24 +1,9 @@
-/**
- * The roles of issue 3. A principal (a logged-in user, an API token or an
- * anonymous reader) always has exactly one role and a scope.
- */
-export const ROLES = ['commander', 'district_leader', 'staff', 'dispatcher', 'handler', 'grid_worker', 'planner', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../contract/vocabulary.js';
 
-export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
-  commander: { zh: '指挥长', en: 'City commander' },
-  district_leader: { zh: '区县领导', en: 'District leader' },
-  staff: { zh: '街道/社区工作人员', en: 'Street/community staff' },
-  dispatcher: { zh: '调度员', en: 'Dispatcher' },
-  handler: { zh: '部门处置人员', en: 'Department handler' },
-  grid_worker: { zh: '网格员', en: 'Grid worker' },
-  planner: { zh: '网格规划员', en: 'Planner' },
-  viewer: { zh: '只读/大屏', en: 'Viewer / wall display' },
-};
+/** The roles live in the shared vocabulary (the browser uses them too). */
+export { ROLE_NAMES, ROLES, SCOPED_ROLES, type Role } from '../contract/vocabulary.js';
 
-/** Roles whose scope must name a region (or, for grid workers, a grid). */
-export const SCOPED_ROLES: readonly Role[] = ['district_leader', 'staff', 'grid_worker'];
-
+/** A principal (a logged-in user, an API token or an anonymous reader) always has exactly one role and a scope. */
 export interface Principal {
   kind: 'user' | 'token' | 'anonymous';
   /** app_user.id or api_token.id; null when anonymous. */

@@ -40,15 +40,8 @@ export const errorResponses = {
   503: ErrorSchema,
 };
 
-/** GeoJSON bodies are built by PostGIS and sent as text; this documents their shape. */
-// Typed as string: routes send PostGIS's text untouched (Fastify does not re-serialise strings).
-export const FeatureCollectionSchema = Type.Unsafe<string>({
-  type: 'object',
-  description: 'RFC 7946 GeoJSON FeatureCollection (application/geo+json)',
-  properties: { type: { const: 'FeatureCollection' }, features: { type: 'array', items: { type: 'object' } } },
-});
-export const FeatureSchema = Type.Unsafe<string>({
-  type: 'object',
-  description: 'RFC 7946 GeoJSON Feature (application/geo+json)',
-  properties: { type: { const: 'Feature' } },
-});
+/**
+ * A `Static<>` answer as the browser receives it: the server hands Dates to
+ * the serializer (DateTime), JSON carries them as ISO 8601 strings.
+ */
+export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T;

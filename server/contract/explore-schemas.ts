@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { STATUSES } from '../repositories/incident-repository.js';
+import { INCIDENT_STATUSES, URGENCIES } from './vocabulary.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 /** A place of the explorer: a region (6, 9 or 12 digits) or a grid (15). */
@@ -11,8 +11,8 @@ export const ExploreFilterQuery = {
   from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; the explorer sends China midnights, 2026-05-01T00:00:00+08:00)' })),
   to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
   category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
-  urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
-  status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
+  urgency: Type.Optional(Type.String({ description: `${URGENCIES.join(', ')}; comma-separated` })),
+  status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
 };
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T, description: string) => Type.Union([t, Type.Null()], { description });

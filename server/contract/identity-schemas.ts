@@ -1,5 +1,5 @@
-import { Type } from 'typebox';
-import { ROLES, type Role } from '../auth/roles.js';
+import { Type, type Static } from 'typebox';
+import { ROLES, type Role } from './vocabulary.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 export const RoleSchema = Type.Unsafe<Role>({ type: 'string', enum: [...ROLES], description: ROLES.join(', ') });
@@ -52,3 +52,21 @@ export const MeSchema = Type.Object({
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: `send as the x-csrf-token header with every write made with the session cookie` }),
   allowed: Type.Array(Type.String(), { description: 'the API routes this principal may call, as "METHOD /path"' }),
 });
+
+/** One entry of the append-only audit log (GET /api/audit). */
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  actor: Type.String(),
+  action: Type.String(),
+  target_type: Type.String(),
+  target_id: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  client_ip: Type.Union([Type.String(), Type.Null()]),
+});
+export const AuditPageSchema = Type.Object({
+  entries: Type.Array(AuditEntrySchema),
+  next_before: Type.Union([Type.Integer(), Type.Null()], { description: 'pass as `before` for older entries; null on the last page' }),
+});
+export type AuditPage = Static<typeof AuditPageSchema>;

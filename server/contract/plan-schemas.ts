@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PLAN_STATUSES } from '../plans/grid-plan-lifecycle.js';
+import { PLAN_STATUSES, type PlanStatus } from './vocabulary.js';
 import { DateTime, NullableDateTime } from './common-schemas.js';
 
 /**
@@ -28,7 +28,7 @@ export const PlanEditSchema = Type.Union([
 ]);
 export type PlanEditBody = Static<typeof PlanEditSchema>;
 
-export const PlanStatusSchema = Type.Unsafe<(typeof PLAN_STATUSES)[number]>({ type: 'string', enum: [...PLAN_STATUSES] });
+export const PlanStatusSchema = Type.Unsafe<PlanStatus>({ type: 'string', enum: [...PLAN_STATUSES] });
 
 export const PlanSchema = Type.Object({
   id: Type.Integer(),
@@ -70,3 +70,52 @@ export const IncomingFeatureCollection = Type.Object({
   }, { additionalProperties: true })),
 }, { additionalProperties: true });
 export type IncomingFeatureCollectionBody = Static<typeof IncomingFeatureCollection>;
+
+/** What a draft would do to workload (plan-what-if.sql): the draft's grids against the published ones. */
+export const WhatIfSchema = Type.Object({
+  incidents_total: Type.Integer({ description: 'incidents reported in the window in the community' }),
+  incidents_unassigned: Type.Integer({ description: 'of those, inside no draft grid' }),
+  grids: Type.Array(Type.Object({
+    key: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]),
+    households: Type.Integer(), population: Type.Integer(),
+    households_published: Type.Union([Type.Integer(), Type.Null()], { description: 'null for a new grid' }),
+    population_published: Type.Union([Type.Integer(), Type.Null()]),
+    incidents: Type.Integer(), incidents_published: Type.Union([Type.Integer(), Type.Null()]),
+    workers: Type.Integer(),
+  })),
+  removed: Type.Array(Type.Object({
+    code: Type.String(), name: Type.String(), households: Type.Integer(), population: Type.Integer(),
+    incidents_published: Type.Integer(), workers: Type.Integer(),
+  }), { description: 'published grids the draft drops' }),
+});
+export type WhatIf = Static<typeof WhatIfSchema>;
+export type WhatIfGrid = WhatIf['grids'][number];
+
+export const WhatIfResponse = Type.Object({
+  plan_id: Type.Integer(), revision: Type.Integer(), from: DateTime, to: DateTime, ...WhatIfSchema.properties,
+});
+
+/** The answer of a publish (server/repositories/grid-publish-repository.ts). */
+export const PublishResultSchema = Type.Object({
+  plan_id: Type.Integer(),
+  community_code: Type.String(),
+  version: Type.Integer({ description: "the community's new version" }),
+  codes: Type.Array(Type.Object({ key: Type.Integer(), code: Type.String() }), { description: 'the code each draft grid got: kept, or the next free one' }),
+  removed: Type.Array(Type.String()),
+  lineage: Type.Array(Type.Object({
+    old_code: Type.Union([Type.String(), Type.Null()]), new_code: Type.Union([Type.String(), Type.Null()]),
+    kind: Type.String(), share: Type.Union([Type.Number(), Type.Null()]),
+  })),
+  reassigned_incidents: Type.Integer({ description: 'open incidents whose grid changed' }),
+});
+export type PublishResult = Static<typeof PublishResultSchema>;
+
+/** One step of grid lineage (GET /api/grids/lineage): which old code became which new one. */
+export const LineageEntrySchema = Type.Object({
+  plan_id: Type.Integer(),
+  old_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a new grid' }),
+  new_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a removed grid' }),
+  kind: Type.String({ description: 'split, merge, reshape, new or removed (migrations/009)' }),
+  share: Type.Union([Type.Number(), Type.Null()], { description: 'the share of the old grid\'s area that went to the new one' }),
+  published_at: DateTime,
+});

@@ -12,6 +12,7 @@
  * pairs from 6-digit codes restores the prefix rule. event-after.sql applies
  * the same rule in SQL for replays.
  */
+import { codePrefix } from '../contract/vocabulary.js';
 
 export const EVENT_TYPES = [
   'incident.created',
@@ -33,7 +34,7 @@ export function isScopeCode(code: string): boolean {
 /** The prefix that every code inside `code` starts with. */
 export function scopePrefix(code: string): string {
   if (!isScopeCode(code)) throw new TypeError(`not a region or grid code: ${JSON.stringify(code)}`);
-  return code.length === 6 ? code.replace(/(00)+$/, '') : code;
+  return codePrefix(code);
 }
 
 /**

@@ -8,7 +8,7 @@
  * Returns {valid, reason, message}; a valid result carries the geometry in
  * two dimensions (a height, allowed by RFC 7946, is dropped).
  */
-import type { PolygonalGeometry, Position } from './vertex-move.js';
+import type { PolygonalGeometry, Position } from '../contract/vertex-move.js';
 
 export const SHAPE_REASON = {
   notPolygonal: 'not_polygon',

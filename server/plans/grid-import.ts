@@ -4,9 +4,10 @@ import type { GridPlanRepository, PlanFeatureInput } from '../repositories/grid-
 import type { Actor, GridPublishRepository, PublishResult } from '../repositories/grid-publish-repository.js';
 import type { PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
 import type { AuditRepository } from '../repositories/audit-repository.js';
-import type { PlanProblem, PlanRules } from './grid-plan-reasons.js';
+import type { PlanProblem, PlanRules } from '../contract/grid-plan-reasons.js';
 import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from './geojson-shape.js';
 import { isGeometryEngineError, validityOf } from './geometry-validity.js';
+import { parentCode } from '../contract/vocabulary.js';
 
 /** A problem of one feature of the file (index from 0), or of the file (-1). */
 export interface ImportProblem {
@@ -171,7 +172,7 @@ function parseFeatures(features: FileFeature[], limits: GeometryLimits, problems
     const population = optionalCount(p.population);
     if (Number.isNaN(households) || Number.isNaN(population)) problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
     if (!shape.valid) return [];
-    const community = p.community_code ? String(p.community_code) : code ? code.slice(0, 12) : null;
+    const community = p.community_code ? String(p.community_code) : code ? parentCode(code) : null;
     const name = typeof p.name === 'string' && p.name.trim() ? p.name.trim() : null;
     const vertices = (shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates).flat().reduce((n, r) => n + r.length, 0);
     return [{ index: i, code, community, name, households, population, geometry: shape.geometry, vertices }];

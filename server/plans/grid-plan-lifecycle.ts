@@ -1,10 +1,11 @@
+import type { PlanStatus } from '../contract/vocabulary.js';
+
 /**
  * The life of a boundary plan as a state machine: every allowed transition
  * in one table. A draft is edited (each edit, undo and redo stays a draft),
  * then published once or abandoned; both end it.
  */
-export const PLAN_STATUSES = ['draft', 'published', 'abandoned'] as const;
-export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export { PLAN_STATUSES, type PlanStatus } from '../contract/vocabulary.js';
 
 export const PLAN_ACTIONS = ['edit', 'undo', 'redo', 'rename', 'publish', 'abandon'] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-errors.js';
-import { accessOf, decide } from '../auth/route-access.js';
+import { accessOf, decide } from '../contract/route-access.js';
 import type { Principal } from '../auth/roles.js';
 import type { UserRow } from '../repositories/user-repository.js';
 import type { TokenRow } from '../repositories/token-repository.js';
@@ -91,7 +91,7 @@ export default fp(
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/')) return;
       for (const method of [route.method].flat()) {
-        if (!accessOf(method, route.url)) throw new Error(`${method} ${route.url} has no access declared in server/auth/route-access.ts`);
+        if (!accessOf(method, route.url)) throw new Error(`${method} ${route.url} has no access declared in server/contract/route-access.ts`);
       }
     });
 

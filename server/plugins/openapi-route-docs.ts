@@ -1,5 +1,5 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
-import { accessOf, decide, EVERY_ROLE, type Access } from '../auth/route-access.js';
+import { accessOf, decide, EVERY_ROLE, type Access } from '../contract/route-access.js';
 import { ERROR_SCHEMA_ID, ErrorSchema } from '../contract/common-schemas.js';
 import { ANONYMOUS, CSRF_HEADER, SESSION_COOKIE } from './auth-plugin.js';
 

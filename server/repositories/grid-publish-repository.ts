@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { HttpError } from '../http-errors.js';
-import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../contract/grid-plan-reasons.js';
 import { lineageOf, nextCodes, removedCodes, type LineageRow, type OverlapPair } from '../plans/grid-lineage.js';
 import type { AuditRepository } from './audit-repository.js';
 import type { PlanRow } from './grid-plan-repository.js';
@@ -10,9 +10,6 @@ const PUBLISH_FEATURES = sqlFile('plan-publish-features.sql');
 const PUBLISH_PAIRS = sqlFile('plan-publish-pairs.sql');
 const PUBLISH_WRITE = sqlFile('plan-publish-write.sql');
 const GRID_SNAPSHOT = sqlFile('grid-snapshot.sql');
-
-/** Incidents in these states are finished: they keep the grid they were reported in. */
-export const FINISHED_STATUSES = ['closed', 'rejected', 'duplicate'] as const;
 
 export interface PublishResult {
   plan_id: number;
@@ -97,15 +94,16 @@ export function createGridPublishRepository(audit: AuditRepository) {
 
       // Open incidents go to the new grids: touching the location re-runs the
       // assignment trigger (migrations/003) against the grids now current.
+      // Finished ones keep the grid they were reported in.
       const [moved] = await tx.query<{ n: number }>(
         `WITH open AS (
            SELECT id, grid_code FROM incident
-            WHERE community_code = $1 AND status <> ALL ($2::text[]) FOR UPDATE
+            WHERE community_code = $1 AND incident_is_open(status) FOR UPDATE
          ), touched AS (
            UPDATE incident i SET location = i.location FROM open o WHERE i.id = o.id RETURNING i.id, i.grid_code
          )
          SELECT count(*)::int AS n FROM touched t JOIN open o ON o.id = t.id WHERE t.grid_code <> o.grid_code`,
-        [plan.community_code, [...FINISHED_STATUSES]]);
+        [plan.community_code]);
 
       const result: PublishResult = {
         plan_id: plan.id, community_code: plan.community_code, version: Number(bumped[0]!.version),

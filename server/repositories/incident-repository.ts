@@ -1,12 +1,9 @@
 import type { Queryable } from '../db/database.js';
-import type { Bbox } from '../contract/query-parsers.js';
+import type { Bbox } from '../contract/geo-schemas.js';
 import { sqlFile } from './sql-file.js';
 
 const INCIDENT_FEATURES = sqlFile('incident-features.sql');
 const INCIDENT_COUNT = sqlFile('incident-count.sql');
-
-export const URGENCIES = ['red', 'yellow', 'blue'] as const;
-export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatched', 'in_progress', 'resolved', 'closed'] as const;
 
 export interface IncidentQuery {
   region: string | null;

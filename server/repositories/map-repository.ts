@@ -1,8 +1,9 @@
 import type { MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/database.js';
-import type { Bbox } from '../contract/query-parsers.js';
+import type { Bbox } from '../contract/geo-schemas.js';
 import { createRevisionCache } from './revision-cache.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
+import type { GridMetricTuple } from '../contract/wall-schemas.js';
 import { sqlFile } from './sql-file.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
@@ -22,8 +23,7 @@ export interface WindowQuery {
 }
 
 /** The order of the numbers in each grid's metrics tuple; the API documents it in `fields`. */
-export const GRID_METRIC_FIELDS = ['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population'] as const;
-export type GridMetricTuple = [number, number, number, number, number, number];
+export { GRID_METRIC_FIELDS, type GridMetricTuple } from '../contract/wall-schemas.js';
 
 export interface HeatBins {
   /** [lon, lat, weight] per non-empty cell, heaviest first. */

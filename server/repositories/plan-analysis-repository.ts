@@ -1,32 +1,14 @@
 import type { Queryable } from '../db/database.js';
 import { geometryEngineRefusal, validityInWords } from '../plans/geometry-validity.js';
-import { AREA_TOLERANCE_M2, PLAN_REASON, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, PLAN_REASON, WIDTH_TOLERANCE_M, type PlanRules, type ValidationReport } from '../contract/grid-plan-reasons.js';
+import type { WhatIf } from '../contract/plan-schemas.js';
 import { sqlFile } from './sql-file.js';
 
 const VALIDATE = sqlFile('plan-validate.sql');
 const WHAT_IF = sqlFile('plan-what-if.sql');
 const DIFF = sqlFile('plan-diff.sql');
 
-/** One draft grid in the what-if: estimated against published, incidents re-assigned against held. */
-export interface WhatIfGrid {
-  key: number;
-  code: string | null;
-  name: string | null;
-  households: number;
-  population: number;
-  households_published: number | null;
-  population_published: number | null;
-  incidents: number;
-  incidents_published: number | null;
-  workers: number;
-}
-
-export interface WhatIf {
-  incidents_total: number;
-  incidents_unassigned: number;
-  grids: WhatIfGrid[];
-  removed: { code: string; name: string; households: number; population: number; incidents_published: number; workers: number }[];
-}
+export type { WhatIf, WhatIfGrid } from '../contract/plan-schemas.js';
 
 /** Validation, what-if and diff of a draft revision: read-only, all in PostGIS. */
 export function createPlanAnalysisRepository(db: Queryable) {

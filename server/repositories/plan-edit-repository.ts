@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/database.js';
 import { HttpError } from '../http-errors.js';
-import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../contract/grid-plan-reasons.js';
 import { geometryEngineRefusal, validityOf } from '../plans/geometry-validity.js';
-import { moveVertex, type PolygonalGeometry, type Position } from '../plans/vertex-move.js';
+import { moveVertex, type PolygonalGeometry, type Position } from '../contract/vertex-move.js';
 import type { GridPlanRepository, PlanRow } from './grid-plan-repository.js';
 import { sqlFile } from './sql-file.js';
 

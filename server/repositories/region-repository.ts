@@ -20,9 +20,6 @@ export interface RegionNode extends Omit<RegionRow, 'parent_code'> {
   children: RegionNode[];
 }
 
-/** Length of the codes one level down: district 6, street 9, community 12, grid 15. */
-export const CHILD_CODE_LENGTH: Record<ScopeLevel, number> = { city: 6, district: 9, street: 12, community: 15, grid: 15 };
-
 export interface ScopeRoot {
   code: string;
   level: ScopeLevel;

@@ -1,19 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DateTime, errorResponses } from '../contract/common-schemas.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
-
-const AuditEntry = Type.Object({
-  id: Type.Integer(),
-  at: DateTime,
-  actor: Type.String(),
-  action: Type.String(),
-  target_type: Type.String(),
-  target_id: Type.String(),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  client_ip: Type.Union([Type.String(), Type.Null()]),
-});
+import { errorResponses } from '../contract/common-schemas.js';
+import { AuditPageSchema } from '../contract/identity-schemas.js';
+import { parseTimeRange } from './query-parsers.js';
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/audit', {
@@ -31,7 +20,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'entries with a smaller id (a bigint)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ entries: Type.Array(AuditEntry), next_before: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses },
+      response: { 200: AuditPageSchema, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError } from '../http-errors.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../auth/password-hash.js';
 import { LoginThrottle, type ThrottleLimits } from '../auth/login-throttle.js';
-import { decide, ROUTE_ACCESS } from '../auth/route-access.js';
+import { decide, ROUTE_ACCESS } from '../contract/route-access.js';
 import { ROLE_NAMES } from '../auth/roles.js';
 import { actorOf, SESSION_COOKIE } from '../plugins/auth-plugin.js';
 import type { NewSession } from '../repositories/session-repository.js';

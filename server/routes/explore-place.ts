@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { notFound } from '../http-errors.js';
 import type { ExploreFilter, Place } from '../repositories/explore-repository.js';
-import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
-import { parseList, parseTimeRange } from '../contract/query-parsers.js';
+import { ancestorCodes, INCIDENT_STATUSES, isGridCode, URGENCIES } from '../contract/vocabulary.js';
+import { parseList, parseTimeRange } from './query-parsers.js';
 import { callerScope, scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 
@@ -13,15 +13,6 @@ export interface ResolvedPlace {
 }
 
 /**
- * The codes above a place, top first: the city (its code is the district's
- * first four digits + "00", migrations/002), district, street, community.
- */
-export function ancestorCodes(code: string): string[] {
-  const chain = [`${code.slice(0, 4)}00`, ...[6, 9, 12].filter((n) => n < code.length).map((n) => code.slice(0, n))];
-  return [...new Set(chain)].filter((c) => c !== code);
-}
-
-/**
  * The place an explorer request is about, limited to the caller's scope like
  * every read (region-scope.ts): no `region` = the caller's whole scope;
  * a region or grid outside it, or unknown, is a 404. Grids are places here
@@ -29,13 +20,13 @@ export function ancestorCodes(code: string): string[] {
  */
 export async function resolvePlace(request: FastifyRequest, code: string | undefined): Promise<ResolvedPlace> {
   const scope = callerScope(request);
-  const target = code !== undefined && code.length === 15 ? code : (await scopedRoot(request, code)).code;
+  const target = isGridCode(code) ? code : (await scopedRoot(request, code)).code;
   if (scope !== null && !target.startsWith(scope)) throw notFound(`grid ${target}`);
   // Ancestors above the caller's scope are not theirs to see, not even by name.
   const above = ancestorCodes(target).filter((c) => scope === null || c.startsWith(scope));
   const found = await request.server.repos.explore.places([...above, target]);
   const place = found.find((p) => p.code === target);
-  if (!place) throw notFound(`${target.length === 15 ? 'grid' : 'region'} ${target}`);
+  if (!place) throw notFound(`${isGridCode(target) ? 'grid' : 'region'} ${target}`);
   const ancestors = above.map((c) => found.find((p) => p.code === c)).filter((p): p is Place => p !== undefined);
   return { place, ancestors };
 }
@@ -61,7 +52,7 @@ export async function parseFilters(request: FastifyRequest, q: FilterQuery): Pro
     to,
     categories: parseList(q.category, 'category', await request.server.repos.incidents.categoryCodes()),
     urgencies: parseList(q.urgency, 'urgency', URGENCIES),
-    statuses: parseList(q.status, 'status', STATUSES),
+    statuses: parseList(q.status, 'status', INCIDENT_STATUSES),
     unit: visibilityOf(request.principal).unit,
   };
 }

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest, notFound } from '../http-errors.js';
-import { CHILD_CODE_LENGTH, type ScopeLevel } from '../repositories/region-repository.js';
+import type { ScopeLevel } from '../repositories/region-repository.js';
+import { CHILD_CODE_LENGTH } from '../contract/vocabulary.js';
 import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats-repository.js';
-import { errorResponses, FeatureCollectionSchema, GridCode } from '../contract/common-schemas.js';
+import { errorResponses, GridCode } from '../contract/common-schemas.js';
+import { ExploreShapeCollection, sentAsText } from '../contract/geojson-schemas.js';
 import {
   ExploreChildrenResponse, ExploreFilterQuery, ExploreGridResponse, ExploreSeriesResponse, PlaceCode, SeriesInterval,
 } from '../contract/explore-schemas.js';
@@ -88,7 +90,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['explore'],
       summary: 'Polygons of a place\'s children (a grid: itself) with names, population, label point and bbox; cacheable (ETag)',
       querystring: Type.Object({ region: Type.Optional(PlaceCode), simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+      response: { 200: sentAsText(ExploreShapeCollection), 304: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
     const { place } = await resolvePlace(request, request.query.region);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, FeatureSchema, GridCode, RegionCode } from '../contract/common-schemas.js';
+import { BboxParam, errorResponses, GridCode, RegionCode } from '../contract/common-schemas.js';
+import { GridFeature, GridPage, sentAsText } from '../contract/geojson-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
-import { parseBbox } from '../contract/query-parsers.js';
+import { parseBbox } from './query-parsers.js';
 import { callerScope, scopedRegion } from './region-scope.js';
 import { sendCacheable } from './http-cache.js';
 import { pageLimit, pageMembers } from './feature-paging.js';
@@ -31,7 +32,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: Type.Optional(Type.Integer({ minimum: 1, default: GRID_LIMIT.default, description: `features per page, at most ${GRID_LIMIT.max}` })),
         cursor: Type.Optional(Type.String({ maxLength: 100, description: 'from the `next` link of the page before' })),
       }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(GridPage), ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -51,7 +52,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['grids'],
       summary: 'One grid with its boundary and workers (GeoJSON Feature)',
       params: Type.Object({ code: GridCode }),
-      response: { 200: FeatureSchema, ...errorResponses },
+      response: { 200: sentAsText(GridFeature), ...errorResponses },
     },
   }, async (request, reply) => {
     const body = await app.repos.grids.featureText(request.params.code, callerScope(request));

@@ -6,10 +6,11 @@ import { chooseLanguage, type Lang } from '../errors/messages.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { importGrids, type ImportReport } from '../plans/grid-import.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
-import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
-import { errorResponses, ErrorSchema, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
-import { IncomingFeatureCollection } from '../contract/plan-schemas.js';
-import { parseTime } from '../contract/query-parsers.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
+import { errorResponses, ErrorSchema, RegionCode } from '../contract/common-schemas.js';
+import { GridExportCollection, GridHistoryCollection, GridWorkloadCollection, sentAsText } from '../contract/geojson-schemas.js';
+import { IncomingFeatureCollection, LineageEntrySchema } from '../contract/plan-schemas.js';
+import { parseTime } from './query-parsers.js';
 import { callerScope, scopedRegion, scopedRoot } from './region-scope.js';
 import { timeWindow } from './plan-scope.js';
 
@@ -49,7 +50,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       operationId: 'getGridsAsOf', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'The grids as they were at a moment (default now), with each version\'s valid_from/valid_to',
       querystring: Type.Object({ region: Type.Optional(RegionCode), as_of: Type.Optional(Type.String()) }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(GridHistoryCollection), ...errorResponses },
     },
   }, async (request, reply) => {
     const asOf = parseTime(request.query.as_of, 'as_of') ?? new Date();
@@ -62,7 +63,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       operationId: 'listGridLineage',
       tags: ['grids'], summary: 'Which old codes became which new codes (split, merge, reshape, new, removed), newest first',
       querystring: Type.Object({ region: Type.Optional(RegionCode) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ lineage: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
+      response: { 200: Type.Object({ lineage: Type.Array(LineageEntrySchema) }), ...errorResponses },
     },
   }, async (request) => {
     const region = await scopedRegion(request, request.query.region);
@@ -74,7 +75,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       operationId: 'exportGrids', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'Current grids of a region as a GeoJSON file that /api/grids/import takes back',
       querystring: Type.Object({ region: Type.Optional(RegionCode) }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(GridExportCollection), ...errorResponses },
     },
   }, async (request, reply) => {
     const root = await scopedRoot(request, request.query.region);
@@ -88,7 +89,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       operationId: 'getGridWorkload', produces: ['application/geo+json'],
       tags: ['grids'], summary: 'A community\'s current grids with households, population, workers and incidents in the window (default 90 days)',
       querystring: Type.Object({ community: Type.String({ pattern: '^[0-9]{12}$' }), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(GridWorkloadCollection), ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest } from '../http-errors.js';
-import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
-import { parseBbox, parseList, parseTimeRange } from '../contract/query-parsers.js';
+import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
+import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { IncidentPage, sentAsText } from '../contract/geojson-schemas.js';
+import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { scopedRegion } from './region-scope.js';
 import { pageLimit, pageMembers } from './feature-paging.js';
 import { visibilityOf } from '../workflow/incident-service.js';
@@ -43,11 +44,11 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
         category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
         urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
-        status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
+        status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
         limit: Type.Optional(Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` })),
         cursor: Type.Optional(Type.String({ maxLength: 200 })),
       }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, ...errorResponses },
+      response: { 200: sentAsText(IncidentPage), ...errorResponses },
     },
   }, async (request, reply) => {
     const q = request.query;
@@ -55,7 +56,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { from, to } = parseTimeRange(q.from, q.to);
     const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
     const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
-    const statuses = parseList(q.status, 'status', STATUSES);
+    const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
     const after = decodeCursor(q.cursor);
     const region = await scopedRegion(request, q.region);
     const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit };

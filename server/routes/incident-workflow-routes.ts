@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { BigintId, ErrorSchema, errorResponses, FeatureSchema } from '../contract/common-schemas.js';
+import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
+import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
 import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
@@ -40,7 +41,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: Type.Optional(Type.String({ maxLength: 2000 })),
         location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
       }, { additionalProperties: false }),
-      response: { 201: Type.Unknown({ description: '{ incident: Feature, possible_duplicates: [{code, status, reported_at, description, distance_m}] }' }), ...errorResponses, ...conflictResponses },
+      response: { 201: sentAsText(ReportedIncidentSchema), ...errorResponses, ...conflictResponses },
     },
   }, async (request, reply) => {
     const { code, duplicates } = await reportIncident(app, request, request.body);
@@ -54,7 +55,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['incidents'],
       summary: 'One incident with its history, units, photos and mediations (GeoJSON Feature)',
       params: Type.Object({ code: IncidentCode }),
-      response: { 200: FeatureSchema, ...errorResponses },
+      response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses },
     },
   }, async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)));
 
@@ -72,7 +73,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         duplicate_of: Type.Optional(IncidentCode),
         outcome: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { description: 'mediate: how the attempt ended' })),
       }, { additionalProperties: false }),
-      response: { 200: FeatureSchema, ...errorResponses, ...conflictResponses },
+      response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses, ...conflictResponses },
     },
   }, async (request, reply) => {
     await applyTransition(app, request, request.params.code, request.body);

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { STATUSES, URGENCIES } from '../repositories/incident-repository.js';
-import { GRID_METRIC_FIELDS } from '../repositories/map-repository.js';
-import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '../contract/common-schemas.js';
+import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
+import { GRID_METRIC_FIELDS, GridMetricsSchema, HeatBinsSchema } from '../contract/wall-schemas.js';
+import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { MapGridCollection, OutlineCollection, sentAsText } from '../contract/geojson-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
-import { parseBbox, parseList, parseTimeRange } from '../contract/query-parsers.js';
+import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
@@ -21,10 +22,6 @@ const Window = {
   from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
   to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
 };
-const WindowEcho = {
-  from: Type.Union([Type.String(), Type.Null()]),
-  to: Type.Union([Type.String(), Type.Null()]),
-};
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 
 /** Cell size for a zoom level: HEAT_CELL_PIXELS of a 256-px web-mercator tile at that zoom, in degrees of longitude. */
@@ -39,7 +36,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['map'],
       summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
       querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+      response: { 200: sentAsText(MapGridCollection), 304: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
     const region = await scopedRegion(request, request.query.region);
@@ -56,14 +53,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
         'Overdue = dispatched or in progress past due_at. max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.',
       querystring: Type.Object(Window, { additionalProperties: false }),
-      response: {
-        200: Type.Object({
-          ...WindowEcho,
-          fields: Type.Array(Type.String()),
-          grids: Type.Record(Type.String(), Type.Array(Type.Integer())),
-        }),
-        ...errorResponses,
-      },
+      response: { 200: GridMetricsSchema, ...errorResponses },
     },
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);
@@ -83,20 +73,11 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         bbox: Type.Optional(BboxParam),
         zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
         category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
-        urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
-        status: Type.Optional(Type.String({ description: `${STATUSES.join(', ')}; comma-separated` })),
+        urgency: Type.Optional(Type.String({ description: `${URGENCIES.join(', ')}; comma-separated` })),
+        status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
       }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({
-          ...WindowEcho,
-          cell_degrees: Type.Number(),
-          bins: Type.Array(Type.Array(Type.Number()), { description: '[lon, lat, weight] at each cell centre, heaviest first' }),
-          total_weight: Type.Integer({ description: 'sum of the returned weights' }),
-          truncated: Type.Boolean({ description: 'true when lighter cells beyond limit were left out' }),
-        }),
-        ...errorResponses,
-      },
+      response: { 200: HeatBinsSchema, ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
@@ -104,7 +85,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const bbox = parseBbox(q.bbox);
     const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
     const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
-    const statuses = parseList(q.status, 'status', STATUSES);
+    const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
     const region = await scopedRegion(request, q.region);
     const cellDegrees = heatCellDegrees(q.zoom ?? 9);
     const { bins, truncated } = await app.repos.map.heatBins({
@@ -123,7 +104,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
         simplify: Simplify,
       }, { additionalProperties: false }),
-      response: { 200: FeatureCollectionSchema, 304: Type.Null(), ...errorResponses },
+      response: { 200: sentAsText(OutlineCollection), 304: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
     const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];

@@ -2,18 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
-import { DEFAULT_PLAN_RULES, type PlanRules } from '../plans/grid-plan-reasons.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { geometrySql } from '../plans/geometry-validity.js';
 import { checkedEdit, type PlanEditInput } from '../plans/plan-edit-input.js';
-import { errorResponses, ErrorSchema, FeatureCollectionSchema } from '../contract/common-schemas.js';
-import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, ValidationSchema } from '../contract/plan-schemas.js';
+import { errorResponses, ErrorSchema } from '../contract/common-schemas.js';
+import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, PublishResultSchema, ValidationSchema, WhatIfResponse } from '../contract/plan-schemas.js';
+import { PlanDiffCollection, PlanGridCollection, sentAsText } from '../contract/geojson-schemas.js';
 import { callerScope } from './region-scope.js';
 import { lockedPlan, scopedPlan, timeWindow } from './plan-scope.js';
 
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const Window = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false });
-const PlanWithFeatures = Type.Object({ plan: PlanSchema, features: GeoJsonCollection });
+const PlanWithFeatures = Type.Object({ plan: PlanSchema, features: PlanGridCollection });
 const CommunityCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit community code' });
 
 export interface PlanRouteOptions {
@@ -116,7 +117,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
         + `at most ${limits.maxVertices} vertices and ${limits.maxRings} rings (422 geometry_too_large), spanning at most a few degrees; then GEOS validity `
         + '(a ring crossing itself). Each refusal is 422 invalid_geometry naming the field; nothing is written.',
       params: Id, body: PlanEditSchema,
-      response: { 200: Type.Object({ plan: PlanSchema, features: GeoJsonCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 413: ErrorSchema, 422: ErrorSchema, ...errorResponses },
+      response: { 200: Type.Object({ plan: PlanSchema, features: PlanGridCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 413: ErrorSchema, 422: ErrorSchema, ...errorResponses },
     },
   }, async (request) => {
     const edit = checkedEdit(request.body as PlanEditInput, limits);
@@ -167,7 +168,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
     schema: {
       operationId: 'getPlanWhatIf',
       tags: ['plans'], summary: 'Households, population and incidents (default the last 12 months) of each draft grid against the published grids',
-      params: Id, querystring: Window, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+      params: Id, querystring: Window, response: { 200: WhatIfResponse, ...errorResponses },
     },
   }, async (request) => {
     const plan = await scopedPlan(request, request.params.id);
@@ -179,7 +180,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
     schema: {
       operationId: 'getPlanDiff', produces: ['application/geo+json'],
       tags: ['plans'], summary: 'Changed, new, removed and unchanged grids against the published version (GeoJSON)',
-      params: Id, response: { 200: FeatureCollectionSchema, ...errorResponses },
+      params: Id, response: { 200: sentAsText(PlanDiffCollection), ...errorResponses },
     },
   }, async (request, reply) => {
     const plan = await scopedPlan(request, request.params.id);
@@ -192,7 +193,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       tags: ['plans'],
       summary: 'Publish atomically: 422 with the problems when invalid, 409 when the community was published since the plan began',
       params: Id,
-      response: { 200: Type.Object({}, { additionalProperties: true }), 409: ErrorSchema, 422: Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }), problems: GeoJsonCollection }), ...errorResponses },
+      response: { 200: PublishResultSchema, 409: ErrorSchema, 422: Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }), problems: GeoJsonCollection }), ...errorResponses },
     },
   }, async (request, reply) => {
     const outcome = await app.db.transaction(async (tx) => {

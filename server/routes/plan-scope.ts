@@ -3,7 +3,7 @@ import type { Queryable } from '../db/database.js';
 import { HttpError, notFound } from '../http-errors.js';
 import { planTransition, type PlanAction } from '../plans/grid-plan-lifecycle.js';
 import type { PlanRow } from '../repositories/grid-plan-repository.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
+import { parseTimeRange } from './query-parsers.js';
 import { callerScope } from './region-scope.js';
 
 /** A plan the caller may see (its community inside their scope), else 404. */

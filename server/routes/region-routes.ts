@@ -1,18 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
-import { errorResponses, FeatureSchema, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { RegionFeature, sentAsText } from '../contract/geojson-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
+import { RegionNodeSchema } from '../contract/wall-schemas.js';
 import { callerScope } from './region-scope.js';
-
-const RegionNode = Type.Object({
-  code: Type.String(),
-  level: Type.String(),
-  name: Type.String(),
-  name_en: Type.Union([Type.String(), Type.Null()]),
-  population: Type.Union([Type.Integer(), Type.Null()]),
-  children: Type.Array(Type.Unknown(), { description: 'child nodes of the same shape' }),
-});
 
 const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/regions', {
@@ -20,7 +13,7 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getRegionTree',
       tags: ['regions'],
       summary: 'The region tree (city → district → street → community) within the caller\'s scope, without geometry',
-      response: { 200: Type.Object({ regions: Type.Array(RegionNode) }), 500: errorResponses[500] },
+      response: { 200: Type.Object({ regions: Type.Array(RegionNodeSchema) }), 500: errorResponses[500] },
     },
   }, async (request) => ({ regions: await app.repos.regions.tree(callerScope(request)) }));
 
@@ -31,7 +24,7 @@ const regionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'One region with its boundary and its children\'s codes (GeoJSON Feature)',
       params: Type.Object({ code: RegionCode }),
       querystring: Type.Object({ simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: FeatureSchema, ...errorResponses },
+      response: { 200: sentAsText(RegionFeature), ...errorResponses },
     },
   }, async (request, reply) => {
     const body = await app.repos.regions.featureText(request.params.code, callerScope(request), request.query.simplify ?? 0);

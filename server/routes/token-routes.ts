@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth-plugin.js';
 import type { TokenRow } from '../repositories/token-repository.js';
 import { errorResponses, IntegerId } from '../contract/common-schemas.js';
 import { RoleSchema, ScopeCode, TokenSchema, UnitCode } from '../contract/identity-schemas.js';
-import { parseTime } from '../contract/query-parsers.js';
+import { parseTime } from './query-parsers.js';
 import { checkGrant } from './user-routes.js';
 
 const auditView = (t: TokenRow) => ({ name: t.name, prefix: t.prefix, role: t.role, scope_code: t.scope_code, unit_code: t.unit_code, expires_at: t.expires_at, revoked_at: t.revoked_at });

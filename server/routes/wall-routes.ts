@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
-import { parseTimeRange } from '../contract/query-parsers.js';
-import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../contract/wall-options.js';
+import { parseTimeRange } from './query-parsers.js';
+import { DEFAULT_WALL_OPTIONS, type WallOptions } from '../contract/wall-options.js';
+import { CategoryStatsSchema, WallConfigSchema, type WallConfig } from '../contract/wall-schemas.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../workflow/incident-service.js';
 
@@ -12,7 +13,7 @@ import { visibilityOf } from '../workflow/incident-service.js';
  * The wall's configuration. Also written into /wall's HTML (web-plugin.ts
  * `pageData`), so the page starts loading figures without a round trip first.
  */
-export function wallConfig(app: FastifyInstance, wall: WallOptions = DEFAULT_WALL_OPTIONS) {
+export function wallConfig(app: FastifyInstance, wall: WallOptions = DEFAULT_WALL_OPTIONS): WallConfig {
   return {
     metric: wall.metric,
     window: wall.window,
@@ -35,17 +36,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
       operationId: 'getWallConfig',
       tags: ['wall'],
       summary: 'Defaults of the wall display and which optional services this server offers',
-      response: {
-        200: Type.Object({
-          metric: Type.Unsafe<WallMetric>({ type: 'string', enum: [...WALL_METRICS] }),
-          window: Type.Unsafe<WallWindow>({ type: 'string', enum: [...WALL_WINDOWS] }),
-          basemap_style_url: Type.Union([Type.String(), Type.Null()]),
-          features: Type.Object({
-            stream: Type.Boolean({ description: 'GET /api/stream (Server-Sent Events) exists' }),
-            directives: Type.Boolean({ description: 'GET /api/directives exists' }),
-          }),
-        }),
-      },
+      response: { 200: WallConfigSchema },
     },
   }, async () => wallConfig(app, wall));
 
@@ -59,18 +50,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
         from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
         to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
       }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({
-          from: Type.Union([Type.String(), Type.Null()]),
-          to: Type.Union([Type.String(), Type.Null()]),
-          categories: Type.Array(Type.Object({
-            code: Type.String(), name_zh: Type.String(), name_en: Type.String(),
-            reported: Type.Integer(), closed: Type.Integer(), open: Type.Integer(),
-            closure_rate: Type.Union([Type.Number(), Type.Null()]),
-          })),
-        }),
-        ...errorResponses,
-      },
+      response: { 200: CategoryStatsSchema, ...errorResponses },
     },
   }, async (request) => {
     const { from, to } = parseTimeRange(request.query.from, request.query.to);

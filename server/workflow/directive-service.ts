@@ -5,6 +5,7 @@ import type { Principal } from '../auth/roles.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { AnswerKind } from '../contract/directive-schemas.js';
+import { districtCodeOf } from '../contract/vocabulary.js';
 
 /**
  * Directives (指令): the command centre asks the district centres for
@@ -33,7 +34,7 @@ export interface AnswerInput {
  * of any scope are its district.
  */
 export function districtOf(p: Principal | undefined): string | null {
-  return p?.scope ? p.scope.slice(0, 6) : null;
+  return p?.scope ? districtCodeOf(p.scope) : null;
 }
 
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;

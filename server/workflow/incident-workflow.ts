@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles.js';
+import type { IncidentStatus as Status, Role } from '../contract/vocabulary.js';
 
 /**
  * The incident workflow (事件闭环) as a state machine, after the national
@@ -7,11 +7,7 @@ import type { Role } from '../auth/roles.js';
  * resolved → 核查结案 closed. This table is the only place the allowed
  * transitions are written; the routes, the tests and the demo data read it.
  */
-export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatched', 'in_progress', 'resolved', 'closed'] as const;
-export type Status = (typeof STATUSES)[number];
-
-/** Statuses in which an incident still needs work. */
-export const OPEN_STATUSES: readonly Status[] = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
+export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from '../contract/vocabulary.js';
 
 export type Action =
   | 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate';

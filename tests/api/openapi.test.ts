@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
-import { ROUTE_ACCESS } from '../../server/auth/route-access.js';
+import { ROUTE_ACCESS } from '../../server/contract/route-access.js';
 import { PlanEditSchema } from '../../server/contract/plan-schemas.js';
 import { json } from '../helpers/seeded-app.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';

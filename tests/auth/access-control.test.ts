@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_ACCESS } from '../../server/auth/route-access.js';
+import { ROUTE_ACCESS } from '../../server/contract/route-access.js';
 import { ROLES as EVERY_ROLE, type Role } from '../../server/auth/roles.js';
 import { ACCESS_POLICY, policyAllows, ROLE_COLUMNS } from './access-policy.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';

@@ -2,7 +2,7 @@ import type { Role } from '../../server/auth/roles.js';
 
 /**
  * Who may call each API route, written out by hand as a reviewer reads it,
- * independently of server/auth/route-access.ts: the role × endpoint test
+ * independently of server/contract/route-access.ts: the role × endpoint test
  * (access-control.test.ts) checks the running app against this table, so a
  * grant changed in the code and not here fails it. A new route needs a row.
  *

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND } from '../helpers/test-database.js';
-import { AREA_TOLERANCE_M2 } from '../../server/plans/grid-plan-reasons.js';
+import { AREA_TOLERANCE_M2 } from '../../server/contract/grid-plan-reasons.js';
 import { createPlanContext, lineAcross, planFeatures, type PlanContext, one } from './plan-fixtures.js';
 
 let ctx: PlanContext;

@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'light-my-request';
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { createUser, login, type Session } from '../helpers/identity.js';
-import type { PlanRules } from '../../server/plans/grid-plan-reasons.js';
+import type { PlanRules } from '../../server/contract/grid-plan-reasons.js';
 
 /** Wide household bounds, so edit tests are about geometry; the bounds have their own test. */
 export const LOOSE_RULES: PlanRules = { urban: { min: 1, max: 100_000 }, rural: { min: null, max: null } };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lineageOf, nextCodes, removedCodes } from '../../server/plans/grid-lineage.js';
-import { parseHouseholdBounds } from '../../server/plans/grid-plan-reasons.js';
+import { parseHouseholdBounds } from '../../server/contract/grid-plan-reasons.js';
 import { planTransition, PLAN_ACTIONS, PLAN_STATUSES } from '../../server/plans/grid-plan-lifecycle.js';
-import { moveVertex, movedVertices, type Position } from '../../server/plans/vertex-move.js';
+import { moveVertex, movedVertices, type Position } from '../../server/contract/vertex-move.js';
 import { drawModeOf, EDITOR_EVENTS, EDITOR_STATES, next } from '../../web/plan/plan-editor-state.js';
 
 describe('lineage from geometry and codes', () => {

@@ -146,7 +146,7 @@ describe('KPIs patched from stream events', () => {
   });
 
   it('moves the place\'s figures and its child\'s, with the closure rate rounded as the API does', () => {
-    const figures = { reported: 3, closed: 1, closure_rate: 0.3333, open: 2, overdue: 1, red_open: 1 };
+    const figures = { reported: 3, closed: 1, closure_rate: 0.3333, open: 2, overdue: 1, red_open: 1, closed_within_deadline: 0, within_deadline_rate: null, mean_hours_to_close: null };
     const summary = {
       ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, from: null, to: null,
       children: [{ ...figures, code: '430202', name: '荷塘区' }, { ...figures, code: '430203', name: '芦淞区' }],

@@ -1,4 +1,4 @@
-import { ROLE_NAMES, ROLES, type Role } from '../../server/auth/roles.js';
+import { ROLE_NAMES, ROLES, type Role } from '../../server/contract/vocabulary.js';
 import type { Lang } from './admin-types.js';
 
 export { ROLES, type Role };

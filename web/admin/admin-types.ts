@@ -1,28 +1,14 @@
 import type { Static } from 'typebox';
-import type { TokenSchema, UserSchema } from '../../server/contract/identity-schemas.js';
+import type { Json } from '../../server/contract/common-schemas.js';
+import type { AuditPage as AuditPageAnswer, TokenSchema, UserSchema } from '../../server/contract/identity-schemas.js';
 
 /** The API's shapes, derived from the server's schemas so the two cannot drift apart. */
 export type User = Static<typeof UserSchema>;
 export type Token = Static<typeof TokenSchema>;
 export type CreatedToken = Token & { token: string };
 
-/** One row of GET /api/audit (the route's schema is private to it). */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string;
-  before: unknown;
-  after: unknown;
-  client_ip: string | null;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  next_before: number | null;
-}
+export type AuditPage = Json<AuditPageAnswer>;
+export type AuditEntry = AuditPage['entries'][number];
 
 export type Lang = 'zh' | 'en';
 

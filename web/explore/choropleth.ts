@@ -1,20 +1,8 @@
 import type { Metric } from './explore-params.js';
+import type { ExploreChildren } from '../../server/contract/explore-schemas.js';
 
-/** The figures of a child place the map can colour by (the /api/explore/children child shape). */
-export interface ChildFigures {
-  code: string;
-  name: string;
-  name_en: string | null;
-  population: number;
-  reported: number;
-  closed: number;
-  closure_rate: number | null;
-  open: number;
-  overdue: number;
-  red_open: number;
-  mean_hours_to_close: number | null;
-  per_1k: number | null;
-}
+/** The figures of a child place the map can colour by: a child of GET /api/explore/children. */
+export type ChildFigures = ExploreChildren['children'][number];
 
 export interface LegendClass {
   /** Values ≥ min (and < the next class's min) take this colour. */

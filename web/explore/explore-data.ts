@@ -1,5 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/contract/explore-schemas.js';
+import { codeLevel, isGridCode, parentCode } from '../../server/contract/vocabulary.js';
 import { ApiError, apiRequest } from '../shared/api-request.js';
 import type { ShapeCollection } from './explore-layers.js';
 import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
@@ -46,7 +47,7 @@ export class ExploreDataController {
     this.error = undefined;
     const period = mapPeriod(view);
     const b = { from: view.bfrom, to: view.bto };
-    const isGrid = view.region?.length === 15;
+    const isGrid = isGridCode(view.region);
     const jobs: Promise<void>[] = [
       this.fetch<ExploreChildren>('window', '/api/explore/children', apiFilters(view, view), (v) => (this.window = v)),
       this.fetch<ExploreChildren>('mapped', '/api/explore/children', apiFilters(view, period), (v) => (this.mapped = v)),
@@ -77,9 +78,9 @@ export class ExploreDataController {
   }
 
   private async loadHeat(view: ExploreView): Promise<void> {
-    const level = view.region ? ({ 6: 'district', 9: 'street', 12: 'community', 15: 'grid' } as Record<number, string>)[view.region.length]! : 'city';
+    const level = view.region ? codeLevel(view.region) ?? 'city' : 'city';
     // The heatmap takes regions, not grids: a grid's heat is its community's, inside the grid's bbox.
-    const region = view.region?.length === 15 ? view.region.slice(0, 12) : view.region;
+    const region = isGridCode(view.region) ? parentCode(view.region)! : view.region;
     const zoom = Math.max(0, Math.min(22, Math.floor(this.camera?.zoom ?? START_ZOOM[level]!)));
     const bbox = this.camera?.bbox.map((v) => v.toFixed(4)).join(',');
     const q = (from: string, to: string): Query => ({ ...apiFilters(view, { from, to }), region, zoom, bbox });

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { isGridCode } from '../../server/contract/vocabulary.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
@@ -172,7 +173,7 @@ export class ExplorePage extends LitElement {
     const { legend, a, b } = this.mapValues();
     const describe = (values: Map<string, number | null>) => (code: string) =>
       `${t.metric[v.metric]}${legend?.diverging ? ' Δ' : ''}: ${formatMetric(v.metric, values.get(code) ?? null, v.lang)}`;
-    const selected = v.region?.length === 15 ? v.region : undefined;
+    const selected = isGridCode(v.region) ? v.region : undefined;
     const side = v.compare === 'side';
     return html`
       <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected} .padding=${this.pair.padding}

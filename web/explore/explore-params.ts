@@ -1,3 +1,5 @@
+import { INCIDENT_STATUSES, OPEN_STATUSES, URGENCIES } from '../../server/contract/vocabulary.js';
+
 /**
  * The explorer's view as a URL: everything shown follows from these values,
  * and every value is always written back (defaults included), so a reload
@@ -6,10 +8,8 @@
  */
 export const METRICS = ['reported', 'per_1k', 'closure_rate', 'overdue', 'mean_hours_to_close'] as const;
 export type Metric = (typeof METRICS)[number];
-export const URGENCIES = ['red', 'yellow', 'blue'] as const;
-export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatched', 'in_progress', 'resolved', 'closed'] as const;
-/** The open statuses (README, "KPIs"): offered as one choice. */
-export const OPEN_STATUSES = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
+// The open statuses (README, "KPIs") are offered as one choice.
+export { INCIDENT_STATUSES as STATUSES, OPEN_STATUSES, URGENCIES };
 export type Interval = 'day' | 'week';
 export type CompareMode = 'none' | 'side' | 'diff';
 export type Lang = 'zh' | 'en';
@@ -77,7 +77,7 @@ export function parseView(search: string, today = chinaToday()): ExploreView {
     metric: (METRICS as readonly string[]).includes(q.get('metric') ?? '') ? (q.get('metric') as Metric) : 'reported',
     categories: list(q.get('category')),
     urgencies: list(q.get('urgency'), URGENCIES),
-    statuses: list(q.get('status'), STATUSES),
+    statuses: list(q.get('status'), INCIDENT_STATUSES),
     interval: q.get('interval') === 'week' ? 'week' : 'day',
     compare: q.get('compare') === 'side' || q.get('compare') === 'diff' ? (q.get('compare') as CompareMode) : 'none',
     bfrom,

@@ -1,10 +1,10 @@
-import { ROLE_NAMES, ROLES, type Role } from '../../server/auth/roles.js';
-import { ROUTE_ACCESS } from '../../server/auth/route-access.js';
+import { ROLE_NAMES, ROLES, type Role } from '../../server/contract/vocabulary.js';
+import { ROUTE_ACCESS } from '../../server/contract/route-access.js';
 
 /**
  * The pages of Gridscope and who they are for, on the home page. Who may use
  * a page is who may call the API route it cannot work without, read from
- * server/auth/route-access.ts, the one place access is declared, so this
+ * server/contract/route-access.ts, the one place access is declared, so this
  * list cannot drift from what the server allows.
  */
 export interface PageEntry {

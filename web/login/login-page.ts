@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { safeNext } from '../shared/session.js';
+import { ApiError, apiRequest, errorMessage } from '../shared/api-request.js';
 
 type Lang = 'zh' | 'en';
 
@@ -67,21 +68,16 @@ export class LoginPage extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const res = await fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: String(form.get('username')).trim().toLowerCase(), password: form.get('password') }),
+      await apiRequest('POST', '/api/auth/login', {
+        body: { username: String(form.get('username')).trim().toLowerCase(), password: form.get('password') },
+        unauthorized: 'throw',
       });
-      if (res.ok) {
-        location.assign(safeNext(new URLSearchParams(location.search).get('next')));
-        return;
-      }
-      const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-      this.error = res.status === 401 ? t.wrong
-        : res.status === 429 ? t.tooMany(res.headers.get('retry-after') ?? '60')
-        : `${t.failed}: ${body?.error?.message ?? res.status}`;
+      location.assign(safeNext(new URLSearchParams(location.search).get('next')));
     } catch (err) {
-      this.error = `${t.failed}: ${(err as Error).message}`;
+      this.error = !(err instanceof ApiError) ? `${t.failed}: ${errorMessage(err)}`
+        : err.status === 401 ? t.wrong
+        : err.status === 429 ? t.tooMany(err.retryAfter ?? '60')
+        : `${t.failed}: ${err.message}`;
     } finally {
       this.busy = false;
     }

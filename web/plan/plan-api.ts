@@ -1,49 +1,25 @@
 import type { Static } from 'typebox';
 import { apiRequest } from '../shared/api-request.js';
-import type { PlanEditBody, PlanSchema } from '../../server/contract/plan-schemas.js';
-import type { PlanProblem, ValidationReport } from '../../server/plans/grid-plan-reasons.js';
-import type { WhatIf } from '../../server/repositories/plan-analysis-repository.js';
+import type { Json } from '../../server/contract/common-schemas.js';
+import type { PlanDiffFeature, PlanGridFeature } from '../../server/contract/geojson-schemas.js';
+import type { PlanProblem, ValidationReport } from '../../server/contract/grid-plan-reasons.js';
+import type { PlanEditBody, PlanSchema, PublishResult, WhatIf } from '../../server/contract/plan-schemas.js';
+import type { RegionNode } from '../../server/contract/wall-schemas.js';
 
-/** The API's shapes, from the server's own schemas and types. */
-export type Plan = Static<typeof PlanSchema>;
+/** The API's shapes, from the server's own schemas (server/contract/). */
+export type Plan = Json<Static<typeof PlanSchema>>;
 export type PlanEdit = PlanEditBody;
 export type { PlanProblem, ValidationReport, WhatIf };
 
-export interface PlanGridProperties {
-  key: number;
-  code: string | null;
-  name: string | null;
-  households: number;
-  population: number;
-  workers: number;
-  incidents: number;
-  area_km2: number;
-}
-
-export interface PlanGrid {
-  type: 'Feature';
-  id: number;
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: any };
-  properties: PlanGridProperties;
-}
+export type PlanGrid = PlanGridFeature;
+export type PlanGridProperties = PlanGrid['properties'];
 
 export interface PlanWithGrids {
   plan: Plan;
   features: { type: 'FeatureCollection'; features: PlanGrid[] };
 }
 
-export interface DiffFeature {
-  type: 'Feature';
-  geometry: unknown;
-  properties: { change: 'new' | 'changed' | 'removed' | 'unchanged'; key: number | null; code: string | null; name: string | null; changed_m2: number | null };
-}
-
-export interface RegionNode {
-  code: string;
-  level: string;
-  name: string;
-  children: RegionNode[];
-}
+export type DiffFeature = PlanDiffFeature;
 
 /** Every call the editor makes; writes carry the session's CSRF token. */
 export class PlanApi {
@@ -59,7 +35,7 @@ export class PlanApi {
   validate = (id: number) => apiRequest<ValidationReport>('POST', `/api/plans/${id}/validate`, { csrf: this.csrf });
   whatIf = (id: number) => apiRequest<WhatIf>('GET', `/api/plans/${id}/what-if`);
   diff = (id: number) => apiRequest<{ features: DiffFeature[] }>('GET', `/api/plans/${id}/diff`);
-  publish = (id: number) => apiRequest<{ version: number; codes: { key: number; code: string }[]; reassigned_incidents: number }>('POST', `/api/plans/${id}/publish`, { csrf: this.csrf });
+  publish = (id: number) => apiRequest<PublishResult>('POST', `/api/plans/${id}/publish`, { csrf: this.csrf });
   abandon = (id: number) => apiRequest<Plan>('PATCH', `/api/plans/${id}`, { csrf: this.csrf, body: { status: 'abandoned' } });
 }
 

@@ -1,5 +1,5 @@
-import type { PlanStatus } from '../../server/plans/grid-plan-lifecycle.js';
-import { PLAN_REASON, type PlanProblem, type PlanReason } from '../../server/plans/grid-plan-reasons.js';
+import type { PlanStatus } from '../../server/contract/vocabulary.js';
+import { PLAN_REASON, type PlanProblem, type PlanReason } from '../../server/contract/grid-plan-reasons.js';
 
 export type Lang = 'zh' | 'en';
 

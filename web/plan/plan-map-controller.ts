@@ -2,7 +2,7 @@ import { Map as MapLibreMap, type GeoJSONSource, type LngLatBoundsLike, type Map
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { movedVertices, type Position } from '../../server/plans/vertex-move.js';
+import { movedVertices, type Position } from '../../server/contract/vertex-move.js';
 import type { PlanGrid, PlanProblem } from './plan-api.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;

@@ -1,6 +1,6 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
-import type { Position } from '../../server/plans/vertex-move.js';
+import type { Position } from '../../server/contract/vertex-move.js';
 import type { PlanGrid, PlanProblem } from './plan-api.js';
 import { PlanMapController } from './plan-map-controller.js';
 

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, type Me } from '../shared/session.js';
-import type { Position } from '../../server/plans/vertex-move.js';
+import type { Position } from '../../server/contract/vertex-move.js';
 import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanGrid, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
 import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';

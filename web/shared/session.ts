@@ -1,40 +1,29 @@
+import type { Static } from 'typebox';
+import type { Json } from '../../server/contract/common-schemas.js';
+import type { MeSchema } from '../../server/contract/identity-schemas.js';
+import { ApiError, apiRequest, loginUrl } from './api-request.js';
+
 /**
  * Who is signed in, for every page: GET /api/auth/me, and the way to the
  * login page when nobody is (and anonymous reading is off).
  */
-export interface Me {
-  principal: {
-    kind: 'user' | 'token' | 'anonymous';
-    /** The user's or token's id; null when anonymous. */
-    id: number | null;
-    display_name: string;
-    role: string;
-    role_name: { zh: string; en: string };
-    scope: { code: string | null; name: string; level: string };
-    unit: string | null;
-  };
-  csrf_token: string | null;
-  /** "METHOD /api/path" of every route this principal may call. */
-  allowed: string[];
-}
+export type Me = Json<Static<typeof MeSchema>>;
 
-export function loginUrl(next = location.pathname + location.search): string {
-  return `/login?next=${encodeURIComponent(next)}`;
-}
+export { loginUrl };
 
 /** The caller, or null after sending the browser to the login page. */
 export async function currentUser(): Promise<Me | null> {
-  const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' } });
-  if (res.status === 401) {
-    location.assign(loginUrl());
-    return null;
+  try {
+    return await apiRequest<Me>('GET', '/api/auth/me');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
   }
-  if (!res.ok) throw new Error(`/api/auth/me: HTTP ${res.status}`);
-  return (await res.json()) as Me;
 }
 
 export async function logout(csrf: string | null): Promise<void> {
-  await fetch('/api/auth/logout', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
+  // Whatever the answer (a session already ended is fine), the next stop is the login page.
+  await apiRequest('POST', '/api/auth/logout', { csrf, unauthorized: 'throw' }).catch(() => undefined);
   location.assign('/login');
 }
 

@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import { formatTime, strings } from './i18n.js';
 import type { TickerEntry } from './live-lists.js';
 import type { Lang } from './wall-params.js';
@@ -59,7 +60,7 @@ export class IncidentTicker extends LitElement {
 
   private placeOf(e: TickerEntry): string {
     const district = this.regionNames.get(e.districtCode) ?? '';
-    return this.placeLevel === 'street' ? this.regionNames.get(e.gridCode.slice(0, 9)) ?? district : district;
+    return this.placeLevel === 'street' ? this.regionNames.get(e.gridCode.slice(0, CODE_LENGTH.street)) ?? district : district;
   }
 }
 

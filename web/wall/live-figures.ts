@@ -1,4 +1,5 @@
-import { CLOSED_STATUSES, type Figures, type GridMetrics, type StreamIncident, type Summary } from './api-types.js';
+import { isFinishedStatus } from '../../server/contract/vocabulary.js';
+import { type Figures, type GridMetrics, type StreamIncident, type Summary } from './api-types.js';
 
 /**
  * The KPIs patched from one stream event, so the wall reacts without asking
@@ -35,7 +36,7 @@ export function inRegion(gridCode: string, region: string | undefined): boolean 
   return gridCode.startsWith(prefix);
 }
 
-const isOpen = (status: string) => !CLOSED_STATUSES.has(status);
+const isOpen = (status: string) => !isFinishedStatus(status);
 
 /**
  * What one incident event changes, or null when the event does not say

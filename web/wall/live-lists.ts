@@ -1,4 +1,5 @@
-import { CLOSED_STATUSES, type IncidentFeature, type Position, type StreamIncident, type Urgency } from './api-types.js';
+import { isFinishedStatus } from '../../server/contract/vocabulary.js';
+import type { IncidentFeature, Position, StreamIncident, Urgency } from './api-types.js';
 
 /** One line of the ticker. `key` makes an entry idempotent: the same event arriving twice is shown once. */
 export interface TickerEntry {
@@ -47,7 +48,7 @@ export interface RedMarker {
 /** Open red incidents by code: added when one is red and open, removed when it closes or is downgraded. */
 export function updateRedMarkers(markers: ReadonlyMap<string, RedMarker>, i: StreamIncident): Map<string, RedMarker> {
   const next = new Map(markers);
-  if (i.urgency === 'red' && !CLOSED_STATUSES.has(i.status)) next.set(i.code, { code: i.code, position: i.location });
+  if (i.urgency === 'red' && !isFinishedStatus(i.status)) next.set(i.code, { code: i.code, position: i.location });
   else next.delete(i.code);
   while (next.size > RED_MARKERS_MAX) next.delete(next.keys().next().value!);
   return next;

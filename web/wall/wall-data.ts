@@ -1,8 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
-import { ApiError, type ApiClient, type Query } from './api-client.js';
+import { ApiError } from '../shared/api-request.js';
+import type { ApiClient, Query } from './api-client.js';
+import { isFinishedStatus, OPEN_STATUSES } from '../../server/contract/vocabulary.js';
 import {
-  CLOSED_STATUSES, type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
+  type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
   type IncidentPage, type OutlineCollection, type RegionNode, type StreamEvent, type Summary,
 } from './api-types.js';
 import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics, type LoggedChange } from './live-figures.js';
@@ -12,7 +14,6 @@ import {
 } from './live-lists.js';
 import { cityMidnight, windowStart } from './time-window.js';
 
-const OPEN_STATUSES = 'reported,filed,dispatched,in_progress,resolved';
 /** The heatmap is a picture of weeks: re-aggregating it for every event would cost the server for nothing visible. */
 const HEAT_MIN_INTERVAL_MS = 30_000;
 /**
@@ -232,7 +233,7 @@ export class WallDataController implements ReactiveController {
         o.window === 'today' ? undefined : api.get<Summary>('/api/stats/summary', { region, from: today }, signal, (h) => (todayPosition = position(h))),
         get<CategoryBreakdown>('/api/stats/categories', win),
         get<IncidentPage>('/api/incidents', { region, limit: 15 }),
-        get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES, limit: 2000 }),
+        get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES.join(','), limit: 2000 }),
         o.directives ? this.loadDirectives() : undefined,
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
@@ -251,7 +252,7 @@ export class WallDataController implements ReactiveController {
       this.categories = categories.categories;
       this.ticker = addTickerEntries(this.ticker, latest.features.map(tickerFromFeature));
       this.redMarkers = new Map(red.features
-        .filter((f) => !CLOSED_STATUSES.has(f.properties.status))
+        .filter((f) => !isFinishedStatus(f.properties.status))
         .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
       this.recent = pruneRecent(this.recent, Date.now());
       this.publishMapLists();

@@ -17,7 +17,7 @@ WITH windowed AS (
 ), current AS (
   SELECT i.category_code, count(*)::int AS open
     FROM incident i
-   WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
+   WHERE incident_is_open(i.status)
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $7))
      AND ($5::text[] IS NULL OR i.urgency = ANY($5))

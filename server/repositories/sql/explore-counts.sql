@@ -34,7 +34,7 @@ WITH windowed AS (
          count(*) FILTER (WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now())::int AS overdue,
          count(*) FILTER (WHERE i.urgency = 'red')::int AS red_open
     FROM incident i
-   WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
+   WHERE incident_is_open(i.status)
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $8))
      AND ($4::text[] IS NULL OR i.category_code = ANY($4))

@@ -21,7 +21,7 @@ WITH windowed AS (
          count(*) FILTER (WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now())::int AS overdue,
          max(CASE i.urgency WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END)::int AS max_open_urgency
     FROM incident i
-   WHERE i.status NOT IN ('closed', 'rejected', 'duplicate')
+   WHERE incident_is_open(i.status)
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $4))
    GROUP BY 1

@@ -1,5 +1,5 @@
 -- Every problem of one revision of a draft plan, as a GeoJSON FeatureCollection
--- (reason codes: server/plans/grid-plan-reasons.ts). PostGIS is the authority.
+-- (reason codes: server/contract/grid-plan-reasons.ts). PostGIS is the authority.
 -- $1 plan id, $2 revision, $3/$4 household bounds of urban communities,
 -- $5/$6 of rural ones (villages, 村) (NULL = unbounded), $7 area (m²) and $8 mean
 -- width (m) tolerances: gap, overlap and outside pieces smaller or thinner are

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from './vocabulary.js';
 
 /**
  * Who may call each API route: the one place authorisation is declared.

@@ -1,6 +1,6 @@
+// Query strings a schema cannot check alone, parsed here with a 400 naming the field (HTTP-side, so not in contract/).
+import type { Bbox } from '../contract/geo-schemas.js';
 import { badRequest } from '../http-errors.js';
-
-export type Bbox = [number, number, number, number];
 
 /** Parses "minLon,minLat,maxLon,maxLat", naming what is wrong. */
 export function parseBbox(raw: string | undefined, field = 'bbox'): Bbox | undefined {
