@@ -8,6 +8,7 @@ SELECT json_build_object(
   'properties', json_build_object(
     'code', i.code, 'category', i.category_code, 'category_name', json_build_object('zh', c.name_zh, 'en', c.name_en),
     'urgency', i.urgency, 'status', i.status, 'description', i.description, 'reporter', i.reporter,
+    'deadline_hours', c.deadline_hours,
     'reported_at', i.reported_at, 'filed_at', i.filed_at, 'dispatched_at', i.dispatched_at, 'due_at', i.due_at,
     'resolved_at', i.resolved_at, 'closed_at', i.closed_at,
     'overdue', i.status IN ('dispatched', 'in_progress') AND i.due_at < $4::timestamptz,
