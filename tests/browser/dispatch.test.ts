@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { multipartBody, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping dispatch console tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -23,6 +24,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   let browser: Browser;
   let base: string;
   let worker: Session;
+  let handler: Session;
+  /** The incident the first test files and dispatches: it gets photos and is the one the screenshots show. */
+  let dispatched = '';
   let inGrid: [number, number];
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -34,7 +38,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'd-two', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
+    await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
     worker = await login(ctx.app, 'g-worker');
+    handler = await login(ctx.app, 'h-sanitation');
     const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
     inGrid = [p!.x, p!.y];
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
@@ -66,6 +72,15 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const res = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', urgency, description, location: inGrid } });
     expect(res.statusCode, res.body).toBe(201);
     return json(res).incident.properties.code as string;
+  }
+
+  /** A photo of the incident, as the field app uploads it: a plain colour, so before and after are told apart at a glance. */
+  async function photo(s: Session, code: string, kind: 'before' | 'after', rgb: [number, number, number]): Promise<void> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(solidPng(320, 200, rgb))]), `${kind}.png`);
+    const { payload, headers } = await multipartBody(form);
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=${kind}`, payload, headers: { ...s.write, ...headers } });
+    expect(res.statusCode, res.body).toBe(201);
   }
 
   const count = async (page: Page, queue: string) => Number(await page.locator(`[data-count="${queue}"]`).textContent());
@@ -100,6 +115,18 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(new Date((await page.locator('gs-incident-detail [data-due]').getAttribute('data-due'))!).getTime()).toBe(assigned!.due_at.getTime());
     expect(await page.locator('[data-notice]').textContent()).toContain('已派遣');
     expect(await page.locator('gs-incident-detail tr[data-unit="sanitation"]').count()).toBe(1);
+    dispatched = code;
+
+    // Photos before and after, side by side; a click shows one at full size.
+    await photo(worker, code, 'before', [200, 120, 40]);
+    await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload: { action: 'start' } });
+    await photo(handler, code, 'after', [40, 160, 90]);
+    await page.locator('gs-incident-detail [data-status="in_progress"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('gs-incident-detail .photos img').count(), { timeout: 30_000 }).toBe(2);
+    await page.locator('gs-incident-detail .photos img').first().click();
+    await page.locator('gs-incident-detail .viewer img').waitFor();
+    await page.locator('gs-incident-detail .viewer').click();
+    await page.locator('gs-incident-detail .viewer').waitFor({ state: 'detached' });
   });
 
   it('tells a dispatcher who acted first when another dispatcher dispatched the same report, and nothing is done twice', async () => {
@@ -155,8 +182,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     for (const [lang, query] of [['zh', '?queue=handling'], ['en', '?queue=handling&lang=en']] as const) {
       for (const viewport of [{ width: 1920, height: 1080 }, { width: 1366, height: 768 }]) {
         const page = await openConsole('d-one', query, viewport);
-        await page.locator('gs-incident-list li').first().click();
-        await page.locator('gs-incident-detail h2').waitFor();
+        await row(page, dispatched).click();
+        await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
+        await expect.poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
         await page.locator('gs-incident-detail ol.timeline li').first().waitFor();
         expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });

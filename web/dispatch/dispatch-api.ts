@@ -11,7 +11,7 @@ import type { QueueItem } from './dispatch-queues.js';
 export type { Unit };
 
 export interface HistoryEntry { at: string; actor: string; action: string; from_status: string | null; to_status: string | null; note: string; details: Record<string, unknown> | null }
-export interface Assignment { unit: string; unit_name: string; status: string; assigned_at: string; due_at: string; resolved_at: string | null; feedback: string }
+export interface Assignment { unit: string; unit_name: string; unit_name_en: string | null; status: string; assigned_at: string; due_at: string; resolved_at: string | null; feedback: string }
 export interface Photo { id: number; kind: 'before' | 'after'; mime: string; uploaded_by: string; uploaded_at: string; url: string }
 
 /** GET /api/incidents/:code's properties (incident-detail.sql). */

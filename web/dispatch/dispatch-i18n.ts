@@ -56,7 +56,7 @@ const en: Strings = {
   title: 'Dispatch console',
   home: 'Home', signOut: 'Sign out', readOnly: 'Read only',
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },
-  filters: { district: 'District', category: 'Category', urgency: 'Urgency', any: 'All', search: 'Search code, text or grid' },
+  filters: { district: 'District', category: 'Category', urgency: 'Urgency', any: 'All', search: 'Code, text or grid' },
   urgency: { red: 'Red', yellow: 'Yellow', blue: 'Blue' },
   status: { reported: 'Reported', filed: 'Filed', rejected: 'Rejected', duplicate: 'Duplicate', dispatched: 'Dispatched', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' },
   live: { connecting: 'Connecting', live: 'Live', offline: 'Disconnected, retrying' },

@@ -102,7 +102,7 @@ export class IncidentDetailView extends LitElement {
     const t = strings(this.lang);
     return html`<h3>${t.detail.units}</h3>
       <table><tbody>${i.assignments.map((a) => html`<tr data-unit=${a.unit}>
-        <td>${a.unit_name}</td><td><span class="badge">${t.detail.unitStatus[a.status] ?? a.status}</span></td>
+        <td>${this.lang === 'en' && a.unit_name_en ? a.unit_name_en : a.unit_name}</td><td><span class="badge">${t.detail.unitStatus[a.status] ?? a.status}</span></td>
         <td>${t.detail.due} ${formatTime(a.due_at, this.lang)}</td><td class="muted">${a.feedback}</td></tr>`)}</tbody></table>`;
   }
 
@@ -110,7 +110,7 @@ export class IncidentDetailView extends LitElement {
     const t = strings(this.lang);
     if (i.photos.length === 0) return html`<div class="muted">${t.detail.noPhotos}</div>`;
     const column = (kind: 'before' | 'after') => html`<figure><figcaption>${t.detail[kind]}</figcaption>
-      ${i.photos.filter((p) => p.kind === kind).map((p) => html`<img alt=${`${t.detail[kind]} ${p.id}`} loading="lazy" src=${p.url} @click=${() => { this.viewing = p; }}>`)}</figure>`;
+      ${i.photos.filter((p) => p.kind === kind).map((p) => html`<img alt=${`${t.detail[kind]} ${p.id}`} src=${p.url} @click=${() => { this.viewing = p; }}>`)}</figure>`;
     return html`<div class="photos">${column('before')}${column('after')}</div>`;
   }
 
