@@ -38,6 +38,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'd-two', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
+    await createUser(ctx.db, { username: 'l-leader', role: 'district_leader', scope: places.district });
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
     worker = await login(ctx.app, 'g-worker');
     handler = await login(ctx.app, 'h-sanitation');
@@ -118,9 +119,10 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     dispatched = code;
 
     // Photos before and after, side by side; a click shows one at full size.
+    // (A photo alone sends no live event; the unit starting work does, and the record is read again then.)
     await photo(worker, code, 'before', [200, 120, 40]);
-    await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload: { action: 'start' } });
     await photo(handler, code, 'after', [40, 160, 90]);
+    await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload: { action: 'start' } });
     await page.locator('gs-incident-detail [data-status="in_progress"]').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('gs-incident-detail .photos img').count(), { timeout: 30_000 }).toBe(2);
     await page.locator('gs-incident-detail .photos img').first().click();
@@ -176,6 +178,41 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('[data-help]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-help]').waitFor({ state: 'detached' });
+  });
+
+  it('keeps the selection and the scroll position when an incident arrives above them', async () => {
+    const page = await openConsole('d-one', '?queue=handling');
+    const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    const chosen = codes[Math.min(25, codes.length - 1)]!;
+    await row(page, chosen).click();
+    const list = page.locator('gs-incident-list');
+    expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    const before = (await row(page, chosen).boundingBox())!.y;
+    // A red incident dispatched by another dispatcher: it joins the queue above the selection.
+    const other = await login(ctx.app, 'd-two');
+    const code = await report('消防通道被杂物堵塞', 'red');
+    for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }]) {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: other.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    await page.locator(`gs-incident-list li[data-code="${code}"][data-status="dispatched"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    // Red comes first: the new incident lands among the red ones, above the selected row.
+    const order = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
+    expect(order.indexOf(code)).toBeLessThan(order.indexOf(chosen));
+    expect(await page.locator('gs-incident-list li[aria-selected="true"]').getAttribute('data-code')).toBe(chosen);
+    expect(Math.abs((await row(page, chosen).boundingBox())!.y - before)).toBeLessThan(2);
+  });
+
+  it('opens read-only for a district leader: their district\'s queues, no actions', async () => {
+    const page = await openConsole('l-leader', '?queue=handling');
+    expect(await page.locator('gs-incident-list li').count()).toBeGreaterThan(0);
+    const [{ n }] = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident i WHERE i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, (SELECT scope_code FROM app_user WHERE username = 'l-leader'))") as [{ n: number }];
+    expect(await count(page, 'handling')).toBe(n);
+    await page.locator('gs-incident-list li').first().click();
+    await page.locator('gs-incident-detail h2').waitFor();
+    expect(await page.locator('button[data-act]').count()).toBe(0);
+    expect(await page.locator('header .who').textContent()).toContain('只读');
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {

@@ -157,15 +157,15 @@ export class DispatchPage extends LitElement {
           ${t.queue[q]}<span class="n" data-count=${q}>${counts[q]}</span></button>`)}</div>
         <div class="filters">
           <select data-filter="district" aria-label=${t.filters.district} @change=${(e: Event) => this.filter({ district: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.district}: ${t.filters.any}</option>
+            <option value="">${t.filters.any.district}</option>
             ${this.districts.map((d) => html`<option value=${d.code} ?selected=${d.code === this.filters.district}>${this.lang === 'en' && d.name_en ? d.name_en : d.name}</option>`)}
           </select>
           <select data-filter="category" aria-label=${t.filters.category} @change=${(e: Event) => this.filter({ category: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.category}: ${t.filters.any}</option>
+            <option value="">${t.filters.any.category}</option>
             ${this.categoryList.map((c) => html`<option value=${c.code} ?selected=${c.code === this.filters.category}>${this.categoryNames.get(c.code)}</option>`)}
           </select>
           <select data-filter="urgency" aria-label=${t.filters.urgency} @change=${(e: Event) => this.filter({ urgency: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.urgency}: ${t.filters.any}</option>
+            <option value="">${t.filters.any.urgency}</option>
             ${['red', 'yellow', 'blue'].map((u) => html`<option value=${u} ?selected=${u === this.filters.urgency}>${t.urgency[u]}</option>`)}
           </select>
           <input type="search" data-filter="search" placeholder=${t.filters.search} .value=${this.filters.search}

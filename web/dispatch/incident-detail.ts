@@ -27,7 +27,7 @@ export class IncidentDetailView extends LitElement {
     .photos { display: grid; grid-template-columns: 1fr 1fr; gap: .8rem; }
     .photos figure { margin: 0; background: #111c33; border-radius: 6px; padding: .4rem; min-height: 6rem; }
     .photos figcaption { font-size: .8rem; color: #9fb3d1; margin-bottom: .3rem; }
-    .photos img { width: 100%; max-height: 12rem; object-fit: cover; border-radius: 4px; cursor: zoom-in; display: block; margin-bottom: .3rem; }
+    .photos img { width: 100%; max-height: 11rem; object-fit: cover; border-radius: 4px; cursor: zoom-in; display: block; margin-bottom: .3rem; }
     table { border-collapse: collapse; width: 100%; font-size: .84rem; }
     th { text-align: left; color: #9fb3d1; font-weight: 500; border-bottom: 1px solid #2a3b60; padding: .25rem .4rem; }
     td { border-bottom: 1px solid #1e2c4a; padding: .25rem .4rem; }
