@@ -31,6 +31,7 @@ import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
 import streamRoutes from './routes/stream-routes.js';
 import tokenRoutes from './routes/token-routes.js';
+import unitRoutes from './routes/unit-routes.js';
 import userRoutes from './routes/user-routes.js';
 import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './contract/wall-options.js';
@@ -100,6 +101,7 @@ export async function buildApp({ db, logger = false, auth, loginThrottle, writeL
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
+  await app.register(unitRoutes);
   await app.register(directiveRoutes);
   await app.register(statsRoutes);
   await app.register(streamRoutes);

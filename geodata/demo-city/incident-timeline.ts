@@ -1,4 +1,4 @@
-import { DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, RED_DISPATCH_MINUTES } from '../../server/workflow/incident-workflow.js';
+import { DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, RED_DISPATCH_MINUTES } from '../../server/contract/incident-workflow.js';
 import type { WorkingCalendar } from '../../server/workflow/working-calendar.js';
 import type { DemoIncident, DemoStatus, Urgency } from './incident-mix.js';
 import type { Random } from './random.js';

@@ -40,6 +40,10 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/incidents': ['commander', 'dispatcher', 'grid_worker'],
   'POST /api/incidents/:code/transitions': ['commander', 'dispatcher', 'handler'],
   'POST /api/incidents/:code/photos': ['commander', 'dispatcher', 'handler', 'grid_worker'],
+  // The units to dispatch to: the dispatch console's (/dispatch) own read, so
+  // who may open that page (web/home/page-directory.ts) follows from it;
+  // district leaders read the console without acting.
+  'GET /api/units': ['commander', 'dispatcher', 'district_leader'],
   'GET /api/stats/summary': EVERY_ROLE,
   'GET /api/stats/categories': EVERY_ROLE,
   'GET /api/stream': EVERY_ROLE,

@@ -17,6 +17,7 @@ import { createGridPlanRepository, type GridPlanRepository } from '../repositori
 import { createPlanEditRepository, type PlanEditRepository } from '../repositories/plan-edit-repository.js';
 import { createPlanAnalysisRepository, type PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
 import { createGridPublishRepository, type GridPublishRepository } from '../repositories/grid-publish-repository.js';
+import { createUnitRepository, type UnitRepository } from '../repositories/unit-repository.js';
 import { createGridVersionRepository, type GridVersionRepository } from '../repositories/grid-version-repository.js';
 
 declare module 'fastify' {
@@ -41,6 +42,7 @@ declare module 'fastify' {
       planAnalysis: PlanAnalysisRepository;
       gridPublish: GridPublishRepository;
       gridVersions: GridVersionRepository;
+      units: UnitRepository;
     };
   }
 }
@@ -74,6 +76,7 @@ export default fp(
       planAnalysis: createPlanAnalysisRepository(opts.db),
       gridPublish: createGridPublishRepository(audit),
       gridVersions: createGridVersionRepository(opts.db),
+      units: createUnitRepository(opts.db),
     });
   },
   { name: 'database' },

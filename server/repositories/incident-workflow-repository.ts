@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import type { Status } from '../workflow/incident-workflow.js';
+import type { Status } from '../contract/incident-workflow.js';
 import { sqlFile } from './sql-file.js';
 
 const INCIDENT_LOCK = sqlFile('incident-lock.sql');

@@ -5,7 +5,7 @@ import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { actorOf } from '../plugins/auth-plugin.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
 import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
-import { ACTIONS, STATUSES } from '../workflow/incident-workflow.js';
+import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
 import { reportIncident } from '../workflow/incident-report.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';

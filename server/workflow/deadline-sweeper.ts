@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import { sqlFile } from '../repositories/sql-file.js';
-import { RED_DISPATCH_MINUTES } from './incident-workflow.js';
+import { RED_DISPATCH_MINUTES } from '../contract/incident-workflow.js';
 
 const CLAIM_OVERDUE = sqlFile('incident-claim-overdue.sql');
 const CLAIM_RED_WAITING = sqlFile('incident-claim-red-waiting.sql');

@@ -8,7 +8,7 @@ import type { LockedIncident, StatusChange, Visibility } from '../repositories/i
 import { eventIncident } from './deadline-sweeper.js';
 import {
   DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, refusal, TRANSITIONS, unitCountProblem, type Action, type Status,
-} from './incident-workflow.js';
+} from '../contract/incident-workflow.js';
 
 export interface TransitionInput {
   action: Action;

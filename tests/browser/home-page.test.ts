@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     const rows = await page.$$eval('#directory tr[data-page]', (trs) => trs.map((tr) => [tr.getAttribute('data-page'), tr.getAttribute('data-roles'), !!tr.querySelector('.yours')]));
     // The anonymous reader counts as a viewer: the wall, the explorer and the docs are theirs.
     expect(rows).toEqual([
-      ['/wall', ALL, true], ['/explore', ALL, true], ['/plan', 'commander planner', false], ['/admin', 'commander', false], ['/docs', ALL, true],
+      ['/wall', ALL, true], ['/dispatch', 'commander district_leader dispatcher', false], ['/explore', ALL, true], ['/plan', 'commander planner', false], ['/admin', 'commander', false], ['/docs', ALL, true],
     ]);
     expect(await page.textContent('#directory tr[data-page="/plan"]')).toContain('网格规划员 Planner');
     // The whole map is on screen, drawn at a useful size, and nothing on the page is wider than the screen.

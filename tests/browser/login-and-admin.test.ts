@@ -96,7 +96,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     expect(await page.textContent('#who')).toContain('指挥长 City commander');
     await page.waitForSelector('#pages a');
     // The commander may also edit grid boundaries.
-    expect(await hrefs(page)).toEqual(['/wall', '/explore', '/admin', '/plan']);
+    expect(await hrefs(page)).toEqual(['/wall', '/dispatch', '/explore', '/admin', '/plan']);
     expect(failures).toEqual(['401 GET /api/auth/me', '401 POST /api/auth/login']);
 
     const leader = await open();
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     await leader.page.waitForURL(`${base}/`);
     await leader.page.waitForSelector('#pages a');
     expect(await leader.page.textContent('#who')).toContain('李区长 · 区县领导 District leader');
-    expect(await hrefs(leader.page)).toEqual(['/wall', '/explore']);
+    expect(await hrefs(leader.page)).toEqual(['/wall', '/dispatch', '/explore']);
     expect([...problems, ...leader.problems, ...leader.failures]).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
 import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
-import { RED_DISPATCH_MINUTES, TRANSITIONS, type Action, type Status } from '../../server/workflow/incident-workflow.js';
+import { RED_DISPATCH_MINUTES, TRANSITIONS, type Action, type Status } from '../../server/contract/incident-workflow.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { SMALL_CITY } from '../helpers/seeded-app.js';
 import { BACKEND, createSeededDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';

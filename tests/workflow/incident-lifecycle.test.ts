@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/auth/roles.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
-import type { Action, Status } from '../../server/workflow/incident-workflow.js';
+import type { Action, Status } from '../../server/contract/incident-workflow.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';

@@ -8,13 +8,14 @@ SELECT json_build_object(
   'properties', json_build_object(
     'code', i.code, 'category', i.category_code, 'category_name', json_build_object('zh', c.name_zh, 'en', c.name_en),
     'urgency', i.urgency, 'status', i.status, 'description', i.description, 'reporter', i.reporter,
+    'deadline_hours', c.deadline_hours,
     'reported_at', i.reported_at, 'filed_at', i.filed_at, 'dispatched_at', i.dispatched_at, 'due_at', i.due_at,
     'resolved_at', i.resolved_at, 'closed_at', i.closed_at,
     'overdue', i.status IN ('dispatched', 'in_progress') AND i.due_at < $4::timestamptz,
     'grid_code', i.grid_code, 'community_code', i.community_code, 'street_code', i.street_code, 'district_code', i.district_code,
     'duplicate_of', (SELECT o.code FROM incident o WHERE o.id = i.duplicate_of),
     'assignments', coalesce((
-      SELECT json_agg(json_build_object('unit', a.unit_code, 'unit_name', u.name, 'status', a.status, 'assigned_at', a.assigned_at,
+      SELECT json_agg(json_build_object('unit', a.unit_code, 'unit_name', u.name, 'unit_name_en', u.name_en, 'status', a.status, 'assigned_at', a.assigned_at,
                                         'due_at', a.due_at, 'resolved_at', a.resolved_at, 'feedback', a.feedback) ORDER BY a.unit_code)
         FROM incident_assignment a JOIN unit u ON u.code = a.unit_code WHERE a.incident_id = i.id), '[]'::json),
     'photos', coalesce((

@@ -6,7 +6,7 @@
 -- $14 a handler's unit (only incidents dispatched to it) or NULL.
 WITH page AS (
   SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
-         i.reported_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
+         i.reported_at, i.due_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
     FROM incident i
    WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($2::float8 IS NULL OR i.location && ST_MakeEnvelope($2, $3, $4, $5, 4326))
@@ -27,7 +27,7 @@ SELECT p.id, p.reported_at,
          'geometry', ST_AsGeoJSON(p.location, 6)::json,
          'properties', json_build_object(
            'code', p.code, 'category', p.category_code, 'urgency', p.urgency, 'status', p.status,
-           'description', p.description, 'reported_at', p.reported_at, 'closed_at', p.closed_at,
+           'description', p.description, 'reported_at', p.reported_at, 'due_at', p.due_at, 'closed_at', p.closed_at,
            'grid_code', p.grid_code, 'community_code', p.community_code,
            'street_code', p.street_code, 'district_code', p.district_code)
        )::text AS feature

@@ -1,4 +1,4 @@
-import type { IncidentStatus as Status, Role } from '../contract/vocabulary.js';
+import type { IncidentStatus as Status, Role } from './vocabulary.js';
 
 /**
  * The incident workflow (事件闭环) as a state machine, after the national
@@ -7,7 +7,7 @@ import type { IncidentStatus as Status, Role } from '../contract/vocabulary.js';
  * resolved → 核查结案 closed. This table is the only place the allowed
  * transitions are written; the routes, the tests and the demo data read it.
  */
-export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from '../contract/vocabulary.js';
+export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from './vocabulary.js';
 
 export type Action =
   | 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate';

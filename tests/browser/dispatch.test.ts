@@ -1,0 +1,233 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
+import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { multipartBody, solidPng } from '../helpers/test-images.js';
+import { BACKEND } from '../helpers/test-database.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping dispatch console tests: no Chromium at ${CHROMIUM_PATH}`);
+
+/** Where the console's screenshots go, to be looked at (both languages, desk and laptop sizes). */
+const SHOTS = process.env.DISPATCH_SHOTS ?? '/tmp/dispatch-shots';
+
+/**
+ * The dispatch console (/dispatch) in headless Chromium over the real server:
+ * a grid worker's report reaches the open queue live, the dispatcher files
+ * and dispatches it through the page, a second dispatcher acting first is
+ * named, and the keyboard moves the selection. Expected states are read back
+ * from the database.
+ */
+describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let browser: Browser;
+  let base: string;
+  let worker: Session;
+  let handler: Session;
+  /** The incident the first test files and dispatches: it gets photos and is the one the screenshots show. */
+  let dispatched = '';
+  let inGrid: [number, number];
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    // Incidents up to now, so that the queues hold today's reports.
+    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    const places = await pickPlaces(ctx.db);
+    await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
+    await createUser(ctx.db, { username: 'd-two', role: 'dispatcher' });
+    await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
+    await createUser(ctx.db, { username: 'l-leader', role: 'district_leader', scope: places.district });
+    await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
+    worker = await login(ctx.app, 'g-worker');
+    handler = await login(ctx.app, 'h-sanitation');
+    const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+    inGrid = [p!.x, p!.y];
+    base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  /** A dispatcher's console, signed in through the login page, loaded and live. */
+  async function openConsole(username: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
+    await page.goto(`${base}/login?next=${encodeURIComponent(`/dispatch${query}`)}`);
+    await page.fill('#username', username);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('gs-dispatch-page[data-state="ready"][data-live="live"]', { timeout: 120_000 });
+    return page;
+  }
+
+  /** A new report by the grid worker, through the API as the field app sends it. */
+  async function report(description: string, urgency: 'red' | 'yellow' | 'blue' = 'blue'): Promise<string> {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', urgency, description, location: inGrid } });
+    expect(res.statusCode, res.body).toBe(201);
+    return json(res).incident.properties.code as string;
+  }
+
+  /** A photo of the incident, as the field app uploads it: a plain colour, so before and after are told apart at a glance. */
+  async function photo(s: Session, code: string, kind: 'before' | 'after', rgb: [number, number, number]): Promise<void> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(solidPng(320, 200, rgb))]), `${kind}.png`);
+    const { payload, headers } = await multipartBody(form);
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=${kind}`, payload, headers: { ...s.write, ...headers } });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+
+  const count = async (page: Page, queue: string) => Number(await page.locator(`[data-count="${queue}"]`).textContent());
+  const row = (page: Page, code: string) => page.locator(`gs-incident-list li[data-code="${code}"]`);
+  const statusOf = async (code: string) => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
+
+  it('shows a grid worker\'s report in 待立案 without a reload; the dispatcher files it and dispatches it to a unit', async () => {
+    const page = await openConsole('d-one');
+    const [{ n: waiting }] = await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM incident WHERE status = 'reported'") as [{ n: number }];
+    expect(await count(page, 'reported')).toBe(waiting);
+    const code = await report('小区门口垃圾堆积三天未清运');
+    await row(page, code).waitFor({ timeout: 30_000 });
+    expect(await count(page, 'reported')).toBe(waiting + 1);
+    await expect.poll(() => row(page, code).textContent(), { timeout: 30_000 }).toContain('垃圾堆积三天');
+
+    await row(page, code).click();
+    await page.locator(`gs-incident-detail h2[data-code="${code}"]`).waitFor();
+    await page.click('button[data-act="file"]');
+    await page.locator('gs-incident-detail [data-status="filed"]').waitFor({ timeout: 30_000 });
+    expect(await statusOf(code)).toBe('filed');
+    expect(await count(page, 'reported')).toBe(waiting);
+
+    await page.click('button[data-act="dispatch"]');
+    // The usual unit for garbage is chosen; the time limit is shown before confirming.
+    await expect.poll(() => page.locator('gs-action-dialog input[value="sanitation"]').isChecked(), { timeout: 30_000 }).toBe(true);
+    expect(await page.locator('gs-action-dialog [data-deadline]').textContent()).toContain('4 个工作小时');
+    await page.click('gs-action-dialog button[data-confirm]');
+    await page.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
+    const [assigned] = await ctx.db.query<{ unit_code: string; due_at: Date }>(
+      'SELECT a.unit_code, i.due_at FROM incident i JOIN incident_assignment a ON a.incident_id = i.id WHERE i.code = $1', [code]);
+    expect(assigned!.unit_code).toBe('sanitation');
+    expect(new Date((await page.locator('gs-incident-detail [data-due]').getAttribute('data-due'))!).getTime()).toBe(assigned!.due_at.getTime());
+    expect(await page.locator('[data-notice]').textContent()).toContain('已派遣');
+    expect(await page.locator('gs-incident-detail tr[data-unit="sanitation"]').count()).toBe(1);
+    dispatched = code;
+
+    // Photos before and after, side by side; a click shows one at full size.
+    // (A photo alone sends no live event; the unit starting work does, and the record is read again then.)
+    await photo(worker, code, 'before', [200, 120, 40]);
+    await photo(handler, code, 'after', [40, 160, 90]);
+    await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload: { action: 'start' } });
+    await page.locator('gs-incident-detail [data-status="in_progress"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('gs-incident-detail .photos img').count(), { timeout: 30_000 }).toBe(2);
+    await page.locator('gs-incident-detail .photos img').first().click();
+    await page.locator('gs-incident-detail .viewer img').waitFor();
+    await page.locator('gs-incident-detail .viewer').click();
+    await page.locator('gs-incident-detail .viewer').waitFor({ state: 'detached' });
+  });
+
+  it('tells a dispatcher who acted first when another dispatcher dispatched the same report, and nothing is done twice', async () => {
+    const code = await report('路边垃圾桶满溢');
+    const first = await openConsole('d-one', '?queue=reported');
+    const second = await openConsole('d-two', '?queue=reported');
+    for (const page of [first, second]) await row(page, code).click();
+    await first.click('button[data-act="file"]');
+    // The other console follows live: the selected incident shows filed, and File is no longer offered.
+    await second.locator('gs-incident-detail [data-status="filed"]').waitFor({ timeout: 30_000 });
+    expect(await second.locator('button[data-act="file"]').count()).toBe(0);
+    // Both open the dispatch form; the second confirms first.
+    await first.click('button[data-act="dispatch"]');
+    await second.click('button[data-act="dispatch"]');
+    await second.locator('gs-action-dialog input[value="sanitation"]:checked').waitFor({ timeout: 30_000 });
+    await second.click('gs-action-dialog button[data-confirm]');
+    await second.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
+    await first.locator('gs-action-dialog input[value="sanitation"]:checked').waitFor({ timeout: 30_000 });
+    await first.click('gs-action-dialog button[data-confirm]');
+    const notice = first.locator('[data-notice][role="alert"]');
+    await notice.waitFor({ timeout: 30_000 });
+    const [last] = await ctx.db.query<{ at: Date }>(
+      "SELECT h.at FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'dispatch'", [code]);
+    const clock = last!.at.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+    expect(await notice.textContent()).toContain(`已由 d-two 于 ${clock} 派遣`);
+    await first.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
+    const [{ n }] = await ctx.db.query<{ n: number }>(
+      'SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id WHERE i.code = $1', [code]) as [{ n: number }];
+    expect(n).toBe(1);
+    expect(await statusOf(code)).toBe('dispatched');
+  });
+
+  it('moves the selection with j and k, and shows the keys with ?', async () => {
+    const page = await openConsole('d-one', '?queue=handling');
+    const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.slice(0, 3).map((li) => li.getAttribute('data-code')));
+    expect(codes).toHaveLength(3);
+    const selected = () => page.locator('gs-incident-list li[aria-selected="true"]').getAttribute('data-code');
+    await page.keyboard.press('j');
+    await expect.poll(selected).toBe(codes[0]);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect.poll(selected).toBe(codes[2]);
+    await page.keyboard.press('k');
+    await expect.poll(selected).toBe(codes[1]);
+    await page.locator(`gs-incident-detail h2[data-code="${codes[1]}"]`).waitFor();
+    await page.keyboard.press('?');
+    await page.locator('[data-help]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-help]').waitFor({ state: 'detached' });
+  });
+
+  it('keeps the selection and the scroll position when an incident arrives above them', async () => {
+    const page = await openConsole('d-one', '?queue=handling');
+    const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    const chosen = codes[Math.min(25, codes.length - 1)]!;
+    await row(page, chosen).click();
+    const list = page.locator('gs-incident-list');
+    expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    const before = (await row(page, chosen).boundingBox())!.y;
+    // A red incident dispatched by another dispatcher: it joins the queue above the selection.
+    const other = await login(ctx.app, 'd-two');
+    const code = await report('消防通道被杂物堵塞', 'red');
+    for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }]) {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: other.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    await page.locator(`gs-incident-list li[data-code="${code}"][data-status="dispatched"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    // Red comes first: the new incident lands among the red ones, above the selected row.
+    const order = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
+    expect(order.indexOf(code)).toBeLessThan(order.indexOf(chosen));
+    expect(await page.locator('gs-incident-list li[aria-selected="true"]').getAttribute('data-code')).toBe(chosen);
+    expect(Math.abs((await row(page, chosen).boundingBox())!.y - before)).toBeLessThan(2);
+  });
+
+  it('opens read-only for a district leader: their district\'s queues, no actions', async () => {
+    const page = await openConsole('l-leader', '?queue=handling');
+    expect(await page.locator('gs-incident-list li').count()).toBeGreaterThan(0);
+    const [{ n }] = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident i WHERE i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, (SELECT scope_code FROM app_user WHERE username = 'l-leader'))") as [{ n: number }];
+    expect(await count(page, 'handling')).toBe(n);
+    await page.locator('gs-incident-list li').first().click();
+    await page.locator('gs-incident-detail h2').waitFor();
+    expect(await page.locator('button[data-act]').count()).toBe(0);
+    expect(await page.locator('header .who').textContent()).toContain('只读');
+  });
+
+  it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
+    for (const [lang, query] of [['zh', '?queue=handling'], ['en', '?queue=handling&lang=en']] as const) {
+      for (const viewport of [{ width: 1920, height: 1080 }, { width: 1366, height: 768 }]) {
+        const page = await openConsole('d-one', query, viewport);
+        await row(page, dispatched).click();
+        await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
+        await expect.poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+        await page.locator('gs-incident-detail ol.timeline li').first().waitFor();
+        expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
+        await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
+        await page.context().close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

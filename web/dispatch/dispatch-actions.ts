@@ -1,0 +1,63 @@
+import { refusal, TRANSITIONS, type Action } from '../../server/contract/incident-workflow.js';
+import type { Role } from '../../server/contract/vocabulary.js';
+import { ApiError, errorMessage } from '../shared/api-request.js';
+import { transition, type IncidentDetail, type TransitionBody } from './dispatch-api.js';
+import { actorName, formatClock, formatTime, strings, type Lang } from './dispatch-i18n.js';
+
+/**
+ * The workflow actions the console offers, and running one. Which of them a
+ * user sees is the workflow table's decision (server/workflow/incident-workflow.ts,
+ * the same `refusal` the server applies): the role and the incident's state.
+ * Handling steps (start, resolve, mediate) belong to the units, not here.
+ */
+export const CONSOLE_ACTIONS: readonly Action[] = ['file', 'dispatch', 'reject', 'mark_duplicate', 'verify_fail', 'close', 'reopen'];
+
+/** Actions taken in one click; the others open a form. */
+export const ONE_CLICK: readonly Action[] = ['file'];
+
+/** Whether a role may take any of the console's actions at all (else the console is read-only for it). */
+export function mayAct(role: string | undefined): boolean {
+  return CONSOLE_ACTIONS.some((a) => (TRANSITIONS[a].roles as readonly string[]).includes(role ?? ''));
+}
+
+export function allowedActions(role: string | undefined, incident: Pick<IncidentDetail, 'status' | 'category'> | null): Action[] {
+  if (!role || !incident) return [];
+  return CONSOLE_ACTIONS.filter((a) => refusal(a, incident.status as never, role as Role, { category: incident.category }) === null);
+}
+
+export interface ActionOutcome {
+  ok: boolean;
+  /** What to tell the user. */
+  message: string;
+  /** The incident as it is now: from the step's answer, or reloaded after a refusal. */
+  incident: IncidentDetail | null;
+}
+
+/**
+ * Runs one step. When another dispatcher acted first the server answers 409
+ * (illegal_transition: the state moved on); the answer does not say who, so
+ * the incident is reloaded and its latest step names them:
+ * "已由 〈who〉 于 10:32 派遣".
+ */
+export async function runAction(
+  code: string, body: TransitionBody, csrf: string | null, lang: Lang, reload: (code: string) => Promise<IncidentDetail | null>,
+): Promise<ActionOutcome> {
+  const t = strings(lang);
+  try {
+    const after = await transition(code, body, csrf);
+    const message = body.action === 'dispatch' && after.due_at
+      ? t.dispatchedDue(code, formatTime(after.due_at, lang))
+      : t.done(t.act[body.action] ?? body.action, code);
+    return { ok: true, message, incident: after };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      const now = await reload(code);
+      const last = now ? [...now.history].reverse().find((h) => h.action in TRANSITIONS) : undefined;
+      const message = last
+        ? `${t.actedFirst(actorName(last.actor), formatClock(last.at, lang), TRANSITIONS[last.action as Action].label[lang])}${lang === 'en' ? ` (${err.message})` : `（${err.message}）`}`
+        : err.message;
+      return { ok: false, message, incident: now };
+    }
+    return { ok: false, message: errorMessage(err), incident: null };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Unit } from '../../server/contract/unit-schemas.js';
+import type { Action } from '../../server/contract/incident-workflow.js';
+import { apiRequest } from '../shared/api-request.js';
+import type { QueueItem } from './dispatch-queues.js';
+
+/**
+ * The console's calls to the HTTP API, typed: the incident list, one
+ * incident's record, a workflow step, the units and the reference lists. All
+ * go through the shared client (session cookie, CSRF token, error shape).
+ */
+export type { Unit };
+
+export interface HistoryEntry { at: string; actor: string; action: string; from_status: string | null; to_status: string | null; note: string; details: Record<string, unknown> | null }
+export interface Assignment { unit: string; unit_name: string; unit_name_en: string | null; status: string; assigned_at: string; due_at: string; resolved_at: string | null; feedback: string }
+export interface Photo { id: number; kind: 'before' | 'after'; mime: string; uploaded_by: string; uploaded_at: string; url: string }
+
+/** GET /api/incidents/:code's properties (incident-detail.sql). */
+export interface IncidentDetail extends QueueItem {
+  category_name: { zh: string; en: string };
+  reporter: string;
+  /** The category's time limit in working hours, counted from dispatch. */
+  deadline_hours: number;
+  filed_at: string | null;
+  dispatched_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  overdue: boolean;
+  community_code: string;
+  duplicate_of: string | null;
+  assignments: Assignment[];
+  photos: Photo[];
+  history: HistoryEntry[];
+}
+
+export interface Category { code: string; name_zh: string; name_en: string }
+export interface RegionNode { code: string; level: string; name: string; name_en: string | null; children: RegionNode[] }
+
+interface FeaturePage<P> { features: { properties: P }[]; numberMatched: number; next_cursor?: string }
+
+/** One page of the incident list with its filters; `cursor` continues a walk. */
+export async function incidentPage(query: Record<string, string | number | undefined>): Promise<FeaturePage<QueueItem>> {
+  return apiRequest<FeaturePage<QueueItem>>('GET', '/api/incidents', { query });
+}
+
+export async function incidentDetail(code: string): Promise<IncidentDetail> {
+  return (await apiRequest<{ properties: IncidentDetail }>('GET', `/api/incidents/${code}`)).properties;
+}
+
+export interface TransitionBody { action: Action; note?: string; units?: string[]; duplicate_of?: string }
+
+/** One workflow step; answers with the incident as it is afterwards. */
+export async function transition(code: string, body: TransitionBody, csrf: string | null): Promise<IncidentDetail> {
+  return (await apiRequest<{ properties: IncidentDetail }>('POST', `/api/incidents/${code}/transitions`, { body, csrf })).properties;
+}
+
+export async function units(query: { region?: string; category?: string } = {}): Promise<Unit[]> {
+  return (await apiRequest<{ units: Unit[] }>('GET', '/api/units', { query })).units;
+}
+
+export async function categories(): Promise<Category[]> {
+  return (await apiRequest<{ categories: Category[] }>('GET', '/api/stats/categories')).categories;
+}
+
+export async function regionTree(): Promise<RegionNode[]> {
+  return (await apiRequest<{ regions: RegionNode[] }>('GET', '/api/regions')).regions;
+}
+
+/** The districts in a (scoped) region tree: the city's children, or the tree's own roots when they are districts. */
+export function districtsOf(tree: RegionNode[]): RegionNode[] {
+  const out: RegionNode[] = [];
+  const walk = (n: RegionNode) => (n.level === 'district' ? out.push(n) : n.level === 'city' ? n.children.forEach(walk) : undefined);
+  tree.forEach(walk);
+  return out;
+}

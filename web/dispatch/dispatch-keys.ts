@@ -1,0 +1,26 @@
+import type { Action } from '../../server/contract/incident-workflow.js';
+
+/** What a key does on the console: move, search, help, or start a workflow action. */
+export type KeyCommand = 'next' | 'previous' | 'help' | 'search' | 'escape' | Action;
+
+const KEYS: Record<string, KeyCommand> = {
+  j: 'next', k: 'previous', '?': 'help', '/': 'search', Escape: 'escape',
+  f: 'file', d: 'dispatch', r: 'reject', c: 'close',
+};
+
+/**
+ * The console's keyboard (shown in its help overlay). Keys typed into a
+ * field are the field's, and an open form takes only Esc; modifier chords
+ * stay the browser's.
+ */
+export function keyCommand(e: KeyboardEvent, formOpen: boolean): KeyCommand | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  const command = KEYS[e.key];
+  if (!command) return null;
+  if (formOpen) return command === 'escape' ? command : null;
+  const target = e.composedPath()[0];
+  if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) {
+    return command === 'escape' ? command : null;
+  }
+  return command;
+}

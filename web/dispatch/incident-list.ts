@@ -1,0 +1,100 @@
+import { css, html, LitElement } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { strings, type Lang } from './dispatch-i18n.js';
+import { minutesBetween, type QueueItem } from './dispatch-queues.js';
+import { consoleStyles } from './dispatch-styles.js';
+
+/** Rows drawn at once: a queue longer than this says so and asks for a filter. */
+export const MAX_ROWS = 300;
+
+/**
+ * One queue as a list: urgency, code, category, place, status and how long
+ * it has waited (or the time left to its deadline once dispatched). Rows are
+ * keyed by code, so a live change moves or updates a row without redrawing
+ * the others, and the list keeps its scroll position. Fires `select` with
+ * the code of a clicked row.
+ */
+export class IncidentList extends LitElement {
+  static override properties = {
+    items: { attribute: false }, selected: { attribute: false }, lang: { attribute: false },
+    categoryNames: { attribute: false }, placeNames: { attribute: false }, now: { attribute: false },
+  };
+  static override styles = [consoleStyles, css`
+    :host { display: block; overflow-y: auto; min-height: 0; background: #0d1628; }
+    ol { list-style: none; margin: 0; padding: 0; }
+    li { display: grid; grid-template-columns: .8rem 1fr auto; gap: .15rem .5rem; padding: .45rem .7rem; border-bottom: 1px solid #1a2742; cursor: pointer; align-items: center; }
+    li:hover { background: #13213d; }
+    li[aria-selected="true"] { background: #1b3358; box-shadow: inset 3px 0 0 #5cc8ff; }
+    .code { font-size: .8rem; color: #8fd3ff; }
+    .what { font-size: .88rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .where { grid-column: 2; font-size: .75rem; color: #7d8aa3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .when { grid-row: span 2; text-align: right; font-size: .78rem; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
+    .empty, .more { padding: 1rem; color: #7d8aa3; font-size: .85rem; }
+  `];
+
+  /** The queue's incidents, in working order. */
+  declare items: QueueItem[];
+  declare selected: string | null;
+  declare lang: Lang;
+  /** Category code → name in the page's language. */
+  declare categoryNames: Map<string, string>;
+  /** District and street code → name. */
+  declare placeNames: Map<string, string>;
+  /** The clock the waiting times are counted to (ms). */
+  declare now: number;
+
+  constructor() {
+    super();
+    this.items = [];
+    this.selected = null;
+    this.lang = 'zh';
+    this.categoryNames = new Map();
+    this.placeNames = new Map();
+    this.now = Date.now();
+  }
+
+  /** Brings the selected row into view (after keyboard moves). */
+  revealSelected(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector('li[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' }));
+  }
+
+  override render() {
+    const t = strings(this.lang);
+    if (this.items.length === 0) return html`<div class="empty">${t.empty}</div>`;
+    const rows = this.items.slice(0, MAX_ROWS);
+    return html`<ol role="listbox">${repeat(rows, (i) => i.code, (i) => this.renderRow(i))}</ol>
+      ${this.items.length > MAX_ROWS ? html`<div class="more">${t.shown(MAX_ROWS, this.items.length)}</div>` : ''}`;
+  }
+
+  private renderRow(i: QueueItem) {
+    const t = strings(this.lang);
+    const place = [this.placeNames.get(i.district_code), this.placeNames.get(i.street_code)].filter(Boolean).join(' · ');
+    return html`<li role="option" data-code=${i.code} data-status=${i.status} aria-selected=${i.code === this.selected ? 'true' : 'false'}
+        @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
+      <span class="urgency ${i.urgency}" title=${t.urgency[i.urgency] ?? ''}></span>
+      <span class="what"><span class="code mono">${i.code}</span> ${this.categoryNames.get(i.category) ?? i.category}${i.description ? html` <span class="muted">· ${i.description}</span>` : ''}</span>
+      <span class="when"><span class="badge">${t.status[i.status] ?? i.status}</span>${this.renderTime(i)}</span>
+      <span class="where">${place} <span class="mono">${i.grid_code}</span></span>
+    </li>`;
+  }
+
+  /** Before dispatch: how long it has waited. After: the time left, or how long it is overdue. */
+  private renderTime(i: QueueItem) {
+    const t = strings(this.lang);
+    const inHand = i.status === 'dispatched' || i.status === 'in_progress';
+    if (inHand && i.due_at) {
+      const left = -minutesBetween(i.due_at, this.now);
+      return left < 0 ? html`<span class="late">${t.overdueBy} ${t.duration(-left)}</span>` : html`<span>${t.left} ${t.duration(left)}</span>`;
+    }
+    if (['closed', 'rejected', 'duplicate'].includes(i.status)) return html``;
+    return html`<span class="muted">${t.waited} ${t.duration(Math.max(0, minutesBetween(i.reported_at, this.now)))}</span>`;
+  }
+}
+
+customElements.define('gs-incident-list', IncidentList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-incident-list': IncidentList;
+  }
+}

@@ -1,0 +1,1 @@
+import './dispatch-page.js';
