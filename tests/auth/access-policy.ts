@@ -1,4 +1,4 @@
-import type { Role } from '../../server/auth/roles.js';
+import type { Role } from '../../server/contract/vocabulary.js';
 
 /**
  * Who may call each API route, written out by hand as a reviewer reads it,
@@ -41,6 +41,7 @@ export const ACCESS_POLICY: Record<string, string> = {
   'GET /api/explore/series':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/shapes':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/grids/:code':          'Y   Y   Y   Y   Y   Y   Y   Y',
+  'GET /api/units':                        'Y   Y   -   Y   -   -   -   -',
   'GET /api/directives':                   'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/directives/:id':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'POST /api/directives':                  'Y   -   -   Y   -   -   -   -',
