@@ -6,7 +6,7 @@ import { BboxParam, errorResponses, FeatureCollectionSchema, RegionCode } from '
 import { parseBbox, parseList, parseTimeRange } from '../contract/query-parsers.js';
 import { scopedRegion } from './region-scope.js';
 import { pageLimit, pageMembers } from './feature-paging.js';
-import { visibilityOf } from '../workflow/incident-service.js';
+import { visibilityOf } from '../services/incident-workflow-service.js';
 
 export const INCIDENT_LIMIT = { default: 500, max: 5000 };
 

@@ -5,7 +5,7 @@ import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.j
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { parseTimeRange } from '../contract/query-parsers.js';
 import { scopedRoot } from './region-scope.js';
-import { visibilityOf } from '../workflow/incident-service.js';
+import { visibilityOf } from '../services/incident-workflow-service.js';
 
 const Figures = {
   reported: Type.Integer({ description: 'incidents reported in the window' }),

@@ -6,7 +6,7 @@ import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { parseTimeRange } from '../contract/query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallOptions, type WallWindow } from '../contract/wall-options.js';
 import { scopedRegion } from './region-scope.js';
-import { visibilityOf } from '../workflow/incident-service.js';
+import { visibilityOf } from '../services/incident-workflow-service.js';
 
 /**
  * The wall's configuration. Also written into /wall's HTML (web-plugin.ts
