@@ -6,3 +6,6 @@ import { Type } from 'typebox';
  * cuts the payload several-fold.
  */
 export const Simplify = Type.Optional(Type.Number({ minimum: 0, maximum: 0.1, description: 'tolerance in degrees; 0 = full detail' }));
+
+/** minLon, minLat, maxLon, maxLat in WGS84 degrees. */
+export type Bbox = [number, number, number, number];

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import type { Bbox } from '../contract/query-parsers.js';
+import type { Bbox } from '../contract/geo-schemas.js';
 import { sqlFile } from './sql-file.js';
 
 const INCIDENT_FEATURES = sqlFile('incident-features.sql');

@@ -1,6 +1,6 @@
 import type { MultiPolygon } from 'geojson';
 import type { Queryable } from '../db/database.js';
-import type { Bbox } from '../contract/query-parsers.js';
+import type { Bbox } from '../contract/geo-schemas.js';
 import { createRevisionCache } from './revision-cache.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';

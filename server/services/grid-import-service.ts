@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/database.js';
+import type { Queryable } from '../db/database.js';
 import type { PlanFeatureInput } from '../repositories/grid-plan-repository.js';
 import type { PlanProblem, PlanRules } from '../plans/grid-plan-reasons.js';
 import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from '../plans/geojson-shape.js';
