@@ -70,6 +70,10 @@ export const MESSAGES: Record<string, ErrorCode> = {
   internal_error: { status: 500, en: 'internal server error', zh: '服务器内部错误' },
 };
 
+export function isKnownCode(code: string): boolean {
+  return Object.hasOwn(MESSAGES, code);
+}
+
 /** The status of a reason code; an unknown code is our bug, so 500. */
 export function statusOf(code: string): number {
   return MESSAGES[code]?.status ?? 500;

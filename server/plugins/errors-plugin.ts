@@ -3,7 +3,7 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import { isDatabaseError } from '../db/database.js';
 import { clientErrorAnswer } from '../errors/framework-errors.js';
 import { findUnsafeInput } from '../errors/input-guard.js';
-import { chooseLanguage, statusOf, wordsFor, type Words } from '../errors/messages.js';
+import { chooseLanguage, isKnownCode, statusOf, wordsFor, type Words } from '../errors/messages.js';
 import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
@@ -52,7 +52,8 @@ export default fp(
         return reply.status(err.statusCode).send(errorBody(err.code, lang === 'zh' ? chineseOf(err) : err.message));
       }
       // A service's refusal: its reason code decides the status (server/errors/messages.ts).
-      if (err instanceof DomainError) {
+      // A reason the table does not know is our bug: it falls through to the generic 500.
+      if (err instanceof DomainError && isKnownCode(err.reason)) {
         const { details, retryAfterSeconds } = err.options;
         if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
         const message = lang === 'zh' ? chineseOf({ code: err.reason, message: err.message, zh: err.zh }) : err.message;

@@ -122,3 +122,20 @@ describe('the other layers keep to their part', () => {
     expect(findings.filter((f) => !f.startsWith('server/repositories/audit-repository.ts'))).toEqual([]);
   });
 });
+
+describe('every reason a service names has a status and words', () => {
+  it('each literal reason of a DomainError is in server/errors/messages.ts', async () => {
+    const { MESSAGES } = await import('../../server/errors/messages.js');
+    const findings: string[] = [];
+    for (const file of tsFiles(SERVER)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/new DomainError\(\s*'([a-z_]+)'|\bcode: '([a-z_]+)'(?=, message)/g)) {
+        const reason = m[1] ?? m[2]!;
+        if (!Object.hasOwn(MESSAGES, reason)) findings.push(`${rel(file)}:${lineOf(text, m.index!)} throws ${reason}, which has no status in messages.ts`);
+      }
+    }
+    // Reasons built at run time: the plan lifecycle's, undo/redo's.
+    for (const reason of ['plan_not_editable', 'nothing_to_undo', 'nothing_to_redo']) if (!Object.hasOwn(MESSAGES, reason)) findings.push(`${reason} has no status`);
+    expect(findings).toEqual([]);
+  });
+});
