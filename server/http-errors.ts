@@ -1,7 +1,9 @@
 /**
  * The one error shape of the API: {"error": {"code", "message"}}. Routes and
- * repositories throw HttpError; everything else becomes a generic 500 in
- * errors-plugin.ts. The message is English; `zh` is its Chinese, sent when the
+ * plugins throw HttpError for what is about HTTP itself (credentials, content
+ * types, a query string); services throw DomainError with a reason code
+ * (server/services/domain-error.ts), which errors-plugin.ts maps to a status;
+ * everything else becomes a generic 500 there. The message is English; `zh` is its Chinese, sent when the
  * client asks for Chinese (server/errors/messages.ts has the words of codes
  * thrown without one).
  */

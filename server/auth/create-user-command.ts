@@ -4,6 +4,7 @@ import { hashPassword, passwordProblem } from './password-hash.js';
 import { ROLES, type Role } from './roles.js';
 import { createAuditRepository } from '../repositories/audit-repository.js';
 import { createUserRepository } from '../repositories/user-repository.js';
+import { recordAudit } from '../services/audit.js';
 
 export class CreateUserRefused extends Error {}
 
@@ -29,7 +30,8 @@ export async function createUserCommand(db: Database, u: { username: string; rol
   return db.transaction(async (tx) => {
     if (await users.findForLogin(u.username, tx)) throw new CreateUserRefused(`username ${u.username} is taken`);
     const row = await users.insert({ username: u.username, displayName: u.name ?? u.username, role, scope, unit, passwordHash }, tx);
-    await createAuditRepository(db).record({ actor: 'cli', actorUserId: null, action: 'user.create', targetType: 'user', targetId: String(row.id), after: { username: row.username, role, scope_code: scope, unit_code: unit } }, tx);
+    await recordAudit({ repos: { audit: createAuditRepository(db) } }, { actor: 'cli', actorUserId: null, clientIp: null }, 'user.create',
+      { type: 'user', id: String(row.id) }, { after: { username: row.username, role, scope_code: scope, unit_code: unit } }, tx);
     return `created user ${row.username} (${role}${scope ? `, scope ${scope}` : ''}${unit ? `, unit ${unit}` : ''})`;
   });
 }

@@ -1,4 +1,6 @@
 import type { Database } from '../db/database.js';
+import { createAuditRepository } from '../repositories/audit-repository.js';
+import { recordAudit } from '../services/audit.js';
 import { hashPassword } from './password-hash.js';
 import { ROLE_NAMES, type Role } from './roles.js';
 
@@ -48,10 +50,8 @@ export async function createDemoUsers(db: Database, password: string): Promise<D
         'INSERT INTO app_user (username, display_name, role, scope_code, unit_code, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
         [u.username, u.displayName, u.role, u.scope, u.unit, hash]);
     }
-    await tx.query(
-      `INSERT INTO audit_log (actor, action, target_type, target_id, after)
-       VALUES ('system', 'user.create_demo', 'user', 'demo', $1::jsonb)`,
-      [JSON.stringify(users.map((u) => u.username))]);
+    await recordAudit({ repos: { audit: createAuditRepository(db) } }, { actor: 'system', actorUserId: null, clientIp: null }, 'user.create_demo',
+      { type: 'user', id: 'demo' }, { after: users.map((u) => u.username) }, tx);
     return users;
   });
 }

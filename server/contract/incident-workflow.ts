@@ -51,21 +51,22 @@ export const MEDIATION_FAILURES_TO_ESCALATE = 3;
 export const RED_DISPATCH_MINUTES = 30;
 
 export type Refusal =
-  | { code: 'forbidden_transition'; status: 403; message: string }
-  | { code: 'illegal_transition'; status: 409; message: string };
+  | { code: 'forbidden_transition'; message: string }
+  | { code: 'illegal_transition'; message: string };
 
 /**
  * Whether `role` may take `action` on an incident in `status`: null when
- * allowed, else why not (403 for the role, 409 for the state).
+ * allowed, else why not: forbidden_transition for the role, illegal_transition
+ * for the state (server/errors/messages.ts gives them their HTTP statuses).
  */
 export function refusal(action: Action, status: Status, role: Role, context: { category?: string } = {}): Refusal | null {
   const t = TRANSITIONS[action];
-  if (!t.roles.includes(role)) return { code: 'forbidden_transition', status: 403, message: `the ${role} role may not ${action} an incident` };
+  if (!t.roles.includes(role)) return { code: 'forbidden_transition', message: `the ${role} role may not ${action} an incident` };
   if (!t.from.includes(status)) {
-    return { code: 'illegal_transition', status: 409, message: `cannot ${action} an incident that is ${status}; allowed from ${t.from.join(', ')}` };
+    return { code: 'illegal_transition', message: `cannot ${action} an incident that is ${status}; allowed from ${t.from.join(', ')}` };
   }
   if (action === 'mediate' && context.category !== undefined && !DISPUTE_CATEGORIES.includes(context.category)) {
-    return { code: 'illegal_transition', status: 409, message: `only disputes (${DISPUTE_CATEGORIES.join(', ')}) are mediated` };
+    return { code: 'illegal_transition', message: `only disputes (${DISPUTE_CATEGORIES.join(', ')}) are mediated` };
   }
   return null;
 }

@@ -59,7 +59,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/explore/grids/:code': EVERY_ROLE,
 
   // Directives (指令): the command centre and dispatchers send them; district
-  // leaders and staff answer for their own district (directive-service.ts
+  // leaders and staff answer for their own district (server/services/directive-service.ts
   // checks the district, 403), the centre may answer for any.
   'GET /api/directives': EVERY_ROLE,
   'GET /api/directives/:id': EVERY_ROLE,

@@ -1,7 +1,9 @@
 /**
- * The words of every error code, in English and Chinese, in one place. A
- * thrown error may carry its own, more precise sentence; these are what a
- * client reads when it does not (or, in Chinese, when only the English detail
+ * Every error code in one table: its HTTP status and its words in English and
+ * Chinese. Services throw reason codes (server/services/domain-error.ts) and
+ * never a status; the errors plugin looks the status up here. A thrown error
+ * may carry its own, more precise sentence; these words are what a client
+ * reads when it does not (or, in Chinese, when only the English detail
  * exists). Codes never change with the language; only the message does.
  */
 export type Lang = 'en' | 'zh';
@@ -11,55 +13,71 @@ export interface Words {
   zh: string;
 }
 
-export const MESSAGES: Record<string, Words> = {
+export interface ErrorCode extends Words {
+  /** The HTTP status a refusal with this code is answered with. */
+  status: number;
+}
+
+export const MESSAGES: Record<string, ErrorCode> = {
   // Malformed requests
-  invalid_parameter: { en: 'invalid parameter', zh: '参数无效' },
-  invalid_value: { en: 'a value in the request is out of range or malformed', zh: '请求中的某个值超出范围或格式不正确' },
-  invalid_body: { en: 'body: not a valid JSON document', zh: 'body：不是有效的 JSON 文档' },
-  empty_body: { en: 'body: must not be empty when Content-Type is application/json', zh: 'body：Content-Type 为 application/json 时请求体不能为空' },
-  invalid_url: { en: 'the URL is not valid (bad percent-encoding)', zh: 'URL 无效（百分号编码有误）' },
-  bad_request: { en: 'the request could not be read', zh: '无法解析该请求' },
-  payload_too_large: { en: 'the request body is larger than this endpoint accepts', zh: '请求体超过了该接口允许的大小' },
-  too_many_files: { en: 'too many files in one upload', zh: '一次上传的文件过多' },
-  too_many_parts: { en: 'too many parts or fields in one upload', zh: '一次上传的部分或字段过多' },
-  uri_too_long: { en: 'the URL or one of its path parameters is too long', zh: 'URL 或其中的路径参数过长' },
-  headers_too_large: { en: 'the request headers are too large', zh: '请求头过大' },
-  unsupported_media_type: { en: 'unsupported Content-Type for this endpoint', zh: '该接口不支持此 Content-Type' },
-  request_timeout: { en: 'the request took too long to arrive', zh: '请求发送超时' },
-  not_found: { en: 'not found', zh: '未找到' },
-  method_not_allowed: { en: 'method not allowed', zh: '不允许使用该方法' },
-  not_acceptable: { en: 'cannot answer in the requested format', zh: '无法以所请求的格式应答' },
+  invalid_parameter: { status: 400, en: 'invalid parameter', zh: '参数无效' },
+  invalid_value: { status: 400, en: 'a value in the request is out of range or malformed', zh: '请求中的某个值超出范围或格式不正确' },
+  invalid_body: { status: 400, en: 'body: not a valid JSON document', zh: 'body：不是有效的 JSON 文档' },
+  empty_body: { status: 400, en: 'body: must not be empty when Content-Type is application/json', zh: 'body：Content-Type 为 application/json 时请求体不能为空' },
+  invalid_url: { status: 400, en: 'the URL is not valid (bad percent-encoding)', zh: 'URL 无效（百分号编码有误）' },
+  bad_request: { status: 400, en: 'the request could not be read', zh: '无法解析该请求' },
+  payload_too_large: { status: 413, en: 'the request body is larger than this endpoint accepts', zh: '请求体超过了该接口允许的大小' },
+  too_many_files: { status: 413, en: 'too many files in one upload', zh: '一次上传的文件过多' },
+  too_many_parts: { status: 413, en: 'too many parts or fields in one upload', zh: '一次上传的部分或字段过多' },
+  uri_too_long: { status: 414, en: 'the URL or one of its path parameters is too long', zh: 'URL 或其中的路径参数过长' },
+  headers_too_large: { status: 431, en: 'the request headers are too large', zh: '请求头过大' },
+  unsupported_media_type: { status: 415, en: 'unsupported Content-Type for this endpoint', zh: '该接口不支持此 Content-Type' },
+  request_timeout: { status: 408, en: 'the request took too long to arrive', zh: '请求发送超时' },
+  not_found: { status: 404, en: 'not found', zh: '未找到' },
+  method_not_allowed: { status: 405, en: 'method not allowed', zh: '不允许使用该方法' },
+  not_acceptable: { status: 406, en: 'cannot answer in the requested format', zh: '无法以所请求的格式应答' },
   // Who may do what
-  unauthenticated: { en: 'sign in or present an API token', zh: '请先登录或提供 API 令牌' },
-  invalid_credentials: { en: 'wrong username or password', zh: '用户名或密码错误' },
-  forbidden: { en: 'your role may not do this', zh: '您的角色无权执行此操作' },
-  csrf_token_invalid: { en: 'writes with a session cookie need the x-csrf-token header', zh: '使用会话 Cookie 写入时需要 x-csrf-token 请求头' },
-  out_of_scope: { en: 'outside your scope', zh: '超出您的管辖范围' },
-  outside_your_area: { en: 'the location lies outside your area', zh: '该位置不在您的辖区内' },
-  outside_service_area: { en: 'the location lies outside every grid', zh: '该位置不在任何网格内' },
-  too_many_attempts: { en: 'too many attempts; try again later', zh: '尝试次数过多，请稍后再试' },
+  unauthenticated: { status: 401, en: 'sign in or present an API token', zh: '请先登录或提供 API 令牌' },
+  invalid_credentials: { status: 401, en: 'wrong username or password', zh: '用户名或密码错误' },
+  forbidden: { status: 403, en: 'your role may not do this', zh: '您的角色无权执行此操作' },
+  csrf_token_invalid: { status: 403, en: 'writes with a session cookie need the x-csrf-token header', zh: '使用会话 Cookie 写入时需要 x-csrf-token 请求头' },
+  out_of_scope: { status: 403, en: 'outside your scope', zh: '超出您的管辖范围' },
+  outside_your_area: { status: 403, en: 'the location lies outside your area', zh: '该位置不在您的辖区内' },
+  outside_service_area: { status: 422, en: 'the location lies outside every grid', zh: '该位置不在任何网格内' },
+  too_many_attempts: { status: 429, en: 'too many attempts; try again later', zh: '尝试次数过多，请稍后再试' },
   // Conflicts with what is stored
-  conflict: { en: 'conflicts with an existing record', zh: '与已有记录冲突' },
-  username_taken: { en: 'the username is taken', zh: '用户名已被占用' },
-  illegal_transition: { en: 'this step is not allowed in the current state', zh: '当前状态下不允许此操作' },
-  already_answered: { en: 'already answered', zh: '已经答复过' },
-  plan_outdated: { en: 'the plan is based on an older version', zh: '方案所依据的版本已过时' },
-  plan_invalid: { en: 'the plan has problems; fix them before publishing', zh: '方案存在问题，请先修正再发布' },
-  edit_rejected: { en: 'the edit cannot be applied', zh: '无法应用此编辑' },
+  conflict: { status: 409, en: 'conflicts with an existing record', zh: '与已有记录冲突' },
+  username_taken: { status: 409, en: 'the username is taken', zh: '用户名已被占用' },
+  forbidden_transition: { status: 403, en: 'your role may not take this step', zh: '您的角色无权执行此步骤' },
+  illegal_transition: { status: 409, en: 'this step is not allowed in the current state', zh: '当前状态下不允许此操作' },
+  already_answered: { status: 409, en: 'already answered', zh: '已经答复过' },
+  plan_outdated: { status: 409, en: 'the plan is based on an older version', zh: '方案所依据的版本已过时' },
+  plan_not_editable: { status: 409, en: 'only a draft plan can be changed', zh: '只有草稿方案可以修改' },
+  plan_invalid: { status: 422, en: 'the plan has problems; fix them before publishing', zh: '方案存在问题，请先修正再发布' },
+  edit_rejected: { status: 422, en: 'the edit cannot be applied', zh: '无法应用此编辑' },
   // Geometry coming in (server/plans/geojson-shape.ts, geometry-validity.ts)
-  invalid_geometry: { en: 'the geometry is not valid', zh: '几何图形无效' },
-  geometry_too_large: { en: 'the geometry has more vertices or rings than allowed', zh: '几何图形的顶点或环数超过上限' },
-  too_many_features: { en: 'the file has more features than one import allows', zh: '文件中的要素数超过单次导入的上限' },
-  import_invalid: { en: 'the file has problems; nothing was written', zh: '文件存在问题，未写入任何内容' },
-  nothing_to_undo: { en: 'nothing to undo', zh: '没有可撤销的操作' },
-  nothing_to_redo: { en: 'nothing to redo', zh: '没有可重做的操作' },
-  after_photo_required: { en: 'resolving needs at least one "after" photo', zh: '办结前需要至少一张“处置后”照片' },
-  invalid_photo: { en: 'the photo cannot be read', zh: '无法读取该照片' },
+  invalid_geometry: { status: 422, en: 'the geometry is not valid', zh: '几何图形无效' },
+  geometry_too_large: { status: 422, en: 'the geometry has more vertices or rings than allowed', zh: '几何图形的顶点或环数超过上限' },
+  too_many_features: { status: 413, en: 'the file has more features than one import allows', zh: '文件中的要素数超过单次导入的上限' },
+  import_invalid: { status: 422, en: 'the file has problems; nothing was written', zh: '文件存在问题，未写入任何内容' },
+  nothing_to_undo: { status: 409, en: 'nothing to undo', zh: '没有可撤销的操作' },
+  nothing_to_redo: { status: 409, en: 'nothing to redo', zh: '没有可重做的操作' },
+  after_photo_required: { status: 422, en: 'resolving needs at least one "after" photo', zh: '办结前需要至少一张“处置后”照片' },
+  invalid_photo: { status: 422, en: 'the photo cannot be read', zh: '无法读取该照片' },
   // The server's side
-  no_city: { en: 'no city has been loaded yet', zh: '尚未载入城市数据' },
-  database_unavailable: { en: 'the database is unavailable; try again shortly', zh: '数据库暂时不可用，请稍后重试' },
-  internal_error: { en: 'internal server error', zh: '服务器内部错误' },
+  no_city: { status: 503, en: 'no city has been loaded yet', zh: '尚未载入城市数据' },
+  database_unavailable: { status: 503, en: 'the database is unavailable; try again shortly', zh: '数据库暂时不可用，请稍后重试' },
+  internal_error: { status: 500, en: 'internal server error', zh: '服务器内部错误' },
 };
+
+export function isKnownCode(code: string): boolean {
+  return Object.hasOwn(MESSAGES, code);
+}
+
+/** The status of a reason code; an unknown code is our bug, so 500. */
+export function statusOf(code: string): number {
+  return MESSAGES[code]?.status ?? 500;
+}
 
 /** Words for a code the table does not know: the code itself says more than nothing. */
 export function wordsFor(code: string): Words {

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../services/domain-error.js';
 import { MalformedImageError, stripImageMetadata } from './image-metadata.js';
 import { IMAGE_KINDS, sniffImage, SNIFF_BYTES, type ImageKind } from './image-sniffing.js';
 
@@ -55,15 +55,15 @@ export interface OpenedPhoto {
 export interface PhotoStore {
   readonly dir: string;
   readonly maxBytes: number;
-  /** Reads an upload, strips its metadata and stores it; throws a 4xx HttpError for anything that is not an acceptable image. */
+  /** Reads an upload, strips its metadata and stores it; throws a DomainError (payload_too_large, unsupported_media_type, invalid_photo) for anything that is not an acceptable image. */
   save(source: AsyncIterable<Buffer | Uint8Array> & { truncated?: boolean }): Promise<StoredPhoto>;
   /** The stored photo with this hash, or null. */
   open(sha256: string): Promise<OpenedPhoto | null>;
 }
 
-export const tooLarge = (maxBytes: number) => new HttpError(413, 'payload_too_large', `photo: larger than the limit of ${maxBytes} bytes`);
-export const notAnImage = () => new HttpError(415, 'unsupported_media_type', 'photo: not a JPEG, PNG, WebP or GIF image (judged by its content, not its name)');
-export const invalidPhoto = (why: string) => new HttpError(422, 'invalid_photo', `photo: ${why}`);
+export const tooLarge = (maxBytes: number) => new DomainError('payload_too_large', `photo: larger than the limit of ${maxBytes} bytes`);
+export const notAnImage = () => new DomainError('unsupported_media_type', 'photo: not a JPEG, PNG, WebP or GIF image (judged by its content, not its name)');
+export const invalidPhoto = (why: string) => new DomainError('invalid_photo', `photo: ${why}`);
 
 /** Temporary files older than this are left over from a crash (no upload takes an hour). */
 const STALE_TEMP_MS = 3_600_000;

@@ -8,7 +8,7 @@
  */
 import type { Queryable } from '../db/database.js';
 import { isDatabaseError } from '../db/database.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../services/domain-error.js';
 import { sqlFile } from '../repositories/sql-file.js';
 
 /** Why GEOS finds a polygon invalid, by the start of its reason text; the first match wins. */
@@ -49,7 +49,7 @@ export function isGeometryEngineError(err: unknown): boolean {
 }
 
 /** The answer a client gets instead of GEOS's exception: 422, our words, nothing written (the transaction rolls back). */
-export const geometryEngineRefusal = (what: string) => new HttpError(422, 'invalid_geometry',
+export const geometryEngineRefusal = (what: string) => new DomainError('invalid_geometry',
   `${what}: PostGIS could not compute the geometry (edges that nearly touch or cross, or a shape it cannot represent); nothing was changed`);
 
 interface WarnLog { warn(obj: object, msg: string): void }

@@ -1,4 +1,4 @@
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../services/domain-error.js';
 import type { PlanEdit } from '../repositories/plan-edit-repository.js';
 import { lineShape, polygonalShape, positionShape, SHAPE_REASON, type GeometryLimits, type ShapeResult } from './geojson-shape.js';
 
@@ -14,7 +14,7 @@ export type PlanEditInput =
 function accepted<G>(result: ShapeResult<G>): G {
   if (result.valid) return result.geometry;
   const tooLarge = result.reason === SHAPE_REASON.tooManyVertices || result.reason === SHAPE_REASON.tooManyRings;
-  throw new HttpError(422, tooLarge ? 'geometry_too_large' : 'invalid_geometry', result.message);
+  throw new DomainError(tooLarge ? 'geometry_too_large' : 'invalid_geometry', result.message);
 }
 
 /**

@@ -139,9 +139,3 @@ export default fp(
   },
   { name: 'auth', dependencies: ['database'] },
 );
-
-/** The actor fields every audit entry and history row takes from the request. */
-export function actorOf(request: FastifyRequest): { actor: string; actorUserId: number | null; clientIp: string } {
-  const p = request.principal;
-  return { actor: p?.actor ?? 'anonymous', actorUserId: p?.userId ?? null, clientIp: request.ip };
-}

@@ -3,14 +3,15 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import { isDatabaseError } from '../db/database.js';
 import { clientErrorAnswer } from '../errors/framework-errors.js';
 import { findUnsafeInput } from '../errors/input-guard.js';
-import { chooseLanguage, wordsFor, type Words } from '../errors/messages.js';
+import { chooseLanguage, isKnownCode, statusOf, wordsFor, type Words } from '../errors/messages.js';
 import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
+import { DomainError } from '../services/domain-error.js';
 import { mostRelevantError } from './validation-error.js';
 
-/** The Chinese of an HttpError thrown with English only: the code's words, then the English detail. */
-function chineseOf(err: HttpError): string {
+/** The Chinese of an error thrown with English only: the code's words, then the English detail. */
+function chineseOf(err: { code: string; message: string; zh?: string | undefined }): string {
   if (err.zh) return err.zh;
   const general = wordsFor(err.code).zh;
   if (err.code === 'invalid_parameter') {
@@ -49,6 +50,14 @@ export default fp(
       const say = (words: Words) => words[lang];
       if (err instanceof HttpError) {
         return reply.status(err.statusCode).send(errorBody(err.code, lang === 'zh' ? chineseOf(err) : err.message));
+      }
+      // A service's refusal: its reason code decides the status (server/errors/messages.ts).
+      // A reason the table does not know is our bug: it falls through to the generic 500.
+      if (err instanceof DomainError && isKnownCode(err.reason)) {
+        const { details, retryAfterSeconds } = err.options;
+        if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+        const message = lang === 'zh' ? chineseOf({ code: err.reason, message: err.message, zh: err.zh }) : err.message;
+        return reply.status(statusOf(err.reason)).send({ ...errorBody(err.reason, message), ...details });
       }
       if (err.validation) {
         const { field, reason } = validationWords(mostRelevantError(err.validation), err.validationContext ?? undefined, err.message);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { HttpError } from '../http-errors.js';
+import { DomainError } from '../services/domain-error.js';
 import { AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M } from '../contract/grid-plan-reasons.js';
 import { geometryEngineRefusal, validityOf } from '../plans/geometry-validity.js';
 import { moveVertex, type PolygonalGeometry, type Position } from '../contract/vertex-move.js';
@@ -33,7 +33,7 @@ export type PlanEdit =
   | { op: 'add'; geometry: PolygonalGeometry }
   | { op: 'delete'; key: number; absorbers: number[] };
 
-const refused = (message: string) => new HttpError(422, 'edit_rejected', message);
+const refused = (message: string) => new DomainError('edit_rejected', message);
 
 /**
  * The editor's operations, each computed by PostGIS into a new revision of
@@ -50,7 +50,7 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
   /** A drawn polygon must be valid (GEOS) before it becomes a grid: 422 invalid_geometry naming why and where. */
   async function requireValid(geometry: PolygonalGeometry, field: string, tx: Queryable): Promise<void> {
     const [invalid] = await validityOf(tx, [geometry]);
-    if (invalid) throw new HttpError(422, 'invalid_geometry', `${field}: ${invalid.message}`);
+    if (invalid) throw new DomainError('invalid_geometry', `${field}: ${invalid.message}`);
   }
 
   async function snapNeighbours(plan: PlanRow, revision: number, keys: readonly number[], tx: Queryable): Promise<void> {

@@ -6,7 +6,8 @@ import { ErrorSchema, errorResponses } from '../contract/common-schemas.js';
 import {
   AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter,
 } from '../contract/directive-schemas.js';
-import { answerDirective, createDirective, districtOf } from '../workflow/directive-service.js';
+import { answerDirective, createDirective, districtOf } from '../services/directive-service.js';
+import { requestActor, serviceDeps } from './request-actor.js';
 
 /** Lists are short on purpose: the command centre's screen shows the current directives, not their history. */
 const DEFAULT_LIMIT = 50;
@@ -62,7 +63,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: DirectiveSchema, ...errorResponses },
     },
   }, async (request, reply) => {
-    const id = await createDirective(app, request, request.body);
+    const id = await createDirective(serviceDeps(request), requestActor(request), request.body);
     return reply.status(201).send(await one(id, request));
   });
 
@@ -77,7 +78,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: DirectiveSchema, 409: ErrorSchema, ...errorResponses },
     },
   }, async (request) => {
-    await answerDirective(app, request, request.params.id, request.body);
+    await answerDirective(serviceDeps(request), requestActor(request), { ...request.body, id: request.params.id });
     return one(request.params.id, request);
   });
 };

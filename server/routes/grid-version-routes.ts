@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import { sendCacheable } from './http-cache.js';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { chooseLanguage, type Lang } from '../errors/messages.js';
-import { actorOf } from '../plugins/auth-plugin.js';
-import { importGrids, type ImportReport } from '../plans/grid-import.js';
+import { actorFields } from '../services/actor.js';
+import { requestActor, serviceDeps } from './request-actor.js';
+import { importGrids, type ImportReport } from '../services/grid-import-service.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { errorResponses, ErrorSchema, RegionCode } from '../contract/common-schemas.js';
@@ -127,8 +128,8 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
     const root = await scopedRoot(request, q.region);
     if (root.level === 'city' || root.level === 'grid') throw badRequest('region', 'must be a district, street or community', '必须是区、街道或社区');
     const report = await importGrids(
-      { db: app.db, plans: repos.plans, analysis: repos.planAnalysis, publish: repos.gridPublish, audit: repos.audit, log: request.log },
-      { region: root.code, scope: callerScope(request), features: request.body.features, dryRun: q.dry_run ?? false, rules, who: actorOf(request),
+      serviceDeps(request),
+      { region: root.code, scope: callerScope(request), features: request.body.features, dryRun: q.dry_run ?? false, rules, who: actorFields(requestActor(request)),
         name: q.name ?? `import ${new Date().toISOString().slice(0, 10)}`, limits });
     return report.valid ? report : reply.status(422).send(importProblems(report, chooseLanguage(request.headers['accept-language'])));
   });

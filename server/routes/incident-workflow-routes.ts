@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
-import { actorOf } from '../plugins/auth-plugin.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
 import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
 import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
-import { applyTransition, visibilityOf } from '../workflow/incident-service.js';
-import { reportIncident } from '../workflow/incident-report.js';
+import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
+import { addPhoto, checkPhotoUpload, openPhoto } from '../services/incident-photo-service.js';
+import { reportIncident } from '../services/incident-report-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
+import { requestActor, serviceDeps } from './request-actor.js';
 
 const IncidentCode = Type.String({ pattern: '^SJ[0-9]{15}$', description: 'incident code: SJ, the China date of the report (YYYYMMDD), a 7-digit serial (from 9000000 for reports made through the API), e.g. SJ202606159000123' });
 const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
@@ -18,9 +19,6 @@ const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema
 const IMAGE_MIME_TYPES = IMAGE_KINDS.map((k) => k.mime);
 /** Raw image bytes, for the API description (Fastify neither validates nor serialises them). */
 const ImageBytes = (description: string) => Type.Unsafe<unknown>({ type: 'string', format: 'binary', description });
-
-/** Who may upload which kind of photo: "before" at report time, "after" at resolution. */
-const PHOTO_ROLES = { before: ['grid_worker', 'dispatcher', 'commander'], after: ['handler', 'commander'] } as const;
 
 /** Reporting, reading one incident with its record, workflow transitions, and photos. */
 const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,7 +42,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: sentAsText(ReportedIncidentSchema), ...errorResponses, ...conflictResponses },
     },
   }, async (request, reply) => {
-    const { code, duplicates } = await reportIncident(app, request, request.body);
+    const { code, duplicates } = await reportIncident(serviceDeps(request), requestActor(request), request.body);
     const incident = await detail(code, request);
     return reply.status(201).type('application/json').send(`{"incident":${incident},"possible_duplicates":${JSON.stringify(duplicates)}}`);
   });
@@ -76,7 +74,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses, ...conflictResponses },
     },
   }, async (request, reply) => {
-    await applyTransition(app, request, request.params.code, request.body);
+    await applyTransition(serviceDeps(request), requestActor(request), { ...request.body, code: request.params.code });
     return reply.type('application/geo+json').send(await detail(request.params.code, request));
   });
 
@@ -93,27 +91,15 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { code } = request.params;
     const { kind } = request.query;
-    const principal = request.principal!;
-    if (!(PHOTO_ROLES[kind] as readonly string[]).includes(principal.role)) {
-      throw new HttpError(403, 'forbidden', `the ${principal.role} role may not upload "${kind}" photos`);
-    }
-    // Check the incident is visible before accepting any bytes.
-    if (!(await app.repos.workflow.isVisible(code, visibilityOf(principal)))) throw notFound(`incident ${code}`);
+    const deps = serviceDeps(request);
+    const actor = requestActor(request);
+    // Role and visibility first, before any bytes are accepted.
+    await checkPhotoUpload(deps, actor, { code, kind });
     if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
     const file = await request.file();
     if (!file) throw badRequest('file', 'no file in the upload', '上传内容中没有文件');
-    const stored = await app.photos.save(file.file);
-    const { actor, actorUserId, clientIp } = actorOf(request);
-    const id = await app.db.transaction(async (tx) => {
-      const incident = await app.repos.workflow.lock(code, visibilityOf(principal), tx);
-      if (!incident) throw notFound(`incident ${code}`);
-      const photoId = await app.repos.workflow.addPhoto({ incidentId: incident.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, by: actor }, tx);
-      const details = { kind, photo_id: photoId, sha256: stored.sha256 };
-      await app.repos.workflow.addHistory({ incidentId: incident.id, at: new Date(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details }, tx);
-      await app.repos.audit.record({ actor, actorUserId, clientIp, action: 'incident.photo', targetType: 'incident', targetId: code, after: details }, tx);
-      return photoId;
-    });
-    return reply.status(201).send({ id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${id}` });
+    const stored = await addPhoto(deps, actor, { code, kind, file: file.file });
+    return reply.status(201).send({ id: stored.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${stored.id}` });
   });
 
   app.get('/api/incidents/:code/photos/:id', {
@@ -125,10 +111,8 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ImageBytes('the image, in the content type it was stored as'), ...errorResponses },
     },
   }, async (request, reply) => {
-    const meta = await app.repos.workflow.photo(request.params.code, request.params.id, visibilityOf(request.principal));
-    if (!meta) throw notFound(`photo ${request.params.id} of incident ${request.params.code}`);
-    const photo = await app.photos.open(meta.sha256);
-    if (!photo) throw new HttpError(500, 'internal_error', 'internal server error');
+    const photo = await openPhoto(serviceDeps(request), requestActor(request), request.params);
+    if (!photo) throw notFound(`photo ${request.params.id} of incident ${request.params.code}`);
     // Content-addressed: the bytes behind this URL never change.
     return reply.type(photo.mime).header('content-length', photo.bytes).header('cache-control', 'private, max-age=86400').send(photo.stream);
   });

@@ -1,16 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { badRequest, HttpError, notFound } from '../http-errors.js';
-import { actorOf } from '../plugins/auth-plugin.js';
+import { notFound } from '../http-errors.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { geometrySql } from '../plans/geometry-validity.js';
-import { checkedEdit, type PlanEditInput } from '../plans/plan-edit-input.js';
+import type { PlanEditInput } from '../plans/plan-edit-input.js';
+import { publishPlan } from '../services/grid-publish-service.js';
+import { createPlan, editPlan, stepPlan, updatePlan } from '../services/plan-service.js';
+import { scopedPlan } from '../services/plan-access.js';
 import { errorResponses, ErrorSchema } from '../contract/common-schemas.js';
 import { GeoJsonCollection, PlanEditSchema, PlanSchema, PlanStatusSchema, PublishResultSchema, ValidationSchema, WhatIfResponse } from '../contract/plan-schemas.js';
 import { PlanDiffCollection, PlanGridCollection, sentAsText } from '../contract/geojson-schemas.js';
 import { callerScope } from './region-scope.js';
-import { lockedPlan, scopedPlan, timeWindow } from './plan-scope.js';
+import { timeWindow } from './plan-scope.js';
+import { requestActor, serviceDeps } from './request-actor.js';
 
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const Window = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false });
@@ -59,17 +62,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       response: { 201: PlanSchema, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { name, community } = request.body;
-    if (!name.trim()) throw badRequest('body.name', 'must not be blank');
-    const region = await repos.regions.find(community, callerScope(request));
-    if (!region || region.level !== 'community') throw notFound(`community ${community}`);
-    const plan = await app.db.transaction(async (tx) => {
-      const id = await repos.plans.create({ name: name.trim(), community, ...actorOf(request) }, tx);
-      const row = (await repos.plans.find(id, null, tx))!;
-      await repos.audit.record({ ...actorOf(request), action: 'plan.create', targetType: 'grid_plan', targetId: String(id), after: { name: row.name, community, base_version: row.base_version } }, tx);
-      return row;
-    });
-    return reply.status(201).send(plan);
+    return reply.status(201).send(await createPlan(serviceDeps(request), requestActor(request), request.body));
   });
 
   app.get('/api/plans/:id', {
@@ -94,18 +87,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: PlanSchema, 409: ErrorSchema, ...errorResponses },
     },
-  }, async (request) => {
-    const { name, status } = request.body;
-    if (name !== undefined && !name.trim()) throw badRequest('body.name', 'must not be blank');
-    return app.db.transaction(async (tx) => {
-      const plan = await lockedPlan(request, request.params.id, status ? 'abandon' : 'rename', tx);
-      if (name !== undefined) await repos.plans.rename(plan.id, name.trim(), tx);
-      if (status) await repos.plans.setStatus(plan.id, status, tx);
-      await repos.audit.record({ ...actorOf(request), action: status ? 'plan.abandon' : 'plan.rename', targetType: 'grid_plan', targetId: String(plan.id),
-        before: { name: plan.name, status: plan.status }, after: { name: name?.trim() ?? plan.name, status: status ?? plan.status } }, tx);
-      return (await repos.plans.find(plan.id, null, tx))!;
-    });
-  });
+  }, async (request) => updatePlan(serviceDeps(request), requestActor(request), { ...request.body, id: request.params.id }));
 
   app.post('/api/plans/:id/edits', {
     bodyLimit: editBodyLimit(limits),
@@ -120,14 +102,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       response: { 200: Type.Object({ plan: PlanSchema, features: PlanGridCollection, changed: Type.Array(Type.Integer()) }), 409: ErrorSchema, 413: ErrorSchema, 422: ErrorSchema, ...errorResponses },
     },
   }, async (request) => {
-    const edit = checkedEdit(request.body as PlanEditInput, limits);
-    const changed = await app.db.transaction(async (tx) => {
-      const plan = await lockedPlan(request, request.params.id, 'edit', tx);
-      const keys = await repos.planEdits.apply(plan, edit, geometrySql(tx, `the ${edit.op} edit`, request.log));
-      await repos.audit.record({ ...actorOf(request), action: `plan.edit`, targetType: 'grid_plan', targetId: String(plan.id),
-        before: { revision: plan.revision }, after: { revision: plan.revision + 1, edit, changed: keys } }, tx);
-      return keys;
-    });
+    const changed = await editPlan(serviceDeps(request), requestActor(request), { id: request.params.id, edit: request.body as PlanEditInput, limits });
     const w = timeWindow(undefined, undefined, 90);
     return { ...(await planWithFeatures(request.params.id, callerScope(request), w.from, w.to)), changed };
   });
@@ -140,14 +115,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
         params: Id, response: { 200: PlanWithFeatures, 409: ErrorSchema, ...errorResponses },
       },
     }, async (request) => {
-      await app.db.transaction(async (tx) => {
-        const plan = await lockedPlan(request, request.params.id, action, tx);
-        const target = plan.revision + (action === 'undo' ? -1 : 1);
-        if (target < 0 || target > plan.head_revision) throw new HttpError(409, `nothing_to_${action}`, `plan ${plan.id} has nothing to ${action}`);
-        await repos.plans.setRevision(plan.id, target, tx);
-        await repos.audit.record({ ...actorOf(request), action: `plan.${action}`, targetType: 'grid_plan', targetId: String(plan.id),
-          before: { revision: plan.revision }, after: { revision: target } }, tx);
-      });
+      await stepPlan(serviceDeps(request), requestActor(request), { id: request.params.id, action });
       const w = timeWindow(undefined, undefined, 90);
       return planWithFeatures(request.params.id, callerScope(request), w.from, w.to);
     });
@@ -160,7 +128,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       params: Id, response: { 200: ValidationSchema, ...errorResponses },
     },
   }, async (request) => {
-    const plan = await scopedPlan(request, request.params.id);
+    const plan = await scopedPlan(app, requestActor(request), request.params.id);
     return repos.planAnalysis.validate(plan.id, plan.revision, rules, geometrySql(app.db, 'validation', request.log));
   });
 
@@ -171,7 +139,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       params: Id, querystring: Window, response: { 200: WhatIfResponse, ...errorResponses },
     },
   }, async (request) => {
-    const plan = await scopedPlan(request, request.params.id);
+    const plan = await scopedPlan(app, requestActor(request), request.params.id);
     const w = timeWindow(request.query.from, request.query.to, 365);
     return { plan_id: plan.id, revision: plan.revision, from: w.from, to: w.to, ...(await repos.planAnalysis.whatIf(plan.id, plan.revision, w.from, w.to)) };
   });
@@ -183,7 +151,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       params: Id, response: { 200: sentAsText(PlanDiffCollection), ...errorResponses },
     },
   }, async (request, reply) => {
-    const plan = await scopedPlan(request, request.params.id);
+    const plan = await scopedPlan(app, requestActor(request), request.params.id);
     return reply.type('application/geo+json').send(await repos.planAnalysis.diffText(plan.id, plan.revision));
   });
 
@@ -195,21 +163,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteOptions> = async (app, opts
       params: Id,
       response: { 200: PublishResultSchema, 409: ErrorSchema, 422: Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }), problems: GeoJsonCollection }), ...errorResponses },
     },
-  }, async (request, reply) => {
-    const outcome = await app.db.transaction(async (tx) => {
-      const plan = await lockedPlan(request, request.params.id, 'publish', tx);
-      const geometry = geometrySql(tx, 'publishing', request.log);
-      await repos.gridPublish.assertCurrent(plan, geometry);
-      const report = await repos.planAnalysis.validate(plan.id, plan.revision, rules, geometry);
-      if (!report.valid) return { report };
-      return { published: await repos.gridPublish.publish(plan, actorOf(request), geometry) };
-    });
-    if (outcome.report) {
-      const n = outcome.report.problems.features.length;
-      return reply.status(422).send({ error: { code: 'plan_invalid', message: `the plan has ${n} problem${n === 1 ? '' : 's'}; fix them before publishing` }, problems: outcome.report.problems });
-    }
-    return outcome.published;
-  });
+  }, async (request) => publishPlan(serviceDeps(request), requestActor(request), { id: request.params.id, rules }));
 };
 
 export default planRoutes;

@@ -6,6 +6,7 @@ import { crc32, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import multipart from '@fastify/multipart';
+import { statusOf } from '../../server/errors/messages.js';
 import { createPhotoStore, ORIGINALS, type PhotoStore } from '../../server/photos/photo-store.js';
 import {
   greyJpeg, multipartBody, PHONE_METADATA, phoneGif, phoneJpeg, phonePng, phoneWebp, phoneXmp, sha256, solidPng, TINY_WEBP,
@@ -162,7 +163,9 @@ describe('photo metadata is stripped on upload', () => {
 
   it('refuses, with 422 and nothing written, an image whose structure cannot be walked', async () => {
     const cut = phoneJpeg().subarray(0, 200); // ends inside the XMP segment
-    await expect(save(store, cut)).rejects.toMatchObject({ statusCode: 422, code: 'invalid_photo', message: expect.stringMatching(/not a well-formed JPEG/) });
+    // A domain error: its reason here, the status from the one table of codes (server/errors/messages.ts).
+    await expect(save(store, cut)).rejects.toMatchObject({ reason: 'invalid_photo', message: expect.stringMatching(/not a well-formed JPEG/) });
+    expect(statusOf('invalid_photo')).toBe(422);
   });
 
   it('keeps the original, metadata and all, only when told to, and never under the served name', async () => {

@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../server/app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { login, type Session } from '../helpers/identity.js';
 import { geometrySql } from '../../server/plans/geometry-validity.js';
+import { statusOf } from '../../server/errors/messages.js';
 import { createPlanContext, LOOSE_RULES, one, type PlanContext } from './plan-fixtures.js';
 
 /**
@@ -166,7 +167,9 @@ describe(`a grid stored invalid on ${BACKEND} (drawn before these checks, or a s
 describe(`GEOS exceptions on ${BACKEND}`, () => {
   it('become 422 invalid_geometry in our words where geometry SQL runs', async () => {
     const q = geometrySql(ctx.db, 'the test');
-    const refused = { statusCode: 422, code: 'invalid_geometry', message: expect.stringMatching(/^the test: PostGIS could not compute the geometry/) };
+    // A domain error (server/services/domain-error.ts): the reason here, its HTTP status from the one table of codes.
+    const refused = { reason: 'invalid_geometry', message: expect.stringMatching(/^the test: PostGIS could not compute the geometry/) };
+    expect(statusOf('invalid_geometry')).toBe(422);
     // liblwgeom's own error, raised on both backends.
     await expect(q.query("SELECT ST_Area(ST_GeomFromText('POLYGON((-90 0, 90 0, 0 45, -90 0))', 4326)::geography)")).rejects.toMatchObject(refused);
     // GEOS's C++ exceptions: PostgreSQL raises them; PGlite loses them and returns no row, which the callers check for.

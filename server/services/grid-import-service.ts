@@ -1,12 +1,13 @@
-import type { Database, Queryable } from '../db/database.js';
-import { HttpError } from '../http-errors.js';
-import type { GridPlanRepository, PlanFeatureInput } from '../repositories/grid-plan-repository.js';
-import type { Actor, GridPublishRepository, PublishResult } from '../repositories/grid-publish-repository.js';
-import type { PlanAnalysisRepository } from '../repositories/plan-analysis-repository.js';
-import type { AuditRepository } from '../repositories/audit-repository.js';
+import type { Queryable } from '../db/database.js';
+import type { PlanFeatureInput } from '../repositories/grid-plan-repository.js';
 import type { PlanProblem, PlanRules } from '../contract/grid-plan-reasons.js';
-import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from './geojson-shape.js';
-import { isGeometryEngineError, validityOf } from './geometry-validity.js';
+import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from '../plans/geojson-shape.js';
+import { isGeometryEngineError, validityOf } from '../plans/geometry-validity.js';
+import type { ActorFields } from './actor.js';
+import { recordAudit } from './audit.js';
+import { DomainError } from './domain-error.js';
+import { publishInTransaction, type PublishResult } from './grid-publish-service.js';
+import type { ServiceDeps } from './service-deps.js';
 import { parentCode } from '../contract/vocabulary.js';
 
 /** A problem of one feature of the file (index from 0), or of the file (-1). */
@@ -58,14 +59,7 @@ const BATCH_VERTICES = 50_000;
 
 const optionalCount = (v: unknown) => (v === undefined || v === null ? null : Number.isInteger(v) && (v as number) >= 0 ? (v as number) : NaN);
 
-export interface ImportDeps {
-  db: Database;
-  plans: GridPlanRepository;
-  analysis: PlanAnalysisRepository;
-  publish: GridPublishRepository;
-  audit: AuditRepository;
-  log?: { warn(obj: object, msg: string): void };
-}
+export type ImportDeps = Pick<ServiceDeps, 'db' | 'repos' | 'log'>;
 
 /**
  * Imports the grids of one or more communities from GeoJSON: each community
@@ -84,7 +78,7 @@ export interface ImportDeps {
  */
 export async function importGrids(
   deps: ImportDeps,
-  input: { region: string; scope: string | null; features: FileFeature[]; dryRun: boolean; rules: PlanRules; who: Actor; name: string; limits?: GeometryLimits },
+  input: { region: string; scope: string | null; features: FileFeature[]; dryRun: boolean; rules: PlanRules; who: ActorFields; name: string; limits?: GeometryLimits },
 ): Promise<ImportReport> {
   const report: ImportReport = { valid: false, written: false, communities: [], problems: [], published: [] };
   const shaped = parseFeatures(input.features, input.limits ?? DEFAULT_GEOMETRY_LIMITS, report.problems);
@@ -119,8 +113,8 @@ export async function importGrids(
   if (!report.valid || input.dryRun) return report;
 
   await publishCommunities(deps, input, report, byCommunity, checkedVersions);
-  await deps.audit.record({ ...input.who, action: 'grid.import', targetType: 'region', targetId: input.region,
-    after: { name: input.name, communities: report.communities, features: parsed.length } });
+  await recordAudit(deps, input.who, 'grid.import', { type: 'region', id: input.region },
+    { after: { name: input.name, communities: report.communities, features: parsed.length } });
   report.written = true;
   return report;
 }
@@ -133,9 +127,9 @@ export async function importGrids(
  * naming what was already published; before the first write every version
  * is compared, so that is a race of seconds, not the usual case.
  */
-async function publishCommunities(deps: ImportDeps, input: { who: Actor; name: string }, report: ImportReport,
+async function publishCommunities(deps: ImportDeps, input: { who: ActorFields; name: string }, report: ImportReport,
   byCommunity: Map<string, ParsedFeature[]>, checkedVersions: Map<string, number>): Promise<void> {
-  const outdated = (community: string, version: number) => new HttpError(409, 'plan_outdated',
+  const outdated = (community: string, version: number) => new DomainError('plan_outdated',
     `community ${community} was published (now version ${version}) while the file was being checked`);
   const current = await deps.db.query<{ code: string; version: number }>(
     'SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])', [[...checkedVersions.keys()]]);
@@ -146,15 +140,15 @@ async function publishCommunities(deps: ImportDeps, input: { who: Actor; name: s
     try {
       await deps.db.transaction(async (tx) => {
         const planId = await stagePlan(deps, input, c.community_code, byCommunity.get(c.community_code)!, tx);
-        const plan = (await deps.plans.find(planId, null, tx))!;
+        const plan = (await deps.repos.plans.find(planId, null, tx))!;
         if (plan.base_version !== checkedVersions.get(c.community_code)) throw outdated(c.community_code, plan.base_version);
-        report.published.push(await deps.publish.publish(plan, input.who, tx));
+        report.published.push(await publishInTransaction(deps, input.who, plan, tx));
         c.plan_id = planId;
       });
     } catch (err) {
-      if (!report.published.length || !(err instanceof HttpError)) throw err;
+      if (!report.published.length || !(err instanceof DomainError)) throw err;
       const done = report.published.map((p) => p.community_code);
-      throw new HttpError(err.statusCode, err.code, `${err.message}; communities ${done.join(', ')} were published before it, the others were not: import those again`);
+      throw new DomainError(err.reason, `${err.message}; communities ${done.join(', ')} were published before it, the others were not: import those again`);
     }
   }
 }
@@ -225,12 +219,12 @@ async function locateCommunities(db: Queryable, features: ParsedFeature[]): Prom
 }
 
 /** A plan of `community` whose revision 0 is the file's features, written in batches; returns its id. */
-async function stagePlan(deps: ImportDeps, input: { who: Actor; name: string }, community: string, features: ParsedFeature[], tx: Queryable): Promise<number> {
-  const planId = await deps.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
+async function stagePlan(deps: ImportDeps, input: { who: ActorFields; name: string }, community: string, features: ParsedFeature[], tx: Queryable): Promise<number> {
+  const planId = await deps.repos.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
   await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [planId]);
   for (const batch of batches(features)) {
     const rows: PlanFeatureInput[] = batch.map((f) => ({ key: f.index + 1, code: f.code, name: f.name, households: f.households, population: f.population, geometry: f.geometry }));
-    await deps.plans.insertFeatures(planId, 0, rows, tx);
+    await deps.repos.plans.insertFeatures(planId, 0, rows, tx);
   }
   return planId;
 }
@@ -241,13 +235,13 @@ async function stagePlan(deps: ImportDeps, input: { who: Actor; name: string }, 
  * check was made against. A geometry GEOS cannot compute is a problem of the
  * community, in our words (the original goes to the log).
  */
-async function checkCommunity(deps: ImportDeps, input: { who: Actor; name: string; rules: PlanRules }, community: string, features: ParsedFeature[], problems: ImportProblem[]): Promise<number> {
+async function checkCommunity(deps: ImportDeps, input: { who: ActorFields; name: string; rules: PlanRules }, community: string, features: ParsedFeature[], problems: ImportProblem[]): Promise<number> {
   let version = -1;
   try {
     await deps.db.transaction(async (tx) => {
       const planId = await stagePlan(deps, input, community, features, tx);
-      version = (await deps.plans.find(planId, null, tx))!.base_version;
-      const v = await deps.analysis.validate(planId, 0, input.rules, tx);
+      version = (await deps.repos.plans.find(planId, null, tx))!.base_version;
+      const v = await deps.repos.planAnalysis.validate(planId, 0, input.rules, tx);
       for (const p of v.problems.features as PlanProblem[]) {
         problems.push({ feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1, reason: p.properties.reason, message: p.properties.message, community_code: community, geometry: p.geometry });
       }
@@ -255,7 +249,7 @@ async function checkCommunity(deps: ImportDeps, input: { who: Actor; name: strin
     });
   } catch (err) {
     if (err instanceof RolledBack) return version;
-    const refused = isGeometryEngineError(err) || (err instanceof HttpError && err.code === 'invalid_geometry');
+    const refused = isGeometryEngineError(err) || (err instanceof DomainError && err.reason === 'invalid_geometry');
     if (!refused) throw err;
     deps.log?.warn({ geos: (err as Error).message, community }, 'geometry engine refused an imported community');
     // Nothing about this community can be trusted: report it, never take it as checked.

@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/database.js';
-import { badRequest, HttpError, notFound } from '../http-errors.js';
 import type { Principal } from '../auth/roles.js';
-import { actorOf } from '../plugins/auth-plugin.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { LockedIncident, StatusChange, Visibility } from '../repositories/incident-workflow-repository.js';
-import { eventIncident } from './deadline-sweeper.js';
+import { eventIncident } from '../workflow/deadline-sweeper.js';
 import {
   DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, refusal, TRANSITIONS, unitCountProblem, type Action, type Status,
 } from '../contract/incident-workflow.js';
+import { actorFields, principalOf, type Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { DomainError, invalidInput, notFoundError } from './domain-error.js';
+import type { ServiceDeps } from './service-deps.js';
 
 export interface TransitionInput {
   action: Action;
@@ -23,7 +24,7 @@ export function visibilityOf(p: Principal | undefined): Visibility {
   return { scope: p?.scope ?? null, unit: p?.role === 'handler' ? p.unit : null };
 }
 
-const conflict = (message: string) => new HttpError(409, 'illegal_transition', message);
+const conflict = (message: string) => new DomainError('illegal_transition', message);
 
 /**
  * Applies one workflow action to one incident, in one transaction: lock the
@@ -31,19 +32,20 @@ const conflict = (message: string) => new HttpError(409, 'illegal_transition', m
  * its history, and announce it on the live stream. Anything refused changes
  * nothing.
  */
-export async function applyTransition(app: FastifyInstance, request: FastifyRequest, code: string, input: TransitionInput): Promise<void> {
-  const principal = request.principal!;
-  const repo = app.repos.workflow;
-  const { actor, actorUserId, clientIp } = actorOf(request);
-  await app.db.transaction(async (tx) => {
+export async function applyTransition(deps: ServiceDeps, who: Actor, input: TransitionInput & { code: string }): Promise<void> {
+  const { code } = input;
+  const principal = principalOf(who);
+  const repo = deps.repos.workflow;
+  const { actor, actorUserId } = actorFields(who);
+  await deps.db.transaction(async (tx) => {
     const incident = await repo.lock(code, visibilityOf(principal), tx);
-    if (!incident) throw notFound(`incident ${code}`);
+    if (!incident) throw notFoundError(`incident ${code}`);
     const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
-    if (refused) throw new HttpError(refused.status, refused.code, refused.message);
+    if (refused) throw new DomainError(refused.code, refused.message);
     const t = TRANSITIONS[input.action];
-    if (t.needs?.includes('note') && !input.note?.trim()) throw badRequest('note', `${input.action} needs a note saying why`, `${input.action} 需要填写说明原因的备注`);
-    const now = new Date();
-    const step = await STEPS[input.action]({ app, tx, incident, input, principal, now });
+    if (t.needs?.includes('note') && !input.note?.trim()) throw invalidInput('note', `${input.action} needs a note saying why`, `${input.action} 需要填写说明原因的备注`);
+    const now = deps.clock();
+    const step = await STEPS[input.action]({ deps, tx, incident, input, principal, now });
     if (!(await repo.setStatus(incident.id, incident.status, step.to, step.change ?? {}, tx))) {
       throw conflict(`incident ${code} changed while this ${input.action} was being applied`);
     }
@@ -53,8 +55,7 @@ export async function applyTransition(app: FastifyInstance, request: FastifyRequ
     }, tx);
     for (const extra of step.followUps ?? []) await repo.addHistory({ incidentId: incident.id, at: now, actor: 'system', actorUserId: null, ...extra }, tx);
     const after = { ...incident, status: step.to, urgency: (step.change?.urgency ?? incident.urgency) as LockedIncident['urgency'] };
-    await app.repos.audit.record({
-      actor, actorUserId, clientIp, action: `incident.${input.action}`, targetType: 'incident', targetId: code,
+    await recordAudit(deps, who, `incident.${input.action}`, { type: 'incident', id: code }, {
       before: { status: incident.status, urgency: incident.urgency }, after: { status: after.status, urgency: after.urgency, ...(step.details ? { details: step.details } : {}) },
     }, tx);
     if (step.escalated) {
@@ -67,7 +68,7 @@ export async function applyTransition(app: FastifyInstance, request: FastifyRequ
 }
 
 interface StepContext {
-  app: FastifyInstance;
+  deps: ServiceDeps;
   tx: Queryable;
   incident: LockedIncident;
   input: TransitionInput;
@@ -86,10 +87,10 @@ interface StepResult {
 
 /** The handler's own assignment, which start/resolve/mediate act on (commanders act on all). */
 async function ownAssignment(c: StepContext) {
-  const all = await c.app.repos.workflow.assignments(c.incident.id, c.tx);
+  const all = await c.deps.repos.workflow.assignments(c.incident.id, c.tx);
   if (c.principal.role !== 'handler') return { all, mine: null };
   const mine = all.find((a) => a.unit_code === c.principal.unit);
-  if (!mine) throw notFound(`incident ${c.incident.code}`);
+  if (!mine) throw notFoundError(`incident ${c.incident.code}`);
   return { all, mine };
 }
 
@@ -103,10 +104,10 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
   },
 
   async mark_duplicate(c) {
-    if (!c.input.duplicate_of) throw badRequest('duplicate_of', 'name the incident this one duplicates', '请指明与之重复的事件');
-    if (c.input.duplicate_of === c.incident.code) throw badRequest('duplicate_of', 'an incident cannot duplicate itself', '事件不能与自身重复');
-    const original = await c.app.repos.workflow.lock(c.input.duplicate_of, visibilityOf(c.principal), c.tx);
-    if (!original) throw badRequest('duplicate_of', `no incident ${c.input.duplicate_of}`, `没有事件 ${c.input.duplicate_of}`);
+    if (!c.input.duplicate_of) throw invalidInput('duplicate_of', 'name the incident this one duplicates', '请指明与之重复的事件');
+    if (c.input.duplicate_of === c.incident.code) throw invalidInput('duplicate_of', 'an incident cannot duplicate itself', '事件不能与自身重复');
+    const original = await c.deps.repos.workflow.lock(c.input.duplicate_of, visibilityOf(c.principal), c.tx);
+    if (!original) throw invalidInput('duplicate_of', `no incident ${c.input.duplicate_of}`, `没有事件 ${c.input.duplicate_of}`);
     // Point at the root, so chains of duplicates stay one level deep.
     const rootId = original.duplicate_of ?? original.id;
     return { to: 'duplicate', change: { duplicate_of: rootId }, details: { duplicate_of: c.input.duplicate_of } };
@@ -115,30 +116,30 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
   async dispatch(c) {
     const units = c.input.units ?? [];
     const problem = unitCountProblem(c.incident.urgency, units);
-    if (problem) throw badRequest('units', problem);
-    const known = await c.app.repos.workflow.existingUnits(units, c.tx);
+    if (problem) throw invalidInput('units', problem);
+    const known = await c.deps.repos.workflow.existingUnits(units, c.tx);
     const unknown = units.filter((u) => !known.includes(u));
-    if (unknown.length) throw badRequest('units', `no unit ${unknown.join(', ')}`, `没有单位 ${unknown.join(', ')}`);
+    if (unknown.length) throw invalidInput('units', `no unit ${unknown.join(', ')}`, `没有单位 ${unknown.join(', ')}`);
     // The clock starts at dispatch and runs in working hours only.
-    const dueAt = c.app.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
-    await c.app.repos.workflow.assign(c.incident.id, units, c.now, dueAt, c.tx);
+    const dueAt = c.deps.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
+    await c.deps.repos.workflow.assign(c.incident.id, units, c.now, dueAt, c.tx);
     return { to: 'dispatched', change: { dispatched_at: c.now, due_at: dueAt, overdue_notified_at: null }, details: { units, due_at: dueAt } };
   },
 
   async start(c) {
     const { mine } = await ownAssignment(c);
     if (mine && mine.status !== 'assigned') throw conflict(`unit ${mine.unit_code} has already started this incident`);
-    await c.app.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'in_progress', c.now, c.tx);
+    await c.deps.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'in_progress', c.now, c.tx);
     return { to: 'in_progress', details: { unit: mine?.unit_code ?? 'all' } };
   },
 
   async resolve(c) {
     const { all, mine } = await ownAssignment(c);
     if (mine?.status === 'resolved') throw conflict(`unit ${mine.unit_code} has already resolved its part`);
-    if ((await c.app.repos.workflow.afterPhotoCount(c.incident.id, c.tx)) === 0) {
-      throw new HttpError(422, 'after_photo_required', 'resolving needs at least one "after" photo: upload it to /photos?kind=after first');
+    if ((await c.deps.repos.workflow.afterPhotoCount(c.incident.id, c.tx)) === 0) {
+      throw new DomainError('after_photo_required', 'resolving needs at least one "after" photo: upload it to /photos?kind=after first');
     }
-    await c.app.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'resolved', c.now, c.tx, c.input.note);
+    await c.deps.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'resolved', c.now, c.tx, c.input.note);
     // A yellow incident with several units is resolved when the last of them is.
     const remaining = mine ? all.filter((a) => a.unit_code !== mine.unit_code && a.status !== 'resolved').map((a) => a.unit_code) : [];
     if (remaining.length) return { to: 'in_progress', details: { unit: mine!.unit_code, remaining } };
@@ -146,7 +147,7 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
   },
 
   async verify_fail(c) {
-    await c.app.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx);
+    await c.deps.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx);
     return { to: 'in_progress', change: { resolved_at: null } };
   },
 
@@ -156,17 +157,17 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
 
   async reopen(c) {
     // The units start again, with a fresh deadline from now.
-    const dueAt = c.app.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
-    await c.app.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx, undefined, dueAt);
+    const dueAt = c.deps.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
+    await c.deps.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx, undefined, dueAt);
     return { to: 'in_progress', change: { closed_at: null, resolved_at: null, due_at: dueAt, overdue_notified_at: null }, details: { due_at: dueAt } };
   },
 
   async mediate(c) {
     if (!DISPUTE_CATEGORIES.includes(c.incident.category_code)) throw conflict('only disputes are mediated');
     const outcome = c.input.outcome;
-    if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome', 'succeeded or failed', '应为 succeeded 或 failed');
+    if (outcome !== 'succeeded' && outcome !== 'failed') throw invalidInput('outcome', 'succeeded or failed', '应为 succeeded 或 failed');
     await ownAssignment(c);
-    const { attempt, failures } = await c.app.repos.workflow.addMediation(
+    const { attempt, failures } = await c.deps.repos.workflow.addMediation(
       { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor: c.principal.actor }, c.tx);
     const details = { attempt, outcome, failures };
     if (outcome === 'failed' && failures >= MEDIATION_FAILURES_TO_ESCALATE && c.incident.urgency === 'blue') {

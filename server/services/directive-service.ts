@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Queryable } from '../db/database.js';
-import { badRequest, HttpError, notFound } from '../http-errors.js';
 import type { Principal } from '../auth/roles.js';
-import { actorOf } from '../plugins/auth-plugin.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { AnswerKind } from '../contract/directive-schemas.js';
+import { actorFields, type Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { DomainError, invalidInput, notFoundError } from './domain-error.js';
+import type { ServiceDeps } from './service-deps.js';
 import { districtCodeOf } from '../contract/vocabulary.js';
 
 /**
@@ -54,10 +55,10 @@ export function parseDeadline(raw: string, now: Date): Date {
   const t = new Date(raw);
   if (!m || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59
     || Number(s) > 59 || Number(zh) > 14 || Number(zm) > 59 || Number.isNaN(t.getTime())) {
-    throw badRequest('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00', '应为带时区的 ISO 8601 时间，例如 2026-06-15T18:00:00+08:00');
+    throw invalidInput('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00', '应为带时区的 ISO 8601 时间，例如 2026-06-15T18:00:00+08:00');
   }
-  if (t.getTime() <= now.getTime()) throw badRequest('deadline', 'must be in the future', '必须是将来的时间');
-  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw badRequest('deadline', `must be within ${MAX_DEADLINE_DAYS} days`, `必须在 ${MAX_DEADLINE_DAYS} 天之内`);
+  if (t.getTime() <= now.getTime()) throw invalidInput('deadline', 'must be in the future', '必须是将来的时间');
+  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw invalidInput('deadline', `must be within ${MAX_DEADLINE_DAYS} days`, `必须在 ${MAX_DEADLINE_DAYS} 天之内`);
   return t;
 }
 
@@ -69,18 +70,18 @@ export function parseDeadline(raw: string, now: Date): Date {
 export function chooseDistricts(all: readonly string[], requested: readonly string[] | undefined, scope: string | null): string[] {
   const allowed = all.filter((code) => scope === null || code.startsWith(scope));
   if (requested === undefined) {
-    if (allowed.length === 0) throw badRequest('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`,
+    if (allowed.length === 0) throw invalidInput('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`,
       scope === null ? '城市尚无任何区' : `您的管辖范围 ${scope} 内没有区`);
     return allowed;
   }
   const refused = requested.filter((code) => !allowed.includes(code));
-  if (refused.length) throw badRequest('districts', `not a district${scope === null ? '' : ` inside your scope ${scope}`}: ${refused.join(', ')}`);
+  if (refused.length) throw invalidInput('districts', `not a district${scope === null ? '' : ` inside your scope ${scope}`}: ${refused.join(', ')}`);
   return [...requested].sort();
 }
 
 /** What a live event carries: enough for a wall display to redraw the directive's row. */
-async function eventView(app: FastifyInstance, id: number, now: Date, tx: Queryable) {
-  const d = (await app.repos.directives.find(id, null, now, tx))!;
+async function eventView(deps: ServiceDeps, id: number, now: Date, tx: Queryable) {
+  const d = (await deps.repos.directives.find(id, null, now, tx))!;
   return {
     id: d.id, title: d.title, deadline: d.deadline,
     districts: d.districts.map(({ code, status, answered_at }) => ({ code, status, answered_at })),
@@ -88,58 +89,57 @@ async function eventView(app: FastifyInstance, id: number, now: Date, tx: Querya
 }
 
 /** Creates a directive; returns its id. */
-export async function createDirective(app: FastifyInstance, request: FastifyRequest, input: CreateInput): Promise<number> {
-  const now = new Date();
+export async function createDirective(deps: ServiceDeps, who: Actor, input: CreateInput): Promise<number> {
+  const now = deps.clock();
   const title = input.title.trim();
-  if (!title) throw badRequest('title', 'must not be blank', '不能为空');
+  if (!title) throw invalidInput('title', 'must not be blank', '不能为空');
   const body = input.body?.trim() ?? '';
   const deadline = parseDeadline(input.deadline, now);
-  const { actor, actorUserId, clientIp } = actorOf(request);
-  const repo = app.repos.directives;
-  return app.db.transaction(async (tx) => {
-    const city = await app.repos.regions.city(tx);
-    if (!city) throw new HttpError(503, 'no_city', 'no city has been loaded yet; seed the demo city or import districts');
+  const { actor } = actorFields(who);
+  const repo = deps.repos.directives;
+  return deps.db.transaction(async (tx) => {
+    const city = await deps.repos.regions.city(tx);
+    if (!city) throw new DomainError('no_city', 'no city has been loaded yet; seed the demo city or import districts');
     const all = (await repo.districts(tx)).map((d) => d.code);
-    const districts = chooseDistricts(all, input.districts, request.principal?.scope ?? null);
+    const districts = chooseDistricts(all, input.districts, who.principal?.scope ?? null);
     const id = await repo.insert({ title, body, deadline, createdAt: now, createdBy: actor, districts }, tx);
-    await app.repos.audit.record({
-      actor, actorUserId, clientIp, action: 'directive.create', targetType: 'directive', targetId: String(id),
+    await recordAudit(deps, who, 'directive.create', { type: 'directive', id: String(id) }, {
       after: { title, body, deadline, districts },
     }, tx);
     // An event has one scope: a single district's, or the city's, which every
     // district subscriber also receives (subscribers check `districts`).
     const scope = districts.length === 1 ? districts[0]! : city.code;
-    await recordEvent(tx, { type: 'directive.created', scope, payload: { directive: await eventView(app, id, now, tx) } });
+    await recordEvent(tx, { type: 'directive.created', scope, payload: { directive: await eventView(deps, id, now, tx) } });
     return id;
   });
 }
 
 /** Records a district's answer; the first answer stands. */
-export async function answerDirective(app: FastifyInstance, request: FastifyRequest, id: number, input: AnswerInput): Promise<void> {
-  const own = districtOf(request.principal);
+export async function answerDirective(deps: ServiceDeps, who: Actor, input: AnswerInput & { id: number }): Promise<void> {
+  const { id } = input;
+  const own = districtOf(who.principal);
   // Checked before any read, so a refusal says nothing about the directive.
   if (own !== null && input.district !== own) {
-    throw new HttpError(403, 'out_of_scope', `district: you may answer only for your own district ${own}`);
+    throw new DomainError('out_of_scope', `district: you may answer only for your own district ${own}`);
   }
   const text = input.text?.trim() ?? '';
-  if (input.kind === 'report' && !text) throw badRequest('text', 'a report needs text; answer with kind zero_report when there is nothing to report', '报告需要填写内容；无事可报时请以 zero_report（零报告）答复');
-  const now = new Date();
-  const { actor, actorUserId, clientIp } = actorOf(request);
-  const repo = app.repos.directives;
-  await app.db.transaction(async (tx) => {
+  if (input.kind === 'report' && !text) throw invalidInput('text', 'a report needs text; answer with kind zero_report when there is nothing to report', '报告需要填写内容；无事可报时请以 zero_report（零报告）答复');
+  const now = deps.clock();
+  const { actor } = actorFields(who);
+  const repo = deps.repos.directives;
+  await deps.db.transaction(async (tx) => {
     const status = input.kind === 'report' ? 'answered' : 'zero_report';
     const after = await repo.answer({ directiveId: id, district: input.district, status, answer: text, at: now, by: actor }, tx);
     if (!after) {
       const current = await repo.target(id, input.district, tx);
-      if (!current) throw notFound(`directive ${id} for district ${input.district}`);
-      throw new HttpError(409, 'already_answered',
+      if (!current) throw notFoundError(`directive ${id} for district ${input.district}`);
+      throw new DomainError('already_answered',
         `district ${input.district} already answered directive ${id} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`);
     }
-    await app.repos.audit.record({
-      actor, actorUserId, clientIp, action: 'directive.answer', targetType: 'directive', targetId: String(id),
+    await recordAudit(deps, who, 'directive.answer', { type: 'directive', id: String(id) }, {
       before: { district_code: input.district, status: 'waiting', answer: '', answered_at: null, answered_by: null },
       after,
     }, tx);
-    await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(app, id, now, tx) } });
+    await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(deps, id, now, tx) } });
   });
 }

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, HttpError } from '../http-errors.js';
-import { actorOf } from '../plugins/auth-plugin.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { NearbyIncident } from '../repositories/incident-workflow-repository.js';
 import { inScope } from '../auth/roles.js';
-import { eventIncident } from './deadline-sweeper.js';
+import { eventIncident } from '../workflow/deadline-sweeper.js';
+import { actorFields, principalOf, type Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { DomainError, invalidInput } from './domain-error.js';
+import type { ServiceDeps } from './service-deps.js';
 
 export interface ReportInput {
   category: string;
@@ -23,30 +24,29 @@ export const DUPLICATE_WINDOW_H = 24;
  * worker may only report inside their own grid, and nobody outside their
  * scope. Returns the code and the possible duplicates nearby.
  */
-export async function reportIncident(app: FastifyInstance, request: FastifyRequest, input: ReportInput): Promise<{ code: string; duplicates: NearbyIncident[] }> {
-  const principal = request.principal!;
+export async function reportIncident(deps: ServiceDeps, who: Actor, input: ReportInput): Promise<{ code: string; duplicates: NearbyIncident[] }> {
+  const principal = principalOf(who);
   const [lon, lat] = input.location as [number, number];
   if (input.location.length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    throw badRequest('location', 'expected [longitude, latitude] in WGS84 degrees', '应为 WGS84 经纬度 [经度, 纬度]');
+    throw invalidInput('location', 'expected [longitude, latitude] in WGS84 degrees', '应为 WGS84 经纬度 [经度, 纬度]');
   }
-  const categories = await app.repos.incidents.categoryCodes();
-  if (!categories.includes(input.category)) throw badRequest('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`, `未知的类别 ${JSON.stringify(input.category)}；允许：${categories.join(', ')}`);
-  const { actor, actorUserId, clientIp } = actorOf(request);
-  return app.db.transaction(async (tx) => {
-    const now = new Date();
-    const incident = await app.repos.workflow.insert({
+  const categories = await deps.repos.incidents.categoryCodes();
+  if (!categories.includes(input.category)) throw invalidInput('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`, `未知的类别 ${JSON.stringify(input.category)}；允许：${categories.join(', ')}`);
+  const { actor, actorUserId } = actorFields(who);
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock();
+    const incident = await deps.repos.workflow.insert({
       category: input.category, urgency: input.urgency ?? 'blue', description: input.description?.trim() ?? '', lon, lat,
       reportedAt: now, reporter: principal.displayName, reporterUserId: actorUserId, reporterWorkerId: null,
     }, tx);
     if (!inScope(principal.scope, incident.grid_code)) {
-      throw new HttpError(403, 'outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
+      throw new DomainError('outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
     }
-    await app.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
-    await app.repos.audit.record({
-      actor, actorUserId, clientIp, action: 'incident.report', targetType: 'incident', targetId: incident.code,
+    await deps.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
+    await recordAudit(deps, who, 'incident.report', { type: 'incident', id: incident.code }, {
       after: { category: input.category, urgency: incident.urgency, grid_code: incident.grid_code, location: [lon, lat] },
     }, tx);
-    const duplicates = await app.repos.workflow.nearby(
+    const duplicates = await deps.repos.workflow.nearby(
       { id: incident.id, category: input.category, lon, lat, reportedAt: now }, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, tx);
     await recordEvent(tx, { type: 'incident.created', scope: incident.grid_code, payload: { incident: eventIncident(incident) } });
     return { code: incident.code, duplicates };
