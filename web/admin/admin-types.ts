@@ -24,7 +24,7 @@ export interface AuditPage {
   next_before: number | null;
 }
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from '../shared/i18n.js';
 
 /** Fired (bubbling, composed) by a panel for the outcome of an action outside a form; the page shows it in its one status line. */
 export const ADMIN_STATUS = 'gs-admin-status';

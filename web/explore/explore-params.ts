@@ -12,7 +12,8 @@ export const STATUSES = ['reported', 'filed', 'rejected', 'duplicate', 'dispatch
 export const OPEN_STATUSES = ['reported', 'filed', 'dispatched', 'in_progress', 'resolved'];
 export type Interval = 'day' | 'week';
 export type CompareMode = 'none' | 'side' | 'diff';
-export type Lang = 'zh' | 'en';
+import type { Lang } from '../shared/i18n.js';
+export type { Lang };
 
 export interface ExploreView {
   /** Place code (region or grid); undefined = the caller's whole scope. */

@@ -19,6 +19,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Query parameters; empty and undefined values are left out. */
   query?: Record<string, string | number | undefined>;
+  /** Aborts the request (a page's data controller drops what its host no longer needs). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': pageLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && options.csrf) headers['x-csrf-token'] = options.csrf;
-  const res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal });
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null);
   if (res.status === 401) location.assign(loginUrl());
   if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
