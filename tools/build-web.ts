@@ -16,7 +16,7 @@ function newestSource(): number {
       const p = join(dir, e.name);
       return Math.max(t, e.isDirectory() ? walk(p) : statSync(p).mtimeMs);
     }, 0);
-  return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server/schemas')), walk(join(PROJECT_ROOT, 'server/auth')), walk(join(PROJECT_ROOT, 'server/plans')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
+  return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server/contract')), walk(join(PROJECT_ROOT, 'server/auth')), walk(join(PROJECT_ROOT, 'server/plans')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
 }
 
 const COMPRESSIBLE = /\.(js|mjs|css|svg|json)$/;
