@@ -120,7 +120,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await waitForPlace(page, places.district);
     const figures = await expectFiguresMatch(context, page);
     expect(await breadcrumb(page)).toEqual([places.district]);
-    const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => e.getAttribute('data-min')));
+    const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => e.getAttribute('data-min')));
     // A few streets: the legend lists their values; more: ranges.
     const values = [...new Set(figures.children.map((c: any) => c.per_1k).filter((v: number | null) => v !== null))] as number[];
     if (values.length <= 4) expect(legend).toEqual([...values.sort((a, b) => b - a).map(String), ''] );
@@ -131,6 +131,22 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-district-heatmap-${BACKEND}.png`) });
     const res = await context.request.get(`${base}/api/explore/children?region=${places.otherDistrict}`);
     expect(res.status()).toBe(404);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for a place\'s figures once per view change (the whole window and the map\'s period are one request)', async () => {
+    const { context, page, problems } = await signedIn('e-chief');
+    await page.goto(`${base}/explore?region=${places.street}`);
+    await waitForPlace(page, places.street);
+    const asked: string[] = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/explore/children') asked.push(r.url()); });
+    // One view change: up to the district by its breadcrumb.
+    await page.click(`a[data-crumb="${places.district}"]`);
+    await waitForPlace(page, places.district);
+    expect(asked, asked.join('\n')).toHaveLength(1);
+    expect(new URL(asked[0]!).searchParams.get('region')).toBe(places.district);
+    await expectFiguresMatch(context, page);
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   });
@@ -187,7 +203,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       }
       expect(boxes.every((b) => body.children.some((c: any) => c.code === b.code))).toBe(true);
       const values = [...new Set(body.children.map((c: any) => c.reported))] as number[];
-      const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+      const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
       if (values.length <= 4) {
         expect(legend.slice(0, -1)).toEqual(values.sort((a, b) => b - a).map((v) => [String(v), v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')]));
       }
@@ -200,7 +216,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await page.goto(`${base}/explore?region=${places.grid}&metric=reported`);
     await waitForPlace(page, places.grid);
     const grid = await apiFor(context, page);
-    const legend = await page.$$eval('gs-explore-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+    const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
     expect(legend).toEqual([[String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')], ['', '无数据']]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-legend-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);
@@ -214,7 +230,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     expect(await page.textContent('gs-explore-page h1')).toContain('District explorer');
     const q = new URL(page.url()).searchParams;
     expect(q.get('bfrom')).toBeTruthy();
-    expect(await page.textContent('gs-explore-legend h3')).toContain('Difference');
+    expect(await page.textContent('gs-map-legend h3')).toContain('Difference');
     const shown = await page.$$eval('gs-kpi-strip [data-kpi="reported"] small', (els) => els.map((e) => e.getAttribute('data-compared')));
     const b = await (await context.request.get(`${base}/api/explore/children?region=${places.district}&from=${q.get('bfrom')}T00:00:00%2B08:00&to=${new Date(Date.parse(`${q.get('bto')}T00:00:00+08:00`) + 86_400_000).toISOString()}`)).json();
     expect(shown).toEqual([String(b.totals.reported)]);
@@ -245,9 +261,9 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
         const root = document.querySelector('gs-explore-page')!.shadowRoot!;
         const [a, b] = (['#map-a', '#map-b'] as const).map((id) => root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.map);
         const drawn = (['#map-a', '#map-b'] as const).every((id) => (root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.frames ?? 0) > 0);
-        const legendRows = root.querySelector('gs-explore-legend')?.shadowRoot?.querySelectorAll('li').length ?? 0;
+        const legendRows = root.querySelector('gs-map-legend')?.shadowRoot?.querySelectorAll('li').length ?? 0;
         // And the fit has taken the legend's final height into account (it settles after the legend's rows are drawn).
-        const legend = root.querySelector('gs-explore-legend')!.getBoundingClientRect();
+        const legend = root.querySelector('gs-map-legend')!.getBoundingClientRect();
         const mapA = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!;
         const clear = !!a && mapA.getBoundingClientRect().top + a.project([bbox[2]!, bbox[1]!]).y <= legend.top;
         return !!a && !!b && drawn && legendRows > 0 && clear && a.getZoom() === b.getZoom();
@@ -255,7 +271,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       const [a, b] = await camera();
       expect(a!.zoom).toBe(b!.zoom);
       // The place's box, projected into each half, lies inside that half and above the legend.
-      const legendTop = (await page.locator('gs-explore-legend').boundingBox())!.y;
+      const legendTop = (await page.locator('gs-map-legend').boundingBox())!.y;
       for (const id of ['#map-a', '#map-b']) {
         const mapBox = (await page.locator(`gs-explore-map${id}`).boundingBox())!;
         const corners = await page.evaluate(([sel, w, s, e, n]) => {

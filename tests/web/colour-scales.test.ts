@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WALL_PALETTES } from '../../web/wall/metric-scale.js';
-import { EXPLORE_PALETTES } from '../../web/explore/choropleth.js';
+import { PALETTES } from '../../web/shared/map/colour-scales.js';
+import { legendFor, WALL_PALETTES } from '../../web/wall/metric-scale.js';
+import { EXPLORE_PALETTES, levelLegend } from '../../web/explore/choropleth.js';
 
 /**
  * Colour-vision deficiency simulation, written out here from the literature
@@ -38,7 +39,10 @@ function smallestDifference(palette: string[], m: number[][] | null, categorical
   return min;
 }
 
+/** Every palette of the map kit (web/shared/map/colour-scales.ts), and the ones each page uses. */
+const CATEGORICAL = new Set(['urgency']);
 const SCALES: [string, string[], boolean][] = [
+  ...Object.entries(PALETTES).filter(([name]) => name !== 'heat').map(([name, palette]) => [`map kit: ${name}`, palette as string[], CATEGORICAL.has(name)] as [string, string[], boolean]),
   ['wall: sequential', WALL_PALETTES.sequential, false],
   ['wall: closure rate', WALL_PALETTES.closureRate, false],
   ['wall: urgency', WALL_PALETTES.urgency, true],
@@ -60,4 +64,11 @@ describe('colour scales readable with a colour-vision deficiency', () => {
       }
     });
   }
+
+  it('the wall and the explorer colour closure rate on one scale: the same breaks and colours', () => {
+    const wall = legendFor('closure_rate', []).classes.map(({ min, colour }) => ({ min, colour }));
+    const explorer = levelLegend('closure_rate', []).classes.map(({ min, colour }) => ({ min, colour }));
+    expect(wall).toEqual(explorer);
+    expect(wall.map((c) => c.min)).toEqual([0, 0.5, 0.7, 0.85, 0.95, 0.99]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intersects, placeLabels } from '../../web/wall/label-placement.js';
+import { intersects, placeLabels } from '../../web/shared/map/label-placement.js';
 
 const view = { width: 400, height: 300 };
 const label = (item: string, x: number, y: number, width = 60, height = 20) => ({ item, x, y, width, height });

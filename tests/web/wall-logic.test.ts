@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyFigureChange, figureChange, inRegion, laterChanges } from '../../web/wall/live-figures.js';
 import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
 import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
-import { ringSegments } from '../../web/wall/ring-segments.js';
+import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 

@@ -10,7 +10,7 @@ export type CreatedToken = Token & { token: string };
 export type AuditPage = Json<AuditPageAnswer>;
 export type AuditEntry = AuditPage['entries'][number];
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from '../shared/i18n.js';
 
 /** Fired (bubbling, composed) by a panel for the outcome of an action outside a form; the page shows it in its one status line. */
 export const ADMIN_STATUS = 'gs-admin-status';

@@ -1,4 +1,4 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/contract/explore-schemas.js';
 import { codeLevel, isGridCode, parentCode } from '../../server/contract/vocabulary.js';
 import { ApiError, apiRequest } from '../shared/api-request.js';
@@ -17,9 +17,12 @@ const START_ZOOM: Record<string, number> = { city: 9, district: 10, street: 12, 
  * resource is fetched again only when its own request changed (a playback
  * frame reloads the map's figures and heatmap, not the trend), and an
  * answer is dropped when its slot has been asked for something newer, so a
- * fast-clicking leader never ends on a stale view.
+ * fast-clicking leader never ends on a stale view. Two slots asking for the
+ * same URL (the window and the map's period are one period unless playing
+ * back) share one request. A request no slot wants any more is aborted, and
+ * so is everything in flight when the host leaves the page.
  */
-export class ExploreDataController {
+export class ExploreDataController implements ReactiveController {
   /** The place over the whole window: KPIs, categories, rankings. */
   window?: ExploreChildren;
   /** The place over the map's period (the playback frame, or the window). */
@@ -37,10 +40,20 @@ export class ExploreDataController {
   pending = 0;
   /** The latest request of each slot: an answer is applied only while its request is still the latest. */
   private keys = new Map<string, string>();
+  /** Requests in flight by key (path and query): shared by the slots that ask for the same thing. */
+  private inflight = new Map<string, { answer: Promise<unknown>; abort: AbortController }>();
   private camera?: Camera;
 
   /** `host` is asked to render whenever an answer arrives. */
-  constructor(private readonly host: ReactiveControllerHost) {}
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.keys.clear();
+    for (const r of this.inflight.values()) r.abort.abort();
+    this.inflight.clear();
+  }
 
   /** Loads what `view` needs that is not already held. */
   async load(view: ExploreView): Promise<void> {
@@ -96,14 +109,17 @@ export class ExploreDataController {
 
   private async fetch<T>(slot: string, path: string, query: Query, apply: (v: T) => void): Promise<void> {
     const key = `${path}?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][])}`;
-    if (this.keys.get(slot) === key) return;
+    const previous = this.keys.get(slot);
+    if (previous === key) return;
     this.keys.set(slot, key);
+    if (previous !== undefined) this.dropIfUnwanted(previous);
     this.pending++;
     this.host.requestUpdate();
     try {
-      const value = await apiRequest<T>('GET', path, { query });
+      const value = (await this.request(key, path, query)) as T;
       if (this.keys.get(slot) === key) apply(value);
     } catch (err) {
+      // Superseded or aborted: a newer request of this slot decides what is shown.
       if (this.keys.get(slot) !== key) return;
       this.keys.delete(slot);
       this.error = err instanceof ApiError
@@ -113,5 +129,24 @@ export class ExploreDataController {
       this.pending--;
       this.host.requestUpdate();
     }
+  }
+
+  /** The answer to `key`: the request already in flight for it, or a new one. */
+  private request(key: string, path: string, query: Query): Promise<unknown> {
+    const running = this.inflight.get(key);
+    if (running) return running.answer;
+    const abort = new AbortController();
+    const answer = apiRequest<unknown>('GET', path, { query, signal: abort.signal }).finally(() => {
+      if (this.inflight.get(key)?.abort === abort) this.inflight.delete(key);
+    });
+    this.inflight.set(key, { answer, abort });
+    return answer;
+  }
+
+  /** Aborts the request for `key` when no slot is waiting for it any more. */
+  private dropIfUnwanted(key: string): void {
+    if ([...this.keys.values()].includes(key)) return;
+    this.inflight.get(key)?.abort.abort();
+    this.inflight.delete(key);
   }
 }

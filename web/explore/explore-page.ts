@@ -10,7 +10,7 @@ import { errorText, formatMetric, placeName, strings } from './explore-i18n.js';
 import type { PickDetail, ViewDetail } from './explore-map.js';
 import { addDays, parseView, serializeView, type ExploreView } from './explore-params.js';
 import './category-bars.js';
-import './explore-legend.js';
+import '../shared/map/map-legend.js';
 import './explore-map.js';
 import './filter-bar.js';
 import './grid-panel.js';
@@ -43,7 +43,7 @@ export class ExplorePage extends LitElement {
     main { display: grid; grid-template-columns: 1fr 430px; min-height: 0; }
     .maps { position: relative; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 2px; background: #1e2c4a; min-height: 0; }
     gs-explore-map { height: 100%; }
-    gs-explore-legend { position: absolute; left: .6rem; bottom: .6rem; z-index: 2; }
+    gs-map-legend { position: absolute; left: .6rem; bottom: .6rem; z-index: 2; }
     .tools { position: absolute; right: .6rem; top: .6rem; z-index: 2; display: flex; gap: .4rem; }
     .tools button { background: rgba(36, 54, 92, .92); color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .82rem; }
     aside { overflow-y: auto; padding: .6rem .8rem 2rem; background: #0d1628; display: flex; flex-direction: column; gap: 1rem; }
@@ -181,7 +181,7 @@ export class ExplorePage extends LitElement {
         @explore-view=${(e: CustomEvent<ViewDetail>) => void this.data.moved(this.view, e.detail)}></gs-explore-map>
       ${side ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
         .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>` : nothing}
-      <gs-explore-legend .legend=${legend} .metric=${v.metric} .lang=${v.lang}></gs-explore-legend>
+      <gs-map-legend .heading=${legend ? legendTitle(legend, v.metric, v.lang) : ''} .rows=${legend ? legendRows(legend, v.metric, v.lang) : []}></gs-map-legend>
       <div class="tools"><button data-export="png" @click=${() => this.exportPng()}>${t.exportPng}</button></div>
       ${this.movedFrom ? html`<div class="notice" role="status" data-notice="moved-to-scope">
         ${t.movedToScope(this.movedFrom, this.data.window ? placeName(this.data.window.place, v.lang) : t.yourArea)}

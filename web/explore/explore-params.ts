@@ -12,7 +12,8 @@ export type Metric = (typeof METRICS)[number];
 export { INCIDENT_STATUSES as STATUSES, OPEN_STATUSES, URGENCIES };
 export type Interval = 'day' | 'week';
 export type CompareMode = 'none' | 'side' | 'diff';
-export type Lang = 'zh' | 'en';
+import type { Lang } from '../shared/i18n.js';
+export type { Lang };
 
 export interface ExploreView {
   /** Place code (region or grid); undefined = the caller's whole scope. */

@@ -1,5 +1,5 @@
 import type { ExploreMapController } from './explore-map-controller.js';
-import { LABEL_FONT } from './explore-layers.js';
+import { MAP_FONT as LABEL_FONT } from '../shared/map/theme.js';
 
 /** One map of the export with the period it shows. */
 export interface ExportPanel { map: ExploreMapController; period: string }

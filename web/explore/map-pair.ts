@@ -1,6 +1,6 @@
 import type { LitElement, ReactiveController } from 'lit';
 import type { FitPadding } from './explore-map-controller.js';
-import { BACKGROUND } from './explore-map-controller.js';
+import { THEME } from '../shared/map/theme.js';
 import type { ExploreMap } from './explore-map.js';
 import { composeExport, toPngBlob, type ExportLayout } from './map-export.js';
 import { linkMaps } from './map-sync.js';
@@ -26,7 +26,7 @@ export class MapPairController implements ReactiveController {
 
   hostUpdated(): void {
     const root = this.host.renderRoot;
-    const legend = root.querySelector<HTMLElement>('gs-explore-legend');
+    const legend = root.querySelector<HTMLElement>('gs-map-legend');
     if (legend && legend !== this.observedLegend) {
       this.legendObserver?.disconnect();
       this.observedLegend = legend;
@@ -47,7 +47,7 @@ export class MapPairController implements ReactiveController {
     if (!maps.length || maps.some((m) => !m?.map)) return undefined;
     const panels = maps.map((map, i) => ({ map: map!, period: spec.periods[i] ?? '' }));
     const restore = await Promise.all(panels.map((p) => p.map.frameForExport()));
-    const { canvas, layout } = composeExport({ title: spec.title, panels, legendTitle: spec.legendTitle, legend: spec.legend, background: BACKGROUND });
+    const { canvas, layout } = composeExport({ title: spec.title, panels, legendTitle: spec.legendTitle, legend: spec.legend, background: THEME.background });
     restore.forEach((r) => r());
     this.lastLayout = layout;
     this.host.setAttribute('data-export-layout', JSON.stringify(layout));

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { safeNext } from '../shared/session.js';
 import { ApiError, apiRequest, errorMessage } from '../shared/api-request.js';
 
-type Lang = 'zh' | 'en';
+import type { Lang } from '../shared/i18n.js';
 
 const TEXT = {
   zh: { title: '登录 Gridscope', subtitle: '城市网格化治理平台', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',

@@ -1,7 +1,8 @@
 import type { PlanStatus } from '../../server/contract/vocabulary.js';
 import { PLAN_REASON, type PlanProblem, type PlanReason } from '../../server/contract/grid-plan-reasons.js';
 
-export type Lang = 'zh' | 'en';
+import type { Lang } from '../shared/i18n.js';
+export type { Lang };
 
 const zh = {
   title: '网格调整', home: '返回首页', otherLang: 'English', loading: '加载中…',

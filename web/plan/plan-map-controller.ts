@@ -1,12 +1,15 @@
-import { Map as MapLibreMap, type GeoJSONSource, type LngLatBoundsLike, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent, StyleSpecification } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSelectMode, type GeoJSONStoreFeatures } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { movedVertices, type Position } from '../../server/contract/vertex-move.js';
+import { bboxOfPositions } from '../shared/map/fit.js';
+import { MapKitController } from '../shared/map/map-controller.js';
+import { offlineStyle } from '../shared/map/offline-style.js';
+import { THEME } from '../shared/map/theme.js';
 import type { PlanGrid, PlanProblem } from './plan-api.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
-const BACKGROUND = '#0b1220';
 
 export interface PlanMapCallbacks {
   /** A grid was clicked (outside the drawing tools). */
@@ -18,64 +21,79 @@ export interface PlanMapCallbacks {
 }
 
 /**
- * Owns the editor's MapLibre map and the terra-draw instance over it. Grids
- * and problems are MapLibre layers from our own data (no tiles, glyphs or
- * sprites: nothing from outside the service); terra-draw is started for the
+ * The editor's map (the kit's, without deck.gl) and the terra-draw instance
+ * over it. Grids and problems are MapLibre layers from our own data in the
+ * offline style (feature-state selection, terra-draw's snapping need them
+ * there); terra-draw is started for the
  * drawing tools only: select (drag vertices, snapping to other grids'
  * corners and edges), linestring (the split line), polygon (a new grid).
  */
 export class PlanMapController implements ReactiveController {
-  map?: MapLibreMap;
+  private readonly kit: MapKitController;
   private draw?: TerraDraw;
-  private loaded = false;
   private grids: PlanGrid[] = [];
   private fitted = '';
   private selected = new Set<number>();
   private drawMode: 'select' | 'linestring' | 'polygon' | null = null;
   private nextDrawId = 1_000_000_000;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly callbacks: PlanMapCallbacks) {
+  constructor(host: ReactiveControllerHost, private readonly callbacks: PlanMapCallbacks) {
     host.addController(this);
+    this.kit = new MapKitController(host, {
+      name: 'plan map',
+      style: planStyle(),
+      center: [113.15, 27.83],
+      zoom: 11,
+      deck: false,
+      // Lets the browser tests read pixels back.
+      readback: true,
+      onLoad: (map) => {
+        this.startDrawing(map);
+        host.requestUpdate();
+      },
+    });
+  }
+
+  /** The MapLibre map. */
+  get map(): MapLibreMap | undefined {
+    return this.kit.map;
   }
 
   attach(container: HTMLElement): void {
-    if (this.map) return;
-    const map = new MapLibreMap({
-      container, style: planStyle(), center: [113.15, 27.83], zoom: 11, attributionControl: false, fadeDuration: 0,
-      // Lets the browser tests read pixels back.
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
-    });
-    this.map = map;
-    map.on('load', () => {
-      this.loaded = true;
-      this.draw = new TerraDraw({
-        adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 9 }),
-        // Our grid keys are the ids of grids put into the store for reshaping.
-        idStrategy: { isValidId: (id: unknown) => typeof id === 'number' || typeof id === 'string', getId: () => this.nextDrawId++ },
-        modes: [
-          new TerraDrawSelectMode({
-            flags: { polygon: { feature: { coordinates: { draggable: true, midpoints: true, snappable: { toCoordinate: true, toLine: true } } } } },
-          }),
-          new TerraDrawLineStringMode({ snapping: { toCoordinate: true } }),
-          new TerraDrawPolygonMode({ snapping: { toCoordinate: true, toLine: true } }),
-        ],
-      });
-      this.draw.start();
-      this.draw.on('finish', (id, context) => this.finished(id, context.action));
-      this.applyGrids();
-      this.applyDrawMode();
-      this.host.requestUpdate();
-    });
+    if (this.kit.map) return;
+    const map = this.kit.attach(container);
     map.on('click', ['grid-fill'], (e: MapMouseEvent & { features?: { properties: Record<string, unknown> }[] }) => {
       if (this.drawMode) return;
       const key = e.features?.[0]?.properties.key;
       if (key !== undefined) this.callbacks.onGridClick(Number(key));
     });
-    map.on('error', (e) => console.error('plan map:', e.error?.message ?? e));
+  }
+
+  private startDrawing(map: MapLibreMap): void {
+    this.draw = new TerraDraw({
+      adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 9 }),
+      // Our grid keys are the ids of grids put into the store for reshaping.
+      idStrategy: { isValidId: (id: unknown) => typeof id === 'number' || typeof id === 'string', getId: () => this.nextDrawId++ },
+      modes: [
+        new TerraDrawSelectMode({
+          flags: { polygon: { feature: { coordinates: { draggable: true, midpoints: true, snappable: { toCoordinate: true, toLine: true } } } } },
+        }),
+        new TerraDrawLineStringMode({ snapping: { toCoordinate: true } }),
+        new TerraDrawPolygonMode({ snapping: { toCoordinate: true, toLine: true } }),
+      ],
+    });
+    this.draw.start();
+    this.draw.on('finish', (id, context) => this.finished(id, context.action));
+    this.applyGrids();
+    this.applyDrawMode();
   }
 
   get isLoaded(): boolean {
-    return this.loaded;
+    return this.kit.isLoaded;
+  }
+
+  private get loaded(): boolean {
+    return this.kit.isLoaded;
   }
 
   setGrids(grids: PlanGrid[], fitKey: string): void {
@@ -83,9 +101,7 @@ export class PlanMapController implements ReactiveController {
     this.applyGrids();
     if (this.loaded && fitKey !== this.fitted && grids.length) {
       this.fitted = fitKey;
-      const xs = grids.flatMap((g) => ringsOf(g.geometry).flat().map((p) => p[0]!));
-      const ys = grids.flatMap((g) => ringsOf(g.geometry).flat().map((p) => p[1]!));
-      this.map!.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as LngLatBoundsLike, { padding: 40, animate: false });
+      this.kit.fit(bboxOfPositions(grids.flatMap((g) => ringsOf(g.geometry).flat()))!, 40);
     }
   }
 
@@ -152,16 +168,13 @@ export class PlanMapController implements ReactiveController {
 
   /** Screen position of a point, relative to the map: for tests. */
   project(lon: number, lat: number): { x: number; y: number } {
-    const p = this.map!.project([lon, lat]);
-    return { x: p.x, y: p.y };
+    return this.kit.project(lon, lat);
   }
 
   hostDisconnected(): void {
+    // The kit removes the map itself.
     this.draw?.stop();
-    this.map?.remove();
-    this.map = undefined;
     this.draw = undefined;
-    this.loaded = false;
   }
 }
 
@@ -169,36 +182,37 @@ function ringsOf(g: PlanGrid['geometry']): Position[][] {
   return g.type === 'Polygon' ? g.coordinates : (g.coordinates as Position[][][]).flat();
 }
 
-/** The offline style: our grids, the problems over them. */
+/** The offline style with our grids and the problems over them. */
 function planStyle(): StyleSpecification {
-  return {
-    version: 8,
+  return offlineStyle({
     sources: {
       grids: { type: 'geojson', data: EMPTY as never, promoteId: 'key' },
       problems: { type: 'geojson', data: EMPTY as never },
     },
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
       {
         id: 'grid-fill', type: 'fill', source: 'grids',
         paint: {
-          'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#2f7de1', ['==', ['get', 'code'], null], '#3a6b4a', '#22345a'],
+          'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], THEME.selected, ['==', ['get', 'code'], null], PLAN_COLOURS.newGrid, PLAN_COLOURS.grid],
           'fill-opacity': 0.85,
         },
       },
-      { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': '#9fb3d9', 'line-width': 1.2 } },
+      { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': PLAN_COLOURS.gridLine, 'line-width': 1.2 } },
       {
         id: 'problem-fill', type: 'fill', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
-        paint: { 'fill-color': ['match', ['get', 'reason'], 'gap', '#ff3b5c', 'overlap', '#ffb020', '#ff7b2e'], 'fill-opacity': 0.75 },
+        paint: { 'fill-color': ['match', ['get', 'reason'], 'gap', THEME.alarm, 'overlap', THEME.warning, PLAN_COLOURS.otherProblem], 'fill-opacity': 0.75 },
       },
       {
         id: 'problem-line', type: 'line', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
-        paint: { 'line-color': '#ffe0e6', 'line-width': 2 },
+        paint: { 'line-color': PLAN_COLOURS.problemLine, 'line-width': 2 },
       },
       {
         id: 'problem-point', type: 'circle', source: 'problems', filter: ['==', ['geometry-type'], 'Point'],
-        paint: { 'circle-radius': 7, 'circle-color': '#ff3b5c', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+        paint: { 'circle-radius': 7, 'circle-color': THEME.alarm, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
       },
     ],
-  };
+  });
 }
+
+/** The editor's own colours (gaps, overlaps and selection are the theme's). */
+const PLAN_COLOURS = { grid: '#22345a', newGrid: '#3a6b4a', gridLine: '#9fb3d9', otherProblem: '#ff7b2e', problemLine: '#ffe0e6' };

@@ -2,7 +2,8 @@ import { html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, type Me } from '../shared/session.js';
 import type { Position } from '../../server/contract/vertex-move.js';
-import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanGrid, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
+import type { PlanEdit, PlanGrid } from './plan-api.js';
+import { PlanDataController } from './plan-data.js';
 import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
 import { shortcutOf } from './plan-keys.js';
@@ -25,8 +26,7 @@ const EDIT_ROUTE = 'POST /api/plans/:id/edits';
  */
 export class PlanPage extends LitElement {
   static override properties = {
-    language: { state: true }, me: { state: true }, communities: { state: true }, community: { state: true }, drafts: { state: true },
-    current: { state: true }, problems: { state: true }, validated: { state: true }, whatIf: { state: true }, diff: { state: true },
+    language: { state: true }, me: { state: true }, community: { state: true },
     selection: { state: true }, editor: { state: true }, status: { state: true },
   };
 
@@ -34,32 +34,19 @@ export class PlanPage extends LitElement {
 
   declare private language: Lang;
   declare private me: Me | null;
-  declare private communities: { code: string; label: string }[];
   declare private community: string;
-  declare private drafts: Plan[];
-  declare private current: PlanWithGrids | null;
-  declare private problems: PlanProblem[];
-  declare private validated: boolean;
-  declare private whatIf: WhatIf | null;
-  declare private diff: DiffFeature[];
   declare private selection: number[];
   declare private editor: EditorState;
   declare private status: { kind: 'error' | 'ok'; message: string } | null;
-  private api = new PlanApi(null);
+  /** The communities, drafts and the plan open with its problems, what-if and diff. */
+  private readonly data = new PlanDataController(this, (err) => this.fail(err));
   private restored = false;
 
   constructor() {
     super();
     this.language = parsePlanLocation(location.search).lang;
     this.me = null;
-    this.communities = [];
     this.community = '';
-    this.drafts = [];
-    this.current = null;
-    this.problems = [];
-    this.validated = false;
-    this.whatIf = null;
-    this.diff = [];
     this.selection = [];
     this.editor = 'no_plan';
     this.status = null;
@@ -87,7 +74,7 @@ export class PlanPage extends LitElement {
     const action = shortcutOf(e);
     if (!action) return;
     e.preventDefault();
-    const plan = this.current?.plan;
+    const plan = this.data.current?.plan;
     if (!plan || this.editor !== 'viewing' || plan.status !== 'draft') return;
     if (action === 'undo' ? plan.revision === 0 : plan.revision >= plan.head_revision) return;
     void this.step(action);
@@ -95,18 +82,18 @@ export class PlanPage extends LitElement {
 
   /** Writes the community, plan and language into the URL, so a reload or a shared link opens the same. */
   private remember() {
-    const url = planUrl({ community: this.community, plan: this.current?.plan.id ?? null, lang: this.language });
+    const url = planUrl({ community: this.community, plan: this.data.current?.plan.id ?? null, lang: this.language });
     if (url !== location.pathname + location.search) history.replaceState(null, '', url);
   }
 
   private async start() {
     this.me = await currentUser();
     if (!this.me?.allowed.includes(EDIT_ROUTE)) return;
-    this.api = new PlanApi(this.me.csrf_token);
-    this.communities = communitiesOf((await this.api.regions()).regions);
+    this.data.signedIn(this.me.csrf_token);
+    await this.data.loadCommunities();
     const asked = parsePlanLocation(location.search);
     try {
-      if (asked.community && this.communities.some((c) => c.code === asked.community)) {
+      if (asked.community && this.data.communities.some((c) => c.code === asked.community)) {
         await this.pickCommunity(asked.community);
         if (asked.plan !== null) await this.openPlan(asked.plan);
       }
@@ -124,8 +111,8 @@ export class PlanPage extends LitElement {
     }
     return html`${this.renderHeader()}
       <main>
-        <gs-plan-map .grids=${this.current?.features.features ?? []} .problems=${this.problems} .selection=${this.selection}
-          .drawMode=${drawModeOf(this.editor)} .planId=${this.current?.plan.id ?? 0}
+        <gs-plan-map .grids=${this.data.current?.features.features ?? []} .problems=${this.data.problems} .selection=${this.selection}
+          .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
           @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
           @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
             this.submit({ op: 'reshape', key: e.detail.key, geometry: e.detail.geometry as Extract<PlanEdit, { op: 'reshape' }>['geometry'], moved: e.detail.moved })}
@@ -134,7 +121,7 @@ export class PlanPage extends LitElement {
         <aside>
           ${this.status ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>${this.status.message}</div>` : nothing}
           ${this.renderPlanChooser()}
-          ${this.current ? this.renderEditor() : html`<p class="hint">${t.hints.no_plan}</p>`}
+          ${this.data.current ? this.renderEditor() : html`<p class="hint">${t.hints.no_plan}</p>`}
         </aside>
       </main>`;
   }
@@ -147,7 +134,7 @@ export class PlanPage extends LitElement {
       <label>${t.community}
         <select data-community @change=${(e: Event) => this.pickCommunity((e.target as HTMLSelectElement).value)}>
           <option value="">${t.pickCommunity}</option>
-          ${this.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label}</option>`)}
+          ${this.data.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label}</option>`)}
         </select></label>
       <span class="spacer"></span>
       ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
@@ -160,7 +147,7 @@ export class PlanPage extends LitElement {
     const t = strings(this.language);
     if (!this.community) return nothing;
     return html`<div class="drafts">
-      ${this.drafts.map((d) => html`<button data-open-plan=${d.id} class=${d.id === this.current?.plan.id ? 'active' : ''} @click=${() => this.openPlan(d.id)}>${d.name}</button>`)}
+      ${this.data.drafts.map((d) => html`<button data-open-plan=${d.id} class=${d.id === this.data.current?.plan.id ? 'active' : ''} @click=${() => this.openPlan(d.id)}>${d.name}</button>`)}
       <input data-plan-name placeholder=${t.planName} .value=${t.defaultName(new Date().toISOString().slice(0, 10))}>
       <button data-action="create" @click=${this.createPlan}>${t.newPlan}</button>
     </div>`;
@@ -168,7 +155,7 @@ export class PlanPage extends LitElement {
 
   private renderEditor() {
     const t = strings(this.language);
-    const plan = this.current!.plan;
+    const plan = this.data.current!.plan;
     const draft = plan.status === 'draft';
     const viewing = this.editor === 'viewing' && draft;
     const tool = (event: EditorEvent, label: string, enabled: boolean, name: string) =>
@@ -188,13 +175,13 @@ export class PlanPage extends LitElement {
       <div class="toolbar">
         <button data-tool="undo" ?disabled=${!viewing || plan.revision === 0} @click=${() => this.step('undo')}>${t.tools.undo}</button>
         <button data-tool="redo" ?disabled=${!viewing || plan.revision >= plan.head_revision} @click=${() => this.step('redo')}>${t.tools.redo}</button>
-        <button class="primary" data-tool="publish" ?disabled=${!viewing || !this.validated || this.problems.length > 0 || plan.current_version !== plan.base_version}
+        <button class="primary" data-tool="publish" ?disabled=${!viewing || !this.data.validated || this.data.problems.length > 0 || plan.current_version !== plan.base_version}
           @click=${this.publish}>${t.tools.publish}</button>
       </div>
       ${plan.current_version !== plan.base_version && draft ? html`<p class="status error">${t.outdated}</p>` : nothing}
       <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
-      <gs-plan-problems .problems=${this.problems} .validated=${this.validated} .lang=${this.language}></gs-plan-problems>
-      <gs-plan-grid-table .grids=${this.current!.features.features} .whatIf=${this.whatIf} .diff=${this.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
+      <gs-plan-problems .problems=${this.data.problems} .validated=${this.data.validated} .lang=${this.language}></gs-plan-problems>
+      <gs-plan-grid-table .grids=${this.data.current!.features.features} .whatIf=${this.data.whatIf} .diff=${this.data.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
   }
 
   private switchLanguage() {
@@ -228,17 +215,16 @@ export class PlanPage extends LitElement {
 
   private async pickCommunity(code: string) {
     this.community = code;
-    this.current = null;
     this.editor = 'no_plan';
+    const loading = this.data.loadDrafts(code);
     this.remember();
-    this.drafts = code ? (await this.api.plans(code).catch((err) => { this.fail(err); return { plans: [] }; })).plans : [];
+    await loading;
   }
 
   private async createPlan() {
     const name = (this.renderRoot.querySelector('[data-plan-name]') as HTMLInputElement).value.trim();
     try {
-      const plan = await this.api.create(name, this.community);
-      this.drafts = [plan, ...this.drafts];
+      const plan = await this.data.create(name, this.community);
       await this.openPlan(plan.id);
     } catch (err) {
       this.fail(err);
@@ -247,7 +233,8 @@ export class PlanPage extends LitElement {
 
   private async openPlan(id: number) {
     try {
-      this.show(await this.api.load(id));
+      await this.data.open(id);
+      this.keepShownSelection();
       this.editor = 'viewing';
       this.status = null;
       this.remember();
@@ -258,24 +245,25 @@ export class PlanPage extends LitElement {
 
   /** Sends one edit; the answer is the new revision, then validation, what-if and diff follow. */
   private async submit(edit: PlanEdit) {
-    if (!this.current || !this.go('submit')) return;
+    if (!this.data.current || !this.go('submit')) return;
     try {
-      const res = await this.api.edit(this.current.plan.id, edit);
-      this.selection = res.changed.length === 1 ? res.changed : [];
-      this.show(res);
+      const changed = await this.data.edit(edit);
+      this.selection = changed.length === 1 ? changed : [];
+      this.keepShownSelection();
       this.go('done');
     } catch (err) {
       this.go('failed');
       this.fail(err);
       // Whatever was drawn is gone from the map: show the plan as the server has it.
-      this.current = { ...this.current };
+      this.data.redraw();
     }
   }
 
   private async step(action: 'undo' | 'redo') {
-    if (!this.current || !this.go('submit')) return;
+    if (!this.data.current || !this.go('submit')) return;
     try {
-      this.show(await this.api[action](this.current.plan.id));
+      await this.data.step(action);
+      this.keepShownSelection();
       this.go('done');
     } catch (err) {
       this.go('failed');
@@ -284,12 +272,11 @@ export class PlanPage extends LitElement {
   }
 
   private async publish() {
-    if (!this.current || !this.go('submit')) return;
+    if (!this.data.current || !this.go('submit')) return;
     try {
-      const res = await this.api.publish(this.current.plan.id);
-      this.show(await this.api.load(this.current.plan.id));
+      const res = await this.data.publish();
+      this.keepShownSelection();
       this.status = { kind: 'ok', message: strings(this.language).published(res.version, res.reassigned_incidents) };
-      this.drafts = this.drafts.filter((d) => d.id !== this.current?.plan.id);
       this.go('done');
     } catch (err) {
       this.go('failed');
@@ -297,17 +284,10 @@ export class PlanPage extends LitElement {
     }
   }
 
-  /** Shows a revision and starts its live validation, what-if and diff. */
-  private show(p: PlanWithGrids) {
-    this.current = p;
-    this.selection = this.selection.filter((k) => p.features.features.some((f) => f.properties.key === k));
-    this.validated = false;
-    this.whatIf = null;
-    const { id, revision } = p.plan;
-    const stillShown = () => this.current?.plan.id === id && this.current.plan.revision === revision;
-    this.api.validate(id).then((r) => { if (stillShown()) { this.problems = r.problems.features; this.validated = true; } }, (err) => this.fail(err));
-    this.api.whatIf(id).then((w) => { if (stillShown()) this.whatIf = w; }, (err) => this.fail(err));
-    this.api.diff(id).then((d) => { if (stillShown()) this.diff = d.features; }, (err) => this.fail(err));
+  /** Only grids of the revision shown stay selected. */
+  private keepShownSelection() {
+    const grids = this.data.current?.features.features ?? [];
+    this.selection = this.selection.filter((k) => grids.some((f) => f.properties.key === k));
   }
 
   private fail(err: unknown) {

@@ -1,4 +1,5 @@
 import { css, html, type TemplateResult } from 'lit';
+import type { Lang } from './i18n.js';
 
 /** One category's counts, as /api/stats/categories and /api/explore/children send them. */
 export interface CategoryCounts {
@@ -25,7 +26,7 @@ export const categoryBarStyles = css`
  * Incidents by category, largest first: a bar per category scaled to the
  * largest, its open part brighter. Used by the wall and the explorer.
  */
-export function categoryBarList(categories: readonly CategoryCounts[], lang: 'zh' | 'en'): TemplateResult {
+export function categoryBarList(categories: readonly CategoryCounts[], lang: Lang): TemplateResult {
   const rows = [...categories].sort((a, b) => b.reported - a.reported);
   const max = Math.max(1, ...rows.map((c) => c.reported));
   const count = (n: number) => n.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN');

@@ -1,12 +1,13 @@
-import { Map as MapLibreMap, type ErrorEvent, type LngLatBoundsLike } from 'maplibre-gl';
-import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { LngLatBoundsLike, Map as MapLibreMap } from 'maplibre-gl';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { unionBbox } from '../shared/map/fit.js';
+import { placeLabels, textMeasurer, type PlacedLabel } from '../shared/map/label-placement.js';
+import { MapKitController } from '../shared/map/map-controller.js';
+import { MAP_FONT } from '../shared/map/theme.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
-import { offlineStyle } from './map-style.js';
 import { PulseClock } from './pulse-clock.js';
-import { placeLabels, type PlacedLabel } from './label-placement.js';
-import { FONT, labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
+import { labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
 const PULSE_PERIOD_MS = 1_600;
@@ -23,6 +24,8 @@ export function wallScale(): number {
 export interface FrameProgress {
   gridsColoured: boolean;
   heatDrawn: boolean;
+  /** The grids' edges, which join after the first complete frame, are painted: the picture is whole. */
+  edgesDrawn: boolean;
 }
 
 /** What the wall map shows; the controller adds the pulse, the street-name switch and the basemap flag. */
@@ -35,70 +38,66 @@ export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'o
 };
 
 /**
- * Owns the MapLibre map and the deck.gl overlay drawn into its canvas
- * (interleaved): created when the host has rendered its container, removed
- * with the host. MapLibre holds the camera and the optional basemap; every
- * layer of ours is deck.gl's, rebuilt from props on each change (deck diffs
- * them), so nothing waits for MapLibre's worker to cut tiles.
+ * What the wall map shows and when: the kit's map (MapKitController) with
+ * deck.gl drawn into its canvas (interleaved), layers rebuilt from props on
+ * each change (deck diffs them), so nothing waits for MapLibre's worker to cut
+ * tiles. Reports the first complete frame as it comes together (onProgress);
+ * timing it is the page's business (first-frame.ts).
  */
 export class WallMapController implements ReactiveController {
-  map?: MapLibreMap;
-  private overlay?: MapLibreOverlay;
-  private loaded = false;
+  private readonly kit: MapKitController;
   private content?: WallMapContent;
   private cityBounds?: Bbox;
   private cityZoom = 0;
   private readonly pulseClock = new PulseClock(() => this.pushDeck());
   private tourTimer?: ReturnType<typeof setInterval>;
-  private progress: FrameProgress = { gridsColoured: false, heatDrawn: false };
+  private progress: FrameProgress = { gridsColoured: false, heatDrawn: false, edgesDrawn: false };
   private framesRendered = 0;
   private edgesFromFrame?: number;
-  private edgesDrawn = false;
   private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label & { size: number }>[]; layerData: PlacedMapLabel[] };
   private fittedInset = 0;
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
+  private measure?: (text: string, size: number) => number;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly options: { basemapStyleUrl?: string; onProgress(p: FrameProgress): void },
   ) {
     host.addController(this);
+    this.kit = new MapKitController(host, {
+      name: 'wall map',
+      style: options.basemapStyleUrl,
+      interactive: false,
+      zoom: 8,
+      // deck.gl draws into MapLibre's canvas: a second full-screen canvas would be read back on every frame
+      // under software compositing (Chromium without a GPU), about 100 ms a frame on the 2-core reference machine.
+      deck: { interleaved: true },
+      // Kept only when asked (?readback, as the browser tests do): on software WebGL every kept frame costs a full-screen copy.
+      readback: new URLSearchParams(location.search).has('readback'),
+      onLoad: (map) => {
+        map.on('moveend', () => this.pushDeck());
+        map.on('render', () => this.onFrameRendered());
+        this.fitCity();
+        this.pushDeck();
+        host.requestUpdate();
+      },
+      onDeckFrame: () => this.afterDeckRender(),
+    });
+  }
+
+  /** The MapLibre map (tests read its canvas and camera). */
+  get map(): MapLibreMap | undefined {
+    return this.kit.map;
   }
 
   /** Creates the map in `container` (once). */
   attach(container: HTMLElement): void {
-    if (this.map) return;
-    const map = new MapLibreMap({
-      container,
-      style: this.options.basemapStyleUrl ?? offlineStyle(),
-      interactive: false,
-      attributionControl: false,
-      center: [113.3, 27.3],
-      zoom: 8,
-      fadeDuration: 0,
-      // Kept only when asked (?readback, as the browser tests do): on software WebGL every kept frame costs a full-screen copy.
-      canvasContextAttributes: { preserveDrawingBuffer: new URLSearchParams(location.search).has('readback'), antialias: false },
-    });
-    this.map = map;
-    map.on('load', () => {
-      // deck.gl goes on after `load`, as @deck.gl/maplibre requires. Interleaved, it draws into MapLibre's
-      // canvas: a second full-screen canvas would be read back on every frame under software compositing
-      // (Chromium without a GPU), about 100 ms a frame on the 2-core reference machine.
-      this.overlay = new MapLibreOverlay({ interleaved: true, layers: [], onAfterRender: () => this.afterDeckRender() });
-      map.addControl(this.overlay);
-      this.loaded = true;
-      this.fitCity();
-      this.pushDeck();
-      this.host.requestUpdate();
-    });
-    map.on('moveend', () => this.pushDeck());
-    map.on('render', () => this.onFrameRendered());
-    map.on('error', (e: ErrorEvent) => console.error('wall map:', e.error?.message ?? e));
+    this.kit.attach(container);
   }
 
   get isLoaded(): boolean {
-    return this.loaded;
+    return this.kit.isLoaded;
   }
 
   /** What to draw. The first grids set the whole-city view; new figures or legend mark the colours pending. */
@@ -114,8 +113,7 @@ export class WallMapController implements ReactiveController {
       }
     } else if (!this.cityBounds && content.outlines && content.outlines !== before?.outlines) {
       // No grids yet: the districts' extent will do until they come.
-      const boxes = content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox);
-      if (boxes.length) this.cityBounds = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
+      this.cityBounds = unionBbox(content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox));
       this.fitCity();
     }
     if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
@@ -141,8 +139,7 @@ export class WallMapController implements ReactiveController {
 
   /** Screen position (CSS pixels, relative to the map) of a point: for tests and the bench. */
   project(lon: number, lat: number): { x: number; y: number } {
-    const p = this.map!.project([lon, lat]);
-    return { x: p.x, y: p.y };
+    return this.kit.project(lon, lat);
   }
 
   /** The names drawn now and their boxes on screen (CSS pixels, relative to the map): for tests. */
@@ -152,20 +149,16 @@ export class WallMapController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    // The kit removes the map itself.
     this.pulseClock.stop();
     clearInterval(this.tourTimer);
-    this.overlay?.finalize();
-    this.map?.remove();
-    this.map = undefined;
-    this.overlay = undefined;
-    this.loaded = false;
   }
 
   private fitCity(): void {
     if (!this.map || !this.cityBounds) return;
     this.fittedInset = this.content?.legendInset ?? 0;
     const padding = { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + this.fittedInset };
-    this.map.fitBounds(this.cityBounds as LngLatBoundsLike, { padding, animate: false });
+    this.kit.fit(this.cityBounds, padding);
     this.cityZoom = this.map.getZoom();
   }
 
@@ -178,13 +171,13 @@ export class WallMapController implements ReactiveController {
   }
 
   private pushDeck(): void {
-    if (!this.overlay || document.hidden) return;
+    if (!this.kit.isLoaded || document.hidden) return;
     const pulse = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
     const layers = this.content ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) }) : [];
-    this.overlay.setProps({ layers });
+    this.kit.setLayers(layers);
   }
 
   /**
@@ -205,7 +198,7 @@ export class WallMapController implements ReactiveController {
     const streets = districts.length <= 1 || map.getZoom() >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
     const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])]
       .sort((a, b) => (a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1));
-    const measure = textMeasurer();
+    const measure = (this.measure ??= textMeasurer(MAP_FONT));
     const candidates = wanted.map((l) => {
       const size = labelSize(l.level, l.level === 'district' || districts.length <= 1) * content.scale;
       const at = map.project(l.position);
@@ -221,12 +214,8 @@ export class WallMapController implements ReactiveController {
 
   private onFrameRendered(): void {
     this.framesRendered++;
-    if (!this.edgesDrawn && this.edgesFromFrame !== undefined && this.framesRendered > this.edgesFromFrame) {
-      this.edgesDrawn = true;
-      // For the benchmark: the picture is whole, grid edges included, once this frame is painted
-      // (the next animation frame), measured as the first complete frame is (wall-display.ts).
-      requestAnimationFrame(() => performance.mark('wall-grid-edges-drawn'));
-    }
+    // The frame with the grids' edges has been drawn (it is painted with the next animation frame).
+    if (!this.progress.edgesDrawn && this.edgesFromFrame !== undefined && this.framesRendered > this.edgesFromFrame) this.markProgress({ edgesDrawn: true });
   }
 
   /** Called after each frame deck.gl draws: layers given before it are on the canvas. */
@@ -245,13 +234,4 @@ export class WallMapController implements ReactiveController {
     this.updatePulse();
     if (!wasComplete && this.progress.gridsColoured && this.progress.heatDrawn) this.pushDeck();
   }
-}
-
-/** Widths of label texts as the text layer draws them: the same font and weight, measured by the browser. */
-function textMeasurer(): (text: string, size: number) => number {
-  const ctx = document.createElement('canvas').getContext('2d')!;
-  return (text, size) => {
-    ctx.font = `700 ${size}px ${FONT}`;
-    return ctx.measureText(text).width;
-  };
 }

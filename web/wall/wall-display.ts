@@ -4,6 +4,7 @@ import { ApiClient } from './api-client.js';
 import type { WallConfig } from './api-types.js';
 import { formatTime, strings } from './i18n.js';
 import { LiveController } from './live-controller.js';
+import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
 import { gridValues, legendFor, type Legend } from './metric-scale.js';
 import { WallDataController } from './wall-data.js';
@@ -13,7 +14,8 @@ import './directive-panel.js';
 import './district-ranking.js';
 import './incident-ticker.js';
 import './kpi-panel.js';
-import './map-legend.js';
+import '../shared/map/map-legend.js';
+import { wallLegendHeading, wallLegendRows } from './wall-legend.js';
 import './wall-clock.js';
 import './wall-map.js';
 
@@ -48,7 +50,11 @@ export class WallDisplay extends LitElement {
     .panel.directives { flex: 0 1 auto; max-height: 50%; min-height: 0; overflow: hidden; display: flex; flex-direction: column; }
     .map { position: relative; border-radius: 0.6rem; overflow: hidden; background: #0b1220; }
     gs-wall-map { position: absolute; inset: 0; }
-    gs-map-legend { position: absolute; left: 0.8rem; bottom: 0.8rem; }
+    gs-map-legend {
+      position: absolute; left: 0.8rem; bottom: 0.8rem; padding: 0.6rem 0.8rem; border-radius: 0.5rem; font-family: var(--wall-font);
+      --legend-font-size: 0.9rem; --legend-line-height: 1.5rem; --legend-swatch-width: 1.6rem;
+      --legend-heading-size: 1.05rem; --legend-heading-colour: var(--wall-accent, #5cc8ff); --legend-heading-spacing: 0.05em;
+    }
     .banner { position: absolute; top: 0.8rem; left: 50%; transform: translateX(-50%); background: #8b1e2b; color: #fff; padding: 0.6rem 1.4rem; border-radius: 0.5rem; font-size: 1.3rem; font-weight: 700; z-index: 2; }
     .error { position: absolute; right: 0.8rem; bottom: 0.8rem; color: #ff9b9b; font-size: 0.9rem; max-width: 60%; }
     h2 { margin: 0 0 0.5rem; font-size: 1.05rem; font-weight: 600; color: #5cc8ff; letter-spacing: 0.05em; }
@@ -63,7 +69,6 @@ export class WallDisplay extends LitElement {
   private window?: WallWindow;
   private values?: Map<number, number | null>;
   private legend?: Legend;
-  private mapProgress: FrameProgress = { gridsColoured: false, heatDrawn: false };
   private configError?: string;
   /** Whether the wall knows how it authenticates (its token traded for a session, or kept): the map's URLs depend on it. */
   private authReady = !this.params.token;
@@ -161,10 +166,6 @@ export class WallDisplay extends LitElement {
 
   private legendInset = 0;
 
-  override updated(): void {
-    this.checkFirstFrame();
-  }
-
   override render() {
     const t = strings(this.params.lang);
     const lang = this.params.lang;
@@ -192,7 +193,7 @@ export class WallDisplay extends LitElement {
       </div>
       <div class="map">
         ${this.authReady ? this.renderMap(lang) : ''}
-        <gs-map-legend .legend=${this.legend} .lang=${lang}></gs-map-legend>
+        <gs-map-legend .heading=${wallLegendHeading(this.legend, lang)} .rows=${wallLegendRows(this.legend, lang)}></gs-map-legend>
         ${stale ? html`<div class="banner" role="alert" data-banner="offline">${t.connection.offline}${this.live.lastRefreshAt ? html` · ${t.connection.staleSince} ${formatTime(this.live.lastRefreshAt, lang)}` : ''}</div>` : ''}
         ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
       </div>
@@ -221,28 +222,16 @@ export class WallDisplay extends LitElement {
   }
 
   private onMapProgress(p: FrameProgress): void {
-    // Marks for the benchmark's timeline (npm run bench:wall with WALL_BENCH_TIMELINE=1).
-    if (p.gridsColoured && !this.mapProgress.gridsColoured) performance.mark('wall-grids-coloured');
-    if (p.heatDrawn && !this.mapProgress.heatDrawn) performance.mark('wall-heat-drawn');
-    this.mapProgress = p;
-    this.checkFirstFrame();
+    this.firstFrame.mapProgress(p);
   }
 
-  private checkFirstFrame(): void {
-    if (this.hasAttribute('data-first-frame-ms') || !this.data.summary || !this.mapProgress.gridsColoured || !this.mapProgress.heatDrawn) return;
-    // The KPIs are in the DOM (this runs after render); wait for the frame that paints them.
-    requestAnimationFrame(() => {
-      if (this.hasAttribute('data-first-frame-ms')) return;
-      performance.mark('wall-first-frame');
-      // Milliseconds since navigation started (performance's time origin).
-      this.setAttribute('data-first-frame-ms', String(Math.round(performance.now())));
-      // The place's English name is in the region tree: asked for now, so it never competes with the first frame's requests.
-      void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
-        this.data.error = String(err?.message ?? err);
-        this.requestUpdate();
-      });
+  /** After the first complete frame: the place's English name is in the region tree, asked for now so it never competes with the first frame's requests. */
+  private readonly firstFrame = new FirstFrameController(this, () => Boolean(this.data.summary), () => {
+    void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
+      this.data.error = String(err?.message ?? err);
+      this.requestUpdate();
     });
-  }
+  });
 }
 
 customElements.define('gs-wall-display', WallDisplay);

@@ -1,12 +1,11 @@
 import type { Layer } from '@deck.gl/core';
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
-import { GeoJsonLayer, LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { placeName, type Lang } from '../shared/i18n.js';
+import { choroplethLayer, heatLayer, labelLayer, markerLayer, outlineLayer } from '../shared/map/layers.js';
+import { LABEL, MARKER, OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
 import type { OutlineCollection, Position } from './api-types.js';
 import type { GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
-import { BACKGROUND } from './map-style.js';
-import { colourFor, hexToRgb, type Legend } from './metric-scale.js';
-import { ringSegments } from './ring-segments.js';
+import { colourFor, type Legend } from './metric-scale.js';
 
 export interface Label {
   text: string;
@@ -23,9 +22,7 @@ export interface PlacedMapLabel extends Label {
   size: number;
 }
 
-type Rgba = [number, number, number, number];
 type GridFeature = GridCollection['features'][number];
-type OutlineFeature = OutlineCollection['features'][number];
 
 export interface WallLayerProps {
   grids?: GridCollection;
@@ -52,20 +49,12 @@ export interface WallLayerProps {
   scale: number;
 }
 
-// Warm and translucent at the low end, so the grid colours stay readable beneath.
-const HEAT_COLOURS: [number, number, number, number][] = [
-  [255, 255, 178, 40], [254, 217, 118, 110], [254, 178, 76, 150], [253, 141, 60, 180], [240, 59, 32, 210], [189, 0, 38, 235],
-];
-const UNCOLOURED: Rgba = [26, 35, 54, 255];
-const GRID_EDGE: Rgba = [...hexToRgb(BACKGROUND), 150];
-const STREET_LINE: Rgba = [159, 179, 217, 140];
-const DISTRICT_LINE: Rgba = [230, 237, 247, 255];
-export const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+const UNCOLOURED: Rgba = rgba(THEME.uncoloured);
 
 /** District and street names at their label points, in the language asked for. */
-export function labelsFrom(outlines: OutlineCollection | undefined, lang: 'zh' | 'en'): Label[] {
+export function labelsFrom(outlines: OutlineCollection | undefined, lang: Lang): Label[] {
   return (outlines?.features ?? []).map((f) => ({
-    text: lang === 'en' && f.properties.name_en ? f.properties.name_en : f.properties.name,
+    text: placeName(lang, f.properties),
     position: f.properties.label,
     level: f.properties.level,
     population: f.properties.population ?? 0,
@@ -83,102 +72,47 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const alpha = p.overBasemap ? 180 : 255;
   const { values, legend } = p;
   const outlines = p.outlines;
-  const outline = (level: 'district' | 'street', colour: Rgba, width: number) => new LineLayer({
+  const outline = (level: 'district' | 'street', colour: Rgba, width: number) => outlineLayer({
     id: `${level}-outlines`,
-    data: outlines ? ringSegments(outlines, level, () => outlines.features.filter((f) => f.properties.level === level)) : [],
-    widthUnits: 'pixels',
-    getWidth: width * s,
-    getColor: colour,
+    source: outlines,
+    part: level,
+    features: () => outlines!.features.filter((f) => f.properties.level === level),
+    colour,
+    width: width * s,
   });
   return [
-    new GeoJsonLayer<GridFeature['properties']>({
+    choroplethLayer<GridFeature['properties']>({
       id: 'grids',
-      data: (p.grids ?? { type: 'FeatureCollection', features: [] }) as never,
-      filled: true,
-      stroked: false,
-      getFillColor: (f) => {
-        if (!values || !legend) return UNCOLOURED;
-        return [...hexToRgb(colourFor(legend, values.get(f.id as number) ?? null)), alpha];
-      },
-      // Recoloured only when the figures or the classes change: a per-vertex colour update, no re-tessellation.
-      updateTriggers: { getFillColor: [values, legend, alpha] },
+      data: p.grids,
+      fill: (f) => (values && legend ? rgba(colourFor(legend, values.get(f.id as number) ?? null), alpha) : UNCOLOURED),
+      colourKey: [values, legend, alpha],
     }),
-    new LineLayer({
+    outlineLayer({
       // Drawn from the frame after the first complete one (see showGridEdges).
       visible: p.showGridEdges,
       id: 'grid-edges',
-      data: p.grids ? ringSegments(p.grids, 'grids', () => p.grids!.features) : [],
-      widthUnits: 'pixels',
-      getWidth: 0.6 * s,
-      getColor: GRID_EDGE,
+      source: p.grids,
+      part: 'grids',
+      features: () => p.grids!.features,
+      colour: OUTLINE.gridEdge,
+      width: 0.6 * s,
     }),
-    outline('street', STREET_LINE, 0.8),
-    outline('district', DISTRICT_LINE, 2.2),
-    new HeatmapLayer<[number, number, number]>({
-      id: 'incident-heat',
-      data: p.heatBins,
-      getPosition: (d) => [d[0], d[1]],
-      getWeight: (d) => d[2],
-      radiusPixels: 28 * s,
-      intensity: 1,
-      threshold: 0.04,
-      colorRange: HEAT_COLOURS,
-      // The wall's camera moves only on the tour: re-aggregate promptly after a flight.
-      debounceTimeout: 100,
-      // 2048² (the default) float texels are slow on software WebGL; the kernel blurs far more than 512 loses.
-      weightsTextureSize: 512,
-    }),
-    new ScatterplotLayer<RecentIncident>({
-      id: 'recent-incidents',
-      data: p.recent,
-      getPosition: (d) => d.position,
-      radiusUnits: 'pixels',
-      getRadius: 11 * s,
-      stroked: true,
-      filled: false,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 3 * s,
-      getLineColor: [255, 255, 255, 230],
-    }),
-    new ScatterplotLayer<RedMarker>({
-      id: 'red-open-halo',
-      data: p.redMarkers,
-      getPosition: (d) => d.position,
-      radiusUnits: 'pixels',
-      getRadius: 5 * s,
-      // The pulse is a uniform (radiusScale, opacity): no attribute is rebuilt per frame.
-      radiusScale: 1 + 2.2 * p.pulse,
-      opacity: 0.65 * (1 - p.pulse),
-      getFillColor: [230, 57, 70],
-    }),
-    new ScatterplotLayer<RedMarker>({
-      id: 'red-open',
-      data: p.redMarkers,
-      getPosition: (d) => d.position,
-      radiusUnits: 'pixels',
-      getRadius: 4.5 * s,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 1.2 * s,
-      getFillColor: [230, 57, 70],
-      getLineColor: [255, 235, 235],
-    }),
-    new TextLayer<PlacedMapLabel>({
+    outline('street', OUTLINE.street, 0.8),
+    outline('district', OUTLINE.district, 2.2),
+    // The wall's camera moves only on the tour: re-aggregate promptly after a flight.
+    heatLayer({ id: 'incident-heat', bins: p.heatBins, radiusPixels: 28 * s, threshold: 0.04, debounceTimeout: 100 }),
+    markerLayer<RecentIncident>({ id: 'recent-incidents', data: p.recent, position: (d) => d.position, radius: 11 * s, rim: { colour: MARKER.ring, width: 3 * s } }),
+    // The pulse is a uniform (radiusScale, opacity): no attribute is rebuilt per frame.
+    markerLayer<RedMarker>({ id: 'red-open-halo', data: p.redMarkers, position: (d) => d.position, radius: 5 * s, fill: MARKER.red, radiusScale: 1 + 2.2 * p.pulse, opacity: 0.65 * (1 - p.pulse) }),
+    markerLayer<RedMarker>({ id: 'red-open', data: p.redMarkers, position: (d) => d.position, radius: 4.5 * s, fill: MARKER.red, rim: { colour: MARKER.redRim, width: 1.2 * s } }),
+    labelLayer<PlacedMapLabel>({
       id: 'region-names',
       data: p.labels,
-      getPosition: (d) => d.position,
-      getPixelOffset: (d) => d.offset,
-      getText: (d) => d.text,
-      getSize: (d) => d.size,
-      getColor: (d) => (d.level === 'district' ? [255, 255, 255, 255] : [210, 222, 245, 230]),
-      fontFamily: FONT,
-      fontWeight: 700,
-      // 'auto' collects the characters of the names: Chinese needs no fixed set.
-      characterSet: 'auto',
-      fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-      outlineWidth: 3,
-      outlineColor: [11, 18, 32, 235],
-      billboard: true,
+      position: (d) => d.position,
+      offset: (d) => d.offset,
+      text: (d) => d.text,
+      size: (d) => d.size,
+      colour: (d) => (d.level === 'district' ? LABEL.colour : LABEL.secondary),
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '../../server/contract/wall-options.js';
 
-export type Lang = 'zh' | 'en';
+import type { Lang } from '../shared/i18n.js';
+export type { Lang };
 
 /** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&heat=off&tour=20&refresh=15&region=430202&token=... */
 export interface WallParams {
