@@ -41,12 +41,12 @@ const StatusSchema = Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INC
 const UrgencySchema = Type.Unsafe<Urgency>({ type: 'string', enum: [...URGENCIES] });
 
 /** A Feature with typed properties; `id` and `bbox` only where the SQL writes them. */
-export function featureOf<G extends TSchema, P extends TProperties, M extends TProperties = {}>(geometry: G, properties: P, members?: M) {
+export function featureOf<G extends TSchema, P extends TProperties, M extends TProperties = Record<never, never>>(geometry: G, properties: P, members?: M) {
   return Type.Object({ type: Type.Literal('Feature'), ...(members ?? ({} as M)), geometry, properties: Type.Object(properties) });
 }
 
 /** A FeatureCollection of `feature`, with any foreign members (paging, as_of). */
-export function collectionOf<F extends TSchema, M extends TProperties = {}>(feature: F, description: string, members?: M) {
+export function collectionOf<F extends TSchema, M extends TProperties = Record<never, never>>(feature: F, description: string, members?: M) {
   return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature), ...(members ?? ({} as M)) }, { description });
 }
 

@@ -158,7 +158,8 @@ export class ExploreMapController implements ReactiveController {
   private placeNames(p: ExploreLayerProps): LabelBox[] {
     const map = this.kit.map;
     if (!p.labels || !map || !p.shapes) return [];
-    const measure = (this.measure ??= textMeasurer(MAP_FONT));
+    this.measure ??= textMeasurer(MAP_FONT);
+    const measure = this.measure;
     const candidates = p.shapes.features.map((f) => {
       const at = map.project(f.properties.label);
       const [w, s, e, n] = f.bbox;

@@ -1,5 +1,5 @@
 import { isFinishedStatus } from '../../server/contract/vocabulary.js';
-import { type Figures, type GridMetrics, type StreamIncident, type Summary } from './api-types.js';
+import type { Figures, GridMetrics, StreamIncident, Summary } from './api-types.js';
 
 /**
  * The KPIs patched from one stream event, so the wall reacts without asking

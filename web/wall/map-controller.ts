@@ -198,7 +198,8 @@ export class WallMapController implements ReactiveController {
     const streets = districts.length <= 1 || map.getZoom() >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
     const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])]
       .sort((a, b) => (a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1));
-    const measure = (this.measure ??= textMeasurer(MAP_FONT));
+    this.measure ??= textMeasurer(MAP_FONT);
+    const measure = this.measure;
     const candidates = wanted.map((l) => {
       const size = labelSize(l.level, l.level === 'district' || districts.length <= 1) * content.scale;
       const at = map.project(l.position);

@@ -3,9 +3,9 @@ import type { WallMetric, WallWindow } from '../../server/contract/wall-options.
 import { ApiError } from '../shared/api-request.js';
 import type { ApiClient, Query } from './api-client.js';
 import { isFinishedStatus, OPEN_STATUSES } from '../../server/contract/vocabulary.js';
-import {
-  type CategoryBreakdown, type Directive, type GridMetrics, type HeatBins,
-  type IncidentPage, type OutlineCollection, type RegionNode, type StreamEvent, type Summary,
+import type {
+  CategoryBreakdown, Directive, GridMetrics, HeatBins,
+  IncidentPage, OutlineCollection, RegionNode, StreamEvent, Summary,
 } from './api-types.js';
 import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics, type LoggedChange } from './live-figures.js';
 import {

@@ -8,7 +8,7 @@
  * classes differ by ΔE ≥ 9 under simulated protanopia, deuteranopia and
  * tritanopia (tests/web/colour-scales.test.ts). Red–green scales do not pass.
  */
-import { rgba, type Rgba } from './theme.js';
+import type { Rgba } from './theme.js';
 
 /** One class of a legend: values ≥ `min` (and < `max`) take `colour`. */
 export interface LegendClass {
