@@ -9,14 +9,18 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const STAMP = join(WEB_BUILD_DIR, '.built-at');
 
-/** Newest modification time under the web sources and the build config. */
+/**
+ * Newest modification time under the web sources, the server code they import
+ * (contract, auth, plans, repositories: all of server/, so a moved folder
+ * cannot make a stale build look fresh) and the build config.
+ */
 function newestSource(): number {
   const walk = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    !existsSync(dir) ? 0 : readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
       const p = join(dir, e.name);
       return Math.max(t, e.isDirectory() ? walk(p) : statSync(p).mtimeMs);
     }, 0);
-  return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server/schemas')), walk(join(PROJECT_ROOT, 'server/auth')), walk(join(PROJECT_ROOT, 'server/plans')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
+  return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
 }
 
 const COMPRESSIBLE = /\.(js|mjs|css|svg|json)$/;
