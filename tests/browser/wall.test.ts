@@ -8,7 +8,7 @@ import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
 import { createUser, login } from '../helpers/identity.js';
 import {
-  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixel, placedLabels, project, reportIncident, whitePixelsIn,
+  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixels, placedLabels, project, projectAll, reportIncident, whitePixelsIn,
 } from '../helpers/wall-page.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -125,15 +125,19 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     let checked = 0;
     const misses: string[] = [];
     const seen = new Set<string>();
-    for (const g of await gridSamplePoints(ctx.db)) {
-      const p = await project(page, g.lon, g.lat);
-      const radiusPx = (await project(page, g.lon + g.radius, g.lat)).x - p.x;
-      if (radiusPx < 4 || p.x < 0 || p.y < 0 || p.x > p.width || p.y > p.height || underLabel(p)) continue;
+    // Projected and read in bulk (one round trip, one copy of the canvas), then checked one by one.
+    const grids = await gridSamplePoints(ctx.db);
+    const projected = await projectAll(page, grids.flatMap((g) => [[g.lon, g.lat], [g.lon + g.radius, g.lat]] as [number, number][]));
+    const samples = grids.map((g, i) => ({ g, p: projected[2 * i]!, radiusPx: projected[2 * i + 1]!.x - projected[2 * i]!.x }))
+      .filter(({ p, radiusPx }) => !(radiusPx < 4 || p.x < 0 || p.y < 0 || p.x > p.width || p.y > p.height || underLabel(p)))
+      .slice(0, 60);
+    const pixels = await mapPixels(page, samples.map(({ p }) => p));
+    for (const [k, { g }] of samples.entries()) {
       const want = expected(g.code);
-      const got = await mapPixel(page, p.x, p.y);
+      const got = pixels[k]!;
       if (hexRgb(want).some((c, i) => Math.abs(c - got[i]!) > 3)) misses.push(`${g.code}: want ${want}, got rgb(${got.slice(0, 3).join(',')})`);
       seen.add(want);
-      if (++checked >= 60) break;
+      ++checked;
     }
     expect(checked).toBeGreaterThanOrEqual(30);
     expect(misses, misses.join('\n')).toEqual([]);
