@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
-import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { createSeededApp, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
 import { createUser, login } from '../helpers/identity.js';
@@ -21,7 +21,7 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   let port: number;
   beforeAll(async () => {
     // Incidents up to now, so that today's and this month's windows hold some.
-    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() });
+    ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() });
     app = ctx.app;
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     port = Number(new URL(base).port);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postgresTemplatePrefix, TEMPLATE_RUN_ENV } from './database-templates.js';
+import { postgresTemplatePrefix, RUN_START_ENV, TEMPLATE_RUN_ENV } from './database-templates.js';
 
 /**
  * vitest globalSetup: a folder for this run's test database templates (see
@@ -14,9 +14,11 @@ export default function setup(): (() => Promise<void>) | undefined {
   if (process.env[TEMPLATE_RUN_ENV]) return undefined;
   const runDir = mkdtempSync(join(tmpdir(), 'gridscope-templates-'));
   process.env[TEMPLATE_RUN_ENV] = runDir;
+  process.env[RUN_START_ENV] = new Date().toISOString();
   return async () => {
     rmSync(runDir, { recursive: true, force: true });
     delete process.env[TEMPLATE_RUN_ENV];
+    delete process.env[RUN_START_ENV];
     if (!process.env.TEST_DATABASE_URL) return;
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
