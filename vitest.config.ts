@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './tests/helpers/longest-first-sequencer.js';
 
 // Both projects share this run's test database templates (tests/helpers/database-templates.ts).
 const TEMPLATES = 'tests/helpers/template-setup.ts';
@@ -15,6 +16,8 @@ export default defineConfig({
     // second or more. tests/auth/limits.test.ts checks the default and the upgrade of older hashes.
     env: { GRIDSCOPE_PASSWORD_COST: '14' },
     maxWorkers: 2,
+    // Slowest files first, so that the two workers finish together (see the sequencer).
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ['default', './tests/helpers/timing-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'], globalSetup: [TEMPLATES] } },

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { breadcrumb, clickShape, shownKpis, waitForPlace } from '../helpers/explore-page.js';
 import { createUser, pickPlaces, TEST_PASSWORD } from '../helpers/identity.js';
-import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { createSeededApp, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping explorer tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -17,7 +17,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
   let places: Awaited<ReturnType<typeof pickPlaces>>;
   beforeAll(async () => {
     // Incidents up to now, so the default window (the last 30 days) holds some.
-    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() }, { auth: { anonymousRead: false } });
     places = await pickPlaces(ctx.db);
     await createUser(ctx.db, { username: 'e-chief', role: 'commander' });
     await createUser(ctx.db, { username: 'e-leader', role: 'district_leader', scope: places.district });

@@ -36,7 +36,8 @@ describe.skipIf(!chromiumAvailable)(`wall started with a token in headless Chrom
     const created = json(await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: 'lobby wall', role: 'viewer' } }));
     const token = created.token as string;
 
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // Reduced motion: no pulsing markers redrawing the map (a third of a core under software WebGL).
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
     const problems: string[] = [];
     const urlsWithToken: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));

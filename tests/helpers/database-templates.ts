@@ -14,6 +14,8 @@ import pg from 'pg';
  * tarball, or a PostgreSQL `CREATE DATABASE … TEMPLATE`.
  */
 export const TEMPLATE_RUN_ENV = 'GRIDSCOPE_TEST_TEMPLATES';
+/** When this run started (ISO), set beside TEMPLATE_RUN_ENV: see runStart() in seeded-app.ts. */
+export const RUN_START_ENV = 'GRIDSCOPE_TEST_RUN_START';
 
 /** A short stable name for a JSON-able value (seed options). */
 export function templateKey(value: unknown): string {

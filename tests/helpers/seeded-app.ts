@@ -1,9 +1,21 @@
 import { buildApp, type App, type AppOptions } from '../../server/app.js';
 import type { SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
+import { RUN_START_ENV } from './database-templates.js';
 import { createSeededDatabase, type TestDatabase } from './test-database.js';
 
 /** A small but complete city: every level, every category, a year of incidents. */
 export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z') };
+
+/**
+ * "Now" for a city whose incidents reach the present: when this test run
+ * started, the same in every file, so files that seed the same recent city
+ * share one template instead of each seeding its own (a new Date() per file
+ * made every such city unique).
+ */
+export function runStart(): Date {
+  const started = process.env[RUN_START_ENV];
+  return started ? new Date(started) : new Date();
+}
 
 export interface SeededApp extends TestDatabase {
   app: App;

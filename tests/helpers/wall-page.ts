@@ -64,6 +64,33 @@ export function mapPixel(page: Page, x: number, y: number): Promise<[number, num
   }, [x, y]);
 }
 
+/**
+ * The map canvas's pixels at many CSS positions, read from one copy of the
+ * drawing buffer: each read of a WebGL canvas copies the whole buffer out of
+ * (software) WebGL, so one copy for all points instead of one per point.
+ */
+export function mapPixels(page: Page, points: { x: number; y: number }[]): Promise<[number, number, number, number][]> {
+  return page.evaluate((pts) => {
+    const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
+    const canvas = map.getCanvas();
+    const ratio = canvas.width / canvas.clientWidth;
+    const c2d = document.createElement('canvas');
+    c2d.width = canvas.width;
+    c2d.height = canvas.height;
+    const ctx = c2d.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(canvas, 0, 0);
+    return pts.map(({ x, y }) => [...ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data] as [number, number, number, number]);
+  }, points);
+}
+
+/** Where many points are drawn (as `project`), in one round trip to the page. */
+export function projectAll(page: Page, lonLats: [number, number][]): Promise<{ x: number; y: number; width: number; height: number }[]> {
+  return page.evaluate((points) => {
+    const el = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!;
+    return points.map(([lo, la]) => ({ ...el.controller!.project(lo, la), width: el.clientWidth, height: el.clientHeight }));
+  }, lonLats);
+}
+
 /** Where a point is drawn, in CSS pixels relative to the map, and the map's size. */
 export function project(page: Page, lon: number, lat: number): Promise<{ x: number; y: number; width: number; height: number }> {
   return page.evaluate(([lo, la]) => {

@@ -11,6 +11,15 @@ import { labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLa
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
 const PULSE_PERIOD_MS = 1_600;
+/** The halo's phase when the screen asks for reduced motion: a still ring, half grown. */
+const STILL_PULSE = 0.3;
+
+/**
+ * prefers-reduced-motion: the red markers keep a still halo instead of
+ * pulsing, and the map is not redrawn several times a second (on software
+ * WebGL pulsing keeps a third of a core busy).
+ */
+const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 /** How far past the city view the camera must be before street names are readable. */
 const STREET_NAME_ZOOM_GAIN = 0.7;
 /** CSS pixels kept around the city in its whole-city view. */
@@ -165,14 +174,14 @@ export class WallMapController implements ReactiveController {
   private updatePulse(): void {
     // Animate only while there is something to pulse, and not before the first
     // complete frame: on software WebGL every animation frame delays it.
-    const wanted = (this.content?.redMarkers.length ?? 0) > 0 && this.progress.gridsColoured && this.progress.heatDrawn;
+    const wanted = (this.content?.redMarkers.length ?? 0) > 0 && this.progress.gridsColoured && this.progress.heatDrawn && !reducedMotion();
     if (wanted) this.pulseClock.start();
     else this.pulseClock.stop();
   }
 
   private pushDeck(): void {
     if (!this.kit.isLoaded || document.hidden) return;
-    const pulse = (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
+    const pulse = reducedMotion() ? STILL_PULSE : (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
