@@ -21,9 +21,11 @@ const HEAT_MIN_INTERVAL_MS = 30_000;
  * again to reconcile once a burst has settled (no event for SETTLE_MS), and
  * during a steady stream at least every MAX_UNRECONCILED_MS. A reload costs
  * eight requests and, under software WebGL, a redrawn map: after every event
- * it kept a loaded 2-core wall seconds behind (README, "Live").
+ * it kept a loaded 2-core wall seconds behind (README, "Live"). With a 1.5 s
+ * settle a steady trickle (a report every 2–4 s) still caused one reload per
+ * report; 5 s lets such a trickle be reconciled every 15 s instead.
  */
-const SETTLE_MS = 1_500;
+const SETTLE_MS = 5_000;
 const MAX_UNRECONCILED_MS = 15_000;
 /** Figure changes kept to add to a summary that answers from before them (a reconciliation in flight while events come). */
 const CHANGES_KEPT = 1_000;
