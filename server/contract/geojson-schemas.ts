@@ -146,6 +146,18 @@ export const ReportedIncidentSchema = Type.Object({
 });
 export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
 
+/** GET /api/incidents/:code/nearby: the incident's possible duplicates, placed, for the dispatch console's map. */
+export const NearbyIncidentsSchema = Type.Object({
+  code: Text,
+  location: Type.Unsafe<[number, number]>({ ...LonLat, description: 'the incident, [longitude, latitude]' }),
+  duplicates: Type.Array(Type.Object({
+    code: Text, status: StatusSchema, reported_at: DateTime, description: Text,
+    distance_m: Type.Number({ description: 'metres from the incident' }),
+    lon: Type.Number(), lat: Type.Number(),
+  }), { description: 'the same category within 50 m, reported in the 24 hours before it, within the caller\'s scope; nearest first' }),
+});
+export type NearbyIncidents = Static<typeof NearbyIncidentsSchema>;
+
 // --- the wall's and the explorer's shapes -------------------------------
 
 export const MapGridCollection = collectionOf(

@@ -3,11 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
+import { IncidentDetailFeature, NearbyIncidentsSchema, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
 import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
 import { addPhoto, checkPhotoUpload, openPhoto } from '../services/incident-photo-service.js';
-import { reportIncident } from '../services/incident-report-service.js';
+import { possibleDuplicates, reportIncident } from '../services/incident-report-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
@@ -56,6 +56,16 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses },
     },
   }, async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)));
+
+  app.get('/api/incidents/:code/nearby', {
+    schema: {
+      operationId: 'getIncidentNearby',
+      tags: ['incidents'],
+      summary: 'Possible duplicates of an incident: the same category within 50 m, reported in the 24 hours before it (scoped)',
+      params: Type.Object({ code: IncidentCode }),
+      response: { 200: NearbyIncidentsSchema, ...errorResponses },
+    },
+  }, async (request) => possibleDuplicates(serviceDeps(request), requestActor(request), request.params.code));
 
   app.post('/api/incidents/:code/transitions', {
     schema: {

@@ -5,6 +5,7 @@ export type Lang = 'zh' | 'en';
 
 const zh = {
   title: '事项交办调度台',
+  map: { incident: '本事件', grid: '所在网格', community: '所在社区', nearby: (n: number) => `50 米内 24 小时同类上报 ${n} 件${n ? '（点击标为重复）' : ''}` },
   home: '首页', signOut: '退出', readOnly: '只读',
   queue: { reported: '待立案', filed: '待派遣', handling: '处置中', verify: '待核查', overdue: '超期', red: '红色预警', all: '全部' } as Record<QueueId, string>,
   filters: { district: '区县', category: '类别', urgency: '紧急程度', any: { district: '全部区县', category: '全部类别', urgency: '全部等级' }, search: '搜索编号/内容/网格' },
@@ -54,6 +55,7 @@ type Strings = typeof zh;
 
 const en: Strings = {
   title: 'Dispatch console',
+  map: { incident: 'This incident', grid: 'Grid', community: 'Community', nearby: (n: number) => `${n} same-category report${n === 1 ? '' : 's'} within 50 m / 24 h${n ? ' (click to mark as duplicate)' : ''}` },
   home: 'Home', signOut: 'Sign out', readOnly: 'Read only',
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },
   filters: { district: 'District', category: 'Category', urgency: 'Urgency', any: { district: 'All districts', category: 'All categories', urgency: 'All urgencies' }, search: 'Code, text or grid' },

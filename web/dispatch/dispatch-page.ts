@@ -13,6 +13,7 @@ import type { IncidentList } from './incident-list.js';
 import './action-dialog.js';
 import './incident-detail.js';
 import './incident-list.js';
+import './incident-map.js';
 
 /** The clock the queues are judged by moves on this often: "red after 30 minutes" and "overdue" need no event. */
 const TICK_MS = 30_000;
@@ -27,7 +28,7 @@ const TICK_MS = 30_000;
 export class DispatchPage extends LitElement {
   static override properties = {
     lang: { state: true }, queue: { state: true }, filters: { state: true }, me: { state: true }, notice: { state: true },
-    dialog: { state: true }, help: { state: true }, busy: { state: true }, now: { state: true },
+    dialog: { state: true }, duplicateOf: { state: true }, help: { state: true }, busy: { state: true }, now: { state: true },
   };
   static override styles = [consoleStyles, css`
     :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; }
@@ -54,6 +55,13 @@ export class DispatchPage extends LitElement {
       .filters input { width: 9.5rem; }
     }
     main { display: grid; grid-template-columns: minmax(24rem, 40%) 1fr; min-height: 0; }
+    .side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); min-height: 0; }
+    .side gs-incident-map { margin: .6rem; }
+    @media (max-width: 1500px) {
+      main { grid-template-columns: minmax(22rem, 36%) 1fr; }
+      .side { grid-template-columns: 1fr; grid-template-rows: minmax(13rem, 36%) 1fr; }
+      .side gs-incident-map { order: -1; margin: .5rem .6rem 0; }
+    }
     gs-incident-list { border-right: 1px solid #1e2c4a; }
     .pick { padding: 2rem; color: #7d8aa3; }
     .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem .7rem .5rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 70vw; box-shadow: 0 4px 18px rgba(0,0,0,.5); }
@@ -71,6 +79,8 @@ export class DispatchPage extends LitElement {
   declare notice: { text: string; error: boolean } | null;
   /** The action whose form is open. */
   declare dialog: Action | null;
+  /** The original a duplicate picked on the map points at (prefills the form). */
+  declare duplicateOf: string;
   declare help: boolean;
   declare busy: boolean;
   declare now: number;
@@ -91,6 +101,7 @@ export class DispatchPage extends LitElement {
     this.me = null;
     this.notice = null;
     this.dialog = null;
+    this.duplicateOf = '';
     this.help = false;
     this.busy = false;
     this.now = Date.now();
@@ -175,8 +186,10 @@ export class DispatchPage extends LitElement {
       <main>
         <gs-incident-list .items=${this.data.loaded ? this.visible : []} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
           .categoryNames=${this.categoryNames} .placeNames=${this.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
-        ${this.data.detail ? html`<gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
-            <span slot="actions">${this.renderActions()}</span></gs-incident-detail>`
+        ${this.data.detail ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
+            <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
+          <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
+            @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)}></gs-incident-map></div>`
           : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`}
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
@@ -184,7 +197,7 @@ export class DispatchPage extends LitElement {
         <span>${this.notice.text}</span><button @click=${() => { this.notice = null; }}>×</button></div>` : nothing}
       ${this.data.error ? html`<div class="notice error" role="alert">${this.data.error}</div>` : nothing}
       ${this.dialog && this.data.detail ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang}
-          .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy}
+          .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
           @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => { this.dialog = null; }}></gs-action-dialog>` : nothing}
       ${this.help ? this.renderHelp() : nothing}`;
   }
@@ -208,7 +221,16 @@ export class DispatchPage extends LitElement {
     const d = this.data.detail;
     if (!d || this.busy || !allowedActions(this.me?.principal.role, d).includes(action)) return;
     if (ONE_CLICK.includes(action)) void this.act({ action });
-    else this.dialog = action;
+    else {
+      this.duplicateOf = '';
+      this.dialog = action;
+    }
+  }
+
+  /** A duplicate picked on the map: the mark-duplicate form, filled in, asks to confirm. */
+  private markDuplicateOf(code: string): void {
+    this.duplicateOf = code;
+    this.dialog = 'mark_duplicate';
   }
 
   private async act(body: TransitionBody): Promise<void> {
