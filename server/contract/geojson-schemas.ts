@@ -109,6 +109,7 @@ export const GridWorkloadCollection = collectionOf(featureOf(PolygonalGeometryOu
 export const IncidentListFeature = featureOf(PointGeometry, {
   code: Text, category: Text, urgency: UrgencySchema, status: StatusSchema, description: Text,
   reported_at: DateTime, closed_at: NullableDateTime,
+  urged_at: Type.Optional(Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' })),
   grid_code: Text, ...GridAncestry,
 }, { id: Text });
 export type IncidentListFeature = Static<typeof IncidentListFeature>;
@@ -121,6 +122,7 @@ export const IncidentDetailFeature = featureOf(PointGeometry, {
   reported_at: DateTime, filed_at: NullableDateTime, dispatched_at: NullableDateTime, due_at: NullableDateTime,
   resolved_at: NullableDateTime, closed_at: NullableDateTime,
   overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
+  urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
   grid_code: Text, ...GridAncestry,
   duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),
   assignments: Type.Array(Type.Object({

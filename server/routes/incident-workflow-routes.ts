@@ -71,7 +71,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'transitionIncident', produces: ['application/geo+json'],
       tags: ['incidents'],
-      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate',
+      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge',
       description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
       params: Type.Object({ code: IncidentCode }),
       body: Type.Object({

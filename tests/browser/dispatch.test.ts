@@ -129,6 +129,16 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-detail .viewer img').waitFor();
     await page.locator('gs-incident-detail .viewer').click();
     await page.locator('gs-incident-detail .viewer').waitFor({ state: 'detached' });
+
+    // Urging (督办) with a quick reply: the status stays, the record and the list row show it was urged.
+    await page.click('button[data-act="urge"]');
+    await page.locator('gs-action-dialog button[data-quick]').first().click();
+    await page.click('gs-action-dialog button[data-confirm]');
+    await page.locator('gs-incident-detail [data-urged]').waitFor({ timeout: 30_000 });
+    await row(page, code).locator('[data-urged]').waitFor({ state: 'attached', timeout: 30_000 });
+    const [urged] = await ctx.db.query<{ status: string; note: string }>(
+      "SELECT i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'urge'", [code]);
+    expect(urged).toEqual({ status: 'in_progress', note: '已超期，请立即处置并反馈' });
   });
 
   it('maps the incident with its grid and a nearby same-category report; clicking that report marks the incident as its duplicate', async () => {
