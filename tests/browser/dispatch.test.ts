@@ -135,6 +135,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-action-dialog button[data-quick]').first().click();
     await page.click('gs-action-dialog button[data-confirm]');
     await page.locator('gs-incident-detail [data-urged]').waitFor({ timeout: 30_000 });
+    await page.click('[role="tab"][data-queue="handling"]');
     await row(page, code).locator('[data-urged]').waitFor({ state: 'attached', timeout: 30_000 });
     const [urged] = await ctx.db.query<{ status: string; note: string }>(
       "SELECT i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'urge'", [code]);
@@ -273,6 +274,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
         await expect.poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
         await page.locator('gs-incident-detail ol.timeline li').first().waitFor();
+        // The map beside it has drawn the incident and its grid.
+        await page.locator(`gs-incident-map[data-ready="${dispatched}"]`).waitFor({ timeout: 60_000 });
         expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
         await page.context().close();
