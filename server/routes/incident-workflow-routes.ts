@@ -8,6 +8,7 @@ import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
 import { addPhoto, checkPhotoUpload, openPhoto } from '../services/incident-photo-service.js';
 import { possibleDuplicates, reportIncident } from '../services/incident-report-service.js';
+import { incidentContacts, recordContact } from '../services/incident-contact-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
@@ -66,6 +67,29 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: NearbyIncidentsSchema, ...errorResponses },
     },
   }, async (request) => possibleDuplicates(serviceDeps(request), requestActor(request), request.params.code));
+
+  app.get('/api/incidents/:code/contacts', {
+    schema: {
+      operationId: 'getIncidentContacts',
+      tags: ['incidents'],
+      summary: 'The workers of the incident\'s grid with their phone numbers in clear; each number shown is audited',
+      params: Type.Object({ code: IncidentCode }),
+      response: { 200: Type.Object({ workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String() })) }), ...errorResponses },
+    },
+  }, async (request) => ({ workers: await incidentContacts(serviceDeps(request), requestActor(request), request.params.code) }));
+
+  app.post('/api/incidents/:code/contacts/:worker', {
+    schema: {
+      operationId: 'recordIncidentContact',
+      tags: ['incidents'],
+      summary: 'Note in the incident\'s history that one of its grid\'s workers was called ("contacted"); the status stays',
+      params: Type.Object({ code: IncidentCode, worker: Type.Integer({ minimum: 1 }) }),
+      response: { 204: Type.Null(), ...errorResponses, ...conflictResponses },
+    },
+  }, async (request, reply) => {
+    await recordContact(serviceDeps(request), requestActor(request), { code: request.params.code, worker: request.params.worker });
+    return reply.status(204).send(null);
+  });
 
   app.post('/api/incidents/:code/transitions', {
     schema: {

@@ -179,6 +179,18 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const [marked] = await ctx.db.query<{ status: string; original: string }>(
       'SELECT i.status, o.code AS original FROM incident i JOIN incident o ON o.id = i.duplicate_of WHERE i.code = $1', [again]);
     expect(marked).toEqual({ status: 'duplicate', original });
+
+    // The grid's workers with their numbers; calling one (tel: link) notes it in the history.
+    const workers = await ctx.db.query<{ id: number; phone: string }>(
+      'SELECT w.id, w.phone FROM grid_worker w JOIN grid_worker_assignment a ON a.worker_id = w.id JOIN incident i ON i.grid_code = a.grid_code WHERE i.code = $1 ORDER BY w.id', [again]);
+    const links = map.locator('a[data-worker]');
+    await expect.poll(() => links.count(), { timeout: 30_000 }).toBe(workers.length);
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(workers.map((w) => `tel:${w.phone}`));
+    await links.first().click();
+    await page.locator('gs-incident-detail li[data-action="contact"]').waitFor({ timeout: 30_000 });
+    const [{ n }] = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'contact'", [again]) as [{ n: number }];
+    expect(n).toBe(1);
     await page.context().close();
   });
 

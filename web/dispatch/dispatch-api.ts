@@ -72,6 +72,18 @@ export async function communityShape(street: string, community: string): Promise
   return shapes.features.find((f) => f.id === community);
 }
 
+export interface GridWorkerContact { id: number; name: string; phone: string }
+
+/** The incident's grid workers with their numbers in clear (commanders and dispatchers; each view audited). */
+export async function gridContacts(code: string): Promise<GridWorkerContact[]> {
+  return (await apiRequest<{ workers: GridWorkerContact[] }>('GET', `/api/incidents/${code}/contacts`)).workers;
+}
+
+/** Notes in the incident's history that the worker was called. */
+export async function noteContact(code: string, worker: number, csrf: string | null): Promise<void> {
+  await apiRequest<null>('POST', `/api/incidents/${code}/contacts/${worker}`, { csrf });
+}
+
 export async function units(query: { region?: string; category?: string } = {}): Promise<Unit[]> {
   return (await apiRequest<{ units: Unit[] }>('GET', '/api/units', { query })).units;
 }

@@ -6,7 +6,7 @@ export type Lang = 'zh' | 'en';
 const zh = {
   title: '事项交办调度台',
   urged: '已督办',
-  map: { incident: '本事件', grid: '所在网格', community: '所在社区', nearby: (n: number) => `50 米内 24 小时同类上报 ${n} 件${n ? '（点击标为重复）' : ''}` },
+  map: { incident: '本事件', grid: '所在网格', community: '所在社区', workers: '网格员', nearby: (n: number) => `50 米内 24 小时同类上报 ${n} 件${n ? '（点击标为重复）' : ''}` },
   home: '首页', signOut: '退出', readOnly: '只读',
   queue: { reported: '待立案', filed: '待派遣', handling: '处置中', verify: '待核查', overdue: '超期', red: '红色预警', all: '全部' } as Record<QueueId, string>,
   filters: { district: '区县', category: '类别', urgency: '紧急程度', any: { district: '全部区县', category: '全部类别', urgency: '全部等级' }, search: '搜索编号/内容/网格' },
@@ -23,7 +23,7 @@ const zh = {
     photos: '现场照片', before: '处置前', after: '处置后', noPhotos: '暂无照片', duplicateOf: '重复于', none: '无',
     unitStatus: { assigned: '已派遣', in_progress: '处置中', resolved: '已完成' } as Record<string, string>,
   },
-  history: { report: '上报', photo: '上传照片', escalate: '升级', overdue: '超期督办', red_alert: '红色预警', start: '开始处置', resolve: '处置完毕', mediate: '调解' } as Record<string, string>,
+  history: { report: '上报', photo: '上传照片', escalate: '升级', overdue: '超期督办', red_alert: '红色预警', contact: '联系网格员', start: '开始处置', resolve: '处置完毕', mediate: '调解' } as Record<string, string>,
   actions: '操作', act: {
     file: '立案', reject: '不予立案', mark_duplicate: '重复事件', dispatch: '派遣', verify_fail: '核查不通过', close: '核查结案', reopen: '重新办理', urge: '督办',
   } as Record<string, string>,
@@ -58,7 +58,7 @@ type Strings = typeof zh;
 const en: Strings = {
   title: 'Dispatch console',
   urged: 'Urged',
-  map: { incident: 'This incident', grid: 'Grid', community: 'Community', nearby: (n: number) => `${n} same-category report${n === 1 ? '' : 's'} within 50 m / 24 h${n ? ' (click to mark as duplicate)' : ''}` },
+  map: { incident: 'This incident', grid: 'Grid', community: 'Community', workers: 'Grid workers', nearby: (n: number) => `${n} same-category report${n === 1 ? '' : 's'} within 50 m / 24 h${n ? ' (click to mark as duplicate)' : ''}` },
   home: 'Home', signOut: 'Sign out', readOnly: 'Read only',
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },
   filters: { district: 'District', category: 'Category', urgency: 'Urgency', any: { district: 'All districts', category: 'All categories', urgency: 'All urgencies' }, search: 'Code, text or grid' },
@@ -75,7 +75,7 @@ const en: Strings = {
     photos: 'Photos', before: 'Before', after: 'After', noPhotos: 'No photos', duplicateOf: 'Duplicate of', none: 'None',
     unitStatus: { assigned: 'Dispatched', in_progress: 'In progress', resolved: 'Done' },
   },
-  history: { report: 'Reported', photo: 'Photo uploaded', escalate: 'Escalated', overdue: 'Overdue notice', red_alert: 'Red alert', start: 'Work started', resolve: 'Resolved', mediate: 'Mediation' },
+  history: { report: 'Reported', photo: 'Photo uploaded', escalate: 'Escalated', overdue: 'Overdue notice', red_alert: 'Red alert', contact: 'Called grid worker', start: 'Work started', resolve: 'Resolved', mediate: 'Mediation' },
   actions: 'Actions', act: {
     file: 'File', reject: 'Reject', mark_duplicate: 'Duplicate', dispatch: 'Dispatch', verify_fail: 'Send back', close: 'Verify & close', reopen: 'Reopen', urge: 'Urge',
   },

@@ -3,7 +3,7 @@ import type { Action } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
 import { allowedActions, mayAct, ONE_CLICK, runAction } from './dispatch-actions.js';
-import { categories, districtsOf, regionTree, type TransitionBody } from './dispatch-api.js';
+import { categories, districtsOf, noteContact, regionTree, type TransitionBody } from './dispatch-api.js';
 import { DispatchDataController, OPEN_CAP } from './dispatch-data.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 import { keyCommand } from './dispatch-keys.js';
@@ -189,7 +189,8 @@ export class DispatchPage extends LitElement {
         ${this.data.detail ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
             <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
-            @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)}></gs-incident-map></div>`
+            .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
+            @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
           : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`}
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
@@ -231,6 +232,19 @@ export class DispatchPage extends LitElement {
   private markDuplicateOf(code: string): void {
     this.duplicateOf = code;
     this.dialog = 'mark_duplicate';
+  }
+
+  /** A call to a grid worker started (tel: link): noted in the history, which is read again. */
+  private async contacted(worker: number): Promise<void> {
+    const code = this.data.detail?.code;
+    if (!code) return;
+    try {
+      await noteContact(code, worker, this.me?.csrf_token ?? null);
+      const d = await this.data.loadDetail(code);
+      if (d) this.data.accept(d);
+    } catch (err) {
+      this.say(errorMessage(err), true);
+    }
   }
 
   private async act(body: TransitionBody): Promise<void> {

@@ -3,7 +3,7 @@ import type { Feature, Geometry } from 'geojson';
 import { css, html, LitElement } from 'lit';
 import { bboxOfPositions, MapKitController, MARKER, markerLayer, outlineLayer, rgba, THEME, unionBbox, type Bbox } from '../shared/map/index.js';
 import { errorMessage } from '../shared/api-request.js';
-import { communityShape, gridShape, nearbyIncidents, type IncidentDetail, type NearbyIncident } from './dispatch-api.js';
+import { communityShape, gridContacts, gridShape, nearbyIncidents, type GridWorkerContact, type IncidentDetail, type NearbyIncident } from './dispatch-api.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 
 type Shape = Feature<Geometry> & { bbox?: number[] };
@@ -20,9 +20,9 @@ const DUPLICATE_FILL = rgba(THEME.warning);
  * code: the page asks for confirmation and marks the incident as its duplicate.
  */
 export class IncidentMap extends LitElement {
-  static override properties = { incident: { attribute: false }, lang: { attribute: false }, canMark: { attribute: false }, nearby: { state: true }, problem: { state: true } };
+  static override properties = { incident: { attribute: false }, lang: { attribute: false }, canMark: { attribute: false }, canCall: { attribute: false }, nearby: { state: true }, workers: { state: true }, problem: { state: true } };
   static override styles = css`
-    :host { display: grid; grid-template-rows: 1fr auto; min-height: 0; background: #0b1220; border: 1px solid #1e2c4a; border-radius: 6px; overflow: hidden; }
+    :host { display: grid; grid-template-rows: 1fr auto auto; min-height: 0; background: #0b1220; border: 1px solid #1e2c4a; border-radius: 6px; overflow: hidden; }
     #map { position: relative; min-height: 12rem; }
     .legend { display: flex; flex-wrap: wrap; gap: .2rem .8rem; padding: .35rem .6rem; font-size: .8rem; color: #9fb3d1; background: #0f1930; }
     .legend i { display: inline-block; width: .7rem; height: .7rem; border-radius: 50%; margin-right: .3rem; vertical-align: -1px; }
@@ -30,13 +30,19 @@ export class IncidentMap extends LitElement {
     button { font: inherit; font-size: .8rem; background: #3a2a14; color: #ffd873; border: 1px solid #6b4f1c; border-radius: 4px; padding: .05rem .45rem; cursor: pointer; }
     button:disabled { opacity: .5; cursor: default; }
     .problem { color: #ffb0b9; }
+    .workers { display: flex; flex-wrap: wrap; gap: .2rem .9rem; padding: .3rem .6rem; font-size: .82rem; color: #c6d4ea; background: #0d1628; border-top: 1px solid #1e2c4a; }
+    .workers .muted { color: #7d8aa3; }
+    .workers a { color: #6ee7a8; text-decoration: none; font-variant-numeric: tabular-nums; }
   `;
 
   declare incident: IncidentDetail | null;
   declare lang: Lang;
   /** Whether the user may mark this incident as a duplicate now (role and status). */
   declare canMark: boolean;
+  /** Whether the user may see and call the grid's workers (commanders and dispatchers). */
+  declare canCall: boolean;
   declare nearby: NearbyIncident[];
+  declare workers: GridWorkerContact[];
   declare problem: string;
   private readonly kit = new MapKitController(this, { name: 'dispatch map', deck: { interleaved: true }, onLoad: (map) => {
     map.on('click', (e) => {
@@ -56,7 +62,9 @@ export class IncidentMap extends LitElement {
     this.incident = null;
     this.lang = 'zh';
     this.canMark = false;
+    this.canCall = false;
     this.nearby = [];
+    this.workers = [];
     this.problem = '';
   }
 
@@ -74,6 +82,7 @@ export class IncidentMap extends LitElement {
     this.loadedFor = i.code;
     this.problem = '';
     this.nearby = [];
+    this.workers = [];
     this.shapes = {};
     this.at = null;
     this.removeAttribute('data-ready');
@@ -81,6 +90,7 @@ export class IncidentMap extends LitElement {
       const [grid, community, nearby] = await Promise.all([
         gridShape(i.grid_code), communityShape(i.street_code, i.community_code), nearbyIncidents(i.code)]);
       if (this.loadedFor !== i.code) return;
+      if (this.canCall) this.workers = await gridContacts(i.code);
       this.shapes = { grid, ...(community ? { community } : {}) };
       this.at = nearby.location;
       this.nearby = nearby.duplicates;
@@ -129,6 +139,8 @@ export class IncidentMap extends LitElement {
   override render() {
     const t = strings(this.lang).map;
     return html`<div id="map" data-map></div>
+      ${this.workers.length ? html`<div class="workers"><span class="muted">${t.workers}</span>${this.workers.map((w) => html`<span>${w.name}
+        <a href=${`tel:${w.phone}`} data-worker=${w.id} @click=${() => this.dispatchEvent(new CustomEvent('contact', { detail: w.id, bubbles: true, composed: true }))}>☎ ${w.phone}</a></span>`)}</div>` : ''}
       <div class="legend">
         <span><i style="background:#e63946"></i>${t.incident}</span>
         <span><i class="line" style="background:${THEME.accent}"></i>${t.grid}</span>

@@ -5,10 +5,11 @@ import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
 
 /**
- * Two things the dispatch console needs over HTTP: urging (督办) an incident
- * in hand, a recorded step that keeps the status and is announced live; and
- * an incident's possible duplicates, placed for its map, within the caller's
- * scope. Expected values are read from the database.
+ * What the dispatch console needs over HTTP besides the workflow: urging
+ * (督办) an incident in hand, a recorded step that keeps the status and is
+ * announced live; an incident's possible duplicates, placed for its map,
+ * within the caller's scope; and its grid's workers' numbers, each view
+ * audited, with calls noted in the history. Expected values come from SQL.
  */
 let ctx: SeededApp;
 let places: Awaited<ReturnType<typeof pickPlaces>>;
@@ -113,5 +114,36 @@ describe(`urging and possible duplicates on ${BACKEND}`, () => {
     const bad = await read('dispatcher', '/api/incidents/NOPE/nearby');
     expect(bad.statusCode).toBe(400);
     expect(json(bad).error.code).toBeTruthy();
+  });
+
+  it('shows the grid\'s workers with their numbers in clear to a dispatcher, auditing each, and notes a call in the history', async () => {
+    const code = await newIncident();
+    const [{ grid_code: grid }] = await ctx.db.query<{ grid_code: string }>('SELECT grid_code FROM incident WHERE code = $1', [code]) as [{ grid_code: string }];
+    const expected = await ctx.db.query<{ id: number; name: string; phone: string }>(
+      'SELECT w.id, w.name, w.phone FROM grid_worker w JOIN grid_worker_assignment a ON a.worker_id = w.id WHERE a.grid_code = $1 ORDER BY w.id', [grid]);
+    expect(expected.length).toBeGreaterThan(0);
+    const audits = async () => (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM audit_log WHERE action = 'grid_worker.phone_viewed'"))[0]!.n;
+    const seen = await audits();
+    const res = await read('dispatcher', `/api/incidents/${code}/contacts`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json(res).workers).toEqual(expected.map((w) => ({ ...w, id: Number(w.id) })));
+    expect(await audits()).toBe(seen + expected.length);
+    // Leaders and handlers do not get the numbers.
+    expect((await read('leader', `/api/incidents/${code}/contacts`)).statusCode).toBe(403);
+
+    const before = await record(code);
+    const worker = Number(expected[0]!.id);
+    const call = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/contacts/${worker}`, headers: as.dispatcher!.write });
+    expect(call.statusCode, call.body).toBe(204);
+    const [last] = await ctx.db.query<{ action: string; to_status: string; note: string }>(
+      'SELECT h.action, h.to_status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 ORDER BY h.id DESC LIMIT 1', [code]);
+    expect(last).toEqual({ action: 'contact', to_status: 'reported', note: expect.stringContaining(expected[0]!.name) });
+    expect(await record(code)).toEqual({ ...before, history: before.history + 1, audits: before.audits + 1 });
+    // A worker of another grid: refused, and nothing is noted.
+    const [other] = await ctx.db.query<{ id: number }>('SELECT worker_id AS id FROM grid_worker_assignment WHERE grid_code <> $1 AND worker_id NOT IN (SELECT worker_id FROM grid_worker_assignment WHERE grid_code = $1) LIMIT 1', [grid]);
+    const wrong = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/contacts/${other!.id}`, headers: as.dispatcher!.write });
+    expect(wrong.statusCode).toBe(400);
+    expect(json(wrong).error.message).toContain('worker');
+    expect((await record(code)).history).toBe(before.history + 1);
   });
 });
