@@ -54,7 +54,7 @@ export const pageStyles = css`
     .side gs-incident-map { margin: .6rem; }
     @media (max-width: 1500px) {
       main { grid-template-columns: minmax(22rem, 36%) 1fr; }
-      .side { grid-template-columns: 1fr; grid-template-rows: minmax(13rem, 36%) 1fr; }
+      .side { grid-template-columns: 1fr; grid-template-rows: minmax(15rem, 42%) 1fr; }
       .side gs-incident-map { order: -1; margin: .5rem .6rem 0; }
     }
     gs-incident-list { border-right: 1px solid #1e2c4a; }

@@ -23,7 +23,7 @@ export class IncidentMap extends LitElement {
   static override properties = { incident: { attribute: false }, lang: { attribute: false }, canMark: { attribute: false }, canCall: { attribute: false }, nearby: { state: true }, workers: { state: true }, problem: { state: true } };
   static override styles = css`
     :host { display: grid; grid-template-rows: 1fr auto auto; min-height: 0; background: #0b1220; border: 1px solid #1e2c4a; border-radius: 6px; overflow: hidden; }
-    #map { position: relative; min-height: 12rem; }
+    #map { position: relative; min-height: 9rem; }
     .legend { display: flex; flex-wrap: wrap; gap: .2rem .8rem; padding: .35rem .6rem; font-size: .8rem; color: #9fb3d1; background: #0f1930; }
     .legend i { display: inline-block; width: .7rem; height: .7rem; border-radius: 50%; margin-right: .3rem; vertical-align: -1px; }
     .legend i.line { border-radius: 0; height: 2px; vertical-align: 3px; }
