@@ -109,6 +109,7 @@ export const GridWorkloadCollection = collectionOf(featureOf(PolygonalGeometryOu
 export const IncidentListFeature = featureOf(PointGeometry, {
   code: Text, category: Text, urgency: UrgencySchema, status: StatusSchema, description: Text,
   reported_at: DateTime, closed_at: NullableDateTime,
+  urged_at: Type.Optional(Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' })),
   grid_code: Text, ...GridAncestry,
 }, { id: Text });
 export type IncidentListFeature = Static<typeof IncidentListFeature>;
@@ -121,6 +122,7 @@ export const IncidentDetailFeature = featureOf(PointGeometry, {
   reported_at: DateTime, filed_at: NullableDateTime, dispatched_at: NullableDateTime, due_at: NullableDateTime,
   resolved_at: NullableDateTime, closed_at: NullableDateTime,
   overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
+  urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
   grid_code: Text, ...GridAncestry,
   duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),
   assignments: Type.Array(Type.Object({
@@ -145,6 +147,18 @@ export const ReportedIncidentSchema = Type.Object({
   }), { description: 'the same category within 50 m and 24 hours, nearest first' }),
 });
 export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
+
+/** GET /api/incidents/:code/nearby: the incident's possible duplicates, placed, for the dispatch console's map. */
+export const NearbyIncidentsSchema = Type.Object({
+  code: Text,
+  location: Type.Unsafe<[number, number]>({ ...LonLat, description: 'the incident, [longitude, latitude]' }),
+  duplicates: Type.Array(Type.Object({
+    code: Text, status: StatusSchema, reported_at: DateTime, description: Text,
+    distance_m: Type.Number({ description: 'metres from the incident' }),
+    lon: Type.Number(), lat: Type.Number(),
+  }), { description: 'the same category within 50 m, reported in the 24 hours before it, within the caller\'s scope; nearest first' }),
+});
+export type NearbyIncidents = Static<typeof NearbyIncidentsSchema>;
 
 // --- the wall's and the explorer's shapes -------------------------------
 

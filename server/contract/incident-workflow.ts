@@ -10,14 +10,14 @@ import type { IncidentStatus as Status, Role } from './vocabulary.js';
 export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from './vocabulary.js';
 
 export type Action =
-  | 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate';
+  | 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate' | 'urge';
 
 /** Things the system records in the history on its own. */
 export type SystemAction = 'report' | 'escalate' | 'overdue' | 'red_alert';
 
 export interface Transition {
   from: readonly Status[];
-  /** The status after the action; 'same' keeps it (mediation), 'resolved*' = resolved once every unit has resolved. */
+  /** The status after the action; 'same' keeps it (mediation, urging), 'resolved*' = resolved once every unit has resolved. */
   to: Status | 'same' | 'resolved*';
   roles: readonly Role[];
   /** What the request must carry. */
@@ -39,6 +39,8 @@ export const TRANSITIONS: Record<Action, Transition> = {
   close: { from: ['resolved'], to: 'closed', roles: COMMAND, label: { zh: '核查结案', en: 'Verify and close' } },
   reopen: { from: ['closed'], to: 'in_progress', roles: ['commander'], needs: ['note'], label: { zh: '重新办理', en: 'Reopen' } },
   mediate: { from: ['dispatched', 'in_progress'], to: 'same', roles: HANDLING, needs: ['outcome'], label: { zh: '调解', en: 'Mediation' } },
+  // 督办: the centre presses the units on an incident in hand (usually an overdue one); recorded and announced, the status stays.
+  urge: { from: ['dispatched', 'in_progress'], to: 'same', roles: COMMAND, needs: ['note'], label: { zh: '督办', en: 'Urge' } },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];

@@ -44,6 +44,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // who may open that page (web/home/page-directory.ts) follows from it;
   // district leaders read the console without acting.
   'GET /api/units': ['commander', 'dispatcher', 'district_leader'],
+  // The console's map of possible duplicates: those who file and mark them, and leaders reading along.
+  'GET /api/incidents/:code/nearby': ['commander', 'dispatcher', 'district_leader'],
+  // Phone numbers in clear, each view audited: those who call the workers only.
+  'GET /api/incidents/:code/contacts': ['commander', 'dispatcher'],
+  'POST /api/incidents/:code/contacts/:worker': ['commander', 'dispatcher'],
   'GET /api/stats/summary': EVERY_ROLE,
   'GET /api/stats/categories': EVERY_ROLE,
   'GET /api/stream': EVERY_ROLE,

@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'incident.escalated',
   'incident.overdue',
   'incident.red_alert',
+  'incident.urged',
   'directive.created',
   'directive.answered',
 ] as const;

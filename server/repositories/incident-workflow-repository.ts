@@ -6,6 +6,8 @@ const INCIDENT_LOCK = sqlFile('incident-lock.sql');
 const INCIDENT_DETAIL = sqlFile('incident-detail.sql');
 const INCIDENT_NEARBY = sqlFile('incident-nearby.sql');
 const INCIDENT_INSERT = sqlFile('incident-insert.sql');
+/** incident-lock.sql without its row lock. */
+const INCIDENT_READ = INCIDENT_LOCK.replace(/FOR UPDATE OF i/, '');
 
 /** The fields the workflow decides on, of an incident locked for update. */
 export interface LockedIncident {
@@ -51,6 +53,8 @@ export interface NearbyIncident {
   reported_at: Date;
   description: string;
   distance_m: number;
+  lon: number;
+  lat: number;
 }
 
 /** Stage columns a transition may set; undefined leaves a column as it is, null clears it. */
@@ -74,6 +78,12 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       return rows[0] ? { ...rows[0], id: Number(rows[0].id), duplicate_of: rows[0].duplicate_of === null ? null : Number(rows[0].duplicate_of) } : null;
     },
 
+    /** The same fields as `lock`, read without locking: for looking, not changing. */
+    async find(code: string, v: Visibility, tx: Queryable = db): Promise<LockedIncident | null> {
+      const rows = await tx.query<LockedIncident>(INCIDENT_READ, [code, v.scope, v.unit]);
+      return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : null;
+    },
+
     /** Whether the incident exists and the caller may see it (cheap: no record is assembled). */
     async isVisible(code: string, v: Visibility, tx: Queryable = db): Promise<boolean> {
       const rows = await tx.query(
@@ -95,8 +105,9 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       return { ...rows[0]!, id: Number(rows[0]!.id), dispatched_at: null, due_at: null, duplicate_of: null };
     },
 
-    async nearby(i: { id: number; category: string; lon: number; lat: number; reportedAt: Date }, metres: number, hours: number, tx: Queryable = db): Promise<NearbyIncident[]> {
-      return tx.query<NearbyIncident>(INCIDENT_NEARBY, [i.id, i.category, i.lon, i.lat, i.reportedAt, metres, hours]);
+    /** Same-category incidents within `metres` reported in the `hours` before this one; `scope` limits them to a region (null: none). */
+    async nearby(i: { id: number; category: string; lon: number; lat: number; reportedAt: Date }, metres: number, hours: number, tx: Queryable = db, scope: string | null = null): Promise<NearbyIncident[]> {
+      return tx.query<NearbyIncident>(INCIDENT_NEARBY, [i.id, i.category, i.lon, i.lat, i.reportedAt, metres, hours, scope]);
     },
 
     /**

@@ -3,11 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import { IncidentDetailFeature, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
+import { IncidentDetailFeature, NearbyIncidentsSchema, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
 import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
 import { addPhoto, checkPhotoUpload, openPhoto } from '../services/incident-photo-service.js';
-import { reportIncident } from '../services/incident-report-service.js';
+import { possibleDuplicates, reportIncident } from '../services/incident-report-service.js';
+import { incidentContacts, recordContact } from '../services/incident-contact-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
@@ -57,11 +58,44 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)));
 
+  app.get('/api/incidents/:code/nearby', {
+    schema: {
+      operationId: 'getIncidentNearby',
+      tags: ['incidents'],
+      summary: 'Possible duplicates of an incident: the same category within 50 m, reported in the 24 hours before it (scoped)',
+      params: Type.Object({ code: IncidentCode }),
+      response: { 200: NearbyIncidentsSchema, ...errorResponses },
+    },
+  }, async (request) => possibleDuplicates(serviceDeps(request), requestActor(request), request.params.code));
+
+  app.get('/api/incidents/:code/contacts', {
+    schema: {
+      operationId: 'getIncidentContacts',
+      tags: ['incidents'],
+      summary: 'The workers of the incident\'s grid with their phone numbers in clear; each number shown is audited',
+      params: Type.Object({ code: IncidentCode }),
+      response: { 200: Type.Object({ workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String() })) }), ...errorResponses },
+    },
+  }, async (request) => ({ workers: await incidentContacts(serviceDeps(request), requestActor(request), request.params.code) }));
+
+  app.post('/api/incidents/:code/contacts/:worker', {
+    schema: {
+      operationId: 'recordIncidentContact',
+      tags: ['incidents'],
+      summary: 'Note in the incident\'s history that one of its grid\'s workers was called ("contacted"); the status stays',
+      params: Type.Object({ code: IncidentCode, worker: Type.Integer({ minimum: 1 }) }),
+      response: { 204: Type.Null(), ...errorResponses, ...conflictResponses },
+    },
+  }, async (request, reply) => {
+    await recordContact(serviceDeps(request), requestActor(request), { code: request.params.code, worker: request.params.worker });
+    return reply.status(204).send(null);
+  });
+
   app.post('/api/incidents/:code/transitions', {
     schema: {
       operationId: 'transitionIncident', produces: ['application/geo+json'],
       tags: ['incidents'],
-      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate',
+      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge',
       description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
       params: Type.Object({ code: IncidentCode }),
       body: Type.Object({

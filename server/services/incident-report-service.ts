@@ -4,7 +4,8 @@ import { inScope } from '../auth/roles.js';
 import { eventIncident } from '../workflow/deadline-sweeper.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
-import { DomainError, invalidInput } from './domain-error.js';
+import { DomainError, invalidInput, notFoundError } from './domain-error.js';
+import { visibilityOf } from './incident-workflow-service.js';
 import type { ServiceDeps } from './service-deps.js';
 
 export interface ReportInput {
@@ -51,4 +52,19 @@ export async function reportIncident(deps: ServiceDeps, who: Actor, input: Repor
     await recordEvent(tx, { type: 'incident.created', scope: incident.grid_code, payload: { incident: eventIncident(incident) } });
     return { code: incident.code, duplicates };
   });
+}
+
+/**
+ * The possible duplicates of one incident, for the dispatch console's map:
+ * the same category within 50 m reported in the 24 hours before it, within
+ * the caller's scope, each with its position.
+ */
+export async function possibleDuplicates(deps: ServiceDeps, who: Actor, code: string): Promise<{ code: string; location: [number, number]; duplicates: NearbyIncident[] }> {
+  const v = visibilityOf(principalOf(who));
+  const incident = await deps.repos.workflow.find(code, v);
+  if (!incident) throw notFoundError(`incident ${code}`);
+  const duplicates = await deps.repos.workflow.nearby(
+    { id: incident.id, category: incident.category_code, lon: incident.lon, lat: incident.lat, reportedAt: incident.reported_at },
+    DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, undefined, v.scope);
+  return { code, location: [incident.lon, incident.lat], duplicates };
 }

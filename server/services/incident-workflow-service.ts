@@ -61,6 +61,9 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
     if (step.escalated) {
       await recordEvent(tx, { type: 'incident.escalated', scope: incident.grid_code, payload: { incident: eventIncident(after), reason: step.escalated } });
     }
+    if (step.announce) {
+      await recordEvent(tx, { type: step.announce, scope: incident.grid_code, payload: { incident: eventIncident(after), note: input.note?.trim() ?? '', by: principal.displayName } });
+    }
     if (step.to !== incident.status) {
       await recordEvent(tx, { type: 'incident.status_changed', scope: incident.grid_code, payload: { incident: eventIncident(after, { status: incident.status, urgency: incident.urgency }) } });
     }
@@ -83,6 +86,8 @@ interface StepResult {
   followUps?: { action: string; from: Status; to: Status; note: string; details?: unknown }[];
   /** Set when the urgency rose: the reason, for the live event. */
   escalated?: string;
+  /** A live event of its own, for an action that keeps the status (urge). */
+  announce?: 'incident.urged';
 }
 
 /** The handler's own assignment, which start/resolve/mediate act on (commanders act on all). */
@@ -160,6 +165,12 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     const dueAt = c.deps.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
     await c.deps.repos.workflow.setAssignments(c.incident.id, null, 'in_progress', c.now, c.tx, undefined, dueAt);
     return { to: 'in_progress', change: { closed_at: null, resolved_at: null, due_at: dueAt, overdue_notified_at: null }, details: { due_at: dueAt } };
+  },
+
+  async urge(c) {
+    // The units' assignments and the deadline stay as they are: urging records the pressure and tells everyone.
+    const overdue = c.incident.due_at !== null && c.incident.due_at.getTime() < c.now.getTime();
+    return { to: c.incident.status, details: { overdue, due_at: c.incident.due_at }, announce: 'incident.urged' };
   },
 
   async mediate(c) {

@@ -128,6 +128,12 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
         : { method, url: `/api/directives/${made.id}/answers`, payload: { district: region.slice(0, 6), kind: 'zero_report' } };
     }
     case 'GET /api/incidents/:code': return { method, url: `/api/incidents/${shared.code}` };
+    case 'GET /api/incidents/:code/nearby': return { method, url: `/api/incidents/${shared.code}/nearby` };
+    case 'GET /api/incidents/:code/contacts': return { method, url: `/api/incidents/${shared.code}/contacts` };
+    case 'POST /api/incidents/:code/contacts/:worker': {
+      const [w] = await ctx.db.query<{ id: number }>('SELECT worker_id AS id FROM grid_worker_assignment WHERE grid_code = $1 ORDER BY worker_id LIMIT 1', [places.grid]);
+      return { method, url: `/api/incidents/${shared.code}/contacts/${w!.id}` };
+    }
     case 'GET /api/incidents/:code/photos/:id': return { method, url: shared.photo };
     case 'POST /api/incidents': return { method, url, payload: { category: 'noise', location: inGrid } };
     case 'POST /api/incidents/:code/transitions': {

@@ -129,6 +129,69 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-detail .viewer img').waitFor();
     await page.locator('gs-incident-detail .viewer').click();
     await page.locator('gs-incident-detail .viewer').waitFor({ state: 'detached' });
+
+    // Urging (督办) with a quick reply: the status stays, the record and the list row show it was urged.
+    await page.click('button[data-act="urge"]');
+    await page.locator('gs-action-dialog button[data-quick]').first().click();
+    await page.click('gs-action-dialog button[data-confirm]');
+    await page.locator('gs-incident-detail [data-urged]').waitFor({ timeout: 30_000 });
+    await page.click('[role="tab"][data-queue="handling"]');
+    await row(page, code).locator('[data-urged]').waitFor({ state: 'attached', timeout: 30_000 });
+    const [urged] = await ctx.db.query<{ status: string; note: string }>(
+      "SELECT i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'urge'", [code]);
+    expect(urged).toEqual({ status: 'in_progress', note: '已超期，请立即处置并反馈' });
+  });
+
+  it('maps the incident with its grid and a nearby same-category report; clicking that report marks the incident as its duplicate', async () => {
+    // Two reports about 15 m apart, away from the other tests' point so that their markers stand alone.
+    const [spot] = await ctx.db.query<{ x1: number; y1: number; x2: number; y2: number }>(
+      `SELECT ST_X(a) x1, ST_Y(a) y1, ST_X(b) x2, ST_Y(b) y2 FROM (SELECT ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.00015, 0.0001) a,
+              ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.0001, -0.00003) b) s`, inGrid);
+    const at = async (description: string, lon: number, lat: number) => {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', description, location: [lon, lat] } });
+      expect(res.statusCode, res.body).toBe(201);
+      return json(res).incident.properties.code as string;
+    };
+    const original = await at('垃圾箱旁堆放垃圾', spot!.x1, spot!.y1);
+    const again = await at('垃圾箱旁堆放垃圾（再次上报）', spot!.x2, spot!.y2);
+    // What the map must mark, worked out in SQL: same category, within 50 m, reported in the 24 hours before.
+    const expected = (await ctx.db.query<{ code: string }>(
+      `SELECT o.code FROM incident o, incident i WHERE i.code = $1 AND o.id <> i.id AND o.category_code = i.category_code AND o.status <> 'duplicate'
+          AND o.reported_at BETWEEN i.reported_at - interval '24 hours' AND i.reported_at
+          AND ST_DWithin(o.location::geography, i.location::geography, 50) ORDER BY o.code`, [again])).map((r) => r.code);
+    expect(expected).toContain(original);
+
+    const page = await openConsole('d-one', '?queue=reported');
+    await row(page, again).click();
+    const map = page.locator('gs-incident-map');
+    await page.locator(`gs-incident-map[data-ready="${again}"]`).waitFor({ timeout: 60_000 });
+    const shown = await map.locator('[data-duplicate]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-duplicate')!).sort());
+    expect(shown).toEqual(expected);
+    // Click the original's marker on the map: the mark-duplicate form opens filled in, and confirming marks it.
+    const box = (await map.locator('[data-map]').boundingBox())!;
+    const spotOnMap = (await map.evaluate((el, code) => (el as HTMLElementTagNameMap['gs-incident-map']).markerPosition(code), original))!;
+    expect(spotOnMap.x).toBeGreaterThan(0);
+    expect(spotOnMap.x).toBeLessThan(box.width);
+    await page.mouse.click(box.x + spotOnMap.x, box.y + spotOnMap.y);
+    await expect.poll(() => page.locator('gs-action-dialog input[name="duplicate_of"]').inputValue(), { timeout: 30_000 }).toBe(original);
+    await page.click('gs-action-dialog button[data-confirm]');
+    await page.locator('gs-incident-detail [data-status="duplicate"]').waitFor({ timeout: 30_000 });
+    const [marked] = await ctx.db.query<{ status: string; original: string }>(
+      'SELECT i.status, o.code AS original FROM incident i JOIN incident o ON o.id = i.duplicate_of WHERE i.code = $1', [again]);
+    expect(marked).toEqual({ status: 'duplicate', original });
+
+    // The grid's workers with their numbers; calling one (tel: link) notes it in the history.
+    const workers = await ctx.db.query<{ id: number; phone: string }>(
+      'SELECT w.id, w.phone FROM grid_worker w JOIN grid_worker_assignment a ON a.worker_id = w.id JOIN incident i ON i.grid_code = a.grid_code WHERE i.code = $1 ORDER BY w.id', [again]);
+    const links = map.locator('a[data-worker]');
+    await expect.poll(() => links.count(), { timeout: 30_000 }).toBe(workers.length);
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(workers.map((w) => `tel:${w.phone}`));
+    await links.first().click();
+    await page.locator('gs-incident-detail li[data-action="contact"]').waitFor({ timeout: 30_000 });
+    const [{ n }] = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'contact'", [again]) as [{ n: number }];
+    expect(n).toBe(1);
+    await page.context().close();
   });
 
   it('tells a dispatcher who acted first when another dispatcher dispatched the same report, and nothing is done twice', async () => {
@@ -223,6 +286,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
         await expect.poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
         await page.locator('gs-incident-detail ol.timeline li').first().waitFor();
+        // The map beside it has drawn the incident and its grid.
+        await page.locator(`gs-incident-map[data-ready="${dispatched}"]`).waitFor({ timeout: 60_000 });
         expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
         await page.context().close();

@@ -115,18 +115,18 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
    * with nothing changed. Mediation is for disputes only, so for this garbage
    * incident it is 409 everywhere.
    */
-  const COLUMNS = ['file', 'reject', 'mark_duplicate', 'dispatch', 'start', 'resolve', 'verify_fail', 'close', 'reopen', 'mediate'] as const satisfies readonly Action[];
+  const COLUMNS = ['file', 'reject', 'mark_duplicate', 'dispatch', 'start', 'resolve', 'verify_fail', 'close', 'reopen', 'mediate', 'urge'] as const satisfies readonly Action[];
   // biome-ignore format: a table, read row by row under its column heading
   const STATE_TABLE: Record<Status, readonly (Status | '409')[]> = {
-    //            file     reject      mark_duplicate dispatch      start          resolve     verify_fail    close     reopen         mediate
-    reported:    ['filed', 'rejected', 'duplicate',   '409',        '409',         '409',      '409',         '409',    '409',         '409'],
-    filed:       ['409',   '409',      'duplicate',   'dispatched', '409',         '409',      '409',         '409',    '409',         '409'],
-    rejected:    ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    '409',         '409'],
-    duplicate:   ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    '409',         '409'],
-    dispatched:  ['409',   '409',      '409',         '409',        'in_progress', '409',      '409',         '409',    '409',         '409'],
-    in_progress: ['409',   '409',      '409',         '409',        'in_progress', 'resolved', '409',         '409',    '409',         '409'],
-    resolved:    ['409',   '409',      '409',         '409',        '409',         '409',      'in_progress', 'closed', '409',         '409'],
-    closed:      ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    'in_progress', '409'],
+    //            file     reject      mark_duplicate dispatch      start          resolve     verify_fail    close     reopen         mediate  urge
+    reported:    ['filed', 'rejected', 'duplicate',   '409',        '409',         '409',      '409',         '409',    '409',         '409',   '409'],
+    filed:       ['409',   '409',      'duplicate',   'dispatched', '409',         '409',      '409',         '409',    '409',         '409',   '409'],
+    rejected:    ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    '409',         '409',   '409'],
+    duplicate:   ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    '409',         '409',   '409'],
+    dispatched:  ['409',   '409',      '409',         '409',        'in_progress', '409',      '409',         '409',    '409',         '409',   'dispatched'],
+    in_progress: ['409',   '409',      '409',         '409',        'in_progress', 'resolved', '409',         '409',    '409',         '409',   'in_progress'],
+    resolved:    ['409',   '409',      '409',         '409',        '409',         '409',      'in_progress', 'closed', '409',         '409',   '409'],
+    closed:      ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    'in_progress', '409',   '409'],
   };
   // Every action has a column (a new action fails to compile until it is added to the table).
   const everyActionHasAColumn: [Exclude<Action, (typeof COLUMNS)[number]>] extends [never] ? true : false = true;

@@ -10,7 +10,7 @@ import { actorName, formatClock, formatTime, strings, type Lang } from './dispat
  * the same `refusal` the server applies): the role and the incident's state.
  * Handling steps (start, resolve, mediate) belong to the units, not here.
  */
-export const CONSOLE_ACTIONS: readonly Action[] = ['file', 'dispatch', 'reject', 'mark_duplicate', 'verify_fail', 'close', 'reopen'];
+export const CONSOLE_ACTIONS: readonly Action[] = ['file', 'dispatch', 'reject', 'mark_duplicate', 'verify_fail', 'close', 'reopen', 'urge'];
 
 /** Actions taken in one click; the others open a form. */
 export const ONE_CLICK: readonly Action[] = ['file'];

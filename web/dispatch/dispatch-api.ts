@@ -1,4 +1,6 @@
 import type { Unit } from '../../server/contract/unit-schemas.js';
+import type { Feature, Geometry } from 'geojson';
+import type { NearbyIncidents } from '../../server/contract/geojson-schemas.js';
 import type { Action } from '../../server/contract/incident-workflow.js';
 import { apiRequest } from '../shared/api-request.js';
 import type { QueueItem } from './dispatch-queues.js';
@@ -51,6 +53,35 @@ export interface TransitionBody { action: Action; note?: string; units?: string[
 /** One workflow step; answers with the incident as it is afterwards. */
 export async function transition(code: string, body: TransitionBody, csrf: string | null): Promise<IncidentDetail> {
   return (await apiRequest<{ properties: IncidentDetail }>('POST', `/api/incidents/${code}/transitions`, { body, csrf })).properties;
+}
+
+export type NearbyIncident = NearbyIncidents['duplicates'][number];
+
+/** The incident's position and its possible duplicates (same category, 50 m, 24 h before it). */
+export async function nearbyIncidents(code: string): Promise<NearbyIncidents> {
+  return apiRequest<NearbyIncidents>('GET', `/api/incidents/${code}/nearby`);
+}
+
+export async function gridShape(code: string): Promise<Feature<Geometry>> {
+  return apiRequest<Feature<Geometry>>('GET', `/api/grids/${code}`);
+}
+
+/** A community's outline: one of its street's children (GET /api/explore/shapes); undefined if not there. */
+export async function communityShape(street: string, community: string): Promise<Feature<Geometry> | undefined> {
+  const shapes = await apiRequest<{ features: (Feature<Geometry> & { id: string })[] }>('GET', '/api/explore/shapes', { query: { region: street } });
+  return shapes.features.find((f) => f.id === community);
+}
+
+export interface GridWorkerContact { id: number; name: string; phone: string }
+
+/** The incident's grid workers with their numbers in clear (commanders and dispatchers; each view audited). */
+export async function gridContacts(code: string): Promise<GridWorkerContact[]> {
+  return (await apiRequest<{ workers: GridWorkerContact[] }>('GET', `/api/incidents/${code}/contacts`)).workers;
+}
+
+/** Notes in the incident's history that the worker was called. */
+export async function noteContact(code: string, worker: number, csrf: string | null): Promise<void> {
+  await apiRequest<null>('POST', `/api/incidents/${code}/contacts/${worker}`, { csrf });
 }
 
 export async function units(query: { region?: string; category?: string } = {}): Promise<Unit[]> {

@@ -9,7 +9,7 @@ const OPEN = 'reported,filed,dispatched,in_progress,resolved';
 export const OPEN_CAP = 20_000;
 /** The newest incidents of any status, for the "all" queue. */
 const RECENT = 500;
-const STREAM_EVENTS = ['incident.created', 'incident.status_changed', 'incident.escalated', 'incident.overdue', 'incident.red_alert'];
+const STREAM_EVENTS = ['incident.created', 'incident.status_changed', 'incident.escalated', 'incident.overdue', 'incident.red_alert', 'incident.urged'];
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 
@@ -120,8 +120,8 @@ export class DispatchDataController implements ReactiveController {
   }
 
   private upsert(p: QueueItem): void {
-    const { code, category, urgency, status, description, reported_at, due_at, grid_code, street_code, district_code } = p;
-    this.items.set(code, { code, category, urgency, status, description, reported_at, due_at, grid_code, street_code, district_code });
+    const { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code } = p;
+    this.items.set(code, { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code });
   }
 
   private applyEvent(incident: StreamIncident): void {

@@ -5,6 +5,8 @@ export type Lang = 'zh' | 'en';
 
 const zh = {
   title: '事项交办调度台',
+  urged: '已督办',
+  map: { incident: '本事件', grid: '所在网格', community: '所在社区', workers: '网格员', nearby: (n: number) => `50 米内 24 小时同类上报 ${n} 件${n ? '（点击标为重复）' : ''}` },
   home: '首页', signOut: '退出', readOnly: '只读',
   queue: { reported: '待立案', filed: '待派遣', handling: '处置中', verify: '待核查', overdue: '超期', red: '红色预警', all: '全部' } as Record<QueueId, string>,
   filters: { district: '区县', category: '类别', urgency: '紧急程度', any: { district: '全部区县', category: '全部类别', urgency: '全部等级' }, search: '搜索编号/内容/网格' },
@@ -21,9 +23,9 @@ const zh = {
     photos: '现场照片', before: '处置前', after: '处置后', noPhotos: '暂无照片', duplicateOf: '重复于', none: '无',
     unitStatus: { assigned: '已派遣', in_progress: '处置中', resolved: '已完成' } as Record<string, string>,
   },
-  history: { report: '上报', photo: '上传照片', escalate: '升级', overdue: '超期督办', red_alert: '红色预警', start: '开始处置', resolve: '处置完毕', mediate: '调解' } as Record<string, string>,
+  history: { report: '上报', photo: '上传照片', escalate: '升级', overdue: '超期督办', red_alert: '红色预警', contact: '联系网格员', start: '开始处置', resolve: '处置完毕', mediate: '调解' } as Record<string, string>,
   actions: '操作', act: {
-    file: '立案', reject: '不予立案', mark_duplicate: '重复事件', dispatch: '派遣', verify_fail: '核查不通过', close: '核查结案', reopen: '重新办理',
+    file: '立案', reject: '不予立案', mark_duplicate: '重复事件', dispatch: '派遣', verify_fail: '核查不通过', close: '核查结案', reopen: '重新办理', urge: '督办',
   } as Record<string, string>,
   form: {
     note: '说明', quick: '常用语', confirm: '确认', cancel: '取消', duplicateOf: '与之重复的事件编号', units: '承办单位',
@@ -38,6 +40,7 @@ const zh = {
     verify_fail: ['现场核查问题仍存在', '处置照片与现场不符', '处置不彻底，请继续处理', '群众仍有反映'],
     reopen: ['群众再次反映，问题复发', '核查发现结案有误'],
     close: ['现场核查已处置完毕', '群众满意'],
+    urge: ['已超期，请立即处置并反馈', '群众反映强烈，请加快处置', '请今日内处置完毕'],
   } as Record<string, string[]>,
   done: (action: string, code: string) => `${code}：${action}完成`,
   dispatchedDue: (code: string, due: string) => `${code} 已派遣，截止时间 ${due}`,
@@ -54,6 +57,8 @@ type Strings = typeof zh;
 
 const en: Strings = {
   title: 'Dispatch console',
+  urged: 'Urged',
+  map: { incident: 'This incident', grid: 'Grid', community: 'Community', workers: 'Grid workers', nearby: (n: number) => `${n} same-category report${n === 1 ? '' : 's'} within 50 m / 24 h${n ? ' (click to mark as duplicate)' : ''}` },
   home: 'Home', signOut: 'Sign out', readOnly: 'Read only',
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },
   filters: { district: 'District', category: 'Category', urgency: 'Urgency', any: { district: 'All districts', category: 'All categories', urgency: 'All urgencies' }, search: 'Code, text or grid' },
@@ -70,9 +75,9 @@ const en: Strings = {
     photos: 'Photos', before: 'Before', after: 'After', noPhotos: 'No photos', duplicateOf: 'Duplicate of', none: 'None',
     unitStatus: { assigned: 'Dispatched', in_progress: 'In progress', resolved: 'Done' },
   },
-  history: { report: 'Reported', photo: 'Photo uploaded', escalate: 'Escalated', overdue: 'Overdue notice', red_alert: 'Red alert', start: 'Work started', resolve: 'Resolved', mediate: 'Mediation' },
+  history: { report: 'Reported', photo: 'Photo uploaded', escalate: 'Escalated', overdue: 'Overdue notice', red_alert: 'Red alert', contact: 'Called grid worker', start: 'Work started', resolve: 'Resolved', mediate: 'Mediation' },
   actions: 'Actions', act: {
-    file: 'File', reject: 'Reject', mark_duplicate: 'Duplicate', dispatch: 'Dispatch', verify_fail: 'Send back', close: 'Verify & close', reopen: 'Reopen',
+    file: 'File', reject: 'Reject', mark_duplicate: 'Duplicate', dispatch: 'Dispatch', verify_fail: 'Send back', close: 'Verify & close', reopen: 'Reopen', urge: 'Urge',
   },
   form: {
     note: 'Note', quick: 'Quick replies', confirm: 'Confirm', cancel: 'Cancel', duplicateOf: 'Code of the incident it duplicates', units: 'Units',
@@ -87,6 +92,7 @@ const en: Strings = {
     verify_fail: ['Problem still there on site', 'Photos do not match the site', 'Not finished; carry on', 'Residents still complain'],
     reopen: ['Reported again: the problem is back', 'Closed in error'],
     close: ['Checked on site: done', 'Residents satisfied'],
+    urge: ['Overdue: act now and report back', 'Residents are pressing: speed up', 'Finish it today'],
   },
   done: (action: string, code: string) => `${code}: ${action} done`,
   dispatchedDue: (code: string, due: string) => `${code} dispatched; due ${due}`,

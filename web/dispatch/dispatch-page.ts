@@ -1,18 +1,19 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import type { Action } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
 import { allowedActions, mayAct, ONE_CLICK, runAction } from './dispatch-actions.js';
-import { categories, districtsOf, regionTree, type TransitionBody } from './dispatch-api.js';
+import { categories, districtsOf, noteContact, regionTree, type TransitionBody } from './dispatch-api.js';
 import { DispatchDataController, OPEN_CAP } from './dispatch-data.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 import { keyCommand } from './dispatch-keys.js';
 import { NO_FILTERS, QUEUES, queueCounts, queueItems, type QueueFilters, type QueueId } from './dispatch-queues.js';
-import { consoleStyles } from './dispatch-styles.js';
+import { consoleStyles, pageStyles } from './dispatch-styles.js';
 import type { IncidentList } from './incident-list.js';
 import './action-dialog.js';
 import './incident-detail.js';
 import './incident-list.js';
+import './incident-map.js';
 
 /** The clock the queues are judged by moves on this often: "red after 30 minutes" and "overdue" need no event. */
 const TICK_MS = 30_000;
@@ -27,42 +28,9 @@ const TICK_MS = 30_000;
 export class DispatchPage extends LitElement {
   static override properties = {
     lang: { state: true }, queue: { state: true }, filters: { state: true }, me: { state: true }, notice: { state: true },
-    dialog: { state: true }, help: { state: true }, busy: { state: true }, now: { state: true },
+    dialog: { state: true }, duplicateOf: { state: true }, help: { state: true }, busy: { state: true }, now: { state: true },
   };
-  static override styles = [consoleStyles, css`
-    :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; }
-    header { display: flex; align-items: center; gap: 1rem; padding: .55rem 1rem; background: #0f1930; border-bottom: 1px solid #1e2c4a; }
-    h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; flex: 1; }
-    header .who, header a { color: #9fb3d1; font-size: .85rem; text-decoration: none; white-space: nowrap; }
-    .live { font-size: .78rem; padding: .1rem .5rem; border-radius: 10px; background: #3a2a14; color: #ffd873; }
-    .live[data-state="live"] { background: #123a2a; color: #6ee7a8; }
-    .bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; padding: .45rem 1rem; background: #0d1628; border-bottom: 1px solid #1e2c4a; }
-    [role="tablist"] { display: flex; gap: .25rem; flex-wrap: wrap; }
-    [role="tab"] { background: transparent; border-bottom: 2px solid transparent; border-radius: 0; padding: .3rem .6rem; color: #9fb3d1; }
-    [role="tab"][aria-selected="true"] { color: #e6edf7; border-bottom-color: #5cc8ff; background: #13213d; }
-    [role="tab"] .n { margin-left: .35rem; font-size: .75rem; background: #24365c; border-radius: 9px; padding: 0 .4rem; }
-    [role="tab"][data-queue="red"] .n, [role="tab"][data-queue="overdue"] .n { background: #5a2030; color: #ffb0b9; }
-    .filters { display: flex; gap: .45rem; align-items: center; margin-left: auto; }
-    .filters input { width: 13rem; }
-    .filters select { max-width: 10rem; }
-    [slot="actions"] { display: flex; gap: .45rem; flex-wrap: wrap; }
-    @media (max-width: 1500px) {
-      .bar { gap: .4rem .6rem; padding: .4rem .6rem; }
-      [role="tab"] { padding: .3rem .45rem; }
-      .filters { gap: .3rem; }
-      .filters select { max-width: 7.5rem; }
-      .filters input { width: 9.5rem; }
-    }
-    main { display: grid; grid-template-columns: minmax(24rem, 40%) 1fr; min-height: 0; }
-    gs-incident-list { border-right: 1px solid #1e2c4a; }
-    .pick { padding: 2rem; color: #7d8aa3; }
-    .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem .7rem .5rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 70vw; box-shadow: 0 4px 18px rgba(0,0,0,.5); }
-    .notice.error { background: #4a2030; color: #ffd0d8; }
-    .help { position: fixed; inset: 0; background: rgba(3, 8, 18, .7); display: flex; align-items: center; justify-content: center; z-index: 25; }
-    .help div { background: #0f1930; border: 1px solid #2a3b60; border-radius: 8px; padding: 1rem 1.4rem; min-width: 20rem; }
-    .help kbd { font-family: inherit; background: #24365c; border-radius: 3px; padding: 0 .4rem; }
-    .help td { padding: .2rem .6rem; }
-  `];
+  static override styles = [consoleStyles, pageStyles];
 
   declare lang: Lang;
   declare queue: QueueId;
@@ -71,6 +39,8 @@ export class DispatchPage extends LitElement {
   declare notice: { text: string; error: boolean } | null;
   /** The action whose form is open. */
   declare dialog: Action | null;
+  /** The original a duplicate picked on the map points at (prefills the form). */
+  declare duplicateOf: string;
   declare help: boolean;
   declare busy: boolean;
   declare now: number;
@@ -91,6 +61,7 @@ export class DispatchPage extends LitElement {
     this.me = null;
     this.notice = null;
     this.dialog = null;
+    this.duplicateOf = '';
     this.help = false;
     this.busy = false;
     this.now = Date.now();
@@ -175,8 +146,11 @@ export class DispatchPage extends LitElement {
       <main>
         <gs-incident-list .items=${this.data.loaded ? this.visible : []} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
           .categoryNames=${this.categoryNames} .placeNames=${this.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
-        ${this.data.detail ? html`<gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
-            <span slot="actions">${this.renderActions()}</span></gs-incident-detail>`
+        ${this.data.detail ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
+            <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
+          <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
+            .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
+            @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
           : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`}
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
@@ -184,7 +158,7 @@ export class DispatchPage extends LitElement {
         <span>${this.notice.text}</span><button @click=${() => { this.notice = null; }}>×</button></div>` : nothing}
       ${this.data.error ? html`<div class="notice error" role="alert">${this.data.error}</div>` : nothing}
       ${this.dialog && this.data.detail ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang}
-          .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy}
+          .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
           @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => { this.dialog = null; }}></gs-action-dialog>` : nothing}
       ${this.help ? this.renderHelp() : nothing}`;
   }
@@ -208,7 +182,29 @@ export class DispatchPage extends LitElement {
     const d = this.data.detail;
     if (!d || this.busy || !allowedActions(this.me?.principal.role, d).includes(action)) return;
     if (ONE_CLICK.includes(action)) void this.act({ action });
-    else this.dialog = action;
+    else {
+      this.duplicateOf = '';
+      this.dialog = action;
+    }
+  }
+
+  /** A duplicate picked on the map: the mark-duplicate form, filled in, asks to confirm. */
+  private markDuplicateOf(code: string): void {
+    this.duplicateOf = code;
+    this.dialog = 'mark_duplicate';
+  }
+
+  /** A call to a grid worker started (tel: link): noted in the history, which is read again. */
+  private async contacted(worker: number): Promise<void> {
+    const code = this.data.detail?.code;
+    if (!code) return;
+    try {
+      await noteContact(code, worker, this.me?.csrf_token ?? null);
+      const d = await this.data.loadDetail(code);
+      if (d) this.data.accept(d);
+    } catch (err) {
+      this.say(errorMessage(err), true);
+    }
   }
 
   private async act(body: TransitionBody): Promise<void> {

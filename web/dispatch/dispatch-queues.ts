@@ -18,6 +18,8 @@ export interface QueueItem {
   description: string;
   reported_at: string;
   due_at: string | null;
+  /** When it was last urged (督办), null or absent if never. */
+  urged_at?: string | null;
   grid_code: string;
   street_code: string;
   district_code: string;

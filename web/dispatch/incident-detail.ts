@@ -68,6 +68,7 @@ export class IncidentDetailView extends LitElement {
         <span class="badge ${i.urgency}">${t.urgency[i.urgency]}</span>
         <span class="badge" data-status=${i.status}>${t.status[i.status] ?? i.status}</span>
         ${i.overdue ? html`<span class="badge red">${t.queue.overdue}</span>` : nothing}
+        ${i.urged_at ? html`<span class="badge red" data-urged=${i.urged_at}>${t.urged} ${formatTime(i.urged_at, this.lang)}</span>` : nothing}
       </header>
       <div class="actions"><slot name="actions"></slot></div>
       <dl>

@@ -73,7 +73,7 @@ export class IncidentList extends LitElement {
         @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
       <span class="urgency ${i.urgency}" title=${t.urgency[i.urgency] ?? ''}></span>
       <span class="what"><span class="code mono">${i.code}</span> ${this.categoryNames.get(i.category) ?? i.category}${i.description ? html` <span class="muted">· ${i.description}</span>` : ''}</span>
-      <span class="when"><span class="badge">${t.status[i.status] ?? i.status}</span>${this.renderTime(i)}</span>
+      <span class="when"><span class="badge">${t.status[i.status] ?? i.status}</span>${i.urged_at ? html`<span class="badge red" data-urged>${t.urged}</span>` : ''}${this.renderTime(i)}</span>
       <span class="where">${place} <span class="mono">${i.grid_code}</span></span>
     </li>`;
   }

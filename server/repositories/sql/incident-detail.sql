@@ -12,6 +12,7 @@ SELECT json_build_object(
     'reported_at', i.reported_at, 'filed_at', i.filed_at, 'dispatched_at', i.dispatched_at, 'due_at', i.due_at,
     'resolved_at', i.resolved_at, 'closed_at', i.closed_at,
     'overdue', i.status IN ('dispatched', 'in_progress') AND i.due_at < $4::timestamptz,
+    'urged_at', (SELECT max(h.at) FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'urge'),
     'grid_code', i.grid_code, 'community_code', i.community_code, 'street_code', i.street_code, 'district_code', i.district_code,
     'duplicate_of', (SELECT o.code FROM incident o WHERE o.id = i.duplicate_of),
     'assignments', coalesce((

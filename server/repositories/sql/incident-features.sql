@@ -28,6 +28,7 @@ SELECT p.id, p.reported_at,
          'properties', json_build_object(
            'code', p.code, 'category', p.category_code, 'urgency', p.urgency, 'status', p.status,
            'description', p.description, 'reported_at', p.reported_at, 'due_at', p.due_at, 'closed_at', p.closed_at,
+           'urged_at', (SELECT max(h.at) FROM incident_history h WHERE h.incident_id = p.id AND h.action = 'urge'),
            'grid_code', p.grid_code, 'community_code', p.community_code,
            'street_code', p.street_code, 'district_code', p.district_code)
        )::text AS feature
