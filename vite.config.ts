@@ -9,7 +9,11 @@ const webDir = fileURLToPath(new URL('./web/', import.meta.url));
 
 /** Every web/*.html is a page of its own (index, wall, login, ...): adding a file adds a page. */
 export function webPages(dir = webDir): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => [f.slice(0, -'.html'.length), dir + f]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.html'))
+      .map((f) => [f.slice(0, -'.html'.length), dir + f]),
+  );
 }
 
 /** In the dev server, /wall serves wall.html as the Fastify server does in production. */
@@ -52,7 +56,10 @@ function preloadWebglChunks(): Plugin {
         };
         visit(ctx.chunk.fileName);
         const lazy = [...seen].filter((name) => /webgl-device/.test(name) && !html.includes(name));
-        return { html, tags: lazy.map((name) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${name}` }, injectTo: 'head' as const })) };
+        return {
+          html,
+          tags: lazy.map((name) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${name}` }, injectTo: 'head' as const })),
+        };
       },
     },
   };

@@ -40,12 +40,14 @@ export function parseDistrictFeatures(json: unknown): { features: DistrictFeatur
     const props = f?.properties ?? {};
     const code = String(props.adcode ?? props.code ?? '').trim();
     const name = String(props.name ?? '').trim();
-    if (!/^[1-9]\d{3}(?!00)\d{2}$/.test(code)) return problems.push({ feature: i, reason: `adcode ${JSON.stringify(code)} is not a six-digit county-level code` });
+    if (!/^[1-9]\d{3}(?!00)\d{2}$/.test(code))
+      return problems.push({ feature: i, reason: `adcode ${JSON.stringify(code)} is not a six-digit county-level code` });
     if (seen.has(code)) return problems.push({ feature: i, code, reason: 'duplicate adcode' });
     seen.add(code);
     if (!name) return problems.push({ feature: i, code, reason: 'missing name' });
     const type = f.geometry?.type;
-    if (type !== 'Polygon' && type !== 'MultiPolygon') return problems.push({ feature: i, code, reason: `geometry must be Polygon or MultiPolygon, not ${type ?? 'missing'}` });
+    if (type !== 'Polygon' && type !== 'MultiPolygon')
+      return problems.push({ feature: i, code, reason: `geometry must be Polygon or MultiPolygon, not ${type ?? 'missing'}` });
     features.push({ code, name, nameEn: ZHUZHOU_DISTRICTS.find((d) => d.code === code)?.nameEn, geometry: f.geometry });
   });
   const cities = new Set(features.map((f) => f.code.slice(0, 4)));
@@ -95,6 +97,12 @@ export async function insertDistricts(tx: Queryable, features: readonly District
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT f.code, 'district', f.name, f.name_en, $1, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f.geojson), 4326))
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS f(code, name, name_en, geojson)`,
-    [cityCode, features.map((f) => f.code), features.map((f) => f.name), features.map((f) => f.nameEn ?? null), features.map((f) => JSON.stringify(f.geometry))],
+    [
+      cityCode,
+      features.map((f) => f.code),
+      features.map((f) => f.name),
+      features.map((f) => f.nameEn ?? null),
+      features.map((f) => JSON.stringify(f.geometry)),
+    ],
   );
 }

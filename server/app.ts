@@ -68,7 +68,19 @@ export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes:
 const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'gridscope-photos'), maxBytes: 10 * 1024 * 1024 };
 
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
-export async function buildApp({ db, logger = false, auth, loginThrottle, writeLimits, photos = DEFAULT_TEST_PHOTOS, events = {}, workflow = {}, wall, planRules, geometryLimits }: AppOptions) {
+export async function buildApp({
+  db,
+  logger = false,
+  auth,
+  loginThrottle,
+  writeLimits,
+  photos = DEFAULT_TEST_PHOTOS,
+  events = {},
+  workflow = {},
+  wall,
+  planRules,
+  geometryLimits,
+}: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
   const app = Fastify({

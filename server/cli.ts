@@ -27,16 +27,20 @@ Options for every command:
   --version, -v                 print the version
 
 Environment:
-${Object.entries(CONFIG_VARIABLES).map(([k, v]) => `  ${k.padEnd(26)} ${v.doc} (default: ${v.default || 'unset'})`).join('\n')}
+${Object.entries(CONFIG_VARIABLES)
+  .map(([k, v]) => `  ${k.padEnd(26)} ${v.doc} (default: ${v.default || 'unset'})`)
+  .join('\n')}
 `;
 
 /** One paragraph per command, for `gridscope help COMMAND` and `gridscope COMMAND --help`. */
 const COMMAND_HELP: Record<string, string> = {
-  serve: 'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
+  serve:
+    'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
   migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
   seed: 'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE]\n  Builds the demo city into an empty database: N grids (at least 9), N incidents\n  over the last year, random seed S; FILE is a GeoJSON of district boundaries.',
-  'import-districts': 'gridscope import-districts FILE\n  Loads a city\'s district boundaries (GeoJSON features with adcode + name) into an empty database.',
-  'create-user': 'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
+  'import-districts': "gridscope import-districts FILE\n  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database.",
+  'create-user':
+    'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
   help: 'gridscope help [COMMAND]\n  Prints the usage of every command, or of one.',
 };
 
@@ -124,9 +128,18 @@ async function main(argv: string[]): Promise<void> {
       const username = rest[0];
       if (!username || !values.role) throw new UsageError('create-user needs a username and --role');
       const password = await readPassword(process.env);
-      return withDatabase(config, async (db) => say(await createUserCommand(db, {
-        username, role: values.role!, scope: values.scope, unit: values.unit, name: values.name, password,
-      })));
+      return withDatabase(config, async (db) =>
+        say(
+          await createUserCommand(db, {
+            username,
+            role: values.role!,
+            scope: values.scope,
+            unit: values.unit,
+            name: values.name,
+            password,
+          }),
+        ),
+      );
     }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
@@ -146,8 +159,10 @@ async function withDatabase(config: Config, work: (db: Awaited<ReturnType<typeof
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   // Expected failures get one clear line; anything else its stack too.
-  const known = [CreateUserRefused, ConfigError, DataDirInUseError, MigrationError, ImportRejected, CityAlreadySeeded, UsageError].some((k) => err instanceof k);
-  console.error(`gridscope: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}`);
+  const known = [CreateUserRefused, ConfigError, DataDirInUseError, MigrationError, ImportRejected, CityAlreadySeeded, UsageError].some(
+    (k) => err instanceof k,
+  );
+  console.error(`gridscope: ${known ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`);
   if (err instanceof UsageError) console.error('run "gridscope --help" for usage');
   process.exit(1);
 });

@@ -38,11 +38,15 @@ export const RETRY_AFTER_SECONDS = 3;
 /** The 503 answer while the database is unavailable; see server/db/database-unavailable.ts. */
 export function databaseUnavailableBody(commitOutcomeUnknown = false, lang: 'en' | 'zh' = 'en'): ErrorBody {
   if (lang === 'zh') {
-    return errorBody('database_unavailable', commitOutcomeUnknown
-      ? '保存时数据库中断：本次修改可能已保存，也可能没有，请先查看再重试'
-      : `数据库暂时不可用，请 ${RETRY_AFTER_SECONDS} 秒后重试`);
+    return errorBody(
+      'database_unavailable',
+      commitOutcomeUnknown ? '保存时数据库中断：本次修改可能已保存，也可能没有，请先查看再重试' : `数据库暂时不可用，请 ${RETRY_AFTER_SECONDS} 秒后重试`,
+    );
   }
-  return errorBody('database_unavailable', commitOutcomeUnknown
-    ? 'the database became unavailable while saving: the change may or may not have been saved; check before retrying'
-    : `the database is unavailable for the moment; retry in ${RETRY_AFTER_SECONDS} s`);
+  return errorBody(
+    'database_unavailable',
+    commitOutcomeUnknown
+      ? 'the database became unavailable while saving: the change may or may not have been saved; check before retrying'
+      : `the database is unavailable for the moment; retry in ${RETRY_AFTER_SECONDS} s`,
+  );
 }

@@ -53,14 +53,33 @@ export function maskUrlSecrets(url: string): string {
   const withoutFragment = hash < 0 ? url : url.slice(0, hash);
   const q = withoutFragment.indexOf('?');
   const path = q < 0 ? withoutFragment : withoutFragment.slice(0, q);
-  const maskedPath = path.split('/').map((segment) => (API_TOKEN.test(decoded(segment)) ? REDACTED : segment)).join('/');
+  const maskedPath = path
+    .split('/')
+    .map((segment) => (API_TOKEN.test(decoded(segment)) ? REDACTED : segment))
+    .join('/');
   if (q < 0) return maskedPath;
   const query = withoutFragment.slice(q + 1);
-  return `${maskedPath}?${query.split(/([&;])/).map((part) => (part === '&' || part === ';' ? part : maskPair(part))).join('')}`;
+  return `${maskedPath}?${query
+    .split(/([&;])/)
+    .map((part) => (part === '&' || part === ';' ? part : maskPair(part)))
+    .join('')}`;
 }
 
 /** Fields of an error worth logging: what failed and where, never the statement or its values. */
-const ERROR_FIELDS = ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'routine', 'where', 'statusCode', 'validationContext'] as const;
+const ERROR_FIELDS = [
+  'code',
+  'detail',
+  'hint',
+  'constraint',
+  'table',
+  'column',
+  'schema',
+  'severity',
+  'routine',
+  'where',
+  'statusCode',
+  'validationContext',
+] as const;
 
 export interface SerializedError {
   type: string;

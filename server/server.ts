@@ -35,8 +35,10 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
   });
-  say(`demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
-    `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`);
+  say(
+    `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
+      `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`,
+  );
 }
 
 /** Creates the demo users on first start and says how to sign in, every start. */
@@ -44,7 +46,8 @@ async function announceDemoUsers(db: Database, config: Config, say: (line: strin
   await createDemoUsers(db, config.demoPassword);
   const users = await db.query<{ username: string; role: string; scope_code: string | null; unit_code: string | null }>(
     `SELECT username, role, scope_code, unit_code FROM app_user WHERE username = ANY($1) AND NOT disabled ORDER BY id`,
-    [DEMO_USERNAMES]);
+    [DEMO_USERNAMES],
+  );
   if (!users.length) return;
   say(`demo users (password from GRIDSCOPE_DEMO_PASSWORD, default "${CONFIG_VARIABLES.GRIDSCOPE_DEMO_PASSWORD.default}"): sign in at /login.html`);
   for (const u of users) say(`  ${u.username.padEnd(11)} ${u.role.padEnd(16)} ${u.scope_code ?? u.unit_code ?? 'whole city'}`);

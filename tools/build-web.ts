@@ -15,10 +15,12 @@ const STAMP = join(WEB_BUILD_DIR, '.built-at');
  */
 function newestSource(): number {
   const walk = (dir: string): number =>
-    !existsSync(dir) ? 0 : readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-      const p = join(dir, e.name);
-      return Math.max(t, e.isDirectory() ? walk(p) : statSync(p).mtimeMs);
-    }, 0);
+    !existsSync(dir)
+      ? 0
+      : readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+          const p = join(dir, e.name);
+          return Math.max(t, e.isDirectory() ? walk(p) : statSync(p).mtimeMs);
+        }, 0);
   return Math.max(walk(join(PROJECT_ROOT, 'web')), walk(join(PROJECT_ROOT, 'server/contract')), statSync(join(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
 }
 
@@ -35,7 +37,12 @@ function precompressAssets(dir: string): void {
     const file = join(dir, name);
     const bytes = readFileSync(file);
     if (bytes.length < 1024) continue;
-    writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(bytes, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      }),
+    );
     writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
   }
 }

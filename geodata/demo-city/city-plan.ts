@@ -56,11 +56,12 @@ export function planDistricts(districts: readonly DistrictFact[], totalGrids: nu
 
   return districts.map((fact) => {
     const grids = gridsByCode.get(fact.code)!;
-    const ratios = fact.code === YOU_COUNTY_CODE
-      ? { gridsPerCommunity: 520 / 297, communitiesPerStreet: 297 / 17 }
-      : isUrban(fact)
-        ? { gridsPerCommunity: 6, communitiesPerStreet: 10 }
-        : { gridsPerCommunity: 1.9, communitiesPerStreet: 17 };
+    const ratios =
+      fact.code === YOU_COUNTY_CODE
+        ? { gridsPerCommunity: 520 / 297, communitiesPerStreet: 297 / 17 }
+        : isUrban(fact)
+          ? { gridsPerCommunity: 6, communitiesPerStreet: 10 }
+          : { gridsPerCommunity: 1.9, communitiesPerStreet: 17 };
     const communities = clamp(Math.round(grids / ratios.gridsPerCommunity), 1, grids);
     const streets = clamp(Math.round(communities / ratios.communitiesPerStreet), 1, communities);
     return {

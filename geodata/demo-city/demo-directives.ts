@@ -102,11 +102,18 @@ export async function insertDemoDirectives(tx: Queryable, now: Date): Promise<nu
       if (!answer) continue;
       const at = new Date(createdAt.getTime() + answer.after * MINUTE);
       if (at >= now) throw new RangeError(`demo answer to "${plan.title}" would come after now`);
-      await repo.answer({
-        directiveId: id, district, status: answer.report === null ? 'zero_report' : 'answered', answer: answer.report ?? '', at,
-        // Demo districts have no users of their own; name the answering centre by its district.
-        by: `demo:${district}`,
-      }, tx);
+      await repo.answer(
+        {
+          directiveId: id,
+          district,
+          status: answer.report === null ? 'zero_report' : 'answered',
+          answer: answer.report ?? '',
+          at,
+          // Demo districts have no users of their own; name the answering centre by its district.
+          by: `demo:${district}`,
+        },
+        tx,
+      );
     }
   }
   return PLANS.length;

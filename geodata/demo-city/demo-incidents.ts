@@ -35,9 +35,11 @@ export async function insertIncidents(
 ): Promise<void> {
   if (count === 0 || grids.length === 0) return;
   const workers = new Map(
-    (await tx.query<{ grid_code: string; worker_id: number }>(
-      'SELECT DISTINCT ON (grid_code) grid_code, worker_id FROM grid_worker_assignment ORDER BY grid_code, worker_id',
-    )).map((r) => [r.grid_code, r.worker_id]),
+    (
+      await tx.query<{ grid_code: string; worker_id: number }>(
+        'SELECT DISTINCT ON (grid_code) grid_code, worker_id FROM grid_worker_assignment ORDER BY grid_code, worker_id',
+      )
+    ).map((r) => [r.grid_code, r.worker_id]),
   );
   const rules = await categoryRules(tx);
   const drawn = drawBatches({ grids, count, now, calendar, random, workers, rules });

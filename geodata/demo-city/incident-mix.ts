@@ -112,8 +112,12 @@ export function demoIncident(now: Date, reportedAt: Date, random: Random, waitin
   const u = random.next();
   const urgency: Urgency = waitingRed || u < mix.red ? 'red' : u < mix.red + mix.yellow ? 'yellow' : 'blue';
   const ageDays = (now.getTime() - reportedAt.getTime()) / DAY_MS;
-  const fate: Fate = waitingRed ? { kind: 'waiting_red' }
-    : ageDays <= 7 ? { kind: 'unfolds' }
-      : random.next() < 0.993 ? { kind: 'closes' } : { kind: 'stuck', stage: random.pick(STUCK_STAGES) };
+  const fate: Fate = waitingRed
+    ? { kind: 'waiting_red' }
+    : ageDays <= 7
+      ? { kind: 'unfolds' }
+      : random.next() < 0.993
+        ? { kind: 'closes' }
+        : { kind: 'stuck', stage: random.pick(STUCK_STAGES) };
   return { category: mix.code, urgency, description: mix.text, reportedAt, fate };
 }

@@ -82,17 +82,30 @@ export function drawTimeline(incident: DemoIncident, rule: CategoryRule, nowDate
   const upTo = (t: number | null, allowed = true) => (t !== null && allowed && t <= now ? t : null);
   const filedAt = upTo(filed);
   const dispatchedAt = plan ? upTo(dispatched) : null;
-  const units: UnitWork[] = dispatchedAt === null || !plan ? [] : plan.units.map((u) => ({
-    type: u.type,
-    startedAt: upTo(u.started, stage !== 'dispatched'),
-    resolvedAt: upTo(u.resolved, stage !== 'dispatched' && stage !== 'in_progress'),
-  }));
+  const units: UnitWork[] =
+    dispatchedAt === null || !plan
+      ? []
+      : plan.units.map((u) => ({
+          type: u.type,
+          startedAt: upTo(u.started, stage !== 'dispatched'),
+          resolvedAt: upTo(u.resolved, stage !== 'dispatched' && stage !== 'in_progress'),
+        }));
   const resolvedAt = units.length && units.every((u) => u.resolvedAt !== null) ? Math.max(...units.map((u) => u.resolvedAt!)) : null;
   const closedAt = resolvedAt !== null && plan ? upTo(plan.closed, stage === 'closed') : null;
   const mediations = units[0]?.startedAt != null ? plan!.mediations.filter((t) => upTo(t, stage !== 'dispatched') !== null) : [];
   const started = units.some((u) => u.startedAt !== null);
-  const status: DemoStatus = closedAt !== null ? 'closed' : resolvedAt !== null ? 'resolved' : started ? 'in_progress'
-    : dispatchedAt !== null ? 'dispatched' : filedAt !== null ? 'filed' : 'reported';
+  const status: DemoStatus =
+    closedAt !== null
+      ? 'closed'
+      : resolvedAt !== null
+        ? 'resolved'
+        : started
+          ? 'in_progress'
+          : dispatchedAt !== null
+            ? 'dispatched'
+            : filedAt !== null
+              ? 'filed'
+              : 'reported';
 
   const dueAt = dispatchedAt !== null ? plan!.due : null;
   // 督办 goes out once the deadline passes while work is still open.
@@ -102,12 +115,26 @@ export function drawTimeline(incident: DemoIncident, rule: CategoryRule, nowDate
   const redAlertedAt = redAlert !== null && (dispatchedAt === null || redAlert < dispatchedAt) ? redAlert : null;
   const escalated = mediations.length === MEDIATION_FAILURES_TO_ESCALATE;
 
-  const moments = [reported, filedAt, dispatchedAt, closedAt, redAlertedAt, overdueNotifiedAt, ...mediations,
-    ...units.flatMap((u) => [u.startedAt, u.resolvedAt])];
+  const moments = [
+    reported,
+    filedAt,
+    dispatchedAt,
+    closedAt,
+    redAlertedAt,
+    overdueNotifiedAt,
+    ...mediations,
+    ...units.flatMap((u) => [u.startedAt, u.resolvedAt]),
+  ];
   return {
     status,
     urgency: escalated ? 'yellow' : incident.urgency,
-    filedAt, dispatchedAt, dueAt, resolvedAt, closedAt, redAlertedAt, overdueNotifiedAt,
+    filedAt,
+    dispatchedAt,
+    dueAt,
+    resolvedAt,
+    closedAt,
+    redAlertedAt,
+    overdueNotifiedAt,
     updatedAt: Math.max(...moments.map((t) => t ?? reported)),
     units,
     mediations,

@@ -1,7 +1,8 @@
 import type { Random } from './random.js';
 
 // Characters common in Hunan place names; two of them make a plausible name.
-const PLACE_CHARS = '东西南北中新华建宁安康泰和平兴隆福寿金银玉山水湖塘桥岭坪冲湾田园林溪河洲龙凤云霞青松柏桂荷枫明光盛昌顺丰茂春秋石江泉清源霞阳朝晓德仁义礼智信';
+const PLACE_CHARS =
+  '东西南北中新华建宁安康泰和平兴隆福寿金银玉山水湖塘桥岭坪冲湾田园林溪河洲龙凤云霞青松柏桂荷枫明光盛昌顺丰茂春秋石江泉清源霞阳朝晓德仁义礼智信';
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范廖石金贺';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力波宁俊峰琳斌燕晨鹏飞雪梅慧莉';
 

@@ -42,11 +42,13 @@ export async function createScratchTables(tx: Queryable): Promise<void> {
  */
 export async function cutCells(tx: Queryable, requests: readonly PartitionRequest[], random: Random): Promise<Cell[]> {
   const boxes = new Map(
-    (await tx.query<{ code: string; x0: number; y0: number; x1: number; y1: number; fill: number }>(
-      `SELECT code, ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1,
+    (
+      await tx.query<{ code: string; x0: number; y0: number; x1: number; y1: number; fill: number }>(
+        `SELECT code, ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1,
               ST_Area(boundary) / NULLIF(ST_Area(ST_Envelope(boundary)), 0) fill
          FROM demo_parent`,
-    )).map((r) => [r.code, r]),
+      )
+    ).map((r) => [r.code, r]),
   );
   let pending = [...requests];
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -73,10 +75,12 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
     }
     await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children)]);
     const got = new Map(
-      (await tx.query<{ parent_code: string; n: number }>(
-        'SELECT parent_code, count(*)::int n FROM demo_cell WHERE parent_code = ANY($1::text[]) GROUP BY parent_code',
-        [pending.map((p) => p.parentCode)],
-      )).map((r) => [r.parent_code, r.n]),
+      (
+        await tx.query<{ parent_code: string; n: number }>(
+          'SELECT parent_code, count(*)::int n FROM demo_cell WHERE parent_code = ANY($1::text[]) GROUP BY parent_code',
+          [pending.map((p) => p.parentCode)],
+        )
+      ).map((r) => [r.parent_code, r.n]),
     );
     const short = pending.filter((p) => (got.get(p.parentCode) ?? 0) < p.children);
     if (short.length > 0) {

@@ -78,7 +78,11 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
 
     progress(`streets (${sum(plans, (p) => p.streets)})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'district'`);
-    const streetCells = await cutCells(tx, plans.map((p) => ({ parentCode: p.fact.code, children: p.streets, centres: p.centres })), random.fork(2));
+    const streetCells = await cutCells(
+      tx,
+      plans.map((p) => ({ parentCode: p.fact.code, children: p.streets, centres: p.centres })),
+      random.fork(2),
+    );
     const streets = await insertRegions(tx, 'street', streetCells, (code) => planByCode.get(code)!, random.fork(3));
 
     // Communities: each street gets a share of its district's communities by
@@ -86,13 +90,21 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const communityCounts = shareByDensity(streets, plans, (p) => p.communities);
     progress(`communities (${sum(plans, (p) => p.communities)})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'street'`);
-    const communityCells = await cutCells(tx, streets.map((s) => ({ parentCode: s.code, children: communityCounts.get(s.code)!, centres: planByCode.get(s.code.slice(0, 6))!.centres })), random.fork(4));
+    const communityCells = await cutCells(
+      tx,
+      streets.map((s) => ({ parentCode: s.code, children: communityCounts.get(s.code)!, centres: planByCode.get(s.code.slice(0, 6))!.centres })),
+      random.fork(4),
+    );
     const communities = await insertRegions(tx, 'community', communityCells, (code) => planByCode.get(code.slice(0, 6))!, random.fork(5));
 
     const gridCounts = shareByDensity(communities, plans, (p) => p.grids);
     progress(`grids (${totalGrids})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'community'`);
-    const gridCells = await cutCells(tx, communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planByCode.get(c.code.slice(0, 6))!.centres })), random.fork(6));
+    const gridCells = await cutCells(
+      tx,
+      communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planByCode.get(c.code.slice(0, 6))!.centres })),
+      random.fork(6),
+    );
     const grids = await insertGrids(tx, gridCells, communities, plans, random.fork(7));
 
     progress('grid workers');
@@ -106,7 +118,9 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       DROP TABLE demo_parent, demo_cell;`);
 
     const calendar = options.calendar ?? createWorkingCalendar(DEFAULT_CALENDAR);
-    await insertIncidents(tx, grids, incidents, { now, calendar, bulkLoad: options.bulkLoad ?? true }, random.fork(9), (done) => progress(`incidents ${done}/${incidents}`));
+    await insertIncidents(tx, grids, incidents, { now, calendar, bulkLoad: options.bulkLoad ?? true }, random.fork(9), (done) =>
+      progress(`incidents ${done}/${incidents}`),
+    );
     progress('directives');
     await insertDemoDirectives(tx, now);
     return {
@@ -167,7 +181,16 @@ async function districtFacts(tx: Queryable): Promise<DistrictFact[]> {
   return rows.map((r) => {
     const known = ZHUZHOU_DISTRICTS.find((d) => d.code === r.code);
     if (known) return { ...known, areaKm2: r.area_km2 };
-    return { code: r.code, name: r.name, nameEn: r.name_en ?? r.code, kind: 'county', seat: [r.x, r.y], centroid: [r.x, r.y], areaKm2: r.area_km2, population: Math.round(r.area_km2 * 300) };
+    return {
+      code: r.code,
+      name: r.name,
+      nameEn: r.name_en ?? r.code,
+      kind: 'county',
+      seat: [r.x, r.y],
+      centroid: [r.x, r.y],
+      areaKm2: r.area_km2,
+      population: Math.round(r.area_km2 * 300),
+    };
   });
 }
 
@@ -176,14 +199,28 @@ async function loadParents(tx: Queryable, select: string): Promise<void> {
 }
 
 /** Numbers cells within each parent in reading order and inserts them as regions. */
-async function insertRegions(tx: Queryable, level: 'street' | 'community', cells: Cell[], planOf: (parentCode: string) => DistrictPlan, random: Random): Promise<PlacedRegion[]> {
+async function insertRegions(
+  tx: Queryable,
+  level: 'street' | 'community',
+  cells: Cell[],
+  planOf: (parentCode: string) => DistrictPlan,
+  random: Random,
+): Promise<PlacedRegion[]> {
   const placed: (PlacedRegion & { parent: string; seedNo: number })[] = [];
   for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
     const namer = new PlaceNamer(random.fork(Number(parent.slice(-6))));
     const urban = planOf(parent).fact.kind === 'urban district';
     readingOrder(group).forEach((cell, i) => {
       const suffix = level === 'street' ? (urban ? '街道' : random.next() < 0.2 ? '乡' : '镇') : urban ? '社区' : random.next() < 0.25 ? '社区' : '村';
-      placed.push({ code: parent + String(i + 1).padStart(3, '0'), name: namer.next() + suffix, parent, seedNo: cell.seedNo, cx: cell.cx, cy: cell.cy, areaKm2: cell.areaKm2 });
+      placed.push({
+        code: parent + String(i + 1).padStart(3, '0'),
+        name: namer.next() + suffix,
+        parent,
+        seedNo: cell.seedNo,
+        cx: cell.cx,
+        cy: cell.cy,
+        areaKm2: cell.areaKm2,
+      });
     });
   }
   await tx.query(
@@ -202,7 +239,10 @@ async function insertGrids(tx: Queryable, cells: Cell[], communities: PlacedRegi
   for (const plan of plans) {
     const inDistrict = cells.filter((c) => c.parentCode.startsWith(plan.fact.code));
     // Grids are drawn to balance workload, so populations differ only modestly.
-    const populations = apportion(plan.fact.population, inDistrict.map(() => 0.7 + 0.6 * random.next()));
+    const populations = apportion(
+      plan.fact.population,
+      inDistrict.map(() => 0.7 + 0.6 * random.next()),
+    );
     const popOf = new Map(inDistrict.map((c, i) => [c, populations[i]!]));
     for (const [parent, group] of groupBy(inDistrict, (c) => c.parentCode)) {
       readingOrder(group).forEach((cell, i) => {
@@ -226,7 +266,14 @@ async function insertGrids(tx: Queryable, cells: Cell[], communities: PlacedRegi
      SELECT p.code, p.name, p.parent, p.households, p.population, c.boundary
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) AS p(code, name, parent, seed_no, households, population)
        JOIN demo_cell c ON c.parent_code = p.parent AND c.seed_no = p.seed_no`,
-    [placed.map((p) => p.code), placed.map((p) => p.name), placed.map((p) => p.parent), placed.map((p) => p.seedNo), placed.map((p) => p.households), placed.map((p) => p.population)],
+    [
+      placed.map((p) => p.code),
+      placed.map((p) => p.name),
+      placed.map((p) => p.parent),
+      placed.map((p) => p.seedNo),
+      placed.map((p) => p.households),
+      placed.map((p) => p.population),
+    ],
   );
   return placed;
 }

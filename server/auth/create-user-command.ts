@@ -13,7 +13,10 @@ export class CreateUserRefused extends Error {}
  * commander. The password comes from stdin or GRIDSCOPE_NEW_PASSWORD, never
  * from the command line (where `ps` and shell history would keep it).
  */
-export async function createUserCommand(db: Database, u: { username: string; role: string; scope?: string; unit?: string; name?: string; password: string }): Promise<string> {
+export async function createUserCommand(
+  db: Database,
+  u: { username: string; role: string; scope?: string; unit?: string; name?: string; password: string },
+): Promise<string> {
   if (!(ROLES as readonly string[]).includes(u.role)) throw new CreateUserRefused(`--role must be one of ${ROLES.join(', ')}`);
   const role = u.role as Role;
   const scope = u.scope ?? null;
@@ -30,8 +33,14 @@ export async function createUserCommand(db: Database, u: { username: string; rol
   return db.transaction(async (tx) => {
     if (await users.findForLogin(u.username, tx)) throw new CreateUserRefused(`username ${u.username} is taken`);
     const row = await users.insert({ username: u.username, displayName: u.name ?? u.username, role, scope, unit, passwordHash }, tx);
-    await recordAudit({ repos: { audit: createAuditRepository(db) } }, { actor: 'cli', actorUserId: null, clientIp: null }, 'user.create',
-      { type: 'user', id: String(row.id) }, { after: { username: row.username, role, scope_code: scope, unit_code: unit } }, tx);
+    await recordAudit(
+      { repos: { audit: createAuditRepository(db) } },
+      { actor: 'cli', actorUserId: null, clientIp: null },
+      'user.create',
+      { type: 'user', id: String(row.id) },
+      { after: { username: row.username, role, scope_code: scope, unit_code: unit } },
+      tx,
+    );
     return `created user ${row.username} (${role}${scope ? `, scope ${scope}` : ''}${unit ? `, unit ${unit}` : ''})`;
   });
 }

@@ -24,8 +24,13 @@ export async function planDemoUsers(db: Database): Promise<DemoUser[]> {
     SELECT g.district_code AS district, g.street_code AS street, g.code AS grid
       FROM grid g ORDER BY g.code LIMIT 1`);
   if (!place) return [];
-  const user = (username: string, role: Role, scope: string | null = null, unit: string | null = null): DemoUser =>
-    ({ username, role, scope, unit, displayName: `演示${ROLE_NAMES[role].zh}` });
+  const user = (username: string, role: Role, scope: string | null = null, unit: string | null = null): DemoUser => ({
+    username,
+    role,
+    scope,
+    unit,
+    displayName: `演示${ROLE_NAMES[role].zh}`,
+  });
   return [
     user('commander', 'commander'),
     user('leader', 'district_leader', place.district),
@@ -46,12 +51,23 @@ export async function createDemoUsers(db: Database, password: string): Promise<D
     const [{ n }] = (await tx.query<{ n: number }>('SELECT count(*)::int n FROM app_user')) as [{ n: number }];
     if (n > 0) return [];
     for (const u of users) {
-      await tx.query(
-        'INSERT INTO app_user (username, display_name, role, scope_code, unit_code, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
-        [u.username, u.displayName, u.role, u.scope, u.unit, hash]);
+      await tx.query('INSERT INTO app_user (username, display_name, role, scope_code, unit_code, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
+        u.username,
+        u.displayName,
+        u.role,
+        u.scope,
+        u.unit,
+        hash,
+      ]);
     }
-    await recordAudit({ repos: { audit: createAuditRepository(db) } }, { actor: 'system', actorUserId: null, clientIp: null }, 'user.create_demo',
-      { type: 'user', id: 'demo' }, { after: users.map((u) => u.username) }, tx);
+    await recordAudit(
+      { repos: { audit: createAuditRepository(db) } },
+      { actor: 'system', actorUserId: null, clientIp: null },
+      'user.create_demo',
+      { type: 'user', id: 'demo' },
+      { after: users.map((u) => u.username) },
+      tx,
+    );
     return users;
   });
 }

@@ -19,7 +19,13 @@ export function grantProblem(role: Role, scope: string | null, unit: string | nu
     case 'district_leader':
       return digits === 6 ? null : { field: 'scope', reason: 'a district leader needs a 6-digit district code', zh: '区县领导须指定 6 位区县代码' };
     case 'staff':
-      return digits === 9 || digits === 12 ? null : { field: 'scope', reason: 'street/community staff need a 9-digit street or 12-digit community code', zh: '街道/社区工作人员须指定 9 位街道代码或 12 位社区代码' };
+      return digits === 9 || digits === 12
+        ? null
+        : {
+            field: 'scope',
+            reason: 'street/community staff need a 9-digit street or 12-digit community code',
+            zh: '街道/社区工作人员须指定 9 位街道代码或 12 位社区代码',
+          };
     case 'grid_worker':
       return digits === 15 ? null : { field: 'scope', reason: 'a grid worker needs a 15-digit grid code', zh: '网格员须指定 15 位网格代码' };
     default:

@@ -19,7 +19,12 @@ export interface ThrottleLimits {
 }
 
 export const DEFAULT_LIMITS: ThrottleLimits = {
-  windowMs: 15 * 60_000, slowAfter: 3, accountLimit: 10, addressLimit: 30, baseDelayMs: 250, maxDelayMs: 4000,
+  windowMs: 15 * 60_000,
+  slowAfter: 3,
+  accountLimit: 10,
+  addressLimit: 30,
+  baseDelayMs: 250,
+  maxDelayMs: 4000,
 };
 
 export type Verdict = { refuse: true; retryAfterSeconds: number } | { refuse: false; delayMs: number };
@@ -35,7 +40,8 @@ export function judge(limits: ThrottleLimits, byAccount: readonly number[], byAd
     // Refused until the failure that reached the limit leaves the window.
     const oldest = Math.min(
       byAccount.length >= accountLimit ? byAccount[byAccount.length - accountLimit]! : Infinity,
-      byAddress.length >= addressLimit ? byAddress[byAddress.length - addressLimit]! : Infinity);
+      byAddress.length >= addressLimit ? byAddress[byAddress.length - addressLimit]! : Infinity,
+    );
     return { refuse: true, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
   }
   const excess = Math.max(byAccount.length - slowAfter, byAddress.length - Math.floor(addressLimit / 2));
@@ -46,7 +52,10 @@ const accountKey = (account: string) => `account:${account}`;
 const addressKey = (address: string) => `address:${address}`;
 
 export class LoginThrottle {
-  constructor(private readonly failures: LoginFailureRepository, private readonly limits: ThrottleLimits = DEFAULT_LIMITS) {}
+  constructor(
+    private readonly failures: LoginFailureRepository,
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
+  ) {}
 
   /** What to do with an attempt before checking the password. */
   async check(account: string, address: string): Promise<Verdict> {

@@ -43,18 +43,28 @@ export const DirectiveSchema = Type.Object({
 export type DirectiveView = Static<typeof DirectiveSchema>;
 export type DirectiveDistrictView = Static<typeof DirectiveDistrictSchema>;
 
-export const CreateDirectiveBody = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  body: Type.Optional(Type.String({ maxLength: 4000 })),
-  deadline: Type.String({ maxLength: 40, description: 'ISO 8601 time with zone, in the future, e.g. 2026-06-15T18:00:00+08:00' }),
-  districts: Type.Optional(Type.Array(DistrictCode, {
-    minItems: 1, maxItems: 100, uniqueItems: true,
-    description: 'the districts to address; absent = every district (inside the caller\'s scope)',
-  })),
-}, { additionalProperties: false });
+export const CreateDirectiveBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    body: Type.Optional(Type.String({ maxLength: 4000 })),
+    deadline: Type.String({ maxLength: 40, description: 'ISO 8601 time with zone, in the future, e.g. 2026-06-15T18:00:00+08:00' }),
+    districts: Type.Optional(
+      Type.Array(DistrictCode, {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description: "the districts to address; absent = every district (inside the caller's scope)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-export const AnswerBody = Type.Object({
-  district: DistrictCode,
-  kind: Type.Unsafe<AnswerKind>({ type: 'string', enum: [...ANSWER_KINDS] }),
-  text: Type.Optional(Type.String({ maxLength: 4000, description: 'required for a report, optional for a zero report' })),
-}, { additionalProperties: false });
+export const AnswerBody = Type.Object(
+  {
+    district: DistrictCode,
+    kind: Type.Unsafe<AnswerKind>({ type: 'string', enum: [...ANSWER_KINDS] }),
+    text: Type.Optional(Type.String({ maxLength: 4000, description: 'required for a report, optional for a zero report' })),
+  },
+  { additionalProperties: false },
+);

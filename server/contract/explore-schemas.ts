@@ -47,14 +47,20 @@ const Window = {
 
 export const ExploreChildrenResponse = Type.Object({
   place: PlaceSchema,
-  ancestors: Type.Array(PlaceSchema, { description: 'from the top of the caller\'s scope down to the place\'s parent' }),
+  ancestors: Type.Array(PlaceSchema, { description: "from the top of the caller's scope down to the place's parent" }),
   ...Window,
   totals: Type.Object(ExploreFigures),
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...ExploreFigures })),
-  categories: Type.Array(Type.Object({
-    code: Type.String(), name_zh: Type.String(), name_en: Type.String(),
-    reported: Type.Integer(), closed: Type.Integer(), open: Type.Integer(),
-  })),
+  categories: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name_zh: Type.String(),
+      name_en: Type.String(),
+      reported: Type.Integer(),
+      closed: Type.Integer(),
+      open: Type.Integer(),
+    }),
+  ),
 });
 export type ExploreChildren = Static<typeof ExploreChildrenResponse>;
 
@@ -65,11 +71,13 @@ export const ExploreSeriesResponse = Type.Object({
   interval: Type.String(),
   from: Type.String(),
   to: Type.String(),
-  buckets: Type.Array(Type.Object({
-    start: Type.String({ description: 'first day of the bucket, China time (weeks start on Monday)' }),
-    reported: Type.Integer(),
-    closed: Type.Integer({ description: 'of the incidents reported in the bucket, closed now' }),
-  })),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.String({ description: 'first day of the bucket, China time (weeks start on Monday)' }),
+      reported: Type.Integer(),
+      closed: Type.Integer({ description: 'of the incidents reported in the bucket, closed now' }),
+    }),
+  ),
 });
 export type ExploreSeries = Static<typeof ExploreSeriesResponse>;
 
@@ -81,9 +89,18 @@ export const ExploreGridResponse = Type.Object({
   area_km2: Type.Number(),
   bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
   workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String({ description: 'masked: 138****1234' }) })),
-  recent: Type.Array(Type.Object({
-    code: Type.String(), category: Type.String(), urgency: Type.String(), status: Type.String(), description: Type.String(),
-    reported_at: DateTime, closed_at: NullableDateTime, due_at: NullableDateTime,
-  }), { description: 'the newest incidents that pass the filters, at most `limit`' }),
+  recent: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      category: Type.String(),
+      urgency: Type.String(),
+      status: Type.String(),
+      description: Type.String(),
+      reported_at: DateTime,
+      closed_at: NullableDateTime,
+      due_at: NullableDateTime,
+    }),
+    { description: 'the newest incidents that pass the filters, at most `limit`' },
+  ),
 });
 export type ExploreGrid = Static<typeof ExploreGridResponse>;

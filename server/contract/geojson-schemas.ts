@@ -13,24 +13,36 @@ import { INCIDENT_STATUSES, URGENCIES, type IncidentStatus, type Urgency } from 
  */
 
 /** [longitude, latitude] in WGS84 degrees, 5 or 6 decimals. */
-export const LonLat = Type.Unsafe<[number, number]>({ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: '[longitude, latitude]' });
+export const LonLat = Type.Unsafe<[number, number]>({
+  type: 'array',
+  items: { type: 'number' },
+  minItems: 2,
+  maxItems: 2,
+  description: '[longitude, latitude]',
+});
 export const BboxArray = Type.Unsafe<[number, number, number, number]>({
-  type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat]',
+  type: 'array',
+  items: { type: 'number' },
+  minItems: 4,
+  maxItems: 4,
+  description: '[minLon, minLat, maxLon, maxLat]',
 });
 
-export type PolygonalCoordinates =
-  | { type: 'Polygon'; coordinates: [number, number][][] }
-  | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+export type PolygonalCoordinates = { type: 'Polygon'; coordinates: [number, number][][] } | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
 export const PolygonalGeometryOut = Type.Unsafe<PolygonalCoordinates>({
-  type: 'object', required: ['type', 'coordinates'],
+  type: 'object',
+  required: ['type', 'coordinates'],
   properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', items: {} } },
   description: 'Polygon or MultiPolygon, outer rings counter-clockwise',
 });
 export const PointGeometry = Type.Object({ type: Type.Literal('Point'), coordinates: LonLat });
-export const AnyGeometry = Type.Union([
-  Type.Unsafe<{ type: string; coordinates: unknown }>({ type: 'object', required: ['type'], properties: { type: { type: 'string' }, coordinates: {} } }),
-  Type.Null(),
-], { description: 'any RFC 7946 geometry, or null when there is nothing to draw' });
+export const AnyGeometry = Type.Union(
+  [
+    Type.Unsafe<{ type: string; coordinates: unknown }>({ type: 'object', required: ['type'], properties: { type: { type: 'string' }, coordinates: {} } }),
+    Type.Null(),
+  ],
+  { description: 'any RFC 7946 geometry, or null when there is nothing to draw' },
+);
 
 const Text = Type.String();
 const NullableText = Type.Union([Type.String(), Type.Null()]);
@@ -72,79 +84,182 @@ const GridAncestry = { community_code: Text, street_code: Text, district_code: T
 
 // --- regions and grids ---------------------------------------------------
 
-export const RegionFeature = featureOf(PolygonalGeometryOut, {
-  code: Text, name: Text, name_en: NullableText, level: Text, parent_code: NullableText, population: NullableInt,
-  area_km2: Type.Number(),
-  children: Type.Array(Text, { description: 'child region codes, or the grids of a community' }),
-}, { id: Text, bbox: BboxArray });
+export const RegionFeature = featureOf(
+  PolygonalGeometryOut,
+  {
+    code: Text,
+    name: Text,
+    name_en: NullableText,
+    level: Text,
+    parent_code: NullableText,
+    population: NullableInt,
+    area_km2: Type.Number(),
+    children: Type.Array(Text, { description: 'child region codes, or the grids of a community' }),
+  },
+  { id: Text, bbox: BboxArray },
+);
 export type RegionFeature = Static<typeof RegionFeature>;
 
 export const GridListFeature = featureOf(PolygonalGeometryOut, { code: Text, name: Text, ...GridAncestry, ...GridFigures }, { id: Text });
 export const GridPage = collectionOf(GridListFeature, 'one page of grids in code order', PageMembers);
 export type GridPage = Static<typeof GridPage>;
 
-export const GridFeature = featureOf(PolygonalGeometryOut, {
-  code: Text, name: Text, ...GridAncestry, ...GridFigures, area_km2: Type.Number(),
-  workers: Type.Array(Type.Object({ id: Type.Integer(), name: Text, phone: Type.String({ description: 'masked: 138****1234' }) })),
-}, { id: Text });
+export const GridFeature = featureOf(
+  PolygonalGeometryOut,
+  {
+    code: Text,
+    name: Text,
+    ...GridAncestry,
+    ...GridFigures,
+    area_km2: Type.Number(),
+    workers: Type.Array(Type.Object({ id: Type.Integer(), name: Text, phone: Type.String({ description: 'masked: 138****1234' }) })),
+  },
+  { id: Text },
+);
 export type GridFeature = Static<typeof GridFeature>;
 
-export const GridHistoryCollection = collectionOf(featureOf(PolygonalGeometryOut, {
-  code: Text, name: Text, community_code: Text, ...GridFigures,
-  valid_from: Type.Union([DateTime, Type.Null()], { description: 'null: current since the grids were first loaded' }),
-  valid_to: NullableDateTime, plan_id: NullableInt,
-}, { id: Text }), 'the grids as they were at `as_of`', { as_of: DateTime });
+export const GridHistoryCollection = collectionOf(
+  featureOf(
+    PolygonalGeometryOut,
+    {
+      code: Text,
+      name: Text,
+      community_code: Text,
+      ...GridFigures,
+      valid_from: Type.Union([DateTime, Type.Null()], { description: 'null: current since the grids were first loaded' }),
+      valid_to: NullableDateTime,
+      plan_id: NullableInt,
+    },
+    { id: Text },
+  ),
+  'the grids as they were at `as_of`',
+  { as_of: DateTime },
+);
 
 export const GridExportCollection = collectionOf(
   featureOf(PolygonalGeometryOut, { code: Text, name: Text, community_code: Text, ...GridFigures }, { id: Text }),
-  'current grids, for re-import');
+  'current grids, for re-import',
+);
 
-export const GridWorkloadCollection = collectionOf(featureOf(PolygonalGeometryOut, {
-  code: Text, name: Text, ...GridFigures, workers: Count,
-  incidents: Type.Integer({ description: 'reported in the window' }), area_km2: Type.Number(),
-}, { id: Text }), 'grids with their workload');
+export const GridWorkloadCollection = collectionOf(
+  featureOf(
+    PolygonalGeometryOut,
+    {
+      code: Text,
+      name: Text,
+      ...GridFigures,
+      workers: Count,
+      incidents: Type.Integer({ description: 'reported in the window' }),
+      area_km2: Type.Number(),
+    },
+    { id: Text },
+  ),
+  'grids with their workload',
+);
 
 // --- incidents -----------------------------------------------------------
 
-export const IncidentListFeature = featureOf(PointGeometry, {
-  code: Text, category: Text, urgency: UrgencySchema, status: StatusSchema, description: Text,
-  reported_at: DateTime, closed_at: NullableDateTime,
-  urged_at: Type.Optional(Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' })),
-  grid_code: Text, ...GridAncestry,
-}, { id: Text });
+export const IncidentListFeature = featureOf(
+  PointGeometry,
+  {
+    code: Text,
+    category: Text,
+    urgency: UrgencySchema,
+    status: StatusSchema,
+    description: Text,
+    reported_at: DateTime,
+    closed_at: NullableDateTime,
+    urged_at: Type.Optional(Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' })),
+    grid_code: Text,
+    ...GridAncestry,
+  },
+  { id: Text },
+);
 export type IncidentListFeature = Static<typeof IncidentListFeature>;
 export const IncidentPage = collectionOf(IncidentListFeature, 'one page of incidents, newest first', PageMembers);
 export type IncidentPage = Static<typeof IncidentPage>;
 
-export const IncidentDetailFeature = featureOf(PointGeometry, {
-  code: Text, category: Text, category_name: Type.Object({ zh: Text, en: Text }),
-  urgency: UrgencySchema, status: StatusSchema, description: Text, reporter: Text,
-  reported_at: DateTime, filed_at: NullableDateTime, dispatched_at: NullableDateTime, due_at: NullableDateTime,
-  resolved_at: NullableDateTime, closed_at: NullableDateTime,
-  overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
-  urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
-  grid_code: Text, ...GridAncestry,
-  duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),
-  assignments: Type.Array(Type.Object({
-    unit: Text, unit_name: Text, status: Text, assigned_at: DateTime, due_at: NullableDateTime, resolved_at: NullableDateTime, feedback: Text,
-  })),
-  photos: Type.Array(Type.Object({
-    id: Type.Integer(), kind: Text, mime: Text, bytes: Type.Integer(), uploaded_by: Text, uploaded_at: DateTime, url: Text,
-  })),
-  mediations: Type.Array(Type.Object({ attempt: Type.Integer(), at: DateTime, outcome: Type.Unsafe<'succeeded' | 'failed'>({ type: 'string', enum: ['succeeded', 'failed'] }), note: Text, actor: Text })),
-  history: Type.Array(Type.Object({
-    at: DateTime, actor: Text, action: Text, from_status: NullableText, to_status: Text, note: Text, details: Type.Unknown(),
-  })),
-}, { id: Text });
+export const IncidentDetailFeature = featureOf(
+  PointGeometry,
+  {
+    code: Text,
+    category: Text,
+    category_name: Type.Object({ zh: Text, en: Text }),
+    urgency: UrgencySchema,
+    status: StatusSchema,
+    description: Text,
+    reporter: Text,
+    reported_at: DateTime,
+    filed_at: NullableDateTime,
+    dispatched_at: NullableDateTime,
+    due_at: NullableDateTime,
+    resolved_at: NullableDateTime,
+    closed_at: NullableDateTime,
+    overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
+    urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
+    grid_code: Text,
+    ...GridAncestry,
+    duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),
+    assignments: Type.Array(
+      Type.Object({
+        unit: Text,
+        unit_name: Text,
+        status: Text,
+        assigned_at: DateTime,
+        due_at: NullableDateTime,
+        resolved_at: NullableDateTime,
+        feedback: Text,
+      }),
+    ),
+    photos: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        kind: Text,
+        mime: Text,
+        bytes: Type.Integer(),
+        uploaded_by: Text,
+        uploaded_at: DateTime,
+        url: Text,
+      }),
+    ),
+    mediations: Type.Array(
+      Type.Object({
+        attempt: Type.Integer(),
+        at: DateTime,
+        outcome: Type.Unsafe<'succeeded' | 'failed'>({ type: 'string', enum: ['succeeded', 'failed'] }),
+        note: Text,
+        actor: Text,
+      }),
+    ),
+    history: Type.Array(
+      Type.Object({
+        at: DateTime,
+        actor: Text,
+        action: Text,
+        from_status: NullableText,
+        to_status: Text,
+        note: Text,
+        details: Type.Unknown(),
+      }),
+    ),
+  },
+  { id: Text },
+);
 export type IncidentDetailFeature = Static<typeof IncidentDetailFeature>;
 
 /** The answer to a new report (POST /api/incidents): the incident and possible duplicates nearby. */
 export const ReportedIncidentSchema = Type.Object({
   incident: IncidentDetailFeature,
-  possible_duplicates: Type.Array(Type.Object({
-    code: Text, status: StatusSchema, reported_at: DateTime, description: Text,
-    distance_m: Type.Number({ description: 'metres from the new report' }),
-  }), { description: 'the same category within 50 m and 24 hours, nearest first' }),
+  possible_duplicates: Type.Array(
+    Type.Object({
+      code: Text,
+      status: StatusSchema,
+      reported_at: DateTime,
+      description: Text,
+      distance_m: Type.Number({ description: 'metres from the new report' }),
+    }),
+    { description: 'the same category within 50 m and 24 hours, nearest first' },
+  ),
 });
 export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
 
@@ -152,50 +267,92 @@ export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
 export const NearbyIncidentsSchema = Type.Object({
   code: Text,
   location: Type.Unsafe<[number, number]>({ ...LonLat, description: 'the incident, [longitude, latitude]' }),
-  duplicates: Type.Array(Type.Object({
-    code: Text, status: StatusSchema, reported_at: DateTime, description: Text,
-    distance_m: Type.Number({ description: 'metres from the incident' }),
-    lon: Type.Number(), lat: Type.Number(),
-  }), { description: 'the same category within 50 m, reported in the 24 hours before it, within the caller\'s scope; nearest first' }),
+  duplicates: Type.Array(
+    Type.Object({
+      code: Text,
+      status: StatusSchema,
+      reported_at: DateTime,
+      description: Text,
+      distance_m: Type.Number({ description: 'metres from the incident' }),
+      lon: Type.Number(),
+      lat: Type.Number(),
+    }),
+    { description: "the same category within 50 m, reported in the 24 hours before it, within the caller's scope; nearest first" },
+  ),
 });
 export type NearbyIncidents = Static<typeof NearbyIncidentsSchema>;
 
 // --- the wall's and the explorer's shapes -------------------------------
 
 export const MapGridCollection = collectionOf(
-  featureOf(PolygonalGeometryOut, { population: Count }, { id: Type.Integer({ description: 'the grid code as a number (map feature state needs numeric ids)' }) }),
-  'grid polygons for colouring: id = grid code');
+  featureOf(
+    PolygonalGeometryOut,
+    { population: Count },
+    { id: Type.Integer({ description: 'the grid code as a number (map feature state needs numeric ids)' }) },
+  ),
+  'grid polygons for colouring: id = grid code',
+);
 export type MapGridCollection = Static<typeof MapGridCollection>;
 
 const LabelledShape = {
-  code: Text, name: Text, name_en: NullableText,
+  code: Text,
+  name: Text,
+  name_en: NullableText,
   label: Type.Unsafe<[number, number]>({ ...LonLat, description: 'a point inside the shape, for its label' }),
 };
 
-export const OutlineCollection = collectionOf(featureOf(PolygonalGeometryOut, {
-  ...LabelledShape, population: NullableInt, level: Type.Unsafe<'district' | 'street'>({ type: 'string', enum: ['district', 'street'] }),
-}, { id: Text, bbox: BboxArray }), 'district or street outlines with label points');
+export const OutlineCollection = collectionOf(
+  featureOf(
+    PolygonalGeometryOut,
+    {
+      ...LabelledShape,
+      population: NullableInt,
+      level: Type.Unsafe<'district' | 'street'>({ type: 'string', enum: ['district', 'street'] }),
+    },
+    { id: Text, bbox: BboxArray },
+  ),
+  'district or street outlines with label points',
+);
 export type OutlineCollection = Static<typeof OutlineCollection>;
 
-export const ExploreShapeCollection = collectionOf(featureOf(PolygonalGeometryOut, {
-  ...LabelledShape, population: Count, level: Type.String({ description: 'district, street, community or grid' }),
-}, { id: Text, bbox: BboxArray }), "the children of a place (or a grid itself), for the explorer's map");
+export const ExploreShapeCollection = collectionOf(
+  featureOf(
+    PolygonalGeometryOut,
+    {
+      ...LabelledShape,
+      population: Count,
+      level: Type.String({ description: 'district, street, community or grid' }),
+    },
+    { id: Text, bbox: BboxArray },
+  ),
+  "the children of a place (or a grid itself), for the explorer's map",
+);
 export type ExploreShapeCollection = Static<typeof ExploreShapeCollection>;
 
 // --- boundary plans -----------------------------------------------------
 
-export const PlanGridFeature = featureOf(PolygonalGeometryOut, {
-  key: Type.Integer({ description: "the feature's key within the plan" }),
-  code: Type.Union([Text, Type.Null()], { description: 'null for a grid new in this plan' }),
-  name: NullableText, ...GridFigures, workers: Count,
-  incidents: Type.Integer({ description: 'reported in the window' }), area_km2: Type.Number(),
-}, { id: Type.Integer() });
+export const PlanGridFeature = featureOf(
+  PolygonalGeometryOut,
+  {
+    key: Type.Integer({ description: "the feature's key within the plan" }),
+    code: Type.Union([Text, Type.Null()], { description: 'null for a grid new in this plan' }),
+    name: NullableText,
+    ...GridFigures,
+    workers: Count,
+    incidents: Type.Integer({ description: 'reported in the window' }),
+    area_km2: Type.Number(),
+  },
+  { id: Type.Integer() },
+);
 export type PlanGridFeature = Static<typeof PlanGridFeature>;
 export const PlanGridCollection = collectionOf(PlanGridFeature, "a draft's grids at its current revision");
 
 export const PlanDiffFeature = featureOf(AnyGeometry, {
   change: Type.Unsafe<'new' | 'changed' | 'removed' | 'unchanged'>({ type: 'string', enum: ['new', 'changed', 'removed', 'unchanged'] }),
-  key: NullableInt, code: NullableText, name: NullableText, changed_m2: NullableNumber,
+  key: NullableInt,
+  code: NullableText,
+  name: NullableText,
+  changed_m2: NullableNumber,
 });
 export type PlanDiffFeature = Static<typeof PlanDiffFeature>;
 export const PlanDiffCollection = collectionOf(PlanDiffFeature, 'what publishing would change, grid by grid');

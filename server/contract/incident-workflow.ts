@@ -9,8 +9,7 @@ import type { IncidentStatus as Status, Role } from './vocabulary.js';
  */
 export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from './vocabulary.js';
 
-export type Action =
-  | 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate' | 'urge';
+export type Action = 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate' | 'urge';
 
 /** Things the system records in the history on its own. */
 export type SystemAction = 'report' | 'escalate' | 'overdue' | 'red_alert';
@@ -52,9 +51,7 @@ export const MEDIATION_FAILURES_TO_ESCALATE = 3;
 /** A red incident not dispatched within this many minutes of its report raises an alert. */
 export const RED_DISPATCH_MINUTES = 30;
 
-export type Refusal =
-  | { code: 'forbidden_transition'; message: string }
-  | { code: 'illegal_transition'; message: string };
+export type Refusal = { code: 'forbidden_transition'; message: string } | { code: 'illegal_transition'; message: string };
 
 /**
  * Whether `role` may take `action` on an incident in `status`: null when

@@ -8,7 +8,11 @@ import { DateTime, NullableDateTime } from './common-schemas.js';
  * size limits (GRIDSCOPE_GEOMETRY_MAX_*) are checked after the schema, with
  * messages naming the position (server/plans/geojson-shape.ts).
  */
-export const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: '[longitude, latitude] (WGS84 degrees), optionally a height, which is dropped' });
+export const Position = Type.Array(Type.Number(), {
+  minItems: 2,
+  maxItems: 3,
+  description: '[longitude, latitude] (WGS84 degrees), optionally a height, which is dropped',
+});
 const Ring = Type.Array(Position, { description: 'a closed ring: at least 4 positions, the last repeating the first' });
 export const PolygonGeometry = Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Ring) });
 export const MultiPolygonGeometry = Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Ring)) });
@@ -20,7 +24,10 @@ const Move = Type.Object({ from: Position, to: Position }, { additionalPropertie
 
 /** One editor operation (server/repositories/plan-edit-repository.ts). */
 export const PlanEditSchema = Type.Union([
-  Type.Object({ op: Type.Literal('reshape'), key: Key, geometry: PolygonalGeometry, moved: Type.Optional(Type.Array(Move, { maxItems: 100 })) }, { additionalProperties: false }),
+  Type.Object(
+    { op: Type.Literal('reshape'), key: Key, geometry: PolygonalGeometry, moved: Type.Optional(Type.Array(Move, { maxItems: 100 })) },
+    { additionalProperties: false },
+  ),
   Type.Object({ op: Type.Literal('split'), key: Type.Optional(Key), line: LineGeometry }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('merge'), keys: Type.Array(Key, { minItems: 2, maxItems: 50 }) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('add'), geometry: PolygonalGeometry }, { additionalProperties: false }),
@@ -60,39 +67,64 @@ export const ValidationSchema = Type.Object({
  * number of features (GRIDSCOPE_IMPORT_MAX_FEATURES) and each geometry are
  * checked after the schema, so every problem is reported with its feature.
  */
-export const IncomingFeatureCollection = Type.Object({
-  type: Type.Literal('FeatureCollection'),
-  features: Type.Array(Type.Object({
-    type: Type.Literal('Feature'),
-    id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-    geometry: Type.Union([Type.Object({ type: Type.String() }, { additionalProperties: true }), Type.Null()]),
-    properties: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
-  }, { additionalProperties: true })),
-}, { additionalProperties: true });
+export const IncomingFeatureCollection = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(
+      Type.Object(
+        {
+          type: Type.Literal('Feature'),
+          id: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+          geometry: Type.Union([Type.Object({ type: Type.String() }, { additionalProperties: true }), Type.Null()]),
+          properties: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
 export type IncomingFeatureCollectionBody = Static<typeof IncomingFeatureCollection>;
 
 /** What a draft would do to workload (plan-what-if.sql): the draft's grids against the published ones. */
 export const WhatIfSchema = Type.Object({
   incidents_total: Type.Integer({ description: 'incidents reported in the window in the community' }),
   incidents_unassigned: Type.Integer({ description: 'of those, inside no draft grid' }),
-  grids: Type.Array(Type.Object({
-    key: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]),
-    households: Type.Integer(), population: Type.Integer(),
-    households_published: Type.Union([Type.Integer(), Type.Null()], { description: 'null for a new grid' }),
-    population_published: Type.Union([Type.Integer(), Type.Null()]),
-    incidents: Type.Integer(), incidents_published: Type.Union([Type.Integer(), Type.Null()]),
-    workers: Type.Integer(),
-  })),
-  removed: Type.Array(Type.Object({
-    code: Type.String(), name: Type.String(), households: Type.Integer(), population: Type.Integer(),
-    incidents_published: Type.Integer(), workers: Type.Integer(),
-  }), { description: 'published grids the draft drops' }),
+  grids: Type.Array(
+    Type.Object({
+      key: Type.Integer(),
+      code: Type.Union([Type.String(), Type.Null()]),
+      name: Type.Union([Type.String(), Type.Null()]),
+      households: Type.Integer(),
+      population: Type.Integer(),
+      households_published: Type.Union([Type.Integer(), Type.Null()], { description: 'null for a new grid' }),
+      population_published: Type.Union([Type.Integer(), Type.Null()]),
+      incidents: Type.Integer(),
+      incidents_published: Type.Union([Type.Integer(), Type.Null()]),
+      workers: Type.Integer(),
+    }),
+  ),
+  removed: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      households: Type.Integer(),
+      population: Type.Integer(),
+      incidents_published: Type.Integer(),
+      workers: Type.Integer(),
+    }),
+    { description: 'published grids the draft drops' },
+  ),
 });
 export type WhatIf = Static<typeof WhatIfSchema>;
 export type WhatIfGrid = WhatIf['grids'][number];
 
 export const WhatIfResponse = Type.Object({
-  plan_id: Type.Integer(), revision: Type.Integer(), from: DateTime, to: DateTime, ...WhatIfSchema.properties,
+  plan_id: Type.Integer(),
+  revision: Type.Integer(),
+  from: DateTime,
+  to: DateTime,
+  ...WhatIfSchema.properties,
 });
 
 /** The answer of a publish (server/repositories/grid-publish-repository.ts). */
@@ -102,10 +134,14 @@ export const PublishResultSchema = Type.Object({
   version: Type.Integer({ description: "the community's new version" }),
   codes: Type.Array(Type.Object({ key: Type.Integer(), code: Type.String() }), { description: 'the code each draft grid got: kept, or the next free one' }),
   removed: Type.Array(Type.String()),
-  lineage: Type.Array(Type.Object({
-    old_code: Type.Union([Type.String(), Type.Null()]), new_code: Type.Union([Type.String(), Type.Null()]),
-    kind: Type.String(), share: Type.Union([Type.Number(), Type.Null()]),
-  })),
+  lineage: Type.Array(
+    Type.Object({
+      old_code: Type.Union([Type.String(), Type.Null()]),
+      new_code: Type.Union([Type.String(), Type.Null()]),
+      kind: Type.String(),
+      share: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
   reassigned_incidents: Type.Integer({ description: 'open incidents whose grid changed' }),
 });
 export type PublishResult = Static<typeof PublishResultSchema>;
@@ -116,6 +152,6 @@ export const LineageEntrySchema = Type.Object({
   old_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a new grid' }),
   new_code: Type.Union([Type.String(), Type.Null()], { description: 'null for a removed grid' }),
   kind: Type.String({ description: 'split, merge, reshape, new or removed (migrations/009)' }),
-  share: Type.Union([Type.Number(), Type.Null()], { description: 'the share of the old grid\'s area that went to the new one' }),
+  share: Type.Union([Type.Number(), Type.Null()], { description: "the share of the old grid's area that went to the new one" }),
   published_at: DateTime,
 });

@@ -10,9 +10,11 @@ export const UnitSchema = Type.Object({
   name: Type.String(),
   name_en: Type.Union([Type.String(), Type.Null()]),
   unit_type: Type.String({ description: 'the kind of work it does; each incident category names the type that handles it' }),
-  region_code: Type.Union([Type.String(), Type.Null()], { description: 'the street a street office serves; null for a city department, which serves everywhere' }),
+  region_code: Type.Union([Type.String(), Type.Null()], {
+    description: 'the street a street office serves; null for a city department, which serves everywhere',
+  }),
   region_name: Type.Union([Type.String(), Type.Null()]),
-  open_assignments: Type.Integer({ description: 'its assignments not yet resolved, of incidents inside the caller\'s scope' }),
+  open_assignments: Type.Integer({ description: "its assignments not yet resolved, of incidents inside the caller's scope" }),
 });
 export type Unit = Static<typeof UnitSchema>;
 

@@ -4,9 +4,7 @@
  * edge stays shared. Pure: GeoJSON in, GeoJSON out.
  */
 export type Position = [number, number];
-export type PolygonalGeometry =
-  | { type: 'Polygon'; coordinates: Position[][] }
-  | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type PolygonalGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 
 /** About 0.1 m: the precision coordinates travel at (6 decimals). */
 export const SAME_VERTEX_DEGREES = 1.5e-6;
@@ -14,16 +12,23 @@ export const SAME_VERTEX_DEGREES = 1.5e-6;
 const near = (a: Position, b: Position, tolerance: number) => Math.abs(a[0] - b[0]) <= tolerance && Math.abs(a[1] - b[1]) <= tolerance;
 
 /** Every vertex within `tolerance` of `from` moved to `to`; `moved` says whether any was. */
-export function moveVertex(geometry: PolygonalGeometry, from: Position, to: Position, tolerance = SAME_VERTEX_DEGREES): { geometry: PolygonalGeometry; moved: boolean } {
+export function moveVertex(
+  geometry: PolygonalGeometry,
+  from: Position,
+  to: Position,
+  tolerance = SAME_VERTEX_DEGREES,
+): { geometry: PolygonalGeometry; moved: boolean } {
   let moved = false;
-  const ring = (r: Position[]) => r.map((p) => {
-    if (!near(p, from, tolerance)) return p;
-    moved = true;
-    return [to[0], to[1]] as Position;
-  });
-  const out: PolygonalGeometry = geometry.type === 'Polygon'
-    ? { type: 'Polygon', coordinates: geometry.coordinates.map(ring) }
-    : { type: 'MultiPolygon', coordinates: geometry.coordinates.map((poly) => poly.map(ring)) };
+  const ring = (r: Position[]) =>
+    r.map((p) => {
+      if (!near(p, from, tolerance)) return p;
+      moved = true;
+      return [to[0], to[1]] as Position;
+    });
+  const out: PolygonalGeometry =
+    geometry.type === 'Polygon'
+      ? { type: 'Polygon', coordinates: geometry.coordinates.map(ring) }
+      : { type: 'MultiPolygon', coordinates: geometry.coordinates.map((poly) => poly.map(ring)) };
   return { geometry: out, moved };
 }
 

@@ -62,7 +62,11 @@ export type CodeLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
 
 /** The length of the codes one level down (a grid has none below: its own). */
 export const CHILD_CODE_LENGTH: Readonly<Record<CodeLevel, number>> = {
-  city: CODE_LENGTH.district, district: CODE_LENGTH.street, street: CODE_LENGTH.community, community: CODE_LENGTH.grid, grid: CODE_LENGTH.grid,
+  city: CODE_LENGTH.district,
+  district: CODE_LENGTH.street,
+  street: CODE_LENGTH.community,
+  community: CODE_LENGTH.grid,
+  grid: CODE_LENGTH.grid,
 };
 
 const LEVEL_BY_LENGTH: Readonly<Record<number, CodeLevel>> = { 6: 'district', 9: 'street', 12: 'community', 15: 'grid' };
@@ -71,7 +75,7 @@ const LEVEL_BY_LENGTH: Readonly<Record<number, CodeLevel>> = { 6: 'district', 9:
 export function codeLevel(code: string): CodeLevel | null {
   if (!/^[0-9]+$/.test(code)) return null;
   const level = LEVEL_BY_LENGTH[code.length];
-  return level === 'district' && code.endsWith('00') ? 'city' : level ?? null;
+  return level === 'district' && code.endsWith('00') ? 'city' : (level ?? null);
 }
 
 export function isGridCode(code: string | null | undefined): code is string {
@@ -91,18 +95,25 @@ export function cityCodeOf(code: string): string {
 /** The code one level up; null above the city. */
 export function parentCode(code: string): string | null {
   switch (codeLevel(code)) {
-    case 'grid': return code.slice(0, CODE_LENGTH.community);
-    case 'community': return code.slice(0, CODE_LENGTH.street);
-    case 'street': return code.slice(0, CODE_LENGTH.district);
-    case 'district': return cityCodeOf(code);
-    default: return null;
+    case 'grid':
+      return code.slice(0, CODE_LENGTH.community);
+    case 'community':
+      return code.slice(0, CODE_LENGTH.street);
+    case 'street':
+      return code.slice(0, CODE_LENGTH.district);
+    case 'district':
+      return cityCodeOf(code);
+    default:
+      return null;
   }
 }
 
 /** The codes above a place, top first: city, district, street, community (the place itself left out). */
 export function ancestorCodes(code: string): string[] {
-  const chain = [cityCodeOf(code), ...[CODE_LENGTH.district, CODE_LENGTH.street, CODE_LENGTH.community]
-    .filter((n) => n < code.length).map((n) => code.slice(0, n))];
+  const chain = [
+    cityCodeOf(code),
+    ...[CODE_LENGTH.district, CODE_LENGTH.street, CODE_LENGTH.community].filter((n) => n < code.length).map((n) => code.slice(0, n)),
+  ];
   return [...new Set(chain)].filter((c) => c !== code);
 }
 

@@ -20,8 +20,9 @@ export function redactDetail(detail: string): string {
   const key = /^Key \(([^)]*)\)=\(/.exec(detail);
   if (!key) return detail;
   // The reason is at the end, after the values (which may hold anything, parentheses included).
-  const reason = /\) (already exists|is not present in table "[^"]*"|is still referenced from table "[^"]*"|conflicts with existing key .*)\.$/s
-    .exec(detail)?.[1];
+  const reason = /\) (already exists|is not present in table "[^"]*"|is still referenced from table "[^"]*"|conflicts with existing key .*)\.$/s.exec(
+    detail,
+  )?.[1];
   const tail = reason === undefined ? '' : reason.startsWith('conflicts') ? ' conflicts with an existing key.' : ` ${reason}.`;
   return `Key (${key[1]})=(${REDACTED})${tail}`;
 }

@@ -39,7 +39,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!(err instanceof Error) || depth > 4) return false;
   if (err instanceof DatabaseUnavailableError) return true;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('08') && code.length === 5 || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SYSTEM_CODES.has(code))) return true;
+  if (typeof code === 'string' && ((code.startsWith('08') && code.length === 5) || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SYSTEM_CODES.has(code)))
+    return true;
   if (UNAVAILABLE_MESSAGES.some((m) => m.test(err.message))) return true;
   // Node wraps the per-address failures of one connect() in an AggregateError.
   if (err instanceof AggregateError && err.errors.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;
@@ -53,7 +54,10 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
  * the client should look before it retries.
  */
 export class DatabaseUnavailableError extends Error {
-  constructor(cause: unknown, readonly commitOutcomeUnknown = false) {
+  constructor(
+    cause: unknown,
+    readonly commitOutcomeUnknown = false,
+  ) {
     super(commitOutcomeUnknown ? 'connection lost during COMMIT; the transaction may or may not have been committed' : 'database unavailable', { cause });
     this.name = 'DatabaseUnavailableError';
   }

@@ -50,15 +50,17 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   try {
     const fsync = options.fsync ?? true;
     const load = options.loadDataDir ? { loadDataDir: options.loadDataDir } : {};
-    pg = await PGlite.create(dataDir && fsync
-      // Commits flushed to disk as PostgreSQL does it (see pglite-durability.ts).
-      ? { dataDir, extensions: { postgis, durable: durableNodeFs }, startParams: DURABLE_START_PARAMS, ...load }
-      : { dataDir, extensions: { postgis }, ...load });
+    pg = await PGlite.create(
+      dataDir && fsync
+        ? // Commits flushed to disk as PostgreSQL does it (see pglite-durability.ts).
+          { dataDir, extensions: { postgis, durable: durableNodeFs }, startParams: DURABLE_START_PARAMS, ...load }
+        : { dataDir, extensions: { postgis }, ...load },
+    );
   } catch (err) {
     lock?.release();
     throw err;
   }
-    // PGlite runs each query synchronously on the event loop; queued one after another they would
+  // PGlite runs each query synchronously on the event loop; queued one after another they would
   // starve every other socket (the wall's scripts wait ~0.6 s behind its figures without this).
   const base = wrap(pg, true);
   const db: PGliteDatabase = {

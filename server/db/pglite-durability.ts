@@ -18,7 +18,8 @@ import { PGlite, type Extension } from '@electric-sql/pglite';
 export const DURABLE_START_PARAMS: string[] = [
   ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
   // Emscripten's fdatasync() is a no-op that never reaches the file system; fsync() does.
-  '-c', 'wal_sync_method=fsync',
+  '-c',
+  'wal_sync_method=fsync',
 ];
 
 let syncs = 0;
@@ -29,8 +30,13 @@ export function flushedToDisk(): number {
 }
 
 // The few members of Emscripten's FS and NODEFS used here (not typed by PGlite).
-interface EmscriptenNode { mode: number }
-interface EmscriptenStream { nfd?: number; node: EmscriptenNode }
+interface EmscriptenNode {
+  mode: number;
+}
+interface EmscriptenStream {
+  nfd?: number;
+  node: EmscriptenNode;
+}
 interface EmscriptenFs {
   isDir(mode: number): boolean;
   filesystems: {
@@ -45,22 +51,23 @@ interface EmscriptenFs {
 
 function installFsync(FS: EmscriptenFs): void {
   const nodefs = FS.filesystems.NODEFS;
-  nodefs.stream_ops.fsync = (stream) => nodefs.tryFSOperation(() => {
-    syncs++;
-    if (typeof stream.nfd === 'number') {
-      // fdatasync, as PostgreSQL uses by default for the WAL on Linux: data and size, not times.
-      fdatasyncSync(stream.nfd);
-    } else if (FS.isDir(stream.node.mode)) {
-      // NODEFS keeps no host descriptor for a directory; a new WAL segment's name must reach the disk too.
-      const fd = openSync(nodefs.realPath(stream.node), 'r');
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+  nodefs.stream_ops.fsync = (stream) =>
+    nodefs.tryFSOperation(() => {
+      syncs++;
+      if (typeof stream.nfd === 'number') {
+        // fdatasync, as PostgreSQL uses by default for the WAL on Linux: data and size, not times.
+        fdatasyncSync(stream.nfd);
+      } else if (FS.isDir(stream.node.mode)) {
+        // NODEFS keeps no host descriptor for a directory; a new WAL segment's name must reach the disk too.
+        const fd = openSync(nodefs.realPath(stream.node), 'r');
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
       }
-    }
-    return 0;
-  });
+      return 0;
+    });
 }
 
 /** A PGlite "extension" that only installs the fsync above before PostgreSQL starts. */

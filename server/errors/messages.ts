@@ -23,7 +23,11 @@ export const MESSAGES: Record<string, ErrorCode> = {
   invalid_parameter: { status: 400, en: 'invalid parameter', zh: '参数无效' },
   invalid_value: { status: 400, en: 'a value in the request is out of range or malformed', zh: '请求中的某个值超出范围或格式不正确' },
   invalid_body: { status: 400, en: 'body: not a valid JSON document', zh: 'body：不是有效的 JSON 文档' },
-  empty_body: { status: 400, en: 'body: must not be empty when Content-Type is application/json', zh: 'body：Content-Type 为 application/json 时请求体不能为空' },
+  empty_body: {
+    status: 400,
+    en: 'body: must not be empty when Content-Type is application/json',
+    zh: 'body：Content-Type 为 application/json 时请求体不能为空',
+  },
   invalid_url: { status: 400, en: 'the URL is not valid (bad percent-encoding)', zh: 'URL 无效（百分号编码有误）' },
   bad_request: { status: 400, en: 'the request could not be read', zh: '无法解析该请求' },
   payload_too_large: { status: 413, en: 'the request body is larger than this endpoint accepts', zh: '请求体超过了该接口允许的大小' },

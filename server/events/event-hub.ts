@@ -177,7 +177,8 @@ export async function createEventHub(db: Database, options: Partial<EventHubSett
         } catch (err) {
           if (closed) return;
           if (failures++ === 0) {
-            if (isDatabaseUnavailable(err)) log.warn({ reason: (err as Error).message }, 'reading the event log failed: database unavailable; retrying every second');
+            if (isDatabaseUnavailable(err))
+              log.warn({ reason: (err as Error).message }, 'reading the event log failed: database unavailable; retrying every second');
             else log.error({ err }, 'reading the event log failed; retrying');
           }
           await new Promise((r) => setTimeout(r, RETRY_MS).unref());

@@ -41,13 +41,18 @@ const MAX_ROUNDS = 12;
 export function simplifySharedEdges(shapes: ShapeToSimplify[], tolerance: number, digits: number): Map<string, number[][][][]> {
   const scale = 10 ** digits;
   const features: Feature<MultiPolygon>[] = shapes.map((s) => ({
-    type: 'Feature', id: s.id, properties: null,
+    type: 'Feature',
+    id: s.id,
+    properties: null,
     geometry: { type: 'MultiPolygon', coordinates: snapPolygons(s.coordinates, scale) },
   }));
   insertTJunctions(features.map((f) => f.geometry.coordinates));
   const collection: FeatureCollection<MultiPolygon> = { type: 'FeatureCollection', features };
   // Unquantized: the coordinates are integers already, and equal points must stay equal.
-  const weigh = presimplify as unknown as (t: Topology, weight: (triangle: WeightedPoint[]) => number) => { arcs: WeightedPoint[][]; objects: Topology['objects'] };
+  const weigh = presimplify as unknown as (
+    t: Topology,
+    weight: (triangle: WeightedPoint[]) => number,
+  ) => { arcs: WeightedPoint[][]; objects: Topology['objects'] };
   const topo = weigh(topology({ shapes: collection }), offChord);
   const geometries = (topo.objects.shapes as { geometries: (TopoMultiPolygon & { id: string })[] }).geometries;
   const rings = geometries.flatMap((g) => (g.type === 'MultiPolygon' ? g.arcs.flat() : []));
@@ -71,7 +76,10 @@ export function simplifySharedEdges(shapes: ShapeToSimplify[], tolerance: number
   const out = new Map<string, number[][][][]>();
   for (const g of geometries) {
     const polygons = g.type === 'MultiPolygon' ? g.arcs : [];
-    out.set(String(g.id), polygons.map((polygon) => polygon.map((ring) => ringPoints(ring, kept).map(([x, y]) => [x / scale, y / scale]))));
+    out.set(
+      String(g.id),
+      polygons.map((polygon) => polygon.map((ring) => ringPoints(ring, kept).map(([x, y]) => [x / scale, y / scale]))),
+    );
   }
   return out;
 }
@@ -123,7 +131,11 @@ function signedArea(ring: Point[]): number {
   return a / 2;
 }
 
-interface Segment { arc: number; a: Point; b: Point }
+interface Segment {
+  arc: number;
+  a: Point;
+  b: Point;
+}
 
 /**
  * Arcs with a kept segment that crosses or runs along another one (of any arc,
@@ -132,10 +144,18 @@ interface Segment { arc: number; a: Point; b: Point }
  */
 function crossingArcs(arcs: Point[][]): Set<number> {
   const segments: Segment[] = [];
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   arcs.forEach((arc, i) => {
     for (let j = 1; j < arc.length; j++) segments.push({ arc: i, a: arc[j - 1]!, b: arc[j]! });
-    for (const [x, y] of arc) { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); }
+    for (const [x, y] of arc) {
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
   });
   const bad = new Set<number>();
   if (segments.length < 2) return bad;
@@ -148,15 +168,20 @@ function crossingArcs(arcs: Point[][]): Set<number> {
       for (let cy = y0; cy <= y1; cy++) {
         const key = cx * 1_000_003 + cy;
         const bucket = buckets.get(key);
-        if (bucket) bucket.push(index); else buckets.set(key, [index]);
+        if (bucket) bucket.push(index);
+        else buckets.set(key, [index]);
       }
     }
   });
   for (const bucket of buckets.values()) {
     for (let i = 0; i < bucket.length; i++) {
       for (let j = i + 1; j < bucket.length; j++) {
-        const s = segments[bucket[i]!]!, t = segments[bucket[j]!]!;
-        if (conflict(s, t)) { bad.add(s.arc); bad.add(t.arc); }
+        const s = segments[bucket[i]!]!,
+          t = segments[bucket[j]!]!;
+        if (conflict(s, t)) {
+          bad.add(s.arc);
+          bad.add(t.arc);
+        }
       }
     }
   }
@@ -181,10 +206,14 @@ function conflict(s: Segment, t: Segment): boolean {
     const [p, q, r] = ends[0]!;
     return orient(p, q, r) === 0 && (q[0] - p[0]) * (r[0] - p[0]) + (q[1] - p[1]) * (r[1] - p[1]) > 0;
   }
-  const o1 = orient(s.a, s.b, t.a), o2 = orient(s.a, s.b, t.b), o3 = orient(t.a, t.b, s.a), o4 = orient(t.a, t.b, s.b);
+  const o1 = orient(s.a, s.b, t.a),
+    o2 = orient(s.a, s.b, t.b),
+    o3 = orient(t.a, t.b, s.a),
+    o4 = orient(t.a, t.b, s.b);
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && within(t.a, s.a, s.b)) || (o2 === 0 && within(t.b, s.a, s.b))
-    || (o3 === 0 && within(s.a, t.a, t.b)) || (o4 === 0 && within(s.b, t.a, t.b));
+  return (
+    (o1 === 0 && within(t.a, s.a, s.b)) || (o2 === 0 && within(t.b, s.a, s.b)) || (o3 === 0 && within(s.a, t.a, t.b)) || (o4 === 0 && within(s.b, t.a, t.b))
+  );
 }
 
 /** How far (in output units) a corner may lie off a neighbour's side and still be on it: both were rounded. */
@@ -197,10 +226,19 @@ const ON_SIDE = 2;
  */
 function insertTJunctions(shapes: number[][][][][]): void {
   const rings = shapes.flat(2);
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, sides = 0;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity,
+    sides = 0;
   for (const ring of rings) {
     sides += ring.length - 1;
-    for (const [x, y] of ring) { minX = Math.min(minX, x!); minY = Math.min(minY, y!); maxX = Math.max(maxX, x!); maxY = Math.max(maxY, y!); }
+    for (const [x, y] of ring) {
+      minX = Math.min(minX, x!);
+      minY = Math.min(minY, y!);
+      maxX = Math.max(maxX, x!);
+      maxY = Math.max(maxY, y!);
+    }
   }
   if (sides === 0) return;
   const cell = Math.max(4 * ON_SIDE, Math.ceil(Math.max(maxX - minX, maxY - minY) / Math.sqrt(sides)));
@@ -208,11 +246,13 @@ function insertTJunctions(shapes: number[][][][][]): void {
   const buckets = new Map<number, [number, number][]>();
   rings.forEach((ring, r) => {
     for (let k = 1; k < ring.length; k++) {
-      const [ax, ay] = ring[k - 1]!, [bx, by] = ring[k]!;
+      const [ax, ay] = ring[k - 1]!,
+        [bx, by] = ring[k]!;
       for (let cx = Math.floor((Math.min(ax!, bx!) - ON_SIDE - minX) / cell); cx <= Math.floor((Math.max(ax!, bx!) + ON_SIDE - minX) / cell); cx++) {
         for (let cy = Math.floor((Math.min(ay!, by!) - ON_SIDE - minY) / cell); cy <= Math.floor((Math.max(ay!, by!) + ON_SIDE - minY) / cell); cy++) {
           const bucket = buckets.get(key(cx, cy));
-          if (bucket) bucket.push([r, k]); else buckets.set(key(cx, cy), [[r, k]]);
+          if (bucket) bucket.push([r, k]);
+          else buckets.set(key(cx, cy), [[r, k]]);
         }
       }
     }
@@ -226,9 +266,15 @@ function insertTJunctions(shapes: number[][][][][]): void {
       if (seen.has(id)) continue;
       seen.add(id);
       for (const [r, k] of buckets.get(key(Math.floor((p[0]! - minX) / cell), Math.floor((p[1]! - minY) / cell))) ?? []) {
-        const a = rings[r]![k - 1]!, b = rings[r]![k]!;
-        const dx = b[0]! - a[0]!, dy = b[1]! - a[1]!, px = p[0]! - a[0]!, py = p[1]! - a[1]!;
-        const length2 = dx * dx + dy * dy, along = px * dx + py * dy, cross = px * dy - py * dx;
+        const a = rings[r]![k - 1]!,
+          b = rings[r]![k]!;
+        const dx = b[0]! - a[0]!,
+          dy = b[1]! - a[1]!,
+          px = p[0]! - a[0]!,
+          py = p[1]! - a[1]!;
+        const length2 = dx * dx + dy * dy,
+          along = px * dx + py * dy,
+          cross = px * dy - py * dx;
         if (along <= 0 || along >= length2 || cross * cross > ON_SIDE * ON_SIDE * length2) continue;
         const ofRing = additions.get(r) ?? new Map<number, { t: number; p: number[] }[]>();
         additions.set(r, ofRing);

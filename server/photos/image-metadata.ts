@@ -28,10 +28,14 @@ export class MalformedImageError extends Error {
 
 export function stripImageMetadata(bytes: Buffer, kind: ImageKind): Buffer {
   switch (kind.ext) {
-    case 'jpg': return stripJpeg(bytes);
-    case 'png': return stripPng(bytes);
-    case 'webp': return stripWebp(bytes);
-    case 'gif': return stripGif(bytes);
+    case 'jpg':
+      return stripJpeg(bytes);
+    case 'png':
+      return stripPng(bytes);
+    case 'webp':
+      return stripWebp(bytes);
+    case 'gif':
+      return stripGif(bytes);
   }
 }
 
@@ -48,12 +52,16 @@ function stripJpeg(bytes: Buffer): Buffer {
     if (pos + 2 > bytes.length) throw bad('ends without its end marker');
     if (bytes[pos] !== 0xff) throw bad(`no marker at byte ${pos}`);
     const marker = bytes[pos + 1]!;
-    if (marker === 0xff) { pos += 1; continue; } // fill byte
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    } // fill byte
     if (marker === 0xd9) {
       out.push(bytes.subarray(pos, pos + 2)); // end of image: anything after it is dropped
       break;
     }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { // markers without a length
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      // markers without a length
       out.push(bytes.subarray(pos, pos + 2));
       pos += 2;
       continue;
@@ -106,7 +114,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 function stripPng(bytes: Buffer): Buffer {
   const bad = (why: string) => new MalformedImageError('PNG', why);
   const out: Buffer[] = [bytes.subarray(0, 8)];
-  for (let pos = 8; ;) {
+  for (let pos = 8; ; ) {
     if (pos + 12 > bytes.length) throw bad('ends before IEND');
     const length = bytes.readUInt32BE(pos);
     const type = bytes.toString('latin1', pos + 4, pos + 8);
@@ -139,7 +147,7 @@ function stripWebp(bytes: Buffer): Buffer {
   const riffEnd = 8 + bytes.readUInt32LE(4);
   if (riffEnd > bytes.length || riffEnd < 12) throw bad('its RIFF size does not match the file');
   const chunks: { fourcc: string; whole: Buffer; data: Buffer }[] = [];
-  for (let pos = 12; pos < riffEnd;) {
+  for (let pos = 12; pos < riffEnd; ) {
     if (pos + 8 > riffEnd) throw bad(`a chunk header at byte ${pos} runs past the end`);
     const fourcc = bytes.toString('latin1', pos, pos + 4);
     const size = bytes.readUInt32LE(pos + 4);

@@ -59,12 +59,20 @@ export type ShapeResult<G> = { valid: true; geometry: G } | { valid: false; reas
 
 /** Thrown inside the walk to stop at the first problem. */
 class Refused extends Error {
-  constructor(readonly reason: ShapeReason, message: string) {
+  constructor(
+    readonly reason: ShapeReason,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-interface Extent { x0: number; x1: number; y0: number; y1: number }
+interface Extent {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 function position(p: unknown, path: string, extent: Extent): Position {
   if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) {
@@ -73,14 +81,17 @@ function position(p: unknown, path: string, extent: Extent): Position {
   const [x, y] = p as [number, number];
   if (x < -180 || x > 180) throw new Refused(SHAPE_REASON.outOfRange, `${path}: longitude ${x} is outside -180..180`);
   if (y < -90 || y > 90) throw new Refused(SHAPE_REASON.outOfRange, `${path}: latitude ${y} is outside -90..90`);
-  extent.x0 = Math.min(extent.x0, x); extent.x1 = Math.max(extent.x1, x);
-  extent.y0 = Math.min(extent.y0, y); extent.y1 = Math.max(extent.y1, y);
+  extent.x0 = Math.min(extent.x0, x);
+  extent.x1 = Math.max(extent.x1, x);
+  extent.y0 = Math.min(extent.y0, y);
+  extent.y1 = Math.max(extent.y1, y);
   return p.length === 2 ? (p as Position) : [x, y];
 }
 
 function ring(r: unknown, path: string, extent: Extent): Position[] {
   if (!Array.isArray(r)) throw new Refused(SHAPE_REASON.badCoordinates, `${path}: a ring must be an array of positions`);
-  if (r.length < 4) throw new Refused(SHAPE_REASON.tooFewPositions, `${path}: a ring needs at least 4 positions (3 corners and the first again), this one has ${r.length}`);
+  if (r.length < 4)
+    throw new Refused(SHAPE_REASON.tooFewPositions, `${path}: a ring needs at least 4 positions (3 corners and the first again), this one has ${r.length}`);
   const out = r.map((p, i) => position(p, `${path}.${i}`, extent));
   const [first, last] = [out[0]!, out[out.length - 1]!];
   if (first[0] !== last[0] || first[1] !== last[1]) {
@@ -98,11 +109,17 @@ function polygon(rings: unknown, path: string, extent: Extent): Position[][] {
 /** Counts without looking at positions, so a million-vertex polygon is refused in microseconds. */
 function checkSize(rings: unknown[], path: string, limits: GeometryLimits): void {
   if (rings.length > limits.maxRings) {
-    throw new Refused(SHAPE_REASON.tooManyRings, `${path}: ${rings.length} rings, more than the limit of ${limits.maxRings} per feature (GRIDSCOPE_GEOMETRY_MAX_RINGS)`);
+    throw new Refused(
+      SHAPE_REASON.tooManyRings,
+      `${path}: ${rings.length} rings, more than the limit of ${limits.maxRings} per feature (GRIDSCOPE_GEOMETRY_MAX_RINGS)`,
+    );
   }
   const vertices = rings.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
   if (vertices > limits.maxVertices) {
-    throw new Refused(SHAPE_REASON.tooManyVertices, `${path}: ${vertices} vertices, more than the limit of ${limits.maxVertices} per feature (GRIDSCOPE_GEOMETRY_MAX_VERTICES)`);
+    throw new Refused(
+      SHAPE_REASON.tooManyVertices,
+      `${path}: ${vertices} vertices, more than the limit of ${limits.maxVertices} per feature (GRIDSCOPE_GEOMETRY_MAX_VERTICES)`,
+    );
   }
 }
 
@@ -110,8 +127,11 @@ function checkExtent(extent: Extent, path: string): void {
   const dx = extent.x1 - extent.x0;
   const dy = extent.y1 - extent.y0;
   if (dx > MAX_SPAN_DEGREES || dy > MAX_SPAN_DEGREES) {
-    throw new Refused(SHAPE_REASON.tooLarge, `${path}: spans ${+dx.toFixed(6)}° of longitude and ${+dy.toFixed(6)}° of latitude, more than the ${MAX_SPAN_DEGREES}° a grid may span `
-      + '(a whole-world box? a polygon across the antimeridian must be cut at ±180°, RFC 7946 §3.1.9)');
+    throw new Refused(
+      SHAPE_REASON.tooLarge,
+      `${path}: spans ${+dx.toFixed(6)}° of longitude and ${+dy.toFixed(6)}° of latitude, more than the ${MAX_SPAN_DEGREES}° a grid may span ` +
+        '(a whole-world box? a polygon across the antimeridian must be cut at ±180°, RFC 7946 §3.1.9)',
+    );
   }
 }
 
@@ -124,7 +144,8 @@ function run<G>(work: () => G): ShapeResult<G> {
   }
 }
 
-const typeName = (g: unknown) => (g === null || g === undefined ? 'missing' : typeof g !== 'object' ? typeof g : String((g as { type?: unknown }).type ?? 'an object without type'));
+const typeName = (g: unknown) =>
+  g === null || g === undefined ? 'missing' : typeof g !== 'object' ? typeof g : String((g as { type?: unknown }).type ?? 'an object without type');
 
 /** A Polygon or MultiPolygon that PostGIS can take; `path` names it in messages (e.g. `body.geometry`). */
 export function polygonalShape(geometry: unknown, limits: GeometryLimits = DEFAULT_GEOMETRY_LIMITS, path = 'geometry'): ShapeResult<PolygonalGeometry> {

@@ -32,7 +32,7 @@ export interface Validity {
 
 /** Our reason and words for GEOS's reason text, with where it found the problem when it says. */
 export function validityInWords(geosReason: string, location?: readonly number[] | null): Validity {
-  const [, reason, words] = VALIDITY_WORDS.find(([pattern]) => pattern.test(geosReason)) ?? [null, 'invalid_geometry', 'the polygon is not valid'] as const;
+  const [, reason, words] = VALIDITY_WORDS.find(([pattern]) => pattern.test(geosReason)) ?? ([null, 'invalid_geometry', 'the polygon is not valid'] as const);
   const at = location && location.length >= 2 && location.every(Number.isFinite) ? ` near ${location[0]!.toFixed(6)}, ${location[1]!.toFixed(6)}` : '';
   return { reason, message: `${words}${at}` };
 }
@@ -42,17 +42,23 @@ export function validityInWords(geosReason: string, location?: readonly number[]
  * internal errors (SQLSTATE XX000) or as invalid-parameter errors (22023)
  * with their own text; anything else is not ours to translate.
  */
-const GEOMETRY_ERROR = /GEOS|TopologyException|IllegalArgumentException|lwgeom|LinearRing|non-closed|closed linestring|Antipodal|geometry requires more points|GeoJSON|dimension|geometry contains/i;
+const GEOMETRY_ERROR =
+  /GEOS|TopologyException|IllegalArgumentException|lwgeom|LinearRing|non-closed|closed linestring|Antipodal|geometry requires more points|GeoJSON|dimension|geometry contains/i;
 
 export function isGeometryEngineError(err: unknown): boolean {
   return isDatabaseError(err) && (err.code === 'XX000' || err.code === '22023') && GEOMETRY_ERROR.test(err.message);
 }
 
 /** The answer a client gets instead of GEOS's exception: 422, our words, nothing written (the transaction rolls back). */
-export const geometryEngineRefusal = (what: string) => new DomainError('invalid_geometry',
-  `${what}: PostGIS could not compute the geometry (edges that nearly touch or cross, or a shape it cannot represent); nothing was changed`);
+export const geometryEngineRefusal = (what: string) =>
+  new DomainError(
+    'invalid_geometry',
+    `${what}: PostGIS could not compute the geometry (edges that nearly touch or cross, or a shape it cannot represent); nothing was changed`,
+  );
 
-interface WarnLog { warn(obj: object, msg: string): void }
+interface WarnLog {
+  warn(obj: object, msg: string): void;
+}
 
 /**
  * Runs geometry SQL through `q`, turning GEOS exceptions into a 422 naming
@@ -75,9 +81,11 @@ export function geometrySql(q: Queryable, what: string, log?: WarnLog): Queryabl
 const VALIDITY = sqlFile('geometry-validity.sql');
 
 /** GEOS validity of each polygon (one statement); null where valid, else our reason and words. */
-export async function validityOf(q: Queryable, geometries: readonly unknown[]): Promise<(Validity & { location: [number, number] | null } | null)[]> {
+export async function validityOf(q: Queryable, geometries: readonly unknown[]): Promise<((Validity & { location: [number, number] | null }) | null)[]> {
   if (!geometries.length) return [];
-  const rows = await q.query<{ i: number; valid: boolean; reason: string | null; x: number | null; y: number | null }>(VALIDITY, [geometries.map((g) => JSON.stringify(g))]);
+  const rows = await q.query<{ i: number; valid: boolean; reason: string | null; x: number | null; y: number | null }>(VALIDITY, [
+    geometries.map((g) => JSON.stringify(g)),
+  ]);
   return rows.map((r) => {
     if (r.valid) return null;
     const location: [number, number] | null = r.x === null || r.y === null ? null : [r.x, r.y];

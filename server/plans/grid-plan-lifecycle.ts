@@ -22,8 +22,10 @@ export const PLAN_TRANSITIONS: Readonly<Record<PlanAction, { from: readonly Plan
 export const PLAN_TRANSITION_REASON = { notAllowed: 'plan_not_editable' } as const;
 
 /** Whether `action` may be taken on a plan in `status`, and the status after it. */
-export function planTransition(status: PlanStatus, action: PlanAction):
-  { valid: true; to: PlanStatus } | { valid: false; reason: typeof PLAN_TRANSITION_REASON.notAllowed; message: string } {
+export function planTransition(
+  status: PlanStatus,
+  action: PlanAction,
+): { valid: true; to: PlanStatus } | { valid: false; reason: typeof PLAN_TRANSITION_REASON.notAllowed; message: string } {
   const t = PLAN_TRANSITIONS[action];
   if (t.from.includes(status)) return { valid: true, to: t.to };
   return { valid: false, reason: PLAN_TRANSITION_REASON.notAllowed, message: `the plan is ${status}; only a draft can be changed (${action})` };

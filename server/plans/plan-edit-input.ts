@@ -26,9 +26,17 @@ export function checkedEdit(edit: PlanEditInput, limits: GeometryLimits): PlanEd
   switch (edit.op) {
     case 'reshape':
       return {
-        op: 'reshape', key: edit.key,
+        op: 'reshape',
+        key: edit.key,
         geometry: accepted(polygonalShape(edit.geometry, limits, 'body.geometry')),
-        ...(edit.moved ? { moved: edit.moved.map((m, i) => ({ from: accepted(positionShape(m.from, `body.moved.${i}.from`)), to: accepted(positionShape(m.to, `body.moved.${i}.to`)) })) } : {}),
+        ...(edit.moved
+          ? {
+              moved: edit.moved.map((m, i) => ({
+                from: accepted(positionShape(m.from, `body.moved.${i}.from`)),
+                to: accepted(positionShape(m.to, `body.moved.${i}.to`)),
+              })),
+            }
+          : {}),
       };
     case 'add':
       return { op: 'add', geometry: accepted(polygonalShape(edit.geometry, limits, 'body.geometry')) };

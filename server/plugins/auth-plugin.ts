@@ -38,7 +38,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const unauthenticated = (message = 'sign in or present an API token') => new HttpError(401, 'unauthenticated', message);
 
 function fromUser(u: UserRow): Principal {
-  return { kind: 'user', id: u.id, actor: `user:${u.username}`, role: u.role, scope: u.scope_code, unit: u.unit_code, userId: u.id, displayName: u.display_name };
+  return {
+    kind: 'user',
+    id: u.id,
+    actor: `user:${u.username}`,
+    role: u.role,
+    scope: u.scope_code,
+    unit: u.unit_code,
+    userId: u.id,
+    displayName: u.display_name,
+  };
 }
 
 function fromToken(t: TokenRow): Principal {
@@ -46,7 +55,16 @@ function fromToken(t: TokenRow): Principal {
 }
 
 /** Who a request without credentials is when anonymous reading is on. */
-export const ANONYMOUS: Principal = { kind: 'anonymous', id: null, actor: 'anonymous', role: 'viewer', scope: null, unit: null, userId: null, displayName: 'anonymous' };
+export const ANONYMOUS: Principal = {
+  kind: 'anonymous',
+  id: null,
+  actor: 'anonymous',
+  role: 'viewer',
+  scope: null,
+  unit: null,
+  userId: null,
+  displayName: 'anonymous',
+};
 
 /** A bearer token from the Authorization header, or from `access_token` on reads (EventSource and wall URLs cannot set headers). */
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -101,7 +119,8 @@ export default fp(
       await identify(request, reply);
       const decision = decide(access, request.method, request.principal);
       if (decision === 'unauthenticated') throw unauthenticated();
-      if (decision === 'forbidden') throw new HttpError(403, 'forbidden', `the ${request.principal!.role} role may not ${request.method} ${request.routeOptions.url}`);
+      if (decision === 'forbidden')
+        throw new HttpError(403, 'forbidden', `the ${request.principal!.role} role may not ${request.method} ${request.routeOptions.url}`);
       if (request.sessionCsrf && !SAFE_METHODS.has(request.method)) {
         const sent = request.headers[CSRF_HEADER];
         if (typeof sent !== 'string' || !sameSecret(sent, request.sessionCsrf)) {

@@ -38,7 +38,11 @@ export default fp(
     // before any handler: values no route may store or compute with. Every
     // route, present and future, gets this without a line in its schema.
     app.addHook('preHandler', async (request) => {
-      for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      for (const [part, value] of [
+        ['params', request.params],
+        ['querystring', request.query],
+        ['body', request.body],
+      ] as const) {
         if (value === undefined || value === null) continue;
         const unsafe = findUnsafeInput(value, part);
         if (unsafe) throw new HttpError(400, 'invalid_parameter', `${unsafe.field}: ${unsafe.words.en}`, `${unsafe.field}：${unsafe.words.zh}`);
@@ -90,8 +94,14 @@ export default fp(
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         const setting = (request.routeOptions.config as { bodyLimitSetting?: string }).bodyLimitSetting;
         const limit = `${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes${setting ? `, ${setting}` : ''}`;
-        return reply.status(413).send(errorBody('payload_too_large', lang === 'zh'
-          ? `${wordsFor('payload_too_large').zh}（上限 ${limit}）` : `the request body is larger than this route's limit (${limit})`));
+        return reply
+          .status(413)
+          .send(
+            errorBody(
+              'payload_too_large',
+              lang === 'zh' ? `${wordsFor('payload_too_large').zh}（上限 ${limit}）` : `the request body is larger than this route's limit (${limit})`,
+            ),
+          );
       }
       const client = clientErrorAnswer(err);
       if (client) {

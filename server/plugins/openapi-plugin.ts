@@ -8,8 +8,8 @@ const DESCRIPTION = [
   'City grid governance (网格化治理): regions, grids, incidents and statistics. [← Back to Gridscope](/)',
   '',
   'Sign in to the app in this browser and the session cookie comes along; writes then also need the `x-csrf-token` header ' +
-  '(`csrf_token` from GET /api/auth/me). Or authorize with an API token (`gst_…`). ' +
-  'Every error answer is `{"error":{"code","message"}}`.',
+    '(`csrf_token` from GET /api/auth/me). Or authorize with an API token (`gst_…`). ' +
+    'Every error answer is `{"error":{"code","message"}}`.',
 ].join('\n');
 
 const TAGS = [
@@ -22,7 +22,7 @@ const TAGS = [
   { name: 'incidents', description: 'Reports, the workflow and photos' },
   { name: 'stats', description: 'Counts and rates of incidents' },
   { name: 'map', description: 'Layers for the map: grid polygons and figures, heatmap, outlines' },
-  { name: 'wall', description: 'The wall display\'s configuration' },
+  { name: 'wall', description: "The wall display's configuration" },
   { name: 'explore', description: 'The district explorer: aggregates of a place and its children' },
   { name: 'stream', description: 'Live events (Server-Sent Events)' },
   { name: 'directives', description: 'Directives (指令) to districts and their answers' },

@@ -20,19 +20,27 @@ declare module 'fastify' {
  */
 export const SECURITY_SCHEMES = {
   bearerToken: {
-    type: 'http', scheme: 'bearer', bearerFormat: 'gst_…',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'gst_…',
     description: 'An API token (made with POST /api/tokens): `Authorization: Bearer gst_…`.',
   },
   accessTokenQuery: {
-    type: 'apiKey', in: 'query', name: 'access_token',
+    type: 'apiKey',
+    in: 'query',
+    name: 'access_token',
     description: 'The same API token as a query parameter, accepted on reads only (EventSource and wall URLs cannot set headers).',
   },
   sessionCookie: {
-    type: 'apiKey', in: 'cookie', name: SESSION_COOKIE,
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
     description: 'The HttpOnly session cookie set by POST /api/auth/login. The browser sends it by itself: sign in to the app in the same browser.',
   },
   csrfToken: {
-    type: 'apiKey', in: 'header', name: CSRF_HEADER,
+    type: 'apiKey',
+    in: 'header',
+    name: CSRF_HEADER,
     description: 'Writes with the session cookie also need this header: `csrf_token` from the login answer or GET /api/auth/me.',
   },
 } as const;

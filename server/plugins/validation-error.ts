@@ -30,8 +30,9 @@ const consts = (branch: Branch) => Object.entries(branch.properties ?? {}).filte
 
 /** The branch the data means: its discriminator consts all match; else the only one of the data's JSON type. -1: none. */
 function branchFor(branches: Branch[], data: unknown): number {
-  const discriminated = branches.findIndex((b) => typeFits(b, data) && consts(b).length > 0
-    && consts(b).every(([name, s]) => (data as Record<string, unknown>)[name] === s.const));
+  const discriminated = branches.findIndex(
+    (b) => typeFits(b, data) && consts(b).length > 0 && consts(b).every(([name, s]) => (data as Record<string, unknown>)[name] === s.const),
+  );
   if (discriminated >= 0) return discriminated;
   const byType = branches.flatMap((b, i) => (typeFits(b, data) && consts(b).length === 0 ? [i] : []));
   return byType.length === 1 ? byType[0]! : -1;
@@ -44,7 +45,13 @@ function noBranch(union: AjvError, branches: Branch[]): AjvError {
   const data = union.data as Record<string, unknown> | null;
   if (tag && data && typeof data === 'object' && !Array.isArray(data)) {
     const allowed = branches.map((b) => b.properties![tag]!.const);
-    return { ...union, keyword: 'enum', instancePath: `${union.instancePath}/${tag}`, params: { allowedValues: allowed }, message: `must be one of ${allowed.join(', ')}` };
+    return {
+      ...union,
+      keyword: 'enum',
+      instancePath: `${union.instancePath}/${tag}`,
+      params: { allowedValues: allowed },
+      message: `must be one of ${allowed.join(', ')}`,
+    };
   }
   if (branches.every((b) => 'const' in b)) {
     const allowed = branches.map((b) => b.const);

@@ -76,9 +76,12 @@ export default fp(
       }
       const html = readFileSync(join(root, file), 'utf8');
       const policy = policyOf(file);
-      app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => (policy ? reply.header('content-security-policy', policy) : reply)
-        .type('text/html; charset=utf-8').header('cache-control', 'no-cache')
-        .send(html.replace('</head>', `<script type="application/json" id="page-data">${scriptJson(data())}</script></head>`)));
+      app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) =>
+        (policy ? reply.header('content-security-policy', policy) : reply)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .send(html.replace('</head>', `<script type="application/json" id="page-data">${scriptJson(data())}</script></head>`)),
+      );
     }
   },
   { name: 'web' },

@@ -36,10 +36,14 @@ export default fp(
         running = true;
         sweepDeadlines(app.db, new Date())
           // The next tick tries again: an outage delays alerts, it does not lose them (each sweep claims all that are due).
-          .catch((err: unknown) => isDatabaseUnavailable(err)
-            ? app.log.warn({ reason: (err as Error).message }, 'deadline sweep skipped: database unavailable; trying again next tick')
-            : app.log.error({ err }, 'deadline sweep failed'))
-          .finally(() => { running = false; });
+          .catch((err: unknown) =>
+            isDatabaseUnavailable(err)
+              ? app.log.warn({ reason: (err as Error).message }, 'deadline sweep skipped: database unavailable; trying again next tick')
+              : app.log.error({ err }, 'deadline sweep failed'),
+          )
+          .finally(() => {
+            running = false;
+          });
       }, every);
       timer.unref();
       app.addHook('onClose', async () => clearInterval(timer));

@@ -45,16 +45,30 @@ export function createAuditRepository(db: Queryable) {
       await tx.query(
         `INSERT INTO audit_log (actor, actor_user_id, action, target_type, target_id, before, after, client_ip)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
-        [e.actor, e.actorUserId, e.action, e.targetType, e.targetId,
+        [
+          e.actor,
+          e.actorUserId,
+          e.action,
+          e.targetType,
+          e.targetId,
           e.before === undefined ? null : JSON.stringify(e.before),
-          e.after === undefined ? null : JSON.stringify(e.after), e.clientIp ?? null]);
+          e.after === undefined ? null : JSON.stringify(e.after),
+          e.clientIp ?? null,
+        ],
+      );
     },
 
     /** Newest first. */
     async page(q: AuditQuery, tx: Queryable = db): Promise<AuditRow[]> {
       return tx.query<AuditRow>(AUDIT_PAGE, [
-        q.actor ?? null, q.targetType ?? null, q.targetId ?? null, q.action ?? null,
-        q.from ?? null, q.to ?? null, q.beforeId ?? null, q.limit,
+        q.actor ?? null,
+        q.targetType ?? null,
+        q.targetId ?? null,
+        q.action ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        q.beforeId ?? null,
+        q.limit,
       ]);
     },
   };

@@ -65,8 +65,14 @@ function fold(rows: ListRow[]): DirectiveView[] {
       byId.set(id, d);
     }
     d.districts.push({
-      code: r.code, name: r.name, status: r.status, answer: r.answer, answered_at: r.answered_at, answered_by: r.answered_by,
-      minutes_to_answer: r.minutes_to_answer === null ? null : Number(r.minutes_to_answer), late: r.late,
+      code: r.code,
+      name: r.name,
+      status: r.status,
+      answer: r.answer,
+      answered_at: r.answered_at,
+      answered_by: r.answered_by,
+      minutes_to_answer: r.minutes_to_answer === null ? null : Number(r.minutes_to_answer),
+      late: r.late,
     });
   }
   return [...byId.values()];
@@ -109,7 +115,8 @@ export function createDirectiveRepository(db: Queryable) {
       const [row] = await tx.query<TargetRow>(
         `SELECT district_code, status, answer, answered_at, answered_by FROM directive_target
           WHERE directive_id = $1 AND district_code = $2`,
-        [directiveId, district]);
+        [directiveId, district],
+      );
       return row ?? null;
     },
   };

@@ -73,9 +73,7 @@ export interface RecentIncident {
   due_at: Date | null;
 }
 
-const filterParams = (f: ExploreFilter) => [
-  f.place, f.from ?? null, f.to ?? null, f.categories ?? null, f.urgencies ?? null, f.statuses ?? null,
-];
+const filterParams = (f: ExploreFilter) => [f.place, f.from ?? null, f.to ?? null, f.categories ?? null, f.urgencies ?? null, f.statuses ?? null];
 
 /** Aggregates behind the district explorer (/explore): figures by child place, a time series, categories, shapes. */
 export function createExploreRepository(db: Queryable) {

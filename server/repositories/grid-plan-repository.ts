@@ -49,24 +49,31 @@ export function createGridPlanRepository(db: Queryable) {
       const [plan] = await tx.query<{ id: number }>(
         `INSERT INTO grid_plan (name, community_code, base_version, created_by, created_by_user_id)
          SELECT $1, $2, version, $3, $4 FROM grid_community_version WHERE community_code = $2
-         RETURNING id`, [p.name, p.community, p.actor, p.actorUserId]);
+         RETURNING id`,
+        [p.name, p.community, p.actor, p.actorUserId],
+      );
       await tx.query(
         `INSERT INTO grid_plan_feature (plan_id, revision, key, code, name, boundary)
          SELECT $1, 0, row_number() OVER (ORDER BY code), code, name, boundary FROM grid WHERE community_code = $2`,
-        [plan!.id, p.community]);
+        [plan!.id, p.community],
+      );
       return plan!.id;
     },
 
     async find(id: number, scope: string | null, tx: Queryable = db): Promise<PlanRow | null> {
       const rows = await tx.query<PlanRow>(
-        `SELECT ${PLAN_COLUMNS} FROM ${PLAN_FROM} WHERE p.id = $1 AND ($2::text IS NULL OR p.community_code LIKE $2 || '%')`, [id, scope]);
+        `SELECT ${PLAN_COLUMNS} FROM ${PLAN_FROM} WHERE p.id = $1 AND ($2::text IS NULL OR p.community_code LIKE $2 || '%')`,
+        [id, scope],
+      );
       return rows[0] ?? null;
     },
 
     /** Locks the plan row for a change (same visibility rule as find). */
     async lock(id: number, scope: string | null, tx: Queryable): Promise<PlanRow | null> {
-      const rows = await tx.query<{ id: number }>(
-        `SELECT id FROM grid_plan WHERE id = $1 AND ($2::text IS NULL OR community_code LIKE $2 || '%') FOR UPDATE`, [id, scope]);
+      const rows = await tx.query<{ id: number }>(`SELECT id FROM grid_plan WHERE id = $1 AND ($2::text IS NULL OR community_code LIKE $2 || '%') FOR UPDATE`, [
+        id,
+        scope,
+      ]);
       return rows[0] ? this.find(id, scope, tx) : null;
     },
 
@@ -75,7 +82,9 @@ export function createGridPlanRepository(db: Queryable) {
         `SELECT ${PLAN_COLUMNS} FROM ${PLAN_FROM}
           WHERE ($1::text IS NULL OR p.community_code LIKE $1 || '%')
             AND ($2::text IS NULL OR p.community_code = $2) AND ($3::text IS NULL OR p.status = $3)
-          ORDER BY p.updated_at DESC, p.id DESC LIMIT 500`, [q.scope, q.community ?? null, q.status ?? null]);
+          ORDER BY p.updated_at DESC, p.id DESC LIMIT 500`,
+        [q.scope, q.community ?? null, q.status ?? null],
+      );
     },
 
     /** The features of a revision with households, population, workers and incidents in [from, to). */
@@ -106,9 +115,10 @@ export function createGridPlanRepository(db: Queryable) {
     },
 
     async setStatus(id: number, status: PlanStatus, tx: Queryable): Promise<void> {
-      await tx.query(
-        `UPDATE grid_plan SET status = $2, updated_at = now(), published_at = CASE WHEN $2 = 'published' THEN now() END WHERE id = $1`,
-        [id, status]);
+      await tx.query(`UPDATE grid_plan SET status = $2, updated_at = now(), published_at = CASE WHEN $2 = 'published' THEN now() END WHERE id = $1`, [
+        id,
+        status,
+      ]);
     },
 
     /** The next unused feature key of a plan (keys are never reused, across revisions). */
@@ -129,8 +139,17 @@ export function createGridPlanRepository(db: Queryable) {
         `INSERT INTO grid_plan_feature (plan_id, revision, key, code, name, households, population, boundary)
          SELECT $1, $2, f.key, f.code, f.name, f.households, f.population, ST_SetSRID(ST_GeomFromGeoJSON(f.geojson), 4326)
            FROM unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[]) AS f(key, code, name, households, population, geojson)`,
-        [id, revision, features.map((f) => f.key), features.map((f) => f.code), features.map((f) => f.name),
-          features.map((f) => f.households), features.map((f) => f.population), features.map((f) => JSON.stringify(f.geometry))]);
+        [
+          id,
+          revision,
+          features.map((f) => f.key),
+          features.map((f) => f.code),
+          features.map((f) => f.name),
+          features.map((f) => f.households),
+          features.map((f) => f.population),
+          features.map((f) => JSON.stringify(f.geometry)),
+        ],
+      );
     },
   };
 }

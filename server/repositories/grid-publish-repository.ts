@@ -51,8 +51,9 @@ export interface ScopeMove {
 export function createGridPublishRepository() {
   return {
     async currentVersion(community: string, tx: Queryable): Promise<CommunityVersion | null> {
-      const [row] = await tx.query<CommunityVersion>(
-        'SELECT version, published_at, published_by FROM grid_community_version WHERE community_code = $1', [community]);
+      const [row] = await tx.query<CommunityVersion>('SELECT version, published_at, published_by FROM grid_community_version WHERE community_code = $1', [
+        community,
+      ]);
       return row ?? null;
     },
 
@@ -60,7 +61,9 @@ export function createGridPublishRepository() {
     async bumpVersion(community: string, base: number, by: string, tx: Queryable): Promise<number | null> {
       const bumped = await tx.query<{ version: number }>(
         `UPDATE grid_community_version SET version = version + 1, published_at = now(), published_by = $3
-          WHERE community_code = $1 AND version = $2 RETURNING version`, [community, base, by]);
+          WHERE community_code = $1 AND version = $2 RETURNING version`,
+        [community, base, by],
+      );
       return bumped[0] ? Number(bumped[0].version) : null;
     },
 
@@ -79,8 +82,9 @@ export function createGridPublishRepository() {
 
     /** How much of each published grid's area each draft grid covers. */
     async overlaps(plan: PlanRow, tx: Queryable): Promise<OverlapPair[]> {
-      return (await tx.query<{ old_code: string; key: number; share: number }>(PUBLISH_PAIRS, [plan.id, plan.revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]))
-        .map((p): OverlapPair => ({ oldCode: p.old_code, key: Number(p.key), share: Number(p.share) }));
+      return (
+        await tx.query<{ old_code: string; key: number; share: number }>(PUBLISH_PAIRS, [plan.id, plan.revision, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M])
+      ).map((p): OverlapPair => ({ oldCode: p.old_code, key: Number(p.key), share: Number(p.share) }));
     },
 
     /** Every code the community's grids ever had, retired ones included (codes are never reused). */
@@ -99,16 +103,28 @@ export function createGridPublishRepository() {
 
     /** Writes the draft's grids as the current ones, under the codes and names given, in the order of `features`. */
     async writeGrids(plan: PlanRow, features: readonly PublishFeature[], codes: readonly string[], names: readonly string[], tx: Queryable): Promise<void> {
-      await tx.query(PUBLISH_WRITE, [plan.id, plan.revision,
-        features.map((f) => Number(f.key)), codes, features.map((f) => f.changed),
-        features.map((f) => f.households), features.map((f) => f.population), names]);
+      await tx.query(PUBLISH_WRITE, [
+        plan.id,
+        plan.revision,
+        features.map((f) => Number(f.key)),
+        codes,
+        features.map((f) => f.changed),
+        features.map((f) => f.households),
+        features.map((f) => f.population),
+        names,
+      ]);
     },
 
-    async insertLineage(planId: number, rows: readonly { old_code: string | null; new_code: string | null; kind: string; share: number | null }[], tx: Queryable): Promise<void> {
+    async insertLineage(
+      planId: number,
+      rows: readonly { old_code: string | null; new_code: string | null; kind: string; share: number | null }[],
+      tx: Queryable,
+    ): Promise<void> {
       await tx.query(
         `INSERT INTO grid_lineage (plan_id, old_code, new_code, kind, share)
          SELECT $1, o, n, k, round(s::numeric, 6) FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[]) AS x(o, n, k, s)`,
-        [planId, rows.map((r) => r.old_code), rows.map((r) => r.new_code), rows.map((r) => r.kind), rows.map((r) => r.share)]);
+        [planId, rows.map((r) => r.old_code), rows.map((r) => r.new_code), rows.map((r) => r.kind), rows.map((r) => r.share)],
+      );
     },
 
     /** Workers of each retired grid move to its heir; the retired grid's assignments go. */
@@ -117,7 +133,9 @@ export function createGridPublishRepository() {
         `INSERT INTO grid_worker_assignment (worker_id, grid_code)
          SELECT a.worker_id, h.heir FROM unnest($1::text[], $2::text[]) AS h(code, heir)
            JOIN grid_worker_assignment a ON a.grid_code = h.code
-         ON CONFLICT DO NOTHING`, [heirs.map((h) => h.code), heirs.map((h) => h.heir)]);
+         ON CONFLICT DO NOTHING`,
+        [heirs.map((h) => h.code), heirs.map((h) => h.heir)],
+      );
       await tx.query('DELETE FROM grid_worker_assignment WHERE grid_code = ANY ($1::text[])', [removed]);
     },
 
@@ -137,7 +155,8 @@ export function createGridPublishRepository() {
                 CASE WHEN length(new_code) = 15 THEN 'the successor grid that took most of the retired grid''s area, where its workers went'
                      ELSE 'the retired grid has no successor: its community' END AS why
            FROM (SELECT * FROM users UNION ALL SELECT * FROM tokens) moved ORDER BY kind, id`,
-        [from, to]);
+        [from, to],
+      );
     },
 
     /**
@@ -154,7 +173,8 @@ export function createGridPublishRepository() {
            UPDATE incident i SET location = i.location FROM open o WHERE i.id = o.id RETURNING i.id, i.grid_code
          )
          SELECT count(*)::int AS n FROM touched t JOIN open o ON o.id = t.id WHERE t.grid_code <> o.grid_code`,
-        [community]);
+        [community],
+      );
       return Number(moved!.n);
     },
 

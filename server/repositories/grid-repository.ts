@@ -32,12 +32,19 @@ export function createGridRepository(db: Queryable) {
     /** One page of grids in code order, its features as JSON text. */
     async page(q: GridQuery, tx: Queryable = db): Promise<GridPage> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
-      const [row] = await tx.query<{ features: string; returned: number; matched: number; last_code: string | null }>(
-        GRID_FEATURES, [q.region, x0, y0, x1, y1, q.simplify, q.limit, q.after ?? null]);
+      const [row] = await tx.query<{ features: string; returned: number; matched: number; last_code: string | null }>(GRID_FEATURES, [
+        q.region,
+        x0,
+        y0,
+        x1,
+        y1,
+        q.simplify,
+        q.limit,
+        q.after ?? null,
+      ]);
       // Read after the page, so the shapes are at least as new as its rows.
-      const features = q.simplify > 0
-        ? JSON.stringify(withSharedEdgeShapes(JSON.parse(row!.features), await sharedEdgeShapes('grid', q.simplify, 6)))
-        : row!.features;
+      const features =
+        q.simplify > 0 ? JSON.stringify(withSharedEdgeShapes(JSON.parse(row!.features), await sharedEdgeShapes('grid', q.simplify, 6))) : row!.features;
       return { features, returned: Number(row!.returned), matched: Number(row!.matched), lastCode: row!.last_code ?? undefined };
     },
 

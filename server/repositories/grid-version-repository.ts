@@ -40,7 +40,9 @@ export function createGridVersionRepository(db: Queryable) {
            FROM grid_lineage l JOIN grid_plan p ON p.id = l.plan_id
           WHERE ($1::text IS NULL OR coalesce(l.old_code, l.new_code) LIKE $1 || '%')
             AND ($2::text IS NULL OR coalesce(l.old_code, l.new_code) LIKE $2 || '%')
-          ORDER BY p.published_at DESC, l.id`, [region, scope]);
+          ORDER BY p.published_at DESC, l.id`,
+        [region, scope],
+      );
     },
   };
 }

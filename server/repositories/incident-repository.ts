@@ -31,11 +31,20 @@ export function createIncidentRepository(db: Queryable) {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       // One extra row tells whether another page exists.
       const rows = await tx.query<{ id: number; reported_at: Date; feature: string }>(INCIDENT_FEATURES, [
-        q.region, x0, y0, x1, y1,
-        q.from ?? null, q.to ?? null,
-        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null,
-        q.after?.reportedAt ?? null, q.after?.id ?? null,
-        q.limit + 1, q.unit ?? null,
+        q.region,
+        x0,
+        y0,
+        x1,
+        y1,
+        q.from ?? null,
+        q.to ?? null,
+        q.categories ?? null,
+        q.urgencies ?? null,
+        q.statuses ?? null,
+        q.after?.reportedAt ?? null,
+        q.after?.id ?? null,
+        q.limit + 1,
+        q.unit ?? null,
       ]);
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
@@ -50,8 +59,17 @@ export function createIncidentRepository(db: Queryable) {
     async count(q: Omit<IncidentQuery, 'after' | 'limit'>, tx: Queryable = db): Promise<number> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [
-        q.region, x0, y0, x1, y1, q.from ?? null, q.to ?? null,
-        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null, q.unit ?? null,
+        q.region,
+        x0,
+        y0,
+        x1,
+        y1,
+        q.from ?? null,
+        q.to ?? null,
+        q.categories ?? null,
+        q.urgencies ?? null,
+        q.statuses ?? null,
+        q.unit ?? null,
       ]);
       return Number(row!.n);
     },

@@ -90,7 +90,8 @@ export function createIncidentWorkflowRepository(db: Queryable) {
         `SELECT 1 FROM incident i WHERE i.code = $1
             AND ($2::text IS NULL OR i.grid_code LIKE $2 || '%')
             AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $3))`,
-        [code, v.scope, v.unit]);
+        [code, v.scope, v.unit],
+      );
       return rows.length === 1;
     },
 
@@ -99,14 +100,42 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       return rows[0]?.body ?? null;
     },
 
-    async insert(r: { category: string; urgency: string; description: string; lon: number; lat: number; reportedAt: Date; reporter: string; reporterUserId: number | null; reporterWorkerId: number | null }, tx: Queryable): Promise<LockedIncident> {
+    async insert(
+      r: {
+        category: string;
+        urgency: string;
+        description: string;
+        lon: number;
+        lat: number;
+        reportedAt: Date;
+        reporter: string;
+        reporterUserId: number | null;
+        reporterWorkerId: number | null;
+      },
+      tx: Queryable,
+    ): Promise<LockedIncident> {
       const rows = await tx.query<LockedIncident>(INCIDENT_INSERT, [
-        r.category, r.urgency, r.description, r.lon, r.lat, r.reportedAt, r.reporter, r.reporterUserId, r.reporterWorkerId]);
+        r.category,
+        r.urgency,
+        r.description,
+        r.lon,
+        r.lat,
+        r.reportedAt,
+        r.reporter,
+        r.reporterUserId,
+        r.reporterWorkerId,
+      ]);
       return { ...rows[0]!, id: Number(rows[0]!.id), dispatched_at: null, due_at: null, duplicate_of: null };
     },
 
     /** Same-category incidents within `metres` reported in the `hours` before this one; `scope` limits them to a region (null: none). */
-    async nearby(i: { id: number; category: string; lon: number; lat: number; reportedAt: Date }, metres: number, hours: number, tx: Queryable = db, scope: string | null = null): Promise<NearbyIncident[]> {
+    async nearby(
+      i: { id: number; category: string; lon: number; lat: number; reportedAt: Date },
+      metres: number,
+      hours: number,
+      tx: Queryable = db,
+      scope: string | null = null,
+    ): Promise<NearbyIncident[]> {
       return tx.query<NearbyIncident>(INCIDENT_NEARBY, [i.id, i.category, i.lon, i.lat, i.reportedAt, metres, hours, scope]);
     },
 
@@ -120,7 +149,8 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       const rows = await tx.query(
         `UPDATE incident SET status = $3, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
           WHERE id = $1 AND status = $2 RETURNING id`,
-        [id, from, to, ...keys.map((k) => change[k])]);
+        [id, from, to, ...keys.map((k) => change[k])],
+      );
       return rows.length === 1;
     },
 
@@ -128,7 +158,8 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       await tx.query(
         `INSERT INTO incident_history (incident_id, at, actor, actor_user_id, action, from_status, to_status, note, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-        [h.incidentId, h.at, h.actor, h.actorUserId, h.action, h.from, h.to, h.note ?? '', h.details === undefined ? null : JSON.stringify(h.details)]);
+        [h.incidentId, h.at, h.actor, h.actorUserId, h.action, h.from, h.to, h.note ?? '', h.details === undefined ? null : JSON.stringify(h.details)],
+      );
     },
 
     async historyCount(incidentId: number, tx: Queryable = db): Promise<number> {
@@ -144,17 +175,27 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       await tx.query(
         `INSERT INTO incident_assignment (incident_id, unit_code, assigned_at, due_at)
          SELECT $1, u, $3, $4 FROM unnest($2::text[]) AS u`,
-        [incidentId, units, at, dueAt]);
+        [incidentId, units, at, dueAt],
+      );
     },
 
     /** Sets the assignments' status (all, or one unit's); resolved ones get resolved_at. */
-    async setAssignments(incidentId: number, unit: string | null, status: 'assigned' | 'in_progress' | 'resolved', at: Date, tx: Queryable, feedback?: string, dueAt?: Date): Promise<void> {
+    async setAssignments(
+      incidentId: number,
+      unit: string | null,
+      status: 'assigned' | 'in_progress' | 'resolved',
+      at: Date,
+      tx: Queryable,
+      feedback?: string,
+      dueAt?: Date,
+    ): Promise<void> {
       await tx.query(
         `UPDATE incident_assignment
             SET status = $3, resolved_at = CASE WHEN $3 = 'resolved' THEN $4::timestamptz END,
                 feedback = coalesce($5, feedback), due_at = coalesce($6, due_at)
           WHERE incident_id = $1 AND ($2::text IS NULL OR unit_code = $2) AND (status <> 'resolved' OR $3 <> 'resolved')`,
-        [incidentId, unit, status, at, feedback ?? null, dueAt ?? null]);
+        [incidentId, unit, status, at, feedback ?? null, dueAt ?? null],
+      );
     },
 
     async existingUnits(codes: readonly string[], tx: Queryable): Promise<string[]> {
@@ -162,12 +203,16 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       return rows.map((r) => r.code);
     },
 
-    async addPhoto(p: { incidentId: number; kind: 'before' | 'after'; sha256: string; mime: string; bytes: number; by: string }, tx: Queryable): Promise<number> {
+    async addPhoto(
+      p: { incidentId: number; kind: 'before' | 'after'; sha256: string; mime: string; bytes: number; by: string },
+      tx: Queryable,
+    ): Promise<number> {
       const rows = await tx.query<{ id: number }>(
         `INSERT INTO incident_photo (incident_id, kind, sha256, mime, bytes, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (incident_id, kind, sha256) DO UPDATE SET uploaded_at = incident_photo.uploaded_at
          RETURNING id`,
-        [p.incidentId, p.kind, p.sha256, p.mime, p.bytes, p.by]);
+        [p.incidentId, p.kind, p.sha256, p.mime, p.bytes, p.by],
+      );
       return Number(rows[0]!.id);
     },
 
@@ -177,7 +222,8 @@ export function createIncidentWorkflowRepository(db: Queryable) {
           WHERE i.code = $1 AND p.id = $2
             AND ($3::text IS NULL OR i.grid_code LIKE $3 || '%')
             AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $4))`,
-        [incidentCode, photoId, v.scope, v.unit]);
+        [incidentCode, photoId, v.scope, v.unit],
+      );
       return rows[0] ?? null;
     },
 
@@ -187,7 +233,10 @@ export function createIncidentWorkflowRepository(db: Queryable) {
     },
 
     /** Records a mediation attempt; returns how many have failed so far, this one included. */
-    async addMediation(m: { incidentId: number; at: Date; outcome: 'succeeded' | 'failed'; note: string; actor: string }, tx: Queryable): Promise<{ attempt: number; failures: number }> {
+    async addMediation(
+      m: { incidentId: number; at: Date; outcome: 'succeeded' | 'failed'; note: string; actor: string },
+      tx: Queryable,
+    ): Promise<{ attempt: number; failures: number }> {
       const rows = await tx.query<{ attempt: number; failures: number }>(
         `WITH added AS (
            INSERT INTO incident_mediation (incident_id, attempt, at, outcome, note, actor)
@@ -197,7 +246,8 @@ export function createIncidentWorkflowRepository(db: Queryable) {
                 (SELECT count(*) FROM incident_mediation WHERE incident_id = $1 AND outcome = 'failed')::int
                   + (CASE WHEN a.outcome = 'failed' THEN 1 ELSE 0 END) AS failures
            FROM added a`,
-        [m.incidentId, m.at, m.outcome, m.note, m.actor]);
+        [m.incidentId, m.at, m.outcome, m.note, m.actor],
+      );
       return rows[0]!;
     },
   };

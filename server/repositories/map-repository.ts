@@ -60,9 +60,15 @@ export function createMapRepository(db: Queryable) {
 
     /** Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region. */
     async gridMetrics(q: WindowQuery, tx: Queryable = db): Promise<Record<string, GridMetricTuple>> {
-      const rows = await tx.query<{ code: string; reported: number; closed: number; open: number; overdue: number; max_open_urgency: number; population: number }>(
-        MAP_GRID_METRICS, [q.region, q.from ?? null, q.to ?? null, q.unit ?? null],
-      );
+      const rows = await tx.query<{
+        code: string;
+        reported: number;
+        closed: number;
+        open: number;
+        overdue: number;
+        max_open_urgency: number;
+        population: number;
+      }>(MAP_GRID_METRICS, [q.region, q.from ?? null, q.to ?? null, q.unit ?? null]);
       const out: Record<string, GridMetricTuple> = {};
       for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency, r.population];
       return out;
@@ -75,8 +81,19 @@ export function createMapRepository(db: Queryable) {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       // One extra row tells whether cells were left out.
       const rows = await tx.query<{ lon: number; lat: number; weight: number }>(MAP_HEAT_BINS, [
-        q.region, q.from ?? null, q.to ?? null, x0, y0, x1, y1, q.cellDegrees, q.limit + 1,
-        q.categories ?? null, q.urgencies ?? null, q.statuses ?? null, q.unit ?? null,
+        q.region,
+        q.from ?? null,
+        q.to ?? null,
+        x0,
+        y0,
+        x1,
+        y1,
+        q.cellDegrees,
+        q.limit + 1,
+        q.categories ?? null,
+        q.urgencies ?? null,
+        q.statuses ?? null,
+        q.unit ?? null,
       ]);
       const truncated = rows.length > q.limit;
       return { bins: rows.slice(0, q.limit).map((r) => [r.lon, r.lat, r.weight]), truncated };

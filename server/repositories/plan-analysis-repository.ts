@@ -15,7 +15,15 @@ export function createPlanAnalysisRepository(db: Queryable) {
   return {
     async validate(planId: number, revision: number, rules: PlanRules, tx: Queryable = db): Promise<ValidationReport> {
       const [row] = await tx.query<{ body: string }>(VALIDATE, [
-        planId, revision, rules.urban.min, rules.urban.max, rules.rural.min, rules.rural.max, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
+        planId,
+        revision,
+        rules.urban.min,
+        rules.urban.max,
+        rules.rural.min,
+        rules.rural.max,
+        AREA_TOLERANCE_M2,
+        WIDTH_TOLERANCE_M,
+      ]);
       // PGlite can lose a GEOS error and return no row (see plan-validate.sql).
       if (!row) throw geometryEngineRefusal(`validation of plan ${planId}`);
       const problems = JSON.parse(row.body) as ValidationReport['problems'];

@@ -66,7 +66,8 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
       if (e.moved?.length) {
         const others = await tx.query<{ key: number; geojson: string }>(
           'SELECT key, ST_AsGeoJSON(boundary, 15) AS geojson FROM grid_plan_feature WHERE plan_id = $1 AND revision = $2 AND key <> $3',
-          [plan.id, revision, e.key]);
+          [plan.id, revision, e.key],
+        );
         for (const o of others) {
           let geometry = JSON.parse(o.geojson) as PolygonalGeometry;
           let changed = false;
@@ -76,8 +77,10 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
             changed ||= r.moved;
           }
           if (changed) {
-            await tx.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($4), 4326) WHERE plan_id = $1 AND revision = $2 AND key = $3',
-              [plan.id, revision, o.key, JSON.stringify(geometry)]);
+            await tx.query(
+              'UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($4), 4326) WHERE plan_id = $1 AND revision = $2 AND key = $3',
+              [plan.id, revision, o.key, JSON.stringify(geometry)],
+            );
           }
         }
       }
@@ -98,7 +101,8 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
             WHERE plan_id = $1 AND revision = $2 AND ST_IsValid(boundary)
               AND ST_Intersects(boundary, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))
             ORDER BY ST_Length(ST_Intersection(boundary, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))) DESC LIMIT 1`,
-          [plan.id, plan.revision, line]);
+          [plan.id, plan.revision, line],
+        );
         if (!hit) throw refused('the line crosses no grid');
         key = hit.key;
       }
@@ -128,7 +132,15 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
       await requireValid(e.geometry, 'body.geometry', tx);
       const key = await plans.nextKey(plan.id, tx);
       const revision = await plans.beginEdit(plan, [], tx);
-      const [made] = await tx.query<{ area_m2: number }>(ADD, [plan.id, plan.revision, revision, JSON.stringify(e.geometry), key, AREA_TOLERANCE_M2, WIDTH_TOLERANCE_M]);
+      const [made] = await tx.query<{ area_m2: number }>(ADD, [
+        plan.id,
+        plan.revision,
+        revision,
+        JSON.stringify(e.geometry),
+        key,
+        AREA_TOLERANCE_M2,
+        WIDTH_TOLERANCE_M,
+      ]);
       if (!made) throw refused('the drawn polygon covers no gap: it lies outside the community or on other grids');
       await snapNeighbours(plan, revision, [key], tx);
       return [key];
@@ -136,7 +148,7 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
 
     async delete(plan: PlanRow, e: Extract<PlanEdit, { op: 'delete' }>, tx: Queryable): Promise<number[]> {
       const absorbers = [...new Set(e.absorbers)].filter((k) => k !== e.key);
-      if (!absorbers.length) throw refused('choose at least one neighbouring grid to absorb the deleted grid\'s area');
+      if (!absorbers.length) throw refused("choose at least one neighbouring grid to absorb the deleted grid's area");
       await requireKeys(plan, [e.key, ...absorbers], tx);
       const revision = await plans.beginEdit(plan, [e.key, ...absorbers], tx);
       const rows = await tx.query<{ key: number; shared_m: number; written: boolean }>(DELETE, [plan.id, plan.revision, revision, e.key, absorbers]);
@@ -152,11 +164,16 @@ export function createPlanEditRepository(plans: GridPlanRepository) {
     /** Applies one edit as a new revision; returns the keys of the grids it made or changed. */
     async apply(plan: PlanRow, edit: PlanEdit, tx: Queryable): Promise<number[]> {
       switch (edit.op) {
-        case 'reshape': return ops.reshape(plan, edit, tx);
-        case 'split': return ops.split(plan, edit, tx);
-        case 'merge': return ops.merge(plan, edit, tx);
-        case 'add': return ops.add(plan, edit, tx);
-        case 'delete': return ops.delete(plan, edit, tx);
+        case 'reshape':
+          return ops.reshape(plan, edit, tx);
+        case 'split':
+          return ops.split(plan, edit, tx);
+        case 'merge':
+          return ops.merge(plan, edit, tx);
+        case 'add':
+          return ops.add(plan, edit, tx);
+        case 'delete':
+          return ops.delete(plan, edit, tx);
       }
     },
   };

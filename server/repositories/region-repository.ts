@@ -82,7 +82,9 @@ export function createRegionRepository(db: Queryable) {
         return tx.query(
           `SELECT code, name FROM grid_all g
             WHERE community_code = $1 AND (retired_at IS NULL OR EXISTS (SELECT 1 FROM incident i WHERE i.grid_code = g.code))
-            ORDER BY code`, [region.code]);
+            ORDER BY code`,
+          [region.code],
+        );
       }
       return tx.query('SELECT code, name FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
     },

@@ -14,9 +14,7 @@ export function newSecret(prefix: string): string {
 }
 
 /** A live session: a user's (web sign-in) or an API token's (a wall display that traded its token for a cookie). */
-export type LiveSession =
-  | { kind: 'user'; user: UserRow; csrfToken: string }
-  | { kind: 'token'; token: TokenRow; csrfToken: string };
+export type LiveSession = { kind: 'user'; user: UserRow; csrfToken: string } | { kind: 'token'; token: TokenRow; csrfToken: string };
 
 export interface NewSession {
   sessionId: string;
@@ -34,8 +32,15 @@ export function createSessionRepository(db: Queryable) {
     const rows = await tx.query<{ expires_at: Date }>(
       `INSERT INTO user_session (id_hash, user_id, token_id, csrf_token, expires_at)
        VALUES ($1, $2, $3, $4, coalesce(now() + make_interval(mins => $5::int), $6::timestamptz)) RETURNING expires_at`,
-      [secretHash(sessionId), 'userId' in owner ? owner.userId : null, 'tokenId' in owner ? owner.tokenId : null, csrfToken,
-        'ttlMinutes' in end ? end.ttlMinutes : null, 'until' in end ? end.until : null]);
+      [
+        secretHash(sessionId),
+        'userId' in owner ? owner.userId : null,
+        'tokenId' in owner ? owner.tokenId : null,
+        csrfToken,
+        'ttlMinutes' in end ? end.ttlMinutes : null,
+        'until' in end ? end.until : null,
+      ],
+    );
     return { sessionId, csrfToken, expiresAt: new Date(rows[0]!.expires_at) };
   }
 
@@ -59,7 +64,12 @@ export function createSessionRepository(db: Queryable) {
       const [row] = await tx.query<Record<string, unknown> & { csrf_token: string; u_id: number | null }>(SESSION_FIND, [secretHash(sessionId)]);
       if (!row) return null;
       // Each owner's columns, without their prefix.
-      const owner = (prefix: string) => Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+      const owner = (prefix: string) =>
+        Object.fromEntries(
+          Object.entries(row)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
+        );
       return row.u_id !== null
         ? { kind: 'user', user: owner('u_') as unknown as UserRow, csrfToken: row.csrf_token }
         : { kind: 'token', token: owner('t_') as unknown as TokenRow, csrfToken: row.csrf_token };

@@ -16,7 +16,16 @@ export interface Counts {
   close_seconds: number;
 }
 
-export const ZERO_COUNTS: Counts = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0, closed_with_deadline: 0, closed_within_deadline: 0, close_seconds: 0 };
+export const ZERO_COUNTS: Counts = {
+  reported: 0,
+  closed: 0,
+  open: 0,
+  overdue: 0,
+  red_open: 0,
+  closed_with_deadline: 0,
+  closed_within_deadline: 0,
+  close_seconds: 0,
+};
 
 export function addCounts(a: Counts, b: Counts): Counts {
   const sum = { ...a };
@@ -42,7 +51,16 @@ export function createStatsRepository(db: Queryable) {
       q: { region: string | null; from?: Date; to?: Date; childLength: number; unit?: string | null },
       tx: Queryable = db,
     ): Promise<Map<string, Counts>> {
-      const rows = await tx.query<Counts & { child_code: string }>(COUNTS_BY_CHILD, [q.region, q.from ?? null, q.to ?? null, null, null, null, q.childLength, q.unit ?? null]);
+      const rows = await tx.query<Counts & { child_code: string }>(COUNTS_BY_CHILD, [
+        q.region,
+        q.from ?? null,
+        q.to ?? null,
+        null,
+        null,
+        null,
+        q.childLength,
+        q.unit ?? null,
+      ]);
       return new Map(rows.map(({ child_code, ...counts }) => [child_code, counts]));
     },
   };

@@ -47,7 +47,8 @@ export function createTokenRepository(db: Queryable) {
       const rows = await tx.query<TokenRow>(
         `INSERT INTO api_token (name, token_hash, prefix, role, scope_code, unit_code, created_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-        [t.name, secretHash(token), token.slice(0, TOKEN_PREFIX.length + 6), t.role, t.scope, t.unit, t.createdBy, t.expiresAt]);
+        [t.name, secretHash(token), token.slice(0, TOKEN_PREFIX.length + 6), t.role, t.scope, t.unit, t.createdBy, t.expiresAt],
+      );
       return { token, row: rows[0]! };
     },
 
@@ -56,7 +57,8 @@ export function createTokenRepository(db: Queryable) {
       const rows = await tx.query<TokenRow>(
         `SELECT ${COLUMNS} FROM api_token
           WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-        [secretHash(token)]);
+        [secretHash(token)],
+      );
       return rows[0] ?? null;
     },
 
@@ -64,13 +66,16 @@ export function createTokenRepository(db: Queryable) {
     async touch(id: number, tx: Queryable = db): Promise<void> {
       await tx.query(
         `UPDATE api_token SET last_used_at = now()
-          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [id]);
+          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [id],
+      );
     },
 
     async revoke(id: number, by: number, tx: Queryable = db): Promise<TokenRow | null> {
       const rows = await tx.query<TokenRow>(
         `UPDATE api_token SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
-        [id, by]);
+        [id, by],
+      );
       return rows[0] ?? null;
     },
   };

@@ -46,8 +46,7 @@ export function createUserRepository(db: Queryable) {
 
     /** The user and hash for a login; disabled users are returned so the caller can say so only after checking the password. */
     async findForLogin(username: string, tx: Queryable = db): Promise<(UserRow & { password_hash: string }) | null> {
-      const rows = await tx.query<UserRow & { password_hash: string }>(
-        `SELECT ${COLUMNS}, password_hash FROM app_user WHERE username = $1`, [username]);
+      const rows = await tx.query<UserRow & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM app_user WHERE username = $1`, [username]);
       return rows[0] ?? null;
     },
 
@@ -55,7 +54,8 @@ export function createUserRepository(db: Queryable) {
       const rows = await tx.query<UserRow>(
         `INSERT INTO app_user (username, display_name, role, scope_code, unit_code, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [u.username, u.displayName, u.role, u.scope, u.unit, u.passwordHash]);
+        [u.username, u.displayName, u.role, u.scope, u.unit, u.passwordHash],
+      );
       return rows[0]!;
     },
 
@@ -70,8 +70,18 @@ export function createUserRepository(db: Queryable) {
            password_hash = coalesce($8, password_hash),
            disabled      = coalesce($9, disabled)
          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, c.displayName ?? null, c.role ?? null, c.scope !== undefined, c.scope ?? null,
-          c.unit !== undefined, c.unit ?? null, c.passwordHash ?? null, c.disabled ?? null]);
+        [
+          id,
+          c.displayName ?? null,
+          c.role ?? null,
+          c.scope !== undefined,
+          c.scope ?? null,
+          c.unit !== undefined,
+          c.unit ?? null,
+          c.passwordHash ?? null,
+          c.disabled ?? null,
+        ],
+      );
       return rows[0] ?? null;
     },
 
@@ -93,7 +103,9 @@ export function createUserRepository(db: Queryable) {
     async scopeExists(code: string, tx: Queryable = db): Promise<boolean> {
       const rows = await tx.query<{ ok: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM region WHERE code = $1 AND level <> 'city')
-             OR EXISTS (SELECT 1 FROM grid WHERE code = $1) AS ok`, [code]);
+             OR EXISTS (SELECT 1 FROM grid WHERE code = $1) AS ok`,
+        [code],
+      );
       return rows[0]!.ok;
     },
 

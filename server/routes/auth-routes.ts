@@ -19,7 +19,11 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
 
   function setSessionCookie(reply: FastifyReply, session: NewSession): void {
     reply.setCookie(SESSION_COOKIE, session.sessionId, {
-      httpOnly: true, sameSite: 'strict', path: '/', secure: app.authOptions.cookieSecure, expires: session.expiresAt,
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: app.authOptions.cookieSecure,
+      expires: session.expiresAt,
     });
   }
 
@@ -28,8 +32,13 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     const root = await scopedRoot(request, undefined).catch(() => ({ code: p.scope, name: p.scope ?? '', level: p.scope ? 'unavailable' : 'city' }));
     return {
       principal: {
-        kind: p.kind, id: p.id, display_name: p.displayName, role: p.role, role_name: ROLE_NAMES[p.role],
-        scope: { code: p.scope, name: root.name, level: root.level }, unit: p.unit,
+        kind: p.kind,
+        id: p.id,
+        display_name: p.displayName,
+        role: p.role,
+        role_name: ROLE_NAMES[p.role],
+        scope: { code: p.scope, name: root.name, level: root.level },
+        unit: p.unit,
       },
       csrf_token: csrf,
       allowed: Object.entries(ROUTE_ACCESS)
@@ -38,54 +47,78 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
     };
   }
 
-  app.post('/api/auth/login', {
-    schema: {
-      operationId: 'login',
-      tags: ['auth'],
-      summary: 'Sign in with a password; sets an HttpOnly session cookie and returns the CSRF token for writes',
-      body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: MeSchema, 429: ErrorSchema, ...errorResponses },
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        operationId: 'login',
+        tags: ['auth'],
+        summary: 'Sign in with a password; sets an HttpOnly session cookie and returns the CSRF token for writes',
+        body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: MeSchema, 429: ErrorSchema, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { session, principal } = await login({ ...serviceDeps(request), throttle }, requestActor(request),
-      { ...request.body, sessionMinutes: app.authOptions.sessionMinutes });
-    setSessionCookie(reply, session);
-    request.principal = principal;
-    return me(request, session.csrfToken);
-  });
-
-  app.post('/api/auth/token-session', {
-    schema: {
-      operationId: 'startTokenSession',
-      tags: ['auth'],
-      security: [{ bearerToken: [] }],
-      summary: 'Trade the API token in the Authorization header for a session cookie bound to it (a wall display then drops the token from its URL); the session ends when the token is revoked or expires',
-      response: { 200: MeSchema, ...errorResponses },
+    async (request, reply) => {
+      const { session, principal } = await login({ ...serviceDeps(request), throttle }, requestActor(request), {
+        ...request.body,
+        sessionMinutes: app.authOptions.sessionMinutes,
+      });
+      setSessionCookie(reply, session);
+      request.principal = principal;
+      return me(request, session.csrfToken);
     },
-  }, async (request, reply) => {
-    const p = request.principal;
-    if (p?.kind !== 'token' || request.credential !== 'bearer') {
-      throw new HttpError(401, 'unauthenticated', 'present the API token as "Authorization: Bearer <token>"');
-    }
-    const session = await startTokenSession(serviceDeps(request), requestActor(request));
-    setSessionCookie(reply, session);
-    return me(request, session.csrfToken);
-  });
+  );
 
-  app.post('/api/auth/logout', {
-    schema: { operationId: 'logout', tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
-  }, async (request, reply) => {
-    const sessionId = request.cookies[SESSION_COOKIE];
-    if (sessionId && request.credential === 'cookie') {
-      await logout(serviceDeps(request), requestActor(request), { sessionId });
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send(null);
-  });
+  app.post(
+    '/api/auth/token-session',
+    {
+      schema: {
+        operationId: 'startTokenSession',
+        tags: ['auth'],
+        security: [{ bearerToken: [] }],
+        summary:
+          'Trade the API token in the Authorization header for a session cookie bound to it (a wall display then drops the token from its URL); the session ends when the token is revoked or expires',
+        response: { 200: MeSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = request.principal;
+      if (p?.kind !== 'token' || request.credential !== 'bearer') {
+        throw new HttpError(401, 'unauthenticated', 'present the API token as "Authorization: Bearer <token>"');
+      }
+      const session = await startTokenSession(serviceDeps(request), requestActor(request));
+      setSessionCookie(reply, session);
+      return me(request, session.csrfToken);
+    },
+  );
 
-  app.get('/api/auth/me', {
-    schema: { operationId: 'getCurrentPrincipal', tags: ['auth'], summary: 'Who is calling: role, scope and the routes they may call', response: { 200: MeSchema, ...errorResponses } },
-  }, async (request) => me(request, request.sessionCsrf ?? null));
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: { operationId: 'logout', tags: ['auth'], summary: 'End the session (and clear its cookie)', response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const sessionId = request.cookies[SESSION_COOKIE];
+      if (sessionId && request.credential === 'cookie') {
+        await logout(serviceDeps(request), requestActor(request), { sessionId });
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        operationId: 'getCurrentPrincipal',
+        tags: ['auth'],
+        summary: 'Who is calling: role, scope and the routes they may call',
+        response: { 200: MeSchema, ...errorResponses },
+      },
+    },
+    async (request) => me(request, request.sessionCsrf ?? null),
+  );
 };
 
 export default authRoutes;

@@ -3,9 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
 import { ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import {
-  AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter,
-} from '../contract/directive-schemas.js';
+import { AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter } from '../contract/directive-schemas.js';
 import { answerDirective, createDirective, districtOf } from '../services/directive-service.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
@@ -24,63 +22,90 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return directive;
   };
 
-  app.get('/api/directives', {
-    schema: {
-      operationId: 'listDirectives',
-      tags: ['directives'],
-      summary: 'Directives, newest first, with every addressed district\'s status and time to answer',
-      querystring: Type.Object({
-        status: Type.Optional(Type.Unsafe<ListFilter>({
-          type: 'string', enum: [...LIST_FILTERS], default: 'open',
-          description: 'open: some district the caller sees still waiting (default); closed: every such district answered; running: some addressed district still waiting, the caller\'s own answered or not (a district wall); all',
-        })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Object({ directives: Type.Array(DirectiveSchema) }), ...errorResponses },
+  app.get(
+    '/api/directives',
+    {
+      schema: {
+        operationId: 'listDirectives',
+        tags: ['directives'],
+        summary: "Directives, newest first, with every addressed district's status and time to answer",
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Unsafe<ListFilter>({
+                type: 'string',
+                enum: [...LIST_FILTERS],
+                default: 'open',
+                description:
+                  "open: some district the caller sees still waiting (default); closed: every such district answered; running: some addressed district still waiting, the caller's own answered or not (a district wall); all",
+              }),
+            ),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: DEFAULT_LIMIT })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ directives: Type.Array(DirectiveSchema) }), ...errorResponses },
+      },
     },
-  }, async (request) => ({
-    directives: await app.repos.directives.list({
-      district: districtOf(request.principal), status: request.query.status ?? 'open', now: new Date(), limit: request.query.limit ?? DEFAULT_LIMIT,
+    async (request) => ({
+      directives: await app.repos.directives.list({
+        district: districtOf(request.principal),
+        status: request.query.status ?? 'open',
+        now: new Date(),
+        limit: request.query.limit ?? DEFAULT_LIMIT,
+      }),
     }),
-  }));
+  );
 
-  app.get('/api/directives/:id', {
-    schema: {
-      operationId: 'getDirective',
-      tags: ['directives'],
-      summary: 'One directive; 404 if unknown or not addressed to the caller\'s district',
-      params: Type.Object({ id: DirectiveId }),
-      response: { 200: DirectiveSchema, ...errorResponses },
+  app.get(
+    '/api/directives/:id',
+    {
+      schema: {
+        operationId: 'getDirective',
+        tags: ['directives'],
+        summary: "One directive; 404 if unknown or not addressed to the caller's district",
+        params: Type.Object({ id: DirectiveId }),
+        response: { 200: DirectiveSchema, ...errorResponses },
+      },
     },
-  }, async (request) => one(request.params.id, request));
+    async (request) => one(request.params.id, request),
+  );
 
-  app.post('/api/directives', {
-    schema: {
-      operationId: 'createDirective',
-      tags: ['directives'],
-      summary: 'Send a directive to districts (default: every district inside the caller\'s scope)',
-      body: CreateDirectiveBody,
-      response: { 201: DirectiveSchema, ...errorResponses },
+  app.post(
+    '/api/directives',
+    {
+      schema: {
+        operationId: 'createDirective',
+        tags: ['directives'],
+        summary: "Send a directive to districts (default: every district inside the caller's scope)",
+        body: CreateDirectiveBody,
+        response: { 201: DirectiveSchema, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const id = await createDirective(serviceDeps(request), requestActor(request), request.body);
-    return reply.status(201).send(await one(id, request));
-  });
+    async (request, reply) => {
+      const id = await createDirective(serviceDeps(request), requestActor(request), request.body);
+      return reply.status(201).send(await one(id, request));
+    },
+  );
 
-  app.post('/api/directives/:id/answers', {
-    schema: {
-      operationId: 'answerDirective',
-      tags: ['directives'],
-      summary: 'Answer a directive for a district with a report or a zero report (零报告); the first answer stands',
-      description: 'A district-scoped caller may answer only for its own district (403). Answering again gives 409 already_answered.',
-      params: Type.Object({ id: DirectiveId }),
-      body: AnswerBody,
-      response: { 200: DirectiveSchema, 409: ErrorSchema, ...errorResponses },
+  app.post(
+    '/api/directives/:id/answers',
+    {
+      schema: {
+        operationId: 'answerDirective',
+        tags: ['directives'],
+        summary: 'Answer a directive for a district with a report or a zero report (零报告); the first answer stands',
+        description: 'A district-scoped caller may answer only for its own district (403). Answering again gives 409 already_answered.',
+        params: Type.Object({ id: DirectiveId }),
+        body: AnswerBody,
+        response: { 200: DirectiveSchema, 409: ErrorSchema, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    await answerDirective(serviceDeps(request), requestActor(request), { ...request.body, id: request.params.id });
-    return one(request.params.id, request);
-  });
+    async (request) => {
+      await answerDirective(serviceDeps(request), requestActor(request), { ...request.body, id: request.params.id });
+      return one(request.params.id, request);
+    },
+  );
 };
 
 export default directiveRoutes;

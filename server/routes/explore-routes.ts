@@ -7,7 +7,12 @@ import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats
 import { errorResponses, GridCode } from '../contract/common-schemas.js';
 import { ExploreShapeCollection, sentAsText } from '../contract/geojson-schemas.js';
 import {
-  ExploreChildrenResponse, ExploreFilterQuery, ExploreGridResponse, ExploreSeriesResponse, PlaceCode, SeriesInterval,
+  ExploreChildrenResponse,
+  ExploreFilterQuery,
+  ExploreGridResponse,
+  ExploreSeriesResponse,
+  PlaceCode,
+  SeriesInterval,
 } from '../contract/explore-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { sendCacheable } from './http-cache.js';
@@ -27,97 +32,130 @@ const figures = (c: Counts, population: number) => ({ population, ...kpis(c), pe
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 
 const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/explore/children', {
-    schema: {
-      operationId: 'exploreChildren',
-      tags: ['explore'],
-      summary: 'Figures of a place and of each of its children (regions one level down, grids of a community), with the category breakdown',
-      description: 'Over incidents reported in [from, to) that pass the filters, inside the caller\'s scope. ' +
-        'Cost: one index range scan over the place\'s incidents in the window (region code, reported_at), whatever the table\'s size.',
-      querystring: Type.Object(ExploreFilterQuery, { additionalProperties: false }),
-      response: { 200: ExploreChildrenResponse, ...errorResponses },
+  app.get(
+    '/api/explore/children',
+    {
+      schema: {
+        operationId: 'exploreChildren',
+        tags: ['explore'],
+        summary: 'Figures of a place and of each of its children (regions one level down, grids of a community), with the category breakdown',
+        description:
+          "Over incidents reported in [from, to) that pass the filters, inside the caller's scope. " +
+          "Cost: one index range scan over the place's incidents in the window (region code, reported_at), whatever the table's size.",
+        querystring: Type.Object(ExploreFilterQuery, { additionalProperties: false }),
+        response: { 200: ExploreChildrenResponse, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const filters = await parseFilters(request, request.query);
-    const { place, ancestors } = await resolvePlace(request, request.query.region);
-    const f = { ...filters, place: placeFilter(place) };
-    const [byChild, kids, categories] = await Promise.all([
-      app.repos.explore.countsByChild({ ...f, childLength: CHILD_CODE_LENGTH[place.level] }),
-      app.repos.explore.children(place),
-      app.repos.explore.categories(f),
-    ]);
-    return {
-      place,
-      ancestors,
-      from: iso(filters.from),
-      to: iso(filters.to),
-      totals: figures([...byChild.values()].reduce(addCounts, ZERO_COUNTS), place.population),
-      children: kids.map((k) => ({ code: k.code, name: k.name, name_en: k.name_en, ...figures(byChild.get(k.code) ?? ZERO_COUNTS, k.population) })),
-      categories,
-    };
-  });
+    async (request) => {
+      const filters = await parseFilters(request, request.query);
+      const { place, ancestors } = await resolvePlace(request, request.query.region);
+      const f = { ...filters, place: placeFilter(place) };
+      const [byChild, kids, categories] = await Promise.all([
+        app.repos.explore.countsByChild({ ...f, childLength: CHILD_CODE_LENGTH[place.level] }),
+        app.repos.explore.children(place),
+        app.repos.explore.categories(f),
+      ]);
+      return {
+        place,
+        ancestors,
+        from: iso(filters.from),
+        to: iso(filters.to),
+        totals: figures([...byChild.values()].reduce(addCounts, ZERO_COUNTS), place.population),
+        children: kids.map((k) => ({ code: k.code, name: k.name, name_en: k.name_en, ...figures(byChild.get(k.code) ?? ZERO_COUNTS, k.population) })),
+        categories,
+      };
+    },
+  );
 
-  app.get('/api/explore/series', {
-    schema: {
-      operationId: 'exploreSeries',
-      tags: ['explore'],
-      summary: 'Incidents reported per day or week (China time) of a place, and how many of them are closed now',
-      description: `Without from/to: the ${DEFAULT_SERIES_DAYS} days up to now. Every bucket of [from, to) is listed, empty ones as zeros; at most ${MAX_BUCKETS.day} days or ${MAX_BUCKETS.week} weeks. ` +
-        'Cost: the same index range scan as /api/explore/children.',
-      querystring: Type.Object({
-        ...ExploreFilterQuery,
-        interval: Type.Optional(SeriesInterval),
-      }, { additionalProperties: false }),
-      response: { 200: ExploreSeriesResponse, ...errorResponses },
+  app.get(
+    '/api/explore/series',
+    {
+      schema: {
+        operationId: 'exploreSeries',
+        tags: ['explore'],
+        summary: 'Incidents reported per day or week (China time) of a place, and how many of them are closed now',
+        description:
+          `Without from/to: the ${DEFAULT_SERIES_DAYS} days up to now. Every bucket of [from, to) is listed, empty ones as zeros; at most ${MAX_BUCKETS.day} days or ${MAX_BUCKETS.week} weeks. ` +
+          'Cost: the same index range scan as /api/explore/children.',
+        querystring: Type.Object(
+          {
+            ...ExploreFilterQuery,
+            interval: Type.Optional(SeriesInterval),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ExploreSeriesResponse, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const interval = request.query.interval ?? 'day';
-    const filters = await parseFilters(request, request.query);
-    // Without a window: the 30 days up to now (a series needs both ends).
-    const to = filters.to ?? new Date();
-    const from = filters.from ?? new Date(to.getTime() - DEFAULT_SERIES_DAYS * DAY_MS);
-    if (from >= to) throw badRequest('from', 'must be before to', '必须早于 to');
-    const buckets = Math.ceil((to.getTime() - from.getTime()) / DAY_MS / (interval === 'week' ? 7 : 1));
-    if (buckets > MAX_BUCKETS[interval]) throw badRequest('to', `at most ${MAX_BUCKETS[interval]} ${interval}s from \`from\`; use interval=week or a shorter window`, `距 from 最多 ${MAX_BUCKETS[interval]} 个 ${interval}；请改用 interval=week 或缩短时间范围`);
-    const { place } = await resolvePlace(request, request.query.region);
-    const rows = await app.repos.explore.series({ ...filters, from, to, place: placeFilter(place), interval });
-    return { place, interval, from: from.toISOString(), to: to.toISOString(), buckets: rows };
-  });
+    async (request) => {
+      const interval = request.query.interval ?? 'day';
+      const filters = await parseFilters(request, request.query);
+      // Without a window: the 30 days up to now (a series needs both ends).
+      const to = filters.to ?? new Date();
+      const from = filters.from ?? new Date(to.getTime() - DEFAULT_SERIES_DAYS * DAY_MS);
+      if (from >= to) throw badRequest('from', 'must be before to', '必须早于 to');
+      const buckets = Math.ceil((to.getTime() - from.getTime()) / DAY_MS / (interval === 'week' ? 7 : 1));
+      if (buckets > MAX_BUCKETS[interval])
+        throw badRequest(
+          'to',
+          `at most ${MAX_BUCKETS[interval]} ${interval}s from \`from\`; use interval=week or a shorter window`,
+          `距 from 最多 ${MAX_BUCKETS[interval]} 个 ${interval}；请改用 interval=week 或缩短时间范围`,
+        );
+      const { place } = await resolvePlace(request, request.query.region);
+      const rows = await app.repos.explore.series({ ...filters, from, to, place: placeFilter(place), interval });
+      return { place, interval, from: from.toISOString(), to: to.toISOString(), buckets: rows };
+    },
+  );
 
-  app.get('/api/explore/shapes', {
-    schema: {
-      operationId: 'exploreShapes', produces: ['application/geo+json'],
-      tags: ['explore'],
-      summary: 'Polygons of a place\'s children (a grid: itself) with names, population, label point and bbox; cacheable (ETag)',
-      querystring: Type.Object({ region: Type.Optional(PlaceCode), simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: sentAsText(ExploreShapeCollection), 304: Type.Null(), ...errorResponses },
+  app.get(
+    '/api/explore/shapes',
+    {
+      schema: {
+        operationId: 'exploreShapes',
+        produces: ['application/geo+json'],
+        tags: ['explore'],
+        summary: "Polygons of a place's children (a grid: itself) with names, population, label point and bbox; cacheable (ETag)",
+        querystring: Type.Object({ region: Type.Optional(PlaceCode), simplify: Simplify }, { additionalProperties: false }),
+        response: { 200: sentAsText(ExploreShapeCollection), 304: Type.Null(), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { place } = await resolvePlace(request, request.query.region);
-    const body = await app.repos.explore.shapesText(place, request.query.simplify ?? SHAPE_SIMPLIFY[place.level]);
-    return sendCacheable(request, reply, body, 'application/geo+json', 3600);
-  });
+    async (request, reply) => {
+      const { place } = await resolvePlace(request, request.query.region);
+      const body = await app.repos.explore.shapesText(place, request.query.simplify ?? SHAPE_SIMPLIFY[place.level]);
+      return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+    },
+  );
 
-  app.get('/api/explore/grids/:code', {
-    schema: {
-      operationId: 'exploreGrid',
-      tags: ['explore'],
-      summary: 'One grid for the explorer\'s panel: households, population, workers (masked phones) and its newest incidents that pass the filters',
-      params: Type.Object({ code: GridCode }),
-      querystring: Type.Object({
-        from: ExploreFilterQuery.from, to: ExploreFilterQuery.to, category: ExploreFilterQuery.category,
-        urgency: ExploreFilterQuery.urgency, status: ExploreFilterQuery.status,
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: RECENT_LIMIT.max, default: RECENT_LIMIT.default })),
-      }, { additionalProperties: false }),
-      response: { 200: ExploreGridResponse, ...errorResponses },
+  app.get(
+    '/api/explore/grids/:code',
+    {
+      schema: {
+        operationId: 'exploreGrid',
+        tags: ['explore'],
+        summary: "One grid for the explorer's panel: households, population, workers (masked phones) and its newest incidents that pass the filters",
+        params: Type.Object({ code: GridCode }),
+        querystring: Type.Object(
+          {
+            from: ExploreFilterQuery.from,
+            to: ExploreFilterQuery.to,
+            category: ExploreFilterQuery.category,
+            urgency: ExploreFilterQuery.urgency,
+            status: ExploreFilterQuery.status,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: RECENT_LIMIT.max, default: RECENT_LIMIT.default })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ExploreGridResponse, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const filters = await parseFilters(request, request.query);
-    const grid = await app.repos.explore.grid(request.params.code, callerScope(request));
-    if (!grid) throw notFound(`grid ${request.params.code}`);
-    const recent = await app.repos.explore.recent({ ...filters, place: grid.code, limit: request.query.limit ?? RECENT_LIMIT.default });
-    return { ...grid, recent };
-  });
+    async (request) => {
+      const filters = await parseFilters(request, request.query);
+      const grid = await app.repos.explore.grid(request.params.code, callerScope(request));
+      if (!grid) throw notFound(`grid ${request.params.code}`);
+      const recent = await app.repos.explore.recent({ ...filters, place: grid.code, limit: request.query.limit ?? RECENT_LIMIT.default });
+      return { ...grid, recent };
+    },
+  );
 };
 
 export default exploreRoutes;

@@ -7,7 +7,11 @@ import type { FastifyRequest } from 'fastify';
  * next one as a full URL (`rel: "next"`). A limit above the maximum is taken
  * as the maximum, not refused (OGC API – Features, /req/core/fc-limit-response-1).
  */
-export interface PageLink { rel: 'self' | 'next'; type: 'application/geo+json'; href: string }
+export interface PageLink {
+  rel: 'self' | 'next';
+  type: 'application/geo+json';
+  href: string;
+}
 
 /** Query parameters never written into a link: a secret must not come back in an answer. */
 const SECRET_PARAMS = new Set(['access_token', 'token']);

@@ -20,45 +20,58 @@ function decodeGridCursor(raw: string): string {
 }
 
 const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/grids', {
-    schema: {
-      operationId: 'listGrids', produces: ['application/geo+json'],
-      tags: ['grids'],
-      summary: 'Grids as a GeoJSON FeatureCollection, by region and/or bbox',
-      querystring: Type.Object({
-        region: Type.Optional(RegionCode),
-        bbox: Type.Optional(BboxParam),
-        simplify: Simplify,
-        limit: Type.Optional(Type.Integer({ minimum: 1, default: GRID_LIMIT.default, description: `features per page, at most ${GRID_LIMIT.max}` })),
-        cursor: Type.Optional(Type.String({ maxLength: 100, description: 'from the `next` link of the page before' })),
-      }, { additionalProperties: false }),
-      response: { 200: sentAsText(GridPage), ...errorResponses },
+  app.get(
+    '/api/grids',
+    {
+      schema: {
+        operationId: 'listGrids',
+        produces: ['application/geo+json'],
+        tags: ['grids'],
+        summary: 'Grids as a GeoJSON FeatureCollection, by region and/or bbox',
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            bbox: Type.Optional(BboxParam),
+            simplify: Simplify,
+            limit: Type.Optional(Type.Integer({ minimum: 1, default: GRID_LIMIT.default, description: `features per page, at most ${GRID_LIMIT.max}` })),
+            cursor: Type.Optional(Type.String({ maxLength: 100, description: 'from the `next` link of the page before' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: sentAsText(GridPage), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const q = request.query;
-    const bbox = parseBbox(q.bbox);
-    const region = await scopedRegion(request, q.region);
-    const after = q.cursor === undefined ? undefined : decodeGridCursor(q.cursor);
-    const page = await app.repos.grids.page({ region, bbox, simplify: q.simplify ?? 0, limit: pageLimit(q.limit, GRID_LIMIT), after });
-    const nextCursor = page.lastCode ? Buffer.from(page.lastCode).toString('base64url') : undefined;
-    const body = `{"type":"FeatureCollection","features":${page.features}${pageMembers(request, { matched: page.matched, returned: page.returned, nextCursor })}}`;
-    // Grids change only when a plan is published: clients revalidate and get a 304 while unchanged.
-    return sendCacheable(request, reply, body, 'application/geo+json', 0);
-  });
+    async (request, reply) => {
+      const q = request.query;
+      const bbox = parseBbox(q.bbox);
+      const region = await scopedRegion(request, q.region);
+      const after = q.cursor === undefined ? undefined : decodeGridCursor(q.cursor);
+      const page = await app.repos.grids.page({ region, bbox, simplify: q.simplify ?? 0, limit: pageLimit(q.limit, GRID_LIMIT), after });
+      const nextCursor = page.lastCode ? Buffer.from(page.lastCode).toString('base64url') : undefined;
+      const body = `{"type":"FeatureCollection","features":${page.features}${pageMembers(request, { matched: page.matched, returned: page.returned, nextCursor })}}`;
+      // Grids change only when a plan is published: clients revalidate and get a 304 while unchanged.
+      return sendCacheable(request, reply, body, 'application/geo+json', 0);
+    },
+  );
 
-  app.get('/api/grids/:code', {
-    schema: {
-      operationId: 'getGrid', produces: ['application/geo+json'],
-      tags: ['grids'],
-      summary: 'One grid with its boundary and workers (GeoJSON Feature)',
-      params: Type.Object({ code: GridCode }),
-      response: { 200: sentAsText(GridFeature), ...errorResponses },
+  app.get(
+    '/api/grids/:code',
+    {
+      schema: {
+        operationId: 'getGrid',
+        produces: ['application/geo+json'],
+        tags: ['grids'],
+        summary: 'One grid with its boundary and workers (GeoJSON Feature)',
+        params: Type.Object({ code: GridCode }),
+        response: { 200: sentAsText(GridFeature), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const body = await app.repos.grids.featureText(request.params.code, callerScope(request));
-    if (!body) throw notFound(`grid ${request.params.code}`);
-    return reply.type('application/geo+json').send(body);
-  });
+    async (request, reply) => {
+      const body = await app.repos.grids.featureText(request.params.code, callerScope(request));
+      if (!body) throw notFound(`grid ${request.params.code}`);
+      return reply.type('application/geo+json').send(body);
+    },
+  );
 };
 
 export default gridRoutes;

@@ -20,20 +20,29 @@ const Health = Type.Object({
 const HealthUnavailable = Type.Union([Health, ErrorSchema]);
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/health', {
-    schema: { operationId: 'getHealth', tags: ['health'], summary: 'Database reachability, backend and PostGIS version (503 with Retry-After while the database is unavailable)', response: { 200: Health, 503: HealthUnavailable } },
-  }, async (_request, reply) => {
-    try {
-      const [row] = await app.db.query<{ pg: string; postgis: string }>(
-        "SELECT current_setting('server_version') pg, postgis_lib_version() postgis",
-      );
-      return { status: 'ok' as const, database: { reachable: true, backend: app.db.backend, postgres_version: row!.pg, postgis_version: row!.postgis } };
-    } catch (err) {
-      app.log.warn({ reason: (err as Error).message }, 'health check: database unreachable');
-      return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ status: 'unavailable', database: { reachable: false, backend: app.db.backend }, ...databaseUnavailableBody() });
-    }
-  });
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        summary: 'Database reachability, backend and PostGIS version (503 with Retry-After while the database is unavailable)',
+        response: { 200: Health, 503: HealthUnavailable },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        const [row] = await app.db.query<{ pg: string; postgis: string }>("SELECT current_setting('server_version') pg, postgis_lib_version() postgis");
+        return { status: 'ok' as const, database: { reachable: true, backend: app.db.backend, postgres_version: row!.pg, postgis_version: row!.postgis } };
+      } catch (err) {
+        app.log.warn({ reason: (err as Error).message }, 'health check: database unreachable');
+        return reply
+          .status(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send({ status: 'unavailable', database: { reachable: false, backend: app.db.backend }, ...databaseUnavailableBody() });
+      }
+    },
+  );
 };
 
 export default healthRoutes;

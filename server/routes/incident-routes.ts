@@ -25,50 +25,62 @@ export function decodeCursor(raw: string | undefined): { reportedAt: Date; id: n
   const [time, id, matched] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const reportedAt = new Date(time ?? '');
   const whole = (s: string | undefined) => s !== undefined && /^\d{1,15}$/.test(s);
-  if (!whole(id) || (matched !== undefined && !whole(matched)) || Number.isNaN(reportedAt.getTime())) throw badRequest('cursor', 'not a cursor returned by this API', '不是本接口返回的游标');
+  if (!whole(id) || (matched !== undefined && !whole(matched)) || Number.isNaN(reportedAt.getTime()))
+    throw badRequest('cursor', 'not a cursor returned by this API', '不是本接口返回的游标');
   return { reportedAt, id: Number(id), matched: matched === undefined ? undefined : Number(matched) };
 }
 
 const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/incidents', {
-    schema: {
-      operationId: 'listIncidents', produces: ['application/geo+json'],
-      tags: ['incidents'],
-      summary: 'Incidents as GeoJSON points, newest first, one page at a time',
-      description: 'Paged like OGC API – Features: `numberMatched`, `numberReturned`, and `links` with `rel: "next"` (a full URL) '
-        + `until the last page; \`next_cursor\` is the same cursor on its own. A limit above ${INCIDENT_LIMIT.max} is taken as ${INCIDENT_LIMIT.max}.`,
-      querystring: Type.Object({
-        region: Type.Optional(RegionCode),
-        bbox: Type.Optional(BboxParam),
-        from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-        to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
-        category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
-        urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
-        status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` })),
-        cursor: Type.Optional(Type.String({ maxLength: 200 })),
-      }, { additionalProperties: false }),
-      response: { 200: sentAsText(IncidentPage), ...errorResponses },
+  app.get(
+    '/api/incidents',
+    {
+      schema: {
+        operationId: 'listIncidents',
+        produces: ['application/geo+json'],
+        tags: ['incidents'],
+        summary: 'Incidents as GeoJSON points, newest first, one page at a time',
+        description:
+          'Paged like OGC API – Features: `numberMatched`, `numberReturned`, and `links` with `rel: "next"` (a full URL) ' +
+          `until the last page; \`next_cursor\` is the same cursor on its own. A limit above ${INCIDENT_LIMIT.max} is taken as ${INCIDENT_LIMIT.max}.`,
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            bbox: Type.Optional(BboxParam),
+            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
+            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+            category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
+            urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
+            status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
+            limit: Type.Optional(
+              Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` }),
+            ),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: sentAsText(IncidentPage), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const q = request.query;
-    const bbox = parseBbox(q.bbox);
-    const { from, to } = parseTimeRange(q.from, q.to);
-    const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
-    const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
-    const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
-    const after = decodeCursor(q.cursor);
-    const region = await scopedRegion(request, q.region);
-    const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit };
-    const [page, matched] = await Promise.all([
-      app.repos.incidents.page({ ...filters, after, limit: pageLimit(q.limit, INCIDENT_LIMIT) }),
-      after?.matched ?? app.repos.incidents.count(filters),
-    ]);
-    const nextCursor = page.next ? encodeCursor({ ...page.next, matched }) : undefined;
-    // Features arrive from PostGIS as JSON text; joining them avoids a parse/serialise round trip.
-    const body = `{"type":"FeatureCollection","features":[${page.features.join(',')}]${pageMembers(request, { matched, returned: page.features.length, nextCursor })}}`;
-    return reply.type('application/geo+json').send(body);
-  });
+    async (request, reply) => {
+      const q = request.query;
+      const bbox = parseBbox(q.bbox);
+      const { from, to } = parseTimeRange(q.from, q.to);
+      const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
+      const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
+      const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
+      const after = decodeCursor(q.cursor);
+      const region = await scopedRegion(request, q.region);
+      const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit };
+      const [page, matched] = await Promise.all([
+        app.repos.incidents.page({ ...filters, after, limit: pageLimit(q.limit, INCIDENT_LIMIT) }),
+        after?.matched ?? app.repos.incidents.count(filters),
+      ]);
+      const nextCursor = page.next ? encodeCursor({ ...page.next, matched }) : undefined;
+      // Features arrive from PostGIS as JSON text; joining them avoids a parse/serialise round trip.
+      const body = `{"type":"FeatureCollection","features":[${page.features.join(',')}]${pageMembers(request, { matched, returned: page.features.length, nextCursor })}}`;
+      return reply.type('application/geo+json').send(body);
+    },
+  );
 };
 
 export default incidentRoutes;

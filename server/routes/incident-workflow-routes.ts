@@ -12,7 +12,11 @@ import { incidentContacts, recordContact } from '../services/incident-contact-se
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
-const IncidentCode = Type.String({ pattern: '^SJ[0-9]{15}$', description: 'incident code: SJ, the China date of the report (YYYYMMDD), a 7-digit serial (from 9000000 for reports made through the API), e.g. SJ202606159000123' });
+const IncidentCode = Type.String({
+  pattern: '^SJ[0-9]{15}$',
+  description:
+    'incident code: SJ, the China date of the report (YYYYMMDD), a 7-digit serial (from 9000000 for reports made through the API), e.g. SJ202606159000123',
+});
 const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
 const UnitCode = Type.String({ pattern: '^[a-z0-9_.-]{2,60}$' });
 const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
@@ -29,127 +33,182 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return body;
   };
 
-  app.post('/api/incidents', {
-    schema: {
-      operationId: 'reportIncident',
-      tags: ['incidents'],
-      summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
-      body: Type.Object({
-        category: Type.String({ maxLength: 40 }),
-        urgency: Type.Optional(Urgency),
-        description: Type.Optional(Type.String({ maxLength: 2000 })),
-        location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
-      }, { additionalProperties: false }),
-      response: { 201: sentAsText(ReportedIncidentSchema), ...errorResponses, ...conflictResponses },
+  app.post(
+    '/api/incidents',
+    {
+      schema: {
+        operationId: 'reportIncident',
+        tags: ['incidents'],
+        summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
+        body: Type.Object(
+          {
+            category: Type.String({ maxLength: 40 }),
+            urgency: Type.Optional(Urgency),
+            description: Type.Optional(Type.String({ maxLength: 2000 })),
+            location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: sentAsText(ReportedIncidentSchema), ...errorResponses, ...conflictResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { code, duplicates } = await reportIncident(serviceDeps(request), requestActor(request), request.body);
-    const incident = await detail(code, request);
-    return reply.status(201).type('application/json').send(`{"incident":${incident},"possible_duplicates":${JSON.stringify(duplicates)}}`);
-  });
+    async (request, reply) => {
+      const { code, duplicates } = await reportIncident(serviceDeps(request), requestActor(request), request.body);
+      const incident = await detail(code, request);
+      return reply
+        .status(201)
+        .type('application/json')
+        .send(`{"incident":${incident},"possible_duplicates":${JSON.stringify(duplicates)}}`);
+    },
+  );
 
-  app.get('/api/incidents/:code', {
-    schema: {
-      operationId: 'getIncident', produces: ['application/geo+json'],
-      tags: ['incidents'],
-      summary: 'One incident with its history, units, photos and mediations (GeoJSON Feature)',
-      params: Type.Object({ code: IncidentCode }),
-      response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses },
+  app.get(
+    '/api/incidents/:code',
+    {
+      schema: {
+        operationId: 'getIncident',
+        produces: ['application/geo+json'],
+        tags: ['incidents'],
+        summary: 'One incident with its history, units, photos and mediations (GeoJSON Feature)',
+        params: Type.Object({ code: IncidentCode }),
+        response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses },
+      },
     },
-  }, async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)));
+    async (request, reply) => reply.type('application/geo+json').send(await detail(request.params.code, request)),
+  );
 
-  app.get('/api/incidents/:code/nearby', {
-    schema: {
-      operationId: 'getIncidentNearby',
-      tags: ['incidents'],
-      summary: 'Possible duplicates of an incident: the same category within 50 m, reported in the 24 hours before it (scoped)',
-      params: Type.Object({ code: IncidentCode }),
-      response: { 200: NearbyIncidentsSchema, ...errorResponses },
+  app.get(
+    '/api/incidents/:code/nearby',
+    {
+      schema: {
+        operationId: 'getIncidentNearby',
+        tags: ['incidents'],
+        summary: 'Possible duplicates of an incident: the same category within 50 m, reported in the 24 hours before it (scoped)',
+        params: Type.Object({ code: IncidentCode }),
+        response: { 200: NearbyIncidentsSchema, ...errorResponses },
+      },
     },
-  }, async (request) => possibleDuplicates(serviceDeps(request), requestActor(request), request.params.code));
+    async (request) => possibleDuplicates(serviceDeps(request), requestActor(request), request.params.code),
+  );
 
-  app.get('/api/incidents/:code/contacts', {
-    schema: {
-      operationId: 'getIncidentContacts',
-      tags: ['incidents'],
-      summary: 'The workers of the incident\'s grid with their phone numbers in clear; each number shown is audited',
-      params: Type.Object({ code: IncidentCode }),
-      response: { 200: Type.Object({ workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String() })) }), ...errorResponses },
+  app.get(
+    '/api/incidents/:code/contacts',
+    {
+      schema: {
+        operationId: 'getIncidentContacts',
+        tags: ['incidents'],
+        summary: "The workers of the incident's grid with their phone numbers in clear; each number shown is audited",
+        params: Type.Object({ code: IncidentCode }),
+        response: {
+          200: Type.Object({ workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String() })) }),
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request) => ({ workers: await incidentContacts(serviceDeps(request), requestActor(request), request.params.code) }));
+    async (request) => ({ workers: await incidentContacts(serviceDeps(request), requestActor(request), request.params.code) }),
+  );
 
-  app.post('/api/incidents/:code/contacts/:worker', {
-    schema: {
-      operationId: 'recordIncidentContact',
-      tags: ['incidents'],
-      summary: 'Note in the incident\'s history that one of its grid\'s workers was called ("contacted"); the status stays',
-      params: Type.Object({ code: IncidentCode, worker: Type.Integer({ minimum: 1 }) }),
-      response: { 204: Type.Null(), ...errorResponses, ...conflictResponses },
+  app.post(
+    '/api/incidents/:code/contacts/:worker',
+    {
+      schema: {
+        operationId: 'recordIncidentContact',
+        tags: ['incidents'],
+        summary: 'Note in the incident\'s history that one of its grid\'s workers was called ("contacted"); the status stays',
+        params: Type.Object({ code: IncidentCode, worker: Type.Integer({ minimum: 1 }) }),
+        response: { 204: Type.Null(), ...errorResponses, ...conflictResponses },
+      },
     },
-  }, async (request, reply) => {
-    await recordContact(serviceDeps(request), requestActor(request), { code: request.params.code, worker: request.params.worker });
-    return reply.status(204).send(null);
-  });
+    async (request, reply) => {
+      await recordContact(serviceDeps(request), requestActor(request), { code: request.params.code, worker: request.params.worker });
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.post('/api/incidents/:code/transitions', {
-    schema: {
-      operationId: 'transitionIncident', produces: ['application/geo+json'],
-      tags: ['incidents'],
-      summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge',
-      description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
-      params: Type.Object({ code: IncidentCode }),
-      body: Type.Object({
-        action: Type.Unsafe<(typeof ACTIONS)[number]>({ type: 'string', enum: ACTIONS }),
-        note: Type.Optional(Type.String({ maxLength: 2000 })),
-        units: Type.Optional(Type.Array(UnitCode, { maxItems: 10, description: 'dispatch: the units to send it to' })),
-        duplicate_of: Type.Optional(IncidentCode),
-        outcome: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { description: 'mediate: how the attempt ended' })),
-      }, { additionalProperties: false }),
-      response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses, ...conflictResponses },
+  app.post(
+    '/api/incidents/:code/transitions',
+    {
+      schema: {
+        operationId: 'transitionIncident',
+        produces: ['application/geo+json'],
+        tags: ['incidents'],
+        summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge',
+        description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
+        params: Type.Object({ code: IncidentCode }),
+        body: Type.Object(
+          {
+            action: Type.Unsafe<(typeof ACTIONS)[number]>({ type: 'string', enum: ACTIONS }),
+            note: Type.Optional(Type.String({ maxLength: 2000 })),
+            units: Type.Optional(Type.Array(UnitCode, { maxItems: 10, description: 'dispatch: the units to send it to' })),
+            duplicate_of: Type.Optional(IncidentCode),
+            outcome: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { description: 'mediate: how the attempt ended' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: sentAsText(IncidentDetailFeature), ...errorResponses, ...conflictResponses },
+      },
     },
-  }, async (request, reply) => {
-    await applyTransition(serviceDeps(request), requestActor(request), { ...request.body, code: request.params.code });
-    return reply.type('application/geo+json').send(await detail(request.params.code, request));
-  });
+    async (request, reply) => {
+      await applyTransition(serviceDeps(request), requestActor(request), { ...request.body, code: request.params.code });
+      return reply.type('application/geo+json').send(await detail(request.params.code, request));
+    },
+  );
 
-  app.post('/api/incidents/:code/photos', {
-    schema: {
-      operationId: 'uploadIncidentPhoto',
-      tags: ['incidents'],
-      summary: 'Upload a photo (multipart/form-data, one file): kind=before at report time, kind=after at resolution',
-      params: Type.Object({ code: IncidentCode }),
-      multipartBody: Type.Object({ file: ImageBytes(`the image: ${IMAGE_MIME_TYPES.join(', ')}`) }),
-      querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after')]) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }), 413: ErrorSchema, 415: ErrorSchema, ...errorResponses, ...conflictResponses },
+  app.post(
+    '/api/incidents/:code/photos',
+    {
+      schema: {
+        operationId: 'uploadIncidentPhoto',
+        tags: ['incidents'],
+        summary: 'Upload a photo (multipart/form-data, one file): kind=before at report time, kind=after at resolution',
+        params: Type.Object({ code: IncidentCode }),
+        multipartBody: Type.Object({ file: ImageBytes(`the image: ${IMAGE_MIME_TYPES.join(', ')}`) }),
+        querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after')]) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }),
+          413: ErrorSchema,
+          415: ErrorSchema,
+          ...errorResponses,
+          ...conflictResponses,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { code } = request.params;
-    const { kind } = request.query;
-    const deps = serviceDeps(request);
-    const actor = requestActor(request);
-    // Role and visibility first, before any bytes are accepted.
-    await checkPhotoUpload(deps, actor, { code, kind });
-    if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
-    const file = await request.file();
-    if (!file) throw badRequest('file', 'no file in the upload', '上传内容中没有文件');
-    const stored = await addPhoto(deps, actor, { code, kind, file: file.file });
-    return reply.status(201).send({ id: stored.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${stored.id}` });
-  });
+    async (request, reply) => {
+      const { code } = request.params;
+      const { kind } = request.query;
+      const deps = serviceDeps(request);
+      const actor = requestActor(request);
+      // Role and visibility first, before any bytes are accepted.
+      await checkPhotoUpload(deps, actor, { code, kind });
+      if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
+      const file = await request.file();
+      if (!file) throw badRequest('file', 'no file in the upload', '上传内容中没有文件');
+      const stored = await addPhoto(deps, actor, { code, kind, file: file.file });
+      return reply
+        .status(201)
+        .send({ id: stored.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${stored.id}` });
+    },
+  );
 
-  app.get('/api/incidents/:code/photos/:id', {
-    schema: {
-      operationId: 'getIncidentPhoto', produces: IMAGE_MIME_TYPES,
-      tags: ['incidents'],
-      summary: 'A photo of an incident, with its image content type',
-      params: Type.Object({ code: IncidentCode, id: BigintId }),
-      response: { 200: ImageBytes('the image, in the content type it was stored as'), ...errorResponses },
+  app.get(
+    '/api/incidents/:code/photos/:id',
+    {
+      schema: {
+        operationId: 'getIncidentPhoto',
+        produces: IMAGE_MIME_TYPES,
+        tags: ['incidents'],
+        summary: 'A photo of an incident, with its image content type',
+        params: Type.Object({ code: IncidentCode, id: BigintId }),
+        response: { 200: ImageBytes('the image, in the content type it was stored as'), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const photo = await openPhoto(serviceDeps(request), requestActor(request), request.params);
-    if (!photo) throw notFound(`photo ${request.params.id} of incident ${request.params.code}`);
-    // Content-addressed: the bytes behind this URL never change.
-    return reply.type(photo.mime).header('content-length', photo.bytes).header('cache-control', 'private, max-age=86400').send(photo.stream);
-  });
+    async (request, reply) => {
+      const photo = await openPhoto(serviceDeps(request), requestActor(request), request.params);
+      if (!photo) throw notFound(`photo ${request.params.id} of incident ${request.params.code}`);
+      // Content-addressed: the bytes behind this URL never change.
+      return reply.type(photo.mime).header('content-length', photo.bytes).header('cache-control', 'private, max-age=86400').send(photo.stream);
+    },
+  );
 };
 
 export default incidentWorkflowRoutes;

@@ -30,88 +30,122 @@ export function heatCellDegrees(zoom: number): number {
 }
 
 const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/map/grids', {
-    schema: {
-      operationId: 'getMapGrids', produces: ['application/geo+json'],
-      tags: ['map'],
-      summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
-      querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
-      response: { 200: sentAsText(MapGridCollection), 304: Type.Null(), ...errorResponses },
+  app.get(
+    '/api/map/grids',
+    {
+      schema: {
+        operationId: 'getMapGrids',
+        produces: ['application/geo+json'],
+        tags: ['map'],
+        summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
+        querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
+        response: { 200: sentAsText(MapGridCollection), 304: Type.Null(), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const region = await scopedRegion(request, request.query.region);
-    // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
-    const body = await app.repos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
-    return sendCacheable(request, reply, body, 'application/geo+json', 3600);
-  });
+    async (request, reply) => {
+      const region = await scopedRegion(request, request.query.region);
+      // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
+      const body = await app.repos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
+      return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+    },
+  );
 
-  app.get('/api/map/grid-metrics', {
-    schema: {
-      operationId: 'getGridMetrics',
-      tags: ['map'],
-      summary: 'Per-grid figures over a time window, keyed by grid code (no geometry)',
-      description: `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
-        'Overdue = dispatched or in progress past due_at. max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.',
-      querystring: Type.Object(Window, { additionalProperties: false }),
-      response: { 200: GridMetricsSchema, ...errorResponses },
+  app.get(
+    '/api/map/grid-metrics',
+    {
+      schema: {
+        operationId: 'getGridMetrics',
+        tags: ['map'],
+        summary: 'Per-grid figures over a time window, keyed by grid code (no geometry)',
+        description:
+          `Every grid of the region maps to [${GRID_METRIC_FIELDS.join(', ')}] (counts over the window). ` +
+          'Overdue = dispatched or in progress past due_at. max_open_urgency: 0 none, 1 blue, 2 yellow, 3 red.',
+        querystring: Type.Object(Window, { additionalProperties: false }),
+        response: { 200: GridMetricsSchema, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const { from, to } = parseTimeRange(request.query.from, request.query.to);
-    const region = await scopedRegion(request, request.query.region);
-    const grids = await app.repos.map.gridMetrics({ region, from, to, unit: visibilityOf(request.principal).unit });
-    return { from: iso(from), to: iso(to), fields: [...GRID_METRIC_FIELDS], grids };
-  });
+    async (request) => {
+      const { from, to } = parseTimeRange(request.query.from, request.query.to);
+      const region = await scopedRegion(request, request.query.region);
+      const grids = await app.repos.map.gridMetrics({ region, from, to, unit: visibilityOf(request.principal).unit });
+      return { from: iso(from), to: iso(to), fields: [...GRID_METRIC_FIELDS], grids };
+    },
+  );
 
-  app.get('/api/map/heatmap', {
-    schema: {
-      operationId: 'getHeatmap',
-      tags: ['map'],
-      summary: 'Incidents aggregated into weighted square cells for a heatmap (never raw points)',
-      description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at \`zoom\` (at least ${MIN_CELL_DEGREES}°); the heaviest \`limit\` cells are returned.`,
-      querystring: Type.Object({
-        ...Window,
-        bbox: Type.Optional(BboxParam),
-        zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
-        category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
-        urgency: Type.Optional(Type.String({ description: `${URGENCIES.join(', ')}; comma-separated` })),
-        status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
-      }, { additionalProperties: false }),
-      response: { 200: HeatBinsSchema, ...errorResponses },
+  app.get(
+    '/api/map/heatmap',
+    {
+      schema: {
+        operationId: 'getHeatmap',
+        tags: ['map'],
+        summary: 'Incidents aggregated into weighted square cells for a heatmap (never raw points)',
+        description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at \`zoom\` (at least ${MIN_CELL_DEGREES}°); the heaviest \`limit\` cells are returned.`,
+        querystring: Type.Object(
+          {
+            ...Window,
+            bbox: Type.Optional(BboxParam),
+            zoom: Type.Optional(Type.Number({ minimum: 0, maximum: 22, default: 9 })),
+            category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
+            urgency: Type.Optional(Type.String({ description: `${URGENCIES.join(', ')}; comma-separated` })),
+            status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HEAT_LIMIT.max, default: HEAT_LIMIT.default })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: HeatBinsSchema, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    const { from, to } = parseTimeRange(q.from, q.to);
-    const bbox = parseBbox(q.bbox);
-    const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
-    const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
-    const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
-    const region = await scopedRegion(request, q.region);
-    const cellDegrees = heatCellDegrees(q.zoom ?? 9);
-    const { bins, truncated } = await app.repos.map.heatBins({
-      region, from, to, bbox, cellDegrees, limit: q.limit ?? HEAT_LIMIT.default, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit,
-    });
-    return { from: iso(from), to: iso(to), cell_degrees: cellDegrees, bins, total_weight: bins.reduce((a, b) => a + b[2], 0), truncated };
-  });
+    async (request) => {
+      const q = request.query;
+      const { from, to } = parseTimeRange(q.from, q.to);
+      const bbox = parseBbox(q.bbox);
+      const categories = parseList(q.category, 'category', await app.repos.incidents.categoryCodes());
+      const urgencies = parseList(q.urgency, 'urgency', URGENCIES);
+      const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
+      const region = await scopedRegion(request, q.region);
+      const cellDegrees = heatCellDegrees(q.zoom ?? 9);
+      const { bins, truncated } = await app.repos.map.heatBins({
+        region,
+        from,
+        to,
+        bbox,
+        cellDegrees,
+        limit: q.limit ?? HEAT_LIMIT.default,
+        categories,
+        urgencies,
+        statuses,
+        unit: visibilityOf(request.principal).unit,
+      });
+      return { from: iso(from), to: iso(to), cell_degrees: cellDegrees, bins, total_weight: bins.reduce((a, b) => a + b[2], 0), truncated };
+    },
+  );
 
-  app.get('/api/map/outlines', {
-    schema: {
-      operationId: 'getOutlines', produces: ['application/geo+json'],
-      tags: ['map'],
-      summary: 'District and street outlines with names, population, a label point and a bbox (GeoJSON)',
-      querystring: Type.Object({
-        region: Type.Optional(RegionCode),
-        levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
-        simplify: Simplify,
-      }, { additionalProperties: false }),
-      response: { 200: sentAsText(OutlineCollection), 304: Type.Null(), ...errorResponses },
+  app.get(
+    '/api/map/outlines',
+    {
+      schema: {
+        operationId: 'getOutlines',
+        produces: ['application/geo+json'],
+        tags: ['map'],
+        summary: 'District and street outlines with names, population, a label point and a bbox (GeoJSON)',
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
+            simplify: Simplify,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: sentAsText(OutlineCollection), 304: Type.Null(), ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];
-    const region = await scopedRegion(request, request.query.region);
-    const body = await app.repos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
-    return sendCacheable(request, reply, body, 'application/geo+json', 3600);
-  });
+    async (request, reply) => {
+      const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];
+      const region = await scopedRegion(request, request.query.region);
+      const body = await app.repos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
+      return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+    },
+  );
 };
 
 export default mapRoutes;

@@ -10,7 +10,8 @@ export function parseBbox(raw: string | undefined, field = 'bbox'): Bbox | undef
     throw badRequest(field, 'expected four numbers minLon,minLat,maxLon,maxLat', '应为四个数字 minLon,minLat,maxLon,maxLat');
   }
   const [x0, y0, x1, y1] = parts.map(Number) as Bbox;
-  if (x0 < -180 || x1 > 180 || y0 < -90 || y1 > 90) throw badRequest(field, 'longitudes must be within -180..180 and latitudes within -90..90', '经度须在 -180..180 之间，纬度须在 -90..90 之间');
+  if (x0 < -180 || x1 > 180 || y0 < -90 || y1 > 90)
+    throw badRequest(field, 'longitudes must be within -180..180 and latitudes within -90..90', '经度须在 -180..180 之间，纬度须在 -90..90 之间');
   if (x0 >= x1 || y0 >= y1) throw badRequest(field, 'min must be less than max', '最小值必须小于最大值');
   return [x0, y0, x1, y1];
 }
@@ -20,7 +21,11 @@ export function parseTime(raw: string | undefined, field: string): Date | undefi
   if (raw === undefined) return undefined;
   const t = new Date(raw);
   if (!/^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:?\d{2}))?$/.test(raw) || Number.isNaN(t.getTime())) {
-    throw badRequest(field, 'expected an ISO 8601 date (2026-01-01) or time with zone (2026-01-01T08:00:00+08:00)', '应为 ISO 8601 日期（2026-01-01）或带时区的时间（2026-01-01T08:00:00+08:00）');
+    throw badRequest(
+      field,
+      'expected an ISO 8601 date (2026-01-01) or time with zone (2026-01-01T08:00:00+08:00)',
+      '应为 ISO 8601 日期（2026-01-01）或带时区的时间（2026-01-01T08:00:00+08:00）',
+    );
   }
   return t;
 }
@@ -36,6 +41,11 @@ export function parseList<T extends string>(raw: string | undefined, field: stri
   if (raw === undefined) return undefined;
   const values = raw.split(',').map((s) => s.trim());
   const bad = values.filter((v) => !allowed.includes(v as T));
-  if (bad.length) throw badRequest(field, `unknown value ${bad.map((b) => JSON.stringify(b)).join(', ')}; allowed: ${allowed.join(', ')}`, `未知的取值 ${bad.map((b) => JSON.stringify(b)).join(', ')}；允许：${allowed.join(', ')}`);
+  if (bad.length)
+    throw badRequest(
+      field,
+      `unknown value ${bad.map((b) => JSON.stringify(b)).join(', ')}; allowed: ${allowed.join(', ')}`,
+      `未知的取值 ${bad.map((b) => JSON.stringify(b)).join(', ')}；允许：${allowed.join(', ')}`,
+    );
   return values as T[];
 }

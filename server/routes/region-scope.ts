@@ -29,7 +29,13 @@ export async function scopedRoot(request: FastifyRequest, code: string | undefin
     // A scope that is no longer a current region or grid (a grid retired by a
     // publish that did not carry this login along) reads nothing: never the city.
     const root = await repos.regions.scopeRoot(scope);
-    if (!root) throw new HttpError(403, 'scope_unavailable', `your scope ${scope} is no longer a current region or grid; ask the commander to update your account`, `您的管辖范围 ${scope} 已不是现行的区域或网格，请联系指挥长更新账号`);
+    if (!root)
+      throw new HttpError(
+        403,
+        'scope_unavailable',
+        `your scope ${scope} is no longer a current region or grid; ask the commander to update your account`,
+        `您的管辖范围 ${scope} 已不是现行的区域或网格，请联系指挥长更新账号`,
+      );
     return root;
   }
   const root = await repos.regions.city();

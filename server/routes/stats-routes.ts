@@ -11,38 +11,51 @@ import { scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../services/incident-workflow-service.js';
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/stats/summary', {
-    schema: {
-      operationId: 'getStatsSummary',
-      tags: ['stats'],
-      summary: 'The KPIs (README, "KPIs") for a region and each child region, over incidents reported in the window',
-      querystring: Type.Object({
-        region: Type.Optional(RegionCode),
-        from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-        to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
-      }, { additionalProperties: false }),
-      response: { 200: SummarySchema, ...errorResponses },
+  app.get(
+    '/api/stats/summary',
+    {
+      schema: {
+        operationId: 'getStatsSummary',
+        tags: ['stats'],
+        summary: 'The KPIs (README, "KPIs") for a region and each child region, over incidents reported in the window',
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
+            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SummarySchema, ...errorResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { from, to } = parseTimeRange(request.query.from, request.query.to);
-    const region = await scopedRoot(request, request.query.region);
-    // The newest event committed before the counts were read: every event up to it is in them, so a live
-    // client (the wall) adds to these figures only the events after it (README, "Live").
-    const { newest } = await createEventLogRepository(app.db).position();
-    reply.header('event-position', String(newest));
-    const byChild = await app.repos.stats.countsByChild({ region: regionFilter(region), from, to, childLength: CHILD_CODE_LENGTH[region.level], unit: visibilityOf(request.principal).unit });
-    const children = (await app.repos.regions.children(region)).map((c) => {
-      return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
-    });
-    const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
-    return {
-      region: { code: region.code, name: region.name, level: region.level },
-      from: from?.toISOString() ?? null,
-      to: to?.toISOString() ?? null,
-      ...kpis(total),
-      children,
-    };
-  });
+    async (request, reply) => {
+      const { from, to } = parseTimeRange(request.query.from, request.query.to);
+      const region = await scopedRoot(request, request.query.region);
+      // The newest event committed before the counts were read: every event up to it is in them, so a live
+      // client (the wall) adds to these figures only the events after it (README, "Live").
+      const { newest } = await createEventLogRepository(app.db).position();
+      reply.header('event-position', String(newest));
+      const byChild = await app.repos.stats.countsByChild({
+        region: regionFilter(region),
+        from,
+        to,
+        childLength: CHILD_CODE_LENGTH[region.level],
+        unit: visibilityOf(request.principal).unit,
+      });
+      const children = (await app.repos.regions.children(region)).map((c) => {
+        return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
+      });
+      const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
+      return {
+        region: { code: region.code, name: region.name, level: region.level },
+        from: from?.toISOString() ?? null,
+        to: to?.toISOString() ?? null,
+        ...kpis(total),
+        children,
+      };
+    },
+  );
 };
 
 export default statsRoutes;

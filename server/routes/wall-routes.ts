@@ -31,37 +31,48 @@ export function wallConfig(app: FastifyInstance, wall: WallOptions = DEFAULT_WAL
 const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app, opts) => {
   const wall = opts.wall ?? DEFAULT_WALL_OPTIONS;
 
-  app.get('/api/wall/config', {
-    schema: {
-      operationId: 'getWallConfig',
-      tags: ['wall'],
-      summary: 'Defaults of the wall display and which optional services this server offers',
-      response: { 200: WallConfigSchema },
+  app.get(
+    '/api/wall/config',
+    {
+      schema: {
+        operationId: 'getWallConfig',
+        tags: ['wall'],
+        summary: 'Defaults of the wall display and which optional services this server offers',
+        response: { 200: WallConfigSchema },
+      },
     },
-  }, async () => wallConfig(app, wall));
+    async () => wallConfig(app, wall),
+  );
 
-  app.get('/api/stats/categories', {
-    schema: {
-      operationId: 'getCategoryStats',
-      tags: ['stats'],
-      summary: 'Reported, closed, closure rate and open per incident category, in the catalogue order',
-      querystring: Type.Object({
-        region: Type.Optional(RegionCode),
-        from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-        to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
-      }, { additionalProperties: false }),
-      response: { 200: CategoryStatsSchema, ...errorResponses },
+  app.get(
+    '/api/stats/categories',
+    {
+      schema: {
+        operationId: 'getCategoryStats',
+        tags: ['stats'],
+        summary: 'Reported, closed, closure rate and open per incident category, in the catalogue order',
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
+            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: CategoryStatsSchema, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const { from, to } = parseTimeRange(request.query.from, request.query.to);
-    const region = await scopedRegion(request, request.query.region);
-    const rows = await app.repos.map.categoryCounts({ region, from, to, unit: visibilityOf(request.principal).unit });
-    return {
-      from: from?.toISOString() ?? null,
-      to: to?.toISOString() ?? null,
-      categories: rows.map((r) => ({ ...r, closure_rate: closureRate(r) })),
-    };
-  });
+    async (request) => {
+      const { from, to } = parseTimeRange(request.query.from, request.query.to);
+      const region = await scopedRegion(request, request.query.region);
+      const rows = await app.repos.map.categoryCounts({ region, from, to, unit: visibilityOf(request.principal).unit });
+      return {
+        from: from?.toISOString() ?? null,
+        to: to?.toISOString() ?? null,
+        categories: rows.map((r) => ({ ...r, closure_rate: closureRate(r) })),
+      };
+    },
+  );
 };
 
 export default wallRoutes;

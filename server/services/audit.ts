@@ -21,7 +21,11 @@ export interface AuditDetail {
  * fields where the actor is not yet a principal (a sign-in).
  */
 export async function recordAudit(
-  deps: { repos: { audit: AuditRepository } }, actor: Actor | ActorFields, action: string, target: AuditTarget, detail: AuditDetail = {},
+  deps: { repos: { audit: AuditRepository } },
+  actor: Actor | ActorFields,
+  action: string,
+  target: AuditTarget,
+  detail: AuditDetail = {},
   tx?: Queryable,
 ): Promise<void> {
   const who = 'principal' in actor ? actorFields(actor) : actor;

@@ -53,12 +53,28 @@ export function parseDeadline(raw: string, now: Date): Date {
   const [, y, mo, d, h, mi, s = '0', zh = '0', zm = '0'] = m ?? [];
   const daysInMonth = m ? new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate() : 0;
   const t = new Date(raw);
-  if (!m || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59
-    || Number(s) > 59 || Number(zh) > 14 || Number(zm) > 59 || Number.isNaN(t.getTime())) {
-    throw invalidInput('deadline', 'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00', '应为带时区的 ISO 8601 时间，例如 2026-06-15T18:00:00+08:00');
+  if (
+    !m ||
+    Number(mo) < 1 ||
+    Number(mo) > 12 ||
+    Number(d) < 1 ||
+    Number(d) > daysInMonth ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59 ||
+    Number(zh) > 14 ||
+    Number(zm) > 59 ||
+    Number.isNaN(t.getTime())
+  ) {
+    throw invalidInput(
+      'deadline',
+      'expected an ISO 8601 time with zone, e.g. 2026-06-15T18:00:00+08:00',
+      '应为带时区的 ISO 8601 时间，例如 2026-06-15T18:00:00+08:00',
+    );
   }
   if (t.getTime() <= now.getTime()) throw invalidInput('deadline', 'must be in the future', '必须是将来的时间');
-  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000) throw invalidInput('deadline', `must be within ${MAX_DEADLINE_DAYS} days`, `必须在 ${MAX_DEADLINE_DAYS} 天之内`);
+  if (t.getTime() - now.getTime() > MAX_DEADLINE_DAYS * 86_400_000)
+    throw invalidInput('deadline', `must be within ${MAX_DEADLINE_DAYS} days`, `必须在 ${MAX_DEADLINE_DAYS} 天之内`);
   return t;
 }
 
@@ -70,8 +86,12 @@ export function parseDeadline(raw: string, now: Date): Date {
 export function chooseDistricts(all: readonly string[], requested: readonly string[] | undefined, scope: string | null): string[] {
   const allowed = all.filter((code) => scope === null || code.startsWith(scope));
   if (requested === undefined) {
-    if (allowed.length === 0) throw invalidInput('districts', scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`,
-      scope === null ? '城市尚无任何区' : `您的管辖范围 ${scope} 内没有区`);
+    if (allowed.length === 0)
+      throw invalidInput(
+        'districts',
+        scope === null ? 'the city has no districts yet' : `no district lies inside your scope ${scope}`,
+        scope === null ? '城市尚无任何区' : `您的管辖范围 ${scope} 内没有区`,
+      );
     return allowed;
   }
   const refused = requested.filter((code) => !allowed.includes(code));
@@ -83,7 +103,9 @@ export function chooseDistricts(all: readonly string[], requested: readonly stri
 async function eventView(deps: ServiceDeps, id: number, now: Date, tx: Queryable) {
   const d = (await deps.repos.directives.find(id, null, now, tx))!;
   return {
-    id: d.id, title: d.title, deadline: d.deadline,
+    id: d.id,
+    title: d.title,
+    deadline: d.deadline,
     districts: d.districts.map(({ code, status, answered_at }) => ({ code, status, answered_at })),
   };
 }
@@ -103,9 +125,16 @@ export async function createDirective(deps: ServiceDeps, who: Actor, input: Crea
     const all = (await repo.districts(tx)).map((d) => d.code);
     const districts = chooseDistricts(all, input.districts, who.principal?.scope ?? null);
     const id = await repo.insert({ title, body, deadline, createdAt: now, createdBy: actor, districts }, tx);
-    await recordAudit(deps, who, 'directive.create', { type: 'directive', id: String(id) }, {
-      after: { title, body, deadline, districts },
-    }, tx);
+    await recordAudit(
+      deps,
+      who,
+      'directive.create',
+      { type: 'directive', id: String(id) },
+      {
+        after: { title, body, deadline, districts },
+      },
+      tx,
+    );
     // An event has one scope: a single district's, or the city's, which every
     // district subscriber also receives (subscribers check `districts`).
     const scope = districts.length === 1 ? districts[0]! : city.code;
@@ -123,7 +152,12 @@ export async function answerDirective(deps: ServiceDeps, who: Actor, input: Answ
     throw new DomainError('out_of_scope', `district: you may answer only for your own district ${own}`);
   }
   const text = input.text?.trim() ?? '';
-  if (input.kind === 'report' && !text) throw invalidInput('text', 'a report needs text; answer with kind zero_report when there is nothing to report', '报告需要填写内容；无事可报时请以 zero_report（零报告）答复');
+  if (input.kind === 'report' && !text)
+    throw invalidInput(
+      'text',
+      'a report needs text; answer with kind zero_report when there is nothing to report',
+      '报告需要填写内容；无事可报时请以 zero_report（零报告）答复',
+    );
   const now = deps.clock();
   const { actor } = actorFields(who);
   const repo = deps.repos.directives;
@@ -133,13 +167,22 @@ export async function answerDirective(deps: ServiceDeps, who: Actor, input: Answ
     if (!after) {
       const current = await repo.target(id, input.district, tx);
       if (!current) throw notFoundError(`directive ${id} for district ${input.district}`);
-      throw new DomainError('already_answered',
-        `district ${input.district} already answered directive ${id} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`);
+      throw new DomainError(
+        'already_answered',
+        `district ${input.district} already answered directive ${id} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`,
+      );
     }
-    await recordAudit(deps, who, 'directive.answer', { type: 'directive', id: String(id) }, {
-      before: { district_code: input.district, status: 'waiting', answer: '', answered_at: null, answered_by: null },
-      after,
-    }, tx);
+    await recordAudit(
+      deps,
+      who,
+      'directive.answer',
+      { type: 'directive', id: String(id) },
+      {
+        before: { district_code: input.district, status: 'waiting', answer: '', answered_at: null, answered_by: null },
+        after,
+      },
+      tx,
+    );
     await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(deps, id, now, tx) } });
   });
 }

@@ -31,5 +31,4 @@ export const invalidInput = (field: string, message: string, zh?: string) =>
   new DomainError('invalid_parameter', `${field}: ${message}`, zh === undefined ? {} : { zh: `${field}：${zh}` });
 
 /** Nothing the actor may see has this name (unknown and out of scope read the same). */
-export const notFoundError = (what: string, zh?: string) =>
-  new DomainError('not_found', `${what} not found`, zh === undefined ? {} : { zh: `未找到${zh}` });
+export const notFoundError = (what: string, zh?: string) => new DomainError('not_found', `${what} not found`, zh === undefined ? {} : { zh: `未找到${zh}` });

@@ -78,7 +78,16 @@ export type ImportDeps = Pick<ServiceDeps, 'db' | 'repos' | 'log'>;
  */
 export async function importGrids(
   deps: ImportDeps,
-  input: { region: string; scope: string | null; features: FileFeature[]; dryRun: boolean; rules: PlanRules; who: ActorFields; name: string; limits?: GeometryLimits },
+  input: {
+    region: string;
+    scope: string | null;
+    features: FileFeature[];
+    dryRun: boolean;
+    rules: PlanRules;
+    who: ActorFields;
+    name: string;
+    limits?: GeometryLimits;
+  },
 ): Promise<ImportReport> {
   const report: ImportReport = { valid: false, written: false, communities: [], problems: [], published: [] };
   const shaped = parseFeatures(input.features, input.limits ?? DEFAULT_GEOMETRY_LIMITS, report.problems);
@@ -86,20 +95,33 @@ export async function importGrids(
 
   // GEOS validity first: overlays over an invalid grid can throw (or, in PGlite, silently return nothing).
   const parsed = await validFeatures(deps.db, shaped, report.problems);
-  await locateCommunities(deps.db, parsed.filter((f) => !f.community));
+  await locateCommunities(
+    deps.db,
+    parsed.filter((f) => !f.community),
+  );
   const byCommunity = new Map<string, ParsedFeature[]>();
   for (const f of parsed) {
     const inRegion = f.community && f.community.startsWith(input.region) && (input.scope === null || f.community.startsWith(input.scope));
     if (!inRegion) {
-      report.problems.push({ feature: f.index, reason: 'outside_region', message: f.community ? `community ${f.community} is not in region ${input.region}` : `lies in no community of region ${input.region}`, community_code: f.community });
+      report.problems.push({
+        feature: f.index,
+        reason: 'outside_region',
+        message: f.community ? `community ${f.community} is not in region ${input.region}` : `lies in no community of region ${input.region}`,
+        community_code: f.community,
+      });
       continue;
     }
     byCommunity.set(f.community!, [...(byCommunity.get(f.community!) ?? []), f]);
   }
-  const known = new Set((await deps.db.query<{ code: string }>(`SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])`, [[...byCommunity.keys()]])).map((k) => k.code));
+  const known = new Set(
+    (await deps.db.query<{ code: string }>(`SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])`, [[...byCommunity.keys()]])).map(
+      (k) => k.code,
+    ),
+  );
   for (const [community, features] of byCommunity) {
     if (known.has(community)) continue;
-    for (const f of features) report.problems.push({ feature: f.index, reason: 'unknown_community', message: `no community ${community}`, community_code: community });
+    for (const f of features)
+      report.problems.push({ feature: f.index, reason: 'unknown_community', message: `no community ${community}`, community_code: community });
     byCommunity.delete(community);
   }
 
@@ -113,8 +135,13 @@ export async function importGrids(
   if (!report.valid || input.dryRun) return report;
 
   await publishCommunities(deps, input, report, byCommunity, checkedVersions);
-  await recordAudit(deps, input.who, 'grid.import', { type: 'region', id: input.region },
-    { after: { name: input.name, communities: report.communities, features: parsed.length } });
+  await recordAudit(
+    deps,
+    input.who,
+    'grid.import',
+    { type: 'region', id: input.region },
+    { after: { name: input.name, communities: report.communities, features: parsed.length } },
+  );
   report.written = true;
   return report;
 }
@@ -127,12 +154,19 @@ export async function importGrids(
  * naming what was already published; before the first write every version
  * is compared, so that is a race of seconds, not the usual case.
  */
-async function publishCommunities(deps: ImportDeps, input: { who: ActorFields; name: string }, report: ImportReport,
-  byCommunity: Map<string, ParsedFeature[]>, checkedVersions: Map<string, number>): Promise<void> {
-  const outdated = (community: string, version: number) => new DomainError('plan_outdated',
-    `community ${community} was published (now version ${version}) while the file was being checked`);
+async function publishCommunities(
+  deps: ImportDeps,
+  input: { who: ActorFields; name: string },
+  report: ImportReport,
+  byCommunity: Map<string, ParsedFeature[]>,
+  checkedVersions: Map<string, number>,
+): Promise<void> {
+  const outdated = (community: string, version: number) =>
+    new DomainError('plan_outdated', `community ${community} was published (now version ${version}) while the file was being checked`);
   const current = await deps.db.query<{ code: string; version: number }>(
-    'SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])', [[...checkedVersions.keys()]]);
+    'SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])',
+    [[...checkedVersions.keys()]],
+  );
   for (const c of current) {
     if (checkedVersions.get(c.code) !== c.version) throw outdated(c.code, c.version);
   }
@@ -161,10 +195,12 @@ function parseFeatures(features: FileFeature[], limits: GeometryLimits, problems
     const shape = polygonalShape(f.geometry, limits, 'geometry');
     if (!shape.valid) problems.push({ feature: i, reason: shape.reason, message: shape.message });
     const code = p.code === undefined || p.code === null ? null : String(p.code);
-    if (code !== null && !/^[0-9]{15}$/.test(code)) problems.push({ feature: i, reason: 'bad_code', message: `code ${JSON.stringify(code)} is not a 15-digit grid code` });
+    if (code !== null && !/^[0-9]{15}$/.test(code))
+      problems.push({ feature: i, reason: 'bad_code', message: `code ${JSON.stringify(code)} is not a 15-digit grid code` });
     const households = optionalCount(p.households);
     const population = optionalCount(p.population);
-    if (Number.isNaN(households) || Number.isNaN(population)) problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
+    if (Number.isNaN(households) || Number.isNaN(population))
+      problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
     if (!shape.valid) return [];
     const community = p.community_code ? String(p.community_code) : code ? parentCode(code) : null;
     const name = typeof p.name === 'string' && p.name.trim() ? p.name.trim() : null;
@@ -177,11 +213,19 @@ function parseFeatures(features: FileFeature[], limits: GeometryLimits, problems
 async function validFeatures(db: Queryable, features: ParsedFeature[], problems: ImportProblem[]): Promise<ParsedFeature[]> {
   const valid: ParsedFeature[] = [];
   for (const batch of batches(features)) {
-    const verdicts = await validityOf(db, batch.map((f) => f.geometry));
+    const verdicts = await validityOf(
+      db,
+      batch.map((f) => f.geometry),
+    );
     batch.forEach((f, i) => {
       const v = verdicts[i];
       if (!v) return valid.push(f);
-      problems.push({ feature: f.index, reason: v.reason, message: `geometry: ${v.message}`, geometry: v.location ? { type: 'Point', coordinates: v.location } : null });
+      problems.push({
+        feature: f.index,
+        reason: v.reason,
+        message: `geometry: ${v.message}`,
+        geometry: v.location ? { type: 'Point', coordinates: v.location } : null,
+      });
     });
   }
   return valid;
@@ -213,17 +257,31 @@ async function locateCommunities(db: Queryable, features: ParsedFeature[]): Prom
                            AND ST_Intersects(r.boundary, ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4326))))
                          ORDER BY r.code LIMIT 1) AS code
          FROM unnest($1::int[], $2::text[]) AS f(i, g)`,
-      [batch.map((_, i) => i), batch.map((f) => JSON.stringify(f.geometry))]);
+      [batch.map((_, i) => i), batch.map((f) => JSON.stringify(f.geometry))],
+    );
     for (const r of rows) batch[r.i]!.community = r.code;
   }
 }
 
 /** A plan of `community` whose revision 0 is the file's features, written in batches; returns its id. */
-async function stagePlan(deps: ImportDeps, input: { who: ActorFields; name: string }, community: string, features: ParsedFeature[], tx: Queryable): Promise<number> {
+async function stagePlan(
+  deps: ImportDeps,
+  input: { who: ActorFields; name: string },
+  community: string,
+  features: ParsedFeature[],
+  tx: Queryable,
+): Promise<number> {
   const planId = await deps.repos.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
   await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [planId]);
   for (const batch of batches(features)) {
-    const rows: PlanFeatureInput[] = batch.map((f) => ({ key: f.index + 1, code: f.code, name: f.name, households: f.households, population: f.population, geometry: f.geometry }));
+    const rows: PlanFeatureInput[] = batch.map((f) => ({
+      key: f.index + 1,
+      code: f.code,
+      name: f.name,
+      households: f.households,
+      population: f.population,
+      geometry: f.geometry,
+    }));
     await deps.repos.plans.insertFeatures(planId, 0, rows, tx);
   }
   return planId;
@@ -235,7 +293,13 @@ async function stagePlan(deps: ImportDeps, input: { who: ActorFields; name: stri
  * check was made against. A geometry GEOS cannot compute is a problem of the
  * community, in our words (the original goes to the log).
  */
-async function checkCommunity(deps: ImportDeps, input: { who: ActorFields; name: string; rules: PlanRules }, community: string, features: ParsedFeature[], problems: ImportProblem[]): Promise<number> {
+async function checkCommunity(
+  deps: ImportDeps,
+  input: { who: ActorFields; name: string; rules: PlanRules },
+  community: string,
+  features: ParsedFeature[],
+  problems: ImportProblem[],
+): Promise<number> {
   let version = -1;
   try {
     await deps.db.transaction(async (tx) => {
@@ -243,7 +307,13 @@ async function checkCommunity(deps: ImportDeps, input: { who: ActorFields; name:
       version = (await deps.repos.plans.find(planId, null, tx))!.base_version;
       const v = await deps.repos.planAnalysis.validate(planId, 0, input.rules, tx);
       for (const p of v.problems.features as PlanProblem[]) {
-        problems.push({ feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1, reason: p.properties.reason, message: p.properties.message, community_code: community, geometry: p.geometry });
+        problems.push({
+          feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1,
+          reason: p.properties.reason,
+          message: p.properties.message,
+          community_code: community,
+          geometry: p.geometry,
+        });
       }
       throw new RolledBack();
     });
@@ -253,8 +323,12 @@ async function checkCommunity(deps: ImportDeps, input: { who: ActorFields; name:
     if (!refused) throw err;
     deps.log?.warn({ geos: (err as Error).message, community }, 'geometry engine refused an imported community');
     // Nothing about this community can be trusted: report it, never take it as checked.
-    problems.push({ feature: -1, reason: 'invalid_geometry', community_code: community,
-      message: `PostGIS could not compute the grids of community ${community} (edges that nearly touch or cross); check them in a GIS` });
+    problems.push({
+      feature: -1,
+      reason: 'invalid_geometry',
+      community_code: community,
+      message: `PostGIS could not compute the grids of community ${community} (edges that nearly touch or cross); check them in a GIS`,
+    });
   }
   return version;
 }

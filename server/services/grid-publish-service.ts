@@ -36,7 +36,9 @@ export async function publishPlan(deps: ServiceDeps, actor: Actor, input: { id: 
     const report = await deps.repos.planAnalysis.validate(plan.id, plan.revision, input.rules, geometry);
     if (!report.valid) {
       const n = report.problems.features.length;
-      throw new DomainError('plan_invalid', `the plan has ${n} problem${n === 1 ? '' : 's'}; fix them before publishing`, { details: { problems: report.problems } });
+      throw new DomainError('plan_invalid', `the plan has ${n} problem${n === 1 ? '' : 's'}; fix them before publishing`, {
+        details: { problems: report.problems },
+      });
     }
     return publishInTransaction(deps, actorFields(actor), plan, geometry);
   });
@@ -75,7 +77,13 @@ export async function publishInTransaction(deps: Pick<ServiceDeps, 'repos'>, who
 
   await repo.retire(removed, tx);
   const codes = features.map((f) => codeOf.get(Number(f.key))!);
-  await repo.writeGrids(plan, features, codes, codes.map((code) => `${communityName}第${Number(code.slice(12))}网格`), tx);
+  await repo.writeGrids(
+    plan,
+    features,
+    codes,
+    codes.map((code) => `${communityName}第${Number(code.slice(12))}网格`),
+    tx,
+  );
 
   const rows = lineage.map((l: LineageRow) => ({ old_code: l.oldCode, new_code: l.key === null ? null : codeOf.get(l.key)!, kind: l.kind, share: l.share }));
   await repo.insertLineage(plan.id, rows, tx);
@@ -85,23 +93,51 @@ export async function publishInTransaction(deps: Pick<ServiceDeps, 'repos'>, who
     const best = pairs.filter((p) => p.oldCode === code).sort((a, b) => b.share - a.share)[0];
     return { code, heir: best ? codeOf.get(best.key)! : null };
   });
-  await repo.moveWorkers(heirs.filter((h): h is { code: string; heir: string } => h.heir !== null), removed, tx);
+  await repo.moveWorkers(
+    heirs.filter((h): h is { code: string; heir: string } => h.heir !== null),
+    removed,
+    tx,
+  );
   // Logins scoped to a retired grid follow its workers, in this transaction,
   // so nobody is locked out or, worse, read as city-wide; a grid with no
   // successor hands its logins to the community.
-  const scopesMoved = removed.length ? await repo.moveScopes(removed, heirs.map((h) => h.heir ?? plan.community_code), tx) : [];
+  const scopesMoved = removed.length
+    ? await repo.moveScopes(
+        removed,
+        heirs.map((h) => h.heir ?? plan.community_code),
+        tx,
+      )
+    : [];
   const reassigned = await repo.reassignOpenIncidents(plan.community_code, tx);
 
   const result: PublishResult = {
-    plan_id: plan.id, community_code: plan.community_code, version,
+    plan_id: plan.id,
+    community_code: plan.community_code,
+    version,
     codes: features.map((f) => ({ key: Number(f.key), code: codeOf.get(Number(f.key))! })),
-    removed, lineage: rows, reassigned_incidents: reassigned,
+    removed,
+    lineage: rows,
+    reassigned_incidents: reassigned,
   };
   await repo.markPublished(plan.id, tx);
-  await recordAudit(deps, who, 'grid.publish', { type: 'community', id: plan.community_code }, {
-    before: { version: plan.base_version, grids: before },
-    after: { version: result.version, plan_id: plan.id, grids: await repo.snapshot(plan.community_code, tx), lineage: rows, reassigned_incidents: result.reassigned_incidents, scopes_moved: scopesMoved },
-  }, tx);
+  await recordAudit(
+    deps,
+    who,
+    'grid.publish',
+    { type: 'community', id: plan.community_code },
+    {
+      before: { version: plan.base_version, grids: before },
+      after: {
+        version: result.version,
+        plan_id: plan.id,
+        grids: await repo.snapshot(plan.community_code, tx),
+        lineage: rows,
+        reassigned_incidents: result.reassigned_incidents,
+        scopes_moved: scopesMoved,
+      },
+    },
+    tx,
+  );
   return result;
 }
 
@@ -113,7 +149,9 @@ export async function publishInTransaction(deps: Pick<ServiceDeps, 'repos'>, who
 async function assertCurrent(repo: GridPublishRepository, plan: PlanRow, tx: Queryable): Promise<void> {
   const now = await repo.currentVersion(plan.community_code, tx);
   if (!now || Number(now.version) === Number(plan.base_version)) return;
-  throw new DomainError('plan_outdated',
-    `community ${plan.community_code} was published by ${now.published_by ?? 'someone else'}${now.published_at ? ` at ${new Date(now.published_at).toISOString()}` : ''}`
-    + ` (now version ${now.version}) after plan ${plan.id} was started on version ${plan.base_version}; start a new plan from the current grids`);
+  throw new DomainError(
+    'plan_outdated',
+    `community ${plan.community_code} was published by ${now.published_by ?? 'someone else'}${now.published_at ? ` at ${new Date(now.published_at).toISOString()}` : ''}` +
+      ` (now version ${now.version}) after plan ${plan.id} was started on version ${plan.base_version}; start a new plan from the current grids`,
+  );
 }

@@ -24,7 +24,14 @@ export async function incidentContacts(deps: ServiceDeps, who: Actor, code: stri
   return deps.db.transaction(async (tx) => {
     const workers = (await tx.query<GridWorkerContact>(GRID_WORKER_CONTACTS, [incident.grid_code])).map((w) => ({ ...w, id: Number(w.id) }));
     for (const w of workers) {
-      await recordAudit(deps, who, 'grid_worker.phone_viewed', { type: 'grid_worker', id: String(w.id) }, { after: { incident: code, grid: incident.grid_code } }, tx);
+      await recordAudit(
+        deps,
+        who,
+        'grid_worker.phone_viewed',
+        { type: 'grid_worker', id: String(w.id) },
+        { after: { incident: code, grid: incident.grid_code } },
+        tx,
+      );
     }
     return workers;
   });
@@ -42,11 +49,26 @@ export async function recordContact(deps: ServiceDeps, who: Actor, input: { code
     const incident = await deps.repos.workflow.lock(input.code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${input.code}`);
     const worker = (await tx.query<GridWorkerContact>(GRID_WORKER_CONTACTS, [incident.grid_code])).find((w) => Number(w.id) === input.worker);
-    if (!worker) throw invalidInput('worker', `no grid worker ${input.worker} serves grid ${incident.grid_code}`, `网格 ${incident.grid_code} 没有编号为 ${input.worker} 的网格员`);
-    await deps.repos.workflow.addHistory({
-      incidentId: incident.id, at: deps.clock(), actor, actorUserId, action: 'contact', from: incident.status, to: incident.status,
-      note: `联系网格员 ${worker.name} (called grid worker ${worker.name})`, details: { worker_id: input.worker },
-    }, tx);
+    if (!worker)
+      throw invalidInput(
+        'worker',
+        `no grid worker ${input.worker} serves grid ${incident.grid_code}`,
+        `网格 ${incident.grid_code} 没有编号为 ${input.worker} 的网格员`,
+      );
+    await deps.repos.workflow.addHistory(
+      {
+        incidentId: incident.id,
+        at: deps.clock(),
+        actor,
+        actorUserId,
+        action: 'contact',
+        from: incident.status,
+        to: incident.status,
+        note: `联系网格员 ${worker.name} (called grid worker ${worker.name})`,
+        details: { worker_id: input.worker },
+      },
+      tx,
+    );
     await recordAudit(deps, who, 'incident.contact', { type: 'incident', id: input.code }, { after: { worker_id: input.worker } }, tx);
   });
 }

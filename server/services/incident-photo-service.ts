@@ -28,7 +28,11 @@ export async function checkPhotoUpload(deps: Pick<ServiceDeps, 'repos'>, who: Ac
  * once) and records it on the incident, with its history and audit entries,
  * in one transaction. Returns the photo's id and what was stored.
  */
-export async function addPhoto(deps: ServiceDeps, who: Actor, input: { code: string; kind: PhotoKind; file: Readable & { truncated?: boolean } }): Promise<StoredPhoto & { id: number }> {
+export async function addPhoto(
+  deps: ServiceDeps,
+  who: Actor,
+  input: { code: string; kind: PhotoKind; file: Readable & { truncated?: boolean } },
+): Promise<StoredPhoto & { id: number }> {
   if (!deps.photos) throw new Error('addPhoto needs a photo store');
   const stored = await deps.photos.save(input.file);
   const principal = principalOf(who);
@@ -37,9 +41,15 @@ export async function addPhoto(deps: ServiceDeps, who: Actor, input: { code: str
   const id = await deps.db.transaction(async (tx) => {
     const incident = await deps.repos.workflow.lock(code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${code}`);
-    const photoId = await deps.repos.workflow.addPhoto({ incidentId: incident.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, by: actor }, tx);
+    const photoId = await deps.repos.workflow.addPhoto(
+      { incidentId: incident.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, by: actor },
+      tx,
+    );
     const details = { kind, photo_id: photoId, sha256: stored.sha256 };
-    await deps.repos.workflow.addHistory({ incidentId: incident.id, at: deps.clock(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details }, tx);
+    await deps.repos.workflow.addHistory(
+      { incidentId: incident.id, at: deps.clock(), actor, actorUserId, action: 'photo', from: incident.status, to: incident.status, details },
+      tx,
+    );
     await recordAudit(deps, who, 'incident.photo', { type: 'incident', id: code }, { after: details }, tx);
     return photoId;
   });

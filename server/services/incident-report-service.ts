@@ -32,23 +32,49 @@ export async function reportIncident(deps: ServiceDeps, who: Actor, input: Repor
     throw invalidInput('location', 'expected [longitude, latitude] in WGS84 degrees', '应为 WGS84 经纬度 [经度, 纬度]');
   }
   const categories = await deps.repos.incidents.categoryCodes();
-  if (!categories.includes(input.category)) throw invalidInput('category', `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`, `未知的类别 ${JSON.stringify(input.category)}；允许：${categories.join(', ')}`);
+  if (!categories.includes(input.category))
+    throw invalidInput(
+      'category',
+      `unknown category ${JSON.stringify(input.category)}; allowed: ${categories.join(', ')}`,
+      `未知的类别 ${JSON.stringify(input.category)}；允许：${categories.join(', ')}`,
+    );
   const { actor, actorUserId } = actorFields(who);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock();
-    const incident = await deps.repos.workflow.insert({
-      category: input.category, urgency: input.urgency ?? 'blue', description: input.description?.trim() ?? '', lon, lat,
-      reportedAt: now, reporter: principal.displayName, reporterUserId: actorUserId, reporterWorkerId: null,
-    }, tx);
+    const incident = await deps.repos.workflow.insert(
+      {
+        category: input.category,
+        urgency: input.urgency ?? 'blue',
+        description: input.description?.trim() ?? '',
+        lon,
+        lat,
+        reportedAt: now,
+        reporter: principal.displayName,
+        reporterUserId: actorUserId,
+        reporterWorkerId: null,
+      },
+      tx,
+    );
     if (!inScope(principal.scope, incident.grid_code)) {
       throw new DomainError('outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
     }
     await deps.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
-    await recordAudit(deps, who, 'incident.report', { type: 'incident', id: incident.code }, {
-      after: { category: input.category, urgency: incident.urgency, grid_code: incident.grid_code, location: [lon, lat] },
-    }, tx);
+    await recordAudit(
+      deps,
+      who,
+      'incident.report',
+      { type: 'incident', id: incident.code },
+      {
+        after: { category: input.category, urgency: incident.urgency, grid_code: incident.grid_code, location: [lon, lat] },
+      },
+      tx,
+    );
     const duplicates = await deps.repos.workflow.nearby(
-      { id: incident.id, category: input.category, lon, lat, reportedAt: now }, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, tx);
+      { id: incident.id, category: input.category, lon, lat, reportedAt: now },
+      DUPLICATE_RADIUS_M,
+      DUPLICATE_WINDOW_H,
+      tx,
+    );
     await recordEvent(tx, { type: 'incident.created', scope: incident.grid_code, payload: { incident: eventIncident(incident) } });
     return { code: incident.code, duplicates };
   });
@@ -59,12 +85,20 @@ export async function reportIncident(deps: ServiceDeps, who: Actor, input: Repor
  * the same category within 50 m reported in the 24 hours before it, within
  * the caller's scope, each with its position.
  */
-export async function possibleDuplicates(deps: ServiceDeps, who: Actor, code: string): Promise<{ code: string; location: [number, number]; duplicates: NearbyIncident[] }> {
+export async function possibleDuplicates(
+  deps: ServiceDeps,
+  who: Actor,
+  code: string,
+): Promise<{ code: string; location: [number, number]; duplicates: NearbyIncident[] }> {
   const v = visibilityOf(principalOf(who));
   const incident = await deps.repos.workflow.find(code, v);
   if (!incident) throw notFoundError(`incident ${code}`);
   const duplicates = await deps.repos.workflow.nearby(
     { id: incident.id, category: incident.category_code, lon: incident.lon, lat: incident.lat, reportedAt: incident.reported_at },
-    DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_H, undefined, v.scope);
+    DUPLICATE_RADIUS_M,
+    DUPLICATE_WINDOW_H,
+    undefined,
+    v.scope,
+  );
   return { code, location: [incident.lon, incident.lat], duplicates };
 }

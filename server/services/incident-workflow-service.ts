@@ -4,7 +4,13 @@ import { recordEvent } from '../repositories/event-log-repository.js';
 import type { LockedIncident, StatusChange, Visibility } from '../repositories/incident-workflow-repository.js';
 import { eventIncident } from '../workflow/deadline-sweeper.js';
 import {
-  DISPUTE_CATEGORIES, MEDIATION_FAILURES_TO_ESCALATE, refusal, TRANSITIONS, unitCountProblem, type Action, type Status,
+  DISPUTE_CATEGORIES,
+  MEDIATION_FAILURES_TO_ESCALATE,
+  refusal,
+  TRANSITIONS,
+  unitCountProblem,
+  type Action,
+  type Status,
 } from '../contract/incident-workflow.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
@@ -43,29 +49,56 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
     const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
     if (refused) throw new DomainError(refused.code, refused.message);
     const t = TRANSITIONS[input.action];
-    if (t.needs?.includes('note') && !input.note?.trim()) throw invalidInput('note', `${input.action} needs a note saying why`, `${input.action} 需要填写说明原因的备注`);
+    if (t.needs?.includes('note') && !input.note?.trim())
+      throw invalidInput('note', `${input.action} needs a note saying why`, `${input.action} 需要填写说明原因的备注`);
     const now = deps.clock();
     const step = await STEPS[input.action]({ deps, tx, incident, input, principal, now });
     if (!(await repo.setStatus(incident.id, incident.status, step.to, step.change ?? {}, tx))) {
       throw conflict(`incident ${code} changed while this ${input.action} was being applied`);
     }
-    await repo.addHistory({
-      incidentId: incident.id, at: now, actor, actorUserId, action: input.action, from: incident.status, to: step.to,
-      note: input.note?.trim() ?? '', details: step.details,
-    }, tx);
+    await repo.addHistory(
+      {
+        incidentId: incident.id,
+        at: now,
+        actor,
+        actorUserId,
+        action: input.action,
+        from: incident.status,
+        to: step.to,
+        note: input.note?.trim() ?? '',
+        details: step.details,
+      },
+      tx,
+    );
     for (const extra of step.followUps ?? []) await repo.addHistory({ incidentId: incident.id, at: now, actor: 'system', actorUserId: null, ...extra }, tx);
     const after = { ...incident, status: step.to, urgency: (step.change?.urgency ?? incident.urgency) as LockedIncident['urgency'] };
-    await recordAudit(deps, who, `incident.${input.action}`, { type: 'incident', id: code }, {
-      before: { status: incident.status, urgency: incident.urgency }, after: { status: after.status, urgency: after.urgency, ...(step.details ? { details: step.details } : {}) },
-    }, tx);
+    await recordAudit(
+      deps,
+      who,
+      `incident.${input.action}`,
+      { type: 'incident', id: code },
+      {
+        before: { status: incident.status, urgency: incident.urgency },
+        after: { status: after.status, urgency: after.urgency, ...(step.details ? { details: step.details } : {}) },
+      },
+      tx,
+    );
     if (step.escalated) {
       await recordEvent(tx, { type: 'incident.escalated', scope: incident.grid_code, payload: { incident: eventIncident(after), reason: step.escalated } });
     }
     if (step.announce) {
-      await recordEvent(tx, { type: step.announce, scope: incident.grid_code, payload: { incident: eventIncident(after), note: input.note?.trim() ?? '', by: principal.displayName } });
+      await recordEvent(tx, {
+        type: step.announce,
+        scope: incident.grid_code,
+        payload: { incident: eventIncident(after), note: input.note?.trim() ?? '', by: principal.displayName },
+      });
     }
     if (step.to !== incident.status) {
-      await recordEvent(tx, { type: 'incident.status_changed', scope: incident.grid_code, payload: { incident: eventIncident(after, { status: incident.status, urgency: incident.urgency }) } });
+      await recordEvent(tx, {
+        type: 'incident.status_changed',
+        scope: incident.grid_code,
+        payload: { incident: eventIncident(after, { status: incident.status, urgency: incident.urgency }) },
+      });
     }
   });
 }
@@ -179,13 +212,26 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     if (outcome !== 'succeeded' && outcome !== 'failed') throw invalidInput('outcome', 'succeeded or failed', '应为 succeeded 或 failed');
     await ownAssignment(c);
     const { attempt, failures } = await c.deps.repos.workflow.addMediation(
-      { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor: c.principal.actor }, c.tx);
+      { incidentId: c.incident.id, at: c.now, outcome, note: c.input.note?.trim() ?? '', actor: c.principal.actor },
+      c.tx,
+    );
     const details = { attempt, outcome, failures };
     if (outcome === 'failed' && failures >= MEDIATION_FAILURES_TO_ESCALATE && c.incident.urgency === 'blue') {
       const reason = `第${failures}次调解失败，蓝色事件升级为黄色 (mediation failed ${failures} times: blue becomes yellow)`;
       return {
-        to: c.incident.status, change: { urgency: 'yellow' }, details, escalated: reason,
-        followUps: [{ action: 'escalate', from: c.incident.status, to: c.incident.status, note: reason, details: { from_urgency: 'blue', to_urgency: 'yellow', failures } }],
+        to: c.incident.status,
+        change: { urgency: 'yellow' },
+        details,
+        escalated: reason,
+        followUps: [
+          {
+            action: 'escalate',
+            from: c.incident.status,
+            to: c.incident.status,
+            note: reason,
+            details: { from_urgency: 'blue', to_urgency: 'yellow', failures },
+          },
+        ],
       };
     }
     return { to: c.incident.status, details };

@@ -41,9 +41,17 @@ export async function updatePlan(deps: ServiceDeps, actor: Actor, input: { id: n
     const plan = await lockedPlan(deps, actor, input.id, status ? 'abandon' : 'rename', tx);
     if (name !== undefined) await deps.repos.plans.rename(plan.id, name.trim(), tx);
     if (status) await deps.repos.plans.setStatus(plan.id, status, tx);
-    await recordAudit(deps, actor, status ? 'plan.abandon' : 'plan.rename', planTarget(plan.id), {
-      before: { name: plan.name, status: plan.status }, after: { name: name?.trim() ?? plan.name, status: status ?? plan.status },
-    }, tx);
+    await recordAudit(
+      deps,
+      actor,
+      status ? 'plan.abandon' : 'plan.rename',
+      planTarget(plan.id),
+      {
+        before: { name: plan.name, status: plan.status },
+        after: { name: name?.trim() ?? plan.name, status: status ?? plan.status },
+      },
+      tx,
+    );
     return (await deps.repos.plans.find(plan.id, null, tx))!;
   });
 }
@@ -58,9 +66,17 @@ export async function editPlan(deps: ServiceDeps, actor: Actor, input: { id: num
   return deps.db.transaction(async (tx) => {
     const plan = await lockedPlan(deps, actor, input.id, 'edit', tx);
     const keys = await deps.repos.planEdits.apply(plan, edit, geometrySql(tx, `the ${edit.op} edit`, deps.log));
-    await recordAudit(deps, actor, 'plan.edit', planTarget(plan.id), {
-      before: { revision: plan.revision }, after: { revision: plan.revision + 1, edit, changed: keys },
-    }, tx);
+    await recordAudit(
+      deps,
+      actor,
+      'plan.edit',
+      planTarget(plan.id),
+      {
+        before: { revision: plan.revision },
+        after: { revision: plan.revision + 1, edit, changed: keys },
+      },
+      tx,
+    );
     return keys;
   });
 }

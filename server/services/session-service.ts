@@ -23,18 +23,22 @@ const invalidLogin = () => new DomainError('invalid_credentials', 'wrong usernam
  * disabled users get the same answer in about the same time.
  */
 export async function login(
-  deps: ServiceDeps & { throttle: LoginThrottle }, actor: Actor, input: { username: string; password: string; sessionMinutes: number },
+  deps: ServiceDeps & { throttle: LoginThrottle },
+  actor: Actor,
+  input: { username: string; password: string; sessionMinutes: number },
 ): Promise<{ session: NewSession; principal: Principal }> {
   const { username, password } = input;
   const address = actor.clientIp ?? '';
   const verdict = await deps.throttle.check(username, address);
   if (verdict.refuse) {
-    throw new DomainError('too_many_attempts', `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`, { retryAfterSeconds: verdict.retryAfterSeconds });
+    throw new DomainError('too_many_attempts', `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`, {
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
   }
   if (verdict.delayMs) await sleep(verdict.delayMs);
   const user = await deps.repos.users.findForLogin(username);
   // Verify even for unknown users so the answer takes as long either way.
-  const ok = await verifyPassword(password, user?.password_hash ?? await dummyHash());
+  const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
   if (!user || !ok || user.disabled) {
     await deps.throttle.fail(username, address);
     await recordAudit(deps, { ...actorFields(actor), actor: `login:${username}` }, 'auth.login_failed', { type: 'user', id: username });
@@ -46,16 +50,28 @@ export async function login(
   const session = await deps.db.transaction(async (tx) => {
     await deps.repos.sessions.pruneExpired(tx);
     const s = await deps.repos.sessions.create(user.id, input.sessionMinutes, tx);
-    const rehashed = upgraded !== null && await deps.repos.users.upgradePasswordHash(user.id, user.password_hash, upgraded, tx);
-    await recordAudit(deps, { actor: `user:${user.username}`, actorUserId: user.id, clientIp: actor.clientIp }, 'auth.login', { type: 'user', id: String(user.id) },
-      rehashed ? { after: { password_hash: 'upgraded to the current scrypt parameters' } } : {}, tx);
+    const rehashed = upgraded !== null && (await deps.repos.users.upgradePasswordHash(user.id, user.password_hash, upgraded, tx));
+    await recordAudit(
+      deps,
+      { actor: `user:${user.username}`, actorUserId: user.id, clientIp: actor.clientIp },
+      'auth.login',
+      { type: 'user', id: String(user.id) },
+      rehashed ? { after: { password_hash: 'upgraded to the current scrypt parameters' } } : {},
+      tx,
+    );
     return s;
   });
   return {
     session,
     principal: {
-      kind: 'user', id: user.id, actor: `user:${user.username}`, role: user.role, scope: user.scope_code,
-      unit: user.unit_code, userId: user.id, displayName: user.display_name,
+      kind: 'user',
+      id: user.id,
+      actor: `user:${user.username}`,
+      role: user.role,
+      scope: user.scope_code,
+      unit: user.unit_code,
+      userId: user.id,
+      displayName: user.display_name,
     },
   };
 }

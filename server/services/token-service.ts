@@ -7,7 +7,15 @@ import type { ServiceDeps } from './service-deps.js';
 import { checkGrant } from './user-service.js';
 
 /** What the audit log keeps of a token: never its secret or hash. */
-const auditView = (t: TokenRow) => ({ name: t.name, prefix: t.prefix, role: t.role, scope_code: t.scope_code, unit_code: t.unit_code, expires_at: t.expires_at, revoked_at: t.revoked_at });
+const auditView = (t: TokenRow) => ({
+  name: t.name,
+  prefix: t.prefix,
+  role: t.role,
+  scope_code: t.scope_code,
+  unit_code: t.unit_code,
+  expires_at: t.expires_at,
+  revoked_at: t.revoked_at,
+});
 
 const tokenTarget = (id: number) => ({ type: 'token', id: String(id) });
 
@@ -28,7 +36,8 @@ export async function createToken(deps: ServiceDeps, actor: Actor, input: NewTok
   if (expiresAt && expiresAt.getTime() <= deps.clock().getTime()) throw invalidInput('expires_at', 'must be in the future', '必须是将来的时间');
   await checkGrant(deps, input.role, scope, unit);
   const createdBy = actor.principal?.userId;
-  if (!createdBy) throw invalidInput('Authorization', 'tokens are created by a signed-in commander, not by another token', '令牌须由已登录的指挥长创建，不能由其他令牌创建');
+  if (!createdBy)
+    throw invalidInput('Authorization', 'tokens are created by a signed-in commander, not by another token', '令牌须由已登录的指挥长创建，不能由其他令牌创建');
   return deps.db.transaction(async (tx) => {
     const c = await deps.repos.tokens.insert({ name: input.name, role: input.role, scope, unit, createdBy, expiresAt }, tx);
     await recordAudit(deps, actor, 'token.create', tokenTarget(c.row.id), { after: auditView(c.row) }, tx);

@@ -9,15 +9,29 @@ import { DomainError, invalidInput, notFoundError } from './domain-error.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** Checks a role/scope/unit grant against the rules and the database; invalid_parameter naming the field. */
-export async function checkGrant(deps: Pick<ServiceDeps, 'db' | 'repos'>, role: Role, scope: string | null, unit: string | null, tx: Queryable = deps.db): Promise<void> {
+export async function checkGrant(
+  deps: Pick<ServiceDeps, 'db' | 'repos'>,
+  role: Role,
+  scope: string | null,
+  unit: string | null,
+  tx: Queryable = deps.db,
+): Promise<void> {
   const problem = grantProblem(role, scope, unit);
   if (problem) throw invalidInput(problem.field, problem.reason, problem.zh);
-  if (scope && !(await deps.repos.users.scopeExists(scope, tx))) throw invalidInput('scope', `no district, street, community or grid ${scope}`, `没有区、街道、社区或网格 ${scope}`);
+  if (scope && !(await deps.repos.users.scopeExists(scope, tx)))
+    throw invalidInput('scope', `no district, street, community or grid ${scope}`, `没有区、街道、社区或网格 ${scope}`);
   if (unit && !(await deps.repos.users.unitExists(unit, tx))) throw invalidInput('unit', `no unit ${unit}`, `没有单位 ${unit}`);
 }
 
 /** What the audit log keeps of a user: everything but the password hash. */
-const auditView = (u: UserRow) => ({ username: u.username, display_name: u.display_name, role: u.role, scope_code: u.scope_code, unit_code: u.unit_code, disabled: u.disabled });
+const auditView = (u: UserRow) => ({
+  username: u.username,
+  display_name: u.display_name,
+  role: u.role,
+  scope_code: u.scope_code,
+  unit_code: u.unit_code,
+  disabled: u.disabled,
+});
 
 const userTarget = (id: number) => ({ type: 'user', id: String(id) });
 
@@ -72,13 +86,29 @@ export async function updateUser(deps: ServiceDeps, actor: Actor, input: UserCha
     }
     const role = input.role ?? before.role;
     const scope = input.scope !== undefined ? input.scope : before.scope_code;
-    const unit = input.unit !== undefined ? input.unit : (role === 'handler' ? before.unit_code : null);
+    const unit = input.unit !== undefined ? input.unit : role === 'handler' ? before.unit_code : null;
     // Inside the transaction: PGlite has one connection, so a query outside it would wait forever.
     await checkGrant(deps, role, scope, unit, tx);
-    const after = (await deps.repos.users.update(id, { displayName: input.display_name, role: input.role, scope, unit, passwordHash, disabled: input.disabled }, tx))!;
-    const accessChanged = passwordHash !== undefined || after.disabled || after.role !== before.role || after.scope_code !== before.scope_code || after.unit_code !== before.unit_code;
+    const after = (await deps.repos.users.update(
+      id,
+      { displayName: input.display_name, role: input.role, scope, unit, passwordHash, disabled: input.disabled },
+      tx,
+    ))!;
+    const accessChanged =
+      passwordHash !== undefined ||
+      after.disabled ||
+      after.role !== before.role ||
+      after.scope_code !== before.scope_code ||
+      after.unit_code !== before.unit_code;
     if (accessChanged) await deps.repos.sessions.deleteForUser(id, tx);
-    await recordAudit(deps, actor, passwordHash ? 'user.update_password' : 'user.update', userTarget(id), { before: auditView(before), after: auditView(after) }, tx);
+    await recordAudit(
+      deps,
+      actor,
+      passwordHash ? 'user.update_password' : 'user.update',
+      userTarget(id),
+      { before: auditView(before), after: auditView(after) },
+      tx,
+    );
     return after;
   });
 }

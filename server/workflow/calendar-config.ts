@@ -55,7 +55,10 @@ export function parseDateList(text: string): Parsed<string[]> {
 }
 
 function splitList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 const dateList = (text: string) => {
@@ -66,5 +69,7 @@ const dateList = (text: string) => {
 
 /** The calendar deadlines use unless configured: Mon–Fri 08:30–12:00, 14:30–18:00 China time, 2026 PRC holidays and make-up days. */
 export const DEFAULT_CALENDAR: WorkingCalendarConfig = {
-  periods: DEFAULT_PERIODS, holidays: dateList(PRC_2026_HOLIDAYS), workdays: dateList(PRC_2026_WORKDAYS),
+  periods: DEFAULT_PERIODS,
+  holidays: dateList(PRC_2026_HOLIDAYS),
+  workdays: dateList(PRC_2026_WORKDAYS),
 };

@@ -38,16 +38,21 @@ export async function sweepDeadlines(db: Database, now: Date): Promise<{ overdue
       await tx.query(
         `INSERT INTO incident_history (incident_id, at, actor, action, from_status, to_status, note, details)
          VALUES ($1, $2, 'system', 'overdue', $3, $3, '超过处置时限，督办', $4::jsonb)`,
-        [i.id, now, i.status, JSON.stringify({ due_at: i.due_at })]);
+        [i.id, now, i.status, JSON.stringify({ due_at: i.due_at })],
+      );
     }
     for (const i of red) {
       await tx.query(
         `INSERT INTO incident_history (incident_id, at, actor, action, from_status, to_status, note, details)
          VALUES ($1, $2, 'system', 'red_alert', $3, $3, $4, NULL)`,
-        [i.id, now, i.status, `红色事件超过${RED_DISPATCH_MINUTES}分钟未派遣`]);
+        [i.id, now, i.status, `红色事件超过${RED_DISPATCH_MINUTES}分钟未派遣`],
+      );
     }
     // Events last: recordEvent serialises event writers until commit.
-    for (const [type, list] of [['incident.overdue', overdue], ['incident.red_alert', red]] as const) {
+    for (const [type, list] of [
+      ['incident.overdue', overdue],
+      ['incident.red_alert', red],
+    ] as const) {
       for (const i of list) {
         await recordEvent(tx, { type, scope: i.grid_code, payload: { incident: eventIncident(i) } });
       }
@@ -61,11 +66,29 @@ export async function sweepDeadlines(db: Database, now: Date): Promise<{ overdue
  * change says what the incident was before, status and urgency, so that a
  * client can move its counts from one to the other without asking the API.
  */
-export function eventIncident(i: { code: string; category_code: string; urgency: string; status: string; lon: number; lat: number; grid_code: string; district_code: string; reported_at: Date }, previous?: { status: string; urgency: string }) {
+export function eventIncident(
+  i: {
+    code: string;
+    category_code: string;
+    urgency: string;
+    status: string;
+    lon: number;
+    lat: number;
+    grid_code: string;
+    district_code: string;
+    reported_at: Date;
+  },
+  previous?: { status: string; urgency: string },
+) {
   return {
-    code: i.code, category: i.category_code, urgency: i.urgency, status: i.status,
+    code: i.code,
+    category: i.category_code,
+    urgency: i.urgency,
+    status: i.status,
     ...(previous ? { previous_status: previous.status, previous_urgency: previous.urgency } : {}),
-    location: [Number(i.lon), Number(i.lat)], grid_code: i.grid_code, district_code: i.district_code,
+    location: [Number(i.lon), Number(i.lat)],
+    grid_code: i.grid_code,
+    district_code: i.district_code,
     reported_at: new Date(i.reported_at).toISOString(),
   };
 }

@@ -53,7 +53,10 @@ export type CalendarValidation =
   | { valid: false; reason: CalendarReason; field: 'periods' | 'weekdays' | 'holidays' | 'workdays' | 'utcOffsetMinutes'; detail: string };
 
 export const CHINA_UTC_OFFSET_MINUTES = 480;
-export const DEFAULT_PERIODS = [['08:30', '12:00'], ['14:30', '18:00']] as const;
+export const DEFAULT_PERIODS = [
+  ['08:30', '12:00'],
+  ['14:30', '18:00'],
+] as const;
 export const DEFAULT_WEEKDAYS = [1, 2, 3, 4, 5] as const;
 
 const MINUTE = 60_000;
@@ -78,8 +81,12 @@ export function isIsoDate(text: string): boolean {
 }
 
 export function validateWorkingCalendar(config: WorkingCalendarConfig): CalendarValidation {
-  const bad = (reason: CalendarReason, field: Extract<CalendarValidation, { valid: false }>['field'], detail: string): CalendarValidation =>
-    ({ valid: false, reason, field, detail });
+  const bad = (reason: CalendarReason, field: Extract<CalendarValidation, { valid: false }>['field'], detail: string): CalendarValidation => ({
+    valid: false,
+    reason,
+    field,
+    detail,
+  });
   if (config.periods.length === 0) return bad(CALENDAR_REASONS.NO_PERIODS, 'periods', 'at least one working period is needed');
   const spans: [number, number, string][] = [];
   for (const [from, to] of config.periods) {
@@ -106,7 +113,8 @@ export function validateWorkingCalendar(config: WorkingCalendarConfig): Calendar
   const both = (config.workdays ?? []).find((d) => holidays.has(d));
   if (both) return bad(CALENDAR_REASONS.HOLIDAY_AND_WORKDAY, 'workdays', `${both} is listed both as a holiday and as a make-up working day`);
   const offset = config.utcOffsetMinutes ?? CHINA_UTC_OFFSET_MINUTES;
-  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) return bad(CALENDAR_REASONS.BAD_OFFSET, 'utcOffsetMinutes', `${offset} is not an offset in minutes`);
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60)
+    return bad(CALENDAR_REASONS.BAD_OFFSET, 'utcOffsetMinutes', `${offset} is not an offset in minutes`);
   return { valid: true };
 }
 
@@ -116,9 +124,7 @@ export function createWorkingCalendar(config: WorkingCalendarConfig): WorkingCal
   if (!check.valid) throw new RangeError(`invalid working calendar (${check.reason}): ${check.detail}`);
   const offset = (config.utcOffsetMinutes ?? CHINA_UTC_OFFSET_MINUTES) * MINUTE;
   // Periods as [start, end) in ms from local midnight, in order.
-  const periods = config.periods
-    .map(([from, to]) => [parseTimeOfDay(from)! * MINUTE, parseTimeOfDay(to)! * MINUTE] as const)
-    .sort((x, y) => x[0] - y[0]);
+  const periods = config.periods.map(([from, to]) => [parseTimeOfDay(from)! * MINUTE, parseTimeOfDay(to)! * MINUTE] as const).sort((x, y) => x[0] - y[0]);
   const weekdays = new Set(config.weekdays ?? DEFAULT_WEEKDAYS);
   const holidays = new Set(config.holidays ?? []);
   const workdays = new Set(config.workdays ?? []);
@@ -126,7 +132,7 @@ export function createWorkingCalendar(config: WorkingCalendarConfig): WorkingCal
   // A "day number" counts local days since 1970-01-01 (a Thursday).
   const dayOf = (utcMs: number) => Math.floor((utcMs + offset) / DAY);
   const dateOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
-  const isoWeekday = (day: number) => (((day + 3) % 7) + 7) % 7 + 1;
+  const isoWeekday = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
   const worksOn = (day: number) => {
     const date = dateOf(day);
     if (workdays.has(date)) return true;
@@ -134,8 +140,7 @@ export function createWorkingCalendar(config: WorkingCalendarConfig): WorkingCal
     return weekdays.has(isoWeekday(day));
   };
   /** The working periods of a day as absolute UTC ms, or none. */
-  const periodsOf = (day: number): [number, number][] =>
-    worksOn(day) ? periods.map(([s, e]) => [day * DAY - offset + s, day * DAY - offset + e]) : [];
+  const periodsOf = (day: number): [number, number][] => (worksOn(day) ? periods.map(([s, e]) => [day * DAY - offset + s, day * DAY - offset + e]) : []);
 
   const toMs = (d: Date, name: string) => {
     const ms = d instanceof Date ? d.getTime() : NaN;

@@ -20,30 +20,55 @@ let t: TestDatabase;
 let app: App;
 let chief: Session;
 let checksums: Awaited<ReturnType<typeof tableChecksums>>;
-let v: { district: string; community: string; incident: string; directive: number; plan: number; user: number; token: number; lon: number; lat: number; category: string };
+let v: {
+  district: string;
+  community: string;
+  incident: string;
+  directive: number;
+  plan: number;
+  user: number;
+  token: number;
+  lon: number;
+  lat: number;
+  category: string;
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoCity(t.db, { ...SMALL_CITY, grids: 60, incidents: 50 });
   app = await buildApp({ db: t.db, workflow: { sweepEveryMs: 0 } });
   // A route that runs SQL the database refuses as data (class 22), to show how such errors are answered.
-  app.get('/test/data-exception', { schema: { querystring: { type: 'object', properties: { sql: { type: 'string' } } } } },
-    async (request) => app.db.query(DATA_EXCEPTIONS[Number((request.query as { sql: string }).sql)]!));
+  app.get('/test/data-exception', { schema: { querystring: { type: 'object', properties: { sql: { type: 'string' } } } } }, async (request) =>
+    app.db.query(DATA_EXCEPTIONS[Number((request.query as { sql: string }).sql)]!),
+  );
   await app.ready();
   const other = await createUser(t.db, { username: 'other', role: 'viewer' });
   await createUser(t.db, { username: 'chief', role: 'commander' });
   chief = await login(app, 'chief');
   const p = await pickPlaces(t.db);
-  const [row] = await t.db.query<{ incident: string; category: string; lon: number; lat: number }>(`
+  const [row] = await t.db.query<{ incident: string; category: string; lon: number; lat: number }>(
+    `
     SELECT (SELECT code FROM incident ORDER BY code LIMIT 1) AS incident, (SELECT code FROM incident_category ORDER BY code LIMIT 1) AS category,
-           ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat FROM grid WHERE code = $1`, [p.grid]);
+           ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat FROM grid WHERE code = $1`,
+    [p.grid],
+  );
   const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers: chief.write });
   const directive = await post('/api/directives', { title: 'bad input', deadline: new Date(Date.now() + 86_400_000).toISOString(), districts: [p.district] });
   const plan = await post('/api/plans', { community: p.community, name: 'bad input' });
   const token = await post('/api/tokens', { name: 'bad input', role: 'viewer' });
   for (const res of [directive, plan, token]) expect(res.statusCode, res.body).toBe(201);
-  v = { district: p.district, community: p.community, incident: row!.incident, category: row!.category, lon: row!.lon, lat: row!.lat,
-    directive: json(directive).id, plan: json(plan).id, token: json(token).id, user: other.id };
+  v = {
+    district: p.district,
+    community: p.community,
+    incident: row!.incident,
+    category: row!.category,
+    lon: row!.lon,
+    lat: row!.lat,
+    directive: json(directive).id,
+    plan: json(plan).id,
+    token: json(token).id,
+    user: other.id,
+  };
   checksums = await tableChecksums(t.db);
 });
 afterAll(async () => {
@@ -60,20 +85,44 @@ const future = () => new Date(Date.now() + 86_400_000).toISOString();
 
 /** What used to answer 500 (or 200 with nulls); each must be a 400 naming its field. */
 const CASES: Case[] = [
-  ['NUL in an incident description', 'POST', () => '/api/incidents', () => ({ category: v.category, location: [v.lon, v.lat], description: NUL }), 'body.description'],
+  [
+    'NUL in an incident description',
+    'POST',
+    () => '/api/incidents',
+    () => ({ category: v.category, location: [v.lon, v.lat], description: NUL }),
+    'body.description',
+  ],
   ['NUL in a transition note', 'POST', () => `/api/incidents/${v.incident}/transitions`, () => ({ action: 'reject', note: NUL }), 'body.note'],
   ['NUL in a plan name', 'POST', () => '/api/plans', () => ({ community: v.community, name: NUL }), 'body.name'],
   ['NUL in a plan rename', 'PATCH', () => `/api/plans/${v.plan}`, () => ({ name: NUL }), 'body.name'],
   ['NUL in a directive title', 'POST', () => '/api/directives', () => ({ title: NUL, deadline: future() }), 'body.title'],
-  ['NUL in a directive answer', 'POST', () => `/api/directives/${v.directive}/answers`, () => ({ district: v.district, kind: 'report', text: NUL }), 'body.text'],
+  [
+    'NUL in a directive answer',
+    'POST',
+    () => `/api/directives/${v.directive}/answers`,
+    () => ({ district: v.district, kind: 'report', text: NUL }),
+    'body.text',
+  ],
   ['NUL in a token name', 'POST', () => '/api/tokens', () => ({ name: NUL, role: 'viewer' }), 'body.name'],
   ['NUL in a display name', 'PATCH', () => `/api/users/${v.user}`, () => ({ display_name: NUL }), 'body.display_name'],
-  ['NUL in a new user', 'POST', () => '/api/users', () => ({ username: 'nul.user', display_name: NUL, role: 'viewer', password: 'a long enough password 2026' }), 'body.display_name'],
+  [
+    'NUL in a new user',
+    'POST',
+    () => '/api/users',
+    () => ({ username: 'nul.user', display_name: NUL, role: 'viewer', password: 'a long enough password 2026' }),
+    'body.display_name',
+  ],
   ['NUL in a query parameter', 'GET', () => '/api/audit?actor=%00', undefined, 'querystring.actor'],
   ['NUL in a property name', 'POST', () => '/api/tokens', () => ({ name: 'x', role: 'viewer', '\u0000': 1 }), 'body'],
   ['lone surrogate in a directive title', 'POST', () => '/api/directives', () => ({ title: LONE, deadline: future() }), 'body.title'],
   ['lone surrogate in a token name', 'POST', () => '/api/tokens', () => ({ name: '\udc00', role: 'viewer' }), 'body.name'],
-  ['lone surrogate in an incident description', 'POST', () => '/api/incidents', () => ({ category: v.category, location: [v.lon, v.lat], description: LONE }), 'body.description'],
+  [
+    'lone surrogate in an incident description',
+    'POST',
+    () => '/api/incidents',
+    () => ({ category: v.category, location: [v.lon, v.lat], description: LONE }),
+    'body.description',
+  ],
   ['lone surrogate in a plan name', 'POST', () => '/api/plans', () => ({ community: v.community, name: '\ud800' }), 'body.name'],
   ['Infinity as a limit', 'GET', () => '/api/incidents?limit=Infinity', undefined, 'querystring.limit'],
   ['-1e309 as a zoom (was 200 with nulls)', 'GET', () => '/api/map/heatmap?zoom=-1e309', undefined, 'querystring.zoom'],
@@ -92,7 +141,9 @@ const CASES: Case[] = [
 
 async function send(method: Case[1], url: string, payload?: object | string, headers: Record<string, string> = {}) {
   return app.inject({
-    method, url, payload,
+    method,
+    url,
+    payload,
     headers: { ...chief.write, ...(typeof payload === 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
   });
 }
@@ -116,11 +167,36 @@ describe(`bad input on ${BACKEND}`, () => {
 
   it("answers Fastify's own client errors with our codes and words", async () => {
     const cases: [string, InjectOptions, number, string][] = [
-      ['an empty JSON body', { method: 'POST', url: '/api/tokens', payload: '', headers: { ...chief.write, 'content-type': 'application/json' } }, 400, 'empty_body'],
-      ['broken JSON', { method: 'POST', url: '/api/tokens', payload: '{"name":', headers: { ...chief.write, 'content-type': 'application/json' } }, 400, 'invalid_body'],
-      ['a __proto__ key', { method: 'POST', url: '/api/tokens', payload: '{"__proto__":{"x":1}}', headers: { ...chief.write, 'content-type': 'application/json' } }, 400, 'invalid_body'],
-      ['a text body', { method: 'POST', url: '/api/tokens', payload: 'name=x', headers: { ...chief.write, 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
-      ['a body over 1 MiB', { method: 'POST', url: '/api/tokens', payload: `{"name":"${'x'.repeat(1_100_000)}"}`, headers: { ...chief.write, 'content-type': 'application/json' } }, 413, 'payload_too_large'],
+      [
+        'an empty JSON body',
+        { method: 'POST', url: '/api/tokens', payload: '', headers: { ...chief.write, 'content-type': 'application/json' } },
+        400,
+        'empty_body',
+      ],
+      [
+        'broken JSON',
+        { method: 'POST', url: '/api/tokens', payload: '{"name":', headers: { ...chief.write, 'content-type': 'application/json' } },
+        400,
+        'invalid_body',
+      ],
+      [
+        'a __proto__ key',
+        { method: 'POST', url: '/api/tokens', payload: '{"__proto__":{"x":1}}', headers: { ...chief.write, 'content-type': 'application/json' } },
+        400,
+        'invalid_body',
+      ],
+      [
+        'a text body',
+        { method: 'POST', url: '/api/tokens', payload: 'name=x', headers: { ...chief.write, 'content-type': 'application/x-www-form-urlencoded' } },
+        415,
+        'unsupported_media_type',
+      ],
+      [
+        'a body over 1 MiB',
+        { method: 'POST', url: '/api/tokens', payload: `{"name":"${'x'.repeat(1_100_000)}"}`, headers: { ...chief.write, 'content-type': 'application/json' } },
+        413,
+        'payload_too_large',
+      ],
       ['bad percent-encoding in the path', { method: 'GET', url: '/api/regions/%E0%A4%A', headers: chief.read }, 400, 'invalid_url'],
       ['a path parameter over 100 characters', { method: 'GET', url: `/api/regions/${'4'.repeat(120)}`, headers: chief.read }, 414, 'uri_too_long'],
     ];
@@ -147,14 +223,30 @@ describe(`bad input on ${BACKEND}`, () => {
     expect(json(await ask('zh', '/api/audit?actor=%00')).error.message).toBe('querystring.actor：不能包含空字符（U+0000）');
     expect(json(await ask('zh', '/api/incidents?bbox=1,2,3')).error.message).toMatch(/^bbox：/);
     expect(json(await ask('zh', '/api/nothing-here'))).toEqual({ error: { code: 'not_found', message: '没有 GET /api/nothing-here 这个接口' } });
-    const empty = await app.inject({ method: 'POST', url: '/api/tokens', payload: '', headers: { ...chief.write, 'content-type': 'application/json', 'accept-language': 'zh-CN' } });
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      payload: '',
+      headers: { ...chief.write, 'content-type': 'application/json', 'accept-language': 'zh-CN' },
+    });
     expect(json(empty)).toEqual({ error: { code: 'empty_body', message: 'body：Content-Type 为 application/json 时请求体不能为空' } });
   });
 
   it('reads Accept-Language with q-values', () => {
     const table: [string | undefined, 'en' | 'zh'][] = [
-      [undefined, 'en'], ['', 'en'], ['zh', 'zh'], ['ZH-cn', 'zh'], ['zh-TW;q=0.8, en;q=0.9', 'en'], ['en;q=0.1, zh;q=0.2', 'zh'],
-      ['fr, zh;q=0.1', 'zh'], ['fr', 'en'], ['zh;q=abc', 'en'], ['zh;q=1.5', 'en'], ['en, zh', 'en'], ['zh, en', 'zh'], ['zhx', 'en'],
+      [undefined, 'en'],
+      ['', 'en'],
+      ['zh', 'zh'],
+      ['ZH-cn', 'zh'],
+      ['zh-TW;q=0.8, en;q=0.9', 'en'],
+      ['en;q=0.1, zh;q=0.2', 'zh'],
+      ['fr, zh;q=0.1', 'zh'],
+      ['fr', 'en'],
+      ['zh;q=abc', 'en'],
+      ['zh;q=1.5', 'en'],
+      ['en, zh', 'en'],
+      ['zh, en', 'zh'],
+      ['zhx', 'en'],
     ];
     for (const [header, lang] of table) expect(chooseLanguage(header), String(header)).toBe(lang);
   });
@@ -168,24 +260,45 @@ describe(`errors from Node's HTTP parser, over a real socket, on ${BACKEND}`, ()
   });
 
   /** Sends raw bytes and reads the whole answer until the server closes. */
-  const raw = (text: string) => new Promise<{ status: number; headers: string; body: string }>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let out = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => { out += d; });
-    // The server may close while a large request is still being written: what it answered is what counts.
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      const [head = '', body = ''] = out.split('\r\n\r\n');
-      resolve({ status: Number(head.split(' ')[1]), headers: head, body });
+  const raw = (text: string) =>
+    new Promise<{ status: number; headers: string; body: string }>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let out = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => {
+        out += d;
+      });
+      // The server may close while a large request is still being written: what it answered is what counts.
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        const [head = '', body = ''] = out.split('\r\n\r\n');
+        resolve({ status: Number(head.split(' ')[1]), headers: head, body });
+      });
+      socket.write(text);
     });
-    socket.write(text);
-  });
 
   it.each([
-    ['a URL over 16 KiB', `GET /api/health?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414, 'uri_too_long', 'the URL or one of its path parameters is too long'],
-    ['headers over 16 KiB', `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large', 'the request headers are too large'],
-    ['headers over 16 KiB, in Chinese', `GET /api/health HTTP/1.1\r\nHost: x\r\nAccept-Language: zh-CN\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large', '请求头过大'],
+    [
+      'a URL over 16 KiB',
+      `GET /api/health?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      414,
+      'uri_too_long',
+      'the URL or one of its path parameters is too long',
+    ],
+    [
+      'headers over 16 KiB',
+      `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+      'the request headers are too large',
+    ],
+    [
+      'headers over 16 KiB, in Chinese',
+      `GET /api/health HTTP/1.1\r\nHost: x\r\nAccept-Language: zh-CN\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+      '请求头过大',
+    ],
     ['a malformed request line', 'GET / HTTP/9 nonsense\r\n\r\n', 400, 'bad_request', 'the request could not be read'],
   ])('%s: %i in the one error shape', async (_what, text, status, code, message) => {
     const res = await raw(text);
@@ -198,8 +311,14 @@ describe(`errors from Node's HTTP parser, over a real socket, on ${BACKEND}`, ()
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       httpRequest({ port, host: '127.0.0.1', path: `/api/grids/${'4'.repeat(150)}`, headers: { cookie: chief.cookie } }, (r) => {
         let body = '';
-        r.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: r.statusCode!, body }));
-      }).on('error', reject).end();
+        r.setEncoding('utf8')
+          .on('data', (d: string) => {
+            body += d;
+          })
+          .on('end', () => resolve({ status: r.statusCode!, body }));
+      })
+        .on('error', reject)
+        .end();
     });
     expect(res.status).toBe(414);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'uri_too_long', message: expect.any(String) } });

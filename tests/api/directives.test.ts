@@ -27,11 +27,13 @@ beforeAll(async () => {
   places = await pickPlaces(t.db);
   districts = await t.db.query("SELECT code, name FROM region WHERE level = 'district' ORDER BY code");
   const users = [
-    { username: 'chief', role: 'commander' }, { username: 'disp', role: 'dispatcher' },
+    { username: 'chief', role: 'commander' },
+    { username: 'disp', role: 'dispatcher' },
     { username: 'disp-local', role: 'dispatcher', scope: places.district },
     { username: 'leader', role: 'district_leader', scope: places.district },
     { username: 'other-leader', role: 'district_leader', scope: places.otherDistrict },
-    { username: 'staffer', role: 'staff', scope: places.street }, { username: 'worker', role: 'grid_worker', scope: places.grid },
+    { username: 'staffer', role: 'staff', scope: places.street },
+    { username: 'worker', role: 'grid_worker', scope: places.grid },
     { username: 'watcher', role: 'viewer' },
   ] as const;
   for (const u of users) {
@@ -77,7 +79,16 @@ describe(`directives on ${BACKEND}`, () => {
     expect(d).toMatchObject({ title: '核查今日登记的33名上海返株人员', body: '请逐一核查并反馈。', created_by: 'user:chief', overdue: false });
     expect(d.districts.map((x: { code: string }) => x.code)).toEqual(districts.map((x) => x.code));
     for (const row of d.districts) {
-      expect(row).toEqual({ code: row.code, name: districts.find((x) => x.code === row.code)!.name, status: 'waiting', answer: '', answered_at: null, answered_by: null, minutes_to_answer: null, late: false });
+      expect(row).toEqual({
+        code: row.code,
+        name: districts.find((x) => x.code === row.code)!.name,
+        status: 'waiting',
+        answer: '',
+        answered_at: null,
+        answered_by: null,
+        minutes_to_answer: null,
+        late: false,
+      });
     }
     expect(json(await get('chief', `/api/directives/${d.id}`))).toEqual(d);
     expect(json(await get('disp', '/api/directives')).directives[0]).toEqual(d);
@@ -93,14 +104,26 @@ describe(`directives on ${BACKEND}`, () => {
     expect(res.statusCode, res.body).toBe(200);
     const seen = json(res);
     // The leader sees their own district's row only.
-    expect(seen.districts).toEqual([{
-      code: places.district, name: expect.any(String), status: 'zero_report', answer: '', answered_at: expect.any(String),
-      answered_by: 'user:leader', minutes_to_answer: 95, late: false,
-    }]);
+    expect(seen.districts).toEqual([
+      {
+        code: places.district,
+        name: expect.any(String),
+        status: 'zero_report',
+        answer: '',
+        answered_at: expect.any(String),
+        answered_by: 'user:leader',
+        minutes_to_answer: 95,
+        late: false,
+      },
+    ]);
     const whole = json(await get('chief', `/api/directives/${d.id}`));
     expect(whole.districts.filter((x: { status: string }) => x.status === 'waiting')).toHaveLength(districts.length - 1);
     const [entry] = json(await get('chief', `/api/audit?action=directive.answer&target_id=${d.id}`)).entries;
-    expect(entry).toMatchObject({ actor: 'user:leader', before: { district_code: places.district, status: 'waiting' }, after: { district_code: places.district, status: 'zero_report', answered_by: 'user:leader' } });
+    expect(entry).toMatchObject({
+      actor: 'user:leader',
+      before: { district_code: places.district, status: 'waiting' },
+      after: { district_code: places.district, status: 'zero_report', answered_by: 'user:leader' },
+    });
 
     // Answering again, by anyone, is refused and the first answer stands.
     const before = await state();
@@ -167,8 +190,18 @@ describe(`directives on ${BACKEND}`, () => {
       await expectRefused(res, 400, 'invalid_parameter', field);
     }
     // A dispatcher scoped to a district addresses only districts inside it.
-    await expectRefused(await post('disp-local', '/api/directives', { title: 'x', deadline: inAnHour(), districts: [places.otherDistrict] }), 400, 'invalid_parameter', 'districts');
-    for (const [payload, field] of [[{ kind: 'report' }, 'text'], [{ kind: 'report', text: '  ' }, 'text'], [{ kind: 'maybe' }, 'kind'], [{ kind: 'zero_report', district: '43' }, 'district']] as const) {
+    await expectRefused(
+      await post('disp-local', '/api/directives', { title: 'x', deadline: inAnHour(), districts: [places.otherDistrict] }),
+      400,
+      'invalid_parameter',
+      'districts',
+    );
+    for (const [payload, field] of [
+      [{ kind: 'report' }, 'text'],
+      [{ kind: 'report', text: '  ' }, 'text'],
+      [{ kind: 'maybe' }, 'kind'],
+      [{ kind: 'zero_report', district: '43' }, 'district'],
+    ] as const) {
       await expectRefused(await answer('chief', d.id, { district: places.district, ...payload }), 400, 'invalid_parameter', field);
     }
     await expectRefused(await get('chief', '/api/directives?status=pending'), 400, 'invalid_parameter', 'querystring.status');
@@ -238,7 +271,12 @@ describe(`directives on ${BACKEND}`, () => {
     for (const stream of [city, district, other]) {
       const { latency, data } = await arrival(stream, 'directive.created', d.id, since);
       expect(latency).toBeLessThan(1_000);
-      expect(data.directive).toEqual({ id: d.id, title: d.title, deadline: d.deadline, districts: d.districts.map((r: { code: string }) => ({ code: r.code, status: 'waiting', answered_at: null })) });
+      expect(data.directive).toEqual({
+        id: d.id,
+        title: d.title,
+        deadline: d.deadline,
+        districts: d.districts.map((r: { code: string }) => ({ code: r.code, status: 'waiting', answered_at: null })),
+      });
     }
 
     since = performance.now();
@@ -247,7 +285,10 @@ describe(`directives on ${BACKEND}`, () => {
       const { latency, data } = await arrival(stream, 'directive.answered', d.id, since);
       expect(latency).toBeLessThan(1_000);
       expect(data.directive.districts).toHaveLength(districts.length);
-      expect(data.directive.districts.find((r: { code: string }) => r.code === places.district)).toMatchObject({ status: 'zero_report', answered_at: expect.any(String) });
+      expect(data.directive.districts.find((r: { code: string }) => r.code === places.district)).toMatchObject({
+        status: 'zero_report',
+        answered_at: expect.any(String),
+      });
     }
     // The answer's scope is its district: another district's subscriber gets the next directive addressed to it, not the answer.
     const next = await create({ districts: [places.otherDistrict] });
@@ -260,7 +301,7 @@ describe(`directives on ${BACKEND}`, () => {
 
   it('inserts the demo directives cleanly: one closed, one in progress, one overdue', async () => {
     const now = new Date();
-    const [{ last }] = await t.db.query<{ last: number }>('SELECT coalesce(max(id), 0) AS last FROM directive') as [{ last: number }];
+    const [{ last }] = (await t.db.query<{ last: number }>('SELECT coalesce(max(id), 0) AS last FROM directive')) as [{ last: number }];
     expect(await t.db.transaction((tx) => insertDemoDirectives(tx, now))).toBe(3);
     // The tests above (and perhaps the seed) used the same titles: take the three just inserted.
     const all = json(await get('chief', '/api/directives?status=all&limit=200')).directives.filter((x: { id: number }) => x.id > last);

@@ -38,20 +38,29 @@ beforeAll(async () => {
        FROM grid a JOIN grid b ON a.district_code < b.district_code AND ST_Intersects(a.boundary, b.boundary)
       CROSS JOIN LATERAL ST_DumpPoints(a.boundary) v
       WHERE ST_Intersects(b.boundary, v.geom)
-      ORDER BY a.code, b.code LIMIT 1`);
+      ORDER BY a.code, b.code LIMIT 1`,
+  );
   edge = { low: p!.low, high: p!.high };
   for (const [i, urgency] of (['red', 'yellow', 'blue'] as const).entries()) {
     await ctx.db.query(
       `INSERT INTO incident (code, category_code, urgency, description, location, reported_at, reporter)
        VALUES ($1, 'noise', $2, '边界事件', ST_SetSRID(ST_MakePoint($3, $4), 4326), '2026-06-01T10:00:00+08:00', 'test')`,
-      [`SJ20260601${990000 + i}`, urgency, p!.x, p!.y]);
+      [`SJ20260601${990000 + i}`, urgency, p!.x, p!.y],
+    );
   }
 });
 afterAll(async () => ctx?.close());
 
 const get = (url: string, s: Session = chief) => ctx.app.inject({ method: 'GET', url, headers: s.read });
 
-interface Expected { reported: number; closed: number; open: number; overdue: number; red_open: number; closed_within_deadline: number }
+interface Expected {
+  reported: number;
+  closed: number;
+  open: number;
+  overdue: number;
+  red_open: number;
+  closed_within_deadline: number;
+}
 
 /**
  * The figures straight from the incident table, per child code prefix; nothing shared with the route's SQL.
@@ -67,14 +76,16 @@ async function direct(prefix: string | null, childLength: number, filter: string
             sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)::int closed,
             sum(CASE WHEN status = 'closed' AND resolved_at <= due_at THEN 1 ELSE 0 END)::int closed_within_deadline
        FROM incident WHERE ${inPlace} AND ${filter} AND ${window} GROUP BY 1`,
-    [prefix ?? '', FROM, TO]);
+    [prefix ?? '', FROM, TO],
+  );
   const now = await ctx.db.query<{ child: string; open: number; overdue: number; red_open: number }>(
     `SELECT substr(grid_code, 1, ${childLength}) child,
             count(*)::int open,
             sum(CASE WHEN status IN ('dispatched', 'in_progress') AND due_at < now() THEN 1 ELSE 0 END)::int overdue,
             sum(CASE WHEN urgency = 'red' THEN 1 ELSE 0 END)::int red_open
        FROM incident WHERE ${inPlace} AND ${filter} AND status IN ('reported', 'filed', 'dispatched', 'in_progress', 'resolved') GROUP BY 1`,
-    [prefix ?? '']);
+    [prefix ?? ''],
+  );
   const zero: Expected = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0, closed_within_deadline: 0 };
   const out = new Map<string, Expected>();
   for (const { child, ...r } of reported) out.set(child, { ...zero, ...r });
@@ -89,14 +100,21 @@ const FILTERS: [string, string, boolean][] = [
   ['category=noise,water_leak', "category_code IN ('noise', 'water_leak')", false],
   ['urgency=red', "urgency = 'red'", false],
   ['status=dispatched,in_progress', "status IN ('dispatched', 'in_progress')", false],
-  [`${WINDOW}&category=noise&urgency=red,blue&status=closed,reported`,
-    "category_code = 'noise' AND urgency IN ('red', 'blue') AND status IN ('closed', 'reported')", true],
+  [
+    `${WINDOW}&category=noise&urgency=red,blue&status=closed,reported`,
+    "category_code = 'noise' AND urgency IN ('red', 'blue') AND status IN ('closed', 'reported')",
+    true,
+  ],
 ];
 
 describe(`explorer aggregates on ${BACKEND}`, () => {
-  it('gives each child\'s figures equal to direct SQL, at every level and under every filter', async () => {
+  it("gives each child's figures equal to direct SQL, at every level and under every filter", async () => {
     const levels: [string | null, number][] = [
-      [null, 6], [places.district, 9], [places.street, 12], [places.community, 15], [places.grid, 15],
+      [null, 6],
+      [places.district, 9],
+      [places.street, 12],
+      [places.community, 15],
+      [places.grid, 15],
     ];
     let nonZero = 0;
     for (const [region, childLength] of levels) {
@@ -106,7 +124,14 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
         expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
         const body = json(res);
         const want = await direct(region, childLength, filter, windowed);
-        const pick = (f: Expected) => ({ reported: f.reported, closed: f.closed, open: f.open, overdue: f.overdue, red_open: f.red_open, closed_within_deadline: f.closed_within_deadline });
+        const pick = (f: Expected) => ({
+          reported: f.reported,
+          closed: f.closed,
+          open: f.open,
+          overdue: f.overdue,
+          red_open: f.red_open,
+          closed_within_deadline: f.closed_within_deadline,
+        });
         const zero = { reported: 0, closed: 0, open: 0, overdue: 0, red_open: 0, closed_within_deadline: 0 };
         for (const c of body.children) expect(pick(c), `${url} child ${c.code}`).toEqual(want.get(c.code) ?? zero);
         // Every incident counted once: the children add up to the place, which equals the whole of it.
@@ -128,24 +153,29 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     expect(c.per_1k).toBe(Math.round((c.reported / c.population) * 100_000) / 100);
     const [m] = await ctx.db.query<{ h: number }>(
       `SELECT round((avg(extract(epoch FROM closed_at - reported_at)) / 3600)::numeric, 1)::float8 h FROM incident
-        WHERE street_code = $1 AND status = 'closed' AND reported_at >= $2 AND reported_at < $3`, [c.code, FROM, TO]);
+        WHERE street_code = $1 AND status = 'closed' AND reported_at >= $2 AND reported_at < $3`,
+      [c.code, FROM, TO],
+    );
     expect(c.mean_hours_to_close).toBeCloseTo(m!.h, 1);
     const [pop] = await ctx.db.query<{ p: number }>('SELECT population p FROM region WHERE code = $1', [c.code]);
     expect(c.population).toBe(pop!.p);
   });
 
-  it('counts incidents on a district boundary once, in the lowest grid\'s district', async () => {
+  it("counts incidents on a district boundary once, in the lowest grid's district", async () => {
     const low = json(await get(`/api/explore/children?region=${edge.low}&category=noise&from=2026-06-01T00:00:00%2B08:00&to=2026-06-02T00:00:00%2B08:00`));
     const high = json(await get(`/api/explore/children?region=${edge.high}&category=noise&from=2026-06-01T00:00:00%2B08:00&to=2026-06-02T00:00:00%2B08:00`));
     const [n] = await ctx.db.query<{ low: number; high: number }>(
       `SELECT count(*) FILTER (WHERE grid_code = $1)::int low, count(*) FILTER (WHERE grid_code = $2)::int high FROM incident
-        WHERE category_code = 'noise' AND reported_at >= '2026-06-01T00:00:00+08:00' AND reported_at < '2026-06-02T00:00:00+08:00'`, [edge.low, edge.high]);
+        WHERE category_code = 'noise' AND reported_at >= '2026-06-01T00:00:00+08:00' AND reported_at < '2026-06-02T00:00:00+08:00'`,
+      [edge.low, edge.high],
+    );
     expect(low.totals.reported).toBe(n!.low);
     expect(high.totals.reported).toBe(n!.high);
     expect(n!.low).toBeGreaterThanOrEqual(3);
     const city = json(await get('/api/explore/children?category=noise&from=2026-06-01T00:00:00%2B08:00&to=2026-06-02T00:00:00%2B08:00'));
     const [all] = await ctx.db.query<{ n: number }>(
-      `SELECT count(*)::int n FROM incident WHERE category_code = 'noise' AND reported_at >= '2026-06-01T00:00:00+08:00' AND reported_at < '2026-06-02T00:00:00+08:00'`);
+      `SELECT count(*)::int n FROM incident WHERE category_code = 'noise' AND reported_at >= '2026-06-01T00:00:00+08:00' AND reported_at < '2026-06-02T00:00:00+08:00'`,
+    );
     expect(city.totals.reported).toBe(all!.n);
     expect(city.children.find((d: any) => d.code === edge.low.slice(0, 6)).reported).toBeGreaterThanOrEqual(3);
   });
@@ -161,9 +191,12 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
       const rows = await ctx.db.query<{ day: string; reported: number; closed: number }>(
         `SELECT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(*)::int reported,
                 count(*) FILTER (WHERE status = 'closed')::int closed
-           FROM incident WHERE district_code = $1 AND ${where} GROUP BY 1`, [places.district, ...params]);
+           FROM incident WHERE district_code = $1 AND ${where} GROUP BY 1`,
+        [places.district, ...params],
+      );
       const byDay = new Map(rows.map((r) => [r.day, r]));
-      for (const b of days.buckets) expect(b, b.start).toEqual({ start: b.start, reported: byDay.get(b.start)?.reported ?? 0, closed: byDay.get(b.start)?.closed ?? 0 });
+      for (const b of days.buckets)
+        expect(b, b.start).toEqual({ start: b.start, reported: byDay.get(b.start)?.reported ?? 0, closed: byDay.get(b.start)?.closed ?? 0 });
       const totals = json(await get(`/api/explore/children?region=${places.district}&${WINDOW}${extra}`)).totals;
       expect(days.buckets.reduce((a: number, b: any) => a + b.reported, 0)).toBe(totals.reported);
       expect(days.buckets.reduce((a: number, b: any) => a + b.closed, 0)).toBe(totals.closed);
@@ -185,7 +218,7 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     expect(n!.n).toBeGreaterThan(0);
   });
 
-  it('serves the children\'s shapes with labels inside them, and a grid\'s own shape', async () => {
+  it("serves the children's shapes with labels inside them, and a grid's own shape", async () => {
     const res = await get(`/api/explore/shapes?region=${places.street}`);
     expect(res.headers['content-type']).toContain('application/geo+json');
     const fc = json(res);
@@ -199,7 +232,7 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     expect(own.features.map((f: any) => f.id)).toEqual([places.grid]);
   });
 
-  it('gives a grid\'s households, masked workers and newest filtered incidents', async () => {
+  it("gives a grid's households, masked workers and newest filtered incidents", async () => {
     const body = json(await get(`/api/explore/grids/${places.grid}?status=closed&limit=5`));
     const [g] = await ctx.db.query<{ households: number; population: number }>('SELECT households, population FROM grid WHERE code = $1', [places.grid]);
     expect(body).toMatchObject({ code: places.grid, households: g!.households, population: g!.population });
@@ -209,7 +242,9 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     const times = body.recent.map((r: any) => Date.parse(r.reported_at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const [newest] = await ctx.db.query<{ code: string }>(
-      "SELECT code FROM incident WHERE grid_code = $1 AND status = 'closed' ORDER BY reported_at DESC, id DESC LIMIT 1", [places.grid]);
+      "SELECT code FROM incident WHERE grid_code = $1 AND status = 'closed' ORDER BY reported_at DESC, id DESC LIMIT 1",
+      [places.grid],
+    );
     expect(body.recent[0]?.code).toBe(newest?.code);
   });
 
@@ -274,7 +309,11 @@ describe(`explorer scoping on ${BACKEND}`, () => {
     }
     // Their own aggregates hold only their district.
     const own = json(await get(`/api/explore/series?${WINDOW}`, leader));
-    const [n] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident WHERE district_code = $1 AND reported_at >= $2 AND reported_at < $3', [places.district, FROM, TO]);
+    const [n] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident WHERE district_code = $1 AND reported_at >= $2 AND reported_at < $3', [
+      places.district,
+      FROM,
+      TO,
+    ]);
     expect(own.buckets.reduce((a: number, b: any) => a + b.reported, 0)).toBe(n!.n);
     const heat = json(await get(`/api/map/heatmap?${WINDOW}&zoom=12&limit=20000`, leader));
     expect(heat.total_weight).toBe(n!.n);

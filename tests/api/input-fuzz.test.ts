@@ -34,7 +34,8 @@ beforeAll(async () => {
   await seedDemoCity(t.db, { ...SMALL_CITY, grids: 60, incidents: 50 });
   // No deadline sweep: a timer writing between two checksums would look like a refused request writing.
   app = await buildApp({
-    db: t.db, workflow: { sweepEveryMs: 0 },
+    db: t.db,
+    workflow: { sweepEveryMs: 0 },
     loginThrottle: { windowMs: 60_000, slowAfter: 1e9, accountLimit: 1e9, addressLimit: 1e9, baseDelayMs: 0, maxDelayMs: 0 },
   });
   await app.ready();
@@ -42,23 +43,47 @@ beforeAll(async () => {
   const other = await createUser(t.db, { username: 'other', role: 'viewer' });
   chief = await login(app, 'chief');
   const p = await pickPlaces(t.db);
-  const [row] = await t.db.query<{ incident: string; unit: string; category: string; directive: number; lon: number; lat: number }>(`
+  const [row] = await t.db.query<{ incident: string; unit: string; category: string; directive: number; lon: number; lat: number }>(
+    `
     SELECT (SELECT code FROM incident ORDER BY code LIMIT 1) AS incident, (SELECT code FROM unit ORDER BY code LIMIT 1) AS unit,
            (SELECT code FROM incident_category ORDER BY code LIMIT 1) AS category, (SELECT min(id) FROM directive) AS directive,
-           ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat FROM grid WHERE code = $1`, [p.grid]);
+           ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat FROM grid WHERE code = $1`,
+    [p.grid],
+  );
   const plan = await app.inject({ method: 'POST', url: '/api/plans', headers: chief.write, payload: { community: p.community, name: 'fuzz plan' } });
   const token = await app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: 'fuzz token', role: 'viewer' } });
   expect([plan.statusCode, token.statusCode], `${plan.body} ${token.body}`).toEqual([201, 201]);
   known = {
-    region: p.district, community: p.community, scope: p.district, district: p.district, districts: [p.district], unit: row!.unit, units: [row!.unit],
-    category: row!.category, location: [row!.lon, row!.lat], username: 'fuzz.user', password: 'Fuzz-Password-2026-long-enough', role: 'viewer',
-    from: '2026-01-01', to: '2026-06-01', as_of: '2026-06-01', deadline: new Date(Date.now() + 86_400_000).toISOString(),
-    expires_at: new Date(Date.now() + 86_400_000).toISOString(), bbox: '112.5,26.5,114.5,28.5', dry_run: true, kind: 'zero_report', name: 'fuzz',
+    region: p.district,
+    community: p.community,
+    scope: p.district,
+    district: p.district,
+    districts: [p.district],
+    unit: row!.unit,
+    units: [row!.unit],
+    category: row!.category,
+    location: [row!.lon, row!.lat],
+    username: 'fuzz.user',
+    password: 'Fuzz-Password-2026-long-enough',
+    role: 'viewer',
+    from: '2026-01-01',
+    to: '2026-06-01',
+    as_of: '2026-06-01',
+    deadline: new Date(Date.now() + 86_400_000).toISOString(),
+    expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+    bbox: '112.5,26.5,114.5,28.5',
+    dry_run: true,
+    kind: 'zero_report',
+    name: 'fuzz',
   };
   pathValues = {
-    '/api/users/{id}': { id: String(other.id) }, '/api/tokens/{id}': { id: String(JSON.parse(token.body).id) },
-    '/api/directives/': { id: String(row!.directive) }, '/api/plans/': { id: String(JSON.parse(plan.body).id) },
-    '/api/incidents/': { code: row!.incident, id: '1' }, '/api/grids/': { code: p.grid }, '/api/explore/grids/': { code: p.grid },
+    '/api/users/{id}': { id: String(other.id) },
+    '/api/tokens/{id}': { id: String(JSON.parse(token.body).id) },
+    '/api/directives/': { id: String(row!.directive) },
+    '/api/plans/': { id: String(JSON.parse(plan.body).id) },
+    '/api/incidents/': { code: row!.incident, id: '1' },
+    '/api/grids/': { code: p.grid },
+    '/api/explore/grids/': { code: p.grid },
     '/api/regions/': { code: p.district },
   };
   checksums = await tableChecksums(t.db);
@@ -84,7 +109,8 @@ function documentedOperations(): Operation[] {
       if (SKIPPED.has(`${method.toUpperCase()} ${path}`)) continue;
       const params: any[] = op.parameters ?? [];
       ops.push({
-        method: method.toUpperCase(), path,
+        method: method.toUpperCase(),
+        path,
         pathParams: params.filter((x) => x.in === 'path').map((x) => x.name),
         query: params.filter((x) => x.in === 'query').map((x) => ({ name: x.name, required: !!x.required, schema: x.schema ?? {} })),
         body: op.requestBody?.content?.['application/json']?.schema,
@@ -98,9 +124,17 @@ type Slot = { kind: 'path' | 'query'; name: string } | { kind: 'body'; path: (st
 type Spoil = { slot: Slot; value: unknown };
 
 const RAW_BODIES: [string, string][] = [
-  ['application/json', ''], ['application/json', '{'], ['application/json', 'null'], ['application/json', '"x"'], ['application/json', '{"a":1}{'],
-  ['application/json', '\u0000'], ['text/plain', 'hello'], ['application/x-www-form-urlencoded', 'a=1'], ['application/json; charset=latin1', '{}'],
-  ['multipart/form-data; boundary=x', '--x--'], ['application/xml', '<a/>'],
+  ['application/json', ''],
+  ['application/json', '{'],
+  ['application/json', 'null'],
+  ['application/json', '"x"'],
+  ['application/json', '{"a":1}{'],
+  ['application/json', '\u0000'],
+  ['text/plain', 'hello'],
+  ['application/x-www-form-urlencoded', 'a=1'],
+  ['application/json; charset=latin1', '{}'],
+  ['multipart/form-data; boundary=x', '--x--'],
+  ['application/xml', '<a/>'],
 ];
 
 /** Builds the request: the valid example with every spoil applied. */
@@ -117,8 +151,13 @@ function requestFor(op: Operation, spoils: Spoil[]) {
     else if (slot.kind === 'body') body = withValueAt(body, slot.path, value);
     else raw = RAW_BODIES[value as number];
   }
-  const url = op.path.replace(/\{(\w+)\}/g, (_, n: string) => path[n]!)
-    + (Object.keys(query).length ? `?${Object.entries(query).map(([k, v]) => `${k}=${v}`).join('&')}` : '');
+  const url =
+    op.path.replace(/\{(\w+)\}/g, (_, n: string) => path[n]!) +
+    (Object.keys(query).length
+      ? `?${Object.entries(query)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('&')}`
+      : '');
   const [contentType, payload] = raw ?? (body === undefined ? [undefined, undefined] : ['application/json', jsonText(body)]);
   return { method: op.method, url, contentType, payload };
 }
@@ -146,10 +185,16 @@ function spoilsFor(op: Operation): fc.Arbitrary<Spoil[]> {
  */
 function expectErrorShape(op: Operation, status: number, body: any, what: string) {
   if (op.path === '/api/grids/import' && status === 422 && body.valid === false && body.error === undefined) return;
-  expect(Object.keys(body).filter((k) => k !== 'error' && k !== 'problems'), what).toEqual([]);
+  expect(
+    Object.keys(body).filter((k) => k !== 'error' && k !== 'problems'),
+    what,
+  ).toEqual([]);
   expect(typeof body.error?.code === 'string' && /^[a-z0-9_]+$/.test(body.error.code), what).toBe(true);
   expect(typeof body.error.message === 'string' && body.error.message.length > 0, what).toBe(true);
-  expect(Object.keys(body.error).filter((k) => k !== 'code' && k !== 'message' && k !== 'problems'), what).toEqual([]);
+  expect(
+    Object.keys(body.error).filter((k) => k !== 'code' && k !== 'message' && k !== 'problems'),
+    what,
+  ).toEqual([]);
 }
 
 const describeRequest = (r: ReturnType<typeof requestFor>) =>
@@ -166,28 +211,39 @@ describe(`fuzzing every route's input on ${BACKEND}`, () => {
     // Every route is fuzzed even when one fails, so one run shows every problem.
     const failures: string[] = [];
     for (const [i, op] of ops.entries()) {
-      await fc.assert(fc.asyncProperty(spoilsFor(op), async (spoils) => {
-        const r = requestFor(op, spoils);
-        const res = await app.inject({
-          method: r.method as 'GET', url: r.url, payload: r.payload,
-          headers: { ...chief.write, ...(r.contentType ? { 'content-type': r.contentType } : {}) },
+      await fc
+        .assert(
+          fc.asyncProperty(spoilsFor(op), async (spoils) => {
+            const r = requestFor(op, spoils);
+            const res = await app.inject({
+              method: r.method as 'GET',
+              url: r.url,
+              payload: r.payload,
+              headers: { ...chief.write, ...(r.contentType ? { 'content-type': r.contentType } : {}) },
+            });
+            requests++;
+            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            const what = `${describeRequest(r)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
+            expect(res.statusCode, what).toBeLessThan(500);
+            if (res.statusCode >= 400) expectErrorShape(op, res.statusCode, JSON.parse(res.body), what);
+            if (r.method !== 'GET') {
+              const after = await checksums();
+              if (res.statusCode >= 400) expect(after, `a refused ${what} changed the database`).toEqual(before);
+              before = after;
+            }
+          }),
+          { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+        )
+        .catch((err: Error) => {
+          failures.push(`${op.method} ${op.path}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
         });
-        requests++;
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        const what = `${describeRequest(r)} -> ${res.statusCode} ${res.body.slice(0, 300)}`;
-        expect(res.statusCode, what).toBeLessThan(500);
-        if (res.statusCode >= 400) expectErrorShape(op, res.statusCode, JSON.parse(res.body), what);
-        if (r.method !== 'GET') {
-          const after = await checksums();
-          if (res.statusCode >= 400) expect(after, `a refused ${what} changed the database`).toEqual(before);
-          before = after;
-        }
-      }), { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true }).catch((err: Error) => {
-        failures.push(`${op.method} ${op.path}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
-      });
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
-    console.log(`fuzzed ${requests} requests in ${Math.round(performance.now() - started)} ms over ${ops.length} routes on ${BACKEND}: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+    console.log(
+      `fuzzed ${requests} requests in ${Math.round(performance.now() - started)} ms over ${ops.length} routes on ${BACKEND}: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+    );
   }, 600_000);
 });
-

@@ -52,7 +52,8 @@ describe(`map API on ${BACKEND}`, () => {
     // Open and overdue are "now" figures: whatever the window, every open incident counts.
     const [now] = await ctx.db.query<{ open: number; overdue: number }>(
       `SELECT count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open,
-              count(*) FILTER (WHERE status IN ('dispatched', 'in_progress') AND due_at < now())::int overdue FROM incident i JOIN grid g ON g.code = i.grid_code`);
+              count(*) FILTER (WHERE status IN ('dispatched', 'in_progress') AND due_at < now())::int overdue FROM incident i JOIN grid g ON g.code = i.grid_code`,
+    );
     expect(Object.values(body.grids).reduce((a: number, g: any) => a + g[2], 0)).toBe(now!.open);
     expect(Object.values(body.grids).reduce((a: number, g: any) => a + g[3], 0)).toBe(now!.overdue);
   });
@@ -80,7 +81,9 @@ describe(`map API on ${BACKEND}`, () => {
 
   it('narrows heatmap and metrics to a district', async () => {
     const body = json(await get(`/api/map/heatmap?${WINDOW}&region=430202`));
-    const [{ n }] = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int n FROM incident WHERE district_code = '430202' AND ${WINDOW_SQL}`)) as [{ n: number }];
+    const [{ n }] = (await ctx.db.query<{ n: number }>(`SELECT count(*)::int n FROM incident WHERE district_code = '430202' AND ${WINDOW_SQL}`)) as [
+      { n: number },
+    ];
     expect(body.total_weight).toBe(n);
     const metrics = json(await get(`/api/map/grid-metrics?${WINDOW}&region=430202`));
     expect(Object.keys(metrics.grids).every((c) => c.startsWith('430202'))).toBe(true);
@@ -138,7 +141,9 @@ describe(`wall API on ${BACKEND}`, () => {
   it('serves the wall defaults and which live services exist', async () => {
     const body = json(await get('/api/wall/config'));
     expect(body).toEqual({
-      metric: 'per_1k', window: '30d', basemap_style_url: null,
+      metric: 'per_1k',
+      window: '30d',
+      basemap_style_url: null,
       features: { stream: ctx.app.hasRoute({ method: 'GET', url: '/api/stream' }), directives: ctx.app.hasRoute({ method: 'GET', url: '/api/directives' }) },
     });
   });
@@ -154,12 +159,10 @@ describe(`wall API on ${BACKEND}`, () => {
 
   it('counts overdue and red open in the summary as the workflow defines them, over every open incident whatever the window', async () => {
     // Two open, not yet dispatched incidents are dispatched: one past due, one not yet due. Only the first adds to overdue.
-    const overdueBefore = async () => (await ctx.db.query<{ n: number }>(
-      "SELECT count(*)::int n FROM incident WHERE status IN ('dispatched', 'in_progress') AND due_at < now()"))[0]!.n;
+    const overdueBefore = async () =>
+      (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM incident WHERE status IN ('dispatched', 'in_progress') AND due_at < now()"))[0]!.n;
     const before = await overdueBefore();
-    const picked = await ctx.db.query<{ id: number }>(
-      `SELECT id FROM incident WHERE status IN ('reported', 'filed') AND ${WINDOW_SQL} ORDER BY id LIMIT 2`,
-    );
+    const picked = await ctx.db.query<{ id: number }>(`SELECT id FROM incident WHERE status IN ('reported', 'filed') AND ${WINDOW_SQL} ORDER BY id LIMIT 2`);
     expect(picked).toHaveLength(2);
     await ctx.db.query(
       `UPDATE incident SET status = 'dispatched', dispatched_at = reported_at,

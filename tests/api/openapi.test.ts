@@ -72,9 +72,19 @@ const EXPECTED_SECURITY: Record<string, string[][]> = {
 
 // Every route that answers with reply.type('application/geo+json').
 const GEOJSON_ROUTES = [
-  'get /api/regions/{code}', 'get /api/grids', 'get /api/grids/{code}', 'get /api/grids/history', 'get /api/grids/export',
-  'get /api/grids/workload', 'get /api/incidents', 'get /api/incidents/{code}', 'post /api/incidents/{code}/transitions',
-  'get /api/map/grids', 'get /api/map/outlines', 'get /api/explore/shapes', 'get /api/plans/{id}/diff',
+  'get /api/regions/{code}',
+  'get /api/grids',
+  'get /api/grids/{code}',
+  'get /api/grids/history',
+  'get /api/grids/export',
+  'get /api/grids/workload',
+  'get /api/incidents',
+  'get /api/incidents/{code}',
+  'post /api/incidents/{code}/transitions',
+  'get /api/map/grids',
+  'get /api/map/outlines',
+  'get /api/explore/shapes',
+  'get /api/plans/{id}/diff',
 ];
 
 describe(`OpenAPI description on ${BACKEND}`, () => {
@@ -87,7 +97,7 @@ describe(`OpenAPI description on ${BACKEND}`, () => {
     await expect(SwaggerParser.validate(withTuple)).rejects.toThrow(/additional propert/);
   });
 
-  it('leaves the routes\' own validation untouched (positions stay 2 or 3 numbers)', () => {
+  it("leaves the routes' own validation untouched (positions stay 2 or 3 numbers)", () => {
     // A position is [lon, lat] or [lon, lat, height] (the height is dropped): bounded in the route's own schema.
     expect(JSON.stringify(PlanEditSchema)).toContain('"minItems":2,"maxItems":3');
   });
@@ -98,7 +108,11 @@ describe(`OpenAPI description on ${BACKEND}`, () => {
     // auth-plugin.ts refuses to start with an /api route missing from ROUTE_ACCESS, so this is every /api route.
     expect(registered).toHaveLength(declared.length);
     const expected = registered.map(([method, url]) => `${method.toLowerCase()} ${url.replace(/:(\w+)/g, '{$1}')}`);
-    expect(operations(spec).map(([key]) => key).sort()).toEqual(expected.sort());
+    expect(
+      operations(spec)
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual(expected.sort());
 
     const ids = operations(spec).map(([key, op]) => [key, op.operationId] as const);
     for (const [key, id] of ids) expect(id, key).toMatch(/^[a-z][a-zA-Z0-9]*$/);
@@ -106,7 +120,7 @@ describe(`OpenAPI description on ${BACKEND}`, () => {
     expect(operation(spec, 'get /api/incidents').operationId).toBe('listIncidents');
   });
 
-  it('declares the security schemes behind Swagger UI\'s Authorize button', () => {
+  it("declares the security schemes behind Swagger UI's Authorize button", () => {
     expect(spec.components.securitySchemes).toEqual({
       bearerToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       accessTokenQuery: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'access_token' }),
@@ -154,7 +168,9 @@ describe(`OpenAPI description on ${BACKEND}`, () => {
       }
     }
     // The bare city is enough for the region-wide reads, GeoJSON ones included.
-    expect(answered).toEqual(expect.arrayContaining(['get /api/regions/{code}', 'get /api/grids', 'get /api/incidents', 'get /api/map/outlines', 'get /api/stats/summary']));
+    expect(answered).toEqual(
+      expect.arrayContaining(['get /api/regions/{code}', 'get /api/grids', 'get /api/incidents', 'get /api/map/outlines', 'get /api/stats/summary']),
+    );
   });
 
   it('declares GeoJSON answers as application/geo+json, errors as the one error shape', () => {
@@ -177,7 +193,11 @@ describe(`OpenAPI description on ${BACKEND}`, () => {
     }
     const upload = operation(spec, 'post /api/incidents/{code}/photos').requestBody!.content;
     expect(Object.keys(upload)).toEqual(['multipart/form-data']);
-    expect(upload['multipart/form-data']!.schema).toMatchObject({ type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } });
+    expect(upload['multipart/form-data']!.schema).toMatchObject({
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    });
   });
 
   it('serves the Swagger UI at /docs, offline, with a link back to the app', async () => {

@@ -56,7 +56,7 @@ describe(`read API on ${BACKEND}`, () => {
     expect(f.properties.children).toEqual(rows.map((r) => r.code));
   });
 
-  it('lists a community\'s grids as its children', async () => {
+  it("lists a community's grids as its children", async () => {
     const [community] = await ctx.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' ORDER BY code LIMIT 1");
     const f = json(await get(`/api/regions/${community!.code}`));
     const grids = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code', [community!.code]);
@@ -92,9 +92,9 @@ describe(`read API on ${BACKEND}`, () => {
     const all = json(await get('/api/grids'));
     const box = [113.1, 27.8, 113.2, 27.9];
     const inBox = json(await get(`/api/grids?bbox=${box.join(',')}`));
-    const [{ n }] = (await ctx.db.query<{ n: number }>(
-      'SELECT count(*)::int n FROM grid WHERE boundary && ST_MakeEnvelope($1, $2, $3, $4, 4326)', box,
-    )) as [{ n: number }];
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid WHERE boundary && ST_MakeEnvelope($1, $2, $3, $4, 4326)', box)) as [
+      { n: number },
+    ];
     expect(inBox.features.length).toBe(n);
     expect(inBox.features.length).toBeLessThan(all.features.length);
     // Shared edges simplified: every grid kept (tests/api/simplify-topology.test.ts checks the shapes).
@@ -174,7 +174,9 @@ describe(`read API on ${BACKEND}`, () => {
       return { ids, matched, pages };
     }
 
-    const [{ district }] = await ctx.db.query<{ district: string }>("SELECT code AS district FROM region WHERE level = 'district' ORDER BY code LIMIT 1") as [{ district: string }];
+    const [{ district }] = (await ctx.db.query<{ district: string }>("SELECT code AS district FROM region WHERE level = 'district' ORDER BY code LIMIT 1")) as [
+      { district: string },
+    ];
     const grids = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE district_code = $1 ORDER BY code', [district]);
     const g = await walk(`/api/grids?region=${district}&limit=7&simplify=0.001`);
     expect(g.ids).toEqual(grids.map((r) => r.code));
@@ -224,9 +226,9 @@ describe(`read API on ${BACKEND}`, () => {
     const res = await get('/docs/json');
     expect(res.statusCode).toBe(200);
     const spec = json(res);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
-      '/api/health', '/api/regions', '/api/regions/{code}', '/api/grids', '/api/grids/{code}', '/api/incidents', '/api/stats/summary',
-    ]));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/regions', '/api/regions/{code}', '/api/grids', '/api/grids/{code}', '/api/incidents', '/api/stats/summary']),
+    );
     expect((await get('/docs')).statusCode).toBeLessThan(400);
   });
 });

@@ -20,7 +20,9 @@ beforeAll(async () => {
   // The district the issue measured (28 grids in the test city).
   district = '430202';
   const [row] = await ctx.db.query<{ area: number; pieces: number }>(
-    'SELECT ST_Area(u) AS area, ST_NumGeometries(u) AS pieces FROM (SELECT ST_UnaryUnion(ST_Collect(boundary)) AS u FROM grid WHERE district_code = $1) s', [district]);
+    'SELECT ST_Area(u) AS area, ST_NumGeometries(u) AS pieces FROM (SELECT ST_UnaryUnion(ST_Collect(boundary)) AS u FROM grid WHERE district_code = $1) s',
+    [district],
+  );
   fullArea = Number(row!.area);
   expect(Number(row!.pieces), 'the unsimplified district is one piece').toBe(1);
 });
@@ -31,7 +33,10 @@ const get = (url: string) => ctx.app.inject({ method: 'GET', url });
 // Every level the home page and the wall use, and the most the schema allows.
 const LEVELS = [0.0005, 0.001, 0.005, (Simplify as unknown as { maximum: number }).maximum];
 
-interface Feature { id: string | number; geometry: { type: string; coordinates: number[][][][] } }
+interface Feature {
+  id: string | number;
+  geometry: { type: string; coordinates: number[][][][] };
+}
 
 /** Every feature of a paged list, following `next` links. */
 async function allPages(url: string): Promise<{ features: Feature[]; bytes: number; pages: number }> {
@@ -74,8 +79,16 @@ async function measure(features: Feature[]) {
             (SELECT ST_Area(ST_UnaryUnion(ST_Collect(geom))) FROM shapes) AS area,
             (SELECT array_agg(code) FROM shapes WHERE NOT ST_IsValid(geom) OR ST_IsEmpty(geom)) AS invalid,
             (SELECT count(*) FROM pairs WHERE overlapping)::int AS overlapping,
-            (SELECT coalesce(sum(area), 0) FROM pairs) AS overlap_area`, [shapes]);
-  return { pieces: Number(row!.pieces), area: Number(row!.area), invalid: row!.invalid ?? [], overlapping: row!.overlapping, overlapArea: Number(row!.overlap_area) };
+            (SELECT coalesce(sum(area), 0) FROM pairs) AS overlap_area`,
+    [shapes],
+  );
+  return {
+    pieces: Number(row!.pieces),
+    area: Number(row!.area),
+    invalid: row!.invalid ?? [],
+    overlapping: row!.overlapping,
+    overlapArea: Number(row!.overlap_area),
+  };
 }
 
 /** Every geometry a MultiPolygon of closed rings, outer rings counter-clockwise and holes clockwise (RFC 7946). */
@@ -142,7 +155,9 @@ describe(`topology-aware simplification on ${BACKEND}`, () => {
   it('keeps regions fitting together on the explorer and the wall outlines at every offered level', async () => {
     // The city's districts and a community's grids (explorer), the city's streets outlined on the wall.
     const [community] = await ctx.db.query<{ code: string }>(
-      'SELECT community_code AS code FROM grid WHERE district_code = $1 GROUP BY community_code ORDER BY count(*) DESC, community_code LIMIT 1', [district]);
+      'SELECT community_code AS code FROM grid WHERE district_code = $1 GROUP BY community_code ORDER BY count(*) DESC, community_code LIMIT 1',
+      [district],
+    );
     const street = (f: Feature & { properties?: { level: string } }) => f.properties?.level === 'street';
     for (const [path, pick] of [
       ['/api/explore/shapes?region=430200', () => true],

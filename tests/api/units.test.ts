@@ -14,7 +14,14 @@ let chief: Session;
 let leader: Session;
 let dispatcher: Session;
 
-interface UnitBody { code: string; name: string; unit_type: string; region_code: string | null; region_name: string | null; open_assignments: number }
+interface UnitBody {
+  code: string;
+  name: string;
+  unit_type: string;
+  region_code: string | null;
+  region_name: string | null;
+  open_assignments: number;
+}
 
 beforeAll(async () => {
   ctx = await createSeededApp(undefined, { auth: { anonymousRead: false } });
@@ -40,7 +47,9 @@ async function openCount(unit: string, prefix: string): Promise<number> {
   const [row] = await ctx.db.query<{ n: number }>(
     `SELECT count(*)::int n FROM incident_assignment a, incident i
       WHERE i.id = a.incident_id AND a.unit_code = $1 AND a.resolved_at IS NULL
-        AND i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, $2)`, [unit, prefix]);
+        AND i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, $2)`,
+    [unit, prefix],
+  );
   return row!.n;
 }
 
@@ -59,23 +68,27 @@ describe(`GET /api/units on ${BACKEND}`, () => {
     expect(office.open_assignments).toBe(await openCount(office.code, ''));
   });
 
-  it('gives a district leader the city departments and their own district\'s street offices, counting only their district\'s work', async () => {
+  it("gives a district leader the city departments and their own district's street offices, counting only their district's work", async () => {
     const mine = await units(leader);
     const rows = await ctx.db.query<{ code: string }>(
-      'SELECT code FROM unit WHERE region_code IS NULL OR starts_with(region_code, $1) ORDER BY region_code IS NOT NULL, region_code, code', [places.district]);
+      'SELECT code FROM unit WHERE region_code IS NULL OR starts_with(region_code, $1) ORDER BY region_code IS NOT NULL, region_code, code',
+      [places.district],
+    );
     expect(mine.map((u) => u.code)).toEqual(rows.map((r) => r.code));
     expect(mine.some((u) => u.region_code?.startsWith(places.otherDistrict))).toBe(false);
     for (const u of mine.filter((x) => x.region_code === null)) expect(u.open_assignments, u.code).toBe(await openCount(u.code, places.district));
   });
 
-  it('keeps the units of the category\'s type, and those serving a region', async () => {
+  it("keeps the units of the category's type, and those serving a region", async () => {
     const garbage = await units(dispatcher, '?category=uncollected_garbage');
     expect(garbage.map((u) => u.code)).toEqual(['sanitation']);
     const disputes = await units(dispatcher, `?category=neighbour_dispute&region=${places.street}`);
     expect(disputes.map((u) => u.code)).toEqual([`street_office.${places.street}`]);
     const serving = await units(dispatcher, `?region=${places.street}`);
     const rows = await ctx.db.query<{ code: string }>(
-      'SELECT code FROM unit WHERE region_code IS NULL OR region_code = $1 ORDER BY region_code IS NOT NULL, region_code, code', [places.street]);
+      'SELECT code FROM unit WHERE region_code IS NULL OR region_code = $1 ORDER BY region_code IS NOT NULL, region_code, code',
+      [places.street],
+    );
     expect(serving.map((u) => u.code)).toEqual(rows.map((r) => r.code));
   });
 

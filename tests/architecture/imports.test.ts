@@ -63,11 +63,16 @@ function contractBreach(s: ImportSite): boolean {
 }
 
 function webViolations(files: string[]): string[] {
-  return files.flatMap((f) => importsOf(f)).filter(webBreach).map((s) => `${where(s)}: the browser may import server/contract/ only`);
+  return files
+    .flatMap((f) => importsOf(f))
+    .filter(webBreach)
+    .map((s) => `${where(s)}: the browser may import server/contract/ only`);
 }
 
 function contractViolations(files: string[]): string[] {
-  return files.flatMap((f) => importsOf(f)).filter(contractBreach)
+  return files
+    .flatMap((f) => importsOf(f))
+    .filter(contractBreach)
     .map((s) => `${where(s)}: server/contract/ may import only ${[...CONTRACT_PACKAGES].join(', ')} and itself`);
 }
 
@@ -92,7 +97,8 @@ describe('import boundaries', () => {
     expect(sites.filter(webBreach).map(where)).toEqual(["web/example/page.ts:3 imports '../../server/auth/roles.js'"]);
 
     const schema = join(CONTRACT, 'example.ts');
-    const schemaText = "import { Type } from 'typebox';\nimport { DateTime } from './common-schemas.js';\nimport { badRequest } from '../http-errors.js';\nimport pg from 'pg';\n";
+    const schemaText =
+      "import { Type } from 'typebox';\nimport { DateTime } from './common-schemas.js';\nimport { badRequest } from '../http-errors.js';\nimport pg from 'pg';\n";
     expect(importsOf(schema, schemaText).filter(contractBreach).map(where)).toEqual([
       "server/contract/example.ts:3 imports '../http-errors.js'",
       "server/contract/example.ts:4 imports 'pg'",

@@ -16,13 +16,17 @@ const SERVER = join(ROOT, 'server');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const rel = (file: string) => relative(ROOT, file);
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
-interface ImportRef { specifier: string; line: number }
+interface ImportRef {
+  specifier: string;
+  line: number;
+}
 
 /** Every module a file imports or re-exports, statically or with import(), types included. */
 function importsOf(file: string): ImportRef[] {
@@ -96,9 +100,11 @@ describe('server/services/ does not know HTTP', () => {
 
 describe('the other layers keep to their part', () => {
   it('repositories import no HTTP errors and no Fastify', () => {
-    const findings = tsFiles(join(SERVER, 'repositories')).flatMap((file) => importsOf(file)
-      .filter((ref) => httpModule(ref.specifier, resolveLocal(file, ref.specifier)))
-      .map((ref) => `${rel(file)}:${ref.line} imports ${ref.specifier}`));
+    const findings = tsFiles(join(SERVER, 'repositories')).flatMap((file) =>
+      importsOf(file)
+        .filter((ref) => httpModule(ref.specifier, resolveLocal(file, ref.specifier)))
+        .map((ref) => `${rel(file)}:${ref.line} imports ${ref.specifier}`),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -106,7 +112,8 @@ describe('the other layers keep to their part', () => {
     const findings: string[] = [];
     for (const file of tsFiles(join(SERVER, 'routes'))) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\.transaction\(|\baudit\.record\(|\brecordAudit\(/g)) findings.push(`${rel(file)}:${lineOf(text, m.index!)} calls ${m[0]}`);
+      for (const m of text.matchAll(/\.transaction\(|\baudit\.record\(|\brecordAudit\(/g))
+        findings.push(`${rel(file)}:${lineOf(text, m.index!)} calls ${m[0]}`);
     }
     expect(findings).toEqual([]);
   });
@@ -116,7 +123,8 @@ describe('the other layers keep to their part', () => {
     for (const file of tsFiles(SERVER)) {
       if (file === join(SERVER, 'services', 'audit.ts')) continue;
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\baudit\.record\(|INSERT INTO audit_log/g)) findings.push(`${rel(file)}:${lineOf(text, m.index!)} writes the audit log with ${m[0]}`);
+      for (const m of text.matchAll(/\baudit\.record\(|INSERT INTO audit_log/g))
+        findings.push(`${rel(file)}:${lineOf(text, m.index!)} writes the audit log with ${m[0]}`);
     }
     // The repository's own INSERT is the one statement the helper runs.
     expect(findings.filter((f) => !f.startsWith('server/repositories/audit-repository.ts'))).toEqual([]);
@@ -135,7 +143,8 @@ describe('every reason a service names has a status and words', () => {
       }
     }
     // Reasons built at run time: the plan lifecycle's, undo/redo's.
-    for (const reason of ['plan_not_editable', 'nothing_to_undo', 'nothing_to_redo']) if (!Object.hasOwn(MESSAGES, reason)) findings.push(`${reason} has no status`);
+    for (const reason of ['plan_not_editable', 'nothing_to_undo', 'nothing_to_redo'])
+      if (!Object.hasOwn(MESSAGES, reason)) findings.push(`${reason} has no status`);
     expect(findings).toEqual([]);
   });
 });

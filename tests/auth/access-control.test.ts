@@ -27,37 +27,60 @@ beforeAll(async () => {
   ctx = await createSeededApp(undefined, { auth: { anonymousRead: false }, planRules: { urban: { min: 0, max: null }, rural: { min: 0, max: null } } });
   places = await pickPlaces(ctx.db);
   const grants: Record<Role, { scope?: string; unit?: string }> = {
-    commander: {}, district_leader: { scope: places.district }, staff: { scope: places.street }, dispatcher: {},
-    handler: { unit: 'sanitation' }, grid_worker: { scope: places.grid }, planner: {}, viewer: {},
+    commander: {},
+    district_leader: { scope: places.district },
+    staff: { scope: places.street },
+    dispatcher: {},
+    handler: { unit: 'sanitation' },
+    grid_worker: { scope: places.grid },
+    planner: {},
+    viewer: {},
   };
   for (const role of EVERY_ROLE) {
     await createUser(ctx.db, { username: `m-${role.replace('_', '-')}`, role, ...grants[role] });
     sessions.set(role, await login(ctx.app, `m-${role.replace('_', '-')}`));
     scopes.set(role, grants[role].scope ?? null);
   }
-  const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+  const [p] = await ctx.db.query<{ x: number; y: number }>(
+    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+    [places.grid],
+  );
   inGrid = [p!.x, p!.y];
   const code = await dispatchedIncident();
-  const photo = json(await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=before`, ...(await photoUpload(sessions.get('commander')!)) }));
+  const photo = json(
+    await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=before`, ...(await photoUpload(sessions.get('commander')!)) }),
+  );
   shared = { code, photo: photo.url };
 });
 
 /** A new incident in the grid worker's grid, as the commander: reported, then filed, then dispatched to sanitation (as far as asked). */
 async function dispatchedIncident(upTo: 'reported' | 'filed' | 'dispatched' = 'dispatched'): Promise<string> {
   const chief = sessions.get('commander')!;
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: chief.write, payload: { category: 'uncollected_garbage', location: inGrid } });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: chief.write,
+    payload: { category: 'uncollected_garbage', location: inGrid },
+  });
   const code = json(created).incident.properties.code as string;
   if (upTo === 'reported') return code;
   await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'file' } });
   if (upTo === 'filed') return code;
-  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'dispatch', units: ['sanitation'] } });
+  await ctx.app.inject({
+    method: 'POST',
+    url: `/api/incidents/${code}/transitions`,
+    headers: chief.write,
+    payload: { action: 'dispatch', units: ['sanitation'] },
+  });
   return code;
 }
 
 /** A fresh draft plan on the first community, made by the commander. */
 async function draftPlan(): Promise<number> {
   const chief = sessions.get('commander')!;
-  return json(await ctx.app.inject({ method: 'POST', url: '/api/plans', headers: chief.write, payload: { name: `draft ${++serial}`, community: places.community } })).id;
+  return json(
+    await ctx.app.inject({ method: 'POST', url: '/api/plans', headers: chief.write, payload: { name: `draft ${++serial}`, community: places.community } }),
+  ).id;
 }
 
 /** An edit that changes nothing: the first grid reshaped to its own boundary. */
@@ -95,10 +118,14 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
   const chief = sessions.get('commander')!;
   const id = ++serial;
   switch (route) {
-    case 'GET /api/regions/:code': return { method, url: `/api/regions/${region}`, outOfScope: role === 'grid_worker' };
-    case 'GET /api/grids/:code': return { method, url: `/api/grids/${grid}` };
-    case 'GET /api/explore/grids/:code': return { method, url: `/api/explore/grids/${grid}` };
-    case 'POST /api/auth/login': return { method, url, payload: { username: `m-${role.replace('_', '-')}`, password: 'correct horse battery' } };
+    case 'GET /api/regions/:code':
+      return { method, url: `/api/regions/${region}`, outOfScope: role === 'grid_worker' };
+    case 'GET /api/grids/:code':
+      return { method, url: `/api/grids/${grid}` };
+    case 'GET /api/explore/grids/:code':
+      return { method, url: `/api/explore/grids/${grid}` };
+    case 'POST /api/auth/login':
+      return { method, url, payload: { username: `m-${role.replace('_', '-')}`, password: 'correct horse battery' } };
     case 'POST /api/auth/logout': {
       const fresh = await login(ctx.app, `m-${role.replace('_', '-')}`);
       return { method, url, headers: fresh.write };
@@ -108,34 +135,60 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       const made = json(await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: `ts-${id}`, role: 'viewer' } }));
       return { method, url, headers: { authorization: `Bearer ${made.token}` } };
     }
-    case 'POST /api/users': return { method, url, payload: { username: `made-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } };
+    case 'POST /api/users':
+      return { method, url, payload: { username: `made-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } };
     case 'PATCH /api/users/:id': {
-      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/users', headers: chief.write, payload: { username: `patch-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' } }));
+      const made = json(
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/users',
+          headers: chief.write,
+          payload: { username: `patch-${id}`, display_name: 'x', role: 'viewer', password: 'long enough pw' },
+        }),
+      );
       return { method, url: `/api/users/${made.id}`, payload: { display_name: 'renamed' } };
     }
-    case 'POST /api/tokens': return { method, url, payload: { name: `t-${id}`, role: 'viewer' } };
+    case 'POST /api/tokens':
+      return { method, url, payload: { name: `t-${id}`, role: 'viewer' } };
     case 'DELETE /api/tokens/:id': {
       const made = json(await ctx.app.inject({ method: 'POST', url: '/api/tokens', headers: chief.write, payload: { name: `del-${id}`, role: 'viewer' } }));
       return { method, url: `/api/tokens/${made.id}` };
     }
-    case 'GET /api/stream': return { method, url: '/api/stream?probe=1' };
-    case 'POST /api/directives': return { method, url, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } };
+    case 'GET /api/stream':
+      return { method, url: '/api/stream?probe=1' };
+    case 'POST /api/directives':
+      return { method, url, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } };
     case 'GET /api/directives/:id':
     case 'POST /api/directives/:id/answers': {
       // A fresh directive to every district, so each role's answer is the first for its district.
-      const made = json(await ctx.app.inject({ method: 'POST', url: '/api/directives', headers: chief.write, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } }));
-      return method === 'GET' ? { method, url: `/api/directives/${made.id}` }
+      const made = json(
+        await ctx.app.inject({
+          method: 'POST',
+          url: '/api/directives',
+          headers: chief.write,
+          payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() },
+        }),
+      );
+      return method === 'GET'
+        ? { method, url: `/api/directives/${made.id}` }
         : { method, url: `/api/directives/${made.id}/answers`, payload: { district: region.slice(0, 6), kind: 'zero_report' } };
     }
-    case 'GET /api/incidents/:code': return { method, url: `/api/incidents/${shared.code}` };
-    case 'GET /api/incidents/:code/nearby': return { method, url: `/api/incidents/${shared.code}/nearby` };
-    case 'GET /api/incidents/:code/contacts': return { method, url: `/api/incidents/${shared.code}/contacts` };
+    case 'GET /api/incidents/:code':
+      return { method, url: `/api/incidents/${shared.code}` };
+    case 'GET /api/incidents/:code/nearby':
+      return { method, url: `/api/incidents/${shared.code}/nearby` };
+    case 'GET /api/incidents/:code/contacts':
+      return { method, url: `/api/incidents/${shared.code}/contacts` };
     case 'POST /api/incidents/:code/contacts/:worker': {
-      const [w] = await ctx.db.query<{ id: number }>('SELECT worker_id AS id FROM grid_worker_assignment WHERE grid_code = $1 ORDER BY worker_id LIMIT 1', [places.grid]);
+      const [w] = await ctx.db.query<{ id: number }>('SELECT worker_id AS id FROM grid_worker_assignment WHERE grid_code = $1 ORDER BY worker_id LIMIT 1', [
+        places.grid,
+      ]);
       return { method, url: `/api/incidents/${shared.code}/contacts/${w!.id}` };
     }
-    case 'GET /api/incidents/:code/photos/:id': return { method, url: shared.photo };
-    case 'POST /api/incidents': return { method, url, payload: { category: 'noise', location: inGrid } };
+    case 'GET /api/incidents/:code/photos/:id':
+      return { method, url: shared.photo };
+    case 'POST /api/incidents':
+      return { method, url, payload: { category: 'noise', location: inGrid } };
     case 'POST /api/incidents/:code/transitions': {
       // Each allowed role takes a step it may take: handlers start work, the command centre files.
       if (role === 'handler') return { method, url: `/api/incidents/${await dispatchedIncident()}/transitions`, payload: { action: 'start' } };
@@ -147,12 +200,15 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
     }
     // Directives: a fresh one to every district, answered for the caller's own district (or the first).
     // Boundary plans: each sample gets a fresh draft on the first community (the planner here is city-wide).
-    case 'POST /api/plans': return { method, url, payload: { name: `plan ${id}`, community: places.community } };
+    case 'POST /api/plans':
+      return { method, url, payload: { name: `plan ${id}`, community: places.community } };
     case 'GET /api/plans/:id':
     case 'POST /api/plans/:id/validate':
     case 'GET /api/plans/:id/what-if':
-    case 'GET /api/plans/:id/diff': return { method, url: url.replace(':id', String(await draftPlan())) };
-    case 'PATCH /api/plans/:id': return { method, url: `/api/plans/${await draftPlan()}`, payload: { name: 'renamed' } };
+    case 'GET /api/plans/:id/diff':
+      return { method, url: url.replace(':id', String(await draftPlan())) };
+    case 'PATCH /api/plans/:id':
+      return { method, url: `/api/plans/${await draftPlan()}`, payload: { name: 'renamed' } };
     case 'POST /api/plans/:id/edits': {
       const plan = await draftPlan();
       return { method, url: `/api/plans/${plan}/edits`, payload: await sameShapeEdit(plan) };
@@ -165,15 +221,18 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       return { method, url: url.replace(':id', String(plan)) };
     }
     // Publishing an unchanged draft: a new version of the same grids.
-    case 'POST /api/plans/:id/publish': return { method, url: `/api/plans/${await draftPlan()}/publish` };
-    case 'GET /api/grids/workload': return { method, url: `${url}?community=${places.community}` };
+    case 'POST /api/plans/:id/publish':
+      return { method, url: `/api/plans/${await draftPlan()}/publish` };
+    case 'GET /api/grids/workload':
+      return { method, url: `${url}?community=${places.community}` };
     case 'POST /api/grids/import': {
       const file = json(await ctx.app.inject({ method: 'GET', url: `/api/grids/export?region=${places.community}`, headers: chief.read }));
       return { method, url: `${url}?region=${places.community}&dry_run=true`, payload: file };
     }
     case 'GET /api/grids/history':
     case 'GET /api/grids/export':
-    case 'GET /api/grids/lineage': return { method, url: role === 'grid_worker' ? url : `${url}?region=${region}` };
+    case 'GET /api/grids/lineage':
+      return { method, url: role === 'grid_worker' ? url : `${url}?region=${region}` };
     default:
       if (url.includes(':')) throw new Error(`no sample request for ${route}: add one to access-control.test.ts`);
       return { method, url };
@@ -236,17 +295,23 @@ describe(`role × endpoint matrix on ${BACKEND}`, () => {
 
 describe(`reads are scoped to the caller's subtree on ${BACKEND}`, () => {
   const as = (role: Role, url: string) => ctx.app.inject({ method: 'GET', url, headers: sessions.get(role)!.read });
-  const sqlCounts = async (filter: string, code: string) => (await ctx.db.query<{ reported: number; closed: number; open: number }>(
-    `SELECT count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
+  const sqlCounts = async (filter: string, code: string) =>
+    (
+      await ctx.db.query<{ reported: number; closed: number; open: number }>(
+        `SELECT count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
             count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
-       FROM incident WHERE ${filter} = $1`, [code]))[0]!;
+       FROM incident WHERE ${filter} = $1`,
+        [code],
+      )
+    )[0]!;
 
-  it('gives a handler aggregates over their unit\'s incidents only, the same scope as their incident list', async () => {
+  it("gives a handler aggregates over their unit's incidents only, the same scope as their incident list", async () => {
     const unitSql = `EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = incident.id AND a.unit_code = 'sanitation')`;
     const [want] = await ctx.db.query<{ reported: number; closed: number; open: number }>(
       `SELECT count(*)::int reported, count(*) FILTER (WHERE status = 'closed')::int closed,
               count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
-         FROM incident WHERE ${unitSql}`);
+         FROM incident WHERE ${unitSql}`,
+    );
     const [all] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident');
     expect(want!.reported).toBeLessThan(all!.n);
     const summary = json(await as('handler', '/api/stats/summary'));
@@ -276,9 +341,15 @@ describe(`reads are scoped to the caller's subtree on ${BACKEND}`, () => {
   it('hides other districts by code, by region parameter and by bbox', async () => {
     const other = places.otherDistrict;
     for (const url of [
-      `/api/regions/${other}`, `/api/grids/${places.otherGrid}`, `/api/stats/summary?region=${other}`,
-      `/api/incidents?region=${other}`, `/api/grids?region=${other}`, '/api/stats/summary?region=430200',
-      `/api/map/grid-metrics?region=${other}`, `/api/map/heatmap?region=${other}`, `/api/stats/categories?region=${other}`,
+      `/api/regions/${other}`,
+      `/api/grids/${places.otherGrid}`,
+      `/api/stats/summary?region=${other}`,
+      `/api/incidents?region=${other}`,
+      `/api/grids?region=${other}`,
+      '/api/stats/summary?region=430200',
+      `/api/map/grid-metrics?region=${other}`,
+      `/api/map/heatmap?region=${other}`,
+      `/api/stats/categories?region=${other}`,
     ]) {
       const res = await as('district_leader', url);
       expect(res.statusCode, url).toBe(404);

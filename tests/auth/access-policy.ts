@@ -9,7 +9,16 @@ import type { Role } from '../../server/contract/vocabulary.js';
  * 'public': anyone, without credentials. 'signed-in': any principal.
  * Otherwise one column per role, in this order: Y = allowed, - = 403.
  */
-export const ROLE_COLUMNS = ['commander', 'district_leader', 'staff', 'dispatcher', 'handler', 'grid_worker', 'planner', 'viewer'] as const satisfies readonly Role[];
+export const ROLE_COLUMNS = [
+  'commander',
+  'district_leader',
+  'staff',
+  'dispatcher',
+  'handler',
+  'grid_worker',
+  'planner',
+  'viewer',
+] as const satisfies readonly Role[];
 
 // biome-ignore format: a table, read row by row under its column heading
 export const ACCESS_POLICY: Record<string, string> = {
@@ -80,6 +89,7 @@ export function policyAllows(route: string, role: Role): boolean {
   if (row === undefined) throw new Error(`${route} has no row in tests/auth/access-policy.ts`);
   if (row === 'public' || row === 'signed-in') return true;
   const cells = row.split(/\s+/);
-  if (cells.length !== ROLE_COLUMNS.length || cells.some((c) => c !== 'Y' && c !== '-')) throw new Error(`${route}: a row needs ${ROLE_COLUMNS.length} cells of Y or -`);
+  if (cells.length !== ROLE_COLUMNS.length || cells.some((c) => c !== 'Y' && c !== '-'))
+    throw new Error(`${route}: a row needs ${ROLE_COLUMNS.length} cells of Y or -`);
   return cells[ROLE_COLUMNS.indexOf(role as (typeof ROLE_COLUMNS)[number])] === 'Y';
 }

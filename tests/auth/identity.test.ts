@@ -14,7 +14,12 @@ let places: Awaited<ReturnType<typeof pickPlaces>>;
 beforeAll(async () => {
   ctx = await createSeededApp(undefined, { auth: { anonymousRead: false } });
   // A second app over the same database, logging at debug into memory, with a quick throttle.
-  const stream = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   app = await buildApp({
     db: ctx.db,
     logger: secretSafeLogger('debug', stream),
@@ -109,18 +114,33 @@ describe(`users, tokens and the audit log on ${BACKEND}`, () => {
       [{ role: 'emperor' }, 'body.role'],
     ];
     for (const [grant, field] of cases) {
-      const res = await app.inject({ method: 'POST', url: '/api/users', headers: s.write, payload: { username: 'bad-grant', display_name: 'x', password: 'long enough pw', ...grant } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: s.write,
+        payload: { username: 'bad-grant', display_name: 'x', password: 'long enough pw', ...grant },
+      });
       expect(res.statusCode, JSON.stringify(grant)).toBe(400);
       expect(json(res).error.message).toContain(field);
     }
-    const weak = await app.inject({ method: 'POST', url: '/api/users', headers: s.write, payload: { username: 'weakling', display_name: 'x', role: 'viewer', password: 'short' } });
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: s.write,
+      payload: { username: 'weakling', display_name: 'x', role: 'viewer', password: 'short' },
+    });
     expect(json(weak).error.message).toMatch(/^password:/);
     expect(await count('SELECT count(*)::int n FROM app_user')).toBe(before);
   });
 
   it('shows a token once, stores only its hash, and stops it at once when revoked', async () => {
     const s = await login(app, 'chief');
-    const created = await app.inject({ method: 'POST', url: '/api/tokens', headers: s.write, payload: { name: 'wall A', role: 'viewer', scope: places.district } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: s.write,
+      payload: { name: 'wall A', role: 'viewer', scope: places.district },
+    });
     expect(created.statusCode).toBe(201);
     const { token, id, prefix } = json(created);
     expect(token).toMatch(/^gst_[A-Za-z0-9_-]{40,}$/);
@@ -148,7 +168,12 @@ describe(`users, tokens and the audit log on ${BACKEND}`, () => {
 
   it('disabling a user ends their sessions', async () => {
     const chief = await login(app, 'chief');
-    const create = await app.inject({ method: 'POST', url: '/api/users', headers: chief.write, payload: { username: 'temp-staff', display_name: '临时', role: 'staff', scope: places.street, password: 'long enough pw' } });
+    const create = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: chief.write,
+      payload: { username: 'temp-staff', display_name: '临时', role: 'staff', scope: places.street, password: 'long enough pw' },
+    });
     const { id } = json(create);
     const s = await login(app, 'temp-staff', 'long enough pw');
     const disable = await app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: chief.write, payload: { disabled: true } });
@@ -160,7 +185,14 @@ describe(`users, tokens and the audit log on ${BACKEND}`, () => {
 
   it('records every identity change in an append-only log the commander can filter', async () => {
     const chief = await login(app, 'chief');
-    const created = json(await app.inject({ method: 'POST', url: '/api/users', headers: chief.write, payload: { username: 'audited', display_name: '甲', role: 'viewer', password: 'long enough pw' } }));
+    const created = json(
+      await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: chief.write,
+        payload: { username: 'audited', display_name: '甲', role: 'viewer', password: 'long enough pw' },
+      }),
+    );
     await app.inject({ method: 'PATCH', url: `/api/users/${created.id}`, headers: chief.write, payload: { display_name: '乙', password: 'another long pw' } });
     const res = await app.inject({ method: 'GET', url: `/api/audit?target_type=user&target_id=${created.id}`, headers: chief.read });
     expect(res.statusCode).toBe(200);
@@ -208,7 +240,8 @@ describe(`brute force and secrets on ${BACKEND}`, () => {
 
   it('never writes passwords, tokens or session ids to the log or to responses', async () => {
     const s = await login(app, 'chief');
-    const token = json(await app.inject({ method: 'POST', url: '/api/tokens', headers: s.write, payload: { name: 'log probe', role: 'viewer' } })).token as string;
+    const token = json(await app.inject({ method: 'POST', url: '/api/tokens', headers: s.write, payload: { name: 'log probe', role: 'viewer' } }))
+      .token as string;
     await app.inject({ method: 'GET', url: `/api/grids?limit=1&access_token=${token}` });
     await app.inject({ method: 'GET', url: '/api/grids?limit=1', headers: { authorization: `Bearer ${token}` } });
     await app.inject({ method: 'GET', url: '/api/users', headers: s.read });

@@ -37,14 +37,17 @@ describe(`write limits on ${BACKEND}`, () => {
   it('refuses writes past the per-principal limit with 429, Retry-After and the error shape; reads and others go on', async () => {
     const app = await newApp({ writeLimits: { perPrincipal: 3, perAddress: 1000, windowMs: 60_000 } });
     const chief = await login(app, 'chief');
-    const create = (name: string, ip = '10.1.0.1') => app.inject({ method: 'POST', url: '/api/tokens', remoteAddress: ip, headers: chief.write, payload: { name, role: 'viewer' } });
+    const create = (name: string, ip = '10.1.0.1') =>
+      app.inject({ method: 'POST', url: '/api/tokens', remoteAddress: ip, headers: chief.write, payload: { name, role: 'viewer' } });
     // The sign-in was a write by address, not by a principal (there was none yet).
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await create(`t${i}`)).statusCode);
     expect(statuses).toEqual([201, 201, 201, 429]);
     const refused = await create('t4', '10.1.0.2'); // from elsewhere: still the same user
     expect(refused.statusCode).toBe(429);
-    expect(json(refused)).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/too many writes by this user or token; try again in \d+ s/) } });
+    expect(json(refused)).toEqual({
+      error: { code: 'rate_limited', message: expect.stringMatching(/too many writes by this user or token; try again in \d+ s/) },
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
     // Nothing was written by the refused requests.
@@ -87,7 +90,13 @@ describe(`sign-in throttling across processes on ${BACKEND}`, () => {
     const attempt = (app: App, ip: string, password = 'wrong password') =>
       app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: 'target', password } });
     const statuses = [];
-    for (const [app, ip] of [[a, '10.3.0.1'], [b, '10.3.0.2'], [a, '10.3.0.3'], [b, '10.3.0.4']] as const) statuses.push((await attempt(app, ip)).statusCode);
+    for (const [app, ip] of [
+      [a, '10.3.0.1'],
+      [b, '10.3.0.2'],
+      [a, '10.3.0.3'],
+      [b, '10.3.0.4'],
+    ] as const)
+      statuses.push((await attempt(app, ip)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401]);
     // Two failures on each instance make four on the account: both refuse now, even the right password.
     for (const app of [a, b]) {
@@ -97,10 +106,14 @@ describe(`sign-in throttling across processes on ${BACKEND}`, () => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     }
     const rows = await t.db.query<{ key: string; n: number }>(
-      `SELECT key, count(*)::int n FROM login_failure WHERE key LIKE '%target' OR key LIKE 'address:10.3.%' GROUP BY key ORDER BY key`);
+      `SELECT key, count(*)::int n FROM login_failure WHERE key LIKE '%target' OR key LIKE 'address:10.3.%' GROUP BY key ORDER BY key`,
+    );
     expect(rows).toEqual([
       { key: 'account:target', n: 4 },
-      { key: 'address:10.3.0.1', n: 1 }, { key: 'address:10.3.0.2', n: 1 }, { key: 'address:10.3.0.3', n: 1 }, { key: 'address:10.3.0.4', n: 1 },
+      { key: 'address:10.3.0.1', n: 1 },
+      { key: 'address:10.3.0.2', n: 1 },
+      { key: 'address:10.3.0.3', n: 1 },
+      { key: 'address:10.3.0.4', n: 1 },
     ]);
   });
 
@@ -109,7 +122,8 @@ describe(`sign-in throttling across processes on ${BACKEND}`, () => {
     const limits = { windowMs: 60_000, slowAfter: 100, accountLimit: 3, addressLimit: 100, baseDelayMs: 1, maxDelayMs: 1 };
     const a = await newApp({ loginThrottle: limits });
     const b = await newApp({ loginThrottle: limits });
-    const attempt = (app: App, password = 'wrong password') => app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.4.0.1', payload: { username: 'forgetful', password } });
+    const attempt = (app: App, password = 'wrong password') =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.4.0.1', payload: { username: 'forgetful', password } });
     expect([(await attempt(a)).statusCode, (await attempt(b)).statusCode]).toEqual([401, 401]);
     expect((await attempt(a, TEST_PASSWORD)).statusCode).toBe(200);
     expect([(await attempt(b)).statusCode, (await attempt(a)).statusCode, (await attempt(b)).statusCode]).toEqual([401, 401, 401]);
@@ -149,7 +163,9 @@ describe(`password hashing on ${BACKEND}`, () => {
     expect(upgraded).not.toBe(old);
     expect(upgraded.startsWith(`scrypt$${N}$${r}$${p}$`)).toBe(true);
     expect(await verifyPassword(TEST_PASSWORD, upgraded)).toBe(true);
-    const audit = await t.db.query<{ after: unknown }>(`SELECT after FROM audit_log WHERE action = 'auth.login' AND target_id = $1 ORDER BY id`, [String(user.id)]);
+    const audit = await t.db.query<{ after: unknown }>(`SELECT after FROM audit_log WHERE action = 'auth.login' AND target_id = $1 ORDER BY id`, [
+      String(user.id),
+    ]);
     expect(audit).toEqual([{ after: { password_hash: 'upgraded to the current scrypt parameters' } }]);
     // The next sign-in finds nothing to upgrade.
     expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'veteran', password: TEST_PASSWORD } })).statusCode).toBe(200);

@@ -24,7 +24,12 @@ const log = () => logLines.join('');
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoCity(t.db, { grids: 12, incidents: 30, seed: 7 });
-  const stream = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   app = await buildApp({ db: t.db, logger: secretSafeLogger('info', stream), auth: { anonymousRead: false } });
   // Test-only routes that make a statement carrying a secret fail, as a failed
   // user update or token insert would: the errors plugin logs what reaches it.
@@ -32,9 +37,11 @@ beforeAll(async () => {
     await app.repos.users.update(chiefId, { displayName: '   ', passwordHash: request.body.hash });
   });
   app.post<{ Body: { tokenHash: string } }>('/test/failing-token-insert', async (request) => {
-    await app.db.query(
-      `INSERT INTO api_token (name, token_hash, prefix, role, created_by) VALUES ($1, $2, 'gst_xxxxxx', 'viewer', $3)`,
-      ['   ', Buffer.from(request.body.tokenHash, 'hex'), chiefId]);
+    await app.db.query(`INSERT INTO api_token (name, token_hash, prefix, role, created_by) VALUES ($1, $2, 'gst_xxxxxx', 'viewer', $3)`, [
+      '   ',
+      Buffer.from(request.body.tokenHash, 'hex'),
+      chiefId,
+    ]);
   });
   await app.ready();
   chiefId = (await createUser(t.db, { username: 'chief', role: 'commander' })).id;
@@ -79,9 +86,9 @@ describe(`failed statements leave no secret in the log on ${BACKEND}`, () => {
     const token = await newToken();
     const [row] = await t.db.query<{ token_hash: Buffer }>('SELECT token_hash FROM api_token WHERE id = $1', [token.id]);
     // A duplicate key: PostgreSQL's detail would quote the key's value.
-    const err = await t.db.query(
-      `INSERT INTO api_token (name, token_hash, prefix, role, created_by) VALUES ('dup', $1, 'gst_xxxxxx', 'viewer', $2)`,
-      [row!.token_hash, chiefId]).catch((e: unknown) => e as Record<string, unknown>);
+    const err = await t.db
+      .query(`INSERT INTO api_token (name, token_hash, prefix, role, created_by) VALUES ('dup', $1, 'gst_xxxxxx', 'viewer', $2)`, [row!.token_hash, chiefId])
+      .catch((e: unknown) => e as Record<string, unknown>);
     expect(err).toMatchObject({ code: '23505', detail: 'Key (token_hash)=([REDACTED]) already exists.' });
     for (const key of ['params', 'query', 'queryOptions']) expect(err).not.toHaveProperty(key);
     expect(JSON.stringify(err)).not.toContain(row!.token_hash.toString('hex'));
@@ -126,7 +133,10 @@ describe(`tokens in URLs are masked in the log on ${BACKEND}`, () => {
 
 describe(`a wall trades its token for a session cookie on ${BACKEND}`, () => {
   const sessionCookie = (res: { headers: Record<string, unknown> }) =>
-    [res.headers['set-cookie']].flat().map(String).find((c) => c.startsWith('gs_session='));
+    [res.headers['set-cookie']]
+      .flat()
+      .map(String)
+      .find((c) => c.startsWith('gs_session='));
 
   it('POST /api/auth/token-session sets a cookie that acts as the token, until the token is revoked', async () => {
     const { id, token } = await newToken('viewer');
@@ -152,7 +162,7 @@ describe(`a wall trades its token for a session cookie on ${BACKEND}`, () => {
     const after = await app.inject({ method: 'GET', url: '/api/stats/summary', headers: { cookie } });
     expect(after.statusCode).toBe(401);
     expect(json(after).error.code).toBe('unauthenticated');
-    expect((await t.db.query('SELECT 1 FROM user_session WHERE token_id = $1', [id]))).toEqual([]);
+    expect(await t.db.query('SELECT 1 FROM user_session WHERE token_id = $1', [id])).toEqual([]);
   });
 
   it('takes only a token in the Authorization header, not a cookie, a query parameter or nothing', async () => {

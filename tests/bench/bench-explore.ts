@@ -41,7 +41,9 @@ const get = async (path: string) => {
 const path: string[] = [];
 let region = '';
 for (let level = 0; level < 4; level++) {
-  const body = await (await get(`/api/explore/children?${region ? `region=${region}&` : ''}${window(365)}`)).json() as { children: { code: string; reported: number }[] };
+  const body = (await (await get(`/api/explore/children?${region ? `region=${region}&` : ''}${window(365)}`)).json()) as {
+    children: { code: string; reported: number }[];
+  };
   region = [...body.children].sort((a, b) => b.reported - a.reported)[0]!.code;
   path.push(region);
 }
@@ -61,7 +63,13 @@ async function time(path: string): Promise<{ median: number; best: number; bytes
 
 const cases: [string, string][] = [];
 for (const days of [30, 365]) {
-  for (const [name, code] of [['city', ''], ['district', district], ['street', street], ['community', community], ['grid', grid]] as const) {
+  for (const [name, code] of [
+    ['city', ''],
+    ['district', district],
+    ['street', street],
+    ['community', community],
+    ['grid', grid],
+  ] as const) {
     const r = code ? `region=${code}&` : '';
     cases.push([`children, ${name}, ${days} d`, `/api/explore/children?${r}${window(days)}`]);
     if (name === 'city' || name === 'district') {
@@ -78,7 +86,9 @@ cases.push(['shapes, community (grids)', `/api/explore/shapes?region=${community
 cases.push(['grid panel, 30 d', `/api/explore/grids/${grid}?${window(30)}`]);
 
 const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM incident')) as [{ n: number }];
-console.log(`\nGridscope explorer benchmark: ${db.backend}, ${n} incidents, Node ${process.version}, ${cpus().length} cores, loopback, median (best) of ${RUNS}\n`);
+console.log(
+  `\nGridscope explorer benchmark: ${db.backend}, ${n} incidents, Node ${process.version}, ${cpus().length} cores, loopback, median (best) of ${RUNS}\n`,
+);
 console.log('| request | median | best | body |\n| --- | --- | --- | --- |');
 for (const [name, url] of cases) {
   const r = await time(url);

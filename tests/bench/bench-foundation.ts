@@ -54,7 +54,13 @@ for (const path of ['/api/grids', '/api/grids?simplify=0.0002', '/api/grids?simp
   const m = await measure(path, 3);
   results.push([`GET ${path}`, `${(m.bytes / 1e6).toFixed(2)} MB raw, ${(m.gzip / 1e3).toFixed(0)} kB gzip, ${m.ms.toFixed(0)} ms`]);
 }
-for (const path of ['/api/stats/summary', '/api/stats/summary?region=430223&from=2026-01-01', '/api/incidents?limit=500', '/api/incidents?region=430202&urgency=red&limit=100', '/api/regions']) {
+for (const path of [
+  '/api/stats/summary',
+  '/api/stats/summary?region=430223&from=2026-01-01',
+  '/api/incidents?limit=500',
+  '/api/incidents?region=430202&urgency=red&limit=100',
+  '/api/regions',
+]) {
   const m = await measure(path);
   results.push([`GET ${path}`, `${m.ms.toFixed(0)} ms (best of 5), ${(m.gzip / 1e3).toFixed(1)} kB gzip`]);
 }

@@ -33,7 +33,13 @@ const app = await buildApp({ db, wall: config.wall, auth: { anonymousRead: confi
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await launchChromium();
 
-interface Run { firstFrameMs: number; edgesMs: number; bytes: number; requests: number; byUrl: Map<string, number> }
+interface Run {
+  firstFrameMs: number;
+  edgesMs: number;
+  bytes: number;
+  requests: number;
+  byUrl: Map<string, number>;
+}
 
 async function measure(run: number): Promise<Run> {
   const context = await browser.newContext({ viewport: VIEWPORT }); // a fresh context: empty cache
@@ -51,7 +57,10 @@ async function measure(run: number): Promise<Run> {
     const path = new URL(r.url()).pathname;
     byUrl.set(path, (byUrl.get(path) ?? 0) + n);
     const timing = r.timing();
-    if (process.env.WALL_BENCH_TIMELINE) timeline.push(`${Math.round(timing.startTime - navStart)}+${Math.round(timing.responseEnd)} ms ${path} (request sent +${Math.round(timing.requestStart)}, first byte +${Math.round(timing.responseStart)})`);
+    if (process.env.WALL_BENCH_TIMELINE)
+      timeline.push(
+        `${Math.round(timing.startTime - navStart)}+${Math.round(timing.responseEnd)} ms ${path} (request sent +${Math.round(timing.requestStart)}, first byte +${Math.round(timing.responseStart)})`,
+      );
   });
   const navStart = Date.now();
   const errors: string[] = [];
@@ -77,7 +86,9 @@ const runs: Run[] = [];
 for (let i = 0; i < RUNS; i++) {
   const r = await measure(i);
   runs.push(r);
-  console.log(`run ${i + 1}: first complete frame ${(r.firstFrameMs / 1000).toFixed(2)} s (grid edges drawn ${(r.edgesMs / 1000).toFixed(2)} s), ${(r.bytes / 1e6).toFixed(3)} MB over ${r.requests} requests`);
+  console.log(
+    `run ${i + 1}: first complete frame ${(r.firstFrameMs / 1000).toFixed(2)} s (grid edges drawn ${(r.edgesMs / 1000).toFixed(2)} s), ${(r.bytes / 1e6).toFixed(3)} MB over ${r.requests} requests`,
+  );
 }
 await browser.close();
 await app.close();
@@ -86,9 +97,13 @@ if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
 
 const sorted = [...runs].sort((a, b) => a.firstFrameMs - b.firstFrameMs);
 const median = sorted[Math.floor(sorted.length / 2)]!;
-console.log(`\nGridscope wall benchmark: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium (SwiftShader), ${VIEWPORT.width}×${VIEWPORT.height}, loopback\n`);
+console.log(
+  `\nGridscope wall benchmark: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium (SwiftShader), ${VIEWPORT.width}×${VIEWPORT.height}, loopback\n`,
+);
 console.log('| measure | result |\n| --- | --- |');
-console.log(`| navigation → first complete frame (median of ${RUNS}) | ${(median.firstFrameMs / 1000).toFixed(2)} s (best ${(sorted[0]!.firstFrameMs / 1000).toFixed(2)} s) |`);
+console.log(
+  `| navigation → first complete frame (median of ${RUNS}) | ${(median.firstFrameMs / 1000).toFixed(2)} s (best ${(sorted[0]!.firstFrameMs / 1000).toFixed(2)} s) |`,
+);
 const edges = [...runs].map((r) => r.edgesMs).sort((a, b) => a - b);
 console.log(`| navigation → grid edges drawn too (the frame after, median) | ${(edges[Math.floor(edges.length / 2)]! / 1000).toFixed(2)} s |`);
 console.log(`| bytes transferred until then (compressed, with headers) | ${(median.bytes / 1e6).toFixed(2)} MB |`);

@@ -54,8 +54,16 @@ const base = await app.listen({ host: '127.0.0.1', port: 0 });
 // A dispatcher's API token, as an integration would hold one (upsert: a kept city may have the user already).
 const [user] = await db.query<{ id: number }>(
   "INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('soak-dispatcher', '压力测试调度员', 'dispatcher', 'scrypt$unusable') " +
-  'ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id');
-const { token } = await createTokenRepository(db).insert({ name: 'wall soak', role: 'dispatcher', scope: null, unit: null, createdBy: user!.id, expiresAt: null });
+    'ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id',
+);
+const { token } = await createTokenRepository(db).insert({
+  name: 'wall soak',
+  role: 'dispatcher',
+  scope: null,
+  unit: null,
+  createdBy: user!.id,
+  expiresAt: null,
+});
 async function api<T>(path: string, body?: object): Promise<T> {
   const res = await fetch(base + path, {
     method: body ? 'POST' : 'GET',
@@ -68,9 +76,12 @@ async function api<T>(path: string, body?: object): Promise<T> {
 
 // Where and what: random grids (a point surely inside each), every category, sent to the unit its type names.
 const places = await db.query<{ x: number; y: number }>(
-  'SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM grid ORDER BY random() LIMIT $1) s', [REPORTS]);
+  'SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM grid ORDER BY random() LIMIT $1) s',
+  [REPORTS],
+);
 const categories = await db.query<{ code: string; unit: string }>(
-  "SELECT c.code, coalesce(u.code, 'urban_management') unit FROM incident_category c LEFT JOIN unit u ON u.code = c.unit_type ORDER BY c.code");
+  "SELECT c.code, coalesce(u.code, 'urban_management') unit FROM incident_category c LEFT JOIN unit u ON u.code = c.unit_type ORDER BY c.code",
+);
 // Seeded, so that two runs drive the same day.
 let seed = 20_260_401;
 const random = () => {
@@ -94,8 +105,10 @@ page.on('crash', () => problem('page crashed'));
 // Playwright's DevTools session keeps every fetched body in the renderer for Network.getResponseBody, up to Chrome's
 // cap; a wall without DevTools keeps none. Counted, so that growth can be told from the wall's own.
 // Summary requests count the wall's reloads of its figures (two each when the window is not "today").
-await page.addInitScript("window.soakFetched = 0; window.soakSummaries = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) " +
-  "if (e.initiatorType === 'fetch') { window.soakFetched += e.decodedBodySize; if (e.name.includes('/api/stats/summary')) window.soakSummaries++; } }).observe({ type: 'resource', buffered: true });");
+await page.addInitScript(
+  'window.soakFetched = 0; window.soakSummaries = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) ' +
+    "if (e.initiatorType === 'fetch') { window.soakFetched += e.decodedBodySize; if (e.name.includes('/api/stats/summary')) window.soakSummaries++; } }).observe({ type: 'resource', buffered: true });",
+);
 await page.goto(`${base}/wall`);
 await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 120_000 });
 const cdp = await context.newCDPSession(page);
@@ -116,7 +129,11 @@ function chromiumPssMb(): { all: number; renderer: number } {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    try { parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1])); } catch { /* gone */ }
+    try {
+      parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]));
+    } catch {
+      /* gone */
+    }
   }
   const ours = (pid: number): boolean => pid > 1 && (parent.get(pid) === process.pid || ours(parent.get(pid) ?? 0));
   const kb = { all: 0, renderer: 0 };
@@ -126,41 +143,72 @@ function chromiumPssMb(): { all: number; renderer: number } {
       const n = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
       kb.all += n;
       if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) kb.renderer += n;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return { all: kb.all / 1024, renderer: kb.renderer / 1024 };
 }
 
-interface Probe { s: number; reports: number; heapMb: number; buffersMb: number; blinkMb: number; nodes: number; listeners: number; ticker: number; red: number; rings: number; fetchedMb: number; rendererMb: number; pssMb: number }
+interface Probe {
+  s: number;
+  reports: number;
+  heapMb: number;
+  buffersMb: number;
+  blinkMb: number;
+  nodes: number;
+  listeners: number;
+  ticker: number;
+  red: number;
+  rings: number;
+  fetchedMb: number;
+  rendererMb: number;
+  pssMb: number;
+}
 const probes: Probe[] = [];
 const mb = (n: number) => `${n.toFixed(1)} MB`;
-const row = (p: Probe) => `| ${p.s.toFixed(0)} s | ${p.reports} | ${mb(p.heapMb)} | ${mb(p.buffersMb)} | ${mb(p.blinkMb)} | ${p.nodes} | ${p.listeners} | ` +
+const row = (p: Probe) =>
+  `| ${p.s.toFixed(0)} s | ${p.reports} | ${mb(p.heapMb)} | ${mb(p.buffersMb)} | ${mb(p.blinkMb)} | ${p.nodes} | ${p.listeners} | ` +
   `${p.ticker} | ${p.red} | ${p.rings} | ${mb(p.fetchedMb)} | ${p.rendererMb.toFixed(0)} MB | ${p.pssMb.toFixed(0)} MB |`;
 const soakStart = performance.now();
 async function probe(reports: number): Promise<void> {
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const metrics = new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const lists = await page.evaluate(LIVE_LISTS) as { ticker: number; red: number; rings: number; fetchedMb: number };
+  const lists = (await page.evaluate(LIVE_LISTS)) as { ticker: number; red: number; rings: number; fetchedMb: number };
   const pss = chromiumPssMb();
   // usedSize is the JS heap alone: deck.gl's typed arrays (backingStorageSize) and Blink's DOM heap are counted apart.
   probes.push({
-    s: (performance.now() - soakStart) / 1000, reports, heapMb: heap.usedSize / 2 ** 20, buffersMb: heap.backingStorageSize / 2 ** 20,
-    blinkMb: heap.embedderHeapUsedSize / 2 ** 20, nodes: metrics.get('Nodes') ?? NaN, listeners: metrics.get('JSEventListeners') ?? NaN,
-    ...lists, rendererMb: pss.renderer, pssMb: pss.all,
+    s: (performance.now() - soakStart) / 1000,
+    reports,
+    heapMb: heap.usedSize / 2 ** 20,
+    buffersMb: heap.backingStorageSize / 2 ** 20,
+    blinkMb: heap.embedderHeapUsedSize / 2 ** 20,
+    nodes: metrics.get('Nodes') ?? NaN,
+    listeners: metrics.get('JSEventListeners') ?? NaN,
+    ...lists,
+    rendererMb: pss.renderer,
+    pssMb: pss.all,
   });
   console.log(row(probes.at(-1)!));
 }
 
 /** Milliseconds from `t0` until the page satisfies `expression`, or Infinity after WAIT_MS. */
-const until = (t0: number, expression: string) => page.waitForFunction(expression, undefined, { timeout: WAIT_MS, polling: 'raf' })
-  .then(() => performance.now() - t0, () => Infinity);
+const until = (t0: number, expression: string) =>
+  page.waitForFunction(expression, undefined, { timeout: WAIT_MS, polling: 'raf' }).then(
+    () => performance.now() - t0,
+    () => Infinity,
+  );
 type Latency = { ticker: number[]; map: number[]; kpi: number[] };
 /** Under the soak's load, and at a real wall's pace (one report after a quiet spell, no reload in flight). */
 const loaded: Latency = { ticker: [], map: [], kpi: [] };
 const quiet: Latency = { ticker: [], map: [], kpi: [] };
 
-interface Open { code: string; urgency: string; unit: string }
+interface Open {
+  code: string;
+  urgency: string;
+  unit: string;
+}
 async function report(i: number, timed?: Latency): Promise<Open> {
   const place = places[i % places.length]!;
   const category = categories[Math.floor(random() * categories.length)]!;
@@ -169,7 +217,10 @@ async function report(i: number, timed?: Latency): Promise<Open> {
   const from = timed ? await page.getAttribute('[data-from]', 'data-from') : null;
   const before = from ? (await api<{ reported: number }>(`/api/stats/summary?from=${encodeURIComponent(from)}`)).reported : 0;
   const { incident } = await api<{ incident: { properties: { code: string } } }>('/api/incidents', {
-    category: category.code, urgency, description: `压力测试 ${i + 1}`, location: [place.x, place.y],
+    category: category.code,
+    urgency,
+    description: `压力测试 ${i + 1}`,
+    location: [place.x, place.y],
   });
   const code = incident.properties.code;
   if (timed) {
@@ -184,7 +235,9 @@ async function report(i: number, timed?: Latency): Promise<Open> {
     timed.map.push(map);
     timed.kpi.push(kpi);
     // As it goes, so that a run cut short still says something.
-    console.log(`timed ${timed === quiet ? 'quiet' : 'loaded'} report ${i + 1}: ticker ${Math.round(ticker)} ms, map ${Math.round(map)} ms, KPI ${Math.round(kpi)} ms`);
+    console.log(
+      `timed ${timed === quiet ? 'quiet' : 'loaded'} report ${i + 1}: ticker ${Math.round(ticker)} ms, map ${Math.round(map)} ms, KPI ${Math.round(kpi)} ms`,
+    );
   }
   return { code, urgency, unit: category.unit };
 }
@@ -235,7 +288,7 @@ for (let i = 0; i < REPORTS; i++) {
 }
 if (stopProfile) profiled = await stopProfile();
 const driveS = (performance.now() - soakStart) / 1000;
-const summaryRequests = await page.evaluate('window.soakSummaries') as number;
+const summaryRequests = (await page.evaluate('window.soakSummaries')) as number;
 // The demo city's pace is one report in 5 minutes: a few after 3 s of quiet show the latency a real wall has.
 for (let k = 0; k < QUIET_SAMPLES; k++) {
   await sleep(3_000);
@@ -268,17 +321,28 @@ const stat = (xs: number[]) => {
   return `p50 ${at(0.5)}, p95 ${at(0.95)}, max ${fmt(s.at(-1) ?? NaN)}, over ${LATENCY_GOAL_MS} ms: ${s.filter((v) => v > LATENCY_GOAL_MS).length}/${s.length}`;
 };
 
-console.log(`\nGridscope wall soak: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium (SwiftShader), 1920×1080, loopback; ` +
-  `demo city ${config.demoGrids} grids / ${config.demoIncidents} incidents; ${REPORTS} reports driven in ${driveS.toFixed(0)} s (asked: ${MINUTES * 60} s), then ${QUIET_SAMPLES} quiet ones\n`);
-console.log('| time | reports | JS heap after GC | ArrayBuffers | Blink heap | DOM nodes | event listeners | ticker items | red markers | new-incident rings | fetched by the page | renderer PSS | Chromium PSS |');
+console.log(
+  `\nGridscope wall soak: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium (SwiftShader), 1920×1080, loopback; ` +
+    `demo city ${config.demoGrids} grids / ${config.demoIncidents} incidents; ${REPORTS} reports driven in ${driveS.toFixed(0)} s (asked: ${MINUTES * 60} s), then ${QUIET_SAMPLES} quiet ones\n`,
+);
+console.log(
+  '| time | reports | JS heap after GC | ArrayBuffers | Blink heap | DOM nodes | event listeners | ticker items | red markers | new-incident rings | fetched by the page | renderer PSS | Chromium PSS |',
+);
 console.log(`|${' --- |'.repeat(13)}`);
 for (const p of probes) console.log(row(p));
 console.log(`\n- JS heap after GC: ${mb(first.heapMb)} at start, ${mb(last.heapMb)} at end; trend ${trend((p) => p.heapMb)}`);
-console.log(`- ArrayBuffers ${mb(first.buffersMb)} → ${mb(last.buffersMb)}, Blink heap ${mb(first.blinkMb)} → ${mb(last.blinkMb)}, ` +
-  `DOM nodes ${first.nodes} → ${last.nodes}, event listeners ${first.listeners} → ${last.listeners}`);
-console.log(`- renderer PSS ${first.rendererMb.toFixed(0)} → ${last.rendererMb.toFixed(0)} MB, trend ${trend((p) => p.rendererMb)}, while the page fetched ` +
-  `${mb(last.fetchedMb - first.fetchedMb)} (Playwright's DevTools session keeps those bodies in the renderer: growth up to that much is the harness's); all Chromium ${first.pssMb.toFixed(0)} → ${last.pssMb.toFixed(0)} MB`);
-for (const [name, l] of [[`under load, every ${SAMPLE_EVERY}th report`, loaded], ['quiet, one report after 3 s of calm', quiet]] as const) {
+console.log(
+  `- ArrayBuffers ${mb(first.buffersMb)} → ${mb(last.buffersMb)}, Blink heap ${mb(first.blinkMb)} → ${mb(last.blinkMb)}, ` +
+    `DOM nodes ${first.nodes} → ${last.nodes}, event listeners ${first.listeners} → ${last.listeners}`,
+);
+console.log(
+  `- renderer PSS ${first.rendererMb.toFixed(0)} → ${last.rendererMb.toFixed(0)} MB, trend ${trend((p) => p.rendererMb)}, while the page fetched ` +
+    `${mb(last.fetchedMb - first.fetchedMb)} (Playwright's DevTools session keeps those bodies in the renderer: growth up to that much is the harness's); all Chromium ${first.pssMb.toFixed(0)} → ${last.pssMb.toFixed(0)} MB`,
+);
+for (const [name, l] of [
+  [`under load, every ${SAMPLE_EVERY}th report`, loaded],
+  ['quiet, one report after 3 s of calm', quiet],
+] as const) {
   console.log(`- ${name}: report → ticker line ${stat(l.ticker)}; → ring on the map ${stat(l.map)}; → KPI "reported" equal to the API ${stat(l.kpi)}`);
 }
 console.log(`- /api/stats/summary requests by the page until the end of the drive (a reload of the figures asks for one or two): ${summaryRequests}`);

@@ -6,8 +6,20 @@
  */
 import type { Browser, CDPSession, Page } from 'playwright-core';
 
-interface TraceEvent { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }
-interface CpuProfile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
+}
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'gpu', 'viz', 'cc', 'toplevel', 'v8.execute'];
 
@@ -26,7 +38,7 @@ export async function startProfile(browser: Browser, page: Page, cdp: CDPSession
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
   await cdp.send('Profiler.start');
   return async () => {
-    const { profile } = await cdp.send('Profiler.stop') as unknown as { profile: CpuProfile };
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
     return { windowMs: performance.now() - t0, traceSelf: traceSelfTimes(trace.traceEvents), jsSelf: jsSelfTimes(profile) };
   };
@@ -61,11 +73,13 @@ function traceSelfTimes(events: TraceEvent[]): [string, number][] {
 }
 
 function jsSelfTimes(profile: CpuProfile): [string, number][] {
-  const label = new Map(profile.nodes.map((n) => {
-    const f = n.callFrame;
-    const file = f.url ? ` (${f.url.split('/').pop()}:${f.lineNumber + 1})` : '';
-    return [n.id, `${f.functionName || '(anonymous)'}${file}`];
-  }));
+  const label = new Map(
+    profile.nodes.map((n) => {
+      const f = n.callFrame;
+      const file = f.url ? ` (${f.url.split('/').pop()}:${f.lineNumber + 1})` : '';
+      return [n.id, `${f.functionName || '(anonymous)'}${file}`];
+    }),
+  );
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const name = label.get(id)!;

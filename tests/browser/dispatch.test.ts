@@ -42,7 +42,10 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
     worker = await login(ctx.app, 'g-worker');
     handler = await login(ctx.app, 'h-sanitation');
-    const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+    const [p] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+      [places.grid],
+    );
     inGrid = [p!.x, p!.y];
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
@@ -70,7 +73,12 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
 
   /** A new report by the grid worker, through the API as the field app sends it. */
   async function report(description: string, urgency: 'red' | 'yellow' | 'blue' = 'blue'): Promise<string> {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', urgency, description, location: inGrid } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'uncollected_garbage', urgency, description, location: inGrid },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return json(res).incident.properties.code as string;
   }
@@ -88,9 +96,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   const row = (page: Page, code: string) => page.locator(`gs-incident-list li[data-code="${code}"]`);
   const statusOf = async (code: string) => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
 
-  it('shows a grid worker\'s report in 待立案 without a reload; the dispatcher files it and dispatches it to a unit', async () => {
+  it("shows a grid worker's report in 待立案 without a reload; the dispatcher files it and dispatches it to a unit", async () => {
     const page = await openConsole('d-one');
-    const [{ n: waiting }] = await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM incident WHERE status = 'reported'") as [{ n: number }];
+    const [{ n: waiting }] = (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM incident WHERE status = 'reported'")) as [{ n: number }];
     expect(await count(page, 'reported')).toBe(waiting);
     const code = await report('小区门口垃圾堆积三天未清运');
     await row(page, code).waitFor({ timeout: 30_000 });
@@ -111,7 +119,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.click('gs-action-dialog button[data-confirm]');
     await page.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
     const [assigned] = await ctx.db.query<{ unit_code: string; due_at: Date }>(
-      'SELECT a.unit_code, i.due_at FROM incident i JOIN incident_assignment a ON a.incident_id = i.id WHERE i.code = $1', [code]);
+      'SELECT a.unit_code, i.due_at FROM incident i JOIN incident_assignment a ON a.incident_id = i.id WHERE i.code = $1',
+      [code],
+    );
     expect(assigned!.unit_code).toBe('sanitation');
     expect(new Date((await page.locator('gs-incident-detail [data-due]').getAttribute('data-due'))!).getTime()).toBe(assigned!.due_at.getTime());
     expect(await page.locator('[data-notice]').textContent()).toContain('已派遣');
@@ -138,7 +148,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.click('[role="tab"][data-queue="handling"]');
     await row(page, code).locator('[data-urged]').waitFor({ state: 'attached', timeout: 30_000 });
     const [urged] = await ctx.db.query<{ status: string; note: string }>(
-      "SELECT i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'urge'", [code]);
+      "SELECT i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'urge'",
+      [code],
+    );
     expect(urged).toEqual({ status: 'in_progress', note: '已超期，请立即处置并反馈' });
   });
 
@@ -146,19 +158,30 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     // Two reports about 15 m apart, away from the other tests' point so that their markers stand alone.
     const [spot] = await ctx.db.query<{ x1: number; y1: number; x2: number; y2: number }>(
       `SELECT ST_X(a) x1, ST_Y(a) y1, ST_X(b) x2, ST_Y(b) y2 FROM (SELECT ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.00015, 0.0001) a,
-              ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.0001, -0.00003) b) s`, inGrid);
+              ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), 0.0001, -0.00003) b) s`,
+      inGrid,
+    );
     const at = async (description: string, lon: number, lat: number) => {
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', description, location: [lon, lat] } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/incidents',
+        headers: worker.write,
+        payload: { category: 'uncollected_garbage', description, location: [lon, lat] },
+      });
       expect(res.statusCode, res.body).toBe(201);
       return json(res).incident.properties.code as string;
     };
     const original = await at('垃圾箱旁堆放垃圾', spot!.x1, spot!.y1);
     const again = await at('垃圾箱旁堆放垃圾（再次上报）', spot!.x2, spot!.y2);
     // What the map must mark, worked out in SQL: same category, within 50 m, reported in the 24 hours before.
-    const expected = (await ctx.db.query<{ code: string }>(
-      `SELECT o.code FROM incident o, incident i WHERE i.code = $1 AND o.id <> i.id AND o.category_code = i.category_code AND o.status <> 'duplicate'
+    const expected = (
+      await ctx.db.query<{ code: string }>(
+        `SELECT o.code FROM incident o, incident i WHERE i.code = $1 AND o.id <> i.id AND o.category_code = i.category_code AND o.status <> 'duplicate'
           AND o.reported_at BETWEEN i.reported_at - interval '24 hours' AND i.reported_at
-          AND ST_DWithin(o.location::geography, i.location::geography, 50) ORDER BY o.code`, [again])).map((r) => r.code);
+          AND ST_DWithin(o.location::geography, i.location::geography, 50) ORDER BY o.code`,
+        [again],
+      )
+    ).map((r) => r.code);
     expect(expected).toContain(original);
 
     const page = await openConsole('d-one', '?queue=reported');
@@ -177,19 +200,25 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.click('gs-action-dialog button[data-confirm]');
     await page.locator('gs-incident-detail [data-status="duplicate"]').waitFor({ timeout: 30_000 });
     const [marked] = await ctx.db.query<{ status: string; original: string }>(
-      'SELECT i.status, o.code AS original FROM incident i JOIN incident o ON o.id = i.duplicate_of WHERE i.code = $1', [again]);
+      'SELECT i.status, o.code AS original FROM incident i JOIN incident o ON o.id = i.duplicate_of WHERE i.code = $1',
+      [again],
+    );
     expect(marked).toEqual({ status: 'duplicate', original });
 
     // The grid's workers with their numbers; calling one (tel: link) notes it in the history.
     const workers = await ctx.db.query<{ id: number; phone: string }>(
-      'SELECT w.id, w.phone FROM grid_worker w JOIN grid_worker_assignment a ON a.worker_id = w.id JOIN incident i ON i.grid_code = a.grid_code WHERE i.code = $1 ORDER BY w.id', [again]);
+      'SELECT w.id, w.phone FROM grid_worker w JOIN grid_worker_assignment a ON a.worker_id = w.id JOIN incident i ON i.grid_code = a.grid_code WHERE i.code = $1 ORDER BY w.id',
+      [again],
+    );
     const links = map.locator('a[data-worker]');
     await expect.poll(() => links.count(), { timeout: 30_000 }).toBe(workers.length);
     expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(workers.map((w) => `tel:${w.phone}`));
     await links.first().click();
     await page.locator('gs-incident-detail li[data-action="contact"]').waitFor({ timeout: 30_000 });
-    const [{ n }] = await ctx.db.query<{ n: number }>(
-      "SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'contact'", [again]) as [{ n: number }];
+    const [{ n }] = (await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'contact'",
+      [again],
+    )) as [{ n: number }];
     expect(n).toBe(1);
     await page.context().close();
   });
@@ -214,12 +243,16 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const notice = first.locator('[data-notice][role="alert"]');
     await notice.waitFor({ timeout: 30_000 });
     const [last] = await ctx.db.query<{ at: Date }>(
-      "SELECT h.at FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'dispatch'", [code]);
+      "SELECT h.at FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'dispatch'",
+      [code],
+    );
     const clock = last!.at.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
     expect(await notice.textContent()).toContain(`已由 d-two 于 ${clock} 派遣`);
     await first.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
-    const [{ n }] = await ctx.db.query<{ n: number }>(
-      'SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id WHERE i.code = $1', [code]) as [{ n: number }];
+    const [{ n }] = (await ctx.db.query<{ n: number }>(
+      'SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id WHERE i.code = $1',
+      [code],
+    )) as [{ n: number }];
     expect(n).toBe(1);
     expect(await statusOf(code)).toBe('dispatched');
   });
@@ -266,11 +299,12 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(Math.abs((await row(page, chosen).boundingBox())!.y - before)).toBeLessThan(2);
   });
 
-  it('opens read-only for a district leader: their district\'s queues, no actions', async () => {
+  it("opens read-only for a district leader: their district's queues, no actions", async () => {
     const page = await openConsole('l-leader', '?queue=handling');
     expect(await page.locator('gs-incident-list li').count()).toBeGreaterThan(0);
-    const [{ n }] = await ctx.db.query<{ n: number }>(
-      "SELECT count(*)::int n FROM incident i WHERE i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, (SELECT scope_code FROM app_user WHERE username = 'l-leader'))") as [{ n: number }];
+    const [{ n }] = (await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident i WHERE i.status IN ('dispatched', 'in_progress') AND starts_with(i.grid_code, (SELECT scope_code FROM app_user WHERE username = 'l-leader'))",
+    )) as [{ n: number }];
     expect(await count(page, 'handling')).toBe(n);
     await page.locator('gs-incident-list li').first().click();
     await page.locator('gs-incident-detail h2').waitFor();
@@ -279,12 +313,20 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
-    for (const [lang, query] of [['zh', '?queue=handling'], ['en', '?queue=handling&lang=en']] as const) {
-      for (const viewport of [{ width: 1920, height: 1080 }, { width: 1366, height: 768 }]) {
+    for (const [lang, query] of [
+      ['zh', '?queue=handling'],
+      ['en', '?queue=handling&lang=en'],
+    ] as const) {
+      for (const viewport of [
+        { width: 1920, height: 1080 },
+        { width: 1366, height: 768 },
+      ]) {
         const page = await openConsole('d-one', query, viewport);
         await row(page, dispatched).click();
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
-        await expect.poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+        await expect
+          .poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
+          .toBe(true);
         await page.locator('gs-incident-detail ol.timeline li').first().waitFor();
         // The map beside it has drawn the incident and its grid.
         await page.locator(`gs-incident-map[data-ready="${dispatched}"]`).waitFor({ timeout: 60_000 });

@@ -79,11 +79,17 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
         const [download] = await Promise.all([page.waitForEvent('download'), page.click('#all-children button[data-export]')]);
         const bytes = readFileSync((await download.path())!);
         expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-        const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+        const lines = bytes
+          .toString('utf8')
+          .slice(1)
+          .trimEnd()
+          .split('\r\n')
+          .map((l) => l.split(','));
         expect(lines[0]!.slice(0, 4)).toEqual(['代码', '名称', '人口', '上报']);
         const api = await apiFor(context, page);
-        expect(lines.slice(1).map((l) => [l[0], l[1], Number(l[3]), Number(l[7])]))
-          .toEqual(api.children.map((c: any) => [c.code, c.name, c.reported, c.overdue]));
+        expect(lines.slice(1).map((l) => [l[0], l[1], Number(l[3]), Number(l[7])])).toEqual(
+          api.children.map((c: any) => [c.code, c.name, c.reported, c.overdue]),
+        );
         expect(lines.slice(1).map((l) => (l[5] === '' ? null : Number(l[5])))).toEqual(api.children.map((c: any) => c.closure_rate));
       }
       await clickShape(page, code, target.properties.label);
@@ -123,7 +129,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => e.getAttribute('data-min')));
     // A few streets: the legend lists their values; more: ranges.
     const values = [...new Set(figures.children.map((c: any) => c.per_1k).filter((v: number | null) => v !== null))] as number[];
-    if (values.length <= 4) expect(legend).toEqual([...values.sort((a, b) => b - a).map(String), ''] );
+    if (values.length <= 4) expect(legend).toEqual([...values.sort((a, b) => b - a).map(String), '']);
     else expect(legend.length).toBeGreaterThanOrEqual(3);
     const heat = await apiFor(context, page, '/api/map/heatmap', '&zoom=10');
     expect(heat.bins.length).toBeGreaterThan(10);
@@ -135,12 +141,14 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await context.close();
   });
 
-  it('asks for a place\'s figures once per view change (the whole window and the map\'s period are one request)', async () => {
+  it("asks for a place's figures once per view change (the whole window and the map's period are one request)", async () => {
     const { context, page, problems } = await signedIn('e-chief');
     await page.goto(`${base}/explore?region=${places.street}`);
     await waitForPlace(page, places.street);
     const asked: string[] = [];
-    page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/explore/children') asked.push(r.url()); });
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/explore/children') asked.push(r.url());
+    });
     // One view change: up to the district by its breadcrumb.
     await page.click(`a[data-crumb="${places.district}"]`);
     await waitForPlace(page, places.district);
@@ -151,7 +159,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await context.close();
   });
 
-  it('sends a district leader who follows another district\'s link to their own district, with a notice in the page\'s language', async () => {
+  it("sends a district leader who follows another district's link to their own district, with a notice in the page's language", async () => {
     for (const lang of ['zh', 'en'] as const) {
       const again = await signedIn('e-leader');
       const languages: string[] = [];
@@ -162,7 +170,9 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       expect(new URL(again.page.url()).searchParams.get('region')).toBeNull();
       const notice = await again.page.textContent('gs-explore-page [data-notice="moved-to-scope"]');
       expect(notice).toContain(places.otherDistrict);
-      const [{ name, name_en }] = await ctx.db.query<{ name: string; name_en: string | null }>('SELECT name, name_en FROM region WHERE code = $1', [places.district]) as [{ name: string; name_en: string | null }];
+      const [{ name, name_en }] = (await ctx.db.query<{ name: string; name_en: string | null }>('SELECT name, name_en FROM region WHERE code = $1', [
+        places.district,
+      ])) as [{ name: string; name_en: string | null }];
       if (lang === 'zh') {
         expect(notice).toContain('不在您的管辖范围内');
         expect(notice).toContain(name);
@@ -185,7 +195,7 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     }
   });
 
-  it('keeps a community\'s grid names apart, and lists the values themselves when a place has only a few', async () => {
+  it("keeps a community's grid names apart, and lists the values themselves when a place has only a few", async () => {
     const { context, page, problems } = await signedIn('e-chief');
     await page.setViewportSize({ width: 1920, height: 1080 });
     for (const lang of ['zh', 'en'] as const) {
@@ -193,8 +203,14 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       await waitForPlace(page, places.community);
       const body = await apiFor(context, page);
       // The names drawn: at least one, and no two boxes touch.
-      await page.waitForFunction(() => (document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController?.labels.length ?? 0) > 0);
-      const boxes = await page.evaluate(() => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.labels);
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController?.labels
+            .length ?? 0) > 0,
+      );
+      const boxes = await page.evaluate(
+        () => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.labels,
+      );
       for (const [i, a] of boxes.entries()) {
         for (const b of boxes.slice(i + 1)) {
           const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
@@ -217,7 +233,10 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await waitForPlace(page, places.grid);
     const grid = await apiFor(context, page);
     const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
-    expect(legend).toEqual([[String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')], ['', '无数据']]);
+    expect(legend).toEqual([
+      [String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')],
+      ['', '无数据'],
+    ]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-legend-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
@@ -232,7 +251,11 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     expect(q.get('bfrom')).toBeTruthy();
     expect(await page.textContent('gs-map-legend h3')).toContain('Difference');
     const shown = await page.$$eval('gs-kpi-strip [data-kpi="reported"] small', (els) => els.map((e) => e.getAttribute('data-compared')));
-    const b = await (await context.request.get(`${base}/api/explore/children?region=${places.district}&from=${q.get('bfrom')}T00:00:00%2B08:00&to=${new Date(Date.parse(`${q.get('bto')}T00:00:00+08:00`) + 86_400_000).toISOString()}`)).json();
+    const b = await (
+      await context.request.get(
+        `${base}/api/explore/children?region=${places.district}&from=${q.get('bfrom')}T00:00:00%2B08:00&to=${new Date(Date.parse(`${q.get('bto')}T00:00:00+08:00`) + 86_400_000).toISOString()}`,
+      )
+    ).json();
     expect(shown).toEqual([String(b.totals.reported)]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-diff-en-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);
@@ -243,41 +266,58 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await page.setViewportSize({ width: 1920, height: 1080 });
     const shapes = await (await context.request.get(`${base}/api/explore/shapes?region=${places.district}`)).json();
     const box = [
-      Math.min(...shapes.features.map((f: any) => f.bbox[0])), Math.min(...shapes.features.map((f: any) => f.bbox[1])),
-      Math.max(...shapes.features.map((f: any) => f.bbox[2])), Math.max(...shapes.features.map((f: any) => f.bbox[3])),
+      Math.min(...shapes.features.map((f: any) => f.bbox[0])),
+      Math.min(...shapes.features.map((f: any) => f.bbox[1])),
+      Math.max(...shapes.features.map((f: any) => f.bbox[2])),
+      Math.max(...shapes.features.map((f: any) => f.bbox[3])),
     ];
     for (const lang of ['zh', 'en'] as const) {
       await page.goto(`${base}/explore?region=${places.district}&compare=side&metric=reported${lang === 'en' ? '&lang=en' : ''}`);
       await waitForPlace(page, places.district);
-      const camera = () => page.evaluate(() => {
-        const root = document.querySelector('gs-explore-page')!.shadowRoot!;
-        return (['#map-a', '#map-b'] as const).map((id) => {
-          const m = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.map;
-          return m ? { zoom: m.getZoom(), lon: m.getCenter().lng, lat: m.getCenter().lat } : null;
+      const camera = () =>
+        page.evaluate(() => {
+          const root = document.querySelector('gs-explore-page')!.shadowRoot!;
+          return (['#map-a', '#map-b'] as const).map((id) => {
+            const m = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.map;
+            return m ? { zoom: m.getZoom(), lon: m.getCenter().lng, lat: m.getCenter().lat } : null;
+          });
         });
-      });
       // Settled: both maps exist, the legend is drawn, and the cameras agree.
-      await page.waitForFunction((bbox) => {
-        const root = document.querySelector('gs-explore-page')!.shadowRoot!;
-        const [a, b] = (['#map-a', '#map-b'] as const).map((id) => root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.map);
-        const drawn = (['#map-a', '#map-b'] as const).every((id) => (root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.frames ?? 0) > 0);
-        const legendRows = root.querySelector('gs-map-legend')?.shadowRoot?.querySelectorAll('li').length ?? 0;
-        // And the fit has taken the legend's final height into account (it settles after the legend's rows are drawn).
-        const legend = root.querySelector('gs-map-legend')!.getBoundingClientRect();
-        const mapA = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!;
-        const clear = !!a && mapA.getBoundingClientRect().top + a.project([bbox[2]!, bbox[1]!]).y <= legend.top;
-        return !!a && !!b && drawn && legendRows > 0 && clear && a.getZoom() === b.getZoom();
-      }, box, { timeout: 30_000 }).catch(async (e: Error) => { throw new Error(`${e.message}\ncameras: ${JSON.stringify(await camera())}\n${problems.join('\n')}`); });
+      await page
+        .waitForFunction(
+          (bbox) => {
+            const root = document.querySelector('gs-explore-page')!.shadowRoot!;
+            const [a, b] = (['#map-a', '#map-b'] as const).map((id) => root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.map);
+            const drawn = (['#map-a', '#map-b'] as const).every(
+              (id) => (root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)?.mapController?.frames ?? 0) > 0,
+            );
+            const legendRows = root.querySelector('gs-map-legend')?.shadowRoot?.querySelectorAll('li').length ?? 0;
+            // And the fit has taken the legend's final height into account (it settles after the legend's rows are drawn).
+            const legend = root.querySelector('gs-map-legend')!.getBoundingClientRect();
+            const mapA = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!;
+            const clear = !!a && mapA.getBoundingClientRect().top + a.project([bbox[2]!, bbox[1]!]).y <= legend.top;
+            return !!a && !!b && drawn && legendRows > 0 && clear && a.getZoom() === b.getZoom();
+          },
+          box,
+          { timeout: 30_000 },
+        )
+        .catch(async (e: Error) => {
+          throw new Error(`${e.message}\ncameras: ${JSON.stringify(await camera())}\n${problems.join('\n')}`);
+        });
       const [a, b] = await camera();
       expect(a!.zoom).toBe(b!.zoom);
       // The place's box, projected into each half, lies inside that half and above the legend.
       const legendTop = (await page.locator('gs-map-legend').boundingBox())!.y;
       for (const id of ['#map-a', '#map-b']) {
         const mapBox = (await page.locator(`gs-explore-map${id}`).boundingBox())!;
-        const corners = await page.evaluate(([sel, w, s, e, n]) => {
-          const c = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>(sel as string)!.mapController!;
-          return [c.project(w as number, n as number), c.project(e as number, s as number)];
-        }, [id, ...box]);
+        const corners = await page.evaluate(
+          ([sel, w, s, e, n]) => {
+            const c = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>(sel as string)!
+              .mapController!;
+            return [c.project(w as number, n as number), c.project(e as number, s as number)];
+          },
+          [id, ...box],
+        );
         const [nw, se] = corners as [{ x: number; y: number }, { x: number; y: number }];
         expect(nw.x, `${id} left edge`).toBeGreaterThanOrEqual(0);
         expect(nw.y, `${id} top edge`).toBeGreaterThanOrEqual(0);
@@ -292,11 +332,20 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       await page.mouse.down();
       await page.mouse.move(aBox.x + aBox.width / 2 + 150, aBox.y + aBox.height / 3 + 80, { steps: 8 });
       await page.mouse.up();
-      await page.waitForFunction((before) => {
-        const root = document.querySelector('gs-explore-page')!.shadowRoot!;
-        const [ma, mb] = (['#map-a', '#map-b'] as const).map((id) => root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)!.mapController!.map!) as [NonNullable<HTMLElementTagNameMap['gs-explore-map']['mapController']>['map'] & object, NonNullable<HTMLElementTagNameMap['gs-explore-map']['mapController']>['map'] & object];
-        return ma.getCenter().lng !== before && ma.getCenter().lng === mb.getCenter().lng && ma.getCenter().lat === mb.getCenter().lat && !ma.isMoving();
-      }, a!.lon, { timeout: 15_000 });
+      await page.waitForFunction(
+        (before) => {
+          const root = document.querySelector('gs-explore-page')!.shadowRoot!;
+          const [ma, mb] = (['#map-a', '#map-b'] as const).map(
+            (id) => root.querySelector<HTMLElementTagNameMap['gs-explore-map']>(id)!.mapController!.map!,
+          ) as [
+            NonNullable<HTMLElementTagNameMap['gs-explore-map']['mapController']>['map'] & object,
+            NonNullable<HTMLElementTagNameMap['gs-explore-map']['mapController']>['map'] & object,
+          ];
+          return ma.getCenter().lng !== before && ma.getCenter().lng === mb.getCenter().lng && ma.getCenter().lat === mb.getCenter().lat && !ma.isMoving();
+        },
+        a!.lon,
+        { timeout: 15_000 },
+      );
       const [a2, b2] = await camera();
       expect(a2!.lon).toBeLessThan(a!.lon);
       expect(b2).toEqual(a2);
@@ -315,17 +364,20 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       expect([layout.width, layout.height]).toEqual([width, height]);
       expect(layout.panels).toHaveLength(2);
       // Pixels that are not the background, counted in the PNG itself, where the title, periods and scale bars were drawn.
-      const inked = await page.evaluate(async ([data, rects]) => {
-        const img = await createImageBitmap(new Blob([Uint8Array.from(atob(data as string), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-        const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        return (rects as unknown as { x: number; y: number; w: number; h: number }[]).map((r) => {
-          const px = ctx.getImageData(r.x, r.y, Math.max(1, r.w), Math.max(1, r.h)).data;
-          let light = 0;
-          for (let i = 0; i < px.length; i += 4) if (px[i]! + px[i + 1]! + px[i + 2]! > 400) light++;
-          return light;
-        });
-      }, [png.toString('base64'), [layout.title, ...layout.panels.map((p: any) => p.period), ...layout.panels.map((p: any) => p.scaleBar)]] as const);
+      const inked = await page.evaluate(
+        async ([data, rects]) => {
+          const img = await createImageBitmap(new Blob([Uint8Array.from(atob(data as string), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+          const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+          ctx.drawImage(img, 0, 0);
+          return (rects as unknown as { x: number; y: number; w: number; h: number }[]).map((r) => {
+            const px = ctx.getImageData(r.x, r.y, Math.max(1, r.w), Math.max(1, r.h)).data;
+            let light = 0;
+            for (let i = 0; i < px.length; i += 4) if (px[i]! + px[i + 1]! + px[i + 2]! > 400) light++;
+            return light;
+          });
+        },
+        [png.toString('base64'), [layout.title, ...layout.panels.map((p: any) => p.period), ...layout.panels.map((p: any) => p.scaleBar)]] as const,
+      );
       expect(layout.title.y + layout.title.h).toBeLessThanOrEqual(layout.panels[0].y);
       for (const [i, n] of inked.entries()) expect(n, `light pixels in drawn part ${i}`).toBeGreaterThan(20);
       expect(layout.panels[0].scaleBar.label).toMatch(/^\d+ k?m$/);

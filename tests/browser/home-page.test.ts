@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     expect(await page.$$eval('#city-map path[data-grid]', (ps) => ps.length)).toBe(n);
     expect(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent))).toEqual(stats.children.map((c: { name: string }) => c.name));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-${BACKEND}.png`), fullPage: true });
-    expect(problems, problems.join("\n")).toEqual([]);
+    expect(problems, problems.join('\n')).toEqual([]);
   });
 
   it('lists every page with the roles it is for, and fits the whole map on a 1920×1080 screen', async () => {
@@ -59,14 +59,24 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     await page.waitForSelector('#city-map path[data-grid]');
     // Who may use which page, as README's role table has it (an independent list, not route-access.ts).
     const ALL = 'commander district_leader staff dispatcher handler grid_worker planner viewer';
-    const rows = await page.$$eval('#directory tr[data-page]', (trs) => trs.map((tr) => [tr.getAttribute('data-page'), tr.getAttribute('data-roles'), !!tr.querySelector('.yours')]));
+    const rows = await page.$$eval('#directory tr[data-page]', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-page'), tr.getAttribute('data-roles'), !!tr.querySelector('.yours')]),
+    );
     // The anonymous reader counts as a viewer: the wall, the explorer and the docs are theirs.
     expect(rows).toEqual([
-      ['/wall', ALL, true], ['/dispatch', 'commander district_leader dispatcher', false], ['/explore', ALL, true], ['/plan', 'commander planner', false], ['/admin', 'commander', false], ['/docs', ALL, true],
+      ['/wall', ALL, true],
+      ['/dispatch', 'commander district_leader dispatcher', false],
+      ['/explore', ALL, true],
+      ['/plan', 'commander planner', false],
+      ['/admin', 'commander', false],
+      ['/docs', ALL, true],
     ]);
     expect(await page.textContent('#directory tr[data-page="/plan"]')).toContain('网格规划员 Planner');
     // The whole map is on screen, drawn at a useful size, and nothing on the page is wider than the screen.
-    const box = await page.$eval('#city-map', (svg) => { const r = svg.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, height: r.height, right: r.right }; });
+    const box = await page.$eval('#city-map', (svg) => {
+      const r = svg.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: r.height, right: r.right };
+    });
     expect(box.top).toBeGreaterThanOrEqual(0);
     expect(box.bottom).toBeLessThanOrEqual(1080);
     expect(box.height).toBeGreaterThan(400);

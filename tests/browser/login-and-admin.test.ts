@@ -182,9 +182,12 @@ describe.skipIf(!chromiumAvailable)(`login and the admin page in headless Chromi
     page.once('dialog', (d) => void d.accept('another long password'));
     await row.locator('[data-action="reset-password"]').click();
     await page.locator('[data-status="ok"]').getByText('已重置 zhang_wei 的密码').waitFor();
-    const loginAs = (password: string) => fetch(`${base}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zhang_wei', password }),
-    }).then((r) => r.status);
+    const loginAs = (password: string) =>
+      fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'zhang_wei', password }),
+      }).then((r) => r.status);
     expect(await loginAs('another long password')).toBe(200);
     await row.locator('[data-action="toggle-disabled"]').click();
     await row.getByText('已停用').waitFor();

@@ -22,8 +22,9 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     await createUser(ctx.db, { username: 'planner-web', role: 'planner' });
     session = await login(ctx.app, 'planner-web');
     // A community whose first grid is wide enough on screen to draw across.
-    [{ community }] = await ctx.db.query<{ community: string }>(
-      `SELECT community_code AS community FROM grid GROUP BY community_code HAVING count(*) BETWEEN 3 AND 6 ORDER BY community_code LIMIT 1`) as [{ community: string }];
+    [{ community }] = (await ctx.db.query<{ community: string }>(
+      `SELECT community_code AS community FROM grid GROUP BY community_code HAVING count(*) BETWEEN 3 AND 6 ORDER BY community_code LIMIT 1`,
+    )) as [{ community: string }];
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -41,7 +42,10 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
+    page.on(
+      'request',
+      (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`),
+    );
     await page.context().addCookies([{ name: 'gs_session', value: session.cookie.split('=')[1]!, url: base }]);
     await page.goto(`${base}/plan`);
     await page.waitForSelector(`select[data-community] option[value="${community}"]`, { state: 'attached' });
@@ -57,25 +61,29 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
   }
 
   /** Points of the line being drawn with terra-draw's linestring tool (0 when none), read from the map's controller. */
-  const splitLinePoints = (page: Page) => page.locator('gs-plan-map').evaluate((el) => {
-    const line = (el as any).controller.draw.getSnapshot().find((f: { geometry: { type: string } }) => f.geometry.type === 'LineString');
-    return line ? (line.geometry.coordinates as unknown[]).length : 0;
-  });
+  const splitLinePoints = (page: Page) =>
+    page.locator('gs-plan-map').evaluate((el) => {
+      const line = (el as any).controller.draw.getSnapshot().find((f: { geometry: { type: string } }) => f.geometry.type === 'LineString');
+      return line ? (line.geometry.coordinates as unknown[]).length : 0;
+    });
 
   /** The colour (RGBA) of one CSS pixel of the page as a screenshot shows it. */
   async function pixelOfScreenshot(page: Page, x: number, y: number): Promise<number[]> {
     const shot = await page.screenshot();
-    return page.evaluate(async ({ png, x, y }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${png}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data];
-    }, { png: shot.toString('base64'), x, y });
+    return page.evaluate(
+      async ({ png, x, y }) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${png}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data];
+      },
+      { png: shot.toString('base64'), x, y },
+    );
   }
 
   it('splits a grid with the drawing tool, validates live, publishes, and /api/grids serves the new grids', async () => {
@@ -89,7 +97,9 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     const [target] = await ctx.db.query<{ key: number; code: string; x0: number; x1: number; y: number; cx: number }>(
       `SELECT f.key, f.code, ST_XMin(f.boundary) - 0.002 x0, ST_XMax(f.boundary) + 0.002 x1, ST_Y(c.center) y, ST_X(c.center) cx
          FROM grid_plan_feature f, LATERAL ST_MaximumInscribedCircle(f.boundary) c
-        WHERE f.plan_id = $1 AND f.revision = 0 ORDER BY c.radius DESC LIMIT 1`, [planId]);
+        WHERE f.plan_id = $1 AND f.revision = 0 ORDER BY c.radius DESC LIMIT 1`,
+      [planId],
+    );
     expect(grids.length).toBeGreaterThanOrEqual(3);
 
     // Select the grid, choose the split tool, draw a line across it.
@@ -114,8 +124,13 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     const after = (await api(`/api/plans/${planId}`)).body;
     expect(after.plan.revision).toBe(1);
     expect(after.features.features.filter((f: any) => f.properties.code === null)).toHaveLength(2);
-    await page.waitForFunction(() => document.querySelector('gs-plan-page')?.shadowRoot?.querySelector('gs-plan-grid-table')?.shadowRoot?.querySelectorAll('td[data-what-if]').length
-      && ![...document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-grid-table')!.shadowRoot!.querySelectorAll('td[data-what-if]')].some((td) => td.textContent === '…'));
+    await page.waitForFunction(
+      () =>
+        document.querySelector('gs-plan-page')?.shadowRoot?.querySelector('gs-plan-grid-table')?.shadowRoot?.querySelectorAll('td[data-what-if]').length &&
+        ![...document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-grid-table')!.shadowRoot!.querySelectorAll('td[data-what-if]')].some(
+          (td) => td.textContent === '…',
+        ),
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-split-${BACKEND}.png`) });
 
     await page.click('[data-tool="publish"]');
@@ -132,9 +147,13 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
   it('highlights a gap on the map and in the list, and will not publish', async () => {
     const plan = (await api('/api/plans', { method: 'POST', body: JSON.stringify({ name: 'gap', community }) })).body;
     const grid = (await api(`/api/plans/${plan.id}`)).body.features.features[0];
-    const [shrunk] = await ctx.db.query<{ g: string }>(
-      'SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), -0.0008, 2), 9) g', [JSON.stringify(grid.geometry)]);
-    const edit = await api(`/api/plans/${plan.id}/edits`, { method: 'POST', body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: JSON.parse(shrunk!.g) }) });
+    const [shrunk] = await ctx.db.query<{ g: string }>('SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), -0.0008, 2), 9) g', [
+      JSON.stringify(grid.geometry),
+    ]);
+    const edit = await api(`/api/plans/${plan.id}/edits`, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: JSON.parse(shrunk!.g) }),
+    });
     expect(edit.status).toBe(200);
 
     const { page, problems } = await openEditor();
@@ -144,7 +163,9 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     // The gap is drawn: red where the grid used to reach, just inside its old edge.
     const [inGap] = await ctx.db.query<{ x: number; y: number }>(
       `SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(ST_Difference(b, ST_Buffer(b, -0.0008, 2))) p
-         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s) t`, [JSON.stringify(grid.geometry)]);
+         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s) t`,
+      [JSON.stringify(grid.geometry)],
+    );
     // Screenshots until the map has drawn the gap (the fit and the problem layer take a few frames;
     // the point is projected again each time, as the camera may still be moving).
     let pixel: number[] = [];
@@ -167,17 +188,27 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     outside_community: { zh: (n) => `部分超出${n}`, en: (n) => `lies outside ${n}` },
   };
 
-  it('opens the community and plan named in the URL, words every problem in the page\'s language, and undoes and redoes with Ctrl+Z / Ctrl+Y', async () => {
+  it("opens the community and plan named in the URL, words every problem in the page's language, and undoes and redoes with Ctrl+Z / Ctrl+Y", async () => {
     const plan = (await api('/api/plans', { method: 'POST', body: JSON.stringify({ name: 'deep link', community }) })).body;
     const grid = (await api(`/api/plans/${plan.id}`)).body.features.features[0];
-    const reshaped = async (distance: number) => JSON.parse((await ctx.db.query<{ g: string }>(
-      'SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $2::float8, 2), 9) g', [JSON.stringify(grid.geometry), distance]))[0]!.g);
+    const reshaped = async (distance: number) =>
+      JSON.parse(
+        (
+          await ctx.db.query<{ g: string }>('SELECT ST_AsGeoJSON(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), $2::float8, 2), 9) g', [
+            JSON.stringify(grid.geometry),
+            distance,
+          ])
+        )[0]!.g,
+      );
     // Revision 1 leaves a gap; revision 2 pushes the grid over its neighbours (and, where they end, out of the community).
     for (const d of [-0.0008, 0.0008]) {
-      const edit = await api(`/api/plans/${plan.id}/edits`, { method: 'POST', body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: await reshaped(d) }) });
+      const edit = await api(`/api/plans/${plan.id}/edits`, {
+        method: 'POST',
+        body: JSON.stringify({ op: 'reshape', key: grid.properties.key, geometry: await reshaped(d) }),
+      });
       expect(edit.status).toBe(200);
     }
-    const [{ name }] = await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [community]) as [{ name: string }];
+    const [{ name }] = (await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [community])) as [{ name: string }];
 
     for (const lang of ['zh', 'en'] as const) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -198,11 +229,13 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
         const sep = lang === 'zh' ? ' 与 ' : ' / ';
         return { reason: f.properties.reason, keys: f.properties.keys.map((k: number) => `#${k}`).join(sep), detail: WORDS[f.properties.reason]![lang](name) };
       });
-      const shown = await page.$$eval('gs-plan-problems li', (lis) => lis.map((li) => ({
-        reason: li.getAttribute('data-reason'),
-        keys: li.querySelector('[data-keys]')?.textContent ?? '',
-        detail: li.querySelector('[data-detail]')!.textContent!.replace(/ · [\d,]+ m²$/, ''),
-      })));
+      const shown = await page.$$eval('gs-plan-problems li', (lis) =>
+        lis.map((li) => ({
+          reason: li.getAttribute('data-reason'),
+          keys: li.querySelector('[data-keys]')?.textContent ?? '',
+          detail: li.querySelector('[data-detail]')!.textContent!.replace(/ · [\d,]+ m²$/, ''),
+        })),
+      );
       expect(shown).toEqual(expected);
       const listText = await page.$eval('gs-plan-problems ul', (ul) => ul.textContent!.replace(/m²/g, ''));
       if (lang === 'zh') {
@@ -218,8 +251,13 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
 
       // Ctrl+Z back to revision 1 (only the gap), Ctrl+Y forward again; the server agrees each time.
       await page.keyboard.press('Control+z');
-      await page.waitForFunction(() => !document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="overlap"]')
-        && document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="gap"]'), null, { timeout: 30_000 });
+      await page.waitForFunction(
+        () =>
+          !document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="overlap"]') &&
+          document.querySelector('gs-plan-page')!.shadowRoot!.querySelector('gs-plan-problems')!.shadowRoot!.querySelector('li[data-reason="gap"]'),
+        null,
+        { timeout: 30_000 },
+      );
       expect((await api(`/api/plans/${plan.id}`)).body.plan.revision).toBe(1);
       await page.keyboard.press('Control+y');
       await page.waitForSelector('gs-plan-problems li[data-reason="overlap"]', { timeout: 30_000 });

@@ -54,7 +54,9 @@ describe.skipIf(!chromiumAvailable)(`wall started with a token in headless Chrom
     expect(urlsWithToken).toEqual([start]);
     const shown = await page.$eval('[data-kpi="reported"]', (e) => e.getAttribute('data-value'));
     const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
-    const summary = json(await ctx.app.inject({ method: 'GET', url: `/api/stats/summary?from=${encodeURIComponent(from)}`, headers: { authorization: `Bearer ${token}` } }));
+    const summary = json(
+      await ctx.app.inject({ method: 'GET', url: `/api/stats/summary?from=${encodeURIComponent(from)}`, headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(shown).toBe(String(summary.reported));
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'gs_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });

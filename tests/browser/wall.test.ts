@@ -8,7 +8,17 @@ import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
 import { createUser, login } from '../helpers/identity.js';
 import {
-  boxesOverlap, gridSamplePoints, hexRgb, layoutProblems, mapPixels, placedLabels, project, projectAll, reportIncident, transitionIncident, whitePixelsIn,
+  boxesOverlap,
+  gridSamplePoints,
+  hexRgb,
+  layoutProblems,
+  mapPixels,
+  placedLabels,
+  project,
+  projectAll,
+  reportIncident,
+  transitionIncident,
+  whitePixelsIn,
 } from '../helpers/wall-page.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping wall tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -41,23 +51,29 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
    * not. Created once, before the first test that needs them.
    */
   let directivesReady: Promise<string> | undefined;
-  const runningDirectives = () => (directivesReady ??= (async () => {
-    const [{ district } = { district: '' }] = await ctx.db.query<{ district: string }>(
-      "SELECT left(code, 6) AS district FROM region WHERE level = 'street' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
-    await createUser(ctx.db, { username: 'wall-chief', role: 'commander' });
-    const chief = await login(app, 'wall-chief');
-    const res = await app.inject({
-      method: 'POST', url: '/api/directives', headers: chief.write,
-      payload: { title: '排查老旧小区燃气管道隐患', deadline: new Date(Date.now() + 6 * 3_600_000).toISOString() },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const answered = await app.inject({
-      method: 'POST', url: `/api/directives/${JSON.parse(res.body).id}/answers`, headers: chief.write,
-      payload: { district, kind: 'report', text: '已排查12个小区，发现隐患3处，均已处置。' },
-    });
-    expect(answered.statusCode, answered.body).toBe(200);
-    return district;
-  })());
+  const runningDirectives = () =>
+    (directivesReady ??= (async () => {
+      const [{ district } = { district: '' }] = await ctx.db.query<{ district: string }>(
+        "SELECT left(code, 6) AS district FROM region WHERE level = 'street' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+      );
+      await createUser(ctx.db, { username: 'wall-chief', role: 'commander' });
+      const chief = await login(app, 'wall-chief');
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/directives',
+        headers: chief.write,
+        payload: { title: '排查老旧小区燃气管道隐患', deadline: new Date(Date.now() + 6 * 3_600_000).toISOString() },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const answered = await app.inject({
+        method: 'POST',
+        url: `/api/directives/${JSON.parse(res.body).id}/answers`,
+        headers: chief.write,
+        payload: { district, kind: 'report', text: '已排查12个小区，发现隐患3处，均已处置。' },
+      });
+      expect(answered.statusCode, answered.body).toBe(200);
+      return district;
+    })());
 
   /**
    * Opens the wall and waits for its first complete frame, collecting anything that goes wrong.
@@ -69,7 +85,10 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`));
+    page.on(
+      'request',
+      (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`),
+    );
     // ?readback keeps the map's drawing buffer so the pixel checks can read it.
     await page.goto(`${base}/wall${query}${query ? '&' : '?'}readback`);
     // Generous: several browsers and test databases share two cores here.
@@ -84,8 +103,13 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const today = await api(`/api/stats/summary?from=${encodeURIComponent(midnight)}`);
     const shown = Object.fromEntries(await page.$$eval('[data-kpi]', (els) => els.map((e) => [e.getAttribute('data-kpi'), e.getAttribute('data-value')])));
     expect(shown).toEqual({
-      reported: String(summary.reported), closed: String(summary.closed), closure_rate: String(summary.closure_rate),
-      open: String(summary.open), overdue: String(summary.overdue), new_today: String(today.reported), red_open: String(summary.red_open),
+      reported: String(summary.reported),
+      closed: String(summary.closed),
+      closure_rate: String(summary.closure_rate),
+      open: String(summary.open),
+      overdue: String(summary.overdue),
+      new_today: String(today.reported),
+      red_open: String(summary.red_open),
     });
     const rate = await page.$eval('[data-kpi="closure_rate"] b', (e) => e.textContent);
     expect(rate).toBe(`${(summary.closure_rate * 100).toFixed(1)}%`);
@@ -105,9 +129,13 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   it('colours the grids on the canvas as the legend says, and draws the Chinese district names', async () => {
     // The heatmap is drawn over the grids in the same canvas and would tint them: off for this check.
     const { page, problems } = await openWall('?heat=off');
-    const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => ({
-      colour: e.getAttribute('data-colour')!, min: e.getAttribute('data-min')!, max: e.getAttribute('data-max')!,
-    })));
+    const legend = await page.$$eval('gs-map-legend li', (els) =>
+      els.map((e) => ({
+        colour: e.getAttribute('data-colour')!,
+        min: e.getAttribute('data-min')!,
+        max: e.getAttribute('data-max')!,
+      })),
+    );
     const classes = legend.filter((l) => l.min !== '').map((l) => ({ colour: l.colour, min: Number(l.min) }));
     const noData = legend.find((l) => l.min === '')!.colour;
     const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
@@ -124,18 +152,32 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const labels = await placedLabels(page);
     const red = await api(`/api/incidents?from=${encodeURIComponent(from)}&urgency=red&status=reported,filed,dispatched,in_progress,resolved&limit=2000`);
     const markerPoints = await Promise.all(red.features.map((f: any) => project(page, f.geometry.coordinates[0], f.geometry.coordinates[1])));
-    const underLabel = (p: { x: number; y: number }) => labels.some(({ box: b }) => p.x > b.x - 6 && p.x < b.x + b.width + 6 && p.y > b.y - 6 && p.y < b.y + b.height + 6)
-      || markerPoints.some((m) => Math.hypot(m.x - p.x, m.y - p.y) < 24);
+    const underLabel = (p: { x: number; y: number }) =>
+      labels.some(({ box: b }) => p.x > b.x - 6 && p.x < b.x + b.width + 6 && p.y > b.y - 6 && p.y < b.y + b.height + 6) ||
+      markerPoints.some((m) => Math.hypot(m.x - p.x, m.y - p.y) < 24);
     let checked = 0;
     const misses: string[] = [];
     const seen = new Set<string>();
     // Projected and read in bulk (one round trip, one copy of the canvas), then checked one by one.
     const grids = await gridSamplePoints(ctx.db);
-    const projected = await projectAll(page, grids.flatMap((g) => [[g.lon, g.lat], [g.lon + g.radius, g.lat]] as [number, number][]));
-    const samples = grids.map((g, i) => ({ g, p: projected[2 * i]!, radiusPx: projected[2 * i + 1]!.x - projected[2 * i]!.x }))
+    const projected = await projectAll(
+      page,
+      grids.flatMap(
+        (g) =>
+          [
+            [g.lon, g.lat],
+            [g.lon + g.radius, g.lat],
+          ] as [number, number][],
+      ),
+    );
+    const samples = grids
+      .map((g, i) => ({ g, p: projected[2 * i]!, radiusPx: projected[2 * i + 1]!.x - projected[2 * i]!.x }))
       .filter(({ p, radiusPx }) => !(radiusPx < 4 || p.x < 0 || p.y < 0 || p.x > p.width || p.y > p.height || underLabel(p)))
       .slice(0, 60);
-    const pixels = await mapPixels(page, samples.map(({ p }) => p));
+    const pixels = await mapPixels(
+      page,
+      samples.map(({ p }) => p),
+    );
     for (const [k, { g }] of samples.entries()) {
       const want = expected(g.code);
       const got = pixels[k]!;
@@ -164,10 +206,21 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const { page, problems } = await openWall();
     await page.waitForSelector('[data-banner="live"], [data-connection="live"]', { timeout: 30_000 }).catch(() => undefined);
     const navigations: string[] = [];
-    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
     const { code } = await reportIncident(app, ctx.db, 'red');
     await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 30_000 });
-    await expect.poll(() => expectKpisMatchApi(page).then(() => true, () => false), { timeout: 30_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          expectKpisMatchApi(page).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
     await expectKpisMatchApi(page);
     expect(navigations, 'the wall must not reload to show a new incident').toEqual([]);
     expect(problems, problems.join('\n')).toEqual([]);
@@ -180,18 +233,32 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const { page, problems } = await openWall();
     await page.waitForSelector('[data-connection="live"]', { timeout: 30_000 });
     const navigations: string[] = [];
-    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
     const reds = [await reportIncident(app, ctx.db, 'red'), await reportIncident(app, ctx.db, 'red')];
     const blue = await reportIncident(app, ctx.db, 'blue');
     await transitionIncident(app, ctx.db, reds[0]!.code, 'reject', '现场核实不属实');
     await transitionIncident(app, ctx.db, blue.code, 'file');
     for (const { code } of [...reds, blue]) await page.waitForSelector(`gs-incident-ticker li[data-code="${code}"]`, { timeout: 30_000 });
-    await expect.poll(() => expectKpisMatchApi(page).then(() => true, () => false), { timeout: 30_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          expectKpisMatchApi(page).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
     await expectKpisMatchApi(page);
     // The rejected red incident's marker is gone from the map, the other's is there.
-    await expect.poll(() => page.$eval('gs-wall-display', (w) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.map((m) => m.code)), { timeout: 30_000 })
+    await expect
+      .poll(() => page.$eval('gs-wall-display', (w) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.map((m) => m.code)), { timeout: 30_000 })
       .toEqual(expect.arrayContaining([reds[1]!.code]));
-    expect(await page.$eval('gs-wall-display', (w, gone) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.some((m) => m.code === gone), reds[0]!.code)).toBe(false);
+    expect(
+      await page.$eval('gs-wall-display', (w, gone) => w.shadowRoot!.querySelector('gs-wall-map')!.redMarkers.some((m) => m.code === gone), reds[0]!.code),
+    ).toBe(false);
     expect(navigations, 'the wall must not reload to follow a burst').toEqual([]);
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
@@ -220,7 +287,8 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     const { page, problems } = await openWall();
     const [grid] = await ctx.db.query<{ code: string; population: number }>('SELECT code, population FROM grid ORDER BY code LIMIT 1');
     // What the map holds for that grid, after the check the wall runs every few minutes; true when it loaded new polygons.
-    const check = (): Promise<{ population: number; reloaded: boolean }> => page.evaluate(`(async () => {
+    const check = (): Promise<{ population: number; reloaded: boolean }> =>
+      page.evaluate(`(async () => {
       const map = document.querySelector('gs-wall-display').shadowRoot.querySelector('gs-wall-map');
       const before = map.grids;
       await map.reloadGridsIfChanged();
@@ -250,14 +318,19 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
   // Issue 13, items 11 and 13: every panel fits in both languages on both sizes, names do not collide,
   // every running directive shows, and the title names the city, as the API does.
-  for (const [lang, width, height] of [['zh', 1920, 1080], ['en', 1920, 1080], ['zh', 3840, 2160], ['en', 3840, 2160]] as const) {
+  for (const [lang, width, height] of [
+    ['zh', 1920, 1080],
+    ['en', 1920, 1080],
+    ['zh', 3840, 2160],
+    ['en', 3840, 2160],
+  ] as const) {
     it(`fits every panel and label at ${width}×${height} in ${lang}`, async () => {
       await runningDirectives();
       const { page, problems } = await openWall(lang === 'en' ? '?lang=en' : '', { width, height });
       const { regions } = await api('/api/regions');
       const city = regions[0];
       await page.waitForSelector(`gs-wall-display >> h1[data-place="${city.code}"]`);
-      expect(await page.textContent('gs-wall-display >> h1')).toContain(lang === 'en' ? city.name_en ?? city.name : city.name);
+      expect(await page.textContent('gs-wall-display >> h1')).toContain(lang === 'en' ? (city.name_en ?? city.name) : city.name);
       const running = (await api('/api/directives?status=open')).directives;
       expect(running.length).toBeGreaterThanOrEqual(3);
       await page.waitForSelector(`gs-directive-panel section[data-directive="${running[0].id}"]`);
@@ -280,16 +353,28 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
   // Issue 13, item 12: a district's wall, started with a token scoped to the district (430202 in the demo city;
   // here the district with the most streets).
-  for (const [lang, width, height] of [['zh', 1920, 1080], ['en', 3840, 2160]] as const) {
+  for (const [lang, width, height] of [
+    ['zh', 1920, 1080],
+    ['en', 3840, 2160],
+  ] as const) {
     it(`shows a district wall (token scoped to the district) at ${width}×${height} in ${lang}: street names, legend beside the district, streets in the ticker, its answered directive`, async () => {
       const district = await runningDirectives();
       const [viewer] = await ctx.db.query<{ id: number }>("SELECT id FROM app_user WHERE username = 'wall-chief'");
-      const { token } = await createTokenRepository(ctx.db).insert({ name: `district wall ${lang}`, role: 'viewer', scope: district, unit: null, createdBy: viewer!.id, expiresAt: null });
+      const { token } = await createTokenRepository(ctx.db).insert({
+        name: `district wall ${lang}`,
+        role: 'viewer',
+        scope: district,
+        unit: null,
+        createdBy: viewer!.id,
+        expiresAt: null,
+      });
       const { page, problems } = await openWall(`?token=${token}${lang === 'en' ? '&lang=en' : ''}`, { width, height });
       await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-district-${width}-${lang}-${BACKEND}.png`) });
       const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
-        "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%' ORDER BY code", [district]);
-      const streetName = (s: { name: string; name_en: string | null }) => (lang === 'en' ? s.name_en ?? s.name : s.name);
+        "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%' ORDER BY code",
+        [district],
+      );
+      const streetName = (s: { name: string; name_en: string | null }) => (lang === 'en' ? (s.name_en ?? s.name) : s.name);
       expect(streets.length).toBeGreaterThanOrEqual(1);
 
       const labels = await placedLabels(page);
@@ -299,7 +384,9 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
       // The legend does not cover the district: its box on screen lies right of the legend.
       const [bbox] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
-        "SELECT ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1 FROM region WHERE code = $1", [district]);
+        'SELECT ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1 FROM region WHERE code = $1',
+        [district],
+      );
       const westmost = await project(page, bbox!.x0, (bbox!.y0 + bbox!.y1) / 2);
       const legend = (await (await page.$('gs-map-legend'))!.boundingBox())!;
       const map = (await (await page.$('gs-wall-map'))!.boundingBox())!;
@@ -307,22 +394,32 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
 
       // Every ticker line names the incident's street (from the database), not the district.
       await page.waitForSelector('gs-incident-ticker li[data-code]');
-      const lines = await page.$$eval('gs-wall-display >> gs-incident-ticker li[data-code]', (els) => els.map((e) => ({ code: e.getAttribute('data-code')!, place: e.querySelector('.place')!.textContent!.trim() })));
+      const lines = await page.$$eval('gs-wall-display >> gs-incident-ticker li[data-code]', (els) =>
+        els.map((e) => ({ code: e.getAttribute('data-code')!, place: e.querySelector('.place')!.textContent!.trim() })),
+      );
       expect(lines.length).toBeGreaterThan(3);
       const places = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
-        'SELECT i.code, r.name, r.name_en FROM incident i JOIN region r ON r.code = i.street_code WHERE i.code = ANY($1::text[])', [lines.map((l) => l.code)]);
+        'SELECT i.code, r.name, r.name_en FROM incident i JOIN region r ON r.code = i.street_code WHERE i.code = ANY($1::text[])',
+        [lines.map((l) => l.code)],
+      );
       const byCode = new Map(places.map((p) => [p.code, streetName(p)]));
       expect(lines.map((l) => l.place)).toEqual(lines.map((l) => byCode.get(l.code)));
 
       // The directive this district has answered while other districts have not is shown, marked as answered here.
       const running = await ctx.db.query<{ id: number; own: string }>(
         `SELECT d.id, t.status AS own FROM directive d JOIN directive_target t ON t.directive_id = d.id AND t.district_code = $1
-          WHERE EXISTS (SELECT 1 FROM directive_target w WHERE w.directive_id = d.id AND w.status = 'waiting') ORDER BY d.id`, [district]);
+          WHERE EXISTS (SELECT 1 FROM directive_target w WHERE w.directive_id = d.id AND w.status = 'waiting') ORDER BY d.id`,
+        [district],
+      );
       expect(running.some((d) => d.own !== 'waiting')).toBe(true);
       await page.waitForSelector('gs-directive-panel section[data-directive]');
-      const shown = await page.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) => els.map((e) => ({
-        id: Number(e.getAttribute('data-directive')), own: e.querySelector('[data-status]')!.getAttribute('data-status'), text: e.querySelector('.tally')!.textContent!.trim(),
-      })));
+      const shown = await page.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) =>
+        els.map((e) => ({
+          id: Number(e.getAttribute('data-directive')),
+          own: e.querySelector('[data-status]')!.getAttribute('data-status'),
+          text: e.querySelector('.tally')!.textContent!.trim(),
+        })),
+      );
       expect(shown.map(({ id, own }) => ({ id, own })).sort((a, b) => a.id - b.id)).toEqual(running);
       for (const d of shown) if (d.own !== 'waiting') expect(d.text).toBe(lang === 'en' ? 'This district has answered' : '本区已回复');
 

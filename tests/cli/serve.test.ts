@@ -59,15 +59,22 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     expect(run.output()).toMatch(/demo users .*sign in at \/login/);
     for (const name of ['commander', 'leader', 'staff', 'dispatcher', 'handler', 'worker', 'planner', 'viewer']) expect(run.output()).toContain(`  ${name}`);
     expect(run.output()).toMatch(/anonymous read-only access is ON/);
-    const login = (username: string, password: string, base = url) => fetch(`${base}api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const login = (username: string, password: string, base = url) =>
+      fetch(`${base}api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
     const res = await login('leader', 'gridscope-demo');
     expect(res.status).toBe(200);
     expect((await res.json()).principal).toMatchObject({ role: 'district_leader', scope: { level: 'district' } });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
 
-    const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], { GRIDSCOPE_DATA_DIR: dataDir, GRIDSCOPE_NEW_PASSWORD: 'a long secret 1' });
+    const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], {
+      GRIDSCOPE_DATA_DIR: dataDir,
+      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
+    });
     expect(await add.exited).toBe(0);
     expect(add.output()).toMatch(/created user ops-chief \(commander\)/);
     expect(add.output()).not.toContain('a long secret 1');
@@ -88,14 +95,47 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
 
   it('imports district boundaries, refusing an invalid file whole', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-import-'));
-    const square = (x: number) => [[[x, 27], [x + 0.1, 27], [x + 0.1, 27.1], [x, 27.1], [x, 27]]];
-    const bowtie = [[[113.5, 27], [113.6, 27.1], [113.6, 27], [113.5, 27.1], [113.5, 27]]];
-    const fc = (features: [string, string, unknown][]) => JSON.stringify({
-      type: 'FeatureCollection',
-      features: features.map(([adcode, name, coordinates]) => ({ type: 'Feature', properties: { adcode, name }, geometry: { type: 'Polygon', coordinates } })),
-    });
-    writeFileSync(join(dir, 'bad.geojson'), fc([['430202', '荷塘区', square(113)], ['430203', '芦淞区', bowtie]]));
-    writeFileSync(join(dir, 'good.geojson'), fc([['430202', '荷塘区', square(113)], ['430203', '芦淞区', square(113.1)]]));
+    const square = (x: number) => [
+      [
+        [x, 27],
+        [x + 0.1, 27],
+        [x + 0.1, 27.1],
+        [x, 27.1],
+        [x, 27],
+      ],
+    ];
+    const bowtie = [
+      [
+        [113.5, 27],
+        [113.6, 27.1],
+        [113.6, 27],
+        [113.5, 27.1],
+        [113.5, 27],
+      ],
+    ];
+    const fc = (features: [string, string, unknown][]) =>
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: features.map(([adcode, name, coordinates]) => ({
+          type: 'Feature',
+          properties: { adcode, name },
+          geometry: { type: 'Polygon', coordinates },
+        })),
+      });
+    writeFileSync(
+      join(dir, 'bad.geojson'),
+      fc([
+        ['430202', '荷塘区', square(113)],
+        ['430203', '芦淞区', bowtie],
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'good.geojson'),
+      fc([
+        ['430202', '荷塘区', square(113)],
+        ['430203', '芦淞区', square(113.1)],
+      ]),
+    );
     const env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
 
     const bad = runCli(['import-districts', join(dir, 'bad.geojson')], env);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ancestorCodes, CHILD_CODE_LENGTH, codeLevel, codePrefix, districtCodeOf, FINISHED_STATUSES, INCIDENT_STATUSES,
-  isOpenStatus, OPEN_STATUSES, parentCode,
+  ancestorCodes,
+  CHILD_CODE_LENGTH,
+  codeLevel,
+  codePrefix,
+  districtCodeOf,
+  FINISHED_STATUSES,
+  INCIDENT_STATUSES,
+  isOpenStatus,
+  OPEN_STATUSES,
+  parentCode,
 } from '../../server/contract/vocabulary.js';
 
 // Expectations written out from README ("KPIs") and migrations/002, not read from the code under test.

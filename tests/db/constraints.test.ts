@@ -10,7 +10,10 @@ afterAll(async () => t?.dispose());
 const square = (x: number, y: number, d = 0.001) => `ST_Multi(ST_MakeEnvelope(${x}, ${y}, ${x + d}, ${y + d}, 4326))`;
 
 async function rejects(sql: string, params: unknown[] = []): Promise<string> {
-  const err = await t.db.query(sql, params).then(() => null, (e: Error) => e);
+  const err = await t.db.query(sql, params).then(
+    () => null,
+    (e: Error) => e,
+  );
   expect(err, sql).not.toBeNull();
   return (err as Error).message;
 }
@@ -18,18 +21,37 @@ async function rejects(sql: string, params: unknown[] = []): Promise<string> {
 describe(`database constraints on ${BACKEND}`, () => {
   it('refuses invalid, wrongly typed or wrong-SRID boundaries', async () => {
     const bowtie = "ST_Multi(ST_GeomFromText('POLYGON((113 27, 113.01 27.01, 113.01 27, 113 27.01, 113 27))', 4326))";
-    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ${bowtie})`)).toMatch(/region_boundary_valid/);
-    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 3857)))`)).toMatch(/SRID/i);
+    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ${bowtie})`)).toMatch(
+      /region_boundary_valid/,
+    );
+    expect(
+      await rejects(
+        `INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430202998', 'street', 'x', '430202', ST_Multi(ST_MakeEnvelope(0, 0, 1, 1, 3857)))`,
+      ),
+    ).toMatch(/SRID/i);
     const [community] = await t.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' LIMIT 1");
-    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ($1, 'x', $2, ST_SetSRID(ST_MakeLine(ST_MakePoint(113, 27), ST_MakePoint(113.1, 27.1)), 4326))`, [`${community!.code}999`, community!.code])).toMatch(/grid_boundary_polygonal/);
+    expect(
+      await rejects(
+        `INSERT INTO grid (code, name, community_code, boundary) VALUES ($1, 'x', $2, ST_SetSRID(ST_MakeLine(ST_MakePoint(113, 27), ST_MakePoint(113.1, 27.1)), 4326))`,
+        [`${community!.code}999`, community!.code],
+      ),
+    ).toMatch(/grid_boundary_polygonal/);
   });
 
   it('refuses codes that do not match their level or parent', async () => {
-    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430203998', 'street', 'x', '430202', ${square(113, 27)})`)).toMatch(/region_code_matches_level/);
-    expect(await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('43020299', 'street', 'x', '430202', ${square(113, 27)})`)).toMatch(/region_code_matches_level/);
+    expect(
+      await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('430203998', 'street', 'x', '430202', ${square(113, 27)})`),
+    ).toMatch(/region_code_matches_level/);
+    expect(
+      await rejects(`INSERT INTO region (code, level, name, parent_code, boundary) VALUES ('43020299', 'street', 'x', '430202', ${square(113, 27)})`),
+    ).toMatch(/region_code_matches_level/);
     const [community] = await t.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' LIMIT 1");
-    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('999999999999001', 'x', $1, ${square(113, 27)})`, [community!.code])).toMatch(/grid_code_in_community/);
-    expect(await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('430202999999001', 'x', '430202999999', ${square(113, 27)})`)).toMatch(/foreign key/i);
+    expect(
+      await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('999999999999001', 'x', $1, ${square(113, 27)})`, [community!.code]),
+    ).toMatch(/grid_code_in_community/);
+    expect(
+      await rejects(`INSERT INTO grid (code, name, community_code, boundary) VALUES ('430202999999001', 'x', '430202999999', ${square(113, 27)})`),
+    ).toMatch(/foreign key/i);
   });
 
   it('assigns an incident to its grid and ancestry from the location, ignoring what the client says', async () => {
@@ -76,12 +98,17 @@ describe(`database constraints on ${BACKEND}`, () => {
     const err = await t.db
       .query(`INSERT INTO incident (code, category_code, urgency, location, reported_at, reporter)
               VALUES ('SJ20260101997001', 'noise', 'blue', ST_SetSRID(ST_MakePoint(116.4, 39.9), 4326), now(), 'test')`)
-      .then(() => null, (e: Error & { code?: string }) => e);
+      .then(
+        () => null,
+        (e: Error & { code?: string }) => e,
+      );
     expect(err?.code).toBe('GS422');
     expect(err?.message).toMatch(/outside the service area/);
   });
 
   it('keeps closed_at consistent with status', async () => {
-    expect(await rejects("UPDATE incident SET status = 'closed', closed_at = NULL WHERE id = (SELECT min(id) FROM incident WHERE status <> 'closed')")).toMatch(/incident_closed_at_iff_closed/);
+    expect(await rejects("UPDATE incident SET status = 'closed', closed_at = NULL WHERE id = (SELECT min(id) FROM incident WHERE status <> 'closed')")).toMatch(
+      /incident_closed_at_iff_closed/,
+    );
   });
 });

@@ -45,10 +45,12 @@ describe(`Database.listen on ${BACKEND}`, () => {
     await waitFor(() => got.length === 1, 'the committed notification');
     expect(got).toEqual(['committed']);
 
-    await t.db.transaction(async (tx) => {
-      await tx.query("SELECT pg_notify('test_channel', 'rolled back')");
-      throw new Error('abort');
-    }).catch(() => undefined);
+    await t.db
+      .transaction(async (tx) => {
+        await tx.query("SELECT pg_notify('test_channel', 'rolled back')");
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
     await t.db.query("SELECT pg_notify('test_channel', 'marker')");
     await waitFor(() => got.includes('marker'), 'the marker');
     expect(got).toEqual(['committed', 'marker']);

@@ -34,18 +34,26 @@ describe(`migrations on ${BACKEND}`, () => {
     t = await createTestDatabase();
     // README, "KPIs": open = not closed, rejected or a duplicate. Written out here, not read from the code.
     const expected: Record<string, boolean> = {
-      reported: true, filed: true, dispatched: true, in_progress: true, resolved: true,
-      closed: false, rejected: false, duplicate: false,
+      reported: true,
+      filed: true,
+      dispatched: true,
+      in_progress: true,
+      resolved: true,
+      closed: false,
+      rejected: false,
+      duplicate: false,
     };
-    const rows = await t.db.query<{ status: string; open: boolean }>(
-      'SELECT s AS status, incident_is_open(s) AS open FROM unnest($1::text[]) s', [Object.keys(expected)]);
+    const rows = await t.db.query<{ status: string; open: boolean }>('SELECT s AS status, incident_is_open(s) AS open FROM unnest($1::text[]) s', [
+      Object.keys(expected),
+    ]);
     expect(Object.fromEntries(rows.map((r) => [r.status, r.open]))).toEqual(expected);
     // With sequential scans priced out, the planner must find incident_open_idx (predicate: the literal
     // NOT IN list, migrations/003) implied by the function call: that only holds once the body is inlined.
     const plan = await t.db.transaction(async (tx) => {
       await tx.exec('SET LOCAL enable_seqscan = off');
       const lines = await tx.query<{ 'QUERY PLAN': string }>(
-        "EXPLAIN SELECT count(*) FROM incident i WHERE incident_is_open(i.status) AND i.district_code = '430202' AND i.urgency = 'red'");
+        "EXPLAIN SELECT count(*) FROM incident i WHERE incident_is_open(i.status) AND i.district_code = '430202' AND i.urgency = 'red'",
+      );
       return lines.map((l) => l['QUERY PLAN']).join('\n');
     });
     expect(plan).toMatch(/incident_open_idx/);

@@ -10,7 +10,7 @@ describe(`the synthetic demo city at full scale on ${BACKEND}`, () => {
   });
   afterAll(async () => t?.dispose());
 
-  it('has Zhuzhou\'s 9 districts, 3,261 grids (520 in You County) and ~3,400 workers', async () => {
+  it("has Zhuzhou's 9 districts, 3,261 grids (520 in You County) and ~3,400 workers", async () => {
     const q = (sql: string) => t.db.query<{ n: number }>(sql).then((r) => r[0]!.n);
     expect(await q("SELECT count(*)::int n FROM region WHERE level = 'district'")).toBe(9);
     expect(await q('SELECT count(*)::int n FROM grid')).toBe(3261);
@@ -79,7 +79,8 @@ describe(`demo incidents on ${BACKEND}`, () => {
       `SELECT code FROM incident
         WHERE code !~ '^SJ[0-9]{15}$'
            OR substr(code, 3, 8) <> to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
-           OR substr(code, 11, 1) = '9' LIMIT 5`);
+           OR substr(code, 11, 1) = '9' LIMIT 5`,
+    );
     expect(bad).toEqual([]);
   });
 

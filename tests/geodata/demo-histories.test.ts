@@ -49,12 +49,16 @@ describe(`demo incident histories on ${BACKEND}`, () => {
         if (s.from_status !== s.to_status || role !== 'system') problems.push(label);
       } else {
         const t = TRANSITIONS[s.action as Action];
-        const toOk = t && (t.to === 'same' ? s.to_status === s.from_status : t.to === 'resolved*' ? ['resolved', 'in_progress'].includes(s.to_status) : s.to_status === t.to);
+        const toOk =
+          t &&
+          (t.to === 'same' ? s.to_status === s.from_status : t.to === 'resolved*' ? ['resolved', 'in_progress'].includes(s.to_status) : s.to_status === t.to);
         if (!t || !t.from.includes(s.from_status!) || !toOk || !(t.roles as readonly string[]).includes(role!)) problems.push(label);
       }
     }
     expect(problems).toEqual([]);
-    expect(new Set(steps.map((s) => s.action))).toEqual(new Set(['report', 'file', 'dispatch', 'start', 'resolve', 'close', 'mediate', 'escalate', 'overdue', 'red_alert']));
+    expect(new Set(steps.map((s) => s.action))).toEqual(
+      new Set(['report', 'file', 'dispatch', 'start', 'resolve', 'close', 'mediate', 'escalate', 'overdue', 'red_alert']),
+    );
   });
 
   it('stamps each incident with the moments its history records', async () => {
@@ -88,7 +92,11 @@ describe(`demo incident histories on ${BACKEND}`, () => {
       return new Date(r.due_at).getTime() !== due || Date.parse(r.said) !== due;
     });
     expect(wrong.map((r) => r.code)).toEqual([]);
-    expect(await count("SELECT count(*)::int n FROM incident WHERE (dispatched_at IS NULL) <> (due_at IS NULL) OR (dispatched_at IS NULL) <> (status IN ('reported', 'filed'))")).toBe(0);
+    expect(
+      await count(
+        "SELECT count(*)::int n FROM incident WHERE (dispatched_at IS NULL) <> (due_at IS NULL) OR (dispatched_at IS NULL) <> (status IN ('reported', 'filed'))",
+      ),
+    ).toBe(0);
   });
 
   it("dispatches to the category's unit, yellow ones sometimes to two, and resolves an incident when all its units have", async () => {
@@ -112,8 +120,13 @@ describe(`demo incident histories on ${BACKEND}`, () => {
          FROM incident i LEFT JOIN a ON a.incident_id = i.id`,
     );
     expect(r).toMatchObject({
-      assigned_iff_dispatched: 0, wrong_unit_or_times: 0, several_not_yellow: 0, resolved_not_all_done: 0,
-      dispatched_but_started: 0, in_progress_inconsistent: 0, dispatch_names_other_units: 0,
+      assigned_iff_dispatched: 0,
+      wrong_unit_or_times: 0,
+      several_not_yellow: 0,
+      resolved_not_all_done: 0,
+      dispatched_but_started: 0,
+      in_progress_inconsistent: 0,
+      dispatch_names_other_units: 0,
     });
     expect(r!.two_unit).toBeGreaterThan(10);
   });
@@ -133,7 +146,15 @@ describe(`demo incident histories on ${BACKEND}`, () => {
   });
 
   it('escalates disputes after three failed mediations, blue to yellow', async () => {
-    const disputes = await t.db.query<{ code: string; category_code: string; urgency: string; outcomes: string[]; attempts: number[]; mediated: string[]; escalation: any }>(
+    const disputes = await t.db.query<{
+      code: string;
+      category_code: string;
+      urgency: string;
+      outcomes: string[];
+      attempts: number[];
+      mediated: string[];
+      escalation: any;
+    }>(
       `SELECT i.code, i.category_code, i.urgency,
               (SELECT array_agg(outcome ORDER BY attempt) FROM incident_mediation m WHERE m.incident_id = i.id) AS outcomes,
               (SELECT array_agg((details->>'attempt')::int ORDER BY at, id) FROM incident_history h WHERE h.incident_id = i.id AND action = 'mediate') AS attempts,
@@ -173,14 +194,20 @@ describe(`demo incident histories on ${BACKEND}`, () => {
   it('has already raised the alerts that were due, so the sweeper at start raises only new ones', async () => {
     // Alerts go out at the first minute's sweep after they fall due.
     const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
-    expect(await count(
-      `SELECT count(*)::int n FROM incident WHERE status IN ('dispatched', 'in_progress') AND due_at < $1 AND overdue_notified_at IS NULL`, [minuteAgo])).toBe(0);
-    expect(await count(
-      `SELECT count(*)::int n FROM incident WHERE urgency = 'red' AND status IN ('reported', 'filed') AND red_alerted_at IS NULL
-          AND reported_at < $1::timestamptz - make_interval(mins => $2)`, [minuteAgo, RED_DISPATCH_MINUTES])).toBe(0);
+    expect(
+      await count(`SELECT count(*)::int n FROM incident WHERE status IN ('dispatched', 'in_progress') AND due_at < $1 AND overdue_notified_at IS NULL`, [
+        minuteAgo,
+      ]),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int n FROM incident WHERE urgency = 'red' AND status IN ('reported', 'filed') AND red_alerted_at IS NULL
+          AND reported_at < $1::timestamptz - make_interval(mins => $2)`,
+        [minuteAgo, RED_DISPATCH_MINUTES],
+      ),
+    ).toBe(0);
     const raised = await sweepDeadlines(t.db, now);
-    const fresh = await count(
-      `SELECT count(*)::int n FROM incident_history WHERE at = $1 AND action IN ('overdue', 'red_alert')`, [now.toISOString()]);
+    const fresh = await count(`SELECT count(*)::int n FROM incident_history WHERE at = $1 AND action IN ('overdue', 'red_alert')`, [now.toISOString()]);
     expect(raised.overdue + raised.redAlerts).toBe(fresh);
     expect(fresh).toBeLessThanOrEqual(3);
   });
@@ -198,18 +225,19 @@ describe(`the demo incident bulk load on ${BACKEND}`, () => {
   }
 
   it('builds the same incidents, units and histories as a load checked row by row', async () => {
-    const fingerprint = (bulkLoad: boolean) => withDatabase(async (t) => {
-      await seedDemoCity(t.db, { ...small, bulkLoad });
-      const [row] = await t.db.query<{ f: string }>(
-        `SELECT (SELECT md5(string_agg(concat_ws('|', code, grid_code, street_code, status, urgency, filed_at, dispatched_at, due_at, resolved_at,
+    const fingerprint = (bulkLoad: boolean) =>
+      withDatabase(async (t) => {
+        await seedDemoCity(t.db, { ...small, bulkLoad });
+        const [row] = await t.db.query<{ f: string }>(
+          `SELECT (SELECT md5(string_agg(concat_ws('|', code, grid_code, street_code, status, urgency, filed_at, dispatched_at, due_at, resolved_at,
                                                  closed_at, red_alerted_at, overdue_notified_at, updated_at), ',' ORDER BY code)) FROM incident) ||
                 (SELECT md5(string_agg(concat_ws('|', i.code, h.at, h.actor, h.action, h.from_status, h.to_status, h.details), ',' ORDER BY i.code, h.at, h.id))
                    FROM incident_history h JOIN incident i ON i.id = h.incident_id) ||
                 (SELECT md5(string_agg(concat_ws('|', i.code, a.unit_code, a.status, a.resolved_at), ',' ORDER BY i.code, a.unit_code))
                    FROM incident_assignment a JOIN incident i ON i.id = a.incident_id) AS f`,
-      );
-      return row!.f;
-    });
+        );
+        return row!.f;
+      });
     expect(await fingerprint(true)).toBe(await fingerprint(false));
   });
 

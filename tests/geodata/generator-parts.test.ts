@@ -10,7 +10,7 @@ import { ZHUZHOU_DISTRICTS } from '../../geodata/zhuzhou-facts.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 
-describe('the demo city\'s last hours', () => {
+describe("the demo city's last hours", () => {
   it('follow the same night-time rhythm as every other day (seeded at 03:07 China time)', () => {
     const now = new Date('2026-11-30T03:07:00+08:00');
     const days = dailyCounts(now, 365, 100_000);
@@ -19,8 +19,13 @@ describe('the demo city\'s last hours', () => {
     expect(new Date(today.dayStart).toISOString()).toBe('2026-11-29T16:00:00.000Z');
     // Reports between midnight and 03:07 on each of the previous 28 days, drawn as the seed draws them.
     const random = new Random(7);
-    const nightly = days.slice(-29, -1).map((d) => Array.from({ length: d.count }, () => reportTimeOn(d.dayStart, now, random))
-      .filter((t) => t.getTime() - d.dayStart < 3 * 3_600_000 + 7 * 60_000).length);
+    const nightly = days
+      .slice(-29, -1)
+      .map(
+        (d) =>
+          Array.from({ length: d.count }, () => reportTimeOn(d.dayStart, now, random)).filter((t) => t.getTime() - d.dayStart < 3 * 3_600_000 + 7 * 60_000)
+            .length,
+      );
     const usual = nightly.reduce((a, b) => a + b, 0) / nightly.length;
     // Today's count up to now is about a usual night's, not an eighth of a day's (48 against 2 before).
     expect(today.count).toBeLessThanOrEqual(Math.max(3, usual * 2.5));
@@ -48,9 +53,27 @@ describe('apportion', () => {
 
 describe('Random', () => {
   it('repeats for a seed and differs between seeds', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => r.next())(new Random(7)));
-    const b = Array.from({ length: 5 }, ((r) => () => r.next())(new Random(7)));
-    const c = Array.from({ length: 5 }, ((r) => () => r.next())(new Random(8)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.next()
+      )(new Random(7)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.next()
+      )(new Random(7)),
+    );
+    const c = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.next()
+      )(new Random(8)),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
@@ -59,7 +82,10 @@ describe('Random', () => {
 describe('readingOrder', () => {
   it('numbers west to east within rows, rows from north to south', () => {
     const cells = [
-      { id: 'SE', cx: 2, cy: 0 }, { id: 'NW', cx: 0, cy: 2 }, { id: 'SW', cx: 0, cy: 0.1 }, { id: 'NE', cx: 2, cy: 1.9 },
+      { id: 'SE', cx: 2, cy: 0 },
+      { id: 'NW', cx: 0, cy: 2 },
+      { id: 'SW', cx: 0, cy: 0.1 },
+      { id: 'NE', cx: 2, cy: 1.9 },
     ];
     expect(readingOrder(cells).map((c) => c.id)).toEqual(['NW', 'NE', 'SW', 'SE']);
   });
@@ -90,7 +116,11 @@ describe('workerPhone', () => {
 });
 
 describe('parseDistrictFeatures', () => {
-  const feature = (adcode: unknown, name: unknown, type = 'Polygon') => ({ type: 'Feature', properties: { adcode, name }, geometry: { type, coordinates: [] } });
+  const feature = (adcode: unknown, name: unknown, type = 'Polygon') => ({
+    type: 'Feature',
+    properties: { adcode, name },
+    geometry: { type, coordinates: [] },
+  });
   it('returns every problem as data, with reasons', () => {
     const { features, problems } = parseDistrictFeatures({
       type: 'FeatureCollection',
@@ -136,8 +166,17 @@ describe('drawTimeline', () => {
       if (incident.fate.kind === 'closes') expect(t.status).toBe('closed');
       if (incident.fate.kind === 'waiting_red') expect(['reported', 'filed']).toContain(t.status);
       expect(t.urgency).toBe(t.mediations.length === 3 ? 'yellow' : incident.urgency);
-      const expected = t.closedAt ? 'closed' : t.resolvedAt ? 'resolved' : t.units.some((u) => u.startedAt) ? 'in_progress'
-        : t.dispatchedAt ? 'dispatched' : t.filedAt ? 'filed' : 'reported';
+      const expected = t.closedAt
+        ? 'closed'
+        : t.resolvedAt
+          ? 'resolved'
+          : t.units.some((u) => u.startedAt)
+            ? 'in_progress'
+            : t.dispatchedAt
+              ? 'dispatched'
+              : t.filedAt
+                ? 'filed'
+                : 'reported';
       expect(t.status).toBe(expected);
     }
   });

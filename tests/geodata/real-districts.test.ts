@@ -31,11 +31,12 @@ describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries
     expect(grids!.n).toBe(3261);
   });
 
-  it('writes exactly the incidents it drew, with no gaps in any day\'s codes, each inside its own grid', async () => {
+  it("writes exactly the incidents it drew, with no gaps in any day's codes, each inside its own grid", async () => {
     const [r] = await t.db.query<{ n: number; gappy_days: number; misplaced: number }>(
       `SELECT (SELECT count(*)::int FROM incident) n,
               (SELECT count(*)::int FROM (SELECT substr(code, 3, 8) d, count(*) c, max(substr(code, 11)::int) m FROM incident GROUP BY 1) x WHERE c <> m) gappy_days,
-              (SELECT count(*)::int FROM incident i JOIN grid g ON g.code = i.grid_code WHERE NOT ST_Covers(g.boundary, i.location)) misplaced`);
+              (SELECT count(*)::int FROM incident i JOIN grid g ON g.code = i.grid_code WHERE NOT ST_Covers(g.boundary, i.location)) misplaced`,
+    );
     expect(r).toEqual({ n: INCIDENTS, gappy_days: 0, misplaced: 0 });
   });
 

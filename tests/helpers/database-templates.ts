@@ -24,7 +24,9 @@ export function templateKey(value: unknown): string {
 
 /** Name prefix of this run's PostgreSQL template databases. */
 export function postgresTemplatePrefix(runDir: string): string {
-  return `gstmpl_${basename(runDir).replace(/[^a-z0-9]/gi, '').toLowerCase()}_`;
+  return `gstmpl_${basename(runDir)
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()}_`;
 }
 
 const inProcess = new Map<string, Promise<Blob | string>>();

@@ -19,12 +19,16 @@ export async function tableChecksums(db: Database): Promise<() => Promise<TableC
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'spatial_ref_sys' ORDER BY 1`);
   // Bookkeeping that a refused request may rightly leave: failed sign-ins (audited and counted by the
   // sign-in throttle on purpose) and a token's last use (stamped at most once a minute).
-  const sql = tables.filter(({ name }) => name !== 'login_failure').map(({ name }) => {
-    const where = name === 'audit_log' ? "WHERE x.action <> 'auth.login_failed'" : '';
-    const version = name === 'api_token'
-      ? 'row(x.id, x.name, x.token_hash, x.role, x.scope_code, x.unit_code, x.expires_at, x.revoked_at)::text'
-      : 'x.ctid::text || x.xmin::text';
-    return `SELECT '${name}' AS t, count(*)::int AS n, coalesce(sum(hashtext(${version})::bigint), 0)::text AS h FROM ${name} x ${where}`;
-  }).join('\nUNION ALL ');
+  const sql = tables
+    .filter(({ name }) => name !== 'login_failure')
+    .map(({ name }) => {
+      const where = name === 'audit_log' ? "WHERE x.action <> 'auth.login_failed'" : '';
+      const version =
+        name === 'api_token'
+          ? 'row(x.id, x.name, x.token_hash, x.role, x.scope_code, x.unit_code, x.expires_at, x.revoked_at)::text'
+          : 'x.ctid::text || x.xmin::text';
+      return `SELECT '${name}' AS t, count(*)::int AS n, coalesce(sum(hashtext(${version})::bigint), 0)::text AS h FROM ${name} x ${where}`;
+    })
+    .join('\nUNION ALL ');
   return () => db.query<TableChecksum>(sql);
 }

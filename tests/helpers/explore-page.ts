@@ -2,20 +2,27 @@ import type { Page } from 'playwright-core';
 
 /** Waits until the explorer shows `code` (undefined: any place) with nothing in flight. */
 export async function waitForPlace(page: Page, code?: string, timeout = 60_000): Promise<void> {
-  await page.waitForFunction((want) => {
-    const el = document.querySelector('gs-explore-page');
-    const shown = el?.shadowRoot?.querySelector<HTMLElement>('[data-place]')?.dataset.place;
-    return el?.getAttribute('data-state') === 'ready' && shown !== undefined && (want === null || shown === want);
-  }, code ?? null, { timeout });
+  await page.waitForFunction(
+    (want) => {
+      const el = document.querySelector('gs-explore-page');
+      const shown = el?.shadowRoot?.querySelector<HTMLElement>('[data-place]')?.dataset.place;
+      return el?.getAttribute('data-state') === 'ready' && shown !== undefined && (want === null || shown === want);
+    },
+    code ?? null,
+    { timeout },
+  );
 }
 
 /** Where a point is drawn on the first map, in page CSS pixels. */
 export async function projectOnMap(page: Page, lon: number, lat: number): Promise<{ x: number; y: number; inside: boolean }> {
   const box = (await page.locator('gs-explore-map#map-a').boundingBox())!;
-  const p = await page.evaluate(([lo, la]) => {
-    const map = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!;
-    return map.mapController!.project(lo!, la!);
-  }, [lon, lat]);
+  const p = await page.evaluate(
+    ([lo, la]) => {
+      const map = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!;
+      return map.mapController!.project(lo!, la!);
+    },
+    [lon, lat],
+  );
   return { x: box.x + p.x, y: box.y + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height };
 }
 
@@ -28,7 +35,10 @@ export async function clickShape(page: Page, code: string, label: [number, numbe
     const p = await projectOnMap(page, label[0], label[1]);
     if (!p.inside) throw new Error(`label of ${code} is off the map`);
     await page.mouse.click(p.x, p.y);
-    const moved = await waitForPlace(page, code, 8_000).then(() => true, () => false);
+    const moved = await waitForPlace(page, code, 8_000).then(
+      () => true,
+      () => false,
+    );
     if (moved) return;
   }
   throw new Error(`clicking ${code} did not open it`);

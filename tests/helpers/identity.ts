@@ -9,7 +9,11 @@ export const TEST_PASSWORD = 'correct horse battery';
 /** Creates a user straight in the database (the API path is tested on its own). */
 export async function createUser(db: Database, u: { username: string; role: Role; scope?: string | null; unit?: string | null }, password = TEST_PASSWORD) {
   return createUserRepository(db).insert({
-    username: u.username, displayName: u.username, role: u.role, scope: u.scope ?? null, unit: u.unit ?? null,
+    username: u.username,
+    displayName: u.username,
+    role: u.role,
+    scope: u.scope ?? null,
+    unit: u.unit ?? null,
     passwordHash: await hashPassword(password),
   });
 }
@@ -38,8 +42,11 @@ export async function login(app: App, username: string, password = TEST_PASSWORD
 export async function pickPlaces(db: Database) {
   const [p] = await db.query<{ district: string; street: string; community: string; grid: string }>(
     `SELECT district_code AS district, street_code AS street, community_code AS community, code AS grid
-       FROM grid ORDER BY code LIMIT 1`);
+       FROM grid ORDER BY code LIMIT 1`,
+  );
   const [o] = await db.query<{ district: string; grid: string }>(
-    'SELECT district_code AS district, code AS grid FROM grid WHERE district_code <> $1 ORDER BY code DESC LIMIT 1', [p!.district]);
+    'SELECT district_code AS district, code AS grid FROM grid WHERE district_code <> $1 ORDER BY code DESC LIMIT 1',
+    [p!.district],
+  );
   return { ...p!, otherDistrict: o!.district, otherGrid: o!.grid };
 }

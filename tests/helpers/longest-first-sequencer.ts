@@ -45,6 +45,9 @@ export default class LongestFirstSequencer extends BaseSequencer {
       const i = SLOWEST_FIRST.indexOf(relative(root, f.moduleId));
       return i < 0 ? SLOWEST_FIRST.length : i;
     };
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }

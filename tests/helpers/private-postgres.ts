@@ -27,7 +27,9 @@ export function privatePostgresUnavailable(): string | undefined {
 }
 
 function postgresUid(): { uid: number; gid: number } | undefined {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) return undefined;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -72,9 +74,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const logFile = join(root, 'server.log');
   const port = await freePort();
   // cwd '/': the postgres user may not be allowed into the project directory.
-  const pgCommand = (tool: string, args: string[]) => (asRoot
-    ? run('runuser', ['-u', 'postgres', '--', join(PG_BINDIR, tool), ...args], { cwd: '/' })
-    : run(join(PG_BINDIR, tool), args, { cwd: '/' }));
+  const pgCommand = (tool: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(PG_BINDIR, tool), ...args], { cwd: '/' }) : run(join(PG_BINDIR, tool), args, { cwd: '/' });
   // Loopback TCP only; the socket goes into our directory, not /var/run/postgresql.
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=60`;
   const pgCtl = (...args: string[]) => pgCommand('pg_ctl', ['-D', dataDir, '-l', logFile, ...args]);

@@ -45,10 +45,15 @@ export interface Load {
 
 export async function signIn(baseUrl: string, username: string, password: string): Promise<Record<string, string>> {
   const res = await fetch(`${baseUrl}api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('gs_session='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('gs_session='))!
+    .split(';')[0]!;
   const { csrf_token: csrf } = (await res.json()) as { csrf_token: string };
   return { cookie, 'x-csrf-token': csrf };
 }
@@ -66,7 +71,11 @@ async function send(what: string, url: string, init: RequestInit): Promise<Outco
     }
     const shaped = body.error && typeof body.error.code === 'string' && typeof body.error.message === 'string';
     return {
-      what, status: res.status, retryAfter: res.headers.get('retry-after'), startedAt, endedAt: performance.now(),
+      what,
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      startedAt,
+      endedAt: performance.now(),
       ...(res.ok && body.incident?.properties?.code ? { incidentCode: body.incident.properties.code } : {}),
       ...(shaped ? { errorCode: body.error!.code as string } : {}),
     };
@@ -95,11 +104,14 @@ export function startLoad(o: LoadOptions): Load {
     if (reportsInFlight >= maxInFlight) return;
     const n = ++sent;
     reportsInFlight++;
-    track(send(`report #${n}`, `${o.baseUrl}api/incidents`, {
-      method: 'POST',
-      headers: { ...o.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ category: 'uncollected_garbage', urgency: 'yellow', description: `${o.tag} #${n}`, location: o.location }),
-    }), () => reportsInFlight--);
+    track(
+      send(`report #${n}`, `${o.baseUrl}api/incidents`, {
+        method: 'POST',
+        headers: { ...o.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'uncollected_garbage', urgency: 'yellow', description: `${o.tag} #${n}`, location: o.location }),
+      }),
+      () => reportsInFlight--,
+    );
   }, 1000 / o.reportsPerSecond);
   const readTimer = setInterval(() => {
     if (readsInFlight >= maxInFlight || o.reads.length === 0) return;

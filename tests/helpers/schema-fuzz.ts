@@ -34,7 +34,9 @@ export function jsonText(value: unknown): string {
   if (value instanceof RawJson) return value.text;
   if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -57,9 +59,13 @@ export function exampleOf(schema: JsonSchema, known: Record<string, unknown>, na
     case 'string':
       if (schema.format === 'date-time') return new Date(Date.now() + 3_600_000).toISOString();
       return 'f'.repeat(Math.max(schema.minLength ?? 1, 1));
-    case 'number': case 'integer': return schema.minimum ?? 1;
-    case 'boolean': return false;
-    case 'null': return null;
+    case 'number':
+    case 'integer':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
     case 'array': {
       if (Array.isArray(schema.items)) return schema.items.map((s) => exampleOf(s, known));
       return Array.from({ length: schema.minItems ?? 0 }, () => exampleOf((schema.items as JsonSchema | undefined) ?? {}, known));
@@ -95,12 +101,46 @@ const deepObject = (n: number) => new RawJson('{"a":'.repeat(n) + '1' + '}'.repe
 /** Strange JSON values: what a hostile or broken client sends. */
 export const strangeJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
-    '\u0000', 'a\u0000b', '\ud800', 'x\udfff', '\udc00\ud800', '', ' ', '\u202e\u200b', '😀', "'; DROP TABLE grid;--", '%00', '../../etc/passwd',
-    new RawJson('1e309'), new RawJson('-1e309'), new RawJson('1e-400'), new RawJson('-0'), new RawJson('99999999999999999999'),
-    new RawJson('123456789012345678901234567890e300'), 2 ** 31, 2 ** 53 + 2, -1, 0, 0.5, -2_147_483_649,
-    null, true, false, [], {}, [null], [[[]]], { '': null }, deep(200), deep(5000), deepObject(100),
-    { __proto__: null, constructor: { prototype: {} } } as unknown, new RawJson('{"__proto__":{"polluted":1}}'),
-    { '\u0000': 1 }, { '\ud800': 'x' }, Array.from({ length: 20_000 }, () => 0),
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'x\udfff',
+    '\udc00\ud800',
+    '',
+    ' ',
+    '\u202e\u200b',
+    '😀',
+    "'; DROP TABLE grid;--",
+    '%00',
+    '../../etc/passwd',
+    new RawJson('1e309'),
+    new RawJson('-1e309'),
+    new RawJson('1e-400'),
+    new RawJson('-0'),
+    new RawJson('99999999999999999999'),
+    new RawJson('123456789012345678901234567890e300'),
+    2 ** 31,
+    2 ** 53 + 2,
+    -1,
+    0,
+    0.5,
+    -2_147_483_649,
+    null,
+    true,
+    false,
+    [],
+    {},
+    [null],
+    [[[]]],
+    { '': null },
+    deep(200),
+    deep(5000),
+    deepObject(100),
+    { __proto__: null, constructor: { prototype: {} } } as unknown,
+    new RawJson('{"__proto__":{"polluted":1}}'),
+    { '\u0000': 1 },
+    { '\ud800': 'x' },
+    Array.from({ length: 20_000 }, () => 0),
   ),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
@@ -112,10 +152,46 @@ export const strangeJson: fc.Arbitrary<unknown> = fc.oneof(
 /** Strange query and path values, already as URL text (some deliberately badly encoded). */
 export const strangeUrlText: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '%00', 'a%00b', '%ED%A0%80', '%FF', '%C0%80', '%', '%zz', 'Infinity', '-Infinity', '1e309', '-1e309', 'NaN', '99999999999999999999',
-    '-0', '0x10', '1e-400', '%20', '', '0', '-1', '2147483648', '9007199254740993', '1.5', 'true', 'null', '[]', '{}',
-    'a,,b', ',', '2026-02-30', '2026-01-01T25:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01', '-180,-90,180,90', '1,1,1,1',
-    'x'.repeat(5000), encodeURIComponent('😀'), '%E2%80%AE', '..%2F..%2Fetc%2Fpasswd', "%27%3B--",
+    '%00',
+    'a%00b',
+    '%ED%A0%80',
+    '%FF',
+    '%C0%80',
+    '%',
+    '%zz',
+    'Infinity',
+    '-Infinity',
+    '1e309',
+    '-1e309',
+    'NaN',
+    '99999999999999999999',
+    '-0',
+    '0x10',
+    '1e-400',
+    '%20',
+    '',
+    '0',
+    '-1',
+    '2147483648',
+    '9007199254740993',
+    '1.5',
+    'true',
+    'null',
+    '[]',
+    '{}',
+    'a,,b',
+    ',',
+    '2026-02-30',
+    '2026-01-01T25:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '0000-01-01',
+    '-180,-90,180,90',
+    '1,1,1,1',
+    'x'.repeat(5000),
+    encodeURIComponent('😀'),
+    '%E2%80%AE',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%27%3B--',
   ),
   fc.string({ unit: 'binary', maxLength: 20 }).map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))),
   fc.double().map(String),

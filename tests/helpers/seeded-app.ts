@@ -27,7 +27,10 @@ export interface SeededApp extends TestDatabase {
  * through inject (real routing, hooks, serialisation). Anonymous reading is on
  * unless the caller says otherwise, as in the embedded demo.
  */
-export async function createSeededApp(options: SeedOptions = SMALL_CITY, appOptions: Omit<AppOptions, 'db'> = { auth: { anonymousRead: true } }): Promise<SeededApp> {
+export async function createSeededApp(
+  options: SeedOptions = SMALL_CITY,
+  appOptions: Omit<AppOptions, 'db'> = { auth: { anonymousRead: true } },
+): Promise<SeededApp> {
   const testDb = await createSeededDatabase(options);
   const app = await buildApp({ db: testDb.db, ...appOptions });
   await app.ready();

@@ -44,8 +44,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     retry: undefined,
     lastEventId: '',
     next(timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => stream.waitFor((s) => s.messages.length > readIndex, timeoutMs, 'the next message')
-        .then(() => resolve(stream.messages[readIndex++]!), reject));
+      return new Promise((resolve, reject) =>
+        stream.waitFor((s) => s.messages.length > readIndex, timeoutMs, 'the next message').then(() => resolve(stream.messages[readIndex++]!), reject),
+      );
     },
     waitFor(predicate, timeoutMs = 20_000, what = 'a condition') {
       return new Promise((resolve, reject) => {

@@ -26,14 +26,22 @@ export async function startStreamApp(db: Database, events: EventStreamOptions = 
   const [owner] = await db.query<{ id: number }>(
     `INSERT INTO app_user (username, display_name, role, password_hash)
      VALUES ('stream-test-' || floor(random() * 1e9)::text, 'stream test', 'commander', 'scrypt$unusable')
-     RETURNING id`);
+     RETURNING id`,
+  );
   const tokenFor = new Map<string, string>();
   /** A viewer token for a scope; the city code means the whole city (scope NULL). */
   async function token(scope: string | undefined): Promise<string> {
     const key = scope ?? '';
     if (!tokenFor.has(key)) {
       const wholeCity = !scope || /^\d{4}00$/.test(scope);
-      const created = await tokens.insert({ name: `stream ${key}`, role: 'viewer', scope: wholeCity ? null : scope, unit: null, createdBy: owner!.id, expiresAt: null });
+      const created = await tokens.insert({
+        name: `stream ${key}`,
+        role: 'viewer',
+        scope: wholeCity ? null : scope,
+        unit: null,
+        createdBy: owner!.id,
+        expiresAt: null,
+      });
       tokenFor.set(key, created.token);
     }
     return tokenFor.get(key)!;
@@ -62,14 +70,25 @@ export async function startStreamApp(db: Database, events: EventStreamOptions = 
 export function incidentPayload(code: string, gridCode: string, status = 'reported') {
   return {
     incident: {
-      code, category: 'garbage', urgency: 'yellow', status,
-      location: [113.13, 27.83], grid_code: gridCode, district_code: gridCode.slice(0, 6), reported_at: '2026-06-15T02:00:00.000Z',
+      code,
+      category: 'garbage',
+      urgency: 'yellow',
+      status,
+      location: [113.13, 27.83],
+      grid_code: gridCode,
+      district_code: gridCode.slice(0, 6),
+      reported_at: '2026-06-15T02:00:00.000Z',
     },
   };
 }
 
 /** Records one event in its own transaction, as a workflow change would; returns its id and when the transaction started and ended. */
-export async function writeEvent(db: Database, type: EventType, scope: string, payload: Record<string, unknown> = incidentPayload('SJ20260615000001', scope.padEnd(15, '1'))) {
+export async function writeEvent(
+  db: Database,
+  type: EventType,
+  scope: string,
+  payload: Record<string, unknown> = incidentPayload('SJ20260615000001', scope.padEnd(15, '1')),
+) {
   const startedAt = performance.now();
   const id = await db.transaction((tx) => recordEvent(tx, { type, scope, payload }));
   return { id, startedAt, committedAt: performance.now() };

@@ -37,14 +37,16 @@ export function greyJpeg(): Buffer {
   const seg = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
   const oneCodeTable = (tableClassAndId: number) => [tableClassAndId, 1, ...new Array(15).fill(0), 0];
   return Buffer.from([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...seg(0xdb, [0x00, ...new Array(64).fill(1)]),
     ...seg(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
     ...seg(0xc4, oneCodeTable(0x00)),
     ...seg(0xc4, oneCodeTable(0x10)),
     ...seg(0xda, [1, 1, 0x00, 0, 63, 0]),
     0x3f,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -84,7 +86,14 @@ export function phoneExif(m: typeof PHONE_METADATA = PHONE_METADATA): Buffer {
   const ascii = (s: string) => Buffer.from(`${s}\0`, 'latin1');
   const rationals = (parts: readonly number[]) => {
     const b = Buffer.alloc(24);
-    [[parts[0]!, 1], [parts[1]!, 1], [parts[2]!, 100]].forEach(([n, d], i) => { b.writeUInt32LE(n!, i * 8); b.writeUInt32LE(d!, i * 8 + 4); });
+    [
+      [parts[0]!, 1],
+      [parts[1]!, 1],
+      [parts[2]!, 100],
+    ].forEach(([n, d], i) => {
+      b.writeUInt32LE(n!, i * 8);
+      b.writeUInt32LE(d!, i * 8 + 4);
+    });
     return b;
   };
   // Lays out IFDs one after the other from offset 8, values that do not fit in 4 bytes after each IFD.
@@ -140,8 +149,11 @@ export function phoneExif(m: typeof PHONE_METADATA = PHONE_METADATA): Buffer {
 
 /** The XMP packet a phone or an editor adds, with the position again. */
 export function phoneXmp(m: typeof PHONE_METADATA = PHONE_METADATA): Buffer {
-  return Buffer.from(`<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`
-    + `<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" ${m.xmpMarker}="27,49.644N" exif:GPSLongitude="113,8.04E"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`, 'utf8');
+  return Buffer.from(
+    `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+      `<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" ${m.xmpMarker}="27,49.644N" exif:GPSLongitude="113,8.04E"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`,
+    'utf8',
+  );
 }
 
 const jpegSegment = (marker: number, body: Buffer) => {
@@ -212,9 +224,14 @@ export function phoneGif(): Buffer {
     Buffer.from('GIF89a', 'latin1'),
     Buffer.from([1, 0, 1, 0, 0x80, 0, 0]), // 1×1, global colour table of 2
     Buffer.from([0, 0, 0, 255, 255, 255]),
-    Buffer.from([0x21, 0xff, 11]), Buffer.from('NETSCAPE2.0', 'latin1'), Buffer.from([3, 1, 0, 0, 0]),
-    Buffer.from([0x21, 0xfe]), subBlocks(Buffer.from(PHONE_METADATA.comment, 'latin1')),
-    Buffer.from([0x21, 0xff, 11]), Buffer.from('XMP DataXMP', 'latin1'), subBlocks(phoneXmp()),
+    Buffer.from([0x21, 0xff, 11]),
+    Buffer.from('NETSCAPE2.0', 'latin1'),
+    Buffer.from([3, 1, 0, 0, 0]),
+    Buffer.from([0x21, 0xfe]),
+    subBlocks(Buffer.from(PHONE_METADATA.comment, 'latin1')),
+    Buffer.from([0x21, 0xff, 11]),
+    Buffer.from('XMP DataXMP', 'latin1'),
+    subBlocks(phoneXmp()),
     Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0]), // image descriptor, no local table
     Buffer.from([2, 2, 0x44, 0x01, 0]), // LZW minimum code size 2, one sub-block, end
     Buffer.from([0x3b]),

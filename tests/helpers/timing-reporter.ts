@@ -23,7 +23,14 @@ export default class TimingReporter implements Reporter {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(8);
     const lines = rows.map((r) => `${s(r.imported + r.run)} ${s(r.imported)} ${s(r.run)}  ${r.project.padEnd(8)} ${r.state.padEnd(7)} ${r.file}`);
     const busy = rows.reduce((sum, r) => sum + r.imported + r.run, 0);
-    console.log(['', `== test file times (wall clock of the run ${s(Date.now() - this.started).trim()}, summed over files ${s(busy).trim()})`,
-      `   total   import tests+hooks  project  state   file`, ...lines, ''].join('\n'));
+    console.log(
+      [
+        '',
+        `== test file times (wall clock of the run ${s(Date.now() - this.started).trim()}, summed over files ${s(busy).trim()})`,
+        `   total   import tests+hooks  project  state   file`,
+        ...lines,
+        '',
+      ].join('\n'),
+    );
   }
 }

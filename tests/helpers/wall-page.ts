@@ -9,11 +9,17 @@ import { createTokenRepository } from '../../server/repositories/token-repositor
  * `inject` is an app's inject (the app need not be listening).
  */
 export async function reportIncident(
-  app: { inject: App['inject'] }, db: Queryable, urgency: 'red' | 'yellow' | 'blue' = 'red',
+  app: { inject: App['inject'] },
+  db: Queryable,
+  urgency: 'red' | 'yellow' | 'blue' = 'red',
 ): Promise<{ code: string; district: string }> {
-  const [p] = await db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid ORDER BY code LIMIT 1) s');
+  const [p] = await db.query<{ x: number; y: number }>(
+    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid ORDER BY code LIMIT 1) s',
+  );
   const res = await app.inject({
-    method: 'POST', url: '/api/incidents', headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
+    method: 'POST',
+    url: '/api/incidents',
+    headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
     payload: { category: 'water_leak', urgency, description: '大屏测试：供水管道破裂', location: [p!.x, p!.y] },
   });
   if (res.statusCode !== 201) throw new Error(`report: ${res.statusCode} ${res.body}`);
@@ -24,7 +30,9 @@ export async function reportIncident(
 /** Moves an incident on through the workflow as the dispatcher (reject needs a note). */
 export async function transitionIncident(app: { inject: App['inject'] }, db: Queryable, code: string, action: string, note?: string): Promise<void> {
   const res = await app.inject({
-    method: 'POST', url: `/api/incidents/${code}/transitions`, headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
+    method: 'POST',
+    url: `/api/incidents/${code}/transitions`,
+    headers: { authorization: `Bearer ${await dispatcherToken(db)}` },
     payload: { action, ...(note ? { note } : {}) },
   });
   if (res.statusCode >= 300) throw new Error(`${action} ${code}: ${res.statusCode} ${res.body}`);
@@ -34,8 +42,10 @@ let token: string | undefined;
 async function dispatcherToken(db: Queryable): Promise<string> {
   if (!token) {
     const [u] = await db.query<{ id: number }>(
-      "INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('wall-test-dispatcher', '大屏测试调度员', 'dispatcher', 'scrypt$unusable') RETURNING id");
-    token = (await createTokenRepository(db).insert({ name: 'wall test', role: 'dispatcher', scope: null, unit: null, createdBy: u!.id, expiresAt: null })).token;
+      "INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('wall-test-dispatcher', '大屏测试调度员', 'dispatcher', 'scrypt$unusable') RETURNING id",
+    );
+    token = (await createTokenRepository(db).insert({ name: 'wall test', role: 'dispatcher', scope: null, unit: null, createdBy: u!.id, expiresAt: null }))
+      .token;
   }
   return token;
 }
@@ -51,17 +61,20 @@ export async function gridSamplePoints(db: Queryable): Promise<{ code: string; l
 
 /** Reads the map canvas's pixel at CSS position (x, y) of the map (the drawing buffer is preserved for this). */
 export function mapPixel(page: Page, x: number, y: number): Promise<[number, number, number, number]> {
-  return page.evaluate(([px, py]) => {
-    const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
-    const canvas = map.getCanvas();
-    const ratio = canvas.width / canvas.clientWidth;
-    const c2d = document.createElement('canvas');
-    c2d.width = 1;
-    c2d.height = 1;
-    const ctx = c2d.getContext('2d')!;
-    ctx.drawImage(canvas, Math.round(px! * ratio), Math.round(py! * ratio), 1, 1, 0, 0, 1, 1);
-    return [...ctx.getImageData(0, 0, 1, 1).data] as [number, number, number, number];
-  }, [x, y]);
+  return page.evaluate(
+    ([px, py]) => {
+      const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
+      const canvas = map.getCanvas();
+      const ratio = canvas.width / canvas.clientWidth;
+      const c2d = document.createElement('canvas');
+      c2d.width = 1;
+      c2d.height = 1;
+      const ctx = c2d.getContext('2d')!;
+      ctx.drawImage(canvas, Math.round(px! * ratio), Math.round(py! * ratio), 1, 1, 0, 0, 1, 1);
+      return [...ctx.getImageData(0, 0, 1, 1).data] as [number, number, number, number];
+    },
+    [x, y],
+  );
 }
 
 /**
@@ -93,11 +106,14 @@ export function projectAll(page: Page, lonLats: [number, number][]): Promise<{ x
 
 /** Where a point is drawn, in CSS pixels relative to the map, and the map's size. */
 export function project(page: Page, lon: number, lat: number): Promise<{ x: number; y: number; width: number; height: number }> {
-  return page.evaluate(([lo, la]) => {
-    const el = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!;
-    const p = el.controller!.project(lo!, la!);
-    return { ...p, width: el.clientWidth, height: el.clientHeight };
-  }, [lon, lat]);
+  return page.evaluate(
+    ([lo, la]) => {
+      const el = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!;
+      const p = el.controller!.project(lo!, la!);
+      return { ...p, width: el.clientWidth, height: el.clientHeight };
+    },
+    [lon, lat],
+  );
 }
 
 /**
@@ -151,7 +167,8 @@ export async function placedLabels(page: Page): Promise<PlacedLabelBox[]> {
     });
   });
   for (const l of labels) {
-    if (l.box.width < l.textWidth || l.box.height < l.size) throw new Error(`label box of ${l.text} (${l.box.width}×${l.box.height}) smaller than its text (${l.textWidth}×${l.size})`);
+    if (l.box.width < l.textWidth || l.box.height < l.size)
+      throw new Error(`label box of ${l.text} (${l.box.width}×${l.box.height}) smaller than its text (${l.textWidth}×${l.size})`);
   }
   return labels.map(({ textWidth: _w, ...l }) => l);
 }
@@ -159,9 +176,12 @@ export async function placedLabels(page: Page): Promise<PlacedLabelBox[]> {
 /** Pairs of labels whose boxes intersect, by name. */
 export function boxesOverlap(labels: PlacedLabelBox[]): string[] {
   const out: string[] = [];
-  labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
-    if (a.box.x < b.box.x + b.box.width && b.box.x < a.box.x + a.box.width && a.box.y < b.box.y + b.box.height && b.box.y < a.box.y + a.box.height) out.push(`${a.text} × ${b.text}`);
-  }));
+  labels.forEach((a, i) =>
+    labels.slice(i + 1).forEach((b) => {
+      if (a.box.x < b.box.x + b.box.width && b.box.x < a.box.x + a.box.width && a.box.y < b.box.y + b.box.height && b.box.y < a.box.y + a.box.height)
+        out.push(`${a.text} × ${b.text}`);
+    }),
+  );
   return out;
 }
 
@@ -171,7 +191,9 @@ export function boxesOverlap(labels: PlacedLabelBox[]): string[] {
  * box), ranking and ticker rows wrapped onto a second line, incident codes cut
  * off. Also counts what is shown whole.
  */
-export function layoutProblems(page: Page): Promise<{ problems: string[]; categories: number; directives: string[]; rankingRows: number; tickerCodes: number }> {
+export function layoutProblems(
+  page: Page,
+): Promise<{ problems: string[]; categories: number; directives: string[]; rankingRows: number; tickerCodes: number }> {
   return page.evaluate(() => {
     const root = document.querySelector('gs-wall-display')!.shadowRoot!;
     const problems: string[] = [];
@@ -207,7 +229,8 @@ export function layoutProblems(page: Page): Promise<{ problems: string[]; catego
     for (const li of ticker.querySelectorAll('li')) {
       if (li.getBoundingClientRect().bottom > tickerBox.bottom) break;
       const code = li.querySelector('.code')!;
-      if (cut(code) || code.getBoundingClientRect().right > li.getBoundingClientRect().right + 0.5) problems.push(`ticker code ${li.getAttribute('data-code')} cut off`);
+      if (cut(code) || code.getBoundingClientRect().right > li.getBoundingClientRect().right + 0.5)
+        problems.push(`ticker code ${li.getAttribute('data-code')} cut off`);
       else tickerCodes++;
       if (li.getBoundingClientRect().height > 1.3 * lineHeight(li)) problems.push(`ticker line ${li.getAttribute('data-code')} wraps`);
     }

@@ -9,7 +9,17 @@ import multipart from '@fastify/multipart';
 import { statusOf } from '../../server/errors/messages.js';
 import { createPhotoStore, ORIGINALS, type PhotoStore } from '../../server/photos/photo-store.js';
 import {
-  greyJpeg, multipartBody, PHONE_METADATA, phoneGif, phoneJpeg, phonePng, phoneWebp, phoneXmp, sha256, solidPng, TINY_WEBP,
+  greyJpeg,
+  multipartBody,
+  PHONE_METADATA,
+  phoneGif,
+  phoneJpeg,
+  phonePng,
+  phoneWebp,
+  phoneXmp,
+  sha256,
+  solidPng,
+  TINY_WEBP,
 } from '../helpers/test-images.js';
 
 /**
@@ -66,7 +76,7 @@ function jpegParts(jpeg: Buffer): { segments: { marker: number; body: Buffer }[]
 /** A PNG's chunks, each CRC checked. */
 function pngChunks(png: Buffer): { type: string; data: Buffer }[] {
   const chunks = [];
-  for (let pos = 8; pos < png.length;) {
+  for (let pos = 8; pos < png.length; ) {
     const length = png.readUInt32BE(pos);
     const type = png.toString('latin1', pos + 4, pos + 8);
     expect(png.readUInt32BE(pos + 8 + length), `CRC of ${type}`).toBe(crc32(png.subarray(pos + 4, pos + 8 + length)));
@@ -81,7 +91,7 @@ function webpChunks(webp: Buffer): { fourcc: string; data: Buffer }[] {
   expect(webp.toString('latin1', 0, 4)).toBe('RIFF');
   expect(webp.readUInt32LE(4)).toBe(webp.length - 8);
   const chunks = [];
-  for (let pos = 12; pos < webp.length;) {
+  for (let pos = 12; pos < webp.length; ) {
     const size = webp.readUInt32LE(pos + 4);
     chunks.push({ fourcc: webp.toString('latin1', pos, pos + 4), data: webp.subarray(pos + 8, pos + 8 + size) });
     pos += 8 + size + (size % 2);
@@ -112,8 +122,9 @@ describe('photo metadata is stripped on upload', () => {
     // The pixels are untouched: frame, tables and scan are byte for byte the original's.
     const original = jpegParts(upload);
     expect(scan.equals(original.scan)).toBe(true);
-    expect(segments.filter((s) => s.marker >= 0xc0 && s.marker <= 0xdb).map((s) => s.body.toString('hex')))
-      .toEqual(original.segments.filter((s) => s.marker >= 0xc0 && s.marker <= 0xdb).map((s) => s.body.toString('hex')));
+    expect(segments.filter((s) => s.marker >= 0xc0 && s.marker <= 0xdb).map((s) => s.body.toString('hex'))).toEqual(
+      original.segments.filter((s) => s.marker >= 0xc0 && s.marker <= 0xdb).map((s) => s.body.toString('hex')),
+    );
   });
 
   it('JPEG: an upright photo keeps no EXIF at all', async () => {

@@ -107,7 +107,11 @@ describe('photo uploads over HTTP', () => {
       { sha256: sha256(jpeg), mime: 'image/jpeg', bytes: jpeg.length, path: join(sha256(jpeg).slice(0, 2), `${sha256(jpeg).slice(2)}.jpg`) },
       { sha256: sha256(TINY_WEBP), mime: 'image/webp', bytes: TINY_WEBP.length, path: expect.stringMatching(/\.webp$/) },
     ]);
-    for (const [photo, bytes] of [[photos[0], png], [photos[1], jpeg], [photos[2], TINY_WEBP]] as const) {
+    for (const [photo, bytes] of [
+      [photos[0], png],
+      [photos[1], jpeg],
+      [photos[2], TINY_WEBP],
+    ] as const) {
       expect(readFileSync(join(dir, photo.path)).equals(bytes)).toBe(true);
       const back = await app.inject({ method: 'GET', url: `/test/photos/${photo.sha256}` });
       expect(back.statusCode).toBe(200);

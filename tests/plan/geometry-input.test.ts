@@ -32,7 +32,12 @@ afterAll(async () => ctx?.close());
 /** Sent as raw JSON so that 1e309 (Infinity once parsed) can be written; `INF` in a geometry stands for it. */
 const INF = 123456.789;
 async function post(url: string, payload: unknown, app: App = ctx.app, session: Session = ctx.planner) {
-  const res = await app.inject({ method: 'POST', url, payload: JSON.stringify(payload).replaceAll(String(INF), '1e309'), headers: { ...session.write, 'content-type': 'application/json' } });
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    payload: JSON.stringify(payload).replaceAll(String(INF), '1e309'),
+    headers: { ...session.write, 'content-type': 'application/json' },
+  });
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 }
 const fileWith = (geometry: unknown) => {
@@ -50,29 +55,200 @@ async function stateOfThings() {
                               (SELECT count(*)::int FROM audit_log) audit`);
 }
 
-const square = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+const square = (x: number, y: number, d: number) => [
+  [x, y],
+  [x + d, y],
+  [x + d, y + d],
+  [x, y + d],
+  [x, y],
+];
 const near = () => ring[0]! as [number, number];
 
 /** name, geometry, the import's reason for feature 0 (or `400 <field>`), the edit's status and code, what the edit's message says. */
 const CASES: [string, () => unknown, string, number, string, RegExp][] = [
-  ['an unclosed ring', () => ({ type: 'Polygon', coordinates: [ring.slice(0, -1)] }), 'unclosed_ring', 422, 'invalid_geometry', /^body\.geometry\.coordinates\.0: the ring is not closed/],
-  ['a ring of 3 positions', () => ({ type: 'Polygon', coordinates: [[ring[0], ring[1], ring[0]]] }), 'too_few_positions', 422, 'invalid_geometry', /^body\.geometry\.coordinates\.0: a ring needs at least 4 positions/],
+  [
+    'an unclosed ring',
+    () => ({ type: 'Polygon', coordinates: [ring.slice(0, -1)] }),
+    'unclosed_ring',
+    422,
+    'invalid_geometry',
+    /^body\.geometry\.coordinates\.0: the ring is not closed/,
+  ],
+  [
+    'a ring of 3 positions',
+    () => ({ type: 'Polygon', coordinates: [[ring[0], ring[1], ring[0]]] }),
+    'too_few_positions',
+    422,
+    'invalid_geometry',
+    /^body\.geometry\.coordinates\.0: a ring needs at least 4 positions/,
+  ],
   ['an empty ring', () => ({ type: 'Polygon', coordinates: [[]] }), 'too_few_positions', 422, 'invalid_geometry', /has 0/],
-  ['a spike', () => ({ type: 'Polygon', coordinates: [[ring[0], ring[1], [ring[1]![0]! + 0.01, ring[1]![1]!], ...ring.slice(1)]] }), 'self_intersection', 422, 'invalid_geometry', /^body\.geometry: the boundary crosses or touches itself \(self-intersection\) near \d/],
-  ['a bow-tie', () => { const [x, y] = near(); return { type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]] }; }, 'self_intersection', 422, 'invalid_geometry', /^body\.geometry: the boundary crosses or touches itself \(self-intersection\) near \d/],
-  ['a hole outside its shell', () => { const [x, y] = near(); return { type: 'Polygon', coordinates: [square(x, y, 0.001), square(x + 0.01, y + 0.01, 0.0005)] }; }, 'invalid_geometry', 422, 'invalid_geometry', /^body\.geometry: a hole lies outside its outer ring/],
-  ['a huge coordinate', () => ({ type: 'Polygon', coordinates: [square(1e300, 1e300, 1)] }), 'coordinate_out_of_range', 422, 'invalid_geometry', /^body\.geometry\.coordinates\.0\.0: longitude 1e\+300 is outside -180\.\.180/],
+  [
+    'a spike',
+    () => ({ type: 'Polygon', coordinates: [[ring[0], ring[1], [ring[1]![0]! + 0.01, ring[1]![1]!], ...ring.slice(1)]] }),
+    'self_intersection',
+    422,
+    'invalid_geometry',
+    /^body\.geometry: the boundary crosses or touches itself \(self-intersection\) near \d/,
+  ],
+  [
+    'a bow-tie',
+    () => {
+      const [x, y] = near();
+      return {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, y],
+            [x + 0.001, y + 0.001],
+            [x + 0.001, y],
+            [x, y + 0.001],
+            [x, y],
+          ],
+        ],
+      };
+    },
+    'self_intersection',
+    422,
+    'invalid_geometry',
+    /^body\.geometry: the boundary crosses or touches itself \(self-intersection\) near \d/,
+  ],
+  [
+    'a hole outside its shell',
+    () => {
+      const [x, y] = near();
+      return { type: 'Polygon', coordinates: [square(x, y, 0.001), square(x + 0.01, y + 0.01, 0.0005)] };
+    },
+    'invalid_geometry',
+    422,
+    'invalid_geometry',
+    /^body\.geometry: a hole lies outside its outer ring/,
+  ],
+  [
+    'a huge coordinate',
+    () => ({ type: 'Polygon', coordinates: [square(1e300, 1e300, 1)] }),
+    'coordinate_out_of_range',
+    422,
+    'invalid_geometry',
+    /^body\.geometry\.coordinates\.0\.0: longitude 1e\+300 is outside -180\.\.180/,
+  ],
   // Non-finite numbers never get this far: the schema (edits) or the input guard (imports) names the field.
-  ['Infinity', () => ({ type: 'Polygon', coordinates: [square(INF, 27, 0.001)] }), '400 body.features.0.geometry.coordinates.0.0.0', 400, 'invalid_parameter', /^body\.geometry\.coordinates\.0\.0\.0: must be number$/],
-  ['latitude 95', () => ({ type: 'Polygon', coordinates: [square(113, 95, 0.001)] }), 'coordinate_out_of_range', 422, 'invalid_geometry', /latitude 95 is outside -90\.\.90/],
-  ['the whole world', () => ({ type: 'Polygon', coordinates: [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]] }), 'too_large', 422, 'invalid_geometry', /^body\.geometry: spans 360° of longitude/],
-  ['a box across the antimeridian', () => ({ type: 'Polygon', coordinates: [[[179, 10], [-179, 10], [-179, 11], [179, 11], [179, 10]]] }), 'too_large', 422, 'invalid_geometry', /antimeridian/],
-  ['an edge between antipodes', () => ({ type: 'Polygon', coordinates: [[[-90, 0], [90, 0], [0, 45], [-90, 0]]] }), 'too_large', 422, 'invalid_geometry', /spans 180°/],
-  ['a ring around the pole', () => ({ type: 'Polygon', coordinates: [[[0, 89], [90, 89], [180, 89], [-90, 89], [0, 89]]] }), 'too_large', 422, 'invalid_geometry', /spans 270°/],
+  [
+    'Infinity',
+    () => ({ type: 'Polygon', coordinates: [square(INF, 27, 0.001)] }),
+    '400 body.features.0.geometry.coordinates.0.0.0',
+    400,
+    'invalid_parameter',
+    /^body\.geometry\.coordinates\.0\.0\.0: must be number$/,
+  ],
+  [
+    'latitude 95',
+    () => ({ type: 'Polygon', coordinates: [square(113, 95, 0.001)] }),
+    'coordinate_out_of_range',
+    422,
+    'invalid_geometry',
+    /latitude 95 is outside -90\.\.90/,
+  ],
+  [
+    'the whole world',
+    () => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-180, -90],
+          [180, -90],
+          [180, 90],
+          [-180, 90],
+          [-180, -90],
+        ],
+      ],
+    }),
+    'too_large',
+    422,
+    'invalid_geometry',
+    /^body\.geometry: spans 360° of longitude/,
+  ],
+  [
+    'a box across the antimeridian',
+    () => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [179, 10],
+          [-179, 10],
+          [-179, 11],
+          [179, 11],
+          [179, 10],
+        ],
+      ],
+    }),
+    'too_large',
+    422,
+    'invalid_geometry',
+    /antimeridian/,
+  ],
+  [
+    'an edge between antipodes',
+    () => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-90, 0],
+          [90, 0],
+          [0, 45],
+          [-90, 0],
+        ],
+      ],
+    }),
+    'too_large',
+    422,
+    'invalid_geometry',
+    /spans 180°/,
+  ],
+  [
+    'a ring around the pole',
+    () => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 89],
+          [90, 89],
+          [180, 89],
+          [-90, 89],
+          [0, 89],
+        ],
+      ],
+    }),
+    'too_large',
+    422,
+    'invalid_geometry',
+    /spans 270°/,
+  ],
   ['a Polygon without rings', () => ({ type: 'Polygon', coordinates: [] }), 'empty_geometry', 422, 'invalid_geometry', /^body\.geometry\.coordinates: empty/],
-  ['a MultiPolygon without parts', () => ({ type: 'MultiPolygon', coordinates: [] }), 'empty_geometry', 422, 'invalid_geometry', /^body\.geometry\.coordinates: empty/],
-  ['a Point', () => ({ type: 'Point', coordinates: near() }), 'not_polygon', 400, 'invalid_parameter', /^body\.geometry\.type: must be one of Polygon, MultiPolygon$/],
-  ['a GeometryCollection', () => ({ type: 'GeometryCollection', geometries: [] }), 'not_polygon', 400, 'invalid_parameter', /^body\.geometry\.type: must be one of Polygon, MultiPolygon$/],
+  [
+    'a MultiPolygon without parts',
+    () => ({ type: 'MultiPolygon', coordinates: [] }),
+    'empty_geometry',
+    422,
+    'invalid_geometry',
+    /^body\.geometry\.coordinates: empty/,
+  ],
+  [
+    'a Point',
+    () => ({ type: 'Point', coordinates: near() }),
+    'not_polygon',
+    400,
+    'invalid_parameter',
+    /^body\.geometry\.type: must be one of Polygon, MultiPolygon$/,
+  ],
+  [
+    'a GeometryCollection',
+    () => ({ type: 'GeometryCollection', geometries: [] }),
+    'not_polygon',
+    400,
+    'invalid_parameter',
+    /^body\.geometry\.type: must be one of Polygon, MultiPolygon$/,
+  ],
   ['no geometry', () => null, 'not_polygon', 400, 'invalid_parameter', /^body\.geometry: must be object$/],
 ];
 
@@ -92,7 +268,10 @@ describe(`awkward geometry on ${BACKEND}: the same answer on both backends, noth
     // GEOS's own words stay out of every answer.
     expect(JSON.stringify(imported.body)).not.toMatch(/Exception|lwgeom|GEOS|Self-intersection|Hole lies/);
 
-    for (const edit of [{ op: 'add', geometry: geometry() }, { op: 'reshape', key, geometry: geometry() }]) {
+    for (const edit of [
+      { op: 'add', geometry: geometry() },
+      { op: 'reshape', key, geometry: geometry() },
+    ]) {
       const res = await post(`/api/plans/${planId}/edits`, edit);
       expect(res.status, `${edit.op}: ${JSON.stringify(res.body)}`).toBe(editStatus);
       expect(res.body.error.code).toBe(editCode);
@@ -103,8 +282,13 @@ describe(`awkward geometry on ${BACKEND}: the same answer on both backends, noth
   });
 
   it('drops a height (3D coordinates) in imports and edits alike, storing two dimensions', async () => {
-    const with3d = (g: any) => ({ ...g, coordinates: g.type === 'Polygon' ? g.coordinates.map((r: number[][]) => r.map(([x, y]) => [x, y, 57.5]))
-      : g.coordinates.map((p: number[][][]) => p.map((r) => r.map(([x, y]) => [x, y, 57.5]))) });
+    const with3d = (g: any) => ({
+      ...g,
+      coordinates:
+        g.type === 'Polygon'
+          ? g.coordinates.map((r: number[][]) => r.map(([x, y]) => [x, y, 57.5]))
+          : g.coordinates.map((p: number[][][]) => p.map((r) => r.map(([x, y]) => [x, y, 57.5]))),
+    });
     const file = structuredClone(exported);
     for (const f of file.features) f.geometry = with3d(f.geometry);
     const imported = await dryRun(file);
@@ -114,13 +298,17 @@ describe(`awkward geometry on ${BACKEND}: the same answer on both backends, noth
     const own = (await ctx.call('GET', `/api/plans/${planId}`)).body.features.features.find((f: any) => f.properties.key === key);
     const res = await post(`/api/plans/${planId}/edits`, { op: 'reshape', key, geometry: with3d(own.geometry) });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const { dims } = one(await ctx.db.query<{ dims: number }>(
-      'SELECT ST_NDims(f.boundary) dims FROM grid_plan_feature f JOIN grid_plan p ON p.id = f.plan_id AND p.revision = f.revision WHERE p.id = $1 AND f.key = $2', [planId, key]));
+    const { dims } = one(
+      await ctx.db.query<{ dims: number }>(
+        'SELECT ST_NDims(f.boundary) dims FROM grid_plan_feature f JOIN grid_plan p ON p.id = f.plan_id AND p.revision = f.revision WHERE p.id = $1 AND f.key = $2',
+        [planId, key],
+      ),
+    );
     expect(dims).toBe(2);
     expect((await ctx.call('POST', `/api/plans/${planId}/undo`)).status).toBe(200);
   });
 
-  it('names the field a union edit got wrong, not another variant\'s', async () => {
+  it("names the field a union edit got wrong, not another variant's", async () => {
     const cases: [unknown, RegExp][] = [
       [{ op: 'add', geometry: { type: 'Polygon', coordinates: 'x' } }, /^body\.geometry\.coordinates: must be array$/],
       [{ op: 'paint', geometry: { type: 'Polygon', coordinates: [] } }, /^body\.op: must be one of reshape, split, merge, add, delete$/],
@@ -137,7 +325,17 @@ describe(`awkward geometry on ${BACKEND}: the same answer on both backends, noth
   });
 
   it('refuses a split line across the antimeridian', async () => {
-    const across = await post(`/api/plans/${planId}/edits`, { op: 'split', key, line: { type: 'LineString', coordinates: [[179, 10], [-179, 10]] } });
+    const across = await post(`/api/plans/${planId}/edits`, {
+      op: 'split',
+      key,
+      line: {
+        type: 'LineString',
+        coordinates: [
+          [179, 10],
+          [-179, 10],
+        ],
+      },
+    });
     expect(across.status).toBe(422);
     expect(across.body.error).toMatchObject({ code: 'invalid_geometry', message: expect.stringMatching(/^body\.line: spans 358°/) });
   });
@@ -149,8 +347,11 @@ describe(`a grid stored invalid on ${BACKEND} (drawn before these checks, or a s
     const [feature] = (await ctx.call('GET', `/api/plans/${id}`)).body.features.features;
     const r: number[][] = feature.geometry.type === 'Polygon' ? feature.geometry.coordinates[0] : feature.geometry.coordinates[0][0];
     const spike = { type: 'Polygon', coordinates: [[r[0], r[1], [r[1]![0]! + 0.01, r[1]![1]!], ...r.slice(1)]] };
-    await ctx.db.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) WHERE plan_id = $1 AND key = $2',
-      [id, feature.properties.key, JSON.stringify(spike)]);
+    await ctx.db.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) WHERE plan_id = $1 AND key = $2', [
+      id,
+      feature.properties.key,
+      JSON.stringify(spike),
+    ]);
 
     expect((await ctx.call('GET', `/api/plans/${id}`)).status).toBe(200);
     const validated = await ctx.call('POST', `/api/plans/${id}/validate`);
@@ -193,11 +394,17 @@ describe(`size limits on ${BACKEND}: refused before any SQL, naming the limit`, 
 
   it('vertices and rings per feature: a problem of that feature in an import, 422 geometry_too_large in an edit', async () => {
     const [x, y] = near();
-    const circle = (n: number) => [...Array.from({ length: n - 1 }, (_, i) => [x + 0.001 * Math.cos((2 * Math.PI * i) / (n - 1)), y + 0.001 * Math.sin((2 * Math.PI * i) / (n - 1))]), [x + 0.001, y]];
+    const circle = (n: number) => [
+      ...Array.from({ length: n - 1 }, (_, i) => [x + 0.001 * Math.cos((2 * Math.PI * i) / (n - 1)), y + 0.001 * Math.sin((2 * Math.PI * i) / (n - 1))]),
+      [x + 0.001, y],
+    ];
     const dense = { type: 'Polygon', coordinates: [circle(401)] };
     const holes = { type: 'Polygon', coordinates: [square(x, y, 0.01), square(x + 0.001, y + 0.001, 0.001), square(x + 0.005, y + 0.005, 0.001)] };
     const file = structuredClone(exported);
-    file.features = [{ ...file.features[0], geometry: dense }, { ...file.features[1], geometry: holes }];
+    file.features = [
+      { ...file.features[0], geometry: dense },
+      { ...file.features[1], geometry: holes },
+    ];
     const imported = await dryRun(file, small, session);
     expect(imported.status).toBe(422);
     expect(imported.body.error.problems.map((p: any) => `${p.feature}:${p.reason}`)).toEqual(['0:too_many_vertices', '1:too_many_rings']);
@@ -215,7 +422,10 @@ describe(`size limits on ${BACKEND}: refused before any SQL, naming the limit`, 
     file.features = Array.from({ length: 5 }, () => exported.features[0]);
     const res = await dryRun(file, small, session);
     expect(res.status).toBe(413);
-    expect(res.body.error).toEqual({ code: 'too_many_features', message: expect.stringMatching(/^body\.features: 5 features, more than the limit of 4 .*GRIDSCOPE_IMPORT_MAX_FEATURES/) });
+    expect(res.body.error).toEqual({
+      code: 'too_many_features',
+      message: expect.stringMatching(/^body\.features: 5 features, more than the limit of 4 .*GRIDSCOPE_IMPORT_MAX_FEATURES/),
+    });
   });
 
   it('bytes per import: 413 payload_too_large naming the limit and its setting', async () => {
@@ -231,7 +441,10 @@ describe(`size limits on ${BACKEND}: refused before any SQL, naming the limit`, 
     const huge = { type: 'Polygon', coordinates: [[...new Array(60_000).fill([x, y]), [x, y]]] };
     const res = await post(`/api/plans/${planId}/edits`, { op: 'add', geometry: huge }, small, session);
     expect(res.status).toBe(413);
-    expect(res.body.error).toEqual({ code: 'payload_too_large', message: expect.stringMatching(/limit \(1048576 bytes, 1 MiB, or 64 bytes per GRIDSCOPE_GEOMETRY_MAX_VERTICES\)/) });
+    expect(res.body.error).toEqual({
+      code: 'payload_too_large',
+      message: expect.stringMatching(/limit \(1048576 bytes, 1 MiB, or 64 bytes per GRIDSCOPE_GEOMETRY_MAX_VERTICES\)/),
+    });
   });
 
   it('a million-vertex polygon under the default limits: refused without reaching the database', async () => {
@@ -255,13 +468,19 @@ describe(`a large legitimate import on ${BACKEND}`, () => {
     const geometries = file.features.map((f: any) => JSON.stringify(f.geometry));
     const dense = await ctx.db.query<{ g: string }>(
       `WITH len AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ST_Perimeter(ST_GeomFromGeoJSON(g))) / 1000 AS l FROM unnest($1::text[]) g)
-       SELECT ST_AsGeoJSON(ST_Segmentize(ST_GeomFromGeoJSON(g), len.l), 7) g FROM unnest($1::text[]) WITH ORDINALITY u(g, i), len ORDER BY i`, [geometries]);
-    dense.forEach((d, i) => { file.features[i].geometry = JSON.parse(d.g); });
+       SELECT ST_AsGeoJSON(ST_Segmentize(ST_GeomFromGeoJSON(g), len.l), 7) g FROM unnest($1::text[]) WITH ORDINALITY u(g, i), len ORDER BY i`,
+      [geometries],
+    );
+    dense.forEach((d, i) => {
+      file.features[i].geometry = JSON.parse(d.g);
+    });
     const communities = new Set(file.features.map((f: any) => f.properties.community_code)).size;
     expect(communities).toBeGreaterThan(10);
 
     let finished = false;
-    const importing = post(`/api/grids/import?region=${district!.code}&dry_run=true`, file).finally(() => { finished = true; });
+    const importing = post(`/api/grids/import?region=${district!.code}&dry_run=true`, file).finally(() => {
+      finished = true;
+    });
     let answeredMeanwhile = 0;
     while (!finished) {
       const health = await ctx.app.inject({ method: 'GET', url: '/api/health' });
@@ -279,12 +498,18 @@ describe(`a large legitimate import on ${BACKEND}`, () => {
 
 describe(`a real import of several communities on ${BACKEND}`, () => {
   it('publishes each community, once, and records the import', async () => {
-    const { street } = one(await ctx.db.query<{ street: string }>(
-      'SELECT street_code street FROM grid GROUP BY street_code HAVING count(DISTINCT community_code) >= 3 ORDER BY street_code LIMIT 1'));
+    const { street } = one(
+      await ctx.db.query<{ street: string }>(
+        'SELECT street_code street FROM grid GROUP BY street_code HAVING count(DISTINCT community_code) >= 3 ORDER BY street_code LIMIT 1',
+      ),
+    );
     const file = (await ctx.call('GET', `/api/grids/export?region=${street}`)).body;
-    const versions = async () => ctx.db.query<{ code: string; version: number }>(
-      `SELECT r.code, coalesce(v.version, 0) AS version FROM region r LEFT JOIN grid_community_version v ON v.community_code = r.code
-        WHERE r.level = 'community' AND r.code LIKE $1 || '%' AND EXISTS (SELECT 1 FROM grid g WHERE g.community_code = r.code) ORDER BY r.code`, [street]);
+    const versions = async () =>
+      ctx.db.query<{ code: string; version: number }>(
+        `SELECT r.code, coalesce(v.version, 0) AS version FROM region r LEFT JOIN grid_community_version v ON v.community_code = r.code
+        WHERE r.level = 'community' AND r.code LIKE $1 || '%' AND EXISTS (SELECT 1 FROM grid g WHERE g.community_code = r.code) ORDER BY r.code`,
+        [street],
+      );
     const before = await versions();
     const res = await post(`/api/grids/import?region=${street}&name=resurvey`, file);
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
@@ -292,7 +517,12 @@ describe(`a real import of several communities on ${BACKEND}`, () => {
     expect(res.body.published.map((p: any) => p.community_code).sort()).toEqual(before.map((b) => b.code));
     expect(await versions()).toEqual(before.map((b) => ({ ...b, version: b.version + 1 })));
     const audit = await ctx.db.query<{ action: string; n: number }>(
-      `SELECT action, count(*)::int n FROM audit_log WHERE action IN ('grid.import', 'grid.publish') AND target_id LIKE $1 || '%' GROUP BY action ORDER BY action`, [street]);
-    expect(audit).toEqual([{ action: 'grid.import', n: 1 }, { action: 'grid.publish', n: before.length }]);
+      `SELECT action, count(*)::int n FROM audit_log WHERE action IN ('grid.import', 'grid.publish') AND target_id LIKE $1 || '%' GROUP BY action ORDER BY action`,
+      [street],
+    );
+    expect(audit).toEqual([
+      { action: 'grid.import', n: 1 },
+      { action: 'grid.publish', n: before.length },
+    ]);
   });
 });

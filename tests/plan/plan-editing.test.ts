@@ -4,7 +4,9 @@ import { AREA_TOLERANCE_M2 } from '../../server/contract/grid-plan-reasons.js';
 import { createPlanContext, lineAcross, planFeatures, type PlanContext, one } from './plan-fixtures.js';
 
 let ctx: PlanContext;
-beforeAll(async () => { ctx = await createPlanContext(); });
+beforeAll(async () => {
+  ctx = await createPlanContext();
+});
 afterAll(async () => ctx?.close());
 
 async function newPlan(name = 'test plan'): Promise<number> {
@@ -45,13 +47,16 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
 
     const merged = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'merge', keys: split.body.changed });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
-    const { merged_area, sym } = one(await ctx.db.query<{ merged_area: number; sym: number }>(
-      `SELECT ST_Area(f.boundary) merged_area, grid_plan_area_m2(ST_SymDifference(f.boundary, g.boundary)) sym
+    const { merged_area, sym } = one(
+      await ctx.db.query<{ merged_area: number; sym: number }>(
+        `SELECT ST_Area(f.boundary) merged_area, grid_plan_area_m2(ST_SymDifference(f.boundary, g.boundary)) sym
          FROM grid_plan_feature f, grid g WHERE f.plan_id = $1 AND f.revision = 2 AND f.key = $2 AND g.code = $3`,
-      [id, merged.body.changed[0], first!.properties.code]));
+        [id, merged.body.changed[0], first!.properties.code],
+      ),
+    );
     expect(Math.abs(merged_area - area) / area).toBeLessThan(1e-6);
     expect(sym).toBeLessThan(AREA_TOLERANCE_M2);
-    const v2 = await ctx.call("POST", `/api/plans/${id}/validate`);
+    const v2 = await ctx.call('POST', `/api/plans/${id}/validate`);
     expect(v2.body.problems?.features ?? v2.body, JSON.stringify(v2.body).slice(0, 300)).toEqual([]);
 
     const undo = await ctx.call('POST', `/api/plans/${id}/undo`);
@@ -67,13 +72,27 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
     const features = await planFeatures(ctx, id);
     const key = features[0]!.properties.key;
     const [p] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(c) x, ST_Y(c) y FROM (SELECT ST_PointOnSurface(boundary) c FROM grid_plan_feature WHERE plan_id = $1 AND key = $2) s', [id, key]);
-    const short = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'split', key, line: { type: 'LineString', coordinates: [[p!.x, p!.y], [p!.x + 1e-5, p!.y]] } });
+      'SELECT ST_X(c) x, ST_Y(c) y FROM (SELECT ST_PointOnSurface(boundary) c FROM grid_plan_feature WHERE plan_id = $1 AND key = $2) s',
+      [id, key],
+    );
+    const short = await ctx.call('POST', `/api/plans/${id}/edits`, {
+      op: 'split',
+      key,
+      line: {
+        type: 'LineString',
+        coordinates: [
+          [p!.x, p!.y],
+          [p!.x + 1e-5, p!.y],
+        ],
+      },
+    });
     expect(short.status).toBe(422);
     expect(short.body.error.message).toMatch(/must cross grid/);
     const [apart] = await ctx.db.query<{ a: number; b: number }>(
       `SELECT a.key a, b.key b FROM grid_plan_feature a JOIN grid_plan_feature b ON a.plan_id = b.plan_id AND a.revision = b.revision AND a.key < b.key
-        WHERE a.plan_id = $1 AND a.revision = 0 AND NOT ST_Intersects(a.boundary, b.boundary) LIMIT 1`, [id]);
+        WHERE a.plan_id = $1 AND a.revision = 0 AND NOT ST_Intersects(a.boundary, b.boundary) LIMIT 1`,
+      [id],
+    );
     if (apart) {
       const merge = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'merge', keys: [apart.a, apart.b] });
       expect(merge.status).toBe(422);
@@ -92,7 +111,9 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
       `SELECT a.key a, b.key b FROM grid_plan_feature a JOIN grid_plan_feature b ON a.plan_id = b.plan_id AND a.revision = b.revision AND a.key <> b.key
         WHERE a.plan_id = $1 AND a.revision = 0
           AND ST_Length(ST_Intersection(ST_Boundary(a.boundary), ST_Boundary(b.boundary))::geography) > 50
-        ORDER BY a.key, b.key LIMIT 1`, [id]);
+        ORDER BY a.key, b.key LIMIT 1`,
+      [id],
+    );
     const del = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'delete', key: pair!.a, absorbers: [pair!.b] });
     expect(del.status, JSON.stringify(del.body)).toBe(200);
     const v = await ctx.call('POST', `/api/plans/${id}/validate`);
@@ -103,9 +124,13 @@ describe(`editing a draft plan on ${BACKEND}`, () => {
   it('a grid drawn over a gap (and over its neighbours) becomes exactly the gap', async () => {
     const id = await newPlan();
     const [f] = await planFeatures(ctx, id);
-    const { shrunk, around } = one(await ctx.db.query<{ shrunk: string; around: string }>(
-      `SELECT ST_AsGeoJSON(ST_Buffer(b, -0.0005, 2), 9) shrunk, ST_AsGeoJSON(ST_Envelope(ST_Buffer(b, 0.001)), 9) around
-         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s`, [JSON.stringify(f!.geometry)]));
+    const { shrunk, around } = one(
+      await ctx.db.query<{ shrunk: string; around: string }>(
+        `SELECT ST_AsGeoJSON(ST_Buffer(b, -0.0005, 2), 9) shrunk, ST_AsGeoJSON(ST_Envelope(ST_Buffer(b, 0.001)), 9) around
+         FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) b) s`,
+        [JSON.stringify(f!.geometry)],
+      ),
+    );
     expect((await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'reshape', key: f!.properties.key, geometry: JSON.parse(shrunk) })).status).toBe(200);
     const gap = await ctx.call('POST', `/api/plans/${id}/validate`);
     expect(gap.body.problems.features.map((p: any) => p.properties.reason)).toEqual(['gap']);

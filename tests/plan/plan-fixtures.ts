@@ -22,7 +22,8 @@ export async function createPlanContext(rules: PlanRules = LOOSE_RULES): Promise
     `SELECT a.community_code AS community FROM grid a JOIN grid b ON a.community_code = b.community_code AND a.code < b.code
        AND ST_Length(ST_Intersection(ST_Boundary(a.boundary), ST_Boundary(b.boundary))::geography) > 50
       WHERE (SELECT count(*) FROM grid g WHERE g.community_code = a.community_code) BETWEEN 3 AND 6
-      ORDER BY a.community_code LIMIT 1`);
+      ORDER BY a.community_code LIMIT 1`,
+  );
   return {
     ...ctx,
     planner,
@@ -43,13 +44,25 @@ export function one<T>(rows: T[]): T {
 /** Keys, codes and geometry of a plan's current grids. */
 export async function planFeatures(ctx: PlanContext, planId: number) {
   const { body } = await ctx.call('GET', `/api/plans/${planId}`);
-  return body.features.features as { id: number; geometry: any; properties: { key: number; code: string | null; households: number; population: number; incidents: number; workers: number } }[];
+  return body.features.features as {
+    id: number;
+    geometry: any;
+    properties: { key: number; code: string | null; households: number; population: number; incidents: number; workers: number };
+  }[];
 }
 
 /** A straight line through a grid's interior, across its whole width at the latitude of its inner point. */
 export async function lineAcross(ctx: PlanContext, planId: number, key: number): Promise<{ type: 'LineString'; coordinates: [number, number][] }> {
   const [r] = await ctx.db.query<{ x0: number; x1: number; y: number }>(
     `SELECT ST_XMin(boundary) - 0.01 AS x0, ST_XMax(boundary) + 0.01 AS x1, ST_Y(ST_PointOnSurface(boundary)) AS y
-       FROM grid_plan_feature f JOIN grid_plan p ON p.id = f.plan_id AND f.revision = p.revision WHERE p.id = $1 AND f.key = $2`, [planId, key]);
-  return { type: 'LineString', coordinates: [[r!.x0, r!.y], [r!.x1, r!.y]] };
+       FROM grid_plan_feature f JOIN grid_plan p ON p.id = f.plan_id AND f.revision = p.revision WHERE p.id = $1 AND f.key = $2`,
+    [planId, key],
+  );
+  return {
+    type: 'LineString',
+    coordinates: [
+      [r!.x0, r!.y],
+      [r!.x1, r!.y],
+    ],
+  };
 }

@@ -7,17 +7,61 @@ import { drawModeOf, EDITOR_EVENTS, EDITOR_STATES, next } from '../../web/plan/p
 
 describe('lineage from geometry and codes', () => {
   const base = ['A', 'B', 'C'];
-  it('a split: the old grid\'s area went to two new grids', () => {
-    const rows = lineageOf(base, [{ key: 1, code: null, changed: false }, { key: 2, code: null, changed: false }, { key: 3, code: 'B', changed: false }, { key: 4, code: 'C', changed: false }],
-      [{ oldCode: 'A', key: 1, share: 0.4 }, { oldCode: 'A', key: 2, share: 0.6 }, { oldCode: 'B', key: 3, share: 1 }, { oldCode: 'C', key: 4, share: 1 }]);
-    expect(rows).toEqual([{ oldCode: 'A', key: 1, kind: 'split', share: 0.4 }, { oldCode: 'A', key: 2, kind: 'split', share: 0.6 }]);
+  it("a split: the old grid's area went to two new grids", () => {
+    const rows = lineageOf(
+      base,
+      [
+        { key: 1, code: null, changed: false },
+        { key: 2, code: null, changed: false },
+        { key: 3, code: 'B', changed: false },
+        { key: 4, code: 'C', changed: false },
+      ],
+      [
+        { oldCode: 'A', key: 1, share: 0.4 },
+        { oldCode: 'A', key: 2, share: 0.6 },
+        { oldCode: 'B', key: 3, share: 1 },
+        { oldCode: 'C', key: 4, share: 1 },
+      ],
+    );
+    expect(rows).toEqual([
+      { oldCode: 'A', key: 1, kind: 'split', share: 0.4 },
+      { oldCode: 'A', key: 2, kind: 'split', share: 0.6 },
+    ]);
   });
   it('a merge, a deletion absorbed by a kept neighbour, a reshape, a new grid and a removal', () => {
-    expect(lineageOf(['A', 'B'], [{ key: 1, code: null, changed: false }], [{ oldCode: 'A', key: 1, share: 1 }, { oldCode: 'B', key: 1, share: 1 }]).map((r) => r.kind)).toEqual(['merge', 'merge']);
-    expect(lineageOf(['A', 'B'], [{ key: 2, code: 'B', changed: true }], [{ oldCode: 'A', key: 2, share: 1 }, { oldCode: 'B', key: 2, share: 1 }]))
-      .toEqual([{ oldCode: 'A', key: 2, kind: 'merge', share: 1 }, { oldCode: 'B', key: 2, kind: 'reshape', share: 1 }]);
-    expect(lineageOf(['A'], [{ key: 1, code: 'A', changed: false }, { key: 9, code: null, changed: false }], [{ oldCode: 'A', key: 1, share: 1 }]))
-      .toEqual([{ oldCode: null, key: 9, kind: 'new', share: null }]);
+    expect(
+      lineageOf(
+        ['A', 'B'],
+        [{ key: 1, code: null, changed: false }],
+        [
+          { oldCode: 'A', key: 1, share: 1 },
+          { oldCode: 'B', key: 1, share: 1 },
+        ],
+      ).map((r) => r.kind),
+    ).toEqual(['merge', 'merge']);
+    expect(
+      lineageOf(
+        ['A', 'B'],
+        [{ key: 2, code: 'B', changed: true }],
+        [
+          { oldCode: 'A', key: 2, share: 1 },
+          { oldCode: 'B', key: 2, share: 1 },
+        ],
+      ),
+    ).toEqual([
+      { oldCode: 'A', key: 2, kind: 'merge', share: 1 },
+      { oldCode: 'B', key: 2, kind: 'reshape', share: 1 },
+    ]);
+    expect(
+      lineageOf(
+        ['A'],
+        [
+          { key: 1, code: 'A', changed: false },
+          { key: 9, code: null, changed: false },
+        ],
+        [{ oldCode: 'A', key: 1, share: 1 }],
+      ),
+    ).toEqual([{ oldCode: null, key: 9, kind: 'new', share: null }]);
     expect(lineageOf(['A'], [], [])).toEqual([{ oldCode: 'A', key: null, kind: 'removed', share: null }]);
     expect(removedCodes(['A', 'B'], [{ key: 1, code: 'B', changed: false }])).toEqual(['A']);
   });
@@ -28,15 +72,27 @@ describe('lineage from geometry and codes', () => {
 });
 
 describe('shared vertices', () => {
-  const square: Position[] = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+  const square: Position[] = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+    [0, 0],
+  ];
   it('moves a corner wherever it appears, closing vertex included', () => {
     const r = moveVertex({ type: 'Polygon', coordinates: [square] }, [0, 0], [0.1, -0.1]);
     expect(r.moved).toBe(true);
-    expect(r.geometry.coordinates[0]).toEqual([[0.1, -0.1], [1, 0], [1, 1], [0, 1], [0.1, -0.1]]);
+    expect(r.geometry.coordinates[0]).toEqual([
+      [0.1, -0.1],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0.1, -0.1],
+    ]);
     expect(moveVertex({ type: 'Polygon', coordinates: [square] }, [5, 5], [6, 6]).moved).toBe(false);
   });
   it('finds what a drag moved, and ignores inserted midpoints', () => {
-    const dragged = square.map((p, i) => (i === 2 ? [1.2, 1.1] as Position : p));
+    const dragged = square.map((p, i) => (i === 2 ? ([1.2, 1.1] as Position) : p));
     expect(movedVertices(square, dragged)).toEqual([{ from: [1, 1], to: [1.2, 1.1] }]);
     expect(movedVertices(square, [...square.slice(0, 2), [1, 0.5], ...square.slice(2)])).toEqual([]);
   });

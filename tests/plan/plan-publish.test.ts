@@ -14,7 +14,9 @@ beforeAll(async () => {
             count(*) FILTER (WHERE i.status = 'closed')::int AS closed,
             (SELECT count(*)::int FROM grid_worker_assignment a WHERE a.grid_code = g.code) AS workers
        FROM grid g JOIN incident i ON i.grid_code = g.code
-      WHERE g.community_code = $1 GROUP BY g.code ORDER BY count(*) DESC LIMIT 1`, [ctx.community]);
+      WHERE g.community_code = $1 GROUP BY g.code ORDER BY count(*) DESC LIMIT 1`,
+    [ctx.community],
+  );
   target = t!;
 });
 afterAll(async () => ctx?.close());
@@ -38,17 +40,28 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     const counted = await ctx.db.query<{ key: number; n: number }>(
       `SELECT f.key, count(i.id)::int n FROM grid_plan_feature f JOIN grid_plan p ON p.id = f.plan_id AND p.revision = f.revision
          LEFT JOIN incident i ON ST_Covers(f.boundary, i.location) AND i.community_code = p.community_code AND i.reported_at >= $2 AND i.reported_at < $3
-        WHERE p.id = $1 GROUP BY f.key ORDER BY f.key`, [id, from, to]);
+        WHERE p.id = $1 GROUP BY f.key ORDER BY f.key`,
+      [id, from, to],
+    );
     expect(w.grids.map((g: any) => [g.key, g.incidents])).toEqual(counted.map((c) => [c.key, c.n]));
-    const { total } = one(await ctx.db.query<{ total: number }>(
-      'SELECT count(*)::int total FROM incident WHERE community_code = $1 AND reported_at >= $2 AND reported_at < $3', [ctx.community, from, to]));
+    const { total } = one(
+      await ctx.db.query<{ total: number }>('SELECT count(*)::int total FROM incident WHERE community_code = $1 AND reported_at >= $2 AND reported_at < $3', [
+        ctx.community,
+        from,
+        to,
+      ]),
+    );
     expect(w.incidents_total).toBe(total);
     expect(w.incidents_unassigned).toBe(0);
     const published = await ctx.db.query<{ code: string; n: number }>(
-      'SELECT grid_code code, count(*)::int n FROM incident WHERE community_code = $1 AND reported_at >= $2 AND reported_at < $3 GROUP BY 1', [ctx.community, from, to]);
+      'SELECT grid_code code, count(*)::int n FROM incident WHERE community_code = $1 AND reported_at >= $2 AND reported_at < $3 GROUP BY 1',
+      [ctx.community, from, to],
+    );
     for (const g of w.grids.filter((g: any) => g.code)) expect(g.incidents_published ?? 0).toBe(published.find((p) => p.code === g.code)?.n ?? 0);
     expect(w.removed.map((r: any) => r.code)).toEqual([target.code]);
-    const { households } = one(await ctx.db.query<{ households: number }>('SELECT sum(households)::int households FROM grid WHERE community_code = $1', [ctx.community]));
+    const { households } = one(
+      await ctx.db.query<{ households: number }>('SELECT sum(households)::int households FROM grid WHERE community_code = $1', [ctx.community]),
+    );
     expect(Math.abs(w.grids.reduce((s: number, g: any) => s + g.households, 0) - households)).toBeLessThanOrEqual(2);
 
     const diff = (await ctx.call('GET', `/api/plans/${id}/diff`)).body;
@@ -67,21 +80,36 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const result = res.body;
     const highest = baseCodes.sort().at(-1)!;
-    const fresh = result.codes.map((c: any) => c.code).filter((c: string) => !baseCodes.includes(c)).sort();
+    const fresh = result.codes
+      .map((c: any) => c.code)
+      .filter((c: string) => !baseCodes.includes(c))
+      .sort();
     expect(fresh).toHaveLength(2);
     expect(Number(fresh[0].slice(12))).toBe(Number(highest.slice(12)) + 1);
     expect(result.removed).toEqual([target.code]);
-    expect(result.lineage.filter((l: any) => l.kind === 'split').map((l: any) => [l.old_code, l.new_code]).sort())
-      .toEqual(fresh.map((c: string) => [target.code, c]));
+    expect(
+      result.lineage
+        .filter((l: any) => l.kind === 'split')
+        .map((l: any) => [l.old_code, l.new_code])
+        .sort(),
+    ).toEqual(fresh.map((c: string) => [target.code, c]));
     expect(result.reassigned_incidents).toBe(target.open);
 
     // Open incidents now lie in (and belong to) the new grids; closed ones keep the old grid.
-    const { misplaced } = one(await ctx.db.query<{ misplaced: number }>(
-      `SELECT count(*)::int misplaced FROM incident i JOIN grid g ON g.code = i.grid_code
-        WHERE i.grid_code = ANY ($1::text[]) AND NOT ST_Covers(g.boundary, i.location)`, [fresh]));
+    const { misplaced } = one(
+      await ctx.db.query<{ misplaced: number }>(
+        `SELECT count(*)::int misplaced FROM incident i JOIN grid g ON g.code = i.grid_code
+        WHERE i.grid_code = ANY ($1::text[]) AND NOT ST_Covers(g.boundary, i.location)`,
+        [fresh],
+      ),
+    );
     expect(misplaced).toBe(0);
-    const { open_left } = one(await ctx.db.query<{ open_left: number }>(
-      "SELECT count(*)::int open_left FROM incident WHERE grid_code = $1 AND status NOT IN ('closed', 'rejected', 'duplicate')", [target.code]));
+    const { open_left } = one(
+      await ctx.db.query<{ open_left: number }>(
+        "SELECT count(*)::int open_left FROM incident WHERE grid_code = $1 AND status NOT IN ('closed', 'rejected', 'duplicate')",
+        [target.code],
+      ),
+    );
     expect(open_left).toBe(0);
     const closedAfter = await ctx.db.query<{ id: number }>("SELECT id FROM incident WHERE grid_code = $1 AND status = 'closed' ORDER BY id", [target.code]);
     expect(closedAfter).toEqual(closedBefore);
@@ -103,10 +131,15 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     const now = (await ctx.call('GET', `/api/grids/history?region=${ctx.community}`)).body.features;
     expect(now.map((f: any) => f.id).sort()).toEqual([...grids].sort());
     expect(now.find((f: any) => f.id === fresh[0]).properties.plan_id).toBe(id);
-    const { workers } = one(await ctx.db.query<{ workers: number }>('SELECT count(*)::int workers FROM grid_worker_assignment WHERE grid_code = ANY ($1::text[])', [fresh]));
+    const { workers } = one(
+      await ctx.db.query<{ workers: number }>('SELECT count(*)::int workers FROM grid_worker_assignment WHERE grid_code = ANY ($1::text[])', [fresh]),
+    );
     expect(workers).toBe(target.workers);
 
-    const [audit] = await ctx.db.query<{ before: any; after: any }>("SELECT before, after FROM audit_log WHERE action = 'grid.publish' AND target_id = $1 ORDER BY id DESC LIMIT 1", [ctx.community]);
+    const [audit] = await ctx.db.query<{ before: any; after: any }>(
+      "SELECT before, after FROM audit_log WHERE action = 'grid.publish' AND target_id = $1 ORDER BY id DESC LIMIT 1",
+      [ctx.community],
+    );
     expect(audit!.before.grids.map((g: any) => g.code)).toContain(target.code);
     expect(audit!.after.grids.map((g: any) => g.code)).toEqual(expect.arrayContaining(fresh));
 
@@ -123,10 +156,15 @@ describe(`publishing a plan on ${BACKEND}`, () => {
 
   it('a plan begun before another publish retired one of its grids answers 409 plan_outdated, saying who published and when', async () => {
     const stale = (await ctx.call('POST', '/api/plans', { name: 'stale', community: ctx.community })).body.id as number;
-    const [{ code }] = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code LIMIT 1', [ctx.community]) as [{ code: string }];
+    const [{ code }] = (await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code LIMIT 1', [ctx.community])) as [
+      { code: string },
+    ];
     const newer = await planSplitting(code, 'retires a grid');
     expect((await ctx.call('POST', `/api/plans/${newer}/publish`)).status).toBe(200);
-    const [published] = await ctx.db.query<{ version: number; published_by: string }>('SELECT version, published_by FROM grid_community_version WHERE community_code = $1', [ctx.community]);
+    const [published] = await ctx.db.query<{ version: number; published_by: string }>(
+      'SELECT version, published_by FROM grid_community_version WHERE community_code = $1',
+      [ctx.community],
+    );
 
     const res = await ctx.call('POST', `/api/plans/${stale}/publish`);
     expect(res.status, JSON.stringify(res.body)).toBe(409);
@@ -138,8 +176,10 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     expect(plan!.status).toBe('draft');
   });
 
-  it('carries a grid worker\'s login to the successor that took most of a split grid, so they keep working there', async () => {
-    const [{ code }] = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code DESC LIMIT 1', [ctx.community]) as [{ code: string }];
+  it("carries a grid worker's login to the successor that took most of a split grid, so they keep working there", async () => {
+    const [{ code }] = (await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE community_code = $1 ORDER BY code DESC LIMIT 1', [
+      ctx.community,
+    ])) as [{ code: string }];
     await createUser(ctx.db, { username: 'worker-split', role: 'grid_worker', scope: code });
     const id = await planSplitting(code, 'split a worked grid');
     const published = await ctx.call('POST', `/api/plans/${id}/publish`);
@@ -148,7 +188,9 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     // Expected from geometry alone: the current grid covering most of the retired grid's area.
     const [heir] = await ctx.db.query<{ code: string }>(
       `SELECT g.code FROM grid g, grid_all old WHERE old.code = $1 AND ST_Intersects(g.boundary, old.boundary)
-        ORDER BY ST_Area(ST_Intersection(g.boundary, old.boundary)) DESC LIMIT 1`, [code]);
+        ORDER BY ST_Area(ST_Intersection(g.boundary, old.boundary)) DESC LIMIT 1`,
+      [code],
+    );
     const [user] = await ctx.db.query<{ scope_code: string }>("SELECT scope_code FROM app_user WHERE username = 'worker-split'");
     expect(user!.scope_code).toBe(heir!.code);
 
@@ -156,8 +198,16 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     const me = (await ctx.app.inject({ method: 'GET', url: '/api/auth/me', headers: worker.read })).json();
     expect(me.principal.scope).toMatchObject({ code: heir!.code, level: 'grid' });
     expect((await ctx.app.inject({ method: 'GET', url: '/api/stats/summary', headers: worker.read })).statusCode).toBe(200);
-    const [inside] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM grid WHERE code = $1) s', [heir!.code]);
-    const report = await ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: worker.write, payload: { category: 'uncollected_garbage', description: '新网格内', location: [inside!.x, inside!.y] } });
+    const [inside] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM grid WHERE code = $1) s',
+      [heir!.code],
+    );
+    const report = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'uncollected_garbage', description: '新网格内', location: [inside!.x, inside!.y] },
+    });
     expect(report.statusCode, report.body).toBe(201);
 
     const [audit] = await ctx.db.query<{ after: any }>("SELECT after FROM audit_log WHERE action = 'grid.publish' ORDER BY id DESC LIMIT 1");
@@ -200,8 +250,11 @@ describe(`publishing a plan on ${BACKEND}`, () => {
     // The editor refuses to draw it (geometry-input.test.ts); a grid stored so before that check is still caught here.
     const edit = await ctx.call('POST', `/api/plans/${id}/edits`, { op: 'reshape', key: f!.properties.key, geometry: bowTie });
     expect(edit.status, JSON.stringify(edit.body)).toBe(422);
-    await ctx.db.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) WHERE plan_id = $1 AND key = $2',
-      [id, f!.properties.key, JSON.stringify(bowTie)]);
+    await ctx.db.query('UPDATE grid_plan_feature SET boundary = ST_SetSRID(ST_GeomFromGeoJSON($3), 4326) WHERE plan_id = $1 AND key = $2', [
+      id,
+      f!.properties.key,
+      JSON.stringify(bowTie),
+    ]);
     const before = await ctx.db.query('SELECT code, ST_AsText(boundary) b FROM grid WHERE community_code = $1 ORDER BY code', [ctx.community]);
     const res = await ctx.call('POST', `/api/plans/${id}/publish`);
     expect(res.status).toBe(422);

@@ -36,12 +36,13 @@ async function mismatch(a: unknown, b: unknown): Promise<number> {
   const [r] = await ctx.db.query<{ m: number }>(
     `SELECT ST_Area(ST_SymDifference(x, y, 1e-9)) / ST_Area(y) m
        FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) x, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326) y) s`,
-    [JSON.stringify(a), JSON.stringify(b)]);
+    [JSON.stringify(a), JSON.stringify(b)],
+  );
   return r!.m;
 }
 
 describe(`plan validation on ${BACKEND}`, () => {
-  it('accepts the community\'s own export unchanged (a dry run writes nothing)', async () => {
+  it("accepts the community's own export unchanged (a dry run writes nothing)", async () => {
     const res = await dryRun(exported);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ valid: true, written: false, problems: [] });
@@ -59,11 +60,18 @@ describe(`plan validation on ${BACKEND}`, () => {
     expect(overlaps.length).toBeGreaterThan(0);
     for (const p of overlaps) expect(p.feature).toBe(0);
     // Together the overlap polygons are exactly the buffer's intrusion into the neighbours.
-    const { expected } = one(await ctx.db.query<{ expected: string }>(
-      `SELECT ST_AsGeoJSON(ST_Union(ST_Intersection(ST_Buffer(a.boundary, 0.0005, 2), b.boundary))) expected
-         FROM grid a JOIN grid b ON b.community_code = a.community_code AND b.code <> a.code WHERE a.code = $1`, [code]));
-    const { got } = one(await ctx.db.query<{ got: string }>('SELECT ST_AsGeoJSON(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))) got FROM unnest($1::text[]) g',
-      [overlaps.map((p: any) => JSON.stringify(p.geometry))]));
+    const { expected } = one(
+      await ctx.db.query<{ expected: string }>(
+        `SELECT ST_AsGeoJSON(ST_Union(ST_Intersection(ST_Buffer(a.boundary, 0.0005, 2), b.boundary))) expected
+         FROM grid a JOIN grid b ON b.community_code = a.community_code AND b.code <> a.code WHERE a.code = $1`,
+        [code],
+      ),
+    );
+    const { got } = one(
+      await ctx.db.query<{ got: string }>('SELECT ST_AsGeoJSON(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))) got FROM unnest($1::text[]) g', [
+        overlaps.map((p: any) => JSON.stringify(p.geometry)),
+      ]),
+    );
     expect(await mismatch(JSON.parse(got), JSON.parse(expected))).toBeLessThan(0.005);
   });
 
@@ -73,16 +81,23 @@ describe(`plan validation on ${BACKEND}`, () => {
     const res = await dryRun(file);
     expect(res.status).toBe(422);
     expect(res.body.error.problems.map((p: any) => p.reason)).toEqual(['gap']);
-    const { expected } = one(await ctx.db.query<{ expected: string }>(
-      'SELECT ST_AsGeoJSON(ST_Difference(boundary, ST_Buffer(boundary, -0.0003, 2))) expected FROM grid WHERE code = $1', [code]));
+    const { expected } = one(
+      await ctx.db.query<{ expected: string }>(
+        'SELECT ST_AsGeoJSON(ST_Difference(boundary, ST_Buffer(boundary, -0.0003, 2))) expected FROM grid WHERE code = $1',
+        [code],
+      ),
+    );
     expect(await mismatch(res.body.error.problems[0].geometry, JSON.parse(expected))).toBeLessThan(0.005);
     expect(res.body.error.problems[0].feature).toBe(-1);
   });
 
   it('rejects a self-intersecting grid and one outside its community with their reasons, writing nothing', async () => {
     const [a, b] = exported.features.map((f: any) => f.properties.code);
-    const bowTie = await withGeometry(a, `ST_MakePolygon(ST_MakeLine(ARRAY[ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 3),
-      ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 2), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 4), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1)]))`);
+    const bowTie = await withGeometry(
+      a,
+      `ST_MakePolygon(ST_MakeLine(ARRAY[ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 3),
+      ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 2), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 4), ST_PointN(ST_ExteriorRing(ST_GeometryN(boundary, 1)), 1)]))`,
+    );
     const moved = await withGeometry(b, 'ST_Translate(boundary, 0.5, 0)');
     const file = structuredClone(bowTie.file);
     file.features[1] = moved.file.features[1];
@@ -100,15 +115,32 @@ describe(`plan validation on ${BACKEND}`, () => {
     expect(await ctx.db.query('SELECT code, ST_AsText(boundary) FROM grid ORDER BY code')).toEqual(before);
   });
 
-  it('names malformed features without asking PostGIS, and refuses a region outside the planner\'s scope', async () => {
+  it("names malformed features without asking PostGIS, and refuses a region outside the planner's scope", async () => {
     const file = structuredClone(exported);
-    file.features[0].geometry = { type: 'LineString', coordinates: [[113, 27], [113.1, 27.1]] };
-    file.features[1].geometry = { type: 'Polygon', coordinates: [[[113, 27], [113.1, 27.1]]] };
+    file.features[0].geometry = {
+      type: 'LineString',
+      coordinates: [
+        [113, 27],
+        [113.1, 27.1],
+      ],
+    };
+    file.features[1].geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [113, 27],
+          [113.1, 27.1],
+        ],
+      ],
+    };
     const res = await dryRun(file);
     expect(res.status).toBe(422);
     expect(res.body.error.problems.map((p: any) => `${p.feature}:${p.reason}`)).toEqual(['0:not_polygon', '1:too_few_positions']);
 
-    const [other] = await ctx.db.query<{ district: string }>('SELECT code district FROM region WHERE level = $1 AND code <> left($2, 6) LIMIT 1', ['district', ctx.community]);
+    const [other] = await ctx.db.query<{ district: string }>('SELECT code district FROM region WHERE level = $1 AND code <> left($2, 6) LIMIT 1', [
+      'district',
+      ctx.community,
+    ]);
     await createUser(ctx.db, { username: 'planner-other', role: 'planner', scope: other!.district });
     const scoped = await login(ctx.app, 'planner-other');
     expect((await ctx.call('POST', `/api/grids/import?region=${ctx.community}&dry_run=true`, exported, scoped)).status).toBe(404);
@@ -130,9 +162,12 @@ describe(`plan validation on ${BACKEND}`, () => {
       const res = await strict.inject({ method: 'POST', url: `/api/grids/import?region=${ctx.community}&dry_run=true`, payload: file, headers: session.write });
       const reasons = (JSON.parse(res.body).error?.problems ?? []).map((p: any) => `${p.feature}:${p.reason}`);
       const { rural } = one(await ctx.db.query<{ rural: boolean }>("SELECT name LIKE '%村' rural FROM region WHERE code = $1", [ctx.community]));
-      const outOfBounds = exported.features.flatMap((f: any, i: number) => (i > 1 && (f.properties.households < 200 || f.properties.households > 500) ? [i] : []));
-      expect(reasons.filter((r: string) => !outOfBounds.includes(Number(r.split(':')[0]))).sort())
-        .toEqual(rural ? [] : ['0:households_below_minimum', '1:households_above_maximum']);
+      const outOfBounds = exported.features.flatMap((f: any, i: number) =>
+        i > 1 && (f.properties.households < 200 || f.properties.households > 500) ? [i] : [],
+      );
+      expect(reasons.filter((r: string) => !outOfBounds.includes(Number(r.split(':')[0]))).sort()).toEqual(
+        rural ? [] : ['0:households_below_minimum', '1:households_above_maximum'],
+      );
     } finally {
       await strict?.close();
     }
@@ -144,18 +179,30 @@ describe(`plan validation on ${BACKEND}`, () => {
       strict = await buildApp({ db: ctx.db });
       const session = await login(strict, 'planner-city');
       const call = async (method: string, url: string, payload?: unknown) => {
-        const res = await strict!.inject({ method: method as 'POST', url, payload: payload as never, headers: payload === undefined ? session.read : session.write });
+        const res = await strict!.inject({
+          method: method as 'POST',
+          url,
+          payload: payload as never,
+          headers: payload === undefined ? session.read : session.write,
+        });
         return { status: res.statusCode, body: JSON.parse(res.body) };
       };
       const { rural } = one(await ctx.db.query<{ rural: boolean }>("SELECT name LIKE '%村' rural FROM region WHERE code = $1", [ctx.community]));
       const plan = (await call('POST', '/api/plans', { name: 'params', community: ctx.community })).body;
       const report = (await strict.inject({ method: 'POST', url: `/api/plans/${plan.id}/validate`, headers: session.write })).json();
       // The estimate, straight from SQL, against the default urban bounds 200–500.
-      const estimates = await ctx.db.query<{ key: number; households: number }>('SELECT key, households FROM grid_plan_estimate($1, 0) ORDER BY key', [plan.id]);
-      const expected = rural ? [] : estimates.filter((e) => e.households < 200 || e.households > 500)
-        .map((e) => ({ keys: [e.key], params: { households: e.households, min_households: 200, max_households: 500 } }));
-      const shown = report.problems.features.filter((f: any) => f.properties.reason.startsWith('households_'))
-        .map((f: any) => ({ keys: f.properties.keys, params: f.properties.params })).sort((a: any, b: any) => a.keys[0] - b.keys[0]);
+      const estimates = await ctx.db.query<{ key: number; households: number }>('SELECT key, households FROM grid_plan_estimate($1, 0) ORDER BY key', [
+        plan.id,
+      ]);
+      const expected = rural
+        ? []
+        : estimates
+            .filter((e) => e.households < 200 || e.households > 500)
+            .map((e) => ({ keys: [e.key], params: { households: e.households, min_households: 200, max_households: 500 } }));
+      const shown = report.problems.features
+        .filter((f: any) => f.properties.reason.startsWith('households_'))
+        .map((f: any) => ({ keys: f.properties.keys, params: f.properties.params }))
+        .sort((a: any, b: any) => a.keys[0] - b.keys[0]);
       expect(shown).toEqual(expected);
       // Every problem carries params (an object), and the English message is still there.
       for (const f of report.problems.features) {

@@ -86,7 +86,10 @@ describe.skipIf(BACKEND !== 'postgres')('PostgreSQL connections cut under the se
       const [row] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() pid');
       await terminate(row!.pid);
     });
-    const error = await cut.then(() => undefined, (e: unknown) => e);
+    const error = await cut.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect(error).toMatchObject({ commitOutcomeUnknown: true });
     expect(escaped).toEqual([]);
@@ -132,13 +135,19 @@ describe.skipIf(BACKEND !== 'postgres')('PostgreSQL connections cut under the se
     // what was sent meanwhile is lost), then hears new notifications. Those
     // sent before its last reconnection are lost by design, so keep sending.
     await until(() => notified.includes(null), 30_000, 'the listener to reconnect');
-    await until(async () => {
-      await t.db.exec(`NOTIFY probe_channel, 'after'`);
-      return notified.includes('after');
-    }, 30_000, 'a notification after the cuts');
+    await until(
+      async () => {
+        await t.db.exec(`NOTIFY probe_channel, 'after'`);
+        return notified.includes('after');
+      },
+      30_000,
+      'a notification after the cuts',
+    );
     await unlisten();
-    console.log(`[connection loss tests] 15 rounds of pg_terminate_backend: ${acknowledged.length} writes acknowledged and present, ` +
-      `${failures.length} failed as unavailable (${failures.filter((e) => e instanceof DatabaseUnavailableError && e.commitOutcomeUnknown).length} with the COMMIT outcome unknown), ` +
-      `${stored.size - acknowledged.length} committed without acknowledgement`);
+    console.log(
+      `[connection loss tests] 15 rounds of pg_terminate_backend: ${acknowledged.length} writes acknowledged and present, ` +
+        `${failures.length} failed as unavailable (${failures.filter((e) => e instanceof DatabaseUnavailableError && e.commitOutcomeUnknown).length} with the COMMIT outcome unknown), ` +
+        `${stored.size - acknowledged.length} committed without acknowledgement`,
+    );
   });
 });

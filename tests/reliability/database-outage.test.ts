@@ -24,7 +24,15 @@ const FAULT_BOUND_MS = 60_000;
 
 /** A stream client that closes on `reconnecting` and comes back with Last-Event-ID, retrying 503s after Retry-After. */
 function resumingClient(url: string, headers: Record<string, string>) {
-  const state = { ids: [] as number[], reconnects: 0, connectedAt: 0, firstId: undefined as number | undefined, refusals: [] as { status: number; retryAfter: string | null; code?: string }[], lastEventId: '', stopped: false };
+  const state = {
+    ids: [] as number[],
+    reconnects: 0,
+    connectedAt: 0,
+    firstId: undefined as number | undefined,
+    refusals: [] as { status: number; retryAfter: string | null; code?: string }[],
+    lastEventId: '',
+    stopped: false,
+  };
   let current: SseStream | undefined;
   const done = (async () => {
     while (!state.stopped) {
@@ -74,8 +82,13 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
     server = await startPrivatePostgres();
     await server.createDatabase('gridscope');
     serve = runCli(['serve'], {
-      DATABASE_URL: server.url('gridscope'), PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '200',
-      GRIDSCOPE_DEMO_USERS: 'true', GRIDSCOPE_SWEEP_SECONDS: '1', LOG_LEVEL: 'warn',
+      DATABASE_URL: server.url('gridscope'),
+      PORT: '0',
+      GRIDSCOPE_DEMO_GRIDS: '30',
+      GRIDSCOPE_DEMO_INCIDENTS: '200',
+      GRIDSCOPE_DEMO_USERS: 'true',
+      GRIDSCOPE_SWEEP_SECONDS: '1',
+      LOG_LEVEL: 'warn',
     });
     await serve.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/, 240_000);
     // A fresh connection per query: the test's own view of the data must survive the restarts too.
@@ -106,8 +119,13 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
     const resuming = resumingClient(streamUrl, { cookie: headers.cookie! });
     await until(() => resuming.state.firstId !== undefined, 30_000, 'the first id of the second stream');
     const load = startLoad({
-      baseUrl: base!, headers, location: [Number(spot!.lon), Number(spot!.lat)], tag: TAG, reportsPerSecond: 10,
-      reads: ['api/health', 'api/incidents?limit=5', 'api/stats/summary'], readsPerSecond: 6,
+      baseUrl: base!,
+      headers,
+      location: [Number(spot!.lon), Number(spot!.lat)],
+      tag: TAG,
+      reportsPerSecond: 10,
+      reads: ['api/health', 'api/incidents?limit=5', 'api/stats/summary'],
+      readsPerSecond: 6,
     });
     const faults: { how: string; outageMs: number; recoveryMs: number; errors: number }[] = [];
     const reportsOkAfter = (t: number) => load.outcomes.some((o) => o.what.startsWith('report') && o.status === 201 && o.startedAt >= t);
@@ -115,8 +133,12 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
     const noticesOf = (event: string) => live.messages.filter((m) => m.event === event).length;
 
     try {
-      await until(() => load.outcomes.filter((o) => o.status === 201).length >= 10, FAULT_BOUND_MS,
-        () => `ten reports before the first fault; got ${JSON.stringify(statusCounts(load.outcomes))}, e.g. ${JSON.stringify(load.outcomes.find((o) => o.status !== 201 && o.status !== 200))}; server said: ${serve.output().slice(-2000)}`);
+      await until(
+        () => load.outcomes.filter((o) => o.status === 201).length >= 10,
+        FAULT_BOUND_MS,
+        () =>
+          `ten reports before the first fault; got ${JSON.stringify(statusCounts(load.outcomes))}, e.g. ${JSON.stringify(load.outcomes.find((o) => o.status !== 201 && o.status !== 200))}; server said: ${serve.output().slice(-2000)}`,
+      );
       // Stopped, held down until the server has visibly noticed, started again.
       for (const mode of ['immediate', 'fast'] as StopMode[]) {
         const down = performance.now();
@@ -126,30 +148,50 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
         const refusedBefore = resuming.state.refusals.length;
         // Down long enough for every kind of client to meet it: 20 refused requests, a
         // reconnecting notice on the open stream, a refused reconnection of the other.
-        await until(() => load.outcomes.filter((o) => o.status === 503 && o.startedAt >= down).length >= 20
-          && noticesOf('reconnecting') > reconnectingBefore && resuming.state.refusals.length > refusedBefore,
-        FAULT_BOUND_MS, `503s, a reconnecting notice and a refused stream after stop -m ${mode}`);
+        await until(
+          () =>
+            load.outcomes.filter((o) => o.status === 503 && o.startedAt >= down).length >= 20 &&
+            noticesOf('reconnecting') > reconnectingBefore &&
+            resuming.state.refusals.length > refusedBefore,
+          FAULT_BOUND_MS,
+          `503s, a reconnecting notice and a refused stream after stop -m ${mode}`,
+        );
         await server.start();
         const back = performance.now();
-        await until(() => reportsOkAfter(back) && healthOkAfter(back) && noticesOf('resumed') > resumedBefore && resuming.state.connectedAt > back,
-          FAULT_BOUND_MS, `recovery after stop -m ${mode}`);
+        await until(
+          () => reportsOkAfter(back) && healthOkAfter(back) && noticesOf('resumed') > resumedBefore && resuming.state.connectedAt > back,
+          FAULT_BOUND_MS,
+          `recovery after stop -m ${mode}`,
+        );
         const firstOk = Math.min(...load.outcomes.filter((o) => o.status === 201 && o.startedAt >= back).map((o) => o.endedAt));
-        faults.push({ how: `stop -m ${mode}, start`, outageMs: back - down, recoveryMs: firstOk - back, errors: load.outcomes.filter((o) => o.status !== 200 && o.status !== 201 && o.startedAt >= down).length });
+        faults.push({
+          how: `stop -m ${mode}, start`,
+          outageMs: back - down,
+          recoveryMs: firstOk - back,
+          errors: load.outcomes.filter((o) => o.status !== 200 && o.status !== 201 && o.startedAt >= down).length,
+        });
       }
       // And the tester's case as it was: a plain restart under load.
       const before = performance.now();
       await server.restart('fast');
       const back = performance.now();
       await until(() => reportsOkAfter(back) && healthOkAfter(back), FAULT_BOUND_MS, 'recovery after restart -m fast');
-      faults.push({ how: 'restart -m fast', outageMs: back - before, recoveryMs: Math.min(...load.outcomes.filter((o) => o.status === 201 && o.startedAt >= back).map((o) => o.endedAt)) - back, errors: load.outcomes.filter((o) => o.status !== 200 && o.status !== 201 && o.startedAt >= before).length });
+      faults.push({
+        how: 'restart -m fast',
+        outageMs: back - before,
+        recoveryMs: Math.min(...load.outcomes.filter((o) => o.status === 201 && o.startedAt >= back).map((o) => o.endedAt)) - back,
+        errors: load.outcomes.filter((o) => o.status !== 200 && o.status !== 201 && o.startedAt >= before).length,
+      });
       await until(() => load.outcomes.filter((o) => o.status === 201 && o.startedAt >= back).length >= 5, FAULT_BOUND_MS, 'five reports after the restart');
     } finally {
       await load.stop();
     }
 
     // Every event written, as the database has it; both streams catch up to the newest.
-    const events = (await sql('SELECT id, payload #>> $2 AS code FROM event_log WHERE id > $1 ORDER BY id', [liveFrom, '{incident,code}']))
-      .map((r) => ({ id: Number(r.id), code: r.code as string | null }));
+    const events = (await sql('SELECT id, payload #>> $2 AS code FROM event_log WHERE id > $1 ORDER BY id', [liveFrom, '{incident,code}'])).map((r) => ({
+      id: Number(r.id),
+      code: r.code as string | null,
+    }));
     const newest = events.at(-1)!.id;
     await live.waitFor((s) => Number(s.lastEventId) >= newest, FAULT_BOUND_MS, 'the open stream to deliver the newest event');
     await until(() => Number(resuming.state.lastEventId) >= newest, FAULT_BOUND_MS, 'the reconnecting stream to deliver the newest event');
@@ -185,9 +227,16 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
     expect(resuming.state.refusals.filter((r) => r.status !== 503 || r.code !== 'database_unavailable' || !r.retryAfter)).toEqual([]);
 
     const statuses = statusCounts(load.outcomes);
-    console.log(`[database outage test] ${load.sent} reports sent, ${acknowledged.length} acknowledged, all ${acknowledged.length} present ` +
-      `(${stored.size} stored in all: ${stored.size - acknowledged.length} committed but not acknowledged); statuses ${JSON.stringify(statuses)}; ` +
-      `${events.length} events, each delivered once to both streams; resuming stream reconnected ${resuming.state.reconnects}x, refused ${resuming.state.refusals.length}x; ` +
-      faults.map((f) => `${f.how}: down ${(f.outageMs / 1000).toFixed(1)} s, ${f.errors} errors, first acknowledged report ${(f.recoveryMs / 1000).toFixed(2)} s after the database was back`).join('; '));
+    console.log(
+      `[database outage test] ${load.sent} reports sent, ${acknowledged.length} acknowledged, all ${acknowledged.length} present ` +
+        `(${stored.size} stored in all: ${stored.size - acknowledged.length} committed but not acknowledged); statuses ${JSON.stringify(statuses)}; ` +
+        `${events.length} events, each delivered once to both streams; resuming stream reconnected ${resuming.state.reconnects}x, refused ${resuming.state.refusals.length}x; ` +
+        faults
+          .map(
+            (f) =>
+              `${f.how}: down ${(f.outageMs / 1000).toFixed(1)} s, ${f.errors} errors, first acknowledged report ${(f.recoveryMs / 1000).toFixed(2)} s after the database was back`,
+          )
+          .join('; '),
+    );
   });
 });

@@ -32,26 +32,45 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
     const outcomes: Outcome[] = [];
     const rounds: string[] = [];
     for (const round of [1, 2]) {
-      const serve = runCli(['serve'], { GRIDSCOPE_DATA_DIR: dataDir, PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '200', LOG_LEVEL: 'warn' });
+      const serve = runCli(['serve'], {
+        GRIDSCOPE_DATA_DIR: dataDir,
+        PORT: '0',
+        GRIDSCOPE_DEMO_GRIDS: '30',
+        GRIDSCOPE_DEMO_INCIDENTS: '200',
+        LOG_LEVEL: 'warn',
+      });
       running.push(serve);
       const [ready, base] = await serve.waitFor(READY, 240_000);
       if (round === 2) expect(serve.output(), 'a restart after a crash must not rebuild the city').not.toMatch(/building the demo city/);
       const headers = await signIn(base!, 'commander', 'gridscope-demo');
       // An existing incident's location is inside a grid by construction.
-      const sample = (await (await fetch(`${base}api/incidents?limit=1`, { headers: { cookie: headers.cookie! } })).json()) as { features: { geometry: { coordinates: [number, number] } }[] };
+      const sample = (await (await fetch(`${base}api/incidents?limit=1`, { headers: { cookie: headers.cookie! } })).json()) as {
+        features: { geometry: { coordinates: [number, number] } }[];
+      };
       const load = startLoad({
-        baseUrl: base!, headers, location: sample.features[0]!.geometry.coordinates, tag: `${TAG} ${round}`, reportsPerSecond: 10,
-        reads: ['api/incidents?limit=5', 'api/health'], readsPerSecond: 4,
+        baseUrl: base!,
+        headers,
+        location: sample.features[0]!.geometry.coordinates,
+        tag: `${TAG} ${round}`,
+        reportsPerSecond: 10,
+        reads: ['api/incidents?limit=5', 'api/health'],
+        readsPerSecond: 4,
       });
       const acknowledged = () => load.outcomes.filter((o) => o.status === 201).length;
-      await until(() => acknowledged() >= 20, 120_000, () => `20 acknowledged reports in round ${round}; got ${JSON.stringify(statusCounts(load.outcomes))}`);
+      await until(
+        () => acknowledged() >= 20,
+        120_000,
+        () => `20 acknowledged reports in round ${round}; got ${JSON.stringify(statusCounts(load.outcomes))}`,
+      );
       // Killed while reports are in flight, not between them.
       await until(() => load.sent > load.outcomes.filter((o) => o.what.startsWith('report')).length, 30_000, 'a report in flight');
       serve.child.kill('SIGKILL');
       expect(await serve.exited).toBeNull();
       await load.stop();
       outcomes.push(...load.outcomes);
-      rounds.push(`round ${round} (${ready!.split(' at')[0]}): ${load.sent} reports sent, ${acknowledged()} acknowledged, statuses ${JSON.stringify(statusCounts(load.outcomes))}`);
+      rounds.push(
+        `round ${round} (${ready!.split(' at')[0]}): ${load.sent} reports sent, ${acknowledged()} acknowledged, statuses ${JSON.stringify(statusCounts(load.outcomes))}`,
+      );
     }
 
     // Nothing but success before the kill, and no answer at all (a reset connection) after it.
@@ -64,13 +83,17 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
     try {
       const stored = new Set((await db.query<{ code: string }>('SELECT code FROM incident WHERE description LIKE $1', [`${TAG} %`])).map((r) => r.code));
       expect(acknowledged.filter((c) => !stored.has(c))).toEqual([]);
-      const announced = new Set((await db.query<{ code: string }>(`SELECT payload #>> '{incident,code}' AS code FROM event_log WHERE type = 'incident.created'`)).map((r) => r.code));
+      const announced = new Set(
+        (await db.query<{ code: string }>(`SELECT payload #>> '{incident,code}' AS code FROM event_log WHERE type = 'incident.created'`)).map((r) => r.code),
+      );
       expect(acknowledged.filter((c) => !announced.has(c))).toEqual([]);
       // Each report is whole: incident, history and audit entry committed together or not at all.
       const [partial] = await db.query<{ n: number }>(
         `SELECT count(*)::int n FROM incident i WHERE i.description LIKE $1
             AND (NOT EXISTS (SELECT 1 FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'report')
-              OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.target_id = i.code))`, [`${TAG} %`]);
+              OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.target_id = i.code))`,
+        [`${TAG} %`],
+      );
       expect(partial!.n).toBe(0);
       // Beyond a killed process, a power cut: each COMMIT is flushed to disk before it returns.
       const [settings] = await db.query<{ fsync: string; method: string }>(`SELECT current_setting('fsync') fsync, current_setting('wal_sync_method') method`);
@@ -78,8 +101,10 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
       const flushedBefore = flushedToDisk();
       await db.transaction((tx) => tx.query(`UPDATE incident SET description = description || ' (checked)' WHERE code = $1`, [acknowledged[0]]));
       expect(flushedToDisk()).toBeGreaterThan(flushedBefore);
-      console.log(`[embedded crash test] ${rounds.join('; ')}; after two kill -9s: ${acknowledged.length} acknowledged, all present ` +
-        `(${stored.size} stored: ${stored.size - acknowledged.length} committed but not acknowledged); reopened in ${((performance.now() - reopening) / 1000).toFixed(1)} s`);
+      console.log(
+        `[embedded crash test] ${rounds.join('; ')}; after two kill -9s: ${acknowledged.length} acknowledged, all present ` +
+          `(${stored.size} stored: ${stored.size - acknowledged.length} committed but not acknowledged); reopened in ${((performance.now() - reopening) / 1000).toFixed(1)} s`,
+      );
     } finally {
       await db.close();
     }

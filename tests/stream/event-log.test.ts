@@ -8,10 +8,14 @@ import { waitUntil } from '../helpers/wait-until.js';
 
 const GRID = '430202001001001';
 /** Transactions of this database waiting for the event lock (event-lock.sql's key, 74201108). */
-const eventLockWaiters = async () => (await t.db.query<{ n: number }>(
-  `SELECT count(*)::int n FROM pg_locks
+const eventLockWaiters = async () =>
+  (
+    await t.db.query<{ n: number }>(
+      `SELECT count(*)::int n FROM pg_locks
     WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = 74201108
-      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0]!.n;
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    )
+  )[0]!.n;
 
 let t: TestDatabase;
 let s: StreamApp;
@@ -63,14 +67,19 @@ describe(`event log on ${BACKEND}`, () => {
     const [idA, { id: idB }] = await Promise.all([a, b]);
     expect(idB).toBeGreaterThan(idA);
     const got = [payloadOf(await stream.next()), payloadOf(await stream.next())];
-    expect(got.map((d) => [d.id, d.who])).toEqual([[idA, 'A'], [idB, 'B']]);
+    expect(got.map((d) => [d.id, d.who])).toEqual([
+      [idA, 'A'],
+      [idB, 'B'],
+    ]);
     stream.close();
   });
 
   it('prunes old events on start, and resets a client whose last id was pruned', async () => {
     const repo = createEventLogRepository(t.db);
     const old = await t.db.query<{ id: number }>(
-      "INSERT INTO event_log (type, scope, payload, at) SELECT 'incident.created', $1, '{}', now() - interval '40 days' FROM generate_series(1, 3) RETURNING id", [GRID]);
+      "INSERT INTO event_log (type, scope, payload, at) SELECT 'incident.created', $1, '{}', now() - interval '40 days' FROM generate_series(1, 3) RETURNING id",
+      [GRID],
+    );
     const recent = await writeEvent(t.db, 'incident.created', GRID);
     const oldIds = old.map((r) => Number(r.id));
 

@@ -43,8 +43,16 @@ describe('scope rules', () => {
   });
 
   it('keeps id, type and at out of the payload’s reach', () => {
-    const e = formatEvent({ id: 7, type: 'incident.created', at: new Date('2026-06-15T02:00:00Z'), scope: GRID_A, payload: { id: 99, type: 'x', at: 'never', incident: { code: 'SJ1' } } });
-    expect(e.frame).toBe('id: 7\nevent: incident.created\ndata: {"id":7,"type":"incident.created","at":"2026-06-15T02:00:00.000Z","incident":{"code":"SJ1"}}\n\n');
+    const e = formatEvent({
+      id: 7,
+      type: 'incident.created',
+      at: new Date('2026-06-15T02:00:00Z'),
+      scope: GRID_A,
+      payload: { id: 99, type: 'x', at: 'never', incident: { code: 'SJ1' } },
+    });
+    expect(e.frame).toBe(
+      'id: 7\nevent: incident.created\ndata: {"id":7,"type":"incident.created","at":"2026-06-15T02:00:00.000Z","incident":{"code":"SJ1"}}\n\n',
+    );
   });
 });
 
@@ -100,7 +108,12 @@ describe(`scoped delivery on ${BACKEND}`, () => {
       expect([name, await typesUntilMarker(stream, marker)]).toEqual([name, expected[name as keyof typeof expected]]);
     }
     // The replay query filters in SQL: it must agree with the live filter.
-    for (const [name, scope] of [['districtA', DISTRICT_A], ['districtB', DISTRICT_B], ['streetA', STREET_A], ['city', CITY]] as const) {
+    for (const [name, scope] of [
+      ['districtA', DISTRICT_A],
+      ['districtB', DISTRICT_B],
+      ['streetA', STREET_A],
+      ['city', CITY],
+    ] as const) {
       const replay = await s.connect({ scope, lastEventId: String(start) });
       expect([name, await typesUntilMarker(replay, marker)]).toEqual([name, expected[name]]);
     }

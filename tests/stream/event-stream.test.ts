@@ -49,14 +49,21 @@ describe(`GET /api/stream on ${BACKEND}`, () => {
     const latencies: number[] = [];
     for (let i = 0; i < 20; i++) {
       const payload = incidentPayload(`SJ2026061500${String(i).padStart(4, '0')}`, GRID_A, 'dispatched');
-      const { id, startedAt } = await writeEvent(t.db, 'incident.status_changed', GRID_A, { ...payload, incident: { ...payload.incident, previous_status: 'filed' } });
+      const { id, startedAt } = await writeEvent(t.db, 'incident.status_changed', GRID_A, {
+        ...payload,
+        incident: { ...payload.incident, previous_status: 'filed' },
+      });
       const m = await stream.next(20_000);
       latencies.push(m.receivedAt - startedAt);
       expect(m.event).toBe('incident.status_changed');
       expect(m.lastEventId).toBe(String(id));
       const data = payloadOf(m);
       expect(Object.keys(data).slice(0, 3)).toEqual(['id', 'type', 'at']);
-      expect(data).toMatchObject({ id, type: 'incident.status_changed', incident: { code: payload.incident.code, status: 'dispatched', previous_status: 'filed', location: [113.13, 27.83] } });
+      expect(data).toMatchObject({
+        id,
+        type: 'incident.status_changed',
+        incident: { code: payload.incident.code, status: 'dispatched', previous_status: 'filed', location: [113.13, 27.83] },
+      });
       expect(Date.now() - Date.parse(data.at)).toBeLessThan(10_000);
     }
     latencies.sort((a, b) => a - b);
@@ -69,10 +76,12 @@ describe(`GET /api/stream on ${BACKEND}`, () => {
   it('delivers nothing for a rolled-back transaction', async () => {
     const stream = await s.connect();
     await stream.waitFor((x) => x.retry !== undefined);
-    const failed = await t.db.transaction(async (tx) => {
-      await recordEvent(tx, { type: 'incident.created', scope: GRID_A, payload: incidentPayload('SJ20260615999999', GRID_A) });
-      throw new Error('the write it announced failed');
-    }).catch((e: Error) => e);
+    const failed = await t.db
+      .transaction(async (tx) => {
+        await recordEvent(tx, { type: 'incident.created', scope: GRID_A, payload: incidentPayload('SJ20260615999999', GRID_A) });
+        throw new Error('the write it announced failed');
+      })
+      .catch((e: Error) => e);
     expect(failed).toBeInstanceOf(Error);
     const marker = await writeEvent(t.db, 'incident.overdue', GRID_A);
     const m = await stream.next(20_000);

@@ -59,8 +59,12 @@ describe.skipIf(BACKEND !== 'postgres')('two app instances on one PostgreSQL dat
     try {
       // Cut every listener on this database (instance one's and two's), as a
       // server restart or a firewall would, then write while they are down.
-      const listeners = async () => (await admin.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid);
+      const listeners = async () =>
+        (
+          await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [
+            LISTENER_APPLICATION_NAME,
+          ])
+        ).rows.map((r) => r.pid);
       const before = await listeners();
       expect(before).toHaveLength(2);
       await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [before]);

@@ -48,7 +48,9 @@ describe(`a client that stops reading, on ${BACKEND}`, () => {
     const written: { id: number; startedAt: number }[] = [];
     let droppedAfter: number | undefined;
     for (let i = 0; i < EVENTS; i++) {
-      written.push(await writeEvent(t.db, 'incident.created', GRID, { ...incidentPayload(`SJ2026061501${String(i).padStart(4, '0')}`, GRID), padding: PADDING }));
+      written.push(
+        await writeEvent(t.db, 'incident.created', GRID, { ...incidentPayload(`SJ2026061501${String(i).padStart(4, '0')}`, GRID), padding: PADDING }),
+      );
       if (droppedAfter === undefined && s.app.events.subscriberCount === 1) droppedAfter = i + 1;
       // Writes arrive as HTTP requests, with I/O in between. Without a pause,
       // back-to-back PGlite calls (in-process, promise-only) would keep this
@@ -61,8 +63,10 @@ describe(`a client that stops reading, on ${BACKEND}`, () => {
     expect(normal.messages.map((m) => payloadOf(m).id)).toEqual(written.map((w) => w.id));
     const latencies = normal.messages.map((m, i) => m.receivedAt - written[i]!.startedAt).sort((a, b) => a - b);
     const max = latencies[latencies.length - 1]!;
-    console.log(`[slow client on ${BACKEND}] ${EVENTS} events of ~48 KiB; normal client latency median ${latencies[EVENTS >> 1]!.toFixed(1)} ms, ` +
-      `max ${max.toFixed(1)} ms; slow client dropped after ${droppedAfter ?? 'the last'} events`);
+    console.log(
+      `[slow client on ${BACKEND}] ${EVENTS} events of ~48 KiB; normal client latency median ${latencies[EVENTS >> 1]!.toFixed(1)} ms, ` +
+        `max ${max.toFixed(1)} ms; slow client dropped after ${droppedAfter ?? 'the last'} events`,
+    );
     expect(max).toBeLessThan(1_000);
 
     // The slow one was let go, and nothing of it is left in the hub.

@@ -10,9 +10,21 @@ import { EXPLORE_PALETTES, levelLegend } from '../../web/explore/choropleth.js';
  */
 const SIMULATIONS: Record<string, number[][] | null> = {
   normal: null,
-  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
-  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  protanopia: [
+    [0.152286, 1.052583, -0.204868],
+    [0.114503, 0.786281, 0.099216],
+    [-0.003882, -0.048116, 1.051998],
+  ],
+  deuteranopia: [
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.01182, 0.04294, 0.968881],
+  ],
+  tritanopia: [
+    [1.255528, -0.076749, -0.178779],
+    [-0.078411, 0.930809, 0.147602],
+    [0.004733, 0.691367, 0.3039],
+  ],
 };
 /** Smallest difference allowed between two classes a reader must tell apart. */
 const MIN_DELTA_E = 9;
@@ -42,7 +54,9 @@ function smallestDifference(palette: string[], m: number[][] | null, categorical
 /** Every palette of the map kit (web/shared/map/colour-scales.ts), and the ones each page uses. */
 const CATEGORICAL = new Set(['urgency']);
 const SCALES: [string, string[], boolean][] = [
-  ...Object.entries(PALETTES).filter(([name]) => name !== 'heat').map(([name, palette]) => [`map kit: ${name}`, palette as string[], CATEGORICAL.has(name)] as [string, string[], boolean]),
+  ...Object.entries(PALETTES)
+    .filter(([name]) => name !== 'heat')
+    .map(([name, palette]) => [`map kit: ${name}`, palette as string[], CATEGORICAL.has(name)] as [string, string[], boolean]),
   ['wall: sequential', WALL_PALETTES.sequential, false],
   ['wall: closure rate', WALL_PALETTES.closureRate, false],
   ['wall: urgency', WALL_PALETTES.urgency, true],

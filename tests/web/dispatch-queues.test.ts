@@ -10,7 +10,18 @@ const NOW = Date.parse('2026-06-15T04:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000).toISOString();
 
 function item(code: string, status: string, urgency: QueueItem['urgency'], reportedMinutesAgo: number, due_at: string | null = null): QueueItem {
-  return { code, category: 'noise', urgency, status, description: `d ${code}`, reported_at: minutesAgo(reportedMinutesAgo), due_at, grid_code: '430202001001001', street_code: '430202001', district_code: '430202' };
+  return {
+    code,
+    category: 'noise',
+    urgency,
+    status,
+    description: `d ${code}`,
+    reported_at: minutesAgo(reportedMinutesAgo),
+    due_at,
+    grid_code: '430202001001001',
+    street_code: '430202001',
+    district_code: '430202',
+  };
 }
 
 const ITEMS = [

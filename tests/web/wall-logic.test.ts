@@ -7,20 +7,47 @@ import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 
 const entry = (i: number): TickerEntry => ({
-  key: `created:SJ${i}`, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), kind: 'incident.created',
-  code: `SJ${i}`, category: 'noise', urgency: 'blue', status: 'reported', districtCode: '430202', gridCode: '430202001001001',
+  key: `created:SJ${i}`,
+  at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+  kind: 'incident.created',
+  code: `SJ${i}`,
+  category: 'noise',
+  urgency: 'blue',
+  status: 'reported',
+  districtCode: '430202',
+  gridCode: '430202001001001',
 });
 const incident = (code: string, urgency: 'red' | 'blue', status: string) => ({
-  code, urgency, status, category: 'noise', location: [113, 27] as [number, number], grid_code: '', district_code: '', reported_at: '',
+  code,
+  urgency,
+  status,
+  category: 'noise',
+  location: [113, 27] as [number, number],
+  grid_code: '',
+  district_code: '',
+  reported_at: '',
 });
 
 describe('wall URL parameters', () => {
   it('reads what it understands and ignores the rest', () => {
     expect(parseWallParams('?metric=overdue&window=7d&lang=en&tour=20&token=abc&region=430202')).toEqual({
-      metric: 'overdue', window: '7d', lang: 'en', heat: true, tourSeconds: 20, refreshSeconds: undefined, region: '430202', token: 'abc',
+      metric: 'overdue',
+      window: '7d',
+      lang: 'en',
+      heat: true,
+      tourSeconds: 20,
+      refreshSeconds: undefined,
+      region: '430202',
+      token: 'abc',
     });
     expect(parseWallParams('?heat=off').heat).toBe(false);
-    expect(parseWallParams('?metric=bogus&window=1y&lang=fr&tour=-3&region=43;drop')).toMatchObject({ metric: undefined, window: undefined, lang: 'zh', tourSeconds: 0, region: undefined });
+    expect(parseWallParams('?metric=bogus&window=1y&lang=fr&tour=-3&region=43;drop')).toMatchObject({
+      metric: undefined,
+      window: undefined,
+      lang: 'zh',
+      tourSeconds: 0,
+      region: undefined,
+    });
     expect(parseWallParams('?tour=1').tourSeconds).toBe(5);
   });
 });
@@ -86,14 +113,26 @@ describe('live lists stay bounded and idempotent', () => {
 
   it('forgets recent incidents after two minutes', () => {
     const now = 1_000_000;
-    const kept = pruneRecent([{ code: 'old', position: [0, 0], seenAt: now - RECENT_MS - 1 }, { code: 'new', position: [0, 0], seenAt: now - 1 }], now);
+    const kept = pruneRecent(
+      [
+        { code: 'old', position: [0, 0], seenAt: now - RECENT_MS - 1 },
+        { code: 'new', position: [0, 0], seenAt: now - 1 },
+      ],
+      now,
+    );
     expect(kept.map((r) => r.code)).toEqual(['new']);
   });
 });
 
 describe('ring segments for the wall lines', () => {
   it('turns every ring of polygons and multipolygons into straight segments, once per source and part', () => {
-    const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+    const square = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ];
     const source = {};
     let calls = 0;
     const features = () => {
@@ -117,19 +156,61 @@ describe('ring segments for the wall lines', () => {
 describe('KPIs patched from stream events', () => {
   const ctx = { from: '2026-06-01T16:00:00.000Z', today: '2026-06-15T16:00:00.000Z' };
   const ev = (over: Record<string, unknown>) => ({
-    code: 'SJ1', category: 'noise', urgency: 'red' as const, status: 'reported', location: [113, 27] as [number, number],
-    grid_code: '430202001001001', district_code: '430202', reported_at: '2026-06-15T17:00:00.000Z', ...over,
+    code: 'SJ1',
+    category: 'noise',
+    urgency: 'red' as const,
+    status: 'reported',
+    location: [113, 27] as [number, number],
+    grid_code: '430202001001001',
+    district_code: '430202',
+    reported_at: '2026-06-15T17:00:00.000Z',
+    ...over,
   });
   // Expected changes by the definitions of explore-counts.sql (README, "KPIs"), written out by hand.
   const cases: [string, string, Record<string, unknown>, object | null][] = [
     ['a red report today', 'incident.created', {}, { reported: 1, closed: 0, open: 1, red_open: 1, today: 1 }],
-    ['a blue report in the window, before today', 'incident.created', { urgency: 'blue', reported_at: '2026-06-10T00:00:00.000Z' }, { reported: 1, closed: 0, open: 1, red_open: 0, today: 0 }],
-    ['a report dated before the window', 'incident.created', { reported_at: '2026-05-01T00:00:00.000Z' }, { reported: 0, closed: 0, open: 1, red_open: 1, today: 0 }],
-    ['a red incident rejected', 'incident.status_changed', { status: 'rejected', previous_status: 'reported', previous_urgency: 'red' }, { reported: 0, closed: 0, open: -1, red_open: -1, today: 0 }],
-    ['closed inside the window', 'incident.status_changed', { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue' }, { reported: 0, closed: 1, open: -1, red_open: 0, today: 0 }],
-    ['closed, reported before the window', 'incident.status_changed', { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue', reported_at: '2026-05-01T00:00:00.000Z' }, { reported: 0, closed: 0, open: -1, red_open: 0, today: 0 }],
-    ['reopened', 'incident.status_changed', { status: 'in_progress', previous_status: 'closed', previous_urgency: 'red' }, { reported: 0, closed: -1, open: 1, red_open: 1, today: 0 }],
-    ['raised to red while filed', 'incident.status_changed', { status: 'dispatched', previous_status: 'filed', previous_urgency: 'yellow' }, { reported: 0, closed: 0, open: 0, red_open: 1, today: 0 }],
+    [
+      'a blue report in the window, before today',
+      'incident.created',
+      { urgency: 'blue', reported_at: '2026-06-10T00:00:00.000Z' },
+      { reported: 1, closed: 0, open: 1, red_open: 0, today: 0 },
+    ],
+    [
+      'a report dated before the window',
+      'incident.created',
+      { reported_at: '2026-05-01T00:00:00.000Z' },
+      { reported: 0, closed: 0, open: 1, red_open: 1, today: 0 },
+    ],
+    [
+      'a red incident rejected',
+      'incident.status_changed',
+      { status: 'rejected', previous_status: 'reported', previous_urgency: 'red' },
+      { reported: 0, closed: 0, open: -1, red_open: -1, today: 0 },
+    ],
+    [
+      'closed inside the window',
+      'incident.status_changed',
+      { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue' },
+      { reported: 0, closed: 1, open: -1, red_open: 0, today: 0 },
+    ],
+    [
+      'closed, reported before the window',
+      'incident.status_changed',
+      { urgency: 'blue', status: 'closed', previous_status: 'resolved', previous_urgency: 'blue', reported_at: '2026-05-01T00:00:00.000Z' },
+      { reported: 0, closed: 0, open: -1, red_open: 0, today: 0 },
+    ],
+    [
+      'reopened',
+      'incident.status_changed',
+      { status: 'in_progress', previous_status: 'closed', previous_urgency: 'red' },
+      { reported: 0, closed: -1, open: 1, red_open: 1, today: 0 },
+    ],
+    [
+      'raised to red while filed',
+      'incident.status_changed',
+      { status: 'dispatched', previous_status: 'filed', previous_urgency: 'yellow' },
+      { reported: 0, closed: 0, open: 0, red_open: 1, today: 0 },
+    ],
     ['a status change without the previous urgency', 'incident.status_changed', { status: 'dispatched', previous_status: 'filed' }, null],
     ['an escalation', 'incident.escalated', {}, null],
     ['an overdue alert', 'incident.overdue', { status: 'dispatched' }, null],
@@ -138,18 +219,34 @@ describe('KPIs patched from stream events', () => {
     expect(figureChange(type, ev(over), ctx)).toEqual(expected);
   });
 
-  it('ignores events outside the wall\'s region, the city code matching all its districts', () => {
+  it("ignores events outside the wall's region, the city code matching all its districts", () => {
     expect(inRegion('430202001001001', '430200')).toBe(true);
     expect(inRegion('430202001001001', '430203')).toBe(false);
     expect(inRegion('430202001001001', '430202001')).toBe(true);
     expect(figureChange('incident.created', ev({}), { ...ctx, region: '430203' })).toEqual({ reported: 0, closed: 0, open: 0, red_open: 0, today: 0 });
   });
 
-  it('moves the place\'s figures and its child\'s, with the closure rate rounded as the API does', () => {
-    const figures = { reported: 3, closed: 1, closure_rate: 0.3333, open: 2, overdue: 1, red_open: 1, closed_within_deadline: 0, within_deadline_rate: null, mean_hours_to_close: null };
+  it("moves the place's figures and its child's, with the closure rate rounded as the API does", () => {
+    const figures = {
+      reported: 3,
+      closed: 1,
+      closure_rate: 0.3333,
+      open: 2,
+      overdue: 1,
+      red_open: 1,
+      closed_within_deadline: 0,
+      within_deadline_rate: null,
+      mean_hours_to_close: null,
+    };
     const summary = {
-      ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, from: null, to: null,
-      children: [{ ...figures, code: '430202', name: '荷塘区' }, { ...figures, code: '430203', name: '芦淞区' }],
+      ...figures,
+      region: { code: '430200', name: '株洲市', level: 'city' },
+      from: null,
+      to: null,
+      children: [
+        { ...figures, code: '430202', name: '荷塘区' },
+        { ...figures, code: '430203', name: '芦淞区' },
+      ],
     };
     const next = applyFigureChange(summary, '430202001001001', { reported: 1, closed: 1, open: 0, red_open: -1, today: 1 });
     expect(next).toMatchObject({ reported: 4, closed: 2, closure_rate: 0.5, open: 2, overdue: 1, red_open: 0 });
@@ -167,4 +264,3 @@ describe('KPIs patched from stream events', () => {
     expect(laterChanges(log, null)).toEqual([]);
   });
 });
-

@@ -5,14 +5,21 @@ import { parseDateList, parseWorkPeriods } from '../../server/workflow/calendar-
 
 describe('calendar text forms', () => {
   it('parses periods', () => {
-    expect(parseWorkPeriods('08:30-12:00, 14:30-18:00')).toEqual({ ok: true, value: [['08:30', '12:00'], ['14:30', '18:00']] });
+    expect(parseWorkPeriods('08:30-12:00, 14:30-18:00')).toEqual({
+      ok: true,
+      value: [
+        ['08:30', '12:00'],
+        ['14:30', '18:00'],
+      ],
+    });
     expect(parseWorkPeriods('08:30-12:00,2pm-6pm')).toMatchObject({ ok: false, reason: expect.stringMatching(/"2pm-6pm"/) });
     expect(parseWorkPeriods('')).toMatchObject({ ok: false });
   });
 
   it('parses dates and inclusive ranges, sorted and unique', () => {
     expect(parseDateList('2026-10-06..2026-10-08, 2026-10-01,2026-10-07')).toEqual({
-      ok: true, value: ['2026-10-01', '2026-10-06', '2026-10-07', '2026-10-08'],
+      ok: true,
+      value: ['2026-10-01', '2026-10-06', '2026-10-07', '2026-10-08'],
     });
     expect(parseDateList('2026-12-31..2027-01-01')).toEqual({ ok: true, value: ['2026-12-31', '2027-01-01'] });
     expect(parseDateList('')).toEqual({ ok: true, value: [] });
@@ -26,7 +33,10 @@ describe('calendar text forms', () => {
 describe('loadConfig: calendar, photos and events', () => {
   it('defaults to the 2026 PRC schedule, photos under the data directory and 30 days of events', () => {
     const config = loadConfig({ GRIDSCOPE_DATA_DIR: '/srv/gs' });
-    expect(config.workingCalendar.periods).toEqual([['08:30', '12:00'], ['14:30', '18:00']]);
+    expect(config.workingCalendar.periods).toEqual([
+      ['08:30', '12:00'],
+      ['14:30', '18:00'],
+    ]);
     expect(config.workingCalendar.holidays).toContain('2026-10-07');
     expect(config.workingCalendar.holidays).toHaveLength(3 + 9 + 3 + 5 + 3 + 3 + 7);
     expect(config.workingCalendar.workdays).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
@@ -36,7 +46,13 @@ describe('loadConfig: calendar, photos and events', () => {
   });
 
   it('takes explicit values; empty holiday lists mean none', () => {
-    const config = loadConfig({ GRIDSCOPE_WORK_PERIODS: '09:00-17:00', GRIDSCOPE_HOLIDAYS: '', GRIDSCOPE_WORKDAYS: '', GRIDSCOPE_PHOTO_DIR: 'pics', GRIDSCOPE_PHOTO_MAX_BYTES: '2048' });
+    const config = loadConfig({
+      GRIDSCOPE_WORK_PERIODS: '09:00-17:00',
+      GRIDSCOPE_HOLIDAYS: '',
+      GRIDSCOPE_WORKDAYS: '',
+      GRIDSCOPE_PHOTO_DIR: 'pics',
+      GRIDSCOPE_PHOTO_MAX_BYTES: '2048',
+    });
     expect(config.workingCalendar).toMatchObject({ periods: [['09:00', '17:00']], holidays: [], workdays: [] });
     expect(config.photoDir).toBe(resolve('pics'));
     expect(config.photoMaxBytes).toBe(2048);

@@ -16,14 +16,25 @@ let inGrid: [number, number];
 const as: Partial<Record<'worker' | 'dispatcher' | 'dispatcher2' | 'handler' | 'office' | 'commander' | 'leader', Session>> = {};
 
 beforeAll(async () => {
-  ctx = await createSeededApp(undefined, { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 }, photos: { dir: '/tmp/gridscope-test-photos', maxBytes: 64 * 1024 } });
+  ctx = await createSeededApp(undefined, {
+    auth: { anonymousRead: false },
+    workflow: { sweepEveryMs: 0 },
+    photos: { dir: '/tmp/gridscope-test-photos', maxBytes: 64 * 1024 },
+  });
   places = await pickPlaces(ctx.db);
-  const [p] = await ctx.db.query<{ x: number; y: number }>('SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s', [places.grid]);
+  const [p] = await ctx.db.query<{ x: number; y: number }>(
+    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+    [places.grid],
+  );
   inGrid = [p!.x, p!.y];
   const users: [keyof typeof as, Role, { scope?: string; unit?: string }][] = [
-    ['worker', 'grid_worker', { scope: places.grid }], ['dispatcher', 'dispatcher', {}], ['dispatcher2', 'dispatcher', {}],
-    ['handler', 'handler', { unit: 'sanitation' }], ['office', 'handler', { unit: `street_office.${places.street}` }],
-    ['commander', 'commander', {}], ['leader', 'district_leader', { scope: places.district }],
+    ['worker', 'grid_worker', { scope: places.grid }],
+    ['dispatcher', 'dispatcher', {}],
+    ['dispatcher2', 'dispatcher', {}],
+    ['handler', 'handler', { unit: 'sanitation' }],
+    ['office', 'handler', { unit: `street_office.${places.street}` }],
+    ['commander', 'commander', {}],
+    ['leader', 'district_leader', { scope: places.district }],
   ];
   for (const [name, role, grant] of users) {
     await createUser(ctx.db, { username: `lc-${name}`, role, ...grant });
@@ -36,7 +47,8 @@ type Who = keyof typeof as;
 /** One step of the workflow: who takes it, and the request body. */
 type Step = [Who, { action: Action; [field: string]: unknown }];
 const report = (who: Who, body: object) => ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: as[who]!.write, payload: body });
-const act = (who: Who, code: string, body: object) => ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: as[who]!.write, payload: body });
+const act = (who: Who, code: string, body: object) =>
+  ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: as[who]!.write, payload: body });
 const detail = async (code: string) => json(await ctx.app.inject({ method: 'GET', url: `/api/incidents/${code}`, headers: as.commander!.read }));
 async function upload(who: Who, code: string, kind: 'before' | 'after', bytes: Buffer, name = 'photo.png') {
   const form = new FormData();
@@ -49,15 +61,18 @@ async function newIncident(body: object = {}, who: Who = 'worker'): Promise<stri
   expect(res.statusCode, res.body).toBe(201);
   return json(res).incident.properties.code;
 }
-const historyCount = async (code: string) => (await ctx.db.query<{ n: number }>(
-  'SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1', [code]))[0]!.n;
+const historyCount = async (code: string) =>
+  (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1', [code]))[0]!.n;
 const expectOk = (res: { statusCode: number; body: string }) => expect(res.statusCode, res.body).toBe(200);
 
 describe(`incident lifecycle on ${BACKEND}`, () => {
   it('runs report → file → dispatch → start → resolve → verify → close → reopen, recording each step', async () => {
     const code = await newIncident();
     // One code format for API reports and seeded ones: SJ + China date + 7-digit serial (API serials from 9000000).
-    const [row] = await ctx.db.query<{ day: string }>("SELECT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') AS day FROM incident WHERE code = $1", [code]);
+    const [row] = await ctx.db.query<{ day: string }>(
+      "SELECT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') AS day FROM incident WHERE code = $1",
+      [code],
+    );
     expect(code).toMatch(new RegExp(`^SJ${row!.day}9[0-9]{6}$`));
     expect((await upload('worker', code, 'before', solidPng(2, 2))).statusCode).toBe(201);
     expectOk(await act('dispatcher', code, { action: 'file' }));
@@ -79,19 +94,52 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
     expect((await act('dispatcher', code, { action: 'reopen', note: '群众再次反映' })).statusCode).toBe(403);
     const reopened = json(await act('commander', code, { action: 'reopen', note: '群众再次反映' })).properties;
     expect(reopened).toMatchObject({ status: 'in_progress', closed_at: null });
-    expect(reopened.history.map((h: any) => h.action)).toEqual(
-      ['report', 'photo', 'file', 'dispatch', 'start', 'photo', 'resolve', 'verify_fail', 'resolve', 'close', 'reopen']);
-    expect(reopened.history.map((h: any) => h.actor)).toEqual(
-      ['user:lc-worker', 'user:lc-worker', 'user:lc-dispatcher', 'user:lc-dispatcher', 'user:lc-handler', 'user:lc-handler', 'user:lc-handler',
-        'user:lc-dispatcher', 'user:lc-handler', 'user:lc-dispatcher', 'user:lc-commander']);
-    const audit = await ctx.db.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE target_type = 'incident' AND target_id = $1 ORDER BY id", [code]);
+    expect(reopened.history.map((h: any) => h.action)).toEqual([
+      'report',
+      'photo',
+      'file',
+      'dispatch',
+      'start',
+      'photo',
+      'resolve',
+      'verify_fail',
+      'resolve',
+      'close',
+      'reopen',
+    ]);
+    expect(reopened.history.map((h: any) => h.actor)).toEqual([
+      'user:lc-worker',
+      'user:lc-worker',
+      'user:lc-dispatcher',
+      'user:lc-dispatcher',
+      'user:lc-handler',
+      'user:lc-handler',
+      'user:lc-handler',
+      'user:lc-dispatcher',
+      'user:lc-handler',
+      'user:lc-dispatcher',
+      'user:lc-commander',
+    ]);
+    const audit = await ctx.db.query<{ action: string; actor: string }>(
+      "SELECT action, actor FROM audit_log WHERE target_type = 'incident' AND target_id = $1 ORDER BY id",
+      [code],
+    );
     expect(audit.map((a) => a.action)).toEqual(reopened.history.map((h: any) => `incident.${h.action}`));
     // Each status change on the live stream says what the incident was before, so a wall can move its counts without asking.
     const changes = await ctx.db.query<{ payload: { incident: Record<string, string> } }>(
-      "SELECT payload FROM event_log WHERE type = 'incident.status_changed' AND payload->'incident'->>'code' = $1 ORDER BY id", [code]);
+      "SELECT payload FROM event_log WHERE type = 'incident.status_changed' AND payload->'incident'->>'code' = $1 ORDER BY id",
+      [code],
+    );
     expect(changes.map((e) => [e.payload.incident.previous_status, e.payload.incident.status])).toEqual([
-      ['reported', 'filed'], ['filed', 'dispatched'], ['dispatched', 'in_progress'], ['in_progress', 'resolved'],
-      ['resolved', 'in_progress'], ['in_progress', 'resolved'], ['resolved', 'closed'], ['closed', 'in_progress']]);
+      ['reported', 'filed'],
+      ['filed', 'dispatched'],
+      ['dispatched', 'in_progress'],
+      ['in_progress', 'resolved'],
+      ['resolved', 'in_progress'],
+      ['in_progress', 'resolved'],
+      ['resolved', 'closed'],
+      ['closed', 'in_progress'],
+    ]);
     expect(changes.map((e) => e.payload.incident.previous_urgency)).toEqual(changes.map(() => p.urgency));
     // The summary says which events its counts include: all, here (no other writer meanwhile).
     const summary = await ctx.app.inject({ method: 'GET', url: '/api/stats/summary', headers: as.commander!.read });
@@ -115,7 +163,19 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
    * with nothing changed. Mediation is for disputes only, so for this garbage
    * incident it is 409 everywhere.
    */
-  const COLUMNS = ['file', 'reject', 'mark_duplicate', 'dispatch', 'start', 'resolve', 'verify_fail', 'close', 'reopen', 'mediate', 'urge'] as const satisfies readonly Action[];
+  const COLUMNS = [
+    'file',
+    'reject',
+    'mark_duplicate',
+    'dispatch',
+    'start',
+    'resolve',
+    'verify_fail',
+    'close',
+    'reopen',
+    'mediate',
+    'urge',
+  ] as const satisfies readonly Action[];
   // biome-ignore format: a table, read row by row under its column heading
   const STATE_TABLE: Record<Status, readonly (Status | '409')[]> = {
     //            file     reject      mark_duplicate dispatch      start          resolve     verify_fail    close     reopen         mediate  urge
@@ -170,9 +230,10 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
         const before = await historyCount(code);
         const res = await act('commander', code, body(action));
         const after = { status: (await detail(code)).properties.status, history: await historyCount(code) };
-        const ok = expected === '409'
-          ? res.statusCode === 409 && json(res).error.code === 'illegal_transition' && after.status === status && after.history === before
-          : res.statusCode === 200 && after.status === expected && after.history === before + 1;
+        const ok =
+          expected === '409'
+            ? res.statusCode === 409 && json(res).error.code === 'illegal_transition' && after.status === status && after.history === before
+            : res.statusCode === 200 && after.status === expected && after.history === before + 1;
         if (!ok) wrong.push(`${action} from ${status}: ${res.statusCode} → ${after.status} (expected ${expected}): ${res.body.slice(0, 100)}`);
       }
     }
@@ -182,7 +243,12 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
   it('refuses with 403 a transition the role may not take', async () => {
     const code = await newIncident();
     // Not yet dispatched: handlers do not see it at all (404); other roles may not transition (403).
-    const cases: [Who, Action, number][] = [['handler', 'file', 404], ['leader', 'file', 403], ['worker', 'file', 403], ['office', 'reject', 404]];
+    const cases: [Who, Action, number][] = [
+      ['handler', 'file', 404],
+      ['leader', 'file', 403],
+      ['worker', 'file', 403],
+      ['office', 'reject', 404],
+    ];
     for (const [who, action, status] of cases) {
       const res = await act(who, code, { action, note: 'x' });
       expect(res.statusCode, `${who} ${action}`).toBe(status);
@@ -200,7 +266,9 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
     const code = await newIncident();
     const [a, b] = await Promise.all([act('dispatcher', code, { action: 'file' }), act('dispatcher2', code, { action: 'file' })]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
-    const files = await ctx.db.query("SELECT 1 FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'file'", [code]);
+    const files = await ctx.db.query("SELECT 1 FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'file'", [
+      code,
+    ]);
     expect(files).toHaveLength(1);
   });
 });
@@ -212,7 +280,8 @@ describe(`urgency, disputes and units on ${BACKEND}`, () => {
     expectOk(await act('dispatcher', code, { action: 'dispatch', units: [`street_office.${places.street}`] }));
     expectOk(await act('office', code, { action: 'start' }));
     expect((await act('handler', code, { action: 'mediate', outcome: 'failed' })).statusCode).toBe(404);
-    for (let i = 0; i < 2; i++) expect(json(await act('office', code, { action: 'mediate', outcome: 'failed', note: `第${i + 1}次` })).properties.urgency).toBe('blue');
+    for (let i = 0; i < 2; i++)
+      expect(json(await act('office', code, { action: 'mediate', outcome: 'failed', note: `第${i + 1}次` })).properties.urgency).toBe('blue');
     const third = json(await act('office', code, { action: 'mediate', outcome: 'failed', note: '双方拒不让步' })).properties;
     expect(third.urgency).toBe('yellow');
     expect(third.mediations.map((m: any) => m.outcome)).toEqual(['failed', 'failed', 'failed']);
@@ -264,16 +333,22 @@ describe(`urgency, disputes and units on ${BACKEND}`, () => {
 describe(`reports: places, duplicates and photos on ${BACKEND}`, () => {
   it('places a point on a shared edge in the lowest grid code, and refuses one outside the city with 422', async () => {
     // A vertex of one grid that also lies on a neighbour: exactly on their shared boundary.
-    const [edge] = await ctx.db.query<{ x: number; y: number; a: string; b: string }>(`
+    const [edge] = await ctx.db.query<{ x: number; y: number; a: string; b: string }>(
+      `
       SELECT ST_X(d.geom) x, ST_Y(d.geom) y, g1.code a, g2.code b
         FROM grid g1, LATERAL ST_DumpPoints(g1.boundary) d, grid g2
        WHERE g1.code LIKE $1 || '%' AND g2.code LIKE $1 || '%' AND g2.code <> g1.code
          AND g2.boundary && d.geom AND ST_Intersects(g2.boundary, d.geom)
-       LIMIT 1`, [places.district]);
+       LIMIT 1`,
+      [places.district],
+    );
     const res = await report('dispatcher', { category: 'road_damage', location: [edge!.x, edge!.y] });
     expect(res.statusCode, res.body).toBe(201);
     const grid = json(res).incident.properties.grid_code;
-    const touching = await ctx.db.query<{ code: string }>('SELECT code FROM grid WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code', [edge!.x, edge!.y]);
+    const touching = await ctx.db.query<{ code: string }>(
+      'SELECT code FROM grid WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code',
+      [edge!.x, edge!.y],
+    );
     expect(touching.map((t) => t.code)).toEqual(expect.arrayContaining([edge!.a, edge!.b]));
     expect(grid).toBe(touching[0]!.code);
     const count = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM incident'))[0]!.n;
@@ -296,7 +371,10 @@ describe(`reports: places, duplicates and photos on ${BACKEND}`, () => {
     const far = json(await report('worker', { category: 'streetlight_fault', location: [inGrid[0] + 0.0008, inGrid[1]] }));
     expect(far.possible_duplicates.map((d: any) => d.code)).not.toContain(first);
     const dup = near.incident.properties.code;
-    expect(json(await act('dispatcher', dup, { action: 'mark_duplicate', duplicate_of: first })).properties).toMatchObject({ status: 'duplicate', duplicate_of: first });
+    expect(json(await act('dispatcher', dup, { action: 'mark_duplicate', duplicate_of: first })).properties).toMatchObject({
+      status: 'duplicate',
+      duplicate_of: first,
+    });
   });
 
   it('judges photos by their bytes and size, storing nothing it refuses', async () => {

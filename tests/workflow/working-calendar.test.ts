@@ -144,7 +144,16 @@ describe('validateWorkingCalendar', () => {
     [{ periods: [['08:30', '25:00']] }, CALENDAR_REASONS.BAD_TIME, 'periods'],
     [{ periods: [['24:00', '24:00']] }, CALENDAR_REASONS.BAD_TIME, 'periods'],
     [{ periods: [['12:00', '08:30']] }, CALENDAR_REASONS.EMPTY_PERIOD, 'periods'],
-    [{ periods: [['14:30', '18:00'], ['08:30', '15:00']] }, CALENDAR_REASONS.OVERLAPPING_PERIODS, 'periods'],
+    [
+      {
+        periods: [
+          ['14:30', '18:00'],
+          ['08:30', '15:00'],
+        ],
+      },
+      CALENDAR_REASONS.OVERLAPPING_PERIODS,
+      'periods',
+    ],
     [{ periods: DEFAULT_PERIODS, weekdays: [0, 1] }, CALENDAR_REASONS.BAD_WEEKDAY, 'weekdays'],
     [{ periods: DEFAULT_PERIODS, holidays: ['2026-02-30'] }, CALENDAR_REASONS.BAD_DATE, 'holidays'],
     [{ periods: DEFAULT_PERIODS, workdays: ['2026/10/10'] }, CALENDAR_REASONS.BAD_DATE, 'workdays'],
@@ -157,8 +166,14 @@ describe('validateWorkingCalendar', () => {
   });
 
   it('accepts touching periods and the defaults', () => {
-    expect(validateWorkingCalendar({ periods: [['08:00', '12:00'], ['12:00', '13:00']] })).toEqual({ valid: true });
+    expect(
+      validateWorkingCalendar({
+        periods: [
+          ['08:00', '12:00'],
+          ['12:00', '13:00'],
+        ],
+      }),
+    ).toEqual({ valid: true });
     expect(validateWorkingCalendar(CHINA_2026)).toEqual({ valid: true });
   });
 });
-

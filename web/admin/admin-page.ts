@@ -11,7 +11,11 @@ import './audit-panel.js';
 type Tab = 'users' | 'tokens' | 'audit';
 
 /** Each tab and the route the caller must be allowed to read for it to be offered. */
-const TABS: ReadonlyArray<[Tab, string]> = [['users', 'GET /api/users'], ['tokens', 'GET /api/tokens'], ['audit', 'GET /api/audit']];
+const TABS: ReadonlyArray<[Tab, string]> = [
+  ['users', 'GET /api/users'],
+  ['tokens', 'GET /api/tokens'],
+  ['audit', 'GET /api/audit'],
+];
 
 /**
  * /admin: the city commander's page for users, API tokens and the audit log.
@@ -21,10 +25,15 @@ const TABS: ReadonlyArray<[Tab, string]> = [['users', 'GET /api/users'], ['token
  */
 export class AdminPage extends LitElement {
   static override properties = {
-    language: { state: true }, me: { state: true }, tab: { state: true }, status: { state: true },
+    language: { state: true },
+    me: { state: true },
+    tab: { state: true },
+    status: { state: true },
   };
 
-  static override styles = [adminStyles, css`
+  static override styles = [
+    adminStyles,
+    css`
     header { display: flex; align-items: center; gap: 1.2rem; padding: 1rem 2rem; background: #101a30; border-bottom: 1px solid #1e2c4a; }
     header h1 { font-size: 1.3rem; margin: 0; flex: 1; }
     header h1 span { color: #5cc8ff; }
@@ -38,7 +47,8 @@ export class AdminPage extends LitElement {
     .status.error { background: #4a2030; color: #ffd0d8; }
     .status.ok { background: #1f4d2e; color: #c8f5d4; }
     .no-permission { background: #15203a; border-radius: 10px; padding: 2rem; font-size: 1.1rem; }
-  `];
+  `,
+  ];
 
   declare private language: Lang;
   declare private me: Me | null;
@@ -51,13 +61,22 @@ export class AdminPage extends LitElement {
     this.me = null;
     this.tab = (['users', 'tokens', 'audit'] as const).find((t) => `#${t}` === location.hash) ?? 'users';
     this.status = null;
-    this.addEventListener(ADMIN_STATUS, (e) => { this.status = (e as CustomEvent<AdminStatus>).detail; });
+    this.addEventListener(ADMIN_STATUS, (e) => {
+      this.status = (e as CustomEvent<AdminStatus>).detail;
+    });
   }
 
   override connectedCallback() {
     super.connectedCallback();
     document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
-    currentUser().then((me) => { this.me = me; }, (err) => { this.status = { kind: 'error', message: errorMessage(err) }; });
+    currentUser().then(
+      (me) => {
+        this.me = me;
+      },
+      (err) => {
+        this.status = { kind: 'error', message: errorMessage(err) };
+      },
+    );
   }
 
   override render() {
@@ -66,11 +85,21 @@ export class AdminPage extends LitElement {
     return html`
       ${this.renderHeader()}
       <main>
-        ${this.status ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>
-          <span>${this.status.message}</span><button class="link" @click=${() => { this.status = null; }}>${t.dismiss}</button></div>` : nothing}
-        ${!this.me ? html`<p class="muted">${t.loading}</p>`
-          : !tabs.includes('users') ? html`<p class="no-permission" data-no-permission>${t.noPermission} <a class="link" href="/">${t.home}</a></p>`
-          : html`${this.renderTabs(tabs)}${this.renderPanel(tabs.includes(this.tab) ? this.tab : 'users')}`}
+        ${
+          this.status
+            ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>
+          <span>${this.status.message}</span><button class="link" @click=${() => {
+            this.status = null;
+          }}>${t.dismiss}</button></div>`
+            : nothing
+        }
+        ${
+          !this.me
+            ? html`<p class="muted">${t.loading}</p>`
+            : !tabs.includes('users')
+              ? html`<p class="no-permission" data-no-permission>${t.noPermission} <a class="link" href="/">${t.home}</a></p>`
+              : html`${this.renderTabs(tabs)}${this.renderPanel(tabs.includes(this.tab) ? this.tab : 'users')}`
+        }
       </main>`;
   }
 
@@ -88,17 +117,22 @@ export class AdminPage extends LitElement {
 
   private renderTabs(tabs: Tab[]) {
     const t = strings(this.language);
-    return html`<nav role="tablist">${tabs.map((tab) => html`
-      <button role="tab" data-tab=${tab} aria-selected=${this.tab === tab ? 'true' : 'false'} @click=${() => this.select(tab)}>${t.tabs[tab]}</button>`)}
+    return html`<nav role="tablist">${tabs.map(
+      (tab) => html`
+      <button role="tab" data-tab=${tab} aria-selected=${this.tab === tab ? 'true' : 'false'} @click=${() => this.select(tab)}>${t.tabs[tab]}</button>`,
+    )}
     </nav>`;
   }
 
   private renderPanel(tab: Tab) {
     const csrf = this.me?.csrf_token ?? null;
     switch (tab) {
-      case 'users': return html`<gs-user-panel role="tabpanel" .language=${this.language} .csrf=${csrf} .selfId=${this.me?.principal.id ?? null}></gs-user-panel>`;
-      case 'tokens': return html`<gs-token-panel role="tabpanel" .language=${this.language} .csrf=${csrf}></gs-token-panel>`;
-      case 'audit': return html`<gs-audit-panel role="tabpanel" .language=${this.language}></gs-audit-panel>`;
+      case 'users':
+        return html`<gs-user-panel role="tabpanel" .language=${this.language} .csrf=${csrf} .selfId=${this.me?.principal.id ?? null}></gs-user-panel>`;
+      case 'tokens':
+        return html`<gs-token-panel role="tabpanel" .language=${this.language} .csrf=${csrf}></gs-token-panel>`;
+      case 'audit':
+        return html`<gs-audit-panel role="tabpanel" .language=${this.language}></gs-audit-panel>`;
     }
   }
 

@@ -13,7 +13,10 @@ export function describeChange(before: unknown, after: unknown): string[] {
       .map((k) => `${k}: ${show(b[k])} → ${show(a[k])}`);
   }
   const only = a ?? b;
-  if (only) return Object.entries(only).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k}=${show(v)}`);
+  if (only)
+    return Object.entries(only)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => `${k}=${show(v)}`);
   // Not objects: scalars, or nothing at all.
   if (before === null && after === null) return [];
   return [`${show(before)} → ${show(after)}`];

@@ -15,15 +15,21 @@ const FILTERS = ['actor', 'target_type', 'target_id', 'action', 'from', 'to'] as
 export class AuditPanel extends LitElement {
   static override properties = {
     language: {},
-    entries: { state: true }, nextBefore: { state: true }, error: { state: true }, busy: { state: true },
+    entries: { state: true },
+    nextBefore: { state: true },
+    error: { state: true },
+    busy: { state: true },
   };
 
-  static override styles = [adminStyles, css`
+  static override styles = [
+    adminStyles,
+    css`
     td.change { font-size: .82rem; line-height: 1.5; color: #c9d6ea; max-width: 34rem; }
     td.change div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .more { margin-top: .8rem; display: flex; gap: 1rem; align-items: center; }
     input[type="datetime-local"] { min-width: 12rem; }
-  `];
+  `,
+  ];
 
   /** Interface language. */
   declare language: Lang;
@@ -77,7 +83,8 @@ export class AuditPanel extends LitElement {
     return html`
       <table data-table="audit">
         <thead><tr><th>${t.at}</th><th>${t.actor}</th><th>${t.action}</th><th>${t.target}</th><th>${t.change}</th><th>${t.ip}</th></tr></thead>
-        <tbody>${entries.map((e) => html`<tr data-audit=${e.id} data-action=${e.action}>
+        <tbody>${entries.map(
+          (e) => html`<tr data-audit=${e.id} data-action=${e.action}>
           <td>${formatTime(e.at, this.language)}</td>
           <td class="mono">${e.actor}</td>
           <td class="mono">${e.action}</td>
@@ -85,10 +92,14 @@ export class AuditPanel extends LitElement {
           <td class="change mono" title=${JSON.stringify({ before: e.before, after: e.after }, null, 1)}>
             ${describeChange(e.before, e.after).map((line) => html`<div>${line}</div>`)}</td>
           <td class="mono muted">${e.client_ip ?? ''}</td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
       </table>
-      <div class="more">${this.nextBefore === null ? html`<span class="muted">${t.end}</span>`
-        : html`<button data-action="older" ?disabled=${this.busy} @click=${() => this.load(true)}>${t.older}</button>`}</div>`;
+      <div class="more">${
+        this.nextBefore === null
+          ? html`<span class="muted">${t.end}</span>`
+          : html`<button data-action="older" ?disabled=${this.busy} @click=${() => this.load(true)}>${t.older}</button>`
+      }</div>`;
   }
 
   private applyFilters(e: SubmitEvent) {

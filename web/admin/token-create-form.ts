@@ -12,18 +12,25 @@ import type { CreatedToken, Lang } from './admin-types.js';
  */
 export class TokenCreateForm extends LitElement {
   static override properties = {
-    language: {}, csrf: {},
-    error: { state: true }, busy: { state: true }, created: { state: true }, copied: { state: true },
+    language: {},
+    csrf: {},
+    error: { state: true },
+    busy: { state: true },
+    created: { state: true },
+    copied: { state: true },
   };
 
-  static override styles = [adminStyles, css`
+  static override styles = [
+    adminStyles,
+    css`
     .secret { background: #0f2a1c; border: 1px solid #2e8b57; border-radius: 8px; padding: 1rem 1.2rem; margin-top: 1rem; }
     .secret h3 { margin: 0 0 .4rem; font-size: 1rem; color: #9be8b0; }
     .secret .warning { color: #ffd27a; margin: 0 0 .7rem; }
     .secret .row { display: flex; gap: .6rem; align-items: center; margin: .4rem 0; }
     .secret .row span { width: 5.5rem; color: #9fb3d1; font-size: .85rem; flex: none; }
     .secret output { flex: 1; background: #0b1220; border: 1px solid #34476e; border-radius: 5px; padding: .45rem .6rem; word-break: break-all; user-select: all; }
-  `];
+  `,
+  ];
 
   /** Interface language. */
   declare language: Lang;
@@ -75,7 +82,9 @@ export class TokenCreateForm extends LitElement {
       <div class="row"><span>Token</span><output class="mono" data-secret>${c.token}</output>${copyButton('token', c.token)}</div>
       <div class="row"><span>${t.wallUrl}</span><output class="mono" data-wall-url>${wallUrl}</output>${copyButton('url', wallUrl)}</div>
       ${this.copied === 'failed' ? html`<p class="hint">${t.copyFailed}</p>` : nothing}
-      <button type="button" data-action="dismiss-secret" @click=${() => { this.created = null; }}>${t.done}</button>
+      <button type="button" data-action="dismiss-secret" @click=${() => {
+        this.created = null;
+      }}>${t.done}</button>
     </div>`;
   }
 

@@ -8,7 +8,8 @@ import './token-create-form.js';
 /** API tokens: the create form (with the once-only secret), then every token, revocable after a confirmation. */
 export class TokenPanel extends LitElement {
   static override properties = {
-    language: {}, csrf: {},
+    language: {},
+    csrf: {},
     tokens: { state: true },
   };
 
@@ -39,11 +40,15 @@ export class TokenPanel extends LitElement {
       <gs-token-create-form .language=${this.language} .csrf=${this.csrf} @token-created=${() => this.load()}></gs-token-create-form>
       <section>
         <h2>${t.heading}</h2>
-        ${this.tokens === null ? html`<p class="muted">${s.loading}</p>` : html`
+        ${
+          this.tokens === null
+            ? html`<p class="muted">${s.loading}</p>`
+            : html`
         <table data-table="tokens">
           <thead><tr><th>${t.name}</th><th>${t.prefix}</th><th>${t.role}</th><th>${t.scope}</th><th>${t.created}</th><th>${t.lastUsed}</th><th>${t.expires}</th><th>${t.revoked}</th><th></th></tr></thead>
           <tbody>${this.tokens.map((k) => this.renderRow(k))}</tbody>
-        </table>`}
+        </table>`
+        }
       </section>`;
   }
 
@@ -58,9 +63,11 @@ export class TokenPanel extends LitElement {
       <td>${formatTime(k.created_at, this.language)}</td>
       <td>${k.last_used_at ? formatTime(k.last_used_at, this.language) : html`<span class="muted">${s.never}</span>`}</td>
       <td>${k.expires_at ? formatTime(k.expires_at, this.language) : s.none}</td>
-      <td data-revoked=${k.revoked_at ? 'yes' : 'no'}>${k.revoked_at
-        ? html`<span class="badge off">${t.revokedAt} ${formatTime(k.revoked_at, this.language)}</span>`
-        : html`<span class="badge">${t.active}</span>`}</td>
+      <td data-revoked=${k.revoked_at ? 'yes' : 'no'}>${
+        k.revoked_at
+          ? html`<span class="badge off">${t.revokedAt} ${formatTime(k.revoked_at, this.language)}</span>`
+          : html`<span class="badge">${t.active}</span>`
+      }</td>
       <td>${k.revoked_at ? '' : html`<button class="danger" data-action="revoke" @click=${() => this.revoke(k)}>${t.revoke}</button>`}</td>
     </tr>`;
   }

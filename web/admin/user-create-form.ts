@@ -11,8 +11,10 @@ import type { Lang, User } from './admin-types.js';
  */
 export class UserCreateForm extends LitElement {
   static override properties = {
-    language: {}, csrf: {},
-    error: { state: true }, busy: { state: true },
+    language: {},
+    csrf: {},
+    error: { state: true },
+    busy: { state: true },
   };
 
   static override styles = adminStyles;
@@ -56,7 +58,10 @@ export class UserCreateForm extends LitElement {
     const f = new FormData(form);
     const text = (k: string) => String(f.get(k) ?? '').trim();
     const body: Record<string, string> = {
-      username: text('username').toLowerCase(), display_name: text('display_name'), role: text('role'), password: String(f.get('password') ?? ''),
+      username: text('username').toLowerCase(),
+      display_name: text('display_name'),
+      role: text('role'),
+      password: String(f.get('password') ?? ''),
     };
     if (text('scope')) body.scope = text('scope');
     if (text('unit')) body.unit = text('unit');

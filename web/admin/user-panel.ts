@@ -12,8 +12,11 @@ import './user-create-form.js';
  */
 export class UserPanel extends LitElement {
   static override properties = {
-    language: {}, csrf: {}, selfId: {},
-    users: { state: true }, editing: { state: true },
+    language: {},
+    csrf: {},
+    selfId: {},
+    users: { state: true },
+    editing: { state: true },
   };
 
   static override styles = adminStyles;
@@ -48,11 +51,15 @@ export class UserPanel extends LitElement {
       <gs-user-create-form .language=${this.language} .csrf=${this.csrf} @user-created=${this.created}></gs-user-create-form>
       <section>
         <h2>${t.heading}</h2>
-        ${this.users === null ? html`<p class="muted">${strings(this.language).loading}</p>` : html`
+        ${
+          this.users === null
+            ? html`<p class="muted">${strings(this.language).loading}</p>`
+            : html`
         <table data-table="users">
           <thead><tr><th>${t.username}</th><th>${t.displayName}</th><th>${t.role}</th><th>${t.scope}</th><th>${t.unit}</th><th>${t.disabled}</th><th>${t.actions}</th></tr></thead>
           <tbody>${this.users.map((u) => (this.editing === u.id ? this.renderEditRow(u) : this.renderRow(u)))}</tbody>
-        </table>`}
+        </table>`
+        }
       </section>`;
   }
 
@@ -68,7 +75,9 @@ export class UserPanel extends LitElement {
       <td>
         <button data-action="toggle-disabled" ?disabled=${u.id === this.selfId} @click=${() => this.patch(u, { disabled: !u.disabled })}>${u.disabled ? t.users.enable : t.users.disable}</button>
         <button data-action="reset-password" @click=${() => this.resetPassword(u)}>${t.users.resetPassword}</button>
-        <button data-action="edit-grant" @click=${() => { this.editing = u.id; }}>${t.users.changeRole}</button>
+        <button data-action="edit-grant" @click=${() => {
+          this.editing = u.id;
+        }}>${t.users.changeRole}</button>
       </td>
     </tr>`;
   }
@@ -85,7 +94,9 @@ export class UserPanel extends LitElement {
       <td>${nothing}</td>
       <td>
         <button class="primary" data-action="save-grant" @click=${(e: Event) => this.saveGrant(u, e)}>${t.save}</button>
-        <button data-action="cancel" @click=${() => { this.editing = null; }}>${t.cancel}</button>
+        <button data-action="cancel" @click=${() => {
+          this.editing = null;
+        }}>${t.cancel}</button>
       </td>
     </tr>`;
   }

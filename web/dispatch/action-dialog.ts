@@ -14,10 +14,21 @@ import { consoleStyles } from './dispatch-styles.js';
  */
 export class ActionDialog extends LitElement {
   static override properties = {
-    action: { attribute: false }, incident: { attribute: false }, lang: { attribute: false }, deadlineHours: { attribute: false },
-    note: { state: true }, duplicateOf: { state: true }, chosen: { state: true }, suggested: { state: true }, others: { state: true }, problem: { state: true }, busy: { attribute: false },
+    action: { attribute: false },
+    incident: { attribute: false },
+    lang: { attribute: false },
+    deadlineHours: { attribute: false },
+    note: { state: true },
+    duplicateOf: { state: true },
+    chosen: { state: true },
+    suggested: { state: true },
+    others: { state: true },
+    problem: { state: true },
+    busy: { attribute: false },
   };
-  static override styles = [consoleStyles, css`
+  static override styles = [
+    consoleStyles,
+    css`
     :host { position: fixed; inset: 0; background: rgba(3, 8, 18, .7); display: flex; align-items: center; justify-content: center; z-index: 10; }
     form { background: #0f1930; border: 1px solid #2a3b60; border-radius: 8px; padding: 1rem 1.2rem; width: min(34rem, 92vw); max-height: 86vh; overflow-y: auto; display: flex; flex-direction: column; gap: .7rem; }
     h2 { margin: 0; font-size: 1.05rem; }
@@ -30,7 +41,8 @@ export class ActionDialog extends LitElement {
     .hint { font-size: .8rem; color: #9fb3d1; line-height: 1.45; }
     .problem { color: #ff9aa5; font-size: .85rem; }
     .buttons { display: flex; justify-content: flex-end; gap: .5rem; }
-  `];
+  `,
+  ];
 
   declare action: Action;
   declare incident: IncidentDetail;
@@ -87,11 +99,32 @@ export class ActionDialog extends LitElement {
     return html`<form @submit=${this.submit} @keydown=${this.onKey}>
       <h2>${t.act[this.action]} · <span class="mono">${this.incident.code}</span></h2>
       ${this.action === 'dispatch' ? this.renderUnits() : nothing}
-      ${this.action === 'mark_duplicate' ? html`<label>${t.form.duplicateOf}
-        <input name="duplicate_of" class="mono" placeholder="SJ…" pattern="SJ[0-9]{15}" required .value=${this.duplicateOf} @input=${(e: Event) => { this.duplicateOf = (e.target as HTMLInputElement).value.trim(); }}></label>` : nothing}
-      ${this.action !== 'dispatch' && this.action !== 'mark_duplicate' || needs.includes('note') ? html`
-        <label>${t.form.note}<textarea name="note" rows="3" .value=${this.note} @input=${(e: Event) => { this.note = (e.target as HTMLTextAreaElement).value; }}></textarea></label>
-        ${quick.length ? html`<div class="quick" aria-label=${t.form.quick}>${quick.map((q) => html`<button type="button" data-quick @click=${() => { this.note = q; }}>${q}</button>`)}</div>` : nothing}` : nothing}
+      ${
+        this.action === 'mark_duplicate'
+          ? html`<label>${t.form.duplicateOf}
+        <input name="duplicate_of" class="mono" placeholder="SJ…" pattern="SJ[0-9]{15}" required .value=${this.duplicateOf} @input=${(e: Event) => {
+          this.duplicateOf = (e.target as HTMLInputElement).value.trim();
+        }}></label>`
+          : nothing
+      }
+      ${
+        (this.action !== 'dispatch' && this.action !== 'mark_duplicate') || needs.includes('note')
+          ? html`
+        <label>${t.form.note}<textarea name="note" rows="3" .value=${this.note} @input=${(e: Event) => {
+          this.note = (e.target as HTMLTextAreaElement).value;
+        }}></textarea></label>
+        ${
+          quick.length
+            ? html`<div class="quick" aria-label=${t.form.quick}>${quick.map(
+                (q) =>
+                  html`<button type="button" data-quick @click=${() => {
+                    this.note = q;
+                  }}>${q}</button>`,
+              )}</div>`
+            : nothing
+        }`
+          : nothing
+      }
       ${this.problem ? html`<div class="problem" role="alert">${this.problem}</div>` : nothing}
       <div class="buttons">
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('cancel'))}>${t.form.cancel}</button>
@@ -129,10 +162,16 @@ export class ActionDialog extends LitElement {
     const body: TransitionBody = { action: this.action };
     const needs = TRANSITIONS[this.action].needs ?? [];
     if (this.note.trim()) body.note = this.note.trim();
-    if (needs.includes('note') && !body.note) { this.problem = t.form.noteNeeded; return; }
+    if (needs.includes('note') && !body.note) {
+      this.problem = t.form.noteNeeded;
+      return;
+    }
     if (this.action === 'dispatch') {
       const problem = unitCountProblem(this.incident.urgency, this.chosen);
-      if (problem) { this.problem = this.chosen.length ? problem : t.form.pickUnit; return; }
+      if (problem) {
+        this.problem = this.chosen.length ? problem : t.form.pickUnit;
+        return;
+      }
       body.units = this.chosen;
     }
     if (this.action === 'mark_duplicate') body.duplicate_of = this.duplicateOf;

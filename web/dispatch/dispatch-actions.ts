@@ -40,14 +40,17 @@ export interface ActionOutcome {
  * "已由 〈who〉 于 10:32 派遣".
  */
 export async function runAction(
-  code: string, body: TransitionBody, csrf: string | null, lang: Lang, reload: (code: string) => Promise<IncidentDetail | null>,
+  code: string,
+  body: TransitionBody,
+  csrf: string | null,
+  lang: Lang,
+  reload: (code: string) => Promise<IncidentDetail | null>,
 ): Promise<ActionOutcome> {
   const t = strings(lang);
   try {
     const after = await transition(code, body, csrf);
-    const message = body.action === 'dispatch' && after.due_at
-      ? t.dispatchedDue(code, formatTime(after.due_at, lang))
-      : t.done(t.act[body.action] ?? body.action, code);
+    const message =
+      body.action === 'dispatch' && after.due_at ? t.dispatchedDue(code, formatTime(after.due_at, lang)) : t.done(t.act[body.action] ?? body.action, code);
     return { ok: true, message, incident: after };
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {

@@ -12,9 +12,33 @@ import type { QueueItem } from './dispatch-queues.js';
  */
 export type { Unit };
 
-export interface HistoryEntry { at: string; actor: string; action: string; from_status: string | null; to_status: string | null; note: string; details: Record<string, unknown> | null }
-export interface Assignment { unit: string; unit_name: string; unit_name_en: string | null; status: string; assigned_at: string; due_at: string; resolved_at: string | null; feedback: string }
-export interface Photo { id: number; kind: 'before' | 'after'; mime: string; uploaded_by: string; uploaded_at: string; url: string }
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string;
+  details: Record<string, unknown> | null;
+}
+export interface Assignment {
+  unit: string;
+  unit_name: string;
+  unit_name_en: string | null;
+  status: string;
+  assigned_at: string;
+  due_at: string;
+  resolved_at: string | null;
+  feedback: string;
+}
+export interface Photo {
+  id: number;
+  kind: 'before' | 'after';
+  mime: string;
+  uploaded_by: string;
+  uploaded_at: string;
+  url: string;
+}
 
 /** GET /api/incidents/:code's properties (incident-detail.sql). */
 export interface IncidentDetail extends QueueItem {
@@ -34,10 +58,24 @@ export interface IncidentDetail extends QueueItem {
   history: HistoryEntry[];
 }
 
-export interface Category { code: string; name_zh: string; name_en: string }
-export interface RegionNode { code: string; level: string; name: string; name_en: string | null; children: RegionNode[] }
+export interface Category {
+  code: string;
+  name_zh: string;
+  name_en: string;
+}
+export interface RegionNode {
+  code: string;
+  level: string;
+  name: string;
+  name_en: string | null;
+  children: RegionNode[];
+}
 
-interface FeaturePage<P> { features: { properties: P }[]; numberMatched: number; next_cursor?: string }
+interface FeaturePage<P> {
+  features: { properties: P }[];
+  numberMatched: number;
+  next_cursor?: string;
+}
 
 /** One page of the incident list with its filters; `cursor` continues a walk. */
 export async function incidentPage(query: Record<string, string | number | undefined>): Promise<FeaturePage<QueueItem>> {
@@ -48,7 +86,12 @@ export async function incidentDetail(code: string): Promise<IncidentDetail> {
   return (await apiRequest<{ properties: IncidentDetail }>('GET', `/api/incidents/${code}`)).properties;
 }
 
-export interface TransitionBody { action: Action; note?: string; units?: string[]; duplicate_of?: string }
+export interface TransitionBody {
+  action: Action;
+  note?: string;
+  units?: string[];
+  duplicate_of?: string;
+}
 
 /** One workflow step; answers with the incident as it is afterwards. */
 export async function transition(code: string, body: TransitionBody, csrf: string | null): Promise<IncidentDetail> {
@@ -72,7 +115,11 @@ export async function communityShape(street: string, community: string): Promise
   return shapes.features.find((f) => f.id === community);
 }
 
-export interface GridWorkerContact { id: number; name: string; phone: string }
+export interface GridWorkerContact {
+  id: number;
+  name: string;
+  phone: string;
+}
 
 /** The incident's grid workers with their numbers in clear (commanders and dispatchers; each view audited). */
 export async function gridContacts(code: string): Promise<GridWorkerContact[]> {

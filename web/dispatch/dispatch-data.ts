@@ -13,7 +13,15 @@ const STREAM_EVENTS = ['incident.created', 'incident.status_changed', 'incident.
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 
-interface StreamIncident { code: string; category: string; urgency: QueueItem['urgency']; status: string; grid_code: string; district_code: string; reported_at: string }
+interface StreamIncident {
+  code: string;
+  category: string;
+  urgency: QueueItem['urgency'];
+  status: string;
+  grid_code: string;
+  district_code: string;
+  reported_at: string;
+}
 
 /**
  * Holds the console's incidents and keeps them live. Loads every open
@@ -80,7 +88,12 @@ export class DispatchDataController implements ReactiveController {
   /** The newest incidents of every status, under the district/category/urgency filters, for the "all" queue. */
   async loadRecent(filters: { district: string; category: string; urgency: string }): Promise<void> {
     try {
-      const page = await incidentPage({ limit: RECENT, region: filters.district || undefined, category: filters.category || undefined, urgency: filters.urgency || undefined });
+      const page = await incidentPage({
+        limit: RECENT,
+        region: filters.district || undefined,
+        category: filters.category || undefined,
+        urgency: filters.urgency || undefined,
+      });
       for (const f of page.features) this.items.set(f.properties.code, f.properties);
       this.host.requestUpdate();
     } catch (err) {
@@ -127,9 +140,17 @@ export class DispatchDataController implements ReactiveController {
   private applyEvent(incident: StreamIncident): void {
     const known = this.items.get(incident.code);
     this.items.set(incident.code, {
-      description: '', due_at: null, street_code: incident.grid_code.slice(0, 9), ...known,
-      code: incident.code, category: incident.category, urgency: incident.urgency, status: incident.status,
-      reported_at: incident.reported_at, grid_code: incident.grid_code, district_code: incident.district_code,
+      description: '',
+      due_at: null,
+      street_code: incident.grid_code.slice(0, 9),
+      ...known,
+      code: incident.code,
+      category: incident.category,
+      urgency: incident.urgency,
+      status: incident.status,
+      reported_at: incident.reported_at,
+      grid_code: incident.grid_code,
+      district_code: incident.district_code,
     });
     this.eventsApplied++;
     this.host.requestUpdate();

@@ -4,8 +4,15 @@ import type { Action } from '../../server/contract/incident-workflow.js';
 export type KeyCommand = 'next' | 'previous' | 'help' | 'search' | 'escape' | Action;
 
 const KEYS: Record<string, KeyCommand> = {
-  j: 'next', k: 'previous', '?': 'help', '/': 'search', Escape: 'escape',
-  f: 'file', d: 'dispatch', r: 'reject', c: 'close',
+  j: 'next',
+  k: 'previous',
+  '?': 'help',
+  '/': 'search',
+  Escape: 'escape',
+  f: 'file',
+  d: 'dispatch',
+  r: 'reject',
+  c: 'close',
 };
 
 /**

@@ -27,8 +27,16 @@ const TICK_MS = 30_000;
  */
 export class DispatchPage extends LitElement {
   static override properties = {
-    lang: { state: true }, queue: { state: true }, filters: { state: true }, me: { state: true }, notice: { state: true },
-    dialog: { state: true }, duplicateOf: { state: true }, help: { state: true }, busy: { state: true }, now: { state: true },
+    lang: { state: true },
+    queue: { state: true },
+    filters: { state: true },
+    me: { state: true },
+    notice: { state: true },
+    dialog: { state: true },
+    duplicateOf: { state: true },
+    help: { state: true },
+    busy: { state: true },
+    now: { state: true },
   };
   static override styles = [consoleStyles, pageStyles];
 
@@ -70,10 +78,17 @@ export class DispatchPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
-    currentUser().then((me) => { this.me = me; }, (err) => this.say(errorMessage(err), true));
+    currentUser().then(
+      (me) => {
+        this.me = me;
+      },
+      (err) => this.say(errorMessage(err), true),
+    );
     void this.loadReference();
     window.addEventListener('keydown', this.onKey);
-    this.timer = setInterval(() => { this.now = Date.now(); }, TICK_MS);
+    this.timer = setInterval(() => {
+      this.now = Date.now();
+    }, TICK_MS);
   }
 
   override disconnectedCallback(): void {
@@ -93,7 +108,13 @@ export class DispatchPage extends LitElement {
       this.categoryList = cats;
       this.districts = districtsOf(tree);
       this.names();
-      const walk = (nodes: typeof tree) => nodes.forEach((n) => { if (n.level !== 'community') { this.placeNames.set(n.code, this.lang === 'en' && n.name_en ? n.name_en : n.name); walk(n.children); } });
+      const walk = (nodes: typeof tree) =>
+        nodes.forEach((n) => {
+          if (n.level !== 'community') {
+            this.placeNames.set(n.code, this.lang === 'en' && n.name_en ? n.name_en : n.name);
+            walk(n.children);
+          }
+        });
       walk(tree);
       this.requestUpdate();
     } catch (err) {
@@ -119,13 +140,17 @@ export class DispatchPage extends LitElement {
         <span class="live" data-state=${this.data.state}>${t.live[this.data.state]}</span>
         ${p ? html`<span class="who">${p.display_name} · ${p.role_name[this.lang]}${mayAct(p.role) ? '' : ` · ${t.readOnly}`}</span>` : nothing}
         <button data-action="lang" @click=${this.switchLanguage}>${this.lang === 'en' ? '中文' : 'English'}</button>
-        <button data-action="help" title="?" @click=${() => { this.help = !this.help; }}>?</button>
+        <button data-action="help" title="?" @click=${() => {
+          this.help = !this.help;
+        }}>?</button>
         <a href="/">${t.home}</a>
         ${p?.kind === 'user' ? html`<button @click=${() => void logout(this.me?.csrf_token ?? null)}>${t.signOut}</button>` : nothing}
       </header>
       <div class="bar">
-        <div role="tablist">${QUEUES.map((q) => html`<button role="tab" data-queue=${q} aria-selected=${q === this.queue ? 'true' : 'false'} @click=${() => this.pickQueue(q)}>
-          ${t.queue[q]}<span class="n" data-count=${q}>${counts[q]}</span></button>`)}</div>
+        <div role="tablist">${QUEUES.map(
+          (q) => html`<button role="tab" data-queue=${q} aria-selected=${q === this.queue ? 'true' : 'false'} @click=${() => this.pickQueue(q)}>
+          ${t.queue[q]}<span class="n" data-count=${q}>${counts[q]}</span></button>`,
+        )}</div>
         <div class="filters">
           <select data-filter="district" aria-label=${t.filters.district} @change=${(e: Event) => this.filter({ district: (e.target as HTMLSelectElement).value })}>
             <option value="">${t.filters.any.district}</option>
@@ -146,35 +171,56 @@ export class DispatchPage extends LitElement {
       <main>
         <gs-incident-list .items=${this.data.loaded ? this.visible : []} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
           .categoryNames=${this.categoryNames} .placeNames=${this.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
-        ${this.data.detail ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
+        ${
+          this.data.detail
+            ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
             <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
             .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
             @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
-          : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`}
+            : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`
+        }
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
-      ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role=${this.notice.error ? 'alert' : 'status'} data-notice>
-        <span>${this.notice.text}</span><button @click=${() => { this.notice = null; }}>×</button></div>` : nothing}
+      ${
+        this.notice
+          ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role=${this.notice.error ? 'alert' : 'status'} data-notice>
+        <span>${this.notice.text}</span><button @click=${() => {
+          this.notice = null;
+        }}>×</button></div>`
+          : nothing
+      }
       ${this.data.error ? html`<div class="notice error" role="alert">${this.data.error}</div>` : nothing}
-      ${this.dialog && this.data.detail ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang}
+      ${
+        this.dialog && this.data.detail
+          ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang}
           .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
-          @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => { this.dialog = null; }}></gs-action-dialog>` : nothing}
+          @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => {
+            this.dialog = null;
+          }}></gs-action-dialog>`
+          : nothing
+      }
       ${this.help ? this.renderHelp() : nothing}`;
   }
 
   private renderActions() {
     const t = strings(this.lang);
-    return allowedActions(this.me?.principal.role, this.data.detail).map((a) => html`<button data-act=${a} ?disabled=${this.busy}
-      class=${a === 'reject' ? 'danger' : a === 'file' || a === 'dispatch' || a === 'close' ? 'primary' : ''} @click=${() => this.start(a)}>${t.act[a]}</button>`);
+    return allowedActions(this.me?.principal.role, this.data.detail).map(
+      (a) => html`<button data-act=${a} ?disabled=${this.busy}
+      class=${a === 'reject' ? 'danger' : a === 'file' || a === 'dispatch' || a === 'close' ? 'primary' : ''} @click=${() => this.start(a)}>${t.act[a]}</button>`,
+    );
   }
 
   private renderHelp() {
     const t = strings(this.lang);
-    return html`<div class="help" data-help @click=${() => { this.help = false; }}><div>
+    return html`<div class="help" data-help @click=${() => {
+      this.help = false;
+    }}><div>
       <h3>${t.help.title}</h3>
       <table>${t.help.keys.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
-      <button @click=${() => { this.help = false; }}>${t.help.close}</button></div></div>`;
+      <button @click=${() => {
+        this.help = false;
+      }}>${t.help.close}</button></div></div>`;
   }
 
   /** Starts an action the current incident allows: at once for one-click actions, else its form. */
@@ -269,8 +315,10 @@ export class DispatchPage extends LitElement {
     if (!command) return;
     e.preventDefault();
     if (command === 'help') this.help = !this.help;
-    else if (command === 'escape') { this.help = false; this.dialog = null; }
-    else if (command === 'next') this.move(1);
+    else if (command === 'escape') {
+      this.help = false;
+      this.dialog = null;
+    } else if (command === 'next') this.move(1);
     else if (command === 'previous') this.move(-1);
     else if (command === 'search') (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement | null)?.focus();
     else this.start(command);

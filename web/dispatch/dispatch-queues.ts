@@ -40,15 +40,23 @@ const URGENCY_RANK: Record<string, number> = { red: 0, yellow: 1, blue: 2 };
 /** Whether an incident belongs in a queue at `now` (the "all" queue takes everything). */
 export function inQueue(item: QueueItem, queue: QueueId, now: number): boolean {
   switch (queue) {
-    case 'reported': return item.status === 'reported';
-    case 'filed': return item.status === 'filed';
-    case 'handling': return item.status === 'dispatched' || item.status === 'in_progress';
-    case 'verify': return item.status === 'resolved';
-    case 'overdue': return (item.status === 'dispatched' || item.status === 'in_progress') && item.due_at !== null && Date.parse(item.due_at) < now;
+    case 'reported':
+      return item.status === 'reported';
+    case 'filed':
+      return item.status === 'filed';
+    case 'handling':
+      return item.status === 'dispatched' || item.status === 'in_progress';
+    case 'verify':
+      return item.status === 'resolved';
+    case 'overdue':
+      return (item.status === 'dispatched' || item.status === 'in_progress') && item.due_at !== null && Date.parse(item.due_at) < now;
     // The sweep's rule (incident-workflow.ts): red, not yet dispatched, 30 minutes after the report.
-    case 'red': return item.urgency === 'red' && (item.status === 'reported' || item.status === 'filed')
-      && Date.parse(item.reported_at) <= now - RED_DISPATCH_MINUTES * 60_000;
-    case 'all': return true;
+    case 'red':
+      return (
+        item.urgency === 'red' && (item.status === 'reported' || item.status === 'filed') && Date.parse(item.reported_at) <= now - RED_DISPATCH_MINUTES * 60_000
+      );
+    case 'all':
+      return true;
   }
 }
 
@@ -63,9 +71,7 @@ export function matchesFilters(item: QueueItem, f: QueueFilters): boolean {
 
 /** Most urgent first, then the longest waiting (oldest report) first; the code breaks ties so the order is stable. */
 export function byUrgencyThenWait(a: QueueItem, b: QueueItem): number {
-  return (URGENCY_RANK[a.urgency] ?? 9) - (URGENCY_RANK[b.urgency] ?? 9)
-    || a.reported_at.localeCompare(b.reported_at)
-    || a.code.localeCompare(b.code);
+  return (URGENCY_RANK[a.urgency] ?? 9) - (URGENCY_RANK[b.urgency] ?? 9) || a.reported_at.localeCompare(b.reported_at) || a.code.localeCompare(b.code);
 }
 
 /** A queue's items in working order. The search box applies to "all" only; the other filters everywhere. */

@@ -12,8 +12,16 @@ import { consoleStyles } from './dispatch-styles.js';
  * history as a timeline. The page puts the action buttons in the `actions` slot.
  */
 export class IncidentDetailView extends LitElement {
-  static override properties = { incident: { attribute: false }, lang: { attribute: false }, placeNames: { attribute: false }, now: { attribute: false }, viewing: { state: true } };
-  static override styles = [consoleStyles, css`
+  static override properties = {
+    incident: { attribute: false },
+    lang: { attribute: false },
+    placeNames: { attribute: false },
+    now: { attribute: false },
+    viewing: { state: true },
+  };
+  static override styles = [
+    consoleStyles,
+    css`
     :host { display: block; overflow-y: auto; min-height: 0; padding: .8rem 1.1rem 2rem; background: #0b1220; }
     header { display: flex; align-items: center; gap: .6rem; flex-wrap: wrap; }
     h2 { margin: 0; font-size: 1.1rem; font-weight: 600; }
@@ -38,7 +46,8 @@ export class IncidentDetailView extends LitElement {
     ol.timeline .note { color: #c6d4ea; margin-top: .15rem; }
     .viewer { position: fixed; inset: 0; background: rgba(3, 8, 18, .92); display: flex; align-items: center; justify-content: center; z-index: 20; cursor: zoom-out; }
     .viewer img { max-width: 94vw; max-height: 90vh; }
-  `];
+  `,
+  ];
 
   declare incident: IncidentDetail | null;
   declare lang: Lang;
@@ -60,7 +69,10 @@ export class IncidentDetailView extends LitElement {
     const i = this.incident;
     if (!i) return nothing;
     const t = strings(this.lang);
-    const place = [i.district_code, i.street_code].map((c) => this.placeNames.get(c)).filter(Boolean).join(' · ');
+    const place = [i.district_code, i.street_code]
+      .map((c) => this.placeNames.get(c))
+      .filter(Boolean)
+      .join(' · ');
     return html`
       <header>
         <span class="urgency ${i.urgency}"></span>
@@ -86,7 +98,13 @@ export class IncidentDetailView extends LitElement {
       ${this.renderPhotos(i)}
       <h3>${t.detail.history}</h3>
       ${this.renderHistory(i)}
-      ${this.viewing ? html`<div class="viewer" @click=${() => { this.viewing = null; }}><img alt="" src=${this.viewing.url}></div>` : nothing}`;
+      ${
+        this.viewing
+          ? html`<div class="viewer" @click=${() => {
+              this.viewing = null;
+            }}><img alt="" src=${this.viewing.url}></div>`
+          : nothing
+      }`;
   }
 
   private renderDeadline(i: IncidentDetail) {
@@ -102,27 +120,38 @@ export class IncidentDetailView extends LitElement {
     if (i.assignments.length === 0) return nothing;
     const t = strings(this.lang);
     return html`<h3>${t.detail.units}</h3>
-      <table><tbody>${i.assignments.map((a) => html`<tr data-unit=${a.unit}>
+      <table><tbody>${i.assignments.map(
+        (a) => html`<tr data-unit=${a.unit}>
         <td>${this.lang === 'en' && a.unit_name_en ? a.unit_name_en : a.unit_name}</td><td><span class="badge">${t.detail.unitStatus[a.status] ?? a.status}</span></td>
-        <td>${t.detail.due} ${formatTime(a.due_at, this.lang)}</td><td class="muted">${a.feedback}</td></tr>`)}</tbody></table>`;
+        <td>${t.detail.due} ${formatTime(a.due_at, this.lang)}</td><td class="muted">${a.feedback}</td></tr>`,
+      )}</tbody></table>`;
   }
 
   private renderPhotos(i: IncidentDetail) {
     const t = strings(this.lang);
     if (i.photos.length === 0) return html`<div class="muted">${t.detail.noPhotos}</div>`;
     const column = (kind: 'before' | 'after') => html`<figure><figcaption>${t.detail[kind]}</figcaption>
-      ${i.photos.filter((p) => p.kind === kind).map((p) => html`<img alt=${`${t.detail[kind]} ${p.id}`} src=${p.url} @click=${() => { this.viewing = p; }}>`)}</figure>`;
+      ${i.photos
+        .filter((p) => p.kind === kind)
+        .map(
+          (p) =>
+            html`<img alt=${`${t.detail[kind]} ${p.id}`} src=${p.url} @click=${() => {
+              this.viewing = p;
+            }}>`,
+        )}</figure>`;
     return html`<div class="photos">${column('before')}${column('after')}</div>`;
   }
 
   private renderHistory(i: IncidentDetail) {
     const t = strings(this.lang);
-    const label = (action: string) => (action in TRANSITIONS ? TRANSITIONS[action as Action].label[this.lang] : t.history[action] ?? action);
-    return html`<ol class="timeline">${i.history.map((h) => html`<li class=${h.actor === 'system' ? 'system' : ''} data-action=${h.action}>
+    const label = (action: string) => (action in TRANSITIONS ? TRANSITIONS[action as Action].label[this.lang] : (t.history[action] ?? action));
+    return html`<ol class="timeline">${i.history.map(
+      (h) => html`<li class=${h.actor === 'system' ? 'system' : ''} data-action=${h.action}>
       <div><b>${label(h.action)}</b> <span class="muted">${actorName(h.actor)} · ${formatTime(h.at, this.lang)}</span>
         ${h.to_status && h.to_status !== h.from_status ? html`<span class="badge">${t.status[h.to_status] ?? h.to_status}</span>` : nothing}</div>
       ${h.note ? html`<div class="note">${h.note}</div>` : nothing}
-    </li>`)}</ol>`;
+    </li>`,
+    )}</ol>`;
   }
 }
 

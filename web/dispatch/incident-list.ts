@@ -16,10 +16,16 @@ export const MAX_ROWS = 300;
  */
 export class IncidentList extends LitElement {
   static override properties = {
-    items: { attribute: false }, selected: { attribute: false }, lang: { attribute: false },
-    categoryNames: { attribute: false }, placeNames: { attribute: false }, now: { attribute: false },
+    items: { attribute: false },
+    selected: { attribute: false },
+    lang: { attribute: false },
+    categoryNames: { attribute: false },
+    placeNames: { attribute: false },
+    now: { attribute: false },
   };
-  static override styles = [consoleStyles, css`
+  static override styles = [
+    consoleStyles,
+    css`
     :host { display: block; overflow-y: auto; min-height: 0; background: #0d1628; }
     ol { list-style: none; margin: 0; padding: 0; }
     li { display: grid; grid-template-columns: .8rem 1fr auto; gap: .15rem .5rem; padding: .45rem .7rem; border-bottom: 1px solid #1a2742; cursor: pointer; align-items: center; }
@@ -30,7 +36,8 @@ export class IncidentList extends LitElement {
     .where { grid-column: 2; font-size: .75rem; color: #7d8aa3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .when { grid-row: span 2; text-align: right; font-size: .78rem; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
     .empty, .more { padding: 1rem; color: #7d8aa3; font-size: .85rem; }
-  `];
+  `,
+  ];
 
   /** The queue's incidents, in working order. */
   declare items: QueueItem[];
@@ -62,7 +69,11 @@ export class IncidentList extends LitElement {
     const t = strings(this.lang);
     if (this.items.length === 0) return html`<div class="empty">${t.empty}</div>`;
     const rows = this.items.slice(0, MAX_ROWS);
-    return html`<ol role="listbox">${repeat(rows, (i) => i.code, (i) => this.renderRow(i))}</ol>
+    return html`<ol role="listbox">${repeat(
+      rows,
+      (i) => i.code,
+      (i) => this.renderRow(i),
+    )}</ol>
       ${this.items.length > MAX_ROWS ? html`<div class="more">${t.shown(MAX_ROWS, this.items.length)}</div>` : ''}`;
   }
 

@@ -20,7 +20,15 @@ const DUPLICATE_FILL = rgba(THEME.warning);
  * code: the page asks for confirmation and marks the incident as its duplicate.
  */
 export class IncidentMap extends LitElement {
-  static override properties = { incident: { attribute: false }, lang: { attribute: false }, canMark: { attribute: false }, canCall: { attribute: false }, nearby: { state: true }, workers: { state: true }, problem: { state: true } };
+  static override properties = {
+    incident: { attribute: false },
+    lang: { attribute: false },
+    canMark: { attribute: false },
+    canCall: { attribute: false },
+    nearby: { state: true },
+    workers: { state: true },
+    problem: { state: true },
+  };
   static override styles = css`
     :host { display: grid; grid-template-rows: 1fr auto auto; min-height: 0; background: #0b1220; border: 1px solid #1e2c4a; border-radius: 6px; overflow: hidden; }
     #map { position: relative; min-height: 9rem; }
@@ -44,13 +52,17 @@ export class IncidentMap extends LitElement {
   declare nearby: NearbyIncident[];
   declare workers: GridWorkerContact[];
   declare problem: string;
-  private readonly kit = new MapKitController(this, { name: 'dispatch map', deck: { interleaved: true }, onLoad: (map) => {
-    map.on('click', (e) => {
-      const hit = this.kit.pick(e.point.x, e.point.y, ['nearby']) as NearbyIncident | undefined;
-      if (hit) this.pickDuplicate(hit.code);
-    });
-    this.draw();
-  } });
+  private readonly kit = new MapKitController(this, {
+    name: 'dispatch map',
+    deck: { interleaved: true },
+    onLoad: (map) => {
+      map.on('click', (e) => {
+        const hit = this.kit.pick(e.point.x, e.point.y, ['nearby']) as NearbyIncident | undefined;
+        if (hit) this.pickDuplicate(hit.code);
+      });
+      this.draw();
+    },
+  });
   private shapes: { grid?: Shape; community?: Shape } = {};
   /** The incident's position, from the nearby answer. */
   private at: [number, number] | null = null;
@@ -87,8 +99,7 @@ export class IncidentMap extends LitElement {
     this.at = null;
     this.removeAttribute('data-ready');
     try {
-      const [grid, community, nearby] = await Promise.all([
-        gridShape(i.grid_code), communityShape(i.street_code, i.community_code), nearbyIncidents(i.code)]);
+      const [grid, community, nearby] = await Promise.all([gridShape(i.grid_code), communityShape(i.street_code, i.community_code), nearbyIncidents(i.code)]);
       if (this.loadedFor !== i.code) return;
       if (this.canCall) this.workers = await gridContacts(i.code);
       this.shapes = { grid, ...(community ? { community } : {}) };
@@ -111,8 +122,23 @@ export class IncidentMap extends LitElement {
     const layers: Layer[] = [
       outline('community', COMMUNITY_OUTLINE, 1.5),
       outline('grid', GRID_OUTLINE, 2.5),
-      markerLayer({ id: 'nearby', data: this.nearby, position: (d) => [d.lon, d.lat], radius: 7, fill: DUPLICATE_FILL, rim: { colour: MARKER.ring, width: 1.5 }, pickable: true }),
-      markerLayer({ id: 'incident', data: this.at ? [this.at] : [], position: (d) => d, radius: 9, fill: MARKER.red, rim: { colour: MARKER.redRim, width: 2 } }),
+      markerLayer({
+        id: 'nearby',
+        data: this.nearby,
+        position: (d) => [d.lon, d.lat],
+        radius: 7,
+        fill: DUPLICATE_FILL,
+        rim: { colour: MARKER.ring, width: 1.5 },
+        pickable: true,
+      }),
+      markerLayer({
+        id: 'incident',
+        data: this.at ? [this.at] : [],
+        position: (d) => d,
+        radius: 9,
+        fill: MARKER.red,
+        rim: { colour: MARKER.redRim, width: 2 },
+      }),
     ];
     this.kit.setLayers(layers);
     if (fit) {
@@ -123,7 +149,9 @@ export class IncidentMap extends LitElement {
       const box = unionBbox([shapeBbox(this.shapes.grid), padded].filter((b): b is Bbox => Boolean(b)));
       if (box) this.kit.fit(box, 24);
     }
-    void this.kit.nextDeckFrame().then(() => { if (this.loadedFor === i.code) this.setAttribute('data-ready', i.code); });
+    void this.kit.nextDeckFrame().then(() => {
+      if (this.loadedFor === i.code) this.setAttribute('data-ready', i.code);
+    });
   }
 
   /** Screen position of a duplicate's marker (for tests and the keyboard-less). */
@@ -139,15 +167,23 @@ export class IncidentMap extends LitElement {
   override render() {
     const t = strings(this.lang).map;
     return html`<div id="map" data-map></div>
-      ${this.workers.length ? html`<div class="workers"><span class="muted">${t.workers}</span>${this.workers.map((w) => html`<span>${w.name}
-        <a href=${`tel:${w.phone}`} data-worker=${w.id} @click=${() => this.dispatchEvent(new CustomEvent('contact', { detail: w.id, bubbles: true, composed: true }))}>☎ ${w.phone}</a></span>`)}</div>` : ''}
+      ${
+        this.workers.length
+          ? html`<div class="workers"><span class="muted">${t.workers}</span>${this.workers.map(
+              (w) => html`<span>${w.name}
+        <a href=${`tel:${w.phone}`} data-worker=${w.id} @click=${() => this.dispatchEvent(new CustomEvent('contact', { detail: w.id, bubbles: true, composed: true }))}>☎ ${w.phone}</a></span>`,
+            )}</div>`
+          : ''
+      }
       <div class="legend">
         <span><i style="background:#e63946"></i>${t.incident}</span>
         <span><i class="line" style="background:${THEME.accent}"></i>${t.grid}</span>
         <span><i class="line" style="background:${THEME.muted}"></i>${t.community}</span>
         <span><i style="background:${THEME.warning}"></i>${t.nearby(this.nearby.length)}</span>
-        ${this.nearby.map((d) => html`<button data-duplicate=${d.code} ?disabled=${!this.canMark} title=${d.description}
-          @click=${() => this.pickDuplicate(d.code)}>${d.code.slice(-7)} · ${Math.round(d.distance_m)} m</button>`)}
+        ${this.nearby.map(
+          (d) => html`<button data-duplicate=${d.code} ?disabled=${!this.canMark} title=${d.description}
+          @click=${() => this.pickDuplicate(d.code)}>${d.code.slice(-7)} · ${Math.round(d.distance_m)} m</button>`,
+        )}
         ${this.problem ? html`<span class="problem" role="alert">${this.problem}</span>` : ''}
       </div>`;
   }

@@ -9,10 +9,14 @@ import { panelStyles } from './explore-styles.js';
 /** Incidents by category, largest first; the open part of each bar brighter. Exports as CSV. */
 export class CategoryBars extends LitElement {
   static override properties = { categories: { attribute: false }, lang: {}, fileStem: {} };
-  static override styles = [panelStyles, categoryBarStyles, css`
+  static override styles = [
+    panelStyles,
+    categoryBarStyles,
+    css`
     li { grid-template-columns: 6.5rem 1fr 3.4rem; font-size: .82rem; line-height: 1.25rem; }
     .track { height: .6rem; }
-  `];
+  `,
+  ];
 
   declare categories?: ExploreChildren['categories'];
   declare lang: Lang;
@@ -33,8 +37,11 @@ export class CategoryBars extends LitElement {
 
   private export = () => {
     const t = strings(this.lang);
-    downloadCsv(`${this.fileStem}-categories.csv`, [t.code, t.category, t.kpi.reported!, t.kpi.closed!, t.kpi.open!],
-      (this.categories ?? []).map((c) => [c.code, this.lang === 'en' ? c.name_en : c.name_zh, c.reported, c.closed, c.open]));
+    downloadCsv(
+      `${this.fileStem}-categories.csv`,
+      [t.code, t.category, t.kpi.reported!, t.kpi.closed!, t.kpi.open!],
+      (this.categories ?? []).map((c) => [c.code, this.lang === 'en' ? c.name_en : c.name_zh, c.reported, c.closed, c.open]),
+    );
   };
 }
 

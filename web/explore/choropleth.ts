@@ -1,4 +1,16 @@
-import { classesFrom, closureRateLegend, colourOf, differenceLegend as sharedDifferenceLegend, NO_DATA, niceBreak, PALETTES, quantile, strictlyRising, type Legend, type LegendClass } from '../shared/map/colour-scales.js';
+import {
+  classesFrom,
+  closureRateLegend,
+  colourOf,
+  differenceLegend as sharedDifferenceLegend,
+  NO_DATA,
+  niceBreak,
+  PALETTES,
+  quantile,
+  strictlyRising,
+  type Legend,
+  type LegendClass,
+} from '../shared/map/colour-scales.js';
 import { rgba } from '../shared/map/theme.js';
 import type { Metric } from './explore-params.js';
 import type { ExploreChildren } from '../../server/contract/explore-schemas.js';
@@ -16,11 +28,16 @@ const noData = NO_DATA.muted;
 export function metricValue(metric: Metric, c: ChildFigures | undefined): number | null {
   if (!c) return null;
   switch (metric) {
-    case 'reported': return c.reported;
-    case 'overdue': return c.overdue;
-    case 'per_1k': return c.per_1k;
-    case 'closure_rate': return c.closure_rate;
-    case 'mean_hours_to_close': return c.mean_hours_to_close;
+    case 'reported':
+      return c.reported;
+    case 'overdue':
+      return c.overdue;
+    case 'per_1k':
+      return c.per_1k;
+    case 'closure_rate':
+      return c.closure_rate;
+    case 'mean_hours_to_close':
+      return c.mean_hours_to_close;
   }
 }
 

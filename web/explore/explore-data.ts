@@ -7,7 +7,10 @@ import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
 
 type Query = Record<string, string | number | undefined>;
 type HeatBins = [number, number, number][];
-export interface Camera { bbox: [number, number, number, number]; zoom: number }
+export interface Camera {
+  bbox: [number, number, number, number];
+  zoom: number;
+}
 
 /** Heatmap cell zoom per level before the camera has settled (the map then asks again at its real zoom). */
 const START_ZOOM: Record<string, number> = { city: 9, district: 10, street: 12, community: 14, grid: 15 };
@@ -91,7 +94,7 @@ export class ExploreDataController implements ReactiveController {
   }
 
   private async loadHeat(view: ExploreView): Promise<void> {
-    const level = view.region ? codeLevel(view.region) ?? 'city' : 'city';
+    const level = view.region ? (codeLevel(view.region) ?? 'city') : 'city';
     // The heatmap takes regions, not grids: a grid's heat is its community's, inside the grid's bbox.
     const region = isGridCode(view.region) ? parentCode(view.region)! : view.region;
     const zoom = Math.max(0, Math.min(22, Math.floor(this.camera?.zoom ?? START_ZOOM[level]!)));
@@ -122,9 +125,8 @@ export class ExploreDataController implements ReactiveController {
       // Superseded or aborted: a newer request of this slot decides what is shown.
       if (this.keys.get(slot) !== key) return;
       this.keys.delete(slot);
-      this.error = err instanceof ApiError
-        ? { status: err.status, code: err.code, message: err.message }
-        : { status: 0, code: 'network', message: String(err) };
+      this.error =
+        err instanceof ApiError ? { status: err.status, code: err.code, message: err.message } : { status: 0, code: 'network', message: String(err) };
     } finally {
       this.pending--;
       this.host.requestUpdate();

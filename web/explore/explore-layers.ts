@@ -16,7 +16,10 @@ export interface ShapeProperties {
 }
 /** A feature of GET /api/explore/shapes: id = code, with a bbox. */
 export type ShapeFeature = Omit<Feature<Geometry, ShapeProperties>, 'id' | 'bbox'> & { id: string; bbox: [number, number, number, number] };
-export interface ShapeCollection { type: 'FeatureCollection'; features: ShapeFeature[] }
+export interface ShapeCollection {
+  type: 'FeatureCollection';
+  features: ShapeFeature[];
+}
 
 export interface ExploreLayerProps {
   shapes?: ShapeCollection;

@@ -9,7 +9,13 @@ import { exploreLayers, LABEL_SIZE, labelText, tooltipText, type ExploreLayerPro
 export type { FitPadding };
 
 /** A name drawn on the map and its box on screen (CSS pixels from the map's top left). */
-export interface LabelBox { code: string; left: number; top: number; right: number; bottom: number }
+export interface LabelBox {
+  code: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 /** Gap kept between two names, in pixels, so their outlines do not touch either. */
 const LABEL_MARGIN = 4;
@@ -41,7 +47,10 @@ export class ExploreMapController implements ReactiveController {
   labels: LabelBox[] = [];
   private measure?: (text: string, size: number) => number;
 
-  constructor(host: ReactiveControllerHost, private readonly callbacks: MapCallbacks) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly callbacks: MapCallbacks,
+  ) {
     host.addController(this);
     this.kit = new MapKitController(host, {
       name: 'explore map',
@@ -71,7 +80,9 @@ export class ExploreMapController implements ReactiveController {
       const b = map.getBounds();
       this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
     });
-    map.on('movestart', (e) => { if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true; });
+    map.on('movestart', (e) => {
+      if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true;
+    });
     // The container changes size when the second map comes or goes (compare mode): fit the place to the new size.
     this.resizeObserver = new ResizeObserver(() => {
       map.resize();
@@ -160,16 +171,23 @@ export class ExploreMapController implements ReactiveController {
     if (!p.labels || !map || !p.shapes) return [];
     this.measure ??= textMeasurer(MAP_FONT);
     const measure = this.measure;
-    const candidates = p.shapes.features.map((f) => {
-      const at = map.project(f.properties.label);
-      const [w, s, e, n] = f.bbox;
-      const a = map.project([w, n]);
-      const b = map.project([e, s]);
-      // Outline (3 px each side) included.
-      const width = measure(labelText(f, p.lang), LABEL_SIZE) + 6;
-      return { item: f.properties.code, x: at.x, y: at.y, width, height: LABEL_SIZE + 6, priority: Math.abs((b.x - a.x) * (b.y - a.y)) };
-    }).sort((a, b) => b.priority - a.priority || a.item.localeCompare(b.item));
-    return placeLabels(candidates, this.kit.size, { nudge: false, margin: LABEL_MARGIN })
-      .map(({ item, box }) => ({ code: item, left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height }));
+    const candidates = p.shapes.features
+      .map((f) => {
+        const at = map.project(f.properties.label);
+        const [w, s, e, n] = f.bbox;
+        const a = map.project([w, n]);
+        const b = map.project([e, s]);
+        // Outline (3 px each side) included.
+        const width = measure(labelText(f, p.lang), LABEL_SIZE) + 6;
+        return { item: f.properties.code, x: at.x, y: at.y, width, height: LABEL_SIZE + 6, priority: Math.abs((b.x - a.x) * (b.y - a.y)) };
+      })
+      .sort((a, b) => b.priority - a.priority || a.item.localeCompare(b.item));
+    return placeLabels(candidates, this.kit.size, { nudge: false, margin: LABEL_MARGIN }).map(({ item, box }) => ({
+      code: item,
+      left: box.x,
+      top: box.y,
+      right: box.x + box.width,
+      bottom: box.y + box.height,
+    }));
   }
 }

@@ -5,8 +5,13 @@ import { ExploreMapController, type FitPadding } from './explore-map-controller.
 import type { ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
 
-export interface PickDetail { code: string }
-export interface ViewDetail { bbox: [number, number, number, number]; zoom: number }
+export interface PickDetail {
+  code: string;
+}
+export interface ViewDetail {
+  bbox: [number, number, number, number];
+  zoom: number;
+}
 
 /**
  * One map of the explorer: the place's children coloured by the metric, the
@@ -26,11 +31,14 @@ export class ExploreMap extends LitElement {
     padding: { attribute: false },
   };
 
-  static override styles = [unsafeCSS(maplibreCss), css`
+  static override styles = [
+    unsafeCSS(maplibreCss),
+    css`
     :host { display: block; position: relative; min-height: 200px; }
     #map { position: absolute; inset: 0; }
     .caption { position: absolute; top: .5rem; left: .6rem; z-index: 1; background: rgba(11, 18, 32, .8); padding: .2rem .6rem; border-radius: 4px; font-size: .85rem; }
-  `];
+  `,
+  ];
 
   /** The polygons shown (GET /api/explore/shapes); the map fits them when they change. */
   declare shapes?: ShapeCollection;
@@ -80,15 +88,18 @@ export class ExploreMap extends LitElement {
   override updated(): void {
     if (this.padding) this.controller?.setPadding(this.padding);
     const features = this.shapes?.features ?? [];
-    this.controller?.update({
-      shapes: this.shapes,
-      values: this.values,
-      legend: this.legend,
-      heatBins: this.heatBins,
-      labels: features.length > 0 && features.length <= 60,
-      lang: this.lang,
-      selected: this.selected,
-    }, features.map((f) => f.id).join());
+    this.controller?.update(
+      {
+        shapes: this.shapes,
+        values: this.values,
+        legend: this.legend,
+        heatBins: this.heatBins,
+        labels: features.length > 0 && features.length <= 60,
+        lang: this.lang,
+        selected: this.selected,
+      },
+      features.map((f) => f.id).join(),
+    );
   }
 }
 

@@ -83,7 +83,15 @@ export class ExplorePage extends LitElement {
     // Defaults (today's window) are written into the URL at once, so a reload tomorrow shows the same days.
     history.replaceState(null, '', serializeView(this.view));
     window.addEventListener('popstate', this.onPopState);
-    currentUser().then((me) => { this.me = me; }, (err) => { this.data.error = { status: 0, code: 'network', message: String(err) }; this.requestUpdate(); });
+    currentUser().then(
+      (me) => {
+        this.me = me;
+      },
+      (err) => {
+        this.data.error = { status: 0, code: 'network', message: String(err) };
+        this.requestUpdate();
+      },
+    );
     void this.load(this.view);
   }
 
@@ -150,12 +158,16 @@ export class ExplorePage extends LitElement {
           ${this.data.grid ? html`<gs-grid-panel .grid=${this.data.grid} .categoryNames=${new Map(categories.map((c) => [c.code, c.name]))} .lang=${v.lang}></gs-grid-panel>` : nothing}
           <gs-trend-chart .series=${this.data.series} .interval=${v.interval} .frame=${v.at} .lang=${v.lang} .fileStem=${stem}></gs-trend-chart>
           <gs-category-bars .categories=${w?.categories} .lang=${v.lang} .fileStem=${stem}></gs-category-bars>
-          ${w && w.children.length ? html`
+          ${
+            w && w.children.length
+              ? html`
             <gs-ranking-table id="top-reported" .rows=${w.children} sortBy="reported" .heading=${t.topReported} .lang=${v.lang} .fileName=${`${stem}-top-reported.csv`}></gs-ranking-table>
             <gs-ranking-table id="top-overdue" .rows=${w.children} sortBy="overdue" .heading=${t.topOverdue} .lang=${v.lang} .fileName=${`${stem}-top-overdue.csv`}></gs-ranking-table>
             <details><summary>${t.children} (${w.children.length})</summary>
               <gs-ranking-table id="all-children" .rows=${w.children} sortBy="code" .limit=${Infinity} .heading=${t.children} .lang=${v.lang} .fileName=${`${stem}-children.csv`}></gs-ranking-table>
-            </details>` : nothing}
+            </details>`
+              : nothing
+          }
         </aside>
       </main>`;
   }
@@ -179,13 +191,23 @@ export class ExplorePage extends LitElement {
       <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected} .padding=${this.pair.padding}
         .lang=${v.lang} .caption=${side ? `${t.periodA} ${v.from} – ${v.to}` : v.at ? `${t.frame} ${v.at}` : undefined} .describe=${describe(a)}
         @explore-view=${(e: CustomEvent<ViewDetail>) => void this.data.moved(this.view, e.detail)}></gs-explore-map>
-      ${side ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
-        .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>` : nothing}
+      ${
+        side
+          ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
+        .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>`
+          : nothing
+      }
       <gs-map-legend .heading=${legend ? legendTitle(legend, v.metric, v.lang) : ''} .rows=${legend ? legendRows(legend, v.metric, v.lang) : []}></gs-map-legend>
       <div class="tools"><button data-export="png" @click=${() => this.exportPng()}>${t.exportPng}</button></div>
-      ${this.movedFrom ? html`<div class="notice" role="status" data-notice="moved-to-scope">
+      ${
+        this.movedFrom
+          ? html`<div class="notice" role="status" data-notice="moved-to-scope">
         ${t.movedToScope(this.movedFrom, this.data.window ? placeName(this.data.window.place, v.lang) : t.yourArea)}
-        <button @click=${() => { this.movedFrom = undefined; }}>${t.dismiss}</button></div>` : nothing}
+        <button @click=${() => {
+          this.movedFrom = undefined;
+        }}>${t.dismiss}</button></div>`
+          : nothing
+      }
       ${this.data.error ? html`<div class="error" role="alert" data-error=${this.data.error.code}>${errorText(this.data.error, v.lang)}</div>` : nothing}`;
   }
 
@@ -204,11 +226,13 @@ export class ExplorePage extends LitElement {
     const b = valuesOf(figures(this.data.compared));
     if (!this.data.mapped) return { a, b };
     if (v.compare === 'diff' && this.data.compared) {
-      const diff = new Map(codes.map((code) => {
-        const x = a.get(code) ?? null;
-        const y = b.get(code) ?? null;
-        return [code, x === null || y === null ? null : Math.round((x - y) * 10_000) / 10_000];
-      }));
+      const diff = new Map(
+        codes.map((code) => {
+          const x = a.get(code) ?? null;
+          const y = b.get(code) ?? null;
+          return [code, x === null || y === null ? null : Math.round((x - y) * 10_000) / 10_000];
+        }),
+      );
       return { legend: differenceLegend([...diff.values()]), a: diff, b };
     }
     const all = v.compare === 'side' ? [...a.values(), ...b.values()] : [...a.values()];
@@ -254,9 +278,12 @@ export class ExplorePage extends LitElement {
     const t = strings(v.lang);
     const { legend } = this.mapValues();
     const place = this.data.window ? placeName(this.data.window.place, v.lang) : '';
-    const periods = v.compare === 'side' ? [`${t.periodA} ${v.from} – ${v.to}`, `${t.periodB} ${v.bfrom} – ${v.bto}`]
-      : v.compare === 'diff' ? [`${v.from} – ${v.to} − ${v.bfrom} – ${v.bto}`]
-      : [v.at ? `${t.frame} ${v.at}` : `${v.from} – ${v.to}`];
+    const periods =
+      v.compare === 'side'
+        ? [`${t.periodA} ${v.from} – ${v.to}`, `${t.periodB} ${v.bfrom} – ${v.bto}`]
+        : v.compare === 'diff'
+          ? [`${v.from} – ${v.to} − ${v.bfrom} – ${v.bto}`]
+          : [v.at ? `${t.frame} ${v.at}` : `${v.from} – ${v.to}`];
     const blob = await this.pair.exportPng({
       title: `${place} · ${t.metric[v.metric]}${legend?.diverging ? ` (${t.diffLegend})` : ''}`,
       periods,

@@ -56,7 +56,10 @@ export function apiWindow(from: string, to: string): { from: string; to: string 
 }
 
 const list = (raw: string | null, allowed?: readonly string[]) =>
-  (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s && (!allowed || allowed.includes(s)));
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && (!allowed || allowed.includes(s)));
 const date = (raw: string | null, fallback: string) => (raw && DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : fallback);
 
 /** Reads a view from a query string; anything missing or malformed takes its default (the last 30 days). */

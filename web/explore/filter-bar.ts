@@ -1,8 +1,17 @@
 import { css, html, LitElement } from 'lit';
 import { strings } from './explore-i18n.js';
 import {
-  addDays, chinaToday, daysBetween, METRICS, OPEN_STATUSES, STATUSES, URGENCIES,
-  type CompareMode, type ExploreView, type Interval, type Metric,
+  addDays,
+  chinaToday,
+  daysBetween,
+  METRICS,
+  OPEN_STATUSES,
+  STATUSES,
+  URGENCIES,
+  type CompareMode,
+  type ExploreView,
+  type Interval,
+  type Metric,
 } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
 
@@ -17,7 +26,9 @@ const SLIDER_DAYS = 365;
  */
 export class FilterBar extends LitElement {
   static override properties = { view: { attribute: false }, categories: { attribute: false }, playing: { type: Boolean } };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     :host { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; padding: .5rem 1rem; background: #101a30; border-bottom: 1px solid #1e2c4a; }
     label { display: flex; flex-direction: column; gap: .15rem; font-size: .75rem; color: #9fb3d1; }
     input, select { background: #0b1220; color: #e6edf7; border: 1px solid #34476e; border-radius: 4px; height: 1.9rem; font: inherit; font-size: .85rem; padding: 0 .3rem; }
@@ -26,7 +37,8 @@ export class FilterBar extends LitElement {
     .urgency input { height: auto; }
     button { height: 1.9rem; font-size: .85rem; }
     button.play { background: #2f7de1; min-width: 4rem; }
-  `];
+  `,
+  ];
 
   declare view: ExploreView;
   declare categories: { code: string; name: string }[];
@@ -59,8 +71,10 @@ export class FilterBar extends LitElement {
         <option value="" ?selected=${!v.categories.length}>${t.all}</option>
         ${this.categories.map((c) => html`<option value=${c.code} ?selected=${v.categories.length === 1 && v.categories[0] === c.code}>${c.name}</option>`)}
       </select></label>
-      <label>${t.urgency}<span class="urgency">${URGENCIES.map((u) => html`<span><input type="checkbox" name="urgency" value=${u}
-        .checked=${v.urgencies.includes(u)} @change=${(e: Event) => this.toggleUrgency(u, (e.target as HTMLInputElement).checked)}>${t.urgencyName[u]}</span>`)}</span></label>
+      <label>${t.urgency}<span class="urgency">${URGENCIES.map(
+        (u) => html`<span><input type="checkbox" name="urgency" value=${u}
+        .checked=${v.urgencies.includes(u)} @change=${(e: Event) => this.toggleUrgency(u, (e.target as HTMLInputElement).checked)}>${t.urgencyName[u]}</span>`,
+      )}</span></label>
       <label>${t.status}<select name="status" @change=${(e: Event) => this.pickStatus(this.input(e))}>
         <option value="" ?selected=${statusChoice === ''}>${t.all}</option>
         <option value="open" ?selected=${statusChoice === 'open'}>${t.openOnly}</option>
@@ -72,9 +86,13 @@ export class FilterBar extends LitElement {
       <label>${t.periodB}<select name="compare" @change=${(e: Event) => this.emit({ compare: this.input(e) as CompareMode, at: undefined })}>
         ${(['none', 'side', 'diff'] as const).map((c) => html`<option value=${c} ?selected=${v.compare === c}>${t.compare[c]}</option>`)}
       </select></label>
-      ${v.compare !== 'none' ? html`
+      ${
+        v.compare !== 'none'
+          ? html`
         <label>${t.periodB} ${t.from}<input type="date" name="bfrom" .value=${v.bfrom} max=${v.bto} @change=${(e: Event) => this.emit({ bfrom: this.input(e) })}></label>
-        <label>${t.periodB} ${t.to}<input type="date" name="bto" .value=${v.bto} min=${v.bfrom} @change=${(e: Event) => this.emit({ bto: this.input(e) })}></label>` : ''}
+        <label>${t.periodB} ${t.to}<input type="date" name="bto" .value=${v.bto} min=${v.bfrom} @change=${(e: Event) => this.emit({ bto: this.input(e) })}></label>`
+          : ''
+      }
     `;
   }
 

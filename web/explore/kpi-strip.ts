@@ -10,13 +10,16 @@ const SHOWN = ['reported', 'closed', 'closure_rate', 'open', 'overdue', 'per_1k'
 /** The place's KPIs over the window; with a compared period, each with its change (▲ more, ▼ fewer). */
 export class KpiStrip extends LitElement {
   static override properties = { totals: { attribute: false }, compared: { attribute: false }, lang: {} };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     :host { display: grid; grid-template-columns: repeat(4, 1fr); gap: .4rem; }
     div { background: #15203a; border-radius: 6px; padding: .35rem .5rem; }
     b { display: block; font-size: 1.15rem; color: #5cc8ff; font-variant-numeric: tabular-nums; }
     span { font-size: .74rem; color: #9fb3d1; }
     small { display: block; font-size: .72rem; color: #c9d6ea; }
-  `];
+  `,
+  ];
 
   declare totals?: Totals;
   declare compared?: Totals;

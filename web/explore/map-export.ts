@@ -2,7 +2,10 @@ import type { ExploreMapController } from './explore-map-controller.js';
 import { MAP_FONT as LABEL_FONT } from '../shared/map/theme.js';
 
 /** One map of the export with the period it shows. */
-export interface ExportPanel { map: ExploreMapController; period: string }
+export interface ExportPanel {
+  map: ExploreMapController;
+  period: string;
+}
 export interface ExportSpec {
   /** Place · metric. */
   title: string;
@@ -15,7 +18,8 @@ export interface ExportSpec {
 type Rect = { x: number; y: number; w: number; h: number };
 /** Where everything went, in PNG pixels: the browser test checks the pixels there. */
 export interface ExportLayout {
-  width: number; height: number;
+  width: number;
+  height: number;
   title: Rect;
   panels: (Rect & { period: Rect; scaleBar: Rect & { label: string } })[];
   legend: Rect;
@@ -52,7 +56,10 @@ export function composeExport(spec: ExportSpec): { canvas: HTMLCanvasElement; la
   let row = 0;
   for (const item of spec.legend) {
     const w = s(22) + measure.measureText(item.label).width + s(18);
-    if (x + w > width - s(PAD) && x > s(PAD)) { x = s(PAD); row++; }
+    if (x + w > width - s(PAD) && x > s(PAD)) {
+      x = s(PAD);
+      row++;
+    }
     items.push({ x, row, ...item });
     x += w;
   }

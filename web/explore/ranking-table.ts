@@ -45,15 +45,21 @@ export class RankingTable extends LitElement {
     const t = strings(this.lang);
     const rows = this.shown;
     return html`<h3>${this.heading}<button data-export=${this.sortBy} @click=${this.export}>${t.exportCsv}</button></h3>
-      ${rows.length ? html`<table>
+      ${
+        rows.length
+          ? html`<table>
         <thead><tr><th>${t.name}</th><th class="num">${t.kpi.reported}</th><th class="num">${t.kpi.overdue}</th><th class="num">${t.kpi.closure_rate}</th><th class="num">${t.kpi.per_1k}</th></tr></thead>
-        <tbody>${rows.map((r) => html`<tr data-code=${r.code}>
+        <tbody>${rows.map(
+          (r) => html`<tr data-code=${r.code}>
           <td><a class="place" @click=${() => this.pick(r.code)}>${placeName(r, this.lang)}</a></td>
           <td class="num" data-field="reported">${formatMetric('reported', r.reported, this.lang)}</td>
           <td class="num" data-field="overdue">${formatMetric('overdue', r.overdue, this.lang)}</td>
           <td class="num" data-field="closure_rate">${formatMetric('closure_rate', r.closure_rate, this.lang)}</td>
-          <td class="num" data-field="per_1k">${formatMetric('per_1k', r.per_1k, this.lang)}</td></tr>`)}</tbody>
-      </table>` : html`<div class="empty">${this.rows ? t.empty : t.loading}</div>`}`;
+          <td class="num" data-field="per_1k">${formatMetric('per_1k', r.per_1k, this.lang)}</td></tr>`,
+        )}</tbody>
+      </table>`
+          : html`<div class="empty">${this.rows ? t.empty : t.loading}</div>`
+      }`;
   }
 
   private pick(code: string): void {
@@ -63,9 +69,22 @@ export class RankingTable extends LitElement {
   private export = () => {
     const t = strings(this.lang);
     const k = t.kpi;
-    downloadCsv(this.fileName,
+    downloadCsv(
+      this.fileName,
       [t.code, t.name, t.population, k.reported!, k.closed!, k.closure_rate!, k.open!, k.overdue!, k.per_1k!, k.mean_hours_to_close!],
-      this.shown.map((r) => [r.code, placeName(r, this.lang), r.population, r.reported, r.closed, r.closure_rate, r.open, r.overdue, r.per_1k, r.mean_hours_to_close]));
+      this.shown.map((r) => [
+        r.code,
+        placeName(r, this.lang),
+        r.population,
+        r.reported,
+        r.closed,
+        r.closure_rate,
+        r.open,
+        r.overdue,
+        r.per_1k,
+        r.mean_hours_to_close,
+      ]),
+    );
   };
 }
 

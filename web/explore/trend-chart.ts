@@ -12,12 +12,15 @@ const PAD = { left: 34, right: 6, top: 8, bottom: 18 };
 /** Reported per day or week as bars, the closed among them as a line; the playback frame highlighted. Exports its series as CSV. */
 export class TrendChart extends LitElement {
   static override properties = { series: { attribute: false }, interval: {}, frame: {}, lang: {}, fileStem: {} };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     svg { width: 100%; height: auto; display: block; }
     .axis { fill: #7d8aa3; font-size: 10px; }
     .legend { font-size: .78rem; color: #9fb3d1; }
     .legend i { display: inline-block; width: .8rem; height: .5rem; margin: 0 .3rem 0 .6rem; }
-  `];
+  `,
+  ];
 
   declare series?: ExploreSeries;
   declare interval: Interval;
@@ -46,9 +49,11 @@ export class TrendChart extends LitElement {
       <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${title}>
         <text class="axis" x=${PAD.left - 4} y=${PAD.top + 8} text-anchor="end">${formatCount(max, this.lang)}</text>
         <text class="axis" x=${PAD.left - 4} y=${H - PAD.bottom} text-anchor="end">0</text>
-        ${buckets.map((b, i) => svg`<rect data-bucket=${b.start} data-reported=${b.reported} data-closed=${b.closed}
+        ${buckets.map(
+          (b, i) => svg`<rect data-bucket=${b.start} data-reported=${b.reported} data-closed=${b.closed}
             x=${PAD.left + i * bw + bw * 0.1} width=${Math.max(0.5, bw * 0.8)} y=${y(b.reported)} height=${H - PAD.bottom - y(b.reported)}
-            fill=${b.start === this.frame ? '#ffd166' : '#245f8f'}><title>${b.start}: ${b.reported} / ${b.closed}</title></rect>`)}
+            fill=${b.start === this.frame ? '#ffd166' : '#245f8f'}><title>${b.start}: ${b.reported} / ${b.closed}</title></rect>`,
+        )}
         <path d=${line} fill="none" stroke="#7fdc9b" stroke-width="1.5"></path>
         <text class="axis" x=${PAD.left} y=${H - 4}>${buckets[0]!.start}</text>
         <text class="axis" x=${W - PAD.right} y=${H - 4} text-anchor="end">${buckets[buckets.length - 1]!.start}</text>
@@ -58,8 +63,11 @@ export class TrendChart extends LitElement {
 
   private export = () => {
     const t = strings(this.lang);
-    downloadCsv(`${this.fileStem}-series.csv`, [t.from, t.reportedSeries, t.closedSeries],
-      (this.series?.buckets ?? []).map((b) => [b.start, b.reported, b.closed]));
+    downloadCsv(
+      `${this.fileStem}-series.csv`,
+      [t.from, t.reportedSeries, t.closedSeries],
+      (this.series?.buckets ?? []).map((b) => [b.start, b.reported, b.closed]),
+    );
   };
 }
 

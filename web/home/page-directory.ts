@@ -16,11 +16,36 @@ export interface PageEntry {
 }
 
 export const PAGES: readonly PageEntry[] = [
-  { href: '/wall', name: { zh: '指挥中心大屏', en: 'Wall display' }, what: { zh: '全市实时态势、事件滚动与督办', en: 'Live city picture, incident ticker and directives' }, route: 'GET /api/map/grid-metrics' },
-  { href: '/dispatch', name: { zh: '事项交办调度台', en: 'Dispatch console' }, what: { zh: '立案、派遣、核查结案，队列实时更新', en: 'File, dispatch, verify and close; live work queues' }, route: 'GET /api/units' },
-  { href: '/explore', name: { zh: '区县态势分析', en: 'District explorer' }, what: { zh: '从全市逐级下钻到网格，对比两期', en: 'Drill down from city to grid; compare periods' }, route: 'GET /api/explore/children' },
-  { href: '/plan', name: { zh: '网格调整', en: 'Grid boundaries' }, what: { zh: '拆分、合并、重画网格并发布', en: 'Split, merge and redraw grids, then publish' }, route: 'POST /api/plans/:id/edits' },
-  { href: '/admin', name: { zh: '用户、令牌与审计', en: 'Users, tokens & audit' }, what: { zh: '管理账号、API 令牌，查看审计日志', en: 'Manage accounts and API tokens; read the audit log' }, route: 'GET /api/users' },
+  {
+    href: '/wall',
+    name: { zh: '指挥中心大屏', en: 'Wall display' },
+    what: { zh: '全市实时态势、事件滚动与督办', en: 'Live city picture, incident ticker and directives' },
+    route: 'GET /api/map/grid-metrics',
+  },
+  {
+    href: '/dispatch',
+    name: { zh: '事项交办调度台', en: 'Dispatch console' },
+    what: { zh: '立案、派遣、核查结案，队列实时更新', en: 'File, dispatch, verify and close; live work queues' },
+    route: 'GET /api/units',
+  },
+  {
+    href: '/explore',
+    name: { zh: '区县态势分析', en: 'District explorer' },
+    what: { zh: '从全市逐级下钻到网格，对比两期', en: 'Drill down from city to grid; compare periods' },
+    route: 'GET /api/explore/children',
+  },
+  {
+    href: '/plan',
+    name: { zh: '网格调整', en: 'Grid boundaries' },
+    what: { zh: '拆分、合并、重画网格并发布', en: 'Split, merge and redraw grids, then publish' },
+    route: 'POST /api/plans/:id/edits',
+  },
+  {
+    href: '/admin',
+    name: { zh: '用户、令牌与审计', en: 'Users, tokens & audit' },
+    what: { zh: '管理账号、API 令牌，查看审计日志', en: 'Manage accounts and API tokens; read the audit log' },
+    route: 'GET /api/users',
+  },
   { href: '/docs', name: { zh: 'API 文档', en: 'API reference' }, what: { zh: '接口说明（OpenAPI）', en: 'The HTTP API (OpenAPI)' }, route: 'GET /api/health' },
 ];
 

@@ -5,10 +5,30 @@ import { ApiError, apiRequest, errorMessage } from '../shared/api-request.js';
 import type { Lang } from '../shared/i18n.js';
 
 const TEXT = {
-  zh: { title: '登录 Gridscope', subtitle: '城市网格化治理平台', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
-    wrong: '用户名或密码错误', tooMany: (s: string) => `尝试次数过多，请 ${s} 秒后再试`, failed: '登录失败', other: 'English' },
-  en: { title: 'Sign in to Gridscope', subtitle: 'City grid governance', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
-    wrong: 'Wrong username or password', tooMany: (s: string) => `Too many attempts; try again in ${s} s`, failed: 'Sign-in failed', other: '中文' },
+  zh: {
+    title: '登录 Gridscope',
+    subtitle: '城市网格化治理平台',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    busy: '正在登录…',
+    wrong: '用户名或密码错误',
+    tooMany: (s: string) => `尝试次数过多，请 ${s} 秒后再试`,
+    failed: '登录失败',
+    other: 'English',
+  },
+  en: {
+    title: 'Sign in to Gridscope',
+    subtitle: 'City grid governance',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    busy: 'Signing in…',
+    wrong: 'Wrong username or password',
+    tooMany: (s: string) => `Too many attempts; try again in ${s} s`,
+    failed: 'Sign-in failed',
+    other: '中文',
+  },
 };
 
 /** The sign-in form. On success it follows ?next= (same-site paths only). */
@@ -74,10 +94,13 @@ export class LoginPage extends LitElement {
       });
       location.assign(safeNext(new URLSearchParams(location.search).get('next')));
     } catch (err) {
-      this.error = !(err instanceof ApiError) ? `${t.failed}: ${errorMessage(err)}`
-        : err.status === 401 ? t.wrong
-        : err.status === 429 ? t.tooMany(err.retryAfter ?? '60')
-        : `${t.failed}: ${err.message}`;
+      this.error = !(err instanceof ApiError)
+        ? `${t.failed}: ${errorMessage(err)}`
+        : err.status === 401
+          ? t.wrong
+          : err.status === 429
+            ? t.tooMany(err.retryAfter ?? '60')
+            : `${t.failed}: ${err.message}`;
     } finally {
       this.busy = false;
     }

@@ -41,7 +41,9 @@ export class PlanApi {
 
 /** The communities of a region tree, flattened with their street's and district's names. */
 export function communitiesOf(nodes: RegionNode[], path: string[] = []): { code: string; label: string }[] {
-  return nodes.flatMap((n) => (n.level === 'community'
-    ? [{ code: n.code, label: [...path, n.name].join(' / ') }]
-    : communitiesOf(n.children, n.level === 'city' ? path : [...path, n.name])));
+  return nodes.flatMap((n) =>
+    n.level === 'community'
+      ? [{ code: n.code, label: [...path, n.name].join(' / ') }]
+      : communitiesOf(n.children, n.level === 'city' ? path : [...path, n.name]),
+  );
 }

@@ -23,7 +23,10 @@ export class PlanDataController implements ReactiveController {
   private api = new PlanApi(null);
   private connected = false;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly onError: (err: unknown) => void) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onError: (err: unknown) => void,
+  ) {
     host.addController(this);
   }
 
@@ -48,7 +51,14 @@ export class PlanDataController implements ReactiveController {
   /** A community's drafts ('' = none); the plan open is closed. */
   async loadDrafts(community: string): Promise<void> {
     this.set(() => (this.current = null));
-    const drafts = community ? (await this.api.plans(community).catch((err) => { this.onError(err); return { plans: [] }; })).plans : [];
+    const drafts = community
+      ? (
+          await this.api.plans(community).catch((err) => {
+            this.onError(err);
+            return { plans: [] };
+          })
+        ).plans
+      : [];
     this.set(() => (this.drafts = drafts));
   }
 
@@ -96,10 +106,22 @@ export class PlanDataController implements ReactiveController {
     });
     const { id, revision } = p.plan;
     const stillShown = () => this.current?.plan.id === id && this.current.plan.revision === revision;
-    const fail = (err: unknown) => { if (this.connected) this.onError(err); };
-    this.api.validate(id).then((r) => { if (stillShown()) this.set(() => { this.problems = r.problems.features; this.validated = true; }); }, fail);
-    this.api.whatIf(id).then((w) => { if (stillShown()) this.set(() => (this.whatIf = w)); }, fail);
-    this.api.diff(id).then((d) => { if (stillShown()) this.set(() => (this.diff = d.features)); }, fail);
+    const fail = (err: unknown) => {
+      if (this.connected) this.onError(err);
+    };
+    this.api.validate(id).then((r) => {
+      if (stillShown())
+        this.set(() => {
+          this.problems = r.problems.features;
+          this.validated = true;
+        });
+    }, fail);
+    this.api.whatIf(id).then((w) => {
+      if (stillShown()) this.set(() => (this.whatIf = w));
+    }, fail);
+    this.api.diff(id).then((d) => {
+      if (stillShown()) this.set(() => (this.diff = d.features));
+    }, fail);
   }
 
   private set(change: () => unknown): void {

@@ -7,8 +7,17 @@ export const EDITOR_STATES = ['no_plan', 'viewing', 'reshaping', 'drawing_split'
 export type EditorState = (typeof EDITOR_STATES)[number];
 
 export const EDITOR_EVENTS = [
-  'open_plan', 'close_plan', 'start_reshape', 'start_split', 'start_draw', 'start_merge', 'start_delete',
-  'cancel', 'submit', 'done', 'failed',
+  'open_plan',
+  'close_plan',
+  'start_reshape',
+  'start_split',
+  'start_draw',
+  'start_merge',
+  'start_delete',
+  'cancel',
+  'submit',
+  'done',
+  'failed',
 ] as const;
 export type EditorEvent = (typeof EDITOR_EVENTS)[number];
 
@@ -39,9 +48,13 @@ export function next(state: EditorState, event: EditorEvent): { valid: true; to:
 /** Whether a tool draws with terra-draw (and which terra-draw mode), or picks grids by clicking. */
 export function drawModeOf(state: EditorState): 'select' | 'linestring' | 'polygon' | null {
   switch (state) {
-    case 'reshaping': return 'select';
-    case 'drawing_split': return 'linestring';
-    case 'drawing_grid': return 'polygon';
-    default: return null;
+    case 'reshaping':
+      return 'select';
+    case 'drawing_split':
+      return 'linestring';
+    case 'drawing_grid':
+      return 'polygon';
+    default:
+      return null;
   }
 }

@@ -37,7 +37,10 @@ export class PlanMapController implements ReactiveController {
   private drawMode: 'select' | 'linestring' | 'polygon' | null = null;
   private nextDrawId = 1_000_000_000;
 
-  constructor(host: ReactiveControllerHost, private readonly callbacks: PlanMapCallbacks) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly callbacks: PlanMapCallbacks,
+  ) {
     host.addController(this);
     this.kit = new MapKitController(host, {
       name: 'plan map',
@@ -106,7 +109,10 @@ export class PlanMapController implements ReactiveController {
   }
 
   setProblems(problems: PlanProblem[]): void {
-    (this.map?.getSource('problems') as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: problems.filter((p) => p.geometry) } as never);
+    (this.map?.getSource('problems') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: problems.filter((p) => p.geometry),
+    } as never);
   }
 
   setSelection(keys: readonly number[]): void {
@@ -134,9 +140,19 @@ export class PlanMapController implements ReactiveController {
       return;
     }
     if (this.drawMode === 'select') {
-      draw.addFeatures(this.grids.filter((g) => g.geometry.type === 'Polygon').map((g) => ({
-        id: g.properties.key, type: 'Feature', geometry: g.geometry, properties: { mode: 'polygon' },
-      }) as GeoJSONStoreFeatures));
+      draw.addFeatures(
+        this.grids
+          .filter((g) => g.geometry.type === 'Polygon')
+          .map(
+            (g) =>
+              ({
+                id: g.properties.key,
+                type: 'Feature',
+                geometry: g.geometry,
+                properties: { mode: 'polygon' },
+              }) as GeoJSONStoreFeatures,
+          ),
+      );
     }
     draw.setMode(this.drawMode);
     if (this.drawMode === 'select' && this.focus !== undefined) draw.selectFeature(this.focus);
@@ -191,23 +207,41 @@ function planStyle(): StyleSpecification {
     },
     layers: [
       {
-        id: 'grid-fill', type: 'fill', source: 'grids',
+        id: 'grid-fill',
+        type: 'fill',
+        source: 'grids',
         paint: {
-          'fill-color': ['case', ['boolean', ['feature-state', 'selected'], false], THEME.selected, ['==', ['get', 'code'], null], PLAN_COLOURS.newGrid, PLAN_COLOURS.grid],
+          'fill-color': [
+            'case',
+            ['boolean', ['feature-state', 'selected'], false],
+            THEME.selected,
+            ['==', ['get', 'code'], null],
+            PLAN_COLOURS.newGrid,
+            PLAN_COLOURS.grid,
+          ],
           'fill-opacity': 0.85,
         },
       },
       { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': PLAN_COLOURS.gridLine, 'line-width': 1.2 } },
       {
-        id: 'problem-fill', type: 'fill', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
+        id: 'problem-fill',
+        type: 'fill',
+        source: 'problems',
+        filter: ['==', ['geometry-type'], 'Polygon'],
         paint: { 'fill-color': ['match', ['get', 'reason'], 'gap', THEME.alarm, 'overlap', THEME.warning, PLAN_COLOURS.otherProblem], 'fill-opacity': 0.75 },
       },
       {
-        id: 'problem-line', type: 'line', source: 'problems', filter: ['==', ['geometry-type'], 'Polygon'],
+        id: 'problem-line',
+        type: 'line',
+        source: 'problems',
+        filter: ['==', ['geometry-type'], 'Polygon'],
         paint: { 'line-color': PLAN_COLOURS.problemLine, 'line-width': 2 },
       },
       {
-        id: 'problem-point', type: 'circle', source: 'problems', filter: ['==', ['geometry-type'], 'Point'],
+        id: 'problem-point',
+        type: 'circle',
+        source: 'problems',
+        filter: ['==', ['geometry-type'], 'Point'],
         paint: { 'circle-radius': 7, 'circle-color': THEME.alarm, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
       },
     ],

@@ -12,14 +12,20 @@ import { PlanMapController } from './plan-map-controller.js';
  */
 export class PlanMap extends LitElement {
   static override properties = {
-    grids: { attribute: false }, problems: { attribute: false }, selection: { attribute: false },
-    drawMode: { attribute: false }, planId: { type: Number },
+    grids: { attribute: false },
+    problems: { attribute: false },
+    selection: { attribute: false },
+    drawMode: { attribute: false },
+    planId: { type: Number },
   };
 
-  static override styles = [unsafeCSS(maplibreCss), css`
+  static override styles = [
+    unsafeCSS(maplibreCss),
+    css`
     :host { display: block; position: relative; }
     #map { position: absolute; inset: 0; }
-  `];
+  `,
+  ];
 
   /** The draft's grids. */
   declare grids: PlanGrid[];

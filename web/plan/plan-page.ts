@@ -26,8 +26,12 @@ const EDIT_ROUTE = 'POST /api/plans/:id/edits';
  */
 export class PlanPage extends LitElement {
   static override properties = {
-    language: { state: true }, me: { state: true }, community: { state: true },
-    selection: { state: true }, editor: { state: true }, status: { state: true },
+    language: { state: true },
+    me: { state: true },
+    community: { state: true },
+    selection: { state: true },
+    editor: { state: true },
+    status: { state: true },
   };
 
   static override styles = planPageStyles;
@@ -115,7 +119,12 @@ export class PlanPage extends LitElement {
           .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
           @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
           @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
-            this.submit({ op: 'reshape', key: e.detail.key, geometry: e.detail.geometry as Extract<PlanEdit, { op: 'reshape' }>['geometry'], moved: e.detail.moved })}
+            this.submit({
+              op: 'reshape',
+              key: e.detail.key,
+              geometry: e.detail.geometry as Extract<PlanEdit, { op: 'reshape' }>['geometry'],
+              moved: e.detail.moved,
+            })}
           @plan-split-line=${(e: CustomEvent<{ type: 'LineString'; coordinates: Position[] }>) => this.submit({ op: 'split', key: this.selection[0], line: e.detail })}
           @plan-drawn-polygon=${(e: CustomEvent<{ type: 'Polygon'; coordinates: Position[][] }>) => this.submit({ op: 'add', geometry: e.detail })}></gs-plan-map>
         <aside>

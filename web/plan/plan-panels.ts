@@ -39,7 +39,10 @@ export class PlanProblems extends LitElement {
     const t = strings(this.lang);
     if (!this.validated) return html`<h2>${t.problems}</h2><p class="muted">${t.loading}</p>`;
     return html`<h2>${t.problems} (${this.problems.length})</h2>
-      ${this.problems.length === 0 ? html`<p class="ok" data-valid>${t.noProblems}</p>` : html`<ul data-problems>
+      ${
+        this.problems.length === 0
+          ? html`<p class="ok" data-valid>${t.noProblems}</p>`
+          : html`<ul data-problems>
         ${this.problems.map((p) => {
           const w = problemText(p.properties, this.lang);
           return html`<li data-reason=${p.properties.reason}>
@@ -47,14 +50,19 @@ export class PlanProblems extends LitElement {
             <span class="muted" data-detail>${w.detail}${w.area ? ` · ${w.area}` : ''}</span>
           </li>`;
         })}
-      </ul>`}`;
+      </ul>`
+      }`;
   }
 }
 
 /** The draft's grids with households, population, workers and incidents, and the what-if against the published grids. */
 export class PlanGridTable extends LitElement {
   static override properties = {
-    grids: { attribute: false }, whatIf: { attribute: false }, diff: { attribute: false }, selection: { attribute: false }, lang: {},
+    grids: { attribute: false },
+    whatIf: { attribute: false },
+    diff: { attribute: false },
+    selection: { attribute: false },
+    lang: {},
   };
   static override styles = panelStyles;
   declare grids: PlanGrid[];

@@ -67,7 +67,10 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && options.csrf) headers['x-csrf-token'] = options.csrf;
   const res = await fetch(apiUrl(path, options.query, options.accessToken), {
-    method, headers, signal: options.signal, body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    method,
+    headers,
+    signal: options.signal,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as Partial<ErrorResponse> | null);
   if (res.status === 401 && (options.unauthorized ?? 'login') === 'login') location.assign(loginUrl());

@@ -30,8 +30,10 @@ export function categoryBarList(categories: readonly CategoryCounts[], lang: Lan
   const rows = [...categories].sort((a, b) => b.reported - a.reported);
   const max = Math.max(1, ...rows.map((c) => c.reported));
   const count = (n: number) => n.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN');
-  return html`<ol class="figures">${rows.map((c) => html`<li data-category=${c.code} data-value=${c.reported}>
+  return html`<ol class="figures">${rows.map(
+    (c) => html`<li data-category=${c.code} data-value=${c.reported}>
     <span class="name">${lang === 'en' && c.name_en ? c.name_en : c.name_zh}</span>
     <span class="track"><span class="all" style="width:${(c.reported / max) * 100}%"></span><span class="open" style="width:${(c.open / max) * 100}%"></span></span>
-    <span class="value num">${count(c.reported)}</span></li>`)}</ol>`;
+    <span class="value num">${count(c.reported)}</span></li>`,
+  )}</ol>`;
 }

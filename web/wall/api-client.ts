@@ -14,7 +14,10 @@ export class ApiClient {
   private auth: WallAuth = { kind: 'none' };
   private readonly settled: Promise<void>;
 
-  constructor(private readonly token?: string, private readonly origin = location.origin) {
+  constructor(
+    private readonly token?: string,
+    private readonly origin = location.origin,
+  ) {
     this.settled = startWallAuth(token).then((auth) => {
       this.auth = auth;
     });
@@ -33,7 +36,9 @@ export class ApiClient {
   async get<T>(path: string, query: Query = {}, signal?: AbortSignal, onHeaders?: (headers: Headers) => void): Promise<T> {
     await this.settled;
     return apiRequest<T>('GET', path, {
-      query, signal, accessToken: this.accessToken(),
+      query,
+      signal,
+      accessToken: this.accessToken(),
       // Not signed in, and the site does not allow anonymous reading: go and sign in, then come back.
       // A wall started with a token stays and shows the error instead: its token was revoked.
       unauthorized: this.token ? 'throw' : 'login',

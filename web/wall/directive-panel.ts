@@ -12,7 +12,9 @@ import { panelStyles } from './wall-theme.js';
  */
 export class DirectivePanel extends LitElement {
   static override properties = { directives: { attribute: false }, regionNames: { attribute: false }, lang: {} };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     :host { overflow: hidden; }
     section + section { margin-top: 0.45rem; padding-top: 0.45rem; border-top: 1px solid #1c2945; }
     .title { display: flex; gap: 0.4rem; align-items: baseline; font-size: 1rem; line-height: 1.4rem; }
@@ -23,7 +25,8 @@ export class DirectivePanel extends LitElement {
     li { display: flex; justify-content: space-between; gap: 0.3rem; font-size: 0.85rem; line-height: 1.3rem; white-space: nowrap; }
     li > span:first-child { overflow: hidden; text-overflow: ellipsis; }
     .answered { color: #7fd18b; } .zero_report { color: #9fb3d9; } .waiting { color: #f4c430; }
-  `];
+  `,
+  ];
 
   /** Running directives; empty = none; undefined = not loaded (or not offered by this server). */
   declare directives?: Directive[];
@@ -51,12 +54,16 @@ export class DirectivePanel extends LitElement {
     const shown = own ? [] : waiting;
     return html`<section data-directive=${String(d.id)}>
       <div class="title"><b>${d.title}</b>${d.deadline ? html`<span class="deadline">${t.deadline} ${formatTime(d.deadline, this.lang, true)}</span>` : ''}</div>
-      ${own
-        ? html`<div class="tally ${own.status}" data-code=${own.code} data-status=${own.status}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
-        : html`<div class="tally" data-answered=${d.districts.length - waiting.length} data-addressed=${d.districts.length}>${t.answeredOf(d.districts.length - waiting.length, d.districts.length)}</div>
-          <ul>${shown.map((x) => html`<li data-code=${x.code} data-status=${x.status}>
+      ${
+        own
+          ? html`<div class="tally ${own.status}" data-code=${own.code} data-status=${own.status}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
+          : html`<div class="tally" data-answered=${d.districts.length - waiting.length} data-addressed=${d.districts.length}>${t.answeredOf(d.districts.length - waiting.length, d.districts.length)}</div>
+          <ul>${shown.map(
+            (x) => html`<li data-code=${x.code} data-status=${x.status}>
             <span>${this.regionNames.get(x.code) ?? x.name ?? x.code}</span><span class=${x.status}>${t.directiveStatus[x.status] ?? x.status}</span>
-          </li>`)}</ul>`}
+          </li>`,
+          )}</ul>`
+      }
     </section>`;
   }
 }

@@ -33,7 +33,9 @@ export function rankChildren(summary: Summary, population: Map<string, number>, 
 /** The three district rankings side by side: closure rate, overdue, incidents per 1,000 residents. */
 export class DistrictRanking extends LitElement {
   static override properties = { summary: { attribute: false }, outlines: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     /* Columns as wide as their names: English names are longer, and a narrow figure column lends them room. */
     table { width: 100%; border-collapse: collapse; }
     th { font-size: 0.85rem; font-weight: 600; color: #5cc8ff; text-align: left; padding-bottom: 0.3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -44,7 +46,8 @@ export class DistrictRanking extends LitElement {
     .cell { display: flex; gap: 0.3rem; }
     .name { flex: 1; overflow: hidden; text-overflow: ellipsis; }
     .value { color: var(--c); }
-  `];
+  `,
+  ];
 
   declare summary?: Summary;
   declare outlines?: OutlineCollection;
@@ -67,10 +70,12 @@ export class DistrictRanking extends LitElement {
     return html`<table class="figures">
       <thead><tr><th class="rank"></th>${RANKINGS.map((by) => html`<th data-ranking=${by}>${t[by]}</th>`)}</tr></thead>
       <tbody>
-        ${columns[0]!.map((_, i) => html`<tr>
+        ${columns[0]!.map(
+          (_, i) => html`<tr>
           <td class="rank num">${i + 1}</td>
           ${RANKINGS.map((by, k) => this.renderCell(by, columns[k]![i]))}
-        </tr>`)}
+        </tr>`,
+        )}
       </tbody>
     </table>`;
   }

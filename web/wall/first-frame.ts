@@ -52,5 +52,4 @@ export class FirstFrameController implements ReactiveController {
       this.onFirstFrame();
     });
   }
-
 }

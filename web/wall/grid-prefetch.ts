@@ -61,7 +61,10 @@ export async function changedGrids(url: string, etag: string | null): Promise<Lo
 
 /** West, south, east, north of every vertex; undefined for an empty collection. */
 export function gridsBbox(grids: GridCollection): Bbox | undefined {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   const visit = (c: unknown): void => {
     if (typeof (c as number[])[0] === 'number') {
       const [x, y] = c as [number, number];

@@ -7,8 +7,16 @@ import { panelStyles } from './wall-theme.js';
 
 /** The latest incidents and state changes, newest on top; the list is capped (live-lists.ts). */
 export class IncidentTicker extends LitElement {
-  static override properties = { entries: { attribute: false }, categoryNames: { attribute: false }, regionNames: { attribute: false }, placeLevel: {}, lang: {} };
-  static override styles = [panelStyles, css`
+  static override properties = {
+    entries: { attribute: false },
+    categoryNames: { attribute: false },
+    regionNames: { attribute: false },
+    placeLevel: {},
+    lang: {},
+  };
+  static override styles = [
+    panelStyles,
+    css`
     :host { overflow: hidden; }
     ol { list-style: none; margin: 0; padding: 0; }
     li { display: grid; grid-template-columns: 4.6rem 0.7rem minmax(0, 1fr) max-content; gap: 0.45rem; align-items: baseline; font-size: 0.92rem; line-height: 1.5rem; border-bottom: 1px solid #1c2945; white-space: nowrap; }
@@ -21,7 +29,8 @@ export class IncidentTicker extends LitElement {
     .code { color: #8a9bb8; font-size: 0.74rem; }
     li.new { animation: flash 2s ease-out; }
     @keyframes flash { from { background: #2a3f6b; } to { background: transparent; } }
-  `];
+  `,
+  ];
 
   declare entries: TickerEntry[];
   /** Category code → display name in the wall's language. */
@@ -48,19 +57,21 @@ export class IncidentTicker extends LitElement {
     const t = strings(this.lang);
     if (!this.entries.length) return html`<div class="empty">${t.empty}</div>`;
     return html`<ol>
-      ${this.entries.map((e, i) => html`<li data-code=${e.code} data-kind=${e.kind} class=${i === 0 ? 'new' : ''}>
+      ${this.entries.map(
+        (e, i) => html`<li data-code=${e.code} data-kind=${e.kind} class=${i === 0 ? 'new' : ''}>
         <span class="time num">${formatTime(e.at, this.lang)}</span>
         <span class="dot ${e.urgency}"></span>
         <span class="what"><span class="kind">${t.event[e.kind] ?? e.kind}</span><span class="place">${this.placeOf(e)}</span> ·
           ${this.categoryNames.get(e.category) ?? e.category}${e.kind === 'incident.status_changed' ? html` → ${t.status[e.status] ?? e.status}` : ''}</span>
         <span class="code num">${e.code}</span>
-      </li>`)}
+      </li>`,
+      )}
     </ol>`;
   }
 
   private placeOf(e: TickerEntry): string {
     const district = this.regionNames.get(e.districtCode) ?? '';
-    return this.placeLevel === 'street' ? this.regionNames.get(e.gridCode.slice(0, CODE_LENGTH.street)) ?? district : district;
+    return this.placeLevel === 'street' ? (this.regionNames.get(e.gridCode.slice(0, CODE_LENGTH.street)) ?? district) : district;
   }
 }
 

@@ -18,7 +18,9 @@ const NOW_FIGURES = new Set<KpiKey>(['open', 'overdue', 'red_open']);
  */
 export class KpiPanel extends LitElement {
   static override properties = { summary: { attribute: false }, newToday: { type: Number }, lang: {}, stale: { type: Boolean, reflect: true } };
-  static override styles = [panelStyles, css`
+  static override styles = [
+    panelStyles,
+    css`
     .figures { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0.6rem; }
     .kpi { background: #15203a; border-radius: 0.5rem; padding: 0.55rem 0.8rem; }
     .kpi b { display: block; font-size: 2.1rem; line-height: 1.15; color: #5cc8ff; font-weight: 700; }
@@ -26,7 +28,8 @@ export class KpiPanel extends LitElement {
     .kpi.alert b { color: #ff6b6b; }
     .kpi.wide { grid-column: span 2; }
     .kpi small { margin-left: 0.4em; padding: 0 0.3em; border: 1px solid #3a4a6a; border-radius: 0.25rem; font-size: 0.75rem; color: #8fa3c4; }
-  `];
+  `,
+  ];
 
   declare summary?: Summary;
   declare newToday?: number;
@@ -54,10 +57,12 @@ export class KpiPanel extends LitElement {
       ['red_open', s.red_open, formatCount(s.red_open, this.lang), s.red_open > 0],
     ];
     return html`<div class="figures">
-      ${tiles.map(([key, value, shown, alert], i) => html`
+      ${tiles.map(
+        ([key, value, shown, alert], i) => html`
         <div class="kpi ${alert ? 'alert' : ''} ${i === tiles.length - 1 ? 'wide' : ''}" data-kpi=${key} data-value=${String(value)}>
           <b class="num">${shown}</b><span>${t[key]}${NOW_FIGURES.has(key) ? html`<small data-now>${strings(this.lang).kpiNow}</small>` : ''}</span>
-        </div>`)}
+        </div>`,
+      )}
     </div>`;
   }
 }

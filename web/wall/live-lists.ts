@@ -32,12 +32,33 @@ export function addTickerEntries(list: readonly TickerEntry[], added: readonly T
 export function tickerFromFeature(f: IncidentFeature): TickerEntry {
   const p = f.properties;
   // Keyed like the stream's incident.created, so a polled incident and its event are one line.
-  return { key: `created:${p.code}`, at: p.reported_at, kind: 'incident.created', code: p.code, category: p.category, urgency: p.urgency, status: p.status, districtCode: p.district_code, gridCode: p.grid_code };
+  return {
+    key: `created:${p.code}`,
+    at: p.reported_at,
+    kind: 'incident.created',
+    code: p.code,
+    category: p.category,
+    urgency: p.urgency,
+    status: p.status,
+    districtCode: p.district_code,
+    gridCode: p.grid_code,
+  };
 }
 
 export function tickerFromEvent(type: string, at: string, i: StreamIncident): TickerEntry {
   const key = type === 'incident.created' ? `created:${i.code}` : `${type}:${i.code}:${i.status}:${at}`;
-  return { key, at, kind: type, code: i.code, category: i.category, urgency: i.urgency, status: i.status, previousStatus: i.previous_status, districtCode: i.district_code, gridCode: i.grid_code };
+  return {
+    key,
+    at,
+    kind: type,
+    code: i.code,
+    category: i.category,
+    urgency: i.urgency,
+    status: i.status,
+    previousStatus: i.previous_status,
+    districtCode: i.district_code,
+    gridCode: i.grid_code,
+  };
 }
 
 export interface RedMarker {

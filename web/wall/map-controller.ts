@@ -126,7 +126,12 @@ export class WallMapController implements ReactiveController {
       this.fitCity();
     }
     if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
-    if (content.grids && content.values && content.legend && (content.values !== before?.values || content.legend !== before?.legend || content.grids !== before?.grids)) {
+    if (
+      content.grids &&
+      content.values &&
+      content.legend &&
+      (content.values !== before?.values || content.legend !== before?.legend || content.grids !== before?.grids)
+    ) {
       this.coloursPending = true;
     }
     if (content.heatLoaded && content.heatBins.length === 0) this.markProgress({ heatDrawn: true });
@@ -185,7 +190,9 @@ export class WallMapController implements ReactiveController {
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
-    const layers = this.content ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) }) : [];
+    const layers = this.content
+      ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) })
+      : [];
     this.kit.setLayers(layers);
   }
 
@@ -205,8 +212,9 @@ export class WallMapController implements ReactiveController {
     const districts = content.labels.filter((l) => l.level === 'district');
     // One district (or none): the wall is that district's, its name is in the title and its streets are what it shows.
     const streets = districts.length <= 1 || map.getZoom() >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
-    const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])]
-      .sort((a, b) => (a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1));
+    const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])].sort((a, b) =>
+      a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1,
+    );
     this.measure ??= textMeasurer(MAP_FONT);
     const measure = this.measure;
     const candidates = wanted.map((l) => {

@@ -1,6 +1,17 @@
 import type { WallMetric } from '../../server/contract/wall-options.js';
 import type { GridMetrics } from './api-types.js';
-import { classesFrom, closureRateLegend, colourOf, NO_DATA, niceBreak, PALETTES, quantile, strictlyRising, type Legend as ColourLegend, type LegendClass } from '../shared/map/colour-scales.js';
+import {
+  classesFrom,
+  closureRateLegend,
+  colourOf,
+  NO_DATA,
+  niceBreak,
+  PALETTES,
+  quantile,
+  strictlyRising,
+  type Legend as ColourLegend,
+  type LegendClass,
+} from '../shared/map/colour-scales.js';
 
 export type { LegendClass };
 export { niceBreak };

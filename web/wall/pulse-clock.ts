@@ -41,11 +41,13 @@ export class PulseClock {
       const started = performance.now();
       this.tick();
       // The frame drawn for this tick is on screen when the animation frame after it starts.
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        if (!this.running) return;
-        const cost = performance.now() - started;
-        this.schedule(Math.min(SLOWEST_MS, Math.max(FASTEST_MS, cost / BUSY_SHARE - cost)));
-      }));
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (!this.running) return;
+          const cost = performance.now() - started;
+          this.schedule(Math.min(SLOWEST_MS, Math.max(FASTEST_MS, cost / BUSY_SHARE - cost)));
+        }),
+      );
     }, delay);
   }
 }

@@ -26,8 +26,10 @@ export type WallAuth =
 export async function startWallAuth(token: string | undefined): Promise<WallAuth> {
   if (!token) return { kind: 'none' };
   const status = await (window.gridscopeTokenSession ??
-    fetch('/api/auth/token-session', { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } })
-      .then((r) => r.status, () => 0));
+    fetch('/api/auth/token-session', { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }).then(
+      (r) => r.status,
+      () => 0,
+    ));
   if (status !== 200) return { kind: 'token', token };
   const url = new URL(location.href);
   url.searchParams.delete('token');

@@ -3,14 +3,17 @@ import type { WallMetric, WallWindow } from '../../server/contract/wall-options.
 import { ApiError } from '../shared/api-request.js';
 import type { ApiClient, Query } from './api-client.js';
 import { isFinishedStatus, OPEN_STATUSES } from '../../server/contract/vocabulary.js';
-import type {
-  CategoryBreakdown, Directive, GridMetrics, HeatBins,
-  IncidentPage, OutlineCollection, RegionNode, StreamEvent, Summary,
-} from './api-types.js';
+import type { CategoryBreakdown, Directive, GridMetrics, HeatBins, IncidentPage, OutlineCollection, RegionNode, StreamEvent, Summary } from './api-types.js';
 import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics, type LoggedChange } from './live-figures.js';
 import {
-  addTickerEntries, pruneRecent, tickerFromEvent, tickerFromFeature, updateRedMarkers,
-  type RecentIncident, type RedMarker, type TickerEntry,
+  addTickerEntries,
+  pruneRecent,
+  tickerFromEvent,
+  tickerFromFeature,
+  updateRedMarkers,
+  type RecentIncident,
+  type RedMarker,
+  type TickerEntry,
 } from './live-lists.js';
 import { cityMidnight, windowStart } from './time-window.js';
 
@@ -152,7 +155,8 @@ export class WallDataController implements ReactiveController {
       this.ticker = addTickerEntries(this.ticker, [tickerFromEvent(event.type, event.at, i)]);
       const visible = this.options ? inRegion(i.grid_code, this.options.region) : true;
       if (visible) this.redMarkers = updateRedMarkers(this.redMarkers, i);
-      if (visible && event.type === 'incident.created') this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
+      if (visible && event.type === 'incident.created')
+        this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
       this.patchFigures(event.id, event.type, i);
       this.publishMapLists();
     } else if ('directive' in event && this.options?.directives && this.directives) {
@@ -160,9 +164,7 @@ export class WallDataController implements ReactiveController {
       const d = event.directive;
       const rows = this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code));
       const patched = { ...d, districts: rows };
-      this.directives = this.directives.some((x) => x.id === d.id)
-        ? this.directives.map((x) => (x.id === d.id ? patched : x))
-        : [patched, ...this.directives];
+      this.directives = this.directives.some((x) => x.id === d.id) ? this.directives.map((x) => (x.id === d.id ? patched : x)) : [patched, ...this.directives];
     }
     this.host.requestUpdate();
     this.scheduleReconcile();
@@ -174,14 +176,17 @@ export class WallDataController implements ReactiveController {
     if (!o) return;
     // Kept even before the first figures come: they may answer from before this event.
     const now = new Date();
-    const change = figureChange(type, i, { from: this.from ?? windowStart(o.window, now).toISOString(), today: cityMidnight(now).toISOString(), region: o.region });
+    const change = figureChange(type, i, {
+      from: this.from ?? windowStart(o.window, now).toISOString(),
+      today: cityMidnight(now).toISOString(),
+      region: o.region,
+    });
     if (!change) return;
     this.changes.push({ id, gridCode: i.grid_code, change });
     if (this.changes.length > CHANGES_KEPT) this.changes.shift();
     if (this.summary && (this.summaryPosition === null || id > this.summaryPosition)) this.summary = applyFigureChange(this.summary, i.grid_code, change);
     if (this.newToday !== undefined && (this.todayPosition === null || id > this.todayPosition)) this.newToday += change.today;
   }
-
 
   /** Reconciles with the API SETTLE_MS after the last event, or MAX_UNRECONCILED_MS after the first unreconciled one. */
   private scheduleReconcile(): void {
@@ -253,9 +258,11 @@ export class WallDataController implements ReactiveController {
       if (!this.metrics || !sameMetrics(this.metrics, metrics)) this.metrics = metrics;
       this.categories = categories.categories;
       this.ticker = addTickerEntries(this.ticker, latest.features.map(tickerFromFeature));
-      this.redMarkers = new Map(red.features
-        .filter((f) => !isFinishedStatus(f.properties.status))
-        .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
+      this.redMarkers = new Map(
+        red.features
+          .filter((f) => !isFinishedStatus(f.properties.status))
+          .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]),
+      );
       this.recent = pruneRecent(this.recent, Date.now());
       this.publishMapLists();
       this.directives = directives;

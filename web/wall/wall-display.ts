@@ -171,11 +171,13 @@ export class WallDisplay extends LitElement {
     const lang = this.params.lang;
     const state = this.live.state;
     const stale = state === 'offline';
-    const regionNames = new Map((this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? f.properties.name_en ?? f.properties.name : f.properties.name]));
+    const regionNames = new Map(
+      (this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? (f.properties.name_en ?? f.properties.name) : f.properties.name]),
+    );
     const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
     // Until the region tree comes (after the first frame), the summary's name of the place stands in.
     const place = this.data.place;
-    const placeName = place ? (lang === 'en' ? place.name_en ?? place.name : place.name) : this.data.summary?.region.name ?? '';
+    const placeName = place ? (lang === 'en' ? (place.name_en ?? place.name) : place.name) : (this.data.summary?.region.name ?? '');
     // A city wall's lines name districts; a district's (or street's) wall names streets.
     const placeLevel = (place?.level ?? this.data.summary?.region.level ?? 'city') === 'city' ? 'district' : 'street';
     return html`
@@ -214,10 +216,14 @@ export class WallDisplay extends LitElement {
 
   private renderConnection(t: ReturnType<typeof strings>) {
     switch (this.live.state) {
-      case 'live': return t.connection.live;
-      case 'polling': return t.connection.polling;
-      case 'offline': return t.connection.offline;
-      default: return t.connection.connecting;
+      case 'live':
+        return t.connection.live;
+      case 'polling':
+        return t.connection.polling;
+      case 'offline':
+        return t.connection.offline;
+      default:
+        return t.connection.connecting;
     }
   }
 
@@ -226,12 +232,16 @@ export class WallDisplay extends LitElement {
   }
 
   /** After the first complete frame: the place's English name is in the region tree, asked for now so it never competes with the first frame's requests. */
-  private readonly firstFrame = new FirstFrameController(this, () => Boolean(this.data.summary), () => {
-    void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
-      this.data.error = String(err?.message ?? err);
-      this.requestUpdate();
-    });
-  });
+  private readonly firstFrame = new FirstFrameController(
+    this,
+    () => Boolean(this.data.summary),
+    () => {
+      void this.data.loadPlace(this.api, this.params.region).catch((err: Error) => {
+        this.data.error = String(err?.message ?? err);
+        this.requestUpdate();
+      });
+    },
+  );
 }
 
 customElements.define('gs-wall-display', WallDisplay);

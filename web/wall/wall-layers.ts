@@ -72,14 +72,15 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
   const alpha = p.overBasemap ? 180 : 255;
   const { values, legend } = p;
   const outlines = p.outlines;
-  const outline = (level: 'district' | 'street', colour: Rgba, width: number) => outlineLayer({
-    id: `${level}-outlines`,
-    source: outlines,
-    part: level,
-    features: () => outlines!.features.filter((f) => f.properties.level === level),
-    colour,
-    width: width * s,
-  });
+  const outline = (level: 'district' | 'street', colour: Rgba, width: number) =>
+    outlineLayer({
+      id: `${level}-outlines`,
+      source: outlines,
+      part: level,
+      features: () => outlines!.features.filter((f) => f.properties.level === level),
+      colour,
+      width: width * s,
+    });
   return [
     choroplethLayer<GridFeature['properties']>({
       id: 'grids',
@@ -101,10 +102,31 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
     outline('district', OUTLINE.district, 2.2),
     // The wall's camera moves only on the tour: re-aggregate promptly after a flight.
     heatLayer({ id: 'incident-heat', bins: p.heatBins, radiusPixels: 28 * s, threshold: 0.04, debounceTimeout: 100 }),
-    markerLayer<RecentIncident>({ id: 'recent-incidents', data: p.recent, position: (d) => d.position, radius: 11 * s, rim: { colour: MARKER.ring, width: 3 * s } }),
+    markerLayer<RecentIncident>({
+      id: 'recent-incidents',
+      data: p.recent,
+      position: (d) => d.position,
+      radius: 11 * s,
+      rim: { colour: MARKER.ring, width: 3 * s },
+    }),
     // The pulse is a uniform (radiusScale, opacity): no attribute is rebuilt per frame.
-    markerLayer<RedMarker>({ id: 'red-open-halo', data: p.redMarkers, position: (d) => d.position, radius: 5 * s, fill: MARKER.red, radiusScale: 1 + 2.2 * p.pulse, opacity: 0.65 * (1 - p.pulse) }),
-    markerLayer<RedMarker>({ id: 'red-open', data: p.redMarkers, position: (d) => d.position, radius: 4.5 * s, fill: MARKER.red, rim: { colour: MARKER.redRim, width: 1.2 * s } }),
+    markerLayer<RedMarker>({
+      id: 'red-open-halo',
+      data: p.redMarkers,
+      position: (d) => d.position,
+      radius: 5 * s,
+      fill: MARKER.red,
+      radiusScale: 1 + 2.2 * p.pulse,
+      opacity: 0.65 * (1 - p.pulse),
+    }),
+    markerLayer<RedMarker>({
+      id: 'red-open',
+      data: p.redMarkers,
+      position: (d) => d.position,
+      radius: 4.5 * s,
+      fill: MARKER.red,
+      rim: { colour: MARKER.redRim, width: 1.2 * s },
+    }),
     labelLayer<PlacedMapLabel>({
       id: 'region-names',
       data: p.labels,

@@ -46,7 +46,14 @@ export const PALETTES = {
   /** Highest urgency of a grid's open incidents: none, blue, yellow, red. */
   urgency: ['#24324d', '#3a86ff', '#f4c430', '#e63946'],
   /** The incident heatmap: warm and translucent at the low end, so the colours beneath stay readable. */
-  heat: [[255, 255, 178, 40], [254, 217, 118, 110], [254, 178, 76, 150], [253, 141, 60, 180], [240, 59, 32, 210], [189, 0, 38, 235]] as Rgba[],
+  heat: [
+    [255, 255, 178, 40],
+    [254, 217, 118, 110],
+    [254, 178, 76, 150],
+    [253, 141, 60, 180],
+    [240, 59, 32, 210],
+    [189, 0, 38, 235],
+  ] as Rgba[],
 };
 
 /** "No data" on the dark wall (darker than any class) and in the explorer (lighter than the background). */
@@ -97,5 +104,3 @@ export function colourOf(legend: Legend, value: number | null): string {
   for (const c of legend.classes) if (value >= c.min) colour = c.colour;
   return colour;
 }
-
-

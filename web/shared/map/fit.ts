@@ -3,14 +3,21 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 /** [west, south, east, north], degrees. */
 export type Bbox = [number, number, number, number];
 /** Room kept free around a fitted place, CSS pixels (a legend, a panel over the map). */
-export interface FitPadding { top: number; right: number; bottom: number; left: number }
+export interface FitPadding {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
 
 /** The box around boxes (features with a `bbox`, as our GeoJSON answers carry); undefined for none. */
 export function unionBbox(boxes: readonly (readonly number[])[]): Bbox | undefined {
   if (!boxes.length) return undefined;
   return [
-    Math.min(...boxes.map((b) => b[0]!)), Math.min(...boxes.map((b) => b[1]!)),
-    Math.max(...boxes.map((b) => b[2]!)), Math.max(...boxes.map((b) => b[3]!)),
+    Math.min(...boxes.map((b) => b[0]!)),
+    Math.min(...boxes.map((b) => b[1]!)),
+    Math.max(...boxes.map((b) => b[2]!)),
+    Math.max(...boxes.map((b) => b[3]!)),
   ];
 }
 

@@ -31,10 +31,20 @@ export interface PlacementOptions {
   margin?: number;
 }
 
-const NUDGES: [number, number][] = [[0, 0], [0, -1], [0, 1], [0.6, 0], [-0.6, 0]];
+const NUDGES: [number, number][] = [
+  [0, 0],
+  [0, -1],
+  [0, 1],
+  [0.6, 0],
+  [-0.6, 0],
+];
 
 /** Candidates in priority order (most important first); `view` is the map's size. */
-export function placeLabels<T>(candidates: readonly LabelCandidate<T>[], view: { width: number; height: number }, options: PlacementOptions = {}): PlacedLabel<T>[] {
+export function placeLabels<T>(
+  candidates: readonly LabelCandidate<T>[],
+  view: { width: number; height: number },
+  options: PlacementOptions = {},
+): PlacedLabel<T>[] {
   const nudges = options.nudge === false ? NUDGES.slice(0, 1) : NUDGES;
   const m = options.margin ?? 0;
   const placed: PlacedLabel<T>[] = [];

@@ -44,7 +44,14 @@ export function choroplethLayer<P>(o: {
 }
 
 /** The incident heatmap from [lon, lat, weight] cells, in the house's warm colours. */
-export function heatLayer(o: { id: string; bins: HeatBin[]; radiusPixels: number; threshold: number; intensity?: number; debounceTimeout?: number }): HeatmapLayer<HeatBin> {
+export function heatLayer(o: {
+  id: string;
+  bins: HeatBin[];
+  radiusPixels: number;
+  threshold: number;
+  intensity?: number;
+  debounceTimeout?: number;
+}): HeatmapLayer<HeatBin> {
   return new HeatmapLayer<HeatBin>({
     id: o.id,
     data: o.bins,
@@ -64,7 +71,15 @@ export function heatLayer(o: { id: string; bins: HeatBin[]; radiusPixels: number
  * Polygon edges as straight segments (ring-segments.ts: one typed array per
  * source object and part), the cheapest line deck.gl draws.
  */
-export function outlineLayer(o: { id: string; source?: object; part: string; features: () => readonly { geometry: Geometry }[]; colour: Rgba; width: number; visible?: boolean }): LineLayer {
+export function outlineLayer(o: {
+  id: string;
+  source?: object;
+  part: string;
+  features: () => readonly { geometry: Geometry }[];
+  colour: Rgba;
+  width: number;
+  visible?: boolean;
+}): LineLayer {
   return new LineLayer({
     id: o.id,
     visible: o.visible ?? true,

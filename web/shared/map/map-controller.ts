@@ -48,7 +48,10 @@ export class MapKitController implements ReactiveController {
   private deckFrames = 0;
   private layers: Layer[] = [];
 
-  constructor(host: ReactiveControllerHost, private readonly options: MapKitOptions) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly options: MapKitOptions,
+  ) {
     host.addController(this);
   }
 
