@@ -227,9 +227,13 @@ describe(`fuzzing every route's input on ${BACKEND}`, () => {
             expect(res.statusCode, what).toBeLessThan(500);
             if (res.statusCode >= 400) expectErrorShape(op, res.statusCode, JSON.parse(res.body), what);
             if (r.method !== 'GET') {
-              const after = await checksums();
-              if (res.statusCode >= 400) expect(after, `a refused ${what} changed the database`).toEqual(before);
+              const [was, after] = [before, await checksums()];
+              // Taken before the check, so that one failure is not blamed on every later write too.
               before = after;
+              if (res.statusCode >= 400) expect(after, `a refused ${what} changed the database`).toEqual(was);
+            } else if (res.statusCode < 400 && op.path.endsWith('/contacts')) {
+              // Showing a worker's phone number is audited: this read writes an audit entry.
+              before = await checksums();
             }
           }),
           { seed: SEED + i, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
