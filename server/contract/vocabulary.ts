@@ -29,6 +29,29 @@ export function isOpenStatus(status: string): status is IncidentStatus {
 export const URGENCIES = ['red', 'yellow', 'blue'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
+/** Statuses and urgencies as every page names them (the wall's English ticker writes statuses in lower case). */
+export const STATUS_NAMES: Record<IncidentStatus, { zh: string; en: string }> = {
+  reported: { zh: '已上报', en: 'Reported' },
+  filed: { zh: '已立案', en: 'Filed' },
+  rejected: { zh: '不予立案', en: 'Rejected' },
+  duplicate: { zh: '重复', en: 'Duplicate' },
+  dispatched: { zh: '已派遣', en: 'Dispatched' },
+  in_progress: { zh: '处置中', en: 'In progress' },
+  resolved: { zh: '已处置', en: 'Resolved' },
+  closed: { zh: '已结案', en: 'Closed' },
+};
+
+export const URGENCY_NAMES: Record<Urgency, { zh: string; en: string }> = {
+  red: { zh: '红色', en: 'Red' },
+  yellow: { zh: '黄色', en: 'Yellow' },
+  blue: { zh: '蓝色', en: 'Blue' },
+};
+
+/** One language's words from a table of names. */
+export function namesIn<K extends string>(names: Record<K, { zh: string; en: string }>, lang: 'zh' | 'en'): Record<K, string> {
+  return Object.fromEntries(Object.entries<{ zh: string; en: string }>(names).map(([k, v]) => [k, v[lang]])) as Record<K, string>;
+}
+
 /** The roles (issue 3). A principal always has exactly one role and a scope. */
 export const ROLES = ['commander', 'district_leader', 'staff', 'dispatcher', 'handler', 'grid_worker', 'planner', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];

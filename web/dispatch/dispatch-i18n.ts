@@ -1,8 +1,10 @@
+import { namesIn, STATUS_NAMES, URGENCY_NAMES } from '../../server/contract/vocabulary.js';
+import type { Lang } from '../shared/i18n.js';
 import type { QueueId } from './dispatch-queues.js';
 
-/** Every word the dispatch console shows, in Chinese (the default) and English. */
-export type Lang = 'zh' | 'en';
+export type { Lang };
 
+/** Every word the dispatch console shows, in Chinese (the default) and English. */
 const zh = {
   title: '事项交办调度台',
   urged: '已督办',
@@ -27,17 +29,8 @@ const zh = {
     any: { district: '全部区县', category: '全部类别', urgency: '全部等级' },
     search: '搜索编号/内容/网格',
   },
-  urgency: { red: '红色', yellow: '黄色', blue: '蓝色' } as Record<string, string>,
-  status: {
-    reported: '已上报',
-    filed: '已立案',
-    rejected: '不予立案',
-    duplicate: '重复',
-    dispatched: '已派遣',
-    in_progress: '处置中',
-    resolved: '已处置',
-    closed: '已结案',
-  } as Record<string, string>,
+  urgency: namesIn(URGENCY_NAMES, 'zh') as Record<string, string>,
+  status: namesIn(STATUS_NAMES, 'zh') as Record<string, string>,
   live: { connecting: '连接中', live: '实时', offline: '已断开，重连中' } as Record<string, string>,
   waited: '等待',
   overdueBy: '已超期',
@@ -163,17 +156,8 @@ const en: Strings = {
     any: { district: 'All districts', category: 'All categories', urgency: 'All urgencies' },
     search: 'Code, text or grid',
   },
-  urgency: { red: 'Red', yellow: 'Yellow', blue: 'Blue' },
-  status: {
-    reported: 'Reported',
-    filed: 'Filed',
-    rejected: 'Rejected',
-    duplicate: 'Duplicate',
-    dispatched: 'Dispatched',
-    in_progress: 'In progress',
-    resolved: 'Resolved',
-    closed: 'Closed',
-  },
+  urgency: namesIn(URGENCY_NAMES, 'en') as Record<string, string>,
+  status: namesIn(STATUS_NAMES, 'en') as Record<string, string>,
   live: { connecting: 'Connecting', live: 'Live', offline: 'Disconnected, retrying' },
   waited: 'Waiting',
   overdueBy: 'Overdue by',

@@ -1,3 +1,4 @@
+import { namesIn, STATUS_NAMES, URGENCY_NAMES } from '../../server/contract/vocabulary.js';
 import type { CompareMode, Lang, Metric } from './explore-params.js';
 
 const zh = {
@@ -23,17 +24,8 @@ const zh = {
   status: '状态',
   all: '全部',
   openOnly: '在办(未结)',
-  urgencyName: { red: '红色', yellow: '黄色', blue: '蓝色' } as Record<string, string>,
-  statusName: {
-    reported: '已上报',
-    filed: '已立案',
-    rejected: '不予立案',
-    duplicate: '重复',
-    dispatched: '已派遣',
-    in_progress: '处置中',
-    resolved: '已处置',
-    closed: '已结案',
-  } as Record<string, string>,
+  urgencyName: namesIn(URGENCY_NAMES, 'zh') as Record<string, string>,
+  statusName: namesIn(STATUS_NAMES, 'zh') as Record<string, string>,
   compare: { none: '不对比', side: '两期并列', diff: '两期差值' } as Record<CompareMode, string>,
   periodA: '本期',
   periodB: '对比期',
@@ -111,17 +103,8 @@ const en: Strings = {
   status: 'Status',
   all: 'All',
   openOnly: 'Open',
-  urgencyName: { red: 'Red', yellow: 'Yellow', blue: 'Blue' },
-  statusName: {
-    reported: 'Reported',
-    filed: 'Filed',
-    rejected: 'Rejected',
-    duplicate: 'Duplicate',
-    dispatched: 'Dispatched',
-    in_progress: 'In progress',
-    resolved: 'Resolved',
-    closed: 'Closed',
-  },
+  urgencyName: namesIn(URGENCY_NAMES, 'en') as Record<string, string>,
+  statusName: namesIn(STATUS_NAMES, 'en') as Record<string, string>,
   compare: { none: 'No comparison', side: 'Side by side', diff: 'Difference' },
   periodA: 'Period',
   periodB: 'Compared with',

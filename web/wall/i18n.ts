@@ -1,3 +1,4 @@
+import { namesIn, STATUS_NAMES } from '../../server/contract/vocabulary.js';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import type { DirectiveStatus, Urgency } from './api-types.js';
 import type { Lang } from './wall-params.js';
@@ -29,16 +30,7 @@ const zh = {
     'incident.overdue': '超期',
     reported: '上报',
   } as Record<string, string>,
-  status: {
-    reported: '已上报',
-    filed: '已立案',
-    rejected: '不予立案',
-    duplicate: '重复',
-    dispatched: '已派遣',
-    in_progress: '处置中',
-    resolved: '已处置',
-    closed: '已结案',
-  } as Record<string, string>,
+  status: namesIn(STATUS_NAMES, 'zh') as Record<string, string>,
   connection: { live: '实时', polling: '定时刷新', connecting: '连接中…', offline: '连接中断，正在重连', staleSince: '数据截至' },
   updated: '更新于',
   empty: '暂无数据',
