@@ -71,6 +71,11 @@ export const MESSAGES: Record<string, ErrorCode> = {
   // The server's side
   no_city: { status: 503, en: 'no city has been loaded yet', zh: '尚未载入城市数据' },
   database_unavailable: { status: 503, en: 'the database is unavailable; try again shortly', zh: '数据库暂时不可用，请稍后重试' },
+  query_timeout: {
+    status: 503,
+    en: 'the database took too long to answer; try again shortly, or ask for a shorter window or a smaller region',
+    zh: '数据库查询超时，请稍后重试，或缩短时间范围、缩小区域',
+  },
   internal_error: { status: 500, en: 'internal server error', zh: '服务器内部错误' },
 };
 
