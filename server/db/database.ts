@@ -5,6 +5,12 @@
  */
 import type { DatabaseAvailability } from './database-unavailable.js';
 
+/**
+ * Where Gridscope's tables and PostGIS live, set on every connection of both
+ * backends (migrations included) instead of the default `"$user", public`.
+ */
+export const SEARCH_PATH = 'public';
+
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
