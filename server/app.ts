@@ -37,6 +37,14 @@ import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './contract/wall-options.js';
 import type { PlanRules } from './contract/grid-plan-reasons.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
+import { createEncodedBodyCache, type EncodedBodyCache } from './routes/encoded-body-cache.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compressed geometry answers, once per body and encoding (routes/http-cache.ts). */
+    encodedBodies: EncodedBodyCache;
+  }
+}
 
 export interface AppOptions {
   db: Database;
@@ -62,6 +70,8 @@ export interface AppOptions {
   planRules?: PlanRules;
   /** Size limits of incoming geometry (config GRIDSCOPE_GEOMETRY_*, GRIDSCOPE_IMPORT_*); default DEFAULT_INPUT_LIMITS. */
   geometryLimits?: GeometryInputLimits;
+  /** Compressed geometry answers (routes/http-cache.ts); tests pass their own to count compressions. */
+  encodedBodies?: EncodedBodyCache;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
@@ -80,6 +90,7 @@ export async function buildApp({
   wall,
   planRules,
   geometryLimits,
+  encodedBodies = createEncodedBodyCache(),
 }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
@@ -95,6 +106,7 @@ export async function buildApp({
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, security);
   await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
+  app.decorate('encodedBodies', encodedBodies);
   await app.register(databasePlugin, { db });
   // Before auth: a flood of writes is refused by address before any token is looked up.
   await app.register(writeLimitsPlugin, { ...DEFAULT_WRITE_LIMITS, ...writeLimits });
