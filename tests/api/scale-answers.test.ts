@@ -201,6 +201,20 @@ describe('search_path', () => {
   });
 });
 
+describe('session settings', () => {
+  it('every connection of the pool runs with search_path public and jit off', async () => {
+    // As many statements at once as the test pool has connections, so each is asked.
+    const settings = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        testDb.db.query<{ path: string; jit: string }>("SELECT current_setting('search_path') AS path, current_setting('jit') AS jit"),
+      ),
+    );
+    expect(settings.map(([row]) => row)).toEqual(Array.from({ length: 4 }, () => ({ path: 'public', jit: 'off' })));
+    const inTransaction = await testDb.db.transaction((tx) => tx.query("SELECT current_setting('jit') AS jit"));
+    expect(inTransaction).toEqual([{ jit: 'off' }]);
+  });
+});
+
 describe('"now" figures', () => {
   it('read the partial index of open incidents as the queries are written (plan without sequential scans)', async () => {
     const sql = readFileSync(new URL('../../server/repositories/sql/map-grid-metrics.sql', import.meta.url), 'utf8');

@@ -25,6 +25,7 @@ const queries: { name: string; sql: string; params: unknown[] }[] = [
 interface Plan {
   'Execution Time': number;
   'Planning Time': number;
+  Plan: { 'Total Cost': number };
   JIT?: { Timing: { Total: number } };
 }
 
@@ -34,8 +35,13 @@ await client.connect();
 const [{ count }] = (await client.query<{ count: string }>('SELECT count(*) FROM incident')).rows as [{ count: string }];
 console.log(`${count} incidents; ${(await client.query('SHOW jit_above_cost')).rows[0].jit_above_cost} jit_above_cost`);
 for (const q of queries) {
-  for (const jit of ['on', 'off']) {
-    await client.query(`SET jit = ${jit}`);
+  // 'forced': every jit_*_above_cost at 0, which is what the default thresholds (100k, 500k, 500k)
+  // give these statements at 10M incidents (their cost grows with the rows: ~6k at 100k, ~50k at 1M).
+  for (const jit of ['on', 'forced', 'off']) {
+    await client.query(`SET jit = ${jit === 'off' ? 'off' : 'on'}`);
+    for (const setting of ['jit_above_cost', 'jit_inline_above_cost', 'jit_optimize_above_cost']) {
+      await client.query(jit === 'forced' ? `SET ${setting} = 0` : `RESET ${setting}`);
+    }
     const runs: Plan[] = [];
     for (let i = 0; i <= RUNS; i++) {
       const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.params);
@@ -43,7 +49,8 @@ for (const q of queries) {
     }
     const total = median(runs.map((p) => p['Execution Time'] + p['Planning Time']));
     const jitMs = median(runs.map((p) => p.JIT?.Timing.Total ?? 0));
-    console.log(`${q.name}: jit ${jit}: median ${total.toFixed(1)} ms (JIT ${jitMs.toFixed(1)} ms) over ${RUNS}`);
+    const cost = runs[0]!.Plan['Total Cost'];
+    console.log(`${q.name}: jit ${jit}: median ${total.toFixed(1)} ms (JIT ${jitMs.toFixed(1)} ms; plan cost ${Math.round(cost)}) over ${RUNS}`);
   }
 }
 await client.end();
