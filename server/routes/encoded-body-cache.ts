@@ -1,8 +1,11 @@
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, constants, deflate, gzip } from 'node:zlib';
 
-/** The content codings geometry answers are kept in; anything else is sent as it is. */
-export type BodyEncoding = 'br' | 'gzip';
+/**
+ * The content codings geometry answers are kept in: every coding
+ * @fastify/compress offers, so that it never compresses these bodies per request.
+ */
+export type BodyEncoding = 'br' | 'gzip' | 'deflate';
 
 const compressors: Record<BodyEncoding, (body: string) => Promise<Buffer>> = {
   // Quality 5: computed once per revision, so a little better than @fastify/compress's per-request 4,
@@ -12,11 +15,13 @@ const compressors: Record<BodyEncoding, (body: string) => Promise<Buffer>> = {
       params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
     }),
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
+  deflate: (body) => promisify(deflate)(body, { level: 6 }),
 };
 
 /**
- * The encoding to send from an Accept-Encoding header: br, else gzip, else
- * none (identity). A coding with q=0 is refused; `*` stands for any other.
+ * The encoding to send from an Accept-Encoding header: the highest q-value,
+ * br before gzip before deflate on a tie, else none (identity). A coding with
+ * q=0 is refused; `*` stands for any coding not named.
  */
 export function chooseEncoding(header: string | string[] | undefined): BodyEncoding | undefined {
   const text = (Array.isArray(header) ? header.join(',') : (header ?? '')).toLowerCase();
@@ -28,10 +33,11 @@ export function chooseEncoding(header: string | string[] | undefined): BodyEncod
     if (name.trim()) q.set(name.trim(), Number.isFinite(value) ? value : 0);
   }
   const weight = (coding: string) => q.get(coding) ?? (coding === 'gzip' ? q.get('x-gzip') : undefined) ?? q.get('*') ?? 0;
-  const br = weight('br');
-  const gz = weight('gzip');
-  if (br > 0 && br >= gz) return 'br';
-  return gz > 0 ? 'gzip' : undefined;
+  let best: BodyEncoding | undefined;
+  for (const coding of ['br', 'gzip', 'deflate'] as const) {
+    if (weight(coding) > 0 && (best === undefined || weight(coding) > weight(best))) best = coding;
+  }
+  return best;
 }
 
 export interface EncodedBodyCache {

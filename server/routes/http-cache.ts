@@ -21,20 +21,6 @@ export function clientHolds(ifNoneMatch: string | undefined, etag: string): bool
   return tags === '*' || tags.includes(opaque);
 }
 
-/** Tags of recent bodies: the revision caches hand out the same string each time, so its hash is computed once. */
-const recentTags = new Map<string, string>();
-const RECENT_TAGS = 16;
-
-function entityTag(body: string): string {
-  let tag = recentTags.get(body);
-  if (tag === undefined) {
-    tag = createHash('sha1').update(body).digest('base64url');
-    if (recentTags.size >= RECENT_TAGS) recentTags.delete(recentTags.keys().next().value!);
-    recentTags.set(body, tag);
-  }
-  return tag;
-}
-
 /** Below this many bytes compressing costs more than it saves (the same threshold as @fastify/compress in app.ts). */
 const COMPRESS_THRESHOLD = 1024;
 
@@ -51,7 +37,7 @@ const COMPRESS_THRESHOLD = 1024;
  */
 export async function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string, maxAgeSeconds: number) {
   const encoding = body.length >= COMPRESS_THRESHOLD ? chooseEncoding(request.headers['accept-encoding']) : undefined;
-  const hash = entityTag(body);
+  const hash = createHash('sha1').update(body).digest('base64url');
   const etag = encoding ? `"${hash}.${encoding}"` : `"${hash}"`;
   const cacheControl = maxAgeSeconds > 0 ? `private, max-age=${maxAgeSeconds}` : 'private, no-cache';
   reply.header('ETag', etag).header('Cache-Control', cacheControl).header('Vary', 'Authorization, Cookie, Accept-Encoding');

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
@@ -122,8 +122,13 @@ describe('compressed geometry', () => {
     expect(gunzipSync(gzipped.rawPayload).toString('utf8')).toBe(plain.body);
     await get({ 'accept-encoding': 'gzip;q=1, br;q=0.5' });
     expect(encodedBodies.compressions).toBe(compressionsBefore + 2);
+    const deflated = await get({ 'accept-encoding': 'deflate' });
+    expect(deflated.headers['content-encoding']).toBe('deflate');
+    expect(inflateSync(deflated.rawPayload).toString('utf8')).toBe(plain.body);
+    await get({ 'accept-encoding': 'deflate' });
+    expect(encodedBodies.compressions).toBe(compressionsBefore + 3);
     // Refused codings: the plain text.
-    const refused = await get({ 'accept-encoding': 'br;q=0, gzip;q=0' });
+    const refused = await get({ 'accept-encoding': 'br;q=0, gzip;q=0, *;q=0' });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.body).toBe(plain.body);
   });
