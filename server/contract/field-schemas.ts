@@ -18,7 +18,13 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** The answer header that says a stored answer was given again. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-const LonLat = Type.Unsafe<[number, number]>({ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' });
+const LonLat = Type.Unsafe<[number, number]>({
+  type: 'array',
+  items: { type: 'number' },
+  minItems: 2,
+  maxItems: 2,
+  description: '[longitude, latitude], WGS84',
+});
 const Status = Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INCIDENT_STATUSES] });
 const UrgencySchema = Type.Unsafe<Urgency>({ type: 'string', enum: [...URGENCIES] });
 

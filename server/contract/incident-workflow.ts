@@ -9,7 +9,19 @@ import type { IncidentStatus as Status, Role } from './vocabulary.js';
  */
 export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from './vocabulary.js';
 
-export type Action = 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate' | 'urge' | 'check';
+export type Action =
+  | 'file'
+  | 'reject'
+  | 'mark_duplicate'
+  | 'dispatch'
+  | 'start'
+  | 'resolve'
+  | 'verify_fail'
+  | 'close'
+  | 'reopen'
+  | 'mediate'
+  | 'urge'
+  | 'check';
 
 /** Things the system records in the history on its own. */
 export type SystemAction = 'report' | 'escalate' | 'overdue' | 'red_alert';

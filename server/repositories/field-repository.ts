@@ -61,10 +61,10 @@ export function createFieldRepository(db: Queryable) {
     },
 
     async storedAnswer(userId: number, key: string, tx: Queryable): Promise<StoredAnswer | null> {
-      const rows = await tx.query<StoredAnswer>(
-        'SELECT route, request_hash, status_code, response FROM idempotency_key WHERE user_id = $1 AND key = $2',
-        [userId, key],
-      );
+      const rows = await tx.query<StoredAnswer>('SELECT route, request_hash, status_code, response FROM idempotency_key WHERE user_id = $1 AND key = $2', [
+        userId,
+        key,
+      ]);
       return rows[0] ?? null;
     },
 

@@ -43,7 +43,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['incidents'],
         summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
         description:
-          'With an Idempotency-Key header a repeat of the request (a retry from the phone\'s outbox) answers with the first answer and files nothing; `crs` says the coordinate system of `location` (default wgs84), converted to WGS84 on arrival.',
+          "With an Idempotency-Key header a repeat of the request (a retry from the phone's outbox) answers with the first answer and files nothing; `crs` says the coordinate system of `location` (default wgs84), converted to WGS84 on arrival.",
         headers: IdempotencyHeaders,
         body: Type.Object(
           {

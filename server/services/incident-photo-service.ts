@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { OpenedPhoto, StoredPhoto } from '../photos/photo-store.js';
+import type { OpenedPhoto } from '../photos/photo-store.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, notFoundError } from './domain-error.js';

@@ -16,11 +16,7 @@ import type { ServiceDeps } from './service-deps.js';
  * may read them, each position shown an audit entry (like a phone number);
  * they are never put on the live stream.
  */
-export async function sharePosition(
-  deps: ServiceDeps,
-  who: Actor,
-  input: { lon: number; lat: number; accuracy_m: number; crs?: InputCrs },
-): Promise<void> {
+export async function sharePosition(deps: ServiceDeps, who: Actor, input: { lon: number; lat: number; accuracy_m: number; crs?: InputCrs }): Promise<void> {
   const principal = principalOf(who);
   // A grid worker's scope is their grid (app_user_grid_worker_scope); a token acting as one has no user to keep it for.
   if (principal.role !== 'grid_worker' || !principal.scope || principal.userId === null || principal.kind !== 'user') {

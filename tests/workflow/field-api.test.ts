@@ -59,7 +59,12 @@ beforeAll(async () => {
 afterAll(async () => ctx?.close());
 
 const report = (who: Who, body: object, key?: string) =>
-  ctx.app.inject({ method: 'POST', url: '/api/incidents', headers: { ...as[who]!.write, ...(key === undefined ? {} : { 'idempotency-key': key }) }, payload: body });
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/incidents',
+    headers: { ...as[who]!.write, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    payload: body,
+  });
 const act = (who: Who, code: string, body: object) =>
   ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: as[who]!.write, payload: body });
 const read = (who: Who, url: string) => ctx.app.inject({ method: 'GET', url, headers: as[who]!.read });
@@ -68,7 +73,12 @@ async function upload(who: Who, code: string, kind: string, bytes: Buffer, key?:
   form.append('file', new Blob([new Uint8Array(bytes)]), 'photo.png');
   const { payload, headers } = await multipartBody(form);
   const keyHeader = key === undefined ? {} : { 'idempotency-key': key };
-  return ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=${kind}`, headers: { ...as[who]!.write, ...headers, ...keyHeader }, payload });
+  return ctx.app.inject({
+    method: 'POST',
+    url: `/api/incidents/${code}/photos?kind=${kind}`,
+    headers: { ...as[who]!.write, ...headers, ...keyHeader },
+    payload,
+  });
 }
 async function newIncident(who: Who = 'worker', body: object = {}): Promise<string> {
   const res = await report(who, { category: 'uncollected_garbage', description: '垃圾桶满溢', location: inGrid, ...body });
@@ -88,8 +98,12 @@ const traces = (description: string) =>
   );
 /** The grid whose polygon contains a WGS84 point, by SQL. */
 const gridAt = async ([lon, lat]: [number, number]) =>
-  (await one<{ code: string | null }>('SELECT (SELECT code FROM grid WHERE ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) LIMIT 1) AS code', [lon, lat]))
-    .code;
+  (
+    await one<{ code: string | null }>('SELECT (SELECT code FROM grid WHERE ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) LIMIT 1) AS code', [
+      lon,
+      lat,
+    ])
+  ).code;
 /** Metres between two WGS84 points, by PostGIS. */
 const metres = async (a: [number, number], b: [number, number]) =>
   (
@@ -105,7 +119,7 @@ const metres = async (a: [number, number], b: [number, number]) =>
  */
 function wgsToGcj([lon, lat]: [number, number]): [number, number] {
   const a = 6378245.0;
-  const ee = 0.00669342162296594323;
+  const ee = 0.006693421622965943; // 0.00669342162296594323 to double precision
   const x = lon - 105;
   const y = lat - 35;
   let dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
@@ -142,7 +156,11 @@ describe(`idempotent reports and photos on ${BACKEND}`, () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toBe(first.body);
     // The same fields in another order are the same request.
-    const reordered = await report('worker', { location: inGrid, description: 'idem-1 垃圾满溢', category: 'uncollected_garbage', crs: 'wgs84' }, 'outbox-0001');
+    const reordered = await report(
+      'worker',
+      { location: inGrid, description: 'idem-1 垃圾满溢', category: 'uncollected_garbage', crs: 'wgs84' },
+      'outbox-0001',
+    );
     expect(reordered.body).toBe(first.body);
     expect(await traces('idem-1 垃圾满溢')).toEqual(after);
 
@@ -197,12 +215,13 @@ describe(`idempotent reports and photos on ${BACKEND}`, () => {
 
   it('adds a photo once per key; the same key with other bytes is 422', async () => {
     const code = await newIncident('worker', { description: 'idem-photo' });
-    const photoRows = () => one<{ photos: number; history: number }>(
-      `SELECT (SELECT count(*) FROM incident_photo p WHERE p.incident_id = i.id)::int AS photos,
+    const photoRows = () =>
+      one<{ photos: number; history: number }>(
+        `SELECT (SELECT count(*) FROM incident_photo p WHERE p.incident_id = i.id)::int AS photos,
               (SELECT count(*) FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'photo')::int AS history
          FROM incident i WHERE i.code = $1`,
-      [code],
-    );
+        [code],
+      );
     const first = await upload('worker', code, 'before', solidPng(2, 2, [1, 2, 3]), 'photo-key-1');
     expect(first.statusCode, first.body).toBe(201);
     const again = await upload('worker', code, 'before', solidPng(2, 2, [1, 2, 3]), 'photo-key-1');
@@ -367,9 +386,7 @@ describe(`opt-in worker positions on ${BACKEND}`, () => {
   it('shows and keeps positions only within the retention', async () => {
     expect((await put('worker', { lon: inGrid[0], lat: inGrid[1], accuracy_m: 8 })).statusCode).toBe(204);
     expect((await put('worker2', { lon: inGrid[0], lat: inGrid[1], accuracy_m: 8 })).statusCode).toBe(204);
-    await ctx.db.query(
-      "UPDATE worker_position SET at = now() - interval '8 days' WHERE user_id = (SELECT id FROM app_user WHERE username = 'fa-worker2')",
-    );
+    await ctx.db.query("UPDATE worker_position SET at = now() - interval '8 days' WHERE user_id = (SELECT id FROM app_user WHERE username = 'fa-worker2')");
     const shown = json(await read('dispatcher', `/api/workers/positions?grid=${places.grid}`)).workers.map((w: any) => w.name);
     expect(shown).toEqual(['fa-worker']);
     expect((await sweepFieldRetention(ctx.db, new Date(), 7)).positions).toBe(1);
@@ -424,7 +441,7 @@ describe(`the grid worker's on-site check (核查) and task lists on ${BACKEND}`
     expect(res.statusCode, res.body).toBe(200);
     expect(await lastHistory(code)).toEqual({ action: 'check', from_status: 'resolved', to_status: 'resolved', note: '现场已清理干净', verdict: 'fixed' });
     expect(await traces('check-1')).toEqual({ incidents: 1, history: withPhoto.history + 1, audits: withPhoto.audits + 1, events: withPhoto.events + 1 });
-    const audit = await one<{ action: string }>("SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id DESC LIMIT 1", [code]);
+    const audit = await one<{ action: string }>('SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id DESC LIMIT 1', [code]);
     expect(audit.action).toBe('incident.check');
     const event = await one<{ type: string; verdict: string; status: string }>(
       "SELECT type, payload ->> 'verdict' AS verdict, payload -> 'incident' ->> 'status' AS status FROM event_log WHERE payload -> 'incident' ->> 'code' = $1 ORDER BY id DESC LIMIT 1",
@@ -460,7 +477,8 @@ describe(`the grid worker's on-site check (核查) and task lists on ${BACKEND}`
       "SELECT code FROM incident WHERE grid_code = $1 AND status NOT IN ('closed', 'rejected', 'duplicate') ORDER BY code",
       [places.grid],
     );
-    expect(tasks.map((t) => t.code).sort()).toEqual(expected.map((e) => e.code).slice(0, 200).sort());
+    expect(expected.length).toBeLessThan(200); // within one phone list
+    expect(tasks.map((t) => t.code).sort()).toEqual(expected.map((e) => e.code));
     const firstOther = tasks.findIndex((t) => !t.needs_check);
     expect(tasks.slice(firstOther).some((t) => t.needs_check)).toBe(false);
     expect(tasks.slice(0, firstOther).map((t) => t.code)).toContain(waiting);
