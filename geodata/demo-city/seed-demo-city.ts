@@ -4,12 +4,26 @@ import { createWorkingCalendar, type WorkingCalendar } from '../../server/workfl
 import { insertDemoDirectives } from './demo-directives.js';
 import { insertDemoUnits } from './demo-units.js';
 import { insertDistricts, type DistrictFeature } from '../district-import.js';
-import { ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
+import { YOU_COUNTY_CODE, ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
 import { insertIncidents } from './demo-incidents.js';
-import { PlaceNamer, personName, workerPhone } from './names.js';
-import { createScratchTables, cutCells, PARTITION_SQL, readingOrder, type Cell } from './partition.js';
+import { personName, workerPhone } from './names.js';
+import { createScratchTables, cutCells, PARTITION_SQL } from './partition.js';
+import { insertGrids, insertRegions, realPlaces, syntheticPlaces, type PlacedGrid, type PlacedRegion } from './place-levels.js';
 import { apportion, Random } from './random.js';
+import {
+  communityCount,
+  communityRank,
+  districtOf,
+  divisionsFor,
+  gridsPerCommunity,
+  PINNED_COMMUNITIES,
+  type RealDistrict,
+  streetRank,
+  withRealCounts,
+} from './real-places.js';
+
+export type { PlacedGrid } from './place-levels.js';
 
 export interface SeedOptions {
   /** Total grids in the city (default 3,261, as reported for Zhuzhou). */
@@ -28,6 +42,15 @@ export interface SeedOptions {
    * foreign-key check row by row, as for real reports. Same city either way.
    */
   bulkLoad?: boolean;
+  /**
+   * Streets and communities: 'real' takes the seed city's units from the
+   * statistical division codes (geodata/zhuzhou-divisions.json: real codes,
+   * names and counts, pinyin English names), 'synthetic' makes them up
+   * (any number, fast: what small test cities use). Default: real when every
+   * district is in the extract and there are enough grids for one per real
+   * community (1,394), else synthetic.
+   */
+  places?: 'real' | 'synthetic';
   onProgress?: (message: string) => void;
 }
 
@@ -73,39 +96,53 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       else await insertSyntheticDistricts(tx);
     }
     const facts = await districtFacts(tx);
-    const plans = planDistricts(facts, totalGrids, random.fork(1));
+    const real = realDivisions(options.places, facts, totalGrids);
+    const planned = planDistricts(facts, totalGrids, random.fork(1));
+    const plans = real ? withRealCounts(planned, real, (p) => p.fact.code === YOU_COUNTY_CODE) : planned;
     const planByCode = new Map(plans.map((p) => [p.fact.code, p]));
+    const planOf = (code: string) => planByCode.get(code.slice(0, 6))!;
 
-    progress(`streets (${sum(plans, (p) => p.streets)})`);
+    progress(`streets (${sum(plans, (p) => p.streets)}, ${real ? 'real' : 'synthetic'})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'district'`);
     const streetCells = await cutCells(
       tx,
       plans.map((p) => ({ parentCode: p.fact.code, children: p.streets, centres: p.centres })),
       random.fork(2),
     );
-    const streets = await insertRegions(tx, 'street', streetCells, (code) => planByCode.get(code)!, random.fork(3));
+    const streets = real
+      ? realPlaces(streetCells, (code) => districtOf(real, code).streets, streetRank, planOf)
+      : syntheticPlaces('street', streetCells, planOf, random.fork(3));
+    await insertRegions(tx, 'street', streets);
 
-    // Communities: each street gets a share of its district's communities by
-    // how many people live there (area x density at its centre).
-    const communityCounts = shareByDensity(streets, plans, (p) => p.communities);
+    // Communities: real streets have their own; made-up ones get a share of
+    // their district's communities by how many people live there (area x density at its centre).
+    const realStreets = new Map(real?.flatMap((d) => d.streets.map((s) => [s.code, s] as const)));
+    const communityCounts = real
+      ? new Map(streets.map((s) => [s.code, realStreets.get(s.code)!.communities.length]))
+      : shareByDensity(streets, plans, (p) => p.communities);
     progress(`communities (${sum(plans, (p) => p.communities)})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'street'`);
     const communityCells = await cutCells(
       tx,
-      streets.map((s) => ({ parentCode: s.code, children: communityCounts.get(s.code)!, centres: planByCode.get(s.code.slice(0, 6))!.centres })),
+      streets.map((s) => ({ parentCode: s.code, children: communityCounts.get(s.code)!, centres: planOf(s.code).centres })),
       random.fork(4),
     );
-    const communities = await insertRegions(tx, 'community', communityCells, (code) => planByCode.get(code.slice(0, 6))!, random.fork(5));
+    const communities = real
+      ? realPlaces(communityCells, (code) => realStreets.get(code)!.communities, communityRank, planOf)
+      : syntheticPlaces('community', communityCells, planOf, random.fork(5));
+    await insertRegions(tx, 'community', communities);
 
-    const gridCounts = shareByDensity(communities, plans, (p) => p.grids);
+    const gridCounts = real
+      ? new Map(plans.flatMap((p) => [...gridsPerCommunity(districtOf(real, p.fact.code), p.grids)]))
+      : shareByDensity(communities, plans, (p) => p.grids);
     progress(`grids (${totalGrids})`);
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'community'`);
     const gridCells = await cutCells(
       tx,
-      communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planByCode.get(c.code.slice(0, 6))!.centres })),
+      communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planOf(c.code).centres })),
       random.fork(6),
     );
-    const grids = await insertGrids(tx, gridCells, communities, plans, random.fork(7));
+    const grids = await insertGrids(tx, gridCells, communities, plans, real ? PINNED_COMMUNITIES : [], random.fork(7));
 
     progress('grid workers');
     const workers = await insertWorkers(tx, grids, random.fork(8));
@@ -135,18 +172,6 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
   });
 }
 
-interface PlacedRegion {
-  code: string;
-  name: string;
-  cx: number;
-  cy: number;
-  areaKm2: number;
-}
-
-export interface PlacedGrid extends PlacedRegion {
-  population: number;
-}
-
 /**
  * With no boundary file, districts are Voronoi cells around their real area
  * centroids, inside a city outline drawn around all of them.
@@ -169,6 +194,19 @@ async function insertSyntheticDistricts(tx: Queryable): Promise<void> {
        JOIN demo_cell c ON c.seed_no = d.seed_no`,
     [ZHUZHOU.code, ZHUZHOU_DISTRICTS.map((d) => d.code), ZHUZHOU_DISTRICTS.map((d) => d.name), ZHUZHOU_DISTRICTS.map((d) => d.nameEn)],
   );
+}
+
+/** The real streets and communities to build, or undefined for made-up ones (see SeedOptions.places). */
+function realDivisions(wanted: SeedOptions['places'], facts: readonly DistrictFact[], totalGrids: number): RealDistrict[] | undefined {
+  if (wanted === 'synthetic') return undefined;
+  const districts = divisionsFor(facts.map((f) => f.code));
+  const enough = districts !== undefined && totalGrids >= communityCount(districts);
+  if (wanted === 'real' && !enough) {
+    throw new RangeError(
+      districts ? `real places need at least ${communityCount(districts)} grids, one per community` : 'real places are only known for the seed city (430200)',
+    );
+  }
+  return enough ? districts : undefined;
 }
 
 /** Facts for the districts in the database; unknown codes get neutral defaults. */
@@ -196,86 +234,6 @@ async function districtFacts(tx: Queryable): Promise<DistrictFact[]> {
 
 async function loadParents(tx: Queryable, select: string): Promise<void> {
   await tx.exec(`TRUNCATE demo_parent, demo_cell; INSERT INTO demo_parent (code, boundary) ${select};`);
-}
-
-/** Numbers cells within each parent in reading order and inserts them as regions. */
-async function insertRegions(
-  tx: Queryable,
-  level: 'street' | 'community',
-  cells: Cell[],
-  planOf: (parentCode: string) => DistrictPlan,
-  random: Random,
-): Promise<PlacedRegion[]> {
-  const placed: (PlacedRegion & { parent: string; seedNo: number })[] = [];
-  for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
-    const namer = new PlaceNamer(random.fork(Number(parent.slice(-6))));
-    const urban = planOf(parent).fact.kind === 'urban district';
-    readingOrder(group).forEach((cell, i) => {
-      const suffix = level === 'street' ? (urban ? '街道' : random.next() < 0.2 ? '乡' : '镇') : urban ? '社区' : random.next() < 0.25 ? '社区' : '村';
-      placed.push({
-        code: parent + String(i + 1).padStart(3, '0'),
-        name: namer.next() + suffix,
-        parent,
-        seedNo: cell.seedNo,
-        cx: cell.cx,
-        cy: cell.cy,
-        areaKm2: cell.areaKm2,
-      });
-    });
-  }
-  await tx.query(
-    `INSERT INTO region (code, level, name, parent_code, boundary)
-     SELECT p.code, $1, p.name, p.parent, c.boundary
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS p(code, name, parent, seed_no)
-       JOIN demo_cell c ON c.parent_code = p.parent AND c.seed_no = p.seed_no`,
-    [level, placed.map((p) => p.code), placed.map((p) => p.name), placed.map((p) => p.parent), placed.map((p) => p.seedNo)],
-  );
-  return placed;
-}
-
-async function insertGrids(tx: Queryable, cells: Cell[], communities: PlacedRegion[], plans: DistrictPlan[], random: Random): Promise<PlacedGrid[]> {
-  const communityName = new Map(communities.map((c) => [c.code, c.name]));
-  const placed: (PlacedGrid & { parent: string; seedNo: number; households: number })[] = [];
-  for (const plan of plans) {
-    const inDistrict = cells.filter((c) => c.parentCode.startsWith(plan.fact.code));
-    // Grids are drawn to balance workload, so populations differ only modestly.
-    const populations = apportion(
-      plan.fact.population,
-      inDistrict.map(() => 0.7 + 0.6 * random.next()),
-    );
-    const popOf = new Map(inDistrict.map((c, i) => [c, populations[i]!]));
-    for (const [parent, group] of groupBy(inDistrict, (c) => c.parentCode)) {
-      readingOrder(group).forEach((cell, i) => {
-        const population = popOf.get(cell)!;
-        placed.push({
-          code: parent + String(i + 1).padStart(3, '0'),
-          name: `${communityName.get(parent)}第${i + 1}网格`,
-          parent,
-          seedNo: cell.seedNo,
-          cx: cell.cx,
-          cy: cell.cy,
-          areaKm2: cell.areaKm2,
-          population,
-          households: Math.round(population / plan.householdSize),
-        });
-      });
-    }
-  }
-  await tx.query(
-    `INSERT INTO grid (code, name, community_code, households, population, boundary)
-     SELECT p.code, p.name, p.parent, p.households, p.population, c.boundary
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) AS p(code, name, parent, seed_no, households, population)
-       JOIN demo_cell c ON c.parent_code = p.parent AND c.seed_no = p.seed_no`,
-    [
-      placed.map((p) => p.code),
-      placed.map((p) => p.name),
-      placed.map((p) => p.parent),
-      placed.map((p) => p.seedNo),
-      placed.map((p) => p.households),
-      placed.map((p) => p.population),
-    ],
-  );
-  return placed;
 }
 
 /**
@@ -307,17 +265,6 @@ function shareByDensity(regions: PlacedRegion[], plans: DistrictPlan[], total: (
     // Square root of density: dense centres get more, but the countryside is not starved.
     const weights = inDistrict.map((r) => r.areaKm2 * Math.sqrt(densityAt(plan.centres, r.cx, r.cy)));
     apportion(Math.max(total(plan), inDistrict.length), weights, 1).forEach((n, i) => out.set(inDistrict[i]!.code, n));
-  }
-  return out;
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { geometrySql } from '../plans/geometry-validity.js';
 import { lineageOf, nextCodes, removedCodes, type LineageRow } from '../plans/grid-lineage.js';
 import type { PlanRules } from '../contract/grid-plan-reasons.js';
+import { gridName } from '../contract/grid-names.js';
 import type { PlanRow } from '../repositories/grid-plan-repository.js';
 import type { GridPublishRepository } from '../repositories/grid-publish-repository.js';
 import { actorFields, type Actor, type ActorFields } from './actor.js';
@@ -81,7 +82,7 @@ export async function publishInTransaction(deps: Pick<ServiceDeps, 'repos'>, who
     plan,
     features,
     codes,
-    codes.map((code) => `${communityName}第${Number(code.slice(12))}网格`),
+    codes.map((code) => gridName(communityName, Number(code.slice(12)))),
     tx,
   );
 

@@ -1,0 +1,167 @@
+import type { Queryable } from '../../server/db/database.js';
+import { gridName } from '../../server/contract/grid-names.js';
+import { densityAt, type DistrictPlan } from './city-plan.js';
+import { PlaceNamer } from './names.js';
+import { readingOrder, type Cell } from './partition.js';
+import { apportion, type Random } from './random.js';
+import { matchUnitsToCells, type PinnedCommunity } from './real-places.js';
+
+/** A street or community placed on a cut cell. */
+export interface PlacedRegion {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  parent: string;
+  seedNo: number;
+  cx: number;
+  cy: number;
+  areaKm2: number;
+}
+
+export interface PlacedGrid extends Omit<PlacedRegion, 'nameEn'> {
+  population: number;
+  households: number;
+}
+
+/** Made-up names (two place characters + 街道/镇/乡, 社区/村), numbered in reading order within each parent. */
+export function syntheticPlaces(
+  level: 'street' | 'community',
+  cells: readonly Cell[],
+  planOf: (parentCode: string) => DistrictPlan,
+  random: Random,
+): PlacedRegion[] {
+  const placed: PlacedRegion[] = [];
+  for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
+    const namer = new PlaceNamer(random.fork(Number(parent.slice(-6))));
+    const urban = planOf(parent).fact.kind === 'urban district';
+    readingOrder(group).forEach((cell, i) => {
+      const suffix = level === 'street' ? (urban ? '街道' : random.next() < 0.2 ? '乡' : '镇') : urban ? '社区' : random.next() < 0.25 ? '社区' : '村';
+      placed.push({ ...placeOf(cell), code: parent + String(i + 1).padStart(3, '0'), name: namer.next() + suffix, nameEn: null });
+    });
+  }
+  return placed;
+}
+
+/**
+ * Real units (codes, names, English names) on the cells cut for them: within
+ * each parent the units that hold the most people take the densest cells.
+ */
+export function realPlaces<U extends { code: string; name: string; name_en: string }>(
+  cells: readonly Cell[],
+  unitsOf: (parentCode: string) => readonly U[],
+  rank: (u: U) => number,
+  planOf: (parentCode: string) => DistrictPlan,
+): PlacedRegion[] {
+  const placed: PlacedRegion[] = [];
+  for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
+    const centres = planOf(parent).centres;
+    for (const [unit, cell] of matchUnitsToCells(unitsOf(parent), group, rank, (c) => densityAt(centres, c.cx, c.cy))) {
+      placed.push({ ...placeOf(cell), code: unit.code, name: unit.name, nameEn: unit.name_en });
+    }
+  }
+  return placed.sort((a, b) => a.code.localeCompare(b.code));
+}
+
+function placeOf(cell: Cell) {
+  return { parent: cell.parentCode, seedNo: cell.seedNo, cx: cell.cx, cy: cell.cy, areaKm2: cell.areaKm2 };
+}
+
+export async function insertRegions(tx: Queryable, level: 'street' | 'community', placed: readonly PlacedRegion[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
+     SELECT p.code, $1, p.name, p.name_en, p.parent, c.boundary
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS p(code, name, name_en, parent, seed_no)
+       JOIN demo_cell c ON c.parent_code = p.parent AND c.seed_no = p.seed_no`,
+    [level, placed.map((p) => p.code), placed.map((p) => p.name), placed.map((p) => p.nameEn), placed.map((p) => p.parent), placed.map((p) => p.seedNo)],
+  );
+}
+
+/**
+ * Grids numbered 001..n in reading order within each community. A district's
+ * population is spread over its grids, which are drawn to balance workload
+ * (so populations differ only modestly), except where the seed facts pin a
+ * community's residents or one grid's figures.
+ */
+export async function insertGrids(
+  tx: Queryable,
+  cells: readonly Cell[],
+  communities: readonly PlacedRegion[],
+  plans: readonly DistrictPlan[],
+  pinned: readonly PinnedCommunity[],
+  random: Random,
+): Promise<PlacedGrid[]> {
+  const communityName = new Map(communities.map((c) => [c.code, c.name]));
+  const placed: PlacedGrid[] = [];
+  for (const plan of plans) {
+    const inDistrict = cells.filter((c) => c.parentCode.startsWith(plan.fact.code));
+    const weight = new Map(inDistrict.map((c) => [c, 0.7 + 0.6 * random.next()]));
+    const numbered = [...groupBy(inDistrict, (c) => c.parentCode)].flatMap(([parent, group]) =>
+      readingOrder(group).map((cell, i) => ({ cell, parent, seq: i + 1 })),
+    );
+    const fixed = pinnedFigures(numbered, pinned);
+    const free = numbered.filter((g) => !fixed.has(g.cell));
+    const fixedPopulation = [...fixed.values()].reduce((a, f) => a + f.population, 0);
+    const populations = apportion(
+      Math.max(0, plan.fact.population - fixedPopulation),
+      free.map((g) => weight.get(g.cell)!),
+    );
+    const population = new Map(free.map((g, i) => [g.cell, populations[i]!]));
+    for (const { cell, parent, seq } of numbered) {
+      const f = fixed.get(cell);
+      const residents = f?.population ?? population.get(cell)!;
+      placed.push({
+        ...placeOf(cell),
+        code: parent + String(seq).padStart(3, '0'),
+        name: gridName(communityName.get(parent)!, seq),
+        population: residents,
+        households: f?.households ?? Math.round(residents / plan.householdSize),
+      });
+    }
+  }
+  await tx.query(
+    `INSERT INTO grid (code, name, community_code, households, population, boundary)
+     SELECT p.code, p.name, p.parent, p.households, p.population, c.boundary
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) AS p(code, name, parent, seed_no, households, population)
+       JOIN demo_cell c ON c.parent_code = p.parent AND c.seed_no = p.seed_no`,
+    [
+      placed.map((p) => p.code),
+      placed.map((p) => p.name),
+      placed.map((p) => p.parent),
+      placed.map((p) => p.seedNo),
+      placed.map((p) => p.households),
+      placed.map((p) => p.population),
+    ],
+  );
+  return placed;
+}
+
+/** The populations (and households) the seed facts fix, by cell. */
+function pinnedFigures(
+  numbered: readonly { cell: Cell; parent: string; seq: number }[],
+  pinned: readonly PinnedCommunity[],
+): Map<Cell, { population: number; households?: number }> {
+  const out = new Map<Cell, { population: number; households?: number }>();
+  for (const p of pinned) {
+    const grids = numbered.filter((g) => g.parent === p.code);
+    if (!grids.length) continue;
+    if (p.residents !== undefined)
+      apportion(
+        p.residents,
+        grids.map(() => 1),
+      ).forEach((n, i) => out.set(grids[i]!.cell, { population: n }));
+    const one = p.grid && grids.find((g) => g.seq === p.grid!.seq);
+    if (one) out.set(one.cell, { population: p.grid!.residents, households: p.grid!.households });
+  }
+  return out;
+}
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
