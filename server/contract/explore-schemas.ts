@@ -104,3 +104,20 @@ export const ExploreGridResponse = Type.Object({
   ),
 });
 export type ExploreGrid = Static<typeof ExploreGridResponse>;
+
+export const SEARCH_LIMIT = { default: 20, max: 50 };
+
+/** Places found by the explorer's search box. */
+export const ExploreSearchResponse = Type.Object({
+  places: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      level: Type.String({ description: 'city, district, street, community or grid' }),
+      name: Type.String(),
+      name_en: Type.Union([Type.String(), Type.Null()]),
+      parent_name: Type.Union([Type.String(), Type.Null()], { description: 'the region it lies in, to tell namesakes apart' }),
+      parent_name_en: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+export type ExploreSearchResponse = Static<typeof ExploreSearchResponse>;

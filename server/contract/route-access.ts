@@ -72,6 +72,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/explore/series': EVERY_ROLE,
   'GET /api/explore/shapes': EVERY_ROLE,
   'GET /api/explore/grids/:code': EVERY_ROLE,
+  'GET /api/explore/search': EVERY_ROLE,
 
   // Directives (指令): the command centre and dispatchers send them; district
   // leaders and staff answer for their own district (server/services/directive-service.ts

@@ -13,6 +13,7 @@ const EXPLORE_SHAPES = sqlFile('explore-shapes.sql');
 const EXPLORE_GRID = sqlFile('explore-grid.sql');
 const EXPLORE_RECENT = sqlFile('explore-recent.sql');
 const EXPLORE_PLACES = sqlFile('explore-places.sql');
+const EXPLORE_SEARCH = sqlFile('explore-search.sql');
 
 /** The layer a place's children belong to (a grid's only shape is itself). */
 const CHILD_LAYER: Record<ScopeLevel, SharedEdgeLayer> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: 'grid' };
@@ -36,6 +37,16 @@ export interface Place {
   name: string;
   name_en: string | null;
   population: number;
+}
+
+/** A place found by name or code, with its parent's name to tell namesakes apart. */
+export interface FoundPlace {
+  code: string;
+  level: ScopeLevel;
+  name: string;
+  name_en: string | null;
+  parent_name: string | null;
+  parent_name_en: string | null;
 }
 
 export interface ChildPlace {
@@ -119,6 +130,11 @@ export function createExploreRepository(db: Queryable) {
     /** Regions and grids by code (unknown codes are left out), in code order. */
     async places(codes: string[], tx: Queryable = db): Promise<Place[]> {
       return tx.query<Place>(EXPLORE_PLACES, [codes]);
+    },
+
+    /** Regions and grids inside `scope` (null = the city) whose name contains `text` or whose code starts with it. */
+    async search(text: string, scope: string | null, limit: number, tx: Queryable = db): Promise<FoundPlace[]> {
+      return tx.query<FoundPlace>(EXPLORE_SEARCH, [text, scope, limit]);
     },
   };
 }

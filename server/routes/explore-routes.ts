@@ -10,8 +10,10 @@ import {
   ExploreChildrenResponse,
   ExploreFilterQuery,
   ExploreGridResponse,
+  ExploreSearchResponse,
   ExploreSeriesResponse,
   PlaceCode,
+  SEARCH_LIMIT,
   SeriesInterval,
 } from '../contract/explore-schemas.js';
 import { Simplify } from '../contract/geo-schemas.js';
@@ -156,6 +158,32 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!grid) throw notFound(`grid ${request.params.code}`);
       const recent = await app.repos.explore.recent({ ...filters, place: grid.code, limit: request.query.limit ?? RECENT_LIMIT.default });
       return { ...grid, recent };
+    },
+  );
+
+  app.get(
+    '/api/explore/search',
+    {
+      schema: {
+        operationId: 'exploreSearch',
+        tags: ['explore'],
+        summary:
+          "Districts, streets, communities and grids in the caller's scope whose name (Chinese or English) contains the text, or whose code starts with it",
+        description: 'Exact names first, then names that start with the text, higher levels before lower. Cost: one pass over the region and grid names.',
+        querystring: Type.Object(
+          {
+            q: Type.String({ minLength: 1, maxLength: 40, description: 'part of a name (李家冲, lijiachong) or the first digits of a code' }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_LIMIT.max, default: SEARCH_LIMIT.default })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ExploreSearchResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const text = request.query.q.trim();
+      if (!text) throw badRequest('q', 'must contain more than spaces', '不能只有空格');
+      return { places: await app.repos.explore.search(text, callerScope(request), request.query.limit ?? SEARCH_LIMIT.default) };
     },
   );
 };

@@ -134,6 +134,8 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       return { method, url: `/api/grids/${grid}` };
     case 'GET /api/explore/grids/:code':
       return { method, url: `/api/explore/grids/${grid}` };
+    case 'GET /api/explore/search':
+      return { method, url: `${url}?q=4302` };
     case 'POST /api/auth/login':
       return { method, url, payload: { username: `m-${role.replace('_', '-')}`, password: 'correct horse battery' } };
     case 'POST /api/auth/logout': {

@@ -55,6 +55,7 @@ export const ACCESS_POLICY: Record<string, string> = {
   'GET /api/explore/series':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/shapes':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/grids/:code':          'Y   Y   Y   Y   Y   Y   Y   Y',
+  'GET /api/explore/search':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/units':                        'Y   Y   -   Y   -   -   -   -',
   'GET /api/incidents/:code/nearby':       'Y   Y   -   Y   -   -   -   -',
   'GET /api/incidents/:code/contacts':     'Y   -   -   Y   -   -   -   -',

@@ -58,6 +58,7 @@ const zh = {
   less: '减少',
   noData: '无数据',
   loading: '加载中…',
+  search: { label: '查找地点', placeholder: '搜索街道、社区、网格或编码', none: '没有找到' },
   empty: '暂无数据',
   /** Shown after a link to a place outside the caller's scope (or to no place) was replaced by their own area. */
   movedToScope: (code: string, scope: string) => `链接中的区域 ${code} 不在您的管辖范围内（或不存在），已为您打开${scope}。`,
@@ -145,6 +146,7 @@ const en: Strings = {
   less: 'fewer',
   noData: 'No data',
   loading: 'Loading…',
+  search: { label: 'Find a place', placeholder: 'Street, community, grid or code', none: 'Nothing found' },
   empty: 'No data',
   movedToScope: (code: string, scope: string) => `The linked area ${code} is outside your scope (or does not exist); showing ${scope} instead.`,
   yourArea: 'your area',

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { isGridCode } from '../../server/contract/vocabulary.js';
+import type { ApiError } from '../shared/api-request.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
@@ -15,6 +16,7 @@ import './explore-map.js';
 import './filter-bar.js';
 import './grid-panel.js';
 import './kpi-strip.js';
+import './place-search.js';
 import './ranking-table.js';
 import './trend-chart.js';
 
@@ -144,6 +146,8 @@ export class ExplorePage extends LitElement {
       <header>
         <h1>${t.title}</h1>
         <nav class="crumbs" aria-label="breadcrumb">${this.renderCrumbs()}</nav>
+        <gs-place-search .lang=${v.lang} @explore-pick=${(e: CustomEvent<PickDetail>) => this.pick(e.detail.code)}
+          @explore-error=${(e: CustomEvent<ApiError>) => this.showError(e.detail)}></gs-place-search>
         <a class="plain" href="/">${t.home}</a>
         <button data-action="lang" @click=${() => this.switchLanguage()}>${v.lang === 'en' ? '中文' : 'English'}</button>
         ${this.me ? html`<span class="who">${this.me.principal.display_name}</span>` : nothing}
@@ -244,6 +248,11 @@ export class ExplorePage extends LitElement {
     this.stopPlay();
     this.movedFrom = undefined;
     this.change({ region: code, at: undefined });
+  }
+
+  private showError(err: ApiError): void {
+    this.data.error = { status: err.status, code: err.code, message: err.message };
+    this.requestUpdate();
   }
 
   private switchLanguage(): void {
