@@ -117,7 +117,10 @@ describe(`the seed city's real streets and communities on ${BACKEND}`, () => {
     });
     // The community's grids share its name and come after it.
     expect(byName.places.slice(1).every((p: { level: string; code: string }) => p.level === 'grid' && p.code.startsWith(LIJIACHONG))).toBe(true);
-    expect((await search('lijiachong community')).places.map((p: { code: string }) => p.code)).toEqual([LIJIACHONG]);
+    expect((await search('lijiachong community')).places[0].code).toBe(LIJIACHONG);
+    expect((await search('Lijiachong Community Grid 5')).places).toEqual([
+      expect.objectContaining({ code: `${LIJIACHONG}005`, name: '李家冲社区第五网格', name_en: 'Lijiachong Community Grid 5', parent_name: '李家冲社区' }),
+    ]);
     expect((await search('余家冲社区')).places[0].code).toBe(YUJIACHONG);
     expect((await search('李家冲社区第五网格')).places.map((p: { code: string }) => p.code)).toEqual([`${LIJIACHONG}005`]);
     expect((await search('430204002')).places[0]).toMatchObject({ code: '430204002', level: 'street', name: '响石岭街道' });

@@ -80,8 +80,8 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
   ];
 }
 
-/** The hover text of a shape: its name and the value shown. */
-export function tooltipText(info: PickingInfo, format: (code: string) => string): string | null {
+/** The hover text of a shape: its name in the page's language and the value shown. */
+export function tooltipText(info: PickingInfo, format: (code: string) => string, lang: Lang): string | null {
   const f = info.object as ShapeFeature | undefined;
-  return f?.properties ? `${f.properties.name}\n${format(f.properties.code)}` : null;
+  return f?.properties ? `${labelText(f, lang)}\n${format(f.properties.code)}` : null;
 }

@@ -56,7 +56,7 @@ export class ExploreMapController implements ReactiveController {
       name: 'explore map',
       zoom: 7,
       map: { dragRotate: false, pitchWithRotate: false },
-      deck: { interleaved: false, getTooltip: (info) => tooltipText(info, (code) => this.callbacks.describe(code)) },
+      deck: { interleaved: false, getTooltip: (info) => tooltipText(info, (code) => this.callbacks.describe(code), this.props?.lang ?? 'zh') },
       // The PNG export and the browser tests read the canvas back.
       readback: true,
       onLoad: () => this.push(),

@@ -3,7 +3,8 @@
 -- box offers. Exact names first, then names that start with the text; higher
 -- levels before lower (a community before its grids, which share its name);
 -- then code order. Each with its parent's name, to tell 南岸村 from 南岸村.
--- IS TRUE: a grid has no English name, and NULL would sort first.
+-- A grid's English name is its community's and its number (Lijiachong
+-- Community Grid 5). IS TRUE: a name_en may be NULL, and NULL sorts first.
 -- position(), not LIKE, for names: the text is matched as typed, % and _ too.
 -- $1 text (trimmed, not empty), $2 scope code or NULL (whole city), $3 limit.
 WITH hits AS (
@@ -13,9 +14,11 @@ WITH hits AS (
       OR position(lower($1) IN lower(coalesce(name_en, ''))) > 0
       OR ($1 ~ '^[0-9]+$' AND code LIKE $1 || '%')
   UNION ALL
-  SELECT code, 'grid', name, NULL, community_code
-    FROM grid
+  SELECT code, 'grid', name, name_en, community_code
+    FROM (SELECT g.code, g.name, c.name_en || ' Grid ' || right(g.code, 3)::int AS name_en, g.community_code
+            FROM grid g LEFT JOIN region c ON c.code = g.community_code) g
    WHERE position($1 IN name) > 0
+      OR position(lower($1) IN lower(coalesce(name_en, ''))) > 0
       OR ($1 ~ '^[0-9]+$' AND code LIKE $1 || '%')
 )
 SELECT h.code, h.level, h.name, h.name_en, p.name AS parent_name, p.name_en AS parent_name_en
