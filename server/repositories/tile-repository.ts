@@ -38,10 +38,16 @@ type EncodedRow = { tile: Uint8Array | Buffer; features: number };
  */
 export function createTileRepository(db: Queryable) {
   let native: Promise<boolean> | undefined;
+  // Asked at the first tile, when the schema (and PostGIS) is surely there. Only PostGIS's own
+  // answer is kept; any other failure (the database briefly away) is asked again next time.
   const nativeMvt = () =>
     (native ??= db.query(CAPABILITY).then(
       () => true,
-      () => false,
+      (error: unknown) => {
+        if (error instanceof Error && /protobuf/i.test(error.message)) return false;
+        native = undefined;
+        throw error;
+      },
     ));
   const encoded = (rows: EncodedRow[]): EncodedTile => ({ bytes: new Uint8Array(rows[0]!.tile), features: rows[0]!.features });
 
