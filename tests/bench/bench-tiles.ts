@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openMigratedDatabase, seedIfEmpty } from '../../server/server.js';
+import { createTileRepository } from '../../server/repositories/tile-repository.js';
 
 const SECONDS = Number(process.env.TILE_BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.TILE_BENCH_CLIENTS ?? 10);
@@ -40,7 +41,7 @@ function tilesOver([west, south, east, north]: [number, number, number, number],
 }
 
 /** Tiles/s of CLIENTS clients each fetching the next tile of the list, round and round, for SECONDS. */
-async function throughput(base: string, tiles: string[]): Promise<{ perSecond: number; nonEmpty: number; bytes: number }> {
+async function throughput(base: string, tiles: string[], urlOf = (tile: string) => `${base}/tiles/grids/${tile}.mvt`): Promise<{ perSecond: number; nonEmpty: number; bytes: number }> {
   let next = 0;
   let done = 0;
   let nonEmpty = 0;
@@ -51,7 +52,7 @@ async function throughput(base: string, tiles: string[]): Promise<{ perSecond: n
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < until) {
         const tile = tiles[next++ % tiles.length];
-        const res = await fetch(`${base}/tiles/grids/${tile}.mvt`);
+        const res = await fetch(urlOf(tile!));
         const body = new Uint8Array(await res.arrayBuffer());
         if (res.status !== 200 && res.status !== 204) throw new Error(`${tile}: ${res.status} ${new TextDecoder().decode(body)}`);
         if (res.status === 200) nonEmpty++;
@@ -63,6 +64,25 @@ async function throughput(base: string, tiles: string[]): Promise<{ perSecond: n
   return { perSecond: done / ((performance.now() - started) / 1000), nonEmpty, bytes };
 }
 
+/** The floor: the same tiles built by the repository (one SQL statement each) with CLIENTS concurrent callers, no HTTP. */
+async function sqlFloor(tiles: string[]): Promise<number> {
+  const tileRepo = createTileRepository(db);
+  let next = 0;
+  let done = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < until) {
+        const [z, x, y] = tiles[next++ % tiles.length]!.split('/').map(Number) as [number, number, number];
+        await tileRepo.grids({ z, x, y }, null);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
 const rows: string[] = [];
 for (const [label, cacheBytes] of [
   ['uncached', 0],
@@ -70,16 +90,35 @@ for (const [label, cacheBytes] of [
 ] as const) {
   const app = await buildApp({ db, auth: { anonymousRead: true }, tileCacheBytes: cacheBytes });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  if (cacheBytes === 0) {
+    // The HTTP floor of this machine: the cheapest route, fetched the same way.
+    const health = await throughput(base, ['health'], () => `${base}/api/health`);
+    rows.push(`| – | GET /api/health (reference) | – | ${health.perSecond.toFixed(0)} |`);
+    console.log(`/api/health: ${health.perSecond.toFixed(0)} req/s`);
+  }
   const bounds = ((await (await fetch(`${base}/tiles/grids.json`)).json()) as { bounds: [number, number, number, number] }).bounds;
   for (const z of ZOOMS) {
     const tiles = tilesOver(bounds, z);
-    if (cacheBytes > 0) for (const tile of tiles) await fetch(`${base}/tiles/grids/${tile}.mvt`).then((r) => r.arrayBuffer()); // warm
+    if (cacheBytes === 0) {
+      const floor = await sqlFloor(tiles);
+      rows.push(`| z${z} | SQL alone (no HTTP, no cache) | ${tiles.length} | ${floor.toFixed(0)} |`);
+      console.log(`z${z} SQL floor: ${floor.toFixed(0)} tiles/s`);
+    }
+    if (cacheBytes > 0) {
+      // Warm: every tile once, CLIENTS at a time.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (next < tiles.length) await fetch(`${base}/tiles/grids/${tiles[next++]}.mvt`).then((r) => r.arrayBuffer());
+        }),
+      );
+    }
     const r = await throughput(base, tiles);
     rows.push(`| z${z} | ${label} | ${tiles.length} | ${r.perSecond.toFixed(0)} |`);
     console.log(`z${z} ${label}: ${r.perSecond.toFixed(0)} tiles/s over ${tiles.length} tiles (${CLIENTS} clients, ${SECONDS} s)`);
   }
   await app.close();
 }
-console.log(`\n| zoom | tile cache | tiles in the city | tiles/s (${CLIENTS} clients) |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
+console.log(`\n| zoom | path | tiles over the city | tiles/s (${CLIENTS} clients) |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
 await db.close();
 rmSync(dataDir, { recursive: true, force: true });
