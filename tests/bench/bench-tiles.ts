@@ -41,7 +41,11 @@ function tilesOver([west, south, east, north]: [number, number, number, number],
 }
 
 /** Tiles/s of CLIENTS clients each fetching the next tile of the list, round and round, for SECONDS. */
-async function throughput(base: string, tiles: string[], urlOf = (tile: string) => `${base}/tiles/grids/${tile}.mvt`): Promise<{ perSecond: number; nonEmpty: number; bytes: number }> {
+async function throughput(
+  base: string,
+  tiles: string[],
+  urlOf = (tile: string) => `${base}/tiles/grids/${tile}.mvt`,
+): Promise<{ perSecond: number; nonEmpty: number; bytes: number }> {
   let next = 0;
   let done = 0;
   let nonEmpty = 0;
