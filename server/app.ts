@@ -27,6 +27,7 @@ import fieldRoutes from './routes/field-routes.js';
 import directiveRoutes from './routes/directive-routes.js';
 import exploreRoutes from './routes/explore-routes.js';
 import mapRoutes from './routes/map-routes.js';
+import tileRoutes from './routes/tile-routes.js';
 import planRoutes from './routes/plan-routes.js';
 import regionRoutes from './routes/region-routes.js';
 import statsRoutes from './routes/stats-routes.js';
@@ -73,6 +74,8 @@ export interface AppOptions {
   geometryLimits?: GeometryInputLimits;
   /** Compressed geometry answers (routes/http-cache.ts); tests pass their own to count compressions. */
   encodedBodies?: EncodedBodyCache;
+  /** Bytes of encoded vector tiles kept in memory (config GRIDSCOPE_TILE_CACHE_MB); default 64 MiB. */
+  tileCacheBytes?: number;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
@@ -92,6 +95,7 @@ export async function buildApp({
   planRules,
   geometryLimits,
   encodedBodies = createEncodedBodyCache(),
+  tileCacheBytes,
 }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
@@ -132,6 +136,7 @@ export async function buildApp({
   await app.register(statsRoutes);
   await app.register(streamRoutes);
   await app.register(mapRoutes);
+  await app.register(tileRoutes, { cacheBytes: tileCacheBytes });
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
   await app.register(planRoutes, { rules: planRules, limits: geometryLimits });

@@ -60,6 +60,8 @@ export interface Config {
   planRules: PlanRules;
   /** Size limits of incoming geometry (grid imports, plan edits), checked before any SQL. */
   geometryLimits: GeometryInputLimits;
+  /** Bytes of encoded vector tiles each process keeps in memory. */
+  tileCacheBytes: number;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -112,6 +114,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_GEOMETRY_MAX_RINGS: { default: '100', doc: 'most rings (outer rings and holes, over all parts) of one feature' },
   GRIDSCOPE_IMPORT_MAX_FEATURES: { default: '5000', doc: 'most features in one grid import' },
   GRIDSCOPE_IMPORT_MAX_BYTES: { default: '33554432', doc: 'largest grid import body, in bytes (default 32 MiB)' },
+  GRIDSCOPE_TILE_CACHE_MB: { default: '64', doc: 'vector tiles (/tiles) kept in memory per process, in MiB; 0 = none' },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       importMaxFeatures: int(env, 'GRIDSCOPE_IMPORT_MAX_FEATURES', 1, 1_000_000),
       importMaxBytes: int(env, 'GRIDSCOPE_IMPORT_MAX_BYTES', 1024, 1024 ** 3),
     },
+    tileCacheBytes: int(env, 'GRIDSCOPE_TILE_CACHE_MB', 0, 64 * 1024) * 1024 * 1024,
   };
 }
 

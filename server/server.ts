@@ -87,6 +87,7 @@ export async function serve(config: Config): Promise<void> {
     wall: config.wall,
     planRules: config.planRules,
     geometryLimits: config.geometryLimits,
+    tileCacheBytes: config.tileCacheBytes,
   });
   const shutdown = async (signal: string) => {
     if (closing) {

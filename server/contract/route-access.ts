@@ -66,6 +66,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/map/grid-metrics': EVERY_ROLE,
   'GET /api/map/heatmap': EVERY_ROLE,
   'GET /api/map/outlines': EVERY_ROLE,
+  // Vector tiles: the map reads above, in tiles; scoped like them.
+  'GET /tiles/:layer.json': EVERY_ROLE,
+  'GET /tiles/:layer/:z/:x/:y.mvt': EVERY_ROLE,
   'GET /api/wall/config': EVERY_ROLE,
   // The district explorer (/explore): aggregates of the caller's own subtree.
   'GET /api/explore/children': EVERY_ROLE,

@@ -107,7 +107,7 @@ export default fp(
     app.decorateRequest('credential', undefined);
 
     app.addHook('onRoute', (route) => {
-      if (!route.url.startsWith('/api/')) return;
+      if (!route.url.startsWith('/api/') && !route.url.startsWith('/tiles/')) return;
       for (const method of [route.method].flat()) {
         if (!accessOf(method, route.url)) throw new Error(`${method} ${route.url} has no access declared in server/contract/route-access.ts`);
       }

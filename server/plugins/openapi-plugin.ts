@@ -50,7 +50,7 @@ export default fp(
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
       transform: ({ schema, url, route }) => ({
         url,
-        schema: schema && !schema.hide && url.startsWith('/api/') ? documentRoute(route, schema, { anonymousRead }) : schema,
+        schema: schema && !schema.hide && (url.startsWith('/api/') || url.startsWith('/tiles/')) ? documentRoute(route, schema, { anonymousRead }) : schema,
       }),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

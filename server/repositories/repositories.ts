@@ -19,6 +19,7 @@ import { createGridPublishRepository, type GridPublishRepository } from './grid-
 import { createGridVersionRepository, type GridVersionRepository } from './grid-version-repository.js';
 import { createUnitRepository, type UnitRepository } from './unit-repository.js';
 import { createFieldRepository, type FieldRepository } from './field-repository.js';
+import { createTileRepository, type TileRepository } from './tile-repository.js';
 
 /** Every repository, each over the same database. */
 export interface Repositories {
@@ -42,6 +43,7 @@ export interface Repositories {
   gridVersions: GridVersionRepository;
   units: UnitRepository;
   field: FieldRepository;
+  tiles: TileRepository;
 }
 
 /** The repositories over one database; routes get them as app.repos, services as deps.repos. */
@@ -68,5 +70,6 @@ export function createRepositories(db: Queryable): Repositories {
     gridVersions: createGridVersionRepository(db),
     units: createUnitRepository(db),
     field: createFieldRepository(db),
+    tiles: createTileRepository(db),
   };
 }

@@ -252,6 +252,16 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
       const file = json(await ctx.app.inject({ method: 'GET', url: `/api/grids/export?region=${places.community}`, headers: chief.read }));
       return { method, url: `${url}?region=${places.community}&dry_run=true`, payload: file };
     }
+    case 'GET /tiles/:layer.json':
+      return { method, url: '/tiles/grids.json' };
+    case 'GET /tiles/:layer/:z/:x/:y.mvt': {
+      // The zoom-14 tile holding the grid worker's grid: a non-empty tile for every scope.
+      const n = 2 ** 14;
+      const rad = (inGrid[1] * Math.PI) / 180;
+      const x = Math.floor(((inGrid[0] + 180) / 360) * n);
+      const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+      return { method, url: `/tiles/grids/14/${x}/${y}.mvt` };
+    }
     case 'GET /api/grids/history':
     case 'GET /api/grids/export':
     case 'GET /api/grids/lineage':

@@ -50,6 +50,8 @@ export const ACCESS_POLICY: Record<string, string> = {
   'GET /api/map/grid-metrics':             'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/map/heatmap':                  'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/map/outlines':                 'Y   Y   Y   Y   Y   Y   Y   Y',
+  'GET /tiles/:layer.json':                'Y   Y   Y   Y   Y   Y   Y   Y',
+  'GET /tiles/:layer/:z/:x/:y.mvt':        'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/wall/config':                  'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/children':             'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/explore/series':               'Y   Y   Y   Y   Y   Y   Y   Y',

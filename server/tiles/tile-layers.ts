@@ -1,0 +1,59 @@
+/**
+ * The vector tile layers served at /tiles/{layer}/{z}/{x}/{y}.mvt, with what
+ * their TileJSON documents (server/routes/tile-routes.ts). Zoom ranges say
+ * where a layer is worth drawing: below `minzoom` a grid is under a pixel and
+ * a tile would hold the whole city, so such tiles answer 204 (empty); above
+ * `maxzoom` MapLibre over-zooms the last tile, nothing is lost.
+ */
+export const TILE_EXTENT = 4096;
+/** Tile units drawn past each edge, so strokes do not stop at tile seams (as ST_AsMVTGeom's default). */
+export const TILE_BUFFER = 64;
+/** The deepest zoom accepted at all (the web mercator pyramid stops being useful well before). */
+export const MAX_TILE_ZOOM = 22;
+/** From this zoom the incidents layer holds points; below it, square cells with a count. */
+export const INCIDENT_POINT_ZOOM = 14;
+/** Cell size of the aggregated incidents layer, in tile units: 64 × 64 cells a tile (16 px on a 256-px tile). */
+export const INCIDENT_CELL_UNITS = 64;
+
+export type RegionTileLevel = 'district' | 'street' | 'community';
+
+interface LayerBase {
+  description: string;
+  minzoom: number;
+  maxzoom: number;
+  /** Property name → MVT/TileJSON type ("String", "Number"). */
+  fields: Record<string, string>;
+}
+
+export type TileLayer = (LayerBase & { kind: 'grids' }) | (LayerBase & { kind: 'regions'; level: RegionTileLevel }) | (LayerBase & { kind: 'incidents' });
+
+const REGION_FIELDS = { code: 'String', name: 'String', name_en: 'String', population: 'Number' };
+
+export const TILE_LAYERS = {
+  grids: {
+    kind: 'grids',
+    description: 'Current grids; feature id = the grid code as a number, `code` the same as text (promoteId)',
+    minzoom: 10,
+    maxzoom: 16,
+    fields: { code: 'String', population: 'Number' },
+  },
+  districts: { kind: 'regions', level: 'district', description: 'District outlines; id = code', minzoom: 6, maxzoom: 14, fields: REGION_FIELDS },
+  streets: { kind: 'regions', level: 'street', description: 'Street outlines; id = code', minzoom: 8, maxzoom: 15, fields: REGION_FIELDS },
+  communities: { kind: 'regions', level: 'community', description: 'Community outlines; id = code', minzoom: 10, maxzoom: 16, fields: REGION_FIELDS },
+  incidents: {
+    kind: 'incidents',
+    description:
+      `Incidents: from zoom ${INCIDENT_POINT_ZOOM} one point each (id = internal number, code, status, urgency, category); ` +
+      `below it one point per non-empty square cell of ${INCIDENT_CELL_UNITS}/${TILE_EXTENT} of a tile with its count`,
+    minzoom: 8,
+    maxzoom: 16,
+    fields: { code: 'String', status: 'String', urgency: 'String', category: 'String', count: 'Number' },
+  },
+} as const satisfies Record<string, TileLayer>;
+
+export type TileLayerName = keyof typeof TILE_LAYERS;
+export const TILE_LAYER_NAMES = Object.keys(TILE_LAYERS) as TileLayerName[];
+
+export function isTileLayerName(name: string): name is TileLayerName {
+  return Object.hasOwn(TILE_LAYERS, name);
+}

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+
+/**
+ * Vector tiles, decoded with @mapbox/vector-tile and checked against SQL run
+ * here (features meeting ST_TileEnvelope), and against a golden file of the
+ * feature codes of fixed tiles, so PGlite (tiles encoded in the server) and
+ * PostgreSQL (ST_AsMVT) are shown to give the same features. Regenerate the
+ * golden file with UPDATE_GOLDEN=1 and review it as a diff.
+ */
+const GOLDEN = new URL('../fixtures/vector-tiles/small-city-tiles.json', import.meta.url);
+
+let ctx: SeededApp;
+let places: Awaited<ReturnType<typeof pickPlaces>>;
+let leader: Session;
+/** A point inside the first grid, from which the fixed tiles are taken. */
+let anchor: [number, number];
+
+beforeAll(async () => {
+  ctx = await createSeededApp();
+  places = await pickPlaces(ctx.db);
+  await createUser(ctx.db, { username: 'tile-leader', role: 'district_leader', scope: places.district });
+  leader = await login(ctx.app, 'tile-leader');
+  const [p] = await ctx.db.query<{ x: number; y: number }>(
+    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+    [places.grid],
+  );
+  anchor = [p!.x, p!.y];
+});
+afterAll(async () => ctx?.close());
+
+const get = (url: string, headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url, headers });
+
+/** The slippy-map tile holding a point (the usual formula, written here independently of the server). */
+function tileOf([lon, lat]: [number, number], z: number): [number, number, number] {
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  return [z, Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)];
+}
+
+function decode(res: { statusCode: number; body: string; rawPayload: Buffer }, layer: string) {
+  if (res.statusCode !== 200) throw new Error(`expected a tile, got ${res.statusCode} ${res.body.slice(0, 300)}`);
+  const tile = new VectorTile(new PbfReader(res.rawPayload));
+  const l = tile.layers[layer];
+  if (!l) throw new Error(`no layer ${layer} in the tile (has ${Object.keys(tile.layers).join(', ')})`);
+  return Array.from({ length: l.length }, (_, i) => l.feature(i));
+}
+
+/** Codes of the rows of `table` (grid or region) whose boundary meets tile z/x/y. */
+async function codesInTile(table: 'grid' | 'region', [z, x, y]: number[], extra = 'true'): Promise<string[]> {
+  const rows = await ctx.db.query<{ code: string }>(
+    `SELECT code FROM ${table} WHERE ST_Intersects(boundary, ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)) AND ${extra} ORDER BY code`,
+    [z, x, y],
+  );
+  return rows.map((r) => r.code);
+}
+
+const LEVEL_OF = { grids: null, districts: 'district', streets: 'street', communities: 'community' } as const;
+
+describe(`vector tiles on ${BACKEND}`, () => {
+  it('holds exactly the grids and regions meeting each tile, ids = codes, the same on both backends (golden file)', async () => {
+    const seen: Record<string, string[]> = {};
+    const cases: [keyof typeof LEVEL_OF, number][] = [
+      ['grids', 10],
+      ['grids', 12],
+      ['grids', 14],
+      ['districts', 8],
+      ['districts', 12],
+      ['streets', 10],
+      ['communities', 12],
+    ];
+    for (const [layer, z] of cases) {
+      const t = tileOf(anchor, z);
+      const res = await get(`/tiles/${layer}/${t.join('/')}.mvt`);
+      expect(res.statusCode, `${layer} ${t}`).toBe(200);
+      expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+      const features = decode(res, layer);
+      const level = LEVEL_OF[layer];
+      const expected = level ? await codesInTile('region', t, `level = '${level}'`) : await codesInTile('grid', t);
+      const codes = features.map((f) => String(f.properties.code)).sort();
+      expect(codes, `${layer} ${t}`).toEqual(expected);
+      for (const f of features) {
+        expect(f.id).toBe(Number(f.properties.code));
+        expect(f.type).toBe(3);
+      }
+      if (layer === 'grids') {
+        const pops = await ctx.db.query<{ code: string; population: number }>('SELECT code, population FROM grid WHERE code = ANY($1)', [codes]);
+        const byCode = new Map(pops.map((p) => [p.code, p.population]));
+        for (const f of features) expect(f.properties.population).toBe(byCode.get(String(f.properties.code)));
+      }
+      seen[`${layer} ${t.join('/')}`] = codes;
+    }
+    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(seen, null, 2)}\n`);
+    expect(existsSync(GOLDEN), 'golden file missing: run once with UPDATE_GOLDEN=1').toBe(true);
+    expect(seen).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')));
+  });
+
+  it('gives incidents as points from zoom 14 and as counted cells below, adding up to SQL', async () => {
+    const inTile = async ([z, x, y]: number[]) =>
+      ctx.db.query<{ id: number; code: string }>(
+        'SELECT id::int AS id, code FROM incident WHERE ST_Intersects(location, ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)) ORDER BY id',
+        [z, x, y],
+      );
+    const z14 = tileOf(anchor, 14);
+    const points = decode(await get(`/tiles/incidents/${z14.join('/')}.mvt`), 'incidents');
+    const expected = await inTile(z14);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(points.map((f) => [f.id, f.properties.code])).toEqual(expected.map((r) => [r.id, r.code]));
+    expect(points.every((f) => f.type === 1 && typeof f.properties.status === 'string')).toBe(true);
+
+    const z11 = tileOf(anchor, 11);
+    const cells = decode(await get(`/tiles/incidents/${z11.join('/')}.mvt`), 'incidents');
+    const total = (await inTile(z11)).length;
+    expect(cells.length).toBeLessThan(total);
+    expect(cells.reduce((a, f) => a + Number(f.properties.count), 0)).toBe(total);
+    expect(new Set(cells.map((f) => f.id)).size).toBe(cells.length);
+  });
+
+  it('publishes a TileJSON 3.0.0 document per layer', async () => {
+    const res = await get('/tiles/grids.json');
+    expect(res.statusCode).toBe(200);
+    const doc = json(res);
+    expect(doc).toMatchObject({ tilejson: '3.0.0', scheme: 'xyz', minzoom: 10, maxzoom: 16 });
+    expect(doc.tiles).toEqual(['http://localhost:80/tiles/grids/{z}/{x}/{y}.mvt']);
+    expect(doc.vector_layers).toEqual([expect.objectContaining({ id: 'grids', fields: { code: 'String', population: 'Number' } })]);
+    const [e] = await ctx.db.query<{ w: number; s: number; e: number; n: number }>(
+      'SELECT ST_XMin(x) w, ST_YMin(x) s, ST_XMax(x) e, ST_YMax(x) n FROM (SELECT ST_Extent(boundary) x FROM grid) q',
+    );
+    const [w, s, east, n] = doc.bounds;
+    expect(w <= e!.w && s <= e!.s && east >= e!.e && n >= e!.n).toBe(true);
+    expect(east - e!.e).toBeLessThan(0.0001);
+    for (const layer of ['districts', 'streets', 'communities', 'incidents']) expect(json(await get(`/tiles/${layer}.json`)).vector_layers[0].id).toBe(layer);
+    expect((await get('/tiles/roads.json')).statusCode).toBe(404);
+  });
+
+  it('answers 304 to the ETag it gave, and a new tile once a boundary change moves the geometry revision', async () => {
+    const url = `/tiles/grids/${tileOf(anchor, 14).join('/')}.mvt`;
+    const first = await get(url);
+    const etag = String(first.headers.etag);
+    expect(first.headers['cache-control']).toMatch(/^private, max-age=\d+, stale-while-revalidate=\d+$/);
+    const again = await get(url, { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    expect((await get(url)).rawPayload.equals(first.rawPayload)).toBe(true);
+
+    // Any write to grid rows moves the revision (migration 010), as a publish does, in whichever process.
+    await ctx.db.query('UPDATE grid_all SET population = population + 7 WHERE code = $1 AND retired_at IS NULL', [places.grid]);
+    const after = await get(url, { 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    const [row] = await ctx.db.query<{ population: number }>('SELECT population FROM grid WHERE code = $1', [places.grid]);
+    const mine = decode(after, 'grids').find((f) => f.properties.code === places.grid);
+    expect(mine?.properties.population).toBe(row!.population);
+  });
+
+  it('refuses bad tile addresses with 400 in the one error shape, before any SQL', async () => {
+    const bad: [string, string][] = [
+      ['grids/23/0/0', 'z'],
+      ['grids/-1/0/0', 'z'],
+      ['grids/1e309/0/0', 'z'],
+      ['grids/12/4096/0', 'x'],
+      ['grids/12/0/-3', 'y'],
+      ['grids/12/0/1e309', 'y'],
+      ['grids/12/0/1.5', 'y'],
+      ['grids/12/0x10/0', 'x'],
+      ['grids/99999999999999999999/0/0', 'z'],
+    ];
+    for (const [path, part] of bad) {
+      const res = await get(`/tiles/${path}.mvt`);
+      expect(res.statusCode, path).toBe(400);
+      expect(json(res)).toEqual({ error: { code: 'invalid_parameter', message: expect.stringMatching(new RegExp(`^${part}: `)) } });
+    }
+    expect(json(await get('/tiles/roads/1/0/0.mvt')).error.code).toBe('not_found');
+    expect((await get('/tiles/grids/22/0/0.mvt')).statusCode).toBe(204);
+  });
+
+  it('keeps a district leader to their district: no grid outside it, 404 for another region, 204 for a tile holding none', async () => {
+    const t = tileOf(anchor, 10);
+    const features = decode(await get(`/tiles/grids/${t.join('/')}.mvt`, leader.read), 'grids');
+    const codes = features.map((f) => String(f.properties.code)).sort();
+    expect(codes).toEqual(await codesInTile('grid', t, `district_code = '${places.district}'`));
+    expect(codes.length).toBeGreaterThan(0);
+
+    const elsewhere = await get(`/tiles/grids/${t.join('/')}.mvt?region=${places.otherDistrict}`, leader.read);
+    expect(elsewhere.statusCode).toBe(404);
+    const [o] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+      [places.otherGrid],
+    );
+    const far = tileOf([o!.x, o!.y], 16);
+    expect(await codesInTile('grid', far, `district_code = '${places.district}'`)).toEqual([]);
+    expect((await get(`/tiles/grids/${far.join('/')}.mvt`, leader.read)).statusCode).toBe(204);
+    expect((await get(`/tiles/grids/${far.join('/')}.mvt`)).statusCode).toBe(200);
+    const districts = decode(await get(`/tiles/districts/${tileOf(anchor, 8).join('/')}.mvt`, leader.read), 'districts');
+    expect(districts.map((f) => f.properties.code)).toEqual([places.district]);
+  });
+});
