@@ -37,9 +37,10 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
 
     const second = runCli(['serve'], { PORT: '0', GRIDSCOPE_DATA_DIR: dataDir });
     running.push(second);
-    const t0 = Date.now();
     expect(await second.exited).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    // It refused while the first still held the data, rather than waiting for the lock (a wall-clock
+    // bound here, 15 s, failed at 15.7 s and 17.1 s on a loaded 2-core machine: node and tsx start slowly).
+    expect(run.child.exitCode).toBeNull();
     expect(second.output()).toMatch(/already in use by another Gridscope process \(pid \d+\)/);
     // The first process is unharmed.
     expect((await fetch(`${url}api/health`)).status).toBe(200);
