@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
-import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
 
@@ -32,8 +32,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   const problems: string[] = [];
 
   beforeAll(async () => {
-    // Incidents up to now, so that the queues hold today's reports.
-    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    // Incidents up to now (the run's start), so that the queues hold today's reports; the same city as
+    // the wall's and the explorer's, so the three files share one template instead of seeding three.
+    ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() }, { auth: { anonymousRead: false } });
     const places = await pickPlaces(ctx.db);
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'd-two', role: 'dispatcher' });

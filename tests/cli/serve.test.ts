@@ -21,6 +21,12 @@ async function start(env: Record<string, string>): Promise<{ run: CliRun; url: s
 
 describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded database', { timeout: 900_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gs-data-'));
+  /**
+   * The restarted server the first test leaves running on dataDir, for the second: each start opens
+   * PGlite and PostGIS in a new process, about ten CPU-seconds; the second test starts its own when
+   * run alone.
+   */
+  let restarted: { run: CliRun; url: string } | undefined;
 
   it('builds the demo city once with progress, serves HTTP, and refuses a second process on the same data', async () => {
     const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir });
@@ -31,9 +37,10 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
 
     const second = runCli(['serve'], { PORT: '0', GRIDSCOPE_DATA_DIR: dataDir });
     running.push(second);
-    const t0 = Date.now();
     expect(await second.exited).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    // It refused while the first still held the data, rather than waiting for the lock (a wall-clock
+    // bound here, 15 s, failed at 15.7 s and 17.1 s on a loaded 2-core machine: node and tsx start slowly).
+    expect(run.child.exitCode).toBeNull();
     expect(second.output()).toMatch(/already in use by another Gridscope process \(pid \d+\)/);
     // The first process is unharmed.
     expect((await fetch(`${url}api/health`)).status).toBe(200);
@@ -50,12 +57,12 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     const after = await fetch(`${again.url}api/stats/summary`).then((r) => r.json());
     expect(after.reported).toBe(before.reported);
     expect(after.reported).toBe(300);
-    again.run.child.kill('SIGINT');
-    expect(await again.run.exited).toBe(0);
+    restarted = again;
   });
 
   it('creates a demo user per role and says how to sign in; create-user adds more', async () => {
-    const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    const { run, url } = restarted ?? (await start({ GRIDSCOPE_DATA_DIR: dataDir }));
+    restarted = undefined;
     expect(run.output()).toMatch(/demo users .*sign in at \/login/);
     for (const name of ['commander', 'leader', 'staff', 'dispatcher', 'handler', 'worker', 'planner', 'viewer']) expect(run.output()).toContain(`  ${name}`);
     expect(run.output()).toMatch(/anonymous read-only access is ON/);
@@ -68,7 +75,8 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     const res = await login('leader', 'gridscope-demo');
     expect(res.status).toBe(200);
     expect((await res.json()).principal).toMatchObject({ role: 'district_leader', scope: { level: 'district' } });
-    run.child.kill('SIGTERM');
+    // Ctrl-C stops it as cleanly as SIGTERM (the first test's).
+    run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
 
     const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], {

@@ -28,18 +28,23 @@ export async function projectOnMap(page: Page, lon: number, lat: number): Promis
 
 /**
  * Clicks a shape at its label point until the explorer moves to it: the first
- * click may land before deck.gl has drawn (and can pick) the new shapes.
+ * click may land before deck.gl has drawn (and can pick) the new shapes. A
+ * click that picked the shape puts it in the URL at once; the place's figures
+ * may then take long on a loaded machine, and are waited for with the long
+ * bound (a retry then would click inside the new place and go deeper).
  */
 export async function clickShape(page: Page, code: string, label: [number, number]): Promise<void> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const p = await projectOnMap(page, label[0], label[1]);
     if (!p.inside) throw new Error(`label of ${code} is off the map`);
     await page.mouse.click(p.x, p.y);
-    const moved = await waitForPlace(page, code, 8_000).then(
-      () => true,
-      () => false,
-    );
-    if (moved) return;
+    const picked = await page
+      .waitForFunction((want) => new URLSearchParams(location.search).get('region') === want, code, { timeout: 8_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (picked) return waitForPlace(page, code);
   }
   throw new Error(`clicking ${code} did not open it`);
 }
