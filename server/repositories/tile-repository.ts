@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { encodeTileLayer, type TilePoint, type TilePolygon, type TileShape } from '../tiles/mvt-encode.js';
-import type { TileAddress } from '../tiles/tile-address.js';
+import type { TileAddress } from '../tiles/tile-layers.js';
 import { INCIDENT_CELL_UNITS, INCIDENT_POINT_ZOOM, TILE_BUFFER, TILE_EXTENT, type RegionTileLevel } from '../tiles/tile-layers.js';
 import { sqlFile } from './sql-file.js';
 

@@ -1,11 +1,5 @@
 import { badRequest } from '../http-errors.js';
-import { MAX_TILE_ZOOM } from './tile-layers.js';
-
-export interface TileAddress {
-  z: number;
-  x: number;
-  y: number;
-}
+import { MAX_TILE_ZOOM, type TileAddress } from './tile-layers.js';
 
 /**
  * A tile's z/x/y from the URL, range-checked before any SQL (a bad tile

@@ -57,3 +57,10 @@ export const TILE_LAYER_NAMES = Object.keys(TILE_LAYERS) as TileLayerName[];
 export function isTileLayerName(name: string): name is TileLayerName {
   return Object.hasOwn(TILE_LAYERS, name);
 }
+
+/** A tile's place in the XYZ scheme (parsed and range-checked from the URL by tile-address.ts). */
+export interface TileAddress {
+  z: number;
+  x: number;
+  y: number;
+}
