@@ -99,7 +99,8 @@ export function parseCsv(raw: string): CsvTable {
     if (fields.length !== columns.length)
       throw new CsvError(line, `${fields.length} fields where the header has ${columns.length}`, `有 ${fields.length} 个字段，表头为 ${columns.length} 列`);
     const cells = fields.map((f) => f.trim());
-    if (cells.some((c) => c.length > CSV_MAX_CELL)) throw new CsvError(line, `a field longer than ${CSV_MAX_CELL} characters`, `字段超过 ${CSV_MAX_CELL} 个字符`);
+    if (cells.some((c) => c.length > CSV_MAX_CELL))
+      throw new CsvError(line, `a field longer than ${CSV_MAX_CELL} characters`, `字段超过 ${CSV_MAX_CELL} 个字符`);
     return cells;
   });
   return { columns, rows };

@@ -47,7 +47,13 @@ export const DirectiveDistrictSchema = Type.Object({
   minutes_to_answer: Type.Union([Type.Integer(), Type.Null()], { description: 'whole minutes from issue to answer; null while waiting' }),
   late: Type.Boolean({ description: 'answered after the deadline, or still waiting past it' }),
   figures: Type.Optional(Type.Array(FigureSchema(), { description: "the report's figures; absent without" })),
-  reminded_at: Type.Optional(Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', description: 'the last reminder (催报) sent to this district for this round; absent if none' })),
+  reminded_at: Type.Optional(
+    Type.Unsafe<Date | string>({
+      type: 'string',
+      format: 'date-time',
+      description: 'the last reminder (催报) sent to this district for this round; absent if none',
+    }),
+  ),
 });
 
 export const DirectiveSchema = Type.Object({
@@ -59,7 +65,9 @@ export const DirectiveSchema = Type.Object({
   created_by: Type.String(),
   overdue: Type.Boolean({ description: 'the deadline has passed with districts still waiting' }),
   districts: Type.Array(DirectiveDistrictSchema, { description: 'the addressed districts in code order; a district-scoped caller sees only its own' }),
-  daily_until: Type.Optional(Type.String({ description: "a daily directive (日报告) repeats at its deadline's time of day until this China date; absent for a one-off" })),
+  daily_until: Type.Optional(
+    Type.String({ description: "a daily directive (日报告) repeats at its deadline's time of day until this China date; absent for a one-off" }),
+  ),
   attachment: Type.Optional(AttachmentSchema),
 });
 export type DirectiveView = Static<typeof DirectiveSchema>;

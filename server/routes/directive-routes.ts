@@ -143,7 +143,7 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'answerDirectiveRound',
         tags: ['directives'],
-        summary: "Answer one round of a directive for a district; round 1 is the same as POST /api/directives/:id/answers",
+        summary: 'Answer one round of a directive for a district; round 1 is the same as POST /api/directives/:id/answers',
         description: 'Answering a round that has not opened gives 409 round_not_open; answering a round again gives 409 already_answered.',
         params: Type.Object({ id: DirectiveId, round: RoundNumber }),
         body: AnswerBody,
@@ -164,7 +164,8 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'remindDirective',
         tags: ['directives'],
         summary: 'Remind (催报) the districts that have not answered a round (default: the latest opened one)',
-        description: 'Recorded per district, audited, and announced on the stream as directive.reminded. 409 nothing_to_remind when every district has answered.',
+        description:
+          'Recorded per district, audited, and announced on the stream as directive.reminded. 409 nothing_to_remind when every district has answered.',
         params: Type.Object({ id: DirectiveId }),
         body: Type.Optional(ReminderBody),
         response: { 201: ReminderResult, 409: ErrorSchema, ...errorResponses },

@@ -19,11 +19,11 @@ export function chinaDate(t: Date): string {
 export function parseDailyUntil(raw: string | undefined, deadline: Date): string | null {
   if (raw === undefined) return null;
   const t = Date.parse(`${raw}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== raw)
-    throw invalidInput('daily_until', 'expected a date YYYY-MM-DD', '应为日期 YYYY-MM-DD');
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== raw) throw invalidInput('daily_until', 'expected a date YYYY-MM-DD', '应为日期 YYYY-MM-DD');
   const first = Date.parse(`${chinaDate(deadline)}T00:00:00Z`);
   const rounds = Math.round((t - first) / DAY_MS) + 1;
-  if (rounds < 1) throw invalidInput('daily_until', `must not be before the first round's date ${chinaDate(deadline)}`, `不能早于首轮日期 ${chinaDate(deadline)}`);
+  if (rounds < 1)
+    throw invalidInput('daily_until', `must not be before the first round's date ${chinaDate(deadline)}`, `不能早于首轮日期 ${chinaDate(deadline)}`);
   if (rounds > MAX_ROUNDS) throw invalidInput('daily_until', `at most ${MAX_ROUNDS} daily rounds`, `每日轮次最多 ${MAX_ROUNDS} 轮`);
   return raw;
 }

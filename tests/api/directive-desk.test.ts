@@ -71,7 +71,14 @@ describe(`the directive desk on ${BACKEND}`, () => {
   it('stores a CSV attachment as rows, quotes and all', async () => {
     const csv = '\uFEFF姓名,地址\r\n张三,"芦淞区建设路 1 号, 3 栋"\r\n"李""四",荷塘区\r\n\r\n';
     const d = await create({ attachment: { filename: '返株人员.csv', csv } });
-    const expected = { filename: '返株人员.csv', columns: ['姓名', '地址'], rows: [['张三', '芦淞区建设路 1 号, 3 栋'], ['李"四', '荷塘区']] };
+    const expected = {
+      filename: '返株人员.csv',
+      columns: ['姓名', '地址'],
+      rows: [
+        ['张三', '芦淞区建设路 1 号, 3 栋'],
+        ['李"四', '荷塘区'],
+      ],
+    };
     expect(d.attachment).toEqual(expected);
     expect(json(await get('leader', `/api/directives/${d.id}`)).attachment).toEqual(expected);
     const [row] = await t.db.query<{ attachment: unknown }>('SELECT attachment FROM directive WHERE id = $1', [d.id]);
@@ -95,7 +102,11 @@ describe(`the directive desk on ${BACKEND}`, () => {
       );
       expect(message).toContain(`line ${line}`);
     }
-    const tooLong = await post('chief', '/api/directives', { title: 'x', deadline: inAnHour().toISOString(), attachment: { filename: 'a.csv', csv: 'a\n'.repeat(20_000) } });
+    const tooLong = await post('chief', '/api/directives', {
+      title: 'x',
+      deadline: inAnHour().toISOString(),
+      attachment: { filename: 'a.csv', csv: 'a\n'.repeat(20_000) },
+    });
     await expectRefused(tooLong, 400, 'invalid_parameter', 'body.attachment.csv');
     expect(await state()).toEqual(before);
   });
@@ -123,7 +134,16 @@ describe(`the directive desk on ${BACKEND}`, () => {
     expect(seen).toEqual([expect.objectContaining({ code: places.otherDistrict, status: 'waiting', reminded_at: json(res).sent_at })]);
     stream.close();
 
-    expect((await post('other-leader', `/api/directives/${d.id}/answers`, { district: places.otherDistrict, kind: 'report', text: '已排查 12 户', figures: [{ label: '户数', value: 12 }] })).statusCode).toBe(200);
+    expect(
+      (
+        await post('other-leader', `/api/directives/${d.id}/answers`, {
+          district: places.otherDistrict,
+          kind: 'report',
+          text: '已排查 12 户',
+          figures: [{ label: '户数', value: 12 }],
+        })
+      ).statusCode,
+    ).toBe(200);
     const whole = json(await get('chief', `/api/directives/${d.id}`)).districts;
     expect(whole.find((r: { code: string }) => r.code === places.otherDistrict).figures).toEqual([{ label: '户数', value: 12 }]);
     const before = await state();
@@ -162,7 +182,16 @@ describe(`the directive desk on ${BACKEND}`, () => {
     expect(res.statusCode, res.body).toBe(200);
     // A district-scoped caller sees its own row of each round.
     const mine = json(res).rounds.find((r: { round: number }) => r.round === 2).districts;
-    expect(mine).toEqual([expect.objectContaining({ code: places.district, status: 'answered', answer: '昨日新增 3 人', figures: [{ label: '人数', value: 3 }], answered_by: 'user:staffer', late: true })]);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        code: places.district,
+        status: 'answered',
+        answer: '昨日新增 3 人',
+        figures: [{ label: '人数', value: 3 }],
+        answered_by: 'user:staffer',
+        late: true,
+      }),
+    ]);
     await expectRefused(await ans('leader', 2, { district: places.district, kind: 'zero_report' }), 409, 'already_answered');
     await expectRefused(await ans('leader', 3, { district: places.otherDistrict, kind: 'zero_report' }), 403, 'out_of_scope');
     expect((await ans('leader', 3, { district: places.district, kind: 'zero_report' })).statusCode).toBe(200);
