@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, NullableDateTime } from './common-schemas.js';
+import { CSV_MAX_CHARS } from './directive-csv.js';
 
 /**
  * Directives (指令) from the command centre to the district centres, and each
@@ -19,6 +20,23 @@ export type ListFilter = (typeof LIST_FILTERS)[number];
 export const DistrictCode = Type.String({ pattern: '^[0-9]{6}$', description: '6-digit district code' });
 export const DirectiveId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
+/** One figure of a report: 已核查人数 33. */
+function FigureSchema() {
+  return Type.Object(
+    { label: Type.String({ minLength: 1, maxLength: 40 }), value: Type.Number({ minimum: -1e12, maximum: 1e12 }) },
+    { additionalProperties: false },
+  );
+}
+
+/** A China date, YYYY-MM-DD. */
+const ChinaDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'a date in China time, YYYY-MM-DD' });
+
+export const AttachmentSchema = Type.Object({
+  filename: Type.String(),
+  columns: Type.Array(Type.String()),
+  rows: Type.Array(Type.Array(Type.String())),
+});
+
 export const DirectiveDistrictSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
@@ -28,6 +46,14 @@ export const DirectiveDistrictSchema = Type.Object({
   answered_by: Type.Union([Type.String(), Type.Null()], { description: "the actor who answered, e.g. 'user:leader'" }),
   minutes_to_answer: Type.Union([Type.Integer(), Type.Null()], { description: 'whole minutes from issue to answer; null while waiting' }),
   late: Type.Boolean({ description: 'answered after the deadline, or still waiting past it' }),
+  figures: Type.Optional(Type.Array(FigureSchema(), { description: "the report's figures; absent without" })),
+  reminded_at: Type.Optional(
+    Type.Unsafe<Date | string>({
+      type: 'string',
+      format: 'date-time',
+      description: 'the last reminder (催报) sent to this district for this round; absent if none',
+    }),
+  ),
 });
 
 export const DirectiveSchema = Type.Object({
@@ -39,6 +65,10 @@ export const DirectiveSchema = Type.Object({
   created_by: Type.String(),
   overdue: Type.Boolean({ description: 'the deadline has passed with districts still waiting' }),
   districts: Type.Array(DirectiveDistrictSchema, { description: 'the addressed districts in code order; a district-scoped caller sees only its own' }),
+  daily_until: Type.Optional(
+    Type.String({ description: "a daily directive (日报告) repeats at its deadline's time of day until this China date; absent for a one-off" }),
+  ),
+  attachment: Type.Optional(AttachmentSchema),
 });
 export type DirectiveView = Static<typeof DirectiveSchema>;
 export type DirectiveDistrictView = Static<typeof DirectiveDistrictSchema>;
@@ -56,6 +86,18 @@ export const CreateDirectiveBody = Type.Object(
         description: "the districts to address; absent = every district (inside the caller's scope)",
       }),
     ),
+    daily_until: Type.Optional(
+      Type.Unsafe<string>({ ...ChinaDate, description: "repeat every day at the deadline's time of day (China time) until this date, at most 92 rounds" }),
+    ),
+    attachment: Type.Optional(
+      Type.Object(
+        {
+          filename: Type.String({ minLength: 1, maxLength: 120 }),
+          csv: Type.String({ maxLength: CSV_MAX_CHARS, description: 'a list of names or addresses: a header row, then rows (RFC 4180)' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -65,6 +107,29 @@ export const AnswerBody = Type.Object(
     district: DistrictCode,
     kind: Type.Unsafe<AnswerKind>({ type: 'string', enum: [...ANSWER_KINDS] }),
     text: Type.Optional(Type.String({ maxLength: 4000, description: 'required for a report, optional for a zero report' })),
+    figures: Type.Optional(Type.Array(FigureSchema(), { maxItems: 12, description: 'figures of a report, e.g. {label: 已核查人数, value: 33}' })),
   },
   { additionalProperties: false },
 );
+
+export const RoundNumber = Type.Integer({ minimum: 1, maximum: 366 });
+
+export const RoundSchema = Type.Object({
+  round: Type.Integer(),
+  date: Type.String({ description: 'the China date the round is due' }),
+  opens_at: DateTime,
+  deadline: DateTime,
+  districts: Type.Array(DirectiveDistrictSchema),
+});
+export type RoundView = Static<typeof RoundSchema>;
+
+export const ReminderBody = Type.Object(
+  { round: Type.Optional(RoundNumber) },
+  { additionalProperties: false, description: 'the round to remind for; default the latest open one' },
+);
+
+export const ReminderResult = Type.Object({
+  round: Type.Integer(),
+  sent_at: DateTime,
+  districts: Type.Array(Type.String(), { description: 'the districts reminded: those still waiting in the round' }),
+});

@@ -84,6 +84,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/directives/:id': EVERY_ROLE,
   'POST /api/directives': ['commander', 'dispatcher'],
   'POST /api/directives/:id/answers': ['commander', 'dispatcher', 'district_leader', 'staff'],
+  // Daily rounds (日报告): read like the directive, answered like it.
+  'GET /api/directives/:id/rounds': EVERY_ROLE,
+  'POST /api/directives/:id/rounds/:round/answers': ['commander', 'dispatcher', 'district_leader', 'staff'],
+  // Reminding (催报) the districts that have not answered: those who send directives.
+  'POST /api/directives/:id/reminders': ['commander', 'dispatcher'],
 
   // Grid history and export: every reader, scoped.
   'GET /api/grids/history': EVERY_ROLE,

@@ -55,6 +55,8 @@ export const MESSAGES: Record<string, ErrorCode> = {
   forbidden_transition: { status: 403, en: 'your role may not take this step', zh: '您的角色无权执行此步骤' },
   illegal_transition: { status: 409, en: 'this step is not allowed in the current state', zh: '当前状态下不允许此操作' },
   already_answered: { status: 409, en: 'already answered', zh: '已经答复过' },
+  round_not_open: { status: 409, en: 'this round has not opened', zh: '该轮次尚未开始' },
+  nothing_to_remind: { status: 409, en: 'every district has answered', zh: '各区均已答复' },
   plan_outdated: { status: 409, en: 'the plan is based on an older version', zh: '方案所依据的版本已过时' },
   plan_not_editable: { status: 409, en: 'only a draft plan can be changed', zh: '只有草稿方案可以修改' },
   plan_invalid: { status: 422, en: 'the plan has problems; fix them before publishing', zh: '方案存在问题，请先修正再发布' },

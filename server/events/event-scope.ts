@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'incident.checked',
   'directive.created',
   'directive.answered',
+  'directive.reminded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

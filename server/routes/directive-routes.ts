@@ -3,7 +3,19 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { notFound } from '../http-errors.js';
 import { ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import { AnswerBody, CreateDirectiveBody, DirectiveId, DirectiveSchema, LIST_FILTERS, type ListFilter } from '../contract/directive-schemas.js';
+import {
+  AnswerBody,
+  CreateDirectiveBody,
+  DirectiveId,
+  DirectiveSchema,
+  LIST_FILTERS,
+  ReminderBody,
+  ReminderResult,
+  RoundNumber,
+  RoundSchema,
+  type ListFilter,
+} from '../contract/directive-schemas.js';
+import { remindDirective } from '../services/directive-reminders.js';
 import { answerDirective, createDirective, districtOf } from '../services/directive-service.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
@@ -104,6 +116,64 @@ const directiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await answerDirective(serviceDeps(request), requestActor(request), { ...request.body, id: request.params.id });
       return one(request.params.id, request);
+    },
+  );
+
+  app.get(
+    '/api/directives/:id/rounds',
+    {
+      schema: {
+        operationId: 'listDirectiveRounds',
+        tags: ['directives'],
+        summary: 'The rounds of a directive that have opened, newest first: one for a one-off directive, one a day for a daily one (日报告)',
+        params: Type.Object({ id: DirectiveId }),
+        response: { 200: Type.Object({ rounds: Type.Array(RoundSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const rounds = await app.repos.directives.rounds(request.params.id, districtOf(request.principal), new Date());
+      if (rounds.length === 0) throw notFound(`directive ${request.params.id}`);
+      return { rounds };
+    },
+  );
+
+  app.post(
+    '/api/directives/:id/rounds/:round/answers',
+    {
+      schema: {
+        operationId: 'answerDirectiveRound',
+        tags: ['directives'],
+        summary: 'Answer one round of a directive for a district; round 1 is the same as POST /api/directives/:id/answers',
+        description: 'Answering a round that has not opened gives 409 round_not_open; answering a round again gives 409 already_answered.',
+        params: Type.Object({ id: DirectiveId, round: RoundNumber }),
+        body: AnswerBody,
+        response: { 200: Type.Object({ rounds: Type.Array(RoundSchema) }), 409: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id, round } = request.params;
+      await answerDirective(serviceDeps(request), requestActor(request), { ...request.body, id, round });
+      return { rounds: await app.repos.directives.rounds(id, districtOf(request.principal), new Date()) };
+    },
+  );
+
+  app.post(
+    '/api/directives/:id/reminders',
+    {
+      schema: {
+        operationId: 'remindDirective',
+        tags: ['directives'],
+        summary: 'Remind (催报) the districts that have not answered a round (default: the latest opened one)',
+        description:
+          'Recorded per district, audited, and announced on the stream as directive.reminded. 409 nothing_to_remind when every district has answered.',
+        params: Type.Object({ id: DirectiveId }),
+        body: Type.Optional(ReminderBody),
+        response: { 201: ReminderResult, 409: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await remindDirective(serviceDeps(request), requestActor(request), { id: request.params.id, round: request.body?.round });
+      return reply.status(201).send(result);
     },
   );
 };

@@ -7,6 +7,8 @@ import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
 import type { ServiceDeps } from './service-deps.js';
 import { districtCodeOf } from '../contract/vocabulary.js';
+import type { Figure } from '../repositories/directive-repository.js';
+import { parseAttachment, parseDailyUntil } from './directive-inputs.js';
 
 /**
  * Directives (指令): the command centre asks the district centres for
@@ -20,12 +22,18 @@ export interface CreateInput {
   body?: string;
   deadline: string;
   districts?: string[];
+  /** Repeat every day at the deadline's time of day until this China date (日报告). */
+  daily_until?: string;
+  attachment?: { filename: string; csv: string };
 }
 
 export interface AnswerInput {
   district: string;
   kind: AnswerKind;
   text?: string;
+  figures?: Figure[];
+  /** The round of a daily directive; default 1 (a one-off directive has only round 1). */
+  round?: number;
 }
 
 /**
@@ -99,14 +107,20 @@ export function chooseDistricts(all: readonly string[], requested: readonly stri
   return [...requested].sort();
 }
 
-/** What a live event carries: enough for a wall display to redraw the directive's row. */
-async function eventView(deps: ServiceDeps, id: number, now: Date, tx: Queryable) {
+/**
+ * What a live event carries: enough for a wall display to redraw the
+ * directive's row. A later round of a daily directive says which round, with
+ * that round's deadline and answers.
+ */
+export async function eventView(deps: ServiceDeps, id: number, now: Date, tx: Queryable, round = 1) {
   const d = (await deps.repos.directives.find(id, null, now, tx))!;
+  const r = round === 1 ? null : (await deps.repos.directives.rounds(id, null, now, tx)).find((x) => x.round === round)!;
   return {
     id: d.id,
     title: d.title,
-    deadline: d.deadline,
-    districts: d.districts.map(({ code, status, answered_at }) => ({ code, status, answered_at })),
+    deadline: r ? r.deadline : d.deadline,
+    districts: (r ? r.districts : d.districts).map(({ code, status, answered_at }) => ({ code, status, answered_at })),
+    ...(r ? { round } : {}),
   };
 }
 
@@ -117,6 +131,8 @@ export async function createDirective(deps: ServiceDeps, who: Actor, input: Crea
   if (!title) throw invalidInput('title', 'must not be blank', '不能为空');
   const body = input.body?.trim() ?? '';
   const deadline = parseDeadline(input.deadline, now);
+  const dailyUntil = parseDailyUntil(input.daily_until, deadline);
+  const attachment = parseAttachment(input.attachment);
   const { actor } = actorFields(who);
   const repo = deps.repos.directives;
   return deps.db.transaction(async (tx) => {
@@ -124,14 +140,21 @@ export async function createDirective(deps: ServiceDeps, who: Actor, input: Crea
     if (!city) throw new DomainError('no_city', 'no city has been loaded yet; seed the demo city or import districts');
     const all = (await repo.districts(tx)).map((d) => d.code);
     const districts = chooseDistricts(all, input.districts, who.principal?.scope ?? null);
-    const id = await repo.insert({ title, body, deadline, createdAt: now, createdBy: actor, districts }, tx);
+    const id = await repo.insert({ title, body, deadline, createdAt: now, createdBy: actor, districts, dailyUntil, attachment }, tx);
     await recordAudit(
       deps,
       who,
       'directive.create',
       { type: 'directive', id: String(id) },
       {
-        after: { title, body, deadline, districts },
+        after: {
+          title,
+          body,
+          deadline,
+          districts,
+          ...(dailyUntil ? { daily_until: dailyUntil } : {}),
+          ...(attachment ? { attachment: { filename: attachment.filename, rows: attachment.rows.length } } : {}),
+        },
       },
       tx,
     );
@@ -146,6 +169,7 @@ export async function createDirective(deps: ServiceDeps, who: Actor, input: Crea
 /** Records a district's answer; the first answer stands. */
 export async function answerDirective(deps: ServiceDeps, who: Actor, input: AnswerInput & { id: number }): Promise<void> {
   const { id } = input;
+  const round = input.round ?? 1;
   const own = districtOf(who.principal);
   // Checked before any read, so a refusal says nothing about the directive.
   if (own !== null && input.district !== own) {
@@ -162,14 +186,23 @@ export async function answerDirective(deps: ServiceDeps, who: Actor, input: Answ
   const { actor } = actorFields(who);
   const repo = deps.repos.directives;
   await deps.db.transaction(async (tx) => {
+    if (round > 1) {
+      const opened = await repo.rounds(id, input.district, now, tx);
+      if (opened.length === 0) throw notFoundError(`directive ${id} for district ${input.district}`);
+      if (!opened.some((r) => r.round === round))
+        throw new DomainError('round_not_open', `round ${round} of directive ${id} has not opened yet, or the directive has fewer rounds`, {
+          zh: `指令 ${id} 的第 ${round} 轮尚未开始，或没有这一轮`,
+        });
+    }
     const status = input.kind === 'report' ? 'answered' : 'zero_report';
-    const after = await repo.answer({ directiveId: id, district: input.district, status, answer: text, at: now, by: actor }, tx);
+    const figures = input.figures ?? null;
+    const after = await repo.answer({ directiveId: id, district: input.district, status, answer: text, at: now, by: actor, round, figures }, tx);
     if (!after) {
-      const current = await repo.target(id, input.district, tx);
+      const current = await repo.target(id, input.district, tx, round);
       if (!current) throw notFoundError(`directive ${id} for district ${input.district}`);
       throw new DomainError(
         'already_answered',
-        `district ${input.district} already answered directive ${id} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`,
+        `district ${input.district} already answered directive ${id}${round > 1 ? ` round ${round}` : ''} (${current.status} at ${new Date(current.answered_at!).toISOString()} by ${current.answered_by}); the first answer stands`,
       );
     }
     await recordAudit(
@@ -179,10 +212,10 @@ export async function answerDirective(deps: ServiceDeps, who: Actor, input: Answ
       { type: 'directive', id: String(id) },
       {
         before: { district_code: input.district, status: 'waiting', answer: '', answered_at: null, answered_by: null },
-        after,
+        after: { ...after, ...(round > 1 ? { round } : {}), ...(figures?.length ? { figures } : {}) },
       },
       tx,
     );
-    await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(deps, id, now, tx) } });
+    await recordEvent(tx, { type: 'directive.answered', scope: input.district, payload: { directive: await eventView(deps, id, now, tx, round) } });
   });
 }

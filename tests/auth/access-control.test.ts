@@ -171,6 +171,9 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
     case 'POST /api/directives':
       return { method, url, payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() } };
     case 'GET /api/directives/:id':
+    case 'GET /api/directives/:id/rounds':
+    case 'POST /api/directives/:id/reminders':
+    case 'POST /api/directives/:id/rounds/:round/answers':
     case 'POST /api/directives/:id/answers': {
       // A fresh directive to every district, so each role's answer is the first for its district.
       const made = json(
@@ -181,9 +184,11 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
           payload: { title: `d-${id}`, deadline: new Date(Date.now() + 3_600_000).toISOString() },
         }),
       );
-      return method === 'GET'
-        ? { method, url: `/api/directives/${made.id}` }
-        : { method, url: `/api/directives/${made.id}/answers`, payload: { district: region.slice(0, 6), kind: 'zero_report' } };
+      const answer = { district: region.slice(0, 6), kind: 'zero_report' };
+      if (route.endsWith('/reminders')) return { method, url: `/api/directives/${made.id}/reminders`, payload: {} };
+      if (route.endsWith('/rounds/:round/answers')) return { method, url: `/api/directives/${made.id}/rounds/1/answers`, payload: answer };
+      if (route.endsWith('/rounds')) return { method, url: `/api/directives/${made.id}/rounds` };
+      return method === 'GET' ? { method, url: `/api/directives/${made.id}` } : { method, url: `/api/directives/${made.id}/answers`, payload: answer };
     }
     case 'GET /api/incidents/:code':
       return { method, url: `/api/incidents/${shared.code}` };

@@ -66,6 +66,7 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
     expect(rows).toEqual([
       ['/wall', ALL, true],
       ['/dispatch', 'commander district_leader dispatcher', false],
+      ['/directives', 'commander district_leader staff dispatcher', false],
       ['/explore', ALL, true],
       ['/plan', 'commander planner', false],
       ['/admin', 'commander', false],

@@ -16,6 +16,7 @@ const zh = {
     nearby: (n: number) => `50 米内 24 小时同类上报 ${n} 件${n ? '（点击标为重复）' : ''}`,
   },
   home: '首页',
+  directives: '指令督办',
   signOut: '退出',
   readOnly: '只读',
   queue: { reported: '待立案', filed: '待派遣', handling: '处置中', verify: '待核查', overdue: '超期', red: '红色预警', all: '全部' } as Record<
@@ -146,6 +147,7 @@ const en: Strings = {
     nearby: (n: number) => `${n} same-category report${n === 1 ? '' : 's'} within 50 m / 24 h${n ? ' (click to mark as duplicate)' : ''}`,
   },
   home: 'Home',
+  directives: 'Directives',
   signOut: 'Sign out',
   readOnly: 'Read only',
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },

@@ -143,6 +143,7 @@ export class DispatchPage extends LitElement {
         <button data-action="help" title="?" @click=${() => {
           this.help = !this.help;
         }}>?</button>
+        <a href="/directives${this.lang === 'en' ? '?lang=en' : ''}" data-link="directives">${t.directives}</a>
         <a href="/">${t.home}</a>
         ${p?.kind === 'user' ? html`<button @click=${() => void logout(this.me?.csrf_token ?? null)}>${t.signOut}</button>` : nothing}
       </header>

@@ -29,6 +29,12 @@ export const PAGES: readonly PageEntry[] = [
     route: 'GET /api/units',
   },
   {
+    href: '/directives',
+    name: { zh: '指令督办台', en: 'Directive desk' },
+    what: { zh: '下达指令、各区回复看板、催报、日报告与零报告', en: 'Issue directives; district answers board, reminders, daily and zero reports' },
+    route: 'POST /api/directives/:id/answers',
+  },
+  {
     href: '/explore',
     name: { zh: '区县态势分析', en: 'District explorer' },
     what: { zh: '从全市逐级下钻到网格，对比两期', en: 'Drill down from city to grid; compare periods' },

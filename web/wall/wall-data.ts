@@ -159,7 +159,8 @@ export class WallDataController implements ReactiveController {
         this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
       this.patchFigures(event.id, event.type, i);
       this.publishMapLists();
-    } else if ('directive' in event && this.options?.directives && this.directives) {
+    } else if ('directive' in event && this.options?.directives && this.directives && ((event.directive as { round?: number }).round ?? 1) === 1) {
+      // A later round of a daily directive (日报告) is not the wall's row (round 1): the reconciliation below keeps it right.
       // Shown at once; the reconciliation brings the caller's view of it (a district sees its own row only).
       const d = event.directive;
       const rows = this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code));

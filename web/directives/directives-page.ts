@@ -1,0 +1,285 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { districtCodeOf } from '../../server/contract/vocabulary.js';
+import { consoleStyles } from '../dispatch/dispatch-styles.js';
+import { errorMessage } from '../shared/api-request.js';
+import { langFrom } from '../shared/i18n.js';
+import { currentUser, logout, type Me } from '../shared/session.js';
+import { chinaTime } from './directive-board.js';
+import {
+  answerRound,
+  createDirective,
+  districtList,
+  listDirectives,
+  remind,
+  roundsOf,
+  type Answer,
+  type Directive,
+  type NewDirective,
+  type Round,
+} from './directives-api.js';
+import { strings, type Lang } from './directives-i18n.js';
+import './directive-board.js';
+import './directive-form.js';
+import './district-answer.js';
+
+const STREAM_EVENTS = ['directive.created', 'directive.answered', 'directive.reminded'];
+/** The board's clock: a waiting district turns late the second its deadline passes, with no event to say so. */
+const TICK_MS = 1_000;
+
+/**
+ * /directives: the directive desk (指令督办). Commanders and dispatchers issue
+ * directives and watch one board per directive; district staff see those
+ * addressed to their district and answer them. Every directive event on the
+ * live stream reloads the list and the open board, so an answer shows within
+ * a second without a reload. Language and directive live in the URL
+ * (?lang=en&id=12).
+ */
+export class DirectivesPage extends LitElement {
+  static override properties = {
+    me: { state: true },
+    directives: { state: true },
+    selected: { state: true },
+    rounds: { state: true },
+    round: { state: true },
+    composing: { state: true },
+    notice: { state: true },
+    busy: { state: true },
+    live: { state: true },
+    now: { state: true },
+  };
+  static override styles = [
+    consoleStyles,
+    css`
+      :host { display: grid; grid-template-rows: auto 1fr; height: 100vh; }
+      header { display: flex; align-items: center; gap: 1rem; padding: .55rem 1rem; background: #0f1930; border-bottom: 1px solid #1e2c4a; }
+      h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; flex: 1; }
+      header .who, header a { color: #9fb3d1; font-size: .85rem; text-decoration: none; white-space: nowrap; }
+      .live { font-size: .78rem; padding: .1rem .5rem; border-radius: 10px; background: #3a2a14; color: #ffd873; }
+      .live[data-state="live"] { background: #123a2a; color: #6ee7a8; }
+      main { display: grid; grid-template-columns: minmax(17rem, 24%) 1fr; min-height: 0; }
+      nav { border-right: 1px solid #1e2c4a; overflow: auto; display: flex; flex-direction: column; }
+      nav .top { display: flex; justify-content: space-between; align-items: center; padding: .55rem .8rem; color: #9fb3d1; font-size: .85rem; }
+      nav ul { list-style: none; margin: 0; padding: 0; }
+      nav li { padding: .5rem .8rem; border-bottom: 1px solid #16223b; cursor: pointer; }
+      nav li[aria-selected="true"] { background: #13213d; box-shadow: inset 3px 0 #5cc8ff; }
+      nav li .t { font-size: .9rem; }
+      nav li .m { font-size: .75rem; color: #7d8aa3; display: flex; gap: .5rem; margin-top: .2rem; }
+      section { overflow: auto; min-height: 0; }
+      .pick { padding: 2rem; color: #7d8aa3; }
+      .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem 1rem; border-radius: 6px; max-width: 70vw; }
+      .notice.error { background: #4a2030; color: #ffd0d8; }
+    `,
+  ];
+
+  declare me: Me | null;
+  declare directives: Directive[];
+  declare selected: number | null;
+  declare rounds: Round[];
+  declare round: number;
+  declare composing: boolean;
+  declare notice: { text: string; error: boolean } | null;
+  declare busy: boolean;
+  declare live: 'connecting' | 'live' | 'offline';
+  declare now: number;
+  private readonly language: Lang = langFrom(location.search);
+  private districts: { code: string; name: string; name_en: string | null }[] = [];
+  private source?: EventSource;
+  private timer?: ReturnType<typeof setInterval>;
+  private loaded = false;
+  /** Until the user picks a directive, the page follows the newest one (for district staff: the newest still waiting for them). */
+  private following: boolean;
+
+  constructor() {
+    super();
+    const id = Number(new URLSearchParams(location.search).get('id'));
+    this.selected = id > 0 ? id : null;
+    this.following = this.selected === null;
+    Object.assign(this, { me: null, directives: [], rounds: [], round: 0, composing: false, notice: null, busy: false, live: 'connecting', now: Date.now() });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.documentElement.lang = this.language === 'en' ? 'en' : 'zh-CN';
+    document.title = `${strings(this.language).title} · Gridscope`;
+    currentUser().then(
+      (me) => (this.me = me),
+      (err) => this.say(errorMessage(err), true),
+    );
+    districtList().then(
+      (d) => (this.districts = d),
+      () => undefined,
+    );
+    this.openStream();
+    void this.reload();
+    this.timer = setInterval(() => (this.now = Date.now()), TICK_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.source?.close();
+    clearInterval(this.timer);
+  }
+
+  override updated(): void {
+    this.setAttribute('data-state', this.loaded ? 'ready' : 'loading');
+    this.setAttribute('data-live', this.live);
+  }
+
+  /** An EventSource reconnects by itself; missed events are not replayed, so a reopened stream reloads. */
+  private openStream(): void {
+    const source = new EventSource('/api/stream');
+    this.source = source;
+    source.onopen = () => {
+      this.live = 'live';
+      void this.reload();
+    };
+    source.onerror = () => (this.live = 'offline');
+    for (const type of [...STREAM_EVENTS, 'reset', 'resumed']) source.addEventListener(type, () => void this.reload());
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      this.directives = await listDirectives();
+      if (this.following) {
+        const own = this.ownDistrict;
+        const waiting = this.directives.find((d) => d.districts.some((r) => r.code === own && r.status === 'waiting'));
+        this.selected = (waiting ?? this.directives[0])?.id ?? null;
+      }
+      if (this.selected !== null) await this.loadRounds(this.selected);
+      this.loaded = true;
+    } catch (err) {
+      this.say(errorMessage(err), true);
+    }
+  }
+
+  private async loadRounds(id: number): Promise<void> {
+    const rounds = await roundsOf(id);
+    if (this.selected !== id) return; // another directive was picked meanwhile
+    this.rounds = rounds;
+    if (!rounds.some((r) => r.round === this.round)) this.round = rounds[0]?.round ?? 0;
+  }
+
+  private pick(id: number): void {
+    this.following = false;
+    this.selected = id;
+    this.composing = false;
+    this.rounds = [];
+    this.round = 0;
+    const url = new URL(location.href);
+    url.searchParams.set('id', String(id));
+    history.replaceState(null, '', url);
+    void this.loadRounds(id).catch((err) => this.say(errorMessage(err), true));
+  }
+
+  private say(text: string, error = false): void {
+    this.notice = { text, error };
+    setTimeout(() => {
+      if (this.notice?.text === text) this.notice = null;
+    }, 6_000);
+  }
+
+  private may(route: string): boolean {
+    return this.me?.allowed.includes(route) ?? false;
+  }
+
+  /** The district the caller answers for: district staff only (a city-wide caller watches the board). */
+  private get ownDistrict(): string | null {
+    const code = this.me?.principal.scope.code;
+    return code && this.may('POST /api/directives/:id/rounds/:round/answers') ? districtCodeOf(code) : null;
+  }
+
+  private async act(work: () => Promise<string>): Promise<void> {
+    this.busy = true;
+    try {
+      this.say(await work());
+      await this.reload();
+    } catch (err) {
+      this.say(errorMessage(err), true);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private issue(body: NewDirective): void {
+    void this.act(async () => {
+      const d = await createDirective(this.me?.csrf_token ?? null, body);
+      this.pick(d.id);
+      return strings(this.language).form.sent;
+    });
+  }
+
+  private answer(detail: Omit<Answer, 'district'>): void {
+    const district = this.ownDistrict;
+    if (!district || this.selected === null) return;
+    const id = this.selected;
+    void this.act(async () => {
+      await answerRound(this.me?.csrf_token ?? null, id, this.round, { ...detail, district });
+      return strings(this.language).answer.done;
+    });
+  }
+
+  private sendReminder(round: number): void {
+    if (this.selected === null) return;
+    const id = this.selected;
+    void this.act(async () => strings(this.language).board.reminded_n((await remind(this.me?.csrf_token ?? null, id, round)).districts.length));
+  }
+
+  override render() {
+    const t = strings(this.language);
+    const p = this.me?.principal;
+    const other = new URL(location.href);
+    other.searchParams.set('lang', this.language === 'en' ? 'zh' : 'en');
+    return html`
+      <header>
+        <h1>${t.title}</h1>
+        <span class="live" data-state=${this.live}>${t.live[this.live]}</span>
+        ${p ? html`<span class="who">${p.display_name} · ${p.role_name[this.language]} · ${p.scope.name}</span>` : nothing}
+        <a href=${other.toString()} data-action="lang">${this.language === 'en' ? '中文' : 'English'}</a>
+        ${this.may('GET /api/units') ? html`<a href="/dispatch${this.language === 'en' ? '?lang=en' : ''}">${t.dispatch}</a>` : nothing}
+        <a href="/">${t.home}</a>
+        ${p?.kind === 'user' ? html`<button @click=${() => void logout(this.me?.csrf_token ?? null)}>${t.signOut}</button>` : nothing}
+      </header>
+      <main>
+        <nav>
+          <div class="top"><span>${t.directives}</span>
+            ${this.may('POST /api/directives') ? html`<button class="primary" data-action="issue" @click=${() => (this.composing = true)}>${t.issue}</button>` : nothing}</div>
+          <ul>${this.directives.map((d) => this.item(d))}</ul>
+          ${this.loaded && this.directives.length === 0 ? html`<p class="pick">${t.none}</p>` : nothing}
+        </nav>
+        <section>${this.main()}</section>
+      </main>
+      ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
+    `;
+  }
+
+  private item(d: Directive) {
+    const t = strings(this.language);
+    const answered = d.districts.filter((r) => r.status !== 'waiting').length;
+    return html`<li data-directive=${d.id} aria-selected=${d.id === this.selected ? 'true' : 'false'} @click=${() => this.pick(d.id)}>
+      <div class="t">${d.title}</div>
+      <div class="m"><span>${chinaTime(this.language, d.deadline)}</span><span>${answered}/${d.districts.length}</span>
+        ${d.daily_until ? html`<span class="badge blue">${t.daily}</span>` : nothing}
+        ${d.overdue || (answered < d.districts.length && this.now > Date.parse(d.deadline)) ? html`<span class="badge red">${t.overdue}</span>` : nothing}</div>
+    </li>`;
+  }
+
+  private main() {
+    const t = strings(this.language);
+    if (this.composing)
+      return html`<gs-directive-form .lang=${this.language} .districts=${this.districts} .busy=${this.busy}
+        @submit=${(e: CustomEvent<NewDirective>) => this.issue(e.detail)} @cancel=${() => (this.composing = false)}></gs-directive-form>`;
+    const d = this.directives.find((x) => x.id === this.selected);
+    if (!d || this.rounds.length === 0) return html`<p class="pick">${t.pick}</p>`;
+    const round = this.rounds.find((r) => r.round === this.round) ?? this.rounds[0]!;
+    const own = this.ownDistrict;
+    const row = own ? round.districts.find((r) => r.code === own) : undefined;
+    return html`
+      <gs-directive-board .directive=${d} .rounds=${this.rounds} .round=${round.round} .lang=${this.language} .now=${this.now}
+        .canRemind=${this.may('POST /api/directives/:id/reminders')} .busy=${this.busy}
+        @round=${(e: CustomEvent<number>) => (this.round = e.detail)} @remind=${(e: CustomEvent<number>) => this.sendReminder(e.detail)}></gs-directive-board>
+      ${row ? html`<gs-district-answer .round=${round} .row=${row} .lang=${this.language} .busy=${this.busy} @answer=${(e: CustomEvent<Omit<Answer, 'district'>>) => this.answer(e.detail)}></gs-district-answer>` : nothing}
+    `;
+  }
+}
+
+customElements.define('gs-directives-page', DirectivesPage);
