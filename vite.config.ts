@@ -86,7 +86,13 @@ function fieldServiceWorker(): Plugin {
         if (files.has(name) || !chunk) return;
         files.add(name);
         if (chunk.type !== 'chunk') return;
-        for (const next of [...chunk.imports, ...chunk.dynamicImports, ...(chunk.viteMetadata?.importedCss ?? []), ...(chunk.viteMetadata?.importedAssets ?? [])]) visit(next);
+        for (const next of [
+          ...chunk.imports,
+          ...chunk.dynamicImports,
+          ...(chunk.viteMetadata?.importedCss ?? []),
+          ...(chunk.viteMetadata?.importedAssets ?? []),
+        ])
+          visit(next);
       };
       visit(entry.fileName);
       const list = ['/m', '/m.webmanifest', '/m-icon.svg', '/m-icon-192.png', '/m-icon-512.png', ...[...files].sort().map((f) => `/${f}`)];

@@ -39,7 +39,10 @@ export async function reportThroughPage(
   await form.locator(`[data-urgency="${r.urgency}"]`).click();
   await form.locator('textarea').fill(r.description);
   await form.locator('input[type="file"]').setInputFiles(r.photos);
-  await form.locator('[data-photo]').nth(r.photos.length - 1).waitFor({ timeout: 60_000 });
+  await form
+    .locator('[data-photo]')
+    .nth(r.photos.length - 1)
+    .waitFor({ timeout: 60_000 });
   await form.locator('[data-submit]').click();
   // A same-category report nearby (seed data) is offered; these tests file new ones.
   const offer = form.locator('[data-nearby-new]');

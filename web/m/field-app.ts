@@ -44,6 +44,8 @@ export class FieldApp extends LitElement {
       header { display: flex; align-items: center; gap: 0.5rem; padding: 0.6rem 0.8rem; background: #0f1930; position: sticky; top: 0; z-index: 2; }
       header h1 { font-size: 1.15rem; margin: 0; flex: 1; }
       header a, header button { color: #8fd3ff; font-size: 0.9rem; min-height: 40px; }
+      .live { display: inline-block; width: 0.6rem; height: 0.6rem; border-radius: 50%; background: #3fdc7a; margin-right: 0.35rem; animation: pulse 1.2s infinite; }
+      @keyframes pulse { 50% { opacity: 0.3; } }
       .share-on { background: #0f5132; border-color: #2ea043; color: #d2ffe0; }
       .banner { padding: 0.5rem 0.8rem; background: #3a2a14; color: #ffd873; font-size: 0.9rem; }
       .banner a { color: #ffd873; }
@@ -75,7 +77,11 @@ export class FieldApp extends LitElement {
   private mapReady = false;
   private online = navigator.onLine;
   private problem = '';
-  private readonly share = new PositionShare(this, () => this.fix, () => this.session?.me.csrf_token ?? null);
+  private readonly share = new PositionShare(
+    this,
+    () => this.fix,
+    () => this.session?.me.csrf_token ?? null,
+  );
 
   private get isWorker(): boolean {
     return this.session?.me.principal.role === 'grid_worker';
@@ -118,7 +124,10 @@ export class FieldApp extends LitElement {
   private watchPosition(): void {
     if (this.watching) return;
     this.watching = true;
-    if (!navigator.geolocation) return void (this.geoError = true);
+    if (!navigator.geolocation) {
+      this.geoError = true;
+      return;
+    }
     navigator.geolocation.watchPosition(
       (p) => {
         this.fix = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy };
@@ -156,11 +165,13 @@ export class FieldApp extends LitElement {
     return html`
       <header>
         <h1>${t.title}${me ? html` <small class="hint">${me.principal.display_name}</small>` : nothing}</h1>
-        ${me
-          ? html`<button type="button" data-share=${this.share.on ? 'on' : 'off'} class=${this.share.on ? 'share-on' : ''} @click=${() => this.share.toggle()}>
-              ${this.share.on ? `📡 ${t.sharing}` : t.share}
+        ${
+          me
+            ? html`<button type="button" data-share=${this.share.on ? 'on' : 'off'} class=${this.share.on ? 'share-on' : ''} @click=${() => this.share.toggle()}>
+              ${this.share.on ? html`<i class="live"></i>${t.sharing}` : t.share}
             </button>`
-          : nothing}
+            : nothing
+        }
         <a href=${otherLang.toString()} data-lang-switch>${t.language}</a>
       </header>
       ${!this.online ? html`<div class="banner" data-offline>${t.offline}</div>` : nothing}
@@ -180,15 +191,19 @@ export class FieldApp extends LitElement {
         ${homeView({ t, grids: this.grids, fix: this.fix, here, geoError: this.geoError, figures: this.figures, mapReady: this.mapReady && this.tab === 'home', isWorker: this.isWorker, onReport: () => (this.tab = 'report') })}
         <p><button type="button" data-logout @click=${() => logout(this.session?.me.csrf_token ?? null)}>${t.signOut}</button></p>
       </section>
-      ${this.isWorker
-        ? html`<section ?hidden=${this.tab !== 'report'} data-screen="report">
+      ${
+        this.isWorker
+          ? html`<section ?hidden=${this.tab !== 'report'} data-screen="report">
             ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} @queued=${() => this.queued()}></gs-report-form>` : nothing}
           </section>`
-        : nothing}
+          : nothing
+      }
       <section ?hidden=${this.tab !== 'tasks'} data-screen="tasks">
-        ${this.session && !this.session.expired && this.online
-          ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}></gs-tasks-view>`
-          : html`<p class="hint">${t.offline}</p>`}
+        ${
+          this.session && !this.session.expired && this.online
+            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}></gs-tasks-view>`
+            : html`<p class="hint">${t.offline}</p>`
+        }
       </section>
       <section ?hidden=${this.tab !== 'outbox'} data-screen="outbox">
         ${outboxView(this.items, this.language, t, {

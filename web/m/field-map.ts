@@ -3,6 +3,7 @@ import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import { Marker, type GeoJSONSource } from 'maplibre-gl';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import { bboxOfPositions, MapKitController, offlineStyle, THEME } from '../shared/map/index.js';
+import { PIN_SVG } from './field-icons.js';
 import type { GridFeature } from './point-in-grid.js';
 
 /**
@@ -24,7 +25,7 @@ export class FieldMap extends LitElement {
       :host { display: block; position: relative; min-height: 12rem; border-radius: 10px; overflow: hidden; background: ${unsafeCSS(THEME.background)}; }
       #map { position: absolute; inset: 0; }
       .me { width: 16px; height: 16px; border-radius: 50%; background: #2f8cff; border: 3px solid #fff; box-shadow: 0 0 0 6px rgba(47, 140, 255, 0.3); }
-      .pin { width: 34px; height: 34px; font-size: 30px; line-height: 34px; text-align: center; cursor: grab; }
+      .pin { width: 34px; height: 44px; cursor: grab; }
     `,
   ];
 
@@ -68,7 +69,7 @@ export class FieldMap extends LitElement {
       this.me.setLngLat(this.position);
     }
     if (this.pin && !this.pinMarker) {
-      const element = Object.assign(document.createElement('div'), { className: 'pin', textContent: '📍' });
+      const element = Object.assign(document.createElement('div'), { className: 'pin', innerHTML: PIN_SVG });
       element.dataset.pin = '';
       this.pinMarker = new Marker({ element, draggable: true, anchor: 'bottom' }).setLngLat(this.pin).addTo(map);
       this.pinMarker.on('dragend', () => {

@@ -1,4 +1,5 @@
 import { css, html } from 'lit';
+import { icon } from './field-icons.js';
 
 /**
  * The phone's look, shared by its screens: dark like the other pages, large
@@ -16,13 +17,14 @@ export const fieldStyles = css`
   .thumbs { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
   .thumbs figure { margin: 0; font-size: 0.75rem; color: #9fb3d1; text-align: center; }
   .thumbs img { width: 84px; height: 84px; object-fit: cover; border-radius: 8px; display: block; }
-  label.file { display: inline-flex; align-items: center; justify-content: center; min-height: 48px; padding: 0 1rem; border-radius: 10px; background: #24365c; cursor: pointer; }
+  ul { list-style: none; padding: 0; margin: 0; }
+  label.file { gap: 0.4rem; display: inline-flex; align-items: center; justify-content: center; min-height: 48px; padding: 0 1rem; border-radius: 10px; background: #24365c; cursor: pointer; }
   label.file input { position: absolute; width: 1px; height: 1px; opacity: 0; }
 `;
 
 /** The camera button (<input type=file accept=image/* capture>) and the photos taken so far. */
 export function photoPicker(label: string, onPick: (input: HTMLInputElement) => void, photos: { blob: Blob; url: string }[], size: (kb: number) => string) {
-  return html`<label class="file">📷 ${label}
+  return html`<label class="file">${icon('camera', 24)} ${label}
       <input type="file" accept="image/*" capture="environment" multiple @change=${(e: Event) => onPick(e.target as HTMLInputElement)} />
     </label>
     <div class="thumbs">

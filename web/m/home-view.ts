@@ -28,14 +28,18 @@ export function homeView(o: {
   const { t, fix, here } = o;
   const where = o.geoError ? t.noGeolocation : !fix ? t.noFix : here ? t.inGrid(here.properties.name) : t.outsideGrid;
   return html`
-    ${o.isWorker
-      ? html`<div class="card where ${fix && !here ? 'outside' : ''}" data-where=${fix ? (here ? 'inside' : 'outside') : 'unknown'}>
+    ${
+      o.isWorker
+        ? html`<div class="card where ${fix && !here ? 'outside' : ''}" data-where=${fix ? (here ? 'inside' : 'outside') : 'unknown'}>
           <b>${where}</b>${fix ? html`<div class="hint">${t.accuracy(fix.accuracy)}</div>` : nothing}
         </div>`
-      : nothing}
-    ${o.mapReady
-      ? html`<gs-field-map class="home-map" .grids=${o.grids} .position=${fix ? [fix.lon, fix.lat] : null}></gs-field-map>`
-      : html`<div class="home-map placeholder"></div>`}
+        : nothing
+    }
+    ${
+      o.mapReady
+        ? html`<gs-field-map class="home-map" .grids=${o.grids} .position=${fix ? [fix.lon, fix.lat] : null}></gs-field-map>`
+        : html`<div class="home-map placeholder"></div>`
+    }
     <div class="figures">
       ${o.isWorker ? html`<div class="card" data-figure="open"><b>${o.figures.open ?? '—'}</b>${t.openHere}</div>` : nothing}
       <div class="card" data-figure="tasks"><b>${o.figures.tasks ?? '—'}</b>${t.tasksWaiting}</div>

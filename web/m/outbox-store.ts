@@ -72,8 +72,7 @@ export const outboxStore = {
   put: (item: OutboxItem) => run('readwrite', (s) => s.put(item)).then(() => undefined),
   remove: (id: string) => run('readwrite', (s) => s.delete(id)).then(() => undefined),
   /** Every item, oldest first. */
-  all: async (): Promise<OutboxItem[]> =>
-    ((await run('readonly', (s) => s.getAll())) as OutboxItem[]).sort((a, b) => a.created_at.localeCompare(b.created_at)),
+  all: async (): Promise<OutboxItem[]> => ((await run('readonly', (s) => s.getAll())) as OutboxItem[]).sort((a, b) => a.created_at.localeCompare(b.created_at)),
 };
 
 /** A new idempotency key (RFC 9562 v4 UUID), made on the phone. */

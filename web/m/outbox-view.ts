@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { categoryName } from './field-categories.js';
+import { icon } from './field-icons.js';
 import type { FieldStrings, Lang } from './field-i18n.js';
 import type { OutboxItem } from './outbox-store.js';
 
@@ -20,7 +21,7 @@ export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act
         const what = item.kind === 'report' ? categoryName(item.report!.category, lang) : t.photosAdded(item.code ?? '');
         const state = item.state === 'sent' && item.code ? `${t.states.sent} ${item.code}` : t.states[item.state];
         return html`<li class="card" data-item=${item.id} data-state=${item.state} data-code=${item.code ?? ''}>
-          <b>${what}</b> · ${item.photos.length} 📷 · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
+          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
           <div class="state state-${item.state}">${state}${item.state === 'failed' && item.error ? `: ${item.error}` : nothing}</div>
           ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
           ${item.needs_login ? html`<div class="hint">${t.signInToSend}</div>` : nothing}

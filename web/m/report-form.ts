@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { URGENCIES, type Urgency } from '../../server/contract/vocabulary.js';
 import { FIELD_CATEGORIES } from './field-categories.js';
+import { icon } from './field-icons.js';
 import { nearbyReports, type NearbyReport } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
 import { newKey, type OutboxItem, outboxStore } from './outbox-store.js';
@@ -33,7 +34,7 @@ export class ReportForm extends LitElement {
     css`
       .cats { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.5rem; }
       .cats button { min-height: 4.6rem; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 0.2rem; font-size: 0.85rem; }
-      .cats .icon { font-size: 1.6rem; }
+      .cats svg { color: #8fd3ff; }
       .urg { display: grid; gap: 0.4rem; }
       .urg button { text-align: left; display: flex; gap: 0.6rem; align-items: center; }
       .urg i { width: 1.1rem; height: 1.1rem; border-radius: 50%; flex: none; }
@@ -79,13 +80,22 @@ export class ReportForm extends LitElement {
 
   private async submit(asNew = false): Promise<void> {
     const where = this.location;
-    if (!this.category) return void (this.problem = this.t.chooseCategory);
-    if (!where) return void (this.problem = this.t.needLocation);
+    if (!this.category) {
+      this.problem = this.t.chooseCategory;
+      return;
+    }
+    if (!where) {
+      this.problem = this.t.needLocation;
+      return;
+    }
     this.busy = true;
     try {
       if (!asNew && navigator.onLine && this.photos.length > 0) {
         const near = await nearbyReports(where[0], where[1], this.category);
-        if (near.length > 0) return void (this.nearby = near);
+        if (near.length > 0) {
+          this.nearby = near;
+          return;
+        }
       }
       await this.queue({
         kind: 'report',
@@ -139,7 +149,7 @@ export class ReportForm extends LitElement {
       <div class="cats">
         ${FIELD_CATEGORIES.map(
           (c) => html`<button type="button" data-category=${c.code} aria-pressed=${this.category === c.code} @click=${() => (this.category = c.code)}>
-            <span class="icon" aria-hidden="true">${c.icon}</span>${c.name[this.lang]}
+            ${icon(c.code)}${c.name[this.lang]}
           </button>`,
         )}
       </div>
@@ -158,8 +168,12 @@ export class ReportForm extends LitElement {
         ${where ? `${where[1].toFixed(5)}, ${where[0].toFixed(5)}` : t.noFix}
         ${this.fix && !this.pin ? html` · ${t.accuracy(this.fix.accuracy)}` : nothing}
       </p>
-      ${where ? html`<gs-field-map .pin=${where} .position=${this.fix ? [this.fix.lon, this.fix.lat] : null} @pin-moved=${(e: CustomEvent<[number, number]>) => (this.pin = e.detail)}></gs-field-map>
-            <p class="hint">${t.dragPin}</p>` : nothing}
+      ${
+        where
+          ? html`<gs-field-map .pin=${where} .position=${this.fix ? [this.fix.lon, this.fix.lat] : null} @pin-moved=${(e: CustomEvent<[number, number]>) => (this.pin = e.detail)}></gs-field-map>
+            <p class="hint">${t.dragPin}</p>`
+          : nothing
+      }
       <h3>${t.photos}</h3>
       ${photoPicker(t.addPhoto, (input) => this.addPhotos(input), this.photos, t.photoSize)}
       ${this.nearby ? this.renderOffer(this.nearby) : nothing}

@@ -50,10 +50,7 @@ self.addEventListener('fetch', (event) => {
 async function shellFirstFromNetwork(request) {
   const cache = await caches.open(CACHE);
   try {
-    const response = await Promise.race([
-      fetch(request),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('slow network')), NETWORK_WAIT_MS)),
-    ]);
+    const response = await Promise.race([fetch(request), new Promise((_, reject) => setTimeout(() => reject(new Error('slow network')), NETWORK_WAIT_MS))]);
     if (response.ok && new URL(request.url).pathname === SHELL) await cache.put(SHELL, response.clone());
     return response;
   } catch (err) {

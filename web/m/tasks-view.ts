@@ -80,7 +80,10 @@ export class TasksView extends LitElement {
   private async act(code: string, body: Record<string, unknown>, photoKind?: 'after' | 'check'): Promise<void> {
     try {
       if (photoKind) {
-        if (!this.photo) return void (this.problem = strings(this.lang).afterPhoto);
+        if (!this.photo) {
+          this.problem = strings(this.lang).afterPhoto;
+          return;
+        }
         await uploadPhoto(code, { key: newKey(), kind: photoKind, blob: this.photo.blob, sent: false }, this.csrf);
       }
       await transition(code, this.csrf, body);
@@ -120,22 +123,29 @@ export class TasksView extends LitElement {
   private renderActions(r: IncidentRow) {
     const t = strings(this.lang);
     const pickPhoto = (label: string) =>
-      photoPicker(label, (i) => this.pick(i), this.photo ? [this.photo] : [], (kb) => `${kb} KB`);
+      photoPicker(
+        label,
+        (i) => this.pick(i),
+        this.photo ? [this.photo] : [],
+        (kb) => `${kb} KB`,
+      );
     if (this.duty === 'handler' && r.status === 'dispatched')
       return html`<div class="actions"><button type="button" data-start @click=${() => this.act(r.code, { action: 'start' })}>${t.start}</button></div>`;
     if (this.duty === 'handler' && r.status === 'in_progress') {
-      if (this.open !== r.code) return html`<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>`;
+      if (this.open !== r.code)
+        return html`<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>`;
       return html`<div class="actions">${pickPhoto(t.afterPhoto)}
         <button type="button" data-resolve ?disabled=${!this.photo} @click=${() => this.act(r.code, { action: 'resolve' }, 'after')}>${t.resolve}</button></div>`;
     }
     if (this.duty === 'grid_worker' && r.status === 'resolved') {
-      if (this.open !== r.code) return html`<div class="actions"><button type="button" data-open-check @click=${() => (this.open = r.code)}>${t.check} · ${t.toCheck}</button></div>`;
+      if (this.open !== r.code)
+        return html`<div class="actions"><button type="button" data-open-check @click=${() => (this.open = r.code)}>${t.check} · ${t.toCheck}</button></div>`;
       const note = () => this.renderRoot.querySelector<HTMLInputElement>('input[name="note"]')?.value ?? '';
       const check = (verdict: 'fixed' | 'not_fixed') => this.act(r.code, { action: 'check', verdict, note: note() }, 'check');
       return html`<div class="actions">${pickPhoto(t.checkPhoto)}
         <input type="text" name="note" placeholder=${t.note} />
-        <button type="button" data-verdict="fixed" ?disabled=${!this.photo} @click=${() => check('fixed')}>✓ ${t.fixed}</button>
-        <button type="button" data-verdict="not_fixed" ?disabled=${!this.photo} @click=${() => check('not_fixed')}>✗ ${t.notFixed}</button></div>`;
+        <button type="button" data-verdict="fixed" ?disabled=${!this.photo} @click=${() => check('fixed')}>${t.fixed}</button>
+        <button type="button" data-verdict="not_fixed" ?disabled=${!this.photo} @click=${() => check('not_fixed')}>${t.notFixed}</button></div>`;
     }
     return nothing;
   }
