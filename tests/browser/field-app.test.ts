@@ -85,7 +85,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 60_000 }).toBe('inside');
     expect(await page.locator('[data-where]').textContent()).toContain(grid!.name);
     await expect.poll(() => page.locator('[data-figure="open"] b').textContent(), { timeout: 60_000 }).toBe(String(grid!.open));
-    await page.locator('[data-screen="home"] gs-field-map canvas').waitFor({ timeout: 60_000 });
+    await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
     await shoot(page, 'zh-home');
 
     await reportThroughPage(page, { category: 'uncollected_garbage', urgency: 'yellow', description: '手机上报：垃圾桶满溢', photos: [bigPhoto, exifPhoto] });
@@ -111,7 +111,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await page.click('[data-tab="report"]');
     await shoot(page, 'zh-report');
     await page.click('[data-tab="tasks"]');
-    await page.locator('gs-tasks-view h3').waitFor();
+    await page.locator(`gs-tasks-view li[data-task="${code}"]`).waitFor({ timeout: 60_000 });
     await shoot(page, 'zh-tasks-worker');
     expect(problems).toEqual([]);
   });
@@ -189,17 +189,17 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   it('shows every screen in English', async () => {
     const { page } = await phone('g-worker', 'en');
     await expect.poll(() => page.locator('[data-where]').textContent(), { timeout: 60_000 }).toContain('You are in');
-    await page.locator('[data-screen="home"] gs-field-map canvas').waitFor({ timeout: 60_000 });
+    await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
     await shoot(page, 'en-home');
     for (const tab of ['report', 'tasks', 'outbox']) {
       await page.click(`[data-tab="${tab}"]`);
-      if (tab === 'tasks') await page.locator('gs-tasks-view h3').waitFor();
+      if (tab === 'tasks') await page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
       await shoot(page, `en-${tab}`);
     }
     expect(await page.locator('[data-tab="report"]').textContent()).toContain('Report');
     const handler = await phone('h-sanitation', 'en');
     await handler.page.click('[data-tab="tasks"]');
-    await handler.page.locator('gs-tasks-view h3').waitFor();
+    await handler.page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
     await shoot(handler.page, 'en-tasks-handler');
     expect(problems).toEqual([]);
   });

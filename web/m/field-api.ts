@@ -69,6 +69,20 @@ export async function incidents(statuses: readonly string[], limit = 100): Promi
 
 export const openCount = async () => (await incidents(OPEN_STATUSES, 1)).matched;
 
+/**
+ * My tasks from GET /api/me/tasks (field-api branch): a grid worker's open
+ * incidents (those to check first), a handler's unit queue with due times.
+ * null where the server has no such route yet: the caller builds the list itself.
+ */
+export async function myTasks(): Promise<IncidentRow[] | null> {
+  try {
+    return (await apiRequest<{ tasks: IncidentRow[] }>('GET', '/api/me/tasks', { unauthorized: 'throw' })).tasks;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
 /** One incident in full (due time, overdue, photos). */
 export const incidentDetail = (code: string) => apiRequest<{ properties: IncidentRow }>('GET', `/api/incidents/${code}`, { unauthorized: 'throw' });
 

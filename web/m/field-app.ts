@@ -214,13 +214,19 @@ export class FieldApp extends LitElement {
       </section>`;
   }
 
+  /** Shows a screen; the task list is read again each time it is opened. */
+  private open(tab: Tab): void {
+    this.tab = tab;
+    if (tab === 'tasks') void this.renderRoot.querySelector('gs-tasks-view')?.load();
+  }
+
   private renderNav() {
     const t = strings(this.language);
     const waiting = this.items.filter((i) => i.state !== 'sent').length;
     const tabs: Tab[] = this.isWorker ? ['home', 'report', 'tasks', 'outbox'] : ['home', 'tasks'];
     return html`<nav>
       ${tabs.map(
-        (tab) => html`<button type="button" data-tab=${tab} aria-current=${this.tab === tab ? 'page' : 'false'} @click=${() => (this.tab = tab)}>
+        (tab) => html`<button type="button" data-tab=${tab} aria-current=${this.tab === tab ? 'page' : 'false'} @click=${() => this.open(tab)}>
           ${t.tabs[tab]}${tab === 'outbox' && waiting ? html`<span class="count" data-waiting>${waiting}</span>` : nothing}
         </button>`,
       )}

@@ -11,7 +11,7 @@ import type { GridFeature } from './point-in-grid.js';
  * needed): my grids outlined, my position as a blue dot and, when reporting,
  * a pin the worker can drag to where the problem is. Loaded after the first
  * paint (field-app.ts imports it lazily), so the first screen's script stays
- * small. Fires `pin-moved` with detail [lon, lat] when the pin is dropped.
+ * small. data-ready once first drawn. Fires `pin-moved` with detail [lon, lat] when the pin is dropped.
  */
 export class FieldMap extends LitElement {
   static override properties = {
@@ -47,7 +47,11 @@ export class FieldMap extends LitElement {
       ],
     }),
     map: { dragRotate: false, touchPitch: false },
-    onLoad: () => this.draw(true),
+    onLoad: (map) => {
+      this.draw(true);
+      // data-ready: the grid is drawn (tests and screenshots wait for it).
+      map.once('idle', () => this.setAttribute('data-ready', ''));
+    },
   });
   private me?: Marker;
   private pinMarker?: Marker;

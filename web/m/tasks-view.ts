@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { OPEN_STATUSES, STATUS_NAMES } from '../../server/contract/vocabulary.js';
 import { categoryName } from './field-categories.js';
-import { incidentDetail, incidents, type IncidentRow, transition } from './field-api.js';
+import { incidentDetail, incidents, type IncidentRow, myTasks, transition } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
 import { newKey } from './outbox-store.js';
 import { uploadPhoto } from './outbox-sender.js';
@@ -54,7 +54,9 @@ export class TasksView extends LitElement {
 
   async load(): Promise<void> {
     try {
-      if (this.duty === 'handler') {
+      const served = await myTasks();
+      if (served) this.rows = served;
+      else if (this.duty === 'handler') {
         const { rows } = await incidents(['dispatched', 'in_progress'], 50);
         // The list has no due time: each of the (few) incidents of the queue is read in full.
         const full = await Promise.all(rows.map(async (r) => ({ ...r, ...(await incidentDetail(r.code)).properties })));
