@@ -151,6 +151,27 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     problems.splice(0, problems.length);
   });
 
+  it('offers the same-category report made here minutes ago; adding the photo to it makes no new incident', async () => {
+    const [first] = await stored(['手机上报：垃圾桶满溢']);
+    const { page } = await phone('g-worker');
+    const photo = { name: 'more.png', mimeType: 'image/png', buffer: solidPng(2000, 1500, [30, 90, 200]) };
+    const offer = page.locator(`gs-report-form [data-nearby="${first!.code}"]`);
+    await reportThroughPage(
+      page,
+      { category: 'uncollected_garbage', urgency: 'blue', description: '补充照片，不应成为新事件', photos: [photo] },
+      'add',
+      async () => {
+        expect(await offer.textContent()).toContain('已有同类上报：补充到该事件？');
+        await offer.scrollIntoViewIfNeeded();
+        await shoot(page, 'zh-nearby');
+      },
+    );
+    await page.locator(`[data-screen="outbox"] li[data-state="sent"][data-code="${first!.code}"]`).waitFor({ timeout: 60_000 });
+    expect(await stored(['补充照片，不应成为新事件'])).toEqual([]);
+    expect((await stored(['手机上报：垃圾桶满溢']))[0]!.photos).toBe(first!.photos + 1);
+    expect(problems).toEqual([]);
+  });
+
   it("lets a handler start their unit's incident and resolve it with an after photo", async () => {
     const dispatcher = await login(ctx.app, 'd-one');
     const made = await ctx.app.inject({
@@ -183,6 +204,41 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       [code],
     );
     expect(after!.n).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('lets the grid worker check the resolved incident on site: photo, verdict and note go into its history', async () => {
+    const [resolved] = await ctx.db.query<{ code: string }>("SELECT code FROM incident WHERE description = '处置测试：垃圾堆放' AND status = 'resolved'");
+    const { page } = await phone('g-worker');
+    await page.click('[data-tab="tasks"]');
+    const task = page.locator(`gs-tasks-view li[data-task="${resolved!.code}"]`);
+    await task.locator('[data-open-check]').click();
+    await task.locator('input[type="file"]').setInputFiles([bigPhoto]);
+    await task.locator('input[name="note"]').fill('现场已清理干净');
+    await shoot(page, 'zh-check');
+    await task.locator('[data-verdict="fixed"]:not([disabled])').click();
+    const checks = () =>
+      ctx.db.query<{ note: string; verdict: string; photos: number }>(
+        `SELECT h.note, h.details->>'verdict' verdict,
+                (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'check') photos
+           FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'check'`,
+        [resolved!.code],
+      );
+    await expect.poll(checks, { timeout: 30_000 }).toEqual([{ note: '现场已清理干净', verdict: 'fixed', photos: 1 }]);
+    // Checked: no longer a task to check.
+    await expect.poll(() => task.locator('[data-open-check]').count(), { timeout: 30_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('shares the position only while switched on, and stops with one tap', async () => {
+    const { page } = await phone('g-worker');
+    const shared = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM worker_position'))[0]!.n;
+    expect(await page.locator('[data-share]').getAttribute('data-share')).toBe('off');
+    await page.click('[data-share]');
+    await expect.poll(shared, { timeout: 30_000 }).toBe(1);
+    await shoot(page, 'zh-sharing');
+    await page.click('[data-share="on"]');
+    await expect.poll(shared, { timeout: 30_000 }).toBe(0);
     expect(problems).toEqual([]);
   });
 

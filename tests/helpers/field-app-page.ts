@@ -32,6 +32,9 @@ export async function openFieldApp(context: BrowserContext, base: string, userna
 export async function reportThroughPage(
   page: Page,
   r: { category: string; urgency: 'red' | 'yellow' | 'blue'; description: string; photos: { name: string; mimeType: string; buffer: Buffer }[] },
+  /** 'add': a nearby same-category report must be offered, and the photos go to it ('new' files anyway, when offered). */
+  nearby: 'new' | 'add' = 'new',
+  beforeChoosing?: () => Promise<unknown>,
 ): Promise<void> {
   await page.click('[data-tab="report"]');
   const form = page.locator('gs-report-form');
@@ -44,10 +47,16 @@ export async function reportThroughPage(
     .nth(r.photos.length - 1)
     .waitFor({ timeout: 60_000 });
   await form.locator('[data-submit]').click();
-  // A same-category report nearby (seed data) is offered; these tests file new ones.
-  const offer = form.locator('[data-nearby-new]');
   const outbox = page.locator('[data-screen="outbox"]:not([hidden])');
-  await Promise.race([offer.waitFor({ timeout: 60_000 }).then(() => offer.click()), outbox.waitFor({ timeout: 60_000 })]);
+  if (nearby === 'add') {
+    await form.locator('[data-nearby-add]').waitFor({ timeout: 60_000 });
+    await beforeChoosing?.();
+    await form.locator('[data-nearby-add]').click();
+  } else {
+    // A same-category report nearby (seed data) may be offered: file a new one.
+    const offer = form.locator('[data-nearby-new]');
+    await Promise.race([offer.waitFor({ timeout: 60_000 }).then(() => offer.click()), outbox.waitFor({ timeout: 60_000 })]);
+  }
   await outbox.waitFor({ timeout: 60_000 });
 }
 

@@ -56,6 +56,8 @@ export interface IncidentRow {
   urged_at?: string | null;
   due_at?: string | null;
   overdue?: boolean;
+  /** Resolved and waiting for my on-site check (GET /api/me/tasks); absent from the plain list. */
+  needs_check?: boolean;
 }
 
 /** Incidents the caller may see (the server scopes them: a grid worker's grid, a handler's unit), by status. */
