@@ -23,6 +23,7 @@ import gridVersionRoutes from './routes/grid-version-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
+import fieldRoutes from './routes/field-routes.js';
 import directiveRoutes from './routes/directive-routes.js';
 import exploreRoutes from './routes/explore-routes.js';
 import mapRoutes from './routes/map-routes.js';
@@ -37,6 +38,14 @@ import wallRoutes, { wallConfig } from './routes/wall-routes.js';
 import type { WallOptions } from './contract/wall-options.js';
 import type { PlanRules } from './contract/grid-plan-reasons.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
+import { createEncodedBodyCache, type EncodedBodyCache } from './routes/encoded-body-cache.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compressed geometry answers, once per body and encoding (routes/http-cache.ts). */
+    encodedBodies: EncodedBodyCache;
+  }
+}
 
 export interface AppOptions {
   db: Database;
@@ -62,6 +71,8 @@ export interface AppOptions {
   planRules?: PlanRules;
   /** Size limits of incoming geometry (config GRIDSCOPE_GEOMETRY_*, GRIDSCOPE_IMPORT_*); default DEFAULT_INPUT_LIMITS. */
   geometryLimits?: GeometryInputLimits;
+  /** Compressed geometry answers (routes/http-cache.ts); tests pass their own to count compressions. */
+  encodedBodies?: EncodedBodyCache;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
@@ -80,6 +91,7 @@ export async function buildApp({
   wall,
   planRules,
   geometryLimits,
+  encodedBodies = createEncodedBodyCache(),
 }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
@@ -95,6 +107,7 @@ export async function buildApp({
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, security);
   await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
+  app.decorate('encodedBodies', encodedBodies);
   await app.register(databasePlugin, { db });
   // Before auth: a flood of writes is refused by address before any token is looked up.
   await app.register(writeLimitsPlugin, { ...DEFAULT_WRITE_LIMITS, ...writeLimits });
@@ -113,6 +126,7 @@ export async function buildApp({
   await app.register(gridRoutes);
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
+  await app.register(fieldRoutes);
   await app.register(unitRoutes);
   await app.register(directiveRoutes);
   await app.register(statsRoutes);

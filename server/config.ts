@@ -52,6 +52,8 @@ export interface Config {
   passwordCost: number;
   /** Live events older than this are deleted on start. */
   eventRetentionDays: number;
+  /** Days a grid worker's shared position is kept. */
+  positionRetentionDays: number;
   /** Defaults of the wall display at /wall (URL parameters override metric and window). */
   wall: WallOptions;
   /** Household bounds per grid that boundary plans are validated against. */
@@ -100,6 +102,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_WRITE_LIMIT_PER_ADDRESS: { default: '3000', doc: 'writes per minute per client address; 0 = unlimited' },
   GRIDSCOPE_PASSWORD_COST: { default: '17', doc: 'log2 of scrypt N for new password hashes (17 = OWASP); older hashes are upgraded at sign-in' },
   GRIDSCOPE_EVENT_RETENTION_DAYS: { default: '30', doc: 'live events kept for replay to reconnecting clients, in days' },
+  GRIDSCOPE_POSITION_RETENTION_DAYS: { default: '7', doc: "days a grid worker's shared position is kept (deleted by the periodic sweep)" },
   GRIDSCOPE_WALL_METRIC: { default: 'per_1k', doc: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}` },
   GRIDSCOPE_WALL_WINDOW: { default: '30d', doc: `time window of the wall display: ${WALL_WINDOWS.join(', ')}` },
   GRIDSCOPE_BASEMAP_STYLE_URL: { default: '', doc: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)' },
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     passwordCost: int(env, 'GRIDSCOPE_PASSWORD_COST', MIN_COST, MAX_COST),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
+    positionRetentionDays: int(env, 'GRIDSCOPE_POSITION_RETENTION_DAYS', 1, 3650),
     wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
     planRules: { urban: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS'), rural: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS_RURAL') },
     geometryLimits: {

@@ -83,7 +83,7 @@ export async function serve(config: Config): Promise<void> {
     photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes, keepOriginal: config.photoKeepOriginal },
     writeLimits: config.writeLimits,
     events: { retentionDays: config.eventRetentionDays },
-    workflow: { calendar: config.workingCalendar, sweepEveryMs: config.sweepSeconds * 1000 },
+    workflow: { calendar: config.workingCalendar, sweepEveryMs: config.sweepSeconds * 1000, positionRetentionDays: config.positionRetentionDays },
     wall: config.wall,
     planRules: config.planRules,
     geometryLimits: config.geometryLimits,

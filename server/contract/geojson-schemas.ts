@@ -197,6 +197,20 @@ export const IncidentDetailFeature = featureOf(
     closed_at: NullableDateTime,
     overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
     urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
+    site_check: Type.Union(
+      [
+        Type.Object({
+          verdict: Type.Unsafe<'fixed' | 'not_fixed'>({ type: 'string', enum: ['fixed', 'not_fixed'] }),
+          note: Text,
+          at: DateTime,
+          actor: Text,
+          photo_urls: Type.Array(Text),
+          current: Type.Boolean({ description: 'made since the latest resolution (false: an older round, before a verify_fail)' }),
+        }),
+        Type.Null(),
+      ],
+      { description: "the grid worker's latest on-site check (核查), null if none" },
+    ),
     grid_code: Text,
     ...GridAncestry,
     duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),

@@ -9,7 +9,19 @@ import type { IncidentStatus as Status, Role } from './vocabulary.js';
  */
 export { INCIDENT_STATUSES as STATUSES, type IncidentStatus as Status } from './vocabulary.js';
 
-export type Action = 'file' | 'reject' | 'mark_duplicate' | 'dispatch' | 'start' | 'resolve' | 'verify_fail' | 'close' | 'reopen' | 'mediate' | 'urge';
+export type Action =
+  | 'file'
+  | 'reject'
+  | 'mark_duplicate'
+  | 'dispatch'
+  | 'start'
+  | 'resolve'
+  | 'verify_fail'
+  | 'close'
+  | 'reopen'
+  | 'mediate'
+  | 'urge'
+  | 'check';
 
 /** Things the system records in the history on its own. */
 export type SystemAction = 'report' | 'escalate' | 'overdue' | 'red_alert';
@@ -20,7 +32,7 @@ export interface Transition {
   to: Status | 'same' | 'resolved*';
   roles: readonly Role[];
   /** What the request must carry. */
-  needs?: readonly ('note' | 'units' | 'duplicate_of' | 'after_photo' | 'outcome')[];
+  needs?: readonly ('note' | 'units' | 'duplicate_of' | 'after_photo' | 'outcome' | 'verdict' | 'check_photo')[];
   label: { zh: string; en: string };
 }
 
@@ -40,6 +52,16 @@ export const TRANSITIONS: Record<Action, Transition> = {
   mediate: { from: ['dispatched', 'in_progress'], to: 'same', roles: HANDLING, needs: ['outcome'], label: { zh: '调解', en: 'Mediation' } },
   // 督办: the centre presses the units on an incident in hand (usually an overdue one); recorded and announced, the status stays.
   urge: { from: ['dispatched', 'in_progress'], to: 'same', roles: COMMAND, needs: ['note'], label: { zh: '督办', en: 'Urge' } },
+  // 核查: the grid worker goes back to a resolved incident in their grid, photographs it and says whether it is fixed.
+  // The status stays resolved: closing or sending it back (verify_fail) remains the centre's decision, now made with
+  // the worker's verdict and photo beside the handler's after photo. A later check (after verify_fail and a new resolve) adds another.
+  check: {
+    from: ['resolved'],
+    to: 'same',
+    roles: ['grid_worker'],
+    needs: ['note', 'verdict', 'check_photo'],
+    label: { zh: '现场核查', en: 'On-site check' },
+  },
 };
 
 export const ACTIONS = Object.keys(TRANSITIONS) as Action[];
@@ -48,6 +70,10 @@ export const ACTIONS = Object.keys(TRANSITIONS) as Action[];
 export const DISPUTE_CATEGORIES: readonly string[] = ['neighbour_dispute'];
 /** A blue dispute becomes yellow at this many failed mediations. */
 export const MEDIATION_FAILURES_TO_ESCALATE = 3;
+/** The grid worker's verdict in an on-site check (核查). */
+export const CHECK_VERDICTS = ['fixed', 'not_fixed'] as const;
+export type CheckVerdict = (typeof CHECK_VERDICTS)[number];
+
 /** A red incident not dispatched within this many minutes of its report raises an alert. */
 export const RED_DISPATCH_MINUTES = 30;
 

@@ -38,8 +38,18 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // The incident workflow. Which action each role may take is finer than a
   // route: server/workflow/incident-workflow.ts TRANSITIONS decides (403).
   'POST /api/incidents': ['commander', 'dispatcher', 'grid_worker'],
-  'POST /api/incidents/:code/transitions': ['commander', 'dispatcher', 'handler'],
+  // Grid workers take one action: the on-site check (核查) of a resolved incident in their grid.
+  'POST /api/incidents/:code/transitions': ['commander', 'dispatcher', 'handler', 'grid_worker'],
   'POST /api/incidents/:code/photos': ['commander', 'dispatcher', 'handler', 'grid_worker'],
+
+  // The field app (/m): reports nearby before reporting, for those who report.
+  'GET /api/incidents/nearby': ['commander', 'dispatcher', 'grid_worker'],
+  // The phone's task list: grid workers and handlers.
+  'GET /api/me/tasks': ['grid_worker', 'handler'],
+  // Opt-in position sharing by grid workers; read (each view audited) by those who dispatch, within their scope.
+  'PUT /api/me/position': ['grid_worker'],
+  'DELETE /api/me/position': ['grid_worker'],
+  'GET /api/workers/positions': ['commander', 'dispatcher'],
   // The units to dispatch to: the dispatch console's (/dispatch) own read, so
   // who may open that page (web/home/page-directory.ts) follows from it;
   // district leaders read the console without acting.

@@ -5,6 +5,18 @@
  */
 import type { DatabaseAvailability } from './database-unavailable.js';
 
+/**
+ * Settings of every session on both backends, migrations included.
+ * - search_path: where Gridscope's tables and PostGIS live, instead of the
+ *   default `"$user", public` (a login role owning a schema of its own name
+ *   would migrate into it, then read its empty tables: 503 no_city).
+ * - jit: off. Measured on the year-long city figures (README, "Performance"):
+ *   compiling costs 1.6–4.2 s where the statements take 0.2–1.9 s, and the
+ *   default thresholds start compiling them at about 10M incidents. PGlite has
+ *   no JIT at all (pg_jit_available() is false); the setting keeps them alike.
+ */
+export const SESSION_SETTINGS = { search_path: 'public', jit: 'off' } as const;
+
 export type Row = Record<string, unknown>;
 
 export interface Queryable {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, Row } from './database.js';
+import { SESSION_SETTINGS, type Database, type Queryable, type Row } from './database.js';
 import { scrubbed } from './database-errors.js';
 import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
@@ -72,8 +72,9 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
     // Times inside JSON built by SQL use the session zone; make it the same
-    // as PGlite's so both backends emit identical text.
-    options: '-c TimeZone=UTC',
+    // as PGlite's so both backends emit identical text. Then the settings of
+    // every session (database.ts): search_path and jit.
+    options: ['-c TimeZone=UTC', ...Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value}`)].join(' '),
     // Finds a peer that vanished without closing the socket (a host gone, a firewall).
     keepAlive: true,
   });

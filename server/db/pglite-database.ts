@@ -1,6 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { assertChannelName, type Database, type Queryable, type Row } from './database.js';
+import { assertChannelName, SESSION_SETTINGS, type Database, type Queryable, type Row } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { scrubbed } from './database-errors.js';
 import { ALWAYS_AVAILABLE } from './database-unavailable.js';
@@ -60,6 +60,12 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
     lock?.release();
     throw err;
   }
+  // As on PostgreSQL (database.ts): search_path never "$user" first, whatever schemas exist; jit off.
+  await pg.exec(
+    Object.entries(SESSION_SETTINGS)
+      .map(([name, value]) => `SET ${name} = ${value};`)
+      .join(' '),
+  );
   // PGlite runs each query synchronously on the event loop; queued one after another they would
   // starve every other socket (the wall's scripts wait ~0.6 s behind its figures without this).
   const base = wrap(pg, true);

@@ -67,10 +67,21 @@ export const MESSAGES: Record<string, ErrorCode> = {
   nothing_to_undo: { status: 409, en: 'nothing to undo', zh: '没有可撤销的操作' },
   nothing_to_redo: { status: 409, en: 'nothing to redo', zh: '没有可重做的操作' },
   after_photo_required: { status: 422, en: 'resolving needs at least one "after" photo', zh: '办结前需要至少一张“处置后”照片' },
+  check_photo_required: { status: 422, en: 'an on-site check needs a "check" photo taken since the resolution', zh: '现场核查需要一张办结后拍摄的“核查”照片' },
+  idempotency_key_reused: {
+    status: 422,
+    en: 'Idempotency-Key: this key was already used for a different request',
+    zh: 'Idempotency-Key：该键已用于另一个不同的请求',
+  },
   invalid_photo: { status: 422, en: 'the photo cannot be read', zh: '无法读取该照片' },
   // The server's side
   no_city: { status: 503, en: 'no city has been loaded yet', zh: '尚未载入城市数据' },
   database_unavailable: { status: 503, en: 'the database is unavailable; try again shortly', zh: '数据库暂时不可用，请稍后重试' },
+  query_timeout: {
+    status: 503,
+    en: 'the database took too long to answer; try again shortly, or ask for a shorter window or a smaller region',
+    zh: '数据库查询超时，请稍后重试，或缩短时间范围、缩小区域',
+  },
   internal_error: { status: 500, en: 'internal server error', zh: '服务器内部错误' },
 };
 

@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   'incident.overdue',
   'incident.red_alert',
   'incident.urged',
+  'incident.checked',
   'directive.created',
   'directive.answered',
 ] as const;

@@ -6,6 +6,7 @@ import { findUnsafeInput } from '../errors/input-guard.js';
 import { chooseLanguage, isKnownCode, statusOf, wordsFor, type Words } from '../errors/messages.js';
 import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
+import { isQueryCanceled } from '../db/database-errors.js';
 import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { DomainError } from '../services/domain-error.js';
 import { mostRelevantError } from './validation-error.js';
@@ -74,6 +75,15 @@ export default fp(
         // One line, no stack: during an outage every request ends here.
         request.log.warn({ reason: (err.cause as Error | undefined)?.message ?? err.message, commitOutcomeUnknown }, 'database unavailable');
         return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailableBody(commitOutcomeUnknown, lang));
+      }
+      // A statement past DB_STATEMENT_TIMEOUT_MS: its transaction rolled back, and the same
+      // request may pass when the database is less busy. Not our bug, so no stack.
+      if (isQueryCanceled(err)) {
+        request.log.warn({ route: request.routeOptions.url, reason: err.message }, 'statement timeout');
+        return reply
+          .status(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send(errorBody('query_timeout', say(wordsFor('query_timeout'))));
       }
       // Our own trigger refuses a point outside every grid (migrations/003).
       if (isDatabaseError(err) && err.code === 'GS422') {

@@ -26,6 +26,7 @@ const TAGS = [
   { name: 'explore', description: 'The district explorer: aggregates of a place and its children' },
   { name: 'stream', description: 'Live events (Server-Sent Events)' },
   { name: 'directives', description: 'Directives (指令) to districts and their answers' },
+  { name: 'field', description: 'The field app (/m): nearby reports, opt-in worker positions, task lists' },
 ];
 
 /**

@@ -204,7 +204,7 @@ export function createIncidentWorkflowRepository(db: Queryable) {
     },
 
     async addPhoto(
-      p: { incidentId: number; kind: 'before' | 'after'; sha256: string; mime: string; bytes: number; by: string },
+      p: { incidentId: number; kind: 'before' | 'after' | 'check'; sha256: string; mime: string; bytes: number; by: string },
       tx: Queryable,
     ): Promise<number> {
       const rows = await tx.query<{ id: number }>(
@@ -230,6 +230,18 @@ export function createIncidentWorkflowRepository(db: Queryable) {
     async afterPhotoCount(incidentId: number, tx: Queryable): Promise<number> {
       const rows = await tx.query<{ n: number }>("SELECT count(*)::int n FROM incident_photo WHERE incident_id = $1 AND kind = 'after'", [incidentId]);
       return rows[0]!.n;
+    },
+
+    /** The ids of "check" photos recorded since the incident was last resolved (by their history rows, on the service clock). */
+    async checkPhotosSinceResolved(incidentId: number, tx: Queryable): Promise<number[]> {
+      const rows = await tx.query<{ id: string }>(
+        `SELECT DISTINCT (h.details ->> 'photo_id') AS id
+           FROM incident_history h JOIN incident i ON i.id = h.incident_id
+          WHERE h.incident_id = $1 AND h.action = 'photo' AND h.details ->> 'kind' = 'check' AND h.at >= i.resolved_at
+          ORDER BY 1`,
+        [incidentId],
+      );
+      return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     },
 
     /** Records a mediation attempt; returns how many have failed so far, this one included. */

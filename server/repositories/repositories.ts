@@ -18,6 +18,7 @@ import { createPlanAnalysisRepository, type PlanAnalysisRepository } from './pla
 import { createGridPublishRepository, type GridPublishRepository } from './grid-publish-repository.js';
 import { createGridVersionRepository, type GridVersionRepository } from './grid-version-repository.js';
 import { createUnitRepository, type UnitRepository } from './unit-repository.js';
+import { createFieldRepository, type FieldRepository } from './field-repository.js';
 
 /** Every repository, each over the same database. */
 export interface Repositories {
@@ -40,6 +41,7 @@ export interface Repositories {
   gridPublish: GridPublishRepository;
   gridVersions: GridVersionRepository;
   units: UnitRepository;
+  field: FieldRepository;
 }
 
 /** The repositories over one database; routes get them as app.repos, services as deps.repos. */
@@ -65,5 +67,6 @@ export function createRepositories(db: Queryable): Repositories {
     gridPublish: createGridPublishRepository(),
     gridVersions: createGridVersionRepository(db),
     units: createUnitRepository(db),
+    field: createFieldRepository(db),
   };
 }

@@ -11,6 +11,8 @@ import { possibleDuplicates, reportIncident } from '../services/incident-report-
 import { incidentContacts, recordContact } from '../services/incident-contact-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
+import { CrsSchema } from '../contract/field-schemas.js';
+import { IdempotencyHeaders, idempotencyKeyOf, sendAnswer } from './idempotency-header.js';
 
 const IncidentCode = Type.String({
   pattern: '^SJ[0-9]{15}$',
@@ -40,12 +42,16 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'reportIncident',
         tags: ['incidents'],
         summary: 'Report an incident (信息采集); answers with the incident and possible duplicates nearby',
+        description:
+          "With an Idempotency-Key header a repeat of the request (a retry from the phone's outbox) answers with the first answer and files nothing; `crs` says the coordinate system of `location` (default wgs84), converted to WGS84 on arrival.",
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             category: Type.String({ maxLength: 40 }),
             urgency: Type.Optional(Urgency),
             description: Type.Optional(Type.String({ maxLength: 2000 })),
-            location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude], WGS84' }),
+            location: Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description: '[longitude, latitude] in `crs` (default WGS84)' }),
+            crs: Type.Optional(CrsSchema),
           },
           { additionalProperties: false },
         ),
@@ -53,12 +59,8 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { code, duplicates } = await reportIncident(serviceDeps(request), requestActor(request), request.body);
-      const incident = await detail(code, request);
-      return reply
-        .status(201)
-        .type('application/json')
-        .send(`{"incident":${incident},"possible_duplicates":${JSON.stringify(duplicates)}}`);
+      const key = idempotencyKeyOf(request);
+      return sendAnswer(reply, await reportIncident(serviceDeps(request), requestActor(request), request.body, key));
     },
   );
 
@@ -132,7 +134,8 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'transitionIncident',
         produces: ['application/geo+json'],
         tags: ['incidents'],
-        summary: 'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge',
+        summary:
+          'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge, check',
         description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
         params: Type.Object({ code: IncidentCode }),
         body: Type.Object(
@@ -142,6 +145,9 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
             units: Type.Optional(Type.Array(UnitCode, { maxItems: 10, description: 'dispatch: the units to send it to' })),
             duplicate_of: Type.Optional(IncidentCode),
             outcome: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')], { description: 'mediate: how the attempt ended' })),
+            verdict: Type.Optional(
+              Type.Union([Type.Literal('fixed'), Type.Literal('not_fixed')], { description: "check: the grid worker's verdict on site (核查)" }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -160,12 +166,16 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'uploadIncidentPhoto',
         tags: ['incidents'],
-        summary: 'Upload a photo (multipart/form-data, one file): kind=before at report time, kind=after at resolution',
+        summary:
+          'Upload a photo (multipart/form-data, one file): kind=before at report time (or added to a nearby report), kind=after at resolution, kind=check at the on-site check',
         params: Type.Object({ code: IncidentCode }),
+        headers: IdempotencyHeaders,
         multipartBody: Type.Object({ file: ImageBytes(`the image: ${IMAGE_MIME_TYPES.join(', ')}`) }),
-        querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after')]) }, { additionalProperties: false }),
+        querystring: Type.Object({ kind: Type.Union([Type.Literal('before'), Type.Literal('after'), Type.Literal('check')]) }, { additionalProperties: false }),
         response: {
-          201: Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }),
+          201: sentAsText(
+            Type.Object({ id: Type.Integer(), kind: Type.String(), sha256: Type.String(), mime: Type.String(), bytes: Type.Integer(), url: Type.String() }),
+          ),
           413: ErrorSchema,
           415: ErrorSchema,
           ...errorResponses,
@@ -176,6 +186,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { code } = request.params;
       const { kind } = request.query;
+      const key = idempotencyKeyOf(request);
       const deps = serviceDeps(request);
       const actor = requestActor(request);
       // Role and visibility first, before any bytes are accepted.
@@ -183,10 +194,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send the photo as multipart/form-data');
       const file = await request.file();
       if (!file) throw badRequest('file', 'no file in the upload', '上传内容中没有文件');
-      const stored = await addPhoto(deps, actor, { code, kind, file: file.file });
-      return reply
-        .status(201)
-        .send({ id: stored.id, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${stored.id}` });
+      return sendAnswer(reply, await addPhoto(deps, actor, { code, kind, file: file.file }, key));
     },
   );
 

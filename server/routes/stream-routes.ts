@@ -25,7 +25,7 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['stream'],
         summary: 'Live incident and directive events (text/event-stream)',
         description:
-          'Events: incident.created, incident.status_changed, incident.escalated, incident.overdue, incident.urged, directive.created, directive.answered; ' +
+          'Events: incident.created, incident.status_changed, incident.escalated, incident.overdue, incident.urged, incident.checked, directive.created, directive.answered; ' +
           "each `data` is JSON `{id, type, at, ...payload}`; a status change's `incident` also says what it was (`previous_status`, `previous_urgency`). `reset` (data `{}`) asks the client to reload its state. " +
           'Comments (`: ping`) are heartbeats. While the database is unavailable the stream stays open and says `reconnecting` ' +
           '(data `{"code":"database_unavailable"}`, with a `retry` hint); once it is back, the missed events follow, then `resumed`.',

@@ -1,15 +1,24 @@
 import type { Readable } from 'node:stream';
-import type { OpenedPhoto, StoredPhoto } from '../photos/photo-store.js';
+import type { OpenedPhoto } from '../photos/photo-store.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, notFoundError } from './domain-error.js';
 import { visibilityOf } from './incident-workflow-service.js';
 import type { ServiceDeps } from './service-deps.js';
+import { hashRequest, writeOnce, type WriteAnswer } from './idempotency.js';
 
-export type PhotoKind = 'before' | 'after';
+export type PhotoKind = 'before' | 'after' | 'check';
 
-/** Who may upload which kind of photo: "before" at report time, "after" at resolution. */
-const PHOTO_ROLES: Record<PhotoKind, readonly string[]> = { before: ['grid_worker', 'dispatcher', 'commander'], after: ['handler', 'commander'] };
+/**
+ * Who may upload which kind of photo: "before" at report time (or added to
+ * a nearby report by a worker of its grid), "after" at resolution, "check"
+ * at the grid worker's on-site check (核查) of a resolved incident.
+ */
+const PHOTO_ROLES: Record<PhotoKind, readonly string[]> = {
+  before: ['grid_worker', 'dispatcher', 'commander'],
+  after: ['handler', 'commander'],
+  check: ['grid_worker'],
+};
 
 /**
  * Whether the actor may add a `kind` photo to incident `code`: checked before
@@ -26,19 +35,26 @@ export async function checkPhotoUpload(deps: Pick<ServiceDeps, 'repos'>, who: Ac
 /**
  * Stores an uploaded photo (content-addressed: the same bytes are stored
  * once) and records it on the incident, with its history and audit entries,
- * in one transaction. Returns the photo's id and what was stored.
+ * in one transaction. With an idempotency key, a repeat (the same incident,
+ * kind and bytes) gets the first answer and records nothing. Answers with the
+ * photo's id and what was stored, as the body the API sends (201).
  */
 export async function addPhoto(
   deps: ServiceDeps,
   who: Actor,
   input: { code: string; kind: PhotoKind; file: Readable & { truncated?: boolean } },
-): Promise<StoredPhoto & { id: number }> {
+  idempotencyKey?: string,
+): Promise<WriteAnswer> {
   if (!deps.photos) throw new Error('addPhoto needs a photo store');
   const stored = await deps.photos.save(input.file);
   const principal = principalOf(who);
   const { actor, actorUserId } = actorFields(who);
   const { code, kind } = input;
-  const id = await deps.db.transaction(async (tx) => {
+  const keyed =
+    idempotencyKey === undefined
+      ? undefined
+      : { key: idempotencyKey, route: 'POST /api/incidents/:code/photos', requestHash: hashRequest({ code, kind, sha256: stored.sha256 }) };
+  return writeOnce(deps, who, keyed, async (tx) => {
     const incident = await deps.repos.workflow.lock(code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${code}`);
     const photoId = await deps.repos.workflow.addPhoto(
@@ -51,9 +67,9 @@ export async function addPhoto(
       tx,
     );
     await recordAudit(deps, who, 'incident.photo', { type: 'incident', id: code }, { after: details }, tx);
-    return photoId;
+    const body = { id: photoId, kind, sha256: stored.sha256, mime: stored.mime, bytes: stored.bytes, url: `/api/incidents/${code}/photos/${photoId}` };
+    return { status: 201, body: JSON.stringify(body) };
   });
-  return { ...stored, id };
 }
 
 /** A photo of an incident the actor may see, with its bytes; null when either is unknown or out of sight. */

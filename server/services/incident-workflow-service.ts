@@ -10,6 +10,7 @@ import {
   TRANSITIONS,
   unitCountProblem,
   type Action,
+  type CheckVerdict,
   type Status,
 } from '../contract/incident-workflow.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
@@ -23,6 +24,8 @@ export interface TransitionInput {
   units?: string[];
   duplicate_of?: string;
   outcome?: 'succeeded' | 'failed';
+  /** check: the grid worker's verdict on site. */
+  verdict?: CheckVerdict;
 }
 
 /** What a principal may see of incidents: its region scope, and for handlers only their unit's incidents. */
@@ -90,7 +93,12 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
       await recordEvent(tx, {
         type: step.announce,
         scope: incident.grid_code,
-        payload: { incident: eventIncident(after), note: input.note?.trim() ?? '', by: principal.displayName },
+        payload: {
+          incident: eventIncident(after),
+          note: input.note?.trim() ?? '',
+          by: principal.displayName,
+          ...(input.action === 'check' ? { verdict: input.verdict } : {}),
+        },
       });
     }
     if (step.to !== incident.status) {
@@ -119,8 +127,8 @@ interface StepResult {
   followUps?: { action: string; from: Status; to: Status; note: string; details?: unknown }[];
   /** Set when the urgency rose: the reason, for the live event. */
   escalated?: string;
-  /** A live event of its own, for an action that keeps the status (urge). */
-  announce?: 'incident.urged';
+  /** A live event of its own, for an action that keeps the status (urge, check). */
+  announce?: 'incident.urged' | 'incident.checked';
 }
 
 /** The handler's own assignment, which start/resolve/mediate act on (commanders act on all). */
@@ -204,6 +212,19 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     // The units' assignments and the deadline stay as they are: urging records the pressure and tells everyone.
     const overdue = c.incident.due_at !== null && c.incident.due_at.getTime() < c.now.getTime();
     return { to: c.incident.status, details: { overdue, due_at: c.incident.due_at }, announce: 'incident.urged' };
+  },
+
+  async check(c) {
+    const verdict = c.input.verdict;
+    if (verdict !== 'fixed' && verdict !== 'not_fixed') throw invalidInput('verdict', 'fixed or not_fixed', '应为 fixed（已修复）或 not_fixed（未修复）');
+    // The photo must be taken for this resolution: one from before a verify_fail does not count again.
+    const photoIds = await c.deps.repos.workflow.checkPhotosSinceResolved(c.incident.id, c.tx);
+    if (photoIds.length === 0) {
+      throw new DomainError('check_photo_required', 'an on-site check needs a "check" photo: upload it to /photos?kind=check first', {
+        zh: '现场核查需要一张“核查”照片：请先上传到 /photos?kind=check',
+      });
+    }
+    return { to: c.incident.status, details: { verdict, photo_ids: photoIds }, announce: 'incident.checked' };
   },
 
   async mediate(c) {

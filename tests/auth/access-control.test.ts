@@ -75,6 +75,16 @@ async function dispatchedIncident(upTo: 'reported' | 'filed' | 'dispatched' = 'd
   return code;
 }
 
+/** A dispatched incident that the commander then starts, photographs after and resolves: ready for the grid worker's check. */
+async function resolvedIncident(): Promise<string> {
+  const chief = sessions.get('commander')!;
+  const code = await dispatchedIncident();
+  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'start' } });
+  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=after`, ...(await photoUpload(chief)) });
+  await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'resolve' } });
+  return code;
+}
+
 /** A fresh draft plan on the first community, made by the commander. */
 async function draftPlan(): Promise<number> {
   const chief = sessions.get('commander')!;
@@ -190,10 +200,21 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
     case 'POST /api/incidents':
       return { method, url, payload: { category: 'noise', location: inGrid } };
     case 'POST /api/incidents/:code/transitions': {
-      // Each allowed role takes a step it may take: handlers start work, the command centre files.
+      // Each allowed role takes a step it may take: handlers start work, grid workers check on site, the command centre files.
       if (role === 'handler') return { method, url: `/api/incidents/${await dispatchedIncident()}/transitions`, payload: { action: 'start' } };
+      if (role === 'grid_worker') {
+        const code = await resolvedIncident();
+        await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=check`, ...(await photoUpload(s)) });
+        return { method, url: `/api/incidents/${code}/transitions`, payload: { action: 'check', verdict: 'fixed', note: '已修复' } };
+      }
       return { method, url: `/api/incidents/${await dispatchedIncident('reported')}/transitions`, payload: { action: 'file' } };
     }
+    case 'GET /api/incidents/nearby':
+      return { method, url: `${url}?lon=${inGrid[0]}&lat=${inGrid[1]}&category=noise` };
+    case 'PUT /api/me/position':
+      return { method, url, payload: { lon: inGrid[0], lat: inGrid[1], accuracy_m: 10 } };
+    case 'GET /api/workers/positions':
+      return { method, url: `${url}?grid=${places.grid}` };
     case 'POST /api/incidents/:code/photos': {
       const kind = role === 'handler' ? 'after' : 'before';
       return { method, url: `/api/incidents/${shared.code}/photos?kind=${kind}`, ...(await photoUpload(s)) };

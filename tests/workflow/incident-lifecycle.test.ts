@@ -188,8 +188,9 @@ describe(`incident lifecycle on ${BACKEND}`, () => {
     resolved:    ['409',   '409',      '409',         '409',        '409',         '409',      'in_progress', 'closed', '409',         '409',   '409'],
     closed:      ['409',   '409',      '409',         '409',        '409',         '409',      '409',         '409',    'in_progress', '409',   '409'],
   };
-  // Every action has a column (a new action fails to compile until it is added to the table).
-  const everyActionHasAColumn: [Exclude<Action, (typeof COLUMNS)[number]>] extends [never] ? true : false = true;
+  // Every action has a column (a new action fails to compile until it is added to the table), except the grid
+  // worker's on-site check, which the commander may not take: its own table is in tests/workflow/field-api.test.ts.
+  const everyActionHasAColumn: [Exclude<Action, (typeof COLUMNS)[number] | 'check'>] extends [never] ? true : false = true;
 
   it('follows the state table for every status × action: the new status, or 409 changing nothing', async () => {
     const anchor = await newIncident();

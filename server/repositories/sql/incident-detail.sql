@@ -1,6 +1,6 @@
 -- One incident as a GeoJSON Feature with its whole record: history in order,
 -- the units it was dispatched to, photos, mediations and the original it
--- duplicates. $1 code, $2 scope, $3 unit (as in incident-lock.sql), $4 now.
+-- duplicates, and the latest on-site check. $1 code, $2 scope, $3 unit (as in incident-lock.sql), $4 now.
 SELECT json_build_object(
   'type', 'Feature',
   'id', i.code,
@@ -13,6 +13,12 @@ SELECT json_build_object(
     'resolved_at', i.resolved_at, 'closed_at', i.closed_at,
     'overdue', i.status IN ('dispatched', 'in_progress') AND i.due_at < $4::timestamptz,
     'urged_at', (SELECT max(h.at) FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'urge'),
+    -- The grid worker's latest on-site check (核查), shown beside the handler's after photo.
+    'site_check', (SELECT json_build_object('verdict', h.details ->> 'verdict', 'note', h.note, 'at', h.at, 'actor', h.actor,
+                                            'photo_urls', (SELECT coalesce(json_agg('/api/incidents/' || i.code || '/photos/' || p ORDER BY p::bigint), '[]'::json)
+                                                             FROM jsonb_array_elements_text(h.details -> 'photo_ids') p),
+                                            'current', i.resolved_at IS NOT NULL AND h.at >= i.resolved_at)
+                     FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'check' ORDER BY h.at DESC, h.id DESC LIMIT 1),
     'grid_code', i.grid_code, 'community_code', i.community_code, 'street_code', i.street_code, 'district_code', i.district_code,
     'duplicate_of', (SELECT o.code FROM incident o WHERE o.id = i.duplicate_of),
     'assignments', coalesce((

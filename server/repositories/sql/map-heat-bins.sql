@@ -1,7 +1,10 @@
 -- Incident points aggregated into square cells of $8 degrees: one weighted
--- point per non-empty cell (at the cell's centre), so the heatmap costs the
--- same whether the window holds a hundred incidents or a million. The
--- heaviest cells are kept when there are more than $9; the caller says so.
+-- point per non-empty cell (at the cell's centre), so the answer's size
+-- depends on the cells, not on the incidents. The work does not: every
+-- incident in the window is read (an index range for a district or smaller,
+-- a scan of the window's rows for the city), so it grows with the incidents
+-- reported in the window. The heaviest cells are kept when there are more
+-- than $9; the caller says so.
 -- $1 region code or NULL, $2 from, $3 to, $4-$7 bbox or NULLs,
 -- $8 cell size in degrees, $9 most cells to return + 1,
 -- $10 categories[], $11 urgencies[], $12 statuses[] (NULL = any; the explorer's filters).
