@@ -68,6 +68,7 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
       ['/dispatch', 'commander district_leader dispatcher', false],
       ['/explore', ALL, true],
       ['/plan', 'commander planner', false],
+      ['/m', 'handler grid_worker', false],
       ['/admin', 'commander', false],
       ['/docs', ALL, true],
     ]);

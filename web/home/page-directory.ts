@@ -44,7 +44,7 @@ export const PAGES: readonly PageEntry[] = [
     href: '/m',
     name: { zh: '网格通（手机）', en: 'Field app (phone)' },
     what: { zh: '网格员上报、核查；部门处置；离线可用', en: 'Report and check in the grid; resolve for a unit; works offline' },
-    route: 'POST /api/incidents/:code/photos',
+    route: 'GET /api/me/tasks',
   },
   {
     href: '/admin',
