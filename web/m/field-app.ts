@@ -166,7 +166,8 @@ export class FieldApp extends LitElement {
       <header>
         <h1>${t.title}${me ? html` <small class="hint">${me.principal.display_name}</small>` : nothing}</h1>
         ${
-          me
+          // Only grid workers share a position (PUT /api/me/position); handlers see no switch.
+          me && this.isWorker
             ? html`<button type="button" data-share=${this.share.on ? 'on' : 'off'} class=${this.share.on ? 'share-on' : ''} @click=${() => this.share.toggle()}>
               ${this.share.on ? html`<i class="live"></i>${t.sharing}` : t.share}
             </button>`
