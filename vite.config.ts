@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -46,7 +47,8 @@ function preloadWebglChunks(): Plugin {
       order: 'post',
       handler(html, ctx) {
         const bundle = ctx.bundle;
-        if (!bundle || !ctx.chunk) return html;
+        // The field app (/m) draws no deck.gl layers and loads its map after the first paint: nothing to preload.
+        if (!bundle || !ctx.chunk || ctx.filename.endsWith('/m.html')) return html;
         const seen = new Set<string>();
         const visit = (name: string): void => {
           const chunk = bundle[name];
@@ -65,10 +67,48 @@ function preloadWebglChunks(): Plugin {
   };
 }
 
+/**
+ * The field app's service worker (web/m/service-worker.js) as /m-sw.js, with
+ * its precache list: /m, its manifest and icons, and every chunk, style and
+ * asset reachable from m.html (the map's lazy chunks and MapLibre's worker
+ * included), so the app opens with no network after one visit.
+ */
+function fieldServiceWorker(): Plugin {
+  return {
+    name: 'gridscope-field-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry && c.facadeModuleId?.endsWith('/m.html'));
+      if (!entry) return;
+      const files = new Set<string>();
+      const visit = (name: string): void => {
+        const chunk = bundle[name];
+        if (files.has(name) || !chunk) return;
+        files.add(name);
+        if (chunk.type !== 'chunk') return;
+        for (const next of [
+          ...chunk.imports,
+          ...chunk.dynamicImports,
+          ...(chunk.viteMetadata?.importedCss ?? []),
+          ...(chunk.viteMetadata?.importedAssets ?? []),
+        ])
+          visit(next);
+      };
+      visit(entry.fileName);
+      const list = ['/m', '/m.webmanifest', '/m-icon.svg', '/m-icon-192.png', '/m-icon-512.png', ...[...files].sort().map((f) => `/${f}`)];
+      const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12);
+      const source = readFileSync(new URL('./web/m/service-worker.js', import.meta.url), 'utf8')
+        .replaceAll('self.__PRECACHE_LIST__', JSON.stringify(list))
+        .replaceAll('self.__BUILD_VERSION__', JSON.stringify(version));
+      this.emitFile({ type: 'asset', fileName: 'm-sw.js', source });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   base: '/',
-  plugins: [cleanPageUrls(), preloadWebglChunks()],
+  plugins: [cleanPageUrls(), preloadWebglChunks(), fieldServiceWorker()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -69,6 +69,7 @@ describe.skipIf(!chromiumAvailable)(`home page in headless Chromium on ${BACKEND
       ['/directives', 'commander district_leader staff dispatcher', false],
       ['/explore', ALL, true],
       ['/plan', 'commander planner', false],
+      ['/m', 'handler grid_worker', false],
       ['/admin', 'commander', false],
       ['/docs', ALL, true],
     ]);

@@ -47,6 +47,12 @@ export const PAGES: readonly PageEntry[] = [
     route: 'POST /api/plans/:id/edits',
   },
   {
+    href: '/m',
+    name: { zh: '网格通（手机）', en: 'Field app (phone)' },
+    what: { zh: '网格员上报、核查；部门处置；离线可用', en: 'Report and check in the grid; resolve for a unit; works offline' },
+    route: 'GET /api/me/tasks',
+  },
+  {
     href: '/admin',
     name: { zh: '用户、令牌与审计', en: 'Users, tokens & audit' },
     what: { zh: '管理账号、API 令牌，查看审计日志', en: 'Manage accounts and API tokens; read the audit log' },

@@ -39,6 +39,8 @@ export interface RequestOptions {
   accessToken?: string;
   /** On 401: 'login' (the default) sends the browser to sign in and throws; 'throw' only throws. */
   unauthorized?: 'login' | 'throw';
+  /** Further request headers (the field app's Idempotency-Key). */
+  headers?: Record<string, string>;
   /** Sees a successful answer's headers (the summary's Event-Position, say). */
   onHeaders?: (headers: Headers) => void;
 }
@@ -63,7 +65,7 @@ export function apiUrl(path: string, query: Query = {}, accessToken?: string, or
  */
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   // The server words its errors in the page's language (server/errors/messages.ts); codes stay the same.
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': pageLanguage() };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json', 'accept-language': pageLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && options.csrf) headers['x-csrf-token'] = options.csrf;
   const res = await fetch(apiUrl(path, options.query, options.accessToken), {

@@ -1,0 +1,262 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { phoneJpeg, solidPng } from '../helpers/test-images.js';
+import { BACKEND } from '../helpers/test-database.js';
+import { jpegSize, openFieldApp, phoneContext, reportThroughPage } from '../helpers/field-app-page.js';
+import { FIELD_CATEGORIES } from '../../web/m/field-categories.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping field app tests: no Chromium at ${CHROMIUM_PATH}`);
+
+/** Where the phone screens go, to be looked at (390×844, both languages). */
+const SHOTS = process.env.FIELD_SHOTS ?? '/tmp/field-shots';
+
+/**
+ * The field app (/m) on an emulated phone over the real server: a grid
+ * worker's report with photos, online and offline (the outbox surviving a
+ * reload), and a handler's start and resolve. What the server stored is read
+ * back with SQL.
+ */
+describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let browser: Browser;
+  let base: string;
+  let places: Awaited<ReturnType<typeof pickPlaces>>;
+  let worker: Session;
+  let inGrid: [number, number];
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    places = await pickPlaces(ctx.db);
+    await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
+    await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
+    await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
+    worker = await login(ctx.app, 'g-worker');
+    const [p] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+      [places.grid],
+    );
+    inGrid = [p!.x, p!.y];
+    base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  async function phone(username: string, lang: 'zh' | 'en' = 'zh'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await phoneContext(browser, inGrid, lang);
+    contexts.push(context);
+    const page = await openFieldApp(context, base, username, problems, lang === 'en' ? '?lang=en' : '');
+    return { context, page };
+  }
+
+  const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
+  const bigPhoto = { name: 'camera.png', mimeType: 'image/png', buffer: solidPng(3000, 2000, [190, 120, 60]) };
+  const exifPhoto = { name: 'phone.jpg', mimeType: 'image/jpeg', buffer: phoneJpeg() };
+
+  /** Incidents with this description and the number of their before photos, from the database. */
+  const stored = (descriptions: string[]) =>
+    ctx.db.query<{ code: string; description: string; category_code: string; urgency: string; grid_code: string; photos: number }>(
+      `SELECT i.code, i.description, i.category_code, i.urgency, i.grid_code,
+              (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'before') photos
+         FROM incident i WHERE i.description = ANY($1) ORDER BY i.description`,
+      [descriptions],
+    );
+
+  it('offers the 13 categories of the database, in its order', async () => {
+    const rows = await ctx.db.query<{ code: string }>('SELECT code FROM incident_category ORDER BY sort_order');
+    expect(FIELD_CATEGORIES.map((c) => c.code)).toEqual(rows.map((r) => r.code));
+  });
+
+  it('shows the worker inside their grid with its open incidents; a report with photos made online is stored with its photos, downscaled JPEG without EXIF', async () => {
+    const { page } = await phone('g-worker');
+    const [grid] = await ctx.db.query<{ name: string; open: number }>(
+      'SELECT g.name, (SELECT count(*)::int FROM incident i WHERE i.grid_code = g.code AND incident_is_open(i.status)) open FROM grid g WHERE g.code = $1',
+      [places.grid],
+    );
+    await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 60_000 }).toBe('inside');
+    expect(await page.locator('[data-where]').textContent()).toContain(grid!.name);
+    await expect.poll(() => page.locator('[data-figure="open"] b').textContent(), { timeout: 60_000 }).toBe(String(grid!.open));
+    await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    await shoot(page, 'zh-home');
+
+    await reportThroughPage(page, { category: 'uncollected_garbage', urgency: 'yellow', description: '手机上报：垃圾桶满溢', photos: [bigPhoto, exifPhoto] });
+    const sent = page.locator('[data-screen="outbox"] li[data-state="sent"]');
+    await sent.waitFor({ timeout: 60_000 });
+    await shoot(page, 'zh-outbox');
+    const code = (await sent.getAttribute('data-code'))!;
+    expect(code).toMatch(/^SJ\d{15}$/);
+    expect(await stored(['手机上报：垃圾桶满溢'])).toEqual([
+      { code, description: '手机上报：垃圾桶满溢', category_code: 'uncollected_garbage', urgency: 'yellow', grid_code: places.grid, photos: 2 },
+    ]);
+    const photos = await ctx.db.query<{ id: number; mime: string }>(
+      'SELECT p.id, p.mime FROM incident_photo p JOIN incident i ON i.id = p.incident_id WHERE i.code = $1 ORDER BY p.bytes DESC',
+      [code],
+    );
+    expect(photos.map((p) => p.mime)).toEqual(['image/jpeg', 'image/jpeg']);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/incidents/${code}/photos/${photos[0]!.id}`, headers: worker.read });
+    expect(jpegSize(res.rawPayload)).toEqual({ width: 1600, height: 1067 });
+    for (const p of photos) {
+      const bytes = (await ctx.app.inject({ method: 'GET', url: `/api/incidents/${code}/photos/${p.id}`, headers: worker.read })).rawPayload;
+      expect(bytes.includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    }
+    await page.click('[data-tab="report"]');
+    await shoot(page, 'zh-report');
+    await page.click('[data-tab="tasks"]');
+    await page.locator(`gs-tasks-view li[data-task="${code}"]`).waitFor({ timeout: 60_000 });
+    await shoot(page, 'zh-tasks-worker');
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps two reports made offline across a reload and sends each exactly once when the phone is online again', async () => {
+    const { context, page } = await phone('g-worker');
+    // The service worker has cached the app shell: the reload below needs it.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await context.setOffline(true);
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    const descriptions = ['离线上报一：井盖缺失', '离线上报二：路灯不亮'];
+    await reportThroughPage(page, { category: 'road_damage', urgency: 'red', description: descriptions[0]!, photos: [bigPhoto] });
+    await reportThroughPage(page, { category: 'streetlight_fault', urgency: 'blue', description: descriptions[1]!, photos: [bigPhoto] });
+    const waiting = page.locator('[data-screen="outbox"] li[data-state="waiting"]');
+    await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(2);
+
+    await page.reload();
+    await page.waitForSelector('gs-field-app[data-state="ready"]', { timeout: 120_000 });
+    await page.click('[data-tab="outbox"]');
+    await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(2);
+    await shoot(page, 'zh-outbox-offline');
+    expect(await stored(descriptions)).toEqual([]);
+
+    await context.setOffline(false);
+    const sent = page.locator('[data-screen="outbox"] li[data-state="sent"]');
+    await expect.poll(() => sent.count(), { timeout: 120_000 }).toBe(2);
+    const rows = await stored(descriptions);
+    expect(rows.map((r) => [r.description, r.photos])).toEqual([
+      [descriptions[0], 1],
+      [descriptions[1], 1],
+    ]);
+    expect((await sent.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).sort()).toEqual(rows.map((r) => r.code).sort());
+    // Under CDP's offline emulation MapLibre's worker script is fetched past the service worker, so the
+    // map starts without it after the offline reload (README: field app, known gaps); anything else counts.
+    const mapWorker = /Worker failed to load/;
+    expect(problems.filter((p) => !mapWorker.test(p))).toEqual([]);
+    problems.splice(0, problems.length);
+  });
+
+  it('offers the same-category report made here minutes ago; adding the photo to it makes no new incident', async () => {
+    const [first] = await stored(['手机上报：垃圾桶满溢']);
+    const { page } = await phone('g-worker');
+    const photo = { name: 'more.png', mimeType: 'image/png', buffer: solidPng(2000, 1500, [30, 90, 200]) };
+    const offer = page.locator(`gs-report-form [data-nearby="${first!.code}"]`);
+    await reportThroughPage(
+      page,
+      { category: 'uncollected_garbage', urgency: 'blue', description: '补充照片，不应成为新事件', photos: [photo] },
+      'add',
+      async () => {
+        expect(await offer.textContent()).toContain('已有同类上报：补充到该事件？');
+        await offer.scrollIntoViewIfNeeded();
+        await shoot(page, 'zh-nearby');
+      },
+    );
+    await page.locator(`[data-screen="outbox"] li[data-state="sent"][data-code="${first!.code}"]`).waitFor({ timeout: 60_000 });
+    expect(await stored(['补充照片，不应成为新事件'])).toEqual([]);
+    expect((await stored(['手机上报：垃圾桶满溢']))[0]!.photos).toBe(first!.photos + 1);
+    expect(problems).toEqual([]);
+  });
+
+  it("lets a handler start their unit's incident and resolve it with an after photo", async () => {
+    const dispatcher = await login(ctx.app, 'd-one');
+    const made = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'uncollected_garbage', description: '处置测试：垃圾堆放', location: inGrid },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const code = json(made).incident.properties.code as string;
+    for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }]) {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: dispatcher.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const statusOf = async () => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
+
+    const { page } = await phone('h-sanitation');
+    await page.click('[data-tab="tasks"]');
+    const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
+    await task.waitFor({ timeout: 60_000 });
+    await shoot(page, 'zh-tasks-handler');
+    await task.locator('[data-start]').click();
+    await expect.poll(statusOf, { timeout: 30_000 }).toBe('in_progress');
+    await task.locator('[data-open-resolve]').click();
+    await task.locator('input[type="file"]').setInputFiles([bigPhoto]);
+    await task.locator('[data-resolve]:not([disabled])').click();
+    await expect.poll(statusOf, { timeout: 30_000 }).toBe('resolved');
+    const [after] = await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident_photo p JOIN incident i ON i.id = p.incident_id WHERE i.code = $1 AND p.kind = 'after'",
+      [code],
+    );
+    expect(after!.n).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('lets the grid worker check the resolved incident on site: photo, verdict and note go into its history', async () => {
+    const [resolved] = await ctx.db.query<{ code: string }>("SELECT code FROM incident WHERE description = '处置测试：垃圾堆放' AND status = 'resolved'");
+    const { page } = await phone('g-worker');
+    await page.click('[data-tab="tasks"]');
+    const task = page.locator(`gs-tasks-view li[data-task="${resolved!.code}"]`);
+    await task.locator('[data-open-check]').click();
+    await task.locator('input[type="file"]').setInputFiles([bigPhoto]);
+    await task.locator('input[name="note"]').fill('现场已清理干净');
+    await shoot(page, 'zh-check');
+    await task.locator('[data-verdict="fixed"]:not([disabled])').click();
+    const checks = () =>
+      ctx.db.query<{ note: string; verdict: string; photos: number }>(
+        `SELECT h.note, h.details->>'verdict' verdict,
+                (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'check') photos
+           FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'check'`,
+        [resolved!.code],
+      );
+    await expect.poll(checks, { timeout: 30_000 }).toEqual([{ note: '现场已清理干净', verdict: 'fixed', photos: 1 }]);
+    // Checked: no longer a task to check.
+    await expect.poll(() => task.locator('[data-open-check]').count(), { timeout: 30_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('shares the position only while switched on, and stops with one tap', async () => {
+    const { page } = await phone('g-worker');
+    const shared = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM worker_position'))[0]!.n;
+    expect(await page.locator('[data-share]').getAttribute('data-share')).toBe('off');
+    await page.click('[data-share]');
+    await expect.poll(shared, { timeout: 30_000 }).toBe(1);
+    await shoot(page, 'zh-sharing');
+    await page.click('[data-share="on"]');
+    await expect.poll(shared, { timeout: 30_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows every screen in English', async () => {
+    const { page } = await phone('g-worker', 'en');
+    await expect.poll(() => page.locator('[data-where]').textContent(), { timeout: 60_000 }).toContain('You are in');
+    await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    await shoot(page, 'en-home');
+    for (const tab of ['report', 'tasks', 'outbox']) {
+      await page.click(`[data-tab="${tab}"]`);
+      if (tab === 'tasks') await page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
+      await shoot(page, `en-${tab}`);
+    }
+    expect(await page.locator('[data-tab="report"]').textContent()).toContain('Report');
+    const handler = await phone('h-sanitation', 'en');
+    await handler.page.click('[data-tab="tasks"]');
+    await handler.page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
+    await shoot(handler.page, 'en-tasks-handler');
+    expect(problems).toEqual([]);
+  });
+});

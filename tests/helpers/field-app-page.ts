@@ -1,0 +1,72 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TEST_PASSWORD } from './identity.js';
+
+/** A phone as the field app tests use it: 390×844, touch, the position given, geolocation allowed. */
+export async function phoneContext(browser: Browser, at: [number, number], lang: 'zh' | 'en' = 'zh'): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: lang === 'en' ? 'en-GB' : 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    geolocation: { longitude: at[0], latitude: at[1], accuracy: 12 },
+    permissions: ['geolocation'],
+  });
+}
+
+/** Signs in through the login page and opens /m (with `query`), waiting for its first screen. */
+export async function openFieldApp(context: BrowserContext, base: string, username: string, problems: string[], query = ''): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
+  await page.goto(`${base}/login?next=${encodeURIComponent(`/m${query}`)}`);
+  await page.fill('#username', username);
+  await page.fill('#password', TEST_PASSWORD);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('gs-field-app[data-state="ready"]', { timeout: 120_000 });
+  return page;
+}
+
+/** Fills in and sends one report through the page's report screen; photos as files picked from the camera. */
+export async function reportThroughPage(
+  page: Page,
+  r: { category: string; urgency: 'red' | 'yellow' | 'blue'; description: string; photos: { name: string; mimeType: string; buffer: Buffer }[] },
+  /** 'add': a nearby same-category report must be offered, and the photos go to it ('new' files anyway, when offered). */
+  nearby: 'new' | 'add' = 'new',
+  beforeChoosing?: () => Promise<unknown>,
+): Promise<void> {
+  await page.click('[data-tab="report"]');
+  const form = page.locator('gs-report-form');
+  await form.locator(`[data-category="${r.category}"]`).click();
+  await form.locator(`[data-urgency="${r.urgency}"]`).click();
+  await form.locator('textarea').fill(r.description);
+  await form.locator('input[type="file"]').setInputFiles(r.photos);
+  await form
+    .locator('[data-photo]')
+    .nth(r.photos.length - 1)
+    .waitFor({ timeout: 60_000 });
+  await form.locator('[data-submit]').click();
+  const outbox = page.locator('[data-screen="outbox"]:not([hidden])');
+  if (nearby === 'add') {
+    await form.locator('[data-nearby-add]').waitFor({ timeout: 60_000 });
+    await beforeChoosing?.();
+    await form.locator('[data-nearby-add]').click();
+  } else {
+    // A same-category report nearby (seed data) may be offered: file a new one.
+    const offer = form.locator('[data-nearby-new]');
+    await Promise.race([offer.waitFor({ timeout: 60_000 }).then(() => offer.click()), outbox.waitFor({ timeout: 60_000 })]);
+  }
+  await outbox.waitFor({ timeout: 60_000 });
+}
+
+/** Width and height from a JPEG's start-of-frame marker. */
+export function jpegSize(bytes: Buffer): { width: number; height: number } | null {
+  let i = 2;
+  while (i + 9 < bytes.length && bytes[i] === 0xff) {
+    const marker = bytes[i + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc3) return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
+    i += 2 + bytes.readUInt16BE(i + 2);
+  }
+  return null;
+}

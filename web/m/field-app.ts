@@ -1,0 +1,243 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { errorMessage, loginUrl } from '../shared/api-request.js';
+import { langFrom } from '../shared/i18n.js';
+import { logout } from '../shared/session.js';
+import { loadSession, myGrids, openCount, type Session } from './field-api.js';
+import { type Lang, strings } from './field-i18n.js';
+import { fieldStyles } from './field-styles.js';
+import { homeView, type HomeFigures } from './home-view.js';
+import { type OutboxItem, outboxStore } from './outbox-store.js';
+import { retryItem, sendOutbox } from './outbox-sender.js';
+import { outboxView } from './outbox-view.js';
+import { gridAt, type GridFeature } from './point-in-grid.js';
+import { PositionShare } from './position-share.js';
+import type { Fix } from './report-form.js';
+import './report-form.js';
+import './tasks-view.js';
+
+type Tab = 'home' | 'report' | 'tasks' | 'outbox';
+
+/**
+ * The field app (/m): one page, four screens (home, report, tasks, outbox),
+ * by role: grid workers report and check, handlers work their unit's queue.
+ * It starts from what the phone keeps (session, grid boundaries, outbox) so
+ * it opens with no network; the map's code is loaded after the first paint.
+ * data-state="ready" once the first screen is up (the tests wait for it).
+ */
+export class FieldApp extends LitElement {
+  static override properties = {
+    session: { state: true },
+    grids: { state: true },
+    fix: { state: true },
+    geoError: { state: true },
+    tab: { state: true },
+    items: { state: true },
+    figures: { state: true },
+    mapReady: { state: true },
+    online: { state: true },
+    problem: { state: true },
+  };
+  static override styles = [
+    fieldStyles,
+    css`
+      :host { display: flex; flex-direction: column; min-height: 100vh; max-width: 480px; margin: 0 auto; }
+      header { display: flex; align-items: center; gap: 0.5rem; padding: 0.6rem 0.8rem; background: #0f1930; position: sticky; top: 0; z-index: 2; }
+      header h1 { font-size: 1.15rem; margin: 0; flex: 1; }
+      header a, header button { color: #8fd3ff; font-size: 0.9rem; min-height: 40px; }
+      .live { display: inline-block; width: 0.6rem; height: 0.6rem; border-radius: 50%; background: #3fdc7a; margin-right: 0.35rem; animation: pulse 1.2s infinite; }
+      @keyframes pulse { 50% { opacity: 0.3; } }
+      .share-on { background: #0f5132; border-color: #2ea043; color: #d2ffe0; }
+      .banner { padding: 0.5rem 0.8rem; background: #3a2a14; color: #ffd873; font-size: 0.9rem; }
+      .banner a { color: #ffd873; }
+      main { flex: 1; padding: 0 0.8rem 6rem; }
+      nav { position: fixed; bottom: 0; left: 0; right: 0; display: flex; background: #0f1930; border-top: 1px solid #2a3b60; z-index: 2; }
+      nav button { flex: 1; border: 0; border-radius: 0; background: none; min-height: 60px; font-size: 0.95rem; }
+      nav button[aria-current='page'] { color: #5cc8ff; box-shadow: inset 0 3px 0 #5cc8ff; }
+      nav .count { background: #e5484d; color: #fff; border-radius: 9px; padding: 0 0.35rem; font-size: 0.75rem; margin-left: 0.2rem; }
+      .home-map { height: 15rem; margin: 0.6rem 0; }
+      .placeholder { background: #0f1930; border-radius: 10px; }
+      .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
+      .figures b { display: block; font-size: 2rem; color: #5cc8ff; }
+      .where.outside { background: #5a1d24; }
+      .state-sent { color: #7ee2a8; }
+      .state-failed { color: #ffb0b9; }
+      .state-waiting, .state-sending { color: #ffd873; }
+      ul { list-style: none; padding: 0; margin: 0; }
+    `,
+  ];
+
+  private readonly language: Lang = langFrom(location.search);
+  private session: Session | null = null;
+  private grids: GridFeature[] = [];
+  private fix: Fix | null = null;
+  private geoError = false;
+  private tab: Tab = 'home';
+  private items: OutboxItem[] = [];
+  private figures: HomeFigures = { open: null, tasks: null };
+  private mapReady = false;
+  private online = navigator.onLine;
+  private problem = '';
+  private readonly share = new PositionShare(
+    this,
+    () => this.fix,
+    () => this.session?.me.csrf_token ?? null,
+  );
+
+  private get isWorker(): boolean {
+    return this.session?.me.principal.role === 'grid_worker';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.documentElement.lang = this.language === 'en' ? 'en' : 'zh-CN';
+    const connectivity = () => {
+      this.online = navigator.onLine;
+      if (this.online) void this.boot();
+    };
+    addEventListener('online', connectivity);
+    addEventListener('offline', connectivity);
+    // The service worker's Background Sync asks an open page to send (outbox-sender.ts does the sending).
+    navigator.serviceWorker?.addEventListener('message', (e) => e.data === 'flush-outbox' && void this.flush());
+    void this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    try {
+      this.session = await loadSession();
+      if (!this.session) return location.assign(loginUrl());
+      await this.refreshOutbox();
+      if (this.isWorker) this.grids = await myGrids();
+      this.watchPosition();
+      this.dataset.state = 'ready';
+      // The map's code after the first screen is painted: it is most of the app's bytes.
+      requestAnimationFrame(() => import('./field-map.js').then(() => (this.mapReady = true)));
+      if (this.session.online && !this.session.expired) {
+        await this.flush();
+        if (this.isWorker) this.figures = { ...this.figures, open: await openCount() };
+      }
+    } catch (err) {
+      this.problem = errorMessage(err);
+    }
+  }
+
+  private watching = false;
+  private watchPosition(): void {
+    if (this.watching) return;
+    this.watching = true;
+    if (!navigator.geolocation) {
+      this.geoError = true;
+      return;
+    }
+    navigator.geolocation.watchPosition(
+      (p) => {
+        this.fix = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy };
+        this.geoError = false;
+      },
+      () => (this.geoError = true),
+      { enableHighAccuracy: true, maximumAge: 10_000 },
+    );
+  }
+
+  private async refreshOutbox(): Promise<void> {
+    this.items = await outboxStore.all();
+  }
+
+  private async flush(): Promise<void> {
+    await sendOutbox(() => void this.refreshOutbox());
+    await this.refreshOutbox();
+  }
+
+  private async queued(): Promise<void> {
+    this.tab = 'outbox';
+    await this.refreshOutbox();
+    if (navigator.onLine) return this.flush();
+    // Offline: ask for Background Sync where the browser has it (Chromium); 'online' and the next open cover the rest.
+    const registration = await navigator.serviceWorker?.getRegistration('/m');
+    await (registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })?.sync?.register('gs-outbox').catch(() => undefined);
+  }
+
+  override render() {
+    const t = strings(this.language);
+    const me = this.session?.me;
+    const otherLang = new URL(location.href);
+    if (this.language === 'en') otherLang.searchParams.delete('lang');
+    else otherLang.searchParams.set('lang', 'en');
+    return html`
+      <header>
+        <h1>${t.title}${me ? html` <small class="hint">${me.principal.display_name}</small>` : nothing}</h1>
+        ${
+          // Only grid workers share a position (PUT /api/me/position); handlers see no switch.
+          me && this.isWorker
+            ? html`<button type="button" data-share=${this.share.on ? 'on' : 'off'} class=${this.share.on ? 'share-on' : ''} @click=${() => this.share.toggle()}>
+              ${this.share.on ? html`<i class="live"></i>${t.sharing}` : t.share}
+            </button>`
+            : nothing
+        }
+        <a href=${otherLang.toString()} data-lang-switch>${t.language}</a>
+      </header>
+      ${!this.online ? html`<div class="banner" data-offline>${t.offline}</div>` : nothing}
+      ${this.session?.expired ? html`<div class="banner" data-expired><a href=${loginUrl()}>${t.signIn}</a> · ${t.signInToSend}</div>` : nothing}
+      ${this.problem || this.share.problem ? html`<p class="problem" role="alert">${this.problem || this.share.problem}</p>` : nothing}
+      <main>${me ? this.renderTab() : html`<p class="hint">${t.loading}</p>`}</main>
+      ${me ? this.renderNav() : nothing}
+    `;
+  }
+
+  private renderTab() {
+    const t = strings(this.language);
+    const here = this.fix ? gridAt([this.fix.lon, this.fix.lat], this.grids) : null;
+    const role = this.isWorker ? 'grid_worker' : 'handler';
+    return html`
+      <section ?hidden=${this.tab !== 'home'} data-screen="home">
+        ${homeView({ t, grids: this.grids, fix: this.fix, here, geoError: this.geoError, figures: this.figures, mapReady: this.mapReady && this.tab === 'home', isWorker: this.isWorker, onReport: () => (this.tab = 'report') })}
+        <p><button type="button" data-logout @click=${() => logout(this.session?.me.csrf_token ?? null)}>${t.signOut}</button></p>
+      </section>
+      ${
+        this.isWorker
+          ? html`<section ?hidden=${this.tab !== 'report'} data-screen="report">
+            ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} @queued=${() => this.queued()}></gs-report-form>` : nothing}
+          </section>`
+          : nothing
+      }
+      <section ?hidden=${this.tab !== 'tasks'} data-screen="tasks">
+        ${
+          this.session && !this.session.expired && this.online
+            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}></gs-tasks-view>`
+            : html`<p class="hint">${t.offline}</p>`
+        }
+      </section>
+      <section ?hidden=${this.tab !== 'outbox'} data-screen="outbox">
+        ${outboxView(this.items, this.language, t, {
+          retry: (item) => void retryItem(item, () => void this.refreshOutbox()),
+          remove: (item) => void outboxStore.remove(item.id).then(() => this.refreshOutbox()),
+          sendNow: () => void this.flush(),
+        })}
+      </section>`;
+  }
+
+  /** Shows a screen; the task list is read again each time it is opened. */
+  private open(tab: Tab): void {
+    this.tab = tab;
+    if (tab === 'tasks') void this.renderRoot.querySelector('gs-tasks-view')?.load();
+  }
+
+  private renderNav() {
+    const t = strings(this.language);
+    const waiting = this.items.filter((i) => i.state !== 'sent').length;
+    const tabs: Tab[] = this.isWorker ? ['home', 'report', 'tasks', 'outbox'] : ['home', 'tasks'];
+    return html`<nav>
+      ${tabs.map(
+        (tab) => html`<button type="button" data-tab=${tab} aria-current=${this.tab === tab ? 'page' : 'false'} @click=${() => this.open(tab)}>
+          ${t.tabs[tab]}${tab === 'outbox' && waiting ? html`<span class="count" data-waiting>${waiting}</span>` : nothing}
+        </button>`,
+      )}
+    </nav>`;
+  }
+}
+
+customElements.define('gs-field-app', FieldApp);
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-field-app': FieldApp;
+  }
+}

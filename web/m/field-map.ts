@@ -1,0 +1,106 @@
+import type { FeatureCollection } from 'geojson';
+import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
+import { Marker, type GeoJSONSource } from 'maplibre-gl';
+import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
+import { bboxOfPositions, MapKitController, offlineStyle, THEME } from '../shared/map/index.js';
+import { PIN_SVG } from './field-icons.js';
+import type { GridFeature } from './point-in-grid.js';
+
+/**
+ * The phone's map (map kit, offline style; MapLibre only, no deck.gl layers
+ * needed): my grids outlined, my position as a blue dot and, when reporting,
+ * a pin the worker can drag to where the problem is. Loaded after the first
+ * paint (field-app.ts imports it lazily), so the first screen's script stays
+ * small. data-ready once first drawn. Fires `pin-moved` with detail [lon, lat] when the pin is dropped.
+ */
+export class FieldMap extends LitElement {
+  static override properties = {
+    grids: { attribute: false },
+    position: { attribute: false },
+    pin: { attribute: false },
+  };
+  static override styles = [
+    unsafeCSS(maplibreCss),
+    css`
+      :host { display: block; position: relative; min-height: 12rem; border-radius: 10px; overflow: hidden; background: ${unsafeCSS(THEME.background)}; }
+      #map { position: absolute; inset: 0; }
+      .me { width: 16px; height: 16px; border-radius: 50%; background: #2f8cff; border: 3px solid #fff; box-shadow: 0 0 0 6px rgba(47, 140, 255, 0.3); }
+      .pin { width: 34px; height: 44px; cursor: grab; }
+    `,
+  ];
+
+  /** My grids, outlined and fitted. */
+  grids: GridFeature[] = [];
+  /** Where the phone is (lon, lat), or null before the first fix. */
+  position: [number, number] | null = null;
+  /** The report's pin (draggable), or null on the home screen. */
+  pin: [number, number] | null = null;
+
+  private readonly kit = new MapKitController(this, {
+    name: 'field map',
+    deck: false,
+    style: offlineStyle({
+      sources: { grids: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+      layers: [
+        { id: 'grid-fill', type: 'fill', source: 'grids', paint: { 'fill-color': THEME.accent, 'fill-opacity': 0.15 } },
+        { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': THEME.accent, 'line-width': 2.5 } },
+      ],
+    }),
+    map: { dragRotate: false, touchPitch: false },
+    onLoad: (map) => {
+      this.draw(true);
+      // data-ready: the grid is drawn (tests and screenshots wait for it).
+      map.once('idle', () => this.setAttribute('data-ready', ''));
+    },
+  });
+  private me?: Marker;
+  private pinMarker?: Marker;
+
+  override firstUpdated(): void {
+    this.kit.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    if (this.kit.isLoaded) this.draw(changed.has('grids'));
+  }
+
+  private draw(fit: boolean): void {
+    const map = this.kit.map!;
+    const data: FeatureCollection = { type: 'FeatureCollection', features: this.grids };
+    (map.getSource('grids') as GeoJSONSource | undefined)?.setData(data);
+    if (this.position) {
+      this.me ??= new Marker({ element: Object.assign(document.createElement('div'), { className: 'me' }) }).setLngLat(this.position).addTo(map);
+      this.me.setLngLat(this.position);
+    }
+    if (this.pin && !this.pinMarker) {
+      const element = Object.assign(document.createElement('div'), { className: 'pin', innerHTML: PIN_SVG });
+      element.dataset.pin = '';
+      this.pinMarker = new Marker({ element, draggable: true, anchor: 'bottom' }).setLngLat(this.pin).addTo(map);
+      this.pinMarker.on('dragend', () => {
+        const { lng, lat } = this.pinMarker!.getLngLat();
+        this.dispatchEvent(new CustomEvent('pin-moved', { detail: [lng, lat], bubbles: true, composed: true }));
+      });
+    } else if (this.pin) this.pinMarker?.setLngLat(this.pin);
+    if (fit) this.fitView();
+  }
+
+  private fitView(): void {
+    const points = this.grids.flatMap((g) => (g.geometry.type === 'Polygon' ? g.geometry.coordinates : g.geometry.coordinates.flat()).flat());
+    const focus = this.pin ?? this.position;
+    // Reporting: close to the pin, so dragging it is precise; home: the whole grid.
+    if (this.pin && focus) this.kit.map!.jumpTo({ center: focus, zoom: 17 });
+    else if (points.length) this.kit.fit(bboxOfPositions(points as [number, number][])!, 24);
+    else if (focus) this.kit.map!.jumpTo({ center: focus, zoom: 15 });
+  }
+
+  override render() {
+    return html`<div id="map"></div>`;
+  }
+}
+
+customElements.define('gs-field-map', FieldMap);
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-field-map': FieldMap;
+  }
+}

@@ -1,0 +1,33 @@
+import { html, nothing } from 'lit';
+import { categoryName } from './field-categories.js';
+import { icon } from './field-icons.js';
+import type { FieldStrings, Lang } from './field-i18n.js';
+import type { OutboxItem } from './outbox-store.js';
+
+export interface OutboxActions {
+  retry(item: OutboxItem): void;
+  remove(item: OutboxItem): void;
+  sendNow(): void;
+}
+
+/** The outbox: each report with its state (待发送 / 发送中 / 已上报 SJ… / 失败: reason) and retry or delete. */
+export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act: OutboxActions) {
+  if (items.length === 0) return html`<p class="hint" data-outbox-empty>${t.outboxEmpty}</p>`;
+  const waiting = items.some((i) => i.state === 'waiting');
+  return html`
+    ${waiting ? html`<button type="button" data-send-now @click=${act.sendNow}>${t.sendNow}</button>` : nothing}
+    <ul class="outbox">
+      ${[...items].reverse().map((item) => {
+        const what = item.kind === 'report' ? categoryName(item.report!.category, lang) : t.photosAdded(item.code ?? '');
+        const state = item.state === 'sent' && item.code ? `${t.states.sent} ${item.code}` : t.states[item.state];
+        return html`<li class="card" data-item=${item.id} data-state=${item.state} data-code=${item.code ?? ''}>
+          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
+          <div class="state state-${item.state}">${state}${item.state === 'failed' && item.error ? `: ${item.error}` : nothing}</div>
+          ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
+          ${item.needs_login ? html`<div class="hint">${t.signInToSend}</div>` : nothing}
+          ${item.state === 'failed' ? html`<button type="button" data-retry @click=${() => act.retry(item)}>${t.retry}</button>` : nothing}
+          ${item.state !== 'sending' ? html`<button type="button" data-remove @click=${() => act.remove(item)}>${t.remove}</button>` : nothing}
+        </li>`;
+      })}
+    </ul>`;
+}
