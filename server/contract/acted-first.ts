@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import type { Action } from './incident-workflow.js';
 
 /**
@@ -53,3 +54,14 @@ export function actedFirstSentence(a: ActedFirst, lang: 'zh' | 'en'): string {
   const clock = chinaClock(a.at);
   return lang === 'en' ? `Already ${DONE_EN[a.action]} by ${a.by} at ${clock}` : `已由${a.by}于 ${clock} ${DONE_ZH[a.action]}`;
 }
+
+export const ActedFirstSchema = Type.Object(
+  { by: Type.String(), at: Type.String({ format: 'date-time' }), action: Type.String() },
+  { description: 'when another user moved the incident on first: who (display name), when and what' },
+);
+
+/** A refused step (409): the error, and who acted first when that is why. */
+export const RefusedStepSchema = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }), acted: Type.Optional(ActedFirstSchema) },
+  { description: 'The error shape; `acted` when another user moved the incident on first' },
+);

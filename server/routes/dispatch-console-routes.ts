@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ActedFirstSchema } from '../contract/acted-first.js';
 import { errorResponses, ErrorSchema } from '../contract/common-schemas.js';
 import { chooseLanguage } from '../errors/messages.js';
 import { errorBody } from '../http-errors.js';
@@ -8,16 +9,12 @@ import { applyBulk, BULK_ACTIONS, BULK_MAX, previewDeadline } from '../services/
 import { requestActor, serviceDeps } from './request-actor.js';
 
 const IncidentCode = Type.String({ pattern: '^SJ[0-9]{15}$', description: 'incident code, e.g. SJ202606159000123' });
-const ActedFirst = Type.Object(
-  { by: Type.String(), at: Type.String({ format: 'date-time' }), action: Type.String() },
-  { description: 'when another user moved the incident on first: who (display name), when and what' },
-);
 const BulkResult = Type.Object({
   code: Type.String(),
   ok: Type.Boolean(),
   status: Type.Optional(Type.String({ description: 'the status after the step (done items)' })),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
-  acted: Type.Optional(ActedFirst),
+  acted: Type.Optional(ActedFirstSchema),
 });
 
 /**
