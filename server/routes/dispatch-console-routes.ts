@@ -80,12 +80,15 @@ const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'previewDispatchDeadline',
         tags: ['incidents'],
-        summary: 'The deadline a dispatch made now would get (working calendar), with the dispatch\'s own checks; changes nothing',
+        summary: "The deadline a dispatch made now would get (working calendar), with the dispatch's own checks; changes nothing",
         params: Type.Object({ code: IncidentCode }),
         querystring: Type.Object(
           {
             units: Type.Optional(
-              Type.String({ pattern: '^[a-z0-9_.-]{2,60}(,[a-z0-9_.-]{2,60}){0,9}$', description: 'the units to dispatch to, comma-separated: checked as the dispatch would' }),
+              Type.String({
+                pattern: '^[a-z0-9_.-]{2,60}(,[a-z0-9_.-]{2,60}){0,9}$',
+                description: 'the units to dispatch to, comma-separated: checked as the dispatch would',
+              }),
             ),
           },
           { additionalProperties: false },

@@ -83,7 +83,10 @@ describe(`bulk steps, who acted first, deadline preview and search on ${BACKEND}
     expect((await act('first', codes[1]!, { action: 'file' })).statusCode).toBe(200);
     const before = await states(codes);
 
-    const res = await bulk('second', codes.map((code) => ({ code, action: 'file' })));
+    const res = await bulk(
+      'second',
+      codes.map((code) => ({ code, action: 'file' })),
+    );
     expect(res.statusCode, res.body).toBe(200);
     const body = json(res);
     expect(body).toMatchObject({ done: 2, refused: 1 });
@@ -103,19 +106,37 @@ describe(`bulk steps, who acted first, deadline preview and search on ${BACKEND}
     const codes = [await newIncident(), await newIncident()];
     const before = await states(codes);
     // No reason: each item is refused with the field named, in the caller's language.
-    const noReason = json(await bulk('second', codes.map((code) => ({ code, action: 'reject' })), 'zh'));
+    const noReason = json(
+      await bulk(
+        'second',
+        codes.map((code) => ({ code, action: 'reject' })),
+        'zh',
+      ),
+    );
     expect(noReason).toMatchObject({ done: 0, refused: 2 });
     for (const r of noReason.results) expect(r.error).toMatchObject({ code: 'invalid_parameter', message: expect.stringContaining('note') });
     expect(await states(codes)).toEqual(before);
     // A code twice, an unknown action, an empty list: 400; a handler and a leader: 403.
-    expect((await bulk('second', [{ code: codes[0], action: 'file' }, { code: codes[0], action: 'file' }])).statusCode).toBe(400);
+    expect(
+      (
+        await bulk('second', [
+          { code: codes[0], action: 'file' },
+          { code: codes[0], action: 'file' },
+        ])
+      ).statusCode,
+    ).toBe(400);
     expect((await bulk('second', [{ code: codes[0], action: 'dispatch' }])).statusCode).toBe(400);
     expect((await bulk('second', [])).statusCode).toBe(400);
     expect((await bulk('handler', [{ code: codes[0], action: 'file' }])).statusCode).toBe(403);
     expect((await bulk('leader', [{ code: codes[0], action: 'file' }])).statusCode).toBe(403);
     expect(await states(codes)).toEqual(before);
 
-    const res = json(await bulk('second', codes.map((code) => ({ code, action: 'reject', note: '非网格化管理范围' }))));
+    const res = json(
+      await bulk(
+        'second',
+        codes.map((code) => ({ code, action: 'reject', note: '非网格化管理范围' })),
+      ),
+    );
     expect(res).toMatchObject({ done: 2, refused: 0 });
     expect(res.results.every((r: any) => r.status === 'rejected')).toBe(true);
     const notes = await ctx.db.query<{ note: string }>(
@@ -132,7 +153,10 @@ describe(`bulk steps, who acted first, deadline preview and search on ${BACKEND}
     const hhmm = await clockOfLastStep(code);
     const zh = await act('second', code, { action: 'dispatch', units: ['sanitation'] }, 'zh');
     expect(zh.statusCode).toBe(409);
-    expect(json(zh)).toMatchObject({ error: { code: 'illegal_transition', message: `已由${FIRST_NAME}于 ${hhmm} 派遣` }, acted: { by: FIRST_NAME, action: 'dispatch' } });
+    expect(json(zh)).toMatchObject({
+      error: { code: 'illegal_transition', message: `已由${FIRST_NAME}于 ${hhmm} 派遣` },
+      acted: { by: FIRST_NAME, action: 'dispatch' },
+    });
     const [step] = await ctx.db.query<{ at: Date }>(
       `SELECT h.at FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'dispatch'`,
       [code],
