@@ -56,7 +56,7 @@ export class ActionDialog extends LitElement {
   declare others: Unit[];
   declare problem: string;
   /** The server's deadline for a dispatch now to the chosen units (GET …/deadline-preview). */
-  declare preview: { due_at: string; deadline_hours: number } | null;
+  declare preview: { from: string; due_at: string; deadline_hours: number } | null;
   private previewAsked = 0;
 
   constructor() {
@@ -161,7 +161,7 @@ export class ActionDialog extends LitElement {
       <div class="hint">${several ? t.form.manyUnits : t.form.oneUnit}</div>
       ${this.suggested.length ? html`<fieldset><legend>${t.form.suggested}</legend>${this.suggested.map(option)}</fieldset>` : nothing}
       ${this.others.length ? html`<fieldset><legend>${t.form.otherUnits}</legend>${this.others.map(option)}</fieldset>` : nothing}
-      <div class="hint" data-deadline data-due=${this.preview?.due_at ?? ''}>${
+      <div class="hint" data-deadline data-due=${this.preview?.due_at ?? ''} data-from=${this.preview?.from ?? ''}>${
         this.preview ? t.form.deadlineDue(formatTime(this.preview.due_at, this.lang), this.preview.deadline_hours) : t.form.deadlineUnknown
       }</div>`;
   }
