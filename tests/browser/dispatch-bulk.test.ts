@@ -147,6 +147,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.textContent()).toContain(`Already filed by 王调度 at ${await clockOf(codes[0]!, 'file')}`);
     expect(await statuses(codes)).toEqual({ [codes[0]!]: 'filed', [codes[1]!]: 'rejected' });
+    await page.screenshot({ path: `${SHOTS}/dispatch-bulk-results-en-1366x768-${BACKEND}.png` });
     const [note] = await ctx.db.query<{ note: string }>(
       "SELECT h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'reject'",
       [codes[1]],

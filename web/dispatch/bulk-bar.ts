@@ -148,6 +148,7 @@ export class BulkBar extends LitElement {
         (q) =>
           html`<button type="button" data-quick @click=${() => {
             this.reason = q;
+            this.problem = '';
           }}>${q}</button>`,
       )}</div>
     </form>`;
