@@ -196,7 +196,9 @@ for (const [name, xs] of [
   ['quiet (one report after 1 s of calm)', quiet],
   [`under the soak's load (${loadReports} load reports in ${loadS.toFixed(0)} s, an open /wall)`, loaded],
 ] as const) {
-  console.log(`| ${name} | ${ms(quantile(xs, 0.5))} | ${ms(quantile(xs, 0.95))} | ${ms(quantile(xs, 1))} | ${xs.filter((v) => v > 1_000).length}/${xs.length} |`);
+  console.log(
+    `| ${name} | ${ms(quantile(xs, 0.5))} | ${ms(quantile(xs, 0.95))} | ${ms(quantile(xs, 1))} | ${xs.filter((v) => v > 1_000).length}/${xs.length} |`,
+  );
 }
 console.log(
   `| load ÷ quiet | ${ratio(quantile(loaded, 0.5), quantile(quiet, 0.5))} | ${ratio(quantile(loaded, 0.95), quantile(quiet, 0.95))} | ${ratio(quantile(loaded, 1), quantile(quiet, 1))} | |`,
