@@ -107,7 +107,9 @@ export class IncidentList extends LitElement {
         ?data-checked=${ticked} @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
       ${
         this.checkable
-          ? html`<input type="checkbox" class="check" data-check aria-label=${i.code} .checked=${ticked} @click=${(e: MouseEvent) => {
+          ? html`<input type="checkbox" ?disabled=${i.status !== 'reported'} class="check" data-check aria-label=${i.code} .checked=${ticked} @click=${(
+              e: MouseEvent,
+            ) => {
               e.stopPropagation();
               this.dispatchEvent(new CustomEvent('check', { detail: { code: i.code, range: e.shiftKey } }));
             }}>`
@@ -119,7 +121,7 @@ export class IncidentList extends LitElement {
       <span class="where">${place} <span class="mono">${i.grid_code}</span></span>
       ${
         result
-          ? html`<span class="result ${result.ok ? 'ok' : 'refused'}" data-result=${result.ok ? 'done' : 'refused'}>${result.ok ? '✓' : '✗'} ${result.ok ? words.done : words.refused}：${result.message}</span>`
+          ? html`<span class="result ${result.ok ? 'ok' : 'refused'}" data-result=${result.ok ? 'done' : 'refused'}>${result.ok ? '✓' : '✗'} ${result.ok ? words.done : words.refused}${this.lang === 'en' ? ': ' : '：'}${result.message}</span>`
           : ''
       }
     </li>`;
