@@ -24,6 +24,7 @@ import healthRoutes from './routes/health-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
 import incidentWorkflowRoutes from './routes/incident-workflow-routes.js';
 import fieldRoutes from './routes/field-routes.js';
+import dispatchConsoleRoutes from './routes/dispatch-console-routes.js';
 import directiveRoutes from './routes/directive-routes.js';
 import exploreRoutes from './routes/explore-routes.js';
 import mapRoutes from './routes/map-routes.js';
@@ -131,6 +132,7 @@ export async function buildApp({
   await app.register(incidentRoutes);
   await app.register(incidentWorkflowRoutes);
   await app.register(fieldRoutes);
+  await app.register(dispatchConsoleRoutes);
   await app.register(unitRoutes);
   await app.register(directiveRoutes);
   await app.register(statsRoutes);

@@ -59,6 +59,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // Phone numbers in clear, each view audited: those who call the workers only.
   'GET /api/incidents/:code/contacts': ['commander', 'dispatcher'],
   'POST /api/incidents/:code/contacts/:worker': ['commander', 'dispatcher'],
+  // The console's bulk triage and dispatch deadline preview: those who file, reject and dispatch.
+  'POST /api/incidents/transitions': ['commander', 'dispatcher'],
+  'GET /api/incidents/:code/deadline-preview': ['commander', 'dispatcher'],
   'GET /api/stats/summary': EVERY_ROLE,
   'GET /api/stats/categories': EVERY_ROLE,
   'GET /api/stream': EVERY_ROLE,

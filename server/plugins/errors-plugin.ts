@@ -12,7 +12,7 @@ import { DomainError } from '../services/domain-error.js';
 import { mostRelevantError } from './validation-error.js';
 
 /** The Chinese of an error thrown with English only: the code's words, then the English detail. */
-function chineseOf(err: { code: string; message: string; zh?: string | undefined }): string {
+export function chineseOf(err: { code: string; message: string; zh?: string | undefined }): string {
   if (err.zh) return err.zh;
   const general = wordsFor(err.code).zh;
   if (err.code === 'invalid_parameter') {

@@ -18,6 +18,14 @@ export interface IncidentQuery {
   limit: number;
   /** A handler's unit: only incidents dispatched to it. */
   unit?: string | null;
+  /** Free text: part of the code, the description, the grid code or a place name. */
+  search?: string;
+}
+
+/** The search as an ILIKE pattern: contained anywhere, its own % _ and \\ taken literally. */
+function searchPattern(text: string | undefined): string | null {
+  const t = text?.trim();
+  return t ? `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
 
 export interface IncidentPage {
@@ -45,6 +53,7 @@ export function createIncidentRepository(db: Queryable) {
         q.after?.id ?? null,
         q.limit + 1,
         q.unit ?? null,
+        searchPattern(q.search),
       ]);
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
@@ -70,6 +79,7 @@ export function createIncidentRepository(db: Queryable) {
         q.urgencies ?? null,
         q.statuses ?? null,
         q.unit ?? null,
+        searchPattern(q.search),
       ]);
       return Number(row!.n);
     },

@@ -162,6 +162,26 @@ export function createIncidentWorkflowRepository(db: Queryable) {
       );
     },
 
+    /**
+     * The latest workflow step (one of `actions`) taken on an incident: what,
+     * when, from which status and by whom — the user's display name, or the
+     * actor's name when no user took it (a token).
+     */
+    async lastStep(
+      incidentId: number,
+      actions: readonly string[],
+      tx: Queryable = db,
+    ): Promise<{ action: string; at: Date; from_status: Status | null; by: string } | null> {
+      const rows = await tx.query<{ action: string; at: Date; from_status: Status | null; by: string }>(
+        `SELECT h.action, h.at, h.from_status, coalesce(u.display_name, regexp_replace(h.actor, '^(user|token):', '')) AS by
+           FROM incident_history h LEFT JOIN app_user u ON u.id = h.actor_user_id
+          WHERE h.incident_id = $1 AND h.action = ANY($2::text[])
+          ORDER BY h.at DESC, h.id DESC LIMIT 1`,
+        [incidentId, actions],
+      );
+      return rows[0] ?? null;
+    },
+
     async historyCount(incidentId: number, tx: Queryable = db): Promise<number> {
       const rows = await tx.query<{ n: number }>('SELECT count(*)::int n FROM incident_history WHERE incident_id = $1', [incidentId]);
       return rows[0]!.n;

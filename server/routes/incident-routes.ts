@@ -55,6 +55,9 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Integer({ minimum: 1, default: INCIDENT_LIMIT.default, description: `features per page, at most ${INCIDENT_LIMIT.max}` }),
             ),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            q: Type.Optional(
+              Type.String({ maxLength: 100, description: 'search: part of the code, the description or the grid code, or a district/street/community name' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -70,7 +73,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
       const after = decodeCursor(q.cursor);
       const region = await scopedRegion(request, q.region);
-      const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit };
+      const filters = { region, bbox, from, to, categories, urgencies, statuses, unit: visibilityOf(request.principal).unit, search: q.q };
       const [page, matched] = await Promise.all([
         app.repos.incidents.page({ ...filters, after, limit: pageLimit(q.limit, INCIDENT_LIMIT) }),
         after?.matched ?? app.repos.incidents.count(filters),

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
 import { IncidentDetailFeature, NearbyIncidentsSchema, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
+import { RefusedStepSchema } from '../contract/acted-first.js';
 import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
 import { addPhoto, checkPhotoUpload, openPhoto } from '../services/incident-photo-service.js';
@@ -21,7 +22,7 @@ const IncidentCode = Type.String({
 });
 const Urgency = Type.Union([Type.Literal('red'), Type.Literal('yellow'), Type.Literal('blue')]);
 const UnitCode = Type.String({ pattern: '^[a-z0-9_.-]{2,60}$' });
-const conflictResponses = { 403: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+const conflictResponses = { 403: ErrorSchema, 409: RefusedStepSchema, 422: ErrorSchema };
 
 const IMAGE_MIME_TYPES = IMAGE_KINDS.map((k) => k.mime);
 /** Raw image bytes, for the API description (Fastify neither validates nor serialises them). */

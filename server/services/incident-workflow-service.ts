@@ -3,7 +3,9 @@ import type { Principal } from '../auth/roles.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { LockedIncident, StatusChange, Visibility } from '../repositories/incident-workflow-repository.js';
 import { eventIncident } from '../workflow/deadline-sweeper.js';
+import { actedFirstSentence, type ActedFirst } from '../contract/acted-first.js';
 import {
+  ACTIONS,
   DISPUTE_CATEGORIES,
   MEDIATION_FAILURES_TO_ESCALATE,
   refusal,
@@ -50,6 +52,7 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
     const incident = await repo.lock(code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${code}`);
     const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
+    if (refused?.code === 'illegal_transition') throw await refusedAfter(deps, tx, incident, input.action, refused.message);
     if (refused) throw new DomainError(refused.code, refused.message);
     const t = TRANSITIONS[input.action];
     if (t.needs?.includes('note') && !input.note?.trim())
@@ -111,6 +114,31 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
   });
 }
 
+/**
+ * When an incident dispatched at `at` is due: the category's hours, counted
+ * on the working calendar from the dispatch. The dispatch and its preview
+ * (GET /api/incidents/:code/deadline-preview) both call this.
+ */
+export function dispatchDeadline(deps: Pick<ServiceDeps, 'calendar'>, incident: Pick<LockedIncident, 'deadline_hours'>, at: Date): Date {
+  // The clock starts at dispatch and runs in working hours only.
+  return deps.calendar.addWorkingHours(at, incident.deadline_hours!);
+}
+
+/**
+ * The refusal of a step the incident's state no longer allows. When another
+ * user's step moved it on from a state that allowed this one (they acted
+ * first), the answer names them and when: "已由张三于 10:32 派遣", with the
+ * same in `acted` for clients to word in their own language.
+ */
+async function refusedAfter(deps: ServiceDeps, tx: Queryable, incident: LockedIncident, action: Action, message: string): Promise<DomainError> {
+  const last = await deps.repos.workflow.lastStep(incident.id, ACTIONS, tx);
+  if (!last || last.from_status === null || last.from_status === incident.status || !TRANSITIONS[action].from.includes(last.from_status)) {
+    return new DomainError('illegal_transition', message);
+  }
+  const acted: ActedFirst = { by: last.by, at: last.at.toISOString(), action: last.action as Action };
+  return new DomainError('illegal_transition', actedFirstSentence(acted, 'en'), { zh: actedFirstSentence(acted, 'zh'), details: { acted } });
+}
+
 interface StepContext {
   deps: ServiceDeps;
   tx: Queryable;
@@ -166,8 +194,7 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     const known = await c.deps.repos.workflow.existingUnits(units, c.tx);
     const unknown = units.filter((u) => !known.includes(u));
     if (unknown.length) throw invalidInput('units', `no unit ${unknown.join(', ')}`, `没有单位 ${unknown.join(', ')}`);
-    // The clock starts at dispatch and runs in working hours only.
-    const dueAt = c.deps.calendar.addWorkingHours(c.now, c.incident.deadline_hours!);
+    const dueAt = dispatchDeadline(c.deps, c.incident, c.now);
     await c.deps.repos.workflow.assign(c.incident.id, units, c.now, dueAt, c.tx);
     return { to: 'dispatched', change: { dispatched_at: c.now, due_at: dueAt, overdue_notified_at: null }, details: { units, due_at: dueAt } };
   },

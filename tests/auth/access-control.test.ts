@@ -204,6 +204,10 @@ async function sampleFor(route: string, role: Role, s: Session): Promise<Sample 
     }
     case 'GET /api/incidents/:code/photos/:id':
       return { method, url: shared.photo };
+    case 'POST /api/incidents/transitions':
+      return { method, url, payload: { items: [{ code: await dispatchedIncident('reported'), action: 'file' }] } };
+    case 'GET /api/incidents/:code/deadline-preview':
+      return { method, url: `/api/incidents/${await dispatchedIncident('filed')}/deadline-preview` };
     case 'POST /api/incidents':
       return { method, url, payload: { category: 'noise', location: inGrid } };
     case 'POST /api/incidents/:code/transitions': {

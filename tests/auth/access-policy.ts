@@ -62,6 +62,8 @@ export const ACCESS_POLICY: Record<string, string> = {
   'GET /api/incidents/:code/nearby':       'Y   Y   -   Y   -   -   -   -',
   'GET /api/incidents/:code/contacts':     'Y   -   -   Y   -   -   -   -',
   'POST /api/incidents/:code/contacts/:worker': 'Y   -   -   Y   -   -   -   -',
+  'POST /api/incidents/transitions':       'Y   -   -   Y   -   -   -   -',
+  'GET /api/incidents/:code/deadline-preview': 'Y   -   -   Y   -   -   -   -',
   'GET /api/directives':                   'Y   Y   Y   Y   Y   Y   Y   Y',
   'GET /api/directives/:id':               'Y   Y   Y   Y   Y   Y   Y   Y',
   'POST /api/directives':                  'Y   -   -   Y   -   -   -   -',

@@ -38,6 +38,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const places = await pickPlaces(ctx.db);
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'd-two', role: 'dispatcher' });
+    await ctx.db.query("UPDATE app_user SET display_name = '李调度' WHERE username = 'd-two'");
     await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
     await createUser(ctx.db, { username: 'l-leader', role: 'district_leader', scope: places.district });
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
@@ -114,9 +115,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(await count(page, 'reported')).toBe(waiting);
 
     await page.click('button[data-act="dispatch"]');
-    // The usual unit for garbage is chosen; the time limit is shown before confirming.
+    // The usual unit for garbage is chosen; the deadline, as the server computes it, is shown before confirming.
     await expect.poll(() => page.locator('gs-action-dialog input[value="sanitation"]').isChecked(), { timeout: 30_000 }).toBe(true);
-    expect(await page.locator('gs-action-dialog [data-deadline]').textContent()).toContain('4 个工作小时');
+    await expect.poll(() => page.locator('gs-action-dialog [data-deadline]').textContent(), { timeout: 30_000 }).toContain('4 个工作小时');
+    const previewed = page.locator('gs-action-dialog [data-deadline]');
+    const [previewDue, previewFrom] = [Date.parse((await previewed.getAttribute('data-due'))!), Date.parse((await previewed.getAttribute('data-from'))!)];
     await page.click('gs-action-dialog button[data-confirm]');
     await page.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
     const [assigned] = await ctx.db.query<{ unit_code: string; due_at: Date }>(
@@ -125,6 +128,12 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     );
     expect(assigned!.unit_code).toBe('sanitation');
     expect(new Date((await page.locator('gs-incident-detail [data-due]').getAttribute('data-due'))!).getTime()).toBe(assigned!.due_at.getTime());
+    // The dispatch came a moment after the preview: its deadline is later by at most that moment's working time.
+    const [{ dispatched_at: dispatchedAt }] = (await ctx.db.query<{ dispatched_at: Date }>('SELECT dispatched_at FROM incident WHERE code = $1', [code])) as [
+      { dispatched_at: Date },
+    ];
+    expect(assigned!.due_at.getTime() - previewDue).toBeGreaterThanOrEqual(0);
+    expect(assigned!.due_at.getTime() - previewDue).toBeLessThanOrEqual(dispatchedAt.getTime() - previewFrom);
     expect(await page.locator('[data-notice]').textContent()).toContain('已派遣');
     expect(await page.locator('gs-incident-detail tr[data-unit="sanitation"]').count()).toBe(1);
     dispatched = code;
@@ -248,7 +257,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       [code],
     );
     const clock = last!.at.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
-    expect(await notice.textContent()).toContain(`已由 d-two 于 ${clock} 派遣`);
+    // Exactly the sentence, with the display name of who dispatched it first (from the 409's `acted`).
+    expect((await notice.locator('span').textContent())?.trim()).toBe(`已由李调度于 ${clock} 派遣`);
     await first.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
     const [{ n }] = (await ctx.db.query<{ n: number }>(
       'SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id WHERE i.code = $1',
@@ -310,7 +320,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-list li').first().click();
     await page.locator('gs-incident-detail h2').waitFor();
     expect(await page.locator('button[data-act]').count()).toBe(0);
-    expect(await page.locator('header .who').textContent()).toContain('只读');
+    expect(await page.locator('gs-console-header .who').textContent()).toContain('只读');
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {

@@ -1,15 +1,16 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { TRANSITIONS, unitCountProblem, type Action } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
-import { units as fetchUnits, type IncidentDetail, type TransitionBody, type Unit } from './dispatch-api.js';
-import { strings, type Lang } from './dispatch-i18n.js';
+import { deadlinePreview, units as fetchUnits, type IncidentDetail, type TransitionBody, type Unit } from './dispatch-api.js';
+import { formatTime, strings, type Lang } from './dispatch-i18n.js';
 import { consoleStyles } from './dispatch-styles.js';
 
 /**
  * The form of one workflow action that needs more than a click: a note
  * (with quick replies, 常用语), the incident it duplicates, or the units to
  * dispatch to (one for red and blue, several for yellow, the usual units
- * for the category first) with the time limit shown before confirming.
+ * for the category first) with the deadline, as the server computes it,
+ * shown before confirming.
  * Fires `confirm` with the transition body, `cancel` on Esc or Cancel.
  */
 export class ActionDialog extends LitElement {
@@ -17,13 +18,13 @@ export class ActionDialog extends LitElement {
     action: { attribute: false },
     incident: { attribute: false },
     lang: { attribute: false },
-    deadlineHours: { attribute: false },
     note: { state: true },
     duplicateOf: { state: true },
     chosen: { state: true },
     suggested: { state: true },
     others: { state: true },
     problem: { state: true },
+    preview: { state: true },
     busy: { attribute: false },
   };
   static override styles = [
@@ -47,8 +48,6 @@ export class ActionDialog extends LitElement {
   declare action: Action;
   declare incident: IncidentDetail;
   declare lang: Lang;
-  /** The category's working hours, when the page knows them. */
-  declare deadlineHours: number | null;
   declare busy: boolean;
   declare note: string;
   declare duplicateOf: string;
@@ -56,11 +55,13 @@ export class ActionDialog extends LitElement {
   declare suggested: Unit[];
   declare others: Unit[];
   declare problem: string;
+  /** The server's deadline for a dispatch now to the chosen units (GET …/deadline-preview). */
+  declare preview: { from: string; due_at: string; deadline_hours: number } | null;
+  private previewAsked = 0;
 
   constructor() {
     super();
     this.lang = 'zh';
-    this.deadlineHours = null;
     this.busy = false;
     this.note = '';
     this.duplicateOf = '';
@@ -68,11 +69,28 @@ export class ActionDialog extends LitElement {
     this.suggested = [];
     this.others = [];
     this.problem = '';
+    this.preview = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.action === 'dispatch') void this.loadUnits();
+    if (this.action === 'dispatch') void this.loadUnits().then(() => this.loadPreview());
+  }
+
+  /**
+   * Asks the server what the deadline would be for a dispatch now: the same
+   * working-calendar code as the dispatch, never a copy of it in the browser.
+   * Asked again when the units change (they are checked as the dispatch would);
+   * a late answer to an earlier choice is dropped.
+   */
+  private async loadPreview(): Promise<void> {
+    const asked = ++this.previewAsked;
+    try {
+      const p = await deadlinePreview(this.incident.code, this.chosen);
+      if (asked === this.previewAsked) this.preview = p;
+    } catch (err) {
+      if (asked === this.previewAsked) this.problem = errorMessage(err);
+    }
   }
 
   override firstUpdated(): void {
@@ -143,12 +161,16 @@ export class ActionDialog extends LitElement {
       <div class="hint">${several ? t.form.manyUnits : t.form.oneUnit}</div>
       ${this.suggested.length ? html`<fieldset><legend>${t.form.suggested}</legend>${this.suggested.map(option)}</fieldset>` : nothing}
       ${this.others.length ? html`<fieldset><legend>${t.form.otherUnits}</legend>${this.others.map(option)}</fieldset>` : nothing}
-      <div class="hint" data-deadline>${this.deadlineHours ? t.form.deadlineBefore(this.deadlineHours) : t.form.deadlineUnknown}</div>`;
+      <div class="hint" data-deadline data-due=${this.preview?.due_at ?? ''} data-from=${this.preview?.from ?? ''}>${
+        this.preview ? t.form.deadlineDue(formatTime(this.preview.due_at, this.lang), this.preview.deadline_hours) : t.form.deadlineUnknown
+      }</div>`;
   }
 
   private toggle(code: string, on: boolean, several: boolean): void {
     if (!several) this.chosen = on ? [code] : [];
     else this.chosen = on ? [...this.chosen, code] : this.chosen.filter((c) => c !== code);
+    this.problem = '';
+    void this.loadPreview();
   }
 
   private onKey(e: KeyboardEvent): void {

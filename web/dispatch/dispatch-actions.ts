@@ -1,8 +1,9 @@
+import { actedFirstSentence, type ActedFirst } from '../../server/contract/acted-first.js';
 import { refusal, TRANSITIONS, type Action } from '../../server/contract/incident-workflow.js';
 import type { Role } from '../../server/contract/vocabulary.js';
 import { ApiError, errorMessage } from '../shared/api-request.js';
 import { transition, type IncidentDetail, type TransitionBody } from './dispatch-api.js';
-import { actorName, formatClock, formatTime, strings, type Lang } from './dispatch-i18n.js';
+import { formatTime, strings, type Lang } from './dispatch-i18n.js';
 
 /**
  * The workflow actions the console offers, and running one. Which of them a
@@ -20,6 +21,9 @@ export function mayAct(role: string | undefined): boolean {
   return CONSOLE_ACTIONS.some((a) => (TRANSITIONS[a].roles as readonly string[]).includes(role ?? ''));
 }
 
+/** Whether a role may file new reports (and so tick them for bulk filing or rejecting). */
+export const mayFile = (role: string | undefined) => role !== undefined && refusal('file', 'reported', role as Role) === null;
+
 export function allowedActions(role: string | undefined, incident: Pick<IncidentDetail, 'status' | 'category'> | null): Action[] {
   if (!role || !incident) return [];
   return CONSOLE_ACTIONS.filter((a) => refusal(a, incident.status as never, role as Role, { category: incident.category }) === null);
@@ -35,9 +39,9 @@ export interface ActionOutcome {
 
 /**
  * Runs one step. When another dispatcher acted first the server answers 409
- * (illegal_transition: the state moved on); the answer does not say who, so
- * the incident is reloaded and its latest step names them:
- * "已由 〈who〉 于 10:32 派遣".
+ * with who and when (`acted`), shown as "已由张三于 10:32 派遣" / "Already
+ * dispatched by Zhang San at 10:32"; the incident is reloaded either way, so
+ * the console shows its state now.
  */
 export async function runAction(
   code: string,
@@ -54,12 +58,8 @@ export async function runAction(
     return { ok: true, message, incident: after };
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
-      const now = await reload(code);
-      const last = now ? [...now.history].reverse().find((h) => h.action in TRANSITIONS) : undefined;
-      const message = last
-        ? `${t.actedFirst(actorName(last.actor), formatClock(last.at, lang), TRANSITIONS[last.action as Action].label[lang])}${lang === 'en' ? ` (${err.message})` : `（${err.message}）`}`
-        : err.message;
-      return { ok: false, message, incident: now };
+      const acted = err.body?.acted as ActedFirst | undefined;
+      return { ok: false, message: acted ? actedFirstSentence(acted, lang) : err.message, incident: await reload(code) };
     }
     return { ok: false, message: errorMessage(err), incident: null };
   }

@@ -1,3 +1,4 @@
+import type { ActedFirst } from '../../server/contract/acted-first.js';
 import type { Unit } from '../../server/contract/unit-schemas.js';
 import type { Feature, Geometry } from 'geojson';
 import type { NearbyIncidents } from '../../server/contract/geojson-schemas.js';
@@ -149,4 +150,22 @@ export function districtsOf(tree: RegionNode[]): RegionNode[] {
   const walk = (n: RegionNode) => (n.level === 'district' ? out.push(n) : n.level === 'city' ? n.children.forEach(walk) : undefined);
   tree.forEach(walk);
   return out;
+}
+
+/** The deadline a dispatch made now would get (the server's working calendar; the dispatch's own checks). */
+export async function deadlinePreview(code: string, unitCodes: readonly string[]): Promise<{ from: string; due_at: string; deadline_hours: number }> {
+  return apiRequest('GET', `/api/incidents/${code}/deadline-preview`, { query: { units: unitCodes.length ? unitCodes.join(',') : undefined } });
+}
+
+export interface BulkResult {
+  code: string;
+  ok: boolean;
+  status?: string;
+  error?: { code: string; message: string };
+  acted?: ActedFirst;
+}
+
+/** Files or rejects several new reports: each its own transaction, a result per item (POST /api/incidents/transitions). */
+export async function bulkTransition(items: { code: string; action: 'file' | 'reject'; note?: string }[], csrf: string | null): Promise<BulkResult[]> {
+  return (await apiRequest<{ results: BulkResult[] }>('POST', '/api/incidents/transitions', { body: { items }, csrf })).results;
 }

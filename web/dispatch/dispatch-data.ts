@@ -40,6 +40,9 @@ export class DispatchDataController implements ReactiveController {
   /** The selected incident's full record, and its code. */
   detail: IncidentDetail | null = null;
   selected: string | null = null;
+  /** The codes the server found for the current search (undefined without one). */
+  searchHits: Set<string> | undefined;
+  private searchedFor = '';
   /** Counts stream events applied: tests and the page watch it. */
   eventsApplied = 0;
   private source?: EventSource;
@@ -85,16 +88,26 @@ export class DispatchDataController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** The newest incidents of every status, under the district/category/urgency filters, for the "all" queue. */
-  async loadRecent(filters: { district: string; category: string; urgency: string }): Promise<void> {
+  /**
+   * The newest incidents of every status under the filters, for the "all"
+   * queue; with a search, the server's matches (code, text, grid, place
+   * names) across every incident, not only those loaded. An answer to a
+   * search typed over since is dropped.
+   */
+  async loadRecent(filters: { district: string; street: string; category: string; urgency: string; search: string }): Promise<void> {
+    const search = filters.search.trim();
+    this.searchedFor = search;
     try {
       const page = await incidentPage({
         limit: RECENT,
-        region: filters.district || undefined,
+        region: filters.street || filters.district || undefined,
         category: filters.category || undefined,
         urgency: filters.urgency || undefined,
+        q: search || undefined,
       });
+      if (this.searchedFor !== search) return;
       for (const f of page.features) this.items.set(f.properties.code, f.properties);
+      this.searchHits = search ? new Set(page.features.map((f) => f.properties.code)) : undefined;
       this.host.requestUpdate();
     } catch (err) {
       this.error = errorMessage(err);

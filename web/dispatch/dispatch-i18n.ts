@@ -25,10 +25,11 @@ const zh = {
   >,
   filters: {
     district: '区县',
+    street: '街道',
     category: '类别',
     urgency: '紧急程度',
-    any: { district: '全部区县', category: '全部类别', urgency: '全部等级' },
-    search: '搜索编号/内容/网格',
+    any: { district: '全部区县', street: '全部街道', category: '全部类别', urgency: '全部等级' },
+    search: '搜索编号/内容/网格/地名',
   },
   urgency: namesIn(URGENCY_NAMES, 'zh') as Record<string, string>,
   status: namesIn(STATUS_NAMES, 'zh') as Record<string, string>,
@@ -96,8 +97,8 @@ const zh = {
     suggested: '对口单位',
     otherUnits: '其他单位',
     open: (n: number) => `在办 ${n}`,
-    deadlineBefore: (h: number) => `处置时限 ${h} 个工作小时，自派遣时起按工作日历（含节假日、调休）计算；确切截止时间在派遣后显示。`,
-    deadlineUnknown: '处置时限按事件类别，自派遣时起按工作日历计算；确切截止时间在派遣后显示。',
+    deadlineDue: (due: string, h: number) => `现在派遣，截止时间为 ${due}（${h} 个工作小时，按工作日历含节假日、调休计算）`,
+    deadlineUnknown: '正在按工作日历计算截止时间…',
     noteNeeded: '请填写说明',
     pickUnit: '请选择承办单位',
   },
@@ -110,7 +111,6 @@ const zh = {
   } as Record<string, string[]>,
   done: (action: string, code: string) => `${code}：${action}完成`,
   dispatchedDue: (code: string, due: string) => `${code} 已派遣，截止时间 ${due}`,
-  actedFirst: (who: string, when: string, action: string) => `已由 ${who} 于 ${when} ${action}`,
   help: {
     title: '键盘操作',
     close: '关闭',
@@ -120,6 +120,7 @@ const zh = {
       ['d', '派遣'],
       ['r', '不予立案'],
       ['c', '核查结案'],
+      ['x', '勾选/取消勾选（批量立案、不予立案；Shift+点击选一段）'],
       ['/', '搜索'],
       ['?', '显示/隐藏本帮助'],
       ['Esc', '关闭对话框'],
@@ -153,10 +154,11 @@ const en: Strings = {
   queue: { reported: 'To file', filed: 'To dispatch', handling: 'In hand', verify: 'To verify', overdue: 'Overdue', red: 'Red alerts', all: 'All' },
   filters: {
     district: 'District',
+    street: 'Street',
     category: 'Category',
     urgency: 'Urgency',
-    any: { district: 'All districts', category: 'All categories', urgency: 'All urgencies' },
-    search: 'Code, text or grid',
+    any: { district: 'All districts', street: 'All streets', category: 'All categories', urgency: 'All urgencies' },
+    search: 'Code, text, grid or place',
   },
   urgency: namesIn(URGENCY_NAMES, 'en') as Record<string, string>,
   status: namesIn(STATUS_NAMES, 'en') as Record<string, string>,
@@ -224,9 +226,9 @@ const en: Strings = {
     suggested: 'Usual units',
     otherUnits: 'Other units',
     open: (n: number) => `${n} open`,
-    deadlineBefore: (h: number) =>
-      `Time limit ${h} working hours, counted from dispatch on the working calendar (holidays and make-up days included); the exact due time is shown after dispatch.`,
-    deadlineUnknown: 'The time limit depends on the category and runs from dispatch on the working calendar; the exact due time is shown after dispatch.',
+    deadlineDue: (due: string, h: number) =>
+      `Dispatched now, it is due ${due} (${h} working hours on the working calendar, holidays and make-up days included)`,
+    deadlineUnknown: 'Working out the due time on the working calendar…',
     noteNeeded: 'Write a note',
     pickUnit: 'Choose a unit',
   },
@@ -239,7 +241,6 @@ const en: Strings = {
   },
   done: (action: string, code: string) => `${code}: ${action} done`,
   dispatchedDue: (code: string, due: string) => `${code} dispatched; due ${due}`,
-  actedFirst: (who: string, when: string, action: string) => `Already done by ${who} at ${when}: ${action}`,
   help: {
     title: 'Keyboard',
     close: 'Close',
@@ -249,6 +250,7 @@ const en: Strings = {
       ['d', 'Dispatch'],
       ['r', 'Reject'],
       ['c', 'Verify & close'],
+      ['x', 'Tick / untick (bulk file or reject; Shift+click ticks a range)'],
       ['/', 'Search'],
       ['?', 'Show/hide this help'],
       ['Esc', 'Close a dialog'],
@@ -278,11 +280,6 @@ export function formatTime(iso: string | null | undefined, lang: Lang): string {
     minute: '2-digit',
     hour12: false,
   });
-}
-
-/** Hour and minute only, China time: "10:32" (for "who acted first"). */
-export function formatClock(iso: string, lang: Lang): string {
-  return new Date(iso).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
 /** The name of a history actor ("user:wang" → "wang"; "system" stays). */

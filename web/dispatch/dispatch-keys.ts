@@ -1,7 +1,9 @@
+import { html } from 'lit';
 import type { Action } from '../../server/contract/incident-workflow.js';
+import { strings, type Lang } from './dispatch-i18n.js';
 
-/** What a key does on the console: move, search, help, or start a workflow action. */
-export type KeyCommand = 'next' | 'previous' | 'help' | 'search' | 'escape' | Action;
+/** What a key does on the console: move, search, help, tick the row for bulk work, or start a workflow action. */
+export type KeyCommand = 'next' | 'previous' | 'help' | 'search' | 'escape' | 'check' | Action;
 
 const KEYS: Record<string, KeyCommand> = {
   j: 'next',
@@ -13,6 +15,7 @@ const KEYS: Record<string, KeyCommand> = {
   d: 'dispatch',
   r: 'reject',
   c: 'close',
+  x: 'check',
 };
 
 /**
@@ -30,4 +33,13 @@ export function keyCommand(e: KeyboardEvent, formOpen: boolean): KeyCommand | nu
     return command === 'escape' ? command : null;
   }
   return command;
+}
+
+/** The help overlay listing the keys (the ? key); a click anywhere closes it. */
+export function keyHelp(lang: Lang, close: () => void) {
+  const t = strings(lang);
+  return html`<div class="help" data-help @click=${close}><div>
+    <h3>${t.help.title}</h3>
+    <table>${t.help.keys.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
+    <button @click=${close}>${t.help.close}</button></div></div>`;
 }

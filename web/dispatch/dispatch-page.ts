@@ -1,22 +1,34 @@
 import { html, LitElement, nothing } from 'lit';
 import type { Action } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
-import { currentUser, logout, type Me } from '../shared/session.js';
-import { allowedActions, mayAct, ONE_CLICK, runAction } from './dispatch-actions.js';
-import { categories, districtsOf, noteContact, regionTree, type TransitionBody } from './dispatch-api.js';
+import { currentUser, type Me } from '../shared/session.js';
+import { allowedActions, mayFile, ONE_CLICK, runAction } from './dispatch-actions.js';
+import { noteContact, type TransitionBody } from './dispatch-api.js';
+import { ReferenceData } from './reference-data.js';
+import { BulkSelection } from './bulk-selection.js';
 import { DispatchDataController, OPEN_CAP } from './dispatch-data.js';
 import { strings, type Lang } from './dispatch-i18n.js';
-import { keyCommand } from './dispatch-keys.js';
+import { keyCommand, keyHelp } from './dispatch-keys.js';
 import { NO_FILTERS, QUEUES, queueCounts, queueItems, type QueueFilters, type QueueId } from './dispatch-queues.js';
 import { consoleStyles, pageStyles } from './dispatch-styles.js';
 import type { IncidentList } from './incident-list.js';
+import type { QueueFiltersBar } from './queue-filters.js';
 import './action-dialog.js';
+import { bulkBarFor } from './bulk-bar.js';
+import './console-header.js';
+import './queue-filters.js';
 import './incident-detail.js';
 import './incident-list.js';
 import './incident-map.js';
 
 /** The clock the queues are judged by moves on this often: "red after 30 minutes" and "overdue" need no event. */
 const TICK_MS = 30_000;
+/** The server is searched once typing pauses this long. */
+const SEARCH_PAUSE_MS = 250;
+
+/** The last outcome or error, until dismissed: the one visible place messages go. */
+const notice = (n: { text: string; error: boolean }, dismiss: () => void) =>
+  html`<div class="notice ${n.error ? 'error' : ''}" role=${n.error ? 'alert' : 'status'} data-notice><span>${n.text}</span><button @click=${dismiss}>×</button></div>`;
 
 /**
  * /dispatch: the dispatch console (事项交办). Work queues as tabs with live
@@ -53,11 +65,10 @@ export class DispatchPage extends LitElement {
   declare busy: boolean;
   declare now: number;
   private readonly data = new DispatchDataController(this);
-  private categoryNames = new Map<string, string>();
-  private categoryList: { code: string; name_zh: string; name_en: string }[] = [];
-  private districts: { code: string; name: string; name_en: string | null }[] = [];
-  private placeNames = new Map<string, string>();
+  private readonly bulk = new BulkSelection(this);
+  private readonly ref = new ReferenceData();
   private timer?: ReturnType<typeof setInterval>;
+  private searchTimer?: ReturnType<typeof setTimeout>;
 
   constructor() {
     super();
@@ -97,6 +108,10 @@ export class DispatchPage extends LitElement {
     clearInterval(this.timer);
   }
 
+  override willUpdate(): void {
+    if (this.bulk.checked.size) this.bulk.keepOnly(this.checkable ? this.visible.map((i) => i.code) : []);
+  }
+
   override updated(): void {
     this.setAttribute('data-state', this.data.loaded ? 'ready' : 'loading');
     this.setAttribute('data-live', this.data.state);
@@ -104,77 +119,56 @@ export class DispatchPage extends LitElement {
 
   private async loadReference(): Promise<void> {
     try {
-      const [cats, tree] = await Promise.all([categories(), regionTree()]);
-      this.categoryList = cats;
-      this.districts = districtsOf(tree);
-      this.names();
-      const walk = (nodes: typeof tree) =>
-        nodes.forEach((n) => {
-          if (n.level !== 'community') {
-            this.placeNames.set(n.code, this.lang === 'en' && n.name_en ? n.name_en : n.name);
-            walk(n.children);
-          }
-        });
-      walk(tree);
+      await this.ref.load(this.lang);
       this.requestUpdate();
     } catch (err) {
       this.say(errorMessage(err), true);
     }
   }
 
-  private names(): void {
-    this.categoryNames = new Map(this.categoryList.map((c) => [c.code, this.lang === 'en' ? c.name_en : c.name_zh]));
+  /** The queue's rows; rows with a bulk outcome stay (at the end) until it is cleared, though filed or rejected since. */
+  private get visible() {
+    return this.bulk.withOutcomes(queueItems(this.data.items.values(), this.queue, this.filters, this.now, this.data.searchHits), this.data.items);
   }
 
-  private get visible() {
-    return queueItems(this.data.items.values(), this.queue, this.filters, this.now);
+  /** Tick boxes: on new reports, for a role that may file them. */
+  private get checkable(): boolean {
+    return this.queue === 'reported' && mayFile(this.me?.principal.role);
   }
 
   override render() {
     const t = strings(this.lang);
     const counts = queueCounts(this.data.items.values(), this.filters, this.now);
     const p = this.me?.principal;
+    const rows = this.data.loaded ? this.visible : [];
     return html`
-      <header>
-        <h1>${t.title}</h1>
-        <span class="live" data-state=${this.data.state}>${t.live[this.data.state]}</span>
-        ${p ? html`<span class="who">${p.display_name} · ${p.role_name[this.lang]}${mayAct(p.role) ? '' : ` · ${t.readOnly}`}</span>` : nothing}
-        <button data-action="lang" @click=${this.switchLanguage}>${this.lang === 'en' ? '中文' : 'English'}</button>
-        <button data-action="help" title="?" @click=${() => {
-          this.help = !this.help;
-        }}>?</button>
-        <a href="/directives${this.lang === 'en' ? '?lang=en' : ''}" data-link="directives">${t.directives}</a>
-        <a href="/">${t.home}</a>
-        ${p?.kind === 'user' ? html`<button @click=${() => void logout(this.me?.csrf_token ?? null)}>${t.signOut}</button>` : nothing}
-      </header>
+      <gs-console-header .lang=${this.lang} .me=${this.me} .live=${this.data.state} @lang=${this.switchLanguage} @help=${() => {
+        this.help = !this.help;
+      }}></gs-console-header>
       <div class="bar">
         <div role="tablist">${QUEUES.map(
           (q) => html`<button role="tab" data-queue=${q} aria-selected=${q === this.queue ? 'true' : 'false'} @click=${() => this.pickQueue(q)}>
           ${t.queue[q]}<span class="n" data-count=${q}>${counts[q]}</span></button>`,
         )}</div>
-        <div class="filters">
-          <select data-filter="district" aria-label=${t.filters.district} @change=${(e: Event) => this.filter({ district: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.any.district}</option>
-            ${this.districts.map((d) => html`<option value=${d.code} ?selected=${d.code === this.filters.district}>${this.lang === 'en' && d.name_en ? d.name_en : d.name}</option>`)}
-          </select>
-          <select data-filter="category" aria-label=${t.filters.category} @change=${(e: Event) => this.filter({ category: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.any.category}</option>
-            ${this.categoryList.map((c) => html`<option value=${c.code} ?selected=${c.code === this.filters.category}>${this.categoryNames.get(c.code)}</option>`)}
-          </select>
-          <select data-filter="urgency" aria-label=${t.filters.urgency} @change=${(e: Event) => this.filter({ urgency: (e.target as HTMLSelectElement).value })}>
-            <option value="">${t.filters.any.urgency}</option>
-            ${['red', 'yellow', 'blue'].map((u) => html`<option value=${u} ?selected=${u === this.filters.urgency}>${t.urgency[u]}</option>`)}
-          </select>
-          <input type="search" data-filter="search" placeholder=${t.filters.search} .value=${this.filters.search}
-            @input=${(e: Event) => this.search((e.target as HTMLInputElement).value)}>
-        </div>
+        <gs-queue-filters .filters=${this.filters} .districts=${this.ref.districts} .categories=${this.ref.categoryList} .lang=${this.lang}
+          @filter=${(e: CustomEvent<Partial<QueueFilters>>) => this.filter(e.detail)}></gs-queue-filters>
       </div>
       <main>
-        <gs-incident-list .items=${this.data.loaded ? this.visible : []} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
-          .categoryNames=${this.categoryNames} .placeNames=${this.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
+        <div class="queue">
+        ${this.checkable || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, (a, note) => void this.runBulk(a, note)) : nothing}
+        <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
+          .checkable=${this.checkable} .checked=${this.bulk.checked} .results=${this.bulk.results}
+          @check=${(e: CustomEvent<{ code: string; range: boolean }>) =>
+            this.bulk.toggle(
+              e.detail.code,
+              e.detail.range,
+              rows.map((r) => r.code),
+            )}
+          .categoryNames=${this.ref.categoryNames} .placeNames=${this.ref.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
+        </div>
         ${
           this.data.detail
-            ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.placeNames}>
+            ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.ref.placeNames}>
             <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
             .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
@@ -183,25 +177,31 @@ export class DispatchPage extends LitElement {
         }
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
-      ${
-        this.notice
-          ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role=${this.notice.error ? 'alert' : 'status'} data-notice>
-        <span>${this.notice.text}</span><button @click=${() => {
-          this.notice = null;
-        }}>×</button></div>`
-          : nothing
-      }
+      ${this.notice ? notice(this.notice, () => (this.notice = null)) : nothing}
       ${this.data.error ? html`<div class="notice error" role="alert">${this.data.error}</div>` : nothing}
       ${
         this.dialog && this.data.detail
-          ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang}
-          .deadlineHours=${this.data.detail.deadline_hours ?? null} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
+          ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
           @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => {
             this.dialog = null;
           }}></gs-action-dialog>`
           : nothing
       }
-      ${this.help ? this.renderHelp() : nothing}`;
+      ${
+        this.help
+          ? keyHelp(this.lang, () => {
+              this.help = false;
+            })
+          : nothing
+      }`;
+  }
+
+  /** Files or rejects the ticked reports; each row then shows its outcome, and the rows are read again. */
+  private async runBulk(action: 'file' | 'reject', note?: string): Promise<void> {
+    const t = strings(this.lang);
+    const answered = await this.bulk.run(action, note, this.me?.csrf_token ?? null, this.lang, t.act[action] ?? action);
+    if (typeof answered === 'string') this.say(answered, true);
+    else await Promise.all(answered.map((code) => this.data.loadDetail(code)));
   }
 
   private renderActions() {
@@ -210,18 +210,6 @@ export class DispatchPage extends LitElement {
       (a) => html`<button data-act=${a} ?disabled=${this.busy}
       class=${a === 'reject' ? 'danger' : a === 'file' || a === 'dispatch' || a === 'close' ? 'primary' : ''} @click=${() => this.start(a)}>${t.act[a]}</button>`,
     );
-  }
-
-  private renderHelp() {
-    const t = strings(this.lang);
-    return html`<div class="help" data-help @click=${() => {
-      this.help = false;
-    }}><div>
-      <h3>${t.help.title}</h3>
-      <table>${t.help.keys.map(([k, what]) => html`<tr><td><kbd>${k}</kbd></td><td>${what}</td></tr>`)}</table>
-      <button @click=${() => {
-        this.help = false;
-      }}>${t.help.close}</button></div></div>`;
   }
 
   /** Starts an action the current incident allows: at once for one-click actions, else its form. */
@@ -271,6 +259,8 @@ export class DispatchPage extends LitElement {
 
   private pickQueue(q: QueueId): void {
     this.queue = q;
+    this.bulk.clear();
+    this.bulk.clearResults();
     const url = new URL(location.href);
     url.searchParams.set('queue', q);
     history.replaceState(null, '', url);
@@ -279,13 +269,19 @@ export class DispatchPage extends LitElement {
 
   private filter(patch: Partial<QueueFilters>): void {
     this.filters = { ...this.filters, ...patch };
-    if (this.queue === 'all') void this.data.loadRecent(this.filters);
+    if (patch.search !== undefined) this.search(patch.search);
+    else if (this.queue === 'all') void this.data.loadRecent(this.filters);
   }
 
-  /** Searching looks in every incident: it moves to "all"; a whole code is fetched even if it is not loaded. */
+  /**
+   * Searching looks in every incident: it moves to "all", where the server
+   * is asked (code, text, grid, place names) once typing pauses; a whole code
+   * is fetched at once even if it is not loaded.
+   */
   private search(text: string): void {
-    this.filters = { ...this.filters, search: text };
     if (text && this.queue !== 'all') this.pickQueue('all');
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.data.loadRecent(this.filters), SEARCH_PAUSE_MS);
     const code = text.trim().toUpperCase();
     if (/^SJ\d{15}$/.test(code) && !this.data.items.has(code)) void this.data.loadDetail(code);
   }
@@ -297,7 +293,7 @@ export class DispatchPage extends LitElement {
     if (this.lang === 'en') url.searchParams.set('lang', 'en');
     else url.searchParams.delete('lang');
     history.replaceState(null, '', url);
-    this.names();
+    this.ref.names(this.lang);
     void this.loadReference();
   }
 
@@ -321,8 +317,10 @@ export class DispatchPage extends LitElement {
       this.dialog = null;
     } else if (command === 'next') this.move(1);
     else if (command === 'previous') this.move(-1);
-    else if (command === 'search') (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement | null)?.focus();
-    else this.start(command);
+    else if (command === 'search') (this.renderRoot.querySelector('gs-queue-filters') as QueueFiltersBar | null)?.focusSearch();
+    else if (command === 'check') {
+      if (this.checkable && this.data.selected) this.bulk.toggle(this.data.selected, false, []);
+    } else this.start(command);
   };
 }
 

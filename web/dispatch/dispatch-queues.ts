@@ -27,13 +27,15 @@ export interface QueueItem {
 
 export interface QueueFilters {
   district: string;
+  /** A street of the district (or of the caller's scope); '' for any. */
+  street: string;
   category: string;
   urgency: string;
-  /** Free text for the "all" queue: part of a code, the description or a grid code. */
+  /** Free text for the "all" queue: part of a code, the description, a grid code or a place name (the server searches). */
   search: string;
 }
 
-export const NO_FILTERS: QueueFilters = { district: '', category: '', urgency: '', search: '' };
+export const NO_FILTERS: QueueFilters = { district: '', street: '', category: '', urgency: '', search: '' };
 
 const URGENCY_RANK: Record<string, number> = { red: 0, yellow: 1, blue: 2 };
 
@@ -60,12 +62,19 @@ export function inQueue(item: QueueItem, queue: QueueId, now: number): boolean {
   }
 }
 
-export function matchesFilters(item: QueueItem, f: QueueFilters): boolean {
+/**
+ * Whether an incident passes the filters. The search matches the code, the
+ * description or the grid here; `hits` are the codes the server found for
+ * the same search (which also matches place names), so both count.
+ */
+export function matchesFilters(item: QueueItem, f: QueueFilters, hits?: ReadonlySet<string>): boolean {
   if (f.district && item.district_code !== f.district) return false;
+  if (f.street && item.street_code !== f.street) return false;
   if (f.category && item.category !== f.category) return false;
   if (f.urgency && item.urgency !== f.urgency) return false;
   const q = f.search.trim().toLowerCase();
-  if (q && !item.code.toLowerCase().includes(q) && !item.description.toLowerCase().includes(q) && !item.grid_code.startsWith(q)) return false;
+  if (q && !hits?.has(item.code) && !item.code.toLowerCase().includes(q) && !item.description.toLowerCase().includes(q) && !item.grid_code.includes(q))
+    return false;
   return true;
 }
 
@@ -75,10 +84,10 @@ export function byUrgencyThenWait(a: QueueItem, b: QueueItem): number {
 }
 
 /** A queue's items in working order. The search box applies to "all" only; the other filters everywhere. */
-export function queueItems(items: Iterable<QueueItem>, queue: QueueId, filters: QueueFilters, now: number): QueueItem[] {
+export function queueItems(items: Iterable<QueueItem>, queue: QueueId, filters: QueueFilters, now: number, hits?: ReadonlySet<string>): QueueItem[] {
   const f = queue === 'all' ? filters : { ...filters, search: '' };
   const out: QueueItem[] = [];
-  for (const item of items) if (inQueue(item, queue, now) && matchesFilters(item, f)) out.push(item);
+  for (const item of items) if (inQueue(item, queue, now) && matchesFilters(item, f, hits)) out.push(item);
   return out.sort(byUrgencyThenWait);
 }
 

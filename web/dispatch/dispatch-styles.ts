@@ -27,27 +27,16 @@ export const consoleStyles = css`
 /** The page's own layout: header, queue bar, list | record and map, notices and the help overlay. */
 export const pageStyles = css`
     :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; }
-    header { display: flex; align-items: center; gap: 1rem; padding: .55rem 1rem; background: #0f1930; border-bottom: 1px solid #1e2c4a; }
-    h1 { font-size: 1.15rem; margin: 0; white-space: nowrap; flex: 1; }
-    header .who, header a { color: #9fb3d1; font-size: .85rem; text-decoration: none; white-space: nowrap; }
-    .live { font-size: .78rem; padding: .1rem .5rem; border-radius: 10px; background: #3a2a14; color: #ffd873; }
-    .live[data-state="live"] { background: #123a2a; color: #6ee7a8; }
     .bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; padding: .45rem 1rem; background: #0d1628; border-bottom: 1px solid #1e2c4a; }
     [role="tablist"] { display: flex; gap: .25rem; flex-wrap: wrap; }
     [role="tab"] { background: transparent; border-bottom: 2px solid transparent; border-radius: 0; padding: .3rem .6rem; color: #9fb3d1; }
     [role="tab"][aria-selected="true"] { color: #e6edf7; border-bottom-color: #5cc8ff; background: #13213d; }
     [role="tab"] .n { margin-left: .35rem; font-size: .75rem; background: #24365c; border-radius: 9px; padding: 0 .4rem; }
     [role="tab"][data-queue="red"] .n, [role="tab"][data-queue="overdue"] .n { background: #5a2030; color: #ffb0b9; }
-    .filters { display: flex; gap: .45rem; align-items: center; margin-left: auto; }
-    .filters input { width: 13rem; }
-    .filters select { max-width: 10rem; }
     [slot="actions"] { display: flex; gap: .45rem; flex-wrap: wrap; }
     @media (max-width: 1500px) {
       .bar { gap: .4rem .6rem; padding: .4rem .6rem; }
       [role="tab"] { padding: .3rem .45rem; }
-      .filters { gap: .3rem; }
-      .filters select { max-width: 7.5rem; }
-      .filters input { width: 9.5rem; }
     }
     main { display: grid; grid-template-columns: minmax(24rem, 40%) 1fr; min-height: 0; }
     .side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); min-height: 0; }
@@ -57,7 +46,8 @@ export const pageStyles = css`
       .side { grid-template-columns: 1fr; grid-template-rows: minmax(15rem, 42%) 1fr; }
       .side gs-incident-map { order: -1; margin: .5rem .6rem 0; }
     }
-    gs-incident-list { border-right: 1px solid #1e2c4a; }
+    .queue { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #1e2c4a; }
+    .queue gs-incident-list { flex: 1; }
     .pick { padding: 2rem; color: #7d8aa3; }
     .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem .7rem .5rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 70vw; box-shadow: 0 4px 18px rgba(0,0,0,.5); }
     .notice.error { background: #4a2030; color: #ffd0d8; }

@@ -3,6 +3,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 import { minutesBetween, type QueueItem } from './dispatch-queues.js';
 import { consoleStyles } from './dispatch-styles.js';
+import { bulkRowWords } from './bulk-bar.js';
+import type { BulkRowResult } from './bulk-selection.js';
 
 /** Rows drawn at once: a queue longer than this says so and asks for a filter. */
 export const MAX_ROWS = 300;
@@ -22,6 +24,9 @@ export class IncidentList extends LitElement {
     categoryNames: { attribute: false },
     placeNames: { attribute: false },
     now: { attribute: false },
+    checkable: { attribute: false },
+    checked: { attribute: false },
+    results: { attribute: false },
   };
   static override styles = [
     consoleStyles,
@@ -36,6 +41,13 @@ export class IncidentList extends LitElement {
     .where { grid-column: 2; font-size: .75rem; color: #7d8aa3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .when { grid-row: span 2; text-align: right; font-size: .78rem; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
     .empty, .more { padding: 1rem; color: #7d8aa3; font-size: .85rem; }
+    ol.checkable li { grid-template-columns: 1.1rem .8rem 1fr auto; }
+    ol.checkable .where { grid-column: 3; }
+    .check { grid-row: span 2; margin: 0; width: 1rem; height: 1rem; accent-color: #5cc8ff; }
+    li[data-checked] { background: #15284a; }
+    .result { grid-column: 2 / -1; font-size: .78rem; }
+    ol.checkable .result { grid-column: 3 / -1; }
+    .result.ok { color: #6ee7a8; } .result.refused { color: #ff9aa5; }
   `,
   ];
 
@@ -49,6 +61,11 @@ export class IncidentList extends LitElement {
   declare placeNames: Map<string, string>;
   /** The clock the waiting times are counted to (ms). */
   declare now: number;
+  /** Whether rows have tick boxes (new reports, for a user who may file them). Fires `check` with {code, range}. */
+  declare checkable: boolean;
+  declare checked: ReadonlySet<string>;
+  /** Bulk outcomes by code, shown on their rows. */
+  declare results: ReadonlyMap<string, BulkRowResult>;
 
   constructor() {
     super();
@@ -58,6 +75,9 @@ export class IncidentList extends LitElement {
     this.categoryNames = new Map();
     this.placeNames = new Map();
     this.now = Date.now();
+    this.checkable = false;
+    this.checked = new Set();
+    this.results = new Map();
   }
 
   /** Brings the selected row into view (after keyboard moves). */
@@ -69,7 +89,7 @@ export class IncidentList extends LitElement {
     const t = strings(this.lang);
     if (this.items.length === 0) return html`<div class="empty">${t.empty}</div>`;
     const rows = this.items.slice(0, MAX_ROWS);
-    return html`<ol role="listbox">${repeat(
+    return html`<ol role="listbox" class=${this.checkable ? 'checkable' : ''}>${repeat(
       rows,
       (i) => i.code,
       (i) => this.renderRow(i),
@@ -80,12 +100,30 @@ export class IncidentList extends LitElement {
   private renderRow(i: QueueItem) {
     const t = strings(this.lang);
     const place = [this.placeNames.get(i.district_code), this.placeNames.get(i.street_code)].filter(Boolean).join(' · ');
+    const ticked = this.checked.has(i.code);
+    const result = this.results.get(i.code);
+    const words = bulkRowWords(this.lang);
     return html`<li role="option" data-code=${i.code} data-status=${i.status} aria-selected=${i.code === this.selected ? 'true' : 'false'}
-        @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
+        ?data-checked=${ticked} @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
+      ${
+        this.checkable
+          ? html`<input type="checkbox" ?disabled=${i.status !== 'reported'} class="check" data-check aria-label=${i.code} .checked=${ticked} @click=${(
+              e: MouseEvent,
+            ) => {
+              e.stopPropagation();
+              this.dispatchEvent(new CustomEvent('check', { detail: { code: i.code, range: e.shiftKey } }));
+            }}>`
+          : ''
+      }
       <span class="urgency ${i.urgency}" title=${t.urgency[i.urgency] ?? ''}></span>
       <span class="what"><span class="code mono">${i.code}</span> ${this.categoryNames.get(i.category) ?? i.category}${i.description ? html` <span class="muted">· ${i.description}</span>` : ''}</span>
       <span class="when"><span class="badge">${t.status[i.status] ?? i.status}</span>${i.urged_at ? html`<span class="badge red" data-urged>${t.urged}</span>` : ''}${this.renderTime(i)}</span>
       <span class="where">${place} <span class="mono">${i.grid_code}</span></span>
+      ${
+        result
+          ? html`<span class="result ${result.ok ? 'ok' : 'refused'}" data-result=${result.ok ? 'done' : 'refused'}>${result.ok ? '✓' : '✗'} ${result.ok ? words.done : words.refused}${this.lang === 'en' ? ': ' : '：'}${result.message}</span>`
+          : ''
+      }
     </li>`;
   }
 

@@ -149,8 +149,11 @@ export class IncidentMap extends LitElement {
       const box = unionBbox([shapeBbox(this.shapes.grid), padded].filter((b): b is Bbox => Boolean(b)));
       if (box) this.kit.fit(box, 24);
     }
+    // Ready once this incident's own data is drawn: a redraw while it is still loading (the map's own
+    // load or resize) draws the previous state, and must not say so.
+    const loaded = this.at !== null;
     void this.kit.nextDeckFrame().then(() => {
-      if (this.loadedFor === i.code) this.setAttribute('data-ready', i.code);
+      if (loaded && this.loadedFor === i.code) this.setAttribute('data-ready', i.code);
     });
   }
 

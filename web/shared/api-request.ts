@@ -15,6 +15,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait before trying again (429 too many attempts, 503 database unavailable), when the server said. */
     readonly retryAfter: string | null = null,
+    /** The whole error answer, for fields beside `error` (e.g. a refused step's `acted`). */
+    readonly body: Record<string, unknown> | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -77,7 +79,13 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as Partial<ErrorResponse> | null);
   if (res.status === 401 && (options.unauthorized ?? 'login') === 'login') location.assign(loginUrl());
   if (!res.ok) {
-    throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${path}: HTTP ${res.status}`, res.headers.get('retry-after'));
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? 'http_error',
+      body?.error?.message ?? `${path}: HTTP ${res.status}`,
+      res.headers.get('retry-after'),
+      body as Record<string, unknown> | null,
+    );
   }
   options.onHeaders?.(res.headers);
   return body as T;

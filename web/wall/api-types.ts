@@ -43,7 +43,7 @@ export interface StreamIncident {
   reported_at: string;
 }
 
-export const INCIDENT_EVENTS = ['incident.created', 'incident.status_changed', 'incident.escalated', 'incident.overdue'] as const;
+export const INCIDENT_EVENTS = ['incident.created', 'incident.status_changed', 'incident.escalated', 'incident.overdue', 'incident.urged'] as const;
 export const DIRECTIVE_EVENTS = ['directive.created', 'directive.answered'] as const;
 export type IncidentEventType = (typeof INCIDENT_EVENTS)[number];
 export type DirectiveEventType = (typeof DIRECTIVE_EVENTS)[number];

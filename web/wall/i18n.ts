@@ -28,6 +28,7 @@ const zh = {
     'incident.status_changed': '状态变更',
     'incident.escalated': '升级',
     'incident.overdue': '超期',
+    'incident.urged': '督办',
     reported: '上报',
   } as Record<string, string>,
   status: namesIn(STATUS_NAMES, 'zh') as Record<string, string>,
@@ -67,6 +68,7 @@ const en: Strings = {
     'incident.status_changed': 'Status',
     'incident.escalated': 'Escalated',
     'incident.overdue': 'Overdue',
+    'incident.urged': 'Urged',
     reported: 'Reported',
   },
   status: {

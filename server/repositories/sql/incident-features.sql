@@ -3,7 +3,9 @@
 -- $1 district/street/community/grid code or NULL (whole city), $2-$5 bbox or NULLs, $6 from, $7 to,
 -- $8 categories[], $9 urgencies[], $10 statuses[] (NULL = any),
 -- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1,
--- $14 a handler's unit (only incidents dispatched to it) or NULL.
+-- $14 a handler's unit (only incidents dispatched to it) or NULL,
+-- $15 a search as an ILIKE pattern (%text%, wildcards escaped) matched against the code, the
+--     description, the grid code and the names of its district, street and community; or NULL.
 WITH page AS (
   SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
          i.reported_at, i.due_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
@@ -17,6 +19,9 @@ WITH page AS (
      AND ($10::text[] IS NULL OR i.status = ANY($10))
      AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::bigint))
      AND ($14::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $14))
+     AND ($15::text IS NULL OR i.code ILIKE $15 OR i.description ILIKE $15 OR i.grid_code LIKE $15
+          OR EXISTS (SELECT 1 FROM region r WHERE r.code IN (i.district_code, i.street_code, i.community_code)
+                        AND (r.name ILIKE $15 OR r.name_en ILIKE $15)))
    ORDER BY i.reported_at DESC, i.id DESC
    LIMIT $13
 )

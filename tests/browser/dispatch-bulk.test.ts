@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
+import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
+import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { BACKEND } from '../helpers/test-database.js';
+
+if (!chromiumAvailable) console.warn(`NOTICE: skipping dispatch console bulk tests: no Chromium at ${CHROMIUM_PATH}`);
+
+const SHOTS = process.env.DISPATCH_SHOTS ?? '/tmp/dispatch-shots';
+
+/**
+ * The dispatch console's bulk work and filters in headless Chromium over the
+ * real server: ticking new reports (click, Shift+click, x) and filing or
+ * rejecting them together, each row showing its outcome, one of them filed
+ * first by another dispatcher and named; the street filter; the "all" search
+ * answered by the server; and the wall's ticker showing an urge (督办).
+ * Expected values are read from the database.
+ */
+describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and search in Chromium on ${BACKEND}`, () => {
+  let ctx: SeededApp;
+  let browser: Browser;
+  let base: string;
+  let worker: Session;
+  let other: Session;
+  let places: Awaited<ReturnType<typeof pickPlaces>>;
+  let inGrid: [number, number];
+
+  beforeAll(async () => {
+    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    places = await pickPlaces(ctx.db);
+    await createUser(ctx.db, { username: 'b-one', role: 'dispatcher' });
+    await createUser(ctx.db, { username: 'b-two', role: 'dispatcher' });
+    await createUser(ctx.db, { username: 'b-worker', role: 'grid_worker', scope: places.grid });
+    await ctx.db.query("UPDATE app_user SET display_name = '王调度' WHERE username = 'b-two'");
+    worker = await login(ctx.app, 'b-worker');
+    other = await login(ctx.app, 'b-two');
+    const [p] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+      [places.grid],
+    );
+    inGrid = [p!.x, p!.y];
+    base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  async function signIn(next: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+    await page.fill('#username', 'b-one');
+    await page.fill('#password', TEST_PASSWORD);
+    await page.click('button[type="submit"]');
+    return page;
+  }
+  async function openConsole(query = ''): Promise<Page> {
+    const page = await signIn(`/dispatch${query}`);
+    await page.waitForSelector('gs-dispatch-page[data-state="ready"][data-live="live"]', { timeout: 120_000 });
+    return page;
+  }
+  async function report(description: string): Promise<string> {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'uncollected_garbage', urgency: 'red', description, location: inGrid },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return json(res).incident.properties.code as string;
+  }
+  const row = (page: Page, code: string) => page.locator(`gs-incident-list li[data-code="${code}"]`);
+  const statuses = async (codes: string[]) =>
+    Object.fromEntries(
+      (await ctx.db.query<{ code: string; status: string }>('SELECT code, status FROM incident WHERE code = ANY($1::text[])', [codes])).map((r) => [
+        r.code,
+        r.status,
+      ]),
+    );
+  const clockOf = async (code: string, action: string) =>
+    (
+      await ctx.db.query<{ hhmm: string }>(
+        `SELECT to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') hhmm FROM incident_history h JOIN incident i ON i.id = h.incident_id
+          WHERE i.code = $1 AND h.action = $2`,
+        [code, action],
+      )
+    )[0]!.hhmm;
+
+  it('files ticked reports together (click, Shift+click, x), each row showing its outcome; one filed first elsewhere is named', async () => {
+    // Red reports come first in the queue, newest last among them: report four, in order.
+    const codes = [await report('批量一'), await report('批量二'), await report('批量三'), await report('批量四')];
+    const page = await openConsole('?queue=reported');
+    for (const code of codes) await row(page, code).waitFor({ timeout: 30_000 });
+    const order = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    const mine = [...codes].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    // Tick the first, Shift+click the third (a range of three), then x on the fourth after selecting it.
+    await row(page, mine[0]!).locator('input[data-check]').click();
+    await row(page, mine[2]!)
+      .locator('input[data-check]')
+      .click({ modifiers: ['Shift'] });
+    const between = order.slice(order.indexOf(mine[0]!), order.indexOf(mine[2]!) + 1);
+    await row(page, mine[3]!).click();
+    await page.locator(`gs-incident-detail h2[data-code="${mine[3]}"]`).waitFor();
+    await page.keyboard.press('x');
+    const ticked = () => page.locator('gs-incident-list li[data-checked]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    await expect.poll(ticked).toEqual([...between, mine[3]!]);
+    expect(await page.locator('gs-bulk-bar [data-ticked]').getAttribute('data-ticked')).toBe(String(between.length + 1));
+    await page.screenshot({ path: `${SHOTS}/dispatch-bulk-zh-1366x768-${BACKEND}.png` });
+
+    // Another dispatcher files one of them first.
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${mine[1]}/transitions`, headers: other.write, payload: { action: 'file' } });
+    expect(res.statusCode, res.body).toBe(200);
+    await page.locator(`gs-incident-list li[data-code="${mine[1]}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    const targets = [mine[0]!, ...between.slice(1).filter((c) => c !== mine[1]), mine[3]!];
+    // A ticked row that left the queue (filed elsewhere, heard live) is unticked.
+    await expect.poll(ticked).toEqual(targets);
+    await page.click('gs-bulk-bar button[data-bulk="file"]');
+    for (const code of targets) await row(page, code).locator('[data-result="done"]').waitFor({ timeout: 30_000 });
+    expect(Object.values(await statuses(targets)).every((s) => s === 'filed')).toBe(true);
+    expect(await page.locator('gs-bulk-bar [data-outcome]').textContent()).toContain(`完成 ${targets.length} 项`);
+  });
+
+  it('names who acted first on a row the bulk step could not do, and rejects with one reason', async () => {
+    const codes = [await report('驳回一'), await report('驳回二')];
+    const page = await openConsole('?queue=reported&lang=en');
+    for (const code of codes) await row(page, code).locator('input[data-check]').click({ timeout: 30_000 });
+    // Filed elsewhere between the tick and the step, before this console hears of it: the server refuses that item.
+    await page.evaluate(() => {
+      // Hold the stream's news back: close the console's EventSource so the row stays ticked.
+      for (const el of document.querySelectorAll('gs-dispatch-page')) (el as unknown as { data: { source?: EventSource } }).data.source?.close();
+    });
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${codes[0]}/transitions`, headers: other.write, payload: { action: 'file' } });
+    expect(res.statusCode, res.body).toBe(200);
+    await page.click('gs-bulk-bar button[data-bulk="reject"]');
+    await page.click('gs-bulk-bar button[data-bulk="confirm-reject"]');
+    await page.locator('gs-bulk-bar [role="alert"]').waitFor();
+    await page.locator('gs-bulk-bar button[data-quick]').first().click();
+    await page.screenshot({ path: `${SHOTS}/dispatch-bulk-en-1366x768-${BACKEND}.png` });
+    await page.click('gs-bulk-bar button[data-bulk="confirm-reject"]');
+    await row(page, codes[1]!).locator('[data-result="done"]').waitFor({ timeout: 30_000 });
+    const refused = row(page, codes[0]!).locator('[data-result="refused"]');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toContain(`Already filed by 王调度 at ${await clockOf(codes[0]!, 'file')}`);
+    expect(await statuses(codes)).toEqual({ [codes[0]!]: 'filed', [codes[1]!]: 'rejected' });
+    await page.screenshot({ path: `${SHOTS}/dispatch-bulk-results-en-1366x768-${BACKEND}.png` });
+    const [note] = await ctx.db.query<{ note: string }>(
+      "SELECT h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id WHERE i.code = $1 AND h.action = 'reject'",
+      [codes[1]],
+    );
+    expect(note!.note).toBe('Outside grid management');
+  });
+
+  it('filters by street, and searches every incident on the server from "all" (place names included)', async () => {
+    const page = await openConsole('?queue=handling');
+    await page.selectOption('select[data-filter="district"]', places.district);
+    await page.selectOption('select[data-filter="street"]', places.street);
+    const shown = () => page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    const [{ n }] = (await ctx.db.query<{ n: number }>(
+      "SELECT count(*)::int n FROM incident WHERE status IN ('dispatched', 'in_progress') AND street_code = $1",
+      [places.street],
+    )) as [{ n: number }];
+    await expect.poll(async () => Number(await page.locator('[data-count="handling"]').textContent()), { timeout: 30_000 }).toBe(n);
+    const inStreet = new Set((await ctx.db.query<{ code: string }>('SELECT code FROM incident WHERE street_code = $1', [places.street])).map((r) => r.code));
+    expect((await shown()).every((c) => inStreet.has(c))).toBe(true);
+    await page.selectOption('select[data-filter="street"]', '');
+    await page.selectOption('select[data-filter="district"]', '');
+
+    // A community's name: no code, text or grid holds it, so only the server's search finds these incidents.
+    const [community] = await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [places.community]);
+    const expected = new Set(
+      (
+        await ctx.db.query<{ code: string }>(
+          `SELECT i.code FROM incident i WHERE i.code ILIKE $1 OR i.description ILIKE $1 OR i.grid_code LIKE $1
+              OR EXISTS (SELECT 1 FROM region r WHERE r.code IN (i.district_code, i.street_code, i.community_code) AND (r.name ILIKE $1 OR r.name_en ILIKE $1))
+            ORDER BY i.reported_at DESC LIMIT 500`,
+          [`%${community!.name}%`],
+        )
+      ).map((r) => r.code),
+    );
+    expect(expected.size).toBeGreaterThan(0);
+    await page.fill('input[data-filter="search"]', community!.name);
+    await expect.poll(async () => page.locator('[role="tab"][data-queue="all"]').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(async () => (await shown()).length, { timeout: 30_000 }).toBe(Math.min(300, expected.size));
+    expect((await shown()).every((c) => expected.has(c))).toBe(true);
+  });
+
+  it("shows an urge (督办) in the wall's ticker", async () => {
+    const page = await signIn('/wall');
+    await page.waitForSelector('[data-connection="live"]', { timeout: 180_000 });
+    const code = await report('督办上墙');
+    for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }, { action: 'urge', note: '请加快处置' }]) {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: other.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const line = page.locator(`gs-incident-ticker li[data-code="${code}"][data-kind="incident.urged"]`);
+    await line.waitFor({ timeout: 30_000 });
+    expect(await line.textContent()).toContain('督办');
+  });
+});

@@ -1,0 +1,34 @@
+import { categories, districtsOf, regionTree, type Category, type RegionNode } from './dispatch-api.js';
+import type { Lang } from './dispatch-i18n.js';
+
+/**
+ * The console's reference lists, loaded once (and again on a language
+ * switch): categories, the districts of the caller's scope with their
+ * streets, and names by code for districts and streets.
+ */
+export class ReferenceData {
+  categoryList: Category[] = [];
+  categoryNames = new Map<string, string>();
+  districts: RegionNode[] = [];
+  placeNames = new Map<string, string>();
+
+  async load(lang: Lang): Promise<void> {
+    const [cats, tree] = await Promise.all([categories(), regionTree()]);
+    this.categoryList = cats;
+    this.districts = districtsOf(tree);
+    this.names(lang);
+    const walk = (nodes: RegionNode[]) =>
+      nodes.forEach((n) => {
+        if (n.level !== 'community') {
+          this.placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
+          walk(n.children);
+        }
+      });
+    walk(tree);
+  }
+
+  /** Category names in `lang`, at once (place names follow with the next load). */
+  names(lang: Lang): void {
+    this.categoryNames = new Map(this.categoryList.map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
+  }
+}
