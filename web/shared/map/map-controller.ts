@@ -1,5 +1,5 @@
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Map as MapLibreMap, type ErrorEvent, type MapOptions, type StyleSpecification } from 'maplibre-gl';
 import { fitBbox, metresPerPixel, type Bbox, type FitPadding } from './fit.js';
@@ -71,8 +71,13 @@ export class MapKitController implements ReactiveController {
       ...o.map,
     });
     this.map = map;
-    map.on('load', () => {
-      if (o.deck) {
+    // deck.gl is fetched only by maps that draw with it (a phone's MapLibre-only map saves ~130 kB
+    // on a slow link), and while the style loads, so the wall and the explorer wait no longer for it.
+    const deckModule = o.deck ? import('@deck.gl/maplibre') : null;
+    map.on('load', async () => {
+      if (o.deck && deckModule) {
+        const { MapLibreOverlay } = await deckModule;
+        if (this.map !== map) return; // removed while deck.gl was loading
         // deck.gl goes on after `load`, as @deck.gl/maplibre requires.
         this.overlay = new MapLibreOverlay({
           interleaved: o.deck.interleaved,
