@@ -37,6 +37,7 @@ export async function checkGeometries(tx: Queryable, features: readonly District
   const rows = await tx.query<{ i: number; reason: string | null; area_before: number | null; area_after: number | null; fixed: string | null }>(REPAIR_SQL, [
     features.map((f) => JSON.stringify(f.geometry)),
   ]);
+  if (rows.length !== features.length) throw new Error(`the geometry check answered for ${rows.length} of ${features.length} districts`);
   const problems: ImportProblem[] = [];
   const repaired = [...features];
   for (const r of rows) {
@@ -69,12 +70,13 @@ export async function checkGeometries(tx: Queryable, features: readonly District
 /** Overlaps between districts and gaps inside their union, each larger than PARTITION_SLIVER_M2. */
 export async function checkPartition(tx: Queryable, features: readonly DistrictFeature[], checks: ImportChecks): Promise<CheckedFeatures> {
   if (checks.allowOverlaps) return { features: [...features], problems: [], hints: [] };
-  const rows = await tx.query<{ kind: 'overlap' | 'gap'; a: string | null; b: string | null; area_m2: number; x: number; y: number }>(PARTITION_SQL, [
-    features.map((f) => f.code),
-    features.map((f) => JSON.stringify(f.geometry)),
-    PARTITION_SLIVER_M2,
-  ]);
-  const problems = rows.map((r) => ({
+  const answer = await tx.query<{ kind: 'overlap' | 'gap' | 'checked'; a: string | null; b: string | null; area_m2: number; x: number; y: number }>(
+    PARTITION_SQL,
+    [features.map((f) => f.code), features.map((f) => JSON.stringify(f.geometry)), PARTITION_SLIVER_M2],
+  );
+  if (!answer.some((r) => r.kind === 'checked')) throw new Error('the partition check of the districts returned no answer');
+  const found = answer.filter((r) => r.kind !== 'checked').sort((x, y) => y.area_m2 - x.area_m2);
+  const problems = found.map((r) => ({
     feature: -1,
     reason:
       r.kind === 'overlap'
