@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../server/db/database.js';
+import { checkGeometries, checkPartition, type ImportChecks } from './district-checks.js';
 import { ZHUZHOU, ZHUZHOU_DISTRICTS } from './zhuzhou-facts.js';
 
 /** A problem with one feature of an imported file: data, not an exception. */
@@ -17,8 +18,14 @@ export interface DistrictFeature {
 }
 
 export class ImportRejected extends Error {
-  constructor(readonly problems: ImportProblem[]) {
-    super(`import rejected, nothing written:\n${problems.map((p) => `  feature ${p.feature}${p.code ? ` (${p.code})` : ''}: ${p.reason}`).join('\n')}`);
+  constructor(
+    readonly problems: ImportProblem[],
+    readonly hints: string[] = [],
+  ) {
+    super(
+      `import rejected, nothing written:\n${problems.map((p) => `  ${p.feature >= 0 ? `feature ${p.feature}${p.code ? ` (${p.code})` : ''}` : 'file'}: ${p.reason}`).join('\n')}` +
+        hints.map((h) => `\n${h}`).join(''),
+    );
     this.name = 'ImportRejected';
   }
 }
@@ -28,7 +35,7 @@ export class ImportRejected extends Error {
  * `adcode` (as in DataV/Aliyun exports) or `code` property and must be a
  * six-digit county-level code of one city.
  */
-export function parseDistrictFeatures(json: unknown): { features: DistrictFeature[]; problems: ImportProblem[] } {
+export function parseDistrictFeatures(json: unknown): { features: DistrictFeature[]; problems: ImportProblem[]; cityName?: string } {
   const problems: ImportProblem[] = [];
   const features: DistrictFeature[] = [];
   const fc = json as { type?: unknown; features?: unknown };
@@ -53,37 +60,59 @@ export function parseDistrictFeatures(json: unknown): { features: DistrictFeatur
   const cities = new Set(features.map((f) => f.code.slice(0, 4)));
   if (cities.size > 1) problems.push({ feature: -1, reason: `districts belong to more than one city: ${[...cities].join(', ')}` });
   if (features.length === 0 && problems.length === 0) problems.push({ feature: -1, reason: 'no features' });
-  return { features, problems };
+  return { features, problems, cityName: cityNameIn(fc as { name?: unknown; features: { properties?: Record<string, unknown> }[] }) };
 }
 
-export function readDistrictFile(path: string): DistrictFeature[] {
+/**
+ * The city's name when the file says it: a `city`, `cityName` or `city_name`
+ * property, a `parent` object with a name, or the collection's own `name`.
+ * (DataV district exports carry only the parent's code, in `acroutes`.)
+ */
+function cityNameIn(fc: { name?: unknown; features: { properties?: Record<string, unknown> }[] }): string | undefined {
+  for (const f of fc.features) {
+    const p = f?.properties ?? {};
+    const parent = p.parent as { name?: unknown } | undefined;
+    for (const v of [p.city, p.cityName, p.city_name, typeof parent === 'object' ? parent?.name : undefined])
+      if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return typeof fc.name === 'string' && fc.name.trim() ? fc.name.trim() : undefined;
+}
+
+/** The districts of a file and, when the file names it, the city's name. */
+export function readDistrictSource(path: string): { features: DistrictFeature[]; cityName?: string } {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new ImportRejected([{ feature: -1, reason: `cannot read ${path}: ${(err as Error).message}` }]);
   }
-  const { features, problems } = parseDistrictFeatures(json);
+  const { features, problems, cityName } = parseDistrictFeatures(json);
   if (problems.length) throw new ImportRejected(problems);
-  return features;
+  return { features, cityName };
+}
+
+export function readDistrictFile(path: string): DistrictFeature[] {
+  return readDistrictSource(path).features;
+}
+
+export interface InsertOptions extends ImportChecks {
+  /** The city's name; default the seed city's, or its code for another city. */
+  cityName?: string;
 }
 
 /**
  * Writes the city and its districts in the caller's transaction. Each
- * geometry is checked by PostGIS first; any invalid one rejects the whole
- * import with every reason listed. The city is the union of its districts.
+ * geometry is checked by PostGIS first (or repaired, with `makeValid`), then
+ * the districts as a partition (no overlaps, no gaps, unless
+ * `allowOverlaps`); any problem rejects the whole import with every reason
+ * listed. The city is the union of its districts.
  */
-export async function insertDistricts(tx: Queryable, features: readonly DistrictFeature[]): Promise<void> {
-  const checks = await tx.query<{ i: number; reason: string | null }>(
-    `SELECT i::int, CASE WHEN g IS NULL THEN 'unreadable geometry'
-                    WHEN ST_IsEmpty(g) THEN 'empty geometry'
-                    WHEN NOT ST_IsValid(g) THEN ST_IsValidReason(g) END AS reason
-       FROM unnest($1::text[]) WITH ORDINALITY AS f(geojson, i)
-       CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(f.geojson), 4326) g) x`,
-    [features.map((f) => JSON.stringify(f.geometry))],
-  );
-  const problems = checks.filter((c) => c.reason).map((c) => ({ feature: c.i - 1, code: features[c.i - 1]!.code, reason: c.reason! }));
-  if (problems.length) throw new ImportRejected(problems);
+export async function insertDistricts(tx: Queryable, input: readonly DistrictFeature[], options: InsertOptions = {}): Promise<void> {
+  const valid = await checkGeometries(tx, input, options);
+  if (valid.problems.length) throw new ImportRejected(valid.problems, valid.hints);
+  const partition = await checkPartition(tx, valid.features, options);
+  if (partition.problems.length) throw new ImportRejected(partition.problems, partition.hints);
+  const features = partition.features;
 
   const cityCode = features[0]!.code.slice(0, 4) + '00';
   const isZhuzhou = cityCode === ZHUZHOU.code;
@@ -91,7 +120,12 @@ export async function insertDistricts(tx: Queryable, features: readonly District
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT $1, 'city', $2, $3, NULL, ST_Multi(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)))
        FROM unnest($4::text[]) g`,
-    [cityCode, isZhuzhou ? ZHUZHOU.name : `${cityCode}`, isZhuzhou ? ZHUZHOU.nameEn : null, features.map((f) => JSON.stringify(f.geometry))],
+    [
+      cityCode,
+      options.cityName ?? (isZhuzhou ? ZHUZHOU.name : cityCode),
+      isZhuzhou && !options.cityName ? ZHUZHOU.nameEn : null,
+      features.map((f) => JSON.stringify(f.geometry)),
+    ],
   );
   await tx.query(
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)

@@ -4,7 +4,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { createUserCommand, CreateUserRefused, readPassword } from './auth/create-user-command.js';
 import { MigrationError } from './db/migrate.js';
-import { ImportRejected, insertDistricts, readDistrictFile } from '../geodata/district-import.js';
+import { ImportRejected, insertDistricts, readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
 import { CityAlreadySeeded } from '../geodata/demo-city/seed-demo-city.js';
 import { openMigratedDatabase, seedConfiguredCity, serve } from './server.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -15,9 +15,17 @@ Commands:
   help [COMMAND]                this text, or one command's
   serve                         start the HTTP service (builds the demo city on an empty database)
   migrate                       apply pending migrations and exit
-  seed [--grids N] [--incidents N] [--seed S] [--districts FILE]
+  seed [--grids N] [--incidents N] [--seed S] [--districts FILE] [IMPORT OPTIONS]
                                 build the demo city into an empty database
-  import-districts FILE         load a city's district boundaries (GeoJSON, features with adcode + name)
+  import-districts FILE [IMPORT OPTIONS]
+                                load a city's district boundaries (GeoJSON, features with adcode + name);
+                                the next \`serve\` or \`seed\` builds the demo city on them
+
+Import options (for --districts FILE and import-districts):
+  --city-name NAME              the city's name (default: the file's city/parent name, else its code)
+  --make-valid                  repair invalid geometries (ST_MakeValid, touching parts joined;
+                                refused if a district's area changes by more than 0.1 %)
+  --allow-overlaps              import districts that overlap or leave gaps (over 1000 m²) between them
   create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]
                                 add a user; the password is read from stdin or GRIDSCOPE_NEW_PASSWORD
 
@@ -37,8 +45,18 @@ const COMMAND_HELP: Record<string, string> = {
   serve:
     'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
   migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
-  seed: 'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE]\n  Builds the demo city into an empty database: N grids (at least 9), N incidents\n  over the last year, random seed S; FILE is a GeoJSON of district boundaries.',
-  'import-districts': "gridscope import-districts FILE\n  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database.",
+  seed:
+    'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE] [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
+    '  Builds the demo city into an empty database (or on districts imported before): N grids (at least 9),\n' +
+    '  N incidents over the last year, random seed S; FILE is a GeoJSON of district boundaries, checked as\n' +
+    '  import-districts checks them.',
+  'import-districts':
+    'gridscope import-districts FILE [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
+    "  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database;\n" +
+    '  then `gridscope serve` (npm start) or `gridscope seed` builds the demo city on them.\n' +
+    '  Every geometry must be valid (--make-valid repairs it if its area changes by at most 0.1 %) and the\n' +
+    '  districts must not overlap nor leave gaps over 1000 m² (--allow-overlaps imports them anyway).\n' +
+    '  The city is named by --city-name, else by a city/parent name in the file, else by its code.',
   'create-user':
     'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
   help: 'gridscope help [COMMAND]\n  Prints the usage of every command, or of one.',
@@ -67,6 +85,9 @@ const OPTIONS = {
   incidents: { type: 'string' },
   seed: { type: 'string' },
   districts: { type: 'string' },
+  'city-name': { type: 'string' },
+  'make-valid': { type: 'boolean' },
+  'allow-overlaps': { type: 'boolean' },
   role: { type: 'string' },
   scope: { type: 'string' },
   unit: { type: 'string' },
@@ -103,6 +124,12 @@ async function main(argv: string[]): Promise<void> {
   if (values.districts) env.GRIDSCOPE_DEMO_DISTRICTS = values.districts;
   const config = loadConfig(env);
   const say = (line: string) => console.log(line);
+  const districtImport: InsertOptions = {
+    cityName: values['city-name']?.trim() || undefined,
+    makeValid: values['make-valid'],
+    allowOverlaps: values['allow-overlaps'],
+    report: say,
+  };
 
   switch (command) {
     case 'serve':
@@ -110,18 +137,24 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return withDatabase(config, async () => say('database is up to date'));
     case 'seed':
-      return withDatabase(config, (db) => seedConfiguredCity(db, config, say));
+      return withDatabase(config, (db) => seedConfiguredCity(db, config, say, districtImport));
     case 'import-districts': {
       const file = rest[0];
       if (!file) throw new UsageError('import-districts needs a GeoJSON file');
-      const features = readDistrictFile(file);
+      const { features, cityName } = readDistrictSource(file);
+      const options = { ...districtImport, cityName: districtImport.cityName ?? cityName };
       return withDatabase(config, async (db) => {
         await db.transaction(async (tx) => {
           const [{ n }] = (await tx.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
           if (n > 0) throw new UsageError('the database already holds regions; import districts into an empty database');
-          await insertDistricts(tx, features);
+          await insertDistricts(tx, features, options);
         });
+        const [city] = await db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'city'");
         say(`imported ${features.length} districts: ${features.map((f) => `${f.code} ${f.name}`).join(', ')}`);
+        say(`city: ${city!.code} ${city!.name}`);
+        if (!options.cityName && city!.name === city!.code)
+          say('the city is named by its code: to name it, import into an empty database again with --city-name NAME');
+        say('next: `gridscope serve` (npm start) builds the demo city on these districts, or `gridscope seed [--grids N]` builds it now');
       });
     }
     case 'create-user': {

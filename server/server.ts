@@ -7,7 +7,7 @@ import type { Database } from './db/database.js';
 import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
-import { readDistrictFile } from '../geodata/district-import.js';
+import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
 import { seedDemoCity } from '../geodata/demo-city/seed-demo-city.js';
 
 /** Opens and migrates the configured database, saying which one. */
@@ -24,14 +24,19 @@ export async function openMigratedDatabase(config: Config, say: (line: string) =
   }
 }
 
-/** Builds the demo city as configured, reporting progress; used by `serve` and `seed`. */
-export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+/**
+ * Builds the demo city as configured, reporting progress; used by `serve` and
+ * `seed`. `districtImport` says how a boundary file is checked and the city named.
+ */
+export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void, districtImport: InsertOptions = {}): Promise<void> {
   say(`building the demo city: ${config.demoGrids} grids, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
+  const source = config.demoDistrictsFile ? readDistrictSource(config.demoDistrictsFile) : undefined;
   const summary = await seedDemoCity(db, {
     grids: config.demoGrids,
     incidents: config.demoIncidents,
     seed: config.demoSeed,
-    districts: config.demoDistrictsFile ? readDistrictFile(config.demoDistrictsFile) : undefined,
+    districts: source?.features,
+    districtImport: { report: say, ...districtImport, cityName: districtImport.cityName ?? source?.cityName },
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
   });
@@ -53,9 +58,12 @@ async function announceDemoUsers(db: Database, config: Config, say: (line: strin
   for (const u of users) say(`  ${u.username.padEnd(11)} ${u.role.padEnd(16)} ${u.scope_code ?? u.unit_code ?? 'whole city'}`);
 }
 
-/** Builds the demo city if the database has no regions yet. */
+/**
+ * Builds the demo city if the database has nothing below district level yet:
+ * on an empty database, or on the districts `gridscope import-districts` loaded.
+ */
 export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
-  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
+  const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int n FROM region WHERE level NOT IN ('city', 'district')")) as [{ n: number }];
   if (n === 0 && config.seedDemo) await seedConfiguredCity(db, config, say);
 }
 

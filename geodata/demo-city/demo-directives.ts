@@ -46,20 +46,20 @@ const PLANS: PlannedDirective[] = [
     repeat: true,
     // The last answers come after the four hours: late, but the directive is closed.
     answers: [
-      { after: 35, report: '已落实24小时领导带班值守，储备冲锋舟2艘、沙袋1200袋，湘江沿线3处易涝点已安排专人巡查。' },
+      { after: 35, report: '已落实24小时领导带班值守，储备冲锋舟2艘、沙袋1200袋，沿江3处易涝点已安排专人巡查。' },
       { after: 52, report: null },
-      { after: 78, report: '建宁港泵站试运行正常，辖区2处地下通道已设警示标志，值班表已报送。' },
+      { after: 78, report: '城区排涝泵站试运行正常，辖区2处地下通道已设警示标志，值班表已报送。' },
       { after: 95, report: null },
       { after: 130, report: '对12座小型水库逐一巡查，水位均在汛限以下，已安排巡库员每日两次上报。' },
       { after: 160, report: null },
       { after: 205, report: '山洪灾害危险区转移预案已更新，涉及4个村126户，已完成告知。' },
       { after: 262, report: null },
-      { after: 300, report: '渌江沿线堤防巡查完毕，发现1处渗漏点已处置，物资仓库清点完成。' },
+      { after: 300, report: '河道沿线堤防巡查完毕，发现1处渗漏点已处置，物资仓库清点完成。' },
     ],
   },
   {
-    title: '核查今日登记的33名上海返株人员',
-    body: '今日共登记上海返株人员33名，名单已下发各区县。请逐一核查健康码、行程卡及核酸检测情况，落实健康监测措施，6小时内反馈；辖区无登记人员的报零报告。',
+    title: '核查今日登记的33名上海来返人员',
+    body: '今日共登记上海来返人员33名，名单已下发各区县。请逐一核查健康码、行程卡及核酸检测情况，落实健康监测措施，6小时内反馈；辖区无登记人员的报零报告。',
     issuedAgo: 2 * HOUR,
     allowed: 6 * HOUR,
     answers: [

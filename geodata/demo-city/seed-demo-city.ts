@@ -3,7 +3,7 @@ import { DEFAULT_CALENDAR } from '../../server/workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { insertDemoDirectives } from './demo-directives.js';
 import { insertDemoUnits } from './demo-units.js';
-import { insertDistricts, type DistrictFeature } from '../district-import.js';
+import { insertDistricts, type DistrictFeature, type InsertOptions } from '../district-import.js';
 import { YOU_COUNTY_CODE, ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
 import { insertIncidents } from './demo-incidents.js';
@@ -33,6 +33,8 @@ export interface SeedOptions {
   seed?: number;
   /** Real district boundaries; without them synthetic shapes are built. */
   districts?: readonly DistrictFeature[];
+  /** How those boundaries are checked and the city named (`--make-valid`, `--allow-overlaps`, `--city-name`). */
+  districtImport?: InsertOptions;
   now?: Date;
   /** The calendar incident deadlines are counted in; default the server's (2026 PRC holidays and make-up days). */
   calendar?: WorkingCalendar;
@@ -92,7 +94,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
 
     progress('districts');
     if (count('district') === 0) {
-      if (options.districts?.length) await insertDistricts(tx, options.districts);
+      if (options.districts?.length) await insertDistricts(tx, options.districts, options.districtImport);
       else await insertSyntheticDistricts(tx);
     }
     const facts = await districtFacts(tx);

@@ -308,7 +308,7 @@ describe(`directives on ${BACKEND}`, () => {
     expect(all).toHaveLength(3);
     const byTitle = (title: string) => all.find((x: { title: string }) => x.title === title);
     const closed = byTitle('报送防汛值守情况');
-    const progress = byTitle('核查今日登记的33名上海返株人员');
+    const progress = byTitle('核查今日登记的33名上海来返人员');
     const overdue = byTitle('排查辖区燃气安全隐患');
     const statuses = (x: any) => new Set(x.districts.map((r: { status: string }) => r.status));
     expect(statuses(closed)).toEqual(new Set(['answered', 'zero_report']));
