@@ -15,7 +15,7 @@ Commands:
   help [COMMAND]                this text, or one command's
   serve                         start the HTTP service (builds the demo city on an empty database)
   migrate                       apply pending migrations and exit
-  seed [--grids N] [--incidents N] [--seed S] [--districts FILE]
+  seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic]
                                 build the demo city into an empty database
   import-districts FILE         load a city's district boundaries (GeoJSON, features with adcode + name)
   create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]
@@ -37,7 +37,7 @@ const COMMAND_HELP: Record<string, string> = {
   serve:
     'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
   migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
-  seed: 'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE]\n  Builds the demo city into an empty database: N grids (at least 9), N incidents\n  over the last year, random seed S; FILE is a GeoJSON of district boundaries.',
+  seed: "gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic]\n  Builds the demo city into an empty database: N grids (at least 9), N incidents\n  over the last year, random seed S; districts from FILE (GeoJSON), made up (synthetic),\n  or by default Zhuzhou's real outline.",
   'import-districts': "gridscope import-districts FILE\n  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database.",
   'create-user':
     'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',

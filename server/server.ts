@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
 import { readDistrictFile } from '../geodata/district-import.js';
-import { seedDemoCity } from '../geodata/demo-city/seed-demo-city.js';
+import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
 
 /** Opens and migrates the configured database, saying which one. */
 export async function openMigratedDatabase(config: Config, say: (line: string) => void): Promise<Database> {
@@ -31,7 +31,7 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     grids: config.demoGrids,
     incidents: config.demoIncidents,
     seed: config.demoSeed,
-    districts: config.demoDistrictsFile ? readDistrictFile(config.demoDistrictsFile) : undefined,
+    districts: demoDistricts(config.demoDistrictsFile),
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
   });
@@ -39,6 +39,12 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
       `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`,
   );
+}
+
+/** The configured districts: a file, 'synthetic' for made-up shapes, or (unset) Zhuzhou's real outline. */
+function demoDistricts(setting: string | undefined): SeedOptions['districts'] {
+  if (setting === undefined) return 'outline';
+  return setting === 'synthetic' ? 'synthetic' : readDistrictFile(setting);
 }
 
 /** Creates the demo users on first start and says how to sign in, every start. */

@@ -89,7 +89,7 @@ function signedArea(ring: number[][]): number {
 
 /** RFC 7946's right-hand rule: outer rings counter-clockwise, holes clockwise. */
 function rightHanded(polygon: number[][][]): number[][][] {
-  return polygon.map((ring, i) => ((signedArea(ring) > 0) === (i === 0) ? ring : [...ring].reverse()));
+  return polygon.map((ring, i) => (signedArea(ring) > 0 === (i === 0) ? ring : [...ring].reverse()));
 }
 
 const map = readMap();
