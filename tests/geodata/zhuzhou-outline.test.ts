@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZHUZHOU_OUTLINE_FILE } from '../../geodata/zhuzhou-outline.js';
+import { loadConfig } from '../../server/config.js';
+import { seedConfiguredCity } from '../../server/server.js';
 import { BACKEND, createSeededDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Real boundaries live beside the project, never in it; a user's clone lacks them.
@@ -121,5 +123,30 @@ describe(`the default demo city's districts on ${BACKEND}`, () => {
     const [city] = await t.db.query<{ code: string; km2: number }>(`SELECT code, ST_Area(boundary::geography) / 1e6 km2 FROM region WHERE level = 'city'`);
     expect(city!.code).toBe('430200');
     expect(Math.abs(city!.km2 - 11262) / 11262).toBeLessThan(0.01);
+  });
+});
+
+describe(`GRIDSCOPE_DEMO_DISTRICTS=synthetic (what --districts synthetic sets) on ${BACKEND}`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t?.dispose());
+
+  it('builds the made-up districts instead of the outline', async () => {
+    const env = { GRIDSCOPE_DEMO_DISTRICTS: 'synthetic', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '0', GRIDSCOPE_DEMO_SEED: '18' };
+    const said: string[] = [];
+    await seedConfiguredCity(t.db, loadConfig(env), (line) => said.push(line));
+    expect(said.at(-1)).toMatch(/^demo city ready .*: 9 districts/);
+    await loadOutline(t, 'outline', file.features);
+    const [r] = await t.db.query<{ districts: number; km2: number; same: number }>(
+      `SELECT count(*)::int districts, (sum(ST_Area(r.boundary::geography)) / 1e6)::float8 km2,
+              count(*) FILTER (WHERE ST_Area(ST_SymDifference(r.boundary, o.g)::geography) < 1)::int same
+         FROM region r JOIN outline o USING (code) WHERE r.level = 'district'`,
+    );
+    // The synthetic city is drawn around the districts' centroids: ~8,800 km², none the real shape.
+    expect(r!.districts).toBe(9);
+    expect(r!.same).toBe(0);
+    expect(Math.abs(r!.km2 - 11262) / 11262).toBeGreaterThan(0.1);
   });
 });
