@@ -15,7 +15,7 @@ Commands:
   help [COMMAND]                this text, or one command's
   serve                         start the HTTP service (builds the demo city on an empty database)
   migrate                       apply pending migrations and exit
-  seed [--grids N] [--incidents N] [--seed S] [--districts FILE] [IMPORT OPTIONS]
+  seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [IMPORT OPTIONS]
                                 build the demo city into an empty database
   import-districts FILE [IMPORT OPTIONS]
                                 load a city's district boundaries (GeoJSON, features with adcode + name);
@@ -46,10 +46,10 @@ const COMMAND_HELP: Record<string, string> = {
     'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
   migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
   seed:
-    'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE] [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
+    'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
     '  Builds the demo city into an empty database (or on districts imported before): N grids (at least 9),\n' +
-    '  N incidents over the last year, random seed S; FILE is a GeoJSON of district boundaries, checked as\n' +
-    '  import-districts checks them.',
+    '  N incidents over the last year, random seed S; districts from FILE (GeoJSON, checked as\n' +
+    "  import-districts checks them), made up (synthetic), or by default Zhuzhou's real outline.",
   'import-districts':
     'gridscope import-districts FILE [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
     "  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database;\n" +

@@ -78,7 +78,10 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_DEMO_GRIDS: { default: '3261', doc: 'number of grids in the demo city' },
   GRIDSCOPE_DEMO_INCIDENTS: { default: '100000', doc: 'number of incidents in the demo city' },
   GRIDSCOPE_DEMO_SEED: { default: '20220516', doc: 'random seed of the demo city' },
-  GRIDSCOPE_DEMO_DISTRICTS: { default: '', doc: 'GeoJSON of district boundaries for the demo city; empty = synthetic shapes' },
+  GRIDSCOPE_DEMO_DISTRICTS: {
+    default: '',
+    doc: "GeoJSON of district boundaries for the demo city; empty = Zhuzhou's real outline (geodata/zhuzhou-outline.geojson), synthetic = made-up shapes",
+  },
   GRIDSCOPE_ANONYMOUS_READ: {
     default: '',
     doc: 'let requests without credentials read everything as a viewer; empty = on for the embedded demo, off otherwise',

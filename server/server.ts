@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
-import { seedDemoCity } from '../geodata/demo-city/seed-demo-city.js';
+import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
 
 /** Opens and migrates the configured database, saying which one. */
 export async function openMigratedDatabase(config: Config, say: (line: string) => void): Promise<Database> {
@@ -30,12 +30,13 @@ export async function openMigratedDatabase(config: Config, say: (line: string) =
  */
 export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void, districtImport: InsertOptions = {}): Promise<void> {
   say(`building the demo city: ${config.demoGrids} grids, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
-  const source = config.demoDistrictsFile ? readDistrictSource(config.demoDistrictsFile) : undefined;
+  const setting = config.demoDistrictsFile;
+  const source = setting && setting !== 'synthetic' ? readDistrictSource(setting) : undefined;
   const summary = await seedDemoCity(db, {
     grids: config.demoGrids,
     incidents: config.demoIncidents,
     seed: config.demoSeed,
-    districts: source?.features,
+    districts: demoDistricts(setting, source?.features),
     districtImport: { report: say, ...districtImport, cityName: districtImport.cityName ?? source?.cityName },
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
@@ -44,6 +45,12 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
       `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`,
   );
+}
+
+/** The configured districts: a file's features, 'synthetic' for made-up shapes, or (unset) Zhuzhou's real outline. */
+function demoDistricts(setting: string | undefined, fromFile: SeedOptions['districts']): SeedOptions['districts'] {
+  if (setting === undefined) return 'outline';
+  return setting === 'synthetic' ? 'synthetic' : fromFile;
 }
 
 /** Creates the demo users on first start and says how to sign in, every start. */

@@ -4,6 +4,7 @@ import { createWorkingCalendar, type WorkingCalendar } from '../../server/workfl
 import { insertDemoDirectives } from './demo-directives.js';
 import { insertDemoUnits } from './demo-units.js';
 import { insertDistricts, type DistrictFeature, type InsertOptions } from '../district-import.js';
+import { zhuzhouOutline } from '../zhuzhou-outline.js';
 import { YOU_COUNTY_CODE, ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
 import { insertIncidents } from './demo-incidents.js';
@@ -31,9 +32,13 @@ export interface SeedOptions {
   /** Incidents over the last 12 months (default 100,000). */
   incidents?: number;
   seed?: number;
-  /** Real district boundaries; without them synthetic shapes are built. */
-  districts?: readonly DistrictFeature[];
-  /** How those boundaries are checked and the city named (`--make-valid`, `--allow-overlaps`, `--city-name`). */
+  /**
+   * District boundaries: given features, 'outline' (the default: Zhuzhou's
+   * real outline, geodata/zhuzhou-outline.geojson) or 'synthetic' (Voronoi
+   * cells in a drawn outline: what small test cities use for speed).
+   */
+  districts?: readonly DistrictFeature[] | 'outline' | 'synthetic';
+  /** How given boundaries are checked and the city named (`--make-valid`, `--allow-overlaps`, `--city-name`). */
   districtImport?: InsertOptions;
   now?: Date;
   /** The calendar incident deadlines are counted in; default the server's (2026 PRC holidays and make-up days). */
@@ -94,8 +99,10 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
 
     progress('districts');
     if (count('district') === 0) {
-      if (options.districts?.length) await insertDistricts(tx, options.districts, options.districtImport);
-      else await insertSyntheticDistricts(tx);
+      const districts = options.districts ?? 'outline';
+      if (districts === 'synthetic') await insertSyntheticDistricts(tx);
+      else if (districts === 'outline') await insertDistricts(tx, zhuzhouOutline());
+      else await insertDistricts(tx, districts, options.districtImport);
     }
     const facts = await districtFacts(tx);
     const real = realDivisions(options.places, facts, totalGrids);

@@ -3,7 +3,7 @@ import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { expectTruePartitions } from '../helpers/partition-checks.js';
 import { BACKEND, createSeededDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-describe(`the synthetic demo city at full scale on ${BACKEND}`, () => {
+describe(`the default demo city (Zhuzhou's real outline) at full scale on ${BACKEND}`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createSeededDatabase({ incidents: 0 });

@@ -3,8 +3,8 @@ import type { SeedOptions } from '../../geodata/demo-city/seed-demo-city.js';
 import { RUN_START_ENV } from './database-templates.js';
 import { createSeededDatabase, type TestDatabase } from './test-database.js';
 
-/** A small but complete city: every level, every category, a year of incidents. */
-export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z') };
+/** A small but complete city: every level, every category, a year of incidents; synthetic districts, the quicker to cut. */
+export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z'), districts: 'synthetic' };
 
 /**
  * "Now" for a city whose incidents reach the present: when this test run
