@@ -4,7 +4,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
 
 /**
  * Vector tiles, decoded with @mapbox/vector-tile and checked against SQL run
@@ -26,11 +26,7 @@ beforeAll(async () => {
   places = await pickPlaces(ctx.db);
   await createUser(ctx.db, { username: 'tile-leader', role: 'district_leader', scope: places.district });
   leader = await login(ctx.app, 'tile-leader');
-  const [p] = await ctx.db.query<{ x: number; y: number }>(
-    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-    [places.grid],
-  );
-  anchor = [p!.x, p!.y];
+  anchor = await pointInGrid(ctx.db, places.grid);
 });
 afterAll(async () => ctx?.close());
 
@@ -188,11 +184,7 @@ describe(`vector tiles on ${BACKEND}`, () => {
 
     const elsewhere = await get(`/tiles/grids/${t.join('/')}.mvt?region=${places.otherDistrict}`, leader.read);
     expect(elsewhere.statusCode).toBe(404);
-    const [o] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-      [places.otherGrid],
-    );
-    const far = tileOf([o!.x, o!.y], 16);
+    const far = tileOf(await pointInGrid(ctx.db, places.otherGrid), 16);
     expect(await codesInTile('grid', far, `district_code = '${places.district}'`)).toEqual([]);
     expect((await get(`/tiles/grids/${far.join('/')}.mvt`, leader.read)).statusCode).toBe(204);
     expect((await get(`/tiles/grids/${far.join('/')}.mvt`)).statusCode).toBe(200);

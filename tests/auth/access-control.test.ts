@@ -4,7 +4,7 @@ import { ROLES as EVERY_ROLE, type Role } from '../../server/auth/roles.js';
 import { ACCESS_POLICY, policyAllows, ROLE_COLUMNS } from './access-policy.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 
 /**
@@ -41,11 +41,7 @@ beforeAll(async () => {
     sessions.set(role, await login(ctx.app, `m-${role.replace('_', '-')}`));
     scopes.set(role, grants[role].scope ?? null);
   }
-  const [p] = await ctx.db.query<{ x: number; y: number }>(
-    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-    [places.grid],
-  );
-  inGrid = [p!.x, p!.y];
+  inGrid = await pointInGrid(ctx.db, places.grid);
   const code = await dispatchedIncident();
   const photo = json(
     await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/photos?kind=before`, ...(await photoUpload(sessions.get('commander')!)) }),

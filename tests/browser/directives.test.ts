@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
-import { createUser, login, TEST_PASSWORD } from '../helpers/identity.js';
+import { createUser, login } from '../helpers/identity.js';
+import { openSignedIn } from '../helpers/signed-in-page.js';
 import { createSeededApp, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 
@@ -45,17 +46,8 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
 
   /** Someone's desk, signed in through the login page, loaded and live. */
   async function openDesk(username: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
-    await page.goto(`${base}/login?next=${encodeURIComponent(`/directives${query}`)}`);
-    await page.fill('#username', username);
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('gs-directives-page[data-state="ready"][data-live="live"]', { timeout: 120_000 });
-    return page;
+    const ready = 'gs-directives-page[data-state="ready"][data-live="live"]';
+    return openSignedIn(browser, base, username, { next: `/directives${query}`, ready, viewport, contexts, problems });
   }
 
   const row = (code: string) => `gs-directive-board tr[data-district="${code}"]`;

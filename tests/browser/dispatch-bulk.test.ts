@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
-import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
+import { openSignedIn } from '../helpers/signed-in-page.js';
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 
@@ -36,11 +37,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     await ctx.db.query("UPDATE app_user SET display_name = '王调度' WHERE username = 'b-two'");
     worker = await login(ctx.app, 'b-worker');
     other = await login(ctx.app, 'b-two');
-    const [p] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-      [places.grid],
-    );
-    inGrid = [p!.x, p!.y];
+    inGrid = await pointInGrid(ctx.db, places.grid);
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
@@ -51,13 +48,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
   });
 
   async function signIn(next: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-    await page.fill('#username', 'b-one');
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('button[type="submit"]');
-    return page;
+    return openSignedIn(browser, base, 'b-one', { next, viewport });
   }
   async function openConsole(query = ''): Promise<Page> {
     const page = await signIn(`/dispatch${query}`);

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
-import { createUser, login, pickPlaces, TEST_PASSWORD, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
+import { openSignedIn } from '../helpers/signed-in-page.js';
 import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
@@ -44,11 +45,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
     worker = await login(ctx.app, 'g-worker');
     handler = await login(ctx.app, 'h-sanitation');
-    const [p] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-      [places.grid],
-    );
-    inGrid = [p!.x, p!.y];
+    inGrid = await pointInGrid(ctx.db, places.grid);
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
@@ -60,17 +57,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
 
   /** A dispatcher's console, signed in through the login page, loaded and live. */
   async function openConsole(username: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
-    await page.goto(`${base}/login?next=${encodeURIComponent(`/dispatch${query}`)}`);
-    await page.fill('#username', username);
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('gs-dispatch-page[data-state="ready"][data-live="live"]', { timeout: 120_000 });
-    return page;
+    const ready = 'gs-dispatch-page[data-state="ready"][data-live="live"]';
+    return openSignedIn(browser, base, username, { next: `/dispatch${query}`, ready, viewport, contexts, problems });
   }
 
   /** A new report by the grid worker, through the API as the field app sends it. */

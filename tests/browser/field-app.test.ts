@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
-import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { phoneJpeg, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
@@ -37,11 +37,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
     worker = await login(ctx.app, 'g-worker');
-    const [p] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-      [places.grid],
-    );
-    inGrid = [p!.x, p!.y];
+    inGrid = await pointInGrid(ctx.db, places.grid);
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });

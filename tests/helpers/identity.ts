@@ -50,3 +50,13 @@ export async function pickPlaces(db: Database) {
   );
   return { ...p!, otherDistrict: o!.district, otherGrid: o!.grid };
 }
+
+/** A point inside grid `code` (PostGIS's ST_PointOnSurface), where a report from that grid's worker may be made. */
+export async function pointInGrid(db: Database, code: string): Promise<[number, number]> {
+  const [p] = await db.query<{ x: number; y: number }>(
+    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
+    [code],
+  );
+  if (!p) throw new Error(`no grid ${code}`);
+  return [p.x, p.y];
+}

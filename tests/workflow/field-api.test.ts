@@ -7,7 +7,7 @@ import { toWgs84 } from '../../server/geometry/chinese-crs.js';
 import { sweepFieldRetention } from '../../server/workflow/field-retention-sweeper.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 
 /**
@@ -33,11 +33,7 @@ beforeAll(async () => {
     photos: { dir: mkdtempSync(join(tmpdir(), 'gridscope-field-photos-')), maxBytes: 64 * 1024 },
   });
   places = await pickPlaces(ctx.db);
-  const [p] = await ctx.db.query<{ x: number; y: number }>(
-    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-    [places.grid],
-  );
-  inGrid = [p!.x, p!.y];
+  inGrid = await pointInGrid(ctx.db, places.grid);
   // A unit of its own, so that the handler's queue holds only this file's incidents.
   await ctx.db.query(`INSERT INTO unit (code, name, unit_type) VALUES ($1, '外业测试单位', 'sanitation')`, [UNIT]);
   const users: [Who, Role, { scope?: string; unit?: string }][] = [
@@ -187,11 +183,8 @@ describe(`idempotent reports and photos on ${BACKEND}`, () => {
     }
     expect((await report('worker', body, 'x'.repeat(200))).statusCode).toBe(201);
     // Outside the worker's grid: 403, and the key stays free for the corrected report.
-    const [far] = await ctx.db.query<{ x: number; y: number }>(
-      'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-      [places.otherGrid],
-    );
-    const outside = await report('worker', { ...body, description: 'idem-retry', location: [far!.x, far!.y] }, 'outbox-retry');
+    const far = await pointInGrid(ctx.db, places.otherGrid);
+    const outside = await report('worker', { ...body, description: 'idem-retry', location: far }, 'outbox-retry');
     expect(outside.statusCode).toBe(403);
     expect(json(outside).error.code).toBe('outside_your_area');
     expect((await report('worker', { ...body, description: 'idem-retry' }, 'outbox-retry')).statusCode).toBe(201);

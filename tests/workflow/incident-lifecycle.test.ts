@@ -6,7 +6,7 @@ import { createWorkingCalendar } from '../../server/workflow/working-calendar.js
 import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 
 /** The incident workflow over HTTP, each step taken by the role that takes it in a real command centre. */
@@ -22,11 +22,7 @@ beforeAll(async () => {
     photos: { dir: '/tmp/gridscope-test-photos', maxBytes: 64 * 1024 },
   });
   places = await pickPlaces(ctx.db);
-  const [p] = await ctx.db.query<{ x: number; y: number }>(
-    'SELECT ST_X(pt) x, ST_Y(pt) y FROM (SELECT ST_PointOnSurface(boundary) pt FROM grid WHERE code = $1) s',
-    [places.grid],
-  );
-  inGrid = [p!.x, p!.y];
+  inGrid = await pointInGrid(ctx.db, places.grid);
   const users: [keyof typeof as, Role, { scope?: string; unit?: string }][] = [
     ['worker', 'grid_worker', { scope: places.grid }],
     ['dispatcher', 'dispatcher', {}],

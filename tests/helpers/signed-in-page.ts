@@ -1,0 +1,35 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TEST_PASSWORD } from './identity.js';
+
+export interface SignInOptions {
+  /** The page to land on after signing in, e.g. '/dispatch?lang=en'. */
+  next: string;
+  /** A selector that says the page is ready (loaded and live). */
+  ready?: string;
+  viewport?: { width: number; height: number };
+  /** Contexts opened here are added, so the file can close them. */
+  contexts?: BrowserContext[];
+  /** Console errors and page errors are added here (failed resource loads aside), so a test can assert there were none. */
+  problems?: string[];
+}
+
+/**
+ * A desktop page signed in as `username` through the real login page, in a
+ * fresh context (China's locale and time zone), waited on until `ready` shows.
+ */
+export async function openSignedIn(browser: Browser, base: string, username: string, o: SignInOptions): Promise<Page> {
+  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  o.contexts?.push(context);
+  const page = await context.newPage();
+  if (o.problems) {
+    const problems = o.problems;
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
+  }
+  await page.goto(`${base}/login?next=${encodeURIComponent(o.next)}`);
+  await page.fill('#username', username);
+  await page.fill('#password', TEST_PASSWORD);
+  await page.click('button[type="submit"]');
+  if (o.ready) await page.waitForSelector(o.ready, { timeout: 120_000 });
+  return page;
+}
