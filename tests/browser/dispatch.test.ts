@@ -74,7 +74,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   }
 
   /** A photo of the incident, as the field app uploads it: a plain colour, so before and after are told apart at a glance. */
-  async function photo(s: Session, code: string, kind: 'before' | 'after', rgb: [number, number, number]): Promise<void> {
+  async function photo(s: Session, code: string, kind: 'before' | 'after' | 'check', rgb: [number, number, number]): Promise<void> {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(solidPng(320, 200, rgb))]), `${kind}.png`);
     const { payload, headers } = await multipartBody(form);
@@ -91,12 +91,29 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const [{ n: waiting }] = (await ctx.db.query<{ n: number }>("SELECT count(*)::int n FROM incident WHERE status = 'reported'")) as [{ n: number }];
     expect(await count(page, 'reported')).toBe(waiting);
     const code = await report('小区门口垃圾堆积三天未清运');
+    // The grid worker shares their position from the field app (可视化调度).
+    const shared = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/me/position',
+      headers: worker.write,
+      payload: { lon: inGrid[0], lat: inGrid[1], accuracy_m: 12 },
+    });
+    expect(shared.statusCode, shared.body).toBe(204);
     await row(page, code).waitFor({ timeout: 30_000 });
     expect(await count(page, 'reported')).toBe(waiting + 1);
     await expect.poll(() => row(page, code).textContent(), { timeout: 30_000 }).toContain('垃圾堆积三天');
 
     await row(page, code).click();
     await page.locator(`gs-incident-detail h2[data-code="${code}"]`).waitFor();
+    // The map beside it says where the grid worker is and how long ago; showing it is an audited read.
+    const [sharer] = (await ctx.db.query<{ id: number; display_name: string }>("SELECT id, display_name FROM app_user WHERE username = 'g-worker'")) as [
+      { id: number; display_name: string },
+    ];
+    await expect.poll(() => page.locator(`gs-incident-map [data-position="${sharer.id}"]`).textContent(), { timeout: 30_000 }).toContain(sharer.display_name);
+    const viewed = await ctx.db.query("SELECT 1 FROM audit_log WHERE action = 'grid_worker.position_viewed' AND target_type = 'user' AND target_id = $1", [
+      String(sharer.id),
+    ]);
+    expect(viewed.length).toBeGreaterThan(0);
     await page.click('button[data-act="file"]');
     await page.locator('gs-incident-detail [data-status="filed"]').waitFor({ timeout: 30_000 });
     expect(await statusOf(code)).toBe('filed');
@@ -150,6 +167,28 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       [code],
     );
     expect(urged).toEqual({ status: 'in_progress', note: '已超期，请立即处置并反馈' });
+
+    // The unit resolves it; the grid worker checks on site with a photo; the console shows the check beside the after photo.
+    const resolved = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${code}/transitions`,
+      headers: handler.write,
+      payload: { action: 'resolve' },
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    await photo(worker, code, 'check', [90, 90, 200]);
+    const checked = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/incidents/${code}/transitions`,
+      headers: worker.write,
+      payload: { action: 'check', verdict: 'fixed', note: '现场已清理干净' },
+    });
+    expect(checked.statusCode, checked.body).toBe(200);
+    await page.click('[role="tab"][data-queue="verify"]');
+    await row(page, code).click();
+    await page.locator('gs-incident-detail [data-site-check="fixed"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('gs-incident-detail figure[data-kind="check"] img').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('gs-incident-detail figure[data-kind="check"]').textContent()).toContain('现场已清理干净');
   });
 
   it('maps the incident with its grid and a nearby same-category report; clicking that report marks the incident as its duplicate', async () => {
@@ -313,8 +352,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
     for (const [lang, query] of [
-      ['zh', '?queue=handling'],
-      ['en', '?queue=handling&lang=en'],
+      ['zh', '?queue=verify'],
+      ['en', '?queue=verify&lang=en'],
     ] as const) {
       for (const viewport of [
         { width: 1920, height: 1080 },

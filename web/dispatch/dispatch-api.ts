@@ -1,5 +1,6 @@
 import type { ActedFirst } from '../../server/contract/acted-first.js';
 import type { Unit } from '../../server/contract/unit-schemas.js';
+import type { WorkerPositions } from '../../server/contract/field-schemas.js';
 import type { Feature, Geometry } from 'geojson';
 import type { NearbyIncidents } from '../../server/contract/geojson-schemas.js';
 import type { Action } from '../../server/contract/incident-workflow.js';
@@ -34,7 +35,7 @@ export interface Assignment {
 }
 export interface Photo {
   id: number;
-  kind: 'before' | 'after';
+  kind: 'before' | 'after' | 'check';
   mime: string;
   uploaded_by: string;
   uploaded_at: string;
@@ -57,6 +58,8 @@ export interface IncidentDetail extends QueueItem {
   assignments: Assignment[];
   photos: Photo[];
   history: HistoryEntry[];
+  /** The grid worker's latest on-site check (核查) of the repair, null if none. */
+  site_check: { verdict: 'fixed' | 'not_fixed'; note: string; at: string; actor: string; photo_urls: string[]; current: boolean } | null;
 }
 
 export interface Category {
@@ -125,6 +128,13 @@ export interface GridWorkerContact {
 /** The incident's grid workers with their numbers in clear (commanders and dispatchers; each view audited). */
 export async function gridContacts(code: string): Promise<GridWorkerContact[]> {
   return (await apiRequest<{ workers: GridWorkerContact[] }>('GET', `/api/incidents/${code}/contacts`)).workers;
+}
+
+export type WorkerPosition = WorkerPositions['workers'][number];
+
+/** Where the incident's grid workers who share their position are (commanders and dispatchers; each one shown is audited). */
+export async function workerPositions(code: string): Promise<WorkerPosition[]> {
+  return (await apiRequest<WorkerPositions>('GET', '/api/workers/positions', { query: { incident: code } })).workers;
 }
 
 /** Notes in the incident's history that the worker was called. */

@@ -9,7 +9,15 @@ const OPEN = 'reported,filed,dispatched,in_progress,resolved';
 export const OPEN_CAP = 20_000;
 /** The newest incidents of any status, for the "all" queue. */
 const RECENT = 500;
-const STREAM_EVENTS = ['incident.created', 'incident.status_changed', 'incident.escalated', 'incident.overdue', 'incident.red_alert', 'incident.urged'];
+const STREAM_EVENTS = [
+  'incident.created',
+  'incident.status_changed',
+  'incident.escalated',
+  'incident.overdue',
+  'incident.red_alert',
+  'incident.urged',
+  'incident.checked',
+];
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 

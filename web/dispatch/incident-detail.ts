@@ -129,8 +129,16 @@ export class IncidentDetailView extends LitElement {
 
   private renderPhotos(i: IncidentDetail) {
     const t = strings(this.lang);
-    if (i.photos.length === 0) return html`<div class="muted">${t.detail.noPhotos}</div>`;
-    const column = (kind: 'before' | 'after') => html`<figure><figcaption>${t.detail[kind]}</figcaption>
+    if (i.photos.length === 0 && !i.site_check) return html`<div class="muted">${t.detail.noPhotos}</div>`;
+    const check = i.site_check;
+    const column = (kind: 'before' | 'after' | 'check') => html`<figure data-kind=${kind}><figcaption>${t.detail[kind]}
+      ${
+        kind === 'check' && check
+          ? html`<span class="badge" data-site-check=${check.verdict}>${t.detail.verdict[check.verdict]}</span>
+            <span class="muted">${actorName(check.actor)} · ${formatTime(check.at, this.lang)}</span>`
+          : nothing
+      }</figcaption>
+      ${kind === 'check' && check?.note ? html`<div class="note">${check.note}</div>` : nothing}
       ${i.photos
         .filter((p) => p.kind === kind)
         .map(
@@ -139,7 +147,8 @@ export class IncidentDetailView extends LitElement {
               this.viewing = p;
             }}>`,
         )}</figure>`;
-    return html`<div class="photos">${column('before')}${column('after')}</div>`;
+    // The worker's check of the repair beside the handler's after photo, for the close or send-back decision.
+    return html`<div class="photos" style=${check ? 'grid-template-columns: 1fr 1fr 1fr' : ''}>${column('before')}${column('after')}${check ? column('check') : nothing}</div>`;
   }
 
   private renderHistory(i: IncidentDetail) {

@@ -3,7 +3,17 @@ import type { Feature, Geometry } from 'geojson';
 import { css, html, LitElement } from 'lit';
 import { bboxOfPositions, MapKitController, MARKER, markerLayer, outlineLayer, rgba, THEME, unionBbox, type Bbox } from '../shared/map/index.js';
 import { errorMessage } from '../shared/api-request.js';
-import { communityShape, gridContacts, gridShape, nearbyIncidents, type GridWorkerContact, type IncidentDetail, type NearbyIncident } from './dispatch-api.js';
+import {
+  communityShape,
+  gridContacts,
+  gridShape,
+  nearbyIncidents,
+  workerPositions,
+  type GridWorkerContact,
+  type IncidentDetail,
+  type NearbyIncident,
+  type WorkerPosition,
+} from './dispatch-api.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 
 type Shape = Feature<Geometry> & { bbox?: number[] };
@@ -11,6 +21,7 @@ type Shape = Feature<Geometry> & { bbox?: number[] };
 const GRID_OUTLINE = rgba(THEME.accent);
 const COMMUNITY_OUTLINE = rgba(THEME.muted, 200);
 const DUPLICATE_FILL = rgba(THEME.warning);
+const WORKER_FILL = rgba('#6ee7a8');
 
 /**
  * The map beside the incident (map kit): the incident as a red marker, its
@@ -18,6 +29,9 @@ const DUPLICATE_FILL = rgba(THEME.warning);
  * nearby (same category, 50 m, 24 h before it) as amber markers. Clicking a
  * duplicate, on the map or in the list under it, fires `duplicate` with its
  * code: the page asks for confirmation and marks the incident as its duplicate.
+ * For commanders and dispatchers, the grid's workers: their numbers (a click
+ * calls and notes it) and, for those who share it from the field app, where
+ * they are now and how long ago (可视化调度) as green markers.
  */
 export class IncidentMap extends LitElement {
   static override properties = {
@@ -27,6 +41,7 @@ export class IncidentMap extends LitElement {
     canCall: { attribute: false },
     nearby: { state: true },
     workers: { state: true },
+    positions: { state: true },
     problem: { state: true },
   };
   static override styles = css`
@@ -40,6 +55,7 @@ export class IncidentMap extends LitElement {
     .problem { color: #ffb0b9; }
     .workers { display: flex; flex-wrap: wrap; gap: .2rem .9rem; padding: .3rem .6rem; font-size: .82rem; color: #c6d4ea; background: #0d1628; border-top: 1px solid #1e2c4a; }
     .workers .muted { color: #7d8aa3; }
+    .workers .dot { display: inline-block; width: .6rem; height: .6rem; border-radius: 50%; background: #6ee7a8; margin-right: .3rem; }
     .workers a { color: #6ee7a8; text-decoration: none; font-variant-numeric: tabular-nums; }
   `;
 
@@ -51,6 +67,7 @@ export class IncidentMap extends LitElement {
   declare canCall: boolean;
   declare nearby: NearbyIncident[];
   declare workers: GridWorkerContact[];
+  declare positions: WorkerPosition[];
   declare problem: string;
   private readonly kit = new MapKitController(this, {
     name: 'dispatch map',
@@ -77,6 +94,7 @@ export class IncidentMap extends LitElement {
     this.canCall = false;
     this.nearby = [];
     this.workers = [];
+    this.positions = [];
     this.problem = '';
   }
 
@@ -95,13 +113,14 @@ export class IncidentMap extends LitElement {
     this.problem = '';
     this.nearby = [];
     this.workers = [];
+    this.positions = [];
     this.shapes = {};
     this.at = null;
     this.removeAttribute('data-ready');
     try {
       const [grid, community, nearby] = await Promise.all([gridShape(i.grid_code), communityShape(i.street_code, i.community_code), nearbyIncidents(i.code)]);
       if (this.loadedFor !== i.code) return;
-      if (this.canCall) this.workers = await gridContacts(i.code);
+      if (this.canCall) [this.workers, this.positions] = await Promise.all([gridContacts(i.code), workerPositions(i.code)]);
       this.shapes = { grid, ...(community ? { community } : {}) };
       this.at = nearby.location;
       this.nearby = nearby.duplicates;
@@ -132,6 +151,14 @@ export class IncidentMap extends LitElement {
         pickable: true,
       }),
       markerLayer({
+        id: 'positions',
+        data: this.positions,
+        position: (d) => d.location as [number, number],
+        radius: 6,
+        fill: WORKER_FILL,
+        rim: { colour: MARKER.ring, width: 1.5 },
+      }),
+      markerLayer({
         id: 'incident',
         data: this.at ? [this.at] : [],
         position: (d) => d,
@@ -142,8 +169,8 @@ export class IncidentMap extends LitElement {
     ];
     this.kit.setLayers(layers);
     if (fit) {
-      const points = [...(this.at ? [this.at] : []), ...this.nearby.map((d) => [d.lon, d.lat])];
-      // The grid whole, and the incident and its duplicates with room around them (they lie within 50 m).
+      const points = [...(this.at ? [this.at] : []), ...this.nearby.map((d) => [d.lon, d.lat]), ...this.positions.map((p) => p.location)];
+      // The grid whole, and the incident, its duplicates (within 50 m) and the workers sharing their position, with room around them.
       const around = bboxOfPositions(points);
       const padded = around && ([around[0] - 0.0008, around[1] - 0.0008, around[2] + 0.0008, around[3] + 0.0008] as Bbox);
       const box = unionBbox([shapeBbox(this.shapes.grid), padded].filter((b): b is Bbox => Boolean(b)));
@@ -163,6 +190,14 @@ export class IncidentMap extends LitElement {
     return d && this.kit.map ? this.kit.project(d.lon, d.lat) : null;
   }
 
+  /** The workers who share their position (field-app logins, not the roster above): who, how long ago, how precise. */
+  private renderPositions() {
+    const t = strings(this.lang).map;
+    return this.positions.map(
+      (p) => html`<span data-position=${p.user_id} title=${`±${Math.round(p.accuracy_m)} m`}><i class="dot"></i>${p.name} · ${t.seen(p.age_s)}</span>`,
+    );
+  }
+
   private pickDuplicate(code: string): void {
     if (this.canMark) this.dispatchEvent(new CustomEvent('duplicate', { detail: code, bubbles: true, composed: true }));
   }
@@ -171,17 +206,19 @@ export class IncidentMap extends LitElement {
     const t = strings(this.lang).map;
     return html`<div id="map" data-map></div>
       ${
-        this.workers.length
+        this.workers.length || this.positions.length
           ? html`<div class="workers"><span class="muted">${t.workers}</span>${this.workers.map(
               (w) => html`<span>${w.name}
-        <a href=${`tel:${w.phone}`} data-worker=${w.id} @click=${() => this.dispatchEvent(new CustomEvent('contact', { detail: w.id, bubbles: true, composed: true }))}>☎ ${w.phone}</a></span>`,
-            )}</div>`
+        <a href=${`tel:${w.phone}`} data-worker=${w.id} @click=${() => this.dispatchEvent(new CustomEvent('contact', { detail: w.id, bubbles: true, composed: true }))}>☎ ${w.phone}</a>
+        </span>`,
+            )}${this.positions.length ? html`<span class="muted">${t.position}</span>${this.renderPositions()}` : ''}</div>`
           : ''
       }
       <div class="legend">
         <span><i style="background:#e63946"></i>${t.incident}</span>
         <span><i class="line" style="background:${THEME.accent}"></i>${t.grid}</span>
         <span><i class="line" style="background:${THEME.muted}"></i>${t.community}</span>
+        ${this.positions.length ? html`<span><i style="background:#6ee7a8"></i>${t.position}</span>` : ''}
         <span><i style="background:${THEME.warning}"></i>${t.nearby(this.nearby.length)}</span>
         ${this.nearby.map(
           (d) => html`<button data-duplicate=${d.code} ?disabled=${!this.canMark} title=${d.description}
