@@ -118,6 +118,25 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     expect(rem).toEqual({ district_code: c.code });
     await pageC.waitForSelector('gs-district-answer [data-reminder]', { timeout: 10_000 });
 
+    // The English board names the districts in English (from the region table), the Chinese one in Chinese.
+    const names = await ctx.db.query<{ code: string; name: string; name_en: string }>(
+      'SELECT code, name, name_en FROM region WHERE code = ANY($1) ORDER BY code',
+      [[a.code, b.code, c.code]],
+    );
+    for (const n of names) {
+      expect(
+        await chiefEn
+          .locator(`${row(n.code)} td`)
+          .first()
+          .textContent(),
+      ).toBe(n.name_en);
+      expect(
+        await chief
+          .locator(`${row(n.code)} td`)
+          .first()
+          .textContent(),
+      ).toBe(n.name);
+    }
     await chief.screenshot({ path: `${SHOTS}/directive-board-zh-1920.png` });
     await chiefEn.screenshot({ path: `${SHOTS}/directive-board-en-1366.png` });
     await pageC.screenshot({ path: `${SHOTS}/district-answer-zh-1366.png` });

@@ -33,6 +33,7 @@ export class DirectiveBoard extends LitElement {
     now: { attribute: false },
     canRemind: { attribute: false },
     busy: { attribute: false },
+    englishNames: { attribute: false },
   };
   static override styles = [
     consoleStyles,
@@ -66,6 +67,8 @@ export class DirectiveBoard extends LitElement {
   declare now: number;
   declare canRemind: boolean;
   declare busy: boolean;
+  /** District code → English name, for the English board (directive rows carry the Chinese name only). */
+  declare englishNames: ReadonlyMap<string, string>;
 
   override render() {
     const t = strings(this.lang);
@@ -111,7 +114,7 @@ export class DirectiveBoard extends LitElement {
     const t = strings(this.lang);
     const late = isLate(row, r, this.now);
     return html`<tr data-district=${row.code} data-status=${row.status} ?data-late=${late}>
-      <td>${row.name}</td>
+      <td>${(this.lang === 'en' && this.englishNames?.get(row.code)) || row.name}</td>
       <td><span class="badge ${row.status}">${t.status[row.status]}</span>${late ? html` <span class="badge red">${t.status.late}</span>` : nothing}</td>
       <td class="mono">${row.minutes_to_answer === null ? '—' : t.board.minutesValue(row.minutes_to_answer)}</td>
       <td class="answer">${row.answer || (row.status === 'waiting' ? '' : '—')}</td>

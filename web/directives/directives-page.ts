@@ -275,6 +275,7 @@ export class DirectivesPage extends LitElement {
     const row = own ? round.districts.find((r) => r.code === own) : undefined;
     return html`
       <gs-directive-board .directive=${d} .rounds=${this.rounds} .round=${round.round} .lang=${this.language} .now=${this.now}
+        .englishNames=${new Map(this.districts.flatMap((x) => (x.name_en ? [[x.code, x.name_en] as const] : [])))}
         .canRemind=${this.may('POST /api/directives/:id/reminders')} .busy=${this.busy}
         @round=${(e: CustomEvent<number>) => (this.round = e.detail)} @remind=${(e: CustomEvent<number>) => this.sendReminder(e.detail)}></gs-directive-board>
       ${row ? html`<gs-district-answer .round=${round} .row=${row} .lang=${this.language} .busy=${this.busy} @answer=${(e: CustomEvent<Omit<Answer, 'district'>>) => this.answer(e.detail)}></gs-district-answer>` : nothing}
