@@ -33,22 +33,18 @@ export interface IncidentPage {
   next?: { reportedAt: Date; id: number };
 }
 
+/** $1–$10 of incident-features.sql and incident-count.sql: the filters both share (region, bbox, window, categories, urgencies, statuses). */
+function filterParams(q: Omit<IncidentQuery, 'after' | 'limit'>): unknown[] {
+  const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+  return [q.region, x0, y0, x1, y1, q.from ?? null, q.to ?? null, q.categories ?? null, q.urgencies ?? null, q.statuses ?? null];
+}
+
 export function createIncidentRepository(db: Queryable) {
   return {
     async page(q: IncidentQuery, tx: Queryable = db): Promise<IncidentPage> {
-      const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
       // One extra row tells whether another page exists.
       const rows = await tx.query<{ id: number; reported_at: Date; feature: string }>(INCIDENT_FEATURES, [
-        q.region,
-        x0,
-        y0,
-        x1,
-        y1,
-        q.from ?? null,
-        q.to ?? null,
-        q.categories ?? null,
-        q.urgencies ?? null,
-        q.statuses ?? null,
+        ...filterParams(q),
         q.after?.reportedAt ?? null,
         q.after?.id ?? null,
         q.limit + 1,
@@ -66,21 +62,7 @@ export function createIncidentRepository(db: Queryable) {
 
     /** How many incidents match the filters of `q`, ignoring its cursor and limit. */
     async count(q: Omit<IncidentQuery, 'after' | 'limit'>, tx: Queryable = db): Promise<number> {
-      const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
-      const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [
-        q.region,
-        x0,
-        y0,
-        x1,
-        y1,
-        q.from ?? null,
-        q.to ?? null,
-        q.categories ?? null,
-        q.urgencies ?? null,
-        q.statuses ?? null,
-        q.unit ?? null,
-        searchPattern(q.search),
-      ]);
+      const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [...filterParams(q), q.unit ?? null, searchPattern(q.search)]);
       return Number(row!.n);
     },
 
