@@ -1,13 +1,11 @@
 #!/usr/bin/env -S node --import tsx
 import { parseArgs } from 'node:util';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config.js';
-import { DataDirInUseError } from './db/data-dir-lock.js';
-import { createUserCommand, CreateUserRefused, readPassword } from './auth/create-user-command.js';
-import { MigrationError } from './db/migrate.js';
-import { ImportRejected, insertDistricts, readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
-import { CityAlreadySeeded } from '../geodata/demo-city/seed-demo-city.js';
-import { openMigratedDatabase, seedConfiguredCity, serve } from './server.js';
+import { CONFIG_VARIABLES, loadConfig } from './config.js';
+import type { Config } from './config.js';
+import type { InsertOptions } from '../geodata/district-import.js';
+import type { Database } from './db/database.js';
 import packageJson from '../package.json' with { type: 'json' };
+import { createUserModule, districtImportModule, serverModule as server } from './cli-modules.js';
 
 const USAGE = `Usage: gridscope <command> [options]
 
@@ -133,14 +131,17 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'serve':
-      return serve(config);
+      return (await server()).serve(config);
     case 'migrate':
       return withDatabase(config, async () => say('database is up to date'));
-    case 'seed':
+    case 'seed': {
+      const { seedConfiguredCity } = await server();
       return withDatabase(config, (db) => seedConfiguredCity(db, config, say, districtImport));
+    }
     case 'import-districts': {
       const file = rest[0];
       if (!file) throw new UsageError('import-districts needs a GeoJSON file');
+      const { insertDistricts, readDistrictSource } = await districtImportModule();
       const { features, cityName } = readDistrictSource(file);
       const options = { ...districtImport, cityName: districtImport.cityName ?? cityName };
       return withDatabase(config, async (db) => {
@@ -160,6 +161,7 @@ async function main(argv: string[]): Promise<void> {
     case 'create-user': {
       const username = rest[0];
       if (!username || !values.role) throw new UsageError('create-user needs a username and --role');
+      const { createUserCommand, readPassword } = await createUserModule();
       const password = await readPassword(process.env);
       return withDatabase(config, async (db) =>
         say(
@@ -181,8 +183,18 @@ async function main(argv: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
-async function withDatabase(config: Config, work: (db: Awaited<ReturnType<typeof openMigratedDatabase>>) => Promise<void>) {
-  const db = await openMigratedDatabase(config, (line) => console.log(line));
+const EXPECTED_FAILURES = new Set([
+  'CreateUserRefused',
+  'ConfigError',
+  'DataDirInUseError',
+  'MigrationError',
+  'ImportRejected',
+  'CityAlreadySeeded',
+  UsageError.name,
+]);
+
+async function withDatabase(config: Config, work: (db: Database) => Promise<void>) {
+  const db = await (await server()).openMigratedDatabase(config, (line) => console.log(line));
   try {
     await work(db);
   } finally {
@@ -192,9 +204,8 @@ async function withDatabase(config: Config, work: (db: Awaited<ReturnType<typeof
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   // Expected failures get one clear line; anything else its stack too.
-  const known = [CreateUserRefused, ConfigError, DataDirInUseError, MigrationError, ImportRejected, CityAlreadySeeded, UsageError].some(
-    (k) => err instanceof k,
-  );
+  // By class name: the classes live in modules that only some commands load.
+  const known = err instanceof Error && EXPECTED_FAILURES.has(err.constructor.name);
   console.error(`gridscope: ${known ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`);
   if (err instanceof UsageError) console.error('run "gridscope --help" for usage');
   process.exit(1);
