@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp, type App } from '../../server/app.js';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { chromiumAvailable, CHROMIUM_PATH, LAYOUT_ONLY_ELSEWHERE, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { createSeededApp, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
@@ -330,7 +330,9 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     ['zh', 3840, 2160],
     ['en', 3840, 2160],
   ] as const) {
-    it(`fits every panel and label at ${width}×${height} in ${lang}`, async () => {
+    // One size and language on both backends; the others only check layout (LAYOUT_ONLY_ELSEWHERE).
+    const layoutOnly = LAYOUT_ONLY_ELSEWHERE && !(lang === 'zh' && width === 1920);
+    it.skipIf(layoutOnly)(`fits every panel and label at ${width}×${height} in ${lang}`, async () => {
       await runningDirectives();
       const { page, problems } = await openWall(lang === 'en' ? '?lang=en' : '', { width, height });
       const { regions } = await api('/api/regions');
@@ -363,76 +365,79 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     ['zh', 1920, 1080],
     ['en', 3840, 2160],
   ] as const) {
-    it(`shows a district wall (token scoped to the district) at ${width}×${height} in ${lang}: street names, legend beside the district, streets in the ticker, its answered directive`, async () => {
-      const district = await runningDirectives();
-      const [viewer] = await ctx.db.query<{ id: number }>("SELECT id FROM app_user WHERE username = 'wall-chief'");
-      const { token } = await createTokenRepository(ctx.db).insert({
-        name: `district wall ${lang}`,
-        role: 'viewer',
-        scope: district,
-        unit: null,
-        createdBy: viewer!.id,
-        expiresAt: null,
-      });
-      const { page, problems } = await openWall(`?token=${token}${lang === 'en' ? '&lang=en' : ''}`, { width, height });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-district-${width}-${lang}-${BACKEND}.png`) });
-      const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
-        "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%' ORDER BY code",
-        [district],
-      );
-      const streetName = (s: { name: string; name_en: string | null }) => (lang === 'en' ? (s.name_en ?? s.name) : s.name);
-      expect(streets.length).toBeGreaterThanOrEqual(1);
+    it.skipIf(LAYOUT_ONLY_ELSEWHERE && width > 1920)(
+      `shows a district wall (token scoped to the district) at ${width}×${height} in ${lang}: street names, legend beside the district, streets in the ticker, its answered directive`,
+      async () => {
+        const district = await runningDirectives();
+        const [viewer] = await ctx.db.query<{ id: number }>("SELECT id FROM app_user WHERE username = 'wall-chief'");
+        const { token } = await createTokenRepository(ctx.db).insert({
+          name: `district wall ${lang}`,
+          role: 'viewer',
+          scope: district,
+          unit: null,
+          createdBy: viewer!.id,
+          expiresAt: null,
+        });
+        const { page, problems } = await openWall(`?token=${token}${lang === 'en' ? '&lang=en' : ''}`, { width, height });
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-district-${width}-${lang}-${BACKEND}.png`) });
+        const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+          "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%' ORDER BY code",
+          [district],
+        );
+        const streetName = (s: { name: string; name_en: string | null }) => (lang === 'en' ? (s.name_en ?? s.name) : s.name);
+        expect(streets.length).toBeGreaterThanOrEqual(1);
 
-      const labels = await placedLabels(page);
-      expect(labels.map((l) => l.level)).not.toContain('district');
-      expect(labels.map((l) => l.text).sort()).toEqual(streets.map(streetName).sort());
-      expect(boxesOverlap(labels), 'map labels overlap').toEqual([]);
+        const labels = await placedLabels(page);
+        expect(labels.map((l) => l.level)).not.toContain('district');
+        expect(labels.map((l) => l.text).sort()).toEqual(streets.map(streetName).sort());
+        expect(boxesOverlap(labels), 'map labels overlap').toEqual([]);
 
-      // The legend does not cover the district: its box on screen lies right of the legend.
-      const [bbox] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
-        'SELECT ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1 FROM region WHERE code = $1',
-        [district],
-      );
-      const westmost = await project(page, bbox!.x0, (bbox!.y0 + bbox!.y1) / 2);
-      const legend = (await (await page.$('gs-map-legend'))!.boundingBox())!;
-      const map = (await (await page.$('gs-wall-map'))!.boundingBox())!;
-      expect(map.x + westmost.x, 'district west edge right of the legend').toBeGreaterThanOrEqual(legend.x + legend.width);
+        // The legend does not cover the district: its box on screen lies right of the legend.
+        const [bbox] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+          'SELECT ST_XMin(boundary) x0, ST_YMin(boundary) y0, ST_XMax(boundary) x1, ST_YMax(boundary) y1 FROM region WHERE code = $1',
+          [district],
+        );
+        const westmost = await project(page, bbox!.x0, (bbox!.y0 + bbox!.y1) / 2);
+        const legend = (await (await page.$('gs-map-legend'))!.boundingBox())!;
+        const map = (await (await page.$('gs-wall-map'))!.boundingBox())!;
+        expect(map.x + westmost.x, 'district west edge right of the legend').toBeGreaterThanOrEqual(legend.x + legend.width);
 
-      // Every ticker line names the incident's street (from the database), not the district.
-      await page.waitForSelector('gs-incident-ticker li[data-code]');
-      const lines = await page.$$eval('gs-wall-display >> gs-incident-ticker li[data-code]', (els) =>
-        els.map((e) => ({ code: e.getAttribute('data-code')!, place: e.querySelector('.place')!.textContent!.trim() })),
-      );
-      expect(lines.length).toBeGreaterThan(3);
-      const places = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
-        'SELECT i.code, r.name, r.name_en FROM incident i JOIN region r ON r.code = i.street_code WHERE i.code = ANY($1::text[])',
-        [lines.map((l) => l.code)],
-      );
-      const byCode = new Map(places.map((p) => [p.code, streetName(p)]));
-      expect(lines.map((l) => l.place)).toEqual(lines.map((l) => byCode.get(l.code)));
+        // Every ticker line names the incident's street (from the database), not the district.
+        await page.waitForSelector('gs-incident-ticker li[data-code]');
+        const lines = await page.$$eval('gs-wall-display >> gs-incident-ticker li[data-code]', (els) =>
+          els.map((e) => ({ code: e.getAttribute('data-code')!, place: e.querySelector('.place')!.textContent!.trim() })),
+        );
+        expect(lines.length).toBeGreaterThan(3);
+        const places = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+          'SELECT i.code, r.name, r.name_en FROM incident i JOIN region r ON r.code = i.street_code WHERE i.code = ANY($1::text[])',
+          [lines.map((l) => l.code)],
+        );
+        const byCode = new Map(places.map((p) => [p.code, streetName(p)]));
+        expect(lines.map((l) => l.place)).toEqual(lines.map((l) => byCode.get(l.code)));
 
-      // The directive this district has answered while other districts have not is shown, marked as answered here.
-      const running = await ctx.db.query<{ id: number; own: string }>(
-        `SELECT d.id, t.status AS own FROM directive d JOIN directive_target t ON t.directive_id = d.id AND t.district_code = $1
+        // The directive this district has answered while other districts have not is shown, marked as answered here.
+        const running = await ctx.db.query<{ id: number; own: string }>(
+          `SELECT d.id, t.status AS own FROM directive d JOIN directive_target t ON t.directive_id = d.id AND t.district_code = $1
           WHERE EXISTS (SELECT 1 FROM directive_target w WHERE w.directive_id = d.id AND w.status = 'waiting') ORDER BY d.id`,
-        [district],
-      );
-      expect(running.some((d) => d.own !== 'waiting')).toBe(true);
-      await page.waitForSelector('gs-directive-panel section[data-directive]');
-      const shown = await page.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) =>
-        els.map((e) => ({
-          id: Number(e.getAttribute('data-directive')),
-          own: e.querySelector('[data-status]')!.getAttribute('data-status'),
-          text: e.querySelector('.tally')!.textContent!.trim(),
-        })),
-      );
-      expect(shown.map(({ id, own }) => ({ id, own })).sort((a, b) => a.id - b.id)).toEqual(running);
-      for (const d of shown) if (d.own !== 'waiting') expect(d.text).toBe(lang === 'en' ? 'This district has answered' : '本区已回复');
+          [district],
+        );
+        expect(running.some((d) => d.own !== 'waiting')).toBe(true);
+        await page.waitForSelector('gs-directive-panel section[data-directive]');
+        const shown = await page.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) =>
+          els.map((e) => ({
+            id: Number(e.getAttribute('data-directive')),
+            own: e.querySelector('[data-status]')!.getAttribute('data-status'),
+            text: e.querySelector('.tally')!.textContent!.trim(),
+          })),
+        );
+        expect(shown.map(({ id, own }) => ({ id, own })).sort((a, b) => a.id - b.id)).toEqual(running);
+        for (const d of shown) if (d.own !== 'waiting') expect(d.text).toBe(lang === 'en' ? 'This district has answered' : '本区已回复');
 
-      const layout = await layoutProblems(page);
-      expect(layout.problems, layout.problems.join('\n')).toEqual([]);
-      expect(problems, problems.join('\n')).toEqual([]);
-      await page.close();
-    });
+        const layout = await layoutProblems(page);
+        expect(layout.problems, layout.problems.join('\n')).toEqual([]);
+        expect(problems, problems.join('\n')).toEqual([]);
+        await page.close();
+      },
+    );
   }
 });

@@ -7,7 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import type { Database } from '../../server/db/database.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { runCli, type CliRun } from '../helpers/cli-process.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createTestDatabase, type TestDatabase, unpackMigratedDataDir } from '../helpers/test-database.js';
 
 // Real boundaries live beside the project, never in it; a user's clone lacks them.
 const DISTRICTS = fileURLToPath(new URL('../../../shared/geodata/zhuzhou-430200-districts.geojson', import.meta.url));
@@ -72,6 +72,7 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
       t = await createTestDatabase({ migrated: false });
       env = { DATABASE_URL: t.url!, GRIDSCOPE_DEMO_USERS: 'true' };
     } else {
+      await unpackMigratedDataDir(join(dir, 'data'));
       env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
     }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/cli-process.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createTestDatabase, type TestDatabase, unpackMigratedDataDir } from '../helpers/test-database.js';
 
 const running: CliRun[] = [];
 afterAll(() => {
@@ -145,6 +145,7 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
       ]),
     );
     const env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
+    await unpackMigratedDataDir(env.GRIDSCOPE_DATA_DIR);
 
     const bad = runCli(['import-districts', join(dir, 'bad.geojson')], env);
     expect(await bad.exited).toBe(1);

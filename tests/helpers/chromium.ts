@@ -15,3 +15,10 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/**
+ * Browser tests of drawing and layout alone (labels apart, panels fitting at 4K, the PNG export):
+ * what they check does not depend on the database, so they run once, in the PGlite run, and the
+ * PostgreSQL run skips them. Every test of what the pages show from the data runs on both.
+ */
+export const LAYOUT_ONLY_ELSEWHERE = Boolean(process.env.TEST_DATABASE_URL);

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
@@ -49,22 +52,7 @@ async function openCopy(content: Content, name?: string): Promise<TestDatabase> 
   const key = cacheableKey(content);
   if (key === undefined) return buildFresh(content, name);
   if (!TEST_DATABASE_URL) {
-    // The process that builds the template keeps the database it built (the tarball is a copy of
-    // it): opening PGlite and PostGIS again from the tarball costs seconds of CPU.
-    let built: TestDatabase | undefined;
-    const tarball = await withTemplate(key, 'pglite', async () => {
-      const fresh = await buildFresh(content);
-      try {
-        // What the build left in its session (the seed's temporary tables) goes, as it would in a copy.
-        await fresh.db.exec('DISCARD ALL');
-        const dumped = await (fresh.db as PGliteDatabase).dumpDataDir();
-        built = fresh;
-        return dumped;
-      } catch (err) {
-        await fresh.dispose().catch(() => undefined);
-        throw err;
-      }
-    });
+    const { tarball, built } = await pgliteTemplate(content, key);
     if (built) return built;
     const db = await openPGlite(undefined, { loadDataDir: tarball as Blob });
     return { db, dispose: () => db.close() };
@@ -75,6 +63,51 @@ async function openCopy(content: Content, name?: string): Promise<TestDatabase> 
     return templateName;
   });
   return openScratchPostgres(name, template as string);
+}
+
+/**
+ * This run's PGlite template of `content` as a tarball. The process that builds it keeps the
+ * database it built (`built`; the tarball is a copy of it): opening PGlite and PostGIS again from
+ * the tarball costs seconds of CPU.
+ */
+async function pgliteTemplate(content: Content, key: string): Promise<{ tarball: Blob; built?: TestDatabase }> {
+  let built: TestDatabase | undefined;
+  const tarball = await withTemplate(key, 'pglite', async () => {
+    const fresh = await buildFresh(content);
+    try {
+      // What the build left in its session (the seed's temporary tables) goes, as it would in a copy.
+      await fresh.db.exec('DISCARD ALL');
+      const dumped = await (fresh.db as PGliteDatabase).dumpDataDir();
+      built = fresh;
+      return dumped;
+    } catch (err) {
+      await fresh.dispose().catch(() => undefined);
+      throw err;
+    }
+  });
+  return { tarball: tarball as Blob, built };
+}
+
+/**
+ * Fills the empty folder `dir` with a migrated PGlite data directory (no city yet), unpacked from
+ * this run's template: for tests that run the CLI as a child process on the embedded database
+ * without being about a first start. Each such child otherwise spends ~12 s of CPU creating
+ * PostGIS and migrating. Outside a templated run (or on PostgreSQL) it leaves `dir` as it is.
+ */
+export async function unpackMigratedDataDir(dir: string): Promise<void> {
+  const key = cacheableKey({ kind: 'migrated' });
+  if (TEST_DATABASE_URL || key === undefined) return;
+  const { tarball, built } = await pgliteTemplate({ kind: 'migrated' }, key);
+  await built?.dispose();
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, '..', `${basename(dir)}.template.tar`);
+  writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
+  try {
+    // Members are stored as /PG_VERSION, /base/…; the lock file of the process that dumped it stays out.
+    execFileSync('tar', ['-xf', file, '-C', dir, '--exclude=postmaster.pid'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 /** Builds `content` on a copy of the state before it: empty → migrated → seeded. */

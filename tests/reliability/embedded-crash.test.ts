@@ -6,7 +6,7 @@ import { openPGlite } from '../../server/db/pglite-database.js';
 import { flushedToDisk } from '../../server/db/pglite-durability.js';
 import { runCli, type CliRun } from '../helpers/cli-process.js';
 import { signIn, startLoad, statusCounts, until, type Outcome } from '../helpers/report-load.js';
-import { BACKEND } from '../helpers/test-database.js';
+import { BACKEND, unpackMigratedDataDir } from '../helpers/test-database.js';
 
 /**
  * The embedded database killed with the server (`kill -9`) in the middle of
@@ -29,6 +29,7 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
   });
 
   it('keeps every acknowledged report through two kill -9s', async () => {
+    await unpackMigratedDataDir(dataDir);
     const outcomes: Outcome[] = [];
     const rounds: string[] = [];
     for (const round of [1, 2]) {
