@@ -45,3 +45,13 @@ export const errorResponses = {
  * the serializer (DateTime), JSON carries them as ISO 8601 strings.
  */
 export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+/** One category's counts in a window: the explorer's and the wall's category breakdowns share them. */
+export const CategoryCountFields = {
+  code: Type.String(),
+  name_zh: Type.String(),
+  name_en: Type.String(),
+  reported: Type.Integer(),
+  closed: Type.Integer(),
+  open: Type.Integer(),
+};

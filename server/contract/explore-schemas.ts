@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from './vocabulary.js';
-import { DateTime, NullableDateTime } from './common-schemas.js';
+import { CategoryCountFields, DateTime, NullableDateTime } from './common-schemas.js';
 
 /** A place of the explorer: a region (6, 9 or 12 digits) or a grid (15). */
 export const PlaceCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$', description: 'region code (6, 9 or 12 digits) or grid code (15)' });
@@ -51,16 +51,7 @@ export const ExploreChildrenResponse = Type.Object({
   ...Window,
   totals: Type.Object(ExploreFigures),
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...ExploreFigures })),
-  categories: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      name_zh: Type.String(),
-      name_en: Type.String(),
-      reported: Type.Integer(),
-      closed: Type.Integer(),
-      open: Type.Integer(),
-    }),
-  ),
+  categories: Type.Array(Type.Object(CategoryCountFields)),
 });
 export type ExploreChildren = Static<typeof ExploreChildrenResponse>;
 

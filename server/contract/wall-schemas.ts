@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CategoryCountFields } from './common-schemas.js';
 import { WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallWindow } from './wall-options.js';
 
 /**
@@ -70,17 +71,7 @@ export type HeatBins = Static<typeof HeatBinsSchema>;
 
 export const CategoryStatsSchema = Type.Object({
   ...WindowEcho,
-  categories: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      name_zh: Type.String(),
-      name_en: Type.String(),
-      reported: Type.Integer(),
-      closed: Type.Integer(),
-      open: Type.Integer(),
-      closure_rate: Type.Union([Type.Number(), Type.Null()]),
-    }),
-  ),
+  categories: Type.Array(Type.Object({ ...CategoryCountFields, closure_rate: Type.Union([Type.Number(), Type.Null()]) })),
 });
 export type CategoryBreakdown = Static<typeof CategoryStatsSchema>;
 
