@@ -59,6 +59,15 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     return { context, page };
   }
 
+  /**
+   * Under CDP's offline emulation MapLibre's worker script is fetched past the service worker, so a map that
+   * starts while the phone is offline starts without it (README: field app, known gaps); anything else counts.
+   */
+  function expectNoProblemsOffline(): void {
+    expect(problems.filter((p) => !/Worker failed to load/.test(p))).toEqual([]);
+    problems.splice(0, problems.length);
+  }
+
   const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
   const bigPhoto = { name: 'camera.png', mimeType: 'image/png', buffer: solidPng(3000, 2000, [190, 120, 60]) };
   /** For the outbox's cases, where the photo's size is beside the point: quick to downscale. */
@@ -147,11 +156,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       [descriptions[1], 1],
     ]);
     expect((await sent.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).sort()).toEqual(rows.map((r) => r.code).sort());
-    // Under CDP's offline emulation MapLibre's worker script is fetched past the service worker, so the
-    // map starts without it after the offline reload (README: field app, known gaps); anything else counts.
-    const mapWorker = /Worker failed to load/;
-    expect(problems.filter((p) => !mapWorker.test(p))).toEqual([]);
-    problems.splice(0, problems.length);
+    expectNoProblemsOffline();
   });
 
   it('offers the same-category report made here minutes ago; adding the photo to it makes no new incident', async () => {
@@ -216,7 +221,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       [code],
     );
     expect(after).toEqual({ photos: 1, resolves: 1 });
-    expect(problems).toEqual([]);
+    expectNoProblemsOffline();
   });
 
   it('lets the grid worker check the resolved incident on site: photo, verdict and note go into its history', async () => {
@@ -290,7 +295,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(rows.map((r) => [r.code, r.photos])).toEqual([[await item.getAttribute('data-code'), 1]]);
     const [kept] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM idempotency_key WHERE key = $1', [keys[0]]);
     expect(kept!.n).toBe(1);
-    expect(problems).toEqual([]);
+    expectNoProblemsOffline();
   });
 
   it('keeps the reports when the sign-in ends while they wait, asks to sign in again, and sends each once after it', async () => {
@@ -317,7 +322,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       [descriptions[0], 1],
       [descriptions[1], 1],
     ]);
-    expect(problems).toEqual([]);
+    expectNoProblemsOffline();
   });
 
   it('keeps a report the server refuses (outside the grid) as needing attention, in the worker\'s language, and does not send it again by itself', async () => {
@@ -344,7 +349,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(posts).toHaveLength(1);
     expect(await item.getAttribute('data-state')).toBe('failed');
     expect(await stored([description])).toEqual([]);
-    expect(problems).toEqual([]);
+    expectNoProblemsOffline();
   });
 
   it('lets a handler record the mediations of a blue dispute; the third failure makes it yellow', async () => {
