@@ -203,6 +203,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await shoot(page, 'zh-tasks-handler');
     await task.locator('[data-start]').click();
     await expect.poll(statusOf, { timeout: 30_000 }).toBe('in_progress');
+    await task.locator('[data-open-resolve]').waitFor({ timeout: 30_000 });
     // Resolved in a stairwell with no network: the step waits in the outbox with its photo.
     await context.setOffline(true);
     await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
