@@ -157,7 +157,12 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { replayed } = await applyTransition(serviceDeps(request), requestActor(request), { ...request.body, code: request.params.code }, idempotencyKeyOf(request));
+      const { replayed } = await applyTransition(
+        serviceDeps(request),
+        requestActor(request),
+        { ...request.body, code: request.params.code },
+        idempotencyKeyOf(request),
+      );
       if (replayed) reply.header(REPLAYED_HEADER, 'true');
       return reply.type('application/geo+json').send(await detail(request.params.code, request));
     },

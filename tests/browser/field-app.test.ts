@@ -326,7 +326,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expectNoProblemsOffline();
   });
 
-  it('keeps a report the server refuses (outside the grid) as needing attention, in the worker\'s language, and does not send it again by itself', async () => {
+  it("keeps a report the server refuses (outside the grid) as needing attention, in the worker's language, and does not send it again by itself", async () => {
     const context = await phoneContext(browser, await pointInGrid(ctx.db, places.otherGrid));
     contexts.push(context);
     const page = await openFieldApp(context, base, 'g-outbox', problems);
