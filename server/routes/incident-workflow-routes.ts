@@ -12,7 +12,7 @@ import { possibleDuplicates, reportIncident } from '../services/incident-report-
 import { incidentContacts, recordContact } from '../services/incident-contact-service.js';
 import { IMAGE_KINDS } from '../photos/image-sniffing.js';
 import { requestActor, serviceDeps } from './request-actor.js';
-import { CrsSchema } from '../contract/field-schemas.js';
+import { CrsSchema, REPLAYED_HEADER } from '../contract/field-schemas.js';
 import { IdempotencyHeaders, idempotencyKeyOf, sendAnswer } from './idempotency-header.js';
 
 const IncidentCode = Type.String({
@@ -139,6 +139,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Move an incident through the workflow: file, reject, mark_duplicate, dispatch, start, resolve, verify_fail, close, reopen, mediate, urge, check',
         description: `Statuses: ${STATUSES.join(', ')}. The allowed transitions and roles are in server/workflow/incident-workflow.ts; a role that may not take the action gets 403, an action illegal from the current status 409.`,
         params: Type.Object({ code: IncidentCode }),
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             action: Type.Unsafe<(typeof ACTIONS)[number]>({ type: 'string', enum: ACTIONS }),
@@ -156,7 +157,13 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await applyTransition(serviceDeps(request), requestActor(request), { ...request.body, code: request.params.code });
+      const { replayed } = await applyTransition(
+        serviceDeps(request),
+        requestActor(request),
+        { ...request.body, code: request.params.code },
+        idempotencyKeyOf(request),
+      );
+      if (replayed) reply.header(REPLAYED_HEADER, 'true');
       return reply.type('application/geo+json').send(await detail(request.params.code, request));
     },
   );

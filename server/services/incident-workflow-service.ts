@@ -18,6 +18,7 @@ import {
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
+import { hashRequest, writeOnce } from './idempotency.js';
 import type { ServiceDeps } from './service-deps.js';
 
 export interface TransitionInput {
@@ -41,14 +42,24 @@ const conflict = (message: string) => new DomainError('illegal_transition', mess
  * Applies one workflow action to one incident, in one transaction: lock the
  * row, check the transition table, change the incident, its assignments and
  * its history, and announce it on the live stream. Anything refused changes
- * nothing.
+ * nothing. With an idempotency key (the phone's outbox sends a resolve, a
+ * check or a mediation again when its answer was lost) a repeat takes no
+ * second step: a second mediation would count as another failed attempt.
+ * Answers whether it was such a repeat.
  */
-export async function applyTransition(deps: ServiceDeps, who: Actor, input: TransitionInput & { code: string }): Promise<void> {
+export async function applyTransition(
+  deps: ServiceDeps,
+  who: Actor,
+  input: TransitionInput & { code: string },
+  idempotencyKey?: string,
+): Promise<{ replayed: boolean }> {
   const { code } = input;
+  const keyed =
+    idempotencyKey === undefined ? undefined : { key: idempotencyKey, route: 'POST /api/incidents/:code/transitions', requestHash: hashRequest(input) };
   const principal = principalOf(who);
   const repo = deps.repos.workflow;
   const { actor, actorUserId } = actorFields(who);
-  await deps.db.transaction(async (tx) => {
+  const answer = await writeOnce(deps, who, keyed, async (tx) => {
     const incident = await repo.lock(code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${code}`);
     const refused = refusal(input.action, incident.status, principal.role, { category: incident.category_code });
@@ -111,7 +122,10 @@ export async function applyTransition(deps: ServiceDeps, who: Actor, input: Tran
         payload: { incident: eventIncident(after, { status: incident.status, urgency: incident.urgency }) },
       });
     }
+    // The answer itself is the incident as it is when asked (the route reads it after), so nothing is kept.
+    return { status: 200, body: '' };
   });
+  return { replayed: answer.replayed };
 }
 
 /**

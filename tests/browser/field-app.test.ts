@@ -6,8 +6,9 @@ import { createUser, login, pickPlaces, pointInGrid, type Session } from '../hel
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { phoneJpeg, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
-import { jpegSize, openFieldApp, phoneContext, reportThroughPage } from '../helpers/field-app-page.js';
+import { jpegSize, openFieldApp, phoneContext, reportThroughPage, signInAgain } from '../helpers/field-app-page.js';
 import { FIELD_CATEGORIES } from '../../web/m/field-categories.js';
+import { MESSAGES } from '../../server/errors/messages.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping field app tests: no Chromium at ${CHROMIUM_PATH}`);
 
@@ -36,6 +37,10 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'h-sanitation', role: 'handler', unit: 'sanitation' });
+    // Disputes go to the street office of the grid's street (demo-units.ts).
+    await createUser(ctx.db, { username: 'h-street', role: 'handler', unit: `street_office.${places.street}` });
+    // A second worker of the same grid, for the outbox's hard cases (its sessions are ended on purpose).
+    await createUser(ctx.db, { username: 'g-outbox', role: 'grid_worker', scope: places.grid });
     worker = await login(ctx.app, 'g-worker');
     inGrid = await pointInGrid(ctx.db, places.grid);
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
@@ -54,8 +59,19 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     return { context, page };
   }
 
+  /**
+   * Under CDP's offline emulation MapLibre's worker script is fetched past the service worker, so a map that
+   * starts while the phone is offline starts without it (README: field app, known gaps); anything else counts.
+   */
+  function expectNoProblemsOffline(): void {
+    expect(problems.filter((p) => !/Worker failed to load/.test(p))).toEqual([]);
+    problems.splice(0, problems.length);
+  }
+
   const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
   const bigPhoto = { name: 'camera.png', mimeType: 'image/png', buffer: solidPng(3000, 2000, [190, 120, 60]) };
+  /** For the outbox's cases, where the photo's size is beside the point: quick to downscale. */
+  const smallPhoto = { name: 'small.png', mimeType: 'image/png', buffer: solidPng(640, 480, [90, 140, 60]) };
   const exifPhoto = { name: 'phone.jpg', mimeType: 'image/jpeg', buffer: phoneJpeg() };
 
   /** Incidents with this description and the number of their before photos, from the database. */
@@ -140,11 +156,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       [descriptions[1], 1],
     ]);
     expect((await sent.evaluateAll((li) => li.map((l) => l.getAttribute('data-code')))).sort()).toEqual(rows.map((r) => r.code).sort());
-    // Under CDP's offline emulation MapLibre's worker script is fetched past the service worker, so the
-    // map starts without it after the offline reload (README: field app, known gaps); anything else counts.
-    const mapWorker = /Worker failed to load/;
-    expect(problems.filter((p) => !mapWorker.test(p))).toEqual([]);
-    problems.splice(0, problems.length);
+    expectNoProblemsOffline();
   });
 
   it('offers the same-category report made here minutes ago; adding the photo to it makes no new incident', async () => {
@@ -184,23 +196,33 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     }
     const statusOf = async () => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
 
-    const { page } = await phone('h-sanitation');
+    const { context, page } = await phone('h-sanitation');
     await page.click('[data-tab="tasks"]');
     const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
     await task.waitFor({ timeout: 60_000 });
     await shoot(page, 'zh-tasks-handler');
     await task.locator('[data-start]').click();
     await expect.poll(statusOf, { timeout: 30_000 }).toBe('in_progress');
+    await task.locator('[data-open-resolve]').waitFor({ timeout: 30_000 });
+    // Resolved in a stairwell with no network: the step waits in the outbox with its photo.
+    await context.setOffline(true);
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
     await task.locator('[data-open-resolve]').click();
     await task.locator('input[type="file"]').setInputFiles([bigPhoto]);
     await task.locator('[data-resolve]:not([disabled])').click();
-    await expect.poll(statusOf, { timeout: 30_000 }).toBe('resolved');
-    const [after] = await ctx.db.query<{ n: number }>(
-      "SELECT count(*)::int n FROM incident_photo p JOIN incident i ON i.id = p.incident_id WHERE i.code = $1 AND p.kind = 'after'",
+    await task.locator('[data-queued]').waitFor({ timeout: 30_000 });
+    expect(await statusOf()).toBe('in_progress');
+    await context.setOffline(false);
+    await expect.poll(statusOf, { timeout: 60_000 }).toBe('resolved');
+    await page.locator('[data-screen="outbox"] li[data-kind="action"][data-state="sent"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const [after] = await ctx.db.query<{ photos: number; resolves: number }>(
+      `SELECT (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'after') photos,
+              (SELECT count(*)::int FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'resolve') resolves
+         FROM incident i WHERE i.code = $1`,
       [code],
     );
-    expect(after!.n).toBe(1);
-    expect(problems).toEqual([]);
+    expect(after).toEqual({ photos: 1, resolves: 1 });
+    expectNoProblemsOffline();
   });
 
   it('lets the grid worker check the resolved incident on site: photo, verdict and note go into its history', async () => {
@@ -235,6 +257,142 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await shoot(page, 'zh-sharing');
     await page.click('[data-share="on"]');
     await expect.poll(shared, { timeout: 30_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('sends a report cut off after the server took it again, with the same Idempotency-Key: one incident', async () => {
+    const { context, page } = await phone('g-outbox');
+    const description = '断线重发：消防通道堵塞';
+    const keys: string[] = [];
+    let firstAnswer = 0;
+    let cutOff!: () => void;
+    const wasCut = new Promise<void>((resolve) => (cutOff = resolve));
+    await page.route('**/api/incidents', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.fallback();
+      // The server gets the report and commits it; the connection drops before the phone hears the answer.
+      firstAnswer = (await route.fetch()).status();
+      await route.abort('connectionreset');
+      cutOff();
+    });
+    await reportThroughPage(page, { category: 'road_damage', urgency: 'red', description, photos: [smallPhoto] });
+    await wasCut;
+    const item = page.locator('[data-screen="outbox"] li[data-kind="report"]');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('waiting');
+    expect(firstAnswer).toBe(201);
+    expect((await stored([description])).map((r) => r.photos)).toEqual([0]);
+
+    // The connection comes back: the outbox sends the report again, with the same key.
+    const resent = page.waitForResponse((r) => r.url().endsWith('/api/incidents') && r.request().method() === 'POST', { timeout: 60_000 });
+    await context.setOffline(true);
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    await context.setOffline(false);
+    expect((await resent).headers()['idempotent-replayed']).toBe('true');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('sent');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const rows = await stored([description]);
+    expect(rows.map((r) => [r.code, r.photos])).toEqual([[await item.getAttribute('data-code'), 1]]);
+    const [kept] = await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM idempotency_key WHERE key = $1', [keys[0]]);
+    expect(kept!.n).toBe(1);
+    expectNoProblemsOffline();
+  });
+
+  it('keeps the reports when the sign-in ends while they wait, asks to sign in again, and sends each once after it', async () => {
+    const { context, page } = await phone('g-outbox');
+    await context.setOffline(true);
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    const descriptions = ['登录过期一：路面积水', '登录过期二：树木倒伏'];
+    await reportThroughPage(page, { category: 'road_damage', urgency: 'yellow', description: descriptions[0]!, photos: [smallPhoto] });
+    await reportThroughPage(page, { category: 'streetlight_fault', urgency: 'blue', description: descriptions[1]!, photos: [smallPhoto] });
+    // The shift's sign-in ends while the phone is offline (the server forgets its sessions).
+    await ctx.db.query("DELETE FROM user_session WHERE user_id = (SELECT id FROM app_user WHERE username = 'g-outbox')");
+    await context.setOffline(false);
+    await page.locator('[data-expired]').waitFor({ timeout: 60_000 });
+    const waiting = page.locator('[data-screen="outbox"] li[data-state="waiting"][data-attention]');
+    await expect.poll(() => waiting.count(), { timeout: 60_000 }).toBe(2);
+    await shoot(page, 'zh-outbox-signed-out');
+    expect(await stored(descriptions)).toEqual([]);
+
+    await signInAgain(page, 'g-outbox');
+    await page.click('[data-tab="outbox"]');
+    const sent = page.locator('[data-screen="outbox"] li[data-state="sent"]');
+    await expect.poll(() => sent.count(), { timeout: 120_000 }).toBe(2);
+    expect((await stored(descriptions)).map((r) => [r.description, r.photos])).toEqual([
+      [descriptions[0], 1],
+      [descriptions[1], 1],
+    ]);
+    expectNoProblemsOffline();
+  });
+
+  it("keeps a report the server refuses (outside the grid) as needing attention, in the worker's language, and does not send it again by itself", async () => {
+    const context = await phoneContext(browser, await pointInGrid(ctx.db, places.otherGrid));
+    contexts.push(context);
+    const page = await openFieldApp(context, base, 'g-outbox', problems);
+    await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 60_000 }).toBe('outside');
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/incidents') && posts.push(r.headers()['idempotency-key'] ?? ''));
+    const description = '网格外上报：应被拒收';
+    await reportThroughPage(page, { category: 'road_damage', urgency: 'blue', description, photos: [smallPhoto] });
+    const item = page.locator('[data-screen="outbox"] li[data-kind="report"]');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
+    expect(await item.getAttribute('data-attention')).not.toBeNull();
+    expect(await item.textContent()).toContain(MESSAGES.outside_your_area!.zh);
+    await shoot(page, 'zh-outbox-refused');
+
+    // The connection drops and returns: the app sends what waits, and leaves the refused report alone.
+    const sendDone = page.waitForResponse((r) => r.url().includes('/api/incidents?') && r.url().includes('limit=1'), { timeout: 60_000 });
+    await context.setOffline(true);
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    await context.setOffline(false);
+    await sendDone;
+    expect(posts).toHaveLength(1);
+    expect(await item.getAttribute('data-state')).toBe('failed');
+    expect(await stored([description])).toEqual([]);
+    expectNoProblemsOffline();
+  });
+
+  it('lets a handler record the mediations of a blue dispute; the third failure makes it yellow', async () => {
+    const dispatcher = await login(ctx.app, 'd-one');
+    const handler = await login(ctx.app, 'h-street');
+    const made = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'neighbour_dispute', urgency: 'blue', description: '调解测试：楼上漏水纠纷', location: inGrid },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const code = json(made).incident.properties.code as string;
+    const steps = [{ action: 'file' }, { action: 'dispatch', units: [`street_office.${places.street}`] }];
+    for (const payload of steps) {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: dispatcher.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    for (const note of ['第一次调解：双方未到场', '第二次调解：未达成一致']) {
+      const payload = { action: 'mediate', outcome: 'failed', note };
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const state = async () =>
+      (
+        await ctx.db.query<{ urgency: string; failed: number; last: string }>(
+          `SELECT i.urgency, count(m.*) FILTER (WHERE m.outcome = 'failed')::int failed,
+                  (SELECT m2.note FROM incident_mediation m2 WHERE m2.incident_id = i.id ORDER BY m2.attempt DESC LIMIT 1) last
+             FROM incident i LEFT JOIN incident_mediation m ON m.incident_id = i.id WHERE i.code = $1 GROUP BY i.id, i.urgency`,
+          [code],
+        )
+      )[0];
+    expect(await state()).toEqual({ urgency: 'blue', failed: 2, last: '第二次调解：未达成一致' });
+
+    const { page } = await phone('h-street');
+    await page.click('[data-tab="tasks"]');
+    const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
+    await task.locator('[data-open-mediate]').click();
+    await task.locator('input[name="mediation-note"]').fill('第三次调解：仍未达成一致');
+    await shoot(page, 'zh-mediation');
+    await task.locator('[data-mediation="failed"]').click();
+    await expect.poll(state, { timeout: 60_000 }).toEqual({ urgency: 'yellow', failed: 3, last: '第三次调解：仍未达成一致' });
     expect(problems).toEqual([]);
   });
 

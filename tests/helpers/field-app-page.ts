@@ -28,6 +28,15 @@ export async function openFieldApp(context: BrowserContext, base: string, userna
   return page;
 }
 
+/** From the field app's "sign in again" banner through the login page, back to /m and its first screen. */
+export async function signInAgain(page: Page, username: string): Promise<void> {
+  await page.click('[data-expired] a');
+  await page.fill('#username', username);
+  await page.fill('#password', TEST_PASSWORD);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('gs-field-app[data-state="ready"]', { timeout: 120_000 });
+}
+
 /** Fills in and sends one report through the page's report screen; photos as files picked from the camera. */
 export async function reportThroughPage(
   page: Page,

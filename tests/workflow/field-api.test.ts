@@ -174,6 +174,34 @@ describe(`idempotent reports and photos on ${BACKEND}`, () => {
     expect(stored!.n).toBe(2);
   });
 
+  it('takes a workflow step sent again with its key (the outbox resolving, checking or mediating) once', async () => {
+    const code = await newIncident('worker', { description: 'idem-step' });
+    for (const step of [{ action: 'file' }, { action: 'dispatch', units: [UNIT] }]) expect((await act('dispatcher', code, step)).statusCode).toBe(200);
+    expect((await act('handler', code, { action: 'start' })).statusCode).toBe(200);
+    expect((await upload('handler', code, 'after', solidPng(4, 4, [0, 90, 0]), 'outbox-after-1')).statusCode).toBe(201);
+    const resolve = (body: object) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `/api/incidents/${code}/transitions`,
+        headers: { ...as.handler!.write, 'idempotency-key': 'outbox-step-1' },
+        payload: body,
+      });
+    const first = await resolve({ action: 'resolve', note: '已清运' });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const once = await traces('idem-step');
+    // Without the key the repeat would be refused (409, already resolved); with it the phone hears the step was taken.
+    const again = await resolve({ action: 'resolve', note: '已清运' });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(json(again).properties.status).toBe('resolved');
+    expect(await traces('idem-step')).toEqual(once);
+    const reused = await resolve({ action: 'resolve', note: '另一个备注' });
+    expect(reused.statusCode).toBe(422);
+    expect(json(reused).error.code).toBe('idempotency_key_reused');
+    expect(await traces('idem-step')).toEqual(once);
+  });
+
   it('refuses a malformed key with a 400 naming the header, writing nothing; a refused write keeps no key', async () => {
     const body = { category: 'uncollected_garbage', description: 'idem-bad', location: inGrid };
     for (const key of ['', 'x'.repeat(201), 'tab\there', 'clé']) {

@@ -112,9 +112,14 @@ export async function nearbyReports(lon: number, lat: number, category: string):
   }
 }
 
-/** A workflow action (start, resolve, check) on one incident. */
-export const transition = (code: string, csrf: string | null, body: Record<string, unknown>) =>
-  apiRequest('POST', `/api/incidents/${code}/transitions`, { csrf, body, unauthorized: 'throw' });
+/** A workflow action (start, resolve, check, mediate) on one incident; with the outbox item's Idempotency-Key when sent from it. */
+export const transition = (code: string, csrf: string | null, body: Record<string, unknown>, idempotencyKey?: string) =>
+  apiRequest('POST', `/api/incidents/${code}/transitions`, {
+    csrf,
+    body,
+    unauthorized: 'throw',
+    ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+  });
 
 /** The shared position (PUT /api/me/position), or its end (DELETE). */
 export const putPosition = (csrf: string | null, p: { lon: number; lat: number; accuracy_m: number }) =>

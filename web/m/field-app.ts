@@ -49,6 +49,7 @@ export class FieldApp extends LitElement {
       .share-on { background: #0f5132; border-color: #2ea043; color: #d2ffe0; }
       .banner { padding: 0.5rem 0.8rem; background: #3a2a14; color: #ffd873; font-size: 0.9rem; }
       .banner a { color: #ffd873; }
+      .banner a.sign-in { display: inline-flex; align-items: center; min-height: 44px; padding: 0 1rem; margin-right: 0.5rem; border: 1px solid #ffd873; border-radius: 8px; text-decoration: none; font-weight: 600; }
       main { flex: 1; padding: 0 0.8rem 6rem; }
       nav { position: fixed; bottom: 0; left: 0; right: 0; display: flex; background: #0f1930; border-top: 1px solid #2a3b60; z-index: 2; }
       nav button { flex: 1; border: 0; border-radius: 0; background: none; min-height: 60px; font-size: 0.95rem; }
@@ -99,22 +100,32 @@ export class FieldApp extends LitElement {
     // The service worker's Background Sync asks an open page to send (outbox-sender.ts does the sending).
     navigator.serviceWorker?.addEventListener('message', (e) => e.data === 'flush-outbox' && void this.flush());
     void this.boot();
+    // Online, the map's code (most of the app's bytes) comes once the first frame is painted, while the session and
+    // the grids are asked for: on Slow 4G those round trips would otherwise come before it. Offline the first
+    // screen needs no network, and starting MapLibre (a second of a slow phone's CPU) would only delay it.
+    if (navigator.onLine) void this.updateComplete.then(() => requestAnimationFrame(() => this.loadMap()));
+  }
+
+  private loadMap(): void {
+    void import('./field-map.js').then(() => (this.mapReady = true));
   }
 
   private async boot(): Promise<void> {
     try {
-      this.session = await loadSession();
-      if (!this.session) return location.assign(loginUrl());
+      const session = await loadSession();
+      if (!session) return location.assign(loginUrl());
+      // The grids with the session, so the home map (its code may be here already) starts with them drawn.
+      const grids = session.me.principal.role === 'grid_worker' ? await myGrids() : [];
+      this.session = session;
+      this.grids = grids;
       await this.refreshOutbox();
-      if (this.isWorker) this.grids = await myGrids();
       this.watchPosition();
       this.dataset.state = 'ready';
-      // The map's code after the first screen is painted: it is most of the app's bytes.
-      requestAnimationFrame(() => import('./field-map.js').then(() => (this.mapReady = true)));
-      if (this.session.online && !this.session.expired) {
-        await this.flush();
-        if (this.isWorker) this.figures = { ...this.figures, open: await openCount() };
-      }
+      // Started already when online (connectedCallback); a module is imported once however often it is asked for.
+      requestAnimationFrame(() => this.loadMap());
+      // Signed out too: the try marks what waits as needing sign-in (the banner asks for it).
+      if (this.session.online) await this.flush();
+      if (this.session.online && !this.session.expired && this.isWorker) this.figures = { ...this.figures, open: await openCount() };
     } catch (err) {
       this.problem = errorMessage(err);
     }
@@ -145,10 +156,15 @@ export class FieldApp extends LitElement {
   private async flush(): Promise<void> {
     await sendOutbox(() => void this.refreshOutbox());
     await this.refreshOutbox();
+    // The sign-in ended while items waited: ask for it (they are sent after the next sign-in).
+    if (this.session && !this.session.expired && this.items.some((i) => i.needs_login)) this.session = { ...this.session, expired: true };
+    // A step sent (resolve, check, mediation) changes the task list: read it again.
+    if (navigator.onLine) await this.renderRoot.querySelector('gs-tasks-view')?.load();
   }
 
-  private async queued(): Promise<void> {
-    this.tab = 'outbox';
+  /** Something went into the outbox: a report (shown in the outbox) or a step from the task list (stays there). */
+  private async queued(showOutbox: boolean): Promise<void> {
+    if (showOutbox) this.tab = 'outbox';
     await this.refreshOutbox();
     if (navigator.onLine) return this.flush();
     // Offline: ask for Background Sync where the browser has it (Chromium); 'online' and the next open cover the rest.
@@ -176,7 +192,7 @@ export class FieldApp extends LitElement {
         <a href=${otherLang.toString()} data-lang-switch>${t.language}</a>
       </header>
       ${!this.online ? html`<div class="banner" data-offline>${t.offline}</div>` : nothing}
-      ${this.session?.expired ? html`<div class="banner" data-expired><a href=${loginUrl()}>${t.signIn}</a> · ${t.signInToSend}</div>` : nothing}
+      ${this.session?.expired ? html`<div class="banner" data-expired><a class="sign-in" href=${loginUrl()}>${t.signIn}</a>${t.signInToSend}</div>` : nothing}
       ${this.problem || this.share.problem ? html`<p class="problem" role="alert">${this.problem || this.share.problem}</p>` : nothing}
       <main>${me ? this.renderTab() : html`<p class="hint">${t.loading}</p>`}</main>
       ${me ? this.renderNav() : nothing}
@@ -195,15 +211,18 @@ export class FieldApp extends LitElement {
       ${
         this.isWorker
           ? html`<section ?hidden=${this.tab !== 'report'} data-screen="report">
-            ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} @queued=${() => this.queued()}></gs-report-form>` : nothing}
+            ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} @queued=${() => this.queued(true)}></gs-report-form>` : nothing}
           </section>`
           : nothing
       }
       <section ?hidden=${this.tab !== 'tasks'} data-screen="tasks">
         ${
-          this.session && !this.session.expired && this.online
-            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}></gs-tasks-view>`
-            : html`<p class="hint">${t.offline}</p>`
+          // Offline too: the list last seen, whose steps go into the outbox.
+          this.session && !this.session.expired
+            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token}
+                @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}
+                @queued=${() => this.queued(false)}></gs-tasks-view>`
+            : html`<p class="hint">${t.signInToSend}</p>`
         }
       </section>
       <section ?hidden=${this.tab !== 'outbox'} data-screen="outbox">
@@ -224,7 +243,7 @@ export class FieldApp extends LitElement {
   private renderNav() {
     const t = strings(this.language);
     const waiting = this.items.filter((i) => i.state !== 'sent').length;
-    const tabs: Tab[] = this.isWorker ? ['home', 'report', 'tasks', 'outbox'] : ['home', 'tasks'];
+    const tabs: Tab[] = this.isWorker ? ['home', 'report', 'tasks', 'outbox'] : ['home', 'tasks', 'outbox'];
     return html`<nav>
       ${tabs.map(
         (tab) => html`<button type="button" data-tab=${tab} aria-current=${this.tab === tab ? 'page' : 'false'} @click=${() => this.open(tab)}>

@@ -1,10 +1,19 @@
 import type { FeatureCollection } from 'geojson';
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
-import { Marker, type GeoJSONSource } from 'maplibre-gl';
+import { Marker, prewarm, type GeoJSONSource } from 'maplibre-gl';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
-import { bboxOfPositions, MapKitController, offlineStyle, THEME } from '../shared/map/index.js';
+// The map kit's modules one by one, not its index: the index also brings the legend and the deck.gl layer builders,
+// whose code (with luma.gl's, ~130 kB compressed) the phone's MapLibre-only map would download for nothing.
+import { bboxOfPositions } from '../shared/map/fit.js';
+import { MapKitController } from '../shared/map/map-controller.js';
+import { offlineStyle } from '../shared/map/offline-style.js';
+import { THEME } from '../shared/map/theme.js';
 import { PIN_SVG } from './field-icons.js';
 import type { GridFeature } from './point-in-grid.js';
+
+// MapLibre's worker script (~120 kB compressed) is fetched when the first map starts; start it now, while the app
+// still waits for the session and the grids (map-controller.ts, imported above, has set the worker's URL).
+prewarm();
 
 /**
  * The phone's map (map kit, offline style; MapLibre only, no deck.gl layers

@@ -1,8 +1,11 @@
 import { ApiError, apiRequest, pageLanguage } from '../shared/api-request.js';
+import { transition } from './field-api.js';
 import { type OutboxItem, type OutboxPhoto, outboxStore } from './outbox-store.js';
 
 /**
- * Sends what waits in the outbox, oldest first, one item at a time. Every
+ * Sends what waits in the outbox, oldest first, one item at a time: new
+ * reports, photos for an incident, and workflow steps (resolve with its after
+ * photo, the on-site check, a mediation). Every
  * request carries the item's (or photo's) Idempotency-Key, the same on every
  * try, so a retry after a lost answer never makes a second incident. Progress
  * is saved after each step: a report answered with its code is not sent
@@ -11,7 +14,9 @@ import { type OutboxItem, type OutboxPhoto, outboxStore } from './outbox-store.j
  * What happens on failure:
  * - no network, 5xx, 429: the item waits (待发送) for the next try;
  * - 401 (the sign-in expired): it waits, marked as needing sign-in;
- * - any other 4xx: 失败 with the server's words; the worker may retry or delete.
+ * - any other 4xx (403 outside the grid, 400, 409 the incident moved on):
+ *   失败 with the server's words in the page's language, kept until the
+ *   worker retries or deletes it; never sent again by itself.
  */
 let running: Promise<void> | null = null;
 
@@ -68,6 +73,10 @@ async function sendOne(item: OutboxItem, csrf: string | null, onChange: () => vo
       await uploadPhoto(item.code!, photo, csrf);
       photo.sent = true;
       await save({});
+    }
+    if (item.action && !item.action.done) {
+      await transition(item.code!, csrf, item.action.body, item.id);
+      await save({ action: { ...item.action, done: true } });
     }
     await save({ state: 'sent' });
     return false;

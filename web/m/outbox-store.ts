@@ -25,13 +25,22 @@ export interface ReportBody {
 
 export type OutboxState = 'waiting' | 'sending' | 'sent' | 'failed';
 
+/** A workflow step taken on the phone (resolve, check, mediate): its photos go first, then the transition. */
+export interface OutboxAction {
+  /** The body of POST /api/incidents/:code/transitions. */
+  body: { action: 'resolve' | 'check' | 'mediate'; note?: string; verdict?: 'fixed' | 'not_fixed'; outcome?: 'succeeded' | 'failed' };
+  /** The server has taken the step (its answer arrived). */
+  done: boolean;
+}
+
 export interface OutboxItem {
-  /** Also the report's Idempotency-Key: one key per report for every try. */
+  /** Also the report's (or the step's) Idempotency-Key: one key per item for every try. */
   id: string;
   created_at: string;
-  /** A new report, or photos added to an incident that exists (a nearby one the worker chose). */
-  kind: 'report' | 'photos';
+  /** A new report, photos added to an incident that exists (a nearby one the worker chose), or a workflow step. */
+  kind: 'report' | 'photos' | 'action';
   report?: ReportBody;
+  action?: OutboxAction;
   /** The incident: known from the start for 'photos', once the server answers for 'report'. */
   code?: string;
   photos: OutboxPhoto[];

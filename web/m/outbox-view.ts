@@ -10,7 +10,18 @@ export interface OutboxActions {
   sendNow(): void;
 }
 
-/** The outbox: each report with its state (待发送 / 发送中 / 已上报 SJ… / 失败: reason) and retry or delete. */
+/** What an item is, in a few words: a report's category, photos added, or the step taken on an incident. */
+function itemTitle(item: OutboxItem, lang: Lang, t: FieldStrings): string {
+  if (item.kind === 'report') return categoryName(item.report!.category, lang);
+  if (item.kind === 'action') return `${t.stepNames[item.action!.body.action]} · ${item.code ?? ''}`;
+  return t.photosAdded(item.code ?? '');
+}
+
+/**
+ * The outbox: each item with its state (待发送 / 发送中 / 已上报 SJ… / 失败: reason)
+ * and retry or delete. A refused item (data-attention) stays until the worker
+ * decides: it is never sent again by itself.
+ */
 export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act: OutboxActions) {
   if (items.length === 0) return html`<p class="hint" data-outbox-empty>${t.outboxEmpty}</p>`;
   const waiting = items.some((i) => i.state === 'waiting');
@@ -18,13 +29,15 @@ export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act
     ${waiting ? html`<button type="button" data-send-now @click=${act.sendNow}>${t.sendNow}</button>` : nothing}
     <ul class="outbox">
       ${[...items].reverse().map((item) => {
-        const what = item.kind === 'report' ? categoryName(item.report!.category, lang) : t.photosAdded(item.code ?? '');
+        const what = itemTitle(item, lang, t);
         const state = item.state === 'sent' && item.code ? `${t.states.sent} ${item.code}` : t.states[item.state];
-        return html`<li class="card" data-item=${item.id} data-state=${item.state} data-code=${item.code ?? ''}>
+        const attention = item.state === 'failed' || item.needs_login;
+        return html`<li class="card" data-item=${item.id} data-kind=${item.kind} data-state=${item.state} data-code=${item.code ?? ''} ?data-attention=${attention}>
           <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
           <div class="state state-${item.state}">${state}${item.state === 'failed' && item.error ? `: ${item.error}` : nothing}</div>
           ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
-          ${item.needs_login ? html`<div class="hint">${t.signInToSend}</div>` : nothing}
+          ${item.needs_login ? html`<div class="hint" data-needs-login>${t.signInToSend}</div>` : nothing}
+          ${item.state === 'failed' ? html`<div class="hint">${t.needsAttention}</div>` : nothing}
           ${item.state === 'failed' ? html`<button type="button" data-retry @click=${() => act.retry(item)}>${t.retry}</button>` : nothing}
           ${item.state !== 'sending' ? html`<button type="button" data-remove @click=${() => act.remove(item)}>${t.remove}</button>` : nothing}
         </li>`;

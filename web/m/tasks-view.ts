@@ -4,8 +4,8 @@ import { OPEN_STATUSES, STATUS_NAMES } from '../../server/contract/vocabulary.js
 import { categoryName } from './field-categories.js';
 import { incidentDetail, incidents, type IncidentRow, myTasks, transition } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
-import { newKey } from './outbox-store.js';
-import { uploadPhoto } from './outbox-sender.js';
+import { DISPUTE_CATEGORIES } from '../../server/contract/incident-workflow.js';
+import { newKey, type OutboxAction, type OutboxItem, outboxStore } from './outbox-store.js';
 import { downscalePhoto } from './photo-downscale.js';
 import { fieldStyles, photoPicker } from './field-styles.js';
 
@@ -13,11 +13,16 @@ import { fieldStyles, photoPicker } from './field-styles.js';
  * 任务. A grid worker: the open incidents of their grid by state, and the
  * resolved ones to check on site (核查: photo, fixed / not fixed, note).
  * A handler: their unit's incidents, overdue first then by due time, urged
- * (督办) ones marked; start, and resolve with an after photo. Fires `counted`
- * with the number of tasks waiting, for the home screen.
+ * (督办) ones marked; start, resolve with an after photo, and record the
+ * mediations of a dispute (the third failure of a blue one makes it yellow,
+ * on the server). Resolve, check and mediation go through the outbox (fired
+ * as `queued`), so they survive a stairwell with no network; start is
+ * immediate. The last list is kept on the phone to be shown offline. Fires
+ * `counted` with the number of tasks waiting, for the home screen.
  */
 /** A resolved incident of my grid not yet checked by me (the plain list cannot tell: every resolved one). */
 const toCheck = (r: IncidentRow) => r.status === 'resolved' && r.needs_check !== false;
+const TASKS_KEY = 'gs-field-tasks';
 
 export class TasksView extends LitElement {
   static override properties = {
@@ -28,6 +33,7 @@ export class TasksView extends LitElement {
     open: { state: true },
     photo: { state: true },
     problem: { state: true },
+    pending: { state: true },
   };
   static override styles = [
     fieldStyles,
@@ -37,6 +43,8 @@ export class TasksView extends LitElement {
       .overdue { background: #5a1d24; color: #ffb0b9; }
       .urged { background: #3a2a14; color: #ffd873; }
       .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
+      .mediation { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin-top: 0.4rem; }
+      .mediation input, .mediation .hint { grid-column: 1 / -1; }
       input[type='text'] { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid #2a3b60; background: #0f1930; color: inherit; padding: 0 0.6rem; }
     `,
   ];
@@ -49,6 +57,8 @@ export class TasksView extends LitElement {
   private open = '';
   private photo: { blob: Blob; url: string } | null = null;
   private problem = '';
+  /** Incidents with a step waiting in the outbox: no second one is offered until it is sent (or deleted). */
+  private pending = new Set<string>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -56,21 +66,36 @@ export class TasksView extends LitElement {
   }
 
   async load(): Promise<void> {
+    await this.readPending();
     try {
-      const served = await myTasks();
-      if (served) this.rows = served;
-      else if (this.duty === 'handler') {
-        const { rows } = await incidents(['dispatched', 'in_progress'], 50);
-        // The list has no due time: each of the (few) incidents of the queue is read in full.
-        const full = await Promise.all(rows.map(async (r) => ({ ...r, ...(await incidentDetail(r.code)).properties })));
-        this.rows = full.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.due_at ?? '~').localeCompare(b.due_at ?? '~'));
-      } else this.rows = (await incidents(OPEN_STATUSES, 100)).rows;
+      this.rows = await this.fetchRows();
+      localStorage.setItem(TASKS_KEY, JSON.stringify(this.rows));
       const waiting = this.duty === 'handler' ? this.rows.length : this.rows.filter(toCheck).length;
       this.dispatchEvent(new CustomEvent('counted', { detail: waiting, bubbles: true, composed: true }));
       this.problem = '';
     } catch (err) {
-      this.problem = errorMessage(err);
+      // Offline: the list as it was last seen, its steps still taken into the outbox.
+      const kept = localStorage.getItem(TASKS_KEY);
+      if (!navigator.onLine && kept) this.rows ??= JSON.parse(kept) as IncidentRow[];
+      else this.problem = errorMessage(err);
     }
+  }
+
+  private async readPending(): Promise<void> {
+    const items = await outboxStore.all();
+    this.pending = new Set(items.filter((i) => i.kind === 'action' && i.state !== 'sent').map((i) => i.code!));
+  }
+
+  private async fetchRows(): Promise<IncidentRow[]> {
+    const served = await myTasks();
+    if (served) return served;
+    if (this.duty === 'handler') {
+      const { rows } = await incidents(['dispatched', 'in_progress'], 50);
+      // The list has no due time: each of the (few) incidents of the queue is read in full.
+      const full = await Promise.all(rows.map(async (r) => ({ ...r, ...(await incidentDetail(r.code)).properties })));
+      return full.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.due_at ?? '~').localeCompare(b.due_at ?? '~'));
+    }
+    return (await incidents(OPEN_STATUSES, 100)).rows;
   }
 
   private async pick(input: HTMLInputElement): Promise<void> {
@@ -81,23 +106,41 @@ export class TasksView extends LitElement {
     this.photo = { blob, url: URL.createObjectURL(blob) };
   }
 
-  /** Uploads the photo (when one is needed), then takes the action. */
-  private async act(code: string, body: Record<string, unknown>, photoKind?: 'after' | 'check'): Promise<void> {
+  /** Start: at once, online (nothing to lose offline, and the next steps wait for it). */
+  private async start(code: string): Promise<void> {
     try {
-      if (photoKind) {
-        if (!this.photo) {
-          this.problem = strings(this.lang).afterPhoto;
-          return;
-        }
-        await uploadPhoto(code, { key: newKey(), kind: photoKind, blob: this.photo.blob, sent: false }, this.csrf);
-      }
-      await transition(code, this.csrf, body);
-      this.open = '';
-      this.photo = null;
+      await transition(code, this.csrf, { action: 'start' });
       await this.load();
     } catch (err) {
       this.problem = errorMessage(err);
     }
+  }
+
+  /** Puts a step (with its photo, when one is needed) into the outbox; the app sends it. */
+  private async queueStep(code: string, body: OutboxAction['body'], photoKind?: 'after' | 'check'): Promise<void> {
+    if (photoKind && !this.photo) {
+      this.problem = strings(this.lang).afterPhoto;
+      return;
+    }
+    const item: OutboxItem = {
+      id: newKey(),
+      created_at: new Date().toISOString(),
+      kind: 'action',
+      code,
+      action: { body, done: false },
+      photos: photoKind && this.photo ? [{ key: newKey(), kind: photoKind, blob: this.photo.blob, sent: false }] : [],
+      state: 'waiting',
+    };
+    try {
+      await outboxStore.put(item);
+    } catch (err) {
+      this.problem = errorMessage(err);
+      return;
+    }
+    this.pending = new Set([...this.pending, code]);
+    this.open = '';
+    this.photo = null;
+    this.dispatchEvent(new CustomEvent('queued', { detail: item.id, bubbles: true, composed: true }));
   }
 
   override render() {
@@ -134,25 +177,43 @@ export class TasksView extends LitElement {
         this.photo ? [this.photo] : [],
         (kb) => `${kb} KB`,
       );
+    if (this.pending.has(r.code)) return html`<div class="hint" data-queued>${t.queuedStep}</div>`;
+    const mediation = this.duty === 'handler' && DISPUTE_CATEGORIES.includes(r.category) ? this.renderMediation(r) : nothing;
     if (this.duty === 'handler' && r.status === 'dispatched')
-      return html`<div class="actions"><button type="button" data-start @click=${() => this.act(r.code, { action: 'start' })}>${t.start}</button></div>`;
+      return html`<div class="actions"><button type="button" data-start @click=${() => this.start(r.code)}>${t.start}</button></div>${mediation}`;
     if (this.duty === 'handler' && r.status === 'in_progress') {
       if (this.open !== r.code)
-        return html`<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>`;
+        return html`<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>${mediation}`;
       return html`<div class="actions">${pickPhoto(t.afterPhoto)}
-        <button type="button" data-resolve ?disabled=${!this.photo} @click=${() => this.act(r.code, { action: 'resolve' }, 'after')}>${t.resolve}</button></div>`;
+        <button type="button" data-resolve ?disabled=${!this.photo} @click=${() => this.queueStep(r.code, { action: 'resolve' }, 'after')}>${t.resolve}</button></div>`;
     }
     if (this.duty === 'grid_worker' && toCheck(r)) {
       if (this.open !== r.code)
         return html`<div class="actions"><button type="button" data-open-check @click=${() => (this.open = r.code)}>${t.check} · ${t.toCheck}</button></div>`;
       const note = () => this.renderRoot.querySelector<HTMLInputElement>('input[name="note"]')?.value ?? '';
-      const check = (verdict: 'fixed' | 'not_fixed') => this.act(r.code, { action: 'check', verdict, note: note() }, 'check');
+      const check = (verdict: 'fixed' | 'not_fixed') => this.queueStep(r.code, { action: 'check', verdict, note: note() }, 'check');
       return html`<div class="actions">${pickPhoto(t.checkPhoto)}
         <input type="text" name="note" placeholder=${t.note} />
         <button type="button" data-verdict="fixed" ?disabled=${!this.photo} @click=${() => check('fixed')}>${t.fixed}</button>
         <button type="button" data-verdict="not_fixed" ?disabled=${!this.photo} @click=${() => check('not_fixed')}>${t.notFixed}</button></div>`;
     }
     return nothing;
+  }
+
+  /** A dispute's mediation attempt: how it ended and a note (调解). */
+  private renderMediation(r: IncidentRow) {
+    const t = strings(this.lang);
+    const key = `mediate:${r.code}`;
+    if (this.open !== key)
+      return html`<div class="actions"><button type="button" data-open-mediate @click=${() => (this.open = key)}>${t.mediate}</button></div>`;
+    const note = () => this.renderRoot.querySelector<HTMLInputElement>('input[name="mediation-note"]')?.value ?? '';
+    const record = (outcome: 'succeeded' | 'failed') => this.queueStep(r.code, { action: 'mediate', outcome, note: note() });
+    return html`<div class="mediation">
+      <input type="text" name="mediation-note" placeholder=${t.mediationNote} />
+      ${r.urgency === 'blue' ? html`<span class="hint">${t.mediationRule}</span>` : nothing}
+      <button type="button" data-mediation="succeeded" @click=${() => record('succeeded')}>${t.mediationSucceeded}</button>
+      <button type="button" data-mediation="failed" @click=${() => record('failed')}>${t.mediationFailed}</button>
+    </div>`;
   }
 }
 
