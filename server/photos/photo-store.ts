@@ -61,8 +61,12 @@ export interface PhotoStore {
   open(sha256: string): Promise<OpenedPhoto | null>;
 }
 
-export const tooLarge = (maxBytes: number) => new DomainError('payload_too_large', `photo: larger than the limit of ${maxBytes} bytes`);
-export const notAnImage = () => new DomainError('unsupported_media_type', 'photo: not a JPEG, PNG, WebP or GIF image (judged by its content, not its name)');
+export const tooLarge = (maxBytes: number) =>
+  new DomainError('payload_too_large', `photo: larger than the limit of ${maxBytes} bytes`, { zh: `照片：超过 ${maxBytes} 字节的上限` });
+export const notAnImage = () =>
+  new DomainError('unsupported_media_type', 'photo: not a JPEG, PNG, WebP or GIF image (judged by its content, not its name)', {
+    zh: '照片：不是 JPEG、PNG、WebP 或 GIF 图片（按内容判断，而非文件名）',
+  });
 export const invalidPhoto = (why: string) => new DomainError('invalid_photo', `photo: ${why}`);
 
 /** Temporary files older than this are left over from a crash (no upload takes an hour). */

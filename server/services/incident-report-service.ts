@@ -73,7 +73,9 @@ export async function reportIncident(deps: ServiceDeps, who: Actor, input: Repor
       tx,
     );
     if (!inScope(principal.scope, incident.grid_code)) {
-      throw new DomainError('outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`);
+      throw new DomainError('outside_your_area', `the location lies in grid ${incident.grid_code}, outside your area ${principal.scope}`, {
+        zh: `该位置不在您的辖区内（位于网格 ${incident.grid_code}，您的辖区为 ${principal.scope}）`,
+      });
     }
     await deps.repos.workflow.addHistory({ incidentId: incident.id, at: now, actor, actorUserId, action: 'report', from: null, to: 'reported' }, tx);
     await recordAudit(

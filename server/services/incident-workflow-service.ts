@@ -224,7 +224,9 @@ const STEPS: Record<Action, (c: StepContext) => Promise<StepResult>> = {
     const { all, mine } = await ownAssignment(c);
     if (mine?.status === 'resolved') throw conflict(`unit ${mine.unit_code} has already resolved its part`);
     if ((await c.deps.repos.workflow.afterPhotoCount(c.incident.id, c.tx)) === 0) {
-      throw new DomainError('after_photo_required', 'resolving needs at least one "after" photo: upload it to /photos?kind=after first');
+      throw new DomainError('after_photo_required', 'resolving needs at least one "after" photo: upload it to /photos?kind=after first', {
+        zh: '办结需要至少一张“处置后”照片：请先上传到 /photos?kind=after',
+      });
     }
     await c.deps.repos.workflow.setAssignments(c.incident.id, mine?.unit_code ?? null, 'resolved', c.now, c.tx, c.input.note);
     // A yellow incident with several units is resolved when the last of them is.

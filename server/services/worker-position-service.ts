@@ -20,7 +20,7 @@ export async function sharePosition(deps: ServiceDeps, who: Actor, input: { lon:
   const principal = principalOf(who);
   // A grid worker's scope is their grid (app_user_grid_worker_scope); a token acting as one has no user to keep it for.
   if (principal.role !== 'grid_worker' || !principal.scope || principal.userId === null || principal.kind !== 'user') {
-    throw new DomainError('forbidden', 'only a signed-in grid worker shares a position');
+    throw new DomainError('forbidden', 'only a signed-in grid worker shares a position', { zh: '只有已登录的网格员可以共享位置' });
   }
   if (!Number.isFinite(input.accuracy_m) || input.accuracy_m < 0) throw invalidInput('accuracy_m', 'metres, 0 or more', '单位为米，不小于 0');
   const [lon, lat] = wgs84Point([input.lon, input.lat], input.crs, 'lon/lat');
@@ -30,7 +30,8 @@ export async function sharePosition(deps: ServiceDeps, who: Actor, input: { lon:
 /** Stops sharing: the worker's position is deleted at once. */
 export async function stopSharingPosition(deps: ServiceDeps, who: Actor): Promise<void> {
   const principal = principalOf(who);
-  if (principal.userId === null || principal.kind !== 'user') throw new DomainError('forbidden', 'only a signed-in grid worker shares a position');
+  if (principal.userId === null || principal.kind !== 'user')
+    throw new DomainError('forbidden', 'only a signed-in grid worker shares a position', { zh: '只有已登录的网格员可以共享位置' });
   await deps.repos.field.deletePosition(principal.userId);
 }
 
