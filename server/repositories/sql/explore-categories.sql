@@ -17,9 +17,10 @@ WITH window_rows AS (
      AND ($10::text[] IS NULL OR r.status = ANY($10))
   UNION ALL
   SELECT i.category_code, i.status, 1
-    FROM (VALUES ($4::timestamptz, $5::timestamptz), ($6::timestamptz, $7::timestamptz)) e(lo, hi)
-    JOIN incident i ON i.reported_at >= e.lo AND i.reported_at < e.hi
-   WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+    FROM incident i
+   WHERE (i.reported_at >= $4::timestamptz AND i.reported_at < $5::timestamptz
+       OR i.reported_at >= $6::timestamptz AND i.reported_at < $7::timestamptz)
+     AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $11))
      AND ($9::text[] IS NULL OR i.urgency = ANY($9))
      AND ($10::text[] IS NULL OR i.status = ANY($10))

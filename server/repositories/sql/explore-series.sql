@@ -32,9 +32,10 @@ days AS (
      AND ($10::text[] IS NULL OR r.status = ANY($10))
   UNION ALL
   SELECT (i.reported_at AT TIME ZONE 'UTC' + interval '8 hours')::date, i.status, 1
-    FROM (VALUES ($4::timestamptz, $5::timestamptz), ($6::timestamptz, $7::timestamptz)) e(lo, hi)
-    JOIN incident i ON i.reported_at >= e.lo AND i.reported_at < e.hi
-   WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+    FROM incident i
+   WHERE (i.reported_at >= $4::timestamptz AND i.reported_at < $5::timestamptz
+       OR i.reported_at >= $6::timestamptz AND i.reported_at < $7::timestamptz)
+     AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($12::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $12))
      AND ($8::text[] IS NULL OR i.category_code = ANY($8))
      AND ($9::text[] IS NULL OR i.urgency = ANY($9))
