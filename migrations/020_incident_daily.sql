@@ -117,8 +117,9 @@ CREATE TRIGGER incident_daily_truncate_trg
 -- Recomputes the whole table from incident: the backfill below, loads that
 -- ran with triggers off (the demo seeder), and `gridscope rollup --rebuild`.
 -- Safe on a live database: the EXCLUSIVE lock lets readers through but holds
--- every incident write's trigger until the rebuild commits; those writes are
--- not in the rebuild's snapshot, so their deltas apply on top of it, exactly.
+-- every incident write's trigger until the rebuild commits (writes wait for
+-- it: seconds per million incidents); those writes are not in the rebuild's
+-- snapshot, so their deltas apply on top of it, exactly.
 -- Returns the number of rows written.
 CREATE FUNCTION incident_daily_rebuild() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -147,4 +148,7 @@ BEGIN
 END;
 $$;
 
+-- The backfill reads every incident: not bounded by the pool's statement
+-- timeout (a large history would fail the migration, and the server's start).
+SET LOCAL statement_timeout = 0;
 SELECT incident_daily_rebuild();

@@ -47,8 +47,12 @@ export function splitParams(s: RollupSplit): string[] {
   return [s.firstDay, s.endDay, ...s.before, ...s.after];
 }
 
-/** Recomputes the rollup from the incident rows in one transaction (migrations/020); returns the rows written. */
-export async function rebuildDailyRollup(db: Queryable): Promise<number> {
-  const [row] = await db.query<{ written: number }>('SELECT incident_daily_rebuild() AS written');
+/**
+ * Recomputes the rollup from the incident rows (migrations/020); returns the rows written. Call it inside a
+ * transaction: it reads every incident, so the pool's statement timeout is lifted for that transaction only.
+ */
+export async function rebuildDailyRollup(tx: Queryable): Promise<number> {
+  await tx.exec('SET LOCAL statement_timeout = 0');
+  const [row] = await tx.query<{ written: number }>('SELECT incident_daily_rebuild() AS written');
   return Number(row!.written);
 }

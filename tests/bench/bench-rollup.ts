@@ -1,6 +1,7 @@
 /**
  * Year-long city figures over HTTP (app.inject, the real routes and SQL):
- * /api/stats/summary and /api/explore/children for the 365 days up to now,
+ * /api/stats/summary, /api/explore/children, /api/map/grid-metrics and
+ * /api/explore/series for the 365 days up to now,
  * median of 7 after one warm-up (README, "Performance").
  *
  *   DATABASE_URL=postgres://… node --import tsx tests/bench/bench-rollup.ts
@@ -21,7 +22,8 @@ const from = new Date(to.getTime() - 365 * 86_400_000);
 const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
 const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incident')) as [{ n: number }];
 console.log(`${n} incidents`);
-for (const url of [`/api/stats/summary?${window}`, `/api/explore/children?${window}`]) {
+const urls = [`/api/stats/summary?${window}`, `/api/explore/children?${window}`, `/api/map/grid-metrics?${window}`, `/api/explore/series?${window}`];
+for (const url of urls) {
   const times: number[] = [];
   for (let k = 0; k <= RUNS; k++) {
     const t0 = performance.now();
