@@ -18,8 +18,11 @@ const db = await openMigratedDatabase(loadConfig({ ...process.env }), (line) => 
 const app = await buildApp({ db, auth: { anonymousRead: true } });
 await app.ready();
 const to = new Date();
-const from = new Date(to.getTime() - 365 * 86_400_000);
-const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+// BENCH_DAYS and BENCH_REGION (a district's code, say) change the window and the place.
+const days = Number(process.env.BENCH_DAYS ?? 365);
+const region = process.env.BENCH_REGION;
+const from = new Date(to.getTime() - days * 86_400_000);
+const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}${region ? `&region=${region}` : ''}`;
 const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incident')) as [{ n: number }];
 console.log(`${n} incidents`);
 const urls = [`/api/stats/summary?${window}`, `/api/explore/children?${window}`, `/api/map/grid-metrics?${window}`, `/api/explore/series?${window}`];
@@ -33,7 +36,7 @@ for (const url of urls) {
   }
   times.sort((a, b) => a - b);
   console.log(
-    `${url.split('?')[0]} (city, 365 days): median ${times[RUNS >> 1]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)}, max ${times[RUNS - 1]!.toFixed(0)}`,
+    `${url.split('?')[0]} (${region ?? 'city'}, ${days} days): median ${times[RUNS >> 1]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)}, max ${times[RUNS - 1]!.toFixed(0)}`,
   );
 }
 await app.close();
