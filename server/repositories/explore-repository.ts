@@ -4,6 +4,7 @@ import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } fr
 import { sqlFile } from './sql-file.js';
 import type { CategoryCount } from './map-repository.js';
 import type { Counts } from './stats-repository.js';
+import { splitParams, splitWindow } from './daily-rollup.js';
 
 const EXPLORE_COUNTS = sqlFile('explore-counts.sql');
 const EXPLORE_CHILDREN = sqlFile('explore-children.sql');
@@ -85,6 +86,14 @@ export interface RecentIncident {
 }
 
 const filterParams = (f: ExploreFilter) => [f.place, f.from ?? null, f.to ?? null, f.categories ?? null, f.urgencies ?? null, f.statuses ?? null];
+/** The rollup readers' leading parameters (daily-rollup.ts): place, the window split into rollup days and raw edges, attribute filters. */
+const rollupParams = (f: ExploreFilter) => [
+  f.place,
+  ...splitParams(splitWindow(f.from, f.to, f.unit)),
+  f.categories ?? null,
+  f.urgencies ?? null,
+  f.statuses ?? null,
+];
 
 /** Aggregates behind the district explorer (/explore): figures by child place, a time series, categories, shapes. */
 export function createExploreRepository(db: Queryable) {
@@ -92,7 +101,7 @@ export function createExploreRepository(db: Queryable) {
   return {
     /** Counts per child code (grid-code prefix of `childLength` digits) of the filtered incidents. */
     async countsByChild(f: ExploreFilter & { childLength: number }, tx: Queryable = db): Promise<Map<string, Counts>> {
-      const rows = await tx.query<Counts & { child_code: string }>(EXPLORE_COUNTS, [...filterParams(f), f.childLength, f.unit ?? null]);
+      const rows = await tx.query<Counts & { child_code: string }>(EXPLORE_COUNTS, [...rollupParams(f), f.childLength, f.unit ?? null]);
       return new Map(rows.map(({ child_code, ...counts }) => [child_code, counts]));
     },
 
@@ -101,12 +110,12 @@ export function createExploreRepository(db: Queryable) {
     },
 
     async categories(f: ExploreFilter, tx: Queryable = db): Promise<CategoryCount[]> {
-      return tx.query<CategoryCount>(EXPLORE_CATEGORIES, [...filterParams(f), f.unit ?? null]);
+      return tx.query<CategoryCount>(EXPLORE_CATEGORIES, [...rollupParams(f), f.unit ?? null]);
     },
 
     /** One bucket per day or week of [from, to), China time; both bounds are required. */
     async series(f: ExploreFilter & { from: Date; to: Date; interval: 'day' | 'week' }, tx: Queryable = db): Promise<SeriesBucket[]> {
-      return tx.query<SeriesBucket>(EXPLORE_SERIES, [...filterParams(f), f.interval, f.unit ?? null]);
+      return tx.query<SeriesBucket>(EXPLORE_SERIES, [...rollupParams(f), f.interval, f.unit ?? null, f.from, f.to]);
     },
 
     /** The children's polygons as GeoJSON text (a grid: itself), simplified with the edges they share. */

@@ -5,6 +5,7 @@ import { createRevisionCache } from './revision-cache.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import type { GridMetricTuple } from '../contract/wall-schemas.js';
 import { sqlFile } from './sql-file.js';
+import { splitParams, splitWindow } from './daily-rollup.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
@@ -68,7 +69,7 @@ export function createMapRepository(db: Queryable) {
         overdue: number;
         max_open_urgency: number;
         population: number;
-      }>(MAP_GRID_METRICS, [q.region, q.from ?? null, q.to ?? null, q.unit ?? null]);
+      }>(MAP_GRID_METRICS, [q.region, ...splitParams(splitWindow(q.from, q.to, q.unit)), q.unit ?? null]);
       const out: Record<string, GridMetricTuple> = {};
       for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency, r.population];
       return out;
@@ -116,7 +117,7 @@ export function createMapRepository(db: Queryable) {
     },
 
     async categoryCounts(q: WindowQuery, tx: Queryable = db): Promise<CategoryCount[]> {
-      return tx.query<CategoryCount>(CATEGORY_COUNTS, [q.region, q.from ?? null, q.to ?? null, null, null, null, q.unit ?? null]);
+      return tx.query<CategoryCount>(CATEGORY_COUNTS, [q.region, ...splitParams(splitWindow(q.from, q.to, q.unit)), null, null, null, q.unit ?? null]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { sqlFile } from './sql-file.js';
+import { splitParams, splitWindow } from './daily-rollup.js';
 
 // The explorer's counts with no attribute filters: one SQL for the summary and the explorer.
 const COUNTS_BY_CHILD = sqlFile('explore-counts.sql');
@@ -53,8 +54,7 @@ export function createStatsRepository(db: Queryable) {
     ): Promise<Map<string, Counts>> {
       const rows = await tx.query<Counts & { child_code: string }>(COUNTS_BY_CHILD, [
         q.region,
-        q.from ?? null,
-        q.to ?? null,
+        ...splitParams(splitWindow(q.from, q.to, q.unit)),
         null,
         null,
         null,

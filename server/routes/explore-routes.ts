@@ -43,8 +43,10 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Figures of a place and of each of its children (regions one level down, grids of a community), with the category breakdown',
         description:
           "Over incidents reported in [from, to) that pass the filters, inside the caller's scope. " +
-          "Cost: for a district or smaller, an index range scan over the place's incidents in the window (region code, reported_at); " +
-          'for the whole city, a scan of every incident in the window, so it grows with the incidents reported in it. ' +
+          "Cost: the whole China days of the window are read from the daily rollup (migrations/020: for the whole city its districts' rows, " +
+          "so it grows with the days shown, not with the incidents reported in them; below the city, the rows of the place's grids), and only " +
+          'the partial days at its two edges from the incidents themselves (an index range scan on reported_at). ' +
+          "A handler's unit scope reads the window's incidents themselves (the rollup has no units). " +
           'The open/overdue/red figures read only the open incidents (partial index incident_open_now_idx).',
         querystring: Type.Object(ExploreFilterQuery, { additionalProperties: false }),
         response: { 200: ExploreChildrenResponse, ...errorResponses },
@@ -80,7 +82,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Incidents reported per day or week (China time) of a place, and how many of them are closed now',
         description:
           `Without from/to: the ${DEFAULT_SERIES_DAYS} days up to now. Every bucket of [from, to) is listed, empty ones as zeros; at most ${MAX_BUCKETS.day} days or ${MAX_BUCKETS.week} weeks. ` +
-          'Cost: the same scans as /api/explore/children (grows with the incidents in the window at city level).',
+          'Cost: the same reads as /api/explore/children (daily rollup for whole days, incidents for the partial days at the edges).',
         querystring: Type.Object(
           {
             ...ExploreFilterQuery,

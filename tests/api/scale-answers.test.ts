@@ -15,6 +15,7 @@ import type { Database } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { createEncodedBodyCache } from '../../server/routes/encoded-body-cache.js';
+import { splitParams, splitWindow } from '../../server/repositories/daily-rollup.js';
 import { json, SMALL_CITY } from '../helpers/seeded-app.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { adminQuery, BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -226,7 +227,11 @@ describe('"now" figures', () => {
     // Small test city: the planner may prefer a scan, so forbid it and see that the predicate matches.
     const plan = await testDb.db.transaction(async (tx) => {
       await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql.replace(/;\s*$/, '')}`, [null, null, null, null]);
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql.replace(/;\s*$/, '')}`, [
+        null,
+        ...splitParams(splitWindow(undefined, undefined)),
+        null,
+      ]);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
     expect(plan).toMatch(/Index Only Scan using incident_open_now_idx/);

@@ -3,7 +3,8 @@
 -- depends on the cells, not on the incidents. The work does not: every
 -- incident in the window is read (an index range for a district or smaller,
 -- a scan of the window's rows for the city), so it grows with the incidents
--- reported in the window. The heaviest cells are kept when there are more
+-- reported in the window (the daily rollup of migrations/020 has no
+-- locations, so it cannot serve this). The heaviest cells are kept when there are more
 -- than $9; the caller says so.
 -- $1 region code or NULL, $2 from, $3 to, $4-$7 bbox or NULLs,
 -- $8 cell size in degrees, $9 most cells to return + 1,
