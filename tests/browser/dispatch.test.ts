@@ -479,6 +479,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-detail h2').waitFor();
     expect(await page.locator('button[data-act]').count()).toBe(0);
     expect(await page.locator('gs-console-header .who').textContent()).toContain('只读');
+    const [scope] = await ctx.db.query<{ name: string }>("SELECT r.name FROM region r JOIN app_user u ON u.scope_code = r.code WHERE u.username = 'l-leader'");
+    expect(await page.locator('gs-console-header [data-scope]').textContent()).toBe(scope!.name);
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
@@ -500,6 +502,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         // The map beside it has drawn the incident and its grid.
         await page.locator(`gs-incident-map[data-ready="${dispatched}"]`).waitFor({ timeout: 60_000 });
         expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
+        // The dispatcher's scope is the whole city: named from the region table, in English where it has a name.
+        const [city] = await ctx.db.query<{ name: string; name_en: string | null }>(
+          "SELECT name, name_en FROM region WHERE level = 'city' ORDER BY code LIMIT 1",
+        );
+        expect(await page.locator('gs-console-header [data-scope]').textContent()).toBe(lang === 'en' ? (city!.name_en ?? city!.name) : city!.name);
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
         await page.context().close();
       }
