@@ -453,6 +453,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const list = page.locator('gs-incident-list');
     expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     const before = (await row(page, chosen).boundingBox())!.y;
+    // Live events update rows in place: the whole open list (pages of 5,000) is never fetched again.
+    const reloads: string[] = [];
+    page.on('request', (r) => r.url().includes('limit=5000') && reloads.push(r.url()));
     // A red incident dispatched by another dispatcher: it joins the queue above the selection.
     const other = await login(ctx.app, 'd-two');
     const code = await report('消防通道被杂物堵塞', 'red');
@@ -461,6 +464,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       expect(res.statusCode, res.body).toBe(200);
     }
     await page.locator(`gs-incident-list li[data-code="${code}"][data-status="dispatched"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    // What the events do not carry (the description) comes from the records, fetched together.
+    await expect.poll(() => row(page, code).textContent(), { timeout: 30_000 }).toContain('消防通道被杂物堵塞');
+    expect(reloads).toEqual([]);
     // Red comes first: the new incident lands among the red ones, above the selected row.
     const order = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
     expect(order.indexOf(code)).toBeLessThan(order.indexOf(chosen));
