@@ -72,6 +72,8 @@ export class DispatchDataController implements ReactiveController {
   /** Codes whose record is to be fetched in the next coalesced request. */
   private readonly stale = new Set<string>();
   private flushTimer?: ReturnType<typeof setTimeout>;
+  private selectedReading = false;
+  private selectedAgain = false;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -198,8 +200,22 @@ export class DispatchDataController implements ReactiveController {
     });
     this.eventsApplied++;
     this.host.requestUpdate();
-    if (this.selected === incident.code) void this.loadDetail(incident.code);
+    if (this.selected === incident.code) this.refreshSelected(incident.code);
     else if (!known || (RECORD_CHANGES.has(type) && !FINISHED.has(incident.status))) this.markStale(incident.code);
+  }
+
+  /** Reads the selected record again; events arriving meanwhile make one more read after it, so answers never overtake each other. */
+  private refreshSelected(code: string): void {
+    if (this.selectedReading) {
+      this.selectedAgain = true;
+      return;
+    }
+    this.selectedReading = true;
+    void this.loadDetail(code).finally(() => {
+      this.selectedReading = false;
+      if (this.selectedAgain && this.selected) this.refreshSelected(this.selected);
+      this.selectedAgain = false;
+    });
   }
 
   private markStale(code: string): void {
