@@ -63,12 +63,18 @@ export const DirectiveSchema = Type.Object({
   deadline: DateTime,
   created_at: DateTime,
   created_by: Type.String(),
-  overdue: Type.Boolean({ description: 'the deadline has passed with districts still waiting' }),
+  overdue: Type.Boolean({ description: 'the deadline (of the round shown, for a daily directive) has passed with districts still waiting' }),
   districts: Type.Array(DirectiveDistrictSchema, { description: 'the addressed districts in code order; a district-scoped caller sees only its own' }),
   daily_until: Type.Optional(
     Type.String({ description: "a daily directive (日报告) repeats at its deadline's time of day until this China date; absent for a one-off" }),
   ),
   attachment: Type.Optional(AttachmentSchema),
+  round: Type.Optional(
+    Type.Integer({
+      description:
+        'a daily directive: the round shown (deadline, answers, late): the earliest opened round with a district still waiting past its deadline, else the newest opened one',
+    }),
+  ),
 });
 export type DirectiveView = Static<typeof DirectiveSchema>;
 export type DirectiveDistrictView = Static<typeof DirectiveDistrictSchema>;

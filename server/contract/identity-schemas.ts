@@ -43,7 +43,12 @@ export const PrincipalSchema = Type.Object({
   display_name: Type.String(),
   role: RoleSchema,
   role_name: Type.Object({ zh: Type.String(), en: Type.String() }),
-  scope: Type.Object({ code: Type.Union([Type.String(), Type.Null()]), name: Type.String(), level: Type.String() }),
+  scope: Type.Object({
+    code: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    name_en: Type.Union([Type.String(), Type.Null()], { description: 'the English name, where the region table has one' }),
+    level: Type.String(),
+  }),
   unit: Type.Union([Type.String(), Type.Null()]),
 });
 

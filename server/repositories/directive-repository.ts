@@ -69,8 +69,9 @@ interface DistrictRow {
   reminded_at: Date | null;
 }
 
-interface ListRow extends Omit<DirectiveView, 'districts' | 'daily_until' | 'attachment'>, DistrictRow {
+interface ListRow extends Omit<DirectiveView, 'districts' | 'daily_until' | 'attachment' | 'round'>, DistrictRow {
   daily_until: string | null;
+  round: number;
   attachment: DirectiveView['attachment'] | null;
 }
 
@@ -106,7 +107,10 @@ function fold(rows: ListRow[]): DirectiveView[] {
     let d = byId.get(id);
     if (!d) {
       d = { id, title: r.title, body: r.body, deadline: r.deadline, created_at: r.created_at, created_by: r.created_by, overdue: r.overdue, districts: [] };
-      if (r.daily_until) d.daily_until = r.daily_until;
+      if (r.daily_until) {
+        d.daily_until = r.daily_until;
+        d.round = Number(r.round);
+      }
       if (r.attachment) d.attachment = r.attachment;
       byId.set(id, d);
     }

@@ -24,6 +24,8 @@ export interface ScopeRoot {
   code: string;
   level: ScopeLevel;
   name: string;
+  /** The English name where the region table has one (grids have none). */
+  name_en?: string | null;
 }
 
 export function createRegionRepository(db: Queryable) {
@@ -41,8 +43,8 @@ export function createRegionRepository(db: Queryable) {
     /** The region (or grid) a scope names: what "everything I may see" is called. */
     async scopeRoot(scope: string, tx: Queryable = db): Promise<ScopeRoot | null> {
       const rows = await tx.query<ScopeRoot>(
-        `SELECT code, level, name FROM region WHERE code = $1
-         UNION ALL SELECT code, 'grid', name FROM grid WHERE code = $1`,
+        `SELECT code, level, name, name_en FROM region WHERE code = $1
+         UNION ALL SELECT code, 'grid', name, NULL::text FROM grid WHERE code = $1`,
         [scope],
       );
       return rows[0] ?? null;

@@ -29,7 +29,12 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
 
   async function me(request: FastifyRequest, csrf: string | null) {
     const p = request.principal!;
-    const root = await scopedRoot(request, undefined).catch(() => ({ code: p.scope, name: p.scope ?? '', level: p.scope ? 'unavailable' : 'city' }));
+    const root = await scopedRoot(request, undefined).catch(() => ({
+      code: p.scope,
+      name: p.scope ?? '',
+      name_en: null,
+      level: p.scope ? 'unavailable' : 'city',
+    }));
     return {
       principal: {
         kind: p.kind,
@@ -37,7 +42,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ throttle?: ThrottleLimits }> = asy
         display_name: p.displayName,
         role: p.role,
         role_name: ROLE_NAMES[p.role],
-        scope: { code: p.scope, name: root.name, level: root.level },
+        scope: { code: p.scope, name: root.name, name_en: root.name_en ?? null, level: root.level },
         unit: p.unit,
       },
       csrf_token: csrf,

@@ -114,13 +114,14 @@ export function chooseDistricts(all: readonly string[], requested: readonly stri
  */
 export async function eventView(deps: ServiceDeps, id: number, now: Date, tx: Queryable, round = 1) {
   const d = (await deps.repos.directives.find(id, null, now, tx))!;
-  const r = round === 1 ? null : (await deps.repos.directives.rounds(id, null, now, tx)).find((x) => x.round === round)!;
+  // A daily directive's own view shows the round needing attention, not necessarily this one: take the round's own rows.
+  const r = d.daily_until ? (await deps.repos.directives.rounds(id, null, now, tx)).find((x) => x.round === round)! : null;
   return {
     id: d.id,
     title: d.title,
     deadline: r ? r.deadline : d.deadline,
     districts: (r ? r.districts : d.districts).map(({ code, status, answered_at }) => ({ code, status, answered_at })),
-    ...(r ? { round } : {}),
+    ...(r && round > 1 ? { round } : {}),
   };
 }
 

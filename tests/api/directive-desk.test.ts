@@ -208,6 +208,48 @@ describe(`the directive desk on ${BACKEND}`, () => {
     // Reminding by default reminds the running round: round 3, where only the other district is waiting.
     expect(json(await post('chief', `/api/directives/${d.id}/reminders`, {})).districts).toEqual([places.otherDistrict]);
     expect(json(await post('chief', `/api/directives/${d.id}/reminders`, { round: 1 })).districts).toEqual(two());
+
+    // The desk's list and the wall (status=running) show a daily directive at the round needing attention:
+    // the earliest with a district still waiting past its deadline, else the newest.
+    const listed = async (who: string, status = 'all') => {
+      const res = await get(who, `/api/directives?status=${status}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const found = json(res).directives.find((x: { id: number }) => x.id === d.id);
+      return (
+        found && {
+          round: found.round,
+          deadline: Date.parse(found.deadline),
+          overdue: found.overdue,
+          rows: found.districts.map((x: any) => [x.code, x.status, x.late]),
+        }
+      );
+    };
+    expect(await listed('chief')).toEqual({ round: 1, deadline: first.getTime(), overdue: true, rows: two().map((c) => [c, 'waiting', true]) });
+    for (const [who, district] of [
+      ['leader', places.district],
+      ['other-leader', places.otherDistrict],
+    ] as const)
+      expect((await ans(who, 1, { district, kind: 'zero_report' })).statusCode).toBe(200);
+    // Day 1 answered everywhere; day 2 not by the other district: round 2 shows, overdue, that district late.
+    const day2 = { round: 2, deadline: first.getTime() + 86_400_000, overdue: true };
+    const row2 = (c: string) => [c, c === places.district ? 'answered' : 'waiting', true];
+    expect(await listed('chief')).toEqual({ ...day2, rows: two().map(row2) });
+    expect(await listed('chief', 'running')).toEqual({ ...day2, rows: two().map(row2) });
+    expect(await listed('other-leader', 'open')).toEqual({ ...day2, rows: [row2(places.otherDistrict)] });
+    // The district that answered every day sees its newest round, not overdue.
+    expect(await listed('leader')).toEqual({
+      round: 3,
+      deadline: first.getTime() + 2 * 86_400_000,
+      overdue: false,
+      rows: [[places.district, 'zero_report', false]],
+    });
+    expect((await ans('other-leader', 2, { district: places.otherDistrict, kind: 'zero_report' })).statusCode).toBe(200);
+    expect(await listed('chief')).toEqual({
+      round: 3,
+      deadline: first.getTime() + 2 * 86_400_000,
+      overdue: false,
+      rows: two().map((c) => [c, c === places.district ? 'zero_report' : 'waiting', false]),
+    });
   });
 
   it('refuses a bad last day for a daily directive', async () => {

@@ -295,6 +295,137 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(await statusOf(code)).toBe('dispatched');
   });
 
+  /** The wall's KPIs, as shown, equal the stats API for the wall's own window (what the wall test checks too). */
+  async function wallKpisMatchApi(wall: Page, reader: Session): Promise<boolean> {
+    const from = await wall.locator('gs-wall-display [data-from]').getAttribute('data-from');
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/stats/summary?from=${encodeURIComponent(from!)}`, headers: reader.read });
+    const api = json(res) as Record<string, number>;
+    const shown = Object.fromEntries(
+      await wall.locator('[data-kpi]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-kpi'), e.getAttribute('data-value')])),
+    );
+    return ['reported', 'closed', 'closure_rate', 'open', 'overdue', 'red_open'].every((k) => shown[k] === String(api[k]));
+  }
+
+  it('runs the whole loop with two dispatchers and an open /wall: they race to file, one wins; dispatch with the previewed deadline, resolve, close', async () => {
+    // A report already there, about 12 m away, in the same category: the new one's nearby duplicate.
+    const [spot] = await ctx.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_Translate(ST_SetSRID(ST_MakePoint($1, $2), 4326), -0.0001, 0.00006) p) s',
+      inGrid,
+    );
+    const nearby = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      headers: worker.write,
+      payload: { category: 'uncollected_garbage', description: '楼栋旁生活垃圾散落', location: [spot!.x, spot!.y] },
+    });
+    expect(nearby.statusCode, nearby.body).toBe(201);
+    const original = json(nearby).incident.properties.code as string;
+    const [one, two, wall] = await Promise.all([
+      openConsole('d-one', '?queue=reported'),
+      openConsole('d-two', '?queue=reported'),
+      openSignedIn(browser, base, 'd-one', {
+        next: '/wall',
+        ready: 'gs-wall-display[data-first-frame-ms]',
+        viewport: { width: 1366, height: 768 },
+        reducedMotion: 'reduce',
+        contexts,
+        problems,
+      }),
+    ]);
+    await wall.locator('[data-connection="live"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const ticker = (code: string, status: string) => wall.locator(`gs-incident-ticker li[data-code="${code}"][data-status="${status}"]`);
+    const reader = await login(ctx.app, 'd-one');
+
+    // The report reaches both open queues live. The time is recorded, not asserted (a loaded CI machine is slow);
+    // `npm run bench:dispatch` measures it.
+    const sent = Date.now();
+    const code = await report('小区南门垃圾桶满溢无人清理');
+    await Promise.all([row(one, code).waitFor({ timeout: 30_000 }), row(two, code).waitFor({ timeout: 30_000 })]);
+    console.info(`dispatch loop (${BACKEND}): report → 待立案 in ${Date.now() - sent} ms`);
+    await ticker(code, 'reported').waitFor({ state: 'attached', timeout: 30_000 });
+
+    // Both select it and press 立案 at once: both requests are held until both are sent, so they truly race.
+    await Promise.all([one, two].map((p) => row(p, code).click()));
+    await Promise.all([one, two].map((p) => p.locator(`gs-incident-detail h2[data-code="${code}"]`).waitFor()));
+    let held = 0;
+    let release!: () => void;
+    const bothSent = new Promise<void>((r) => (release = r));
+    for (const p of [one, two])
+      await p.route(`**/api/incidents/${code}/transitions`, async (route) => {
+        if (++held === 2) release();
+        await bothSent;
+        await route.continue();
+      });
+    await Promise.all([one, two].map((p) => p.click('button[data-act="file"]')));
+    await bothSent;
+    await Promise.all([one, two].map((p) => p.locator('gs-incident-detail [data-status="filed"]').waitFor({ timeout: 30_000 })));
+    await Promise.all([one, two].map((p) => p.unrouteAll()));
+    const filings = await ctx.db.query<{ at: Date; username: string; display_name: string }>(
+      `SELECT h.at, u.username, u.display_name FROM incident_history h JOIN incident i ON i.id = h.incident_id JOIN app_user u ON u.id = h.actor_user_id
+        WHERE i.code = $1 AND h.action = 'file'`,
+      [code],
+    );
+    expect(filings).toHaveLength(1);
+    const [winner, loser] = filings[0]!.username === 'd-one' ? [one, two] : [two, one];
+    const clock = filings[0]!.at.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+    await expect
+      .poll(() => loser.locator('[data-notice][role="alert"] span').textContent(), { timeout: 30_000 })
+      .toBe(`已由${filings[0]!.display_name}于 ${clock} 立案`);
+    expect(await winner.locator('[data-notice][role="alert"]').count()).toBe(0);
+    await ticker(code, 'filed').waitFor({ state: 'attached', timeout: 30_000 });
+
+    // The map beside it marks the report 12 m away as a possible duplicate (same category, 50 m, 24 h).
+    await winner.locator(`gs-incident-map[data-ready="${code}"]`).waitFor({ timeout: 60_000 });
+    await winner.locator(`gs-incident-map [data-duplicate="${original}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+
+    // Dispatch: the category's unit is chosen, and the deadline shown is the deadline-preview API's.
+    await winner.click('button[data-act="dispatch"]');
+    const [usual] = await ctx.db.query<{ code: string }>(
+      "SELECT u.code FROM unit u JOIN incident_category c ON c.unit_type = u.unit_type WHERE c.code = 'uncollected_garbage' ORDER BY u.code LIMIT 1",
+    );
+    await winner.locator(`gs-action-dialog input[value="${usual!.code}"]:checked`).waitFor({ timeout: 30_000 });
+    const shown = winner.locator('gs-action-dialog [data-deadline]:not([data-due=""])');
+    await shown.waitFor({ timeout: 30_000 });
+    const [shownDue, shownFrom] = [Date.parse((await shown.getAttribute('data-due'))!), Date.parse((await shown.getAttribute('data-from'))!)];
+    const preview = json(
+      await ctx.app.inject({ method: 'GET', url: `/api/incidents/${code}/deadline-preview?units=${usual!.code}`, headers: reader.read }),
+    ) as { from: string; due_at: string };
+    // Asked a moment later, the API's deadline is later by at most that moment's working time.
+    expect(Date.parse(preview.due_at) - shownDue).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(preview.due_at) - shownDue).toBeLessThanOrEqual(Date.parse(preview.from) - shownFrom);
+    await winner.click('gs-action-dialog button[data-confirm]');
+    await winner.locator('gs-incident-detail [data-status="dispatched"]').waitFor({ timeout: 30_000 });
+    const [assigned] = await ctx.db.query<{ unit_code: string; due_at: Date; dispatched_at: Date }>(
+      'SELECT a.unit_code, i.due_at, i.dispatched_at FROM incident i JOIN incident_assignment a ON a.incident_id = i.id WHERE i.code = $1',
+      [code],
+    );
+    expect(assigned!.unit_code).toBe(usual!.code);
+    expect(assigned!.due_at.getTime() - shownDue).toBeGreaterThanOrEqual(0);
+    expect(assigned!.due_at.getTime() - shownDue).toBeLessThanOrEqual(assigned!.dispatched_at.getTime() - shownFrom);
+    await ticker(code, 'dispatched').waitFor({ state: 'attached', timeout: 30_000 });
+
+    // The unit starts, photographs the result and resolves it (API, as the field app does).
+    const step = async (payload: object) => {
+      const res = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: handler.write, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await step({ action: 'start' });
+    await photo(handler, code, 'after', [40, 160, 90]);
+    await step({ action: 'resolve' });
+    await winner.locator('gs-incident-detail [data-status="resolved"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => winner.locator('gs-incident-detail figure[data-kind="after"] img').count(), { timeout: 30_000 }).toBe(1);
+    await ticker(code, 'resolved').waitFor({ state: 'attached', timeout: 30_000 });
+
+    // The dispatcher verifies and closes it; the wall shows the closing and its KPIs equal the API.
+    await winner.click('button[data-act="close"]');
+    await winner.click('gs-action-dialog button[data-confirm]');
+    await winner.locator('gs-incident-detail [data-status="closed"]').waitFor({ timeout: 30_000 });
+    expect(await statusOf(code)).toBe('closed');
+    await ticker(code, 'closed').waitFor({ state: 'attached', timeout: 30_000 });
+    await expect.poll(() => wallKpisMatchApi(wall, reader), { timeout: 30_000, interval: 250 }).toBe(true);
+    for (const p of [one, two, wall]) await p.context().close();
+  });
+
   it('moves the selection with j and k, and shows the keys with ?', async () => {
     const page = await openConsole('d-one', '?queue=handling');
     const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.slice(0, 3).map((li) => li.getAttribute('data-code')));
@@ -322,6 +453,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const list = page.locator('gs-incident-list');
     expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     const before = (await row(page, chosen).boundingBox())!.y;
+    // Live events update rows in place: the whole open list (pages of 5,000) is never fetched again.
+    const reloads: string[] = [];
+    page.on('request', (r) => r.url().includes('limit=5000') && reloads.push(r.url()));
     // A red incident dispatched by another dispatcher: it joins the queue above the selection.
     const other = await login(ctx.app, 'd-two');
     const code = await report('消防通道被杂物堵塞', 'red');
@@ -330,6 +464,9 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       expect(res.statusCode, res.body).toBe(200);
     }
     await page.locator(`gs-incident-list li[data-code="${code}"][data-status="dispatched"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    // What the events do not carry (the description) comes from the records, fetched together.
+    await expect.poll(() => row(page, code).textContent(), { timeout: 30_000 }).toContain('消防通道被杂物堵塞');
+    expect(reloads).toEqual([]);
     // Red comes first: the new incident lands among the red ones, above the selected row.
     const order = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
     expect(order.indexOf(code)).toBeLessThan(order.indexOf(chosen));
@@ -348,6 +485,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-detail h2').waitFor();
     expect(await page.locator('button[data-act]').count()).toBe(0);
     expect(await page.locator('gs-console-header .who').textContent()).toContain('只读');
+    const [scope] = await ctx.db.query<{ name: string }>("SELECT r.name FROM region r JOIN app_user u ON u.scope_code = r.code WHERE u.username = 'l-leader'");
+    expect(await page.locator('gs-console-header [data-scope]').textContent()).toBe(scope!.name);
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
@@ -369,6 +508,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         // The map beside it has drawn the incident and its grid.
         await page.locator(`gs-incident-map[data-ready="${dispatched}"]`).waitFor({ timeout: 60_000 });
         expect(await page.locator('h1').textContent()).toBe(lang === 'en' ? 'Dispatch console' : '事项交办调度台');
+        // The dispatcher's scope is the whole city: named from the region table, in English where it has a name.
+        const [city] = await ctx.db.query<{ name: string; name_en: string | null }>(
+          "SELECT name, name_en FROM region WHERE level = 'city' ORDER BY code LIMIT 1",
+        );
+        expect(await page.locator('gs-console-header [data-scope]').textContent()).toBe(lang === 'en' ? (city!.name_en ?? city!.name) : city!.name);
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
         await page.context().close();
       }

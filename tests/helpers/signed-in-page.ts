@@ -11,6 +11,8 @@ export interface SignInOptions {
   contexts?: BrowserContext[];
   /** Console errors and page errors are added here (failed resource loads aside), so a test can assert there were none. */
   problems?: string[];
+  /** 'reduce' for a wall that only has to be read: its red markers then do not pulse, which keeps a core busy. */
+  reducedMotion?: 'reduce';
 }
 
 /**
@@ -18,7 +20,12 @@ export interface SignInOptions {
  * fresh context (China's locale and time zone), waited on until `ready` shows.
  */
 export async function openSignedIn(browser: Browser, base: string, username: string, o: SignInOptions): Promise<Page> {
-  const context = await browser.newContext({ viewport: o.viewport ?? { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: o.viewport ?? { width: 1920, height: 1080 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    reducedMotion: o.reducedMotion,
+  });
   o.contexts?.push(context);
   const page = await context.newPage();
   if (o.problems) {

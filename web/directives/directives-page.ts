@@ -3,7 +3,7 @@ import { districtCodeOf } from '../../server/contract/vocabulary.js';
 import { consoleStyles } from '../dispatch/dispatch-styles.js';
 import { errorMessage } from '../shared/api-request.js';
 import { langFrom } from '../shared/i18n.js';
-import { currentUser, logout, type Me } from '../shared/session.js';
+import { currentUser, logout, scopeName, type Me } from '../shared/session.js';
 import { chinaTime } from './directive-board.js';
 import {
   answerRound,
@@ -233,7 +233,7 @@ export class DirectivesPage extends LitElement {
       <header>
         <h1>${t.title}</h1>
         <span class="live" data-state=${this.live}>${t.live[this.live]}</span>
-        ${p ? html`<span class="who">${p.display_name} · ${p.role_name[this.language]} · ${p.scope.name}</span>` : nothing}
+        ${p && this.me ? html`<span class="who">${p.display_name} · ${p.role_name[this.language]} · <span data-scope>${scopeName(this.me, this.language)}</span></span>` : nothing}
         <a href=${other.toString()} data-action="lang">${this.language === 'en' ? '中文' : 'English'}</a>
         ${this.may('GET /api/units') ? html`<a href="/dispatch${this.language === 'en' ? '?lang=en' : ''}">${t.dispatch}</a>` : nothing}
         <a href="/">${t.home}</a>

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { logout, type Me } from '../shared/session.js';
+import { logout, scopeName, type Me } from '../shared/session.js';
 import { mayAct } from './dispatch-actions.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 import { consoleStyles } from './dispatch-styles.js';
@@ -34,7 +34,7 @@ export class ConsoleHeader extends LitElement {
     return html`
       <h1>${t.title}</h1>
       <span class="live" data-state=${this.live}>${t.live[this.live]}</span>
-      ${p ? html`<span class="who">${p.display_name} · ${p.role_name[this.lang]}${mayAct(p.role) ? '' : ` · ${t.readOnly}`}</span>` : nothing}
+      ${p && this.me ? html`<span class="who">${p.display_name} · ${p.role_name[this.lang]} · <span data-scope>${scopeName(this.me, this.lang)}</span>${mayAct(p.role) ? '' : ` · ${t.readOnly}`}</span>` : nothing}
       <button data-action="lang" @click=${fire('lang')}>${this.lang === 'en' ? '中文' : 'English'}</button>
       <button data-action="help" title="?" @click=${fire('help')}>?</button>
       <a href="/directives${this.lang === 'en' ? '?lang=en' : ''}" data-link="directives">${t.directives}</a>

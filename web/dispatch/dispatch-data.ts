@@ -18,6 +18,18 @@ const STREAM_EVENTS = [
   'incident.urged',
   'incident.checked',
 ];
+/**
+ * Records a burst of events needs are fetched together after this pause: one
+ * list request for the lot instead of one request per event. Short, so a new
+ * report's description still shows well within a second.
+ */
+const COALESCE_MS = 150;
+/** The most records one coalesced list request brings; codes beyond it are fetched one by one. */
+const COALESCE_LIMIT = 500;
+/** Events after which an incident's record may say more than the event did (a deadline set or moved). */
+const RECORD_CHANGES = new Set(['incident.status_changed', 'incident.escalated']);
+/** Statuses that leave the open queues: nothing more to show about them there. */
+const FINISHED = new Set(['closed', 'rejected', 'duplicate']);
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 
@@ -36,7 +48,7 @@ interface StreamIncident {
  * incident of the caller's scope, then applies each stream event to the one
  * incident it names (queues, counts and the selected record follow, with no
  * reload), and fills in what an event does not carry (description, due time)
- * from that incident's record. After a reconnect it reloads, because events
+ * from the records, fetched together for a burst of events. After a reconnect it reloads, because events
  * missed while away are not replayed to a fresh EventSource.
  */
 export class DispatchDataController implements ReactiveController {
@@ -57,7 +69,11 @@ export class DispatchDataController implements ReactiveController {
   private retryMs = RETRY_MIN_MS;
   private everOpened = false;
   private stopped = false;
-  private readonly refetching = new Set<string>();
+  /** Codes whose record is to be fetched in the next coalesced request. */
+  private readonly stale = new Set<string>();
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  private selectedReading = false;
+  private selectedAgain = false;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -72,6 +88,7 @@ export class DispatchDataController implements ReactiveController {
   hostDisconnected(): void {
     this.stopped = true;
     this.source?.close();
+    clearTimeout(this.flushTimer);
   }
 
   /** Loads every open incident (and keeps what "all" added, refreshed). */
@@ -158,7 +175,14 @@ export class DispatchDataController implements ReactiveController {
     this.items.set(code, { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code });
   }
 
-  private applyEvent(incident: StreamIncident): void {
+  /**
+   * Applies one event to its incident in place: the row, the queues and the
+   * counts follow at once. Only what an event cannot say (a new report's
+   * description, a deadline set by a dispatch) is fetched, and for a burst of
+   * events in one list request (flushStale); the selected incident's record is
+   * read again at once, its history having grown.
+   */
+  private applyEvent(type: string, at: string, incident: StreamIncident): void {
     const known = this.items.get(incident.code);
     this.items.set(incident.code, {
       description: '',
@@ -172,13 +196,59 @@ export class DispatchDataController implements ReactiveController {
       reported_at: incident.reported_at,
       grid_code: incident.grid_code,
       district_code: incident.district_code,
+      ...(type === 'incident.urged' ? { urged_at: at } : {}),
     });
     this.eventsApplied++;
     this.host.requestUpdate();
-    // The event carries no description or due time: fetch the record once, whatever else arrives meanwhile.
-    if (this.refetching.has(incident.code)) return;
-    this.refetching.add(incident.code);
-    void this.loadDetail(incident.code).finally(() => this.refetching.delete(incident.code));
+    if (this.selected === incident.code) this.refreshSelected(incident.code);
+    else if (!known || (RECORD_CHANGES.has(type) && !FINISHED.has(incident.status))) this.markStale(incident.code);
+  }
+
+  /** Reads the selected record again; events arriving meanwhile make one more read after it, so answers never overtake each other. */
+  private refreshSelected(code: string): void {
+    if (this.selectedReading) {
+      this.selectedAgain = true;
+      return;
+    }
+    this.selectedReading = true;
+    void this.loadDetail(code).finally(() => {
+      this.selectedReading = false;
+      if (this.selectedAgain && this.selected) this.refreshSelected(this.selected);
+      this.selectedAgain = false;
+    });
+  }
+
+  private markStale(code: string): void {
+    this.stale.add(code);
+    if (this.flushTimer === undefined) this.flushTimer = setTimeout(() => void this.flushStale(), COALESCE_MS);
+  }
+
+  /**
+   * Fetches the stale records together: one page of the open incidents in
+   * their statuses reported since the oldest of them; any it did not bring
+   * (a long backlog in between) one by one.
+   */
+  private async flushStale(): Promise<void> {
+    this.flushTimer = undefined;
+    const codes = [...this.stale];
+    this.stale.clear();
+    const rows = codes.map((c) => this.items.get(c)).filter((r): r is QueueItem => r !== undefined);
+    if (rows.length === 0) return;
+    const missing = new Set(codes);
+    if (rows.length > 1) {
+      try {
+        const from = rows.reduce((min, r) => (r.reported_at < min ? r.reported_at : min), rows[0]!.reported_at);
+        const page = await incidentPage({ status: [...new Set(rows.map((r) => r.status))].join(','), from, limit: COALESCE_LIMIT });
+        for (const f of page.features) {
+          if (!missing.delete(f.properties.code)) continue;
+          this.upsert(f.properties);
+        }
+        this.host.requestUpdate();
+      } catch (err) {
+        console.warn('dispatch: coalesced refresh failed; fetching one by one', err);
+      }
+    }
+    await Promise.all([...missing].map((code) => this.loadDetail(code)));
   }
 
   private openStream(): void {
@@ -203,8 +273,8 @@ export class DispatchDataController implements ReactiveController {
     };
     const onMessage = (e: MessageEvent<string>) => {
       try {
-        const event = JSON.parse(e.data) as { incident?: StreamIncident };
-        if (event.incident) this.applyEvent(event.incident);
+        const event = JSON.parse(e.data) as { incident?: StreamIncident; at?: string };
+        if (event.incident) this.applyEvent(e.type, event.at ?? new Date().toISOString(), event.incident);
       } catch (err) {
         console.warn('dispatch: unreadable stream event', e.type, err);
       }

@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { Action } from '../../server/contract/incident-workflow.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 
@@ -33,6 +33,34 @@ export function keyCommand(e: KeyboardEvent, formOpen: boolean): KeyCommand | nu
     return command === 'escape' ? command : null;
   }
   return command;
+}
+
+/** A page the keys drive: whether a form takes the keys, and what to do with a command. */
+export interface KeyTarget extends ReactiveControllerHost {
+  readonly formOpen: boolean;
+  runKey(command: KeyCommand): void;
+}
+
+/** Listens to the window's keys while the console is on the page and hands each command to the page. */
+export class ConsoleKeys implements ReactiveController {
+  constructor(private readonly host: KeyTarget) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    window.addEventListener('keydown', this.onKey);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('keydown', this.onKey);
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    const command = keyCommand(e, this.host.formOpen);
+    if (!command) return;
+    e.preventDefault();
+    this.host.runKey(command);
+  };
 }
 
 /** The help overlay listing the keys (the ? key); a click anywhere closes it. */

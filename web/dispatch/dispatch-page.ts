@@ -8,11 +8,12 @@ import { ReferenceData } from './reference-data.js';
 import { BulkSelection } from './bulk-selection.js';
 import { DispatchDataController, OPEN_CAP } from './dispatch-data.js';
 import { strings, type Lang } from './dispatch-i18n.js';
-import { keyCommand, keyHelp } from './dispatch-keys.js';
-import { NO_FILTERS, QUEUES, queueCounts, queueItems, type QueueFilters, type QueueId } from './dispatch-queues.js';
+import { ConsoleKeys, keyHelp, type KeyCommand } from './dispatch-keys.js';
+import { NO_FILTERS, QUEUES, queueCounts, queueItems, rowAfter, type QueueFilters, type QueueId } from './dispatch-queues.js';
 import { consoleStyles, pageStyles } from './dispatch-styles.js';
 import type { IncidentList } from './incident-list.js';
 import type { QueueFiltersBar } from './queue-filters.js';
+import { actionButtons, noticeLine, queueTabs, setUrlParam } from './console-parts.js';
 import './action-dialog.js';
 import { bulkBarFor } from './bulk-bar.js';
 import './console-header.js';
@@ -25,10 +26,6 @@ import './incident-map.js';
 const TICK_MS = 30_000;
 /** The server is searched once typing pauses this long. */
 const SEARCH_PAUSE_MS = 250;
-
-/** The last outcome or error, until dismissed: the one visible place messages go. */
-const notice = (n: { text: string; error: boolean }, dismiss: () => void) =>
-  html`<div class="notice ${n.error ? 'error' : ''}" role=${n.error ? 'alert' : 'status'} data-notice><span>${n.text}</span><button @click=${dismiss}>×</button></div>`;
 
 /**
  * /dispatch: the dispatch console (事项交办). Work queues as tabs with live
@@ -72,6 +69,7 @@ export class DispatchPage extends LitElement {
 
   constructor() {
     super();
+    new ConsoleKeys(this); // a controller: the host keeps it
     const params = new URLSearchParams(location.search);
     this.lang = params.get('lang') === 'en' ? 'en' : 'zh';
     const queue = params.get('queue') as QueueId | null;
@@ -90,21 +88,15 @@ export class DispatchPage extends LitElement {
     super.connectedCallback();
     document.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
     currentUser().then(
-      (me) => {
-        this.me = me;
-      },
+      (me) => (this.me = me),
       (err) => this.say(errorMessage(err), true),
     );
     void this.loadReference();
-    window.addEventListener('keydown', this.onKey);
-    this.timer = setInterval(() => {
-      this.now = Date.now();
-    }, TICK_MS);
+    this.timer = setInterval(() => (this.now = Date.now()), TICK_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
     clearInterval(this.timer);
   }
 
@@ -142,14 +134,9 @@ export class DispatchPage extends LitElement {
     const p = this.me?.principal;
     const rows = this.data.loaded ? this.visible : [];
     return html`
-      <gs-console-header .lang=${this.lang} .me=${this.me} .live=${this.data.state} @lang=${this.switchLanguage} @help=${() => {
-        this.help = !this.help;
-      }}></gs-console-header>
+      <gs-console-header .lang=${this.lang} .me=${this.me} .live=${this.data.state} @lang=${this.switchLanguage} @help=${() => (this.help = !this.help)}></gs-console-header>
       <div class="bar">
-        <div role="tablist">${QUEUES.map(
-          (q) => html`<button role="tab" data-queue=${q} aria-selected=${q === this.queue ? 'true' : 'false'} @click=${() => this.pickQueue(q)}>
-          ${t.queue[q]}<span class="n" data-count=${q}>${counts[q]}</span></button>`,
-        )}</div>
+        ${queueTabs(this.lang, this.queue, counts, (q) => this.pickQueue(q))}
         <gs-queue-filters .filters=${this.filters} .districts=${this.ref.districts} .categories=${this.ref.categoryList} .lang=${this.lang}
           @filter=${(e: CustomEvent<Partial<QueueFilters>>) => this.filter(e.detail)}></gs-queue-filters>
       </div>
@@ -169,7 +156,7 @@ export class DispatchPage extends LitElement {
         ${
           this.data.detail
             ? html`<div class="side"><gs-incident-detail .incident=${this.data.detail} .lang=${this.lang} .now=${this.now} .placeNames=${this.ref.placeNames}>
-            <span slot="actions">${this.renderActions()}</span></gs-incident-detail>
+            <span slot="actions">${actionButtons(this.lang, p?.role, this.data.detail, this.busy, (a) => this.start(a))}</span></gs-incident-detail>
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
             .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
             @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
@@ -177,23 +164,15 @@ export class DispatchPage extends LitElement {
         }
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
-      ${this.notice ? notice(this.notice, () => (this.notice = null)) : nothing}
+      ${this.notice ? noticeLine(this.notice, () => (this.notice = null)) : nothing}
       ${this.data.error ? html`<div class="notice error" role="alert">${this.data.error}</div>` : nothing}
       ${
         this.dialog && this.data.detail
           ? html`<gs-action-dialog .action=${this.dialog} .incident=${this.data.detail} .lang=${this.lang} .busy=${this.busy} .duplicateOf=${this.duplicateOf}
-          @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => {
-            this.dialog = null;
-          }}></gs-action-dialog>`
+          @confirm=${(e: CustomEvent<TransitionBody>) => void this.act(e.detail)} @cancel=${() => (this.dialog = null)}></gs-action-dialog>`
           : nothing
       }
-      ${
-        this.help
-          ? keyHelp(this.lang, () => {
-              this.help = false;
-            })
-          : nothing
-      }`;
+      ${this.help ? keyHelp(this.lang, () => (this.help = false)) : nothing}`;
   }
 
   /** Files or rejects the ticked reports; each row then shows its outcome, and the rows are read again. */
@@ -202,14 +181,6 @@ export class DispatchPage extends LitElement {
     const answered = await this.bulk.run(action, note, this.me?.csrf_token ?? null, this.lang, t.act[action] ?? action);
     if (typeof answered === 'string') this.say(answered, true);
     else await Promise.all(answered.map((code) => this.data.loadDetail(code)));
-  }
-
-  private renderActions() {
-    const t = strings(this.lang);
-    return allowedActions(this.me?.principal.role, this.data.detail).map(
-      (a) => html`<button data-act=${a} ?disabled=${this.busy}
-      class=${a === 'reject' ? 'danger' : a === 'file' || a === 'dispatch' || a === 'close' ? 'primary' : ''} @click=${() => this.start(a)}>${t.act[a]}</button>`,
-    );
   }
 
   /** Starts an action the current incident allows: at once for one-click actions, else its form. */
@@ -261,9 +232,7 @@ export class DispatchPage extends LitElement {
     this.queue = q;
     this.bulk.clear();
     this.bulk.clearResults();
-    const url = new URL(location.href);
-    url.searchParams.set('queue', q);
-    history.replaceState(null, '', url);
+    setUrlParam('queue', q);
     if (q === 'all') void this.data.loadRecent(this.filters);
   }
 
@@ -289,28 +258,26 @@ export class DispatchPage extends LitElement {
   private switchLanguage(): void {
     this.lang = this.lang === 'en' ? 'zh' : 'en';
     document.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
-    const url = new URL(location.href);
-    if (this.lang === 'en') url.searchParams.set('lang', 'en');
-    else url.searchParams.delete('lang');
-    history.replaceState(null, '', url);
+    setUrlParam('lang', this.lang === 'en' ? 'en' : null);
     this.ref.names(this.lang);
     void this.loadReference();
   }
 
   /** Moves the selection through the shown queue by `step` rows. */
   move(step: number): void {
-    const items = this.visible;
-    if (items.length === 0) return;
-    const at = items.findIndex((i) => i.code === this.data.selected);
-    const next = items[at < 0 ? 0 : Math.min(items.length - 1, Math.max(0, at + step))]!;
+    const next = rowAfter(this.visible, this.data.selected, step);
+    if (!next) return;
     void this.data.select(next.code);
     (this.renderRoot.querySelector('gs-incident-list') as IncidentList | null)?.revealSelected();
   }
 
-  private readonly onKey = (e: KeyboardEvent): void => {
-    const command = keyCommand(e, this.dialog !== null);
-    if (!command) return;
-    e.preventDefault();
+  /** An open form takes the keys (but Esc). */
+  get formOpen(): boolean {
+    return this.dialog !== null;
+  }
+
+  /** What a key asks for (dispatch-keys.ts): move, search, help, tick, or a workflow action. */
+  runKey(command: KeyCommand): void {
     if (command === 'help') this.help = !this.help;
     else if (command === 'escape') {
       this.help = false;
@@ -321,7 +288,7 @@ export class DispatchPage extends LitElement {
     else if (command === 'check') {
       if (this.checkable && this.data.selected) this.bulk.toggle(this.data.selected, false, []);
     } else this.start(command);
-  };
+  }
 }
 
 customElements.define('gs-dispatch-page', DispatchPage);

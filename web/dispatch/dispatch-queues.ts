@@ -106,3 +106,10 @@ export function queueCounts(items: Iterable<QueueItem>, filters: QueueFilters, n
 export function minutesBetween(from: string | number, to: number): number {
   return Math.floor((to - (typeof from === 'number' ? from : Date.parse(from))) / 60_000);
 }
+
+/** The row `step` rows from the selected one, kept within the list; the first row when none is selected; undefined for an empty list. */
+export function rowAfter<T extends { code: string }>(rows: readonly T[], selected: string | null, step: number): T | undefined {
+  if (rows.length === 0) return undefined;
+  const at = rows.findIndex((r) => r.code === selected);
+  return rows[at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + step))];
+}

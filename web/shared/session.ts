@@ -21,6 +21,12 @@ export async function currentUser(): Promise<Me | null> {
   }
 }
 
+/** The name of the caller's scope in the page's language: English where the region table has it (grids have none). */
+export function scopeName(me: Me, lang: 'zh' | 'en'): string {
+  const scope = me.principal.scope;
+  return (lang === 'en' && scope.name_en) || scope.name;
+}
+
 export async function logout(csrf: string | null): Promise<void> {
   // Whatever the answer (a session already ended is fine), the next stop is the login page.
   await apiRequest('POST', '/api/auth/logout', { csrf, unauthorized: 'throw' }).catch(() => undefined);

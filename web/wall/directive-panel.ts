@@ -25,6 +25,8 @@ export class DirectivePanel extends LitElement {
     li { display: flex; justify-content: space-between; gap: 0.3rem; font-size: 0.85rem; line-height: 1.3rem; white-space: nowrap; }
     li > span:first-child { overflow: hidden; text-overflow: ellipsis; }
     .answered { color: #7fd18b; } .zero_report { color: #9fb3d9; } .waiting { color: #f4c430; }
+    /* Past the deadline (of the round shown, for a daily directive) and still waiting. */
+    .late, .deadline.late { color: #ff6b6b; }
   `,
   ];
 
@@ -52,15 +54,18 @@ export class DirectivePanel extends LitElement {
     // A city wall lists only who is still awaited: 27 districts × several directives would not fit.
     const waiting = d.districts.filter((x) => x.status === 'waiting');
     const shown = own ? [] : waiting;
-    return html`<section data-directive=${String(d.id)}>
-      <div class="title"><b>${d.title}</b>${d.deadline ? html`<span class="deadline">${t.deadline} ${formatTime(d.deadline, this.lang, true)}</span>` : ''}</div>
+    return html`<section data-directive=${String(d.id)} data-round=${String(d.round ?? 1)} ?data-overdue=${d.overdue}>
+      <div class="title"><b>${d.title}</b>${d.round ? html`<span class="deadline">${t.roundOf(d.round)}</span>` : ''}${
+        d.deadline ? html`<span class="deadline ${d.overdue ? 'late' : ''}">${t.deadline} ${formatTime(d.deadline, this.lang, true)}</span>` : ''
+      }</div>
       ${
         own
-          ? html`<div class="tally ${own.status}" data-code=${own.code} data-status=${own.status}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
+          ? html`<div class="tally ${own.status} ${own.late && own.status === 'waiting' ? 'late' : ''}" data-code=${own.code} data-status=${own.status}
+              ?data-late=${own.late}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
           : html`<div class="tally" data-answered=${d.districts.length - waiting.length} data-addressed=${d.districts.length}>${t.answeredOf(d.districts.length - waiting.length, d.districts.length)}</div>
           <ul>${shown.map(
-            (x) => html`<li data-code=${x.code} data-status=${x.status}>
-            <span>${this.regionNames.get(x.code) ?? x.name ?? x.code}</span><span class=${x.status}>${t.directiveStatus[x.status] ?? x.status}</span>
+            (x) => html`<li data-code=${x.code} data-status=${x.status} ?data-late=${x.late}>
+            <span>${this.regionNames.get(x.code) ?? x.name ?? x.code}</span><span class=${x.late ? 'late' : x.status}>${x.late ? t.directiveLate : (t.directiveStatus[x.status] ?? x.status)}</span>
           </li>`,
           )}</ul>`
       }

@@ -58,7 +58,7 @@ export class IncidentTicker extends LitElement {
     if (!this.entries.length) return html`<div class="empty">${t.empty}</div>`;
     return html`<ol>
       ${this.entries.map(
-        (e, i) => html`<li data-code=${e.code} data-kind=${e.kind} class=${i === 0 ? 'new' : ''}>
+        (e, i) => html`<li data-code=${e.code} data-kind=${e.kind} data-status=${e.status} class=${i === 0 ? 'new' : ''}>
         <span class="time num">${formatTime(e.at, this.lang)}</span>
         <span class="dot ${e.urgency}"></span>
         <span class="what"><span class="kind">${t.event[e.kind] ?? e.kind}</span><span class="place">${this.placeOf(e)}</span> ·

@@ -159,16 +159,26 @@ export class WallDataController implements ReactiveController {
         this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
       this.patchFigures(event.id, event.type, i);
       this.publishMapLists();
-    } else if ('directive' in event && this.options?.directives && this.directives && ((event.directive as { round?: number }).round ?? 1) === 1) {
-      // A later round of a daily directive (日报告) is not the wall's row (round 1): the reconciliation below keeps it right.
-      // Shown at once; the reconciliation brings the caller's view of it (a district sees its own row only).
+    } else if ('directive' in event && this.options?.directives && this.directives && this.showsRound(event.directive)) {
+      // An answer in another round of a daily directive (日报告) than the wall's row shows: the reconciliation below keeps it right.
+      // Shown at once; the reconciliation brings the caller's view of it (a district sees its own row only) and who is late.
       const d = event.directive;
-      const rows = this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code));
-      const patched = { ...d, districts: rows };
+      const shown = this.directives.find((x) => x.id === d.id);
+      const rows = (this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code))).map((x) => ({
+        ...shown?.districts.find((y) => y.code === x.code),
+        ...x,
+      }));
+      const patched = { ...shown, ...d, districts: rows };
       this.directives = this.directives.some((x) => x.id === d.id) ? this.directives.map((x) => (x.id === d.id ? patched : x)) : [patched, ...this.directives];
     }
     this.host.requestUpdate();
     this.scheduleReconcile();
+  }
+
+  /** Whether a directive event is about the round the wall's row shows (round 1 for a one-off or a directive not listed yet). */
+  private showsRound(d: { id: number; round?: number }): boolean {
+    const shown = this.directives?.find((x) => x.id === d.id);
+    return (d.round ?? 1) === (shown?.round ?? 1);
   }
 
   /** Moves the KPIs by what the event changed, unless the summary already counts it (it answered after the event). */

@@ -12,33 +12,59 @@
 -- $4 now: late and overdue are judged against it (a parameter, not now(), so
 --    one request judges every row at the same instant as its other reads).
 -- $5 how many directives at most.
--- Only round 1 of a daily directive (日报告): its later rounds are in directive-rounds.sql.
-WITH shown AS (
+-- A daily directive (日报告) is shown at the round that needs attention: the
+-- earliest opened round in which a district (of those the caller sees) is
+-- still waiting past that round's deadline, else its newest opened round. So
+-- a district that let day 2 pass unanswered shows late, and the directive
+-- overdue, even after day 3 has opened; a one-off directive has only round 1.
+-- Rounds open as in directive-rounds.sql: round n when round n-1 is due.
+WITH base AS (
   SELECT d.id, d.title, d.body, d.deadline, d.created_at, d.created_by, d.daily_until, d.attachment,
-         coalesce(bool_or(t.status = 'waiting') FILTER (WHERE $2::text IS NULL OR t.district_code = $2::text), false) AS waiting
+         CASE WHEN d.daily_until IS NULL OR d.deadline > $4::timestamptz THEN 1
+              ELSE least(greatest(1, d.daily_until - (d.deadline AT TIME ZONE 'Asia/Shanghai')::date + 1),
+                         2 + floor(extract(epoch FROM $4::timestamptz - d.deadline) / 86400)::int) END AS opened
     FROM directive d
-    JOIN directive_target t ON t.directive_id = d.id AND t.round = 1
    WHERE ($1::int IS NULL OR d.id = $1::int)
-   GROUP BY d.id
-  HAVING ($2::text IS NULL OR bool_or(t.district_code = $2::text))
+), cells AS (
+  SELECT b.id, g.n AS round, b.deadline + (g.n - 1) * interval '1 day' AS deadline,
+         CASE WHEN g.n = 1 THEN b.created_at ELSE b.deadline + (g.n - 2) * interval '1 day' END AS opens_at,
+         t.district_code, coalesce(a.status, 'waiting') AS status, coalesce(a.answer, '') AS answer,
+         a.figures, a.answered_at, a.answered_by
+    FROM base b
+   CROSS JOIN generate_series(1, b.opened) AS g(n)
+    JOIN directive_target t ON t.directive_id = b.id AND t.round = 1
+    LEFT JOIN directive_target a ON a.directive_id = b.id AND a.round = g.n AND a.district_code = t.district_code
+), pick AS (
+  SELECT id, coalesce(min(round) FILTER (WHERE status = 'waiting' AND deadline < $4::timestamptz AND ($2::text IS NULL OR district_code = $2::text)),
+                      max(round)) AS round
+    FROM cells
+   GROUP BY id
+), shown AS (
+  SELECT b.id, b.title, b.body, min(c.deadline) AS deadline, b.created_at, b.created_by, b.daily_until, b.attachment, p.round,
+         coalesce(bool_or(c.status = 'waiting') FILTER (WHERE $2::text IS NULL OR c.district_code = $2::text), false) AS waiting
+    FROM base b
+    JOIN pick p ON p.id = b.id
+    JOIN cells c ON c.id = b.id AND c.round = p.round
+   GROUP BY b.id, b.title, b.body, b.created_at, b.created_by, b.daily_until, b.attachment, p.round
+  HAVING ($2::text IS NULL OR bool_or(c.district_code = $2::text))
      AND CASE $3::text
            WHEN 'all' THEN true
-           WHEN 'running' THEN bool_or(t.status = 'waiting')
-           ELSE coalesce(bool_or(t.status = 'waiting') FILTER (WHERE $2::text IS NULL OR t.district_code = $2::text), false) = ($3::text = 'open')
+           WHEN 'running' THEN bool_or(c.status = 'waiting')
+           ELSE coalesce(bool_or(c.status = 'waiting') FILTER (WHERE $2::text IS NULL OR c.district_code = $2::text), false) = ($3::text = 'open')
          END
-   ORDER BY d.created_at DESC, d.id DESC
+   ORDER BY b.created_at DESC, b.id DESC
    LIMIT $5::int
 )
-SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by,
-       to_char(s.daily_until, 'YYYY-MM-DD') AS daily_until, s.attachment, t.figures,
+SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by, s.round,
+       to_char(s.daily_until, 'YYYY-MM-DD') AS daily_until, s.attachment, c.figures,
        (SELECT max(m.sent_at) FROM directive_reminder m
-         WHERE m.directive_id = s.id AND m.round = 1 AND m.district_code = t.district_code) AS reminded_at,
+         WHERE m.directive_id = s.id AND m.round = s.round AND m.district_code = c.district_code) AS reminded_at,
        s.waiting AND s.deadline < $4::timestamptz AS overdue,
-       t.district_code AS code, r.name, t.status, t.answer, t.answered_at, t.answered_by,
-       floor(extract(epoch FROM t.answered_at - s.created_at) / 60)::int AS minutes_to_answer,
-       -- Waiting rows are late once the deadline has passed; answered ones if the answer came after it.
-       coalesce(t.answered_at, $4::timestamptz) > s.deadline AS late
+       c.district_code AS code, r.name, c.status, c.answer, c.answered_at, c.answered_by,
+       floor(extract(epoch FROM c.answered_at - c.opens_at) / 60)::int AS minutes_to_answer,
+       -- Waiting rows are late once the round's deadline has passed; answered ones if the answer came after it.
+       coalesce(c.answered_at, $4::timestamptz) > s.deadline AS late
   FROM shown s
-  JOIN directive_target t ON t.directive_id = s.id AND t.round = 1 AND ($2::text IS NULL OR t.district_code = $2::text)
-  JOIN region r ON r.code = t.district_code
- ORDER BY s.created_at DESC, s.id DESC, t.district_code
+  JOIN cells c ON c.id = s.id AND c.round = s.round AND ($2::text IS NULL OR c.district_code = $2::text)
+  JOIN region r ON r.code = c.district_code
+ ORDER BY s.created_at DESC, s.id DESC, c.district_code
