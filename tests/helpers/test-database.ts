@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import pg from 'pg';
-import type { Database } from '../../server/db/database.js';
+import { type Database, SESSION_SETTINGS } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openPGlite, type PGliteDatabase } from '../../server/db/pglite-database.js';
 import { openPostgres } from '../../server/db/pg-database.js';
@@ -75,8 +75,14 @@ async function pgliteTemplate(content: Content, key: string): Promise<{ tarball:
   const tarball = await withTemplate(key, 'pglite', async () => {
     const fresh = await buildFresh(content);
     try {
-      // What the build left in its session (the seed's temporary tables) goes, as it would in a copy.
+      // What the build left in its session (the seed's temporary tables) goes, as it would in a copy;
+      // DISCARD ALL also resets the settings every session starts with, so they are set again.
       await fresh.db.exec('DISCARD ALL');
+      await fresh.db.exec(
+        Object.entries(SESSION_SETTINGS)
+          .map(([name, value]) => `SET ${name} = ${value};`)
+          .join(' '),
+      );
       const dumped = await (fresh.db as PGliteDatabase).dumpDataDir();
       built = fresh;
       return dumped;
