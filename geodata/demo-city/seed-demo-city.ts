@@ -150,6 +150,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       tx,
       communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planOf(c.code).centres })),
       random.fork(6),
+      0, // a grid must be one piece: every piece of a community gets a grid of its own
     );
     const grids = await insertGrids(tx, gridCells, communities, plans, real ? PINNED_COMMUNITIES : [], random.fork(7));
 
@@ -195,7 +196,7 @@ async function insertSyntheticDistricts(tx: Queryable): Promise<void> {
     [ZHUZHOU.code, ZHUZHOU.name, ZHUZHOU.nameEn, lons, lats],
   );
   await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'city'`);
-  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length]]);
+  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1]);
   await tx.query(
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT d.code, 'district', d.name, d.name_en, $1, c.boundary

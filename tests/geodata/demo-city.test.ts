@@ -25,6 +25,18 @@ describe(`the default demo city (Zhuzhou's real outline) at full scale on ${BACK
     await expectTruePartitions(t.db);
   });
 
+  it('makes every grid one piece, though 荷塘区 has an exclave', async () => {
+    const [r] = await t.db.query<{ multi: number; exclave_grids: number }>(
+      `SELECT (SELECT count(*)::int FROM grid WHERE ST_NumGeometries(ST_Multi(boundary)) <> 1) multi,
+              (SELECT count(*)::int FROM grid g,
+                      (SELECT p.geom FROM region d, ST_Dump(d.boundary) p WHERE d.code = '430202' ORDER BY ST_Area(p.geom) LIMIT 1) e
+                WHERE ST_Within(ST_PointOnSurface(g.boundary), e.geom)) exclave_grids`,
+    );
+    expect(r!.multi).toBe(0);
+    // The exclave (a second piece of the district) is covered by grids of its own.
+    expect(r!.exclave_grids).toBeGreaterThan(0);
+  });
+
   it('numbers grids 001..n within each community, west to east then north to south', async () => {
     const rows = await t.db.query<{ community_code: string; seqs: number[] }>(
       'SELECT community_code, array_agg(right(code, 3)::int ORDER BY code) seqs FROM grid GROUP BY 1',
