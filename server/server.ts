@@ -40,6 +40,7 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     districtImport: { report: say, ...districtImport, cityName: districtImport.cityName ?? source?.cityName },
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
+    householdBounds: config.planRules,
   });
   say(
     `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +

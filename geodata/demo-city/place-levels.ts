@@ -1,5 +1,7 @@
 import type { Queryable } from '../../server/db/database.js';
 import { gridName } from '../../server/contract/grid-names.js';
+import type { HouseholdBounds, PlanRules } from '../../server/contract/grid-plan-reasons.js';
+import { fitHouseholds } from './household-fit.js';
 import { densityAt, type DistrictPlan } from './city-plan.js';
 import { PlaceNamer } from './names.js';
 import { readingOrder, type Cell } from './partition.js';
@@ -80,7 +82,9 @@ export async function insertRegions(tx: Queryable, level: 'street' | 'community'
  * Grids numbered 001..n in reading order within each community. A district's
  * population is spread over its grids, which are drawn to balance workload
  * (so populations differ only modestly), except where the seed facts pin a
- * community's residents or one grid's figures.
+ * community's residents or one grid's figures. Households stay inside the
+ * planning bounds (`rules`, the ones plan validation applies) where the
+ * district has grids enough (see fitsBounds).
  */
 export async function insertGrids(
   tx: Queryable,
@@ -88,6 +92,7 @@ export async function insertGrids(
   communities: readonly PlacedRegion[],
   plans: readonly DistrictPlan[],
   pinned: readonly PinnedCommunity[],
+  rules: PlanRules,
   random: Random,
 ): Promise<PlacedGrid[]> {
   const communityName = new Map(communities.map((c) => [c.code, c.name]));
@@ -105,16 +110,35 @@ export async function insertGrids(
       Math.max(0, plan.fact.population - fixedPopulation),
       free.map((g) => weight.get(g.cell)!),
     );
-    const population = new Map(free.map((g, i) => [g.cell, populations[i]!]));
+    const boundsOf = (community: string) => (communityName.get(community)!.endsWith('村') ? rules.rural : rules.urban);
+    const fit = fitsBounds(plan, numbered.length, rules);
+    const households = new Map(
+      fit
+        ? fitHouseholds(
+            free.map((_, i) => populations[i]! / plan.householdSize),
+            free.map((g) => boundsOf(g.parent)),
+          ).map((h, i) => [free[i]!.cell, h])
+        : [],
+    );
+    // Within the bounds, people follow households (one household size per district), so the total stays exact.
+    const freePeople = populations.reduce((a, b) => a + b, 0);
+    const people = fit
+      ? apportion(
+          freePeople,
+          free.map((g) => households.get(g.cell)!),
+        )
+      : populations;
+    const population = new Map(free.map((g, i) => [g.cell, people[i]!]));
     for (const { cell, parent, seq } of numbered) {
       const f = fixed.get(cell);
       const residents = f?.population ?? population.get(cell)!;
+      const derived = households.get(cell) ?? Math.round(residents / plan.householdSize);
       placed.push({
         ...placeOf(cell),
         code: parent + String(seq).padStart(3, '0'),
         name: gridName(communityName.get(parent)!, seq),
         population: residents,
-        households: f?.households ?? Math.round(residents / plan.householdSize),
+        households: f?.households ?? (fit ? clampTo(derived, boundsOf(parent)) : derived),
       });
     }
   }
@@ -133,6 +157,21 @@ export async function insertGrids(
     ],
   );
   return placed;
+}
+
+/**
+ * Whether a district's grids are fitted into the household bounds: not when
+ * it has more than twice the urban maximum per grid on average (a small test
+ * city of a few hundred grids), where no spread could fit and forcing one
+ * would leave a few grids holding everyone.
+ */
+function fitsBounds(plan: DistrictPlan, grids: number, rules: PlanRules): boolean {
+  const mean = plan.fact.population / plan.householdSize / Math.max(1, grids);
+  return rules.urban.max === null || mean <= 2 * rules.urban.max;
+}
+
+function clampTo(x: number, b: HouseholdBounds): number {
+  return Math.min(b.max ?? x, Math.max(b.min ?? x, x));
 }
 
 /** The populations (and households) the seed facts fix, by cell. */

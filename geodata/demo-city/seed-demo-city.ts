@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../server/db/database.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../../server/contract/grid-plan-reasons.js';
 import { DEFAULT_CALENDAR } from '../../server/workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { insertDemoDirectives } from './demo-directives.js';
@@ -58,6 +59,12 @@ export interface SeedOptions {
    * community (1,394), else synthetic.
    */
   places?: 'real' | 'synthetic';
+  /**
+   * Household bounds of grids (default 200–500 urban, rural unbounded: the
+   * defaults plan validation applies); the server passes its configured ones
+   * (GRIDSCOPE_GRID_HOUSEHOLDS, GRIDSCOPE_GRID_HOUSEHOLDS_RURAL).
+   */
+  householdBounds?: PlanRules;
   onProgress?: (message: string) => void;
 }
 
@@ -152,7 +159,15 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       random.fork(6),
       0, // a grid must be one piece: every piece of a community gets a grid of its own
     );
-    const grids = await insertGrids(tx, gridCells, communities, plans, real ? PINNED_COMMUNITIES : [], random.fork(7));
+    const grids = await insertGrids(
+      tx,
+      gridCells,
+      communities,
+      plans,
+      real ? PINNED_COMMUNITIES : [],
+      options.householdBounds ?? DEFAULT_PLAN_RULES,
+      random.fork(7),
+    );
 
     progress('grid workers');
     const workers = await insertWorkers(tx, grids, random.fork(8));

@@ -3,6 +3,7 @@ import { planDistricts } from '../../geodata/demo-city/city-plan.js';
 import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn } from '../../geodata/demo-city/incident-mix.js';
 import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
 import { workerPhone } from '../../geodata/demo-city/names.js';
+import { fitHouseholds } from '../../geodata/demo-city/household-fit.js';
 import { readingOrder } from '../../geodata/demo-city/partition.js';
 import { apportion, Random } from '../../geodata/demo-city/random.js';
 import { parseDistrictFeatures } from '../../geodata/district-import.js';
@@ -104,6 +105,25 @@ describe('planDistricts', () => {
     }
     const you = planDistricts(ZHUZHOU_DISTRICTS, 3261, new Random(1)).find((p) => p.fact.code === '430223')!;
     expect(you).toMatchObject({ grids: 520, streets: 17, communities: 297 });
+  });
+});
+
+describe('fitHouseholds', () => {
+  const urban = { min: 200, max: 500 };
+  const open = { min: null, max: null };
+  it('moves households into the bounds and keeps the total where the bounds allow', () => {
+    const fitted = fitHouseholds([150, 180, 400, 620, 450], [urban, urban, urban, urban, urban]);
+    expect(fitted.every((h) => h >= 200 && h <= 500)).toBe(true);
+    expect(Math.abs(fitted.reduce((a, b) => a + b, 0) - 1800)).toBeLessThanOrEqual(2);
+    // An unbounded (rural) grid takes what the bounded ones cannot hold.
+    expect(fitHouseholds([900, 100], [urban, open])).toEqual([500, 500]);
+    // Already inside: unchanged.
+    expect(fitHouseholds([250, 300, 480], [urban, urban, urban])).toEqual([250, 300, 480]);
+  });
+
+  it('ends every grid at a bound when the bounds cannot hold the total', () => {
+    expect(fitHouseholds([5000, 3000], [urban, urban])).toEqual([500, 500]);
+    expect(fitHouseholds([10, 20], [urban, urban])).toEqual([200, 200]);
   });
 });
 
