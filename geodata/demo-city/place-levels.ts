@@ -2,7 +2,7 @@ import type { Queryable } from '../../server/db/database.js';
 import { gridName } from '../../server/contract/grid-names.js';
 import type { HouseholdBounds, PlanRules } from '../../server/contract/grid-plan-reasons.js';
 import { fitHouseholds } from './household-fit.js';
-import { densityAt, type DistrictPlan } from './city-plan.js';
+import { densityAt, type DistrictPlan, type PopulationCentre } from './city-plan.js';
 import { PlaceNamer } from './names.js';
 import { readingOrder, type Cell } from './partition.js';
 import { apportion, type Random } from './random.js';
@@ -25,7 +25,13 @@ export interface PlacedGrid extends Omit<PlacedRegion, 'nameEn'> {
   households: number;
 }
 
-/** Made-up names (two place characters + 街道/镇/乡, 社区/村), numbered in reading order within each parent. */
+/**
+ * Made-up names (two place characters + 街道/镇/乡, 社区/村), numbered in
+ * reading order within each parent. An urban district is all 街道 and 社区;
+ * elsewhere the seat is: the street holding it and those within its core are
+ * 街道 and communities in the core of the seat or of a market town 社区, and
+ * the countryside is 镇 (a fifth 乡) and 村.
+ */
 export function syntheticPlaces(
   level: 'street' | 'community',
   cells: readonly Cell[],
@@ -35,13 +41,36 @@ export function syntheticPlaces(
   const placed: PlacedRegion[] = [];
   for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
     const namer = new PlaceNamer(random.fork(Number(parent.slice(-6))));
-    const urban = planOf(parent).fact.kind === 'urban district';
+    const { fact, centres } = planOf(parent);
+    const urban = fact.kind === 'urban district';
+    const inCore = (c: Cell, centre: PopulationCentre) => Math.hypot(c.cx - centre.lon, c.cy - centre.lat) <= 1.5 * centre.sigma;
+    const seat = centres[0]!;
+    const seatStreet = level === 'street' ? nearest(group, seat) : undefined;
     readingOrder(group).forEach((cell, i) => {
-      const suffix = level === 'street' ? (urban ? '街道' : random.next() < 0.2 ? '乡' : '镇') : urban ? '社区' : random.next() < 0.25 ? '社区' : '村';
+      // One draw per rural cell, as before the seat counted, so test cities keep their other names.
+      const draw = urban ? 0 : random.next();
+      const suffix =
+        level === 'street'
+          ? urban || cell === seatStreet || inCore(cell, seat)
+            ? '街道'
+            : draw < 0.2
+              ? '乡'
+              : '镇'
+          : urban || centres.some((c) => inCore(cell, c))
+            ? '社区'
+            : '村';
       placed.push({ ...placeOf(cell), code: parent + String(i + 1).padStart(3, '0'), name: namer.next() + suffix, nameEn: null });
     });
   }
   return placed;
+}
+
+function nearest(cells: readonly Cell[], centre: PopulationCentre): Cell | undefined {
+  let best: Cell | undefined;
+  for (const c of cells) {
+    if (!best || Math.hypot(c.cx - centre.lon, c.cy - centre.lat) < Math.hypot(best.cx - centre.lon, best.cy - centre.lat)) best = c;
+  }
+  return best;
 }
 
 /**
