@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { DistrictFact, DistrictKind } from '../zhuzhou-facts.js';
+import type { Queryable } from '../../server/db/database.js';
+import { ZHUZHOU_DISTRICTS, type DistrictFact, type DistrictKind } from '../zhuzhou-facts.js';
 
 /**
  * Sizing a city the facts file does not cover, from what each district is.
@@ -91,4 +92,34 @@ export function parsePopulation(text: string, source = 'population file'): Map<s
 
 export function readPopulationFile(file: string): Map<string, number> {
   return parsePopulation(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * Facts for the districts in the database: the seed city's from its facts
+ * file; others sized by what they are (区, 县, 市: district-sizing.ts), their
+ * seat at a point inside. A population file's figures win over both.
+ */
+export async function districtFacts(tx: Queryable, population?: ReadonlyMap<string, number>): Promise<DistrictFact[]> {
+  const rows = await tx.query<{ code: string; name: string; name_en: string | null; x: number; y: number; area_km2: number }>(
+    `SELECT code, name, name_en, ST_X(ST_PointOnSurface(boundary)) x, ST_Y(ST_PointOnSurface(boundary)) y,
+            ST_Area(boundary::geography) / 1e6 area_km2
+       FROM region WHERE level = 'district' ORDER BY code`,
+  );
+  return rows.map((r) => {
+    const known = ZHUZHOU_DISTRICTS.find((d) => d.code === r.code);
+    const kind = known?.kind ?? kindOfDistrict(r.name, r.area_km2);
+    const fact: DistrictFact = known
+      ? { ...known, areaKm2: r.area_km2 }
+      : {
+          code: r.code,
+          name: r.name,
+          nameEn: r.name_en ?? r.code,
+          kind,
+          seat: [r.x, r.y],
+          centroid: [r.x, r.y],
+          areaKm2: r.area_km2,
+          population: estimatePopulation(kind, r.area_km2),
+        };
+    return { ...fact, population: population?.get(r.code) ?? fact.population };
+  });
 }

@@ -8,7 +8,7 @@ import { insertDistricts, type DistrictFeature, type InsertOptions } from '../di
 import { zhuzhouOutline } from '../zhuzhou-outline.js';
 import { YOU_COUNTY_CODE, ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
-import { estimatePopulation, gridsForPopulation, kindOfDistrict } from './district-sizing.js';
+import { districtFacts, gridsForPopulation } from './district-sizing.js';
 import { insertIncidents } from './demo-incidents.js';
 import { personName, workerPhone } from './names.js';
 import { createScratchTables, cutCells, PARTITION_SQL } from './partition.js';
@@ -248,36 +248,6 @@ function realDivisions(wanted: SeedOptions['places'], facts: readonly DistrictFa
     );
   }
   return enough ? districts : undefined;
-}
-
-/**
- * Facts for the districts in the database: the seed city's from its facts
- * file; others sized by what they are (区, 县, 市: district-sizing.ts), their
- * seat at a point inside. A population file's figures win over both.
- */
-async function districtFacts(tx: Queryable, population?: ReadonlyMap<string, number>): Promise<DistrictFact[]> {
-  const rows = await tx.query<{ code: string; name: string; name_en: string | null; x: number; y: number; area_km2: number }>(
-    `SELECT code, name, name_en, ST_X(ST_PointOnSurface(boundary)) x, ST_Y(ST_PointOnSurface(boundary)) y,
-            ST_Area(boundary::geography) / 1e6 area_km2
-       FROM region WHERE level = 'district' ORDER BY code`,
-  );
-  return rows.map((r) => {
-    const known = ZHUZHOU_DISTRICTS.find((d) => d.code === r.code);
-    const kind = known?.kind ?? kindOfDistrict(r.name, r.area_km2);
-    const fact: DistrictFact = known
-      ? { ...known, areaKm2: r.area_km2 }
-      : {
-          code: r.code,
-          name: r.name,
-          nameEn: r.name_en ?? r.code,
-          kind,
-          seat: [r.x, r.y],
-          centroid: [r.x, r.y],
-          areaKm2: r.area_km2,
-          population: estimatePopulation(kind, r.area_km2),
-        };
-    return { ...fact, population: population?.get(r.code) ?? fact.population };
-  });
 }
 
 async function loadParents(tx: Queryable, select: string): Promise<void> {
