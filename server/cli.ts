@@ -15,7 +15,7 @@ Commands:
   help [COMMAND]                this text, or one command's
   serve                         start the HTTP service (builds the demo city on an empty database)
   migrate                       apply pending migrations and exit
-  seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [IMPORT OPTIONS]
+  seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [--population FILE] [IMPORT OPTIONS]
                                 build the demo city into an empty database
   import-districts FILE [IMPORT OPTIONS]
                                 load a city's district boundaries (GeoJSON, features with adcode + name);
@@ -47,10 +47,12 @@ const COMMAND_HELP: Record<string, string> = {
     'gridscope serve [--port N] [--data-dir DIR] [--database-url URL]\n  Starts the HTTP service. On an empty database it first builds the demo city\n  (GRIDSCOPE_SEED_DEMO) and, on the embedded database, one demo user per role.',
   migrate: 'gridscope migrate [--data-dir DIR] [--database-url URL]\n  Applies pending migrations (migrations/*.sql) and exits.',
   seed:
-    'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
-    '  Builds the demo city into an empty database (or on districts imported before): N grids (at least 9),\n' +
-    '  N incidents over the last year, random seed S; districts from FILE (GeoJSON, checked as\n' +
-    "  import-districts checks them), made up (synthetic), or by default Zhuzhou's real outline.",
+    'gridscope seed [--grids N] [--incidents N] [--seed S] [--districts FILE|synthetic] [--population FILE] [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
+    '  Builds the demo city into an empty database (or on districts imported before): N grids (at least one\n' +
+    '  per district; default 3,261 for Zhuzhou, else from the population), N incidents over the last year,\n' +
+    '  random seed S; districts from FILE (GeoJSON, checked as import-districts checks them), made up\n' +
+    "  (synthetic), or by default Zhuzhou's real outline. --population FILE: residents by district code\n" +
+    '  (JSON {"430102": 520000} or CSV code,population); without it, estimated by kind (区, 县, 市) and area.',
   'import-districts':
     'gridscope import-districts FILE [--city-name NAME] [--make-valid] [--allow-overlaps]\n' +
     "  Loads a city's district boundaries (GeoJSON features with adcode + name) into an empty database;\n" +
@@ -90,6 +92,7 @@ const OPTIONS = {
   incidents: { type: 'string' },
   seed: { type: 'string' },
   districts: { type: 'string' },
+  population: { type: 'string' },
   'city-name': { type: 'string' },
   'make-valid': { type: 'boolean' },
   'allow-overlaps': { type: 'boolean' },
@@ -128,6 +131,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.incidents) env.GRIDSCOPE_DEMO_INCIDENTS = values.incidents;
   if (values.seed) env.GRIDSCOPE_DEMO_SEED = values.seed;
   if (values.districts) env.GRIDSCOPE_DEMO_DISTRICTS = values.districts;
+  if (values.population) env.GRIDSCOPE_DEMO_POPULATION = values.population;
   const config = loadConfig(env);
   const say = (line: string) => console.log(line);
   const districtImport: InsertOptions = {

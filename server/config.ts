@@ -22,7 +22,10 @@ export interface Config {
   dataFsync: boolean;
   /** Build the demo city when the database has no regions. */
   seedDemo: boolean;
-  demoGrids: number;
+  /** Grids in the demo city; undefined = 3,261 for the seed city, else from the population. */
+  demoGrids?: number;
+  /** Optional file of district code → population for the demo city (JSON or CSV). */
+  demoPopulationFile?: string;
   demoIncidents: number;
   demoSeed: number;
   /** Optional district boundaries (GeoJSON) used when seeding the demo city. */
@@ -75,7 +78,11 @@ export const CONFIG_VARIABLES = {
     doc: 'flush each commit of the embedded database to disk; false is faster, and a power cut may then lose the last commits',
   },
   GRIDSCOPE_SEED_DEMO: { default: 'true', doc: 'build the demo city on start when the database is empty' },
-  GRIDSCOPE_DEMO_GRIDS: { default: '3261', doc: 'number of grids in the demo city' },
+  GRIDSCOPE_DEMO_GRIDS: { default: '', doc: 'number of grids in the demo city; empty = 3,261 for Zhuzhou, else from the population' },
+  GRIDSCOPE_DEMO_POPULATION: {
+    default: '',
+    doc: 'file of district populations for the demo city (JSON {"code": population} or CSV code,population); empty = estimated by kind and area',
+  },
   GRIDSCOPE_DEMO_INCIDENTS: { default: '100000', doc: 'number of incidents in the demo city' },
   GRIDSCOPE_DEMO_SEED: { default: '20220516', doc: 'random seed of the demo city' },
   GRIDSCOPE_DEMO_DISTRICTS: {
@@ -179,7 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     dataFsync: bool(env, 'GRIDSCOPE_DATA_FSYNC', true),
     seedDemo: bool(env, 'GRIDSCOPE_SEED_DEMO'),
-    demoGrids: int(env, 'GRIDSCOPE_DEMO_GRIDS', 9, 1_000_000),
+    demoGrids: str(env, 'GRIDSCOPE_DEMO_GRIDS') ? int(env, 'GRIDSCOPE_DEMO_GRIDS', 1, 1_000_000) : undefined,
+    demoPopulationFile: str(env, 'GRIDSCOPE_DEMO_POPULATION') || undefined,
     demoIncidents: int(env, 'GRIDSCOPE_DEMO_INCIDENTS', 0, 100_000_000),
     demoSeed: int(env, 'GRIDSCOPE_DEMO_SEED', 0, 2 ** 31 - 1),
     demoDistrictsFile: str(env, 'GRIDSCOPE_DEMO_DISTRICTS') || undefined,

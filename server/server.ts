@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, redactUrl } from './db/open-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
+import { readPopulationFile } from '../geodata/demo-city/district-sizing.js';
 import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
 
 /** Opens and migrates the configured database, saying which one. */
@@ -29,17 +30,21 @@ export async function openMigratedDatabase(config: Config, say: (line: string) =
  * `seed`. `districtImport` says how a boundary file is checked and the city named.
  */
 export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void, districtImport: InsertOptions = {}): Promise<void> {
-  say(`building the demo city: ${config.demoGrids} grids, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
+  const grids = config.demoGrids === undefined ? 'grids by population' : `${config.demoGrids} grids`;
+  say(`building the demo city: ${grids}, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
+  const population = config.demoPopulationFile ? readPopulationFile(config.demoPopulationFile) : undefined;
   const setting = config.demoDistrictsFile;
   const source = setting && setting !== 'synthetic' ? readDistrictSource(setting) : undefined;
   const summary = await seedDemoCity(db, {
     grids: config.demoGrids,
+    population,
     incidents: config.demoIncidents,
     seed: config.demoSeed,
     districts: demoDistricts(setting, source?.features),
     districtImport: { report: say, ...districtImport, cityName: districtImport.cityName ?? source?.cityName },
     onProgress: (step) => say(`  ... ${step}`),
     calendar: createWorkingCalendar(config.workingCalendar),
+    householdBounds: config.planRules,
   });
   say(
     `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +

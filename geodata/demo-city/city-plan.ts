@@ -1,4 +1,5 @@
 import { YOU_COUNTY_CODE, ZHUZHOU, type DistrictFact } from '../zhuzhou-facts.js';
+import { RESIDENTS_PER_GRID } from './district-sizing.js';
 import { apportion, type Random } from './random.js';
 
 /** How many streets, communities and grids one district gets. */
@@ -22,17 +23,6 @@ export interface PopulationCentre {
 }
 
 const isUrban = (f: DistrictFact) => f.kind === 'urban district';
-
-/**
- * Residents a grid serves, by kind of district. Urban grids are drawn around
- * 300-500 households; rural grids cover more people over a far larger area.
- */
-const RESIDENTS_PER_GRID: Record<DistrictFact['kind'], number> = {
-  'urban district': 1000,
-  'suburban district': 1300,
-  county: 1600,
-  'county-level city': 1500,
-};
 
 /**
  * Splits the city's grids between districts. You County keeps its reported

@@ -3,15 +3,31 @@
 -- is clipped to the parent. One statement does a whole level.
 --
 -- $1 parent code per candidate, $2 lon, $3 lat (candidates in draw order),
--- $4 parent codes, $5 how many children each parent wants.
--- Candidates outside their parent are dropped; the first k inside are seeds.
-INSERT INTO demo_cell (parent_code, seed_no, boundary)
-WITH candidate AS (
+-- $4 parent codes, $5 how many children each parent wants, $6 which pieces
+-- of a parent in several pieces get a seed of their own (an anchor): those of
+-- at least $6 times an average child's area (0: every piece), largest first,
+-- at most k. Without one, a detached piece (an exclave) could only be a second
+-- piece of a cell on the mainland (see merge-slivers.sql).
+-- Candidates outside their parent are dropped; anchors, then the first inside, are seeds.
+INSERT INTO demo_cell (parent_code, seed_no, boundary, seed)
+WITH wanted AS (
+  SELECT w.parent_code, w.k FROM unnest($4::text[], $5::int[]) AS w(parent_code, k)
+),
+anchor AS (
+  SELECT a.parent_code, -a.rank AS ord, a.pt FROM (
+    SELECT p.code AS parent_code, w.k, ST_PointOnSurface(d.geom) AS pt,
+           row_number() OVER (PARTITION BY p.code ORDER BY ST_Area(d.geom) DESC) AS rank,
+           ST_Area(d.geom) >= $6::float8 * ST_Area(p.boundary) / w.k AS big_enough
+      FROM demo_parent p JOIN wanted w ON w.parent_code = p.code
+     CROSS JOIN LATERAL ST_Dump(p.boundary) d
+     WHERE ST_NumGeometries(p.boundary) > 1) a
+   WHERE a.big_enough AND a.rank <= a.k
+),
+candidate AS (
   SELECT c.parent_code, c.ord, ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326) AS pt
     FROM unnest($1::text[], $2::float8[], $3::float8[]) WITH ORDINALITY AS c(parent_code, lon, lat, ord)
-),
-wanted AS (
-  SELECT w.parent_code, w.k FROM unnest($4::text[], $5::int[]) AS w(parent_code, k)
+  UNION ALL
+  SELECT parent_code, ord, pt FROM anchor
 ),
 inside AS (
   SELECT c.parent_code, c.pt, row_number() OVER (PARTITION BY c.parent_code ORDER BY c.ord) AS seed_no
@@ -33,7 +49,7 @@ cell AS (
   SELECT d.parent_code, (ST_Dump(d.cells)).geom AS cell FROM diagram d
 )
 SELECT s.parent_code, s.seed_no,
-       ST_Multi(ST_CollectionExtract(ST_Intersection(c.cell, p.boundary), 3))
+       ST_Multi(ST_CollectionExtract(ST_Intersection(c.cell, p.boundary), 3)), s.pt
   FROM seed s
   JOIN cell c ON c.parent_code = s.parent_code AND ST_Intersects(c.cell, s.pt)
   JOIN demo_parent p ON p.code = s.parent_code;

@@ -4,6 +4,7 @@ import { densityAt, type PopulationCentre } from './city-plan.js';
 import type { Random } from './random.js';
 
 export const PARTITION_SQL = readFileSync(new URL('./partition-cells.sql', import.meta.url), 'utf8');
+const MERGE_SLIVERS_SQL = readFileSync(new URL('./merge-slivers.sql', import.meta.url), 'utf8');
 
 export interface PartitionRequest {
   parentCode: string;
@@ -30,7 +31,7 @@ export async function createScratchTables(tx: Queryable): Promise<void> {
   await tx.exec(`
     CREATE TEMP TABLE IF NOT EXISTS demo_parent (code text PRIMARY KEY, boundary geometry(MultiPolygon, 4326) NOT NULL);
     CREATE TEMP TABLE IF NOT EXISTS demo_cell (parent_code text NOT NULL, seed_no int NOT NULL, boundary geometry NOT NULL,
-                                              PRIMARY KEY (parent_code, seed_no));
+                                              seed geometry(Point, 4326) NOT NULL, PRIMARY KEY (parent_code, seed_no));
     TRUNCATE demo_parent, demo_cell;`);
 }
 
@@ -38,9 +39,13 @@ export async function createScratchTables(tx: Queryable): Promise<void> {
  * Cuts each parent (already loaded into demo_parent) into Voronoi cells in
  * demo_cell. Seeds are drawn by rejection against the population density, so
  * there are more, smaller cells where people live. A parent whose candidates
- * fell short (thin or ragged shapes) is retried with more.
+ * fell short (thin or ragged shapes) is retried with more. Every cell comes
+ * out in one piece where its parent allows (see mergeDetachedPieces): a piece
+ * of a parent in several pieces is given a seed of its own when it is at
+ * least `anchorShare` of an average child's area (0: every piece, for the last
+ * level, where one piece is a rule).
  */
-export async function cutCells(tx: Queryable, requests: readonly PartitionRequest[], random: Random): Promise<Cell[]> {
+export async function cutCells(tx: Queryable, requests: readonly PartitionRequest[], random: Random, anchorShare = 1): Promise<Cell[]> {
   const boxes = new Map(
     (
       await tx.query<{ code: string; x0: number; y0: number; x1: number; y1: number; fill: number }>(
@@ -73,7 +78,7 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
         accepted++;
       }
     }
-    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children)]);
+    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children), anchorShare]);
     const got = new Map(
       (
         await tx.query<{ parent_code: string; n: number }>(
@@ -88,6 +93,7 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
     }
     pending = short;
   }
+  await mergeDetachedPieces(tx);
   return tx
     .query<{ parent_code: string; seed_no: number; cx: number; cy: number; area_km2: number }>(
       `SELECT parent_code, seed_no, ST_X(ST_Centroid(boundary)) cx, ST_Y(ST_Centroid(boundary)) cy,
@@ -95,6 +101,20 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
          FROM demo_cell ORDER BY parent_code, seed_no`,
     )
     .then((rows) => rows.map((r) => ({ parentCode: r.parent_code, seedNo: r.seed_no, cx: r.cx, cy: r.cy, areaKm2: r.area_km2 })));
+}
+
+/**
+ * A Voronoi cell clipped to a ragged parent can come out in several pieces
+ * (a strip cut off by a bend of the border); a grid must be one piece (plan
+ * validation refuses `not_contiguous`). Each round gives detached pieces to
+ * the sibling they share the longest border with (merge-slivers.sql); a
+ * round only merges, so a few end it.
+ */
+async function mergeDetachedPieces(tx: Queryable): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    const [r] = await tx.query<{ moved: number }>(MERGE_SLIVERS_SQL);
+    if (!r || r.moved === 0) return;
+  }
 }
 
 function probeDensity(centres: readonly PopulationCentre[], box: { x0: number; y0: number; x1: number; y1: number }): number[] {

@@ -1,6 +1,8 @@
 import type { Queryable } from '../../server/db/database.js';
 import { gridName } from '../../server/contract/grid-names.js';
-import { densityAt, type DistrictPlan } from './city-plan.js';
+import type { HouseholdBounds, PlanRules } from '../../server/contract/grid-plan-reasons.js';
+import { fitHouseholds } from './household-fit.js';
+import { densityAt, type DistrictPlan, type PopulationCentre } from './city-plan.js';
 import { PlaceNamer } from './names.js';
 import { readingOrder, type Cell } from './partition.js';
 import { apportion, type Random } from './random.js';
@@ -23,7 +25,13 @@ export interface PlacedGrid extends Omit<PlacedRegion, 'nameEn'> {
   households: number;
 }
 
-/** Made-up names (two place characters + 街道/镇/乡, 社区/村), numbered in reading order within each parent. */
+/**
+ * Made-up names (two place characters + 街道/镇/乡, 社区/村), numbered in
+ * reading order within each parent. An urban district is all 街道 and 社区;
+ * elsewhere the seat is: the street holding it and those within its core are
+ * 街道 and communities in the core of the seat or of a market town 社区, and
+ * the countryside is 镇 (a fifth 乡) and 村.
+ */
 export function syntheticPlaces(
   level: 'street' | 'community',
   cells: readonly Cell[],
@@ -33,13 +41,36 @@ export function syntheticPlaces(
   const placed: PlacedRegion[] = [];
   for (const [parent, group] of groupBy(cells, (c) => c.parentCode)) {
     const namer = new PlaceNamer(random.fork(Number(parent.slice(-6))));
-    const urban = planOf(parent).fact.kind === 'urban district';
+    const { fact, centres } = planOf(parent);
+    const urban = fact.kind === 'urban district';
+    const inCore = (c: Cell, centre: PopulationCentre) => Math.hypot(c.cx - centre.lon, c.cy - centre.lat) <= 1.5 * centre.sigma;
+    const seat = centres[0]!;
+    const seatStreet = level === 'street' ? nearest(group, seat) : undefined;
     readingOrder(group).forEach((cell, i) => {
-      const suffix = level === 'street' ? (urban ? '街道' : random.next() < 0.2 ? '乡' : '镇') : urban ? '社区' : random.next() < 0.25 ? '社区' : '村';
+      // One draw per rural cell, as before the seat counted, so test cities keep their other names.
+      const draw = urban ? 0 : random.next();
+      const suffix =
+        level === 'street'
+          ? urban || cell === seatStreet || inCore(cell, seat)
+            ? '街道'
+            : draw < 0.2
+              ? '乡'
+              : '镇'
+          : urban || centres.some((c) => inCore(cell, c))
+            ? '社区'
+            : '村';
       placed.push({ ...placeOf(cell), code: parent + String(i + 1).padStart(3, '0'), name: namer.next() + suffix, nameEn: null });
     });
   }
   return placed;
+}
+
+function nearest(cells: readonly Cell[], centre: PopulationCentre): Cell | undefined {
+  let best: Cell | undefined;
+  for (const c of cells) {
+    if (!best || Math.hypot(c.cx - centre.lon, c.cy - centre.lat) < Math.hypot(best.cx - centre.lon, best.cy - centre.lat)) best = c;
+  }
+  return best;
 }
 
 /**
@@ -80,7 +111,9 @@ export async function insertRegions(tx: Queryable, level: 'street' | 'community'
  * Grids numbered 001..n in reading order within each community. A district's
  * population is spread over its grids, which are drawn to balance workload
  * (so populations differ only modestly), except where the seed facts pin a
- * community's residents or one grid's figures.
+ * community's residents or one grid's figures. Households stay inside the
+ * planning bounds (`rules`, the ones plan validation applies) where the
+ * district has grids enough (see fitsBounds).
  */
 export async function insertGrids(
   tx: Queryable,
@@ -88,6 +121,7 @@ export async function insertGrids(
   communities: readonly PlacedRegion[],
   plans: readonly DistrictPlan[],
   pinned: readonly PinnedCommunity[],
+  rules: PlanRules,
   random: Random,
 ): Promise<PlacedGrid[]> {
   const communityName = new Map(communities.map((c) => [c.code, c.name]));
@@ -105,16 +139,35 @@ export async function insertGrids(
       Math.max(0, plan.fact.population - fixedPopulation),
       free.map((g) => weight.get(g.cell)!),
     );
-    const population = new Map(free.map((g, i) => [g.cell, populations[i]!]));
+    const boundsOf = (community: string) => (communityName.get(community)!.endsWith('村') ? rules.rural : rules.urban);
+    const fit = fitsBounds(plan, numbered.length, rules);
+    const households = new Map(
+      fit
+        ? fitHouseholds(
+            free.map((_, i) => populations[i]! / plan.householdSize),
+            free.map((g) => boundsOf(g.parent)),
+          ).map((h, i) => [free[i]!.cell, h])
+        : [],
+    );
+    // Within the bounds, people follow households (one household size per district), so the total stays exact.
+    const freePeople = populations.reduce((a, b) => a + b, 0);
+    const people = fit
+      ? apportion(
+          freePeople,
+          free.map((g) => households.get(g.cell)!),
+        )
+      : populations;
+    const population = new Map(free.map((g, i) => [g.cell, people[i]!]));
     for (const { cell, parent, seq } of numbered) {
       const f = fixed.get(cell);
       const residents = f?.population ?? population.get(cell)!;
+      const derived = households.get(cell) ?? Math.round(residents / plan.householdSize);
       placed.push({
         ...placeOf(cell),
         code: parent + String(seq).padStart(3, '0'),
         name: gridName(communityName.get(parent)!, seq),
         population: residents,
-        households: f?.households ?? Math.round(residents / plan.householdSize),
+        households: f?.households ?? (fit ? clampTo(derived, boundsOf(parent)) : derived),
       });
     }
   }
@@ -133,6 +186,21 @@ export async function insertGrids(
     ],
   );
   return placed;
+}
+
+/**
+ * Whether a district's grids are fitted into the household bounds: not when
+ * it has more than twice the urban maximum per grid on average (a small test
+ * city of a few hundred grids), where no spread could fit and forcing one
+ * would leave a few grids holding everyone.
+ */
+function fitsBounds(plan: DistrictPlan, grids: number, rules: PlanRules): boolean {
+  const mean = plan.fact.population / plan.householdSize / Math.max(1, grids);
+  return rules.urban.max === null || mean <= 2 * rules.urban.max;
+}
+
+function clampTo(x: number, b: HouseholdBounds): number {
+  return Math.min(b.max ?? x, Math.max(b.min ?? x, x));
 }
 
 /** The populations (and households) the seed facts fix, by cell. */

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../server/db/database.js';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../../server/contract/grid-plan-reasons.js';
 import { DEFAULT_CALENDAR } from '../../server/workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { insertDemoDirectives } from './demo-directives.js';
@@ -7,6 +8,7 @@ import { insertDistricts, type DistrictFeature, type InsertOptions } from '../di
 import { zhuzhouOutline } from '../zhuzhou-outline.js';
 import { YOU_COUNTY_CODE, ZHUZHOU, ZHUZHOU_DISTRICTS, type DistrictFact } from '../zhuzhou-facts.js';
 import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
+import { districtFacts, gridsForPopulation } from './district-sizing.js';
 import { insertIncidents } from './demo-incidents.js';
 import { personName, workerPhone } from './names.js';
 import { createScratchTables, cutCells, PARTITION_SQL } from './partition.js';
@@ -27,8 +29,17 @@ import {
 export type { PlacedGrid } from './place-levels.js';
 
 export interface SeedOptions {
-  /** Total grids in the city (default 3,261, as reported for Zhuzhou). */
+  /**
+   * Total grids in the city: default 3,261 for the seed city (as reported),
+   * else from the population (district-sizing.ts: about one per 370 urban
+   * households, larger rural grids).
+   */
   grids?: number;
+  /**
+   * Residents by district code (`--population FILE`), for districts the facts
+   * file does not cover (and over it); default an estimate by kind and area.
+   */
+  population?: ReadonlyMap<string, number>;
   /** Incidents over the last 12 months (default 100,000). */
   incidents?: number;
   seed?: number;
@@ -58,6 +69,12 @@ export interface SeedOptions {
    * community (1,394), else synthetic.
    */
   places?: 'real' | 'synthetic';
+  /**
+   * Household bounds of grids (default 200–500 urban, rural unbounded: the
+   * defaults plan validation applies); the server passes its configured ones
+   * (GRIDSCOPE_GRID_HOUSEHOLDS, GRIDSCOPE_GRID_HOUSEHOLDS_RURAL).
+   */
+  householdBounds?: PlanRules;
   onProgress?: (message: string) => void;
 }
 
@@ -84,12 +101,11 @@ export class CityAlreadySeeded extends Error {
  */
 export async function seedDemoCity(db: Database, options: SeedOptions = {}): Promise<SeedSummary> {
   const started = Date.now();
-  const totalGrids = options.grids ?? ZHUZHOU.reported.grids;
   const incidents = options.incidents ?? 100_000;
   const random = new Random(options.seed ?? 20220516);
   const now = options.now ?? new Date();
   const progress = options.onProgress ?? (() => undefined);
-  if (totalGrids < ZHUZHOU_DISTRICTS.length) throw new RangeError(`a city needs at least ${ZHUZHOU_DISTRICTS.length} grids`);
+  if (options.grids !== undefined && options.grids < 1) throw new RangeError('a city needs at least one grid per district');
 
   return db.transaction(async (tx) => {
     const existing = await tx.query<{ level: string; n: number }>('SELECT level, count(*)::int n FROM region GROUP BY level');
@@ -104,7 +120,14 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       else if (districts === 'outline') await insertDistricts(tx, zhuzhouOutline());
       else await insertDistricts(tx, districts, options.districtImport);
     }
-    const facts = await districtFacts(tx);
+    const facts = await districtFacts(tx, options.population);
+    if (options.population) {
+      const missing = facts.filter((f) => !options.population!.has(f.code)).map((f) => `${f.code} ${f.name}`);
+      if (missing.length) progress(`population estimated by kind and area (not in the population file): ${missing.join(', ')}`);
+    }
+    const seedCity = facts.every((f) => ZHUZHOU_DISTRICTS.some((d) => d.code === f.code));
+    const totalGrids = options.grids ?? (seedCity ? ZHUZHOU.reported.grids : gridsForPopulation(facts));
+    if (totalGrids < facts.length) throw new RangeError(`a city of ${facts.length} districts needs at least ${facts.length} grids, one each`);
     const real = realDivisions(options.places, facts, totalGrids);
     const planned = planDistricts(facts, totalGrids, random.fork(1));
     const plans = real ? withRealCounts(planned, real, (p) => p.fact.code === YOU_COUNTY_CODE) : planned;
@@ -150,8 +173,17 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       tx,
       communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planOf(c.code).centres })),
       random.fork(6),
+      0, // a grid must be one piece: every piece of a community gets a grid of its own
     );
-    const grids = await insertGrids(tx, gridCells, communities, plans, real ? PINNED_COMMUNITIES : [], random.fork(7));
+    const grids = await insertGrids(
+      tx,
+      gridCells,
+      communities,
+      plans,
+      real ? PINNED_COMMUNITIES : [],
+      options.householdBounds ?? DEFAULT_PLAN_RULES,
+      random.fork(7),
+    );
 
     progress('grid workers');
     const workers = await insertWorkers(tx, grids, random.fork(8));
@@ -195,7 +227,7 @@ async function insertSyntheticDistricts(tx: Queryable): Promise<void> {
     [ZHUZHOU.code, ZHUZHOU.name, ZHUZHOU.nameEn, lons, lats],
   );
   await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'city'`);
-  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length]]);
+  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1]);
   await tx.query(
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT d.code, 'district', d.name, d.name_en, $1, c.boundary
@@ -216,29 +248,6 @@ function realDivisions(wanted: SeedOptions['places'], facts: readonly DistrictFa
     );
   }
   return enough ? districts : undefined;
-}
-
-/** Facts for the districts in the database; unknown codes get neutral defaults. */
-async function districtFacts(tx: Queryable): Promise<DistrictFact[]> {
-  const rows = await tx.query<{ code: string; name: string; name_en: string | null; x: number; y: number; area_km2: number }>(
-    `SELECT code, name, name_en, ST_X(ST_PointOnSurface(boundary)) x, ST_Y(ST_PointOnSurface(boundary)) y,
-            ST_Area(boundary::geography) / 1e6 area_km2
-       FROM region WHERE level = 'district' ORDER BY code`,
-  );
-  return rows.map((r) => {
-    const known = ZHUZHOU_DISTRICTS.find((d) => d.code === r.code);
-    if (known) return { ...known, areaKm2: r.area_km2 };
-    return {
-      code: r.code,
-      name: r.name,
-      nameEn: r.name_en ?? r.code,
-      kind: 'county',
-      seat: [r.x, r.y],
-      centroid: [r.x, r.y],
-      areaKm2: r.area_km2,
-      population: Math.round(r.area_km2 * 300),
-    };
-  });
 }
 
 async function loadParents(tx: Queryable, select: string): Promise<void> {

@@ -105,7 +105,13 @@ export interface PlanProblem {
 }
 
 export interface ValidationReport {
+  /** No problems (warnings do not count). */
   valid: boolean;
   revision: number;
   problems: { type: 'FeatureCollection'; features: PlanProblem[] };
+  /**
+   * What was wrong before the plan: household bounds and pieces of grids it
+   * kept as they were (same code, shape and households). Shown, never blocking.
+   */
+  warnings: { type: 'FeatureCollection'; features: PlanProblem[] };
 }

@@ -60,6 +60,8 @@ export const ValidationSchema = Type.Object({
   valid: Type.Boolean(),
   revision: Type.Integer(),
   problems: GeoJsonCollection,
+  /** Problems of grids the plan left untouched (household bounds, pieces): they were there before; not blocking. */
+  warnings: GeoJsonCollection,
 });
 
 /**

@@ -26,14 +26,14 @@ export function createPlanAnalysisRepository(db: Queryable) {
       ]);
       // PGlite can lose a GEOS error and return no row (see plan-validate.sql).
       if (!row) throw geometryEngineRefusal(`validation of plan ${planId}`);
-      const problems = JSON.parse(row.body) as ValidationReport['problems'];
+      const { problems, warnings } = JSON.parse(row.body) as Pick<ValidationReport, 'problems' | 'warnings'>;
       // GEOS's reason text differs between its versions (PGlite and PostgreSQL ship different ones): say it in our words.
       for (const p of problems.features) {
         if (p.properties.reason !== PLAN_REASON.selfIntersection && p.properties.reason !== PLAN_REASON.invalidGeometry) continue;
         const at = p.geometry?.type === 'Point' ? (p.geometry.coordinates as number[]) : null;
         p.properties.message = validityInWords(p.properties.message, at).message;
       }
-      return { valid: problems.features.length === 0, revision, problems };
+      return { valid: problems.features.length === 0, revision, problems, warnings };
     },
 
     async whatIf(planId: number, revision: number, from: Date, to: Date, tx: Queryable = db): Promise<WhatIf> {

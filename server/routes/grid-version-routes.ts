@@ -30,6 +30,9 @@ const ImportProblemsSchema = Type.Object(
           },
         ),
       ),
+      warnings: Type.Optional(
+        Type.Array(Type.Object({}, { additionalProperties: true, description: 'problems of grids the file keeps unchanged: not blocking' })),
+      ),
     }),
   },
   { description: 'The file has problems, each listed; nothing was written' },
@@ -51,6 +54,7 @@ function importProblems(report: ImportReport, lang: Lang) {
           ? `文件存在 ${n} 个问题，未写入任何内容（第一个：${where}）`
           : `the file has ${n} problem${n === 1 ? '' : 's'}; nothing was written (first: ${where})`,
       problems: report.problems,
+      warnings: report.warnings,
     },
   };
 }

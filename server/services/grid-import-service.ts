@@ -24,6 +24,8 @@ export interface ImportReport {
   written: boolean;
   communities: { community_code: string; features: number; plan_id: number | null }[];
   problems: ImportProblem[];
+  /** Problems of grids the file keeps as they are (household bounds, pieces): there before, not blocking. */
+  warnings: ImportProblem[];
   published: PublishResult[];
 }
 
@@ -89,7 +91,7 @@ export async function importGrids(
     limits?: GeometryLimits;
   },
 ): Promise<ImportReport> {
-  const report: ImportReport = { valid: false, written: false, communities: [], problems: [], published: [] };
+  const report: ImportReport = { valid: false, written: false, communities: [], problems: [], warnings: [], published: [] };
   const shaped = parseFeatures(input.features, input.limits ?? DEFAULT_GEOMETRY_LIMITS, report.problems);
   if (report.problems.length) return report;
 
@@ -129,7 +131,7 @@ export async function importGrids(
   const checkedVersions = new Map<string, number>();
   for (const [community, features] of byCommunity) {
     report.communities.push({ community_code: community, features: features.length, plan_id: null });
-    checkedVersions.set(community, await checkCommunity(deps, input, community, features, report.problems));
+    checkedVersions.set(community, await checkCommunity(deps, input, community, features, report.problems, report.warnings));
   }
   report.valid = report.problems.length === 0;
   if (!report.valid || input.dryRun) return report;
@@ -299,6 +301,7 @@ async function checkCommunity(
   community: string,
   features: ParsedFeature[],
   problems: ImportProblem[],
+  warnings: ImportProblem[],
 ): Promise<number> {
   let version = -1;
   try {
@@ -306,15 +309,15 @@ async function checkCommunity(
       const planId = await stagePlan(deps, input, community, features, tx);
       version = (await deps.repos.plans.find(planId, null, tx))!.base_version;
       const v = await deps.repos.planAnalysis.validate(planId, 0, input.rules, tx);
-      for (const p of v.problems.features as PlanProblem[]) {
-        problems.push({
-          feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1,
-          reason: p.properties.reason,
-          message: p.properties.message,
-          community_code: community,
-          geometry: p.geometry,
-        });
-      }
+      const asImport = (p: PlanProblem): ImportProblem => ({
+        feature: p.properties.keys.length ? p.properties.keys[0]! - 1 : -1,
+        reason: p.properties.reason,
+        message: p.properties.message,
+        community_code: community,
+        geometry: p.geometry,
+      });
+      problems.push(...v.problems.features.map(asImport));
+      warnings.push(...v.warnings.features.map(asImport));
       throw new RolledBack();
     });
   } catch (err) {

@@ -45,7 +45,9 @@ await buildWebIfStale();
 const t = performance.now();
 const db = await openMigratedDatabase(config, () => undefined);
 await seedIfEmpty(db, config, () => undefined);
-console.log(`demo city (${config.demoGrids} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `demo city (${config.demoGrids ?? 'default (3,261)'} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 const app = await buildApp({ db, wall: config.wall, auth: { anonymousRead: config.anonymousRead } });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -188,7 +190,7 @@ const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'missed'
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 console.log(
   `\nGridscope dispatch console bench: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium, ${VIEWPORT.width}×${VIEWPORT.height}, loopback; ` +
-    `demo city ${config.demoGrids} grids / ${config.demoIncidents} incidents, ${backlog} in 待立案 when measured\n`,
+    `demo city ${config.demoGrids ?? 'default (3,261)'} grids / ${config.demoIncidents} incidents, ${backlog} in 待立案 when measured\n`,
 );
 console.log(`| report → row in 待立案 (${REPORTS} reports) | p50 | p95 | max | over 1 s |`);
 console.log('| --- | --- | --- | --- | --- |');

@@ -57,7 +57,9 @@ await buildWebIfStale();
 const t = performance.now();
 const db = await openMigratedDatabase(config, () => undefined);
 await seedIfEmpty(db, config, () => undefined);
-console.log(`demo city (${config.demoGrids} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `demo city (${config.demoGrids ?? 'default (3,261)'} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 const app = await buildApp({ db, wall: config.wall, auth: { anonymousRead: config.anonymousRead } });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -321,7 +323,7 @@ const row = (what: string, xs: number[], unit = ms) => {
 };
 console.log(
   `\nGridscope field app benchmark: ${db.backend}, Node ${process.version}, ${cpus().length} cores (load average ${loadavg()[0]!.toFixed(1)}), ` +
-    `headless Chromium (software rendering), 390×844 phone, demo city ${config.demoGrids} grids / ${config.demoIncidents} incidents, loopback; ` +
+    `headless Chromium (software rendering), 390×844 phone, demo city ${config.demoGrids ?? 'default (3,261)'} grids / ${config.demoIncidents} incidents, loopback; ` +
     `"Slow 4G" = ${SLOW_4G.latency} ms latency, ${((SLOW_4G.downloadThroughput * 8) / 1000).toFixed(0)} kbit/s down, ${((SLOW_4G.uploadThroughput * 8) / 1000).toFixed(0)} kbit/s up; CPU ${CPU_SLOWDOWN}× slower\n`,
 );
 console.log('| measure | p50 | p95 | n |\n| --- | --- | --- | --- |');

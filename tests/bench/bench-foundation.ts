@@ -26,7 +26,7 @@ const openMs = performance.now() - t;
 t = performance.now();
 await seedIfEmpty(db, config, quiet);
 results.push(['first start: open + migrate', seconds(openMs)]);
-results.push([`demo city build (${config.demoGrids} grids, ${config.demoIncidents} incidents)`, seconds(performance.now() - t)]);
+results.push([`demo city build (${config.demoGrids ?? 'default (3,261)'} grids, ${config.demoIncidents} incidents)`, seconds(performance.now() - t)]);
 await db.close();
 
 t = performance.now();

@@ -28,7 +28,9 @@ await buildWebIfStale();
 const t = performance.now();
 const db = await openMigratedDatabase(config, () => undefined);
 await seedIfEmpty(db, config, () => undefined);
-console.log(`demo city (${config.demoGrids} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `demo city (${config.demoGrids ?? 'default (3,261)'} grids, ${config.demoIncidents} incidents) ready in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 const app = await buildApp({ db, wall: config.wall, auth: { anonymousRead: config.anonymousRead } });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const browser = await launchChromium();

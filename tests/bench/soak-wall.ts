@@ -323,7 +323,7 @@ const stat = (xs: number[]) => {
 
 console.log(
   `\nGridscope wall soak: ${db.backend}, Node ${process.version}, ${cpus().length} cores, headless Chromium (SwiftShader), 1920×1080, loopback; ` +
-    `demo city ${config.demoGrids} grids / ${config.demoIncidents} incidents; ${REPORTS} reports driven in ${driveS.toFixed(0)} s (asked: ${MINUTES * 60} s), then ${QUIET_SAMPLES} quiet ones\n`,
+    `demo city ${config.demoGrids ?? 'default (3,261)'} grids / ${config.demoIncidents} incidents; ${REPORTS} reports driven in ${driveS.toFixed(0)} s (asked: ${MINUTES * 60} s), then ${QUIET_SAMPLES} quiet ones\n`,
 );
 console.log(
   '| time | reports | JS heap after GC | ArrayBuffers | Blink heap | DOM nodes | event listeners | ticker items | red markers | new-incident rings | fetched by the page | renderer PSS | Chromium PSS |',

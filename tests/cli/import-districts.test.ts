@@ -14,6 +14,9 @@ const DISTRICTS = fileURLToPath(new URL('../../../shared/geodata/zhuzhou-430200-
 const available = existsSync(DISTRICTS);
 if (!available) console.warn(`NOTICE: skipping the import-districts path: ${DISTRICTS} is absent (it is only in the shared workspace)`);
 
+/** Residents by district of the made-up city; at ~1,000 per urban grid, 36 grids. */
+const POPULATION: Record<string, number> = { '439902': 11_000, '439903': 9_000, '439904': 7_000, '439911': 9_000 };
+
 const running: CliRun[] = [];
 afterAll(() => {
   for (const r of running) r.child.kill('SIGKILL');
@@ -88,10 +91,18 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
     expect(imported.output()).toMatch(/city: 439900 湘东试验市/);
     expect(imported.output()).toMatch(/next: `gridscope serve` \(npm start\) builds the demo city/);
 
-    const serve = cli(['serve'], { ...env, PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '300' });
+    // No --grids: the total comes from the population file (CSV), one urban grid per ~1,000 residents (README).
+    const population = join(dir, 'population.csv');
+    writeFileSync(
+      population,
+      `code,population\n${Object.entries(POPULATION)
+        .map(([code, n]) => `${code},${n}`)
+        .join('\n')}\n`,
+    );
+    const serve = cli(['serve'], { ...env, PORT: '0', GRIDSCOPE_DEMO_POPULATION: population, GRIDSCOPE_DEMO_INCIDENTS: '300' });
     // Generous: this waits for the start (a first PGlite start takes minutes on a loaded machine), it does not time it.
     const [, url] = await serve.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/, 600_000);
-    expect(serve.output()).toMatch(/demo city ready in [\d.]+ s: 4 districts, .* 30 grids/);
+    expect(serve.output()).toMatch(/demo city ready in [\d.]+ s: 4 districts, .* 36 grids/);
     const login = await fetch(`${url}api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -106,7 +117,16 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
 
     const db = t?.db ?? (await openDatabase(loadConfig({ GRIDSCOPE_DATA_DIR: join(dir, 'data') })));
     try {
-      expect(await gridsOutsideTheirDistricts(db, city.codes, city.geometries)).toEqual({ grids: 30, outside: 0, city: '湘东试验市' });
+      expect(await gridsOutsideTheirDistricts(db, city.codes, city.geometries)).toEqual({ grids: 36, outside: 0, city: '湘东试验市' });
+      // Urban districts (区): their populations from the file, street offices and communities only, grids in the bounds.
+      const districts = await db.query<{ code: string; population: number }>("SELECT code, population::int FROM region WHERE level = 'district' ORDER BY code");
+      expect(Object.fromEntries(districts.map((d) => [d.code, d.population]))).toEqual(POPULATION);
+      const [kinds] = await db.query<{ not_urban: number; outside_bounds: number }>(
+        `SELECT (SELECT count(*)::int FROM region WHERE level = 'street' AND name NOT LIKE '%街道'
+                    OR level = 'community' AND name NOT LIKE '%社区') not_urban,
+                (SELECT count(*)::int FROM grid WHERE households NOT BETWEEN 200 AND 500) outside_bounds`,
+      );
+      expect(kinds).toEqual({ not_urban: 0, outside_bounds: 0 });
     } finally {
       if (!t) await db.close();
     }

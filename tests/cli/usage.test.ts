@@ -15,7 +15,11 @@ const CASES: { args: string[]; code: number; says: RegExp }[] = [
   { args: ['--version'], code: 0, says: new RegExp(`^gridscope ${VERSION.replaceAll('.', '\\.')}\\n$`) },
   { args: ['-v'], code: 0, says: /^gridscope \d+\.\d+\.\d+\n$/ },
   { args: ['help'], code: 0, says: /Usage: gridscope <command>[\s\S]*create-user NAME --role ROLE/ },
-  { args: ['help', 'seed'], code: 0, says: /^gridscope seed \[--grids N\][\s\S]*at least 9/ },
+  {
+    args: ['help', 'seed'],
+    code: 0,
+    says: /^gridscope seed \[--grids N\][\s\S]*at least one\s+per district[\s\S]*--population FILE: residents by district code/,
+  },
   { args: ['create-user', '--help'], code: 0, says: /^gridscope create-user NAME --role ROLE[\s\S]*grid_worker/ },
   { args: ['--bogus'], code: 1, says: /^gridscope: unknown option '--bogus'\nrun "gridscope --help" for usage\n$/ },
   { args: ['seed', '--grids', 'abc'], code: 1, says: /^gridscope: --grids must be a whole number, got "abc"\n/ },

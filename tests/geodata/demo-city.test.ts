@@ -25,6 +25,35 @@ describe(`the default demo city (Zhuzhou's real outline) at full scale on ${BACK
     await expectTruePartitions(t.db);
   });
 
+  it('makes every grid one piece, though 荷塘区 has an exclave', async () => {
+    const [r] = await t.db.query<{ multi: number; exclave_grids: number }>(
+      `SELECT (SELECT count(*)::int FROM grid WHERE ST_NumGeometries(ST_Multi(boundary)) <> 1) multi,
+              (SELECT count(*)::int FROM grid g,
+                      (SELECT p.geom FROM region d, ST_Dump(d.boundary) p WHERE d.code = '430202' ORDER BY ST_Area(p.geom) LIMIT 1) e
+                WHERE ST_Within(ST_PointOnSurface(g.boundary), e.geom)) exclave_grids`,
+    );
+    expect(r!.multi).toBe(0);
+    // The exclave (a second piece of the district) is covered by grids of its own.
+    expect(r!.exclave_grids).toBeGreaterThan(0);
+  });
+
+  it("keeps every urban grid inside the planning bounds (200–500 households by default), each district's people all counted", async () => {
+    const [r] = await t.db.query<{ outside: number; urban: number }>(
+      `SELECT count(*) FILTER (WHERE g.households NOT BETWEEN 200 AND 500)::int outside, count(*)::int urban
+         FROM grid g JOIN region c ON c.code = g.community_code WHERE c.name NOT LIKE '%村'`,
+    );
+    expect(r!.urban).toBeGreaterThan(1000);
+    expect(r!.outside).toBe(0);
+    // Fitting households moves people between grids, never out of their district (figures of geodata/zhuzhou-facts.ts).
+    const people = await t.db.query<{ code: string; population: number }>(
+      "SELECT left(code, 6) code, sum(population)::int population FROM grid WHERE left(code, 6) IN ('430202', '430223') GROUP BY 1 ORDER BY 1",
+    );
+    expect(people).toEqual([
+      { code: '430202', population: 380_000 },
+      { code: '430223', population: 640_000 },
+    ]);
+  });
+
   it('numbers grids 001..n within each community, west to east then north to south', async () => {
     const rows = await t.db.query<{ community_code: string; seqs: number[] }>(
       'SELECT community_code, array_agg(right(code, 3)::int ORDER BY code) seqs FROM grid GROUP BY 1',

@@ -3,6 +3,8 @@ import { planDistricts } from '../../geodata/demo-city/city-plan.js';
 import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn } from '../../geodata/demo-city/incident-mix.js';
 import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
 import { workerPhone } from '../../geodata/demo-city/names.js';
+import { estimatePopulation, gridsForPopulation, kindOfDistrict, parsePopulation } from '../../geodata/demo-city/district-sizing.js';
+import { fitHouseholds } from '../../geodata/demo-city/household-fit.js';
 import { readingOrder } from '../../geodata/demo-city/partition.js';
 import { apportion, Random } from '../../geodata/demo-city/random.js';
 import { parseDistrictFeatures } from '../../geodata/district-import.js';
@@ -104,6 +106,86 @@ describe('planDistricts', () => {
     }
     const you = planDistricts(ZHUZHOU_DISTRICTS, 3261, new Random(1)).find((p) => p.fact.code === '430223')!;
     expect(you).toMatchObject({ grids: 520, streets: 17, communities: 297 });
+  });
+});
+
+describe('sizing a city the facts do not cover', () => {
+  it('tells districts by their names: 区 urban (suburban when large), 县 county, 市 county-level city', () => {
+    const cases: [string, number, string][] = [
+      ['芙蓉区', 42, 'urban district'],
+      ['望城区', 951, 'suburban district'],
+      ['宁乡县', 2900, 'county'],
+      ['浏阳市', 5007, 'county-level city'],
+      ['城步苗族自治县', 2600, 'county'],
+    ];
+    for (const [name, km2, kind] of cases) expect(kindOfDistrict(name, km2), name).toBe(kind);
+  });
+
+  it('estimates people by kind and area (README), and grids from people', () => {
+    // Dense core of up to 100 km² at 4,000/km², the rest at 300/km²; rural kinds at 300, 250 and 350/km².
+    expect(estimatePopulation('urban district', 42)).toBe(168_000);
+    expect(estimatePopulation('urban district', 300)).toBe(460_000);
+    expect(estimatePopulation('suburban district', 1000)).toBe(300_000);
+    expect(estimatePopulation('county', 2000)).toBe(500_000);
+    expect(estimatePopulation('county-level city', 5000)).toBe(1_750_000);
+    // 1,000 residents per urban grid, 1,300 suburban, 1,600 county, 1,500 county-level city; at least one each.
+    expect(
+      gridsForPopulation([
+        { kind: 'urban district', population: 168_000 },
+        { kind: 'county-level city', population: 1_500_000 },
+        { kind: 'county', population: 100 },
+      ]),
+    ).toBe(168 + 1000 + 1);
+    // A downtown district now gets more grids per km² than a county-level city, not fewer.
+    const downtown = {
+      code: '430102',
+      name: '芙蓉区',
+      nameEn: 'Furong',
+      kind: 'urban district' as const,
+      seat: [113, 28] as [number, number],
+      centroid: [113, 28] as [number, number],
+      areaKm2: 42,
+      population: 168_000,
+    };
+    const city = { ...downtown, code: '430181', name: '浏阳市', kind: 'county-level city' as const, areaKm2: 5007, population: 1_750_000 };
+    const [a, b] = planDistricts([downtown, city], gridsForPopulation([downtown, city]), new Random(2));
+    expect(a!.grids / a!.fact.areaKm2).toBeGreaterThan((10 * b!.grids) / b!.fact.areaKm2);
+    expect(a!.grids / a!.communities).toBeGreaterThan(b!.grids / b!.communities);
+  });
+
+  it('reads a population file as JSON or CSV, and names what is wrong in it', () => {
+    expect([...parsePopulation('{"430102": 520000, "430181": "1400000"}')]).toEqual([
+      ['430102', 520000],
+      ['430181', 1400000],
+    ]);
+    expect([...parsePopulation('code,population\r\n430102,520000\n\n430181\t1400000\n')]).toEqual([
+      ['430102', 520000],
+      ['430181', 1400000],
+    ]);
+    expect(() => parsePopulation('430102,many', 'p.csv')).toThrow('p.csv: line 1: the population of 430102 must be a whole number above 0, not "many"');
+    expect(() => parsePopulation('{"4301": 5}')).toThrow('"4301" is not a 6-digit district code');
+    expect(() => parsePopulation('430102,5\n430102,6')).toThrow('430102 is listed twice');
+    expect(() => parsePopulation('{"a":')).toThrow(/not valid JSON/);
+    expect(() => parsePopulation('code,population\n')).toThrow(/no district populations/);
+  });
+});
+
+describe('fitHouseholds', () => {
+  const urban = { min: 200, max: 500 };
+  const open = { min: null, max: null };
+  it('moves households into the bounds and keeps the total where the bounds allow', () => {
+    const fitted = fitHouseholds([150, 180, 400, 620, 450], [urban, urban, urban, urban, urban]);
+    expect(fitted.every((h) => h >= 200 && h <= 500)).toBe(true);
+    expect(Math.abs(fitted.reduce((a, b) => a + b, 0) - 1800)).toBeLessThanOrEqual(2);
+    // An unbounded (rural) grid takes what the bounded ones cannot hold.
+    expect(fitHouseholds([900, 100], [urban, open])).toEqual([500, 500]);
+    // Already inside: unchanged.
+    expect(fitHouseholds([250, 300, 480], [urban, urban, urban])).toEqual([250, 300, 480]);
+  });
+
+  it('ends every grid at a bound when the bounds cannot hold the total', () => {
+    expect(fitHouseholds([5000, 3000], [urban, urban])).toEqual([500, 500]);
+    expect(fitHouseholds([10, 20], [urban, urban])).toEqual([200, 200]);
   });
 });
 

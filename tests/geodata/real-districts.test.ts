@@ -43,4 +43,11 @@ describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries
   it('is a true partition at every level', async () => {
     await expectTruePartitions(t.db);
   });
+
+  it('makes every grid one piece, on ragged real borders too', async () => {
+    const rows = await t.db.query<{ code: string; pieces: number }>(
+      'SELECT code, ST_NumGeometries(ST_Multi(boundary)) pieces FROM grid WHERE ST_NumGeometries(ST_Multi(boundary)) <> 1',
+    );
+    expect(rows).toEqual([]);
+  });
 });

@@ -16,6 +16,8 @@ export class PlanDataController implements ReactiveController {
   /** The plan open and its grids, as the server has them. */
   current: PlanWithGrids | null = null;
   problems: PlanProblem[] = [];
+  /** What was wrong before the plan with grids it keeps unchanged: shown, not blocking. */
+  warnings: PlanProblem[] = [];
   /** The problems are those of the revision shown. */
   validated = false;
   whatIf: WhatIf | null = null;
@@ -113,6 +115,7 @@ export class PlanDataController implements ReactiveController {
       if (stillShown())
         this.set(() => {
           this.problems = r.problems.features;
+          this.warnings = r.warnings?.features ?? [];
           this.validated = true;
         });
     }, fail);

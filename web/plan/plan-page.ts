@@ -189,7 +189,7 @@ export class PlanPage extends LitElement {
       </div>
       ${plan.current_version !== plan.base_version && draft ? html`<p class="status error">${t.outdated}</p>` : nothing}
       <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
-      <gs-plan-problems .problems=${this.data.problems} .validated=${this.data.validated} .lang=${this.language}></gs-plan-problems>
+      <gs-plan-problems .problems=${this.data.problems} .warnings=${this.data.warnings} .validated=${this.data.validated} .lang=${this.language}></gs-plan-problems>
       <gs-plan-grid-table .grids=${this.data.current!.features.features} .whatIf=${this.data.whatIf} .diff=${this.data.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
   }
 

@@ -17,13 +17,16 @@ const panelStyles = css`
   tr.selected td { background: #1d3560; }
   .mono { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: .8rem; }
   .up { color: #ffb020; } .down { color: #5cc8ff; }
+  .warnings li { background: #2a2619; } .warnings li b { color: #ffd27a; }
 `;
 
 /** The validation problems as a list, in the server's order; each also drawn on the map. */
 export class PlanProblems extends LitElement {
-  static override properties = { problems: { attribute: false }, lang: {}, validated: { type: Boolean } };
+  static override properties = { problems: { attribute: false }, warnings: { attribute: false }, lang: {}, validated: { type: Boolean } };
   static override styles = panelStyles;
   declare problems: PlanProblem[];
+  /** Problems of grids the plan keeps unchanged: listed apart, they do not block publishing. */
+  declare warnings: PlanProblem[];
   declare lang: Lang;
   /** Whether the current revision has been validated yet. */
   declare validated: boolean;
@@ -31,6 +34,7 @@ export class PlanProblems extends LitElement {
   constructor() {
     super();
     this.problems = [];
+    this.warnings = [];
     this.lang = 'zh';
     this.validated = false;
   }
@@ -39,19 +43,16 @@ export class PlanProblems extends LitElement {
     const t = strings(this.lang);
     if (!this.validated) return html`<h2>${t.problems}</h2><p class="muted">${t.loading}</p>`;
     return html`<h2>${t.problems} (${this.problems.length})</h2>
-      ${
-        this.problems.length === 0
-          ? html`<p class="ok" data-valid>${t.noProblems}</p>`
-          : html`<ul data-problems>
-        ${this.problems.map((p) => {
-          const w = problemText(p.properties, this.lang);
-          return html`<li data-reason=${p.properties.reason}>
-            <b>${w.reason}</b>${w.keys ? html`<span data-keys>${w.keys}</span> ` : nothing}
-            <span class="muted" data-detail>${w.detail}${w.area ? ` · ${w.area}` : ''}</span>
-          </li>`;
-        })}
-      </ul>`
-      }`;
+      ${this.problems.length === 0 ? html`<p class="ok" data-valid>${t.noProblems}</p>` : html`<ul data-problems>${this.problems.map((p) => this.item(p))}</ul>`}
+      ${this.warnings.length ? html`<h2>${t.warnings} (${this.warnings.length})</h2><ul data-warnings class="warnings">${this.warnings.map((p) => this.item(p))}</ul>` : nothing}`;
+  }
+
+  private item(p: PlanProblem) {
+    const w = problemText(p.properties, this.lang);
+    return html`<li data-reason=${p.properties.reason}>
+      <b>${w.reason}</b>${w.keys ? html`<span data-keys>${w.keys}</span> ` : nothing}
+      <span class="muted" data-detail>${w.detail}${w.area ? ` · ${w.area}` : ''}</span>
+    </li>`;
   }
 }
 

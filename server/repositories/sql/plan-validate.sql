@@ -7,6 +7,8 @@
 -- Overlays run on a 1e-9° (0.1 mm) grid (GEOS snap-rounding): robust where
 -- nearly collinear edges meet, where the floating-point overlay can fail
 -- (PGlite even loses the error and returns no row).
+-- Problems of grids the plan did not touch (household bounds, pieces) come
+-- back apart, as warnings: they do not block the plan.
 -- Each problem carries its reason code and the figures of its message as
 -- `params` (households and bounds, pieces, community), so clients word it in
 -- their own language; `message` stays, in English, for API readers.
@@ -17,11 +19,24 @@ WITH plan AS (
     FROM grid_plan p JOIN region r ON r.code = p.community_code
    WHERE p.id = $1
 ),
-f AS (
-  SELECT f.key, f.code, f.boundary AS g,
+v AS (
+  SELECT f.key, f.code, f.households, f.boundary AS g,
          NOT ST_IsEmpty(f.boundary) AND ST_IsValid(f.boundary) AS ok
     FROM grid_plan_feature f
    WHERE f.plan_id = $1 AND f.revision = $2
+),
+f AS (
+  -- Untouched: a current grid of the community kept as it is (its code, the
+  -- same shape up to rounding slivers, its own households). What is wrong
+  -- with it was there before the plan: a warning, not a reason to refuse.
+  SELECT v.*, v.ok AND EXISTS (
+           SELECT 1 FROM grid g CROSS JOIN plan
+            WHERE g.code = v.code AND g.community_code = plan.community
+              AND (v.households IS NULL OR v.households = g.households)
+              AND NOT coalesce(grid_plan_significant(
+                    ST_CollectionExtract(ST_SymDifference(v.g, g.boundary, 1e-9), 3), $7::float8, $8::float8), false)
+         ) AS untouched
+    FROM v
 ),
 problems AS (
   -- Valid and simple: GEOS says why not, and where.
@@ -76,20 +91,28 @@ problems AS (
    WHERE f.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM grid g WHERE g.code = f.code AND g.community_code = plan.community)
 ),
 sized AS (
-  SELECT p.*, CASE WHEN GeometryType(p.geom) IN ('POLYGON', 'MULTIPOLYGON') THEN grid_plan_area_m2(p.geom) END AS area_m2
+  SELECT p.*, CASE WHEN GeometryType(p.geom) IN ('POLYGON', 'MULTIPOLYGON') THEN grid_plan_area_m2(p.geom) END AS area_m2,
+         -- Household bounds and pieces of grids the plan left as they were: warnings.
+         p.reason IN ('households_below_minimum', 'households_above_maximum', 'not_contiguous')
+           AND coalesce((SELECT bool_and(f.untouched) FROM f WHERE f.key = ANY (p.keys)), false) AS preexisting
     FROM problems p
+),
+feature AS (
+  SELECT s.preexisting, s.reason, s.keys, s.area_m2,
+         json_build_object(
+           'type', 'Feature',
+           'geometry', CASE WHEN s.geom IS NULL THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(s.geom), 6)::json END,
+           'properties', json_build_object(
+             'reason', s.reason, 'keys', to_json(s.keys), 'codes', to_json(s.codes), 'message', s.message,
+             'params', s.params,
+             'area_m2', round(s.area_m2::numeric, 1))) AS j
+    FROM sized s
+   WHERE s.reason NOT IN ('outside_community', 'overlap', 'gap') OR grid_plan_significant(s.geom, $7::float8, $8::float8)
 )
 SELECT json_build_object(
-         'type', 'FeatureCollection',
-         'features', coalesce(json_agg(json_build_object(
-            'type', 'Feature',
-            'geometry', CASE WHEN s.geom IS NULL THEN NULL
-                             ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(s.geom), 6)::json END,
-            'properties', json_build_object(
-              'reason', s.reason, 'keys', to_json(s.keys), 'codes', to_json(s.codes), 'message', s.message,
-              'params', s.params,
-              'area_m2', round(s.area_m2::numeric, 1))
-          ) ORDER BY s.reason, s.keys, s.area_m2 DESC), '[]'::json)
-       )::text AS body
-  FROM sized s
- WHERE s.reason NOT IN ('outside_community', 'overlap', 'gap') OR grid_plan_significant(s.geom, $7::float8, $8::float8);
+  'problems', json_build_object('type', 'FeatureCollection', 'features',
+    coalesce(json_agg(j ORDER BY reason, keys, area_m2 DESC) FILTER (WHERE NOT preexisting), '[]'::json)),
+  'warnings', json_build_object('type', 'FeatureCollection', 'features',
+    coalesce(json_agg(j ORDER BY reason, keys, area_m2 DESC) FILTER (WHERE preexisting), '[]'::json))
+)::text AS body
+  FROM feature;
