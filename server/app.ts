@@ -111,7 +111,11 @@ export async function buildApp({
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, security);
-  await app.register(compress, { global: true, threshold: 1024, customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript)/ });
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript|application\/vnd\.mapbox-vector-tile)/,
+  });
   app.decorate('encodedBodies', encodedBodies);
   await app.register(databasePlugin, { db });
   // Before auth: a flood of writes is refused by address before any token is looked up.

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,19 @@ describe(`vector tiles on ${BACKEND}`, () => {
     expect(cells.length).toBeLessThan(total);
     expect(cells.reduce((a, f) => a + Number(f.properties.count), 0)).toBe(total);
     expect(new Set(cells.map((f) => f.id)).size).toBe(cells.length);
+  });
+
+  it('sends a tile compressed when the client accepts it, the same features once unpacked', async () => {
+    // The widest of the golden file's grid tiles: the most grids, the most bytes.
+    const t = tileOf(anchor, 10);
+    const plain = await get(`/tiles/grids/${t.join('/')}.mvt`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.byteLength, 'a tile worth compressing').toBeGreaterThan(1024);
+    const packed = await get(`/tiles/grids/${t.join('/')}.mvt`, { 'accept-encoding': 'gzip' });
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    const unpacked = gunzipSync(packed.rawPayload);
+    expect(packed.rawPayload.byteLength).toBeLessThan(unpacked.byteLength);
+    expect(unpacked.equals(plain.rawPayload)).toBe(true);
   });
 
   it('publishes a TileJSON 3.0.0 document per layer', async () => {
