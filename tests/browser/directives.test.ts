@@ -167,6 +167,8 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     });
     expect(ans.statusCode, ans.body).toBe(200);
     await chiefEn.click(`li[data-directive="${id}"]`);
+    // Round 2 by name: which round a board opens at is not what this checks (selectOption waits for the option).
+    await chiefEn.selectOption('gs-directive-board select[data-round]', '2');
     await chiefEn.waitForSelector(`${row(a.code)}[data-status="answered"]`);
     await chiefEn.selectOption('gs-directive-board select[data-round]', '1');
     await chiefEn.waitForSelector(`${row(a.code)}[data-status="waiting"][data-late]`);
