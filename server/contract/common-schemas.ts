@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { INCIDENT_STATUSES, URGENCIES, type IncidentStatus, type Urgency } from './vocabulary.js';
 
 /** The shared schema's id: the API description refers to it as #/components/schemas/Error. */
 export const ERROR_SCHEMA_ID = 'Error';
@@ -16,6 +17,10 @@ export type ErrorResponse = Static<typeof ErrorSchema>;
 export const MAX_INT4 = 2_147_483_647;
 export const IntegerId = Type.Integer({ minimum: 1, maximum: MAX_INT4 });
 export const BigintId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+/** An incident's status and urgency, by the vocabulary's names. */
+export const IncidentStatusSchema = Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INCIDENT_STATUSES] });
+export const UrgencySchema = Type.Unsafe<Urgency>({ type: 'string', enum: [...URGENCIES] });
 
 /** Region codes: 6 digits (city or county level), 9 (street) or 12 (community). */
 export const RegionCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,2}$', description: 'region code: 6, 9 or 12 digits' });

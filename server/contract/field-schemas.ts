@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, GridCode, NullableDateTime } from './common-schemas.js';
-import { INCIDENT_STATUSES, URGENCIES, type IncidentStatus, type Urgency } from './vocabulary.js';
+import { DateTime, GridCode, IncidentStatusSchema, NullableDateTime, UrgencySchema } from './common-schemas.js';
 
 /**
  * The field app's (/m) own requests and answers: nearby reports before a new
@@ -25,8 +24,7 @@ const LonLat = Type.Unsafe<[number, number]>({
   maxItems: 2,
   description: '[longitude, latitude], WGS84',
 });
-const Status = Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INCIDENT_STATUSES] });
-const UrgencySchema = Type.Unsafe<Urgency>({ type: 'string', enum: [...URGENCIES] });
+const Status = IncidentStatusSchema;
 
 export const NearbyQuery = Type.Object(
   {

@@ -1,6 +1,5 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox';
-import { DateTime, NullableDateTime } from './common-schemas.js';
-import { INCIDENT_STATUSES, URGENCIES, type IncidentStatus, type Urgency } from './vocabulary.js';
+import { DateTime, IncidentStatusSchema, NullableDateTime, UrgencySchema } from './common-schemas.js';
 
 /**
  * The GeoJSON answers (RFC 7946) with their real feature properties, as the
@@ -49,8 +48,7 @@ const NullableText = Type.Union([Type.String(), Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-const StatusSchema = Type.Unsafe<IncidentStatus>({ type: 'string', enum: [...INCIDENT_STATUSES] });
-const UrgencySchema = Type.Unsafe<Urgency>({ type: 'string', enum: [...URGENCIES] });
+const StatusSchema = IncidentStatusSchema;
 
 /** A Feature with typed properties; `id` and `bbox` only where the SQL writes them. */
 export function featureOf<G extends TSchema, P extends TProperties, M extends TProperties = Record<never, never>>(geometry: G, properties: P, members?: M) {

@@ -14,19 +14,7 @@
  */
 import { codePrefix } from '../contract/vocabulary.js';
 
-export const EVENT_TYPES = [
-  'incident.created',
-  'incident.status_changed',
-  'incident.escalated',
-  'incident.overdue',
-  'incident.red_alert',
-  'incident.urged',
-  'incident.checked',
-  'directive.created',
-  'directive.answered',
-  'directive.reminded',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from '../contract/stream-events.js';
 
 const REGION_OR_GRID_CODE = /^[0-9]{6}([0-9]{3}){0,3}$/;
 

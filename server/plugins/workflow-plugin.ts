@@ -2,13 +2,13 @@ import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { DEFAULT_CALENDAR } from '../workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar, type WorkingCalendarConfig } from '../workflow/working-calendar.js';
-import { sweepDeadlines } from '../workflow/deadline-sweeper.js';
+import { raiseTimedAlerts } from '../services/deadline-alert-service.js';
 import { DEFAULT_POSITION_RETENTION_DAYS, sweepFieldRetention } from '../workflow/field-retention-sweeper.js';
 
 export interface WorkflowOptions {
   /** Working hours and holidays for deadlines; default the 2026 PRC calendar. */
   calendar?: WorkingCalendarConfig;
-  /** How often overdue and red-alert checks run, in ms; 0 = never (tests call sweepDeadlines themselves). */
+  /** How often overdue and red-alert checks run, in ms; 0 = never (tests call raiseTimedAlerts themselves). */
   sweepEveryMs?: number;
   /** Days a grid worker's shared position is kept (default 7); the same sweep deletes older ones and old idempotency keys. */
   positionRetentionDays?: number;
@@ -42,7 +42,7 @@ export default fp(
         if (running) return;
         running = true;
         const now = new Date();
-        sweepDeadlines(app.db, now)
+        raiseTimedAlerts(app, now)
           .then(() => sweepFieldRetention(app.db, now, positionDays))
           // The next tick tries again: an outage delays alerts, it does not lose them (each sweep claims all that are due).
           .catch((err: unknown) =>

@@ -20,6 +20,7 @@ import { createGridVersionRepository, type GridVersionRepository } from './grid-
 import { createUnitRepository, type UnitRepository } from './unit-repository.js';
 import { createFieldRepository, type FieldRepository } from './field-repository.js';
 import { createTileRepository, type TileRepository } from './tile-repository.js';
+import { createIncidentAlertRepository, type IncidentAlertRepository } from './incident-alert-repository.js';
 
 /** Every repository, each over the same database. */
 export interface Repositories {
@@ -33,6 +34,7 @@ export interface Repositories {
   tokens: TokenRepository;
   audit: AuditRepository;
   workflow: IncidentWorkflowRepository;
+  alerts: IncidentAlertRepository;
   directives: DirectiveRepository;
   map: MapRepository;
   explore: ExploreRepository;
@@ -60,6 +62,7 @@ export function createRepositories(db: Queryable): Repositories {
     tokens: createTokenRepository(db),
     audit: createAuditRepository(db),
     workflow: createIncidentWorkflowRepository(db),
+    alerts: createIncidentAlertRepository(db),
     directives: createDirectiveRepository(db),
     map: createMapRepository(db),
     explore: createExploreRepository(db),

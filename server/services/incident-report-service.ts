@@ -1,7 +1,7 @@
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { NearbyIncident } from '../repositories/incident-workflow-repository.js';
 import { inScope } from '../auth/roles.js';
-import { eventIncident } from '../workflow/deadline-sweeper.js';
+import { eventIncident } from './incident-event.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import type { Principal } from '../auth/roles.js';
 import { recordEvent } from '../repositories/event-log-repository.js';
 import type { LockedIncident, StatusChange, Visibility } from '../repositories/incident-workflow-repository.js';
-import { eventIncident } from '../workflow/deadline-sweeper.js';
+import { eventIncident } from './incident-event.js';
 import { actedFirstSentence, type ActedFirst } from '../contract/acted-first.js';
 import {
   ACTIONS,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
-import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
+import { raiseTimedAlerts } from '../../server/services/deadline-alert-service.js';
+import { createRepositories } from '../../server/repositories/repositories.js';
 import { RED_DISPATCH_MINUTES, TRANSITIONS, type Action, type Status } from '../../server/contract/incident-workflow.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
 import { SMALL_CITY } from '../helpers/seeded-app.js';
@@ -206,7 +207,7 @@ describe(`demo incident histories on ${BACKEND}`, () => {
         [minuteAgo, RED_DISPATCH_MINUTES],
       ),
     ).toBe(0);
-    const raised = await sweepDeadlines(t.db, now);
+    const raised = await raiseTimedAlerts({ db: t.db, repos: createRepositories(t.db) }, now);
     const fresh = await count(`SELECT count(*)::int n FROM incident_history WHERE at = $1 AND action IN ('overdue', 'red_alert')`, [now.toISOString()]);
     expect(raised.overdue + raised.redAlerts).toBe(fresh);
     expect(fresh).toBeLessThanOrEqual(3);

@@ -5,6 +5,8 @@ import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/met
 import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
+import type { StreamIncident } from '../../server/contract/stream-events.js';
+import type { IncidentStatus } from '../../server/contract/vocabulary.js';
 
 const entry = (i: number): TickerEntry => ({
   key: `created:SJ${i}`,
@@ -17,7 +19,7 @@ const entry = (i: number): TickerEntry => ({
   districtCode: '430202',
   gridCode: '430202001001001',
 });
-const incident = (code: string, urgency: 'red' | 'blue', status: string) => ({
+const incident = (code: string, urgency: 'red' | 'blue', status: IncidentStatus): StreamIncident => ({
   code,
   urgency,
   status,
@@ -155,17 +157,18 @@ describe('ring segments for the wall lines', () => {
 
 describe('KPIs patched from stream events', () => {
   const ctx = { from: '2026-06-01T16:00:00.000Z', today: '2026-06-15T16:00:00.000Z' };
-  const ev = (over: Record<string, unknown>) => ({
-    code: 'SJ1',
-    category: 'noise',
-    urgency: 'red' as const,
-    status: 'reported',
-    location: [113, 27] as [number, number],
-    grid_code: '430202001001001',
-    district_code: '430202',
-    reported_at: '2026-06-15T17:00:00.000Z',
-    ...over,
-  });
+  const ev = (over: Record<string, unknown>): StreamIncident =>
+    ({
+      code: 'SJ1',
+      category: 'noise',
+      urgency: 'red' as const,
+      status: 'reported',
+      location: [113, 27] as [number, number],
+      grid_code: '430202001001001',
+      district_code: '430202',
+      reported_at: '2026-06-15T17:00:00.000Z',
+      ...over,
+    }) as StreamIncident;
   // Expected changes by the definitions of explore-counts.sql (README, "KPIs"), written out by hand.
   const cases: [string, string, Record<string, unknown>, object | null][] = [
     ['a red report today', 'incident.created', {}, { reported: 1, closed: 0, open: 1, red_open: 1, today: 1 }],

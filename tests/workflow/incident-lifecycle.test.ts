@@ -3,7 +3,9 @@ import type { Role } from '../../server/auth/roles.js';
 import { DEFAULT_CALENDAR } from '../../server/plugins/workflow-plugin.js';
 import type { Action, Status } from '../../server/contract/incident-workflow.js';
 import { createWorkingCalendar } from '../../server/workflow/working-calendar.js';
-import { sweepDeadlines } from '../../server/workflow/deadline-sweeper.js';
+import { Value } from 'typebox/value';
+import { StreamIncidentSchema } from '../../server/contract/stream-events.js';
+import { raiseTimedAlerts } from '../../server/services/deadline-alert-service.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
@@ -317,13 +319,22 @@ describe(`urgency, disputes and units on ${BACKEND}`, () => {
     const due = new Date(json(await act('dispatcher', code, { action: 'dispatch', units: ['sanitation'] })).properties.due_at);
     const red = await newIncident({ urgency: 'red', category: 'safety_hazard' });
     const reported = new Date((await detail(red)).properties.reported_at);
-    await sweepDeadlines(ctx.db, new Date(Math.max(due.getTime(), reported.getTime() + 31 * 60_000) + 60_000));
+    await raiseTimedAlerts(ctx.app, new Date(Math.max(due.getTime(), reported.getTime() + 31 * 60_000) + 60_000));
     const overdue = (await detail(code)).properties;
     expect(overdue.history.at(-1)).toMatchObject({ action: 'overdue', actor: 'system' });
     expect((await detail(red)).properties.history.at(-1)).toMatchObject({ action: 'red_alert' });
     // Each fires once.
-    await sweepDeadlines(ctx.db, new Date(due.getTime() + 3_600_000));
+    await raiseTimedAlerts(ctx.app, new Date(due.getTime() + 3_600_000));
     expect((await detail(code)).properties.history.filter((h: any) => h.action === 'overdue')).toHaveLength(1);
+    // Every incident event recorded so far (reports, transitions, these alerts) carries the contract's incident shape.
+    const events = await ctx.db.query<{ type: string; payload: { incident: unknown } }>("SELECT type, payload FROM event_log WHERE type LIKE 'incident.%'");
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['incident.created', 'incident.status_changed', 'incident.overdue', 'incident.red_alert']),
+    );
+    const misfits = events
+      .filter((e) => !Value.Check(StreamIncidentSchema, e.payload.incident))
+      .map((e) => [e.type, [...Value.Errors(StreamIncidentSchema, e.payload.incident)][0]?.message]);
+    expect(misfits).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { incidentDetail, incidentPage, type IncidentDetail } from './dispatch-api.js';
 import type { QueueItem } from './dispatch-queues.js';
+import { INCIDENT_EVENT_TYPES, type StreamIncident } from '../../server/contract/stream-events.js';
 
 /** Open statuses: the queues are built from these, all loaded at once. */
 const OPEN = 'reported,filed,dispatched,in_progress,resolved';
@@ -9,15 +10,6 @@ const OPEN = 'reported,filed,dispatched,in_progress,resolved';
 export const OPEN_CAP = 20_000;
 /** The newest incidents of any status, for the "all" queue. */
 const RECENT = 500;
-const STREAM_EVENTS = [
-  'incident.created',
-  'incident.status_changed',
-  'incident.escalated',
-  'incident.overdue',
-  'incident.red_alert',
-  'incident.urged',
-  'incident.checked',
-];
 /**
  * Records a burst of events needs are fetched together after this pause: one
  * list request for the lot instead of one request per event. Short, so a new
@@ -32,16 +24,6 @@ const RECORD_CHANGES = new Set(['incident.status_changed', 'incident.escalated']
 const FINISHED = new Set(['closed', 'rejected', 'duplicate']);
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
-
-interface StreamIncident {
-  code: string;
-  category: string;
-  urgency: QueueItem['urgency'];
-  status: string;
-  grid_code: string;
-  district_code: string;
-  reported_at: string;
-}
 
 /**
  * Holds the console's incidents and keeps them live. Loads every open
@@ -279,7 +261,7 @@ export class DispatchDataController implements ReactiveController {
         console.warn('dispatch: unreadable stream event', e.type, err);
       }
     };
-    for (const type of STREAM_EVENTS) source.addEventListener(type, onMessage);
+    for (const type of INCIDENT_EVENT_TYPES) source.addEventListener(type, onMessage);
     for (const type of ['reset', 'resumed']) source.addEventListener(type, () => void this.reload());
     source.addEventListener('reconnecting', () => this.setState('offline'));
   }
