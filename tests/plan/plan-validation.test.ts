@@ -217,4 +217,47 @@ describe(`plan validation on ${BACKEND}`, () => {
       await strict?.close();
     }
   });
+  it('tells a grid in two pieces: a problem where the file made it so, a warning where it was so before', async () => {
+    // Two neighbours a and b, and a small disc strictly inside b (its radius a fifth of the way to b's edge).
+    const [pair] = await ctx.db.query<{ a: string; b: string; disc: string }>(
+      `SELECT a.code a, b.code b,
+              ST_AsText(ST_Buffer(ST_PointOnSurface(b.boundary), ST_Distance(ST_PointOnSurface(b.boundary), ST_Boundary(b.boundary)) / 5, 8)) disc
+         FROM grid a JOIN grid b ON a.code < b.code AND ST_Intersects(a.boundary, b.boundary) AND ST_Dimension(ST_Intersection(a.boundary, b.boundary)) = 1
+        WHERE a.community_code = $1 AND b.community_code = $1
+        ORDER BY a.code, b.code LIMIT 1`,
+      [ctx.community],
+    );
+    const { a, b, disc } = pair!;
+    const moved = { a: `ST_Multi(ST_Union(boundary, ST_GeomFromText('${disc}', 4326)))`, b: `ST_Difference(boundary, ST_GeomFromText('${disc}', 4326))` };
+    const index = (code: string) => exported.features.findIndex((f: any) => f.properties.code === code);
+
+    // The file gives a the disc out of b: a is now two pieces, which the file did, so it blocks.
+    const file = (await withGeometry(a, moved.a)).file;
+    file.features[index(b)].geometry = JSON.parse((await withGeometry(b, moved.b)).geometry);
+    const res = await dryRun(file);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    const pieces = res.body.error.problems.filter((p: any) => p.reason === 'not_contiguous').map((p: any) => p.feature);
+    expect(pieces).toEqual([index(a)]);
+
+    // The same shapes already published: a plan that leaves them as they are is valid, with a warning for a.
+    const [before] = await ctx.db.query<{ a: string; b: string }>(
+      'SELECT (SELECT ST_AsEWKT(boundary) FROM grid WHERE code = $1) a, (SELECT ST_AsEWKT(boundary) FROM grid WHERE code = $2) b',
+      [a, b],
+    );
+    try {
+      await ctx.db.query(`UPDATE grid SET boundary = ${moved.a} WHERE code = $1`, [a]);
+      await ctx.db.query(`UPDATE grid SET boundary = ${moved.b} WHERE code = $1`, [b]);
+      const plan = (await ctx.call('POST', '/api/plans', { name: 'two pieces', community: ctx.community })).body;
+      const report = (await ctx.call('POST', `/api/plans/${plan.id}/validate`)).body;
+      const warned = report.warnings.features.filter((f: any) => f.properties.reason === 'not_contiguous').map((f: any) => f.properties.codes);
+      expect(warned).toEqual([[a]]);
+      expect(report.problems.features.filter((f: any) => f.properties.reason === 'not_contiguous')).toEqual([]);
+      const again = await dryRun((await ctx.call('GET', `/api/grids/export?region=${ctx.community}`)).body);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body.warnings.filter((p: any) => p.reason === 'not_contiguous').map((p: any) => p.feature)).toEqual([index(a)]);
+    } finally {
+      await ctx.db.query('UPDATE grid SET boundary = ST_GeomFromEWKT($2) WHERE code = $1', [a, before!.a]);
+      await ctx.db.query('UPDATE grid SET boundary = ST_GeomFromEWKT($2) WHERE code = $1', [b, before!.b]);
+    }
+  });
 });
