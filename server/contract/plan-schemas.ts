@@ -22,7 +22,7 @@ export const LineGeometry = Type.Object({ type: Type.Literal('LineString'), coor
 const Key = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Move = Type.Object({ from: Position, to: Position }, { additionalProperties: false });
 
-/** One editor operation (server/repositories/plan-edit-repository.ts). */
+/** One editor operation (server/services/plan-edits.ts). */
 export const PlanEditSchema = Type.Union([
   Type.Object(
     { op: Type.Literal('reshape'), key: Key, geometry: PolygonalGeometry, moved: Type.Optional(Type.Array(Move, { maxItems: 100 })) },

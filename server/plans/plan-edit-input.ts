@@ -1,5 +1,5 @@
 import { DomainError } from '../services/domain-error.js';
-import type { PlanEdit } from '../repositories/plan-edit-repository.js';
+import type { PlanEdit } from '../services/plan-edits.js';
 import { lineShape, polygonalShape, positionShape, SHAPE_REASON, type GeometryLimits, type ShapeResult } from './geojson-shape.js';
 
 /** The body of POST /api/plans/:id/edits as the schema lets it through: positions may still carry a height or lie out of range. */

@@ -67,7 +67,7 @@ export function createRepositories(db: Queryable): Repositories {
     map: createMapRepository(db),
     explore: createExploreRepository(db),
     plans,
-    planEdits: createPlanEditRepository(plans),
+    planEdits: createPlanEditRepository(),
     planAnalysis: createPlanAnalysisRepository(db),
     gridPublish: createGridPublishRepository(),
     gridVersions: createGridVersionRepository(db),

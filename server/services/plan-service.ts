@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
 import { lockedPlan, scopeOf } from './plan-access.js';
 import type { ServiceDeps } from './service-deps.js';
+import { applyPlanEdit } from './plan-edits.js';
 
 /**
  * Draft boundary plans (网格调整方案): created, renamed, abandoned, edited,
@@ -65,7 +66,7 @@ export async function editPlan(deps: ServiceDeps, actor: Actor, input: { id: num
   const edit = checkedEdit(input.edit, input.limits);
   return deps.db.transaction(async (tx) => {
     const plan = await lockedPlan(deps, actor, input.id, 'edit', tx);
-    const keys = await deps.repos.planEdits.apply(plan, edit, geometrySql(tx, `the ${edit.op} edit`, deps.log));
+    const keys = await applyPlanEdit(deps.repos, plan, edit, geometrySql(tx, `the ${edit.op} edit`, deps.log));
     await recordAudit(
       deps,
       actor,
