@@ -6,6 +6,38 @@ const PLACE_CHARS =
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范廖石金贺';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力波宁俊峰琳斌燕晨鹏飞雪梅慧莉';
 
+/** Each place character's pinyin (toneless), for the English names of made-up places. */
+const PLACE_PINYIN: ReadonlyMap<string, string> = new Map(
+  [
+    '东dong 西xi 南nan 北bei 中zhong 新xin 华hua 建jian 宁ning 安an 康kang 泰tai 和he 平ping 兴xing 隆long 福fu 寿shou 金jin',
+    '银yin 玉yu 山shan 水shui 湖hu 塘tang 桥qiao 岭ling 坪ping 冲chong 湾wan 田tian 园yuan 林lin 溪xi 河he 洲zhou 龙long',
+    '凤feng 云yun 霞xia 青qing 松song 柏bai 桂gui 荷he 枫feng 明ming 光guang 盛sheng 昌chang 顺shun 丰feng 茂mao 春chun',
+    '秋qiu 石shi 江jiang 泉quan 清qing 源yuan 阳yang 朝chao 晓xiao 德de 仁ren 义yi 礼li 智zhi 信xin',
+  ]
+    .join(' ')
+    .split(' ')
+    .map((w) => [w.charAt(0), w.slice(1)]),
+);
+
+/** What each level's suffix is called in English, as the national division list's English names say it. */
+const SUFFIX_EN: Readonly<Record<string, string>> = { 街道: 'Subdistrict', 镇: 'Town', 乡: 'Township', 社区: 'Community', 村: 'Village' };
+
+/**
+ * The English name of a made-up place: its pinyin, capitalised, with an
+ * apostrophe before a syllable that starts with a vowel (Xi'an), then the
+ * suffix's English word. A fallback name ending in a number keeps it.
+ */
+export function placeNameEn(name: string, suffix: string): string {
+  const syllables: string[] = [];
+  let digits = '';
+  for (const ch of name) {
+    if (/[0-9]/.test(ch)) digits += ch;
+    else syllables.push(PLACE_PINYIN.get(ch) ?? ch);
+  }
+  const pinyin = syllables.map((s, i) => (i > 0 && /^[aoe]/.test(s) ? `'${s}` : s)).join('');
+  return `${pinyin.charAt(0).toUpperCase()}${pinyin.slice(1)}${digits} ${SUFFIX_EN[suffix] ?? suffix}`;
+}
+
 /** Draws names unique within one scope (a parent region). */
 export class PlaceNamer {
   private used = new Set<string>();

@@ -3,7 +3,7 @@ import { gridName } from '../../server/contract/grid-names.js';
 import type { HouseholdBounds, PlanRules } from '../../server/contract/grid-plan-reasons.js';
 import { fitHouseholds } from './household-fit.js';
 import { densityAt, type DistrictPlan, type PopulationCentre } from './city-plan.js';
-import { PlaceNamer } from './names.js';
+import { PlaceNamer, placeNameEn } from './names.js';
 import { readingOrder, type Cell } from './partition.js';
 import { apportion, type Random } from './random.js';
 import { matchUnitsToCells, type PinnedCommunity } from './real-places.js';
@@ -59,7 +59,8 @@ export function syntheticPlaces(
           : urban || centres.some((c) => inCore(cell, c))
             ? '社区'
             : '村';
-      placed.push({ ...placeOf(cell), code: parent + String(i + 1).padStart(3, '0'), name: namer.next() + suffix, nameEn: null });
+      const name = namer.next();
+      placed.push({ ...placeOf(cell), code: parent + String(i + 1).padStart(3, '0'), name: name + suffix, nameEn: placeNameEn(name, suffix) });
     });
   }
   return placed;

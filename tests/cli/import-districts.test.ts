@@ -127,6 +127,14 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
                 (SELECT count(*)::int FROM grid WHERE households NOT BETWEEN 200 AND 500) outside_bounds`,
       );
       expect(kinds).toEqual({ not_urban: 0, outside_bounds: 0 });
+      // Made-up places have English names too: plain ASCII, the level's word last (街道 Subdistrict, 社区 Community).
+      const unnamed = await db.query<{ name: string; name_en: string | null }>(
+        `SELECT name, name_en FROM region
+          WHERE level IN ('street', 'community')
+            AND (name_en IS NULL OR name_en !~ '^[A-Z][a-z'']*[0-9]* (Subdistrict|Community)$'
+                 OR (level = 'street') <> (name_en LIKE '% Subdistrict'))`,
+      );
+      expect(unnamed).toEqual([]);
     } finally {
       if (!t) await db.close();
     }

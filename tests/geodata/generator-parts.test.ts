@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planDistricts } from '../../geodata/demo-city/city-plan.js';
 import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn } from '../../geodata/demo-city/incident-mix.js';
 import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
-import { workerPhone } from '../../geodata/demo-city/names.js';
+import { PlaceNamer, placeNameEn, workerPhone } from '../../geodata/demo-city/names.js';
 import { estimatePopulation, gridsForPopulation, kindOfDistrict, parsePopulation } from '../../geodata/demo-city/district-sizing.js';
 import { fitHouseholds } from '../../geodata/demo-city/household-fit.js';
 import { readingOrder } from '../../geodata/demo-city/partition.js';
@@ -261,5 +261,25 @@ describe('drawTimeline', () => {
                 : 'reported';
       expect(t.status).toBe(expected);
     }
+  });
+});
+
+describe('English names of made-up places', () => {
+  it.each([
+    ['西安', '街道', "Xi'an Subdistrict"],
+    ['东湖', '社区', 'Donghu Community'],
+    ['和平', '村', 'Heping Village'],
+    ['河岭', '乡', 'Heling Township'],
+    ['金桥', '镇', 'Jinqiao Town'],
+    ['龙12', '镇', 'Long12 Town'],
+  ])('%s%s is %s', (name, suffix, english) => {
+    expect(placeNameEn(name, suffix)).toBe(english);
+  });
+
+  it('has a pinyin for every character the namer draws', () => {
+    const namer = new PlaceNamer(new Random(7));
+    const names = Array.from({ length: 400 }, () => namer.next());
+    const missing = names.filter((n) => !/^[ -~]*$/.test(placeNameEn(n, '社区')));
+    expect(missing).toEqual([]);
   });
 });
