@@ -1,15 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../server/app.js';
+import type { App } from '../../server/app.js';
 import type { Database, Queryable } from '../../server/db/database.js';
-import { READ_POOL_APPLICATION_NAME } from '../../server/db/open-database.js';
-import { openPostgres } from '../../server/db/pg-database.js';
-import { createRepositories } from '../../server/repositories/repositories.js';
-import { hashRequest, writeOnce } from '../../server/services/idempotency.js';
-import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
-import { json, SMALL_CITY } from '../helpers/seeded-app.js';
+import type { Session } from '../helpers/identity.js';
 import { openSse, payloadOf } from '../helpers/sse-client.js';
-import { BACKEND, createSeededDatabase, replicaUrlOf, TEST_DATABASE_READ_URL, waitForReplay, type TestDatabase } from '../helpers/test-database.js';
+import type { TestDatabase } from '../helpers/test-database.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 /**
@@ -21,13 +16,31 @@ import { waitUntil } from '../helpers/wait-until.js';
  * The replica cases need TEST_DATABASE_READ_URL (.ci/run sets up cluster
  * 15/replica); each is skipped with a note when it is missing.
  */
-if (BACKEND !== 'postgres') console.log('[scale-out tests] skipped: they need real PostgreSQL; set TEST_DATABASE_URL to run them');
-else if (!TEST_DATABASE_READ_URL) console.log('[scale-out tests] read-replica case skipped: set TEST_DATABASE_READ_URL to a streaming replica');
+const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+const WITH_REPLICA = ON_POSTGRES && Boolean(process.env.TEST_DATABASE_READ_URL);
 
-describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica and deadlock retries on PostgreSQL', () => {
+/** What the cases use, loaded only when they run: skipped on PGlite, the file costs no import of the app. */
+const load = async () => ({
+  ...(await import('../../server/app.js')),
+  ...(await import('../../server/db/open-database.js')),
+  ...(await import('../../server/db/pg-database.js')),
+  ...(await import('../../server/repositories/repositories.js')),
+  ...(await import('../../server/services/idempotency.js')),
+  ...(await import('../helpers/identity.js')),
+  ...(await import('../helpers/seeded-app.js')),
+  ...(await import('../helpers/test-database.js')),
+});
+let lib: Awaited<ReturnType<typeof load>>;
+const json = (res: { body: string }) => JSON.parse(res.body);
+
+if (!ON_POSTGRES) console.log('[scale-out tests] skipped: they need real PostgreSQL; set TEST_DATABASE_URL to run them');
+else if (!WITH_REPLICA) console.log('[scale-out tests] read-replica case skipped: set TEST_DATABASE_READ_URL to a streaming replica');
+
+describe.skipIf(!ON_POSTGRES)('several API processes, a read replica and deadlock retries on PostgreSQL', () => {
   let t: TestDatabase;
   let secondDb: Database;
   let replica: Database | undefined;
+  let lostReplica: Database;
   let replicaUrl: string | undefined;
   let a: App;
   let b: App;
@@ -36,16 +49,23 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
   const as: Record<'worker' | 'commander', Session | undefined> = { worker: undefined, commander: undefined };
 
   beforeAll(async () => {
+    lib = await load();
+    const { buildApp, createSeededDatabase, createUser, login, openPostgres, pickPlaces, pointInGrid, READ_POOL_APPLICATION_NAME, replicaUrlOf, SMALL_CITY } =
+      lib;
     t = await createSeededDatabase(SMALL_CITY);
     secondDb = await openPostgres({ connectionString: t.url!, poolSize: 4, statementTimeoutMs: 60_000 });
-    if (TEST_DATABASE_READ_URL) {
+    if (WITH_REPLICA) {
       replicaUrl = await replicaUrlOf(t.url!);
       replica = await openPostgres({ connectionString: replicaUrl, poolSize: 2, statementTimeoutMs: 60_000, applicationName: READ_POOL_APPLICATION_NAME });
     }
     const options = { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 } };
-    // Process A reads its figures from the replica (when there is one); B reads everything from the primary.
+    // Process A reads its figures from the replica (when there is one, else from the primary). B's read pool has
+    // lost its server: closed, as a replica that went away leaves it (a pool refuses statements after end() with
+    // the error of a lost server). What B is asked in the first case needs only the primary.
+    lostReplica = await openPostgres({ connectionString: replicaUrl ?? t.url!, poolSize: 1, statementTimeoutMs: 60_000 });
+    await lostReplica.close();
     a = await buildApp({ db: t.db, readDb: replica, ...options });
-    b = await buildApp({ db: secondDb, ...options });
+    b = await buildApp({ db: secondDb, readDb: lostReplica, ...options });
     bUrl = await b.listen({ port: 0, host: '127.0.0.1' });
     const places = await pickPlaces(t.db);
     location = await pointInGrid(t.db, places.grid);
@@ -94,10 +114,10 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
     }
   });
 
-  it.skipIf(!TEST_DATABASE_READ_URL)('reads figures through the replica and writes through the primary', async () => {
+  it.skipIf(!WITH_REPLICA)('reads figures through the replica and writes through the primary', async () => {
     const readPool = await a.readDb.query<{ recovery: boolean; app: string }>("SELECT pg_is_in_recovery() recovery, current_setting('application_name') app");
-    expect(readPool).toEqual([{ recovery: true, app: READ_POOL_APPLICATION_NAME }]);
-    await waitForReplay(t.url!, replicaUrl!);
+    expect(readPool).toEqual([{ recovery: true, app: lib.READ_POOL_APPLICATION_NAME }]);
+    await lib.waitForReplay(t.url!, replicaUrl!);
     const summary = async () => {
       const res = await a.inject({ method: 'GET', url: '/api/stats/summary', headers: as.commander!.read });
       expect(res.statusCode, res.body).toBe(200);
@@ -126,7 +146,7 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
       expect(stale.position, 'the event position is the replica’s, read beside its counts').toBeLessThan(newest!.id);
       await admin.query('SELECT pg_wal_replay_resume()');
       paused = false;
-      await waitForReplay(t.url!, replicaUrl!);
+      await lib.waitForReplay(t.url!, replicaUrl!);
       const caughtUp = await summary();
       expect(caughtUp.reported).toBe(before.reported + 1);
       expect(caughtUp.position).toBe(newest!.id);
@@ -138,27 +158,18 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
   });
 
   it('answers 503 for the reads a lost replica would serve, and keeps writing and signing in on the primary', async () => {
-    // A read pool that can no longer reach its server: closed, as a replica that went away leaves it
-    // (a pool refuses statements after end() with the error a lost server gives: unavailable).
-    const lost = await openPostgres({ connectionString: replicaUrl ?? t.url!, poolSize: 1, statementTimeoutMs: 60_000 });
-    await lost.close();
-    const c = await buildApp({ db: t.db, readDb: lost, auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 } });
-    try {
-      for (const url of ['/api/stats/summary', '/api/map/grid-metrics', '/tiles/incidents/14/13400/6850.mvt']) {
-        const res = await c.inject({ method: 'GET', url, headers: as.commander!.read });
-        expect(res.statusCode, `${url}: ${res.body}`).toBe(503);
-        expect(res.headers['retry-after']).toBeDefined();
-        expect(json(res).error.code).toBe('database_unavailable');
-      }
-      const me = await c.inject({ method: 'GET', url: '/api/auth/me', headers: as.commander!.read });
-      expect(me.statusCode, me.body).toBe(200);
-      const written = await report(c, 'scale-out: replica lost');
-      expect(written.statusCode, written.body).toBe(201);
-      // The primary's own state is not touched: the live stream does not report the database down.
-      expect(t.db.availability.available).toBe(true);
-    } finally {
-      await c.close();
+    for (const url of ['/api/stats/summary', '/api/map/grid-metrics', '/tiles/incidents/14/13400/6850.mvt']) {
+      const res = await b.inject({ method: 'GET', url, headers: as.commander!.read });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(json(res).error.code).toBe('database_unavailable');
     }
+    const me = await b.inject({ method: 'GET', url: '/api/auth/me', headers: as.commander!.read });
+    expect(me.statusCode, me.body).toBe(200);
+    const written = await report(b, 'scale-out: replica lost');
+    expect(written.statusCode, written.body).toBe(201);
+    // The primary's own state is untouched: B's live stream does not report the database down.
+    expect(secondDb.availability.available).toBe(true);
   });
 
   it('retries the loser of a deadlock: both transactions commit, and an Idempotency-Key write stays once', async () => {
@@ -177,8 +188,8 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
       },
       clientIp: null,
     };
-    const deps = { db: t.db, repos: createRepositories(t.db), clock: () => new Date() };
-    const keyed = { key: 'deadlock-probe-1', route: 'test deadlock', requestHash: hashRequest({ probe: 1 }) };
+    const deps = { db: t.db, repos: lib.createRepositories(t.db), clock: () => new Date() };
+    const keyed = { key: 'deadlock-probe-1', route: 'test deadlock', requestHash: lib.hashRequest({ probe: 1 }) };
     const bump = (tx: Queryable, id: number) => tx.query('UPDATE deadlock_probe SET n = n + 1 WHERE id = $1', [id]);
     const pidOf = async (tx: Queryable) => (await tx.query<{ pid: number }>('SELECT pg_backend_pid() pid'))[0]!.pid;
     const waitingForLock = async (pid: number) =>
@@ -202,7 +213,7 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
       await wHoldsRow2;
       await bump(tx, 2);
     });
-    const keyedWrite = writeOnce(deps, who, keyed, async (tx) => {
+    const keyedWrite = lib.writeOnce(deps, who, keyed, async (tx) => {
       wAttempts++;
       await tx.exec("SET LOCAL deadlock_timeout = '20ms'");
       if (wAttempts === 1) {
@@ -230,7 +241,7 @@ describe.skipIf(BACKEND !== 'postgres')('several API processes, a read replica a
       { status_code: 201, response: '{"attempt":2}' },
     ]);
     // The key answers a repeat with the stored answer, without running the write again.
-    const again = await writeOnce(deps, who, keyed, async () => {
+    const again = await lib.writeOnce(deps, who, keyed, async () => {
       throw new Error('a repeated key must not write again');
     });
     expect(again).toEqual({ status: 201, body: '{"attempt":2}', replayed: true });
