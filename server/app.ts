@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Database } from './db/database.js';
+import type { Database, Queryable } from './db/database.js';
 import type { ThrottleLimits } from './auth/login-throttle.js';
 import authPlugin, { type AuthOptions } from './plugins/auth-plugin.js';
 import databasePlugin from './plugins/database-plugin.js';
@@ -51,6 +51,12 @@ declare module 'fastify' {
 
 export interface AppOptions {
   db: Database;
+  /**
+   * A streaming replica of `db` for the figure, map, tile and export reads
+   * (config DATABASE_READ_URL; plugins/database-plugin.ts); default `db`. Its
+   * owner closes it, as with `db`.
+   */
+  readDb?: Queryable;
   logger?: FastifyServerOptions['logger'];
   auth?: Partial<AuthOptions>;
   /** Login throttling limits (tests shorten them). */
@@ -85,6 +91,7 @@ const DEFAULT_TEST_PHOTOS: PhotoStorePluginOptions = { dir: join(tmpdir(), 'grid
 /** Registers plugins, then routes. The caller owns the database's lifetime. */
 export async function buildApp({
   db,
+  readDb,
   logger = false,
   auth,
   loginThrottle,
@@ -117,7 +124,7 @@ export async function buildApp({
     customTypes: /^(text\/|application\/(geo\+)?json|application\/javascript|application\/vnd\.mapbox-vector-tile)/,
   });
   app.decorate('encodedBodies', encodedBodies);
-  await app.register(databasePlugin, { db });
+  await app.register(databasePlugin, { db, readDb });
   // Before auth: a flood of writes is refused by address before any token is looked up.
   await app.register(writeLimitsPlugin, { ...DEFAULT_WRITE_LIMITS, ...writeLimits });
   await app.register(authPlugin, authOptions);

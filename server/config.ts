@@ -16,6 +16,8 @@ export interface Config {
   port: number;
   /** PostgreSQL connection string; unset means the embedded PGlite database. */
   databaseUrl?: string;
+  /** A streaming replica of databaseUrl that takes the figure, map, tile and export reads; unset = all on databaseUrl. */
+  databaseReadUrl?: string;
   /** Where PGlite keeps its files. */
   dataDir: string;
   /** Flush every commit of the embedded database to disk (see server/db/pglite-durability.ts). */
@@ -72,6 +74,10 @@ export const CONFIG_VARIABLES = {
   HOST: { default: '127.0.0.1', doc: 'address to listen on' },
   PORT: { default: '3000', doc: 'port to listen on' },
   DATABASE_URL: { default: '', doc: 'PostgreSQL + PostGIS connection string; empty = embedded PGlite' },
+  DATABASE_READ_URL: {
+    default: '',
+    doc: 'streaming replica of DATABASE_URL for figures, map, tile and export reads (writes and read-your-writes stay on DATABASE_URL); empty = none',
+  },
   GRIDSCOPE_DATA_DIR: { default: './data', doc: 'embedded database directory (PGlite only)' },
   GRIDSCOPE_DATA_FSYNC: {
     default: 'true',
@@ -164,6 +170,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', '(redacted)', 'a postgres:// or postgresql:// URL');
   }
+  const databaseReadUrl = str(env, 'DATABASE_READ_URL') || undefined;
+  if (databaseReadUrl && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) {
+    throw new ConfigError('DATABASE_READ_URL', '(redacted)', 'a postgres:// or postgresql:// URL');
+  }
+  // The embedded database lives in this process: there is nothing to replicate it to.
+  if (databaseReadUrl && !databaseUrl) throw new ConfigError('DATABASE_READ_URL', '(redacted)', 'empty unless DATABASE_URL is set (PGlite has no replicas)');
   const logLevel = str(env, 'LOG_LEVEL') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
   // The embedded demo is for looking around: open to read, with a user per role.
@@ -183,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: str(env, 'HOST'),
     port: int(env, 'PORT', 0, 65535),
     databaseUrl,
+    databaseReadUrl,
     dataDir,
     dataFsync: bool(env, 'GRIDSCOPE_DATA_FSYNC', true),
     seedDemo: bool(env, 'GRIDSCOPE_SEED_DEMO'),

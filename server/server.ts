@@ -6,7 +6,7 @@ import { createWorkingCalendar } from './workflow/working-calendar.js';
 import type { Database } from './db/database.js';
 import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
-import { openDatabase, redactUrl } from './db/open-database.js';
+import { openDatabase, openReadDatabase, redactUrl } from './db/open-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
 import { readPopulationFile } from '../geodata/demo-city/district-sizing.js';
 import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
@@ -89,15 +89,19 @@ export async function serve(config: Config): Promise<void> {
   const say = (line: string) => console.log(line);
   const db = await openMigratedDatabase(config, say);
   let closing = false;
+  let readDb: Database | undefined;
   try {
     await seedIfEmpty(db, config, say);
     if (config.demoUsers) await announceDemoUsers(db, config, say);
+    if (config.databaseReadUrl) say(`read replica: PostgreSQL ${redactUrl(config.databaseReadUrl)}`);
+    readDb = await openReadDatabase(config);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
   }
   const app = await buildApp({
     db,
+    readDb,
     logger: secretSafeLogger(config.logLevel),
     auth: { anonymousRead: config.anonymousRead, sessionMinutes: config.sessionMinutes, cookieSecure: config.cookieSecure },
     photos: { dir: config.photoDir, maxBytes: config.photoMaxBytes, keepOriginal: config.photoKeepOriginal },
@@ -118,6 +122,7 @@ export async function serve(config: Config): Promise<void> {
     say(`${signal}: shutting down ...`);
     try {
       await app.close();
+      await readDb?.close();
       await db.close();
       say('stopped cleanly');
       process.exit(0);

@@ -36,7 +36,13 @@ export interface Database extends Queryable {
    * have happened rejects with DatabaseUnavailableError(commitOutcomeUnknown).
    */
   readonly availability: DatabaseAvailability;
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws.
+   * On PostgreSQL a transaction that loses a deadlock (40P01) or a serialization
+   * conflict (40001) is rolled back and `work` runs again on a fresh one (a few
+   * times, pg-database.ts): `work` must keep its effects inside `tx`, or make
+   * any others (memory, files) safe to repeat.
+   */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `work` holding a cluster-wide advisory lock, so that two processes

@@ -15,6 +15,25 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
   return openPGlite(config.dataDir, { fsync: config.dataFsync });
 }
 
+/**
+ * The pool that takes the figure, map, tile and export reads: the streaming
+ * replica at DATABASE_READ_URL, or undefined when none is configured (the
+ * app then reads everything from the primary). Fails at start-up when the
+ * replica does not answer, as the primary does.
+ */
+export function openReadDatabase(config: Pick<Config, 'databaseReadUrl' | 'dbPoolSize' | 'statementTimeoutMs'>): Promise<Database> | undefined {
+  if (!config.databaseReadUrl) return undefined;
+  return openPostgres({
+    connectionString: config.databaseReadUrl,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    applicationName: READ_POOL_APPLICATION_NAME,
+  });
+}
+
+/** application_name of the read pool's sessions: how an operator (and a test) tells them apart in pg_stat_activity. */
+export const READ_POOL_APPLICATION_NAME = 'gridscope-read';
+
 /** Strips credentials from a connection string before it goes near a log. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SESSION_SETTINGS, type Database, type Queryable, type Row } from './database.js';
+import { isDatabaseError, SESSION_SETTINGS, type Database, type Queryable, type Row } from './database.js';
 import { scrubbed } from './database-errors.js';
 import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
@@ -55,10 +55,38 @@ async function inTransaction<T>(client: pg.PoolClient, tracker: AvailabilityTrac
   return result;
 }
 
+/**
+ * SQLSTATEs after which the transaction was rolled back and the same work may
+ * well pass if run again: it lost a deadlock (40P01), or a serialization
+ * conflict (40001). https://www.postgresql.org/docs/15/mvcc-serialization-failure-handling.html
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+/** Tries of a transaction that keeps losing such conflicts, the first included; then the error goes to the caller. */
+export const TRANSACTION_ATTEMPTS = 4;
+
+/**
+ * Runs a whole transaction again while it fails with a retryable conflict.
+ * The wait before each try is random (full jitter, up to 10, 20, 40 ms): the
+ * two sides of a deadlock retried in step would meet again.
+ */
+async function retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isDatabaseError(err) || !RETRYABLE_SQLSTATES.has(err.code ?? '')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+    }
+  }
+}
+
 export interface PgOptions {
   connectionString: string;
   poolSize: number;
   statementTimeoutMs: number;
+  /** Shown in pg_stat_activity (default: node-postgres's, none). */
+  applicationName?: string;
   /** Told when the LISTEN connection drops or fails to reconnect (it keeps retrying). */
   onListenerError?: (err: Error) => void;
 }
@@ -71,6 +99,7 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     // A runaway query must not hold a connection forever.
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
+    application_name: options.applicationName,
     // Times inside JSON built by SQL use the session zone; make it the same
     // as PGlite's so both backends emit identical text. Then the settings of
     // every session (database.ts): search_path and jit.
@@ -121,12 +150,15 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     backend: 'postgres',
     availability: tracker,
     ...base,
-    transaction: (work) => withClient((client) => inTransaction(client, tracker, work)),
+    transaction: (work) => retryingConflicts(() => withClient((client) => inTransaction(client, tracker, work))),
     withExclusiveLock: (key, work) =>
       withClient(async (client) => {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         try {
-          const conn = { ...wrap(client, tracker), transaction: <T>(w: (tx: Queryable) => Promise<T>) => inTransaction(client, tracker, w) };
+          const conn = {
+            ...wrap(client, tracker),
+            transaction: <T>(w: (tx: Queryable) => Promise<T>) => retryingConflicts(() => inTransaction(client, tracker, w)),
+          };
           return await work(conn);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);

@@ -57,9 +57,9 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { place, ancestors } = await resolvePlace(request, request.query.region);
       const f = { ...filters, place: placeFilter(place) };
       const [byChild, kids, categories] = await Promise.all([
-        app.repos.explore.countsByChild({ ...f, childLength: CHILD_CODE_LENGTH[place.level] }),
-        app.repos.explore.children(place),
-        app.repos.explore.categories(f),
+        app.readRepos.explore.countsByChild({ ...f, childLength: CHILD_CODE_LENGTH[place.level] }),
+        app.readRepos.explore.children(place),
+        app.readRepos.explore.categories(f),
       ]);
       return {
         place,
@@ -108,7 +108,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `距 from 最多 ${MAX_BUCKETS[interval]} 个 ${interval}；请改用 interval=week 或缩短时间范围`,
         );
       const { place } = await resolvePlace(request, request.query.region);
-      const rows = await app.repos.explore.series({ ...filters, from, to, place: placeFilter(place), interval });
+      const rows = await app.readRepos.explore.series({ ...filters, from, to, place: placeFilter(place), interval });
       return { place, interval, from: from.toISOString(), to: to.toISOString(), buckets: rows };
     },
   );
@@ -127,7 +127,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { place } = await resolvePlace(request, request.query.region);
-      const body = await app.repos.explore.shapesText(place, request.query.simplify ?? SHAPE_SIMPLIFY[place.level]);
+      const body = await app.readRepos.explore.shapesText(place, request.query.simplify ?? SHAPE_SIMPLIFY[place.level]);
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);
     },
   );
@@ -156,9 +156,9 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const filters = await parseFilters(request, request.query);
-      const grid = await app.repos.explore.grid(request.params.code, callerScope(request));
+      const grid = await app.readRepos.explore.grid(request.params.code, callerScope(request));
       if (!grid) throw notFound(`grid ${request.params.code}`);
-      const recent = await app.repos.explore.recent({ ...filters, place: grid.code, limit: request.query.limit ?? RECENT_LIMIT.default });
+      const recent = await app.readRepos.explore.recent({ ...filters, place: grid.code, limit: request.query.limit ?? RECENT_LIMIT.default });
       return { ...grid, recent };
     },
   );
@@ -185,7 +185,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const text = request.query.q.trim();
       if (!text) throw badRequest('q', 'must contain more than spaces', '不能只有空格');
-      return { places: await app.repos.explore.search(text, callerScope(request), request.query.limit ?? SEARCH_LIMIT.default) };
+      return { places: await app.readRepos.explore.search(text, callerScope(request), request.query.limit ?? SEARCH_LIMIT.default) };
     },
   );
 };

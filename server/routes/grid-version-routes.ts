@@ -117,7 +117,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
       const root = await scopedRoot(request, request.query.region);
       const region = root.level === 'city' ? null : root.code;
       reply.header('content-disposition', `attachment; filename="grids-${root.code}.geojson"`);
-      return sendCacheable(request, reply, await repos.gridVersions.exportText(region, callerScope(request)), 'application/geo+json', 0);
+      return sendCacheable(request, reply, await app.readRepos.gridVersions.exportText(region, callerScope(request)), 'application/geo+json', 0);
     },
   );
 

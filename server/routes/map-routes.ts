@@ -45,7 +45,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const region = await scopedRegion(request, request.query.region);
       // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
-      const body = await app.repos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
+      const body = await app.readRepos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);
     },
   );
@@ -67,7 +67,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { from, to } = parseTimeRange(request.query.from, request.query.to);
       const region = await scopedRegion(request, request.query.region);
-      const grids = await app.repos.map.gridMetrics({ region, from, to, unit: visibilityOf(request.principal).unit });
+      const grids = await app.readRepos.map.gridMetrics({ region, from, to, unit: visibilityOf(request.principal).unit });
       return { from: iso(from), to: iso(to), fields: [...GRID_METRIC_FIELDS], grids };
     },
   );
@@ -104,7 +104,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statuses = parseList(q.status, 'status', INCIDENT_STATUSES);
       const region = await scopedRegion(request, q.region);
       const cellDegrees = heatCellDegrees(q.zoom ?? 9);
-      const { bins, truncated } = await app.repos.map.heatBins({
+      const { bins, truncated } = await app.readRepos.map.heatBins({
         region,
         from,
         to,
@@ -142,7 +142,7 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];
       const region = await scopedRegion(request, request.query.region);
-      const body = await app.repos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
+      const body = await app.readRepos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);
     },
   );

@@ -33,17 +33,18 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { from, to } = parseTimeRange(request.query.from, request.query.to);
       const region = await scopedRoot(request, request.query.region);
       // The newest event committed before the counts were read: every event up to it is in them, so a live
-      // client (the wall) adds to these figures only the events after it (README, "Live").
-      const { newest } = await createEventLogRepository(app.db).position();
+      // client (the wall) adds to these figures only the events after it (README, "Live"). Both from the
+      // same database: a replica's position taken beside the primary's newer one would lose the events between.
+      const { newest } = await createEventLogRepository(app.readDb).position();
       reply.header('event-position', String(newest));
-      const byChild = await app.repos.stats.countsByChild({
+      const byChild = await app.readRepos.stats.countsByChild({
         region: regionFilter(region),
         from,
         to,
         childLength: CHILD_CODE_LENGTH[region.level],
         unit: visibilityOf(request.principal).unit,
       });
-      const children = (await app.repos.regions.children(region)).map((c) => {
+      const children = (await app.readRepos.regions.children(region)).map((c) => {
         return { code: c.code, name: c.name, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
       });
       const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);

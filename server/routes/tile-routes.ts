@@ -79,7 +79,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       const name = knownLayer(request.params.layer);
       const layer = TILE_LAYERS[name];
       const root = await scopedRoot(request, request.query.region);
-      const bounds = await app.repos.tiles.bounds(root.level === 'city' ? null : root.code);
+      const bounds = await app.readRepos.tiles.bounds(root.level === 'city' ? null : root.code);
       const query = request.query.region ? `?region=${encodeURIComponent(request.query.region)}` : '';
       return {
         tilejson: '3.0.0' as const,
@@ -130,12 +130,13 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
 
       if (layer.kind === 'incidents') {
         const unit = visibilityOf(request.principal).unit;
-        const built = await app.repos.tiles.incidents(tile, { region: regionFilter(root), unit, from, to });
+        const built = await app.readRepos.tiles.incidents(tile, { region: regionFilter(root), unit, from, to });
         return sendTile(request, reply, built, `"${createHash('sha1').update(built.bytes).digest('base64url')}"`, INCIDENT_CACHE_CONTROL);
       }
 
       // Geometry layers: the tag follows from the revision alone, so a client holding the tile gets a 304 with no tile built.
-      const revision = await app.repos.tiles.geometryRevision();
+      // Revision and tile come from the same database (the replica, if any), so no tile is kept under a newer revision than its own.
+      const revision = await app.readRepos.tiles.geometryRevision();
       const scope = layer.kind === 'grids' ? regionFilter(root) : root.level === 'city' ? null : root.code;
       const key = `${name} ${tile.z}/${tile.x}/${tile.y} ${scope ?? '*'}`;
       const etag = `"g${revision}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
@@ -143,7 +144,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       let bytes = cache.get(revision, key);
       if (bytes === undefined) {
         const built = await buildingTile(where, () =>
-          layer.kind === 'grids' ? app.repos.tiles.grids(tile, scope) : app.repos.tiles.regions(tile, layer.level, name, scope),
+          layer.kind === 'grids' ? app.readRepos.tiles.grids(tile, scope) : app.readRepos.tiles.regions(tile, layer.level, name, scope),
         );
         bytes = built.bytes;
         cache.set(revision, key, bytes);

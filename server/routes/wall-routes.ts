@@ -65,7 +65,7 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
     async (request) => {
       const { from, to } = parseTimeRange(request.query.from, request.query.to);
       const region = await scopedRegion(request, request.query.region);
-      const rows = await app.repos.map.categoryCounts({ region, from, to, unit: visibilityOf(request.principal).unit });
+      const rows = await app.readRepos.map.categoryCounts({ region, from, to, unit: visibilityOf(request.principal).unit });
       return {
         from: from?.toISOString() ?? null,
         to: to?.toISOString() ?? null,

@@ -174,13 +174,15 @@ async function publishCommunities(
   }
   for (const c of report.communities) {
     try {
-      await deps.db.transaction(async (tx) => {
+      // The report changes only once the transaction committed: PostgreSQL may run its work again (a deadlock retried).
+      const { planId, published } = await deps.db.transaction(async (tx) => {
         const planId = await stagePlan(deps, input, c.community_code, byCommunity.get(c.community_code)!, tx);
         const plan = (await deps.repos.plans.find(planId, null, tx))!;
         if (plan.base_version !== checkedVersions.get(c.community_code)) throw outdated(c.community_code, plan.base_version);
-        report.published.push(await publishInTransaction(deps, input.who, plan, tx));
-        c.plan_id = planId;
+        return { planId, published: await publishInTransaction(deps, input.who, plan, tx) };
       });
+      report.published.push(published);
+      c.plan_id = planId;
     } catch (err) {
       if (!report.published.length || !(err instanceof DomainError)) throw err;
       const done = report.published.map((p) => p.community_code);

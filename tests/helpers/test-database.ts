@@ -13,6 +13,42 @@ import { TEMPLATE_RUN_ENV, templateKey, withTemplate } from './database-template
 /** Set to run every DB-backed test on real PostgreSQL + PostGIS instead of PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const BACKEND = TEST_DATABASE_URL ? 'postgres' : 'pglite';
+/**
+ * A streaming replica of TEST_DATABASE_URL's cluster (.ci/run sets one up), for the read-replica tests; ignored
+ * without TEST_DATABASE_URL. A replica copies the whole cluster, so each scratch database shows up on it by the same name.
+ */
+export const TEST_DATABASE_READ_URL = (TEST_DATABASE_URL && process.env.TEST_DATABASE_READ_URL) || undefined;
+
+/** The replica's connection string for the scratch database at `url` (same name), once the replica has replayed its creation. */
+export async function replicaUrlOf(url: string): Promise<string> {
+  if (!TEST_DATABASE_READ_URL) throw new Error('TEST_DATABASE_READ_URL is not set');
+  await waitForReplay(TEST_DATABASE_URL!, TEST_DATABASE_READ_URL);
+  return withDatabaseName(TEST_DATABASE_READ_URL, new URL(url).pathname.slice(1));
+}
+
+/**
+ * Waits until the replica at `replicaUrl` has replayed everything the primary at `primaryUrl` has written so far:
+ * its replay position reaches the primary's WAL position read now. Polls; the bound only ends a hung test.
+ */
+export async function waitForReplay(primaryUrl: string, replicaUrl: string, timeoutMs = 60_000): Promise<void> {
+  const primary = new pg.Client({ connectionString: primaryUrl });
+  const replica = new pg.Client({ connectionString: replicaUrl });
+  await primary.connect();
+  try {
+    await replica.connect();
+    const { rows } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text lsn');
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await replica.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn done', [rows[0]!.lsn]);
+      if (r.rows[0]!.done) return;
+      if (Date.now() > until) throw new Error(`replica did not replay up to ${rows[0]!.lsn} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await replica.end().catch(() => undefined);
+    await primary.end();
+  }
+}
 
 export interface TestDatabase {
   db: Database;

@@ -58,6 +58,12 @@ describe('loadConfig: calendar, photos and events', () => {
     expect(config.photoMaxBytes).toBe(2048);
   });
 
+  it('takes a read replica beside a PostgreSQL primary', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:pw@primary/db', DATABASE_READ_URL: 'postgresql://u:pw@replica:5433/db' });
+    expect(config.databaseReadUrl).toBe('postgresql://u:pw@replica:5433/db');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:pw@primary/db' }).databaseReadUrl).toBeUndefined();
+  });
+
   it.each([
     [{ GRIDSCOPE_WORK_PERIODS: '08:30-12:00;14:30-18:00' }, /GRIDSCOPE_WORK_PERIODS=.*not a period/],
     [{ GRIDSCOPE_WORK_PERIODS: '08:30-12:00,11:00-13:00' }, /GRIDSCOPE_WORK_PERIODS=.*overlaps/],
@@ -66,6 +72,9 @@ describe('loadConfig: calendar, photos and events', () => {
     [{ GRIDSCOPE_WORKDAYS: '2026-10-01' }, /GRIDSCOPE_WORKDAYS=.*both as a holiday and as a make-up/],
     [{ GRIDSCOPE_PHOTO_MAX_BYTES: '10MB' }, /GRIDSCOPE_PHOTO_MAX_BYTES="10MB"/],
     [{ GRIDSCOPE_EVENT_RETENTION_DAYS: '0' }, /GRIDSCOPE_EVENT_RETENTION_DAYS="0"/],
+    // A replica of the embedded database cannot exist; the URL (a password) is never repeated.
+    [{ DATABASE_READ_URL: 'postgres://u:secret@replica/db' }, /DATABASE_READ_URL="\(redacted\)".*PGlite has no replicas/],
+    [{ DATABASE_URL: 'postgres://u:pw@primary/db', DATABASE_READ_URL: 'replica:5433' }, /DATABASE_READ_URL="\(redacted\)".*postgres:\/\//],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
