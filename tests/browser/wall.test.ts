@@ -216,10 +216,14 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   });
 
   // Issue 17: a region of more grids than GRIDSCOPE_TILE_GRID_THRESHOLD is drawn from vector tiles. The seeded
-  // city is over the threshold of a second server, on the same database, given half its grid count.
+  // city is over the threshold of a second server on the same database (no second city is seeded).
   it('draws a region over the grid threshold from vector tiles, never its GeoJSON, coloured as grid-metrics and the legend say', async () => {
     const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid');
-    const threshold = Math.floor(grids / 2);
+    // The biggest district is at the threshold (still polygons), the city over it (tiles).
+    const [district] = await ctx.db.query<{ code: string; n: number }>(
+      'SELECT district_code code, count(*)::int n FROM grid GROUP BY 1 ORDER BY 2 DESC LIMIT 1',
+    );
+    const threshold = district!.n;
     const tiled = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 }, tileGridThreshold: threshold });
     // What the server was asked, tile requests included (MapLibre's worker fetches tiles: the page may not report them).
     const served: string[] = [];
@@ -239,9 +243,25 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
         gridAnswers.map((u) => u.search),
         'only asked whether to use tiles',
       ).toEqual(gridAnswers.map(() => '?tiles=auto'));
-      const answer = await fetch(`${at}/api/map/grids?tiles=auto`).then((r) => r.json());
+      const body = await fetch(`${at}/api/map/grids?tiles=auto`).then((r) => r.text());
+      expect(body.length, 'a few hundred bytes, not the polygons').toBeLessThan(1000);
+      const answer = JSON.parse(body);
       expect(answer.features).toEqual([]);
-      expect(answer.tiled).toMatchObject({ threshold, grids, tiles: '/tiles/grids/{z}/{x}/{y}.mvt' });
+      const [x] = await ctx.db.query<{ w: number; s: number; e: number; n: number }>(
+        'SELECT ST_XMin(b) w, ST_YMin(b) s, ST_XMax(b) e, ST_YMax(b) n FROM (SELECT ST_Extent(boundary) b FROM grid) q',
+      );
+      expect(answer.tiled).toEqual({
+        threshold,
+        grids,
+        bbox: [x!.w, x!.s, x!.e, x!.n].map((v) => expect.closeTo(v, 9)),
+        tiles: '/tiles/grids/{z}/{x}/{y}.mvt',
+        minzoom: 6,
+        maxzoom: 16,
+        revision: expect.any(String),
+      });
+      // A region at the threshold still gets its polygons.
+      const own = await fetch(`${at}/api/map/grids?tiles=auto&simplify=0&region=${district!.code}`).then((r) => r.json());
+      expect([own.tiled, own.features.length]).toEqual([undefined, district!.n]);
 
       // Each drawn grid's feature state: its value is incidents per 1,000 residents, as computed here from the API.
       const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
