@@ -83,6 +83,8 @@ export interface AppOptions {
   encodedBodies?: EncodedBodyCache;
   /** Bytes of encoded vector tiles kept in memory (config GRIDSCOPE_TILE_CACHE_MB); default 64 MiB. */
   tileCacheBytes?: number;
+  /** Grids above which a wall draws its region from vector tiles (config GRIDSCOPE_TILE_GRID_THRESHOLD); default 20,000. */
+  tileGridThreshold?: number;
 }
 
 export const DEFAULT_AUTH: AuthOptions = { anonymousRead: false, sessionMinutes: 12 * 60, cookieSecure: false };
@@ -104,6 +106,7 @@ export async function buildApp({
   geometryLimits,
   encodedBodies = createEncodedBodyCache(),
   tileCacheBytes,
+  tileGridThreshold,
 }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
   const security = { https: authOptions.cookieSecure, basemapStyleUrl: wall?.basemapStyleUrl };
@@ -148,7 +151,7 @@ export async function buildApp({
   await app.register(directiveRoutes);
   await app.register(statsRoutes);
   await app.register(streamRoutes);
-  await app.register(mapRoutes);
+  await app.register(mapRoutes, { tileGridThreshold });
   await app.register(tileRoutes, { cacheBytes: tileCacheBytes });
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);

@@ -67,6 +67,8 @@ export interface Config {
   geometryLimits: GeometryInputLimits;
   /** Bytes of encoded vector tiles each process keeps in memory. */
   tileCacheBytes: number;
+  /** A region with more grids than this is drawn from vector tiles on the wall (GET /api/map/grids?tiles=auto). */
+  tileGridThreshold: number;
 }
 
 /** Every variable, its default and what it does; README documents the same table. */
@@ -131,6 +133,10 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_IMPORT_MAX_FEATURES: { default: '5000', doc: 'most features in one grid import' },
   GRIDSCOPE_IMPORT_MAX_BYTES: { default: '33554432', doc: 'largest grid import body, in bytes (default 32 MiB)' },
   GRIDSCOPE_TILE_CACHE_MB: { default: '64', doc: 'vector tiles (/tiles) kept in memory per process, in MiB; 0 = none' },
+  GRIDSCOPE_TILE_GRID_THRESHOLD: {
+    default: '20000',
+    doc: 'a wall whose region has more grids than this draws them from vector tiles (/tiles/grids), not GeoJSON',
+  },
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -233,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       importMaxBytes: int(env, 'GRIDSCOPE_IMPORT_MAX_BYTES', 1024, 1024 ** 3),
     },
     tileCacheBytes: int(env, 'GRIDSCOPE_TILE_CACHE_MB', 0, 64 * 1024) * 1024 * 1024,
+    tileGridThreshold: int(env, 'GRIDSCOPE_TILE_GRID_THRESHOLD', 0, 100_000_000),
   };
 }
 

@@ -112,6 +112,7 @@ export async function serve(config: Config): Promise<void> {
     planRules: config.planRules,
     geometryLimits: config.geometryLimits,
     tileCacheBytes: config.tileCacheBytes,
+    tileGridThreshold: config.tileGridThreshold,
   });
   const shutdown = async (signal: string) => {
     if (closing) {

@@ -296,13 +296,33 @@ export type NearbyIncidents = Static<typeof NearbyIncidentsSchema>;
 
 // --- the wall's and the explorer's shapes -------------------------------
 
+/**
+ * With `tiles=auto`, a region of more grids than the server's threshold is
+ * answered with no features and this member (a GeoJSON foreign member): draw
+ * the grids from these vector tiles instead (feature id = grid code as a number).
+ */
+export const MapGridTiles = Type.Object(
+  {
+    threshold: Type.Integer({ minimum: 0, description: 'GRIDSCOPE_TILE_GRID_THRESHOLD: more grids than this are drawn from tiles' }),
+    grids: Type.Integer({ minimum: 0, description: 'grids in the region asked for (inside the caller scope)' }),
+    bbox: Type.Union([BboxArray, Type.Null()], { description: 'extent of those grids; null when none' }),
+    tiles: Type.String({ description: 'same-origin tile URL template: /tiles/grids/{z}/{x}/{y}.mvt, with the region' }),
+    minzoom: Type.Integer({ description: 'below this zoom the grid tiles are empty (a grid is under a pixel)' }),
+    maxzoom: Type.Integer(),
+    revision: Type.String({ description: 'geometry revision: changes when boundaries are published (reload the tiles)' }),
+  },
+  { description: 'the region is drawn from vector tiles' },
+);
+export type MapGridTiles = Static<typeof MapGridTiles>;
+
 export const MapGridCollection = collectionOf(
   featureOf(
     PolygonalGeometryOut,
     { population: Count },
     { id: Type.Integer({ description: 'the grid code as a number (map feature state needs numeric ids)' }) },
   ),
-  'grid polygons for colouring: id = grid code',
+  'grid polygons for colouring: id = grid code; with tiles=auto over the threshold, no features and `tiled`',
+  { tiled: Type.Optional(MapGridTiles) },
 );
 export type MapGridCollection = Static<typeof MapGridCollection>;
 

@@ -9,6 +9,7 @@ import { splitParams, splitWindow } from './daily-rollup.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
+const MAP_GRID_EXTENT = sqlFile('map-grid-extent.sql');
 const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
 const MAP_OUTLINES = sqlFile('map-outlines.sql');
 // The explorer's category query, unfiltered: one SQL for both pages.
@@ -33,6 +34,13 @@ export interface HeatBins {
   truncated: boolean;
 }
 
+/** How many grids a region has and where: what the wall needs to choose GeoJSON or vector tiles. */
+export interface GridExtent {
+  grids: number;
+  /** West, south, east, north; null when the region has no grids. */
+  bbox: Bbox | null;
+}
+
 export interface CategoryCount {
   code: string;
   name_zh: string;
@@ -46,7 +54,17 @@ export interface CategoryCount {
 export function createMapRepository(db: Queryable) {
   const geometry = createRevisionCache(db);
   const sharedEdgeShapes = createSharedEdgeShapes(db);
+  const extents = createRevisionCache<GridExtent>(db);
   return {
+    /** The number of grids of a region (null = the city) and their extent; kept until a boundary changes. */
+    async gridExtent(region: string | null): Promise<GridExtent> {
+      return extents(`extent ${region}`, async () => {
+        const [row] = await db.query<{ grids: number; west: number | null; south: number; east: number; north: number }>(MAP_GRID_EXTENT, [region]);
+        const r = row!;
+        return { grids: r.grids, bbox: r.west === null ? null : ([r.west, r.south, r.east, r.north].map(Number) as Bbox) };
+      });
+    },
+
     /** Grid polygons with population only, as GeoJSON text; kept until a boundary changes. */
     async gridsText(q: { region: string | null; simplify: number }): Promise<string> {
       return geometry(`grids ${q.region} ${q.simplify}`, async () => {

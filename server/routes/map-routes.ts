@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
 import { GRID_METRIC_FIELDS, GridMetricsSchema, HeatBinsSchema } from '../contract/wall-schemas.js';
 import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
-import { MapGridCollection, OutlineCollection, sentAsText } from '../contract/geojson-schemas.js';
+import { MapGridCollection, type MapGridTiles, OutlineCollection, sentAsText } from '../contract/geojson-schemas.js';
+import type { GridExtent } from '../repositories/map-repository.js';
+import { TILE_LAYERS } from '../tiles/tile-layers.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
@@ -29,7 +31,18 @@ export function heatCellDegrees(zoom: number): number {
   return Math.max(MIN_CELL_DEGREES, (360 / 2 ** zoom / 256) * HEAT_CELL_PIXELS);
 }
 
-const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** Grids above which a region is drawn from vector tiles, unless the app is given another number. */
+export const DEFAULT_TILE_GRID_THRESHOLD = 20_000;
+
+/** Where a region's grid tiles are: same origin, the region as the wall asked for it (the tiles scope to the caller themselves). */
+function tiledGrids(threshold: number, extent: GridExtent, region: string | undefined, revision: string): MapGridTiles {
+  const query = region ? `?region=${encodeURIComponent(region)}` : '';
+  const { minzoom, maxzoom } = TILE_LAYERS.grids;
+  return { threshold, grids: extent.grids, bbox: extent.bbox, tiles: `/tiles/grids/{z}/{x}/{y}.mvt${query}`, minzoom, maxzoom, revision };
+}
+
+const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = async (app, opts) => {
+  const tileGridThreshold = opts.tileGridThreshold ?? DEFAULT_TILE_GRID_THRESHOLD;
   app.get(
     '/api/map/grids',
     {
@@ -38,12 +51,30 @@ const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         produces: ['application/geo+json'],
         tags: ['map'],
         summary: 'Grid polygons for map colouring: id = grid code, population only; cacheable (ETag)',
-        querystring: Type.Object({ region: Type.Optional(RegionCode), simplify: Simplify }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            region: Type.Optional(RegionCode),
+            simplify: Simplify,
+            tiles: Type.Optional(
+              Type.Literal('auto', { description: 'auto: over GRIDSCOPE_TILE_GRID_THRESHOLD grids, answer no features and where the tiles are (`tiled`)' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: sentAsText(MapGridCollection), 304: Type.Null(), ...errorResponses },
       },
     },
     async (request, reply) => {
       const region = await scopedRegion(request, request.query.region);
+      if (request.query.tiles === 'auto') {
+        // A province's 100k polygons would take the wall a minute to fetch and parse: it draws them from tiles instead.
+        const extent = await app.repos.map.gridExtent(region);
+        if (extent.grids > tileGridThreshold) {
+          // The revision changes the answer (and its ETag) when boundaries are published: the wall then reloads its tiles.
+          const tiled = tiledGrids(tileGridThreshold, extent, request.query.region, await app.repos.tiles.geometryRevision());
+          return sendCacheable(request, reply, JSON.stringify({ type: 'FeatureCollection', features: [], tiled }), 'application/geo+json', 3600);
+        }
+      }
       // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
       const body = await app.readRepos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);

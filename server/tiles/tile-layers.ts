@@ -33,7 +33,9 @@ export const TILE_LAYERS = {
   grids: {
     kind: 'grids',
     description: 'Current grids; feature id = the grid code as a number, `code` the same as text (promoteId)',
-    minzoom: 10,
+    // A wall shows a whole city at zoom ~8 and a province at ~6 with its grids coloured (big rural grids are
+    // several pixels wide there), and draws them from these tiles when the region is over its grid threshold.
+    minzoom: 6,
     maxzoom: 16,
     fields: { code: 'String', population: 'Number' },
   },

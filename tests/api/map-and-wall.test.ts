@@ -29,6 +29,18 @@ describe(`map API on ${BACKEND}`, () => {
     expect(again.body).toBe('');
   });
 
+  // Issue 17: the wall asks with tiles=auto. Over the threshold (a server given a low one): tests/browser/wall.test.ts.
+  it('with tiles=auto, sends the polygons of a region under the grid threshold, and names a bad tiles value', async () => {
+    const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
+    // The default threshold (20,000) is far above the seeded city: the same polygons as without tiles=auto.
+    const answer = json(await get('/api/map/grids?tiles=auto'));
+    expect(answer.tiled).toBeUndefined();
+    expect(answer.features).toHaveLength(n);
+    const bad = await get('/api/map/grids?tiles=always');
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).error.message).toContain('tiles');
+  });
+
   it('gives per-grid figures equal to direct SQL, for every grid', async () => {
     const body = json(await get(`/api/map/grid-metrics?${WINDOW}`));
     expect(body.fields).toEqual(['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population']);

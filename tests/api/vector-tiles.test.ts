@@ -135,7 +135,7 @@ describe(`vector tiles on ${BACKEND}`, () => {
     const res = await get('/tiles/grids.json');
     expect(res.statusCode).toBe(200);
     const doc = json(res);
-    expect(doc).toMatchObject({ tilejson: '3.0.0', scheme: 'xyz', minzoom: 10, maxzoom: 16 });
+    expect(doc).toMatchObject({ tilejson: '3.0.0', scheme: 'xyz', minzoom: 6, maxzoom: 16 });
     expect(doc.tiles).toEqual(['http://localhost:80/tiles/grids/{z}/{x}/{y}.mvt']);
     expect(doc.vector_layers).toEqual([expect.objectContaining({ id: 'grids', fields: { code: 'String', population: 'Number' } })]);
     const [e] = await ctx.db.query<{ w: number; s: number; e: number; n: number }>(

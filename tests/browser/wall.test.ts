@@ -85,7 +85,7 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
   async function openWall(
     query = '',
     viewport = { width: 1920, height: 1080 },
-    { motion = false, readback = false } = {},
+    { motion = false, readback = false, at = base } = {},
   ): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport, reducedMotion: motion ? 'no-preference' : 'reduce' });
     const problems: string[] = [];
@@ -93,10 +93,10 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on(
       'request',
-      (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`),
+      (r) => !r.url().startsWith(at) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`outside request: ${r.url()}`),
     );
     // ?readback keeps the map's drawing buffer so the pixel checks can read it.
-    await page.goto(`${base}/wall${query}${readback ? `${query ? '&' : '?'}readback` : ''}`);
+    await page.goto(`${at}/wall${query}${readback ? `${query ? '&' : '?'}readback` : ''}`);
     // Generous: several browsers and test databases share two cores here.
     await page.waitForSelector('gs-wall-display[data-first-frame-ms]', { timeout: 180_000 });
     return { page, problems };
@@ -132,9 +132,11 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     await page.close();
   });
 
-  it('colours the grids on the canvas as the legend says, and draws the Chinese district names', async () => {
-    // The heatmap is drawn over the grids in the same canvas and would tint them: off for this check.
-    const { page, problems } = await openWall('?heat=off', undefined, { readback: true });
+  /**
+   * Samples grids' pixels on the map's canvas (a wall opened with heat=off and readback) and checks each
+   * against the legend's class for its value, computed here from GET /api/map/grid-metrics.
+   */
+  async function expectGridColoursAsLegend(page: Page): Promise<void> {
     const legend = await page.$$eval('gs-map-legend li', (els) =>
       els.map((e) => ({
         colour: e.getAttribute('data-colour')!,
@@ -154,7 +156,6 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
       return classes.reduce((c, k) => (v >= k.min ? k.colour : c), classes[0]!.colour);
     };
     // District names and open red incidents are drawn over the grids in the same canvas: no samples under them.
-    const outlines = await api('/api/map/outlines?levels=district');
     const labels = await placedLabels(page);
     const red = await api(`/api/incidents?from=${encodeURIComponent(from)}&urgency=red&status=reported,filed,dispatched,in_progress,resolved&limit=2000`);
     const markerPoints = await Promise.all(red.features.map((f: any) => project(page, f.geometry.coordinates[0], f.geometry.coordinates[1])));
@@ -194,6 +195,14 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     expect(checked).toBeGreaterThanOrEqual(30);
     expect(misses, misses.join('\n')).toEqual([]);
     expect(seen.size, 'several legend classes seen').toBeGreaterThanOrEqual(3);
+  }
+
+  it('colours the grids on the canvas as the legend says, and draws the Chinese district names', async () => {
+    // The heatmap is drawn over the grids in the same canvas and would tint them: off for this check.
+    const { page, problems } = await openWall('?heat=off', undefined, { readback: true });
+    await expectGridColoursAsLegend(page);
+    const outlines = await api('/api/map/outlines?levels=district');
+    const labels = await placedLabels(page);
 
     // Every district's name is placed, and drawn (white text) where it was placed.
     expect(labels.map((l) => l.text).sort()).toEqual(outlines.features.map((f: any) => f.properties.name).sort());
@@ -204,6 +213,79 @@ describe.skipIf(!chromiumAvailable)(`wall display in headless Chromium on ${BACK
     }
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
+  });
+
+  // Issue 17: a region of more grids than GRIDSCOPE_TILE_GRID_THRESHOLD is drawn from vector tiles. The seeded
+  // city is over the threshold of a second server on the same database (no second city is seeded).
+  it('draws a region over the grid threshold from vector tiles, never its GeoJSON, coloured as grid-metrics and the legend say', async () => {
+    const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid');
+    // The biggest district is at the threshold (still polygons), the city over it (tiles).
+    const [district] = await ctx.db.query<{ code: string; n: number }>(
+      'SELECT district_code code, count(*)::int n FROM grid GROUP BY 1 ORDER BY 2 DESC LIMIT 1',
+    );
+    const threshold = district!.n;
+    const tiled = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 }, tileGridThreshold: threshold });
+    // What the server was asked, tile requests included (MapLibre's worker fetches tiles: the page may not report them).
+    const served: string[] = [];
+    tiled.addHook('onRequest', async (request) => void served.push(request.url));
+    try {
+      const at = await tiled.listen({ host: '127.0.0.1', port: 0 });
+      const { page, problems } = await openWall('?heat=off', undefined, { readback: true, at });
+      const asked = served.map((u) => new URL(u, at));
+      const zoom = await page.evaluate(() => document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!.getZoom());
+      expect(
+        asked.filter((u) => /^\/tiles\/grids\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname)).length,
+        `grid tiles asked for at zoom ${zoom}: ${served.join(' ')}`,
+      ).toBeGreaterThan(0);
+      const gridAnswers = asked.filter((u) => u.pathname === '/api/map/grids' || u.pathname === '/api/grids');
+      expect(gridAnswers.length).toBeGreaterThan(0);
+      expect(
+        gridAnswers.map((u) => u.search),
+        'only asked whether to use tiles',
+      ).toEqual(gridAnswers.map(() => '?tiles=auto'));
+      const body = await fetch(`${at}/api/map/grids?tiles=auto`).then((r) => r.text());
+      expect(body.length, 'a few hundred bytes, not the polygons').toBeLessThan(1000);
+      const answer = JSON.parse(body);
+      expect(answer.features).toEqual([]);
+      const [x] = await ctx.db.query<{ w: number; s: number; e: number; n: number }>(
+        'SELECT ST_XMin(b) w, ST_YMin(b) s, ST_XMax(b) e, ST_YMax(b) n FROM (SELECT ST_Extent(boundary) b FROM grid) q',
+      );
+      expect(answer.tiled).toEqual({
+        threshold,
+        grids,
+        bbox: [x!.w, x!.s, x!.e, x!.n].map((v) => expect.closeTo(v, 9)),
+        tiles: '/tiles/grids/{z}/{x}/{y}.mvt',
+        minzoom: 6,
+        maxzoom: 16,
+        revision: expect.any(String),
+      });
+      // A region at the threshold still gets its polygons.
+      const own = await fetch(`${at}/api/map/grids?tiles=auto&simplify=0&region=${district!.code}`).then((r) => r.json());
+      expect([own.tiled, own.features.length]).toEqual([undefined, district!.n]);
+
+      // Each drawn grid's feature state: its value is incidents per 1,000 residents, as computed here from the API.
+      const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
+      const metrics = await fetch(`${at}/api/map/grid-metrics?from=${encodeURIComponent(from)}`).then((r) => r.json());
+      const drawn = await page.evaluate(() => {
+        const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
+        const ids = new Set(map.queryRenderedFeatures({ layers: ['grid-tiles-fill'] }).map((f) => f.id as number));
+        return [...ids].map((id) => ({ id, state: map.getFeatureState({ source: 'grid-tiles', sourceLayer: 'grids', id }) }));
+      });
+      expect(drawn.length, 'the whole city in view').toBe(grids);
+      const wrong = drawn.filter(({ id, state }) => {
+        const [reported, , , , , pop] = metrics.grids[String(id)];
+        const want = pop > 0 ? (reported / pop) * 1000 : null;
+        return want === null ? state.value !== null : Math.abs(state.value - want) > 1e-9;
+      });
+      expect(wrong).toEqual([]);
+      // And on the canvas, the colours the legend gives those values.
+      await expectGridColoursAsLegend(page);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-tiles-1920-${BACKEND}.png`) });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await tiled.close();
+    }
   });
 
   // Latency is measured by `npm run bench:wall-soak`; a test on a loaded CI machine only checks

@@ -1,10 +1,16 @@
 import type { Geometry } from 'geojson';
+import type { GridTileSource } from '../shared/map/grid-tiles.js';
 import type { Bbox } from './api-types.js';
 
-/** The grid polygons as /api/map/grids sends them: id = grid code, population only. */
+/**
+ * The grid polygons as /api/map/grids sends them: id = grid code, population
+ * only. Asked with tiles=auto: a region over the server's threshold comes as
+ * no features and `tiled`, where its vector tiles are.
+ */
 export interface GridCollection {
   type: 'FeatureCollection';
   features: { type: 'Feature'; id: number; geometry: Geometry; properties: { population: number | null } }[];
+  tiled?: GridTileSource;
 }
 
 /** Polygons and the ETag they came with, to ask later whether they changed. */
@@ -23,8 +29,8 @@ declare global {
 const RETRY_MS = 3_000;
 
 /**
- * The grid polygons at `url` (/api/map/grids with the wall's region and
- * token): the answer wall.html's head asked for before any module loaded, if
+ * The grid polygons at `url` (/api/map/grids with the wall's region, tiles=auto
+ * and token), or where their tiles are: the answer wall.html's head asked for before any module loaded, if
  * it asked for this very URL and got one; otherwise fetched now, and again
  * every few seconds until they come (a wall starts before its server, too),
  * while `wanted()` holds. Never rejects; undefined if no longer wanted.

@@ -3,10 +3,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { unionBbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer, type PlacedLabel } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
-import { MAP_FONT } from '../shared/map/theme.js';
+import { TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
+import { MAP_FONT, OUTLINE, rgba, THEME } from '../shared/map/theme.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { PulseClock } from './pulse-clock.js';
+import { colourFor } from './metric-scale.js';
 import { labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
@@ -44,6 +46,10 @@ export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'o
   labels: Label[];
   /** CSS pixels from the map's left edge to the legend's right edge: the city is fitted beside the legend, never under it. */
   legendInset: number;
+  /** Set (and `grids` not) when the region is over the server's grid threshold: its grids come from vector tiles. */
+  tiled?: GridTileSource;
+  /** Added to tile URLs: the access token when the wall has no session cookie. */
+  tileQuery?: string;
 };
 
 /**
@@ -68,6 +74,8 @@ export class WallMapController implements ReactiveController {
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
   private measure?: (text: string, size: number) => number;
+  /** The grids as MapLibre draws them from vector tiles (a region over the threshold); undefined in GeoJSON mode. */
+  private tiles?: TiledGrids;
 
   constructor(
     host: ReactiveControllerHost,
@@ -125,6 +133,12 @@ export class WallMapController implements ReactiveController {
       this.cityBounds = unionBbox(content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox));
       this.fitCity();
     }
+    if (content.tiled && content.tiled !== before?.tiled) this.showTiles(content);
+    if (content.grids && this.tiles) {
+      // Published boundaries brought the region under the threshold: GeoJSON from now on.
+      this.tiles.remove();
+      this.tiles = undefined;
+    }
     if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
     if (
       content.grids &&
@@ -133,6 +147,14 @@ export class WallMapController implements ReactiveController {
       (content.values !== before?.values || content.legend !== before?.legend || content.grids !== before?.grids)
     ) {
       this.coloursPending = true;
+    }
+    if (
+      this.tiles &&
+      content.values &&
+      content.legend &&
+      (content.values !== before?.values || content.legend !== before?.legend || content.tiled !== before?.tiled)
+    ) {
+      this.colourTiles(content);
     }
     if (content.heatLoaded && content.heatBins.length === 0) this.markProgress({ heatDrawn: true });
     this.pushDeck();
@@ -168,6 +190,30 @@ export class WallMapController implements ReactiveController {
     clearInterval(this.tourTimer);
   }
 
+  /** Draws the grids from vector tiles (MapLibre, under deck.gl's layers) and fits the city to their extent. */
+  private showTiles(content: WallMapContent): void {
+    const source = content.tiled!;
+    if (this.tiles) this.tiles.reload(source);
+    else if (this.map) {
+      const edge = { colour: OUTLINE.gridEdge, width: 0.6 * content.scale };
+      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured: rgba(THEME.uncoloured), edge });
+    }
+    if (source.bbox && source.bbox.join() !== this.cityBounds?.join()) {
+      this.cityBounds = source.bbox;
+      this.fitCity();
+    }
+  }
+
+  /** Each grid's colour into its feature state; the grids count as coloured once the tiles in view are drawn with them. */
+  private colourTiles(content: WallMapContent): void {
+    const alpha = this.options.basemapStyleUrl ? 180 : 255;
+    const colours = new Map([...content.values!].map(([id, value]) => [id, { colour: rgba(colourFor(content.legend!, value), alpha), value }]));
+    this.tiles!.setColours(colours);
+    void this.tiles!.drawn().then(() => {
+      if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
+    });
+  }
+
   private fitCity(): void {
     if (!this.map || !this.cityBounds) return;
     this.fittedInset = this.content?.legendInset ?? 0;
@@ -190,6 +236,7 @@ export class WallMapController implements ReactiveController {
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
+    this.tiles?.showEdges(showGridEdges);
     const layers = this.content
       ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) })
       : [];

@@ -208,7 +208,7 @@ export class WallDisplay extends LitElement {
 
   private renderMap(lang: WallParams['lang']) {
     return html`<gs-wall-map
-          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
+          .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region, tiles: 'auto' })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${this.data.mapRedMarkers} .recent=${this.data.mapRecent}
           .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .legendInset=${this.legendInset}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;

@@ -1,6 +1,7 @@
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { OutlineCollection } from './api-types.js';
+import type { GridTileSource } from '../shared/map/grid-tiles.js';
 import { changedGrids, loadGrids, type GridCollection } from './grid-prefetch.js';
 import type { RecentIncident, RedMarker } from './live-lists.js';
 import { wallScale, WallMapController, type FrameProgress } from './map-controller.js';
@@ -86,7 +87,7 @@ export class WallMap extends LitElement {
     this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
     // The page's head has usually fetched the polygons already (wall.html).
     void loadGrids(this.gridsUrl!, () => this.isConnected).then((loaded) => {
-      this.grids = loaded?.grids;
+      this.takeGrids(loaded?.grids);
       this.gridsEtag = loaded?.etag ?? null;
       this.requestUpdate();
     });
@@ -100,12 +101,18 @@ export class WallMap extends LitElement {
   }
 
   private async reloadGridsIfChanged(): Promise<void> {
-    if (!this.grids) return;
+    if (!this.grids && !this.tiled) return;
     const loaded = await changedGrids(this.gridsUrl!, this.gridsEtag);
     if (!loaded) return;
-    this.grids = loaded.grids;
+    this.takeGrids(loaded.grids);
     this.gridsEtag = loaded.etag;
     this.requestUpdate();
+  }
+
+  /** Polygons, or (a region over the server's grid threshold) where its vector tiles are: the map draws one or the other. */
+  private takeGrids(answer: GridCollection | undefined): void {
+    this.tiled = answer?.tiled;
+    this.grids = answer?.tiled ? undefined : answer;
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -113,6 +120,8 @@ export class WallMap extends LitElement {
     if (!c?.isLoaded) return;
     c.setContent({
       grids: this.grids,
+      tiled: this.tiled,
+      tileQuery: tokenQuery(this.gridsUrl),
       values: this.values,
       legend: this.legend,
       outlines: this.outlines,
@@ -128,6 +137,8 @@ export class WallMap extends LitElement {
   }
 
   private grids?: GridCollection;
+  /** Set instead of `grids` when the region is drawn from vector tiles. */
+  private tiled?: GridTileSource;
   private gridsEtag: string | null = null;
   private gridsTimer?: ReturnType<typeof setInterval>;
   private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };
@@ -144,6 +155,12 @@ export class WallMap extends LitElement {
     const districts = (this.outlines?.features ?? []).filter((f) => f.properties.level === 'district').map((f) => f.bbox);
     this.mapController?.startTour(this.tourSeconds, districts);
   }
+}
+
+/** The access token the grids URL carries (a wall whose token could not become a session), for the tile URLs too. */
+function tokenQuery(gridsUrl: string | undefined): string | undefined {
+  const token = gridsUrl ? new URL(gridsUrl).searchParams.get('access_token') : null;
+  return token ? `access_token=${encodeURIComponent(token)}` : undefined;
 }
 
 customElements.define('gs-wall-map', WallMap);

@@ -14,6 +14,8 @@
  *   the offline style by default, the worker URL set for vite, `readback` for PNG export and pixel
  *   tests, `interleaved` for one canvas (the wall), fit/project/pick/drawInto helpers.
  * - Layer builders (layers.ts): choroplethLayer, heatLayer, outlineLayer, labelLayer, markerLayer.
+ * - TiledGrids (grid-tiles.ts): a region's grids from vector tiles (/tiles/grids) coloured by feature
+ *   state, for regions over the server's grid threshold (GET /api/map/grids?tiles=auto answers `tiled`).
  * - Labels: placeLabels (label-placement.ts), greedy and collision-free; textMeasurer for their sizes.
  * - Colours: colour-scales.ts (palettes, legends, colourOf; checked for colour-vision deficiency)
  *   and theme.ts (background, text, outlines, markers, font).
@@ -24,6 +26,7 @@ export { MapKitController, type MapKitOptions } from './map-controller.js';
 export { offlineStyle } from './offline-style.js';
 export { bboxOfPositions, fitBbox, metresPerPixel, samePadding, unionBbox, type Bbox, type FitPadding } from './fit.js';
 export { choroplethLayer, heatLayer, labelLayer, markerLayer, outlineLayer } from './layers.js';
+export { TiledGrids, type GridTileSource, type TiledGridsOptions } from './grid-tiles.js';
 export { placeLabels, textMeasurer, type LabelCandidate, type PlacedLabel } from './label-placement.js';
 export * from './colour-scales.js';
 export * from './theme.js';

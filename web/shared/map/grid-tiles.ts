@@ -1,0 +1,119 @@
+import type { Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
+import type { MapGridTiles } from '../../../server/contract/geojson-schemas.js';
+import type { Rgba } from './theme.js';
+
+/** Where a region's grid tiles are and how far they go (GET /api/map/grids?tiles=auto, the `tiled` member). */
+export type GridTileSource = MapGridTiles;
+
+export interface TiledGridsOptions {
+  /** Source id; the layers are `${id}-fill` and `${id}-edges`. */
+  id: string;
+  source: GridTileSource;
+  /** Appended to each tile URL (`access_token=…` when the page cannot use its session cookie); none by default. */
+  query?: string;
+  /** Fill of a grid given no colour (yet). */
+  uncoloured: Rgba;
+  edge: { colour: Rgba; width: number };
+}
+
+/** The tile layer's name inside each tile (server/tiles/tile-layers.ts). */
+const SOURCE_LAYER = 'grids';
+
+const css = ([r, g, b, a = 255]: readonly number[]) => `rgba(${r},${g},${b},${Math.round((a / 255) * 1000) / 1000})`;
+
+/**
+ * A region's grids drawn by MapLibre from vector tiles (/tiles/grids), for
+ * regions too large to send as GeoJSON (a province's 100k grids): each
+ * grid's fill is its feature state (`fill`, with the value behind it), keyed
+ * by the tile's feature id, the grid code as a number, so colours change
+ * without a tile being fetched again. Drawn under any deck.gl layers. A
+ * MapLibre layer is not pickable by deck.gl: `codeAt` answers from the
+ * rendered tiles instead.
+ */
+export class TiledGrids {
+  private readonly fillLayer: string;
+  private readonly edgeLayer: string;
+  /** Grid id → the CSS colour its feature state holds. */
+  private colours = new Map<number, string>();
+  private tileUrl: string;
+
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly o: TiledGridsOptions,
+  ) {
+    this.fillLayer = `${o.id}-fill`;
+    this.edgeLayer = `${o.id}-edges`;
+    this.tileUrl = tileUrl(o.source, o.query);
+    map.addSource(o.id, { type: 'vector', tiles: [this.tileUrl], minzoom: o.source.minzoom, maxzoom: o.source.maxzoom, bounds: o.source.bbox ?? undefined });
+    map.addLayer({
+      id: this.fillLayer,
+      type: 'fill',
+      source: o.id,
+      'source-layer': SOURCE_LAYER,
+      paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'fill'], css(o.uncoloured)]], 'fill-antialias': false },
+    });
+    map.addLayer({
+      id: this.edgeLayer,
+      type: 'line',
+      source: o.id,
+      'source-layer': SOURCE_LAYER,
+      layout: { visibility: 'none' },
+      paint: { 'line-color': css(o.edge.colour), 'line-width': o.edge.width },
+    });
+  }
+
+  /**
+   * Colours the grids: id → RGBA (and the value it stands for, kept in the
+   * feature state for anyone checking). Only grids whose colour changed are
+   * touched; grids no longer listed go back to uncoloured.
+   */
+  setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
+    const next = new Map<number, string>();
+    for (const [id, { colour, value }] of colours) {
+      const fill = css(colour);
+      next.set(id, fill);
+      if (this.colours.get(id) !== fill) this.map.setFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id }, { fill, value });
+    }
+    for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
+    this.colours = next;
+  }
+
+  /** Grid edges on or off (the wall adds them after its first complete frame). */
+  showEdges(on: boolean): void {
+    const want = on ? 'visible' : 'none';
+    if (this.map.getLayoutProperty(this.edgeLayer, 'visibility') !== want) this.map.setLayoutProperty(this.edgeLayer, 'visibility', want);
+  }
+
+  /** Boundaries were published: fetch the tiles again (feature states stay, keyed by code). */
+  reload(source: GridTileSource): void {
+    this.tileUrl = tileUrl(source, this.o.query);
+    this.map.getSource<VectorTileSource>(this.o.id)?.setTiles([this.tileUrl]);
+  }
+
+  /** The grid (id = code as a number) drawn at a point of the map (CSS pixels), if any. */
+  codeAt(x: number, y: number): number | undefined {
+    const [f] = this.map.queryRenderedFeatures([x, y], { layers: [this.fillLayer] });
+    return typeof f?.id === 'number' ? f.id : undefined;
+  }
+
+  /** Resolves once every tile in view is loaded and drawn with the colours set so far. */
+  drawn(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (this.map.loaded() && this.map.isSourceLoaded(this.o.id) ? resolve() : this.map.once('idle', check));
+      this.map.once('idle', check);
+      this.map.triggerRepaint();
+    });
+  }
+
+  remove(): void {
+    if (this.map.getLayer(this.edgeLayer)) this.map.removeLayer(this.edgeLayer);
+    if (this.map.getLayer(this.fillLayer)) this.map.removeLayer(this.fillLayer);
+    if (this.map.getSource(this.o.id)) this.map.removeSource(this.o.id);
+  }
+}
+
+/** Absolute tile URL template (MapLibre's worker fetches it), with the page's extra query. */
+function tileUrl(source: GridTileSource, query?: string): string {
+  const path = `${location.origin}${source.tiles}`;
+  return query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path;
+}
