@@ -14,8 +14,13 @@ SELECT count(*)::int AS n
    AND ($9::text[] IS NULL OR i.urgency = ANY($9))
    AND ($10::text[] IS NULL OR i.status = ANY($10))
    AND ($11::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $11))
+   -- (index OR places) AND (exact OR places), which is (index AND exact) OR places: the first
+   -- conjunct is what the BitmapOr answers, so only the cheap second one is checked per row.
    AND ($12::text IS NULL
-        OR ((i.code ILIKE $12 OR i.description ILIKE $12 OR i.grid_code LIKE $12)
-            AND search_grams(i.code || E'\x01' || i.grid_code || E'\x01' || i.description) @> search_query_grams($13::text))
+        OR search_grams(i.code || E'\x01' || i.grid_code || E'\x01' || i.description) @> search_query_grams($13::text)
         OR i.district_code = ANY($14::text[]) OR i.street_code = ANY($14::text[])
-        OR i.community_code = ANY($14::text[]) OR i.grid_code = ANY($14::text[]));
+            OR i.community_code = ANY($14::text[]) OR i.grid_code = ANY($14::text[]))
+   AND ($12::text IS NULL
+        OR i.code ILIKE $12 OR i.description ILIKE $12 OR i.grid_code LIKE $12
+        OR i.district_code = ANY($14::text[]) OR i.street_code = ANY($14::text[])
+            OR i.community_code = ANY($14::text[]) OR i.grid_code = ANY($14::text[]));

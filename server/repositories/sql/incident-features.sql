@@ -21,11 +21,16 @@ WITH page AS (
      AND ($10::text[] IS NULL OR i.status = ANY($10))
      AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::bigint))
      AND ($14::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $14))
+     -- (index OR places) AND (exact OR places), which is (index AND exact) OR places: the first
+     -- conjunct is what the BitmapOr answers, so only the cheap second one is checked per row.
      AND ($15::text IS NULL
-          OR ((i.code ILIKE $15 OR i.description ILIKE $15 OR i.grid_code LIKE $15)
-              AND search_grams(i.code || E'\x01' || i.grid_code || E'\x01' || i.description) @> search_query_grams($16::text))
+          OR search_grams(i.code || E'\x01' || i.grid_code || E'\x01' || i.description) @> search_query_grams($16::text)
           OR i.district_code = ANY($17::text[]) OR i.street_code = ANY($17::text[])
-          OR i.community_code = ANY($17::text[]) OR i.grid_code = ANY($17::text[]))
+              OR i.community_code = ANY($17::text[]) OR i.grid_code = ANY($17::text[]))
+     AND ($15::text IS NULL
+          OR i.code ILIKE $15 OR i.description ILIKE $15 OR i.grid_code LIKE $15
+          OR i.district_code = ANY($17::text[]) OR i.street_code = ANY($17::text[])
+              OR i.community_code = ANY($17::text[]) OR i.grid_code = ANY($17::text[]))
    ORDER BY i.reported_at DESC, i.id DESC
    LIMIT $13
 )
