@@ -4,6 +4,7 @@ import { sqlFile } from './sql-file.js';
 
 const INCIDENT_FEATURES = sqlFile('incident-features.sql');
 const INCIDENT_COUNT = sqlFile('incident-count.sql');
+const SEARCH_PLACES = sqlFile('incident-search-places.sql');
 
 export interface IncidentQuery {
   region: string | null;
@@ -28,6 +29,19 @@ function searchPattern(text: string | undefined): string | null {
   return t ? `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
 
+/**
+ * The search's three parameters: its ILIKE pattern, its plain text (the
+ * index's lookup, migrations/021) and the codes of the places and grids
+ * whose names match, resolved first so that each arm of the incident query
+ * has an index of its own. All NULL without a search.
+ */
+async function searchParams(tx: Queryable, text: string | undefined): Promise<[string | null, string | null, string[] | null]> {
+  const pattern = searchPattern(text);
+  if (!pattern) return [null, null, null];
+  const [row] = await tx.query<{ codes: string[] }>(SEARCH_PLACES, [pattern]);
+  return [pattern, text!.trim(), row!.codes];
+}
+
 export interface IncidentPage {
   features: string[];
   next?: { reportedAt: Date; id: number };
@@ -49,7 +63,7 @@ export function createIncidentRepository(db: Queryable) {
         q.after?.id ?? null,
         q.limit + 1,
         q.unit ?? null,
-        searchPattern(q.search),
+        ...(await searchParams(tx, q.search)),
       ]);
       const more = rows.length > q.limit;
       const page = more ? rows.slice(0, q.limit) : rows;
@@ -62,7 +76,7 @@ export function createIncidentRepository(db: Queryable) {
 
     /** How many incidents match the filters of `q`, ignoring its cursor and limit. */
     async count(q: Omit<IncidentQuery, 'after' | 'limit'>, tx: Queryable = db): Promise<number> {
-      const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [...filterParams(q), q.unit ?? null, searchPattern(q.search)]);
+      const [row] = await tx.query<{ n: number }>(INCIDENT_COUNT, [...filterParams(q), q.unit ?? null, ...(await searchParams(tx, q.search))]);
       return Number(row!.n);
     },
 

@@ -56,7 +56,7 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
             q: Type.Optional(
-              Type.String({ maxLength: 100, description: 'search: part of the code, the description or the grid code, or a district/street/community name' }),
+              Type.String({ maxLength: 100, description: 'search: part of the code, description or grid code, or of a district/street/community/grid name' }),
             ),
           },
           { additionalProperties: false },

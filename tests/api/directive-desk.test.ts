@@ -252,6 +252,27 @@ describe(`the directive desk on ${BACKEND}`, () => {
     });
   });
 
+  it('limits the list after its filters: the newest directives of the asked status, however many of another are newer', async () => {
+    const older = await create({ title: '较早仍在等待' });
+    const newer = await create({ title: '较新已答完' });
+    for (const [who, district] of [
+      ['leader', places.district],
+      ['other-leader', places.otherDistrict],
+    ] as const)
+      expect((await post(who, `/api/directives/${newer.id}/rounds/1/answers`, { district, kind: 'zero_report' })).statusCode).toBe(200);
+    // Expected from SQL: the newest directive with a district still waiting in its round 1 (none of these is daily).
+    const [open] = await t.db.query<{ id: number }>(
+      `SELECT d.id FROM directive d WHERE d.daily_until IS NULL
+          AND EXISTS (SELECT 1 FROM directive_target x WHERE x.directive_id = d.id AND x.status = 'waiting')
+        ORDER BY d.created_at DESC, d.id DESC LIMIT 1`,
+    );
+    expect(open!.id).toBe(older.id);
+    const ids = async (status: string) => json(await get('chief', `/api/directives?status=${status}&limit=1`)).directives.map((x: { id: number }) => x.id);
+    expect(await ids('open')).toEqual([older.id]);
+    expect(await ids('closed')).toEqual([newer.id]);
+    expect(await ids('all')).toEqual([newer.id]);
+  });
+
   it('refuses a bad last day for a daily directive', async () => {
     const deadline = inAnHour();
     const before = await state();

@@ -158,6 +158,9 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     });
     expect(made.statusCode, made.body).toBe(201);
     const id = JSON.parse(made.body).id as number;
+    // Open it while only round 1 has opened; the board must follow round 2 when it opens (it once stayed on round 1).
+    await chiefEn.click(`li[data-directive="${id}"]`);
+    await chiefEn.waitForSelector(`${row(a.code)}[data-status="waiting"]:not([data-late])`);
     await ctx.db.query("UPDATE directive SET created_at = created_at - interval '1 day', deadline = deadline - interval '1 day' WHERE id = $1", [id]);
     const ans = await ctx.app.inject({
       method: 'POST',
@@ -166,10 +169,9 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
       payload: { district: a.code, kind: 'report', text: 'No change since yesterday', figures: [{ label: 'under watch', value: 31 }] },
     });
     expect(ans.statusCode, ans.body).toBe(200);
-    await chiefEn.click(`li[data-directive="${id}"]`);
-    // Round 2 by name: which round a board opens at is not what this checks (selectOption waits for the option).
-    await chiefEn.selectOption('gs-directive-board select[data-round]', '2');
+    // The answer's live event reloads the board: unchosen, it moves to the newest round, where a has answered.
     await chiefEn.waitForSelector(`${row(a.code)}[data-status="answered"]`);
+    expect(await chiefEn.$eval('gs-directive-board select[data-round]', (s) => (s as HTMLSelectElement).value)).toBe('2');
     await chiefEn.selectOption('gs-directive-board select[data-round]', '1');
     await chiefEn.waitForSelector(`${row(a.code)}[data-status="waiting"][data-late]`);
     await chiefEn.selectOption('gs-directive-board select[data-round]', '2');

@@ -227,4 +227,40 @@ describe(`bulk steps, who acted first, deadline preview and search on ${BACKEND}
     const leader = json(await read('leader', `/api/incidents?limit=1000&q=${encodeURIComponent(place!.street)}`));
     expect(leader.features.every((f: any) => f.properties.district_code === places.district)).toBe(true);
   });
+
+  it('finds by the search index exactly what a plain ILIKE over every incident finds (Chinese, code, grid name, place name)', async () => {
+    const code = await newIncident('井盖缺失 BK-Index-Marker');
+    const [names] = await ctx.db.query<{ grid: string; community: string }>(
+      `SELECT g.name grid, r.name community FROM incident i JOIN grid g ON g.code = i.grid_code JOIN region r ON r.code = i.community_code
+        WHERE i.code = $1`,
+      [code],
+    );
+    // The independent answer: every incident, no index, names read per row (the query before migrations/021).
+    const byIlike = async (q: string) =>
+      (
+        await ctx.db.query<{ code: string }>(
+          `SELECT i.code FROM incident i
+            WHERE i.code ILIKE $1 OR i.description ILIKE $1 OR i.grid_code LIKE $1
+               OR EXISTS (SELECT 1 FROM region r WHERE r.code IN (i.district_code, i.street_code, i.community_code)
+                             AND (r.name ILIKE $1 OR r.name_en ILIKE $1))
+               OR EXISTS (SELECT 1 FROM grid g WHERE g.code = i.grid_code AND g.name ILIKE $1)
+            ORDER BY i.reported_at DESC, i.id DESC`,
+          [`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+        )
+      ).map((r) => r.code);
+    // Two Chinese characters (the common search), one, another case, part of a code, part of a grid's name, a community's name.
+    const queries = ['井盖', '井', 'bk-index', code.slice(2, 12), names!.grid.slice(-4), names!.community];
+    for (const q of queries) {
+      const expected = await byIlike(q);
+      const res = await read('first', `/api/incidents?limit=1000&q=${encodeURIComponent(q)}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = json(res);
+      expect(body.numberMatched, q).toBe(expected.length);
+      expect(
+        body.features.map((f: any) => f.properties.code),
+        q,
+      ).toEqual(expected.slice(0, 1000));
+    }
+    expect(await byIlike('井盖')).toContain(code);
+  });
 });

@@ -90,7 +90,7 @@ export class DirectiveBoard extends LitElement {
         ${
           this.rounds.length > 1 || d.daily_until
             ? html`<label>${t.board.round}
-              <select data-round @change=${(e: Event) => this.fire('round', Number((e.target as HTMLSelectElement).value))}>
+              <select data-round .value=${String(r.round)} @change=${(e: Event) => this.fire('round', Number((e.target as HTMLSelectElement).value))}>
                 ${this.rounds.map((x) => html`<option value=${x.round} ?selected=${x.round === r.round}>${t.board.roundOf(x.round, x.date)}</option>`)}
               </select></label>`
             : nothing

@@ -88,6 +88,11 @@ export class DirectivesPage extends LitElement {
   private loaded = false;
   /** Until the user picks a directive, the page follows the newest one (for district staff: the newest still waiting for them). */
   private following: boolean;
+  /** Until the user picks a round on the board, it shows the newest opened one, following a round that opens. */
+  private roundChosen = false;
+  /** Rounds requests made, and the latest whose answer is shown. */
+  private roundsAsked = 0;
+  private roundsShown = 0;
 
   constructor() {
     super();
@@ -143,7 +148,9 @@ export class DirectivesPage extends LitElement {
       if (this.following) {
         const own = this.ownDistrict;
         const waiting = this.directives.find((d) => d.districts.some((r) => r.code === own && r.status === 'waiting'));
-        this.selected = (waiting ?? this.directives[0])?.id ?? null;
+        const newest = (waiting ?? this.directives[0])?.id ?? null;
+        if (newest !== this.selected) this.roundChosen = false;
+        this.selected = newest;
       }
       if (this.selected !== null) await this.loadRounds(this.selected);
       this.loaded = true;
@@ -152,11 +159,19 @@ export class DirectivesPage extends LitElement {
     }
   }
 
+  /** Drops an answer older than the one shown (on PostgreSQL requests overtake each other) or for another directive. */
   private async loadRounds(id: number): Promise<void> {
+    const asked = ++this.roundsAsked;
     const rounds = await roundsOf(id);
-    if (this.selected !== id) return; // another directive was picked meanwhile
+    if (this.selected !== id || asked < this.roundsShown) return;
+    this.roundsShown = asked;
     this.rounds = rounds;
-    if (!rounds.some((r) => r.round === this.round)) this.round = rounds[0]?.round ?? 0;
+    if (!this.roundChosen || !rounds.some((r) => r.round === this.round)) this.round = rounds[0]?.round ?? 0;
+  }
+
+  private chooseRound(round: number): void {
+    this.roundChosen = true;
+    this.round = round;
   }
 
   private pick(id: number): void {
@@ -165,6 +180,7 @@ export class DirectivesPage extends LitElement {
     this.composing = false;
     this.rounds = [];
     this.round = 0;
+    this.roundChosen = false;
     const url = new URL(location.href);
     url.searchParams.set('id', String(id));
     history.replaceState(null, '', url);
@@ -277,7 +293,7 @@ export class DirectivesPage extends LitElement {
       <gs-directive-board .directive=${d} .rounds=${this.rounds} .round=${round.round} .lang=${this.language} .now=${this.now}
         .englishNames=${new Map(this.districts.flatMap((x) => (x.name_en ? [[x.code, x.name_en] as const] : [])))}
         .canRemind=${this.may('POST /api/directives/:id/reminders')} .busy=${this.busy}
-        @round=${(e: CustomEvent<number>) => (this.round = e.detail)} @remind=${(e: CustomEvent<number>) => this.sendReminder(e.detail)}></gs-directive-board>
+        @round=${(e: CustomEvent<number>) => this.chooseRound(e.detail)} @remind=${(e: CustomEvent<number>) => this.sendReminder(e.detail)}></gs-directive-board>
       ${row ? html`<gs-district-answer .round=${round} .row=${row} .lang=${this.language} .busy=${this.busy} @answer=${(e: CustomEvent<Omit<Answer, 'district'>>) => this.answer(e.detail)}></gs-district-answer>` : nothing}
     `;
   }

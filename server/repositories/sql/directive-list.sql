@@ -18,6 +18,10 @@
 -- a district that let day 2 pass unanswered shows late, and the directive
 -- overdue, even after day 3 has opened; a one-off directive has only round 1.
 -- Rounds open as in directive-rounds.sql: round n when round n-1 is due.
+-- Cost: directives are read newest first (directive_created_idx) and each
+-- one's round and answers are computed by LATERAL over that directive's rows
+-- only, so the LIMIT stops the work once enough directives pass the filters:
+-- a year of history is not expanded into rounds × districts to show 50.
 WITH base AS (
   SELECT d.id, d.title, d.body, d.deadline, d.created_at, d.created_by, d.daily_until, d.attachment,
          CASE WHEN d.daily_until IS NULL OR d.deadline > $4::timestamptz THEN 1
@@ -25,32 +29,37 @@ WITH base AS (
                          2 + floor(extract(epoch FROM $4::timestamptz - d.deadline) / 86400)::int) END AS opened
     FROM directive d
    WHERE ($1::int IS NULL OR d.id = $1::int)
-), cells AS (
-  SELECT b.id, g.n AS round, b.deadline + (g.n - 1) * interval '1 day' AS deadline,
-         CASE WHEN g.n = 1 THEN b.created_at ELSE b.deadline + (g.n - 2) * interval '1 day' END AS opens_at,
-         t.district_code, coalesce(a.status, 'waiting') AS status, coalesce(a.answer, '') AS answer,
-         a.figures, a.answered_at, a.answered_by
-    FROM base b
-   CROSS JOIN generate_series(1, b.opened) AS g(n)
-    JOIN directive_target t ON t.directive_id = b.id AND t.round = 1
-    LEFT JOIN directive_target a ON a.directive_id = b.id AND a.round = g.n AND a.district_code = t.district_code
-), pick AS (
-  SELECT id, coalesce(min(round) FILTER (WHERE status = 'waiting' AND deadline < $4::timestamptz AND ($2::text IS NULL OR district_code = $2::text)),
-                      max(round)) AS round
-    FROM cells
-   GROUP BY id
 ), shown AS (
-  SELECT b.id, b.title, b.body, min(c.deadline) AS deadline, b.created_at, b.created_by, b.daily_until, b.attachment, p.round,
-         coalesce(bool_or(c.status = 'waiting') FILTER (WHERE $2::text IS NULL OR c.district_code = $2::text), false) AS waiting
+  SELECT b.id, b.title, b.body, b.deadline + (p.round - 1) * interval '1 day' AS deadline,
+         b.created_at, b.created_by, b.daily_until, b.attachment, p.round, w.waiting
     FROM base b
-    JOIN pick p ON p.id = b.id
-    JOIN cells c ON c.id = b.id AND c.round = p.round
-   GROUP BY b.id, b.title, b.body, b.created_at, b.created_by, b.daily_until, b.attachment, p.round
-  HAVING ($2::text IS NULL OR bool_or(c.district_code = $2::text))
+   CROSS JOIN LATERAL (
+     -- The earliest past-due round with a (visible) district still waiting, else the newest opened.
+     SELECT coalesce(min(g.n), b.opened) AS round
+       FROM generate_series(1, b.opened) AS g(n)
+      WHERE b.deadline + (g.n - 1) * interval '1 day' < $4::timestamptz
+        AND EXISTS (SELECT 1 FROM directive_target t
+                     WHERE t.directive_id = b.id AND t.round = 1 AND ($2::text IS NULL OR t.district_code = $2::text)
+                       AND NOT EXISTS (SELECT 1 FROM directive_target a
+                                        WHERE a.directive_id = b.id AND a.round = g.n AND a.district_code = t.district_code
+                                          AND a.status <> 'waiting'))
+   ) p
+   CROSS JOIN LATERAL (
+     SELECT coalesce(bool_or(c.status = 'waiting') FILTER (WHERE $2::text IS NULL OR c.district_code = $2::text), false) AS waiting,
+            bool_or(c.status = 'waiting') AS any_waiting,
+            bool_or(c.district_code = $2::text) AS has_district,
+            count(*) AS districts
+       FROM (SELECT t.district_code, coalesce(a.status, 'waiting') AS status
+               FROM directive_target t
+               LEFT JOIN directive_target a ON a.directive_id = b.id AND a.round = p.round AND a.district_code = t.district_code
+              WHERE t.directive_id = b.id AND t.round = 1) c
+   ) w
+   WHERE w.districts > 0
+     AND ($2::text IS NULL OR w.has_district)
      AND CASE $3::text
            WHEN 'all' THEN true
-           WHEN 'running' THEN bool_or(c.status = 'waiting')
-           ELSE coalesce(bool_or(c.status = 'waiting') FILTER (WHERE $2::text IS NULL OR c.district_code = $2::text), false) = ($3::text = 'open')
+           WHEN 'running' THEN w.any_waiting
+           ELSE w.waiting = ($3::text = 'open')
          END
    ORDER BY b.created_at DESC, b.id DESC
    LIMIT $5::int
@@ -65,6 +74,13 @@ SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by, s.round,
        -- Waiting rows are late once the round's deadline has passed; answered ones if the answer came after it.
        coalesce(c.answered_at, $4::timestamptz) > s.deadline AS late
   FROM shown s
-  JOIN cells c ON c.id = s.id AND c.round = s.round AND ($2::text IS NULL OR c.district_code = $2::text)
+ CROSS JOIN LATERAL (
+   SELECT t.district_code, coalesce(a.status, 'waiting') AS status, coalesce(a.answer, '') AS answer,
+          a.figures, a.answered_at, a.answered_by,
+          CASE WHEN s.round = 1 THEN s.created_at ELSE s.deadline - interval '1 day' END AS opens_at
+     FROM directive_target t
+     LEFT JOIN directive_target a ON a.directive_id = s.id AND a.round = s.round AND a.district_code = t.district_code
+    WHERE t.directive_id = s.id AND t.round = 1 AND ($2::text IS NULL OR t.district_code = $2::text)
+ ) c
   JOIN region r ON r.code = c.district_code
  ORDER BY s.created_at DESC, s.id DESC, c.district_code

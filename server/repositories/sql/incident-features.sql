@@ -5,7 +5,9 @@
 -- $11/$12 cursor (reported_at, id of the last row seen) or NULLs, $13 limit + 1,
 -- $14 a handler's unit (only incidents dispatched to it) or NULL,
 -- $15 a search as an ILIKE pattern (%text%, wildcards escaped) matched against the code, the
---     description, the grid code and the names of its district, street and community; or NULL.
+--     description and the grid code, or NULL; $16 the same search as plain text (for the index,
+--     migrations/021); $17 the codes of the places and grids whose names match it (resolved first:
+--     incident-search-places.sql). Each arm of the OR has its own index (a BitmapOr).
 WITH page AS (
   SELECT i.id, i.code, i.category_code, i.urgency, i.status, i.description, i.location,
          i.reported_at, i.due_at, i.closed_at, i.grid_code, i.community_code, i.street_code, i.district_code
@@ -19,9 +21,16 @@ WITH page AS (
      AND ($10::text[] IS NULL OR i.status = ANY($10))
      AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::bigint))
      AND ($14::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $14))
-     AND ($15::text IS NULL OR i.code ILIKE $15 OR i.description ILIKE $15 OR i.grid_code LIKE $15
-          OR EXISTS (SELECT 1 FROM region r WHERE r.code IN (i.district_code, i.street_code, i.community_code)
-                        AND (r.name ILIKE $15 OR r.name_en ILIKE $15)))
+     -- (index OR places) AND (exact OR places), which is (index AND exact) OR places: the first
+     -- conjunct is what the BitmapOr answers, so only the cheap second one is checked per row.
+     AND ($15::text IS NULL
+          OR search_grams(i.code || E'\x01' || i.grid_code || E'\x01' || i.description) @> search_query_grams($16::text)
+          OR i.district_code = ANY($17::text[]) OR i.street_code = ANY($17::text[])
+              OR i.community_code = ANY($17::text[]) OR i.grid_code = ANY($17::text[]))
+     AND ($15::text IS NULL
+          OR i.code ILIKE $15 OR i.description ILIKE $15 OR i.grid_code LIKE $15
+          OR i.district_code = ANY($17::text[]) OR i.street_code = ANY($17::text[])
+              OR i.community_code = ANY($17::text[]) OR i.grid_code = ANY($17::text[]))
    ORDER BY i.reported_at DESC, i.id DESC
    LIMIT $13
 )
