@@ -123,11 +123,13 @@ async function openField(context: BrowserContext, who: string, slow: boolean, ne
   return { page, marks };
 }
 const usable = (m: Marks) => (m.ready !== undefined && m.button !== undefined && m.map !== undefined ? Math.max(m.ready, m.button, m.map) : Infinity);
+/** Usable, except that my grid drawn as the app's outline (before MapLibre) counts as well as the map: a second row, not the budget's. */
+const gridShown = (m: Marks) => (m.ready !== undefined && m.button !== undefined && m.grid !== undefined ? Math.max(m.ready, m.button, m.grid) : Infinity);
 
 // 1 and 2: first load on Slow 4G, then (another context) the second visit offline, RUNS fresh contexts each.
 // CDP throttles a page and its dedicated workers but not a service worker: the first load runs without one, so
 // that every byte it needs crosses the slow network (the precache, downloaded beside it on a real phone, is counted apart).
-const first: { usable: number; ready: number; jsFirst: number; jsAll: number; all: number; js: Map<string, number> }[] = [];
+const first: { usable: number; grid: number; ready: number; jsFirst: number; jsAll: number; all: number; js: Map<string, number> }[] = [];
 const offline: { usable: number; map: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const context = await phone('block');
@@ -151,6 +153,7 @@ for (let i = 0; i < RUNS; i++) {
   const sum = (xs: typeof requests) => xs.reduce((a, r) => a + r.bytes, 0);
   first.push({
     usable: usable(marks),
+    grid: gridShown(marks),
     ready: marks.ready ?? Infinity,
     jsFirst: sum(requests.filter((r) => r.js && r.start < readyAt)),
     jsAll: sum(requests.filter((r) => r.js)),
@@ -180,7 +183,7 @@ for (let i = 0; i < RUNS; i++) {
   await installed.close();
   const f = first.at(-1)!;
   console.log(
-    `run ${i + 1}: first load usable ${ms(f.usable)} (first screen ${ms(f.ready)}), JS ${kB(f.jsFirst)} first screen / ${kB(f.jsAll)} all, ${kB(f.all)} in all; ` +
+    `run ${i + 1}: first load usable ${ms(f.usable)} (first screen ${ms(f.ready)}, grid drawn ${ms(f.grid)}), JS ${kB(f.jsFirst)} first screen / ${kB(f.jsAll)} all, ${kB(f.all)} in all; ` +
       `offline visit usable ${ms(offline.at(-1)!.usable)}, map ${ms(offline.at(-1)!.map)}`,
   );
 }
@@ -331,6 +334,12 @@ console.log(
   row(
     'first load (Slow 4G, 4× CPU) → usable: first screen, report button, map drawn',
     first.map((f) => f.usable),
+  ),
+);
+console.log(
+  row(
+    'first load → first screen, report button and my grid drawn (the outline before the map counts; not the budget’s definition)',
+    first.map((f) => f.grid),
   ),
 );
 console.log(
