@@ -71,7 +71,10 @@ export default fp(
       const page = file.slice(0, -'.html'.length);
       const data = opts.pageData?.[page];
       if (!data) {
-        app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => reply.sendFile(file));
+        // The page's policy on the reply itself: a header set by the static plugin's setHeaders on the raw answer
+        // loses to the global one set in onRequest (security-headers-plugin.ts), whose policy has no inline hashes.
+        const policy = policyOf(file);
+        app.get(`/${page}`, { schema: { hide: true } }, (_request, reply) => (policy ? reply.header('content-security-policy', policy) : reply).sendFile(file));
         continue;
       }
       const html = readFileSync(join(root, file), 'utf8');

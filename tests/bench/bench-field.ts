@@ -26,6 +26,7 @@
  *   FIELD_RUNS=5 FIELD_PHOTOS=5 FIELD_REPORTS=20 FIELD_LOAD_RPS=2.5 npm run bench:field     (the defaults)
  *   FIELD_BENCH_DATA_DIR=scratch/field-city npm run bench:field   (keeps and reuses the city)
  *   GRIDSCOPE_DEMO_INCIDENTS=30000 npm run bench:field             (a smaller city)
+ *   FIELD_OUTLINE_SHOT=1 npm run bench:field                       (screenshots the first load before the map draws)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -115,20 +116,29 @@ async function openField(context: BrowserContext, who: string, slow: boolean, ne
   await page.goto(`${base}/m`, { waitUntil: 'commit' });
   const deadline = performance.now() + WAIT_MS;
   let marks: Marks = {};
+  let outlineShot = false;
   while (performance.now() < deadline) {
     marks = ((await page.evaluate('window.fieldMarks').catch(() => undefined)) as Marks | undefined) ?? {};
+    // The first screen before MapLibre has drawn (the outline standing in), to be looked at: FIELD_OUTLINE_SHOT=1
+    // (off by default: taking it costs the timed page time).
+    if (process.env.FIELD_OUTLINE_SHOT && who === 'first load 1' && !outlineShot && marks.grid !== undefined && marks.map === undefined) {
+      outlineShot = true;
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'field-bench-outline.png') }).catch(() => undefined);
+    }
     if (need.every((k) => marks[k] !== undefined)) break;
     await sleep(100);
   }
   return { page, marks };
 }
 const usable = (m: Marks) => (m.ready !== undefined && m.button !== undefined && m.map !== undefined ? Math.max(m.ready, m.button, m.map) : Infinity);
+/** Usable, except that my grid drawn as the app's outline (before MapLibre) counts as well as the map: a second row, not the budget's. */
+const gridShown = (m: Marks) => (m.ready !== undefined && m.button !== undefined && m.grid !== undefined ? Math.max(m.ready, m.button, m.grid) : Infinity);
 
 // 1 and 2: first load on Slow 4G, then (another context) the second visit offline, RUNS fresh contexts each.
 // CDP throttles a page and its dedicated workers but not a service worker: the first load runs without one, so
 // that every byte it needs crosses the slow network (the precache, downloaded beside it on a real phone, is counted apart).
-const first: { usable: number; ready: number; jsFirst: number; jsAll: number; all: number; js: Map<string, number> }[] = [];
-const offline: { usable: number; map: number }[] = [];
+const first: { usable: number; grid: number; ready: number; jsFirst: number; jsAll: number; all: number; js: Map<string, number> }[] = [];
+const offline: { usable: number; grid: number; map: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const context = await phone('block');
   const requests: { start: number; bytes: number; js: boolean; path: string }[] = [];
@@ -151,6 +161,7 @@ for (let i = 0; i < RUNS; i++) {
   const sum = (xs: typeof requests) => xs.reduce((a, r) => a + r.bytes, 0);
   first.push({
     usable: usable(marks),
+    grid: gridShown(marks),
     ready: marks.ready ?? Infinity,
     jsFirst: sum(requests.filter((r) => r.js && r.start < readyAt)),
     jsAll: sum(requests.filter((r) => r.js)),
@@ -176,11 +187,15 @@ for (let i = 0; i < RUNS; i++) {
     await sleep(100);
     second.marks = ((await second.page.evaluate('window.fieldMarks')) as Marks) ?? {};
   }
-  offline.push({ usable: Math.max(second.marks.ready ?? Infinity, second.marks.button ?? Infinity), map: second.marks.map ?? Infinity });
+  offline.push({
+    usable: Math.max(second.marks.ready ?? Infinity, second.marks.button ?? Infinity),
+    grid: gridShown(second.marks),
+    map: second.marks.map ?? Infinity,
+  });
   await installed.close();
   const f = first.at(-1)!;
   console.log(
-    `run ${i + 1}: first load usable ${ms(f.usable)} (first screen ${ms(f.ready)}), JS ${kB(f.jsFirst)} first screen / ${kB(f.jsAll)} all, ${kB(f.all)} in all; ` +
+    `run ${i + 1}: first load usable ${ms(f.usable)} (first screen ${ms(f.ready)}, grid drawn ${ms(f.grid)}), JS ${kB(f.jsFirst)} first screen / ${kB(f.jsAll)} all, ${kB(f.all)} in all; ` +
       `offline visit usable ${ms(offline.at(-1)!.usable)}, map ${ms(offline.at(-1)!.map)}`,
   );
 }
@@ -335,6 +350,12 @@ console.log(
 );
 console.log(
   row(
+    'first load → first screen, report button and my grid drawn (the outline before the map counts; not the budget’s definition)',
+    first.map((f) => f.grid),
+  ),
+);
+console.log(
+  row(
     'first load → first screen (data-state="ready")',
     first.map((f) => f.ready),
   ),
@@ -364,6 +385,12 @@ console.log(
   row(
     'second visit offline (4× CPU) → first screen and report button',
     offline.map((o) => o.usable),
+  ),
+);
+console.log(
+  row(
+    'second visit offline → first screen, report button and my grid drawn (the outline counts)',
+    offline.map((o) => o.grid),
   ),
 );
 console.log(

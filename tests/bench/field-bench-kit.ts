@@ -26,8 +26,10 @@ export async function throttle(context: BrowserContext, page: Page): Promise<voi
 /**
  * Page-side marks (ms since navigation start, the page's own clock), read every frame from the app's own
  * markers: `ready` gs-field-app[data-state="ready"] (first screen up), `button` the home screen's report
- * button ([data-go-report], enabled), `map` the home map's gs-field-map[data-ready] (grid drawn, map idle).
- * A string: tsx wraps named functions in __name(), which the page lacks.
+ * button ([data-go-report], enabled), `map` the home map's gs-field-map[data-ready] (grid drawn, map idle),
+ * `grid` my grid drawn at all: the outline the app draws from the boundaries before MapLibre is up
+ * ([data-grid-outline], web/m/grid-outline.ts) or the map. A string: tsx wraps named functions in __name(),
+ * which the page lacks.
  */
 export const USABLE_MARKS = `(() => {
   const marks = (window.fieldMarks = {});
@@ -38,7 +40,8 @@ export const USABLE_MARKS = `(() => {
     if (app && marks.ready === undefined && app.dataset.state === 'ready') marks.ready = now;
     if (root && marks.button === undefined && root.querySelector('[data-go-report]:not([disabled])')) marks.button = now;
     if (root && marks.map === undefined && root.querySelector('[data-screen="home"] gs-field-map[data-ready]')) marks.map = now;
-    if (marks.ready === undefined || marks.button === undefined || marks.map === undefined) requestAnimationFrame(tick);
+    if (root && marks.grid === undefined && root.querySelector('[data-screen="home"] [data-grid-outline] path, [data-screen="home"] gs-field-map[data-ready]')) marks.grid = now;
+    if (marks.ready === undefined || marks.button === undefined || marks.map === undefined || marks.grid === undefined) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 })()`;
@@ -46,6 +49,7 @@ export interface Marks {
   ready?: number;
   button?: number;
   map?: number;
+  grid?: number;
 }
 
 /**

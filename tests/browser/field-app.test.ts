@@ -97,7 +97,12 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 60_000 }).toBe('inside');
     expect(await page.locator('[data-where]').textContent()).toContain(grid!.name);
     await expect.poll(() => page.locator('[data-figure="open"] b').textContent(), { timeout: 60_000 }).toBe(String(grid!.open));
+    // Until MapLibre has drawn, the grid and the phone are an outline from the kept boundary; the map hides it once drawn.
+    const outline = page.locator('[data-screen="home"] [data-grid-outline]');
+    await outline.locator('[data-me]').waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await outline.locator('path').count()).toBe(1);
     await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    expect(await outline.isVisible()).toBe(false);
     await shoot(page, 'zh-home');
 
     await reportThroughPage(page, { category: 'uncollected_garbage', urgency: 'yellow', description: '手机上报：垃圾桶满溢', photos: [bigPhoto, exifPhoto] });
@@ -180,7 +185,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(problems).toEqual([]);
   });
 
-  it("lets a handler start their unit's incident and resolve it with an after photo", async () => {
+  it("lets a handler start their unit's incident and resolve it with an after photo, both offline: sent once each, in order", async () => {
     const dispatcher = await login(ctx.app, 'd-one');
     const made = await ctx.app.inject({
       method: 'POST',
@@ -201,27 +206,35 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
     await task.waitFor({ timeout: 60_000 });
     await shoot(page, 'zh-tasks-handler');
-    await task.locator('[data-start]').click();
-    await expect.poll(statusOf, { timeout: 30_000 }).toBe('in_progress');
-    await task.locator('[data-open-resolve]').waitFor({ timeout: 30_000 });
-    // Resolved in a stairwell with no network: the step waits in the outbox with its photo.
+    // Started and resolved in a stairwell with no network: both steps wait in the outbox, the resolve with its photo.
     await context.setOffline(true);
     await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    await task.locator('[data-start]').click();
+    await task.locator('[data-queued-start]').waitFor({ timeout: 30_000 });
     await task.locator('[data-open-resolve]').click();
     await task.locator('input[type="file"]').setInputFiles([bigPhoto]);
     await task.locator('[data-resolve]:not([disabled])').click();
     await task.locator('[data-queued]').waitFor({ timeout: 30_000 });
-    expect(await statusOf()).toBe('in_progress');
+    const steps = page.locator('[data-screen="outbox"] li[data-kind="action"]');
+    await expect.poll(() => steps.evaluateAll((li) => li.map((e) => e.getAttribute('data-state'))), { timeout: 30_000 }).toEqual(['waiting', 'waiting']);
+    expect(await statusOf()).toBe('dispatched');
     await context.setOffline(false);
     await expect.poll(statusOf, { timeout: 60_000 }).toBe('resolved');
-    await page.locator('[data-screen="outbox"] li[data-kind="action"][data-state="sent"]').waitFor({ state: 'attached', timeout: 60_000 });
-    const [after] = await ctx.db.query<{ photos: number; resolves: number }>(
-      `SELECT (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'after') photos,
-              (SELECT count(*)::int FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'resolve') resolves
-         FROM incident i WHERE i.code = $1`,
+    await expect.poll(() => steps.evaluateAll((li) => li.map((e) => e.getAttribute('data-state'))), { timeout: 60_000 }).toEqual(['sent', 'sent']);
+    const history = await ctx.db.query<{ action: string; from_status: string; to_status: string }>(
+      `SELECT h.action, h.from_status, h.to_status FROM incident_history h JOIN incident i ON i.id = h.incident_id
+        WHERE i.code = $1 AND h.action IN ('start', 'resolve') ORDER BY h.at, h.id`,
       [code],
     );
-    expect(after).toEqual({ photos: 1, resolves: 1 });
+    expect(history).toEqual([
+      { action: 'start', from_status: 'dispatched', to_status: 'in_progress' },
+      { action: 'resolve', from_status: 'in_progress', to_status: 'resolved' },
+    ]);
+    const [after] = await ctx.db.query<{ photos: number }>(
+      `SELECT (SELECT count(*)::int FROM incident_photo p WHERE p.incident_id = i.id AND p.kind = 'after') photos FROM incident i WHERE i.code = $1`,
+      [code],
+    );
+    expect(after!.photos).toBe(1);
     expectNoProblemsOffline();
   });
 
@@ -306,8 +319,18 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const descriptions = ['登录过期一：路面积水', '登录过期二：树木倒伏'];
     await reportThroughPage(page, { category: 'road_damage', urgency: 'yellow', description: descriptions[0]!, photos: [smallPhoto] });
     await reportThroughPage(page, { category: 'streetlight_fault', urgency: 'blue', description: descriptions[1]!, photos: [smallPhoto] });
-    // The shift's sign-in ends while the phone is offline (the server forgets its sessions).
-    await ctx.db.query("DELETE FROM user_session WHERE user_id = (SELECT id FROM app_user WHERE username = 'g-outbox')");
+    // The shift's sign-in runs out while the phone is offline: the clock passes its end (the sessions are moved a
+    // shift into the past, as the check created_at < expires_at wants; the server's own expiry test does the rest).
+    await ctx.db.query(
+      `UPDATE user_session SET created_at = now() - interval '13 hours', expires_at = now() - interval '1 minute'
+        WHERE user_id = (SELECT id FROM app_user WHERE username = 'g-outbox')`,
+    );
+    const [sessions] = await ctx.db.query<{ live: number; ended: number }>(
+      `SELECT count(*) FILTER (WHERE s.expires_at > now())::int live, count(*) FILTER (WHERE s.expires_at <= now())::int ended
+         FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE u.username = 'g-outbox'`,
+    );
+    expect(sessions!.live).toBe(0);
+    expect(sessions!.ended).toBeGreaterThan(0);
     await context.setOffline(false);
     await page.locator('[data-expired]').waitFor({ timeout: 60_000 });
     const waiting = page.locator('[data-screen="outbox"] li[data-state="waiting"][data-attention]');

@@ -13,11 +13,28 @@ const GRIDS_KEY = 'gs-field-grids';
 
 export type Session = { me: Me; online: boolean; expired: boolean };
 
+declare global {
+  interface Window {
+    /** The first requests, started by m.html's inline script before the modules load. */
+    gsFieldEarly?: { me?: Promise<Response>; grids?: Promise<Response> };
+  }
+}
+
+/** The answer m.html asked for early, taken once: a later boot (back online) asks anew. */
+function early(name: 'me' | 'grids'): Promise<Response> | undefined {
+  const asked = window.gsFieldEarly?.[name];
+  if (asked) delete window.gsFieldEarly![name];
+  return asked;
+}
+
+/** The role the phone kept from the last sign-in, if any (decides whether to ask for grids before the session is known). */
+export const keptRole = (): string | null => readKept<Me>(ME_KEY)?.principal.role ?? null;
+
 /** The caller: fresh when the server answers, the kept copy offline or after the sign-in expired; null when never signed in here. */
 export async function loadSession(): Promise<Session | null> {
   const kept = readKept<Me>(ME_KEY);
   try {
-    const me = await apiRequest<Me>('GET', '/api/auth/me', { unauthorized: 'throw' });
+    const me = await apiRequest<Me>('GET', '/api/auth/me', { unauthorized: 'throw', sent: early('me') });
     if (me.principal.kind === 'anonymous') return kept ? { me: kept, online: true, expired: true } : null;
     localStorage.setItem(ME_KEY, JSON.stringify(me));
     return { me, online: true, expired: false };
@@ -31,7 +48,7 @@ export async function loadSession(): Promise<Session | null> {
 /** The caller's grids (a grid worker's scope), with boundaries; the kept copy when the network is down. */
 export async function myGrids(): Promise<GridFeature[]> {
   try {
-    const page = await apiRequest<{ features: GridFeature[] }>('GET', '/api/grids', { query: { limit: 50 }, unauthorized: 'throw' });
+    const page = await apiRequest<{ features: GridFeature[] }>('GET', '/api/grids', { query: { limit: 50 }, unauthorized: 'throw', sent: early('grids') });
     localStorage.setItem(GRIDS_KEY, JSON.stringify(page.features));
     return page.features;
   } catch (err) {

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { errorMessage, loginUrl } from '../shared/api-request.js';
 import { langFrom } from '../shared/i18n.js';
 import { logout } from '../shared/session.js';
-import { loadSession, myGrids, openCount, type Session } from './field-api.js';
+import { keptRole, loadSession, myGrids, openCount, type Session } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
 import { fieldStyles } from './field-styles.js';
 import { homeView, type HomeFigures } from './home-view.js';
@@ -16,6 +16,18 @@ import './report-form.js';
 import './tasks-view.js';
 
 type Tab = 'home' | 'report' | 'tasks' | 'outbox';
+
+/** A promise's outcome as a value: asked for early, it may fail before anyone awaits it (no unhandled rejection). */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+const unsettle = <T>(s: Settled<T>): T => {
+  if (s.ok) return s.value;
+  throw s.error;
+};
 
 /**
  * The field app (/m): one page, four screens (home, report, tasks, outbox),
@@ -55,7 +67,10 @@ export class FieldApp extends LitElement {
       nav button { flex: 1; border: 0; border-radius: 0; background: none; min-height: 60px; font-size: 0.95rem; }
       nav button[aria-current='page'] { color: #5cc8ff; box-shadow: inset 0 3px 0 #5cc8ff; }
       nav .count { background: #e5484d; color: #fff; border-radius: 9px; padding: 0 0.35rem; font-size: 0.75rem; margin-left: 0.2rem; }
-      .home-map { height: 15rem; margin: 0.6rem 0; }
+      .home-map { height: 15rem; margin: 0.6rem 0; position: relative; overflow: hidden; }
+      .home-map > * { position: absolute; inset: 0; width: 100%; height: 100%; }
+      /* The outline of my grid stands in for the map until MapLibre has drawn it (home-view.ts). */
+      .home-map gs-field-map[data-ready] ~ .outline { display: none; }
       .placeholder { background: #0f1930; border-radius: 10px; }
       .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
       .figures b { display: block; font-size: 2rem; color: #5cc8ff; }
@@ -112,10 +127,12 @@ export class FieldApp extends LitElement {
 
   private async boot(): Promise<void> {
     try {
+      // The session and the grids at once, not one after the other (a round trip less on a slow network), so the
+      // first screen comes with the grid drawn. A phone kept as a handler's asks for no grids.
+      const gridsAsked = keptRole() === 'handler' ? null : settle(myGrids());
       const session = await loadSession();
       if (!session) return location.assign(loginUrl());
-      // The grids with the session, so the home map (its code may be here already) starts with them drawn.
-      const grids = session.me.principal.role === 'grid_worker' ? await myGrids() : [];
+      const grids = session.me.principal.role === 'grid_worker' ? unsettle(await (gridsAsked ?? settle(myGrids()))) : [];
       this.session = session;
       this.grids = grids;
       await this.refreshOutbox();

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import type { FieldStrings } from './field-i18n.js';
+import { gridOutline } from './grid-outline.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { Fix } from './report-form.js';
 
@@ -12,7 +13,8 @@ export interface HomeFigures {
 
 /**
  * Home: where I am against my grid, my grid on the map (once the map's code
- * has loaded: `mapReady`), the two figures and the big report button.
+ * has loaded: `mapReady`; until it has drawn, an outline from the kept
+ * boundaries: grid-outline.ts), the two figures and the big report button.
  */
 export function homeView(o: {
   t: FieldStrings;
@@ -35,11 +37,10 @@ export function homeView(o: {
         </div>`
         : nothing
     }
-    ${
-      o.mapReady
-        ? html`<gs-field-map class="home-map" .grids=${o.grids} .position=${fix ? [fix.lon, fix.lat] : null}></gs-field-map>`
-        : html`<div class="home-map placeholder"></div>`
-    }
+    <div class="home-map placeholder">
+      ${o.mapReady ? html`<gs-field-map .grids=${o.grids} .position=${fix ? [fix.lon, fix.lat] : null}></gs-field-map>` : nothing}
+      ${gridOutline(o.grids, fix ? [fix.lon, fix.lat] : null)}
+    </div>
     <div class="figures">
       ${o.isWorker ? html`<div class="card" data-figure="open"><b>${o.figures.open ?? '—'}</b>${t.openHere}</div>` : nothing}
       <div class="card" data-figure="tasks"><b>${o.figures.tasks ?? '—'}</b>${t.tasksWaiting}</div>

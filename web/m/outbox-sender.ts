@@ -1,11 +1,12 @@
 import { ApiError, apiRequest, pageLanguage } from '../shared/api-request.js';
 import { transition } from './field-api.js';
+import { strings } from './field-i18n.js';
 import { type OutboxItem, type OutboxPhoto, outboxStore } from './outbox-store.js';
 
 /**
  * Sends what waits in the outbox, oldest first, one item at a time: new
  * reports, photos for an incident, and workflow steps (resolve with its after
- * photo, the on-site check, a mediation). Every
+ * photo, the on-site check, a mediation; a start taken offline). Every
  * request carries the item's (or photo's) Idempotency-Key, the same on every
  * try, so a retry after a lost answer never makes a second incident. Progress
  * is saved after each step: a report answered with its code is not sent
@@ -39,11 +40,22 @@ async function sendAll(onChange: () => void): Promise<void> {
     if (err instanceof ApiError && err.status === 401) await markAll(due, { needs_login: true }, onChange);
     return;
   }
+  // Steps on one incident go in the order they were taken (start, then resolve): a step behind one the server
+  // refused (失败, kept for the worker to retry or delete) waits with it instead of being tried out of order.
+  const held = new Set((await outboxStore.all()).filter((i) => i.kind === 'action' && i.state === 'failed').map((i) => i.code));
   for (const item of due) {
+    if (item.kind === 'action' && held.has(item.code)) {
+      await outboxStore.put({ ...item, state: 'waiting', error: heldReason() });
+      onChange();
+      continue;
+    }
     const stop = await sendOne(item, csrf, onChange);
     if (stop) return;
+    if (item.kind === 'action' && item.state === 'failed') held.add(item.code);
   }
 }
+
+const heldReason = () => strings(pageLanguage()).waitsForStep;
 
 async function markAll(items: OutboxItem[], change: Partial<OutboxItem>, onChange: () => void): Promise<void> {
   for (const item of items) await outboxStore.put({ ...item, state: 'waiting', ...change });

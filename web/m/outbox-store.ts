@@ -25,10 +25,13 @@ export interface ReportBody {
 
 export type OutboxState = 'waiting' | 'sending' | 'sent' | 'failed';
 
-/** A workflow step taken on the phone (resolve, check, mediate): its photos go first, then the transition. */
+/**
+ * A workflow step taken on the phone (start, resolve, check, mediate): its photos go first, then the transition.
+ * Steps on one incident are sent in the order they were taken (a resolve after its start).
+ */
 export interface OutboxAction {
   /** The body of POST /api/incidents/:code/transitions. */
-  body: { action: 'resolve' | 'check' | 'mediate'; note?: string; verdict?: 'fixed' | 'not_fixed'; outcome?: 'succeeded' | 'failed' };
+  body: { action: 'start' | 'resolve' | 'check' | 'mediate'; note?: string; verdict?: 'fixed' | 'not_fixed'; outcome?: 'succeeded' | 'failed' };
   /** The server has taken the step (its answer arrived). */
   done: boolean;
 }

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
 import { OPEN_STATUSES, STATUS_NAMES } from '../../server/contract/vocabulary.js';
 import { categoryName } from './field-categories.js';
-import { incidentDetail, incidents, type IncidentRow, myTasks, transition } from './field-api.js';
+import { incidentDetail, incidents, type IncidentRow, myTasks } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
 import { DISPUTE_CATEGORIES } from '../../server/contract/incident-workflow.js';
 import { newKey, type OutboxAction, type OutboxItem, outboxStore } from './outbox-store.js';
@@ -15,9 +15,10 @@ import { fieldStyles, photoPicker } from './field-styles.js';
  * A handler: their unit's incidents, overdue first then by due time, urged
  * (督办) ones marked; start, resolve with an after photo, and record the
  * mediations of a dispute (the third failure of a blue one makes it yellow,
- * on the server). Resolve, check and mediation go through the outbox (fired
- * as `queued`), so they survive a stairwell with no network; start is
- * immediate. The last list is kept on the phone to be shown offline. Fires
+ * on the server). Every step (start, resolve, check, mediation) goes through
+ * the outbox (fired as `queued`), so it survives a stairwell with no network;
+ * a start waiting there already offers the resolve, which the outbox sends
+ * after it. The last list is kept on the phone to be shown offline. Fires
  * `counted` with the number of tasks waiting, for the home screen.
  */
 /** A resolved incident of my grid not yet checked by me (the plain list cannot tell: every resolved one). */
@@ -57,8 +58,11 @@ export class TasksView extends LitElement {
   private open = '';
   private photo: { blob: Blob; url: string } | null = null;
   private problem = '';
-  /** Incidents with a step waiting in the outbox: no second one is offered until it is sent (or deleted). */
-  private pending = new Set<string>();
+  /**
+   * The steps waiting in the outbox, by incident. Behind a waiting start the incident is worked as started (the
+   * outbox sends the resolve after it); behind any other step nothing more is offered until it is sent (or deleted).
+   */
+  private pending = new Map<string, OutboxAction['body']['action'][]>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -82,8 +86,10 @@ export class TasksView extends LitElement {
   }
 
   private async readPending(): Promise<void> {
-    const items = await outboxStore.all();
-    this.pending = new Set(items.filter((i) => i.kind === 'action' && i.state !== 'sent').map((i) => i.code!));
+    const pending = new Map<string, OutboxAction['body']['action'][]>();
+    for (const i of await outboxStore.all())
+      if (i.kind === 'action' && i.state !== 'sent') pending.set(i.code!, [...(pending.get(i.code!) ?? []), i.action!.body.action]);
+    this.pending = pending;
   }
 
   private async fetchRows(): Promise<IncidentRow[]> {
@@ -104,16 +110,6 @@ export class TasksView extends LitElement {
     if (!file) return;
     const blob = await downscalePhoto(file);
     this.photo = { blob, url: URL.createObjectURL(blob) };
-  }
-
-  /** Start: at once, online (nothing to lose offline, and the next steps wait for it). */
-  private async start(code: string): Promise<void> {
-    try {
-      await transition(code, this.csrf, { action: 'start' });
-      await this.load();
-    } catch (err) {
-      this.problem = errorMessage(err);
-    }
   }
 
   /** Puts a step (with its photo, when one is needed) into the outbox; the app sends it. */
@@ -137,7 +133,7 @@ export class TasksView extends LitElement {
       this.problem = errorMessage(err);
       return;
     }
-    this.pending = new Set([...this.pending, code]);
+    this.pending = new Map([...this.pending, [code, [...(this.pending.get(code) ?? []), body.action]]]);
     this.open = '';
     this.photo = null;
     this.dispatchEvent(new CustomEvent('queued', { detail: item.id, bubbles: true, composed: true }));
@@ -177,14 +173,18 @@ export class TasksView extends LitElement {
         this.photo ? [this.photo] : [],
         (kb) => `${kb} KB`,
       );
-    if (this.pending.has(r.code)) return html`<div class="hint" data-queued>${t.queuedStep}</div>`;
+    const steps = this.pending.get(r.code) ?? [];
+    const startQueued = steps.length > 0 && steps.every((a) => a === 'start');
+    if (steps.length > 0 && !startQueued) return html`<div class="hint" data-queued>${t.queuedStep}</div>`;
+    const status = startQueued && r.status === 'dispatched' ? 'in_progress' : r.status;
     const mediation = this.duty === 'handler' && DISPUTE_CATEGORIES.includes(r.category) ? this.renderMediation(r) : nothing;
-    if (this.duty === 'handler' && r.status === 'dispatched')
-      return html`<div class="actions"><button type="button" data-start @click=${() => this.start(r.code)}>${t.start}</button></div>${mediation}`;
-    if (this.duty === 'handler' && r.status === 'in_progress') {
+    if (this.duty === 'handler' && status === 'dispatched')
+      return html`<div class="actions"><button type="button" data-start @click=${() => this.queueStep(r.code, { action: 'start' })}>${t.start}</button></div>${mediation}`;
+    if (this.duty === 'handler' && status === 'in_progress') {
+      const queuedStart = startQueued ? html`<div class="hint" data-queued-start>${t.startQueued}</div>` : nothing;
       if (this.open !== r.code)
-        return html`<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>${mediation}`;
-      return html`<div class="actions">${pickPhoto(t.afterPhoto)}
+        return html`${queuedStart}<div class="actions"><button type="button" data-open-resolve @click=${() => (this.open = r.code)}>${t.resolve}</button></div>${mediation}`;
+      return html`${queuedStart}<div class="actions">${pickPhoto(t.afterPhoto)}
         <button type="button" data-resolve ?disabled=${!this.photo} @click=${() => this.queueStep(r.code, { action: 'resolve' }, 'after')}>${t.resolve}</button></div>`;
     }
     if (this.duty === 'grid_worker' && toCheck(r)) {

@@ -45,6 +45,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sees a successful answer's headers (the summary's Event-Position, say). */
   onHeaders?: (headers: Headers) => void;
+  /** The answer to this very request, asked for already (a page's inline script starts it before the modules load). */
+  sent?: Promise<Response>;
 }
 
 /** The login page, coming back to `next` (this page) once signed in. */
@@ -70,12 +72,13 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   const headers: Record<string, string> = { ...options.headers, accept: 'application/json', 'accept-language': pageLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && options.csrf) headers['x-csrf-token'] = options.csrf;
-  const res = await fetch(apiUrl(path, options.query, options.accessToken), {
-    method,
-    headers,
-    signal: options.signal,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  const res = await (options.sent ??
+    fetch(apiUrl(path, options.query, options.accessToken), {
+      method,
+      headers,
+      signal: options.signal,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    }));
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as Partial<ErrorResponse> | null);
   if (res.status === 401 && (options.unauthorized ?? 'login') === 'login') location.assign(loginUrl());
   if (!res.ok) {
