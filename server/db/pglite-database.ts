@@ -166,8 +166,14 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     });
   }
 
-  // The first words of a statement name it in the debug log (never its values: they are bound parameters).
-  const statement = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 80);
+  // The first words of a statement, after the comment a .sql file starts with, name it in the debug
+  // log (never its values: they are bound parameters).
+  const statement = (sql: string) =>
+    sql
+      .replace(/--[^\n]*/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 80);
   const queryable = (tx?: number): Queryable => ({
     query: <T = Row>(sql: string, params: readonly unknown[] = []) => call<T[]>({ op: 'query', sql, params, tx }, statement(sql)),
     exec: (sql: string) => call<void>({ op: 'exec', sql, tx }, statement(sql)),
