@@ -158,14 +158,15 @@ describe(`the database layer on ${BACKEND}`, () => {
     expect(row).toMatchObject({ n: 3, ratio: 1.25 });
   });
 
-  it('answers /api/health while a long statement runs', async () => {
+  // PostgreSQL answers health on another pooled connection, always did; the embedded database on its own thread.
+  it.skipIf(BACKEND !== 'pglite')('answers /api/health while a long statement runs', async () => {
     const app = await buildApp({ db: t.db });
     try {
       expect((await app.inject('/api/health')).statusCode).toBe(200);
       // Ordering, not timing: a statement long enough to still run when health answers (on PGlite,
       // before the database had its own thread, health waited behind it); longer while it does not.
       let order: string[] = [];
-      for (let rows = 250_000; rows <= 64_000_000 && order[0] !== 'health'; rows *= 4) {
+      for (let rows = 250_000; rows <= 16_000_000 && order[0] !== 'health'; rows *= 4) {
         order = [];
         const slow = t.db.query('SELECT count(*) FROM generate_series(1, $1::int)', [rows]).then(() => order.push('slow statement'));
         const health = await app.inject('/api/health');
