@@ -162,7 +162,14 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     return new Promise<T>((resolve, reject) => {
       const commit = request.op === 'end' ? request.commit : undefined;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, op: request.op, commit, what, sent: performance.now(), queued: pending.size });
-      worker.postMessage({ ...request, id } as Request);
+      try {
+        worker.postMessage({ ...request, id } as Request);
+      } catch (err) {
+        // A parameter that cannot be cloned (a function, a class with private state): nothing was sent.
+        pending.delete(id);
+        if (pending.size === 0) worker.unref();
+        reject(err as Error);
+      }
     });
   }
 
