@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +54,20 @@ function fromWire(wire: WireError): Error {
   return scrubDatabaseError(err);
 }
 
+const PGLITE_WASM = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+let compiledEngine: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * PGlite's engine compiled once per process and handed to every database
+ * thread: PGlite keeps its compiled module per thread, so each new thread
+ * would compile the same ~9 MB of WebAssembly again (about 1.5 s of CPU per
+ * open, which a test run pays for every database it opens).
+ */
+function pgliteEngine(): Promise<WebAssembly.Module> {
+  compiledEngine ??= readFile(PGLITE_WASM).then((bytes) => WebAssembly.compile(bytes));
+  return compiledEngine;
+}
+
 function startWorker(start: WorkerStart): Promise<Worker> {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
@@ -88,7 +103,7 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   let worker: Worker;
   try {
     const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
-    worker = await startWorker({ dataDir, fsync: options.fsync ?? true, loadDataDir });
+    worker = await startWorker({ dataDir, fsync: options.fsync ?? true, loadDataDir, engine: await pgliteEngine() });
   } catch (err) {
     lock?.release();
     throw err;

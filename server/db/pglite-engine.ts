@@ -12,6 +12,8 @@ export interface PGliteEngineOptions {
   loadDataDir?: Blob;
   /** Flush each commit to disk (see pglite-durability.ts). Ignored in memory. */
   fsync: boolean;
+  /** PGlite's engine already compiled (pglite.wasm), instead of compiling it again. */
+  engine?: WebAssembly.Module;
 }
 
 /**
@@ -19,8 +21,8 @@ export interface PGliteEngineOptions {
  * database worker thread (pglite-worker.ts). The data directory is locked
  * by the caller, in the main thread (data-dir-lock.ts).
  */
-export async function startPGlite({ dataDir, loadDataDir, fsync }: PGliteEngineOptions): Promise<PGlite> {
-  const load = loadDataDir ? { loadDataDir } : {};
+export async function startPGlite({ dataDir, loadDataDir, fsync, engine }: PGliteEngineOptions): Promise<PGlite> {
+  const load = { ...(loadDataDir ? { loadDataDir } : {}), ...(engine ? { pgliteWasmModule: engine } : {}) };
   const pg = await PGlite.create(
     dataDir && fsync
       ? // Commits flushed to disk as PostgreSQL does it (see pglite-durability.ts).

@@ -10,6 +10,8 @@ export interface WorkerStart {
   fsync: boolean;
   /** A dumpDataDir tarball's bytes (transferred, not copied). */
   loadDataDir?: ArrayBuffer;
+  /** PGlite's engine, compiled once in the main thread (a WebAssembly.Module is shared, not copied). */
+  engine?: WebAssembly.Module;
 }
 
 /** `tx` runs the statement inside that open transaction; without it, outside any (queued behind an open one). */
