@@ -118,6 +118,18 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     expect(rem).toEqual({ district_code: c.code });
     await pageC.waitForSelector('gs-district-answer [data-reminder]', { timeout: 10_000 });
 
+    // The commander's wall shows the running directive: two of three answered, the one still waiting marked 逾期.
+    const panel = `gs-directive-panel section[data-directive="${d!.id}"]`;
+    const wall = await openSignedIn(browser, base, 'chief', { next: '/wall', ready: panel, contexts, problems, reducedMotion: 'reduce' });
+    await wall.waitForSelector(`${panel} li[data-code="${c.code}"][data-status="waiting"][data-late]`);
+    const onWall = await wall.$$eval(`${panel} li[data-code]`, (els) =>
+      els.map((e) => [e.getAttribute('data-code'), e.getAttribute('data-status'), e.hasAttribute('data-late')]),
+    );
+    expect(onWall).toEqual([[c.code, 'waiting', true]]);
+    expect(await wall.textContent(`${panel} li[data-code="${c.code}"]`)).toContain('逾期');
+    expect((await wall.textContent(panel))?.replace(/\s+/g, '')).toContain('已回复2/3');
+    await wall.close();
+
     // The English board names the districts in English (from the region table), the Chinese one in Chinese.
     const names = await ctx.db.query<{ code: string; name: string; name_en: string }>(
       'SELECT code, name, name_en FROM region WHERE code = ANY($1) ORDER BY code',

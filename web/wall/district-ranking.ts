@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import type { OutlineCollection, Summary } from './api-types.js';
-import { formatCount, formatPercent, strings } from './i18n.js';
+import { formatCount, formatPercent, listedPlaceName, strings } from './i18n.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
 
@@ -85,7 +85,7 @@ export class DistrictRanking extends LitElement {
     const v = row.value;
     const shown = v === null ? '—' : by === 'closure_rate' ? formatPercent(v) : by === 'overdue' ? formatCount(v, this.lang) : v.toFixed(2);
     const colour = by === 'closure_rate' ? '#7fd18b' : by === 'overdue' ? (v ? '#ff8a7a' : '#b8c6de') : '#e9c46a';
-    return html`<td data-ranking=${by} data-code=${row.code}><div class="cell"><span class="name">${row.name}</span><span class="value num" style="--c:${colour}">${shown}</span></div></td>`;
+    return html`<td data-ranking=${by} data-code=${row.code}><div class="cell"><span class="name" title=${row.name}>${listedPlaceName(row.name, this.lang)}</span><span class="value num" style="--c:${colour}">${shown}</span></div></td>`;
   }
 }
 

@@ -118,3 +118,14 @@ export function formatTime(iso: string | Date, lang: Lang, withDate = false): st
     hour12: false,
   }).format(new Date(iso));
 }
+
+/**
+ * A place's name in a list of places of one level (the ranking, the ticker
+ * of a district wall). In English the level's word (Subdistrict, Town, …)
+ * says nothing a reader of such a list needs, and would push the rest of the
+ * line (the figure, the incident's category) out of the panel; the map's
+ * labels and tooltips keep the full name. Chinese names are short and keep it.
+ */
+export function listedPlaceName(name: string, lang: Lang): string {
+  return lang === 'en' ? name.replace(/ (Subdistrict|Town|Township|Community|Village)$/, '') : name;
+}

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
-import { formatTime, strings } from './i18n.js';
+import { formatTime, listedPlaceName, strings } from './i18n.js';
 import type { TickerEntry } from './live-lists.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
@@ -61,7 +61,7 @@ export class IncidentTicker extends LitElement {
         (e, i) => html`<li data-code=${e.code} data-kind=${e.kind} data-status=${e.status} class=${i === 0 ? 'new' : ''}>
         <span class="time num">${formatTime(e.at, this.lang)}</span>
         <span class="dot ${e.urgency}"></span>
-        <span class="what"><span class="kind">${t.event[e.kind] ?? e.kind}</span><span class="place">${this.placeOf(e)}</span> ·
+        <span class="what"><span class="kind">${t.event[e.kind] ?? e.kind}</span><span class="place">${listedPlaceName(this.placeOf(e), this.lang)}</span> ·
           ${this.categoryNames.get(e.category) ?? e.category}${e.kind === 'incident.status_changed' ? html` → ${t.status[e.status] ?? e.status}` : ''}</span>
         <span class="code num">${e.code}</span>
       </li>`,
