@@ -7,6 +7,7 @@ import type { Database } from './db/database.js';
 import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, openReadDatabase, redactUrl } from './db/open-database.js';
+import type { PGliteDatabase } from './db/pglite-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
 import { readPopulationFile } from '../geodata/demo-city/district-sizing.js';
 import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
@@ -114,6 +115,8 @@ export async function serve(config: Config): Promise<void> {
     tileCacheBytes: config.tileCacheBytes,
     tileGridThreshold: config.tileGridThreshold,
   });
+  // Each statement's time and the queue in front of it, at LOG_LEVEL=debug.
+  if (db.backend === 'pglite') (db as PGliteDatabase).useLogger(app.log.child({ module: 'pglite' }));
   const shutdown = async (signal: string) => {
     if (closing) {
       say(`${signal} again: exiting now`);

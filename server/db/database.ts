@@ -28,6 +28,11 @@ export interface Queryable {
 
 export type Backend = 'pglite' | 'postgres';
 
+export interface ServerVersions {
+  pg: string;
+  postgis: string;
+}
+
 export interface Database extends Queryable {
   readonly backend: Backend;
   /**
@@ -60,6 +65,13 @@ export interface Database extends Queryable {
    * plain lower-case identifier.
    */
   listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
+  /**
+   * PostgreSQL's and PostGIS's versions for /api/health, where the backend
+   * can tell them without queueing behind other statements (the embedded
+   * one, once asked: its thread may be busy with a long statement, and
+   * running is all health needs to know). Without it, health asks by query.
+   */
+  serverVersions?(): Promise<ServerVersions>;
   close(): Promise<void>;
 }
 
@@ -79,3 +91,6 @@ export interface DatabaseError extends Error {
 export function isDatabaseError(err: unknown): err is DatabaseError {
   return err instanceof Error && typeof (err as DatabaseError).code === 'string';
 }
+
+/** What /api/health reports of the server (see Database.serverVersions). */
+export const SERVER_VERSIONS_SQL = "SELECT current_setting('server_version') pg, postgis_lib_version() postgis";

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { databaseUnavailableBody, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { ErrorSchema } from '../contract/common-schemas.js';
+import { SERVER_VERSIONS_SQL, type ServerVersions } from '../db/database.js';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
@@ -32,7 +33,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       try {
-        const [row] = await app.db.query<{ pg: string; postgis: string }>("SELECT current_setting('server_version') pg, postgis_lib_version() postgis");
+        const row = app.db.serverVersions ? await app.db.serverVersions() : (await app.db.query<ServerVersions>(SERVER_VERSIONS_SQL))[0];
         return { status: 'ok' as const, database: { reachable: true, backend: app.db.backend, postgres_version: row!.pg, postgis_version: row!.postgis } };
       } catch (err) {
         app.log.warn({ reason: (err as Error).message }, 'health check: database unreachable');

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.js';
+import { isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
+import type { PGliteDatabase } from '../../server/db/pglite-database.js';
 import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let t: TestDatabase;
@@ -110,5 +113,93 @@ describe(`database constraints on ${BACKEND}`, () => {
     expect(await rejects("UPDATE incident SET status = 'closed', closed_at = NULL WHERE id = (SELECT min(id) FROM incident WHERE status <> 'closed')")).toMatch(
       /incident_closed_at_iff_closed/,
     );
+  });
+});
+
+describe(`the database layer on ${BACKEND}`, () => {
+  it('keeps nothing of a rolled-back transaction, and its error keeps the SQLSTATE and loses the values', async () => {
+    const secret = 'scrypt$not-a-real-hash';
+    const failed = await t.db
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('rollback-check', 'x', 'commander', $1)`, [secret]);
+        await tx.query(`INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('rollback-check', 'x', 'commander', $1)`, [secret]);
+      })
+      .then(
+        () => null,
+        (e: Error & { code?: string; constraint?: string; detail?: string }) => e,
+      );
+    expect(failed).toBeInstanceOf(Error);
+    expect(failed!.code).toBe('23505');
+    expect(failed!.constraint).toMatch(/username/);
+    expect(JSON.stringify({ ...failed, message: failed!.message })).not.toContain(secret);
+    expect(failed!.detail ?? '').not.toContain('rollback-check');
+    expect(await t.db.query(`SELECT 1 FROM app_user WHERE username = 'rollback-check'`)).toEqual([]);
+
+    const thrown = await t.db
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('rollback-check', 'x', 'commander', $1)`, [secret]);
+        throw new Error('changed my mind');
+      })
+      .catch((e: Error) => e.message);
+    expect(thrown).toBe('changed my mind');
+    expect(await t.db.query(`SELECT 1 FROM app_user WHERE username = 'rollback-check'`)).toEqual([]);
+  });
+
+  it('returns dates, bytes and counts as it was given them', async () => {
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const [row] = await t.db.query<{ at: Date; bytes: Uint8Array; n: number; ratio: number }>(
+      'SELECT $1::timestamptz at, $2::bytea bytes, count(*) n, 1.25::numeric ratio FROM generate_series(1, 3)',
+      [at, new Uint8Array([0, 255, 7])],
+    );
+    expect(row!.at).toBeInstanceOf(Date);
+    expect(row!.at.toISOString()).toBe(at.toISOString());
+    expect(row!.bytes).toBeInstanceOf(Uint8Array);
+    expect([...row!.bytes]).toEqual([0, 255, 7]);
+    expect(row).toMatchObject({ n: 3, ratio: 1.25 });
+  });
+
+  // PostgreSQL answers health on another pooled connection, always did; the embedded database on its own thread.
+  it.skipIf(BACKEND !== 'pglite')('answers /api/health while a long statement runs', async () => {
+    const app = await buildApp({ db: t.db });
+    try {
+      expect((await app.inject('/api/health')).statusCode).toBe(200);
+      // Ordering, not timing: a statement long enough to still run when health answers (on PGlite,
+      // before the database had its own thread, health waited behind it); longer while it does not.
+      let order: string[] = [];
+      for (let rows = 250_000; rows <= 16_000_000 && order[0] !== 'health'; rows *= 4) {
+        order = [];
+        const slow = t.db.query('SELECT count(*) FROM generate_series(1, $1::int)', [rows]).then(() => order.push('slow statement'));
+        const health = await app.inject('/api/health');
+        order.push('health');
+        expect(health.statusCode).toBe(200);
+        await slow;
+      }
+      expect(order).toEqual(['health', 'slow statement']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.skipIf(BACKEND !== 'pglite')('answers 503 once the embedded database thread is gone, and fails statements in flight', async () => {
+    // Last in the file: it ends this file's database.
+    const app = await buildApp({ db: t.db, auth: { anonymousRead: true } });
+    try {
+      const inFlight = t.db.query('SELECT count(*) FROM generate_series(1, 20000000)').then(
+        () => null,
+        (e: Error) => e,
+      );
+      await (t.db as PGliteDatabase).thread.terminate();
+      const err = await inFlight;
+      expect(isDatabaseUnavailable(err)).toBe(true);
+      expect(err!.cause).toBeInstanceOf(Error);
+      expect((err!.cause as Error).message).toMatch(/embedded database's thread exited/);
+      expect(t.db.availability.available).toBe(false);
+      const health = await app.inject('/api/health');
+      expect(health.statusCode).toBe(503);
+      expect(health.json().database.reachable).toBe(false);
+      expect((await app.inject('/api/regions')).statusCode).toBe(503);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite } from '../../server/db/pglite-database.js';
-import { flushedToDisk } from '../../server/db/pglite-durability.js';
 import { runCli, type CliRun } from '../helpers/cli-process.js';
 import { signIn, startLoad, statusCounts, until, type Outcome } from '../helpers/report-load.js';
 import { BACKEND, unpackMigratedDataDir } from '../helpers/test-database.js';
@@ -99,9 +98,9 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
       // Beyond a killed process, a power cut: each COMMIT is flushed to disk before it returns.
       const [settings] = await db.query<{ fsync: string; method: string }>(`SELECT current_setting('fsync') fsync, current_setting('wal_sync_method') method`);
       expect(settings).toEqual({ fsync: 'on', method: 'fsync' });
-      const flushedBefore = flushedToDisk();
+      const flushedBefore = await db.flushedToDisk();
       await db.transaction((tx) => tx.query(`UPDATE incident SET description = description || ' (checked)' WHERE code = $1`, [acknowledged[0]]));
-      expect(flushedToDisk()).toBeGreaterThan(flushedBefore);
+      expect(await db.flushedToDisk()).toBeGreaterThan(flushedBefore);
       console.log(
         `[embedded crash test] ${rounds.join('; ')}; after two kill -9s: ${acknowledged.length} acknowledged, all present ` +
           `(${stored.size} stored: ${stored.size - acknowledged.length} committed but not acknowledged); reopened in ${((performance.now() - reopening) / 1000).toFixed(1)} s`,
