@@ -116,12 +116,21 @@ interface Pending {
   reject(err: Error): void;
   op: Request['op'];
   commit?: boolean;
-  /** For the debug log: the statement's first words, when it was sent and how many requests were ahead of it. */
+  /** For the debug log: the statement (shortened only when logged), when it was sent and how many requests were ahead of it. */
   what?: string;
   sent: number;
   queued: number;
 }
 type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+// The first words of a statement, after the comment a .sql file starts with, name it in the debug
+// log (never its values: they are bound parameters).
+const statement = (sql: string) =>
+  sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
 
 function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase {
   const availability = createAvailabilityTracker();
@@ -148,7 +157,7 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     if (log && call.what !== undefined && (log.level === 'debug' || log.level === 'trace')) {
       // ms: from sending to the answer (the wait included); run_ms: the thread's time on it; queued: requests ahead of it.
       const ms = Math.round(performance.now() - call.sent);
-      log.debug({ statement: call.what, ms, run_ms: Math.round(msg.ms), queued: call.queued, ok: msg.ok }, 'embedded database statement');
+      log.debug({ statement: statement(call.what), ms, run_ms: Math.round(msg.ms), queued: call.queued, ok: msg.ok }, 'embedded database statement');
     }
     if (msg.ok) call.resolve(msg.value);
     else call.reject(fromWire(msg.error));
@@ -188,17 +197,9 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     });
   }
 
-  // The first words of a statement, after the comment a .sql file starts with, name it in the debug
-  // log (never its values: they are bound parameters).
-  const statement = (sql: string) =>
-    sql
-      .replace(/--[^\n]*/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 80);
   const queryable = (tx?: number): Queryable => ({
-    query: <T = Row>(sql: string, params: readonly unknown[] = []) => call<T[]>({ op: 'query', sql, params, tx }, statement(sql)),
-    exec: (sql: string) => call<void>({ op: 'exec', sql, tx }, statement(sql)),
+    query: <T = Row>(sql: string, params: readonly unknown[] = []) => call<T[]>({ op: 'query', sql, params, tx }, sql),
+    exec: (sql: string) => call<void>({ op: 'exec', sql, tx }, sql),
   });
 
   const db: PGliteDatabase = {
