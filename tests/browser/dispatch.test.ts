@@ -333,7 +333,14 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       }),
     ]);
     await wall.locator('[data-connection="live"]').waitFor({ state: 'attached', timeout: 60_000 });
-    const ticker = (code: string, status: string) => wall.locator(`gs-incident-ticker li[data-code="${code}"][data-status="${status}"]`);
+    // A line per event: the report's own line, then one per change of state. The report's line may be redrawn
+    // from the incident's current state (a reload of the list), so a state is looked for on its change line.
+    const ticker = (code: string, status: string) =>
+      wall.locator(
+        status === 'reported'
+          ? `gs-incident-ticker li[data-code="${code}"][data-kind="incident.created"]`
+          : `gs-incident-ticker li[data-code="${code}"][data-kind="incident.status_changed"][data-status="${status}"]`,
+      );
     const reader = await login(ctx.app, 'd-one');
 
     // The report reaches both open queues live. The time is recorded, not asserted (a loaded CI machine is slow);
