@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../server/db/database.js';
-import type { DistrictFeature, ImportProblem } from './district-import.js';
+import { importSays, type ImportLang, type Said } from './district-import-messages.js';
+import { importProblem, type DistrictFeature, type ImportProblem } from './district-import.js';
 
 const REPAIR_SQL = readFileSync(new URL('./district-repair.sql', import.meta.url), 'utf8');
 const PARTITION_SQL = readFileSync(new URL('./district-partition.sql', import.meta.url), 'utf8');
@@ -15,19 +16,18 @@ export interface ImportChecks {
   makeValid?: boolean;
   /** Import districts that overlap or leave gaps between them. */
   allowOverlaps?: boolean;
-  /** Told about each repaired feature. */
+  /** Told about each repaired feature, in `lang`. */
   report?: (line: string) => void;
+  /** The language of the report's lines (default English). */
+  lang?: ImportLang;
 }
 
 export interface CheckedFeatures {
   features: DistrictFeature[];
   problems: ImportProblem[];
   /** What the user can do about the problems, when an option would help. */
-  hints: string[];
+  hints: Said[];
 }
-
-const km2 = (m2: number) => `${(m2 / 1e6).toFixed(m2 < 1e6 ? 4 : 2)} km²`;
-const place = (x: number, y: number) => `(${x.toFixed(4)}, ${y.toFixed(4)})`;
 
 /**
  * PostGIS validity of every feature; with `makeValid` an invalid feature is
@@ -43,27 +43,19 @@ export async function checkGeometries(tx: Queryable, features: readonly District
   for (const r of rows) {
     if (!r.reason) continue;
     const feature = features[r.i - 1]!;
-    const at = { feature: r.i - 1, code: feature.code };
     if (!checks.makeValid || !r.fixed) {
-      problems.push({ ...at, reason: r.reason });
+      problems.push(importProblem(r.i - 1, importSays.invalid(r.reason), feature.code));
       continue;
     }
     const change = Math.abs(r.area_after! - r.area_before!) / Math.max(r.area_before!, 1);
-    const areas = `area ${km2(r.area_before!)} before, ${km2(r.area_after!)} after`;
     if (change > REPAIR_AREA_TOLERANCE || r.area_after! <= 0) {
-      problems.push({
-        ...at,
-        reason: `${r.reason}; the repair would change its ${areas} (${change > 1 ? 'over 100' : (change * 100).toFixed(2)} %, more than ${REPAIR_AREA_TOLERANCE * 100} %): fix the file`,
-      });
+      problems.push(importProblem(r.i - 1, importSays.repairChangesArea(r.reason, r.area_before!, r.area_after!, change, REPAIR_AREA_TOLERANCE), feature.code));
       continue;
     }
     repaired[r.i - 1] = { ...feature, geometry: JSON.parse(r.fixed) };
-    checks.report?.(`repaired ${feature.code} ${feature.name} (${r.reason}): ${areas}`);
+    checks.report?.(importSays.repaired(feature.code, feature.name, r.reason, r.area_before!, r.area_after!)[checks.lang ?? 'en']);
   }
-  const hints =
-    problems.length && !checks.makeValid
-      ? ['rerun with --make-valid to repair invalid geometries (ST_MakeValid, touching parts joined; refused if an area changes by more than 0.1 %)']
-      : [];
+  const hints = problems.length && !checks.makeValid ? [importSays.makeValidHint(REPAIR_AREA_TOLERANCE)] : [];
   return { features: repaired, problems, hints };
 }
 
@@ -76,18 +68,9 @@ export async function checkPartition(tx: Queryable, features: readonly DistrictF
   );
   if (!answer.some((r) => r.kind === 'checked')) throw new Error('the partition check of the districts returned no answer');
   const found = answer.filter((r) => r.kind !== 'checked').sort((x, y) => y.area_m2 - x.area_m2);
-  const problems = found.map((r) => ({
-    feature: -1,
-    reason:
-      r.kind === 'overlap'
-        ? `districts ${r.a} and ${r.b} overlap by ${km2(r.area_m2)} around ${place(r.x, r.y)}`
-        : `gap of ${km2(r.area_m2)} between districts around ${place(r.x, r.y)}`,
-  }));
-  const hints = problems.length
-    ? [
-        `districts must not overlap nor leave gaps larger than ${PARTITION_SLIVER_M2} m² (smaller slivers are ignored); ` +
-          'fix the file, or rerun with --allow-overlaps to import them as they are',
-      ]
-    : [];
+  const problems = found.map((r) =>
+    importProblem(-1, r.kind === 'overlap' ? importSays.overlap(r.a!, r.b!, r.area_m2, r.x, r.y) : importSays.gap(r.area_m2, r.x, r.y)),
+  );
+  const hints = problems.length ? [importSays.partitionHint(PARTITION_SLIVER_M2)] : [];
   return { features: [...features], problems, hints };
 }

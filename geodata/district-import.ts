@@ -1,14 +1,24 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../server/db/database.js';
 import { checkGeometries, checkPartition, type ImportChecks } from './district-checks.js';
+import { importSays, type ImportLang, type Said } from './district-import-messages.js';
 import { ZHUZHOU, ZHUZHOU_DISTRICTS } from './zhuzhou-facts.js';
 
-/** A problem with one feature of an imported file: data, not an exception. */
+/** A problem with one feature of an imported file: data, not an exception. `reason` is the English, `zh` the Chinese. */
 export interface ImportProblem {
   feature: number;
   code?: string;
   reason: string;
+  zh: string;
 }
+
+/** A problem of feature `feature` (-1: the file) said in both languages. */
+export const importProblem = (feature: number, said: Said, code?: string): ImportProblem => ({
+  feature,
+  ...(code ? { code } : {}),
+  reason: said.en,
+  zh: said.zh,
+});
 
 export interface DistrictFeature {
   code: string;
@@ -20,14 +30,21 @@ export interface DistrictFeature {
 export class ImportRejected extends Error {
   constructor(
     readonly problems: ImportProblem[],
-    readonly hints: string[] = [],
+    readonly hints: Said[] = [],
   ) {
-    super(
-      `import rejected, nothing written:\n${problems.map((p) => `  ${p.feature >= 0 ? `feature ${p.feature}${p.code ? ` (${p.code})` : ''}` : 'file'}: ${p.reason}`).join('\n')}` +
-        hints.map((h) => `\n${h}`).join(''),
-    );
+    super(rejection(problems, hints, 'en'));
     this.name = 'ImportRejected';
   }
+
+  /** Every reason and hint, one per line, in `lang` (the message is the English). */
+  messageIn(lang: ImportLang): string {
+    return rejection(this.problems, this.hints, lang);
+  }
+}
+
+function rejection(problems: readonly ImportProblem[], hints: readonly Said[], lang: ImportLang): string {
+  const lines = problems.map((p) => `  ${importSays.where(p.feature, p.code)[lang]}${lang === 'zh' ? ':' : ': '}${lang === 'zh' ? p.zh : p.reason}`);
+  return [importSays.rejected()[lang], ...lines, ...hints.map((h) => h[lang])].join('\n');
 }
 
 /**
@@ -40,26 +57,24 @@ export function parseDistrictFeatures(json: unknown): { features: DistrictFeatur
   const features: DistrictFeature[] = [];
   const fc = json as { type?: unknown; features?: unknown };
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    return { features, problems: [{ feature: -1, reason: 'not a GeoJSON FeatureCollection' }] };
+    return { features, problems: [importProblem(-1, importSays.notFeatureCollection())] };
   }
   const seen = new Set<string>();
   fc.features.forEach((f: { properties?: Record<string, unknown>; geometry?: { type?: string } }, i: number) => {
     const props = f?.properties ?? {};
     const code = String(props.adcode ?? props.code ?? '').trim();
     const name = String(props.name ?? '').trim();
-    if (!/^[1-9]\d{3}(?!00)\d{2}$/.test(code))
-      return problems.push({ feature: i, reason: `adcode ${JSON.stringify(code)} is not a six-digit county-level code` });
-    if (seen.has(code)) return problems.push({ feature: i, code, reason: 'duplicate adcode' });
+    if (!/^[1-9]\d{3}(?!00)\d{2}$/.test(code)) return problems.push(importProblem(i, importSays.badAdcode(code)));
+    if (seen.has(code)) return problems.push(importProblem(i, importSays.duplicateAdcode(), code));
     seen.add(code);
-    if (!name) return problems.push({ feature: i, code, reason: 'missing name' });
+    if (!name) return problems.push(importProblem(i, importSays.missingName(), code));
     const type = f.geometry?.type;
-    if (type !== 'Polygon' && type !== 'MultiPolygon')
-      return problems.push({ feature: i, code, reason: `geometry must be Polygon or MultiPolygon, not ${type ?? 'missing'}` });
+    if (type !== 'Polygon' && type !== 'MultiPolygon') return problems.push(importProblem(i, importSays.badGeometryType(type), code));
     features.push({ code, name, nameEn: ZHUZHOU_DISTRICTS.find((d) => d.code === code)?.nameEn, geometry: f.geometry });
   });
   const cities = new Set(features.map((f) => f.code.slice(0, 4)));
-  if (cities.size > 1) problems.push({ feature: -1, reason: `districts belong to more than one city: ${[...cities].join(', ')}` });
-  if (features.length === 0 && problems.length === 0) problems.push({ feature: -1, reason: 'no features' });
+  if (cities.size > 1) problems.push(importProblem(-1, importSays.severalCities([...cities])));
+  if (features.length === 0 && problems.length === 0) problems.push(importProblem(-1, importSays.noFeatures()));
   return { features, problems, cityName: cityNameIn(fc as { name?: unknown; features: { properties?: Record<string, unknown> }[] }) };
 }
 
@@ -84,7 +99,7 @@ export function readDistrictSource(path: string): { features: DistrictFeature[];
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ImportRejected([{ feature: -1, reason: `cannot read ${path}: ${(err as Error).message}` }]);
+    throw new ImportRejected([importProblem(-1, importSays.cannotRead(path, (err as Error).message))]);
   }
   const { features, problems, cityName } = parseDistrictFeatures(json);
   if (problems.length) throw new ImportRejected(problems);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import type { InsertOptions } from '../geodata/district-import.js';
+import { importSays, type ImportLang } from '../geodata/district-import-messages.js';
 import type { Database } from './db/database.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { createUserModule, districtImportModule, serverModule as server } from './cli-modules.js';
@@ -26,6 +27,7 @@ Import options (for --districts FILE and import-districts):
   --make-valid                  repair invalid geometries (ST_MakeValid, touching parts joined;
                                 refused if a district's area changes by more than 0.1 %)
   --allow-overlaps              import districts that overlap or leave gaps (over 1000 m²) between them
+                                (the importer speaks Chinese; GRIDSCOPE_LANG=en or an English locale for English)
   create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]
                                 add a user; the password is read from stdin or GRIDSCOPE_NEW_PASSWORD
   rollup --rebuild              recompute the daily rollup of incident figures (safe while serving)
@@ -59,7 +61,8 @@ const COMMAND_HELP: Record<string, string> = {
     '  then `gridscope serve` (npm start) or `gridscope seed` builds the demo city on them.\n' +
     '  Every geometry must be valid (--make-valid repairs it if its area changes by at most 0.1 %) and the\n' +
     '  districts must not overlap nor leave gaps over 1000 m² (--allow-overlaps imports them anyway).\n' +
-    '  The city is named by --city-name, else by a city/parent name in the file, else by its code.',
+    '  The city is named by --city-name, else by a city/parent name in the file, else by its code.\n' +
+    '  Its messages are in Chinese; GRIDSCOPE_LANG=en (or LANG=en_…) prints them in English.',
   'create-user':
     'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
   rollup:
@@ -139,6 +142,7 @@ async function main(argv: string[]): Promise<void> {
     makeValid: values['make-valid'],
     allowOverlaps: values['allow-overlaps'],
     report: say,
+    lang: LANG,
   };
 
   switch (command) {
@@ -152,22 +156,21 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'import-districts': {
       const file = rest[0];
-      if (!file) throw new UsageError('import-districts needs a GeoJSON file');
+      if (!file) throw new UsageError(LANG === 'zh' ? 'import-districts 需要一个 GeoJSON 文件' : 'import-districts needs a GeoJSON file');
       const { insertDistricts, readDistrictSource } = await districtImportModule();
       const { features, cityName } = readDistrictSource(file);
       const options = { ...districtImport, cityName: districtImport.cityName ?? cityName };
       return withDatabase(config, async (db) => {
         await db.transaction(async (tx) => {
           const [{ n }] = (await tx.query<{ n: number }>('SELECT count(*)::int n FROM region')) as [{ n: number }];
-          if (n > 0) throw new UsageError('the database already holds regions; import districts into an empty database');
+          if (n > 0) throw new UsageError(importSays.notEmpty()[LANG]);
           await insertDistricts(tx, features, options);
         });
         const [city] = await db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'city'");
-        say(`imported ${features.length} districts: ${features.map((f) => `${f.code} ${f.name}`).join(', ')}`);
-        say(`city: ${city!.code} ${city!.name}`);
-        if (!options.cityName && city!.name === city!.code)
-          say('the city is named by its code: to name it, import into an empty database again with --city-name NAME');
-        say('next: `gridscope serve` (npm start) builds the demo city on these districts, or `gridscope seed [--grids N]` builds it now');
+        say(importSays.imported(features)[LANG]);
+        say(importSays.city(city!.code, city!.name)[LANG]);
+        if (!options.cityName && city!.name === city!.code) say(importSays.cityNamedByCode()[LANG]);
+        say(importSays.next()[LANG]);
       });
     }
     case 'create-user': {
@@ -198,6 +201,17 @@ async function main(argv: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
+/**
+ * The operator's language for what the importer says: GRIDSCOPE_LANG (zh or
+ * en), else English when the locale (LC_ALL, LC_MESSAGES, LANG) is, else Chinese.
+ */
+function cliLang(env: NodeJS.ProcessEnv): ImportLang {
+  const set = env.GRIDSCOPE_LANG?.trim().toLowerCase();
+  if (set === 'zh' || set === 'en') return set;
+  return /^en([_.-]|$)/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'en' : 'zh';
+}
+const LANG = cliLang(process.env);
+
 const EXPECTED_FAILURES = new Set([
   'CreateUserRefused',
   'ConfigError',
@@ -221,7 +235,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   // Expected failures get one clear line; anything else its stack too.
   // By class name: the classes live in modules that only some commands load.
   const known = err instanceof Error && EXPECTED_FAILURES.has(err.constructor.name);
-  console.error(`gridscope: ${known ? (err as Error).message : ((err as Error)?.stack ?? String(err))}`);
+  const said = err instanceof Error && 'messageIn' in err ? (err as Error & { messageIn(l: ImportLang): string }).messageIn(LANG) : (err as Error)?.message;
+  console.error(`gridscope: ${known ? said : ((err as Error)?.stack ?? String(err))}`);
   if (err instanceof UsageError) console.error('run "gridscope --help" for usage');
   process.exit(1);
 });

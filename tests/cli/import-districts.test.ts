@@ -79,13 +79,16 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
       env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
     }
 
-    const refused = cli(['import-districts', city.overlapping, '--city-name', '湘东试验市'], env);
+    // The importer speaks Chinese by default, English when asked (GRIDSCOPE_LANG; tests/geodata/district-checks.test.ts has
+    // the English refusals).
+    const refused = cli(['import-districts', city.overlapping, '--city-name', '湘东试验市'], { ...env, GRIDSCOPE_LANG: 'zh' });
     expect(await refused.exited, refused.output()).toBe(1);
-    expect(refused.output()).toMatch(/districts 4399\d\d and 4399\d\d overlap by [\d.]+ km² around \(113\.\d+, 27\.\d+\)/);
-    expect(refused.output()).toMatch(/--allow-overlaps/);
+    expect(refused.output()).toMatch(/导入被拒绝,未写入任何数据/);
+    expect(refused.output()).toMatch(/区县 4399\d\d 与 4399\d\d 重叠 [\d.]+ km²,位置约 \(113\.\d+, 27\.\d+\)/);
+    expect(refused.output()).toMatch(/或加 --allow-overlaps 按原样导入/);
     expect(refused.output()).not.toMatch(/\n\s+at /);
 
-    const imported = cli(['import-districts', city.file, '--city-name', '湘东试验市'], env);
+    const imported = cli(['import-districts', city.file, '--city-name', '湘东试验市'], { ...env, GRIDSCOPE_LANG: 'en' });
     expect(await imported.exited, imported.output()).toBe(0);
     expect(imported.output()).toMatch(/imported 4 districts: 439902 荷塘区, 439903 芦淞区, 439904 石峰区, 439911 天元区/);
     expect(imported.output()).toMatch(/city: 439900 湘东试验市/);

@@ -147,13 +147,15 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     const env = { GRIDSCOPE_DATA_DIR: join(dir, 'data') };
     await unpackMigratedDataDir(env.GRIDSCOPE_DATA_DIR);
 
-    const bad = runCli(['import-districts', join(dir, 'bad.geojson')], env);
+    // In Chinese unless told otherwise (tests/cli/import-districts.test.ts has the English).
+    const bad = runCli(['import-districts', join(dir, 'bad.geojson')], { ...env, GRIDSCOPE_LANG: '', LANG: 'zh_CN.UTF-8', LC_ALL: '' });
     expect(await bad.exited).toBe(1);
-    expect(bad.output()).toMatch(/feature 1 \(430203\): Self-intersection/);
+    expect(bad.output()).toMatch(/要素 1\(430203\):几何无效:Self-intersection/);
+    expect(bad.output()).toMatch(/加 --make-valid 重新运行可修复无效几何/);
 
-    const good = runCli(['import-districts', join(dir, 'good.geojson')], env);
+    const good = runCli(['import-districts', join(dir, 'good.geojson')], { ...env, GRIDSCOPE_LANG: 'zh' });
     expect(await good.exited, good.output()).toBe(0);
-    expect(good.output()).toMatch(/imported 2 districts: 430202 荷塘区, 430203 芦淞区/);
+    expect(good.output()).toMatch(/已导入 2 个区县:430202 荷塘区、430203 芦淞区/);
 
     const seed = runCli(['seed', '--grids', '20', '--incidents', '50'], env);
     expect(await seed.exited, seed.output()).toBe(0);

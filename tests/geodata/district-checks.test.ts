@@ -76,6 +76,9 @@ describe.skipIf(!available)(`checking districts before importing them, on ${BACK
     expect(refused).toBeInstanceOf(ImportRejected);
     expect((refused as Error).message).toMatch(/feature \d \(430212\): .*Self-intersection/);
     expect((refused as Error).message).toMatch(/rerun with --make-valid/);
+    // The same refusal as the CLI prints it by default.
+    expect((refused as ImportRejected).messageIn('zh')).toMatch(/^导入被拒绝,未写入任何数据:\n {2}要素 \d\(430212\):几何无效:.*Self-intersection/);
+    expect((refused as ImportRejected).messageIn('zh')).toMatch(/加 --make-valid 重新运行可修复无效几何/);
 
     const repaired = await tryImport(features, { makeValid: true });
     expect(repaired, String(repaired)).toBeInstanceOf(RolledBack);
@@ -135,6 +138,9 @@ describe.skipIf(!available)(`checking districts before importing them, on ${BACK
     }
     expect(message).toMatch(/gap of [\d.]+ km² between districts around \(113\.\d+, 27\.\d+\)/);
     expect(message).toMatch(/larger than 1000 m² .*--allow-overlaps/);
+    const zh = (got as ImportRejected).messageIn('zh');
+    expect(zh).toMatch(/区县 430204 与 \d{6} 重叠 [\d.]+ km²,位置约 \(113\.\d+, 2[78]\.\d+\)|区县 \d{6} 与 430204 重叠/);
+    expect(zh).toMatch(/区县之间有 [\d.]+ km² 的空隙/);
 
     expect(await tryImport(features, { allowOverlaps: true })).toBeInstanceOf(RolledBack);
   });
