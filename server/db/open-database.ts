@@ -19,7 +19,8 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
  * The pool that takes the figure, map, tile and export reads: the streaming
  * replica at DATABASE_READ_URL, or undefined when none is configured (the
  * app then reads everything from the primary). Fails at start-up when the
- * replica does not answer, as the primary does.
+ * replica does not answer, as the primary does. Its sessions cannot write, and
+ * a read the standby cancels for a replay conflict is tried again.
  */
 export function openReadDatabase(config: Pick<Config, 'databaseReadUrl' | 'dbPoolSize' | 'statementTimeoutMs'>): Promise<Database> | undefined {
   if (!config.databaseReadUrl) return undefined;
@@ -28,6 +29,7 @@ export function openReadDatabase(config: Pick<Config, 'databaseReadUrl' | 'dbPoo
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
     applicationName: READ_POOL_APPLICATION_NAME,
+    readOnly: true,
   });
 }
 

@@ -3,6 +3,7 @@ import { isDatabaseError, SESSION_SETTINGS, type Database, type Queryable, type 
 import { scrubbed } from './database-errors.js';
 import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
+import { retryingReplayConflicts } from './replica-conflicts.js';
 
 // Counts (int8) and numerics come back as JS numbers on PGlite; do the same
 // here so repositories see one shape. Our int8 values (ids, counts) stay far
@@ -87,6 +88,13 @@ export interface PgOptions {
   statementTimeoutMs: number;
   /** Shown in pg_stat_activity (default: node-postgres's, none). */
   applicationName?: string;
+  /**
+   * A pool for reads only, the replica's (DATABASE_READ_URL): its sessions
+   * refuse writes (default_transaction_read_only), and a single statement
+   * outside a transaction that the hot standby cancels for a conflict with
+   * replay is run again a few times (replica-conflicts.ts).
+   */
+  readOnly?: boolean;
   /** Told when the LISTEN connection drops or fails to reconnect (it keeps retrying). */
   onListenerError?: (err: Error) => void;
 }
@@ -103,7 +111,11 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
     // Times inside JSON built by SQL use the session zone; make it the same
     // as PGlite's so both backends emit identical text. Then the settings of
     // every session (database.ts): search_path and jit.
-    options: ['-c TimeZone=UTC', ...Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value}`)].join(' '),
+    options: [
+      '-c TimeZone=UTC',
+      ...Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value}`),
+      ...(options.readOnly ? ['-c default_transaction_read_only=on'] : []),
+    ].join(' '),
     // Finds a peer that vanished without closing the socket (a host gone, a firewall).
     keepAlive: true,
   });
@@ -120,7 +132,13 @@ export async function openPostgres(options: PgOptions): Promise<Database> {
   await pool.query('SELECT 1');
 
   const tracker = createAvailabilityTracker();
-  const base = wrap(pool, tracker);
+  const plain = wrap(pool, tracker);
+  const base: Queryable = options.readOnly
+    ? {
+        query: <T = Row>(sql: string, params?: readonly unknown[]) => retryingReplayConflicts(() => plain.query<T>(sql, params)),
+        exec: (sql: string) => retryingReplayConflicts(() => plain.exec(sql)),
+      }
+    : plain;
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>) => {
     const client = await observed(tracker, pool.connect());
     // While a client is checked out the pool does not listen for its errors,

@@ -84,6 +84,11 @@ export const MESSAGES: Record<string, ErrorCode> = {
     en: 'the database took too long to answer; try again shortly, or ask for a shorter window or a smaller region',
     zh: '数据库查询超时，请稍后重试，或缩短时间范围、缩小区域',
   },
+  replica_conflict: {
+    status: 503,
+    en: 'the read replica cancelled this read while applying the latest changes; try again shortly',
+    zh: '只读副本正在同步最新数据，取消了本次查询，请稍后重试',
+  },
   internal_error: { status: 500, en: 'internal server error', zh: '服务器内部错误' },
 };
 

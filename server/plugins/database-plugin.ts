@@ -10,6 +10,8 @@ declare module 'fastify' {
     readDb: Queryable;
     /** The repositories over `readDb`. Never for a read that must see this request's own writes. */
     readRepos: Repositories;
+    /** Whether `readDb` is a replica of its own (DATABASE_READ_URL) rather than `db`: /api/health reports it. */
+    hasReadReplica: boolean;
   }
 }
 
@@ -27,6 +29,7 @@ export default fp(
     app.decorate('repos', repos);
     app.decorate('readDb', opts.readDb ?? opts.db);
     app.decorate('readRepos', opts.readDb ? createRepositories(opts.readDb) : repos);
+    app.decorate('hasReadReplica', opts.readDb !== undefined && opts.readDb !== opts.db);
   },
   { name: 'database' },
 );

@@ -7,6 +7,7 @@ import { chooseLanguage, isKnownCode, statusOf, wordsFor, type Words } from '../
 import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { isQueryCanceled } from '../db/database-errors.js';
+import { ReplicaConflictError } from '../db/replica-conflicts.js';
 import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { DomainError } from '../services/domain-error.js';
 import { mostRelevantError } from './validation-error.js';
@@ -84,6 +85,15 @@ export default fp(
           .status(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))
           .send(errorBody('query_timeout', say(wordsFor('query_timeout'))));
+      }
+      // The replica kept cancelling a read to apply the primary's changes, after
+      // the read pool's own retries: busy, not broken, and nothing was written.
+      if (err instanceof ReplicaConflictError) {
+        request.log.warn({ route: request.routeOptions.url, reason: (err.cause as Error | undefined)?.message }, 'read cancelled by replica replay');
+        return reply
+          .status(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send(errorBody('replica_conflict', say(wordsFor('replica_conflict'))));
       }
       // Our own trigger refuses a point outside every grid (migrations/003).
       if (isDatabaseError(err) && err.code === 'GS422') {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/app.js';
@@ -13,6 +14,8 @@ import { waitUntil } from '../helpers/wait-until.js';
  * and the live stream; figures read through a streaming replica
  * (DATABASE_READ_URL) while writes stay on the primary; a deadlock is retried
  * by the transaction and both sides commit, an Idempotency-Key write included.
+ * A read the replica cancels for a replay conflict is tried again (then 503
+ * replica_conflict), never a write; /api/health reports the replica.
  * The replica cases need TEST_DATABASE_READ_URL (.ci/run sets up cluster
  * 15/replica); each is skipped with a note when it is missing.
  */
@@ -26,6 +29,9 @@ const load = async () => ({
   ...(await import('../../server/db/pg-database.js')),
   ...(await import('../../server/repositories/repositories.js')),
   ...(await import('../../server/services/idempotency.js')),
+  ...(await import('../../server/db/replica-conflicts.js')),
+  ...(await import('../../server/repositories/replica-repository.js')),
+  ...(await import('../../server/services/replica-probe.js')),
   ...(await import('../helpers/identity.js')),
   ...(await import('../helpers/seeded-app.js')),
   ...(await import('../helpers/test-database.js')),
@@ -50,13 +56,13 @@ describe.skipIf(!ON_POSTGRES)('several API processes, a read replica and deadloc
 
   beforeAll(async () => {
     lib = await load();
-    const { buildApp, createSeededDatabase, createUser, login, openPostgres, pickPlaces, pointInGrid, READ_POOL_APPLICATION_NAME, replicaUrlOf, SMALL_CITY } =
-      lib;
+    const { buildApp, createSeededDatabase, createUser, login, openPostgres, openReadDatabase, pickPlaces, pointInGrid, replicaUrlOf, SMALL_CITY } = lib;
     t = await createSeededDatabase(SMALL_CITY);
     secondDb = await openPostgres({ connectionString: t.url!, poolSize: 4, statementTimeoutMs: 60_000 });
     if (WITH_REPLICA) {
       replicaUrl = await replicaUrlOf(t.url!);
-      replica = await openPostgres({ connectionString: replicaUrl, poolSize: 2, statementTimeoutMs: 60_000, applicationName: READ_POOL_APPLICATION_NAME });
+      // As `serve` opens it: read-only sessions that retry replay conflicts.
+      replica = await openReadDatabase({ databaseReadUrl: replicaUrl, dbPoolSize: 2, statementTimeoutMs: 60_000 });
     }
     const options = { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 } };
     // Process A reads its figures from the replica (when there is one, else from the primary). B's read pool has
@@ -245,5 +251,173 @@ describe.skipIf(!ON_POSTGRES)('several API processes, a read replica and deadloc
       throw new Error('a repeated key must not write again');
     });
     expect(again).toEqual({ status: 201, body: '{"attempt":2}', replayed: true });
+  });
+
+  /**
+   * Makes a statement fail as a hot standby fails a read that replay cancels (SQLSTATE 40001), once per
+   * open gate: a gate is a session of the test holding an advisory lock (classid `gate`). A statement that
+   * finds one ends that session (waiting until it is gone) and fails; one that finds none passes. Counting
+   * cannot be written anywhere on a standby, and the pool drops the session of a failed statement, taking its
+   * own locks with it, so the count lives in the test's sessions. Gate 0: fails every time.
+   */
+  const CONFLICT_GATE = `CREATE OR REPLACE FUNCTION replay_conflict_gate(gate int) RETURNS boolean LANGUAGE plpgsql AS $$
+    DECLARE holder int;
+    BEGIN
+      SELECT pid INTO holder FROM pg_locks
+       WHERE locktype = 'advisory' AND classid = gate::oid AND objsubid = 2 AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       LIMIT 1;
+      IF gate = 0 OR holder IS NOT NULL THEN
+        IF holder IS NOT NULL THEN PERFORM pg_terminate_backend(holder, 30000); END IF;
+        RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = 'canceling statement due to conflict with recovery';
+      END IF;
+      RETURN true;
+    END $$`;
+  /** `n` sessions on the server at `url`, each holding one lock of gate `gate`. */
+  const openGates = async (url: string, gate: number, n: number) => {
+    const sessions = Array.from({ length: n }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(
+      sessions.map(async (session, i) => {
+        // Ended by the statement that meets it: an error event nobody else handles.
+        session.on('error', () => undefined);
+        await session.connect();
+        await session.query('SELECT pg_advisory_lock($1, $2)', [gate, i + 1]);
+      }),
+    );
+    return { close: () => Promise.all(sessions.map((session) => session.end().catch(() => undefined))) };
+  };
+  /** Gates `gate` still open on the server `db` talks to. */
+  const gatesLeft = async (db: Queryable, gate: number) =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objsubid = 2 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [gate],
+      )
+    )[0]!.n;
+
+  it.skipIf(!WITH_REPLICA)('retries a read the replica cancels for a replay conflict, and answers 503 replica_conflict when it persists', async () => {
+    const original = readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace(
+      'CREATE FUNCTION',
+      'CREATE OR REPLACE FUNCTION',
+    );
+    // The one definition of "open" (migrations/013), which the summary's counts call, made to meet the conflicts.
+    const openThroughGate = (gate: number) => `CREATE OR REPLACE FUNCTION incident_is_open(status text) RETURNS boolean
+      LANGUAGE plpgsql AS $$ BEGIN RETURN replay_conflict_gate(${gate}) AND status NOT IN ('closed', 'rejected', 'duplicate'); END $$`;
+    const summary = (lang = 'en') => a.inject({ method: 'GET', url: '/api/stats/summary', headers: { ...as.commander!.read, 'accept-language': lang } });
+    await t.db.exec(CONFLICT_GATE);
+    await lib.waitForReplay(t.url!, replicaUrl!);
+    const gates = await Promise.all([openGates(replicaUrl!, 1, lib.REPLICA_READ_ATTEMPTS + 1), openGates(replicaUrl!, 2, 1)]);
+    try {
+      // One statement through the read pool: tried REPLICA_READ_ATTEMPTS times, then given up.
+      await expect(a.readDb.query('SELECT replay_conflict_gate(1)')).rejects.toBeInstanceOf(lib.ReplicaConflictError);
+      expect(await gatesLeft(replica!, 1)).toBe(1);
+
+      // Cancelled, then passed on the next try: the figures as SQL on the primary counts them.
+      await t.db.exec(openThroughGate(2));
+      await lib.waitForReplay(t.url!, replicaUrl!);
+      const [expected] = await t.db.query<{ reported: number; open: number }>(
+        "SELECT count(*)::int reported, (count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate')))::int open FROM incident",
+      );
+      const cleared = await summary();
+      expect(cleared.statusCode, cleared.body).toBe(200);
+      expect({ reported: json(cleared).reported, open: json(cleared).open }).toEqual(expected);
+      expect(await gatesLeft(replica!, 2), 'the summary met the conflict').toBe(0);
+
+      // Cancelled every time: 503 in the one error shape, with Retry-After.
+      await t.db.exec(openThroughGate(0));
+      await lib.waitForReplay(t.url!, replicaUrl!);
+      for (const [lang, message] of [
+        ['en', 'the read replica cancelled this read while applying the latest changes; try again shortly'],
+        ['zh', '只读副本正在同步最新数据，取消了本次查询，请稍后重试'],
+      ] as const) {
+        const res = await summary(lang);
+        expect(res.statusCode, res.body).toBe(503);
+        expect(res.headers['retry-after']).toBe('3');
+        expect(json(res)).toEqual({ error: { code: 'replica_conflict', message } });
+      }
+    } finally {
+      await t.db.exec(original);
+      await Promise.all(gates.map((g) => g.close()));
+    }
+    await lib.waitForReplay(t.url!, replicaUrl!);
+    expect((await summary()).statusCode).toBe(200);
+  });
+
+  it('never retries a write: the read pool cannot write, and the primary runs a statement that meets a conflict once', async () => {
+    await t.db.exec(CONFLICT_GATE);
+    // A read pool pointed at the primary: its sessions refuse writes whatever the server, so none can be repeated.
+    const readOnPrimary = (await lib.openReadDatabase({ databaseReadUrl: t.url!, dbPoolSize: 1, statementTimeoutMs: 60_000 }))!;
+    const gates = await Promise.all([openGates(t.url!, 3, 1), openGates(t.url!, 4, 2)]);
+    try {
+      const before = await count(t.db);
+      await expect(readOnPrimary.query('DELETE FROM incident WHERE id = (SELECT min(id) FROM incident)')).rejects.toMatchObject({ code: '25006' });
+      expect(await count(t.db)).toBe(before);
+      // Its reads are tried again there too ...
+      expect(await readOnPrimary.query('SELECT replay_conflict_gate(3) ok')).toEqual([{ ok: true }]);
+      expect(await gatesLeft(t.db, 3)).toBe(0);
+      // ... while the primary's pool (writes, and the reads that must see them) runs a statement once and passes its error on.
+      await expect(t.db.query('SELECT replay_conflict_gate(4)')).rejects.toMatchObject({ code: '40001' });
+      expect(await gatesLeft(t.db, 4)).toBe(1);
+    } finally {
+      await readOnPrimary.close();
+      await Promise.all(gates.map((g) => g.close()));
+    }
+  });
+
+  it('reports the read replica in /api/health: its replay state, or "degraded" with 200 while only the replica is lost', async () => {
+    const lost = await b.inject({ method: 'GET', url: '/api/health' });
+    expect(lost.statusCode, lost.body).toBe(200);
+    expect(json(lost)).toMatchObject({ status: 'degraded', database: { reachable: true, backend: 'postgres' }, replica: { reachable: false } });
+    expect(Object.keys(json(lost).replica).sort()).toEqual(['checked_at', 'reachable']);
+    if (!WITH_REPLICA) return;
+    const res = await a.inject({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode, res.body).toBe(200);
+    const { status, replica: state } = json(res);
+    expect(status).toBe('ok');
+    expect(state).toMatchObject({ reachable: true, in_recovery: true });
+    expect(state.replay_pending_bytes).toBeGreaterThanOrEqual(0);
+    expect(state.seconds_since_last_replay === null || state.seconds_since_last_replay >= 0, String(state.seconds_since_last_replay)).toBe(true);
+    const url = new URL(replicaUrl!);
+    for (const secret of [url.password, url.username, url.host]) expect(res.body).not.toContain(secret);
+  });
+
+  it('asks the replica for health at most once per cache period, and gives up waiting on it quickly', async () => {
+    // One connection, kept busy: the probe's statement waits behind it, as it would for a replica that stopped answering.
+    const busy = (await lib.openReadDatabase({ databaseReadUrl: t.url!, dbPoolSize: 1, statementTimeoutMs: 60_000 }))!;
+    const states = lib.createReplicaRepository(busy);
+    let asked = 0;
+    let clock = 0;
+    const probe = lib.createReplicaProbe(
+      () => {
+        asked++;
+        return states.state();
+      },
+      { cacheMs: 5_000, timeoutMs: 200, now: () => clock },
+    );
+    try {
+      expect(await probe.status()).toMatchObject({ reachable: true, in_recovery: false, checked_at: new Date(0).toISOString() });
+      clock += 4_999;
+      expect((await probe.status()).checked_at).toBe(new Date(0).toISOString());
+      expect(asked).toBe(1);
+      const sleeping = busy.query('SELECT pg_sleep(60)');
+      const sleepRuns = async () =>
+        (await t.db.query<{ n: number }>("SELECT count(*)::int n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'"))[0]!.n === 1;
+      await waitUntil(sleepRuns, 'the busy statement to run');
+      clock += 5_000;
+      expect(await probe.status()).toMatchObject({ reachable: false });
+      // The statement still waiting is not asked again.
+      clock += 5_000;
+      expect(await probe.status()).toMatchObject({ reachable: false });
+      expect(asked).toBe(2);
+      await t.db.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND datname = current_database()");
+      await expect(sleeping).rejects.toMatchObject({ code: '57014' });
+      await waitUntil(async () => {
+        clock += 5_000;
+        return (await probe.status()).reachable;
+      }, 'the probe to reach the database again');
+    } finally {
+      await busy.close();
+    }
   });
 });
