@@ -51,8 +51,8 @@ export class ReportForm extends LitElement {
   fix: Fix | null = null;
   /**
    * The report screen is on show. The form is made while hidden (so a draft survives tab changes), but its map
-   * only once the screen has been shown: a second MapLibre map started beside the home one, in a hidden section,
-   * cost a slow phone's CPU about a second on the way to the home map's first frame.
+   * only once the screen has been shown: otherwise a second MapLibre map (its WebGL context, its shaders) started
+   * beside the home one, in a hidden section, on a slow phone's CPU on the way to the home map's first frame.
    */
   shown = false;
   private mapWanted = false;
