@@ -228,7 +228,7 @@ export class FieldApp extends LitElement {
       ${
         this.isWorker
           ? html`<section ?hidden=${this.tab !== 'report'} data-screen="report">
-            ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} @queued=${() => this.queued(true)}></gs-report-form>` : nothing}
+            ${this.mapReady || this.tab === 'report' ? html`<gs-report-form .lang=${this.language} .fix=${this.fix} .shown=${this.tab === 'report'} @queued=${() => this.queued(true)}></gs-report-form>` : nothing}
           </section>`
           : nothing
       }

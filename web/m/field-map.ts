@@ -1,7 +1,8 @@
 import type { FeatureCollection } from 'geojson';
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
-import { Marker, prewarm, type GeoJSONSource } from 'maplibre-gl';
+import { Marker, prewarm, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
+import workerScriptUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 // The map kit's modules one by one, not its index: the index also brings the legend and the deck.gl layer builders,
 // whose code (with luma.gl's, ~130 kB compressed) the phone's MapLibre-only map would download for nothing.
 import { bboxOfPositions } from '../shared/map/fit.js';
@@ -11,9 +12,18 @@ import { THEME } from '../shared/map/theme.js';
 import { PIN_SVG } from './field-icons.js';
 import type { GridFeature } from './point-in-grid.js';
 
-// MapLibre's worker script (~120 kB compressed) is fetched when the first map starts; start it now, while the app
-// still waits for the session and the grids (map-controller.ts, imported above, has set the worker's URL).
-prewarm();
+/**
+ * MapLibre's worker, made from a blob of its script as fetched by the page, then started (prewarm) while the app
+ * still waits for the session and the grids. The page's fetch takes up m.html's preload of the script (vite.config.ts,
+ * preloadFieldMap), so its bytes come beside the app's; and it goes through the service worker, which a worker's
+ * own script request does not (the worker's URL, /assets/…, is outside the worker's scope /m: offline, the map never
+ * started), while a blob worker is the page's. On any failure, the script's own URL (set by map-controller.ts).
+ */
+const workerStarted: Promise<void> = fetch(workerScriptUrl)
+  .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(`HTTP ${response.status}`))))
+  .then((script) => setWorkerUrl(URL.createObjectURL(new Blob([script], { type: 'text/javascript' }))))
+  .catch((err) => console.warn('field map: the worker from its own URL:', err))
+  .then(() => prewarm());
 
 /**
  * The phone's map (map kit, offline style; MapLibre only, no deck.gl layers
@@ -66,7 +76,7 @@ export class FieldMap extends LitElement {
   private pinMarker?: Marker;
 
   override firstUpdated(): void {
-    this.kit.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+    void workerStarted.then(() => this.isConnected && this.kit.attach(this.renderRoot.querySelector<HTMLElement>('#map')!));
   }
 
   override updated(changed: PropertyValues<this>): void {

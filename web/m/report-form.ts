@@ -21,6 +21,7 @@ export class ReportForm extends LitElement {
   static override properties = {
     lang: { attribute: false },
     fix: { attribute: false },
+    shown: { attribute: false },
     category: { state: true },
     urgency: { state: true },
     pin: { state: true },
@@ -48,6 +49,17 @@ export class ReportForm extends LitElement {
   override lang: Lang = 'zh';
   /** The phone's latest position fix. */
   fix: Fix | null = null;
+  /**
+   * The report screen is on show. The form is made while hidden (so a draft survives tab changes), but its map
+   * only once the screen has been shown: otherwise a second MapLibre map (its WebGL context, its shaders) started
+   * beside the home one, in a hidden section, on a slow phone's CPU on the way to the home map's first frame.
+   */
+  shown = false;
+  private mapWanted = false;
+
+  override willUpdate(): void {
+    if (this.shown) this.mapWanted = true;
+  }
   private category = '';
   private urgency: Urgency = 'blue';
   private pin: [number, number] | null = null;
@@ -169,7 +181,7 @@ export class ReportForm extends LitElement {
         ${this.fix && !this.pin ? html` · ${t.accuracy(this.fix.accuracy)}` : nothing}
       </p>
       ${
-        where
+        where && this.mapWanted
           ? html`<gs-field-map .pin=${where} .position=${this.fix ? [this.fix.lon, this.fix.lat] : null} @pin-moved=${(e: CustomEvent<[number, number]>) => (this.pin = e.detail)}></gs-field-map>
             <p class="hint">${t.dragPin}</p>`
           : nothing
