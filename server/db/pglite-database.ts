@@ -1,13 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { assertChannelName, SERVER_VERSIONS_SQL, type Database, type Queryable, type Row, type ServerVersions } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { scrubDatabaseError } from './database-errors.js';
 import { createAvailabilityTracker, DatabaseUnavailableError } from './database-unavailable.js';
-import type { Notification, Reply, Request, Started, WireError, WorkerStart } from './pglite-protocol.js';
+import type { Notification, Reply, Request } from './pglite-protocol.js';
+import { createRestartBackoff, fromWire, pgliteEngine, startWorker } from './pglite-thread.js';
 
 /**
  * The embedded database: PGlite with PostGIS, run in a worker thread
@@ -20,9 +16,12 @@ export interface PGliteDatabase extends Database {
   dumpDataDir(): Promise<Blob>;
   /** How many files and directories PostgreSQL has flushed to disk (see pglite-durability.ts). */
   flushedToDisk(): Promise<number>;
-  /** The thread PGlite runs in: ending it is how tests crash the embedded database. */
+  /**
+   * The thread PGlite runs in now: ending it is how tests crash the embedded
+   * database. On a data directory a new thread takes its place (see connect).
+   */
   readonly thread: Pick<Worker, 'threadId' | 'terminate'>;
-  /** Logs each statement's time and the queue in front of it at debug level. */
+  /** Logs each statement's time and the queue in front of it at debug level, the thread's deaths and restarts above it. */
   useLogger(log: QueryLogger): void;
 }
 
@@ -30,6 +29,8 @@ export interface QueryLogger {
   /** pino's level name: statements are logged at 'debug' and 'trace'. */
   readonly level: string;
   debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 export interface PGliteOpenOptions {
@@ -37,58 +38,6 @@ export interface PGliteOpenOptions {
   loadDataDir?: Blob;
   /** Flush each commit to disk (default true; see pglite-durability.ts). Ignored in memory. */
   fsync?: boolean;
-}
-
-const WORKER_URL = new URL('./pglite-worker.ts', import.meta.url);
-// The worker is TypeScript: it registers tsx itself, whether this process runs under it
-// (`node --import tsx`) or not (vitest transforms test files itself, but not a worker's).
-// Node 20 does not apply `--import` hooks to a worker's entry module, hence the bootstrap.
-const TSX_API = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-
-/** An error from the worker as the Error the pg backend would throw: SQLSTATE and fields kept, values scrubbed. */
-function fromWire(wire: WireError): Error {
-  const { name, message, ...fields } = wire;
-  const err = Object.assign(new Error(message), fields);
-  if (name !== 'Error') err.name = name;
-  return scrubDatabaseError(err);
-}
-
-const PGLITE_WASM = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
-let compiledEngine: Promise<WebAssembly.Module> | undefined;
-
-/**
- * PGlite's engine compiled once per process and handed to every database
- * thread: PGlite keeps its compiled module per thread, so each new thread
- * would compile the same ~9 MB of WebAssembly again (about 1.5 s of CPU per
- * open, which a test run pays for every database it opens).
- */
-function pgliteEngine(): Promise<WebAssembly.Module> {
-  compiledEngine ??= readFile(PGLITE_WASM).then((bytes) => WebAssembly.compile(bytes));
-  return compiledEngine;
-}
-
-function startWorker(start: WorkerStart): Promise<Worker> {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: start,
-    transferList: start.loadDataDir ? [start.loadDataDir] : [],
-    execArgv: [],
-  });
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`the embedded database's thread exited while starting (code ${code})`));
-    worker.once('error', reject);
-    worker.once('exit', onExit);
-    worker.once('message', (msg: Started) => {
-      worker.off('error', reject);
-      worker.off('exit', onExit);
-      if (msg.started) resolve(worker);
-      else {
-        reject(fromWire(msg.error));
-        void worker.terminate();
-      }
-    });
-  });
 }
 
 /**
@@ -100,15 +49,19 @@ function startWorker(start: WorkerStart): Promise<Worker> {
 export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = {}): Promise<PGliteDatabase> {
   let lock: DataDirLock | undefined;
   if (dataDir) lock = acquireDataDirLock(dataDir);
+  const fsync = options.fsync ?? true;
   let worker: Worker;
   try {
     const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
-    worker = await startWorker({ dataDir, fsync: options.fsync ?? true, loadDataDir, engine: await pgliteEngine() });
+    worker = await startWorker({ dataDir, fsync, loadDataDir, engine: await pgliteEngine() });
   } catch (err) {
     lock?.release();
     throw err;
   }
-  return connect(worker, lock);
+  // A new thread reopens the directory as it is (PGlite replays its WAL, as after a crash), never the tarball it started from.
+  // In memory, whatever the thread held died with it: a new thread would silently lose acknowledged writes, so there is none.
+  const reopen = dataDir ? async () => startWorker({ dataDir, fsync, engine: await pgliteEngine() }) : undefined;
+  return connect(worker, lock, reopen);
 }
 
 interface Pending {
@@ -132,22 +85,48 @@ const statement = (sql: string) =>
     .trim()
     .slice(0, 80);
 
-function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase {
+/** A listen() still wanted: each new thread is asked to listen again. */
+interface Subscription {
+  channel: string;
+  onNotify(payload: string | null): void;
+  /** Its id in the thread `generation`, once that thread listens. */
+  listener?: number;
+  generation?: number;
+}
+
+/**
+ * The main thread's side of the database thread. When the thread dies
+ * (a crash, a WebAssembly abort, terminate()), every call waiting on it
+ * fails as on a lost connection and the database is unavailable (503);
+ * on a data directory a new thread is opened after a backoff, and once it
+ * listens again where the old one did, the database is available again.
+ */
+function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Promise<Worker>) | undefined): PGliteDatabase {
   const availability = createAvailabilityTracker();
   const pending = new Map<number, Pending>();
-  const listeners = new Map<number, (payload: string) => void>();
+  const subscriptions = new Set<Subscription>();
+  /** The current thread's listener ids. */
+  const routes = new Map<number, Subscription>();
+  const backoff = createRestartBackoff();
+  // Ids are never reused across threads, so a late answer can never settle a newer call.
   let nextId = 1;
   let log: QueryLogger | undefined;
-  /** Set once the thread is gone: every call from then on fails with it. */
-  let dead: DatabaseUnavailableError | undefined;
+  let worker = first;
+  /** Which thread this is: a transaction lives and dies with the thread that began it. */
+  let generation = 0;
+  let startedAt = performance.now();
+  /** Set while there is no thread: every call fails with it at once. */
+  let down: DatabaseUnavailableError | undefined;
+  let downSince = 0;
+  let attempts = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
   let closing = false;
   let versions: ServerVersions | undefined;
 
-  // The thread must not keep a finished process alive, yet a process awaiting an answer must wait for it.
-  worker.unref();
-  worker.on('message', (msg: Reply | Notification) => {
+  const onMessage = (msg: Reply | Notification) => {
     if ('notify' in msg) {
-      listeners.get(msg.notify)?.(msg.payload);
+      routes.get(msg.notify)?.onNotify(msg.payload);
       return;
     }
     const call = pending.get(msg.id);
@@ -161,26 +140,97 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     }
     if (msg.ok) call.resolve(msg.value);
     else call.reject(fromWire(msg.error));
-  });
-  const die = (cause: Error) => {
-    if (dead) return;
-    dead = new DatabaseUnavailableError(cause);
-    availability.failed(dead);
+  };
+
+  function attach(w: Worker): void {
+    const threadId = w.threadId;
+    // The thread must not keep a finished process alive, yet a process awaiting an answer must wait for it.
+    w.unref();
+    w.on('message', (msg: Reply | Notification) => {
+      if (w === worker) onMessage(msg);
+    });
+    // An uncaught error's message may quote a statement: only its name goes to the log.
+    w.on('error', (err: Error) => die(w, threadId, new Error(`the embedded database's thread failed: ${err.message}`, { cause: err }), `uncaught ${err.name}`));
+    w.on('exit', (code) => die(w, threadId, new Error(`the embedded database's thread exited (code ${code})`), `exit code ${code}`));
+  }
+
+  function die(w: Worker, threadId: number, cause: Error, reason: string): void {
+    if (w !== worker || down) return;
+    if (closing) {
+      // Closed on purpose: nothing to restart or report, but no call may wait forever.
+      down = new DatabaseUnavailableError(cause);
+      for (const call of pending.values()) call.reject(down);
+      pending.clear();
+      return;
+    }
+    down = new DatabaseUnavailableError(cause);
+    downSince = performance.now();
+    availability.failed(down);
     for (const call of pending.values()) {
       // A COMMIT sent but not answered may or may not have happened.
-      call.reject(call.op === 'end' && call.commit ? new DatabaseUnavailableError(cause, true) : dead);
+      call.reject(call.op === 'end' && call.commit ? new DatabaseUnavailableError(cause, true) : down);
     }
     pending.clear();
-    listeners.clear();
-    lock?.release();
-  };
-  worker.on('error', (err: Error) => die(new Error(`the embedded database's thread failed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => {
-    if (!closing) die(new Error(`the embedded database's thread exited (code ${code})`));
-  });
+    routes.clear();
+    if (!reopen) {
+      log?.warn({ threadId, reason }, "the embedded database's thread died; the database was in memory, so it is gone until the process restarts");
+      return;
+    }
+    const retryInMs = backoff.next(performance.now() - startedAt);
+    log?.warn({ threadId, reason, retryInMs }, "the embedded database's thread died; opening a new one on the data directory");
+    scheduleRestart(retryInMs);
+  }
+
+  function scheduleRestart(delayMs: number): void {
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      restarting = restart().finally(() => {
+        restarting = undefined;
+      });
+    }, delayMs);
+    restartTimer.unref();
+  }
+
+  async function restart(): Promise<void> {
+    attempts++;
+    let w: Worker;
+    try {
+      w = await reopen!();
+    } catch (err) {
+      if (closing) return;
+      const retryInMs = backoff.next();
+      // Errors from the thread are scrubbed of values (fromWire).
+      log?.warn({ attempts, retryInMs, reason: (err as Error).message }, 'opening a new embedded database thread failed; trying again');
+      scheduleRestart(retryInMs);
+      return;
+    }
+    if (closing) {
+      await w.terminate();
+      return;
+    }
+    worker = w;
+    generation++;
+    startedAt = performance.now();
+    attach(w);
+    down = undefined;
+    // Listen again before saying the database is back: whoever catches up on `available` then misses no notification.
+    for (const sub of subscriptions) {
+      try {
+        await listenIn(sub);
+      } catch {
+        if (down) return; // this thread died too: die() has scheduled the next attempt
+      }
+    }
+    if (down) return;
+    log?.info({ threadId: w.threadId, attempts, downMs: Math.round(performance.now() - downSince) }, "the embedded database's thread restarted");
+    attempts = 0;
+    availability.reachable();
+    // Notifications sent while there was no thread are gone: listeners catch up from the data itself.
+    for (const sub of subscriptions) sub.onNotify(null);
+  }
 
   function call<T>(request: Call, what?: string): Promise<T> {
-    if (dead) return Promise.reject(dead);
+    if (down) return Promise.reject(down);
     const id = nextId++;
     if (pending.size === 0) worker.ref();
     return new Promise<T>((resolve, reject) => {
@@ -197,28 +247,48 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     });
   }
 
-  const queryable = (tx?: number): Queryable => ({
-    query: <T = Row>(sql: string, params: readonly unknown[] = []) => call<T[]>({ op: 'query', sql, params, tx }, sql),
-    exec: (sql: string) => call<void>({ op: 'exec', sql, tx }, sql),
+  /** A call in the transaction `tx` of thread `txGeneration`: if that thread died, so did the transaction (never committed). */
+  function callIn<T>(txGeneration: number, request: Call, what: string): Promise<T> {
+    if (txGeneration !== generation && !down) {
+      return Promise.reject(new DatabaseUnavailableError(new Error("the embedded database's thread this transaction was open in is gone")));
+    }
+    return call<T>(request, what);
+  }
+
+  async function listenIn(sub: Subscription): Promise<void> {
+    const listener = await call<number>({ op: 'listen', channel: sub.channel });
+    sub.listener = listener;
+    sub.generation = generation;
+    routes.set(listener, sub);
+  }
+
+  const queryable = (tx?: number, txGeneration = generation): Queryable => ({
+    query: <T = Row>(sql: string, params: readonly unknown[] = []) => callIn<T[]>(txGeneration, { op: 'query', sql, params, tx }, sql),
+    exec: (sql: string) => callIn<void>(txGeneration, { op: 'exec', sql, tx }, sql),
   });
 
+  attach(first);
   const db: PGliteDatabase = {
     backend: 'pglite',
     availability,
-    thread: worker,
-    ...queryable(),
+    get thread() {
+      return worker;
+    },
+    query: (sql, params = []) => call({ op: 'query', sql, params }, sql),
+    exec: (sql) => call({ op: 'exec', sql }, sql),
     // PGlite's own transaction, held open in the thread until `work` settles; statements outside it wait behind it.
     async transaction(work) {
+      const txGeneration = generation;
       const tx = await call<number>({ op: 'begin' }, 'BEGIN');
       let result: Awaited<ReturnType<typeof work>>;
       try {
-        result = await work(queryable(tx));
+        result = await work(queryable(tx, txGeneration));
       } catch (err) {
         // The thread may be gone already; the caller hears of `err`, not of the rollback.
-        await call({ op: 'end', tx, commit: false }, 'ROLLBACK').catch(() => undefined);
+        await callIn(txGeneration, { op: 'end', tx, commit: false }, 'ROLLBACK').catch(() => undefined);
         throw err;
       }
-      await call({ op: 'end', tx, commit: true }, 'COMMIT');
+      await callIn(txGeneration, { op: 'end', tx, commit: true }, 'COMMIT');
       return result;
     },
     withExclusiveLock: (_key, work) => work(db),
@@ -227,16 +297,19 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     // both backends share one delivery path.
     async listen(channel, onNotify) {
       assertChannelName(channel);
-      const listener = await call<number>({ op: 'listen', channel });
-      listeners.set(listener, onNotify);
+      const sub: Subscription = { channel, onNotify };
+      await listenIn(sub);
+      subscriptions.add(sub);
       return async () => {
-        listeners.delete(listener);
-        if (!dead) await call({ op: 'unlisten', listener });
+        subscriptions.delete(sub);
+        if (sub.listener === undefined) return;
+        routes.delete(sub.listener);
+        if (!down && sub.generation === generation) await call({ op: 'unlisten', listener: sub.listener });
       };
     },
-    // Asked once: afterwards health answers while a long statement runs, as long as the thread lives.
+    // Asked once: afterwards health answers while a long statement runs, as long as there is a thread.
     async serverVersions() {
-      if (dead) throw dead;
+      if (down) throw down;
       versions ??= (await db.query<ServerVersions>(SERVER_VERSIONS_SQL))[0]!;
       return versions;
     },
@@ -245,12 +318,15 @@ function connect(worker: Worker, lock: DataDirLock | undefined): PGliteDatabase 
     useLogger(logger) {
       log = logger;
     },
+    // An intentional close: no new thread after it, even if one was due.
     async close() {
-      if (dead) return;
+      if (closing) return;
+      closing = true;
+      clearTimeout(restartTimer);
       try {
-        await call({ op: 'close' });
+        if (!down) await call({ op: 'close' });
       } finally {
-        closing = true;
+        await restarting;
         await worker.terminate();
         lock?.release();
       }

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
-import type { PGliteDatabase } from '../../server/db/pglite-database.js';
-import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { openPGlite, type PGliteDatabase } from '../../server/db/pglite-database.js';
+import { startStreamApp, writeEvent } from '../helpers/stream-app.js';
+import { BACKEND, createSeededDatabase, type TestDatabase, unpackDataDir } from '../helpers/test-database.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -177,6 +182,66 @@ describe(`the database layer on ${BACKEND}`, () => {
       expect(order).toEqual(['health', 'slow statement']);
     } finally {
       await app.close();
+    }
+  });
+
+  it.skipIf(BACKEND !== 'pglite')('opens a new thread on its data directory after the thread dies, twice, keeping every acknowledged write', async () => {
+    // A copy of this file's city in a data directory: in memory a dead thread takes the data with it, so nothing restarts.
+    // Without fsync: pages written before the thread ended are in the files either way; only a power cut needs it.
+    const dir = mkdtempSync(join(tmpdir(), 'gs-thread-restart-'));
+    await unpackDataDir(dir, await (t.db as PGliteDatabase).dumpDataDir());
+    const db = await openPGlite(dir, { fsync: false });
+    const stream = await startStreamApp(db);
+    try {
+      const sse = await stream.connect();
+      const health = () => stream.app.inject('/api/health');
+      const count = (event: string) => sse.messages.filter((m) => m.event === event).length;
+      const seen = (id: number) => sse.messages.some((m) => m.lastEventId === String(id) && m.event !== 'reconnecting');
+      for (const round of [1, 2]) {
+        const acknowledged = await writeEvent(db, 'incident.created', '430202001001001', { round });
+        await sse.waitFor(() => seen(acknowledged.id), 30_000, `event ${acknowledged.id} before the death`);
+        // A transaction open when the thread dies is over: nothing of it may run in the next thread.
+        let txOpen!: () => void;
+        let finishTx!: () => void;
+        const opened = new Promise<void>((resolve) => (txOpen = resolve));
+        const stale = db
+          .transaction(async (tx) => {
+            await tx.query('SELECT 1');
+            txOpen();
+            await new Promise<void>((resolve) => (finishTx = resolve));
+            await tx.query("SELECT pg_notify('stale_transaction', 'ran')");
+          })
+          .then(
+            () => null,
+            (e: Error) => e,
+          );
+        await opened;
+        const threadId = db.thread.threadId;
+        await db.thread.terminate();
+
+        expect(db.availability.available).toBe(false);
+        const down = await health();
+        expect(down.statusCode).toBe(503);
+        expect(down.headers['retry-after']).toBeDefined();
+        expect(down.json().database.reachable).toBe(false);
+        await sse.waitFor(() => count('reconnecting') === round, 30_000, `reconnecting notice ${round}`);
+
+        // Nothing from the test brings it back.
+        await waitUntil(async () => (await health()).statusCode === 200, `health 200 after death ${round}`, 90_000, 50);
+        expect(db.thread.threadId).not.toBe(threadId);
+        finishTx();
+        expect(isDatabaseUnavailable(await stale)).toBe(true);
+        const [kept] = await db.query<{ n: number }>('SELECT count(*)::int n FROM event_log WHERE id = $1', [acknowledged.id]);
+        expect(kept!.n).toBe(1);
+        await sse.waitFor(() => count('resumed') === round, 30_000, `resumed notice ${round}`);
+        // Writes work again, and the live stream carries them.
+        const after = await writeEvent(db, 'incident.created', '430202001001001', { round, after: true });
+        await sse.waitFor(() => seen(after.id), 30_000, `event ${after.id} after restart ${round}`);
+      }
+    } finally {
+      await stream.close();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -141,6 +141,15 @@ export async function unpackMigratedDataDir(dir: string): Promise<void> {
   if (TEST_DATABASE_URL || key === undefined) return;
   const { tarball, built } = await pgliteTemplate({ kind: 'migrated' }, key);
   await built?.dispose();
+  await unpackDataDir(dir, tarball as Blob);
+}
+
+/**
+ * Writes a PGlite tarball (dumpDataDir) out as a data directory `dir`, with
+ * tar: far quicker than `openPGlite(dir, { loadDataDir })`, which writes
+ * every file through PGlite's emulated file system.
+ */
+export async function unpackDataDir(dir: string, tarball: Blob): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, '..', `${basename(dir)}.template.tar`);
   writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
