@@ -156,22 +156,17 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
 
   function die(w: Worker, threadId: number, cause: Error, reason: string): void {
     if (w !== worker || down) return;
-    if (closing) {
-      // Closed on purpose: nothing to restart or report, but no call may wait forever.
-      down = new DatabaseUnavailableError(cause);
-      for (const call of pending.values()) call.reject(down);
-      pending.clear();
-      return;
-    }
     down = new DatabaseUnavailableError(cause);
     downSince = performance.now();
-    availability.failed(down);
+    // Closed on purpose: no call may wait forever, but there is nothing to report or restart.
+    if (!closing) availability.failed(down);
     for (const call of pending.values()) {
       // A COMMIT sent but not answered may or may not have happened.
       call.reject(call.op === 'end' && call.commit ? new DatabaseUnavailableError(cause, true) : down);
     }
     pending.clear();
     routes.clear();
+    if (closing) return;
     if (!reopen) {
       log?.warn({ threadId, reason }, "the embedded database's thread died; the database was in memory, so it is gone until the process restarts");
       return;
@@ -217,8 +212,9 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
     for (const sub of subscriptions) {
       try {
         await listenIn(sub);
-      } catch {
+      } catch (err) {
         if (down) return; // this thread died too: die() has scheduled the next attempt
+        log?.warn({ channel: sub.channel, reason: (err as Error).message }, 'listening again on the new embedded database thread failed');
       }
     }
     if (down) return;
