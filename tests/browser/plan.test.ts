@@ -271,4 +271,96 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
       await page.close();
     }
   });
+
+  /** What the page must say of a problem that was there before the plan, and of one the plan made (a table, not the page's). */
+  const PIECES_WORDS = {
+    zh: { warningsHeading: '不影响发布', reason: '不连续（多块）', detail: (n: number) => `分成 ${n} 块` },
+    en: { warningsHeading: 'not blocking', reason: 'not contiguous', detail: (n: number) => `${n} separate pieces` },
+  };
+
+  it('lists a problem already there on an untouched grid as a warning that does not block, and one the plan makes as an error that does', async () => {
+    // Published grids a and b share an edge; a small disc strictly inside b is given to a, so a is in two pieces
+    // before any plan. c is another neighbour of a: deleting c into a touches a, making its two pieces the plan's own.
+    const [pick] = await ctx.db.query<{ a: string; b: string; c: string; disc: string; ax: number; ay: number; cx: number; cy: number }>(
+      `WITH g AS (SELECT code, boundary FROM grid WHERE community_code = $1),
+            edge AS (SELECT x.code x, y.code y FROM g x JOIN g y ON x.code <> y.code AND ST_Intersects(x.boundary, y.boundary)
+                      WHERE ST_Length(ST_CollectionExtract(ST_Intersection(x.boundary, y.boundary), 2)::geography) > 50)
+       SELECT a.code a, b.code b, c.code c,
+              ST_AsText(ST_Buffer(ST_PointOnSurface(b.boundary), ST_Distance(ST_PointOnSurface(b.boundary), ST_Boundary(b.boundary)) / 5, 8)) disc,
+              ST_X(ia.center) ax, ST_Y(ia.center) ay, ST_X(ic.center) cx, ST_Y(ic.center) cy
+         FROM edge ab JOIN edge ac ON ac.x = ab.x AND ac.y <> ab.y
+         JOIN g a ON a.code = ab.x JOIN g b ON b.code = ab.y JOIN g c ON c.code = ac.y
+        CROSS JOIN LATERAL ST_MaximumInscribedCircle(a.boundary) ia CROSS JOIN LATERAL ST_MaximumInscribedCircle(c.boundary) ic
+        ORDER BY a.code, b.code, c.code LIMIT 1`,
+      [community],
+    );
+    const { a, b, c, disc } = pick!;
+    const [before] = await ctx.db.query<{ a: string; b: string }>(
+      'SELECT (SELECT ST_AsEWKT(boundary) FROM grid WHERE code = $1) a, (SELECT ST_AsEWKT(boundary) FROM grid WHERE code = $2) b',
+      [a, b],
+    );
+    try {
+      await ctx.db.query(`UPDATE grid SET boundary = ST_Multi(ST_Union(boundary, ST_GeomFromText($2, 4326))) WHERE code = $1`, [a, disc]);
+      await ctx.db.query(`UPDATE grid SET boundary = ST_Multi(ST_Difference(boundary, ST_GeomFromText($2, 4326))) WHERE code = $1`, [b, disc]);
+      // The only grid of the community in more than one piece, and how many.
+      const split = await ctx.db.query<{ code: string; pieces: number }>(
+        'SELECT code, ST_NumGeometries(boundary) pieces FROM grid WHERE community_code = $1 AND ST_NumGeometries(boundary) > 1',
+        [community],
+      );
+      expect(split).toEqual([{ code: a, pieces: 2 }]);
+      const plan = (await api('/api/plans', { method: 'POST', body: JSON.stringify({ name: 'already two pieces', community }) })).body;
+      const keyOf = async (code: string) =>
+        (await ctx.db.query<{ key: number }>('SELECT key FROM grid_plan_feature WHERE plan_id = $1 AND revision = 0 AND code = $2', [plan.id, code]))[0]!.key;
+      const [keyA, keyC] = [await keyOf(a), await keyOf(c)];
+
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.context().addCookies([{ name: 'gs_session', value: session.cookie.split('=')[1]!, url: base }]);
+      await page.goto(`${base}/plan?community=${community}&plan=${plan.id}`);
+      const listed = (list: 'problems' | 'warnings') =>
+        page.$$eval(`gs-plan-problems ul[data-${list}] li`, (lis) =>
+          lis.map((li) => ({
+            reason: li.querySelector('b')!.textContent,
+            keys: li.querySelector('[data-keys]')?.textContent ?? '',
+            detail: li.querySelector('[data-detail]')!.textContent!.replace(/ · [\d,]+ m²$/, ''),
+          })),
+        );
+      const warningsHeading = () => page.$eval('gs-plan-problems ul[data-warnings]', (ul) => ul.previousElementSibling!.textContent!);
+
+      for (const lang of ['zh', 'en'] as const) {
+        if (lang === 'en') await page.click('[data-action="lang"]');
+        const words = PIECES_WORDS[lang];
+        // Validated with no problem of the plan's own; the two pieces of a listed apart, as a warning, in the page's words.
+        await page.waitForSelector(`gs-plan-problems ul[data-warnings] li[data-reason="not_contiguous"] >> text="${words.reason}"`, { timeout: 30_000 });
+        await page.waitForSelector('gs-plan-problems [data-valid]');
+        expect(await listed('warnings')).toEqual([{ reason: words.reason, keys: `#${keyA}`, detail: words.detail(2) }]);
+        expect(await warningsHeading()).toContain(words.warningsHeading);
+        expect(await page.isEnabled('[data-tool="publish"]')).toBe(true);
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-warnings-${lang}-1920-${BACKEND}.png`) });
+      }
+
+      // Delete c into a: a is touched, its two pieces are now the plan's doing: an error, and publishing is blocked.
+      const inC = await onMap(page, pick!.cx, pick!.cy);
+      await page.mouse.click(inC.x, inC.y);
+      await page.waitForSelector(`gs-plan-grid-table tr[data-key="${keyC}"].selected`);
+      await page.click('[data-tool="delete"]');
+      await page.waitForSelector('[data-editor="picking_absorbers"]');
+      const inA = await onMap(page, pick!.ax, pick!.ay);
+      await page.mouse.click(inA.x, inA.y);
+      await page.waitForSelector(`gs-plan-grid-table tr[data-key="${keyA}"].selected`);
+      await page.click('[data-tool="apply"]');
+      await page.waitForSelector('gs-plan-problems ul[data-problems] li[data-reason="not_contiguous"]', { timeout: 30_000 });
+      expect(await listed('problems')).toEqual([{ reason: PIECES_WORDS.en.reason, keys: `#${keyA}`, detail: PIECES_WORDS.en.detail(2) }]);
+      expect(await page.$('gs-plan-problems ul[data-warnings]')).toBeNull();
+      expect(await page.isDisabled('[data-tool="publish"]')).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-warning-made-error-en-1920-${BACKEND}.png`) });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await ctx.db.query('UPDATE grid SET boundary = ST_GeomFromEWKT($2) WHERE code = $1', [a, before!.a]);
+      await ctx.db.query('UPDATE grid SET boundary = ST_GeomFromEWKT($2) WHERE code = $1', [b, before!.b]);
+    }
+  });
 });

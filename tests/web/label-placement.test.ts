@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intersects, placeLabels } from '../../web/shared/map/label-placement.js';
+import { insideRings, intersects, largestPiece, placeLabels } from '../../web/shared/map/label-placement.js';
 
 const view = { width: 400, height: 300 };
 const label = (item: string, x: number, y: number, width = 60, height = 20) => ({ item, x, y, width, height });
@@ -24,5 +24,71 @@ describe('map label placement', () => {
     expect(placed.map((p) => p.item)).toEqual(['a', 'b', 'c', 'd', 'edge']);
     expect(placed[4]!.box.x + placed[4]!.box.width).toBeLessThanOrEqual(view.width);
     for (const [i, a] of placed.entries()) for (const b of placed.slice(i + 1)) expect(intersects(a.box, b.box)).toBe(false);
+  });
+
+  it("keeps a nudged name over its district's largest piece: a district in two pieces is named on its main part, or not at all", () => {
+    // Screen pixels: the main part 80 × 55 px, an exclave of 30 × 20 px up to the right.
+    const main: [number, number][] = [
+      [100, 125],
+      [180, 125],
+      [180, 180],
+      [100, 180],
+      [100, 125],
+    ];
+    const exclave: [number, number][] = [
+      [300, 20],
+      [330, 20],
+      [330, 40],
+      [300, 40],
+      [300, 20],
+    ];
+    const district = [[exclave], [main]];
+    expect(largestPiece(district)).toBe(district[1]);
+    expect(insideRings([140, 150], [main])).toBe(true);
+    expect(insideRings([140, 124], [main])).toBe(false);
+    expect(insideRings([310, 30], [main])).toBe(false);
+    expect(
+      insideRings(
+        [140, 150],
+        [
+          main,
+          [
+            [130, 140],
+            [150, 140],
+            [150, 160],
+            [130, 160],
+            [130, 140],
+          ],
+        ],
+      ),
+    ).toBe(false);
+
+    // 石峰区 holds the anchor they share; above it (centre y 124) is off the main part, below it (176) is on it.
+    const spots: [number, number][] = [
+      [0, -1.3],
+      [0, 1.3],
+      [0.6, 0],
+    ];
+    const named = placeLabels([label('石峰区', 140, 150), { ...label('荷塘区', 140, 150), within: largestPiece(district)! }], view, { spots });
+    expect(named[1]).toEqual({ item: '荷塘区', offset: [0, 26], box: { x: 110, y: 166, width: 60, height: 20 } });
+    // Free to go anywhere, it would take the first spot, above.
+    expect(placeLabels([label('石峰区', 140, 150), label('荷塘区', 140, 150)], view, { spots })[1]!.offset).toEqual([0, -26]);
+    // No spot over the main part: left out, never drawn over the exclave or a neighbour.
+    const tiny = [
+      [
+        [135, 145],
+        [145, 145],
+        [145, 155],
+        [135, 155],
+        [135, 145],
+      ] as [number, number][],
+    ];
+    const hemmedIn = [label('石峰区', 140, 150), { ...label('荷塘区', 140, 150), within: tiny }];
+    expect(placeLabels(hemmedIn, view, { spots }).map((p) => p.item)).toEqual(['石峰区']);
+    // With a second round it has first pick of its one spot, and the free name moves aside: both are named.
+    expect(placeLabels(hemmedIn, view, { spots, secondRound: true })).toEqual([
+      { item: '荷塘区', offset: [0, 0], box: { x: 110, y: 140, width: 60, height: 20 } },
+      { item: '石峰区', offset: [0, -26], box: { x: 110, y: 114, width: 60, height: 20 } },
+    ]);
   });
 });

@@ -30,8 +30,8 @@ export interface ExploreLayerProps {
   heatBins: [number, number, number][];
   /** Show names on the shapes (not for the hundreds of grids of a street). */
   labels: boolean;
-  /** The codes whose names fit without overlapping (label-placement.ts); undefined = all. */
-  labelled?: Set<string>;
+  /** The codes whose names fit without overlapping (label-placement.ts), each with its pixel offset from its label point; undefined = all, at their points. */
+  labelled?: Map<string, [number, number]>;
   lang: Lang;
   /** The highlighted shape (the grid a leader drilled to). */
   selected?: string;
@@ -75,6 +75,7 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
       position: (f) => f.properties.label,
       text: (f) => labelText(f, p.lang),
       size: LABEL_SIZE,
+      offset: (f) => p.labelled?.get(f.properties.code) ?? [0, 0],
       textKey: [p.lang],
     }),
   ];

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { samePadding, unionBbox, type Bbox, type FitPadding } from '../shared/map/fit.js';
-import { placeLabels, textMeasurer } from '../shared/map/label-placement.js';
+import { largestPiece, placeLabels, textMeasurer } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { MAP_FONT } from '../shared/map/theme.js';
 import { exploreLayers, LABEL_SIZE, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
@@ -11,6 +11,8 @@ export type { FitPadding };
 /** A name drawn on the map and its box on screen (CSS pixels from the map's top left). */
 export interface LabelBox {
   code: string;
+  /** From the shape's label point to the name's centre, pixels (moved out of a crowd, still over its shape). */
+  offset: [number, number];
   left: number;
   top: number;
   right: number;
@@ -19,6 +21,17 @@ export interface LabelBox {
 
 /** Gap kept between two names, in pixels, so their outlines do not touch either. */
 const LABEL_MARGIN = 4;
+/**
+ * Where a name whose label point is taken may go instead, as fractions of its
+ * width and height: a grid of spots up to a width aside and 1.8 heights up or
+ * down, nearest first (for a name of three characters); only spots over the
+ * shape's largest piece count. Small districts crowd at city level (荷塘区
+ * between 石峰区 and 芦淞区): this is what gives each its name at 1600 px.
+ */
+const LABEL_SPOTS: [number, number][] = [0, 0.25, -0.25, 0.5, -0.5, 0.75, -0.75, 1, -1]
+  .flatMap((fx) => [0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8].map((fy): [number, number] => [fx, fy]))
+  .filter(([fx, fy]) => fx !== 0 || fy !== 0)
+  .sort((a, b) => Math.hypot(a[0] * 48, a[1] * 20) - Math.hypot(b[0] * 48, b[1] * 20));
 
 export interface MapCallbacks {
   /** A shape was clicked. */
@@ -143,7 +156,7 @@ export class ExploreMapController implements ReactiveController {
    */
   async frameForExport(): Promise<() => void> {
     if (!this.kit.overlay || !this.props) return () => {};
-    this.kit.setLayers(exploreLayers({ ...this.props, labelled: new Set(this.labels.map((l) => l.code)), noHover: true }));
+    this.kit.setLayers(exploreLayers({ ...this.props, labelled: new Map(this.labels.map((l) => [l.code, l.offset])), noHover: true }));
     await this.kit.nextDeckFrame();
     return () => this.push();
   }
@@ -161,7 +174,7 @@ export class ExploreMapController implements ReactiveController {
   private push(): void {
     if (!this.kit.isLoaded || !this.props) return;
     this.labels = this.placeNames(this.props);
-    const shown = new Set(this.labels.map((l) => l.code));
+    const shown = new Map(this.labels.map((l) => [l.code, l.offset]));
     this.kit.setLayers(exploreLayers({ ...this.props, labelled: shown }));
   }
 
@@ -179,15 +192,33 @@ export class ExploreMapController implements ReactiveController {
         const b = map.project([e, s]);
         // Outline (3 px each side) included.
         const width = measure(labelText(f, p.lang), LABEL_SIZE) + 6;
-        return { item: f.properties.code, x: at.x, y: at.y, width, height: LABEL_SIZE + 6, priority: Math.abs((b.x - a.x) * (b.y - a.y)) };
+        const piece = largestPiece(polygonsOf(f.geometry));
+        const within = piece?.map((ring) => ring.map(([lon, lat]) => map.project([lon, lat])).map((q): [number, number] => [q.x, q.y]));
+        return {
+          item: f.properties.code,
+          x: at.x,
+          y: at.y,
+          width,
+          height: LABEL_SIZE + 6,
+          priority: Math.abs((b.x - a.x) * (b.y - a.y)),
+          ...(within ? { within } : {}),
+        };
       })
       .sort((a, b) => b.priority - a.priority || a.item.localeCompare(b.item));
-    return placeLabels(candidates, this.kit.size, { nudge: false, margin: LABEL_MARGIN }).map(({ item, box }) => ({
+    return placeLabels(candidates, this.kit.size, { spots: LABEL_SPOTS, margin: LABEL_MARGIN, secondRound: true }).map(({ item, box, offset }) => ({
       code: item,
+      offset,
       left: box.x,
       top: box.y,
       right: box.x + box.width,
       bottom: box.y + box.height,
     }));
   }
+}
+
+/** The polygons of a shape's geometry as rings of [lon, lat] (none for anything not polygonal, or no geometry yet). */
+function polygonsOf(g: ShapeFeature['geometry'] | null): [number, number][][][] {
+  if (g?.type === 'Polygon') return [g.coordinates as [number, number][][]];
+  if (g?.type === 'MultiPolygon') return g.coordinates as [number, number][][][];
+  return [];
 }

@@ -115,6 +115,14 @@ export class PlanMapController implements ReactiveController {
     } as never);
   }
 
+  /** What was wrong before the plan, outlined apart from the problems (the list's amber). */
+  setWarnings(warnings: PlanProblem[]): void {
+    (this.map?.getSource('warnings') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: warnings.filter((p) => p.geometry),
+    } as never);
+  }
+
   setSelection(keys: readonly number[]): void {
     if (!this.map || !this.loaded) return;
     for (const k of this.selected) this.map.setFeatureState({ source: 'grids', id: k }, { selected: false });
@@ -198,12 +206,13 @@ function ringsOf(g: PlanGrid['geometry']): Position[][] {
   return g.type === 'Polygon' ? g.coordinates : (g.coordinates as Position[][][]).flat();
 }
 
-/** The offline style with our grids and the problems over them. */
+/** The offline style with our grids, the warnings and the problems over them. */
 function planStyle(): StyleSpecification {
   return offlineStyle({
     sources: {
       grids: { type: 'geojson', data: EMPTY as never, promoteId: 'key' },
       problems: { type: 'geojson', data: EMPTY as never },
+      warnings: { type: 'geojson', data: EMPTY as never },
     },
     layers: [
       {
@@ -223,6 +232,13 @@ function planStyle(): StyleSpecification {
         },
       },
       { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': PLAN_COLOURS.gridLine, 'line-width': 1.2 } },
+      {
+        id: 'warning-line',
+        type: 'line',
+        source: 'warnings',
+        filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'line-color': PLAN_COLOURS.warningLine, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
+      },
       {
         id: 'problem-fill',
         type: 'fill',
@@ -249,4 +265,4 @@ function planStyle(): StyleSpecification {
 }
 
 /** The editor's own colours (gaps, overlaps and selection are the theme's). */
-const PLAN_COLOURS = { grid: '#22345a', newGrid: '#3a6b4a', gridLine: '#9fb3d9', otherProblem: '#ff7b2e', problemLine: '#ffe0e6' };
+const PLAN_COLOURS = { grid: '#22345a', newGrid: '#3a6b4a', gridLine: '#9fb3d9', otherProblem: '#ff7b2e', problemLine: '#ffe0e6', warningLine: '#ffd27a' };

@@ -6,7 +6,8 @@ import { PlanMapController } from './plan-map-controller.js';
 
 /**
  * The editor's map: the draft's grids, the selected ones highlighted, every
- * problem drawn (gaps red, overlaps amber, invalid spots as dots). Fires
+ * problem drawn (gaps red, overlaps amber, invalid spots as dots), and the
+ * warnings (what was wrong before the plan) outlined, dashed amber. Fires
  * `plan-grid-click` (detail: key), `plan-reshape` (detail: {key, geometry,
  * moved}), `plan-split-line` and `plan-drawn-polygon` (detail: geometry).
  */
@@ -14,6 +15,7 @@ export class PlanMap extends LitElement {
   static override properties = {
     grids: { attribute: false },
     problems: { attribute: false },
+    warnings: { attribute: false },
     selection: { attribute: false },
     drawMode: { attribute: false },
     planId: { type: Number },
@@ -30,6 +32,8 @@ export class PlanMap extends LitElement {
   /** The draft's grids. */
   declare grids: PlanGrid[];
   declare problems: PlanProblem[];
+  /** Problems of grids the plan keeps unchanged: outlined, not filled, as they do not block. */
+  declare warnings: PlanProblem[];
   /** Keys of the selected grids. */
   declare selection: number[];
   /** The terra-draw tool, or null when grids are picked by clicking. */
@@ -48,6 +52,7 @@ export class PlanMap extends LitElement {
     super();
     this.grids = [];
     this.problems = [];
+    this.warnings = [];
     this.selection = [];
     this.drawMode = null;
     this.planId = 0;
@@ -71,6 +76,7 @@ export class PlanMap extends LitElement {
     this.synced = true;
     if (all || changed.has('grids') || changed.has('planId')) c.setGrids(this.grids, String(this.planId));
     if (all || changed.has('problems')) c.setProblems(this.problems);
+    if (all || changed.has('warnings')) c.setWarnings(this.warnings);
     if (all || changed.has('selection') || changed.has('grids')) c.setSelection(this.selection);
     if (all || changed.has('drawMode') || changed.has('grids')) c.setDrawMode(this.drawMode, this.selection[0]);
   }

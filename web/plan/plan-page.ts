@@ -115,8 +115,8 @@ export class PlanPage extends LitElement {
     }
     return html`${this.renderHeader()}
       <main>
-        <gs-plan-map .grids=${this.data.current?.features.features ?? []} .problems=${this.data.problems} .selection=${this.selection}
-          .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
+        <gs-plan-map .grids=${this.data.current?.features.features ?? []} .problems=${this.data.problems} .warnings=${this.data.warnings}
+          .selection=${this.selection} .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
           @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
           @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
             this.submit({

@@ -11,8 +11,9 @@ const panelStyles = css`
   li [data-keys] { margin-right: .4rem; }
   .ok { background: #1f4d2e; color: #c8f5d4; padding: .5rem .7rem; border-radius: 6px; }
   table { border-collapse: collapse; width: 100%; }
-  th { text-align: right; color: #9fb3d1; font-weight: 500; border-bottom: 1px solid #2a3b60; padding: .3rem .4rem; white-space: nowrap; }
-  td { text-align: right; border-bottom: 1px solid #1e2c4a; padding: .3rem .4rem; font-variant-numeric: tabular-nums; }
+  /* Headers may wrap and are a little smaller: the eight columns fit the panel in English too, instead of scrolling sideways. */
+  th { text-align: right; vertical-align: bottom; color: #9fb3d1; font-weight: 500; font-size: .78rem; border-bottom: 1px solid #2a3b60; padding: .3rem .3rem; }
+  td { text-align: right; border-bottom: 1px solid #1e2c4a; padding: .3rem .3rem; font-variant-numeric: tabular-nums; }
   th:first-child, td:first-child, td.code { text-align: left; }
   tr.selected td { background: #1d3560; }
   .mono { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: .8rem; }

@@ -1,8 +1,11 @@
 -- The polygons the explorer colours: the children of a place (regions one
 -- level down, the grids of a community; a grid is its own only shape), with
 -- names, population, a point inside each for its label and a bbox for
--- fitting the map. ST_PointOnSurface, not the largest inscribed circle: it is
--- cheap for the hundreds of grids of a street's communities and always inside.
+-- fitting the map. A region's label point is the centre of the largest circle
+-- inside its largest piece: a district with an exclave (荷塘区) is named on its
+-- main part, away from its edges, where the names of small neighbours have
+-- room. A grid's is ST_PointOnSurface: cheap for the hundreds of grids of a
+-- street's communities, and always inside.
 -- The feature id is the code (text): deck.gl picks by object, not feature state.
 -- Every shape is a MultiPolygon. When simplifying the geometry is left null
 -- here: the repository puts in the city-wide shared-edge simplification of
@@ -30,7 +33,9 @@ SELECT json_build_object(
             'properties', json_build_object(
               'code', s.code, 'level', s.level, 'name', s.name, 'name_en', s.name_en, 'population', coalesce(s.population, 0),
               'label', (SELECT json_build_array(round(ST_X(p)::numeric, 5), round(ST_Y(p)::numeric, 5))
-                          FROM ST_PointOnSurface(s.boundary) p))
+                          FROM (SELECT CASE WHEN s.level = 'grid' THEN ST_PointOnSurface(s.boundary)
+                                            ELSE (SELECT (ST_MaximumInscribedCircle(d.geom)).center FROM ST_Dump(s.boundary) d
+                                                   ORDER BY ST_Area(d.geom) DESC, d.path LIMIT 1) END AS p) l))
           ) ORDER BY s.code), '[]'::json)
        )::text AS body
   FROM shapes s;
