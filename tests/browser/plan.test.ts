@@ -219,7 +219,7 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
       await page.goto(`${base}/plan?community=${community}&plan=${plan.id}${lang === 'en' ? '&lang=en' : ''}`);
       await page.waitForSelector('gs-plan-page[data-restored]');
       expect(await page.$eval('select[data-community]', (s) => (s as HTMLSelectElement).value)).toBe(community);
-      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`);
+      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`, { timeout: 90_000 });
       await page.waitForSelector('gs-plan-problems li[data-reason="overlap"]', { timeout: 30_000 });
 
       // Every problem in the page's words, from its reason and params, as the server reports them.
@@ -266,7 +266,7 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
       // The URL still names the plan: a reload opens it again.
       expect(new URL(page.url()).searchParams.get('plan')).toBe(String(plan.id));
       await page.reload();
-      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`);
+      await page.waitForSelector(`[data-open-plan="${plan.id}"].active`, { timeout: 90_000 });
       expect(problems, problems.join('\n')).toEqual([]);
       await page.close();
     }
