@@ -3,7 +3,7 @@ import type { DiffFeature, PlanGrid, PlanProblem, WhatIf } from './plan-api.js';
 import { problemText, strings, type Lang } from './plan-i18n.js';
 
 const panelStyles = css`
-  :host { display: block; font-size: .88rem; }
+  :host { display: block; font-size: .88rem; overflow-x: auto; }
   h2 { font-size: 1rem; margin: .9rem 0 .5rem; color: #c9d6ea; font-weight: 600; }
   ul { list-style: none; margin: 0; padding: 0; }
   li { padding: .35rem .5rem; border-radius: 5px; margin-bottom: .3rem; background: #2a1a26; }
@@ -11,7 +11,9 @@ const panelStyles = css`
   li [data-keys] { margin-right: .4rem; }
   .ok { background: #1f4d2e; color: #c8f5d4; padding: .5rem .7rem; border-radius: 6px; }
   table { border-collapse: collapse; width: 100%; }
-  /* Headers may wrap and are a little smaller: the eight columns fit the panel in English too, instead of scrolling sideways. */
+  /* Headers may wrap and are a little smaller, and the three incident columns share one group header: the eight columns
+     fit the panel in English too. Should a panel still be too narrow, the table scrolls sideways rather than being cut. */
+  th.group { text-align: center; border-bottom-color: #3a4d75; }
   th { text-align: right; vertical-align: bottom; color: #9fb3d1; font-weight: 500; font-size: .78rem; border-bottom: 1px solid #2a3b60; padding: .3rem .3rem; }
   td { text-align: right; border-bottom: 1px solid #1e2c4a; padding: .3rem .3rem; font-variant-numeric: tabular-nums; }
   th:first-child, td:first-child, td.code { text-align: left; }
@@ -89,7 +91,8 @@ export class PlanGridTable extends LitElement {
     const locale = this.lang === 'en' ? 'en-GB' : 'zh-CN';
     return html`<h2>${t.grids} (${this.grids.length})</h2>
       <table data-grids>
-        <tr><th>${t.key}</th><th>${t.code}</th><th>${t.households}</th><th>${t.population}</th><th>${t.workers}</th><th>${t.incidents}</th><th>${t.incidentsDraft}</th><th>${t.incidentsNow}</th></tr>
+        <tr><th rowspan="2">${t.key}</th><th rowspan="2">${t.code}</th><th rowspan="2">${t.households}</th><th rowspan="2">${t.population}</th><th rowspan="2">${t.workers}</th><th colspan="3" class="group">${t.incidentsGroup}</th></tr>
+        <tr><th>${t.incidents}</th><th>${t.incidentsDraft}</th><th>${t.incidentsNow}</th></tr>
         ${this.grids.map((g) => {
           const p = g.properties;
           const w = shift(p.key);
