@@ -171,12 +171,13 @@ export class FieldApp extends LitElement {
   }
 
   private async flush(): Promise<void> {
-    await sendOutbox(() => void this.refreshOutbox());
+    const sentSome = await sendOutbox(() => void this.refreshOutbox());
     await this.refreshOutbox();
     // The sign-in ended while items waited: ask for it (they are sent after the next sign-in).
     if (this.session && !this.session.expired && this.items.some((i) => i.needs_login)) this.session = { ...this.session, expired: true };
-    // A step sent (resolve, check, mediation) changes the task list: read it again.
-    if (navigator.onLine) await this.renderRoot.querySelector('gs-tasks-view')?.load();
+    // A step sent (resolve, check, mediation) changes the task list: read it again. Not when nothing was due: the
+    // list has just read itself (a flush at start-up asked for /api/me/tasks a second time).
+    if (sentSome && navigator.onLine) await this.renderRoot.querySelector('gs-tasks-view')?.load();
   }
 
   /** Something went into the outbox: a report (shown in the outbox) or a step from the task list (stays there). */
