@@ -109,16 +109,15 @@ function preloadFieldMap(): Plugin {
         const size = (name: string) => chunkOf(name)?.code.length ?? 0;
         const [largest, ...others] = [...chunks].filter((name) => !html.includes(name)).sort((a, b) => size(b) - size(a));
         const modulepreload = (name: string) => `<link rel="modulepreload" crossorigin fetchpriority="low" href="/${name}">`;
-        const links = [
-          modulepreload(largest!),
-          `<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="/${worker}">`,
-          ...others.map(modulepreload),
+        const links = [`<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="/${worker}">`, ...others.map(modulepreload)];
+        const early = [
+          '<link rel="preload" as="fetch" crossorigin fetchpriority="high" href="/api/auth/me">',
+          `<link rel="modulepreload" crossorigin href="/${largest!}">`,
         ];
-        const session = '<link rel="preload" as="fetch" crossorigin fetchpriority="high" href="/api/auth/me">';
         const inlineScript = html.indexOf('<script>');
         const headEnd = html.indexOf('</head>');
         if (inlineScript < 0 || headEnd < inlineScript) throw new Error("m.html: the inline script asking for the session was not found in <head>");
-        return `${html.slice(0, inlineScript)}${session}\n  ${html.slice(inlineScript, headEnd)}  ${links.join('\n  ')}\n${html.slice(headEnd)}`;
+        return `${html.slice(0, inlineScript)}${early.join('\n  ')}\n  ${html.slice(inlineScript, headEnd)}  ${links.join('\n  ')}\n${html.slice(headEnd)}`;
       },
     },
   };

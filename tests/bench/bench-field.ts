@@ -142,11 +142,12 @@ const first: { usable: number; grid: number; ready: number; jsFirst: number; jsA
 const offline: { usable: number; grid: number; map: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const context = await phone('block');
-  const requests: { start: number; end: number; bytes: number; js: boolean; path: string }[] = [];
+  const requests: { start: number; end: number; bytes: number; js: boolean; path: string; status: number }[] = [];
   context.on('requestfinished', async (r) => {
     const sizes = await r.sizes().catch(() => null);
     if (!sizes) return;
-    const type = (await r.response())?.headers()['content-type'] ?? '';
+    const response = await r.response();
+    const type = response?.headers()['content-type'] ?? '';
     const timing = r.timing();
     requests.push({
       start: timing.startTime,
@@ -154,6 +155,7 @@ for (let i = 0; i < RUNS; i++) {
       bytes: sizes.responseBodySize + sizes.responseHeadersSize,
       js: type.includes('javascript'),
       path: new URL(r.url()).pathname,
+      status: response?.status() ?? 0,
     });
   });
   const { page, marks } = await openField(context, `first load ${i + 1}`, true, ['ready', 'button', 'map']);
@@ -162,7 +164,7 @@ for (let i = 0; i < RUNS; i++) {
   const readyAt = origin + (marks.ready ?? Infinity);
   // The waterfall on the page's clock: what the first screen waited for, and that each API path was asked once.
   if (process.env.FIELD_TRACE) {
-    const lines = [...requests].sort((a, b) => a.start - b.start).map((r) => `  ${ms(r.start - origin).padStart(8)} → ${ms(r.end - origin).padStart(8)}  ${kB(r.bytes).padStart(9)}  ${r.path}`);
+    const lines = [...requests].sort((a, b) => a.start - b.start).map((r) => `  ${ms(r.start - origin).padStart(8)} → ${ms(r.end - origin).padStart(8)}  ${kB(r.bytes).padStart(9)}  ${r.status}  ${r.path}`);
     console.log(`trace ${i + 1} (first screen ${ms(marks.ready ?? Infinity)}, map ${ms(marks.map ?? Infinity)}):\n${lines.join('\n')}`);
   }
   const js = new Map<string, number>();
