@@ -102,10 +102,12 @@ function preloadFieldMap(): Plugin {
         const worker = [...assets].find((name) => /maplibre-gl-worker.*\.mjs$/.test(name));
         if (!worker) throw new Error("m.html: MapLibre's worker script was not found among the field map's assets");
         // On HTTP/1.1 a page has six connections, and a preload scanner asks for every linked file before any script
-        // runs. The first screen's requests go first: the session (preloaded here, taken up by m.html's inline
-        // fetch) at the top, then the app's scripts; the map's code (the largest first: MapLibre's chunk, then its
-        // worker) last and at low priority, so it gets each connection the first screen's requests leave free
-        // instead of making them queue (measured: README, field app).
+        // runs. The first screen needs 13 small requests (the session, the grids, the app's script and its 10
+        // chunks): three rounds on six connections, with room left for one more. So, in this order: the session
+        // (preloaded here, taken up by m.html's inline fetch), MapLibre's chunk (the largest, on the one spare
+        // connection from the start), the app's scripts, then MapLibre's worker and the map's small chunks at low
+        // priority, which get each connection the first screen leaves free instead of making it queue (measured:
+        // README, field app; the bench's FIELD_TRACE=1 prints the waterfall).
         const size = (name: string) => chunkOf(name)?.code.length ?? 0;
         const [largest, ...others] = [...chunks].filter((name) => !html.includes(name)).sort((a, b) => size(b) - size(a));
         const modulepreload = (name: string) => `<link rel="modulepreload" crossorigin fetchpriority="low" href="/${name}">`;
