@@ -118,7 +118,7 @@ function preloadFieldMap(): Plugin {
         ];
         const inlineScript = html.indexOf('<script>');
         const headEnd = html.indexOf('</head>');
-        if (inlineScript < 0 || headEnd < inlineScript) throw new Error("m.html: the inline script asking for the session was not found in <head>");
+        if (inlineScript < 0 || headEnd < inlineScript) throw new Error('m.html: the inline script asking for the session was not found in <head>');
         return `${html.slice(0, inlineScript)}${early.join('\n  ')}\n  ${html.slice(inlineScript, headEnd)}  ${links.join('\n  ')}\n${html.slice(headEnd)}`;
       },
     },

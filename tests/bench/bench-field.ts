@@ -164,7 +164,9 @@ for (let i = 0; i < RUNS; i++) {
   const readyAt = origin + (marks.ready ?? Infinity);
   // The waterfall on the page's clock: what the first screen waited for, and that each API path was asked once.
   if (process.env.FIELD_TRACE) {
-    const lines = [...requests].sort((a, b) => a.start - b.start).map((r) => `  ${ms(r.start - origin).padStart(8)} → ${ms(r.end - origin).padStart(8)}  ${kB(r.bytes).padStart(9)}  ${r.status}  ${r.path}`);
+    const lines = [...requests]
+      .sort((a, b) => a.start - b.start)
+      .map((r) => `  ${ms(r.start - origin).padStart(8)} → ${ms(r.end - origin).padStart(8)}  ${kB(r.bytes).padStart(9)}  ${r.status}  ${r.path}`);
     console.log(`trace ${i + 1} (first screen ${ms(marks.ready ?? Infinity)}, map ${ms(marks.map ?? Infinity)}):\n${lines.join('\n')}`);
   }
   const js = new Map<string, number>();
