@@ -142,7 +142,11 @@ export class FieldApp extends LitElement {
       requestAnimationFrame(() => this.loadMap());
       // Signed out too: the try marks what waits as needing sign-in (the banner asks for it).
       if (this.session.online) await this.flush();
-      if (this.session.online && !this.session.expired && this.isWorker) this.figures = { ...this.figures, open: await openCount() };
+      // The count read first, then merged: the task list's count (its 'counted' event) may come while this waits.
+      if (this.session.online && !this.session.expired && this.isWorker) {
+        const open = await openCount();
+        this.figures = { ...this.figures, open };
+      }
     } catch (err) {
       this.problem = errorMessage(err);
     }
