@@ -105,13 +105,15 @@ function preloadFieldMap(): Plugin {
         // runs. The first screen needs 13 small requests (the session, the grids, the app's script and its 10
         // chunks): three rounds on six connections, with room left for one more. So, in this order: the session
         // (preloaded here, taken up by m.html's inline fetch), MapLibre's chunk (the largest, on the one spare
-        // connection from the start), the app's scripts, then MapLibre's worker and the map's small chunks at low
+        // connection from the start), the app's scripts, then MapLibre's worker, and the map's small chunks at low
         // priority, which get each connection the first screen leaves free instead of making it queue (measured:
         // README, field app; the bench's FIELD_TRACE=1 prints the waterfall).
         const size = (name: string) => chunkOf(name)?.code.length ?? 0;
         const [largest, ...others] = [...chunks].filter((name) => !html.includes(name)).sort((a, b) => size(b) - size(a));
         const modulepreload = (name: string) => `<link rel="modulepreload" crossorigin fetchpriority="low" href="/${name}">`;
-        const links = [`<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="/${worker}">`, ...others.map(modulepreload)];
+        // The worker's preload keeps the default priority: with fetchpriority="low" field-map.ts's fetch did not take
+        // it up while in flight (a second request), and once the map never started (1 of 4 first loads).
+        const links = [`<link rel="preload" as="fetch" crossorigin href="/${worker}">`, ...others.map(modulepreload)];
         const early = [
           '<link rel="preload" as="fetch" crossorigin fetchpriority="high" href="/api/auth/me">',
           `<link rel="modulepreload" crossorigin href="/${largest!}">`,

@@ -146,7 +146,7 @@ for (let i = 0; i < RUNS; i++) {
   context.on('requestfinished', async (r) => {
     const sizes = await r.sizes().catch(() => null);
     if (!sizes) return;
-    const response = await r.response();
+    const response = await r.response().catch(() => null); // a request that ends as its context closes
     const type = response?.headers()['content-type'] ?? '';
     const timing = r.timing();
     requests.push({
