@@ -27,6 +27,7 @@
  *   FIELD_BENCH_DATA_DIR=scratch/field-city npm run bench:field   (keeps and reuses the city)
  *   GRIDSCOPE_DEMO_INCIDENTS=30000 npm run bench:field             (a smaller city)
  *   FIELD_OUTLINE_SHOT=1 npm run bench:field                       (screenshots the first load before the map draws)
+ *   FIELD_TRACE=1 npm run bench:field                              (prints each first load's requests, start → end)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -141,21 +142,33 @@ const first: { usable: number; grid: number; ready: number; jsFirst: number; jsA
 const offline: { usable: number; grid: number; map: number }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const context = await phone('block');
-  const requests: { start: number; bytes: number; js: boolean; path: string }[] = [];
+  const requests: { start: number; end: number; bytes: number; js: boolean; path: string; status: number }[] = [];
   context.on('requestfinished', async (r) => {
     const sizes = await r.sizes().catch(() => null);
     if (!sizes) return;
-    const type = (await r.response())?.headers()['content-type'] ?? '';
+    const response = await r.response().catch(() => null); // a request that ends as its context closes
+    const type = response?.headers()['content-type'] ?? '';
+    const timing = r.timing();
     requests.push({
-      start: r.timing().startTime,
+      start: timing.startTime,
+      end: timing.startTime + timing.responseEnd,
       bytes: sizes.responseBodySize + sizes.responseHeadersSize,
       js: type.includes('javascript'),
       path: new URL(r.url()).pathname,
+      status: response?.status() ?? 0,
     });
   });
   const { page, marks } = await openField(context, `first load ${i + 1}`, true, ['ready', 'button', 'map']);
   await sleep(500); // the last requestfinished events
-  const readyAt = ((await page.evaluate('performance.timeOrigin')) as number) + (marks.ready ?? Infinity);
+  const origin = (await page.evaluate('performance.timeOrigin')) as number;
+  const readyAt = origin + (marks.ready ?? Infinity);
+  // The waterfall on the page's clock: what the first screen waited for, and that each API path was asked once.
+  if (process.env.FIELD_TRACE) {
+    const lines = [...requests]
+      .sort((a, b) => a.start - b.start)
+      .map((r) => `  ${ms(r.start - origin).padStart(8)} → ${ms(r.end - origin).padStart(8)}  ${kB(r.bytes).padStart(9)}  ${r.status}  ${r.path}`);
+    console.log(`trace ${i + 1} (first screen ${ms(marks.ready ?? Infinity)}, map ${ms(marks.map ?? Infinity)}):\n${lines.join('\n')}`);
+  }
   const js = new Map<string, number>();
   for (const r of requests.filter((q) => q.js)) js.set(r.path, (js.get(r.path) ?? 0) + r.bytes);
   const sum = (xs: typeof requests) => xs.reduce((a, r) => a + r.bytes, 0);

@@ -142,7 +142,11 @@ export class FieldApp extends LitElement {
       requestAnimationFrame(() => this.loadMap());
       // Signed out too: the try marks what waits as needing sign-in (the banner asks for it).
       if (this.session.online) await this.flush();
-      if (this.session.online && !this.session.expired && this.isWorker) this.figures = { ...this.figures, open: await openCount() };
+      // The count read first, then merged: the task list's count (its 'counted' event) may come while this waits.
+      if (this.session.online && !this.session.expired && this.isWorker) {
+        const open = await openCount();
+        this.figures = { ...this.figures, open };
+      }
     } catch (err) {
       this.problem = errorMessage(err);
     }
@@ -171,12 +175,13 @@ export class FieldApp extends LitElement {
   }
 
   private async flush(): Promise<void> {
-    await sendOutbox(() => void this.refreshOutbox());
+    const sentSome = await sendOutbox(() => void this.refreshOutbox());
     await this.refreshOutbox();
     // The sign-in ended while items waited: ask for it (they are sent after the next sign-in).
     if (this.session && !this.session.expired && this.items.some((i) => i.needs_login)) this.session = { ...this.session, expired: true };
-    // A step sent (resolve, check, mediation) changes the task list: read it again.
-    if (navigator.onLine) await this.renderRoot.querySelector('gs-tasks-view')?.load();
+    // A step sent (resolve, check, mediation) changes the task list: read it again. Not when nothing was due: the
+    // list has just read itself (a flush at start-up asked for /api/me/tasks a second time).
+    if (sentSome && navigator.onLine) await this.renderRoot.querySelector('gs-tasks-view')?.load();
   }
 
   /** Something went into the outbox: a report (shown in the outbox) or a step from the task list (stays there). */

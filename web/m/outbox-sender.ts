@@ -19,26 +19,27 @@ import { type OutboxItem, type OutboxPhoto, outboxStore } from './outbox-store.j
  *   失败 with the server's words in the page's language, kept until the
  *   worker retries or deletes it; never sent again by itself.
  */
-let running: Promise<void> | null = null;
+let running: Promise<boolean> | null = null;
 
-export function sendOutbox(onChange: () => void): Promise<void> {
+/** Resolves true when something waited to be sent (the task list may have changed), false when the outbox had nothing due. */
+export function sendOutbox(onChange: () => void): Promise<boolean> {
   running ??= sendAll(onChange).finally(() => {
     running = null;
   });
   return running;
 }
 
-async function sendAll(onChange: () => void): Promise<void> {
-  if (!navigator.onLine) return;
+async function sendAll(onChange: () => void): Promise<boolean> {
+  if (!navigator.onLine) return false;
   // 'sending' left over from a page closed mid-send is tried again.
   const due = (await outboxStore.all()).filter((i) => i.state === 'waiting' || i.state === 'sending');
-  if (due.length === 0) return;
+  if (due.length === 0) return false;
   let csrf: string | null;
   try {
     csrf = (await apiRequest<{ csrf_token: string | null }>('GET', '/api/auth/me', { unauthorized: 'throw' })).csrf_token;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) await markAll(due, { needs_login: true }, onChange);
-    return;
+    return true;
   }
   // Steps on one incident go in the order they were taken (start, then resolve): a step behind one the server
   // refused (失败, kept for the worker to retry or delete) waits with it instead of being tried out of order.
@@ -50,9 +51,10 @@ async function sendAll(onChange: () => void): Promise<void> {
       continue;
     }
     const stop = await sendOne(item, csrf, onChange);
-    if (stop) return;
+    if (stop) return true;
     if (item.kind === 'action' && item.state === 'failed') held.add(item.code);
   }
+  return true;
 }
 
 const heldReason = () => strings(pageLanguage()).waitsForStep;
