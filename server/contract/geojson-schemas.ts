@@ -98,7 +98,17 @@ export const RegionFeature = featureOf(
 );
 export type RegionFeature = Static<typeof RegionFeature>;
 
-export const GridListFeature = featureOf(PolygonalGeometryOut, { code: Text, name: Text, ...GridAncestry, ...GridFigures }, { id: Text });
+export const GridListFeature = featureOf(
+  PolygonalGeometryOut,
+  {
+    code: Text,
+    name: Text,
+    name_en: Type.Union([Text, Type.Null()], { description: "English: the community's English name and the grid's number; null when the community has none" }),
+    ...GridAncestry,
+    ...GridFigures,
+  },
+  { id: Text },
+);
 export const GridPage = collectionOf(GridListFeature, 'one page of grids in code order', PageMembers);
 export type GridPage = Static<typeof GridPage>;
 

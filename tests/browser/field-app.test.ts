@@ -420,7 +420,14 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
 
   it('shows every screen in English', async () => {
     const { page } = await phone('g-worker', 'en');
-    await expect.poll(() => page.locator('[data-where]').textContent(), { timeout: 60_000 }).toContain('You are in');
+    // The grid is named in English: its community's English name and its number within the community (the last
+    // three digits of its code), not its Chinese name.
+    const [community] = await ctx.db.query<{ name_en: string }>('SELECT c.name_en FROM grid g JOIN region c ON c.code = g.community_code WHERE g.code = $1', [
+      places.grid,
+    ]);
+    expect(community!.name_en).toMatch(/^[\x20-\x7e]+$/);
+    const englishName = `${community!.name_en} Grid ${Number(places.grid.slice(-3))}`;
+    await expect.poll(() => page.locator('[data-where]').textContent(), { timeout: 60_000 }).toContain(`You are in ${englishName}`);
     await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
     await shoot(page, 'en-home');
     for (const tab of ['report', 'tasks', 'outbox']) {

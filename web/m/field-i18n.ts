@@ -9,7 +9,7 @@ const zh = {
   signIn: '登录',
   signInToSend: '登录已过期：登录后自动发送待发送的上报',
   offline: '离线：上报先保存在手机上，联网后自动发送',
-  inGrid: (name: string) => `您在 ${name} 内`,
+  inGrid: (grid: { name: string }) => `您在 ${grid.name} 内`,
   outsideGrid: '您不在自己的网格内',
   noFix: '正在定位…',
   noGeolocation: '无法定位：请允许位置权限',
@@ -86,7 +86,8 @@ const en: FieldStrings = {
   signIn: 'Sign in',
   signInToSend: 'Signed out: sign in and waiting reports are sent',
   offline: 'Offline: reports are kept on the phone and sent when back online',
-  inGrid: (name: string) => `You are in ${name}`,
+  /** A grid kept from before its English name was served has only its Chinese one. */
+  inGrid: (grid: { name: string; name_en?: string | null }) => `You are in ${grid.name_en ?? grid.name}`,
   outsideGrid: 'You are outside your grid',
   noFix: 'Finding your position…',
   noGeolocation: 'No position: allow location access',

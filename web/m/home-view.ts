@@ -28,7 +28,7 @@ export function homeView(o: {
   onReport: () => void;
 }) {
   const { t, fix, here } = o;
-  const where = o.geoError ? t.noGeolocation : !fix ? t.noFix : here ? t.inGrid(here.properties.name) : t.outsideGrid;
+  const where = o.geoError ? t.noGeolocation : !fix ? t.noFix : here ? t.inGrid(here.properties) : t.outsideGrid;
   return html`
     ${
       o.isWorker

@@ -11,7 +11,7 @@ export function pointInPolygonal(point: Position, geometry: Polygon | MultiPolyg
   return booleanPointInPolygon(point, geometry);
 }
 
-export type GridFeature = Feature<Polygon | MultiPolygon, { code?: string; name: string }> & { id?: string | number };
+export type GridFeature = Feature<Polygon | MultiPolygon, { code?: string; name: string; name_en?: string | null }> & { id?: string | number };
 
 /** The grid among `grids` that holds the point, or null (outside every grid of mine). */
 export function gridAt(point: Position, grids: readonly GridFeature[]): GridFeature | null {

@@ -14,7 +14,10 @@ WITH matching AS (
    WHERE ($1::text IS NULL OR g.district_code = $1 OR g.street_code = $1 OR g.community_code = $1 OR g.code = $1)
      AND ($2::float8 IS NULL OR g.boundary && ST_MakeEnvelope($2, $3, $4, $5, 4326))
 ), picked AS (
-  SELECT g.code, g.name, g.community_code, g.street_code, g.district_code, g.households, g.population,
+  SELECT g.code, g.name,
+         -- English: the community's English name and the grid's number, as the explorer says it (explore-shapes.sql).
+         (SELECT c.name_en || ' Grid ' || right(g.code, 3)::int FROM region c WHERE c.code = g.community_code) AS name_en,
+         g.community_code, g.street_code, g.district_code, g.households, g.population,
          g.boundary AS geom
     FROM matching g
    WHERE $8::text IS NULL OR g.code > $8
@@ -28,7 +31,7 @@ SELECT coalesce(json_agg(json_build_object(
           'id', p.code,
           'geometry', CASE WHEN $6::float8 > 0 THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(p.geom)), 6)::json END,
           'properties', json_build_object(
-            'code', p.code, 'name', p.name,
+            'code', p.code, 'name', p.name, 'name_en', p.name_en,
             'community_code', p.community_code, 'street_code', p.street_code, 'district_code', p.district_code,
             'households', p.households, 'population', p.population)
         ) ORDER BY p.code), '[]'::json)::text AS features,
