@@ -219,6 +219,13 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
       await page.goto(`${base}/plan?community=${community}&plan=${plan.id}${lang === 'en' ? '&lang=en' : ''}`);
       await page.waitForSelector('gs-plan-page[data-restored]');
       expect(await page.$eval('select[data-community]', (s) => (s as HTMLSelectElement).value)).toBe(community);
+      // The community is named in the page's language: district / street / community, from the regions' rows.
+      const [names] = await ctx.db.query<{ zh: string; en: string }>(
+        `SELECT concat_ws(' / ', d.name, s.name, c.name) AS zh, concat_ws(' / ', d.name_en, s.name_en, c.name_en) AS en
+           FROM region c JOIN region s ON s.code = c.parent_code JOIN region d ON d.code = s.parent_code WHERE c.code = $1`,
+        [community],
+      );
+      expect(await page.$eval('select[data-community]', (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent!.trim())).toBe(names![lang]);
       await page.waitForSelector(`[data-open-plan="${plan.id}"].active`, { timeout: 90_000 });
       await page.waitForSelector('gs-plan-problems li[data-reason="overlap"]', { timeout: 30_000 });
 

@@ -40,10 +40,11 @@ export class PlanApi {
 }
 
 /** The communities of a region tree, flattened with their street's and district's names. */
-export function communitiesOf(nodes: RegionNode[], path: string[] = []): { code: string; label: string }[] {
+export function communitiesOf(nodes: RegionNode[], path: RegionNode[] = []): { code: string; label: Record<'zh' | 'en', string> }[] {
+  const said = (places: RegionNode[], en: boolean) => places.map((r) => (en && r.name_en) || r.name).join(' / ');
   return nodes.flatMap((n) =>
     n.level === 'community'
-      ? [{ code: n.code, label: [...path, n.name].join(' / ') }]
-      : communitiesOf(n.children, n.level === 'city' ? path : [...path, n.name]),
+      ? [{ code: n.code, label: { zh: said([...path, n], false), en: said([...path, n], true) } }]
+      : communitiesOf(n.children, n.level === 'city' ? path : [...path, n]),
   );
 }

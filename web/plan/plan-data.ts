@@ -11,7 +11,8 @@ import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, typ
  * page's editor can step back.
  */
 export class PlanDataController implements ReactiveController {
-  communities: { code: string; label: string }[] = [];
+  /** Each community's path (district / street / community) in both languages. */
+  communities: { code: string; label: Record<'zh' | 'en', string> }[] = [];
   drafts: Plan[] = [];
   /** The plan open and its grids, as the server has them. */
   current: PlanWithGrids | null = null;

@@ -143,7 +143,7 @@ export class PlanPage extends LitElement {
       <label>${t.community}
         <select data-community @change=${(e: Event) => this.pickCommunity((e.target as HTMLSelectElement).value)}>
           <option value="">${t.pickCommunity}</option>
-          ${this.data.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label}</option>`)}
+          ${this.data.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label[this.language]}</option>`)}
         </select></label>
       <span class="spacer"></span>
       ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
