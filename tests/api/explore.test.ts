@@ -232,6 +232,24 @@ describe(`explorer aggregates on ${BACKEND}`, () => {
     expect(own.features.map((f: any) => f.id)).toEqual([places.grid]);
   });
 
+  it("names grids in English by their community's English name and number, in shapes, children, place and /api/grids", async () => {
+    const rows = await ctx.db.query<{ code: string; community_en: string }>(
+      'SELECT g.code, c.name_en AS community_en FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1 ORDER BY g.code',
+      [places.community],
+    );
+    // Spelled out here, not read from grid_name_en (migrations/023): the number drops the code's leading zeros.
+    const expected = rows.map((r) => [r.code, `${r.community_en} Grid ${Number(r.code.slice(-3))}`]);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.every(([, en]) => /^[\x20-\x7e]+ Grid [1-9]\d*$/.test(en!))).toBe(true);
+    const named = (list: { code: string; name_en: string | null }[]) => list.map((p) => [p.code, p.name_en]);
+    const shapes = json(await get(`/api/explore/shapes?region=${places.community}`)).features.map((f: any) => f.properties);
+    expect(named(shapes)).toEqual(expected);
+    expect(named(json(await get(`/api/explore/children?region=${places.community}`)).children)).toEqual(expected);
+    expect(named([json(await get(`/api/explore/children?region=${places.grid}`)).place])).toEqual(expected.slice(0, 1));
+    const features = json(await get(`/api/grids?region=${places.community}&simplify=0.001`)).features.map((f: any) => f.properties);
+    expect(named(features)).toEqual(expected);
+  });
+
   it("gives a grid's households, masked workers and newest filtered incidents", async () => {
     const body = json(await get(`/api/explore/grids/${places.grid}?status=closed&limit=5`));
     const [g] = await ctx.db.query<{ households: number; population: number }>('SELECT households, population FROM grid WHERE code = $1', [places.grid]);

@@ -4,7 +4,7 @@
 -- levels before lower (a community before its grids, which share its name);
 -- then code order. Each with its parent's name, to tell 南岸村 from 南岸村.
 -- A grid's English name is its community's and its number (Lijiachong
--- Community Grid 5). IS TRUE: a name_en may be NULL, and NULL sorts first.
+-- Community Grid 5; grid_name_en, migrations/023). IS TRUE: a name_en may be NULL, and NULL sorts first.
 -- position(), not LIKE, for names: the text is matched as typed, % and _ too.
 -- $1 text (trimmed, not empty), $2 scope code or NULL (whole city), $3 limit.
 WITH hits AS (
@@ -15,7 +15,7 @@ WITH hits AS (
       OR ($1 ~ '^[0-9]+$' AND code LIKE $1 || '%')
   UNION ALL
   SELECT code, 'grid', name, name_en, community_code
-    FROM (SELECT g.code, g.name, c.name_en || ' Grid ' || right(g.code, 3)::int AS name_en, g.community_code
+    FROM (SELECT g.code, g.name, grid_name_en(c.name_en, g.code) AS name_en, g.community_code
             FROM grid g LEFT JOIN region c ON c.code = g.community_code) g
    WHERE position($1 IN name) > 0
       OR position(lower($1) IN lower(coalesce(name_en, ''))) > 0

@@ -11,14 +11,15 @@
 -- here: the repository puts in the city-wide shared-edge simplification of
 -- the children's layer (shared-edge-shapes.ts), so neighbours keep sharing
 -- their edges.
--- A grid's English name is its community's and its number (Lijiachong Community Grid 5).
+-- A grid's English name is its community's and its number (Lijiachong Community Grid 5):
+-- grid_name_en, migrations/023.
 -- $1 place code, $2 its level, $3 simplification tolerance in degrees (0 = none).
 WITH shapes AS (
   SELECT code, level, name, name_en, population, boundary
     FROM region
    WHERE parent_code = $1 AND $2::text IN ('city', 'district', 'street')
   UNION ALL
-  SELECT g.code, 'grid', g.name, (SELECT c.name_en || ' Grid ' || right(g.code, 3)::int FROM region c WHERE c.code = g.community_code), g.population, g.boundary
+  SELECT g.code, 'grid', g.name, (SELECT grid_name_en(c.name_en, g.code) FROM region c WHERE c.code = g.community_code), g.population, g.boundary
     FROM grid g
    WHERE ($2::text = 'community' AND g.community_code = $1) OR ($2::text = 'grid' AND g.code = $1)
 )

@@ -15,8 +15,8 @@ WITH matching AS (
      AND ($2::float8 IS NULL OR g.boundary && ST_MakeEnvelope($2, $3, $4, $5, 4326))
 ), picked AS (
   SELECT g.code, g.name,
-         -- English: the community's English name and the grid's number, as the explorer says it (explore-shapes.sql).
-         (SELECT c.name_en || ' Grid ' || right(g.code, 3)::int FROM region c WHERE c.code = g.community_code) AS name_en,
+         -- English: the community's English name and the grid's number, as the explorer says it (grid_name_en, migrations/023).
+         (SELECT grid_name_en(c.name_en, g.code) FROM region c WHERE c.code = g.community_code) AS name_en,
          g.community_code, g.street_code, g.district_code, g.households, g.population,
          g.boundary AS geom
     FROM matching g
