@@ -15,10 +15,10 @@ export interface ReplicaRepository {
   state(): Promise<ReplicaState>;
 }
 
-export function createReplicaRepository(readDb: Queryable): ReplicaRepository {
+export function createReplicaRepository(db: Queryable): ReplicaRepository {
   return {
     async state() {
-      const [row] = await readDb.query<ReplicaState>(REPLICA_STATE);
+      const [row] = await db.query<ReplicaState>(REPLICA_STATE);
       return row!;
     },
   };

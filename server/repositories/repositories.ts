@@ -21,6 +21,7 @@ import { createUnitRepository, type UnitRepository } from './unit-repository.js'
 import { createFieldRepository, type FieldRepository } from './field-repository.js';
 import { createTileRepository, type TileRepository } from './tile-repository.js';
 import { createIncidentAlertRepository, type IncidentAlertRepository } from './incident-alert-repository.js';
+import { createReplicaRepository, type ReplicaRepository } from './replica-repository.js';
 
 /** Every repository, each over the same database. */
 export interface Repositories {
@@ -46,6 +47,8 @@ export interface Repositories {
   units: UnitRepository;
   field: FieldRepository;
   tiles: TileRepository;
+  /** Meaningful only in app.readRepos when a read replica is configured (app.hasReadReplica): /api/health asks it. */
+  replica: ReplicaRepository;
 }
 
 /** The repositories over one database; routes get them as app.repos, services as deps.repos. */
@@ -74,5 +77,6 @@ export function createRepositories(db: Queryable): Repositories {
     units: createUnitRepository(db),
     field: createFieldRepository(db),
     tiles: createTileRepository(db),
+    replica: createReplicaRepository(db),
   };
 }

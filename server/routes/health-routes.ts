@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import { databaseUnavailableBody, RETRY_AFTER_SECONDS } from '../http-errors.js';
 import { ErrorSchema } from '../contract/common-schemas.js';
 import { SERVER_VERSIONS_SQL, type ServerVersions } from '../db/database.js';
-import { createReplicaRepository } from '../repositories/replica-repository.js';
 import { createReplicaProbe, type ReplicaHealth } from '../services/replica-probe.js';
 
 const Replica = Type.Object(
@@ -42,7 +41,7 @@ const HealthUnavailable = Type.Union([Health, ErrorSchema]);
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The replica is asked at most every few seconds and never waited on for long (services/replica-probe.ts).
   const replicaProbe = app.hasReadReplica
-    ? createReplicaProbe(createReplicaRepository(app.readDb).state, {
+    ? createReplicaProbe(app.readRepos.replica.state, {
         onFailure: (err) => app.log.warn({ reason: (err as Error).message }, 'health check: read replica unreachable'),
       })
     : undefined;
