@@ -1,3 +1,6 @@
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import type { Position } from 'geojson';
+
 /**
  * Collision-aware placement of map labels: greedy, in the order given (most
  * important first). Each label is tried at its anchor, then (with `nudge`)
@@ -89,17 +92,14 @@ function placeInOrder<T>(candidates: readonly LabelCandidate<T>[], view: { width
   return placed;
 }
 
-/** Even-odd test: a point inside the outer ring and outside every hole (a point on an edge may go either way). */
+/**
+ * Whether a screen point lies over a polygon given as rings (the first outer,
+ * the rest holes; closed, as GeoJSON's are): Turf's test, the browser's one
+ * point-in-polygon (web/m/point-in-grid.ts). A point in a hole is outside, one
+ * on an edge inside. Turf only reads the rings: the cast drops `readonly`.
+ */
 export function insideRings([x, y]: readonly [number, number], rings: readonly (readonly [number, number][])[]): boolean {
-  let inside = false;
-  for (const ring of rings) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i]!;
-      const [xj, yj] = ring[j]!;
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
+  return booleanPointInPolygon([x, y], { type: 'Polygon', coordinates: rings as unknown as Position[][] });
 }
 
 /**
