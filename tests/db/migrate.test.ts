@@ -30,7 +30,7 @@ describe(`migrations on ${BACKEND}`, () => {
     expect(rows.map((r) => r.name)).toEqual(applied);
   });
 
-  it('defines the open test once (incident_is_open), inlined so the partial open index still serves it', async () => {
+  it("defines the open test once (incident_is_open), inlined so the partial open index still serves it, and a grid's English name (grid_name_en)", async () => {
     t = await createTestDatabase();
     // README, "KPIs": open = not closed, rejected or a duplicate. Written out here, not read from the code.
     const expected: Record<string, boolean> = {
@@ -58,6 +58,14 @@ describe(`migrations on ${BACKEND}`, () => {
     });
     expect(plan).toMatch(/incident_open_idx/);
     expect(plan).not.toMatch(/incident_is_open/);
+
+    // A grid's English name (migrations/023), also inlined: the explorer's search names every grid of the city with it.
+    const names = await t.db.query<{ en: string | null }>(
+      "SELECT grid_name_en(n, c) AS en FROM (VALUES (1, 'Lijiachong Community', '430202001002005'), (2, 'Xintang Village', '430211100201120'), (3, NULL, '430202001002001')) v(k, n, c) ORDER BY k",
+    );
+    expect(names.map((r) => r.en)).toEqual(['Lijiachong Community Grid 5', 'Xintang Village Grid 120', null]);
+    const namePlan = await t.db.query<{ 'QUERY PLAN': string }>("EXPLAIN VERBOSE SELECT grid_name_en(n, c) FROM (VALUES ('a', '430202001002005')) v(n, c)");
+    expect(namePlan.map((l) => l['QUERY PLAN']).join('\n')).not.toMatch(/grid_name_en/);
   });
 
   it('rolls a failing file back whole and names it', async () => {
