@@ -1,7 +1,9 @@
 /**
  * Year-long city figures over HTTP (app.inject, the real routes and SQL):
  * /api/stats/summary, /api/explore/children, /api/map/grid-metrics and
- * /api/explore/series for the 365 days up to now,
+ * /api/explore/series for the 365 days up to now, and /api/map/heatmap for
+ * them at zoom 10 (the city's view: the heat rollup's district rows) and 12
+ * (its grid rows),
  * median of 7 after one warm-up (README, "Performance").
  *
  *   DATABASE_URL=postgres://… node --import tsx tests/bench/bench-rollup.ts
@@ -25,7 +27,14 @@ const from = new Date(to.getTime() - days * 86_400_000);
 const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}${region ? `&region=${region}` : ''}`;
 const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incident')) as [{ n: number }];
 console.log(`${n} incidents`);
-const urls = [`/api/stats/summary?${window}`, `/api/explore/children?${window}`, `/api/map/grid-metrics?${window}`, `/api/explore/series?${window}`];
+const urls = [
+  `/api/stats/summary?${window}`,
+  `/api/explore/children?${window}`,
+  `/api/map/grid-metrics?${window}`,
+  `/api/explore/series?${window}`,
+  `/api/map/heatmap?${window}&zoom=10&limit=20000`,
+  `/api/map/heatmap?${window}&zoom=12&limit=20000`,
+];
 for (const url of urls) {
   const times: number[] = [];
   for (let k = 0; k <= RUNS; k++) {
@@ -36,7 +45,7 @@ for (const url of urls) {
   }
   times.sort((a, b) => a - b);
   console.log(
-    `${url.split('?')[0]} (${region ?? 'city'}, ${days} days): median ${times[RUNS >> 1]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)}, max ${times[RUNS - 1]!.toFixed(0)}`,
+    `${url.split('?')[0]}${url.includes('zoom=') ? ` zoom ${url.split('zoom=')[1]!.split('&')[0]}` : ''} (${region ?? 'city'}, ${days} days): median ${times[RUNS >> 1]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)}, max ${times[RUNS - 1]!.toFixed(0)}`,
   );
 }
 await app.close();
