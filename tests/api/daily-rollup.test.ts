@@ -82,7 +82,9 @@ beforeAll(async () => {
     [places.otherGrid],
   );
   // A move inside its own grid: only the heat rollup's cells change.
-  await ctx.db.query(`UPDATE incident i SET location = (SELECT ST_PointOnSurface(g.boundary) FROM grid g WHERE g.code = i.grid_code) WHERE i.id IN ${sample(40)}`);
+  await ctx.db.query(
+    `UPDATE incident i SET location = (SELECT ST_PointOnSurface(g.boundary) FROM grid g WHERE g.code = i.grid_code) WHERE i.id IN ${sample(40)}`,
+  );
 });
 afterAll(async () => ctx?.close());
 
@@ -317,7 +319,10 @@ describe(`daily rollup on ${BACKEND}`, () => {
       // The box keeps the whole cells that touch it.
       const touches = (r: { cx: number; cy: number }) =>
         !bbox ||
-        (r.cx >= Math.floor(bbox[0]! / cell) && r.cx <= Math.floor(bbox[2]! / cell) && r.cy >= Math.floor(bbox[1]! / cell) && r.cy <= Math.floor(bbox[3]! / cell));
+        (r.cx >= Math.floor(bbox[0]! / cell) &&
+          r.cx <= Math.floor(bbox[2]! / cell) &&
+          r.cy >= Math.floor(bbox[1]! / cell) &&
+          r.cy <= Math.floor(bbox[3]! / cell));
       const want = rows.filter(touches).map((r) => [r.lon, r.lat, r.weight]);
       expect(body.truncated, url).toBe(false);
       expect(body.bins, url).toEqual(want);
@@ -361,7 +366,7 @@ describe(`daily rollup on ${BACKEND}`, () => {
     const heat = await difference(FRESH_HEAT, HEAT_TABLE);
     expect(heat).toEqual({ missing: 0, extra: 0, n: heat.n });
     await ctx.db.query('UPDATE incident_heat SET reported = reported + 3 WHERE (depth, cx) IN (SELECT depth, max(cx) FROM incident_heat GROUP BY 1)');
-    await ctx.db.query("DELETE FROM incident_heat WHERE day = (SELECT max(day) FROM incident_heat WHERE depth = 6) AND depth = 6");
+    await ctx.db.query('DELETE FROM incident_heat WHERE day = (SELECT max(day) FROM incident_heat WHERE depth = 6) AND depth = 6');
     const heatCorrupted = await difference(FRESH_HEAT, HEAT_TABLE);
     expect(heatCorrupted.missing).toBeGreaterThan(0);
     expect(heatCorrupted.extra).toBeGreaterThan(0);
