@@ -48,11 +48,12 @@ export function splitParams(s: RollupSplit): string[] {
 }
 
 /**
- * Recomputes the rollup from the incident rows (migrations/020); returns the rows written. Call it inside a
- * transaction: it reads every incident, so the pool's statement timeout is lifted for that transaction only.
+ * Recomputes both rollups from the incident rows: the daily one (migrations/020) and the heatmap's (migrations/022);
+ * returns the rows written to each. Call it inside a transaction: it reads every incident (twice), so the pool's
+ * statement timeout is lifted for that transaction only.
  */
-export async function rebuildDailyRollup(tx: Queryable): Promise<number> {
+export async function rebuildRollups(tx: Queryable): Promise<{ daily: number; heat: number }> {
   await tx.exec('SET LOCAL statement_timeout = 0');
-  const [row] = await tx.query<{ written: number }>('SELECT incident_daily_rebuild() AS written');
-  return Number(row!.written);
+  const [row] = await tx.query<{ daily: number; heat: number }>('SELECT incident_daily_rebuild() AS daily, incident_heat_rebuild() AS heat');
+  return { daily: Number(row!.daily), heat: Number(row!.heat) };
 }

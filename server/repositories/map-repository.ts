@@ -6,6 +6,7 @@ import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } fr
 import type { GridMetricTuple } from '../contract/wall-schemas.js';
 import { sqlFile } from './sql-file.js';
 import { splitParams, splitWindow } from './daily-rollup.js';
+import { heatRollupLevel } from './heat-rollup.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
@@ -98,16 +99,18 @@ export function createMapRepository(db: Queryable) {
       tx: Queryable = db,
     ): Promise<HeatBins> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+      const { depth, ratio } = heatRollupLevel(q.cellDegrees, q.region);
       // One extra row tells whether cells were left out.
       const rows = await tx.query<{ lon: number; lat: number; weight: number }>(MAP_HEAT_BINS, [
         q.region,
-        q.from ?? null,
-        q.to ?? null,
+        ...splitParams(splitWindow(q.from, q.to, q.unit)),
+        depth,
+        q.cellDegrees,
+        ratio,
         x0,
         y0,
         x1,
         y1,
-        q.cellDegrees,
         q.limit + 1,
         q.categories ?? null,
         q.urgencies ?? null,
