@@ -9,7 +9,10 @@
 -- rows read grow with the days × occupied cells of the window, not with its
 -- incidents: the city or a district at zoom 10 or less reads the district
 -- rows of ~550 m cells ($8 = 6); anything finer or narrower the grid rows of
--- ~70 m cells ($8 = 15). A handler's unit scope has no rollup (the split
+-- ~70 m cells ($8 = 15). That pays only where incidents share a day and a
+-- cell; in a sparse city the rollup has as many rows as the incidents, so the
+-- caller gives a split with no rollup days there (heat-rollup-density.sql)
+-- and every incident of the window is read. A handler's unit scope has no rollup (the split
 -- gives it no days) and reads its incidents, as before.
 -- bbox keeps the whole cells that touch it (not only the incidents inside
 -- it), so a cell at the screen's edge keeps its full weight.
