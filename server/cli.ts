@@ -8,7 +8,7 @@ import type { Database } from './db/database.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { createUserModule, districtImportModule, serverModule as server } from './cli-modules.js';
 // Light (types only): needs no lazy load.
-import { rebuildDailyRollup } from './repositories/daily-rollup.js';
+import { rebuildRollups } from './repositories/daily-rollup.js';
 
 const USAGE = `Usage: gridscope <command> [options]
 
@@ -30,7 +30,7 @@ Import options (for --districts FILE and import-districts):
                                 (the importer speaks Chinese; GRIDSCOPE_LANG=en or an English locale for English)
   create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]
                                 add a user; the password is read from stdin or GRIDSCOPE_NEW_PASSWORD
-  rollup --rebuild              recompute the daily rollup of incident figures (safe while serving)
+  rollup --rebuild              recompute the daily and heatmap rollups of incidents (safe while serving)
 
 Options for every command:
   --port N, --data-dir DIR, --database-url URL   override PORT, GRIDSCOPE_DATA_DIR, DATABASE_URL
@@ -67,8 +67,8 @@ const COMMAND_HELP: Record<string, string> = {
     'gridscope create-user NAME --role ROLE [--scope CODE] [--unit CODE] [--name DISPLAY]\n  Adds a user. The password is read from stdin or GRIDSCOPE_NEW_PASSWORD.\n  Roles: commander, district_leader, staff, dispatcher, handler, grid_worker, planner, viewer.',
   rollup:
     'gridscope rollup --rebuild [--data-dir DIR] [--database-url URL]\n' +
-    '  Recomputes the daily rollup behind the window figures (migrations/020) from the incidents, in one\n' +
-    '  transaction. Safe on a live database: reads go on, incident writes wait for it and then apply on top.',
+    "  Recomputes the daily rollup behind the window figures (migrations/020) and the heatmap's rollup\n" +
+    '  (migrations/022) from the incidents, in one transaction. Safe on a live database: reads go on, incident writes wait for it and then apply on top.',
   help: 'gridscope help [COMMAND]\n  Prints the usage of every command, or of one.',
 };
 
@@ -193,7 +193,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'rollup':
       if (!values.rebuild) throw new UsageError('rollup needs --rebuild');
-      return withDatabase(config, async (db) => say(`daily rollup rebuilt: ${await db.transaction((tx) => rebuildDailyRollup(tx))} rows`));
+      return withDatabase(config, async (db) => {
+        const { daily, heat } = await db.transaction((tx) => rebuildRollups(tx));
+        say(`rollups rebuilt: daily ${daily} rows, heat ${heat} rows`);
+      });
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }

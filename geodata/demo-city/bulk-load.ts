@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../../server/db/database.js';
-import { rebuildDailyRollup } from '../../server/repositories/daily-rollup.js';
+import { rebuildRollups } from '../../server/repositories/daily-rollup.js';
 
 const CHECK_REFERENCES_SQL = readFileSync(new URL('./incident-references.sql', import.meta.url), 'utf8');
 
@@ -18,7 +18,8 @@ const CHECK_REFERENCES_SQL = readFileSync(new URL('./incident-references.sql', i
  * grid does not run either: the load writes the grid and its ancestry
  * itself (the grid it drew the point in), and the CHECK constraints, which
  * always run, keep the ancestry consistent. Nor does the one that keeps the
- * daily rollup (migrations/020): it is recomputed once, set-based, after.
+ * daily rollup (migrations/020) and the heat rollup (migrations/022): they are
+ * recomputed once, set-based, after.
  */
 export async function withTriggersOff(tx: Queryable, wanted: boolean, load: () => Promise<void>): Promise<void> {
   const [may] = wanted ? await tx.query<{ ok: boolean }>("SELECT has_parameter_privilege('session_replication_role', 'SET') AS ok") : [];
@@ -30,5 +31,5 @@ export async function withTriggersOff(tx: Queryable, wanted: boolean, load: () =
   const [orphans] = await tx.query<Record<string, number>>(CHECK_REFERENCES_SQL);
   const broken = Object.entries(orphans ?? {}).filter(([, n]) => n > 0);
   if (broken.length) throw new Error(`demo incidents refer to missing rows: ${broken.map(([what, n]) => `${n} ${what}`).join(', ')}`);
-  await rebuildDailyRollup(tx);
+  await rebuildRollups(tx);
 }

@@ -23,13 +23,18 @@ const NOTHING: [string, string] = ['infinity', 'infinity'];
 const dayText = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const dayStart = (day: number) => new Date(day * DAY_MS - CHINA_OFFSET_MS).toISOString();
 
+/** No rollup days: every incident of the window is read from the rows. */
+export function rowsOnly(from: Date | undefined, to: Date | undefined): RollupSplit {
+  return { ...NO_DAYS, before: [from?.toISOString() ?? '-infinity', to?.toISOString() ?? 'infinity'], after: NOTHING };
+}
+
 /**
  * Splits a window. A handler's unit scope has no rollup (assignments are not
  * in it): then every incident of the window is read from the rows, as before.
  */
 export function splitWindow(from: Date | undefined, to: Date | undefined, unit?: string | null): RollupSplit {
   const whole: [string, string] = [from?.toISOString() ?? '-infinity', to?.toISOString() ?? 'infinity'];
-  if (unit) return { ...NO_DAYS, before: whole, after: NOTHING };
+  if (unit) return rowsOnly(from, to);
   // The first day that starts at or after `from`, and the day holding `to` (the days before it end by `to`).
   const first = from ? Math.ceil((from.getTime() + CHINA_OFFSET_MS) / DAY_MS) : -Infinity;
   const end = to ? Math.floor((to.getTime() + CHINA_OFFSET_MS) / DAY_MS) : Infinity;
@@ -48,11 +53,12 @@ export function splitParams(s: RollupSplit): string[] {
 }
 
 /**
- * Recomputes the rollup from the incident rows (migrations/020); returns the rows written. Call it inside a
- * transaction: it reads every incident, so the pool's statement timeout is lifted for that transaction only.
+ * Recomputes both rollups from the incident rows: the daily one (migrations/020) and the heatmap's (migrations/022);
+ * returns the rows written to each. Call it inside a transaction: it reads every incident (twice), so the pool's
+ * statement timeout is lifted for that transaction only.
  */
-export async function rebuildDailyRollup(tx: Queryable): Promise<number> {
+export async function rebuildRollups(tx: Queryable): Promise<{ daily: number; heat: number }> {
   await tx.exec('SET LOCAL statement_timeout = 0');
-  const [row] = await tx.query<{ written: number }>('SELECT incident_daily_rebuild() AS written');
-  return Number(row!.written);
+  const [row] = await tx.query<{ daily: number; heat: number }>('SELECT incident_daily_rebuild() AS daily, incident_heat_rebuild() AS heat');
+  return { daily: Number(row!.daily), heat: Number(row!.heat) };
 }

@@ -5,12 +5,14 @@ import { createRevisionCache } from './revision-cache.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
 import type { GridMetricTuple } from '../contract/wall-schemas.js';
 import { sqlFile } from './sql-file.js';
-import { splitParams, splitWindow } from './daily-rollup.js';
+import { rowsOnly, splitParams, splitWindow } from './daily-rollup.js';
+import { heatRollupLevel } from './heat-rollup.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
 const MAP_GRID_EXTENT = sqlFile('map-grid-extent.sql');
 const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
+const HEAT_ROLLUP_DENSITY = sqlFile('heat-rollup-density.sql');
 const MAP_OUTLINES = sqlFile('map-outlines.sql');
 // The explorer's category query, unfiltered: one SQL for both pages.
 const CATEGORY_COUNTS = sqlFile('explore-categories.sql');
@@ -26,6 +28,15 @@ export interface WindowQuery {
 
 /** The order of the numbers in each grid's metrics tuple; the API documents it in `fields`. */
 export { GRID_METRIC_FIELDS, type GridMetricTuple } from '../contract/wall-schemas.js';
+
+/**
+ * Where the heatmap's whole days come from: the heat rollup (migrations/022), the incident rows, or whichever reads
+ * fewer rows ('auto', the default: the rollup once it holds fewer than HEAT_ROLLUP_MAX_SHARE rows per incident).
+ * The answer is the same either way; tests force each.
+ */
+export type HeatSource = 'auto' | 'rollup' | 'rows';
+/** Below this many rollup rows per incident the rollup is read: a margin for its wider rows and the regrouping. */
+export const HEAT_ROLLUP_MAX_SHARE = 0.5;
 
 export interface HeatBins {
   /** [lon, lat, weight] per non-empty cell, heaviest first. */
@@ -94,20 +105,36 @@ export function createMapRepository(db: Queryable) {
     },
 
     async heatBins(
-      q: WindowQuery & { bbox?: Bbox; cellDegrees: number; limit: number; categories?: string[]; urgencies?: string[]; statuses?: string[] },
+      q: WindowQuery & {
+        bbox?: Bbox;
+        cellDegrees: number;
+        limit: number;
+        categories?: string[];
+        urgencies?: string[];
+        statuses?: string[];
+        source?: HeatSource;
+      },
       tx: Queryable = db,
     ): Promise<HeatBins> {
       const [x0, y0, x1, y1] = q.bbox ?? [null, null, null, null];
+      const { depth, ratio } = heatRollupLevel(q.cellDegrees, q.region);
+      let fromRollup = q.source === 'rollup';
+      if ((q.source ?? 'auto') === 'auto') {
+        const [d] = await tx.query<{ rows_per_incident: number | null }>(HEAT_ROLLUP_DENSITY);
+        fromRollup = d?.rows_per_incident != null && d.rows_per_incident < HEAT_ROLLUP_MAX_SHARE;
+      }
+      const split = fromRollup ? splitWindow(q.from, q.to, q.unit) : rowsOnly(q.from, q.to);
       // One extra row tells whether cells were left out.
       const rows = await tx.query<{ lon: number; lat: number; weight: number }>(MAP_HEAT_BINS, [
         q.region,
-        q.from ?? null,
-        q.to ?? null,
+        ...splitParams(split),
+        depth,
+        q.cellDegrees,
+        ratio,
         x0,
         y0,
         x1,
         y1,
-        q.cellDegrees,
         q.limit + 1,
         q.categories ?? null,
         q.urgencies ?? null,

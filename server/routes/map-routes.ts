@@ -14,8 +14,11 @@ import { visibilityOf } from '../services/incident-workflow-service.js';
 
 /** Heatmap cells are this many screen pixels wide at the zoom asked for: finer is invisible under a 20+ px kernel. */
 const HEAT_CELL_PIXELS = 4;
-/** Below ~50 m a cell holds one incident and aggregation stops paying. */
-const MIN_CELL_DEGREES = 0.0005;
+/**
+ * Zoom 13's cell (5.625° / 2^13, ~70 m here) is the finest: below it a cell holds one incident and aggregation stops
+ * paying, and it is the heat rollup's base cell (migrations/022), of which every coarser cell is a power-of-two multiple.
+ */
+const FINEST_HEAT_ZOOM = 13;
 export const HEAT_LIMIT = { default: 5_000, max: 20_000 };
 const OUTLINE_LEVELS = ['district', 'street'] as const;
 
@@ -26,9 +29,12 @@ const Window = {
 };
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 
-/** Cell size for a zoom level: HEAT_CELL_PIXELS of a 256-px web-mercator tile at that zoom, in degrees of longitude. */
+/**
+ * Cell size for a zoom level: HEAT_CELL_PIXELS of a 256-px web-mercator tile at the whole zoom at or below it (so a
+ * power-of-two multiple of the finest cell: an exact union of the rollup's cells), in degrees of longitude.
+ */
 export function heatCellDegrees(zoom: number): number {
-  return Math.max(MIN_CELL_DEGREES, (360 / 2 ** zoom / 256) * HEAT_CELL_PIXELS);
+  return (360 / 2 ** Math.min(FINEST_HEAT_ZOOM, Math.floor(zoom)) / 256) * HEAT_CELL_PIXELS;
 }
 
 /** Grids above which a region is drawn from vector tiles, unless the app is given another number. */
@@ -110,7 +116,7 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
         operationId: 'getHeatmap',
         tags: ['map'],
         summary: 'Incidents aggregated into weighted square cells for a heatmap (never raw points)',
-        description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at \`zoom\` (at least ${MIN_CELL_DEGREES}°); the heaviest \`limit\` cells are returned.`,
+        description: `Cells are ${HEAT_CELL_PIXELS} screen pixels wide at the whole zoom at or below \`zoom\`, and no finer than zoom ${FINEST_HEAT_ZOOM}'s (${heatCellDegrees(FINEST_HEAT_ZOOM)}°); \`bbox\` keeps the whole cells that touch it; the heaviest \`limit\` cells are returned.`,
         querystring: Type.Object(
           {
             ...Window,

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildDailyRollup } from '../../server/repositories/daily-rollup.js';
+import { rebuildRollups } from '../../server/repositories/daily-rollup.js';
+import { createMapRepository } from '../../server/repositories/map-repository.js';
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
 
 /**
- * The daily rollup (migrations/020) behind the window figures: after random
+ * The daily rollup (migrations/020) behind the window figures, and the heat
+ * rollup (migrations/022) behind /api/map/heatmap: after random
  * workflows (reports over the API, then closes, reopens, escalations,
  * re-categorisations and grid re-assignments in SQL, as any writer
  * may make them), every switched endpoint equals direct SQL over the incident
  * rows for random windows (partial-day edges, open ends), filters and scopes;
- * the table equals a fresh GROUP BY; and a rebuild repairs a corrupted row.
+ * each table equals a fresh GROUP BY; and a rebuild repairs corrupted rows.
  */
 let ctx: SeededApp;
 let places: Awaited<ReturnType<typeof pickPlaces>>;
@@ -79,6 +81,10 @@ beforeAll(async () => {
     `UPDATE incident i SET location = (SELECT ST_PointOnSurface(g.boundary) FROM grid g WHERE g.code = $1)
                        WHERE i.id IN ${sample(40)}`,
     [places.otherGrid],
+  );
+  // A move inside its own grid: only the heat rollup's cells change.
+  await ctx.db.query(
+    `UPDATE incident i SET location = (SELECT ST_PointOnSurface(g.boundary) FROM grid g WHERE g.code = i.grid_code) WHERE i.id IN ${sample(40)}`,
   );
 });
 afterAll(async () => ctx?.close());
@@ -251,6 +257,96 @@ describe(`daily rollup on ${BACKEND}`, () => {
     expect(checked, 'the windows held incidents').toBeGreaterThan(1000);
   });
 
+  /** The heatmap as it was computed before the heat rollup (every incident of the window, grouped in SQL): the oracle. */
+  const HEAT_FROM_ROWS = `SELECT floor(ST_X(i.location) / $8::float8)::int AS cx, floor(ST_Y(i.location) / $8::float8)::int AS cy,
+                                 round(((floor(ST_X(i.location) / $8::float8) + 0.5) * $8::float8)::numeric, 5)::float8 AS lon,
+                                 round(((floor(ST_Y(i.location) / $8::float8) + 0.5) * $8::float8)::numeric, 5)::float8 AS lat,
+                                 count(*)::int AS weight
+                            FROM incident i
+                           WHERE ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
+                             AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $7))
+                             AND ($2::timestamptz IS NULL OR i.reported_at >= $2) AND ($3::timestamptz IS NULL OR i.reported_at < $3)
+                             AND ($4::text[] IS NULL OR i.category_code = ANY($4)) AND ($5::text[] IS NULL OR i.urgency = ANY($5))
+                             AND ($6::text[] IS NULL OR i.status = ANY($6))
+                           GROUP BY 1, 2, 3, 4 ORDER BY weight DESC, cx, cy`;
+
+  it('gives heatmap cells equal to grouping the incident rows, over random windows, zooms, places, filters, boxes and scopes', async () => {
+    const categories = (await ctx.db.query<{ code: string }>('SELECT code FROM incident_category')).map((c) => c.code);
+    const [city] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+      'SELECT min(ST_X(location)) x0, min(ST_Y(location)) y0, max(ST_X(location)) x1, max(ST_Y(location)) y1 FROM incident',
+    );
+    let weighed = 0;
+    for (let k = 0; k < 12; k++) {
+      const w = randomWindow(k);
+      // Whole zooms at and around both rollup depths (10: district rows, 13: the finest), a fractional one, past the finest.
+      const zoom = pick([7, 9, 10, 10.6, 11, 12, 13, 15]);
+      const cell = (360 / 2 ** Math.min(13, Math.floor(zoom)) / 256) * 4;
+      const place = pick([null, null, places.district, places.street, places.community]);
+      const unit = k % 4 === 3 ? UNIT : undefined;
+      const filtered = rnd() < 0.5;
+      const f = {
+        categories: filtered ? some(categories) : undefined,
+        urgencies: filtered ? some(['red', 'yellow', 'blue']) : undefined,
+        statuses: rnd() < 0.3 ? some(STATUSES) : undefined,
+      };
+      // A random box inside the city, or none.
+      const lerp = (a: number, b: number) => a + rnd() * (b - a);
+      const xs = [lerp(city!.x0, city!.x1), lerp(city!.x0, city!.x1)].sort((a, b) => a - b);
+      const ys = [lerp(city!.y0, city!.y1), lerp(city!.y0, city!.y1)].sort((a, b) => a - b);
+      const bbox = rnd() < 0.4 ? [xs[0]!, ys[0]!, xs[1]!, ys[1]!] : undefined;
+      const url = [
+        `/api/map/heatmap?zoom=${zoom}&limit=20000`,
+        place ? `region=${place}` : '',
+        query(w),
+        f.categories ? `category=${f.categories.join(',')}` : '',
+        f.urgencies ? `urgency=${f.urgencies.join(',')}` : '',
+        f.statuses ? `status=${f.statuses.join(',')}` : '',
+        bbox ? `bbox=${bbox.join(',')}` : '',
+      ]
+        .filter(Boolean)
+        .join('&');
+      const body = await expectOk(url, unit ? handler : chief);
+      expect(body.cell_degrees, url).toBe(cell);
+      const rows = await ctx.db.query<{ cx: number; cy: number; lon: number; lat: number; weight: number }>(HEAT_FROM_ROWS, [
+        place,
+        w.from ?? null,
+        w.to ?? null,
+        f.categories ?? null,
+        f.urgencies ?? null,
+        f.statuses ?? null,
+        unit ?? null,
+        cell,
+      ]);
+      // The box keeps the whole cells that touch it.
+      const touches = (r: { cx: number; cy: number }) =>
+        !bbox ||
+        (r.cx >= Math.floor(bbox[0]! / cell) &&
+          r.cx <= Math.floor(bbox[2]! / cell) &&
+          r.cy >= Math.floor(bbox[1]! / cell) &&
+          r.cy <= Math.floor(bbox[3]! / cell));
+      const want = rows.filter(touches).map((r) => [r.lon, r.lat, r.weight]);
+      expect(body.truncated, url).toBe(false);
+      expect(body.bins, url).toEqual(want);
+      // The route reads whichever source is smaller (here the rows: a sparse city); each, forced, gives the same.
+      for (const source of ['rollup', 'rows'] as const) {
+        const forced = await createMapRepository(ctx.db).heatBins({
+          region: place,
+          from: w.from ? new Date(w.from) : undefined,
+          to: w.to ? new Date(w.to) : undefined,
+          unit: unit ?? null,
+          bbox: bbox as [number, number, number, number] | undefined,
+          cellDegrees: cell,
+          limit: 20_000,
+          ...f,
+          source,
+        });
+        expect(forced.bins, `${source}: ${url}`).toEqual(want);
+      }
+      weighed += body.total_weight;
+    }
+    expect(weighed, 'the windows held incidents').toBeGreaterThan(1000);
+  });
+
   /** The rollup as a fresh GROUP BY of the incidents would write it; nothing shared with migrations/020. */
   const FRESH = `SELECT length(p.code) depth, (i.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day, p.code place_code, i.category_code, i.urgency, i.status,
                         count(*)::int reported,
@@ -261,10 +357,17 @@ describe(`daily rollup on ${BACKEND}`, () => {
                   GROUP BY 1, 2, 3, 4, 5, 6`;
   const TABLE = `SELECT depth, day, place_code, category_code, urgency, status, reported, closed_with_deadline, closed_within_deadline, close_seconds
                    FROM incident_daily`;
+  /** The heat rollup as a fresh GROUP BY would write it: grid rows at 45/65536° cells, district rows at 8 times that. */
+  const FRESH_HEAT = `SELECT length(p.code) depth, (i.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day, p.code place_code,
+                             floor(ST_X(i.location) / p.cell)::int cx, floor(ST_Y(i.location) / p.cell)::int cy,
+                             i.category_code, i.urgency, i.status, count(*)::int reported
+                        FROM incident i CROSS JOIN LATERAL (VALUES (i.grid_code, 45 / 65536::float8), (i.district_code, 45 / 8192::float8)) p(code, cell)
+                       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+  const HEAT_TABLE = 'SELECT depth, day, place_code, cx, cy, category_code, urgency, status, reported FROM incident_heat';
   /** Rows in one and not the other, both ways (compared in SQL: thousands of rows), and the fresh count. */
-  const difference = async () => {
+  const difference = async (fresh = FRESH, table = TABLE) => {
     const [d] = await ctx.db.query<{ missing: number; extra: number; n: number }>(
-      `WITH f AS (${FRESH}), t AS (${TABLE})
+      `WITH f AS (${fresh}), t AS (${table})
        SELECT (SELECT count(*)::int FROM (SELECT * FROM f EXCEPT ALL SELECT * FROM t) x) missing,
               (SELECT count(*)::int FROM (SELECT * FROM t EXCEPT ALL SELECT * FROM f) y) extra,
               (SELECT count(*)::int FROM f) n`,
@@ -276,14 +379,22 @@ describe(`daily rollup on ${BACKEND}`, () => {
     const before = await difference();
     expect(before.n, 'incidents to roll up').toBeGreaterThan(1000);
     expect(before).toEqual({ missing: 0, extra: 0, n: before.n });
+    const heat = await difference(FRESH_HEAT, HEAT_TABLE);
+    expect(heat).toEqual({ missing: 0, extra: 0, n: heat.n });
+    await ctx.db.query('UPDATE incident_heat SET reported = reported + 3 WHERE (depth, cx) IN (SELECT depth, max(cx) FROM incident_heat GROUP BY 1)');
+    await ctx.db.query('DELETE FROM incident_heat WHERE day = (SELECT max(day) FROM incident_heat WHERE depth = 6) AND depth = 6');
+    const heatCorrupted = await difference(FRESH_HEAT, HEAT_TABLE);
+    expect(heatCorrupted.missing).toBeGreaterThan(0);
+    expect(heatCorrupted.extra).toBeGreaterThan(0);
     await ctx.db.query(`UPDATE incident_daily SET reported = reported + 7
                          WHERE (depth, day, place_code) = (SELECT depth, day, place_code FROM incident_daily ORDER BY day DESC, place_code LIMIT 1)`);
     await ctx.db.query('DELETE FROM incident_daily WHERE place_code = (SELECT max(place_code) FROM incident_daily WHERE depth = 15)');
     const corrupted = await difference();
     expect(corrupted.missing).toBeGreaterThan(0);
     expect(corrupted.extra).toBeGreaterThan(0);
-    const written = await ctx.db.transaction((tx) => rebuildDailyRollup(tx));
-    expect(written).toBe(before.n);
+    const written = await ctx.db.transaction((tx) => rebuildRollups(tx));
+    expect(written).toEqual({ daily: before.n, heat: heat.n });
     expect(await difference()).toEqual({ missing: 0, extra: 0, n: before.n });
+    expect(await difference(FRESH_HEAT, HEAT_TABLE)).toEqual({ missing: 0, extra: 0, n: heat.n });
   });
 });

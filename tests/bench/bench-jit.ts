@@ -10,7 +10,7 @@
  * figures in README came from a copy whose incidents were repeated in SQL:
  *   SET session_replication_role = replica;  -- no triggers: the rows are copies of valid ones
  *   INSERT INTO incident (<every column but id>) SELECT code || k, <the same columns> FROM incident, generate_series(1, 9) k;
- *   SELECT incident_daily_rebuild();  -- the rollup (migrations/020) is kept by triggers, which replica mode skips
+ *   SELECT incident_daily_rebuild(), incident_heat_rebuild();  -- the rollups (migrations/020, 022) are kept by triggers, which replica mode skips
  *   VACUUM ANALYZE incident;
  */
 import pg from 'pg';
