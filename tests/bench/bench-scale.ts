@@ -109,17 +109,17 @@ try {
       say(`${name}: reused`);
       continue;
     }
-    const copies = Math.round(size.n / baseIncidents) - 1;
-    if (copies < 1) throw new Error(`${size.label} is not larger than the baseline's ${baseIncidents} incidents`);
+    const copies = Math.round(size.n / baseIncidents);
+    if (copies < 2) throw new Error(`${size.label} is not larger than the baseline's ${baseIncidents} incidents`);
     say(
-      `${name}: ${baseIncidents} × ${copies + 1} incidents, about ${((baseBytes * (copies + 1)) / 2 ** 30).toFixed(1)} GiB` +
+      `${name}: ${baseIncidents} × ${copies} incidents, about ${((baseBytes * copies) / 2 ** 30).toFixed(1)} GiB` +
         (was === 'partial' ? ' (a build that did not finish is replaced)' : ''),
     );
     const t0 = performance.now();
     await phase(say, `clone of ${baseName}`, () => fresh(admin, name, baseName));
     const times = await multiplyIncidents(databaseUrl(name), copies, jobs, say);
     const total = performance.now() - t0;
-    await admin.query(`COMMENT ON DATABASE ${name} IS '${MARK}: ${baseIncidents * (copies + 1)} incidents in ${seconds(total)}'`);
+    await admin.query(`COMMENT ON DATABASE ${name} IS '${MARK}: ${baseIncidents * copies} incidents in ${seconds(total)}'`);
     const parts = [...times].map(([label, ms]) => `${label} ${seconds(ms)}`).join(', ');
     builds.push(`| ${name} | ${parts} | ${seconds(total)} |`);
     say(`${name}: built in ${seconds(total)}`);

@@ -1,14 +1,18 @@
 /**
  * The bulk path of npm run bench:scale: makes a database of N × the
- * baseline's incidents by copying every incident WITH its history,
- * assignments, photos and mediations (every table with a foreign key to
- * incident, found in the catalog) copies − 1 more times, in SQL, on the server.
+ * baseline's incidents, each WITH its history, assignments, photos and
+ * mediations (every table with a foreign key to incident, found in the
+ * catalog), in SQL on the server.
  *
- * Copy k (1 … copies) shifts every id by k × the baseline's largest (so
- * duplicate_of and every incident_id point inside the same copy) and every
- * code's daily serial by k × a power of ten above the baseline's largest, so
- * codes stay unique and keep the routes' shape (SJ + China date + 7 digits)
- * and the copies' days and places are the baseline's: the same city, denser.
+ * The clone's incident tables are emptied and filled again with N copies
+ * (k = 0 … N−1) of the baseline's rows, in id order, batch by batch: copy k
+ * of a row with id x gets id (x−1)·N + k + 1, and so does every incident_id
+ * and duplicate_of (each copy points inside itself), so ids keep rising with
+ * report time and a day's reports lie together on disk as in a live table
+ * (rows appended copy after copy spread a day over thousands of pages and
+ * made the edge-day reads 10× slower: README, "10M incidents"). Codes keep
+ * the routes' shape (SJ + China date + 7 digits): daily serial s becomes
+ * (s−1)·N + k + 1. The same days, grids, categories and statuses: the city, denser.
  *
  * Fast because the copy is what pg_restore does: row triggers and foreign
  * key checks off (session_replication_role = replica), secondary indexes and
@@ -37,10 +41,11 @@ interface CopiedTable {
   /** Columns that hold an incident id (incident_id; duplicate_of in incident). */
   refs: string[];
   columns: { name: string; identity: boolean }[];
-  /** Per identity column, the shift of one copy (the baseline's largest value). */
-  strides: Map<string, number>;
   rows: number;
 }
+
+/** Incidents written per statement: big enough that per-statement costs vanish, small enough for progress every few seconds. */
+const INCIDENTS_PER_BATCH = 200_000;
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const snapshot = (table: string) => ident(`bench_scale_src_${table}`);
@@ -48,12 +53,12 @@ export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const minutes = (ms: number) => (ms < 90_000 ? seconds(ms) : `${(ms / 60_000).toFixed(1)} min`);
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** One session as the load wants it: no timeout, triggers and FK checks off, commits not waited for (a crash loses the build, which is rebuilt). */
+/** One session as the load wants it: no timeout, no JIT (it compiles each big INSERT for nothing), triggers and FK checks off, commits not waited for (a crash loses the build, which is rebuilt). */
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(
-    "SET statement_timeout = 0; SET lock_timeout = 0; SET session_replication_role = replica; SET synchronous_commit = off; SET maintenance_work_mem = '512MB'",
+    "SET statement_timeout = 0; SET lock_timeout = 0; SET jit = off; SET session_replication_role = replica; SET synchronous_commit = off; SET maintenance_work_mem = '512MB'",
   );
   return client;
 }
@@ -74,58 +79,60 @@ async function plan(db: pg.Client): Promise<CopiedTable[]> {
   const tables: CopiedTable[] = [];
   for (const name of names) {
     const columns = (await db.query<{ name: string; identity: boolean }>(COLUMNS_SQL, [name])).rows;
-    const strides = new Map<string, number>();
-    for (const c of columns.filter((c) => c.identity)) {
-      const { rows } = await db.query<{ n: string | null }>(`SELECT max(${ident(c.name)})::text AS n FROM ${ident(name)}`);
-      strides.set(c.name, Number(rows[0]!.n ?? 0));
-    }
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(name)}`);
-    tables.push({ name, refs: refs.filter((r) => r.table_name === name).map((r) => r.column_name), columns, strides, rows: rows[0]!.n });
+    tables.push({ name, refs: refs.filter((r) => r.table_name === name).map((r) => r.column_name), columns, rows: rows[0]!.n });
   }
   return tables;
 }
 
-/** The INSERT of copy $1 of one table from its snapshot. */
-function copyStatement(table: CopiedTable, incidentStride: number, serialStride: number): string {
-  const values = table.columns.map(({ name }) => {
+/** The column a table's batches are cut by: the incident's id. */
+const batchKey = (t: CopiedTable) => (t.name === 'incident' ? 'id' : t.refs[0]!);
+
+/**
+ * The INSERT of all n copies of the snapshot's rows whose incident id is in
+ * [$1, $2], in the order of their new ids (an incremental sort over the
+ * snapshot's index: the copies of one row are neighbours).
+ */
+function copyStatement(t: CopiedTable, n: number): string {
+  const renumber = (col: string) => `(s.${col} - 1) * ${n} + bench_k + 1`;
+  const values = t.columns.map(({ name, identity }) => {
     const col = ident(name);
-    if (table.strides.has(name)) return `${col} + $1::bigint * ${table.strides.get(name)}`;
-    if (table.refs.includes(name)) return `${col} + $1::bigint * ${incidentStride}`;
-    if (table.name === 'incident' && name === 'code')
-      return `left(code, 10) || lpad((substr(code, 11)::bigint + $1::bigint * ${serialStride})::text, ${CODE_SERIAL_DIGITS}, '0')`;
-    return col;
+    if (identity || t.refs.includes(name)) return renumber(col);
+    if (t.name === 'incident' && name === 'code')
+      return `left(s.code, 10) || lpad(((substr(s.code, 11)::bigint - 1) * ${n} + bench_k + 1)::text, ${CODE_SERIAL_DIGITS}, '0')`;
+    return `s.${col}`;
   });
-  return `INSERT INTO ${ident(table.name)} (${table.columns.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
-          SELECT ${values.join(', ')} FROM ${snapshot(table.name)}`;
+  const key = ident(batchKey(t));
+  const identity = t.columns.find((c) => c.identity && c.name !== batchKey(t));
+  return `INSERT INTO ${ident(t.name)} (${t.columns.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
+          SELECT ${values.join(', ')} FROM ${snapshot(t.name)} s CROSS JOIN generate_series(0, ${n - 1}) AS bench_k
+           WHERE s.${key} BETWEEN $1 AND $2
+           ORDER BY s.${key}, bench_k${identity ? `, s.${ident(identity.name)}` : ''}`;
 }
 
-/** The power of ten above every baseline serial; fails if the copies' serials would not fit below the API's. */
-async function serialStrideFor(db: pg.Client, copies: number): Promise<number> {
+/** Fails unless every code has the routes' shape and n copies' serials stay below the API's. */
+async function checkCodes(db: pg.Client, n: number): Promise<void> {
   const { rows } = await db.query<{ odd: number; max: number }>(
-    `SELECT count(*) FILTER (WHERE code !~ '^SJ[0-9]{15}$')::int AS odd, coalesce(max(substr(code, 11)::int), 0) AS max FROM incident`,
+    `SELECT count(*) FILTER (WHERE code !~ '^SJ[0-9]{15}$' OR substr(code, 11)::int = 0)::int AS odd, coalesce(max(substr(code, 11)::int), 0) AS max FROM incident`,
   );
-  const stride = 10 ** String(rows[0]!.max).length;
-  if (rows[0]!.odd > 0 || (copies + 1) * stride > API_SERIALS_FROM)
+  if (rows[0]!.odd > 0 || rows[0]!.max * n >= API_SERIALS_FROM)
     throw new Error(
-      `the baseline's codes leave no room for ${copies} copies (largest daily serial ${rows[0]!.max}, ${rows[0]!.odd} codes of another shape): seed a fresh baseline`,
+      `the baseline's codes leave no room for ${n} copies (largest daily serial ${rows[0]!.max}, ${rows[0]!.odd} codes of another shape): seed a fresh baseline`,
     );
-  return stride;
 }
 
 /**
- * Copies the incidents of the database at url (the baseline, just cloned) so
- * it holds `copies + 1` times as many, in `jobs` sessions. Returns the phase times.
+ * Fills the database at url (the baseline, just cloned) with n copies of its
+ * incidents, in `jobs` sessions. Returns the phase times.
  */
-export async function multiplyIncidents(url: string, copies: number, jobs: number, say: Say): Promise<Map<string, number>> {
+export async function multiplyIncidents(url: string, n: number, jobs: number, say: Say): Promise<Map<string, number>> {
   const times = new Map<string, number>();
   const db = await connect(url);
   try {
     const tables = await plan(db);
-    const incident = tables[0]!;
-    const incidentStride = incident.strides.get('id')!;
-    const serialStride = await serialStrideFor(db, copies);
-    const perCopy = tables.reduce((n, t) => n + t.rows, 0);
-    say(`  copying ${tables.map((t) => `${t.name} (${count(t.rows)})`).join(', ')} ${copies} times: ${count(perCopy * copies)} rows`);
+    await checkCodes(db, n);
+    const perCopy = tables.reduce((sum, t) => sum + t.rows, 0);
+    say(`  ${n} copies of ${tables.map((t) => `${t.name} (${count(t.rows)})`).join(', ')}: ${count(perCopy * n)} rows`);
 
     const indexes: { table: string; index_name: string; constraint_name: string | null; index_def: string }[] = [];
     await phase(
@@ -133,10 +140,8 @@ export async function multiplyIncidents(url: string, copies: number, jobs: numbe
       'snapshots, indexes dropped',
       async () => {
         for (const t of tables) {
-          const order = t.name === 'incident' ? 'id' : ident(t.refs[0]!);
-          await db.query(
-            `DROP TABLE IF EXISTS ${snapshot(t.name)}; CREATE UNLOGGED TABLE ${snapshot(t.name)} AS SELECT * FROM ${ident(t.name)} ORDER BY ${order}`,
-          );
+          await db.query(`DROP TABLE IF EXISTS ${snapshot(t.name)}; CREATE UNLOGGED TABLE ${snapshot(t.name)} AS SELECT * FROM ${ident(t.name)}`);
+          await db.query(`CREATE INDEX ON ${snapshot(t.name)} (${ident(batchKey(t))}); ANALYZE ${snapshot(t.name)}`);
           await db.query(`ALTER TABLE ${ident(t.name)} SET (autovacuum_enabled = false)`);
           const { rows } = await db.query(INDEXES_SQL, [t.name]);
           for (const ix of rows) {
@@ -144,57 +149,69 @@ export async function multiplyIncidents(url: string, copies: number, jobs: numbe
             await db.query(ix.constraint_name ? `ALTER TABLE ${ident(t.name)} DROP CONSTRAINT ${ident(ix.constraint_name)}` : `DROP INDEX ${ix.index_name}`);
           }
         }
+        await db.query(`TRUNCATE ${tables.map((t) => ident(t.name)).join(', ')}`);
       },
       times,
     );
 
-    await phase(say, 'copies', () => copyAll(url, tables, copies, jobs, incidentStride, serialStride, say), times);
+    const { rows } = await db.query<{ lo: string; hi: string }>(`SELECT min(id)::text AS lo, max(id)::text AS hi FROM ${snapshot('incident')}`);
+    const step = Math.max(1, Math.ceil(INCIDENTS_PER_BATCH / n));
+    const batches: [number, number][] = [];
+    for (let from = Number(rows[0]!.lo); from <= Number(rows[0]!.hi); from += step) batches.push([from, Math.min(Number(rows[0]!.hi), from + step - 1)]);
+    const [incident, ...children] = tables;
+    const build = async (client: pg.Client, ix: (typeof indexes)[number]) => {
+      const t0 = performance.now();
+      await client.query(ix.index_def);
+      say(`    ${ix.index_name}: ${seconds(performance.now() - t0)}`);
+    };
+    const gin = indexes.filter((ix) => ix.index_def.includes(' USING gin '));
+    const others = Math.max(1, jobs - 1);
 
+    await phase(say, 'incidents copied', () => copyBatches(url, [incident!], batches, n, jobs, say), times);
+    // The search index (GIN over every incident's character pairs) takes longer than
+    // everything else after the incidents together (3.5 min a million on 2 loaded cores):
+    // it is built in a session of its own while the others copy the histories, build
+    // the other indexes and rebuild the rollups.
     await phase(
       say,
-      'indexes rebuilt',
-      async () => {
-        // Indexes on all tables across the sessions, then the UNIQUE constraints on them (an
-        // ALTER TABLE would wait for every index build on its table).
-        const gin = (ix: (typeof indexes)[number]) => ix.index_def.includes(' USING gin ');
-        const ordered = [...indexes.filter(gin), ...indexes.filter((ix) => !gin(ix))];
-        await inParallel(jobs, url, ordered, async (client, ix) => {
-          const t0 = performance.now();
-          await client.query(ix.index_def);
-          say(`    ${ix.index_name}: ${seconds(performance.now() - t0)}`);
-        });
-        for (const ix of indexes.filter((ix) => ix.constraint_name))
-          await db.query(`ALTER TABLE ${ident(ix.table)} ADD CONSTRAINT ${ident(ix.constraint_name!)} UNIQUE USING INDEX ${ix.index_name}`);
-      },
+      'histories copied, indexes and rollups rebuilt',
+      () =>
+        Promise.all([
+          inParallel(1, url, gin, build),
+          (async () => {
+            await phase(say, 'histories copied', () => copyBatches(url, children, batches, n, others, say), times);
+            await phase(
+              say,
+              'other indexes',
+              () =>
+                inParallel(
+                  others,
+                  url,
+                  indexes.filter((ix) => !gin.includes(ix)),
+                  build,
+                ),
+              times,
+            );
+            await phase(say, 'rollups rebuilt', () => rebuildRollups(db, say), times);
+            await phase(say, 'histories analysed', () => inParallel(others, url, children, vacuumAnalyze), times);
+          })(),
+        ]),
       times,
     );
-
     await phase(
       say,
-      'rollups rebuilt',
+      'constraints, incident analysed',
       async () => {
         for (const t of tables) {
-          for (const [column] of t.strides)
-            await db.query(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${ident(column)}) FROM ${ident(t.name)}))`, [t.name, column]);
+          for (const c of t.columns.filter((c) => c.identity))
+            await db.query(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${ident(c.name)}) FROM ${ident(t.name)}))`, [t.name, c.name]);
           await db.query(`DROP TABLE ${snapshot(t.name)}`);
         }
-        // The heat-cell rollup comes with migration 022: rebuilt where it exists.
-        for (const fn of ['incident_daily_rebuild', 'incident_heat_rebuild']) {
-          const { rows } = await db.query<{ present: boolean }>('SELECT to_regproc($1) IS NOT NULL AS present', [fn]);
-          if (rows[0]!.present) say(`    ${fn}(): ${(await db.query(`SELECT ${fn}()::text AS n`)).rows[0].n} rows`);
-        }
+        // UNIQUE constraints on their rebuilt indexes last: ALTER TABLE waits for every index build on its table.
+        for (const ix of indexes.filter((ix) => ix.constraint_name))
+          await db.query(`ALTER TABLE ${ident(ix.table)} ADD CONSTRAINT ${ident(ix.constraint_name!)} UNIQUE USING INDEX ${ix.index_name}`);
+        await vacuumAnalyze(db, incident!);
       },
-      times,
-    );
-
-    await phase(
-      say,
-      'vacuum analyze',
-      () =>
-        inParallel(jobs, url, tables, async (client, t) => {
-          await client.query(`ALTER TABLE ${ident(t.name)} RESET (autovacuum_enabled)`);
-          await client.query(`VACUUM (ANALYZE) ${ident(t.name)}`);
-        }),
       times,
     );
   } finally {
@@ -203,24 +220,38 @@ export async function multiplyIncidents(url: string, copies: number, jobs: numbe
   return times;
 }
 
-/** Copies 1 … copies, each taken by the next free session; says rows, elapsed and ETA every few seconds. */
-async function copyAll(url: string, tables: CopiedTable[], copies: number, jobs: number, incidentStride: number, serialStride: number, say: Say) {
-  const statements = tables.map((t) => ({ table: t, text: copyStatement(t, incidentStride, serialStride) }));
-  const perCopy = tables.reduce((n, t) => n + t.rows, 0);
+/** Rebuilds the rollups the triggers keep (they were off); the heat-cell one comes with migration 022, where it exists. */
+async function rebuildRollups(db: pg.Client, say: Say) {
+  for (const fn of ['incident_daily_rebuild', 'incident_heat_rebuild']) {
+    const { rows } = await db.query<{ present: boolean }>('SELECT to_regproc($1) IS NOT NULL AS present', [fn]);
+    if (rows[0]!.present) say(`    ${fn}(): ${(await db.query(`SELECT ${fn}()::text AS n`)).rows[0].n} rows`);
+  }
+}
+
+async function vacuumAnalyze(client: pg.Client, t: CopiedTable) {
+  await client.query(`ALTER TABLE ${ident(t.name)} RESET (autovacuum_enabled)`);
+  await client.query(`VACUUM (ANALYZE) ${ident(t.name)}`);
+}
+
+/** The tables' copies, batch by batch, each batch taken by the next free session; says rows, elapsed and ETA every ten seconds. */
+async function copyBatches(url: string, tables: CopiedTable[], batches: [number, number][], n: number, jobs: number, say: Say) {
+  const statements = tables.map((t) => copyStatement(t, n));
+  const rows = n * tables.reduce((sum, t) => sum + t.rows, 0);
+  const what = tables.map((t) => t.name).join(', ');
   const t0 = performance.now();
   let done = 0;
   let lastSaid = 0;
-  const ks = Array.from({ length: copies }, (_, i) => i + 1);
-  await inParallel(jobs, url, ks, async (client, k) => {
-    for (const { text } of statements) await client.query(text, [k]);
+  await inParallel(jobs, url, batches, async (client, range) => {
+    for (const text of statements) await client.query(text, range);
     done++;
     const now = performance.now();
-    if (now - lastSaid > 10_000 || done === copies) {
+    if (now - lastSaid > 10_000 || done === batches.length) {
       lastSaid = now;
+      const share = done / batches.length;
       const elapsed = now - t0;
       say(
-        `    ${done}/${copies} copies: ${count(done * tables[0]!.rows)} incidents, ${count(done * perCopy)} rows, ${minutes(elapsed)}` +
-          (done < copies ? `, ETA ${minutes((elapsed / done) * (copies - done))}` : ''),
+        `    ${what}: ${done}/${batches.length} batches, ~${count(Math.round(share * rows))} of ${count(rows)} rows, ${minutes(elapsed)}` +
+          (done < batches.length ? `, ETA ${minutes((elapsed / share) * (1 - share))}` : ''),
       );
     }
   });
