@@ -113,7 +113,7 @@ function copyStatement(t: CopiedTable, n: number): string {
 /** Fails unless every code has the routes' shape and n copies' serials stay below the API's. */
 async function checkCodes(db: pg.Client, n: number): Promise<void> {
   const { rows } = await db.query<{ odd: number; max: number }>(
-    `SELECT count(*) FILTER (WHERE code !~ '^SJ[0-9]{15}$' OR substr(code, 11)::int = 0)::int AS odd, coalesce(max(substr(code, 11)::int), 0) AS max FROM incident`,
+    `SELECT count(*) FILTER (WHERE code !~ '^SJ[0-9]{15}$' OR substr(code, 11)::bigint = 0)::int AS odd, coalesce(max(substr(code, 11)::bigint), 0)::float8 AS max FROM incident`,
   );
   if (rows[0]!.odd > 0 || rows[0]!.max * n >= API_SERIALS_FROM)
     throw new Error(
