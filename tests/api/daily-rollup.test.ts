@@ -4,6 +4,7 @@ import { createMapRepository } from '../../server/repositories/map-repository.js
 import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
+import { until } from '../helpers/report-load.js';
 
 /**
  * The daily rollup (migrations/020) behind the window figures, and the heat
@@ -396,5 +397,52 @@ describe(`daily rollup on ${BACKEND}`, () => {
     expect(written).toEqual({ daily: before.n, heat: heat.n });
     expect(await difference()).toEqual({ missing: 0, extra: 0, n: before.n });
     expect(await difference(FRESH_HEAT, HEAT_TABLE)).toEqual({ missing: 0, extra: 0, n: heat.n });
+  });
+
+  it('rebuilds on a live database: reports and transitions made meanwhile wait for it, then land on top, exactly', async () => {
+    const grids = (await ctx.db.query<{ code: string }>('SELECT code FROM grid ORDER BY code LIMIT 20')).map((g) => g.code);
+    const points = await Promise.all(grids.slice(0, 4).map((g) => pointInGrid(ctx.db, g)));
+    let writes: Promise<unknown> | undefined;
+    const written = await ctx.db.transaction(async (tx) => {
+      const n = await rebuildRollups(tx);
+      // Written while the rebuild holds its locks, uncommitted: each report's trigger has to wait for the commit.
+      writes = Promise.all(
+        points.map(async (location) => {
+          const res = await ctx.app.inject({
+            method: 'POST',
+            url: '/api/incidents',
+            headers: chief.write,
+            payload: { category: 'noise', description: '施工噪音', location, urgency: 'blue' },
+          });
+          expect(res.statusCode, res.body).toBe(201);
+          const code = json(res).incident.properties.code as string;
+          const filed = await ctx.app.inject({ method: 'POST', url: `/api/incidents/${code}/transitions`, headers: chief.write, payload: { action: 'file' } });
+          expect(filed.statusCode, filed.body).toBe(200);
+        }),
+      );
+      // On PostgreSQL the writers are other connections: hold the transaction until one of them is seen waiting on a
+      // lock. PGlite has one connection, so its writes queue behind this transaction by construction.
+      if (BACKEND === 'postgres') {
+        await until(
+          async () => {
+            const [w] = await tx.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+            );
+            return w!.n > 0;
+          },
+          30_000,
+          'a report waiting for the rebuild',
+        );
+      }
+      return n;
+    });
+    await writes;
+    const [made] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM incident WHERE description = '施工噪音' AND status = 'filed'");
+    expect(written.daily).toBeGreaterThan(0);
+    expect(made!.n, 'every report and filing landed').toBe(points.length);
+    const daily = await difference();
+    expect(daily).toEqual({ missing: 0, extra: 0, n: daily.n });
+    const heat = await difference(FRESH_HEAT, HEAT_TABLE);
+    expect(heat).toEqual({ missing: 0, extra: 0, n: heat.n });
   });
 });
