@@ -112,6 +112,23 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     );
     const codes = sorted(grids.map((g) => g.code));
     await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(codes), "the community's published grids drawn", 60_000, 100);
+    // The camera shows the whole community (its extent from SQL), and again after the window changes size.
+    const [extent] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+      'SELECT ST_XMin(e) x0, ST_YMin(e) y0, ST_XMax(e) x1, ST_YMax(e) y1 FROM (SELECT ST_Extent(boundary) e FROM grid WHERE community_code = $1) s',
+      [community],
+    );
+    const wholeCommunityShown = async () => {
+      const box = (await page.locator('gs-plan-map').boundingBox())!;
+      for (const [lon, lat] of [
+        [extent!.x0, extent!.y0],
+        [extent!.x1, extent!.y1],
+      ] as const) {
+        const p = await onMap(page, lon, lat);
+        if (p.x < box.x || p.x > box.x + box.width || p.y < box.y || p.y > box.y + box.height) return false;
+      }
+      return true;
+    };
+    await waitUntil(wholeCommunityShown, 'the whole community on the map', 30_000, 100);
 
     // Named without the community's name the picker already shows (李家冲社区第五网格 → 第五网格); none overlapping.
     const labels = () =>
@@ -142,10 +159,14 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
         // The names follow the page's language (Lijiachong Community Grid 5 → Grid 5).
         await waitUntil(async () => (await labels()).every((l) => /^[\x20-\x7e]+$/.test(l.text)), 'grid names in English');
       }
-      await page.setViewportSize({ width: 1920, height: 1080 });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-published-${lang}-1920-${BACKEND}.png`) });
-      await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-published-${lang}-390-${BACKEND}.png`) });
+      for (const [width, height] of [
+        [1920, 1080],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await waitUntil(wholeCommunityShown, `the whole community on the map at ${width}×${height}`, 30_000, 100);
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-published-${lang}-${width}-${BACKEND}.png`) });
+      }
     }
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();

@@ -44,6 +44,8 @@ export class PublishedLayer {
   private lang: Lang = 'zh';
   /** The region the camera was last fitted to ('' is the scope's; null: none yet, or a plan's grids since). */
   private fitted: string | null = null;
+  /** The planner has panned or zoomed since the last fit: a resize then leaves the camera alone. */
+  private moved = false;
   private readonly labels: HTMLElement;
   private readonly measure = textMeasurer(MAP_FONT, 600);
 
@@ -51,7 +53,12 @@ export class PublishedLayer {
     this.labels = Object.assign(document.createElement('div'), { className: 'published-labels' });
     map.getContainer().append(this.labels);
     map.on('move', () => this.placeLabels());
-    map.on('resize', () => this.placeLabels());
+    // Only a gesture has an originalEvent; our own fits have none.
+    map.on('movestart', (e: { originalEvent?: Event }) => {
+      if (e.originalEvent) this.moved = true;
+    });
+    // A phone turned, a window resized: the places shown fit again, unless the planner has moved the map.
+    map.on('resize', () => (this.places && !this.moved ? this.fit(true) : this.placeLabels()));
   }
 
   /** Shows `places` (null: none, a plan is open); the map fits them when their region changes. */
@@ -59,9 +66,18 @@ export class PublishedLayer {
     this.places = places;
     this.lang = lang;
     (this.map.getSource('published') as GeoJSONSource).setData({ type: 'FeatureCollection', features: places?.shapes.features ?? [] } as never);
-    const box = places ? unionBbox(places.shapes.features.map((f) => f.bbox)) : undefined;
-    if (places && box && places.region !== this.fitted && fitBbox(this.map, box as Bbox, FIT_PADDING)) this.fitted = places.region;
     if (!places) this.fitted = null;
+    this.fit(false);
+  }
+
+  /** Fits the places shown when their region is new (or `again`), then places their names. */
+  private fit(again: boolean): void {
+    const places = this.places;
+    const box = places ? unionBbox(places.shapes.features.map((f) => f.bbox)) : undefined;
+    if (places && box && (again || places.region !== this.fitted) && fitBbox(this.map, box as Bbox, FIT_PADDING)) {
+      this.fitted = places.region;
+      this.moved = false;
+    }
     this.placeLabels();
   }
 
