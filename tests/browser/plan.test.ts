@@ -86,10 +86,98 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     );
   }
 
+  /** Codes of the published places the editor's map has drawn (MapLibre's rendered features), sorted. */
+  const publishedDrawn = (page: Page) => page.locator('gs-plan-map').evaluate((el) => (el as any).publishedRendered() as string[]);
+  const sorted = (codes: string[]) => [...codes].sort();
+
+  /** What the page must say over the map while no plan is open (a table, not the page's). */
+  const READ_ONLY_WORDS = { zh: '现行网格 · 只读', en: 'Published grids · read-only' };
+
+  it("shows the scope's districts, then the chosen community's published grids, named and read-only, before any plan is open", async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.context().addCookies([{ name: 'gs_session', value: session.cookie.split('=')[1]!, url: base }]);
+    await page.goto(`${base}/plan`);
+    // Before a community is chosen: the districts of the planner's scope (the whole city).
+    const districts = (await ctx.db.query<{ code: string }>("SELECT code FROM region WHERE level = 'district'")).map((r) => r.code);
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(sorted(districts)), "the city's districts drawn", 60_000, 100);
+
+    await page.waitForSelector(`select[data-community] option[value="${community}"]`, { state: 'attached' });
+    await page.selectOption('select[data-community]', community);
+    const grids = await ctx.db.query<{ code: string; name: string; community: string }>(
+      'SELECT g.code, g.name, c.name AS community FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1',
+      [community],
+    );
+    const codes = sorted(grids.map((g) => g.code));
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(codes), "the community's published grids drawn", 60_000, 100);
+    // The camera shows the whole community (its extent from SQL), and again after the window changes size.
+    const [extent] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+      'SELECT ST_XMin(e) x0, ST_YMin(e) y0, ST_XMax(e) x1, ST_YMax(e) y1 FROM (SELECT ST_Extent(boundary) e FROM grid WHERE community_code = $1) s',
+      [community],
+    );
+    const wholeCommunityShown = async () => {
+      const box = (await page.locator('gs-plan-map').boundingBox())!;
+      for (const [lon, lat] of [
+        [extent!.x0, extent!.y0],
+        [extent!.x1, extent!.y1],
+      ] as const) {
+        const p = await onMap(page, lon, lat);
+        if (p.x < box.x || p.x > box.x + box.width || p.y < box.y || p.y > box.y + box.height) return false;
+      }
+      return true;
+    };
+    await waitUntil(wholeCommunityShown, 'the whole community on the map', 30_000, 100);
+
+    // Named without the community's name the picker already shows (李家冲社区第五网格 → 第五网格); none overlapping.
+    const labels = () =>
+      page.$$eval('gs-plan-map [data-published-label]', (els) =>
+        els.map((el) => ({ code: (el as HTMLElement).dataset.publishedLabel!, text: el.textContent!, box: el.getBoundingClientRect().toJSON() })),
+      );
+    await waitUntil(async () => (await labels()).length > 0, 'grid names on the map');
+    const shown = await labels();
+    for (const l of shown) {
+      const g = grids.find((x) => x.code === l.code)!;
+      expect(g, l.code).toBeDefined();
+      expect(l.text).toBe(g.name.startsWith(g.community) ? g.name.slice(g.community.length) : g.name);
+    }
+    for (const a of shown)
+      for (const b of shown)
+        if (a !== b)
+          expect(
+            a.box.x + a.box.width <= b.box.x || b.box.x + b.box.width <= a.box.x || a.box.y + a.box.height <= b.box.y || b.box.y + b.box.height <= a.box.y,
+          ).toBe(true);
+
+    // Read-only, and said so: no editing tools until a plan is opened or started.
+    expect(await page.textContent('[data-map-hint="read-only"]')).toBe(READ_ONLY_WORDS.zh);
+    expect(await page.$('[data-tool]')).toBeNull();
+    for (const lang of ['zh', 'en'] as const) {
+      if (lang === 'en') {
+        await page.click('[data-action="lang"]');
+        await page.waitForSelector(`[data-map-hint="read-only"] >> text="${READ_ONLY_WORDS.en}"`);
+        // The names follow the page's language (Lijiachong Community Grid 5 → Grid 5).
+        await waitUntil(async () => (await labels()).every((l) => /^[\x20-\x7e]+$/.test(l.text)), 'grid names in English');
+      }
+      for (const [width, height] of [
+        [1920, 1080],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await waitUntil(wholeCommunityShown, `the whole community on the map at ${width}×${height}`, 30_000, 100);
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `plan-published-${lang}-${width}-${BACKEND}.png`) });
+      }
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
   it('splits a grid with the drawing tool, validates live, publishes, and /api/grids serves the new grids', async () => {
     const { page, problems } = await openEditor();
     await page.click('[data-action="create"]');
     await page.waitForSelector('gs-plan-problems [data-valid]', { timeout: 30_000 });
+    // The plan's own grids replace the published ones.
+    await waitUntil(async () => (await publishedDrawn(page)).length === 0, 'the published grids gone once the plan is open');
     const plans = (await api(`/api/plans?community=${community}`)).body.plans;
     const planId = plans[0].id as number;
     const grids = (await api(`/api/plans/${planId}`)).body.features.features;

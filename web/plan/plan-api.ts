@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import { apiRequest } from '../shared/api-request.js';
 import type { Json } from '../../server/contract/common-schemas.js';
-import type { PlanDiffFeature, PlanGridFeature } from '../../server/contract/geojson-schemas.js';
+import type { ExploreShapeCollection, PlanDiffFeature, PlanGridFeature } from '../../server/contract/geojson-schemas.js';
 import type { PlanProblem, ValidationReport } from '../../server/contract/grid-plan-reasons.js';
 import type { PlanEditBody, PlanSchema, PublishResult, WhatIf } from '../../server/contract/plan-schemas.js';
 import type { RegionNode } from '../../server/contract/wall-schemas.js';
@@ -21,11 +21,25 @@ export interface PlanWithGrids {
 
 export type DiffFeature = PlanDiffFeature;
 
+/** A published place (a grid of the community chosen, or a region of the planner's scope) with its label point and bbox. */
+export type PublishedShape = ExploreShapeCollection['features'][number];
+
+/** What the map shows while no plan is open: the places of `region` ('' = the caller's scope) and the community's own names. */
+export interface PublishedPlaces {
+  region: string;
+  shapes: ExploreShapeCollection;
+  /** The community whose grids these are (null for the scope's regions): its name is left off their labels. */
+  community: { name: string; name_en: string | null } | null;
+}
+
 /** Every call the editor makes; writes carry the session's CSRF token. */
 export class PlanApi {
   constructor(private readonly csrf: string | null) {}
 
   regions = () => apiRequest<{ regions: RegionNode[] }>('GET', '/api/regions');
+  /** The published children of a place (the grids of a community), as the explorer has them; simplify 0 = the very edges a plan copies. */
+  shapes = (region: string, simplify?: number) =>
+    apiRequest<ExploreShapeCollection>('GET', '/api/explore/shapes', { query: { region, ...(simplify === undefined ? {} : { simplify }) } });
   plans = (community: string) => apiRequest<{ plans: Plan[] }>('GET', '/api/plans', { query: { community, status: 'draft' } });
   create = (name: string, community: string) => apiRequest<Plan>('POST', '/api/plans', { csrf: this.csrf, body: { name, community } });
   load = (id: number) => apiRequest<PlanWithGrids>('GET', `/api/plans/${id}`);
@@ -39,12 +53,20 @@ export class PlanApi {
   abandon = (id: number) => apiRequest<Plan>('PATCH', `/api/plans/${id}`, { csrf: this.csrf, body: { status: 'abandoned' } });
 }
 
+/** A community the editor offers: its own names and its path (district / street / community) in both languages. */
+export interface Community {
+  code: string;
+  name: string;
+  name_en: string | null;
+  label: Record<'zh' | 'en', string>;
+}
+
 /** The communities of a region tree, flattened with their street's and district's names. */
-export function communitiesOf(nodes: RegionNode[], path: RegionNode[] = []): { code: string; label: Record<'zh' | 'en', string> }[] {
+export function communitiesOf(nodes: RegionNode[], path: RegionNode[] = []): Community[] {
   const said = (places: RegionNode[], en: boolean) => places.map((r) => (en && r.name_en) || r.name).join(' / ');
   return nodes.flatMap((n) =>
     n.level === 'community'
-      ? [{ code: n.code, label: { zh: said([...path, n], false), en: said([...path, n], true) } }]
+      ? [{ code: n.code, name: n.name, name_en: n.name_en, label: { zh: said([...path, n], false), en: said([...path, n], true) } }]
       : communitiesOf(n.children, n.level === 'city' ? path : [...path, n]),
   );
 }

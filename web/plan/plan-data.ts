@@ -1,9 +1,21 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, type PlanProblem, type PlanWithGrids, type WhatIf } from './plan-api.js';
+import {
+  communitiesOf,
+  PlanApi,
+  type Community,
+  type DiffFeature,
+  type Plan,
+  type PlanEdit,
+  type PlanProblem,
+  type PlanWithGrids,
+  type PublishedPlaces,
+  type WhatIf,
+} from './plan-api.js';
 
 /**
  * Everything the plan editor shows, loaded from the API: the communities,
- * a community's drafts, the plan open with its grids, and for each revision
+ * the published grids of the community chosen (before one is, the places of
+ * the planner's scope), a community's drafts, the plan open with its grids, and for each revision
  * its problems, what-if figures and diff (asked for after every change; an
  * answer for a revision no longer shown is dropped, and so is any answer that
  * arrives after the host has left the page). Failures go to `onError`, the
@@ -12,7 +24,9 @@ import { communitiesOf, PlanApi, type DiffFeature, type Plan, type PlanEdit, typ
  */
 export class PlanDataController implements ReactiveController {
   /** Each community's path (district / street / community) in both languages. */
-  communities: { code: string; label: Record<'zh' | 'en', string> }[] = [];
+  communities: Community[] = [];
+  /** What is published where the planner looks, shown while no plan is open. */
+  published: PublishedPlaces | null = null;
   drafts: Plan[] = [];
   /** The plan open and its grids, as the server has them. */
   current: PlanWithGrids | null = null;
@@ -25,6 +39,7 @@ export class PlanDataController implements ReactiveController {
   diff: DiffFeature[] = [];
   private api = new PlanApi(null);
   private connected = false;
+  private publishedAsked = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -49,6 +64,24 @@ export class PlanDataController implements ReactiveController {
   async loadCommunities(): Promise<void> {
     const { regions } = await this.api.regions();
     this.set(() => (this.communities = communitiesOf(regions)));
+  }
+
+  /**
+   * The published grids of `community` ('' = the regions of the caller's
+   * scope, the start view). Only the answer for the last place asked for is
+   * kept: picking quickly through the list never shows an earlier community's.
+   */
+  async loadPublished(community: string): Promise<void> {
+    const asked = ++this.publishedAsked;
+    const found = this.communities.find((c) => c.code === community);
+    try {
+      // A community's grids at full detail: the very edges a plan would copy.
+      const shapes = await this.api.shapes(community, community ? 0 : undefined);
+      if (asked === this.publishedAsked)
+        this.set(() => (this.published = { region: community, shapes, community: found ? { name: found.name, name_en: found.name_en } : null }));
+    } catch (err) {
+      if (asked === this.publishedAsked && this.connected) this.onError(err);
+    }
   }
 
   /** A community's drafts ('' = none); the plan open is closed. */

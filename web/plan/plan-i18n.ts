@@ -41,6 +41,12 @@ const zh = {
     busy: '正在处理…',
     no_plan: '先选择社区并打开或新建方案。',
   },
+  /** While no plan is open: what the map shows, over it and beside it. */
+  publishedView: {
+    pick: '选择社区以查看其现行网格',
+    readOnly: '现行网格 · 只读',
+    openToEdit: '地图上是本社区的现行网格，只读。打开草稿或新建方案后才能编辑。',
+  },
   problems: '问题',
   noProblems: '校验通过：没有问题，可以发布。',
   warnings: '原有问题（方案未改动的网格，不影响发布）',
@@ -129,6 +135,11 @@ const en: Strings = {
     picking_absorbers: "Click the neighbours that absorb the deleted grid's area, then Apply.",
     busy: 'Working…',
     no_plan: 'Choose a community, then open or start a plan.',
+  },
+  publishedView: {
+    pick: 'Choose a community to see its published grids',
+    readOnly: 'Published grids · read-only',
+    openToEdit: "The map shows this community's published grids, read-only. Open a draft or start a plan to edit them.",
   },
   problems: 'Problems',
   noProblems: 'Valid: no problems, ready to publish.',

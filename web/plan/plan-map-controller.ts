@@ -7,7 +7,9 @@ import { bboxOfPositions } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { offlineStyle } from '../shared/map/offline-style.js';
 import { THEME } from '../shared/map/theme.js';
-import type { PlanGrid, PlanProblem } from './plan-api.js';
+import type { Lang } from '../shared/i18n.js';
+import type { PlanGrid, PlanProblem, PublishedPlaces } from './plan-api.js';
+import { PUBLISHED_LAYERS, PublishedLayer } from './plan-published.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 
@@ -36,6 +38,7 @@ export class PlanMapController implements ReactiveController {
   private selected = new Set<number>();
   private drawMode: 'select' | 'linestring' | 'polygon' | null = null;
   private nextDrawId = 1_000_000_000;
+  private published?: PublishedLayer;
 
   constructor(
     host: ReactiveControllerHost,
@@ -51,6 +54,7 @@ export class PlanMapController implements ReactiveController {
       // Lets the browser tests read pixels back.
       readback: true,
       onLoad: (map) => {
+        this.published = new PublishedLayer(map);
         this.startDrawing(map);
         host.requestUpdate();
       },
@@ -106,6 +110,16 @@ export class PlanMapController implements ReactiveController {
       this.fitted = fitKey;
       this.kit.fit(bboxOfPositions(grids.flatMap((g) => ringsOf(g.geometry).flat()))!, 40);
     }
+  }
+
+  /** The published places shown while no plan is open (null: a plan is, and its own grids replace them). */
+  setPublished(places: PublishedPlaces | null, lang: Lang): void {
+    this.published?.set(places, lang);
+  }
+
+  /** Codes of the published places drawn now: for tests. */
+  publishedRendered(): string[] {
+    return this.published?.rendered() ?? [];
   }
 
   setProblems(problems: PlanProblem[]): void {
@@ -206,15 +220,17 @@ function ringsOf(g: PlanGrid['geometry']): Position[][] {
   return g.type === 'Polygon' ? g.coordinates : (g.coordinates as Position[][][]).flat();
 }
 
-/** The offline style with our grids, the warnings and the problems over them. */
+/** The offline style with the published places, our grids, the warnings and the problems over them. */
 function planStyle(): StyleSpecification {
   return offlineStyle({
     sources: {
+      published: { type: 'geojson', data: EMPTY as never },
       grids: { type: 'geojson', data: EMPTY as never, promoteId: 'key' },
       problems: { type: 'geojson', data: EMPTY as never },
       warnings: { type: 'geojson', data: EMPTY as never },
     },
     layers: [
+      ...PUBLISHED_LAYERS,
       {
         id: 'grid-fill',
         type: 'fill',

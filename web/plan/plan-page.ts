@@ -96,8 +96,11 @@ export class PlanPage extends LitElement {
     this.data.signedIn(this.me.csrf_token);
     await this.data.loadCommunities();
     const asked = parsePlanLocation(location.search);
+    const known = asked.community && this.data.communities.some((c) => c.code === asked.community);
+    // The start view: the places of the planner's scope, until a community is chosen.
+    if (!known) void this.data.loadPublished('');
     try {
-      if (asked.community && this.data.communities.some((c) => c.code === asked.community)) {
+      if (known) {
         await this.pickCommunity(asked.community);
         if (asked.plan !== null) await this.openPlan(asked.plan);
       }
@@ -117,6 +120,7 @@ export class PlanPage extends LitElement {
       <main>
         <gs-plan-map .grids=${this.data.current?.features.features ?? []} .problems=${this.data.problems} .warnings=${this.data.warnings}
           .selection=${this.selection} .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
+          .published=${this.data.current ? null : this.data.published} .lang=${this.language}
           @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
           @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
             this.submit({
@@ -126,11 +130,12 @@ export class PlanPage extends LitElement {
               moved: e.detail.moved,
             })}
           @plan-split-line=${(e: CustomEvent<{ type: 'LineString'; coordinates: Position[] }>) => this.submit({ op: 'split', key: this.selection[0], line: e.detail })}
-          @plan-drawn-polygon=${(e: CustomEvent<{ type: 'Polygon'; coordinates: Position[][] }>) => this.submit({ op: 'add', geometry: e.detail })}></gs-plan-map>
+          @plan-drawn-polygon=${(e: CustomEvent<{ type: 'Polygon'; coordinates: Position[][] }>) => this.submit({ op: 'add', geometry: e.detail })}
+          >${this.data.current ? nothing : html`<p class="map-hint" data-map-hint=${this.community ? 'read-only' : 'pick'}>${this.community ? t.publishedView.readOnly : t.publishedView.pick}</p>`}</gs-plan-map>
         <aside>
           ${this.status ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>${this.status.message}</div>` : nothing}
           ${this.renderPlanChooser()}
-          ${this.data.current ? this.renderEditor() : html`<p class="hint">${t.hints.no_plan}</p>`}
+          ${this.data.current ? this.renderEditor() : html`<p class="hint" data-no-plan>${this.community ? t.publishedView.openToEdit : t.hints.no_plan}</p>`}
         </aside>
       </main>`;
   }
@@ -225,6 +230,8 @@ export class PlanPage extends LitElement {
   private async pickCommunity(code: string) {
     this.community = code;
     this.editor = 'no_plan';
+    // Read-only, until a plan is opened: the published grids (or, with no community, the scope's places).
+    void this.data.loadPublished(code);
     const loading = this.data.loadDrafts(code);
     this.remember();
     await loading;
