@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { currentUser, logout, type Me } from '../shared/session.js';
+import { currentUser, logout, scopeName, type Me } from '../shared/session.js';
 import { errorMessage } from '../shared/api-request.js';
 import { roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
@@ -108,7 +108,7 @@ export class AdminPage extends LitElement {
     const p = this.me?.principal;
     return html`<header>
       <h1><span>Gridscope</span> · ${t.title}</h1>
-      ${p ? html`<span class="who" data-who>${p.display_name} · ${roleName(p.role, this.language)} · ${p.scope.name}</span>` : nothing}
+      ${p ? html`<span class="who" data-who>${p.display_name} · ${roleName(p.role, this.language)} · ${scopeName(this.me!, this.language)}</span>` : nothing}
       <button class="link" data-action="lang" @click=${this.toggleLang}>${t.otherLang}</button>
       <a href="/">${t.home}</a>
       ${p?.kind === 'user' ? html`<button data-action="logout" @click=${this.signOut}>${t.signOut}</button>` : nothing}

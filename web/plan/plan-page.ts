@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
-import { currentUser, type Me } from '../shared/session.js';
+import { currentUser, scopeName, type Me } from '../shared/session.js';
 import type { Position } from '../../server/contract/vertex-move.js';
 import type { PlanEdit, PlanGrid } from './plan-api.js';
 import { PlanDataController } from './plan-data.js';
@@ -151,7 +151,7 @@ export class PlanPage extends LitElement {
           ${this.data.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label[this.language]}</option>`)}
         </select></label>
       <span class="spacer"></span>
-      ${p ? html`<span class="muted">${p.display_name} · ${p.scope.name}</span>` : nothing}
+      ${p && this.me ? html`<span class="muted">${p.display_name} · ${scopeName(this.me, this.language)}</span>` : nothing}
       <button class="link" data-action="lang" @click=${this.switchLanguage}>${t.otherLang}</button>
       <a href="/">${t.home}</a>
     </header>`;
