@@ -9,8 +9,14 @@ import { bboxOfPositions } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { offlineStyle } from '../shared/map/offline-style.js';
 import { THEME } from '../shared/map/theme.js';
-import { PIN_SVG } from './field-icons.js';
 import type { GridFeature } from './point-in-grid.js';
+
+/**
+ * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
+ * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
+ */
+const PIN_SVG =
+  '<svg width="34" height="44" viewBox="0 0 34 44"><path d="M17 2C9 2 3 8 3 16c0 10 14 26 14 26s14-16 14-26C31 8 25 2 17 2z" fill="#e5484d" stroke="#fff" stroke-width="3"/><circle cx="17" cy="16" r="5" fill="#fff"/></svg>';
 
 /**
  * MapLibre's worker, made from a blob of its script as fetched by the page, then started (prewarm) while the app
