@@ -102,8 +102,8 @@ function preloadFieldMap(): Plugin {
         const worker = [...assets].find((name) => /maplibre-gl-worker.*\.mjs$/.test(name));
         if (!worker) throw new Error("m.html: MapLibre's worker script was not found among the field map's assets");
         // On HTTP/1.1 a page has six connections, and a preload scanner asks for every linked file before any script
-        // runs. The first screen needs 13 small requests (the session, the grids, the app's script and its 10
-        // chunks): three rounds on six connections, with room left for one more. So, in this order: the session
+        // runs. The first screen needs 5 requests (the session, the grids, the app's script and its 2 shared chunks,
+        // SHARED_CHUNK_GROUPS): one round on six connections, with room left for one more. So, in this order: the session
         // (preloaded here, taken up by m.html's inline fetch), MapLibre's chunk (the largest, on the one spare
         // connection from the start), the app's scripts, then MapLibre's worker, and the map's small chunks at low
         // priority, which get each connection the first screen leaves free instead of making it queue (measured:
@@ -165,6 +165,26 @@ function fieldServiceWorker(): Plugin {
   };
 }
 
+/**
+ * Two named chunks for the small modules most pages share, instead of one
+ * chunk per set of pages that imports a module (rolldown's default: 10 chunks
+ * of 0.2–6 kB on /m's first screen, three rounds of requests on six
+ * connections at Slow 4G's 562 ms each; README, field app). `api-client` is
+ * what every page needs (the home page, which has no Lit, exactly that);
+ * `ui-core` is Lit's core and the small shared pieces of the pages built on it.
+ * A page that needed only some of them now downloads a few kB more (README,
+ * field app, table of pages), in fewer requests. Lit's other directives stay
+ * with the pages that use them; MapLibre, deck.gl and luma.gl keep their own
+ * chunks (large, cached once).
+ */
+const SHARED_CHUNK_GROUPS = [
+  { name: 'api-client', test: /web[\\/]shared[\\/](api-request|session)\.ts$|server[\\/]contract[\\/]vocabulary\.ts$|vite[\\/]modulepreload-polyfill/ },
+  {
+    name: 'ui-core',
+    test: /node_modules[\\/](lit[\\/]index|lit-element[\\/]lit-element|lit-html[\\/](lit-html|directive)|@lit[\\/]reactive-element[\\/](reactive-element|css-tag))\.js$|web[\\/]shared[\\/](i18n|map[\\/]theme)\.ts$|server[\\/]contract[\\/]incident-workflow\.ts$|vite[\\/]preload-helper/,
+  },
+];
+
 export default defineConfig({
   root: 'web',
   base: '/',
@@ -174,7 +194,7 @@ export default defineConfig({
     emptyOutDir: true,
     // MapLibre and deck.gl are large by nature; the wall's budget is checked by npm run bench:wall instead.
     chunkSizeWarningLimit: 2000,
-    rolldownOptions: { input: webPages() },
+    rolldownOptions: { input: webPages(), output: { codeSplitting: { groups: SHARED_CHUNK_GROUPS } } },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/docs': 'http://127.0.0.1:3000' } },
 });

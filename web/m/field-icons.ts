@@ -27,7 +27,3 @@ const PATHS: Record<string, string> = {
 export function icon(name: string, size = 28) {
   return html`<svg width=${size} height=${size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${unsafeSVG(PATHS[name] ?? '')}</svg>`;
 }
-
-/** The report pin on the map: a red drop with a white dot, its tip at the point. */
-export const PIN_SVG =
-  '<svg width="34" height="44" viewBox="0 0 34 44"><path d="M17 2C9 2 3 8 3 16c0 10 14 26 14 26s14-16 14-26C31 8 25 2 17 2z" fill="#e5484d" stroke="#fff" stroke-width="3"/><circle cx="17" cy="16" r="5" fill="#fff"/></svg>';

@@ -9,8 +9,14 @@ import { bboxOfPositions } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { offlineStyle } from '../shared/map/offline-style.js';
 import { THEME } from '../shared/map/theme.js';
-import { PIN_SVG } from './field-icons.js';
 import type { GridFeature } from './point-in-grid.js';
+
+/**
+ * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
+ * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
+ */
+const PIN_SVG =
+  '<svg width="34" height="44" viewBox="0 0 34 44"><path d="M17 2C9 2 3 8 3 16c0 10 14 26 14 26s14-16 14-26C31 8 25 2 17 2z" fill="#e5484d" stroke="#fff" stroke-width="3"/><circle cx="17" cy="16" r="5" fill="#fff"/></svg>';
 
 /**
  * MapLibre's worker, made from a blob of its script as fetched by the page, then started (prewarm) while the app
@@ -19,11 +25,44 @@ import type { GridFeature } from './point-in-grid.js';
  * own script request does not (the worker's URL, /assets/…, is outside the worker's scope /m: offline, the map never
  * started), while a blob worker is the page's. On any failure, the script's own URL (set by map-controller.ts).
  */
-const workerStarted: Promise<void> = fetch(workerScriptUrl)
-  .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(`HTTP ${response.status}`))))
+const workerStarted: Promise<void> = workerScript()
   .then((script) => setWorkerUrl(URL.createObjectURL(new Blob([script], { type: 'text/javascript' }))))
   .catch((err) => console.warn('field map: the worker from its own URL:', err))
   .then(() => prewarm());
+
+/**
+ * The worker's script, asked a second time if need be. In first loads on Slow 4G (bench:field, 6 of them) the fetch
+ * that takes up m.html's preload failed once ("Failed to fetch", as the preload ended: the map then made its worker
+ * from the URL, a second request), and twice the map never started with no worker made and no warning (that fetch,
+ * it seems, never settled). The preload has by then put the script in the HTTP cache (`immutable`): a second fetch,
+ * on failure or 3 s after the script has arrived, gets it from there.
+ */
+function workerScript(): Promise<Blob> {
+  const ask = () => fetch(workerScriptUrl).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))));
+  let settled = false;
+  const first = ask().finally(() => {
+    settled = true;
+  });
+  const again = new Promise<Blob>((resolve, reject) => {
+    first.catch(() => ask().then(resolve, reject));
+    void arrived(workerScriptUrl).then(() => setTimeout(() => settled || ask().then(resolve, reject), 3000));
+  });
+  return Promise.any([first, again]);
+}
+
+/** Resolves once the page has a resource timing entry for `url`: its bytes have arrived (the preload's, or a fetch's). */
+function arrived(url: string): Promise<void> {
+  const href = new URL(url, location.href).href;
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName(href).length) return resolve();
+    const observer = new PerformanceObserver((list) => {
+      if (!list.getEntriesByName(href).length) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe({ type: 'resource' });
+  });
+}
 
 /**
  * The phone's map (map kit, offline style; MapLibre only, no deck.gl layers
