@@ -109,6 +109,24 @@ export const seedSays = {
   workers: (): Said => ({ en: 'grid workers', zh: '网格员' }),
   incidents: (done: number, total: number): Said => ({ en: `incidents ${done}/${total}`, zh: `事件 ${done}/${total}` }),
   directives: (): Said => ({ en: 'directives', zh: '指令' }),
+  /** A wrong population file (--population, GRIDSCOPE_DEMO_POPULATION); `where` is populationKey or populationLine. */
+  populationKey: (key: string): Said => ({ en: `key ${key}`, zh: `键 ${key}` }),
+  populationLine: (n: number): Said => ({ en: `line ${n}`, zh: `第 ${n} 行` }),
+  populationNotCode: (source: string, where: Said, code: string): Said => ({
+    en: `${source}: ${where.en}: ${JSON.stringify(code)} is not a 6-digit district code`,
+    zh: `${source}:${where.zh}:${JSON.stringify(code)} 不是 6 位区县代码`,
+  }),
+  populationNotCount: (source: string, where: Said, code: string, value: unknown): Said => ({
+    en: `${source}: ${where.en}: the population of ${code} must be a whole number above 0, not ${JSON.stringify(value)}`,
+    zh: `${source}:${where.zh}:${code} 的人口须为大于 0 的整数,而不是 ${JSON.stringify(value)}`,
+  }),
+  populationTwice: (source: string, where: Said, code: string): Said => ({
+    en: `${source}: ${where.en}: ${code} is listed twice`,
+    zh: `${source}:${where.zh}:${code} 重复出现`,
+  }),
+  populationNotJson: (source: string, why: string): Said => ({ en: `${source}: not valid JSON (${why})`, zh: `${source}:不是有效的 JSON(${why})` }),
+  populationEmpty: (source: string): Said => ({ en: `${source}: no district populations in it`, zh: `${source}:其中没有区县人口` }),
+  populationUnreadable: (source: string, why: string): Said => ({ en: `cannot read ${source}: ${why}`, zh: `无法读取 ${source}:${why}` }),
   alreadySeeded: (): Said => ({
     en: 'the database already holds a city below district level; seeding needs an empty database',
     zh: '数据库中已有区县以下的城市数据:生成演示城市需要空数据库',

@@ -155,6 +155,7 @@ const EXPECTED_FAILURES = new Set([
   'MigrationError',
   'ImportRejected',
   'CityAlreadySeeded',
+  'PopulationFileRejected',
   UsageError.name,
 ]);
 
