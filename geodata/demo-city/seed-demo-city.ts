@@ -136,12 +136,8 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const planByCode = new Map(plans.map((p) => [p.fact.code, p]));
     const planOf = (code: string) => planByCode.get(code.slice(0, 6))!;
 
-    progress(
-      seedSays.streets(
-        sum(plans, (p) => p.streets),
-        Boolean(real),
-      ),
-    );
+    const streetCount = sum(plans, (p) => p.streets);
+    progress(seedSays.streets(streetCount, Boolean(real)));
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'district'`);
     const streetCells = await cutCells(
       tx,
