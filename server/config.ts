@@ -6,6 +6,7 @@ import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOption
 import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './contract/grid-plan-reasons.js';
 import { MAX_COST, MIN_COST } from './auth/password-hash.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
+import { refusalSays, SaidError, type Said } from './cli-messages.js';
 
 /**
  * Configuration is read once, from the environment, and validated. A bad
@@ -141,9 +142,9 @@ export const CONFIG_VARIABLES = {
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
 
-export class ConfigError extends Error {
-  constructor(variable: string, value: string, expected: string) {
-    super(`invalid configuration: ${variable}=${JSON.stringify(value)}; expected ${expected}`);
+export class ConfigError extends SaidError {
+  constructor(variable: string, value: string, expected: Said | string) {
+    super(refusalSays.config(variable, value, expected));
     this.name = 'ConfigError';
   }
 }
@@ -152,7 +153,7 @@ function int(env: NodeJS.ProcessEnv, name: ConfigVariable, min: number, max: num
   const raw = env[name] ?? CONFIG_VARIABLES[name].default;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, raw, `an integer from ${min} to ${max}`);
+    throw new ConfigError(name, raw, refusalSays.integer(min, max));
   }
   return value;
 }
@@ -162,7 +163,7 @@ function bool(env: NodeJS.ProcessEnv, name: ConfigVariable, fallback?: boolean):
   if (raw === '' && fallback !== undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, raw, 'true or false');
+  throw new ConfigError(name, raw, refusalSays.trueOrFalse());
 }
 
 function str(env: NodeJS.ProcessEnv, name: ConfigVariable): string {
@@ -174,28 +175,28 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = str(env, 'DATABASE_URL') || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', '(redacted)', 'a postgres:// or postgresql:// URL');
+    throw new ConfigError('DATABASE_URL', '(redacted)', refusalSays.postgresUrl());
   }
   const databaseReadUrl = str(env, 'DATABASE_READ_URL') || undefined;
   if (databaseReadUrl && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) {
-    throw new ConfigError('DATABASE_READ_URL', '(redacted)', 'a postgres:// or postgresql:// URL');
+    throw new ConfigError('DATABASE_READ_URL', '(redacted)', refusalSays.postgresUrl());
   }
   // The embedded database lives in this process: there is nothing to replicate it to.
-  if (databaseReadUrl && !databaseUrl) throw new ConfigError('DATABASE_READ_URL', '(redacted)', 'empty unless DATABASE_URL is set (PGlite has no replicas)');
+  if (databaseReadUrl && !databaseUrl) throw new ConfigError('DATABASE_READ_URL', '(redacted)', refusalSays.replicaNeedsPrimary());
   const logLevel = str(env, 'LOG_LEVEL') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', logLevel, refusalSays.oneOf(LOG_LEVELS));
   // The embedded demo is for looking around: open to read, with a user per role.
   const embeddedDemo = !databaseUrl && bool(env, 'GRIDSCOPE_SEED_DEMO');
   const demoPassword = str(env, 'GRIDSCOPE_DEMO_PASSWORD');
-  if (demoPassword.length < 8) throw new ConfigError('GRIDSCOPE_DEMO_PASSWORD', '(redacted)', 'at least 8 characters');
+  if (demoPassword.length < 8) throw new ConfigError('GRIDSCOPE_DEMO_PASSWORD', '(redacted)', refusalSays.atLeastChars(8));
   const dataDir = resolve(str(env, 'GRIDSCOPE_DATA_DIR') || './data');
   const wallMetric = str(env, 'GRIDSCOPE_WALL_METRIC');
-  if (!isWallMetric(wallMetric)) throw new ConfigError('GRIDSCOPE_WALL_METRIC', wallMetric, WALL_METRICS.join(', '));
+  if (!isWallMetric(wallMetric)) throw new ConfigError('GRIDSCOPE_WALL_METRIC', wallMetric, refusalSays.oneOf(WALL_METRICS));
   const wallWindow = str(env, 'GRIDSCOPE_WALL_WINDOW');
-  if (!isWallWindow(wallWindow)) throw new ConfigError('GRIDSCOPE_WALL_WINDOW', wallWindow, WALL_WINDOWS.join(', '));
+  if (!isWallWindow(wallWindow)) throw new ConfigError('GRIDSCOPE_WALL_WINDOW', wallWindow, refusalSays.oneOf(WALL_WINDOWS));
   const basemapStyleUrl = str(env, 'GRIDSCOPE_BASEMAP_STYLE_URL') || undefined;
   if (basemapStyleUrl && !/^(https?:\/\/|\/)/.test(basemapStyleUrl)) {
-    throw new ConfigError('GRIDSCOPE_BASEMAP_STYLE_URL', basemapStyleUrl, 'an http(s):// URL or a path on this server');
+    throw new ConfigError('GRIDSCOPE_BASEMAP_STYLE_URL', basemapStyleUrl, refusalSays.styleUrl());
   }
   return {
     host: str(env, 'HOST'),

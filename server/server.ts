@@ -11,14 +11,15 @@ import type { PGliteDatabase } from './db/pglite-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
 import { readPopulationFile } from '../geodata/demo-city/district-sizing.js';
 import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
+import { cliSays, serverSays, type CliLang } from './cli-messages.js';
 
-/** Opens and migrates the configured database, saying which one. */
-export async function openMigratedDatabase(config: Config, say: (line: string) => void): Promise<Database> {
-  say(config.databaseUrl ? `database: PostgreSQL ${redactUrl(config.databaseUrl)}` : `database: embedded PGlite in ${config.dataDir}`);
+/** Opens and migrates the configured database, saying which one (in `lang`; English to library callers). */
+export async function openMigratedDatabase(config: Config, say: (line: string) => void, lang: CliLang = 'en'): Promise<Database> {
+  say((config.databaseUrl ? serverSays.postgres(redactUrl(config.databaseUrl)) : serverSays.pglite(config.dataDir))[lang]);
   const db = await openDatabase(config);
   try {
     const applied = await migrate(db);
-    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    if (applied.length) say(serverSays.migrationsApplied(applied)[lang]);
     return db;
   } catch (err) {
     await db.close().catch(() => undefined);
@@ -28,11 +29,12 @@ export async function openMigratedDatabase(config: Config, say: (line: string) =
 
 /**
  * Builds the demo city as configured, reporting progress; used by `serve` and
- * `seed`. `districtImport` says how a boundary file is checked and the city named.
+ * `seed`. `districtImport` says how a boundary file is checked and the city named,
+ * and in which language all this is said (English unless told).
  */
 export async function seedConfiguredCity(db: Database, config: Config, say: (line: string) => void, districtImport: InsertOptions = {}): Promise<void> {
-  const grids = config.demoGrids === undefined ? 'grids by population' : `${config.demoGrids} grids`;
-  say(`building the demo city: ${grids}, ${config.demoIncidents} incidents (seed ${config.demoSeed}) ...`);
+  const lang = districtImport.lang ?? 'en';
+  say(serverSays.building(config.demoGrids, config.demoIncidents, config.demoSeed)[lang]);
   const population = config.demoPopulationFile ? readPopulationFile(config.demoPopulationFile) : undefined;
   const setting = config.demoDistrictsFile;
   const source = setting && setting !== 'synthetic' ? readDistrictSource(setting) : undefined;
@@ -43,14 +45,11 @@ export async function seedConfiguredCity(db: Database, config: Config, say: (lin
     seed: config.demoSeed,
     districts: demoDistricts(setting, source?.features),
     districtImport: { report: say, ...districtImport, cityName: districtImport.cityName ?? source?.cityName },
-    onProgress: (step) => say(`  ... ${step}`),
+    onProgress: (step) => say(serverSays.step(step)[lang]),
     calendar: createWorkingCalendar(config.workingCalendar),
     householdBounds: config.planRules,
   });
-  say(
-    `demo city ready in ${(summary.ms / 1000).toFixed(1)} s: ${summary.districts} districts, ${summary.streets} streets, ` +
-      `${summary.communities} communities, ${summary.grids} grids, ${summary.workers} workers, ${summary.incidents} incidents`,
-  );
+  say(serverSays.cityReady(summary)[lang]);
 }
 
 /** The configured districts: a file's features, 'synthetic' for made-up shapes, or (unset) Zhuzhou's real outline. */
@@ -60,41 +59,43 @@ function demoDistricts(setting: string | undefined, fromFile: SeedOptions['distr
 }
 
 /** Creates the demo users on first start and says how to sign in, every start. */
-async function announceDemoUsers(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+async function announceDemoUsers(db: Database, config: Config, say: (line: string) => void, lang: CliLang): Promise<void> {
   await createDemoUsers(db, config.demoPassword);
   const users = await db.query<{ username: string; role: string; scope_code: string | null; unit_code: string | null }>(
     `SELECT username, role, scope_code, unit_code FROM app_user WHERE username = ANY($1) AND NOT disabled ORDER BY id`,
     [DEMO_USERNAMES],
   );
   if (!users.length) return;
-  say(`demo users (password from GRIDSCOPE_DEMO_PASSWORD, default "${CONFIG_VARIABLES.GRIDSCOPE_DEMO_PASSWORD.default}"): sign in at /login.html`);
-  for (const u of users) say(`  ${u.username.padEnd(11)} ${u.role.padEnd(16)} ${u.scope_code ?? u.unit_code ?? 'whole city'}`);
+  say(serverSays.demoUsers(CONFIG_VARIABLES.GRIDSCOPE_DEMO_PASSWORD.default)[lang]);
+  for (const u of users) say(`  ${u.username.padEnd(11)} ${u.role.padEnd(16)} ${u.scope_code ?? u.unit_code ?? serverSays.wholeCity()[lang]}`);
 }
 
 /**
  * Builds the demo city if the database has nothing below district level yet:
  * on an empty database, or on the districts `gridscope import-districts` loaded.
  */
-export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void): Promise<void> {
+export async function seedIfEmpty(db: Database, config: Config, say: (line: string) => void, lang: CliLang = 'en'): Promise<void> {
   const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int n FROM region WHERE level NOT IN ('city', 'district')")) as [{ n: number }];
-  if (n === 0 && config.seedDemo) await seedConfiguredCity(db, config, say);
+  if (n === 0 && config.seedDemo) await seedConfiguredCity(db, config, say, { lang });
 }
 
 /**
  * The `serve` command: database, demo city, HTTP, and a graceful shutdown on
  * SIGINT/SIGTERM that finishes in-flight requests and closes the database
- * (PGlite must flush its files and drop the directory lock).
+ * (PGlite must flush its files and drop the directory lock). What it says to
+ * the person who started it is in `lang`; its JSON logs (pino) stay English,
+ * for operators' log tools.
  */
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, lang: CliLang = 'en'): Promise<void> {
   const started = Date.now();
   const say = (line: string) => console.log(line);
-  const db = await openMigratedDatabase(config, say);
+  const db = await openMigratedDatabase(config, say, lang);
   let closing = false;
   let readDb: Database | undefined;
   try {
-    await seedIfEmpty(db, config, say);
-    if (config.demoUsers) await announceDemoUsers(db, config, say);
-    if (config.databaseReadUrl) say(`read replica: PostgreSQL ${redactUrl(config.databaseReadUrl)}`);
+    await seedIfEmpty(db, config, say, lang);
+    if (config.demoUsers) await announceDemoUsers(db, config, say, lang);
+    if (config.databaseReadUrl) say(serverSays.replica(redactUrl(config.databaseReadUrl))[lang]);
     readDb = await openReadDatabase(config);
   } catch (err) {
     await db.close().catch(() => undefined);
@@ -119,19 +120,19 @@ export async function serve(config: Config): Promise<void> {
   if (db.backend === 'pglite') (db as PGliteDatabase).useLogger(app.log.child({ module: 'pglite' }));
   const shutdown = async (signal: string) => {
     if (closing) {
-      say(`${signal} again: exiting now`);
+      say(serverSays.signalAgain(signal)[lang]);
       process.exit(1);
     }
     closing = true;
-    say(`${signal}: shutting down ...`);
+    say(serverSays.shuttingDown(signal)[lang]);
     try {
       await app.close();
       await readDb?.close();
       await db.close();
-      say('stopped cleanly');
+      say(serverSays.stopped()[lang]);
       process.exit(0);
     } catch (err) {
-      console.error('error during shutdown:', err);
+      console.error(cliSays.shutdownFailed()[lang], err);
       process.exit(1);
     }
   };
@@ -143,7 +144,7 @@ export async function serve(config: Config): Promise<void> {
       app.log.error({ err }, 'a database connection error escaped its handler; carrying on');
       return;
     }
-    console.error('gridscope: uncaught exception:', err);
+    console.error(`gridscope: ${cliSays.uncaught()[lang]}`, err);
     process.exit(1);
   });
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -152,6 +153,6 @@ export async function serve(config: Config): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  if (config.anonymousRead) say('anonymous read-only access is ON (GRIDSCOPE_ANONYMOUS_READ)');
-  say(`Gridscope ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://${host}:${port}/  (API docs: http://${host}:${port}/docs)`);
+  if (config.anonymousRead) say(serverSays.anonymousRead()[lang]);
+  say(serverSays.ready(((Date.now() - started) / 1000).toFixed(1), `http://${host}:${port}/`)[lang]);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../../server/db/database.js';
+import { SaidError, seedSays, type Said } from '../../server/cli-messages.js';
 import { ZHUZHOU_DISTRICTS, type DistrictFact, type DistrictKind } from '../zhuzhou-facts.js';
 
 /**
@@ -54,6 +55,14 @@ export function gridsForPopulation(districts: readonly Pick<DistrictFact, 'kind'
   return districts.reduce((n, d) => n + Math.max(1, Math.round(d.population / RESIDENTS_PER_GRID[d.kind])), 0);
 }
 
+/** A population file that cannot be used, said in both languages (the message is the English). */
+export class PopulationFileRejected extends SaidError {
+  constructor(said: Said) {
+    super(said);
+    this.name = 'PopulationFileRejected';
+  }
+}
+
 /**
  * A population file: JSON `{"430102": 520000, ...}` or CSV lines
  * `code,population` (a header line is skipped). Throws a message naming the
@@ -61,13 +70,13 @@ export function gridsForPopulation(districts: readonly Pick<DistrictFact, 'kind'
  */
 export function parsePopulation(text: string, source = 'population file'): Map<string, number> {
   const out = new Map<string, number>();
-  const add = (code: string, value: unknown, where: string) => {
+  const add = (code: string, value: unknown, where: Said) => {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (!/^\d{6}$/.test(code)) throw new Error(`${source}: ${where}: ${JSON.stringify(code)} is not a 6-digit district code`);
+    if (!/^\d{6}$/.test(code)) throw new PopulationFileRejected(seedSays.populationNotCode(source, where, code));
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-      throw new Error(`${source}: ${where}: the population of ${code} must be a whole number above 0, not ${JSON.stringify(value)}`);
+      throw new PopulationFileRejected(seedSays.populationNotCount(source, where, code, value));
     }
-    if (out.has(code)) throw new Error(`${source}: ${where}: ${code} is listed twice`);
+    if (out.has(code)) throw new PopulationFileRejected(seedSays.populationTwice(source, where, code));
     out.set(code, n);
   };
   const trimmed = text.trim();
@@ -76,22 +85,28 @@ export function parsePopulation(text: string, source = 'population file'): Map<s
     try {
       parsed = JSON.parse(trimmed);
     } catch (err) {
-      throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
+      throw new PopulationFileRejected(seedSays.populationNotJson(source, (err as Error).message));
     }
-    for (const [code, value] of Object.entries(parsed as Record<string, unknown>)) add(code, value, `key ${code}`);
+    for (const [code, value] of Object.entries(parsed as Record<string, unknown>)) add(code, value, seedSays.populationKey(code));
   } else {
     trimmed.split(/\r?\n/).forEach((line, i) => {
       const cells = line.split(/[,\t]/).map((c) => c.trim());
       if (line.trim() === '' || (i === 0 && !/^\d/.test(cells[0]!))) return;
-      add(cells[0]!, cells[1] ?? '', `line ${i + 1}`);
+      add(cells[0]!, cells[1] ?? '', seedSays.populationLine(i + 1));
     });
   }
-  if (out.size === 0) throw new Error(`${source}: no district populations in it`);
+  if (out.size === 0) throw new PopulationFileRejected(seedSays.populationEmpty(source));
   return out;
 }
 
 export function readPopulationFile(file: string): Map<string, number> {
-  return parsePopulation(readFileSync(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PopulationFileRejected(seedSays.populationUnreadable(file, (err as Error).message));
+  }
+  return parsePopulation(text, file);
 }
 
 /**

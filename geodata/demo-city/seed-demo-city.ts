@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../server/db/database.js';
+import { seedSays, SaidError, type Said } from '../../server/cli-messages.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../../server/contract/grid-plan-reasons.js';
 import { DEFAULT_CALENDAR } from '../../server/workflow/calendar-config.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../../server/workflow/working-calendar.js';
@@ -75,7 +76,8 @@ export interface SeedOptions {
    * (GRIDSCOPE_GRID_HOUSEHOLDS, GRIDSCOPE_GRID_HOUSEHOLDS_RURAL).
    */
   householdBounds?: PlanRules;
-  onProgress?: (message: string) => void;
+  /** Each step as it starts, in both languages (the CLI prints the operator's). */
+  onProgress?: (step: Said) => void;
 }
 
 export interface SeedSummary {
@@ -88,9 +90,9 @@ export interface SeedSummary {
   ms: number;
 }
 
-export class CityAlreadySeeded extends Error {
+export class CityAlreadySeeded extends SaidError {
   constructor() {
-    super('the database already holds a city below district level; seeding needs an empty database');
+    super(seedSays.alreadySeeded());
     this.name = 'CityAlreadySeeded';
   }
 }
@@ -113,7 +115,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     if (count('street') > 0) throw new CityAlreadySeeded();
     await createScratchTables(tx);
 
-    progress('districts');
+    progress(seedSays.districts());
     if (count('district') === 0) {
       const districts = options.districts ?? 'outline';
       if (districts === 'synthetic') await insertSyntheticDistricts(tx);
@@ -123,7 +125,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const facts = await districtFacts(tx, options.population);
     if (options.population) {
       const missing = facts.filter((f) => !options.population!.has(f.code)).map((f) => `${f.code} ${f.name}`);
-      if (missing.length) progress(`population estimated by kind and area (not in the population file): ${missing.join(', ')}`);
+      if (missing.length) progress(seedSays.populationEstimated(missing));
     }
     const seedCity = facts.every((f) => ZHUZHOU_DISTRICTS.some((d) => d.code === f.code));
     const totalGrids = options.grids ?? (seedCity ? ZHUZHOU.reported.grids : gridsForPopulation(facts));
@@ -134,7 +136,8 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const planByCode = new Map(plans.map((p) => [p.fact.code, p]));
     const planOf = (code: string) => planByCode.get(code.slice(0, 6))!;
 
-    progress(`streets (${sum(plans, (p) => p.streets)}, ${real ? 'real' : 'synthetic'})`);
+    const streetCount = sum(plans, (p) => p.streets);
+    progress(seedSays.streets(streetCount, Boolean(real)));
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'district'`);
     const streetCells = await cutCells(
       tx,
@@ -152,7 +155,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const communityCounts = real
       ? new Map(streets.map((s) => [s.code, realStreets.get(s.code)!.communities.length]))
       : shareByDensity(streets, plans, (p) => p.communities);
-    progress(`communities (${sum(plans, (p) => p.communities)})`);
+    progress(seedSays.communities(sum(plans, (p) => p.communities)));
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'street'`);
     const communityCells = await cutCells(
       tx,
@@ -167,7 +170,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
     const gridCounts = real
       ? new Map(plans.flatMap((p) => [...gridsPerCommunity(districtOf(real, p.fact.code), p.grids)]))
       : shareByDensity(communities, plans, (p) => p.grids);
-    progress(`grids (${totalGrids})`);
+    progress(seedSays.grids(totalGrids));
     await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'community'`);
     const gridCells = await cutCells(
       tx,
@@ -185,7 +188,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       random.fork(7),
     );
 
-    progress('grid workers');
+    progress(seedSays.workers());
     const workers = await insertWorkers(tx, grids, random.fork(8));
     await insertDemoUnits(tx);
     await tx.exec(`
@@ -197,9 +200,9 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
 
     const calendar = options.calendar ?? createWorkingCalendar(DEFAULT_CALENDAR);
     await insertIncidents(tx, grids, incidents, { now, calendar, bulkLoad: options.bulkLoad ?? true }, random.fork(9), (done) =>
-      progress(`incidents ${done}/${incidents}`),
+      progress(seedSays.incidents(done, incidents)),
     );
-    progress('directives');
+    progress(seedSays.directives());
     await insertDemoDirectives(tx, now);
     return {
       districts: plans.length,

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { cliSays, refusalSays, SaidError, type Said } from '../cli-messages.js';
 import { grantProblem } from './grant-rules.js';
 import { hashPassword, passwordProblem } from './password-hash.js';
 import { ROLES, type Role } from './roles.js';
@@ -6,7 +7,7 @@ import { createAuditRepository } from '../repositories/audit-repository.js';
 import { createUserRepository } from '../repositories/user-repository.js';
 import { recordAudit } from '../services/audit.js';
 
-export class CreateUserRefused extends Error {}
+export class CreateUserRefused extends SaidError {}
 
 /**
  * `gridscope create-user`: how a deployment without demo users gets its first
@@ -16,22 +17,22 @@ export class CreateUserRefused extends Error {}
 export async function createUserCommand(
   db: Database,
   u: { username: string; role: string; scope?: string; unit?: string; name?: string; password: string },
-): Promise<string> {
-  if (!(ROLES as readonly string[]).includes(u.role)) throw new CreateUserRefused(`--role must be one of ${ROLES.join(', ')}`);
+): Promise<Said> {
+  if (!(ROLES as readonly string[]).includes(u.role)) throw new CreateUserRefused(refusalSays.role(ROLES));
   const role = u.role as Role;
   const scope = u.scope ?? null;
   const unit = u.unit ?? null;
   const grant = grantProblem(role, scope, unit);
-  if (grant) throw new CreateUserRefused(`--${grant.field}: ${grant.reason}`);
+  if (grant) throw new CreateUserRefused(refusalSays.grant(grant.field, grant.reason, grant.zh));
   const weak = passwordProblem(u.password);
-  if (weak) throw new CreateUserRefused(`password ${weak}`);
-  if (!/^[a-z0-9][a-z0-9_.-]{2,39}$/.test(u.username)) throw new CreateUserRefused('username: 3-40 of a-z 0-9 _ . -, starting with a letter or digit');
+  if (weak) throw new CreateUserRefused(refusalSays.password(weak));
+  if (!/^[a-z0-9][a-z0-9_.-]{2,39}$/.test(u.username)) throw new CreateUserRefused(refusalSays.username());
   const users = createUserRepository(db);
-  if (scope && !(await users.scopeExists(scope))) throw new CreateUserRefused(`--scope: no district, street, community or grid ${scope}`);
-  if (unit && !(await users.unitExists(unit))) throw new CreateUserRefused(`--unit: no unit ${unit}`);
+  if (scope && !(await users.scopeExists(scope))) throw new CreateUserRefused(refusalSays.noScope(scope));
+  if (unit && !(await users.unitExists(unit))) throw new CreateUserRefused(refusalSays.noUnit(unit));
   const passwordHash = await hashPassword(u.password);
   return db.transaction(async (tx) => {
-    if (await users.findForLogin(u.username, tx)) throw new CreateUserRefused(`username ${u.username} is taken`);
+    if (await users.findForLogin(u.username, tx)) throw new CreateUserRefused(refusalSays.usernameTaken(u.username));
     const row = await users.insert({ username: u.username, displayName: u.name ?? u.username, role, scope, unit, passwordHash }, tx);
     await recordAudit(
       { repos: { audit: createAuditRepository(db) } },
@@ -41,13 +42,13 @@ export async function createUserCommand(
       { after: { username: row.username, role, scope_code: scope, unit_code: unit } },
       tx,
     );
-    return `created user ${row.username} (${role}${scope ? `, scope ${scope}` : ''}${unit ? `, unit ${unit}` : ''})`;
+    return cliSays.userCreated(row.username, role, scope, unit);
   });
 }
 
 export async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.GRIDSCOPE_NEW_PASSWORD) return env.GRIDSCOPE_NEW_PASSWORD;
-  if (process.stdin.isTTY) throw new CreateUserRefused('pipe the password on stdin or set GRIDSCOPE_NEW_PASSWORD');
+  if (process.stdin.isTTY) throw new CreateUserRefused(refusalSays.passwordSource());
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
   return text.replace(/\r?\n$/, '');

@@ -1,17 +1,14 @@
 import { mkdirSync, openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { refusalSays, SaidError } from '../cli-messages.js';
 
 export interface DataDirLock {
   release(): void;
 }
 
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends SaidError {
   constructor(dir: string, pid: number) {
-    super(
-      `data directory ${dir} is already in use by another Gridscope process (pid ${pid}). ` +
-        'The embedded database allows one process at a time: stop the other process, ' +
-        'or point GRIDSCOPE_DATA_DIR at another directory.',
-    );
+    super(refusalSays.dataDirInUse(dir, pid));
     this.name = 'DataDirInUseError';
   }
 }

@@ -2,17 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.js';
+import { refusalSays, SaidError } from '../cli-messages.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 /** Arbitrary but fixed: the advisory lock key that serialises migrators. */
 const MIGRATION_LOCK_KEY = 74_201_100;
 
-export class MigrationError extends Error {
+export class MigrationError extends SaidError {
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
-    super(`migration ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(refusalSays.migrationFailed(file, cause instanceof Error ? cause.message : String(cause)));
+    this.cause = cause;
     this.name = 'MigrationError';
   }
 }

@@ -102,7 +102,7 @@ describe.skipIf(!available)(`the documented path: import-districts, then serve, 
         .map(([code, n]) => `${code},${n}`)
         .join('\n')}\n`,
     );
-    const serve = cli(['serve'], { ...env, PORT: '0', GRIDSCOPE_DEMO_POPULATION: population, GRIDSCOPE_DEMO_INCIDENTS: '300' });
+    const serve = cli(['serve'], { ...env, PORT: '0', GRIDSCOPE_DEMO_POPULATION: population, GRIDSCOPE_DEMO_INCIDENTS: '300', GRIDSCOPE_LANG: 'en' });
     // Generous: this waits for the start (a first PGlite start takes minutes on a loaded machine), it does not time it.
     const [, url] = await serve.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/, 600_000);
     expect(serve.output()).toMatch(/demo city ready in [\d.]+ s: 4 districts, .* 36 grids/);

@@ -10,12 +10,17 @@ afterAll(() => {
   for (const r of running) r.child.kill('SIGKILL');
 });
 
+/** What the CLI says by default: no GRIDSCOPE_LANG and a locale that is not English (C.UTF-8, as in many containers). */
+const DEFAULT_LANG = { GRIDSCOPE_LANG: '', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+const ENGLISH = { GRIDSCOPE_LANG: 'en' };
+
+/** Serves in English unless `env` says otherwise. */
 async function start(env: Record<string, string>): Promise<{ run: CliRun; url: string }> {
-  const run = runCli(['serve'], { PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '300', ...env });
+  const run = runCli(['serve'], { PORT: '0', GRIDSCOPE_DEMO_GRIDS: '30', GRIDSCOPE_DEMO_INCIDENTS: '300', ...ENGLISH, ...env });
   running.push(run);
   // A first start on a fresh data directory creates the cluster with every write flushed (durable commits):
   // minutes on a loaded 2-core machine. Generous: this waits for the start, it does not time it.
-  const [, url] = await run.waitFor(/ready in [\d.]+ s at (http:\/\/\S+\/)/, 600_000);
+  const [, url] = await run.waitFor(/(?:ready in [\d.]+ s at |已就绪,用时 [\d.]+ 秒,地址 )(http:\/\/\S+\/)/, 600_000);
   return { run, url: url! };
 }
 
@@ -29,30 +34,33 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
   let restarted: { run: CliRun; url: string } | undefined;
 
   it('builds the demo city once with progress, serves HTTP, and refuses a second process on the same data', async () => {
-    const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir });
-    expect(run.output()).toMatch(/building the demo city/);
-    expect(run.output()).toMatch(/\.\.\. grids \(30\)/);
+    // In Chinese by default: the progress, the refusal of a second process and the shutdown line.
+    const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir, ...DEFAULT_LANG });
+    expect(run.output()).toMatch(/正在生成演示城市:30 个网格,300 起事件/);
+    expect(run.output()).toMatch(/…… 网格\(30 个\)/);
+    expect(run.output()).not.toMatch(/building the demo city/);
     const health = await fetch(`${url}api/health`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', database: { backend: 'pglite' } });
 
-    const second = runCli(['serve'], { PORT: '0', GRIDSCOPE_DATA_DIR: dataDir });
+    const second = runCli(['serve'], { PORT: '0', GRIDSCOPE_DATA_DIR: dataDir, ...DEFAULT_LANG });
     running.push(second);
     expect(await second.exited).toBe(1);
     // It refused while the first still held the data, rather than waiting for the lock (a wall-clock
     // bound here, 15 s, failed at 15.7 s and 17.1 s on a loaded 2-core machine: node and tsx start slowly).
     expect(run.child.exitCode).toBeNull();
-    expect(second.output()).toMatch(/already in use by another Gridscope process \(pid \d+\)/);
+    expect(second.output()).toMatch(/^gridscope: 数据目录 \S+ 正被另一个 Gridscope 进程使用\(pid \d+\)/m);
     // The first process is unharmed.
     expect((await fetch(`${url}api/health`)).status).toBe(200);
 
     const before = await fetch(`${url}api/stats/summary`).then((r) => r.json());
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-    expect(run.output()).toMatch(/stopped cleanly/);
+    expect(run.output()).toMatch(/已正常停止/);
     expect(existsSync(join(dataDir, 'gridscope.lock'))).toBe(false);
 
-    // A restart keeps the data and does not rebuild the city.
+    // A restart keeps the data and does not rebuild the city; in English when asked.
     const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
+    expect(again.run.output()).toMatch(/^database: embedded PGlite in /m);
     expect(again.run.output()).not.toMatch(/building the demo city/);
     const after = await fetch(`${again.url}api/stats/summary`).then((r) => r.json());
     expect(after.reported).toBe(before.reported);
@@ -80,15 +88,21 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     expect(await run.exited).toBe(0);
 
     const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], {
+      ...ENGLISH,
       GRIDSCOPE_DATA_DIR: dataDir,
       GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
     });
     expect(await add.exited).toBe(0);
     expect(add.output()).toMatch(/created user ops-chief \(commander\)/);
     expect(add.output()).not.toContain('a long secret 1');
-    const bad = runCli(['create-user', 'ops-2', '--role', 'district_leader'], { GRIDSCOPE_DATA_DIR: dataDir, GRIDSCOPE_NEW_PASSWORD: 'a long secret 1' });
+    // The refusal in the default language (the grant rules' Chinese reason); the success above in English.
+    const bad = runCli(['create-user', 'ops-2', '--role', 'district_leader'], {
+      GRIDSCOPE_DATA_DIR: dataDir,
+      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
+      ...DEFAULT_LANG,
+    });
     expect(await bad.exited).toBe(1);
-    expect(bad.output()).toMatch(/--scope: a district leader needs/);
+    expect(bad.output()).toMatch(/^gridscope: --scope:区县领导须指定 6 位区县代码$/m);
     const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
     expect((await login('ops-chief', 'a long secret 1', again.url)).status).toBe(200);
     again.run.child.kill('SIGTERM');
@@ -96,9 +110,9 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
   });
 
   it('refuses to start on a bad configuration value, naming it', async () => {
-    const run = runCli(['serve'], { PORT: 'eighty', GRIDSCOPE_DATA_DIR: dataDir });
+    const run = runCli(['serve'], { PORT: 'eighty', GRIDSCOPE_DATA_DIR: dataDir, ...DEFAULT_LANG });
     expect(await run.exited).toBe(1);
-    expect(run.output()).toMatch(/PORT="eighty"/);
+    expect(run.output()).toMatch(/^gridscope: 配置无效:PORT="eighty";应为 0 到 65535 之间的整数$/m);
   });
 
   it('imports district boundaries, refusing an invalid file whole', async () => {
@@ -157,7 +171,7 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     expect(await good.exited, good.output()).toBe(0);
     expect(good.output()).toMatch(/已导入 2 个区县:430202 荷塘区、430203 芦淞区/);
 
-    const seed = runCli(['seed', '--grids', '20', '--incidents', '50'], env);
+    const seed = runCli(['seed', '--grids', '20', '--incidents', '50'], { ...env, ...ENGLISH });
     expect(await seed.exited, seed.output()).toBe(0);
     expect(seed.output()).toMatch(/demo city ready in [\d.]+ s: 2 districts, .* 20 grids/);
   });

@@ -4,8 +4,13 @@ import { PROJECT_ROOT, runCli } from '../helpers/cli-process.js';
 
 const VERSION = JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')).version as string;
 
-async function cli(...args: string[]): Promise<{ code: number | null; out: string }> {
-  const run = runCli(args, {});
+/** What the CLI says by default: no GRIDSCOPE_LANG and a locale that is not English (C.UTF-8, as in many containers). */
+const DEFAULT_LANG = { GRIDSCOPE_LANG: '', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+/** English for the first cases, asked for over that locale. */
+const ENGLISH = { ...DEFAULT_LANG, GRIDSCOPE_LANG: 'en' };
+
+async function cli(args: string[], env: Record<string, string> = ENGLISH): Promise<{ code: number | null; out: string }> {
+  const run = runCli(args, env);
   const code = await run.exited;
   return { code, out: run.output() };
 }
@@ -29,11 +34,38 @@ const CASES: { args: string[]; code: number; says: RegExp }[] = [
 
 describe('the command line speaks plainly', () => {
   it.each(CASES)('gridscope $args', async ({ args, code, says }) => {
-    const got = await cli(...args);
+    const got = await cli(args);
     expect(got.out).toMatch(says);
     expect(got.code).toBe(code);
     // Never a stack trace, never a blamed environment variable the user did not set.
     expect(got.out).not.toMatch(/\n\s+at /);
     if (code !== 0) expect(got.out).not.toMatch(/GRIDSCOPE_/);
+  });
+});
+
+describe('the command line speaks Chinese unless told otherwise', () => {
+  // GRIDSCOPE_LANG=en over a non-English locale is every case above; each run here costs a CLI start, so few.
+  const LANGUAGES: { name: string; args: string[]; env: Record<string, string>; code: number; says: RegExp }[] = [
+    { name: 'an error, by default (C.UTF-8)', args: ['frob'], env: DEFAULT_LANG, code: 1, says: /^gridscope: 未知命令 "frob"\n用法见 "gridscope --help"\n$/ },
+    {
+      name: 'the usage, with no locale at all',
+      args: ['help'],
+      env: { ...DEFAULT_LANG, LANG: '' },
+      code: 0,
+      says: /^用法:gridscope <命令>[\s\S]*create-user 用户名 --role 角色[\s\S]*语言:命令行默认使用中文/,
+    },
+    {
+      name: 'an error, in an English locale',
+      args: ['frob'],
+      env: { ...DEFAULT_LANG, LANG: 'en_US.UTF-8' },
+      code: 1,
+      says: /^gridscope: unknown command "frob"\nrun "gridscope --help" for usage\n$/,
+    },
+  ];
+
+  it.each(LANGUAGES)('$name', async ({ args, env, code, says }) => {
+    const got = await cli(args, env);
+    expect(got.out).toMatch(says);
+    expect(got.code).toBe(code);
   });
 });

@@ -83,6 +83,7 @@ describe.skipIf(skip)('the server outlives its PostgreSQL database', () => {
     await server.createDatabase('gridscope');
     serve = runCli(['serve'], {
       DATABASE_URL: server.url('gridscope'),
+      GRIDSCOPE_LANG: 'en', // the lines matched below are the English ones
       PORT: '0',
       GRIDSCOPE_DEMO_GRIDS: '30',
       GRIDSCOPE_DEMO_INCIDENTS: '200',

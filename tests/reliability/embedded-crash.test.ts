@@ -34,6 +34,7 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
     for (const round of [1, 2]) {
       const serve = runCli(['serve'], {
         GRIDSCOPE_DATA_DIR: dataDir,
+        GRIDSCOPE_LANG: 'en', // the lines matched below are the English ones
         PORT: '0',
         GRIDSCOPE_DEMO_GRIDS: '30',
         GRIDSCOPE_DEMO_INCIDENTS: '200',
