@@ -154,7 +154,8 @@ describe(`the directive desk on ${BACKEND}`, () => {
 
   it('runs a daily directive (日报告) in rounds, each with its own answers, the first answer of each standing', async () => {
     const deadline = inAnHour();
-    const d = await create({ daily_until: chinaDay(deadline, 2) });
+    // The directive's deadline is this very instant: the rounds' deadlines below are computed from it to the millisecond.
+    const d = await create({ deadline: deadline.toISOString(), daily_until: chinaDay(deadline, 2) });
     expect(d.daily_until).toBe(chinaDay(deadline, 2));
     let rounds = json(await get('chief', `/api/directives/${d.id}/rounds`)).rounds;
     expect(rounds.map((r: { round: number; date: string }) => [r.round, r.date])).toEqual([[1, chinaDay(deadline)]]);
