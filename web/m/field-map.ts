@@ -45,13 +45,16 @@ function workerScript(): Promise<Blob> {
   });
   const again = new Promise<Blob>((resolve, reject) => {
     first.catch(() => ask().then(resolve, reject));
-    void arrived(workerScriptUrl).then(() => setTimeout(() => settled || ask().then(resolve, reject), 3000));
+    void arrived(workerScriptUrl, first).then(() => setTimeout(() => settled || ask().then(resolve, reject), 3000));
   });
   return Promise.any([first, again]);
 }
 
-/** Resolves once the page has a resource timing entry for `url`: its bytes have arrived (the preload's, or a fetch's). */
-function arrived(url: string): Promise<void> {
+/**
+ * Resolves once the page has a resource timing entry for `url` (its bytes have arrived: the preload's, or a fetch's),
+ * or once `until` settles: the observer then has nothing left to wait for and is let go, even if the script never came.
+ */
+function arrived(url: string, until: Promise<unknown>): Promise<void> {
   const href = new URL(url, location.href).href;
   return new Promise((resolve) => {
     if (performance.getEntriesByName(href).length) return resolve();
@@ -61,6 +64,11 @@ function arrived(url: string): Promise<void> {
       resolve();
     });
     observer.observe({ type: 'resource' });
+    const stop = () => {
+      observer.disconnect();
+      resolve();
+    };
+    until.then(stop, stop);
   });
 }
 
