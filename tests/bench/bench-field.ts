@@ -231,17 +231,13 @@ const photoRuns: { tapToSent: number; photoBytes: number; offered: boolean }[] =
     await form.locator('[data-photo]').first().waitFor({ timeout: WAIT_MS });
     const t0 = performance.now();
     await form.locator('[data-submit]').click();
-    let offered = false;
+    // One wait for whichever comes first: with a race of two waits, the offer's waiters left over from earlier reports
+    // all clicked the first offer that appeared (three reports from one, before the form refused a second tap).
     const offer = form.locator('[data-nearby-new]');
-    const done = sent.nth(k).waitFor({ state: 'attached', timeout: WAIT_MS });
-    await Promise.race([
-      done,
-      offer.waitFor({ timeout: WAIT_MS }).then(async () => {
-        offered = true;
-        await offer.click();
-      }),
-    ]);
-    await done;
+    await offer.or(sent.nth(k)).first().waitFor({ state: 'attached', timeout: WAIT_MS });
+    const offered = await offer.isVisible();
+    if (offered) await offer.click();
+    await sent.nth(k).waitFor({ state: 'attached', timeout: WAIT_MS });
     const tapToSent = performance.now() - t0;
     // What the phone sent: Playwright cannot read a multipart body holding a Blob, so the stored file's size (the
     // server drops metadata blocks without re-encoding, and a canvas JPEG has none: the same bytes).

@@ -91,6 +91,9 @@ export class ReportForm extends LitElement {
   }
 
   private async submit(asNew = false): Promise<void> {
+    // One report per tap: until this one is in the outbox (and the form cleared), a second tap on either button, a
+    // double tap on a slow phone, would read the same form again and queue a second report under a new key.
+    if (this.busy) return;
     const where = this.location;
     if (!this.category) {
       this.problem = this.t.chooseCategory;
@@ -126,7 +129,13 @@ export class ReportForm extends LitElement {
 
   /** The nearby offer taken: the photos go to that incident, no new report. */
   private async addToExisting(code: string): Promise<void> {
-    await this.queue({ kind: 'photos', code });
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.queue({ kind: 'photos', code });
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async queue(what: Pick<OutboxItem, 'kind' | 'report' | 'code'>): Promise<void> {
@@ -201,8 +210,8 @@ export class ReportForm extends LitElement {
     return html`<div class="offer" data-nearby=${first.code}>
       <p>${t.nearbyAsk(t.ago(minutes))}</p>
       <p><b>${first.code}</b> · ${Math.round(first.distance_m)} m · ${first.description}</p>
-      <button type="button" data-nearby-add @click=${() => this.addToExisting(first.code)}>${t.nearbyAdd}</button>
-      <button type="button" data-nearby-new @click=${() => this.submit(true)}>${t.nearbyNew}</button>
+      <button type="button" data-nearby-add ?disabled=${this.busy} @click=${() => this.addToExisting(first.code)}>${t.nearbyAdd}</button>
+      <button type="button" data-nearby-new ?disabled=${this.busy} @click=${() => this.submit(true)}>${t.nearbyNew}</button>
     </div>`;
   }
 }

@@ -63,6 +63,8 @@ export class TasksView extends LitElement {
    * outbox sends the resolve after it); behind any other step nothing more is offered until it is sent (or deleted).
    */
   private pending = new Map<string, OutboxAction['body']['action'][]>();
+  /** A step is being put in the outbox (not drawn: it only turns away a second tap meanwhile). */
+  private queueing = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -114,6 +116,9 @@ export class TasksView extends LitElement {
 
   /** Puts a step (with its photo, when one is needed) into the outbox; the app sends it. */
   private async queueStep(code: string, body: OutboxAction['body'], photoKind?: 'after' | 'check'): Promise<void> {
+    // One step per tap: a second tap before the first is in the outbox (and its buttons gone) would queue the step
+    // twice under two keys (two mediation records, or a start the server then refuses as already started).
+    if (this.queueing) return;
     if (photoKind && !this.photo) {
       this.problem = strings(this.lang).afterPhoto;
       return;
@@ -127,11 +132,14 @@ export class TasksView extends LitElement {
       photos: photoKind && this.photo ? [{ key: newKey(), kind: photoKind, blob: this.photo.blob, sent: false }] : [],
       state: 'waiting',
     };
+    this.queueing = true;
     try {
       await outboxStore.put(item);
     } catch (err) {
       this.problem = errorMessage(err);
       return;
+    } finally {
+      this.queueing = false;
     }
     this.pending = new Map([...this.pending, [code, [...(this.pending.get(code) ?? []), body.action]]]);
     this.open = '';
