@@ -98,7 +98,11 @@ export function createMapRepository(db: Queryable) {
      * `"grids":{code: tuple, …}` (record) or `"codes":[…],"columns":{"reported":[…], …}` (columns, aligned with codes).
      */
     async gridMetricsJson(q: WindowQuery & { shape: GridMetricsShape }, tx: Queryable = db): Promise<string> {
-      const [row] = await tx.query<{ members: string }>(GRID_METRICS_JSON[q.shape], [q.region, ...splitParams(splitWindow(q.from, q.to, q.unit)), q.unit ?? null]);
+      const [row] = await tx.query<{ members: string }>(GRID_METRICS_JSON[q.shape], [
+        q.region,
+        ...splitParams(splitWindow(q.from, q.to, q.unit)),
+        q.unit ?? null,
+      ]);
       return row!.members;
     },
 

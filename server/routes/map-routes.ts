@@ -102,7 +102,9 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
         querystring: Type.Object(
           {
             ...Window,
-            shape: Type.Optional(Type.Union([Type.Literal('record'), Type.Literal('columns')], { description: 'record (default): grids keyed by code; columns: arrays' })),
+            shape: Type.Optional(
+              Type.Union([Type.Literal('record'), Type.Literal('columns')], { description: 'record (default): grids keyed by code; columns: arrays' }),
+            ),
           },
           { additionalProperties: false },
         ),

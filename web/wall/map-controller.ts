@@ -212,9 +212,8 @@ export class WallMapController implements ReactiveController {
     const colours = new Map<number, { colour: Rgba; value: number | null }>();
     for (const [id, value] of content.values!) {
       const hex = colourFor(content.legend!, value);
-      let colour = rgbaOf.get(hex);
-      if (!colour) rgbaOf.set(hex, (colour = rgba(hex, this.gridAlpha)));
-      colours.set(id, { colour, value });
+      if (!rgbaOf.has(hex)) rgbaOf.set(hex, rgba(hex, this.gridAlpha));
+      colours.set(id, { colour: rgbaOf.get(hex)!, value });
     }
     this.tiles!.setColours(colours);
     void this.tiles!.drawn().then(() => {

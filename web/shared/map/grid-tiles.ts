@@ -56,9 +56,7 @@ export class TiledGrids {
     this.paletteIndex = new Map(palette.map((c, i) => [c.join(), i]));
     // A palette index (`c`) picks a parsed colour; else a CSS colour (`fill`), else uncoloured.
     const byString = ['to-color', ['coalesce', ['feature-state', 'fill'], css(o.uncoloured)]];
-    const fillColour = palette.length
-      ? ['match', ['coalesce', ['feature-state', 'c'], -1], ...palette.flatMap((c, i) => [i, css(c)]), byString]
-      : byString;
+    const fillColour = palette.length ? ['match', ['coalesce', ['feature-state', 'c'], -1], ...palette.flatMap((c, i) => [i, css(c)]), byString] : byString;
     map.addSource(o.id, { type: 'vector', tiles: [this.tileUrl], minzoom: o.source.minzoom, maxzoom: o.source.maxzoom, bounds: o.source.bbox ?? undefined });
     map.addLayer({
       id: this.fillLayer,
