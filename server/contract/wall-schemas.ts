@@ -58,6 +58,27 @@ export const GridMetricsSchema = Type.Object({
 });
 export type GridMetrics = Static<typeof GridMetricsSchema>;
 
+const Column = (description: string) => Type.Array(Type.Integer(), { description });
+/**
+ * GET /api/map/grid-metrics?shape=columns: the same figures as arrays, the
+ * n-th number of each column belonging to the n-th code (codes in order).
+ * For maps of 100k grids: no key or small array per grid to build or parse.
+ */
+export const GridMetricColumnsSchema = Type.Object({
+  ...WindowEcho,
+  fields: Type.Array(Type.String(), { description: GRID_METRIC_FIELDS.join(', ') }),
+  codes: Type.Array(Type.String(), { description: 'grid codes, ascending' }),
+  columns: Type.Object({
+    reported: Column('incidents reported in the window'),
+    closed: Column('of those, closed'),
+    open: Column('open now, whatever their report date'),
+    overdue: Column('open now and past their due time'),
+    max_open_urgency: Column('0 none, 1 blue, 2 yellow, 3 red'),
+    population: Column('residents'),
+  }),
+});
+export type GridMetricColumns = Static<typeof GridMetricColumnsSchema>;
+
 export const HeatBinsSchema = Type.Object({
   ...WindowEcho,
   cell_degrees: Type.Number(),

@@ -3,13 +3,15 @@ import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../contract/geo-schemas.js';
 import { createRevisionCache } from './revision-cache.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes, type SharedEdgeLayer } from './shared-edge-shapes.js';
-import type { GridMetricTuple } from '../contract/wall-schemas.js';
 import { sqlFile } from './sql-file.js';
 import { rowsOnly, splitParams, splitWindow } from './daily-rollup.js';
 import { heatRollupLevel } from './heat-rollup.js';
 
 const MAP_GRIDS = sqlFile('map-grids.sql');
 const MAP_GRID_METRICS = sqlFile('map-grid-metrics.sql');
+/** The figures' rows written as JSON text by the database, in each answer's shape (the wrappers name the marker). */
+const withGridMetrics = (wrapper: string) => sqlFile(wrapper).replace('/* map-grid-metrics.sql */', MAP_GRID_METRICS.replace(/;\s*$/, ''));
+const GRID_METRICS_JSON = { columns: withGridMetrics('map-grid-metrics-columns.sql'), record: withGridMetrics('map-grid-metrics-record.sql') };
 const MAP_GRID_EXTENT = sqlFile('map-grid-extent.sql');
 const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
 const HEAT_ROLLUP_DENSITY = sqlFile('heat-rollup-density.sql');
@@ -44,6 +46,9 @@ export interface HeatBins {
   /** True when cells beyond `limit` were left out (the lightest ones). */
   truncated: boolean;
 }
+
+/** The two shapes of GET /api/map/grid-metrics: code → tuple, or arrays of codes and of each figure. */
+export type GridMetricsShape = 'record' | 'columns';
 
 /** How many grids a region has and where: what the wall needs to choose GeoJSON or vector tiles. */
 export interface GridExtent {
@@ -88,20 +93,17 @@ export function createMapRepository(db: Queryable) {
       });
     },
 
-    /** Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region. */
-    async gridMetrics(q: WindowQuery, tx: Queryable = db): Promise<Record<string, GridMetricTuple>> {
-      const rows = await tx.query<{
-        code: string;
-        reported: number;
-        closed: number;
-        open: number;
-        overdue: number;
-        max_open_urgency: number;
-        population: number;
-      }>(MAP_GRID_METRICS, [q.region, ...splitParams(splitWindow(q.from, q.to, q.unit)), q.unit ?? null]);
-      const out: Record<string, GridMetricTuple> = {};
-      for (const r of rows) out[r.code] = [r.reported, r.closed, r.open, r.overdue, r.max_open_urgency, r.population];
-      return out;
+    /**
+     * Grid code → [reported, closed, open, overdue, max_open_urgency, population], for every grid of the region, as JSON members written by the database (a city of 100k grids: one text value, not 100k rows):
+     * `"grids":{code: tuple, …}` (record) or `"codes":[…],"columns":{"reported":[…], …}` (columns, aligned with codes).
+     */
+    async gridMetricsJson(q: WindowQuery & { shape: GridMetricsShape }, tx: Queryable = db): Promise<string> {
+      const [row] = await tx.query<{ members: string }>(GRID_METRICS_JSON[q.shape], [
+        q.region,
+        ...splitParams(splitWindow(q.from, q.to, q.unit)),
+        q.unit ?? null,
+      ]);
+      return row!.members;
     },
 
     async heatBins(

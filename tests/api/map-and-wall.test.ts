@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
@@ -68,6 +69,60 @@ describe(`map API on ${BACKEND}`, () => {
     );
     expect(Object.values(body.grids).reduce((a: number, g: any) => a + g[2], 0)).toBe(now!.open);
     expect(Object.values(body.grids).reduce((a: number, g: any) => a + g[3], 0)).toBe(now!.overdue);
+  });
+
+  // Issue 17: the wall of a 100k-grid city reads the columnar shape, written by the database and revalidated by ETag.
+  it('answers shape=columns and the default record with the six figures of every grid equal to direct SQL, aligned with the codes', async () => {
+    const expected = await ctx.db.query<{ code: string; figures: number[] }>(
+      `SELECT g.code, ARRAY[
+                (SELECT count(*) FROM incident i WHERE i.grid_code = g.code AND ${WINDOW_SQL}),
+                (SELECT count(*) FROM incident i WHERE i.grid_code = g.code AND ${WINDOW_SQL} AND status = 'closed'),
+                (SELECT count(*) FROM incident i WHERE i.grid_code = g.code AND status NOT IN ('closed', 'rejected', 'duplicate')),
+                (SELECT count(*) FROM incident i WHERE i.grid_code = g.code AND status IN ('dispatched', 'in_progress') AND due_at < now()),
+                (SELECT coalesce(max(CASE urgency WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END), 0) FROM incident i
+                  WHERE i.grid_code = g.code AND status NOT IN ('closed', 'rejected', 'duplicate')),
+                g.population]::int[] AS figures
+         FROM grid g ORDER BY g.code COLLATE "C"`,
+    );
+    const columns = await get(`/api/map/grid-metrics?${WINDOW}&shape=columns`);
+    expect(columns.statusCode).toBe(200);
+    expect(columns.headers['content-type']).toContain('application/json');
+    const body = json(columns);
+    expect(Object.keys(body)).toEqual(['from', 'to', 'fields', 'codes', 'columns']);
+    expect([body.from, body.to]).toEqual([new Date('2026-05-16T00:00:00+08:00').toISOString(), '2026-06-15T12:00:00.000Z']);
+    expect(Object.keys(body.columns)).toEqual(body.fields);
+    expect(body.codes).toEqual(expected.map((r) => r.code));
+    const rows = body.codes.map((_: string, n: number) => body.fields.map((f: string) => body.columns[f][n]));
+    expect(rows).toEqual(expected.map((r) => r.figures));
+    // Several classes of figures, not a city of zeros.
+    expect(new Set(rows.map((r: number[]) => r[0])).size).toBeGreaterThan(2);
+    const record = json(await get(`/api/map/grid-metrics?${WINDOW}`));
+    expect(record.grids).toEqual(Object.fromEntries(expected.map((r) => [r.code, r.figures])));
+  });
+
+  it('sends grid figures with an ETag: 304 while unchanged, compressed to the same bytes, a new tag once a figure moves', async () => {
+    const url = `/api/map/grid-metrics?${WINDOW}&shape=columns&region=430202`;
+    const first = await get(url);
+    const etag = String(first.headers.etag);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    expect((await get(url, { 'if-none-match': etag })).statusCode).toBe(304);
+    const br = await get(url, { 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(first.body);
+    expect(first.body.length).toBeGreaterThan(br.rawPayload.length * 3);
+    // An open incident of the district is rejected: its grid's open count drops, and the answer is no longer the one held.
+    const [moved] = await ctx.db.query<{ id: number; grid_code: string; status: string }>(
+      "SELECT id, grid_code, status FROM incident WHERE district_code = '430202' AND status NOT IN ('closed', 'rejected', 'duplicate') ORDER BY id LIMIT 1",
+    );
+    const openOf = (b: any) => b.columns.open[b.codes.indexOf(moved!.grid_code)];
+    await ctx.db.query("UPDATE incident SET status = 'rejected' WHERE id = $1", [moved!.id]);
+    try {
+      const after = await get(url, { 'if-none-match': etag });
+      expect(after.statusCode).toBe(200);
+      expect(openOf(json(after))).toBe(openOf(json(first)) - 1);
+    } finally {
+      await ctx.db.query('UPDATE incident SET status = $2 WHERE id = $1', [moved!.id, moved!.status]);
+    }
   });
 
   it('aggregates heatmap bins whose weights add up to the incidents in the window', async () => {
@@ -146,6 +201,9 @@ describe(`map API on ${BACKEND}`, () => {
     expect((await get('/api/map/heatmap?zoom=40')).statusCode).toBe(400);
     expect((await get('/api/map/grid-metrics?from=yesterday')).statusCode).toBe(400);
     expect((await get('/api/map/grid-metrics?region=430299')).statusCode).toBe(404);
+    const shape = await get('/api/map/grid-metrics?shape=rows');
+    expect(shape.statusCode).toBe(400);
+    expect(json(shape).error.message).toContain('shape');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyFigureChange, figureChange, inRegion, laterChanges } from '../../web/wall/live-figures.js';
+import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics } from '../../web/wall/live-figures.js';
 import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
-import { colourFor, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
+import { colourFor, gridValues, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
 import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
@@ -74,6 +74,26 @@ describe('grid colouring', () => {
     expect(metricValue('urgency', t)).toBe(3);
     expect(metricValue('per_1k', [1, 0, 0, 0, 0, 0])).toBeNull();
     expect(metricValue('closure_rate', [0, 0, 0, 0, 0, 50])).toBeNull();
+  });
+
+  it('reads the columnar grid-metrics answer grid by grid, and tells a moved figure from the same answer', () => {
+    const answer = {
+      from: '2026-06-01T00:00:00.000Z',
+      to: null,
+      fields: ['reported', 'closed', 'open', 'overdue', 'max_open_urgency', 'population'],
+      codes: ['430202001001001', '430202001001002'],
+      columns: { reported: [10, 1], closed: [8, 0], open: [2, 0], overdue: [1, 0], max_open_urgency: [3, 0], population: [2000, 0] },
+    };
+    expect([...gridValues('per_1k', answer)]).toEqual([
+      [430202001001001, 5],
+      [430202001001002, null],
+    ]);
+    expect([...gridValues('urgency', answer).values()]).toEqual([3, 0]);
+    const copy = structuredClone(answer);
+    expect(sameMetrics(answer, copy)).toBe(true);
+    copy.columns.open[1] = 1;
+    expect(sameMetrics(answer, copy)).toBe(false);
+    expect(sameMetrics(answer, { ...answer, codes: [...answer.codes].reverse() })).toBe(false);
   });
 
   it('keeps legend breaks short and classes ascending; zero is a class of its own for counts', () => {

@@ -6,12 +6,14 @@ import type { Json } from '../../server/contract/common-schemas.js';
 import type { DirectiveView, TargetStatus } from '../../server/contract/directive-schemas.js';
 import type { IncidentListFeature, IncidentPage as IncidentPageAnswer, OutlineCollection as Outlines } from '../../server/contract/geojson-schemas.js';
 import type { DirectiveEventType, IncidentEventType, StreamIncident } from '../../server/contract/stream-events.js';
-import type { HeatBins as HeatBinsAnswer, Summary as SummaryAnswer } from '../../server/contract/wall-schemas.js';
+import type { GridMetricColumns, HeatBins as HeatBinsAnswer, Summary as SummaryAnswer } from '../../server/contract/wall-schemas.js';
 
-export type { CategoryBreakdown, GridMetrics, RegionNode, WallConfig } from '../../server/contract/wall-schemas.js';
+export type { CategoryBreakdown, GridMetricTuple, RegionNode, WallConfig } from '../../server/contract/wall-schemas.js';
 export type { Urgency } from '../../server/contract/vocabulary.js';
 
 export type Summary = SummaryAnswer;
+/** GET /api/map/grid-metrics?shape=columns: the wall reads the columnar answer (no object per grid at 100k grids). */
+export type GridMetrics = GridMetricColumns;
 export type Figures = Omit<SummaryAnswer, 'region' | 'from' | 'to' | 'children'>;
 /** The part of GET /api/map/heatmap the wall keeps. */
 export type HeatBins = Pick<HeatBinsAnswer, 'cell_degrees' | 'bins' | 'truncated'>;

@@ -109,11 +109,6 @@ export function laterChanges(log: readonly LoggedChange[], position: number | nu
 /** Whether two grid-metrics answers hold the same figures for the same grids (then the map need not recolour). */
 export function sameMetrics(a: GridMetrics, b: GridMetrics): boolean {
   if (a.from !== b.from) return false;
-  const keys = Object.keys(b.grids);
-  if (keys.length !== Object.keys(a.grids).length) return false;
-  return keys.every((k) => {
-    const x = a.grids[k];
-    const y = b.grids[k]!;
-    return x !== undefined && x.every((v, n) => v === y[n]);
-  });
+  const same = (x: readonly (string | number)[], y: readonly (string | number)[]) => x.length === y.length && x.every((v, n) => v === y[n]);
+  return same(a.codes, b.codes) && (Object.keys(b.columns) as (keyof GridMetrics['columns'])[]).every((k) => same(a.columns[k], b.columns[k]));
 }

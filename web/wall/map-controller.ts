@@ -4,11 +4,11 @@ import { unionBbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer, type PlacedLabel } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
-import { MAP_FONT, OUTLINE, rgba, THEME } from '../shared/map/theme.js';
+import { MAP_FONT, OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { PulseClock } from './pulse-clock.js';
-import { colourFor } from './metric-scale.js';
+import { colourFor, WALL_GRID_COLOURS } from './metric-scale.js';
 import { labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
@@ -196,7 +196,8 @@ export class WallMapController implements ReactiveController {
     if (this.tiles) this.tiles.reload(source);
     else if (this.map) {
       const edge = { colour: OUTLINE.gridEdge, width: 0.6 * content.scale };
-      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured: rgba(THEME.uncoloured), edge });
+      const palette = WALL_GRID_COLOURS.map((hex) => rgba(hex, this.gridAlpha));
+      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured: rgba(THEME.uncoloured), palette, edge });
     }
     if (source.bbox && source.bbox.join() !== this.cityBounds?.join()) {
       this.cityBounds = source.bbox;
@@ -206,12 +207,23 @@ export class WallMapController implements ReactiveController {
 
   /** Each grid's colour into its feature state; the grids count as coloured once the tiles in view are drawn with them. */
   private colourTiles(content: WallMapContent): void {
-    const alpha = this.options.basemapStyleUrl ? 180 : 255;
-    const colours = new Map([...content.values!].map(([id, value]) => [id, { colour: rgba(colourFor(content.legend!, value), alpha), value }]));
+    // One RGBA per legend colour, not per grid: 100k grids share a handful.
+    const rgbaOf = new Map<string, Rgba>();
+    const colours = new Map<number, { colour: Rgba; value: number | null }>();
+    for (const [id, value] of content.values!) {
+      const hex = colourFor(content.legend!, value);
+      if (!rgbaOf.has(hex)) rgbaOf.set(hex, rgba(hex, this.gridAlpha));
+      colours.set(id, { colour: rgbaOf.get(hex)!, value });
+    }
     this.tiles!.setColours(colours);
     void this.tiles!.drawn().then(() => {
       if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
     });
+  }
+
+  /** Grids are translucent over a basemap, opaque on the wall's own dark ground. */
+  private get gridAlpha(): number {
+    return this.options.basemapStyleUrl ? 180 : 255;
   }
 
   private fitCity(): void {

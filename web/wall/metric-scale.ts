@@ -1,5 +1,5 @@
 import type { WallMetric } from '../../server/contract/wall-options.js';
-import type { GridMetrics } from './api-types.js';
+import type { GridMetrics, GridMetricTuple } from './api-types.js';
 import {
   classesFrom,
   closureRateLegend,
@@ -26,12 +26,14 @@ const [URGENCY_NONE, URGENCY_BLUE, URGENCY_YELLOW, URGENCY_RED] = PALETTES.urgen
 
 /** The wall's palettes, for the colour-vision test. */
 export const WALL_PALETTES = { sequential: PALETTES.sequentialDark, closureRate: PALETTES.closureRate, urgency: PALETTES.urgency };
+/** Every colour a wall legend can give a grid (its classes and "no data"): the tiled map's fixed palette. */
+export const WALL_GRID_COLOURS: readonly string[] = [...new Set([...PALETTES.sequentialDark, ...PALETTES.closureRate, ...PALETTES.urgency, NO_DATA.dark])];
 
 /**
  * The value a grid is coloured by, or null for "no data". The tuple is the
  * grid-metrics answer: [reported, closed, open, overdue, max_open_urgency, population].
  */
-export function metricValue(metric: WallMetric, tuple: GridMetrics['grids'][string]): number | null {
+export function metricValue(metric: WallMetric, tuple: GridMetricTuple): number | null {
   const [reported, closed, open, overdue, urgency, population] = tuple;
   switch (metric) {
     case 'per_1k':
@@ -82,5 +84,11 @@ export const colourFor = colourOf;
 
 /** Every grid's value under a metric, keyed by the grid's numeric feature id (its code as a number, see map-grids.sql). */
 export function gridValues(metric: WallMetric, metrics: GridMetrics): Map<number, number | null> {
-  return new Map(Object.entries(metrics.grids).map(([code, tuple]) => [Number(code), metricValue(metric, tuple)]));
+  const { codes, columns: c } = metrics;
+  const values = new Map<number, number | null>();
+  for (let i = 0; i < codes.length; i++) {
+    const tuple: GridMetricTuple = [c.reported[i]!, c.closed[i]!, c.open[i]!, c.overdue[i]!, c.max_open_urgency[i]!, c.population[i]!];
+    values.set(Number(codes[i]), metricValue(metric, tuple));
+  }
+  return values;
 }

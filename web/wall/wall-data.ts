@@ -246,7 +246,7 @@ export class WallDataController implements ReactiveController {
       const position = (h: Headers) => (h.has('event-position') ? Number(h.get('event-position')) : null);
       const [summary, metrics, heat, todaySummary, categories, latest, red, directives] = await Promise.all([
         api.get<Summary>('/api/stats/summary', win, signal, (h) => (summaryPosition = position(h))),
-        get<GridMetrics>('/api/map/grid-metrics', win),
+        get<GridMetrics>('/api/map/grid-metrics', { ...win, shape: 'columns' }),
         withHeat && o.heatZoom !== null ? get<HeatBins>('/api/map/heatmap', { ...win, zoom: o.heatZoom }) : undefined,
         o.window === 'today' ? undefined : api.get<Summary>('/api/stats/summary', { region, from: today }, signal, (h) => (todayPosition = position(h))),
         get<CategoryBreakdown>('/api/stats/categories', win),

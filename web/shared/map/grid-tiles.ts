@@ -1,4 +1,4 @@
-import type { Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 import type { MapGridTiles } from '../../../server/contract/geojson-schemas.js';
 import type { Rgba } from './theme.js';
 
@@ -13,6 +13,12 @@ export interface TiledGridsOptions {
   query?: string;
   /** Fill of a grid given no colour (yet). */
   uncoloured: Rgba;
+  /**
+   * Every colour the grids may be given, fixed for the layer's life (changing a data-driven paint property makes
+   * MapLibre cut every tile again). A grid's state then holds an index into it, looked up by a `match` in the
+   * paint; a colour not listed still works, as a CSS string parsed per grid (slower: 100k grids took seconds).
+   */
+  palette?: readonly Rgba[];
   edge: { colour: Rgba; width: number };
 }
 
@@ -33,9 +39,11 @@ const css = ([r, g, b, a = 255]: readonly number[]) => `rgba(${r},${g},${b},${Ma
 export class TiledGrids {
   private readonly fillLayer: string;
   private readonly edgeLayer: string;
-  /** Grid id → the CSS colour its feature state holds. */
-  private colours = new Map<number, string>();
+  /** Grid id → what its feature state holds: a palette index or a CSS colour, and the value behind it. */
+  private colours = new Map<number, { fill: number | string; value: number | null }>();
   private tileUrl: string;
+  /** Palette colour (joined RGBA) → its index in the paint's `match`. */
+  private readonly paletteIndex: Map<string, number>;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -44,13 +52,18 @@ export class TiledGrids {
     this.fillLayer = `${o.id}-fill`;
     this.edgeLayer = `${o.id}-edges`;
     this.tileUrl = tileUrl(o.source, o.query);
+    const palette = o.palette ?? [];
+    this.paletteIndex = new Map(palette.map((c, i) => [c.join(), i]));
+    // A palette index (`c`) picks a parsed colour; else a CSS colour (`fill`), else uncoloured.
+    const byString = ['to-color', ['coalesce', ['feature-state', 'fill'], css(o.uncoloured)]];
+    const fillColour = palette.length ? ['match', ['coalesce', ['feature-state', 'c'], -1], ...palette.flatMap((c, i) => [i, css(c)]), byString] : byString;
     map.addSource(o.id, { type: 'vector', tiles: [this.tileUrl], minzoom: o.source.minzoom, maxzoom: o.source.maxzoom, bounds: o.source.bbox ?? undefined });
     map.addLayer({
       id: this.fillLayer,
       type: 'fill',
       source: o.id,
       'source-layer': SOURCE_LAYER,
-      paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'fill'], css(o.uncoloured)]], 'fill-antialias': false },
+      paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false },
     });
     map.addLayer({
       id: this.edgeLayer,
@@ -64,15 +77,21 @@ export class TiledGrids {
 
   /**
    * Colours the grids: id → RGBA (and the value it stands for, kept in the
-   * feature state for anyone checking). Only grids whose colour changed are
-   * touched; grids no longer listed go back to uncoloured.
+   * feature state for anyone checking). Only grids whose colour or value
+   * changed are touched (on a wall's refresh, a few of 100k); grids no longer
+   * listed go back to uncoloured.
    */
   setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
-    const next = new Map<number, string>();
+    const next = new Map<number, { fill: number | string; value: number | null }>();
+    const target = { source: this.o.id, sourceLayer: SOURCE_LAYER, id: 0 };
     for (const [id, { colour, value }] of colours) {
-      const fill = css(colour);
-      next.set(id, fill);
-      if (this.colours.get(id) !== fill) this.map.setFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id }, { fill, value });
+      const fill = this.paletteIndex.get(colour.join()) ?? css(colour);
+      next.set(id, { fill, value });
+      const was = this.colours.get(id);
+      if (was?.fill === fill && was.value === value) continue;
+      target.id = id;
+      // Exactly one of c and fill is set; undefined removes the other from the state.
+      this.map.setFeatureState(target, typeof fill === 'number' ? { c: fill, fill: undefined, value } : { c: undefined, fill, value });
     }
     for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
     this.colours = next;
