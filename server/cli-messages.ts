@@ -58,7 +58,11 @@ export const cliSays = {
     en: `rollups rebuilt: daily ${daily} rows, heat ${heat} rows`,
     zh: `汇总已重建:每日汇总 ${daily} 行,热力图汇总 ${heat} 行`,
   }),
-  uncaught: (): Said => ({ en: 'uncaught exception:', zh: '未捕获的异常:' }),
+  /** An unexpected failure (server/cli-crash.ts): the error's own first line stays as it is, like the database's words. */
+  crashed: (command: string, what: string, debug: boolean): Said => ({
+    en: `${command} failed unexpectedly: ${what}${debug ? '' : ' (GRIDSCOPE_DEBUG=1 prints the stack trace)'}`,
+    zh: `执行 ${command} 时意外失败:${what}${debug ? '' : '(设置 GRIDSCOPE_DEBUG=1 可显示调用栈)'}`,
+  }),
   shutdownFailed: (): Said => ({ en: 'error during shutdown:', zh: '关闭时出错:' }),
 };
 

@@ -109,6 +109,7 @@ export const CONFIG_VARIABLES = {
   DB_POOL_SIZE: { default: '10', doc: 'PostgreSQL pool size' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000', doc: 'PostgreSQL statement timeout' },
   LOG_LEVEL: { default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
+  GRIDSCOPE_DEBUG: { default: '', doc: '1: a command that fails unexpectedly also prints the stack trace (read by server/cli-crash.ts)' },
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00', doc: 'working periods of a working day, China time (UTC+8), for deadlines' },
   GRIDSCOPE_HOLIDAYS: { default: PRC_2026_HOLIDAYS, doc: 'dates (YYYY-MM-DD) or ranges (A..B) with no work; default: the 2026 PRC public holidays' },
   GRIDSCOPE_WORKDAYS: { default: PRC_2026_WORKDAYS, doc: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days' },

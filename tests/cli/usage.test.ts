@@ -69,3 +69,30 @@ describe('the command line speaks Chinese unless told otherwise', () => {
     expect(got.code).toBe(code);
   });
 });
+
+describe('an unexpected failure gets one line in the operator\'s language, naming what failed', () => {
+  // Port 1 refuses at once: a failure no command expects. The password must not be printed.
+  const REFUSING = ['migrate', '--database-url', 'postgres://gridscope:s3cret@127.0.0.1:1/gridscope'];
+  const FAILURES: { name: string; env: Record<string, string>; says: RegExp; stack: boolean }[] = [
+    {
+      name: 'in Chinese by default, without the stack',
+      env: DEFAULT_LANG,
+      says: /\ngridscope: 执行 migrate 时意外失败:connect ECONNREFUSED 127\.0\.0\.1:1\(设置 GRIDSCOPE_DEBUG=1 可显示调用栈\)\n$/,
+      stack: false,
+    },
+    {
+      name: 'in English with the stack when GRIDSCOPE_DEBUG=1',
+      env: { ...ENGLISH, GRIDSCOPE_DEBUG: '1' },
+      says: /\ngridscope: migrate failed unexpectedly: connect ECONNREFUSED 127\.0\.0\.1:1\nError: connect ECONNREFUSED[^\n]*\n\s+at /,
+      stack: true,
+    },
+  ];
+
+  it.each(FAILURES)('$name', async ({ env, says, stack }) => {
+    const got = await cli(REFUSING, env);
+    expect(got.code).toBe(1);
+    expect(got.out, JSON.stringify(got.out)).toMatch(says);
+    expect(/\n\s+at /.test(got.out)).toBe(stack);
+    expect(got.out).not.toContain('s3cret');
+  });
+});
