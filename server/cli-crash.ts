@@ -30,10 +30,7 @@ export function crashLines(err: unknown, command: string | undefined, lang: CliL
 export function whatFailed(err: unknown): string {
   let e = err;
   if (e instanceof AggregateError && !e.message && e.errors.length > 0) e = e.errors[0];
-  const text =
-    e instanceof Error
-      ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message || (e as { code?: string }).code || ''}`
-      : String(e);
+  const text = e instanceof Error ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message || (e as { code?: string }).code || ''}` : String(e);
   const first = text.split('\n').find((l) => l.trim()) ?? text;
   return first.replace(/\/\/[^@/\s]*@/g, '//***@').trim();
 }
