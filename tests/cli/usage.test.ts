@@ -54,7 +54,7 @@ describe('the command line speaks Chinese unless told otherwise', () => {
       args: ['help'],
       env: { ...DEFAULT_LANG, LANG: '' },
       code: 0,
-      says: /^用法:gridscope <命令>[\s\S]*create-user 用户名 --role 角色[\s\S]*语言:命令行默认使用中文[\s\S]*\n  GRIDSCOPE_DEMO_SEED +演示城市的随机种子 \(默认:20220516\)\n/,
+      says: /^用法:gridscope <命令>[\s\S]*create-user 用户名 --role 角色[\s\S]*语言:命令行默认使用中文[\s\S]*\n {2}GRIDSCOPE_DEMO_SEED +演示城市的随机种子 \(默认:20220516\)\n/,
     },
     {
       name: 'an error, in an English locale',
