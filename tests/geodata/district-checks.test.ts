@@ -27,8 +27,17 @@ describe('the city name in a boundary file', () => {
   });
 });
 
+/**
+ * One migrated database for the file: the import checks roll back all they write, then the sliver case (the last
+ * describe: describes run in order) builds its small city in it. One copy of the template instead of two.
+ */
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.dispose());
+
 describe.skipIf(!available)(`checking districts before importing them, on ${BACKEND}`, () => {
-  let t: TestDatabase;
   const real = () => parseDistrictFeatures(JSON.parse(readFileSync(DISTRICTS, 'utf8'))).features;
   const geojson = async (sql: string, params: unknown[]) => {
     const [row] = await t.db.query<{ g: string }>(sql, params);
@@ -46,11 +55,6 @@ describe.skipIf(!available)(`checking districts before importing them, on ${BACK
         throw new RolledBack(lines, new Map(areas.map((a) => [a.code, a.km2])));
       })
       .catch((err: unknown) => err as ImportRejected | RolledBack);
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => t?.dispose());
 
   it("accepts Zhuzhou's real districts as a partition", async () => {
     const got = await tryImport(real());
@@ -164,12 +168,9 @@ describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
     { code: '439901', name: '甲区', geometry: { type: 'MultiPolygon', coordinates: [[square(113.0, 27.8, 0.05, 0.05)], [enclave], [island]] } },
     { code: '439902', name: '乙区', geometry: { type: 'Polygon', coordinates: [square(113.05, 27.8, 0.05, 0.05), [...enclave].reverse()] } },
   ];
-  let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
     await seedDemoCity(t.db, { districts: features, districtImport: { cityName: '试验市' }, grids: 16, incidents: 0 });
   });
-  afterAll(async () => t?.dispose());
 
   it('gives a sliver enclosed by a neighbour to that neighbour, and keeps an island inside a grid of its own district', async () => {
     const holder = (x: number, y: number) =>
