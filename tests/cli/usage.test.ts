@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { crashLines } from '../../server/cli-crash.js';
 import { usage } from '../../server/cli-help.js';
 import { CONFIG_VARIABLES } from '../../server/config.js';
 import { PROJECT_ROOT, runCli } from '../helpers/cli-process.js';
@@ -73,29 +74,58 @@ describe('the command line speaks Chinese unless told otherwise', () => {
 });
 
 describe("an unexpected failure gets one line in the operator's language, naming what failed", () => {
-  // Port 1 refuses at once: a failure no command expects. The password must not be printed.
-  const REFUSING = ['migrate', '--database-url', 'postgres://gridscope:s3cret@127.0.0.1:1/gridscope'];
-  const FAILURES: { name: string; env: Record<string, string>; says: RegExp; stack: boolean }[] = [
+  it('as a child process: a database that refuses, in Chinese by default, without the stack or the password', async () => {
+    // Port 1 refuses at once: a failure no command expects.
+    const got = await cli(['migrate', '--database-url', 'postgres://gridscope:s3cret@127.0.0.1:1/gridscope'], DEFAULT_LANG);
+    expect(got.code).toBe(1);
+    expect(got.out, JSON.stringify(got.out)).toMatch(
+      /\ngridscope: 执行 migrate 时意外失败:connect ECONNREFUSED 127\.0\.0\.1:1\(设置 GRIDSCOPE_DEBUG=1 可显示调用栈\)\n$/,
+    );
+    expect(got.out).not.toMatch(/\n\s+at /);
+    expect(got.out).not.toContain('s3cret');
+  });
+
+  // The same handler's lines in English and with GRIDSCOPE_DEBUG, without a process start each.
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  const LINES: { name: string; err: unknown; lang: 'en' | 'zh'; env: Record<string, string>; first: string; stack: boolean }[] = [
     {
-      name: 'in Chinese by default, without the stack',
-      env: DEFAULT_LANG,
-      says: /\ngridscope: 执行 migrate 时意外失败:connect ECONNREFUSED 127\.0\.0\.1:1\(设置 GRIDSCOPE_DEBUG=1 可显示调用栈\)\n$/,
+      name: 'English',
+      err: refused,
+      lang: 'en',
+      env: {},
+      first: 'gridscope: migrate failed unexpectedly: connect ECONNREFUSED 127.0.0.1:1 (GRIDSCOPE_DEBUG=1 prints the stack trace)',
       stack: false,
     },
     {
-      name: 'in English with the stack when GRIDSCOPE_DEBUG=1',
-      env: { ...ENGLISH, GRIDSCOPE_DEBUG: '1' },
-      says: /\ngridscope: migrate failed unexpectedly: connect ECONNREFUSED 127\.0\.0\.1:1\nError: connect ECONNREFUSED[^\n]*\n\s+at /,
+      name: 'English, debugging',
+      err: refused,
+      lang: 'en',
+      env: { GRIDSCOPE_DEBUG: '1' },
+      first: 'gridscope: migrate failed unexpectedly: connect ECONNREFUSED 127.0.0.1:1',
       stack: true,
     },
+    {
+      name: 'a bug: its class named, a connection string cut, one line',
+      err: new TypeError('cannot read postgres://u:pw@db/x\nsecond line'),
+      lang: 'zh',
+      env: { GRIDSCOPE_DEBUG: '0' },
+      first: 'gridscope: 执行 migrate 时意外失败:TypeError: cannot read postgres://***@db/x(设置 GRIDSCOPE_DEBUG=1 可显示调用栈)',
+      stack: false,
+    },
+    {
+      name: 'refused on every address (an AggregateError with no message of its own)',
+      err: new AggregateError([refused], ''),
+      lang: 'en',
+      env: {},
+      first: 'gridscope: migrate failed unexpectedly: connect ECONNREFUSED 127.0.0.1:1 (GRIDSCOPE_DEBUG=1 prints the stack trace)',
+      stack: false,
+    },
   ];
-
-  it.each(FAILURES)('$name', async ({ env, says, stack }) => {
-    const got = await cli(REFUSING, env);
-    expect(got.code).toBe(1);
-    expect(got.out, JSON.stringify(got.out)).toMatch(says);
-    expect(/\n\s+at /.test(got.out)).toBe(stack);
-    expect(got.out).not.toContain('s3cret');
+  it.each(LINES)('$name', ({ err, lang, env, first, stack }) => {
+    const lines = crashLines(err, 'migrate', lang, env);
+    expect(lines[0]).toBe(first);
+    expect(lines.length).toBe(stack ? 2 : 1);
+    if (stack) expect(lines[1]).toMatch(/^Error: connect ECONNREFUSED[^\n]*\n\s+at /);
   });
 });
 
