@@ -110,6 +110,10 @@ export const seedSays = {
     en: `population estimated by kind and area (not in the population file): ${codes.join(', ')}`,
     zh: `人口按类型和面积估算(人口文件中没有):${codes.join('、')}`,
   }),
+  slivers: (n: number, m2: number): Said => ({
+    en: `${n} sliver piece(s) of districts under ${m2} m² given to the neighbouring district they share the longest border with`,
+    zh: `区县中 ${n} 块小于 ${m2} m² 的碎片已并入与其共边最长的相邻区县`,
+  }),
   streets: (n: number, real: boolean): Said => ({ en: `streets (${n}, ${real ? 'real' : 'synthetic'})`, zh: `街道(${n} 个,${real ? '真实' : '虚构'})` }),
   communities: (n: number): Said => ({ en: `communities (${n})`, zh: `社区(${n} 个)` }),
   grids: (n: number): Said => ({ en: `grids (${n})`, zh: `网格(${n} 个)` }),

@@ -122,7 +122,8 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       else if (districts === 'outline') await insertDistricts(tx, zhuzhouOutline());
       else await insertDistricts(tx, districts, options.districtImport);
     }
-    await giveSliversToNeighbours(tx);
+    const slivers = await giveSliversToNeighbours(tx);
+    if (slivers > 0) progress(seedSays.slivers(slivers, SLIVER_PIECE_M2));
     const facts = await districtFacts(tx, options.population);
     if (options.population) {
       const missing = facts.filter((f) => !options.population!.has(f.code)).map((f) => `${f.code} ${f.name}`);

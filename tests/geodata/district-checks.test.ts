@@ -168,8 +168,15 @@ describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
     { code: '439901', name: '甲区', geometry: { type: 'MultiPolygon', coordinates: [[square(113.0, 27.8, 0.05, 0.05)], [enclave], [island]] } },
     { code: '439902', name: '乙区', geometry: { type: 'Polygon', coordinates: [square(113.05, 27.8, 0.05, 0.05), [...enclave].reverse()] } },
   ];
+  const steps: string[] = [];
   beforeAll(async () => {
-    await seedDemoCity(t.db, { districts: features, districtImport: { cityName: '试验市' }, grids: 16, incidents: 0 });
+    await seedDemoCity(t.db, {
+      districts: features,
+      districtImport: { cityName: '试验市' },
+      grids: 16,
+      incidents: 0,
+      onProgress: (step) => steps.push(step.en),
+    });
   });
 
   it('gives a sliver enclosed by a neighbour to that neighbour, and keeps an island inside a grid of its own district', async () => {
@@ -185,6 +192,7 @@ describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
     expect(onIsland).toHaveLength(1);
     expect(onIsland[0]!.code.slice(0, 6)).toBe('439901');
     expect(onIsland[0]!.pieces).toBe(2);
+    expect(steps).toContain('1 sliver piece(s) of districts under 1000 m² given to the neighbouring district they share the longest border with');
   });
 
   it('makes no grid under the sliver threshold unless its whole community is smaller', async () => {
