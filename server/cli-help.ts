@@ -1,15 +1,120 @@
 /**
  * `gridscope help` and `gridscope help COMMAND` in Chinese and English. The
- * command names, options and environment variables are the same in both; the
- * environment variables' one-line descriptions (server/config.ts) are English
- * only, as the README's configuration table is.
+ * command names, options, environment variables and their defaults are the
+ * same in both; what each variable does is said in both (ENVIRONMENT_DOCS).
  */
 import type { CliLang, Said } from './cli-messages.js';
-import { CONFIG_VARIABLES } from './config.js';
+import { CONFIG_VARIABLES, type ConfigVariable } from './config.js';
+import { WALL_METRICS, WALL_WINDOWS } from './contract/wall-options.js';
 
-const ENVIRONMENT = Object.entries(CONFIG_VARIABLES)
-  .map(([k, v]) => `  ${k.padEnd(26)} ${v.doc} (default: ${v.default || 'unset'})`)
-  .join('\n');
+/** One line per variable of server/config.ts: a variable missing here does not compile. */
+const ENVIRONMENT_DOCS: Record<ConfigVariable, Said> = {
+  HOST: { en: 'address to listen on', zh: '监听地址' },
+  PORT: { en: 'port to listen on', zh: '监听端口' },
+  DATABASE_URL: { en: 'PostgreSQL + PostGIS connection string; empty = embedded PGlite', zh: 'PostgreSQL + PostGIS 连接串;为空 = 内嵌 PGlite' },
+  DATABASE_READ_URL: {
+    en: 'streaming replica of DATABASE_URL for figures, map, tile and export reads (writes and read-your-writes stay on DATABASE_URL); empty = none',
+    zh: 'DATABASE_URL 的流复制副本,用于数字、地图、瓦片和导出的读取(写入及读自己写入的请求仍走 DATABASE_URL);为空 = 无',
+  },
+  GRIDSCOPE_DATA_DIR: { en: 'embedded database directory (PGlite only)', zh: '内嵌数据库目录(仅 PGlite)' },
+  GRIDSCOPE_DATA_FSYNC: {
+    en: 'flush each commit of the embedded database to disk; false is faster, and a power cut may then lose the last commits',
+    zh: '内嵌数据库每次提交都写入磁盘;false 更快,但断电可能丢失最后几次提交',
+  },
+  GRIDSCOPE_SEED_DEMO: { en: 'build the demo city on start when the database is empty', zh: '数据库为空时启动即生成演示城市' },
+  GRIDSCOPE_DEMO_GRIDS: {
+    en: 'number of grids in the demo city; empty = 3,261 for Zhuzhou, else from the population',
+    zh: '演示城市的网格数;为空 = 株洲 3,261 个,其他城市按人口计算',
+  },
+  GRIDSCOPE_DEMO_POPULATION: {
+    en: 'file of district populations for the demo city (JSON {"code": population} or CSV code,population); empty = estimated by kind and area',
+    zh: '演示城市的区县人口文件(JSON {"code": population} 或 CSV code,population);为空 = 按类型和面积估算',
+  },
+  GRIDSCOPE_DEMO_INCIDENTS: { en: 'number of incidents in the demo city', zh: '演示城市的事件数' },
+  GRIDSCOPE_DEMO_SEED: { en: 'random seed of the demo city', zh: '演示城市的随机种子' },
+  GRIDSCOPE_DEMO_DISTRICTS: {
+    en: "GeoJSON of district boundaries for the demo city; empty = Zhuzhou's real outline (geodata/zhuzhou-outline.geojson), synthetic = made-up shapes",
+    zh: '演示城市的区县边界 GeoJSON;为空 = 株洲的真实轮廓(geodata/zhuzhou-outline.geojson),synthetic = 虚构形状',
+  },
+  GRIDSCOPE_ANONYMOUS_READ: {
+    en: 'let requests without credentials read everything as a viewer; empty = on for the embedded demo, off otherwise',
+    zh: '允许不带凭据的请求以查看者身份读取全部数据;为空 = 内嵌演示时开启,否则关闭',
+  },
+  GRIDSCOPE_DEMO_USERS: {
+    en: 'create one demo user per role when there are no users; empty = on for the embedded demo, off otherwise',
+    zh: '没有用户时为每个角色建一个演示用户;为空 = 内嵌演示时开启,否则关闭',
+  },
+  GRIDSCOPE_DEMO_PASSWORD: { en: 'password of the demo users', zh: '演示用户的密码' },
+  GRIDSCOPE_SESSION_HOURS: { en: 'how long a web sign-in lasts', zh: '网页登录的有效时长(小时)' },
+  GRIDSCOPE_COOKIE_SECURE: { en: 'mark the session cookie Secure (serve over HTTPS)', zh: '会话 Cookie 标记为 Secure(通过 HTTPS 提供服务时)' },
+  DB_POOL_SIZE: { en: 'PostgreSQL pool size', zh: 'PostgreSQL 连接池大小' },
+  DB_STATEMENT_TIMEOUT_MS: { en: 'PostgreSQL statement timeout', zh: 'PostgreSQL 语句超时(毫秒)' },
+  LOG_LEVEL: { en: 'fatal, error, warn, info, debug, trace or silent', zh: 'fatal、error、warn、info、debug、trace 或 silent' },
+  GRIDSCOPE_DEBUG: { en: '1: a command that fails unexpectedly also prints the stack trace', zh: '1:命令意外失败时同时显示调用栈' },
+  GRIDSCOPE_WORK_PERIODS: { en: 'working periods of a working day, China time (UTC+8), for deadlines', zh: '工作日的工作时段(北京时间,UTC+8),用于计算期限' },
+  GRIDSCOPE_HOLIDAYS: {
+    en: 'dates (YYYY-MM-DD) or ranges (A..B) with no work; default: the 2026 PRC public holidays',
+    zh: '不上班的日期(YYYY-MM-DD)或日期范围(A..B);默认:2026 年法定节假日',
+  },
+  GRIDSCOPE_WORKDAYS: {
+    en: 'weekend dates that are worked (调休); default: the 2026 PRC make-up days',
+    zh: '需要上班的周末日期(调休);默认:2026 年的调休上班日',
+  },
+  GRIDSCOPE_SWEEP_SECONDS: { en: 'seconds between overdue (督办) and red-alert sweeps', zh: '超期(督办)和红色预警巡检的间隔秒数' },
+  GRIDSCOPE_PHOTO_DIR: { en: 'incident photo directory; empty = <GRIDSCOPE_DATA_DIR>/photos', zh: '事件照片目录;为空 = <GRIDSCOPE_DATA_DIR>/photos' },
+  GRIDSCOPE_PHOTO_MAX_BYTES: { en: 'largest photo accepted, in bytes (default 10 MiB)', zh: '可接受的最大照片字节数(默认 10 MiB)' },
+  GRIDSCOPE_PHOTO_KEEP_ORIGINAL: {
+    en: 'also keep each photo as uploaded, metadata (GPS) included, under <photo dir>/originals; never served',
+    zh: '另外保留上传的原始照片(含 GPS 等元数据),存于 <照片目录>/originals;从不对外提供',
+  },
+  GRIDSCOPE_WRITE_LIMIT_PER_PRINCIPAL: {
+    en: 'writes (POST/PUT/PATCH/DELETE under /api) per minute per user or token; 0 = unlimited',
+    zh: '每个用户或令牌每分钟的写请求数(/api 下的 POST/PUT/PATCH/DELETE);0 = 不限',
+  },
+  GRIDSCOPE_WRITE_LIMIT_PER_ADDRESS: { en: 'writes per minute per client address; 0 = unlimited', zh: '每个客户端地址每分钟的写请求数;0 = 不限' },
+  GRIDSCOPE_PASSWORD_COST: {
+    en: 'log2 of scrypt N for new password hashes (17 = OWASP); older hashes are upgraded at sign-in',
+    zh: '新密码哈希的 scrypt N 的以 2 为底的对数(17 = OWASP 建议);旧哈希在登录时升级',
+  },
+  GRIDSCOPE_EVENT_RETENTION_DAYS: { en: 'live events kept for replay to reconnecting clients, in days', zh: '实时事件保留天数,供重连的客户端补发' },
+  GRIDSCOPE_POSITION_RETENTION_DAYS: {
+    en: "days a grid worker's shared position is kept (deleted by the periodic sweep)",
+    zh: '网格员共享位置的保留天数(由定期巡检删除)',
+  },
+  GRIDSCOPE_WALL_METRIC: { en: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}`, zh: `大屏网格的着色指标:${WALL_METRICS.join(', ')}` },
+  GRIDSCOPE_WALL_WINDOW: { en: `time window of the wall display: ${WALL_WINDOWS.join(', ')}`, zh: `大屏的时间窗口:${WALL_WINDOWS.join(', ')}` },
+  GRIDSCOPE_BASEMAP_STYLE_URL: {
+    en: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)',
+    zh: '大屏地图下方绘制的 MapLibre 样式 URL;为空 = 无底图(离线)',
+  },
+  GRIDSCOPE_GRID_HOUSEHOLDS: {
+    en: 'households per grid in urban communities (社区), MIN-MAX, MIN- or -MAX; empty = unbounded',
+    zh: '城市社区每个网格的户数,MIN-MAX、MIN- 或 -MAX;为空 = 不限',
+  },
+  GRIDSCOPE_GRID_HOUSEHOLDS_RURAL: { en: 'households per grid in villages (村), same form; empty = unbounded', zh: '村每个网格的户数,格式同上;为空 = 不限' },
+  GRIDSCOPE_GEOMETRY_MAX_VERTICES: {
+    en: 'most vertices (over all rings) of one feature in a grid import or plan edit',
+    zh: '网格导入或方案编辑中单个要素的最多顶点数(所有环合计)',
+  },
+  GRIDSCOPE_GEOMETRY_MAX_RINGS: { en: 'most rings (outer rings and holes, over all parts) of one feature', zh: '单个要素的最多环数(外环和内洞,所有部分合计)' },
+  GRIDSCOPE_IMPORT_MAX_FEATURES: { en: 'most features in one grid import', zh: '一次网格导入的最多要素数' },
+  GRIDSCOPE_IMPORT_MAX_BYTES: { en: 'largest grid import body, in bytes (default 32 MiB)', zh: '网格导入请求体的最大字节数(默认 32 MiB)' },
+  GRIDSCOPE_TILE_CACHE_MB: {
+    en: 'vector tiles (/tiles) kept in memory per process, in MiB; 0 = none',
+    zh: '每个进程在内存中缓存的矢量瓦片(/tiles),单位 MiB;0 = 不缓存',
+  },
+  GRIDSCOPE_TILE_GRID_THRESHOLD: {
+    en: 'a wall whose region has more grids than this draws them from vector tiles (/tiles/grids), not GeoJSON',
+    zh: '区域网格数超过此值时,大屏从矢量瓦片(/tiles/grids)而非 GeoJSON 绘制网格',
+  },
+};
+
+function environment(lang: CliLang): string {
+  const defaultIs = lang === 'zh' ? (d: string) => `(默认:${d || '未设置'})` : (d: string) => `(default: ${d || 'unset'})`;
+  return Object.entries(CONFIG_VARIABLES)
+    .map(([k, v]) => `  ${k.padEnd(26)} ${ENVIRONMENT_DOCS[k as ConfigVariable][lang]} ${defaultIs(v.default)}`)
+    .join('\n');
+}
 
 const USAGE: Said = {
   en: `Usage: gridscope <command> [options]
@@ -41,7 +146,7 @@ Options for every command:
 Language: the command line speaks Chinese; GRIDSCOPE_LANG=en (or an English locale, LANG=en_US.UTF-8) for English.
 
 Environment:
-${ENVIRONMENT}
+${environment('en')}
 `,
   zh: `用法:gridscope <命令> [选项]
 
@@ -71,8 +176,8 @@ ${ENVIRONMENT}
 
 语言:命令行默认使用中文;设置 GRIDSCOPE_LANG=en(或英文区域设置,如 LANG=en_US.UTF-8)改用英文。
 
-环境变量(说明为英文):
-${ENVIRONMENT}
+环境变量:
+${environment('zh')}
 `,
 };
 

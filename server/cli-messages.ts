@@ -58,7 +58,11 @@ export const cliSays = {
     en: `rollups rebuilt: daily ${daily} rows, heat ${heat} rows`,
     zh: `汇总已重建:每日汇总 ${daily} 行,热力图汇总 ${heat} 行`,
   }),
-  uncaught: (): Said => ({ en: 'uncaught exception:', zh: '未捕获的异常:' }),
+  /** An unexpected failure (server/cli-crash.ts): the error's own first line stays as it is, like the database's words. */
+  crashed: (command: string, what: string, debug: boolean): Said => ({
+    en: `${command} failed unexpectedly: ${what}${debug ? '' : ' (GRIDSCOPE_DEBUG=1 prints the stack trace)'}`,
+    zh: `执行 ${command} 时意外失败:${what}${debug ? '' : '(设置 GRIDSCOPE_DEBUG=1 可显示调用栈)'}`,
+  }),
   shutdownFailed: (): Said => ({ en: 'error during shutdown:', zh: '关闭时出错:' }),
 };
 
@@ -105,6 +109,10 @@ export const seedSays = {
   populationEstimated: (codes: string[]): Said => ({
     en: `population estimated by kind and area (not in the population file): ${codes.join(', ')}`,
     zh: `人口按类型和面积估算(人口文件中没有):${codes.join('、')}`,
+  }),
+  slivers: (n: number, m2: number): Said => ({
+    en: `${n} sliver piece(s) of districts under ${m2} m² given to the neighbouring district they share the longest border with`,
+    zh: `区县中 ${n} 块小于 ${m2} m² 的碎片已并入与其共边最长的相邻区县`,
   }),
   streets: (n: number, real: boolean): Said => ({ en: `streets (${n}, ${real ? 'real' : 'synthetic'})`, zh: `街道(${n} 个,${real ? '真实' : '虚构'})` }),
   communities: (n: number): Said => ({ en: `communities (${n})`, zh: `社区(${n} 个)` }),

@@ -6,6 +6,7 @@ import type { InsertOptions } from '../geodata/district-import.js';
 import { importSays } from '../geodata/district-import-messages.js';
 import { cliLang, cliSays, SaidError, type CliLang } from './cli-messages.js';
 import { commandHelp, usage } from './cli-help.js';
+import { crashLines } from './cli-crash.js';
 import type { Database } from './db/database.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { createUserModule, districtImportModule, serverModule as server } from './cli-modules.js';
@@ -171,12 +172,18 @@ async function withDatabase(config: Config, work: (db: Database) => Promise<void
   }
 }
 
+/** The one place a command's failure ends the process: one line, in the operator's language, and exit code 1. */
 main(process.argv.slice(2)).catch((err: unknown) => {
-  // Expected failures get one clear line; anything else its stack too.
+  // Expected failures say what to do; anything else names what failed (cli-crash.ts).
   // By class name: the classes live in modules that only some commands load.
   const known = err instanceof Error && EXPECTED_FAILURES.has(err.constructor.name);
-  const said = err instanceof Error && 'messageIn' in err ? (err as Error & { messageIn(l: CliLang): string }).messageIn(LANG) : (err as Error)?.message;
-  console.error(`gridscope: ${known ? said : ((err as Error)?.stack ?? String(err))}`);
+  if (known) console.error(`gridscope: ${'messageIn' in err ? (err as SaidError).messageIn(LANG) : err.message}`);
+  else for (const line of crashLines(err, commandOf(process.argv.slice(2)), LANG, process.env)) console.error(line);
   if (err instanceof UsageError) console.error(cliSays.seeUsage()[LANG]);
   process.exit(1);
 });
+
+/** The command a failed run was given, for its crash line. */
+function commandOf(argv: string[]): string | undefined {
+  return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS, strict: false }).positionals[0];
+}

@@ -12,6 +12,7 @@ import { readDistrictSource, type InsertOptions } from '../geodata/district-impo
 import { readPopulationFile } from '../geodata/demo-city/district-sizing.js';
 import { seedDemoCity, type SeedOptions } from '../geodata/demo-city/seed-demo-city.js';
 import { cliSays, serverSays, type CliLang } from './cli-messages.js';
+import { crashLines } from './cli-crash.js';
 
 /** Opens and migrates the configured database, saying which one (in `lang`; English to library callers). */
 export async function openMigratedDatabase(config: Config, say: (line: string) => void, lang: CliLang = 'en'): Promise<Database> {
@@ -144,7 +145,9 @@ export async function serve(config: Config, lang: CliLang = 'en'): Promise<void>
       app.log.error({ err }, 'a database connection error escaped its handler; carrying on');
       return;
     }
-    console.error(`gridscope: ${cliSays.uncaught()[lang]}`, err);
+    // The stack goes to the log; the operator gets one line (cli-crash.ts).
+    app.log.fatal({ err }, 'uncaught exception');
+    for (const line of crashLines(err, 'serve', lang, process.env)) console.error(line);
     process.exit(1);
   });
   process.on('SIGINT', () => void shutdown('SIGINT'));

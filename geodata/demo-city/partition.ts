@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../../server/db/database.js';
+import { PARTITION_SLIVER_M2 } from '../district-checks.js';
 import { densityAt, type PopulationCentre } from './city-plan.js';
 import type { Random } from './random.js';
 
 export const PARTITION_SQL = readFileSync(new URL('./partition-cells.sql', import.meta.url), 'utf8');
 const MERGE_SLIVERS_SQL = readFileSync(new URL('./merge-slivers.sql', import.meta.url), 'utf8');
+const GIVE_SLIVERS_SQL = readFileSync(new URL('./give-slivers.sql', import.meta.url), 'utf8');
+
+/**
+ * The smallest detached piece of a region that may become a grid of its own
+ * (m²). Boundary files carry smaller pieces as export artefacts (a border
+ * drawn twice leaves a few hundred m² on the wrong side), the same slivers the
+ * importer ignores in its partition check (PARTITION_SLIVER_M2): cut, each
+ * would be a grid a planner would not accept. Such a piece goes to the
+ * district it shares the longest border with (giveSliversToNeighbours), or,
+ * touching none (an island), stays inside a grid of its own community.
+ */
+export const SLIVER_PIECE_M2 = PARTITION_SLIVER_M2;
 
 export interface PartitionRequest {
   parentCode: string;
@@ -42,8 +55,8 @@ export async function createScratchTables(tx: Queryable): Promise<void> {
  * fell short (thin or ragged shapes) is retried with more. Every cell comes
  * out in one piece where its parent allows (see mergeDetachedPieces): a piece
  * of a parent in several pieces is given a seed of its own when it is at
- * least `anchorShare` of an average child's area (0: every piece, for the last
- * level, where one piece is a rule).
+ * least `anchorShare` of an average child's area (0: every piece but a sliver,
+ * for the last level, where one piece is a rule).
  */
 export async function cutCells(tx: Queryable, requests: readonly PartitionRequest[], random: Random, anchorShare = 1): Promise<Cell[]> {
   const boxes = new Map(
@@ -78,7 +91,7 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
         accepted++;
       }
     }
-    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children), anchorShare]);
+    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children), anchorShare, SLIVER_PIECE_M2]);
     const got = new Map(
       (
         await tx.query<{ parent_code: string; n: number }>(
@@ -101,6 +114,16 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
          FROM demo_cell ORDER BY parent_code, seed_no`,
     )
     .then((rows) => rows.map((r) => ({ parentCode: r.parent_code, seedNo: r.seed_no, cx: r.cx, cy: r.cy, areaKm2: r.area_km2 })));
+}
+
+/**
+ * Gives each sliver piece of a district (under SLIVER_PIECE_M2) to the
+ * district it shares the longest border with (give-slivers.sql), before the
+ * districts are cut. Returns how many pieces moved.
+ */
+export async function giveSliversToNeighbours(tx: Queryable): Promise<number> {
+  const [r] = await tx.query<{ moved: number }>(GIVE_SLIVERS_SQL, [SLIVER_PIECE_M2]);
+  return r?.moved ?? 0;
 }
 
 /**

@@ -12,7 +12,7 @@ import { densityAt, planDistricts, type DistrictPlan } from './city-plan.js';
 import { districtFacts, gridsForPopulation } from './district-sizing.js';
 import { insertIncidents } from './demo-incidents.js';
 import { personName, workerPhone } from './names.js';
-import { createScratchTables, cutCells, PARTITION_SQL } from './partition.js';
+import { createScratchTables, cutCells, giveSliversToNeighbours, PARTITION_SQL, SLIVER_PIECE_M2 } from './partition.js';
 import { insertGrids, insertRegions, realPlaces, syntheticPlaces, type PlacedGrid, type PlacedRegion } from './place-levels.js';
 import { apportion, Random } from './random.js';
 import {
@@ -122,6 +122,8 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       else if (districts === 'outline') await insertDistricts(tx, zhuzhouOutline());
       else await insertDistricts(tx, districts, options.districtImport);
     }
+    const slivers = await giveSliversToNeighbours(tx);
+    if (slivers > 0) progress(seedSays.slivers(slivers, SLIVER_PIECE_M2));
     const facts = await districtFacts(tx, options.population);
     if (options.population) {
       const missing = facts.filter((f) => !options.population!.has(f.code)).map((f) => `${f.code} ${f.name}`);
@@ -176,7 +178,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       tx,
       communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planOf(c.code).centres })),
       random.fork(6),
-      0, // a grid must be one piece: every piece of a community gets a grid of its own
+      0, // a grid must be one piece: every piece of a community but a sliver gets a grid of its own
     );
     const grids = await insertGrids(
       tx,
@@ -230,7 +232,7 @@ async function insertSyntheticDistricts(tx: Queryable): Promise<void> {
     [ZHUZHOU.code, ZHUZHOU.name, ZHUZHOU.nameEn, lons, lats],
   );
   await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'city'`);
-  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1]);
+  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1, SLIVER_PIECE_M2]);
   await tx.query(
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT d.code, 'district', d.name, d.name_en, $1, c.boundary

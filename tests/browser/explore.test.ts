@@ -68,6 +68,17 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     let body = await expectFiguresMatch(context, page);
     expect(body.place.level).toBe('city');
     expect(await page.textContent('gs-explore-page h1')).toContain('区县态势分析');
+    // The districts' names as the page writes them (its children table) and as the map labels them, against the database's.
+    const named = await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'district' ORDER BY code");
+    await expect
+      .poll(() =>
+        page
+          .locator('gs-explore-page #all-children tbody tr')
+          .evaluateAll((rows) => rows.map((r) => ({ code: (r as HTMLElement).dataset.code, name: r.querySelector('a.place')?.textContent?.trim() }))),
+      )
+      .toEqual(named);
+    const mapNames = (await apiFor(context, page, '/api/explore/shapes')).features.map((f: any) => ({ code: f.id, name: f.properties.name }));
+    expect(mapNames.sort((a: any, b: any) => a.code.localeCompare(b.code))).toEqual(named);
     const path = [places.district, places.street, places.community, places.grid];
     for (const code of path) {
       const shapes = await apiFor(context, page, '/api/explore/shapes');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportRejected, insertDistricts, parseDistrictFeatures, type DistrictFeature, type InsertOptions } from '../../geodata/district-import.js';
+import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 // Real boundaries live beside the project, never in it; a user's clone lacks them.
@@ -26,8 +27,17 @@ describe('the city name in a boundary file', () => {
   });
 });
 
+/**
+ * One migrated database for the file: the import checks roll back all they write, then the sliver case (the last
+ * describe: describes run in order) builds its small city in it. One copy of the template instead of two.
+ */
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.dispose());
+
 describe.skipIf(!available)(`checking districts before importing them, on ${BACKEND}`, () => {
-  let t: TestDatabase;
   const real = () => parseDistrictFeatures(JSON.parse(readFileSync(DISTRICTS, 'utf8'))).features;
   const geojson = async (sql: string, params: unknown[]) => {
     const [row] = await t.db.query<{ g: string }>(sql, params);
@@ -45,11 +55,6 @@ describe.skipIf(!available)(`checking districts before importing them, on ${BACK
         throw new RolledBack(lines, new Map(areas.map((a) => [a.code, a.km2])));
       })
       .catch((err: unknown) => err as ImportRejected | RolledBack);
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => t?.dispose());
 
   it("accepts Zhuzhou's real districts as a partition", async () => {
     const got = await tryImport(real());
@@ -143,6 +148,79 @@ describe.skipIf(!available)(`checking districts before importing them, on ${BACK
     expect(zh).toMatch(/区县之间有 [\d.]+ km² 的空隙/);
 
     expect(await tryImport(features, { allowOverlaps: true })).toBeInstanceOf(RolledBack);
+  });
+});
+
+describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
+  /** The generator's sliver threshold (README, Demo city): no detached piece under it becomes a grid of its own. */
+  const SLIVER_M2 = 1000;
+  const square = (x0: number, y0: number, dx: number, dy: number) => [
+    [x0, y0],
+    [x0 + dx, y0],
+    [x0 + dx, y0 + dy],
+    [x0, y0 + dy],
+    [x0, y0],
+  ];
+  // 甲区's two slivers of about 20 m × 20 m (~390 m²): one enclosed by 乙区 (an export artefact), one an island touching nothing.
+  const enclave = square(113.07, 27.82, 0.0002, 0.00018);
+  const island = square(112.95, 27.82, 0.0002, 0.00018);
+  const features: DistrictFeature[] = [
+    { code: '439901', name: '甲区', geometry: { type: 'MultiPolygon', coordinates: [[square(113.0, 27.8, 0.05, 0.05)], [enclave], [island]] } },
+    { code: '439902', name: '乙区', geometry: { type: 'Polygon', coordinates: [square(113.05, 27.8, 0.05, 0.05), [...enclave].reverse()] } },
+  ];
+  const steps: string[] = [];
+  beforeAll(async () => {
+    await seedDemoCity(t.db, {
+      districts: features,
+      districtImport: { cityName: '试验市' },
+      grids: 16,
+      incidents: 0,
+      onProgress: (step) => steps.push(step.en),
+    });
+  });
+
+  it('gives a sliver enclosed by a neighbour to that neighbour, and keeps an island inside a grid of its own district', async () => {
+    const holder = (x: number, y: number) =>
+      t.db.query<{ code: string; pieces: number }>(
+        'SELECT code, ST_NumGeometries(ST_Multi(boundary)) pieces FROM grid WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))',
+        [x, y],
+      );
+    const inEnclave = await holder(113.0701, 27.82009);
+    expect(inEnclave).toHaveLength(1);
+    expect(inEnclave[0]!.code.slice(0, 6)).toBe('439902');
+    const onIsland = await holder(112.9501, 27.82009);
+    expect(onIsland).toHaveLength(1);
+    expect(onIsland[0]!.code.slice(0, 6)).toBe('439901');
+    expect(onIsland[0]!.pieces).toBe(2);
+    expect(steps).toContain('1 sliver piece(s) of districts under 1000 m² given to the neighbouring district they share the longest border with');
+  });
+
+  it('makes no grid under the sliver threshold unless its whole community is smaller', async () => {
+    const small = await t.db.query<{ code: string; m2: number }>(
+      `SELECT g.code, ST_Area(g.boundary::geography) m2 FROM grid g JOIN region c ON c.code = g.community_code
+        WHERE ST_Area(g.boundary::geography) < $1 AND ST_Area(c.boundary::geography) >= $1`,
+      [SLIVER_M2],
+    );
+    expect(small).toEqual([]);
+  });
+
+  it("still partitions the file's area: grids, districts and the city hold the same area, with no overlaps", async () => {
+    const [r] = await t.db.query<{ file: number; city: number; districts: number; grids: number }>(
+      `SELECT (SELECT ST_Area(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))::geography) FROM unnest($1::text[]) g) file,
+              (SELECT ST_Area(boundary::geography) FROM region WHERE level = 'city') city,
+              (SELECT sum(ST_Area(boundary::geography)) FROM region WHERE level = 'district') districts,
+              (SELECT sum(ST_Area(boundary::geography)) FROM grid) grids`,
+      [features.map((f) => JSON.stringify(f.geometry))],
+    );
+    for (const total of [r!.city, r!.districts, r!.grids]) expect(Math.abs(total - r!.file) / r!.file).toBeLessThan(1e-5);
+    const [overlaps] = await t.db.query<{ pairs: number; worst_m2: number | null; invalid: number }>(
+      `SELECT count(*)::int pairs, max(ST_Area(ST_Intersection(a.boundary, b.boundary)::geography)) worst_m2,
+              (SELECT count(*)::int FROM grid WHERE NOT ST_IsValid(boundary)) invalid
+         FROM grid a JOIN grid b ON a.code < b.code AND ST_Intersects(a.boundary, b.boundary)`,
+    );
+    expect(overlaps!.pairs).toBeGreaterThan(0);
+    expect(overlaps!.worst_m2!).toBeLessThan(1);
+    expect(overlaps!.invalid).toBe(0);
   });
 });
 

@@ -44,10 +44,16 @@ describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries
     await expectTruePartitions(t.db);
   });
 
-  it('makes every grid one piece, on ragged real borders too', async () => {
+  it('makes every grid one piece, on ragged real borders too, and none a sliver', async () => {
     const rows = await t.db.query<{ code: string; pieces: number }>(
       'SELECT code, ST_NumGeometries(ST_Multi(boundary)) pieces FROM grid WHERE ST_NumGeometries(ST_Multi(boundary)) <> 1',
     );
     expect(rows).toEqual([]);
+    // The generator's sliver threshold (README, Demo city): 1,000 m², unless the whole community is smaller.
+    const slivers = await t.db.query<{ code: string }>(
+      `SELECT g.code FROM grid g JOIN region c ON c.code = g.community_code
+        WHERE ST_Area(g.boundary::geography) < 1000 AND ST_Area(c.boundary::geography) >= 1000`,
+    );
+    expect(slivers).toEqual([]);
   });
 });
