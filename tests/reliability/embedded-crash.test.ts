@@ -30,7 +30,7 @@ describe.skipIf(skip)('the embedded database killed under write load', () => {
 
   it('keeps every acknowledged report through two kill -9s', async () => {
     // A city from this run's template (the directive tests' one): this test is about the crashes, not about
-    // building a city, which costs a first start here ~20 CPU-seconds with every write flushed.
+    // building a city, which held the first start up by a third (seeding with every write flushed).
     await unpackSeededDataDir(dataDir, { ...SMALL_CITY, incidents: 200 });
     const outcomes: Outcome[] = [];
     const rounds: string[] = [];
