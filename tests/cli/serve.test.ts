@@ -27,13 +27,34 @@ async function start(env: Record<string, string>): Promise<{ run: CliRun; url: s
 describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded database', { timeout: 900_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gs-data-'));
   /**
-   * The restarted server the first test leaves running on dataDir, for the second: each start opens
-   * PGlite and PostGIS in a new process, about ten CPU-seconds; the second test starts its own when
-   * run alone.
+   * The first two tests are one story on dataDir, in order: a first start builds the city and is stopped;
+   * create-user adds a user to the stopped server's data; the restart the first test leaves running serves
+   * that user too. Each start opens PGlite and PostGIS in a new process (about ten CPU-seconds), so the
+   * restart is shared; the second test adds the user and starts its own when run alone.
    */
   let restarted: { run: CliRun; url: string } | undefined;
 
-  it('builds the demo city once with progress, serves HTTP, and refuses a second process on the same data', async () => {
+  /** create-user on the stopped server's data: one user added (ops-chief, signed in as by the second test), one refused. */
+  async function createUsers(): Promise<void> {
+    const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], {
+      ...ENGLISH,
+      GRIDSCOPE_DATA_DIR: dataDir,
+      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
+    });
+    expect(await add.exited).toBe(0);
+    expect(add.output()).toMatch(/created user ops-chief \(commander\)/);
+    expect(add.output()).not.toContain('a long secret 1');
+    // The refusal in the default language (the grant rules' Chinese reason); the success above in English.
+    const bad = runCli(['create-user', 'ops-2', '--role', 'district_leader'], {
+      GRIDSCOPE_DATA_DIR: dataDir,
+      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
+      ...DEFAULT_LANG,
+    });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/^gridscope: --scope:区县领导须指定 6 位区县代码$/m);
+  }
+
+  it('builds the demo city once with progress, serves HTTP, refuses a second process on the same data; create-user adds users', async () => {
     // In Chinese by default: the progress, the refusal of a second process and the shutdown line.
     const { run, url } = await start({ GRIDSCOPE_DATA_DIR: dataDir, ...DEFAULT_LANG });
     expect(run.output()).toMatch(/正在生成演示城市:30 个网格,300 起事件/);
@@ -58,6 +79,9 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     expect(run.output()).toMatch(/已正常停止/);
     expect(existsSync(join(dataDir, 'gridscope.lock'))).toBe(false);
 
+    // While no server holds the data, create-user adds a user to it (the restart below lets it sign in).
+    await createUsers();
+
     // A restart keeps the data and does not rebuild the city; in English when asked.
     const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
     expect(again.run.output()).toMatch(/^database: embedded PGlite in /m);
@@ -68,14 +92,15 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     restarted = again;
   });
 
-  it('creates a demo user per role and says how to sign in; create-user adds more', async () => {
+  it('creates a demo user per role and says how to sign in; the user create-user added signs in too', async () => {
+    if (!restarted) await createUsers();
     const { run, url } = restarted ?? (await start({ GRIDSCOPE_DATA_DIR: dataDir }));
     restarted = undefined;
     expect(run.output()).toMatch(/demo users .*sign in at \/login/);
     for (const name of ['commander', 'leader', 'staff', 'dispatcher', 'handler', 'worker', 'planner', 'viewer']) expect(run.output()).toContain(`  ${name}`);
     expect(run.output()).toMatch(/anonymous read-only access is ON/);
-    const login = (username: string, password: string, base = url) =>
-      fetch(`${base}api/auth/login`, {
+    const login = (username: string, password: string) =>
+      fetch(`${url}api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password }),
@@ -83,30 +108,10 @@ describe.skipIf(BACKEND !== 'pglite')('`gridscope serve` on the embedded databas
     const res = await login('leader', 'gridscope-demo');
     expect(res.status).toBe(200);
     expect((await res.json()).principal).toMatchObject({ role: 'district_leader', scope: { level: 'district' } });
+    expect((await login('ops-chief', 'a long secret 1')).status).toBe(200);
     // Ctrl-C stops it as cleanly as SIGTERM (the first test's).
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
-
-    const add = runCli(['create-user', 'ops-chief', '--role', 'commander', '--name', '运维指挥长'], {
-      ...ENGLISH,
-      GRIDSCOPE_DATA_DIR: dataDir,
-      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
-    });
-    expect(await add.exited).toBe(0);
-    expect(add.output()).toMatch(/created user ops-chief \(commander\)/);
-    expect(add.output()).not.toContain('a long secret 1');
-    // The refusal in the default language (the grant rules' Chinese reason); the success above in English.
-    const bad = runCli(['create-user', 'ops-2', '--role', 'district_leader'], {
-      GRIDSCOPE_DATA_DIR: dataDir,
-      GRIDSCOPE_NEW_PASSWORD: 'a long secret 1',
-      ...DEFAULT_LANG,
-    });
-    expect(await bad.exited).toBe(1);
-    expect(bad.output()).toMatch(/^gridscope: --scope:区县领导须指定 6 位区县代码$/m);
-    const again = await start({ GRIDSCOPE_DATA_DIR: dataDir });
-    expect((await login('ops-chief', 'a long secret 1', again.url)).status).toBe(200);
-    again.run.child.kill('SIGTERM');
-    expect(await again.run.exited).toBe(0);
   });
 
   it('refuses to start on a bad configuration value, naming it', async () => {

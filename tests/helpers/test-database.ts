@@ -137,9 +137,23 @@ async function pgliteTemplate(content: Content, key: string): Promise<{ tarball:
  * PostGIS and migrating. Outside a templated run (or on PostgreSQL) it leaves `dir` as it is.
  */
 export async function unpackMigratedDataDir(dir: string): Promise<void> {
-  const key = cacheableKey({ kind: 'migrated' });
+  await unpackTemplateDataDir(dir, { kind: 'migrated' });
+}
+
+/**
+ * Fills the empty folder `dir` with a PGlite data directory holding the city `seed` (as
+ * createSeededDatabase would), for a child `serve` that is not about building the demo city: it
+ * finds a city and builds none. Outside a templated run (or on PostgreSQL) it leaves `dir` as it
+ * is, and such a child builds its own demo city.
+ */
+export async function unpackSeededDataDir(dir: string, seed: SeedOptions): Promise<void> {
+  await unpackTemplateDataDir(dir, { kind: 'seeded', seed });
+}
+
+async function unpackTemplateDataDir(dir: string, content: Content): Promise<void> {
+  const key = cacheableKey(content);
   if (TEST_DATABASE_URL || key === undefined) return;
-  const { tarball, built } = await pgliteTemplate({ kind: 'migrated' }, key);
+  const { tarball, built } = await pgliteTemplate(content, key);
   await built?.dispose();
   await unpackDataDir(dir, tarball as Blob);
 }
