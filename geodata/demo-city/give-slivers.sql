@@ -3,8 +3,8 @@
 -- longest border with. Boundary files carry such pieces as export artefacts
 -- (a few hundred m² cut off by a border drawn twice); cut further, each would
 -- become a grid of its own that no planner would accept. A sliver touching no
--- other district along a line (an island) stays: it ends up inside a grid of
--- its own district's community (see partition-cells.sql, $7).
+-- other district along a line (an island) stays, and becomes a grid of its own
+-- (partition-cells.sql anchors every piece at grid level): a grid is one piece.
 -- Only districts are read: streets, communities and grids are cut from them,
 -- and every detached piece of those that touches a sibling is merged into it
 -- (merge-slivers.sql), so a detached piece below district level is always a

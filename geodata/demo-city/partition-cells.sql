@@ -6,9 +6,10 @@
 -- $4 parent codes, $5 how many children each parent wants, $6 which pieces
 -- of a parent in several pieces get a seed of their own (an anchor): those of
 -- at least $6 times an average child's area (0: every piece), largest first,
--- at most k, and never one under $7 m² (a sliver: see SLIVER_PIECE_M2 in
--- partition.ts). Without one, a detached piece (an exclave) could only be a
--- second piece of a cell on the mainland (see merge-slivers.sql).
+-- at most k. Without one, a detached piece (an exclave) could only be a second
+-- piece of a cell on the mainland (see merge-slivers.sql). Slivers that touch
+-- a neighbour were given to it before cutting (give-slivers.sql); what is left
+-- detached touches nothing, so an anchor is its only way to be one piece.
 -- Candidates outside their parent are dropped; anchors, then the first inside, are seeds.
 INSERT INTO demo_cell (parent_code, seed_no, boundary, seed)
 WITH wanted AS (
@@ -18,8 +19,7 @@ anchor AS (
   SELECT a.parent_code, -a.rank AS ord, a.pt FROM (
     SELECT p.code AS parent_code, w.k, ST_PointOnSurface(d.geom) AS pt,
            row_number() OVER (PARTITION BY p.code ORDER BY ST_Area(d.geom) DESC) AS rank,
-           ST_Area(d.geom) >= $6::float8 * ST_Area(p.boundary) / w.k
-             AND ST_Area(d.geom::geography) >= $7::float8 AS big_enough
+           ST_Area(d.geom) >= $6::float8 * ST_Area(p.boundary) / w.k AS big_enough
       FROM demo_parent p JOIN wanted w ON w.parent_code = p.code
      CROSS JOIN LATERAL ST_Dump(p.boundary) d
      WHERE ST_NumGeometries(p.boundary) > 1) a

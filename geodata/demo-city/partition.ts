@@ -14,8 +14,9 @@ const GIVE_SLIVERS_SQL = readFileSync(new URL('./give-slivers.sql', import.meta.
  * drawn twice leaves a few hundred m² on the wrong side), the same slivers the
  * importer ignores in its partition check (PARTITION_SLIVER_M2): cut, each
  * would be a grid a planner would not accept. Such a piece goes to the
- * district it shares the longest border with (giveSliversToNeighbours), or,
- * touching none (an island), stays inside a grid of its own community.
+ * district it shares the longest border with (giveSliversToNeighbours). One
+ * touching no other district (an island) is a grid of its own, however small:
+ * a grid is one piece (plan validation's rule), and it has no neighbour to join.
  */
 export const SLIVER_PIECE_M2 = PARTITION_SLIVER_M2;
 
@@ -55,8 +56,8 @@ export async function createScratchTables(tx: Queryable): Promise<void> {
  * fell short (thin or ragged shapes) is retried with more. Every cell comes
  * out in one piece where its parent allows (see mergeDetachedPieces): a piece
  * of a parent in several pieces is given a seed of its own when it is at
- * least `anchorShare` of an average child's area (0: every piece but a sliver,
- * for the last level, where one piece is a rule).
+ * least `anchorShare` of an average child's area (0: every piece, for the last
+ * level, where one piece is a rule).
  */
 export async function cutCells(tx: Queryable, requests: readonly PartitionRequest[], random: Random, anchorShare = 1): Promise<Cell[]> {
   const boxes = new Map(
@@ -91,7 +92,7 @@ export async function cutCells(tx: Queryable, requests: readonly PartitionReques
         accepted++;
       }
     }
-    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children), anchorShare, SLIVER_PIECE_M2]);
+    await tx.query(PARTITION_SQL, [codes, lons, lats, pending.map((p) => p.parentCode), pending.map((p) => p.children), anchorShare]);
     const got = new Map(
       (
         await tx.query<{ parent_code: string; n: number }>(

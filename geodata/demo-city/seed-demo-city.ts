@@ -232,7 +232,7 @@ async function insertSyntheticDistricts(tx: Queryable): Promise<void> {
     [ZHUZHOU.code, ZHUZHOU.name, ZHUZHOU.nameEn, lons, lats],
   );
   await loadParents(tx, `SELECT code, boundary FROM region WHERE level = 'city'`);
-  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1, SLIVER_PIECE_M2]);
+  await tx.query(PARTITION_SQL, [ZHUZHOU_DISTRICTS.map(() => ZHUZHOU.code), lons, lats, [ZHUZHOU.code], [ZHUZHOU_DISTRICTS.length], 1]);
   await tx.query(
     `INSERT INTO region (code, level, name, name_en, parent_code, boundary)
      SELECT d.code, 'district', d.name, d.name_en, $1, c.boundary

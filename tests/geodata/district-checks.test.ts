@@ -179,7 +179,7 @@ describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
     });
   });
 
-  it('gives a sliver enclosed by a neighbour to that neighbour, and keeps an island inside a grid of its own district', async () => {
+  it('gives a sliver enclosed by a neighbour to that neighbour, and makes an island a grid of its own district, in one piece', async () => {
     const holder = (x: number, y: number) =>
       t.db.query<{ code: string; pieces: number }>(
         'SELECT code, ST_NumGeometries(ST_Multi(boundary)) pieces FROM grid WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))',
@@ -191,14 +191,17 @@ describe(`sliver pieces of a boundary file, on ${BACKEND}`, () => {
     const onIsland = await holder(112.9501, 27.82009);
     expect(onIsland).toHaveLength(1);
     expect(onIsland[0]!.code.slice(0, 6)).toBe('439901');
-    expect(onIsland[0]!.pieces).toBe(2);
+    expect(onIsland[0]!.pieces).toBe(1);
+    expect(await t.db.query('SELECT code FROM grid WHERE ST_NumGeometries(ST_Multi(boundary)) <> 1')).toEqual([]);
     expect(steps).toContain('1 sliver piece(s) of districts under 1000 m² given to the neighbouring district they share the longest border with');
   });
 
-  it('makes no grid under the sliver threshold unless its whole community is smaller', async () => {
+  it('makes no grid under the sliver threshold unless its whole community is smaller or it is an island', async () => {
+    // An island (touching no other grid) can be nothing but a grid of its own if grids are to be one piece.
     const small = await t.db.query<{ code: string; m2: number }>(
       `SELECT g.code, ST_Area(g.boundary::geography) m2 FROM grid g JOIN region c ON c.code = g.community_code
-        WHERE ST_Area(g.boundary::geography) < $1 AND ST_Area(c.boundary::geography) >= $1`,
+        WHERE ST_Area(g.boundary::geography) < $1 AND ST_Area(c.boundary::geography) >= $1
+          AND EXISTS (SELECT 1 FROM grid o WHERE o.code <> g.code AND ST_Intersects(o.boundary, g.boundary))`,
       [SLIVER_M2],
     );
     expect(small).toEqual([]);
