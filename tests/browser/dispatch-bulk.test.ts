@@ -181,7 +181,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
   });
 
   it("shows an urge (督办) in the wall's ticker", async () => {
-    const page = await signIn('/wall');
+    // Reduced motion: the ticker is what is checked, and the red markers' pulse would keep software WebGL busy meanwhile.
+    const page = await openSignedIn(browser, base, 'b-one', { next: '/wall', viewport: { width: 1366, height: 768 }, reducedMotion: 'reduce' });
     await page.waitForSelector('[data-connection="live"]', { timeout: 180_000 });
     const code = await report('督办上墙');
     for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }, { action: 'urge', note: '请加快处置' }]) {

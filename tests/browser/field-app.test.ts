@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
@@ -50,6 +50,10 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   afterAll(async () => {
     await browser?.close();
     await ctx?.close();
+  });
+  // A test's phones are closed when it ends: left open, each kept its map and live stream at work through the later tests.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
   });
 
   async function phone(username: string, lang: 'zh' | 'en' = 'zh'): Promise<{ context: BrowserContext; page: Page }> {
