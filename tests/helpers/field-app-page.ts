@@ -21,6 +21,11 @@ export async function openFieldApp(context: BrowserContext, base: string, userna
   page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
   await page.goto(`${base}/login?next=${encodeURIComponent(`/m${query}`)}`);
+  // The sign-in form fits the phone's screen (it was 448 px wide on a 390 px phone, cut off on the right).
+  const form = await page.locator('gs-login-page form').boundingBox();
+  const screen = page.viewportSize()!;
+  if (!form || form.x < 0 || form.x + form.width > screen.width)
+    throw new Error(`the sign-in form is outside a ${screen.width} px screen: ${JSON.stringify(form)}`);
   await page.fill('#username', username);
   await page.fill('#password', TEST_PASSWORD);
   await page.click('button[type="submit"]');

@@ -37,7 +37,8 @@ export class LoginPage extends LitElement {
 
   static override styles = css`
     :host { display: grid; place-items: center; min-height: 100vh; }
-    form { background: #15203a; padding: 2.5rem 3rem; border-radius: 12px; min-width: 22rem; box-shadow: 0 10px 40px #0008; }
+    /* As wide as before on a desktop (22rem inside 3rem margins), never wider than a phone: workers sign in at 360–414 px. */
+    form { box-sizing: border-box; width: min(28rem, calc(100vw - 1.5rem)); padding: 2.5rem clamp(1.25rem, 6vw, 3rem); background: #15203a; border-radius: 12px; box-shadow: 0 10px 40px #0008; }
     h1 { margin: 0; font-size: 1.8rem; }
     p.sub { margin: .3rem 0 1.5rem; color: #9fb3d1; }
     label { display: block; margin: 1rem 0 .3rem; color: #c9d6ea; }
