@@ -178,7 +178,7 @@ export async function seedDemoCity(db: Database, options: SeedOptions = {}): Pro
       tx,
       communities.map((c) => ({ parentCode: c.code, children: gridCounts.get(c.code)!, centres: planOf(c.code).centres })),
       random.fork(6),
-      0, // a grid must be one piece: every piece of a community but a sliver gets a grid of its own
+      0, // a grid must be one piece: every piece of a community gets a grid of its own (slivers touching a neighbour went to it before cutting)
     );
     const grids = await insertGrids(
       tx,
