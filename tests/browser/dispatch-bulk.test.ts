@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
 import { openSignedIn } from '../helpers/signed-in-page.js';
-import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 
 if (!chromiumAvailable) console.warn(`NOTICE: skipping dispatch console bulk tests: no Chromium at ${CHROMIUM_PATH}`);
@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
   let inGrid: [number, number];
 
   beforeAll(async () => {
-    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() }, { auth: { anonymousRead: false } });
     places = await pickPlaces(ctx.db);
     await createUser(ctx.db, { username: 'b-one', role: 'dispatcher' });
     await createUser(ctx.db, { username: 'b-two', role: 'dispatcher' });

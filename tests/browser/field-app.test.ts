@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
-import { createSeededApp, json, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { phoneJpeg, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { jpegSize, openFieldApp, phoneContext, reportThroughPage, signInAgain } from '../helpers/field-app-page.js';
@@ -32,7 +32,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   const problems: string[] = [];
 
   beforeAll(async () => {
-    ctx = await createSeededApp({ ...SMALL_CITY, now: new Date() }, { auth: { anonymousRead: false } });
+    ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() }, { auth: { anonymousRead: false } });
     places = await pickPlaces(ctx.db);
     await createUser(ctx.db, { username: 'g-worker', role: 'grid_worker', scope: places.grid });
     await createUser(ctx.db, { username: 'd-one', role: 'dispatcher' });
