@@ -18,7 +18,7 @@ let places: Awaited<ReturnType<typeof pickPlaces>>;
 const as: Record<string, Session> = {};
 
 beforeAll(async () => {
-  t = await createSeededDatabase({ ...SMALL_CITY, incidents: 200 });
+  t = await createSeededDatabase(SMALL_CITY);
   s = await startStreamApp(t.db);
   app = s.app;
   places = await pickPlaces(t.db);

@@ -20,8 +20,8 @@ let districts: { code: string; name: string }[];
 const as: Record<string, Session> = {};
 
 beforeAll(async () => {
-  t = await createSeededDatabase({ ...SMALL_CITY, incidents: 200 });
-  // Few incidents: directives do not need them, and seeding is the slow part.
+  t = await createSeededDatabase(SMALL_CITY);
+  // The run's shared small city (a template copy): directives do not need incidents, but a city of their own costs a seed.
   s = await startStreamApp(t.db);
   app = s.app;
   places = await pickPlaces(t.db);

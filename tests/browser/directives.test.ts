@@ -30,7 +30,7 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
   const problems: string[] = [];
 
   beforeAll(async () => {
-    ctx = await createSeededApp({ ...SMALL_CITY, incidents: 200 }, { auth: { anonymousRead: false } });
+    ctx = await createSeededApp(SMALL_CITY, { auth: { anonymousRead: false } });
     districts = (await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'district' ORDER BY code")).slice(0, 3);
     expect(districts).toHaveLength(3);
     await createUser(ctx.db, { username: 'chief', role: 'commander' });
