@@ -11,6 +11,10 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // Each worker process keeps its modules from one test file to the next: the server's modules, Fastify's
+    // schemas and PGlite's compiled engine are loaded once per worker, not once per file (1–5 s of CPU each on
+    // the 2-core machine). Files share no rows (each opens its own database copy) and close what they open.
+    isolate: false,
     // Password hashes at scrypt N = 2^14 instead of OWASP's 2^17 (server/auth/password-hash.ts):
     // the suite signs in hundreds of times, and each 2^17 hash takes 128 MiB and a quarter of a
     // second or more. tests/auth/limits.test.ts checks the default and the upgrade of older hashes.
