@@ -6,7 +6,8 @@ import type { PGlite } from '@electric-sql/pglite';
  * readable from the main thread while that thread is stuck in it.
  *
  * PGlite runs a statement as one synchronous call into WebAssembly
- * (`execProtocolRawSync`, once per protocol message): while it runs, the
+ * (`execProtocolRawSync`, once per protocol message; in 0.5.8 the only caller
+ * of PostgreSQL's main loop, to be checked on an upgrade): while it runs, the
  * thread answers nothing, so it cannot say how long it has been busy. It
  * writes the request and the start time into shared memory before each such
  * call instead, and clears the request after; the main thread's watchdog
