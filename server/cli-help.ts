@@ -4,7 +4,7 @@
  * same in both; what each variable does is said in both (ENVIRONMENT_DOCS).
  */
 import type { CliLang, Said } from './cli-messages.js';
-import { CONFIG_VARIABLES, type ConfigVariable } from './config.js';
+import { CONFIG_VARIABLES, EMBEDDED_TIMEOUT_FACTOR, type ConfigVariable } from './config.js';
 import { WALL_METRICS, WALL_WINDOWS } from './contract/wall-options.js';
 
 /** One line per variable of server/config.ts: a variable missing here does not compile. */
@@ -49,6 +49,10 @@ const ENVIRONMENT_DOCS: Record<ConfigVariable, Said> = {
   GRIDSCOPE_COOKIE_SECURE: { en: 'mark the session cookie Secure (serve over HTTPS)', zh: '会话 Cookie 标记为 Secure(通过 HTTPS 提供服务时)' },
   DB_POOL_SIZE: { en: 'PostgreSQL pool size', zh: 'PostgreSQL 连接池大小' },
   DB_STATEMENT_TIMEOUT_MS: { en: 'PostgreSQL statement timeout', zh: 'PostgreSQL 语句超时(毫秒)' },
+  GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS: {
+    en: `embedded database (PGlite): a request's statement running longer than this many ms fails as on the PostgreSQL timeout and the database thread is restarted; empty = ${EMBEDDED_TIMEOUT_FACTOR} × DB_STATEMENT_TIMEOUT_MS, 0 = off; never applied to seeding, imports, rollups or migrations`,
+    zh: `内嵌数据库(PGlite):请求的单条语句运行超过此毫秒数即按 PostgreSQL 语句超时处理,并重启数据库线程;为空 = DB_STATEMENT_TIMEOUT_MS 的 ${EMBEDDED_TIMEOUT_FACTOR} 倍,0 = 关闭;从不用于生成演示城市、导入、汇总重建和迁移`,
+  },
   LOG_LEVEL: { en: 'fatal, error, warn, info, debug, trace or silent', zh: 'fatal、error、warn、info、debug、trace 或 silent' },
   GRIDSCOPE_DEBUG: { en: '1: a command that fails unexpectedly also prints the stack trace', zh: '1:命令意外失败时同时显示调用栈' },
   GRIDSCOPE_WORK_PERIODS: { en: 'working periods of a working day, China time (UTC+8), for deadlines', zh: '工作日的工作时段(北京时间,UTC+8),用于计算期限' },

@@ -42,6 +42,11 @@ export interface Config {
   cookieSecure: boolean;
   dbPoolSize: number;
   statementTimeoutMs: number;
+  /**
+   * The embedded database's watchdog for the requests of `serve` (0 = off): a statement past it ends
+   * as on statement_timeout, and PGlite's thread is opened again (server/db/pglite-watchdog.ts).
+   */
+  embeddedStatementTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Working hours, holidays and make-up days for workflow deadlines (China time). */
   workingCalendar: WorkingCalendarConfig;
@@ -93,6 +98,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_COOKIE_SECURE: { default: 'false' },
   DB_POOL_SIZE: { default: '10' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000' },
+  GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS: { default: '' },
   LOG_LEVEL: { default: 'info' },
   GRIDSCOPE_DEBUG: { default: '' },
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00' },
@@ -150,6 +156,13 @@ function str(env: NodeJS.ProcessEnv, name: ConfigVariable): string {
   return (env[name] ?? CONFIG_VARIABLES[name].default).trim();
 }
 
+/**
+ * The embedded statement timeout when unset: DB_STATEMENT_TIMEOUT_MS times this (30 s by default). PGlite
+ * runs the same statement slower than PostgreSQL (WebAssembly, one thread, no parallel query), and ending it
+ * costs more there: the whole database thread is restarted, not one connection's statement.
+ */
+export const EMBEDDED_TIMEOUT_FACTOR = 2;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -198,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: bool(env, 'GRIDSCOPE_COOKIE_SECURE'),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 1000),
     statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
+    embeddedStatementTimeoutMs: str(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS')
+      ? int(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS', 0, 7_200_000)
+      : EMBEDDED_TIMEOUT_FACTOR * int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
     logLevel,
     workingCalendar: workingCalendar(env),
     sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),

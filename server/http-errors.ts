@@ -1,3 +1,6 @@
+import { DatabaseUnavailableError, DataDirectoryUnusableError } from './db/database-unavailable.js';
+import { wordsFor } from './errors/messages.js';
+
 /**
  * The one error shape of the API: {"error": {"code", "message"}}. Routes and
  * plugins throw HttpError for what is about HTTP itself (credentials, content
@@ -49,4 +52,14 @@ export function databaseUnavailableBody(commitOutcomeUnknown = false, lang: 'en'
       ? 'the database became unavailable while saving: the change may or may not have been saved; check before retrying'
       : `the database is unavailable for the moment; retry in ${RETRY_AFTER_SECONDS} s`,
   );
+}
+
+/**
+ * The 503 answer for an error that means the database is unavailable: its
+ * own reason code when the embedded database's data directory keeps failing
+ * to open (an operator must look), else database_unavailable.
+ */
+export function unavailableBody(err: unknown, lang: 'en' | 'zh' = 'en'): ErrorBody {
+  if (err instanceof DataDirectoryUnusableError) return errorBody('data_directory_unusable', wordsFor('data_directory_unusable')[lang]);
+  return databaseUnavailableBody(err instanceof DatabaseUnavailableError && err.commitOutcomeUnknown, lang);
 }

@@ -117,8 +117,14 @@ export async function serve(config: Config, lang: CliLang = 'en'): Promise<void>
     tileCacheBytes: config.tileCacheBytes,
     tileGridThreshold: config.tileGridThreshold,
   });
-  // Each statement's time and the queue in front of it, at LOG_LEVEL=debug.
-  if (db.backend === 'pglite') (db as PGliteDatabase).useLogger(app.log.child({ module: 'pglite' }));
+  if (db.backend === 'pglite') {
+    const embedded = db as PGliteDatabase;
+    // Each statement's time and the queue in front of it, at LOG_LEVEL=debug.
+    embedded.useLogger(app.log.child({ module: 'pglite' }));
+    // From here on: the statements of requests and timers. The migrations and the demo city above ran
+    // without it (their longest statements run for many seconds on purpose), as the maintenance commands do.
+    embedded.limitStatements(config.embeddedStatementTimeoutMs);
+  }
   const shutdown = async (signal: string) => {
     if (closing) {
       say(serverSays.signalAgain(signal)[lang]);

@@ -53,8 +53,10 @@ export async function scrubbed<T>(work: Promise<T>): Promise<T> {
  * pool's statement_timeout (DB_STATEMENT_TIMEOUT_MS), or an operator
  * cancelled it. The database is fine and the request may succeed when it is
  * less busy, so it is answered 503 `query_timeout` with Retry-After, not 500.
- * PGlite has no statement timeout (no timer interrupts its single thread);
- * the same code raised there (a cancel, a function) is answered alike.
+ * PGlite has no statement timeout of its own (no timer interrupts its single
+ * thread): its watchdog raises the same error past
+ * GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS (pglite-watchdog.ts), and the code
+ * raised there any other way (a function) is answered alike.
  */
 export function isQueryCanceled(err: unknown): boolean {
   return err instanceof Error && (err as DatabaseError).code === '57014';

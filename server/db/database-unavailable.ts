@@ -64,6 +64,24 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /**
+ * The embedded database's new threads have kept failing to open its data
+ * directory (damaged files, a full disk, permissions): unlike a restart in
+ * progress, this needs an operator. Still a 503 (the server keeps trying, at
+ * the slowest pace, and recovers by itself once the directory is good), but
+ * answered with its own reason code (http-errors.ts).
+ */
+export class DataDirectoryUnusableError extends DatabaseUnavailableError {
+  constructor(
+    cause: unknown,
+    readonly attempts: number,
+  ) {
+    super(cause);
+    this.name = 'DataDirectoryUnusableError';
+    this.message = `the embedded database could not be opened on its data directory in ${attempts} attempts`;
+  }
+}
+
+/**
  * Whether the database is reachable, as the last statements found it. A
  * backend reports each outcome; listeners hear of changes only.
  */

@@ -1,9 +1,10 @@
 import type { Worker } from 'node:worker_threads';
 import { assertChannelName, SERVER_VERSIONS_SQL, type Database, type Queryable, type Row, type ServerVersions } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { createAvailabilityTracker, DatabaseUnavailableError } from './database-unavailable.js';
+import { createAvailabilityTracker, DatabaseUnavailableError, DataDirectoryUnusableError } from './database-unavailable.js';
 import type { Notification, Reply, Request } from './pglite-protocol.js';
-import { createRestartBackoff, fromWire, pgliteEngine, startWorker } from './pglite-thread.js';
+import { createRestartBackoff, fromWire, pgliteEngine, RESTART_POLICY, startWorker, type EngineThread, type RestartPolicy } from './pglite-thread.js';
+import { engineBusy, statementTimeoutError } from './pglite-watchdog.js';
 
 /**
  * The embedded database: PGlite with PostGIS, run in a worker thread
@@ -23,6 +24,15 @@ export interface PGliteDatabase extends Database {
   readonly thread: Pick<Worker, 'threadId' | 'terminate'>;
   /** Logs each statement's time and the queue in front of it at debug level, the thread's deaths and restarts above it. */
   useLogger(log: QueryLogger): void;
+  /**
+   * The embedded statement timeout, in ms (0 = none, the default): a
+   * statement in the engine longer than this fails as on PostgreSQL's
+   * statement_timeout (SQLSTATE 57014) and the thread is ended and opened
+   * again on the data directory (see connect). In memory the statement is
+   * only reported: ending the thread would end the data with it. `serve`
+   * sets it once the demo city is built; maintenance never does.
+   */
+  limitStatements(ms: number): void;
 }
 
 export interface QueryLogger {
@@ -31,6 +41,7 @@ export interface QueryLogger {
   debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 export interface PGliteOpenOptions {
@@ -38,6 +49,8 @@ export interface PGliteOpenOptions {
   loadDataDir?: Blob;
   /** Flush each commit to disk (default true; see pglite-durability.ts). Ignored in memory. */
   fsync?: boolean;
+  /** When to open a new thread after one died, and when to say the data directory needs an operator (tests shorten it). */
+  restart?: Partial<RestartPolicy>;
 }
 
 /**
@@ -50,10 +63,10 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   let lock: DataDirLock | undefined;
   if (dataDir) lock = acquireDataDirLock(dataDir);
   const fsync = options.fsync ?? true;
-  let worker: Worker;
+  let thread: EngineThread;
   try {
     const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
-    worker = await startWorker({ dataDir, fsync, loadDataDir, engine: await pgliteEngine() });
+    thread = await startWorker({ dataDir, fsync, loadDataDir, engine: await pgliteEngine() });
   } catch (err) {
     lock?.release();
     throw err;
@@ -61,7 +74,7 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   // A new thread reopens the directory as it is (PGlite replays its WAL, as after a crash), never the tarball it started from.
   // In memory, whatever the thread held died with it: a new thread would silently lose acknowledged writes, so there is none.
   const reopen = dataDir ? async () => startWorker({ dataDir, fsync, engine: await pgliteEngine() }) : undefined;
-  return connect(worker, lock, reopen);
+  return connect(thread, lock, reopen, options.restart);
 }
 
 interface Pending {
@@ -101,17 +114,29 @@ interface Subscription {
  * on a data directory a new thread is opened after a backoff, and once it
  * listens again where the old one did, the database is available again.
  */
-function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Promise<Worker>) | undefined): PGliteDatabase {
+function connect(
+  first: EngineThread,
+  lock: DataDirLock | undefined,
+  reopen: (() => Promise<EngineThread>) | undefined,
+  restartPolicy: Partial<RestartPolicy> = {},
+): PGliteDatabase {
   const availability = createAvailabilityTracker();
   const pending = new Map<number, Pending>();
   const subscriptions = new Set<Subscription>();
   /** The current thread's listener ids. */
   const routes = new Map<number, Subscription>();
-  const backoff = createRestartBackoff();
+  const policy = { ...RESTART_POLICY, ...restartPolicy };
+  const backoff = createRestartBackoff(policy);
   // Ids are never reused across threads, so a late answer can never settle a newer call.
   let nextId = 1;
   let log: QueryLogger | undefined;
-  let worker = first;
+  let worker = first.worker;
+  /** Which request the current thread's engine is running, since when (pglite-watchdog.ts). */
+  let clock = first.clock;
+  let watchdog: NodeJS.Timeout | undefined;
+  let limitMs = 0;
+  /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
+  let reportedSince = 0;
   /** Which thread this is: a transaction lives and dies with the thread that began it. */
   let generation = 0;
   let startedAt = performance.now();
@@ -119,6 +144,8 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
   let down: DatabaseUnavailableError | undefined;
   let downSince = 0;
   let attempts = 0;
+  /** Set after policy.giveUpAfter failed opens in a row, until one succeeds. */
+  let gaveUp = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let restarting: Promise<void> | undefined;
   let closing = false;
@@ -190,12 +217,26 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
     attempts++;
     let w: Worker;
     try {
-      w = await reopen!();
+      ({ worker: w, clock } = await reopen!());
     } catch (err) {
       if (closing) return;
-      const retryInMs = backoff.next();
       // Errors from the thread are scrubbed of values (fromWire).
-      log?.warn({ attempts, retryInMs, reason: (err as Error).message }, 'opening a new embedded database thread failed; trying again');
+      const reason = (err as Error).message;
+      if (attempts >= policy.giveUpAfter) {
+        // Answered data_directory_unusable from now on, until a thread opens.
+        down = new DataDirectoryUnusableError(err, attempts);
+        // Once, at error level: from here on only an operator helps.
+        if (!gaveUp) {
+          log?.error(
+            { attempts, retryInMs: policy.maxMs, reason },
+            "the embedded database's data directory cannot be opened (check GRIDSCOPE_DATA_DIR: free disk space, permissions, damaged files); trying again every " +
+              `${policy.maxMs / 1000} s`,
+          );
+        }
+        gaveUp = true;
+      }
+      const retryInMs = gaveUp ? policy.maxMs : backoff.next();
+      if (!gaveUp) log?.warn({ attempts, retryInMs, reason }, 'opening a new embedded database thread failed; trying again');
       scheduleRestart(retryInMs);
       return;
     }
@@ -220,9 +261,42 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
     if (down) return;
     log?.info({ threadId: w.threadId, attempts, downMs: Math.round(performance.now() - downSince) }, "the embedded database's thread restarted");
     attempts = 0;
+    gaveUp = false;
     availability.reachable();
     // Notifications sent while there was no thread are gone: listeners catch up from the data itself.
     for (const sub of subscriptions) sub.onNotify(null);
+  }
+
+  /**
+   * The watchdog, on a timer while a limit is set: a statement in the engine
+   * past it will not be interrupted any other way (PGlite ignores
+   * statement_timeout, and its thread answers nothing while in the engine).
+   * It fails as PostgreSQL's statement_timeout fails it; the thread is ended,
+   * so every other call fails as on a lost connection (die), a COMMIT in
+   * flight "may or may not have happened", and a new thread is opened on the
+   * data directory. In memory nothing is ended: the data would go with the
+   * thread, and a call failed while its statement runs on could still commit.
+   */
+  function watch(): void {
+    const busy = down ? undefined : engineBusy(clock);
+    if (!busy || limitMs <= 0 || busy.ms <= limitMs) return;
+    const call = pending.get(busy.id);
+    // The statement's first words (never its values: they are bound parameters), or what the thread was doing.
+    const report = { statement: call?.what === undefined ? (call?.op ?? 'unknown') : statement(call.what), ms: Math.round(busy.ms), limitMs };
+    if (!reopen) {
+      if (busy.since === reportedSince) return;
+      reportedSince = busy.since;
+      log?.warn(report, 'a statement ran past the embedded statement timeout; the database is in memory, so it runs on');
+      return;
+    }
+    log?.warn(report, "a statement ran past the embedded statement timeout; ending the embedded database's thread");
+    if (call && !(call.op === 'end' && call.commit)) {
+      pending.delete(busy.id);
+      call.reject(statementTimeoutError());
+    }
+    const w = worker;
+    die(w, w.threadId, new Error(`the embedded database's thread was ended: a statement ran past ${limitMs} ms`), 'statement timeout');
+    void w.terminate();
   }
 
   function call<T>(request: Call, what?: string): Promise<T> {
@@ -263,7 +337,7 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
     exec: (sql: string) => callIn<void>(txGeneration, { op: 'exec', sql, tx }, sql),
   });
 
-  attach(first);
+  attach(first.worker);
   const db: PGliteDatabase = {
     backend: 'pglite',
     availability,
@@ -314,11 +388,21 @@ function connect(first: Worker, lock: DataDirLock | undefined, reopen: (() => Pr
     useLogger(logger) {
       log = logger;
     },
+    limitStatements(ms) {
+      limitMs = ms;
+      clearInterval(watchdog);
+      watchdog = undefined;
+      if (ms <= 0 || closing) return;
+      // Within a tenth of the limit (at most a second late), without waking often for a long one.
+      watchdog = setInterval(watch, Math.min(1000, Math.max(10, ms / 10)));
+      watchdog.unref();
+    },
     // An intentional close: no new thread after it, even if one was due.
     async close() {
       if (closing) return;
       closing = true;
       clearTimeout(restartTimer);
+      clearInterval(watchdog);
       try {
         if (!down) await call({ op: 'close' });
       } finally {

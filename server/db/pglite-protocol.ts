@@ -12,6 +12,8 @@ export interface WorkerStart {
   loadDataDir?: ArrayBuffer;
   /** PGlite's engine, compiled once in the main thread (a WebAssembly.Module is shared, not copied). */
   engine?: WebAssembly.Module;
+  /** Shared with the main thread: which request is in the engine, since when (pglite-watchdog.ts). */
+  clock: BigInt64Array;
 }
 
 /** `tx` runs the statement inside that open transaction; without it, outside any (queued behind an open one). */

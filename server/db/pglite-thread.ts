@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scrubDatabaseError } from './database-errors.js';
 import type { Started, WireError, WorkerStart } from './pglite-protocol.js';
+import { newEngineClock, type EngineClock } from './pglite-watchdog.js';
 
 /**
  * Starting the embedded database's thread (pglite-worker.ts), for the first
@@ -40,22 +41,29 @@ export function pgliteEngine(): Promise<WebAssembly.Module> {
   return compiledEngine;
 }
 
+/** A database thread and the clock it keeps of the statement it is running (pglite-watchdog.ts). */
+export interface EngineThread {
+  worker: Worker;
+  clock: EngineClock;
+}
+
 /** Starts a thread and resolves once PGlite is open in it. */
-export function startWorker(start: WorkerStart): Promise<Worker> {
+export function startWorker(options: Omit<WorkerStart, 'clock'>): Promise<EngineThread> {
+  const start: WorkerStart = { ...options, clock: newEngineClock() };
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
     workerData: start,
     transferList: start.loadDataDir ? [start.loadDataDir] : [],
     execArgv: [],
   });
-  return new Promise((resolve, reject) => {
+  return new Promise<EngineThread>((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`the embedded database's thread exited while starting (code ${code})`));
     worker.once('error', reject);
     worker.once('exit', onExit);
     worker.once('message', (msg: Started) => {
       worker.off('error', reject);
       worker.off('exit', onExit);
-      if (msg.started) resolve(worker);
+      if (msg.started) resolve({ worker, clock: start.clock });
       else {
         reject(fromWire(msg.error));
         void worker.terminate();
@@ -64,13 +72,30 @@ export function startWorker(start: WorkerStart): Promise<Worker> {
   });
 }
 
+/** When to open a new thread after one died (see createRestartBackoff), and when to stop saying "restarting". */
+export interface RestartPolicy {
+  firstMs: number;
+  maxMs: number;
+  /** A thread that lived this long was healthy: the next wait starts over. */
+  stableMs: number;
+  /**
+   * After this many opens in a row that failed, the data directory needs an
+   * operator: the database answers data_directory_unusable instead of
+   * database_unavailable, and the server goes on trying every maxMs.
+   */
+  giveUpAfter: number;
+}
+
+/** Five failed opens: 15.5 s of waits between them (0.5 + 1 + 2 + 4 + 8 s) and each open's own seconds, past any slow WAL replay. */
+export const RESTART_POLICY: RestartPolicy = { firstMs: 500, maxMs: 20_000, stableMs: 60_000, giveUpAfter: 5 };
+
 /**
  * How long to wait before opening a new thread after one died: half a
  * second, doubled after each death that follows closely on the last restart,
  * so that a thread that dies as it starts (a damaged data directory, memory
  * exhausted) is retried every 20 s rather than in a hot loop.
  */
-export function createRestartBackoff({ firstMs = 500, maxMs = 20_000, stableMs = 60_000 } = {}) {
+export function createRestartBackoff({ firstMs, maxMs, stableMs }: Omit<RestartPolicy, 'giveUpAfter'> = RESTART_POLICY) {
   let nextMs = firstMs;
   return {
     /** The wait before the next attempt; `livedMs`: how long the thread that died had run (a long life starts over). */

@@ -12,6 +12,7 @@ import { scrubDatabaseError } from './database-errors.js';
 import { flushedToDisk } from './pglite-durability.js';
 import { PGLITE_PARSERS, startPGlite } from './pglite-engine.js';
 import { ERROR_FIELDS, type Reply, type Request, type Started, type WireError, type WorkerStart } from './pglite-protocol.js';
+import { runningRequest, watchEngine } from './pglite-watchdog.js';
 
 const port = parentPort!;
 const start = workerData as WorkerStart;
@@ -30,6 +31,8 @@ function toWire(err: unknown): WireError {
 
 interface OpenTransaction {
   tx: Transaction;
+  /** The request context its COMMIT or ROLLBACK runs in (begin's): 'end' names itself there, for the watchdog. */
+  context: { id: number } | undefined;
   end(commit: boolean): void;
   /** Settles when PGlite has committed or rolled back. */
   done: Promise<void>;
@@ -42,11 +45,12 @@ let nextId = 1;
 /** Runs BEGIN through PGlite's own transaction, held open until the main thread ends it. */
 function begin(pg: PGlite): Promise<number> {
   const txId = nextId++;
+  const context = runningRequest.getStore();
   return new Promise<number>((begun, failed) => {
     let started = false;
     const done = pg.transaction(async (tx) => {
       const ended = new Promise<boolean>((end) => {
-        transactions.set(txId, { tx, end, done });
+        transactions.set(txId, { tx, context, end, done });
       });
       started = true;
       begun(txId);
@@ -77,6 +81,7 @@ async function handle(pg: PGlite, req: Request): Promise<{ value: unknown; trans
     case 'end': {
       const open = transactions.get(req.tx);
       if (!open) throw new Error('the transaction is already over');
+      if (open.context) open.context.id = req.id;
       open.end(req.commit);
       try {
         await open.done;
@@ -110,12 +115,15 @@ async function handle(pg: PGlite, req: Request): Promise<{ value: unknown; trans
 
 try {
   const pg = await startPGlite({ ...start, loadDataDir: start.loadDataDir ? new Blob([start.loadDataDir]) : undefined });
+  watchEngine(pg, start.clock);
   port.on('message', (req: Request) => {
     const t0 = performance.now();
-    handle(pg, req).then(
-      ({ value, transfer }) => port.postMessage({ id: req.id, ok: true, value, ms: performance.now() - t0 } satisfies Reply, transfer ?? []),
-      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: toWire(err), ms: performance.now() - t0 } satisfies Reply),
-    );
+    runningRequest
+      .run({ id: req.id }, () => handle(pg, req))
+      .then(
+        ({ value, transfer }) => port.postMessage({ id: req.id, ok: true, value, ms: performance.now() - t0 } satisfies Reply, transfer ?? []),
+        (err: unknown) => port.postMessage({ id: req.id, ok: false, error: toWire(err), ms: performance.now() - t0 } satisfies Reply),
+      );
   });
   port.postMessage({ started: true } satisfies Started);
 } catch (err) {

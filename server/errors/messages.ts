@@ -79,6 +79,11 @@ export const MESSAGES: Record<string, ErrorCode> = {
   // The server's side
   no_city: { status: 503, en: 'no city has been loaded yet', zh: '尚未载入城市数据' },
   database_unavailable: { status: 503, en: 'the database is unavailable; try again shortly', zh: '数据库暂时不可用，请稍后重试' },
+  data_directory_unusable: {
+    status: 503,
+    en: 'the embedded database cannot be opened on its data directory (GRIDSCOPE_DATA_DIR); the server keeps trying, and an operator should check that directory (free disk space, permissions, damaged files)',
+    zh: '内嵌数据库无法在其数据目录（GRIDSCOPE_DATA_DIR）上打开；服务器仍在重试，请管理员检查该目录（磁盘空间、权限、损坏的文件）',
+  },
   query_timeout: {
     status: 503,
     en: 'the database took too long to answer; try again shortly, or ask for a shorter window or a smaller region',

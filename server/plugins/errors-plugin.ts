@@ -8,7 +8,7 @@ import { validationWords } from '../errors/validation-words.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { isQueryCanceled } from '../db/database-errors.js';
 import { ReplicaConflictError } from '../db/replica-conflicts.js';
-import { databaseUnavailableBody, errorBody, HttpError, RETRY_AFTER_SECONDS } from '../http-errors.js';
+import { errorBody, HttpError, RETRY_AFTER_SECONDS, unavailableBody } from '../http-errors.js';
 import { DomainError } from '../services/domain-error.js';
 import { mostRelevantError } from './validation-error.js';
 
@@ -75,9 +75,9 @@ export default fp(
         const commitOutcomeUnknown = err instanceof DatabaseUnavailableError && err.commitOutcomeUnknown;
         // One line, no stack: during an outage every request ends here.
         request.log.warn({ reason: (err.cause as Error | undefined)?.message ?? err.message, commitOutcomeUnknown }, 'database unavailable');
-        return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailableBody(commitOutcomeUnknown, lang));
+        return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailableBody(err, lang));
       }
-      // A statement past DB_STATEMENT_TIMEOUT_MS: its transaction rolled back, and the same
+      // A statement past DB_STATEMENT_TIMEOUT_MS (on PGlite, its watchdog's limit): its transaction rolled back, and the same
       // request may pass when the database is less busy. Not our bug, so no stack.
       if (isQueryCanceled(err)) {
         request.log.warn({ route: request.routeOptions.url, reason: err.message }, 'statement timeout');

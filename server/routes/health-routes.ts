@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { databaseUnavailableBody, RETRY_AFTER_SECONDS } from '../http-errors.js';
+import { RETRY_AFTER_SECONDS, unavailableBody } from '../http-errors.js';
+import { chooseLanguage } from '../errors/messages.js';
 import { ErrorSchema } from '../contract/common-schemas.js';
 import { SERVER_VERSIONS_SQL, type ServerVersions } from '../db/database.js';
 import { createReplicaProbe, type ReplicaHealth } from '../services/replica-probe.js';
@@ -58,7 +59,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Health, 503: HealthUnavailable },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       // Asked beside the primary, not after it: health waits for the slower of the two.
       const replica = replicaPart();
       try {
@@ -73,7 +74,13 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .status(503)
           .header('retry-after', String(RETRY_AFTER_SECONDS))
-          .send({ status: 'unavailable', database: { reachable: false, backend: app.db.backend }, ...(await replica), ...databaseUnavailableBody() });
+          .send({
+            status: 'unavailable',
+            database: { reachable: false, backend: app.db.backend },
+            ...(await replica),
+            // data_directory_unusable when the embedded database keeps failing to open: an operator must look.
+            ...unavailableBody(err, chooseLanguage(request.headers['accept-language'])),
+          });
       }
     },
   );

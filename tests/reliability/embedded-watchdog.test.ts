@@ -1,0 +1,184 @@
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../server/app.js';
+import { isQueryCanceled } from '../../server/db/database-errors.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
+import { openPGlite, type PGliteDatabase, type QueryLogger } from '../../server/db/pglite-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase, unpackDataDir } from '../helpers/test-database.js';
+import { waitUntil } from '../helpers/wait-until.js';
+
+/**
+ * The embedded database's watchdog (issue 17): a statement wedged in PGlite's
+ * thread fails as PostgreSQL's statement_timeout fails it, the thread is
+ * ended and opened again on the data directory, and the server answers
+ * meanwhile; a data directory that stops opening is reported as such.
+ */
+const skip = BACKEND !== 'pglite' ? 'the watchdog is the embedded database’s (PostgreSQL has statement_timeout)' : undefined;
+if (skip) console.log(`[embedded watchdog test] skipped: ${skip}`);
+
+/** The log lines of one database, as pino would get them. */
+function collectingLogger() {
+  const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
+  const at =
+    (level: string) =>
+    (obj: object, msg: string): void =>
+      void lines.push({ level, msg, obj: obj as Record<string, unknown> });
+  const logger: QueryLogger = { level: 'info', debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+/** How a rejection came out: the error, or null when the promise resolved. */
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: Error) => e,
+  );
+
+// Ample for the test's own statements on a loaded 2-core machine, short for a test; armed only around the wedges.
+const LIMIT_MS = 1000;
+
+describe.skipIf(skip)('the embedded database watchdog', () => {
+  let dir: string;
+  /** The city in memory, where nothing is ended; its copy in `dir` is `db`. */
+  let city: TestDatabase;
+  let db: PGliteDatabase;
+  let app: App;
+  let base: string;
+  const log = collectingLogger();
+
+  beforeAll(async () => {
+    // A copy of the constraints tests' city in a data directory: in memory there is no thread to open again.
+    dir = mkdtempSync(join(tmpdir(), 'gs-watchdog-'));
+    city = await createSeededDatabase({ grids: 60, incidents: 100, seed: 5 });
+    await unpackDataDir(dir, await (city.db as PGliteDatabase).dumpDataDir());
+    // Restarts sooner than by default, and the first failed open gives up rather than the fifth: each costs ~3 s of CPU.
+    db = await openPGlite(dir, { fsync: false, restart: { firstMs: 50, maxMs: 1000, giveUpAfter: 1 } });
+    db.useLogger(log.logger);
+    app = await buildApp({ db, auth: { anonymousRead: true } });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    await db.exec('CREATE TABLE watchdog_probe (n int); INSERT INTO watchdog_probe VALUES (1)');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await city?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const health = () => fetch(`${base}/api/health`);
+  const threadBack = (before: number) =>
+    waitUntil(async () => db.thread.threadId !== before && (await health()).status === 200, 'health 200 on a new thread', 60_000, 20);
+
+  it('ends a request whose statement is wedged: 503 query_timeout as on PostgreSQL, health answers meanwhile, and a new thread keeps the data', async () => {
+    expect((await health()).status).toBe(200);
+    // The one definition of "open" (migrations/013) never returns: so does the summary that counts open incidents.
+    await db.exec(`CREATE OR REPLACE FUNCTION incident_is_open(status text) RETURNS boolean LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(600); RETURN true; END $$`);
+    const threadId = db.thread.threadId;
+    db.limitStatements(LIMIT_MS);
+    try {
+      const started = performance.now();
+      let settled = false;
+      const wedged = fetch(`${base}/api/stats/summary`, { headers: { 'accept-language': 'zh' } }).finally(() => (settled = true));
+      // The HTTP side is free while the thread is stuck.
+      const meanwhile = await health();
+      expect(meanwhile.status).toBe(200);
+      expect(settled).toBe(false);
+
+      const res = await wedged;
+      expect(performance.now() - started).toBeGreaterThanOrEqual(LIMIT_MS);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect(((await res.json()) as { error: unknown }).error).toEqual({
+        code: 'query_timeout',
+        message: '数据库查询超时，请稍后重试，或缩短时间范围、缩小区域',
+      });
+      const warned = log.lines.find((l) => l.level === 'warn' && /ran past the embedded statement timeout/.test(l.msg));
+      expect(warned?.obj).toMatchObject({ limitMs: LIMIT_MS });
+      expect(warned?.obj.ms).toBeGreaterThanOrEqual(LIMIT_MS);
+      // Named by its first words (the .sql file's opening comment left out).
+      expect(String(warned?.obj.statement)).toMatch(/^(SELECT|WITH)\b/);
+
+      await threadBack(threadId);
+    } finally {
+      db.limitStatements(0);
+    }
+    // The definition is in the data directory: the new thread runs the real one again once restored.
+    await db.exec(
+      readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+    );
+    expect((await fetch(`${base}/api/stats/summary`)).status).toBe(200);
+    expect(await db.query('SELECT n FROM watchdog_probe')).toEqual([{ n: 1 }]);
+  });
+
+  it('fails a COMMIT it wedged as "may or may not have happened", and what queued behind it as on a lost connection', async () => {
+    // A constraint trigger deferred to COMMIT wedges the COMMIT itself.
+    await db.exec(`CREATE FUNCTION watchdog_wedge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(600); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER watchdog_wedge AFTER INSERT ON watchdog_probe DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION watchdog_wedge()`);
+    const threadId = db.thread.threadId;
+    db.limitStatements(LIMIT_MS);
+    try {
+      let queued!: Promise<Error | null>;
+      const commit = outcome(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO watchdog_probe VALUES (2)');
+          // Outside the transaction: it waits for the transaction to end, as on one connection.
+          queued = outcome(db.query('SELECT count(*) FROM watchdog_probe'));
+        }),
+      );
+      const failed = await commit;
+      expect(failed).toBeInstanceOf(DatabaseUnavailableError);
+      expect((failed as DatabaseUnavailableError).commitOutcomeUnknown).toBe(true);
+      const behind = await queued;
+      expect(isDatabaseUnavailable(behind)).toBe(true);
+      expect(isQueryCanceled(behind)).toBe(false);
+      expect(log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg)).at(-1)?.obj.statement).toBe('COMMIT');
+      await threadBack(threadId);
+    } finally {
+      db.limitStatements(0);
+    }
+    await db.exec('DROP TRIGGER watchdog_wedge ON watchdog_probe');
+    expect(await db.query('SELECT n FROM watchdog_probe WHERE n = 1')).toEqual([{ n: 1 }]);
+  });
+
+  it('says data_directory_unusable once new threads keep failing to open the directory, and recovers by itself when it is good again', async () => {
+    // The directory damaged after the first open, as a disk fault would: PostgreSQL's control file zeroed.
+    const control = join(dir, 'global', 'pg_control');
+    const good = readFileSync(control);
+    const threadId = db.thread.threadId;
+    writeFileSync(control, Buffer.alloc(good.length));
+    try {
+      await db.thread.terminate();
+      await waitUntil(async () => (await health()).status === 503 && log.lines.some((l) => l.level === 'error'), 'the data directory given up on', 90_000, 50);
+      const down = await health();
+      expect(((await down.json()) as { error: { code: string } }).error.code).toBe('data_directory_unusable');
+      const refused = await fetch(`${base}/api/regions`, { headers: { 'accept-language': 'zh' } });
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { error: unknown }).error).toEqual({
+        code: 'data_directory_unusable',
+        message: '内嵌数据库无法在其数据目录（GRIDSCOPE_DATA_DIR）上打开；服务器仍在重试，请管理员检查该目录（磁盘空间、权限、损坏的文件）',
+      });
+      expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    } finally {
+      writeFileSync(control, good);
+    }
+    await threadBack(threadId);
+    expect(await db.query('SELECT n FROM watchdog_probe WHERE n = 1')).toEqual([{ n: 1 }]);
+  });
+
+  it('in memory, reports a statement past the limit and lets it finish: ending the thread would end the data', async () => {
+    const memory = city.db as PGliteDatabase;
+    const memoryLog = collectingLogger();
+    memory.useLogger(memoryLog.logger);
+    memory.limitStatements(100);
+    expect(await memory.query('SELECT 1 AS one FROM pg_sleep(0.4)')).toEqual([{ one: 1 }]);
+    const warned = memoryLog.lines.filter((l) => l.level === 'warn');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.msg).toMatch(/in memory, so it runs on/);
+    expect(warned[0]!.obj.statement).toBe('SELECT 1 AS one FROM pg_sleep(0.4)');
+    expect(memory.availability.available).toBe(true);
+    expect(await memory.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+});
