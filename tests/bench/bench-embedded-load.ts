@@ -5,7 +5,7 @@
  * of the load, the health probe's p99 and worst, and the load average (the
  * figures are only comparable on a quiet machine).
  *
- *   node --import tsx tests/bench/bench-embedded-load.ts
+ *   npm run bench:embedded-load   (or node --import tsx tests/bench/bench-embedded-load.ts)
  *   BENCH_DATA_DIR=/tmp/gs-load node --import tsx tests/bench/bench-embedded-load.ts   (keeps and reuses the city)
  *   BENCH_CLIENTS=8 BENCH_SECONDS=30 GRIDSCOPE_DEMO_GRIDS=600 GRIDSCOPE_DEMO_INCIDENTS=20000 ...
  */
