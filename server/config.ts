@@ -187,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!isWallMetric(wallMetric)) throw new ConfigError('GRIDSCOPE_WALL_METRIC', wallMetric, refusalSays.oneOf(WALL_METRICS));
   const wallWindow = str(env, 'GRIDSCOPE_WALL_WINDOW');
   if (!isWallWindow(wallWindow)) throw new ConfigError('GRIDSCOPE_WALL_WINDOW', wallWindow, refusalSays.oneOf(WALL_WINDOWS));
+  const statementTimeoutMs = int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000);
   const basemapStyleUrl = str(env, 'GRIDSCOPE_BASEMAP_STYLE_URL') || undefined;
   if (basemapStyleUrl && !/^(https?:\/\/|\/)/.test(basemapStyleUrl)) {
     throw new ConfigError('GRIDSCOPE_BASEMAP_STYLE_URL', basemapStyleUrl, refusalSays.styleUrl());
@@ -210,10 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMinutes: int(env, 'GRIDSCOPE_SESSION_HOURS', 1, 24 * 30) * 60,
     cookieSecure: bool(env, 'GRIDSCOPE_COOKIE_SECURE'),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 1000),
-    statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
+    statementTimeoutMs,
     embeddedStatementTimeoutMs: str(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS')
       ? int(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS', 0, 7_200_000)
-      : EMBEDDED_TIMEOUT_FACTOR * int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000),
+      : EMBEDDED_TIMEOUT_FACTOR * statementTimeoutMs,
     logLevel,
     workingCalendar: workingCalendar(env),
     sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),

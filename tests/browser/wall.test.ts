@@ -157,6 +157,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent))).toEqual(stats.children.map((c: { name: string }) => c.name));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-${BACKEND}.png`), fullPage: true });
     expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
   });
 
   it('lists every page with the roles it is for, and fits the whole map on a 1920×1080 screen', async () => {
@@ -214,6 +215,8 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(outside).toEqual([]);
     expect(problems, problems.join('\n')).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `docs-${BACKEND}.png`) });
+    // Closed: this file's wall tests run after it in the same browser.
+    await page.close();
   });
 
   it('loads with no console errors and no outside requests; the KPIs equal the stats API', async () => {
