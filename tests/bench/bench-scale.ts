@@ -138,12 +138,15 @@ const opened = [await openBenchApp(databaseUrl(nameOf(base.label)))];
 for (const size of sizes) opened.push(await openBenchApp(databaseUrl(nameOf(size.label))));
 const head = (o: (typeof opened)[number]) => `${o.incidents.toLocaleString('en-US')} incidents`;
 say(`\n${region ?? 'city'}, ${days} days, median / p95 of ${RUNS} after a warm-up`);
-say(`| request | ${opened.map(head).join(' | ')} | ${sizes.map((s) => `${s.label} / ${base.label}`).join(' | ')} |`);
-say(`| --- |${' --- |'.repeat(opened.length + sizes.length)}`);
+// Each size against the baseline and, from the second size on, against the size before it (the scale issue's 10M / 1M).
+const steps = sizes.slice(1).map((s, i) => `${s.label} / ${sizes[i]!.label}`);
+say(`| request | ${opened.map(head).join(' | ')} | ${[...sizes.map((s) => `${s.label} / ${base.label}`), ...steps].join(' | ')} |`);
+say(`| --- |${' --- |'.repeat(opened.length + sizes.length + steps.length)}`);
 for (const url of urls) {
   const timings: Timing[] = [];
   for (const o of opened) timings.push(await measure(o.app, url, RUNS));
-  const ratios = timings.slice(1).map((t) => `${(t.median / timings[0]!.median).toFixed(1)}×`);
+  const ratio = (a: Timing, b: Timing) => `${(a.median / b.median).toFixed(1)}×`;
+  const ratios = [...timings.slice(1).map((t) => ratio(t, timings[0]!)), ...timings.slice(2).map((t, i) => ratio(t, timings[i + 1]!))];
   say(`| \`${pathOf(url)}\` | ${timings.map((t) => formatTiming(t, RUNS)).join(' | ')} | ${ratios.join(' | ')} |`);
 }
 const clients = Number(process.env.BENCH_CLIENTS ?? 0);
