@@ -145,7 +145,9 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     const heat = await apiFor(context, page, '/api/map/heatmap', '&zoom=10');
     expect(heat.bins.length).toBeGreaterThan(10);
     // The page's own heatmap has arrived; deck.gl draws it in the next frame.
-    await page.waitForFunction(() => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.heatBins.length > 10);
+    await page.waitForFunction(
+      () => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.heatBins.length > 10,
+    );
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-district-heatmap-${BACKEND}.png`) });
     const res = await context.request.get(`${base}/api/explore/children?region=${places.otherDistrict}`);
