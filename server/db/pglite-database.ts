@@ -163,6 +163,7 @@ function connect(first: EngineThread, lock: DataDirLock | undefined, reopen: (()
     if (down) return false;
     log?.info({ threadId: w.threadId, attempts, downMs: Math.round(performance.now() - downSince) }, "the embedded database's thread restarted");
     availability.reachable();
+    watchdog.threadOpened();
     // Notifications sent while there was no thread are gone: listeners catch up from the data itself.
     for (const sub of subscriptions) sub.onNotify(null);
     return true;

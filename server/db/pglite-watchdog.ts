@@ -105,8 +105,9 @@ export interface WatchdogHost {
 
 /**
  * A statement that wedged the thread is refused at once, the same SQL with the same values, for this many times the
- * limit (5 min at the default 30 s): a client repeating it on every Retry-After would otherwise end the thread, and
- * every other request with it, once per limit. The same statement with other values still runs.
+ * limit (5 min at the default 30 s) from when the new thread is open (a slow reopen does not eat into it): a client
+ * repeating it on every Retry-After would otherwise end the thread, and every other request with it, once per limit.
+ * The same statement with other values still runs.
  */
 export const WEDGE_REFUSAL_FACTOR = 10;
 
@@ -134,8 +135,8 @@ export function createWatchdog(host: WatchdogHost) {
   let timer: NodeJS.Timeout | undefined;
   /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
   let reportedSince = 0;
-  /** Statements that wedged the thread: refused until `until`; `logged` once the first refusal is logged. */
-  const wedged = new Map<string, { until: number; name: string; logged: boolean }>();
+  /** Statements that wedged the thread: refused until `until` (Infinity until a new thread is open); `logged` once the first refusal is. */
+  const wedged = new Map<string, { until: number; forMs: number; name: string; logged: boolean }>();
 
   function watch(): void {
     const clock = host.clock();
@@ -156,7 +157,7 @@ export function createWatchdog(host: WatchdogHost) {
     if (key !== undefined) {
       const now = performance.now();
       for (const [k, entry] of wedged) if (entry.until <= now) wedged.delete(k);
-      wedged.set(key, { until: now + refusedForMs, name, logged: false });
+      wedged.set(key, { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, logged: false });
     }
     host
       .log()
@@ -176,6 +177,11 @@ export function createWatchdog(host: WatchdogHost) {
       // Within a tenth of the limit (at most a second late), without waking often for a long one.
       timer = setInterval(watch, Math.min(1000, Math.max(10, ms / 10)));
       timer.unref();
+    },
+    /** A new thread is open: the refusals of the statements that wedged the last one start to run out. */
+    threadOpened(): void {
+      const now = performance.now();
+      for (const entry of wedged.values()) if (entry.until === Number.POSITIVE_INFINITY) entry.until = now + entry.forMs;
     },
     /** The error to fail `call` with at once: the same statement with the same values wedged the thread a moment ago. */
     refusal(call: WatchedCall): Error | undefined {
