@@ -53,6 +53,10 @@ const ENVIRONMENT_DOCS: Record<ConfigVariable, Said> = {
     en: `embedded database (PGlite): a request's statement running longer than this many ms fails as on the PostgreSQL timeout and the database thread is restarted; empty = ${EMBEDDED_TIMEOUT_FACTOR} × DB_STATEMENT_TIMEOUT_MS, 0 = off; never applied to seeding, imports, rollups or migrations`,
     zh: `内嵌数据库(PGlite):请求的单条语句运行超过此毫秒数即按 PostgreSQL 语句超时处理,并重启数据库线程;为空 = DB_STATEMENT_TIMEOUT_MS 的 ${EMBEDDED_TIMEOUT_FACTOR} 倍,0 = 关闭;从不用于生成演示城市、导入、汇总重建和迁移`,
   },
+  GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: {
+    en: 'embedded database (PGlite): a restart of the database thread that has not opened the data directory after this many ms is ended and counts as a failed open (after 5 in a row the server answers data_directory_unusable); 0 = no limit; the first open at start-up is not limited',
+    zh: '内嵌数据库(PGlite):数据库线程重启后超过此毫秒数仍未打开数据目录即被结束,计为一次打开失败(连续 5 次后服务器答复 data_directory_unusable);0 = 不限;启动时的首次打开不受限',
+  },
   LOG_LEVEL: { en: 'fatal, error, warn, info, debug, trace or silent', zh: 'fatal、error、warn、info、debug、trace 或 silent' },
   GRIDSCOPE_DEBUG: { en: '1: a command that fails unexpectedly also prints the stack trace', zh: '1:命令意外失败时同时显示调用栈' },
   GRIDSCOPE_WORK_PERIODS: { en: 'working periods of a working day, China time (UTC+8), for deadlines', zh: '工作日的工作时段(北京时间,UTC+8),用于计算期限' },

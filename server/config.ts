@@ -47,6 +47,11 @@ export interface Config {
    * as on statement_timeout, and PGlite's thread is opened again (server/db/pglite-watchdog.ts).
    */
   embeddedStatementTimeoutMs: number;
+  /**
+   * How long PGlite may take to open a new thread on the data directory after one died (0 = no limit): past it the
+   * open counts as failed, so a directory it hangs on is reported as unusable (server/db/pglite-restart.ts).
+   */
+  embeddedOpenTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Working hours, holidays and make-up days for workflow deadlines (China time). */
   workingCalendar: WorkingCalendarConfig;
@@ -99,6 +104,7 @@ export const CONFIG_VARIABLES = {
   DB_POOL_SIZE: { default: '10' },
   DB_STATEMENT_TIMEOUT_MS: { default: '15000' },
   GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS: { default: '' },
+  GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: { default: '120000' },
   LOG_LEVEL: { default: 'info' },
   GRIDSCOPE_DEBUG: { default: '' },
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00' },
@@ -215,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedStatementTimeoutMs: str(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS')
       ? int(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS', 0, 7_200_000)
       : EMBEDDED_TIMEOUT_FACTOR * statementTimeoutMs,
+    embeddedOpenTimeoutMs: int(env, 'GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS', 0, 86_400_000),
     logLevel,
     workingCalendar: workingCalendar(env),
     sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),

@@ -4,7 +4,9 @@ import { openPGlite } from './pglite-database.js';
 import { openPostgres } from './pg-database.js';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in the data directory. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dataFsync' | 'dbPoolSize' | 'statementTimeoutMs'>): Promise<Database> {
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dataFsync' | 'dbPoolSize' | 'statementTimeoutMs' | 'embeddedOpenTimeoutMs'>,
+): Promise<Database> {
   if (config.databaseUrl) {
     return openPostgres({
       connectionString: config.databaseUrl,
@@ -12,7 +14,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
       statementTimeoutMs: config.statementTimeoutMs,
     });
   }
-  return openPGlite(config.dataDir, { fsync: config.dataFsync });
+  return openPGlite(config.dataDir, { fsync: config.dataFsync, restart: { openTimeoutMs: config.embeddedOpenTimeoutMs } });
 }
 
 /**

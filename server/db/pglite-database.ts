@@ -2,9 +2,13 @@ import type { Worker } from 'node:worker_threads';
 import { assertChannelName, SERVER_VERSIONS_SQL, type Database, type Queryable, type Row, type ServerVersions } from './database.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createAvailabilityTracker, DatabaseUnavailableError, DataDirectoryUnusableError } from './database-unavailable.js';
-import type { Notification, Reply, Request } from './pglite-protocol.js';
-import { createRestartBackoff, fromWire, pgliteEngine, RESTART_POLICY, startWorker, type EngineThread, type RestartPolicy } from './pglite-thread.js';
-import { engineBusy, statementTimeoutError } from './pglite-watchdog.js';
+import type { Notification, Reply } from './pglite-protocol.js';
+import { createRestarter, RESTART_POLICY, type Restarter, type RestartPolicy } from './pglite-restart.js';
+import { createCallQueue, type Call } from './pglite-calls.js';
+import { pgliteEngine, startWorker, type EngineThread } from './pglite-thread.js';
+import { createWatchdog, statementTimeoutError, type QueryLogger } from './pglite-watchdog.js';
+
+export type { QueryLogger } from './pglite-watchdog.js';
 
 /**
  * The embedded database: PGlite with PostGIS, run in a worker thread
@@ -28,20 +32,13 @@ export interface PGliteDatabase extends Database {
    * The embedded statement timeout, in ms (0 = none, the default): a
    * statement in the engine longer than this fails as on PostgreSQL's
    * statement_timeout (SQLSTATE 57014) and the thread is ended and opened
-   * again on the data directory (see connect). In memory the statement is
-   * only reported: ending the thread would end the data with it. `serve`
-   * sets it once the demo city is built; maintenance never does.
+   * again on the data directory (see connect), and the same statement with
+   * the same values is refused at once for a while (pglite-watchdog.ts). In
+   * memory the statement is only reported: ending the thread would end the
+   * data with it. `serve` sets it once the demo city is built; maintenance
+   * never does.
    */
   limitStatements(ms: number): void;
-}
-
-export interface QueryLogger {
-  /** pino's level name: statements are logged at 'debug' and 'trace'. */
-  readonly level: string;
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
 }
 
 export interface PGliteOpenOptions {
@@ -49,7 +46,7 @@ export interface PGliteOpenOptions {
   loadDataDir?: Blob;
   /** Flush each commit to disk (default true; see pglite-durability.ts). Ignored in memory. */
   fsync?: boolean;
-  /** When to open a new thread after one died, and when to say the data directory needs an operator (tests shorten it). */
+  /** When to open a new thread after one died, how long one may take to open, when to say the data directory needs an operator (pglite-restart.ts). */
   restart?: Partial<RestartPolicy>;
 }
 
@@ -73,30 +70,11 @@ export async function openPGlite(dataDir?: string, options: PGliteOpenOptions = 
   }
   // A new thread reopens the directory as it is (PGlite replays its WAL, as after a crash), never the tarball it started from.
   // In memory, whatever the thread held died with it: a new thread would silently lose acknowledged writes, so there is none.
-  const reopen = dataDir ? async () => startWorker({ dataDir, fsync, engine: await pgliteEngine() }) : undefined;
-  return connect(thread, lock, reopen, options.restart);
+  // Only these opens are timed: the first one may create the database, and a process that hangs there has not started serving.
+  const policy = { ...RESTART_POLICY, ...options.restart };
+  const reopen = dataDir ? async () => startWorker({ dataDir, fsync, engine: await pgliteEngine(), openTimeoutMs: policy.openTimeoutMs }) : undefined;
+  return connect(thread, lock, reopen, policy);
 }
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-  op: Request['op'];
-  commit?: boolean;
-  /** For the debug log: the statement (shortened only when logged), when it was sent and how many requests were ahead of it. */
-  what?: string;
-  sent: number;
-  queued: number;
-}
-type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
-
-// The first words of a statement, after the comment a .sql file starts with, name it in the debug
-// log (never its values: they are bound parameters).
-const statement = (sql: string) =>
-  sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 80);
 
 /** A listen() still wanted: each new thread is asked to listen again. */
 interface Subscription {
@@ -114,67 +92,33 @@ interface Subscription {
  * on a data directory a new thread is opened after a backoff, and once it
  * listens again where the old one did, the database is available again.
  */
-function connect(
-  first: EngineThread,
-  lock: DataDirLock | undefined,
-  reopen: (() => Promise<EngineThread>) | undefined,
-  restartPolicy: Partial<RestartPolicy> = {},
-): PGliteDatabase {
+function connect(first: EngineThread, lock: DataDirLock | undefined, reopen: (() => Promise<EngineThread>) | undefined, policy: RestartPolicy): PGliteDatabase {
   const availability = createAvailabilityTracker();
-  const pending = new Map<number, Pending>();
+  const calls = createCallQueue({ worker: () => worker, log: () => log });
   const subscriptions = new Set<Subscription>();
   /** The current thread's listener ids. */
   const routes = new Map<number, Subscription>();
-  const policy = { ...RESTART_POLICY, ...restartPolicy };
-  const backoff = createRestartBackoff(policy);
-  // Ids are never reused across threads, so a late answer can never settle a newer call.
-  let nextId = 1;
   let log: QueryLogger | undefined;
   let worker = first.worker;
   /** Which request the current thread's engine is running, since when (pglite-watchdog.ts). */
   let clock = first.clock;
-  let watchdog: NodeJS.Timeout | undefined;
-  let limitMs = 0;
-  /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
-  let reportedSince = 0;
   /** Which thread this is: a transaction lives and dies with the thread that began it. */
   let generation = 0;
   let startedAt = performance.now();
   /** Set while there is no thread: every call fails with it at once. */
   let down: DatabaseUnavailableError | undefined;
   let downSince = 0;
-  let attempts = 0;
-  /** Set after policy.giveUpAfter failed opens in a row, until one succeeds. */
-  let gaveUp = false;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let restarting: Promise<void> | undefined;
   let closing = false;
   let versions: ServerVersions | undefined;
-
-  const onMessage = (msg: Reply | Notification) => {
-    if ('notify' in msg) {
-      routes.get(msg.notify)?.onNotify(msg.payload);
-      return;
-    }
-    const call = pending.get(msg.id);
-    if (!call) return;
-    pending.delete(msg.id);
-    if (pending.size === 0) worker.unref();
-    if (log && call.what !== undefined && (log.level === 'debug' || log.level === 'trace')) {
-      // ms: from sending to the answer (the wait included); run_ms: the thread's time on it; queued: requests ahead of it.
-      const ms = Math.round(performance.now() - call.sent);
-      log.debug({ statement: statement(call.what), ms, run_ms: Math.round(msg.ms), queued: call.queued, ok: msg.ok }, 'embedded database statement');
-    }
-    if (msg.ok) call.resolve(msg.value);
-    else call.reject(fromWire(msg.error));
-  };
 
   function attach(w: Worker): void {
     const threadId = w.threadId;
     // The thread must not keep a finished process alive, yet a process awaiting an answer must wait for it.
     w.unref();
     w.on('message', (msg: Reply | Notification) => {
-      if (w === worker) onMessage(msg);
+      if (w !== worker) return;
+      if ('notify' in msg) routes.get(msg.notify)?.onNotify(msg.payload);
+      else calls.answer(msg);
     });
     // An uncaught error's message may quote a statement: only its name goes to the log.
     w.on('error', (err: Error) => die(w, threadId, new Error(`the embedded database's thread failed: ${err.message}`, { cause: err }), `uncaught ${err.name}`));
@@ -187,64 +131,22 @@ function connect(
     downSince = performance.now();
     // Closed on purpose: no call may wait forever, but there is nothing to report or restart.
     if (!closing) availability.failed(down);
-    for (const call of pending.values()) {
-      // A COMMIT sent but not answered may or may not have happened.
-      call.reject(call.op === 'end' && call.commit ? new DatabaseUnavailableError(cause, true) : down);
-    }
-    pending.clear();
+    calls.failAll(cause, down);
     routes.clear();
     if (closing) return;
     if (!reopen) {
       log?.warn({ threadId, reason }, "the embedded database's thread died; the database was in memory, so it is gone until the process restarts");
       return;
     }
-    const retryInMs = backoff.next(performance.now() - startedAt);
+    const retryInMs = restarter!.died(performance.now() - startedAt);
     log?.warn({ threadId, reason, retryInMs }, "the embedded database's thread died; opening a new one on the data directory");
-    scheduleRestart(retryInMs);
   }
 
-  function scheduleRestart(delayMs: number): void {
-    restartTimer = setTimeout(() => {
-      restartTimer = undefined;
-      restarting = restart().finally(() => {
-        restarting = undefined;
-      });
-    }, delayMs);
-    restartTimer.unref();
-  }
-
-  async function restart(): Promise<void> {
-    attempts++;
-    let w: Worker;
-    try {
-      ({ worker: w, clock } = await reopen!());
-    } catch (err) {
-      if (closing) return;
-      // Errors from the thread are scrubbed of values (fromWire).
-      const reason = (err as Error).message;
-      if (attempts >= policy.giveUpAfter) {
-        // Answered data_directory_unusable from now on, until a thread opens.
-        down = new DataDirectoryUnusableError(err, attempts);
-        // Once, at error level: from here on only an operator helps.
-        if (!gaveUp) {
-          log?.error(
-            { attempts, retryInMs: policy.maxMs, reason },
-            "the embedded database's data directory cannot be opened (check GRIDSCOPE_DATA_DIR: free disk space, permissions, damaged files); trying again every " +
-              `${policy.maxMs / 1000} s`,
-          );
-        }
-        gaveUp = true;
-      }
-      const retryInMs = gaveUp ? policy.maxMs : backoff.next();
-      if (!gaveUp) log?.warn({ attempts, retryInMs, reason }, 'opening a new embedded database thread failed; trying again');
-      scheduleRestart(retryInMs);
-      return;
-    }
-    if (closing) {
-      await w.terminate();
-      return;
-    }
+  /** A new thread opened on the data directory (pglite-restart.ts): ready once it listens where the old one did. */
+  async function adopt(thread: EngineThread, attempts: number): Promise<boolean> {
+    const w = thread.worker;
     worker = w;
+    clock = thread.clock;
     generation++;
     startedAt = performance.now();
     attach(w);
@@ -254,67 +156,55 @@ function connect(
       try {
         await listenIn(sub);
       } catch (err) {
-        if (down) return; // this thread died too: die() has scheduled the next attempt
+        if (down) return false; // this thread died too: die() has scheduled the next attempt
         log?.warn({ channel: sub.channel, reason: (err as Error).message }, 'listening again on the new embedded database thread failed');
       }
     }
-    if (down) return;
+    if (down) return false;
     log?.info({ threadId: w.threadId, attempts, downMs: Math.round(performance.now() - downSince) }, "the embedded database's thread restarted");
-    attempts = 0;
-    gaveUp = false;
     availability.reachable();
+    watchdog.threadOpened();
     // Notifications sent while there was no thread are gone: listeners catch up from the data itself.
     for (const sub of subscriptions) sub.onNotify(null);
+    return true;
   }
 
-  /**
-   * The watchdog, on a timer while a limit is set: a statement in the engine
-   * past it will not be interrupted any other way (PGlite ignores
-   * statement_timeout, and its thread answers nothing while in the engine).
-   * It fails as PostgreSQL's statement_timeout fails it; the thread is ended,
-   * so every other call fails as on a lost connection (die), a COMMIT in
-   * flight "may or may not have happened", and a new thread is opened on the
-   * data directory. In memory nothing is ended: the data would go with the
-   * thread, and a call failed while its statement runs on could still commit.
-   */
-  function watch(): void {
-    const busy = down ? undefined : engineBusy(clock);
-    if (!busy || limitMs <= 0 || busy.ms <= limitMs) return;
-    const call = pending.get(busy.id);
-    // The statement's first words (never its values: they are bound parameters), or what the thread was doing.
-    const report = { statement: call?.what === undefined ? (call?.op ?? 'unknown') : statement(call.what), ms: Math.round(busy.ms), limitMs };
-    if (!reopen) {
-      if (busy.since === reportedSince) return;
-      reportedSince = busy.since;
-      log?.warn(report, 'a statement ran past the embedded statement timeout; the database is in memory, so it runs on');
-      return;
-    }
-    log?.warn(report, "a statement ran past the embedded statement timeout; ending the embedded database's thread");
-    if (call && !(call.op === 'end' && call.commit)) {
-      pending.delete(busy.id);
-      call.reject(statementTimeoutError());
-    }
-    const w = worker;
-    die(w, w.threadId, new Error(`the embedded database's thread was ended: a statement ran past ${limitMs} ms`), 'statement timeout');
-    void w.terminate();
-  }
+  const restarter: Restarter | undefined = reopen
+    ? createRestarter(policy, {
+        open: reopen,
+        adopt,
+        giveUp(cause, attempts) {
+          // Answered data_directory_unusable from now on, until a thread opens.
+          down = new DataDirectoryUnusableError(cause, attempts);
+        },
+        log: () => log,
+      })
+    : undefined;
+
+  // See createWatchdog: on a data directory the wedged call fails as on PostgreSQL's statement_timeout and the thread is
+  // ended, so every other call fails as on a lost connection (die), a COMMIT in flight "may or may not have happened",
+  // and a new thread is opened.
+  const watchdog = createWatchdog({
+    clock: () => (down ? undefined : clock),
+    call: calls.get,
+    end: reopen
+      ? (id, limitMs) => {
+          const call = calls.get(id);
+          // A COMMIT it wedged fails with the others, as "may or may not have happened".
+          if (call && !(call.op === 'end' && call.commit)) calls.fail(id, statementTimeoutError());
+          const w = worker;
+          die(w, w.threadId, new Error(`the embedded database's thread was ended: a statement ran past ${limitMs} ms`), 'statement timeout');
+          void w.terminate();
+        }
+      : undefined,
+    log: () => log,
+  });
 
   function call<T>(request: Call, what?: string): Promise<T> {
     if (down) return Promise.reject(down);
-    const id = nextId++;
-    if (pending.size === 0) worker.ref();
-    return new Promise<T>((resolve, reject) => {
-      const commit = request.op === 'end' ? request.commit : undefined;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, op: request.op, commit, what, sent: performance.now(), queued: pending.size });
-      try {
-        worker.postMessage({ ...request, id } as Request);
-      } catch (err) {
-        // A parameter that cannot be cloned (a function, a class with private state): nothing was sent.
-        pending.delete(id);
-        if (pending.size === 0) worker.unref();
-        reject(err as Error);
-      }
-    });
+    const refused = watchdog.refusal({ op: request.op, what, params: request.op === 'query' ? request.params : undefined });
+    if (refused) return Promise.reject(refused);
+    return calls.send<T>(request, what);
   }
 
   /** A call in the transaction `tx` of thread `txGeneration`: if that thread died, so did the transaction (never committed). */
@@ -389,24 +279,18 @@ function connect(
       log = logger;
     },
     limitStatements(ms) {
-      limitMs = ms;
-      clearInterval(watchdog);
-      watchdog = undefined;
-      if (ms <= 0 || closing) return;
-      // Within a tenth of the limit (at most a second late), without waking often for a long one.
-      watchdog = setInterval(watch, Math.min(1000, Math.max(10, ms / 10)));
-      watchdog.unref();
+      if (!closing) watchdog.limit(ms);
     },
     // An intentional close: no new thread after it, even if one was due.
     async close() {
       if (closing) return;
       closing = true;
-      clearTimeout(restartTimer);
-      clearInterval(watchdog);
+      const restarts = restarter?.stop();
+      watchdog.stop();
       try {
         if (!down) await call({ op: 'close' });
       } finally {
-        await restarting;
+        await restarts;
         await worker.terminate();
         lock?.release();
       }

@@ -47,8 +47,14 @@ export interface EngineThread {
   clock: EngineClock;
 }
 
-/** Starts a thread and resolves once PGlite is open in it. */
-export function startWorker(options: Omit<WorkerStart, 'clock'>): Promise<EngineThread> {
+/**
+ * Starts a thread and resolves once PGlite is open in it. Past `openTimeoutMs`
+ * (0 = never) the open fails and the thread is ended: PGlite may hang while
+ * opening a damaged or unreachable directory, and the thread answers nothing
+ * meanwhile. A thread blocked inside a system call ends only once the call
+ * returns (Worker.terminate() stops JavaScript and WebAssembly, not the kernel).
+ */
+export function startWorker({ openTimeoutMs = 0, ...options }: Omit<WorkerStart, 'clock'> & { openTimeoutMs?: number }): Promise<EngineThread> {
   const start: WorkerStart = { ...options, clock: newEngineClock() };
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
@@ -57,53 +63,36 @@ export function startWorker(options: Omit<WorkerStart, 'clock'>): Promise<Engine
     execArgv: [],
   });
   return new Promise<EngineThread>((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`the embedded database's thread exited while starting (code ${code})`));
-    worker.once('error', reject);
-    worker.once('exit', onExit);
-    worker.once('message', (msg: Started) => {
-      worker.off('error', reject);
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      worker.off('error', fail);
       worker.off('exit', onExit);
+      worker.off('message', onStarted);
+    };
+    const fail = (err: Error) => {
+      settle();
+      reject(err);
+    };
+    const onExit = (code: number) => fail(new Error(`the embedded database's thread exited while starting (code ${code})`));
+    const onStarted = (msg: Started) => {
+      settle();
       if (msg.started) resolve({ worker, clock: start.clock });
       else {
         reject(fromWire(msg.error));
         void worker.terminate();
       }
-    });
+    };
+    worker.once('error', fail);
+    worker.once('exit', onExit);
+    worker.once('message', onStarted);
+    if (openTimeoutMs > 0) {
+      timer = setTimeout(() => {
+        fail(new Error(`the embedded database's thread did not open the data directory within ${openTimeoutMs} ms`));
+        // Ended, and no longer anyone's: an error it still throws must not go unhandled in this thread.
+        worker.on('error', () => undefined);
+        void worker.terminate();
+      }, openTimeoutMs);
+    }
   });
-}
-
-/** When to open a new thread after one died (see createRestartBackoff), and when to stop saying "restarting". */
-export interface RestartPolicy {
-  firstMs: number;
-  maxMs: number;
-  /** A thread that lived this long was healthy: the next wait starts over. */
-  stableMs: number;
-  /**
-   * After this many opens in a row that failed, the data directory needs an
-   * operator: the database answers data_directory_unusable instead of
-   * database_unavailable, and the server goes on trying every maxMs.
-   */
-  giveUpAfter: number;
-}
-
-/** Five failed opens: 15.5 s of waits between them (0.5 + 1 + 2 + 4 + 8 s) and each open's own seconds, past any slow WAL replay. */
-export const RESTART_POLICY: RestartPolicy = { firstMs: 500, maxMs: 20_000, stableMs: 60_000, giveUpAfter: 5 };
-
-/**
- * How long to wait before opening a new thread after one died: half a
- * second, doubled after each death that follows closely on the last restart,
- * so that a thread that dies as it starts (a damaged data directory, memory
- * exhausted) is retried every 20 s rather than in a hot loop.
- */
-export function createRestartBackoff({ firstMs, maxMs, stableMs }: Omit<RestartPolicy, 'giveUpAfter'> = RESTART_POLICY) {
-  let nextMs = firstMs;
-  return {
-    /** The wait before the next attempt; `livedMs`: how long the thread that died had run (a long life starts over). */
-    next(livedMs = 0): number {
-      if (livedMs >= stableMs) nextMs = firstMs;
-      const wait = nextMs;
-      nextMs = Math.min(nextMs * 2, maxMs);
-      return wait;
-    },
-  };
 }

@@ -11,7 +11,7 @@ import type { PGlite } from '@electric-sql/pglite';
  * thread answers nothing, so it cannot say how long it has been busy. It
  * writes the request and the start time into shared memory before each such
  * call instead, and clears the request after; the main thread's watchdog
- * (pglite-database.ts) reads them on a timer. Time a request spends waiting
+ * (createWatchdog, below) reads them on a timer. Time a request spends waiting
  * in PGlite's own queue (behind an open transaction) is not counted: only
  * the engine's time on one statement is, as PostgreSQL's statement_timeout
  * counts it.
@@ -65,4 +65,150 @@ export function engineBusy(clock: EngineClock): { id: number; since: number; ms:
  */
 export function statementTimeoutError(): Error {
   return Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014', severity: 'ERROR' });
+}
+
+/** pino's logger as the embedded database uses it; 'level' is pino's level name (statements are logged at 'debug' and 'trace'). */
+export interface QueryLogger {
+  readonly level: string;
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+// The first words of a statement, after the comment a .sql file starts with, name it in the log
+// (never its values: they are bound parameters).
+export const statementName = (sql: string) =>
+  sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+
+/** A call waiting on the thread, as the watchdog sees it. */
+export interface WatchedCall {
+  op: string;
+  commit?: boolean;
+  /** The statement, when the call is one. */
+  what?: string;
+  params?: readonly unknown[];
+}
+
+export interface WatchdogHost {
+  /** The current thread's clock; undefined while there is none. */
+  clock(): EngineClock | undefined;
+  call(id: number): WatchedCall | undefined;
+  /** On a data directory: fails the call `id` (a COMMIT excepted) and ends the thread. Absent in memory, where nothing is ended. */
+  end?: (id: number, limitMs: number) => void;
+  log(): QueryLogger | undefined;
+}
+
+/**
+ * A statement that wedged the thread is refused at once, the same SQL with the same values, for this many times the
+ * limit (5 min at the default 30 s) from when the new thread is open (a slow reopen does not eat into it): a client
+ * repeating it on every Retry-After would otherwise end the thread, and every other request with it, once per limit.
+ * The same statement with other values still runs.
+ */
+export const WEDGE_REFUSAL_FACTOR = 10;
+
+/** The statement and its values as one key; undefined when they cannot be written out (nothing is refused then). */
+function wedgeKey(call: WatchedCall): string | undefined {
+  if ((call.op !== 'query' && call.op !== 'exec') || call.what === undefined) return undefined;
+  try {
+    return JSON.stringify([call.what, call.params ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The watchdog, on a timer while a limit is set: a statement in the engine
+ * past it will not be interrupted any other way (PGlite ignores
+ * statement_timeout, and its thread answers nothing while in the engine).
+ * It fails as PostgreSQL's statement_timeout fails it and the thread is
+ * ended (host.end). In memory nothing is ended: the data would go with the
+ * thread, and a call failed while its statement runs on could still commit;
+ * the statement is only reported, once.
+ */
+export function createWatchdog(host: WatchdogHost) {
+  let limitMs = 0;
+  let timer: NodeJS.Timeout | undefined;
+  /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
+  let reportedSince = 0;
+  /** Statements that wedged the thread: refused until `until` (Infinity until a new thread is open); `logged` once the first refusal is. */
+  const wedged = new Map<string, { until: number; forMs: number; name: string; logged: boolean }>();
+
+  function watch(): void {
+    const clock = host.clock();
+    const busy = clock && engineBusy(clock);
+    if (!busy || limitMs <= 0 || busy.ms <= limitMs) return;
+    const call = host.call(busy.id);
+    // The statement's first words (never its values), or what the thread was doing.
+    const name = call?.what === undefined ? (call?.op ?? 'unknown') : statementName(call.what);
+    const report = { statement: name, ms: Math.round(busy.ms), limitMs };
+    if (!host.end) {
+      if (busy.since === reportedSince) return;
+      reportedSince = busy.since;
+      host.log()?.warn(report, 'a statement ran past the embedded statement timeout; the database is in memory, so it runs on');
+      return;
+    }
+    const key = call && wedgeKey(call);
+    const refusedForMs = key === undefined ? 0 : WEDGE_REFUSAL_FACTOR * limitMs;
+    if (key !== undefined) {
+      const now = performance.now();
+      for (const [k, entry] of wedged) if (entry.until <= now) wedged.delete(k);
+      wedged.set(key, { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, logged: false });
+    }
+    host
+      .log()
+      ?.warn(
+        { ...report, refusedForMs },
+        "a statement ran past the embedded statement timeout; ending the embedded database's thread, and refusing the same statement with the same values for a while",
+      );
+    host.end(busy.id, limitMs);
+  }
+
+  return {
+    limit(ms: number): void {
+      limitMs = ms;
+      clearInterval(timer);
+      timer = undefined;
+      if (ms <= 0) return;
+      // Within a tenth of the limit (at most a second late), without waking often for a long one.
+      timer = setInterval(watch, Math.min(1000, Math.max(10, ms / 10)));
+      timer.unref();
+    },
+    /** A new thread is open: the refusals of the statements that wedged the last one start to run out. */
+    threadOpened(): void {
+      const now = performance.now();
+      for (const entry of wedged.values()) if (entry.until === Number.POSITIVE_INFINITY) entry.until = now + entry.forMs;
+    },
+    /** The error to fail `call` with at once: the same statement with the same values wedged the thread a moment ago. */
+    refusal(call: WatchedCall): Error | undefined {
+      if (wedged.size === 0) return undefined;
+      const key = wedgeKey(call);
+      const entry = key === undefined ? undefined : wedged.get(key);
+      if (!entry) return undefined;
+      const leftMs = entry.until - performance.now();
+      if (leftMs <= 0) {
+        wedged.delete(key!);
+        return undefined;
+      }
+      // Once per wedge: a client repeating it every few seconds would fill the log.
+      if (!entry.logged) {
+        entry.logged = true;
+        host
+          .log()
+          ?.warn(
+            { statement: entry.name, leftMs: Math.round(leftMs) },
+            'refusing a statement that wedged the embedded database a moment ago (a client repeating it?)',
+          );
+      }
+      return statementTimeoutError();
+    },
+    stop(): void {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
 }

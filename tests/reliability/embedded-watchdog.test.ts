@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
 import { isQueryCanceled } from '../../server/db/database-errors.js';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
+import { DatabaseUnavailableError, DataDirectoryUnusableError, isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
+import { openDatabase } from '../../server/db/open-database.js';
 import { openPGlite, type PGliteDatabase, type QueryLogger } from '../../server/db/pglite-database.js';
 import { BACKEND, createSeededDatabase, type TestDatabase, unpackDataDir } from '../helpers/test-database.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -13,7 +15,8 @@ import { waitUntil } from '../helpers/wait-until.js';
  * The embedded database's watchdog (issue 17): a statement wedged in PGlite's
  * thread fails as PostgreSQL's statement_timeout fails it, the thread is
  * ended and opened again on the data directory, and the server answers
- * meanwhile; a data directory that stops opening is reported as such.
+ * meanwhile, and the same request is refused at once for a while after; a data
+ * directory that stops opening, or takes too long to open, is reported as such.
  */
 const skip = BACKEND !== 'pglite' ? 'the watchdog is the embedded database’s (PostgreSQL has statement_timeout)' : undefined;
 if (skip) console.log(`[embedded watchdog test] skipped: ${skip}`);
@@ -43,6 +46,8 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
   let dir: string;
   /** The city in memory, where nothing is ended; its copy in `dir` is `db`. */
   let city: TestDatabase;
+  /** The city as a data directory's tarball. */
+  let tarball: Blob;
   let db: PGliteDatabase;
   let app: App;
   let base: string;
@@ -52,7 +57,8 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
     // A copy of the constraints tests' city in a data directory: in memory there is no thread to open again.
     dir = mkdtempSync(join(tmpdir(), 'gs-watchdog-'));
     city = await createSeededDatabase({ grids: 60, incidents: 100, seed: 5 });
-    await unpackDataDir(dir, await (city.db as PGliteDatabase).dumpDataDir());
+    tarball = await (city.db as PGliteDatabase).dumpDataDir();
+    await unpackDataDir(dir, tarball);
     // Restarts sooner than by default, and the first failed open gives up rather than the fifth: each costs ~3 s of CPU.
     db = await openPGlite(dir, { fsync: false, restart: { firstMs: 50, maxMs: 1000, giveUpAfter: 1 } });
     db.useLogger(log.logger);
@@ -100,16 +106,35 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
       expect(warned?.obj.ms).toBeGreaterThanOrEqual(LIMIT_MS);
       // Named by its first words (the .sql file's opening comment left out).
       expect(String(warned?.obj.statement)).toMatch(/^(SELECT|WITH)\b/);
+      // The same statement with the same values is refused for ten times the limit once the new thread is open (README, "Databases").
+      expect(warned?.obj.refusedForMs).toBe(10 * LIMIT_MS);
 
       await threadBack(threadId);
+      // The definition is in the data directory: the new thread would run the real one again once restored.
+      await db.exec(
+        readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+      );
+      // A client repeating the request does not end the new thread: it is refused at once, alone.
+      const newThread = db.thread.threadId;
+      const wedges = log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg)).length;
+      for (let i = 0; i < 2; i++) {
+        const again = await fetch(`${base}/api/stats/summary`, { headers: { 'accept-language': 'zh' } });
+        expect(again.status).toBe(503);
+        expect(((await again.json()) as { error: { code: string } }).error.code).toBe('query_timeout');
+      }
+      expect((await fetch(`${base}/api/regions`)).status).toBe(200);
+      expect(db.thread.threadId).toBe(newThread);
+      expect(log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg))).toHaveLength(wedges);
+      // Logged once, not once per refusal.
+      const refusals = log.lines.filter((l) => /refusing a statement that wedged/.test(l.msg));
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]!.obj.statement).toBe(warned?.obj.statement);
+      // Until the refusal runs out: then the (restored) summary runs again on the same thread.
+      await waitUntil(async () => (await fetch(`${base}/api/stats/summary`)).status === 200, 'the summary answered again', 60_000, 200);
+      expect(db.thread.threadId).toBe(newThread);
     } finally {
       db.limitStatements(0);
     }
-    // The definition is in the data directory: the new thread runs the real one again once restored.
-    await db.exec(
-      readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
-    );
-    expect((await fetch(`${base}/api/stats/summary`)).status).toBe(200);
     expect(await db.query('SELECT n FROM watchdog_probe')).toEqual([{ n: 1 }]);
   });
 
@@ -166,6 +191,40 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
     }
     await threadBack(threadId);
     expect(await db.query('SELECT n FROM watchdog_probe WHERE n = 1')).toEqual([{ n: 1 }]);
+  });
+
+  it('ends a new thread that takes longer than GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS to open, and gives up after the default five in a row', async () => {
+    // The server's own path (config → openDatabase) on another copy of the city, with an open limit no real open comes near
+    // (a copy of this city opens in seconds). A real hang was not to be had: a FIFO in place of a file PGlite reads at open
+    // (global/pg_control) does not block its read, its file system refuses the FIFO and the open aborts at once.
+    const other = mkdtempSync(join(tmpdir(), 'gs-watchdog-open-'));
+    const otherLog = collectingLogger();
+    let slow: PGliteDatabase | undefined;
+    try {
+      await unpackDataDir(other, tarball);
+      // The first open is not timed (it may create the database); the restarts are.
+      slow = (await openDatabase(
+        loadConfig({ GRIDSCOPE_DATA_DIR: other, GRIDSCOPE_DATA_FSYNC: 'false', GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: '100' }),
+      )) as PGliteDatabase;
+      slow.useLogger(otherLog.logger);
+      expect(await slow.query('SELECT count(*)::int AS n FROM region')).toEqual([expect.objectContaining({ n: expect.any(Number) })]);
+      await slow.thread.terminate();
+      await waitUntil(() => otherLog.lines.some((l) => l.level === 'error'), 'the data directory given up on', 90_000, 50);
+      const failed = otherLog.lines.filter((l) => /opening a new embedded database thread failed/.test(l.msg));
+      // The default when nothing sets it: five failed opens, the fifth one giving up.
+      expect(failed.map((l) => l.obj.attempts)).toEqual([1, 2, 3, 4]);
+      for (const l of failed) expect(l.obj.reason).toBe("the embedded database's thread did not open the data directory within 100 ms");
+      const gaveUp = otherLog.lines.filter((l) => l.level === 'error');
+      expect(gaveUp).toHaveLength(1);
+      expect(gaveUp[0]!.obj).toMatchObject({ attempts: 5, reason: "the embedded database's thread did not open the data directory within 100 ms" });
+      expect(gaveUp[0]!.msg).toContain('GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS');
+      const refused = await outcome(slow.query('SELECT 1'));
+      expect(refused).toBeInstanceOf(DataDirectoryUnusableError);
+      expect((refused as DataDirectoryUnusableError).attempts).toBe(5);
+    } finally {
+      await slow?.close();
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('in memory, reports a statement past the limit and lets it finish: ending the thread would end the data', async () => {
