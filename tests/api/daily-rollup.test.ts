@@ -154,6 +154,25 @@ async function windowFigures(w: { from?: string; to?: string }, f: Filter, len: 
   return new Map(rows.map((r) => [r.child, r]));
 }
 
+/**
+ * "Now" figures per child straight from the incident rows, whatever the window: open (not closed, rejected or
+ * duplicate), overdue (dispatched or in progress, due before now) and red open.
+ */
+async function nowFigures(f: Filter, len: number) {
+  const [cond, params] = where({}, f);
+  const rows = await ctx.db.query<{ child: string; open: number; overdue: number; red_open: number }>(
+    `SELECT left(i.grid_code, ${len}) child,
+            count(*) FILTER (WHERE i.status NOT IN ('closed', 'rejected', 'duplicate'))::int open,
+            count(*) FILTER (WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now())::int overdue,
+            count(*) FILTER (WHERE i.status NOT IN ('closed', 'rejected', 'duplicate') AND i.urgency = 'red')::int red_open
+       FROM incident i WHERE ${cond} GROUP BY 1`,
+    params,
+  );
+  return new Map(rows.map((r) => [r.child, r]));
+}
+const nowShown = (c: any) => [c.open, c.overdue, c.red_open];
+const nowWanted = (r: { open: number; overdue: number; red_open: number } | undefined) => [r?.open ?? 0, r?.overdue ?? 0, r?.red_open ?? 0];
+
 /** The KPIs of README ("KPIs") from window counts, for comparing with an endpoint's. */
 function expectedKpis(r: { reported: number; closed: number; cwd: number; cwi: number; secs: number } | undefined) {
   const c = r ?? { reported: 0, closed: 0, cwd: 0, cwi: 0, secs: 0 };
@@ -197,6 +216,8 @@ describe(`daily rollup on ${BACKEND}`, () => {
         const body = await expectOk(`/api/stats/summary?${[region ? `region=${region}` : '', q].filter(Boolean).join('&')}`, who);
         const want = await windowFigures(w, { place: region, unit }, len);
         for (const c of body.children) expect(shown(c), `summary ${q} ${c.code}`).toEqual(expectedKpis(want.get(c.code)));
+        const now = await nowFigures({ place: region, unit }, len);
+        for (const c of body.children) expect(nowShown(c), `summary now ${region} ${unit} ${c.code}`).toEqual(nowWanted(now.get(c.code)));
         expect(body.reported).toBe([...want.values()].reduce((a, r) => a + r.reported, 0));
         checked += body.reported;
       }
@@ -214,6 +235,8 @@ describe(`daily rollup on ${BACKEND}`, () => {
       const len = place === null ? 6 : place.length === 6 ? 9 : place.length === 9 ? 12 : 15;
       const want = await windowFigures(w, f, len);
       for (const c of explored.children) expect(shown(c), `children ${fq.join('&')} ${c.code}`).toEqual(expectedKpis(want.get(c.code)));
+      const now = await nowFigures(f, len);
+      for (const c of explored.children) expect(nowShown(c), `children now ${fq.join('&')} ${c.code}`).toEqual(nowWanted(now.get(c.code)));
       const [cond, params] = where(w, { ...f, categories: undefined });
       const cats = await ctx.db.query<{ code: string; reported: number; closed: number }>(
         `SELECT i.category_code code, count(*)::int reported, count(*) FILTER (WHERE i.status = 'closed')::int closed FROM incident i WHERE ${cond} GROUP BY 1`,
@@ -222,6 +245,13 @@ describe(`daily rollup on ${BACKEND}`, () => {
       const catWant = new Map(cats.map((c) => [c.code, c]));
       for (const c of explored.categories)
         expect([c.reported, c.closed], `categories ${c.code}`).toEqual([catWant.get(c.code)?.reported ?? 0, catWant.get(c.code)?.closed ?? 0]);
+      const [oc, op] = where({}, { ...f, categories: undefined });
+      const openCats = await ctx.db.query<{ code: string; open: number }>(
+        `SELECT i.category_code code, count(*)::int open FROM incident i WHERE ${oc} AND i.status NOT IN ('closed', 'rejected', 'duplicate') GROUP BY 1`,
+        op,
+      );
+      const openWant = new Map(openCats.map((c) => [c.code, c.open]));
+      for (const c of explored.categories) expect(c.open, `categories open ${c.code}`).toBe(openWant.get(c.code) ?? 0);
       // Series by day and by week (both ends needed; at most two years of days).
       if (w.from && w.to) {
         for (const interval of ['day', 'week'] as const) {
@@ -244,16 +274,42 @@ describe(`daily rollup on ${BACKEND}`, () => {
       const rq = [region ? `region=${region}` : '', q].filter(Boolean).join('&');
       const metrics = await expectOk(`/api/map/grid-metrics?${rq}`);
       const grids = await windowFigures(w, { place: region }, 15);
-      for (const [code, tuple] of Object.entries(metrics.grids as Record<string, number[]>))
+      const [gc, gp] = where({}, { place: region });
+      const gridsNow = new Map(
+        (
+          await ctx.db.query<{ code: string; open: number; overdue: number; top: number }>(
+            `SELECT i.grid_code code, count(*)::int open,
+                    count(*) FILTER (WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now())::int overdue,
+                    max(CASE i.urgency WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END)::int top
+               FROM incident i WHERE ${gc} AND i.status NOT IN ('closed', 'rejected', 'duplicate') GROUP BY 1`,
+            gp,
+          )
+        ).map((r) => [r.code, [r.open, r.overdue, r.top]]),
+      );
+      // [reported, closed, open, overdue, max_open_urgency (0 none, 1 blue, 2 yellow, 3 red), population]
+      for (const [code, tuple] of Object.entries(metrics.grids as Record<string, number[]>)) {
         expect(tuple.slice(0, 2), `grid ${code}`).toEqual([grids.get(code)?.reported ?? 0, grids.get(code)?.closed ?? 0]);
+        expect(tuple.slice(2, 5), `grid now ${code}`).toEqual(gridsNow.get(code) ?? [0, 0, 0]);
+      }
       const [cc, cp] = where(w, { place: region });
       const wallCats = await ctx.db.query<{ code: string; reported: number; closed: number }>(
         `SELECT i.category_code code, count(*)::int reported, count(*) FILTER (WHERE i.status = 'closed')::int closed FROM incident i WHERE ${cc} GROUP BY 1`,
         cp,
       );
       const wallWant = new Map(wallCats.map((c) => [c.code, c]));
-      for (const c of (await expectOk(`/api/stats/categories?${rq}`)).categories)
+      const [wc, wp] = where({}, { place: region });
+      const wallOpen = new Map(
+        (
+          await ctx.db.query<{ code: string; open: number }>(
+            `SELECT i.category_code code, count(*)::int open FROM incident i WHERE ${wc} AND i.status NOT IN ('closed', 'rejected', 'duplicate') GROUP BY 1`,
+            wp,
+          )
+        ).map((c) => [c.code, c.open]),
+      );
+      for (const c of (await expectOk(`/api/stats/categories?${rq}`)).categories) {
         expect([c.reported, c.closed], `wall category ${c.code}`).toEqual([wallWant.get(c.code)?.reported ?? 0, wallWant.get(c.code)?.closed ?? 0]);
+        expect(c.open, `wall category open ${c.code}`).toBe(wallOpen.get(c.code) ?? 0);
+      }
     }
     expect(checked, 'the windows held incidents').toBeGreaterThan(1000);
   });

@@ -2,7 +2,7 @@
  * Answers that must hold as the city grows (issue 17, "smaller things"): a
  * statement timeout is a 503 with a code, compressed geometry is computed
  * once per body, the schema does not depend on the login role's search_path,
- * and the "now" figures read the partial index of open incidents.
+ * and the "now" figures read the partial indexes of open rollup rows and overdue incidents.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -222,7 +222,7 @@ describe('session settings', () => {
 });
 
 describe('"now" figures', () => {
-  it('read the partial index of open incidents as the queries are written (plan without sequential scans)', async () => {
+  it('read the partial indexes of open rollup rows and overdue incidents as the queries are written (plan without sequential scans)', async () => {
     const sql = readFileSync(new URL('../../server/repositories/sql/map-grid-metrics.sql', import.meta.url), 'utf8');
     // Small test city: the planner may prefer a scan, so forbid it and see that the predicate matches.
     const plan = await testDb.db.transaction(async (tx) => {
@@ -234,6 +234,8 @@ describe('"now" figures', () => {
       ]);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
-    expect(plan).toMatch(/Index Only Scan using incident_open_now_idx/);
+    // Open and urgency from the rollup's rows of open statuses, overdue from the overdue incidents alone (migrations/024).
+    expect(plan).toMatch(/Index Only Scan using incident_daily_open_idx/);
+    expect(plan).toMatch(/Index Only Scan using incident_due_now_idx/);
   });
 });

@@ -8,7 +8,8 @@
 --   below it), the partial days at the window's edges from the incident rows
 --   (index ranges on reported_at, or on (region code, reported_at));
 -- * "now" figures (open, overdue, red open) over every incident open now,
---   whatever its report date: the small partial index incident_open_now_idx.
+--   whatever its report date: open and red open from the rollup's rows of open
+--   statuses, overdue from the overdue incidents alone (migrations/024).
 -- Overdue follows the workflow (migrations/005): dispatched or in progress
 -- past due. Sums, not means, so parents add up their children.
 -- $1 district/street/community/grid code or NULL (whole city);
@@ -49,18 +50,44 @@ WITH window_rows AS (
          sum(close_seconds)::float8 AS close_seconds
     FROM window_rows
    GROUP BY 1
-), current AS (
-  SELECT left(i.grid_code, $11::int) AS child_code,
-         count(*)::int AS open,
-         count(*) FILTER (WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now())::int AS overdue,
-         count(*) FILTER (WHERE i.urgency = 'red')::int AS red_open
+), current_parts AS (
+  -- Open and red open: the daily rollup's rows of open statuses, any day
+  -- (incident_daily_open_idx, migrations/024), at the depth the window reads.
+  SELECT left(r.place_code, $11::int) AS child_code, r.reported AS open,
+         CASE WHEN r.urgency = 'red' THEN r.reported ELSE 0 END AS red_open, 0 AS overdue
+    FROM incident_daily r
+   WHERE $12::text IS NULL
+     AND incident_is_open(r.status)
+     AND r.depth = CASE WHEN $1::text IS NULL AND $11::int = 6 THEN 6 ELSE 15 END
+     AND ($1::text IS NULL OR (r.place_code >= $1 AND r.place_code < $1 || ':'))
+     AND ($8::text[] IS NULL OR r.category_code = ANY($8))
+     AND ($9::text[] IS NULL OR r.urgency = ANY($9))
+     AND ($10::text[] IS NULL OR r.status = ANY($10))
+  UNION ALL
+  -- A handler's unit scope is not in the rollup: its open incidents' rows.
+  SELECT left(i.grid_code, $11::int), 1, CASE WHEN i.urgency = 'red' THEN 1 ELSE 0 END, 0
     FROM incident i
-   WHERE incident_is_open(i.status)
+   WHERE $12::text IS NOT NULL
+     AND incident_is_open(i.status)
+     AND (i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1 OR $1::text IS NULL)
+     AND EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $12)
+     AND ($8::text[] IS NULL OR i.category_code = ANY($8))
+     AND ($9::text[] IS NULL OR i.urgency = ANY($9))
+     AND ($10::text[] IS NULL OR i.status = ANY($10))
+  UNION ALL
+  -- Overdue depends on the clock: the overdue incidents themselves, a range of
+  -- incident_due_now_idx up to now.
+  SELECT left(i.grid_code, $11::int), 0, 0, 1
+    FROM incident i
+   WHERE i.status IN ('dispatched', 'in_progress') AND i.due_at < now()
      AND ($1::text IS NULL OR i.district_code = $1 OR i.street_code = $1 OR i.community_code = $1 OR i.grid_code = $1)
      AND ($12::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $12))
      AND ($8::text[] IS NULL OR i.category_code = ANY($8))
      AND ($9::text[] IS NULL OR i.urgency = ANY($9))
      AND ($10::text[] IS NULL OR i.status = ANY($10))
+), current AS (
+  SELECT child_code, sum(open)::int AS open, sum(overdue)::int AS overdue, sum(red_open)::int AS red_open
+    FROM current_parts
    GROUP BY 1
 )
 SELECT coalesce(w.child_code, c.child_code) AS child_code,
