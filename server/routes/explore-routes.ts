@@ -47,7 +47,7 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "so it grows with the days shown, not with the incidents reported in them; below the city, the rows of the place's grids), and only " +
           'the partial days at its two edges from the incidents themselves (an index range scan on reported_at). ' +
           "A handler's unit scope reads the window's incidents themselves (the rollup has no units). " +
-          'The open/overdue/red figures read only the open incidents (partial index incident_open_now_idx).',
+          "Open and red open are the rollup's rows of open statuses (migrations/024), overdue only the overdue incidents (partial index incident_due_now_idx).",
         querystring: Type.Object(ExploreFilterQuery, { additionalProperties: false }),
         response: { 200: ExploreChildrenResponse, ...errorResponses },
       },
