@@ -131,6 +131,34 @@ export class TiledGrids {
   }
 }
 
+/**
+ * Asks for the grid tiles at zoom `z` over the region's extent now, before
+ * the map can (MapLibre asks only once its style, worker and first camera are
+ * ready: ~0.7 s after the page knew where the tiles are, on the 2-core machine).
+ * The very URLs MapLibre will build, read to the end, so that its worker finds
+ * them in the browser's HTTP cache (tiles are cacheable for a minute) or joins
+ * the request still in flight. Never rejects.
+ */
+export function prefetchGridTiles(source: GridTileSource, z: number, query?: string): string[] {
+  if (!source.bbox || z < source.minzoom || z > source.maxzoom) return [];
+  const [w, s, e, n] = source.bbox;
+  const n2 = 2 ** z;
+  const col = (lon: number) => Math.min(n2 - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n2)));
+  const row = (lat: number) => {
+    const r = (lat * Math.PI) / 180;
+    return Math.min(n2 - 1, Math.max(0, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n2)));
+  };
+  const template = tileUrl(source, query);
+  const urls: string[] = [];
+  for (let x = col(w); x <= col(e); x++)
+    for (let y = row(n); y <= row(s); y++) urls.push(template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y)));
+  for (const url of urls)
+    void fetch(url)
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+  return urls;
+}
+
 /** Absolute tile URL template (MapLibre's worker fetches it), with the page's extra query. */
 function tileUrl(source: GridTileSource, query?: string): string {
   const path = `${location.origin}${source.tiles}`;
