@@ -84,14 +84,18 @@ export class TiledGrids {
   setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
     const next = new Map<number, { fill: number | string; value: number | null }>();
     const target = { source: this.o.id, sourceLayer: SOURCE_LAYER, id: 0 };
+    // 100k grids share a handful of colours, mostly the very same arrays: look each one up once.
+    const fillOf = new Map<Rgba, number | string>();
     for (const [id, { colour, value }] of colours) {
-      const fill = this.paletteIndex.get(colour.join()) ?? css(colour);
+      let fill = fillOf.get(colour);
+      if (fill === undefined) fillOf.set(colour, (fill = this.paletteIndex.get(colour.join()) ?? css(colour)));
       next.set(id, { fill, value });
       const was = this.colours.get(id);
       if (was?.fill === fill && was.value === value) continue;
       target.id = id;
-      // Exactly one of c and fill is set; undefined removes the other from the state.
-      this.map.setFeatureState(target, typeof fill === 'number' ? { c: fill, fill: undefined, value } : { c: undefined, fill, value });
+      // Exactly one of c and fill is set; undefined removes the other from the state (only needed where it was set).
+      const state = typeof fill === 'number' ? (typeof was?.fill === 'string' ? { c: fill, fill: undefined, value } : { c: fill, value }) : { c: undefined, fill, value };
+      this.map.setFeatureState(target, state);
     }
     for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
     this.colours = next;
