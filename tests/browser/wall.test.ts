@@ -336,7 +336,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
         `grid tiles asked for at zoom ${zoom}: ${served.join(' ')}`,
       ).toBeGreaterThan(0);
       // The whole-city view's tiles were asked for before the map loaded (prefetchTiles): exactly those the map drew
-      // from, no others; and the grid figures once, the request wall.html's body sent early being the one used.
+      // from, no others; and the grid figures once.
       const prefetched = await page.evaluate(() => document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.prefetchedTiles);
       const tilesServed = new Set(asked.filter((u) => u.pathname.startsWith('/tiles/grids/')).map((u) => u.pathname + u.search));
       expect(prefetched.length).toBeGreaterThan(0);

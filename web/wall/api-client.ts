@@ -1,5 +1,4 @@
 import { apiRequest, apiUrl, type Query } from '../shared/api-request.js';
-import { takeEarly } from './early-requests.js';
 import { startWallAuth, type WallAuth } from './token-session.js';
 
 export type { Query };
@@ -44,8 +43,6 @@ export class ApiClient {
       // A wall started with a token stays and shows the error instead: its token was revoked.
       unauthorized: this.token ? 'throw' : 'login',
       onHeaders,
-      // The page may have asked for this very URL before the modules loaded (wall.html: the grid figures).
-      sent: takeEarly(this.url(path, query)),
     });
   }
 
