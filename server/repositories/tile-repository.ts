@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { encodeTileLayer, type TilePoint, type TilePolygon, type TileShape } from '../tiles/mvt-encode.js';
 import type { TileAddress } from '../tiles/tile-layers.js';
-import { INCIDENT_CELL_UNITS, INCIDENT_POINT_ZOOM, TILE_BUFFER, TILE_EXTENT, type RegionTileLevel } from '../tiles/tile-layers.js';
+import { GRID_CODE_ZOOM, INCIDENT_CELL_UNITS, INCIDENT_POINT_ZOOM, TILE_BUFFER, TILE_EXTENT, type RegionTileLevel } from '../tiles/tile-layers.js';
 import { sqlFile } from './sql-file.js';
 
 const CAPABILITY = sqlFile('tile-capability.sql');
@@ -69,11 +69,17 @@ export function createTileRepository(db: Queryable) {
 
     async grids(t: TileAddress, region: string | null): Promise<EncodedTile> {
       const params = [t.z, t.x, t.y, region, TILE_EXTENT, TILE_BUFFER];
-      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(GRIDS_MVT, params));
+      // Below GRID_CODE_ZOOM the feature id alone names a grid: a city's tile holds tens of thousands.
+      const withCode = t.z >= GRID_CODE_ZOOM;
+      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(GRIDS_MVT, [...params, withCode]));
       const rows = await db.query<{ code: string; population: number | null; shape: string }>(GRIDS_GEOM, params);
       return polygons(
         'grids',
-        rows.map(({ code, population, shape }) => ({ code, properties: { code, population }, shape })),
+        rows.map(({ code, population, shape }) => ({
+          code,
+          properties: withCode ? { code, population } : ({ population } as TilePolygon['properties']),
+          shape,
+        })),
       );
     },
 

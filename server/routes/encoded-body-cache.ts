@@ -7,12 +7,15 @@ import { brotliCompress, constants, deflate, gzip } from 'node:zlib';
  */
 export type BodyEncoding = 'br' | 'gzip' | 'deflate';
 
-const compressors: Record<BodyEncoding, (body: string) => Promise<Buffer>> = {
+const compressors: Record<BodyEncoding, (body: string | Uint8Array) => Promise<Buffer>> = {
   // Quality 5: computed once per revision, so a little better than @fastify/compress's per-request 4,
-  // without brotli 11's minutes on a 25 MB city of 100k grids.
+  // without brotli 11's minutes on a 25 MB city of 100k grids. Text mode for JSON, generic for tiles.
   br: (body) =>
     promisify(brotliCompress)(body, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 5,
+        [constants.BROTLI_PARAM_MODE]: typeof body === 'string' ? constants.BROTLI_MODE_TEXT : constants.BROTLI_MODE_GENERIC,
+      },
     }),
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
   deflate: (body) => promisify(deflate)(body, { level: 6 }),
@@ -46,7 +49,7 @@ export interface EncodedBodyCache {
    * while the entry stays (concurrent requests share the work), then the same
    * Buffer every time.
    */
-  encoded(etag: string, encoding: BodyEncoding, body: string): Promise<Buffer>;
+  encoded(etag: string, encoding: BodyEncoding, body: string | Uint8Array): Promise<Buffer>;
   /** How many bodies were compressed since start: tests read it to prove a hit. */
   readonly compressions: number;
   /** Bytes held now (compressed bodies). */

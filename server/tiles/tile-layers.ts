@@ -10,6 +10,14 @@ export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 /** The deepest zoom accepted at all (the web mercator pyramid stops being useful well before). */
 export const MAX_TILE_ZOOM = 22;
+/**
+ * From this zoom a grid feature carries its code as text too (`code`, for
+ * promoteId); below it only its id (the same code as a number) and population.
+ * A whole city's tile at zoom 8 held 81,292 grids: the codes as text were 2 of
+ * its 4.7 MB, parsed again by the browser's worker and, for the first feature
+ * states, by its main thread (README, "A 100k-grid city").
+ */
+export const GRID_CODE_ZOOM = 12;
 /** From this zoom the incidents layer holds points; below it, square cells with a count. */
 export const INCIDENT_POINT_ZOOM = 14;
 /** Cell size of the aggregated incidents layer, in tile units: 64 × 64 cells a tile (16 px on a 256-px tile). */
@@ -32,7 +40,7 @@ const REGION_FIELDS = { code: 'String', name: 'String', name_en: 'String', popul
 export const TILE_LAYERS = {
   grids: {
     kind: 'grids',
-    description: 'Current grids; feature id = the grid code as a number, `code` the same as text (promoteId)',
+    description: 'Current grids; feature id = the grid code as a number, `code` the same as text (promoteId) from zoom 12',
     // A wall shows a whole city at zoom ~8 and a province at ~6 with its grids coloured (big rural grids are
     // several pixels wide there), and draws them from these tiles when the region is over its grid threshold.
     minzoom: 6,

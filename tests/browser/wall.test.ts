@@ -335,6 +335,13 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
         asked.filter((u) => /^\/tiles\/grids\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname)).length,
         `grid tiles asked for at zoom ${zoom}: ${served.join(' ')}`,
       ).toBeGreaterThan(0);
+      // The whole-city view's tiles were asked for before the map loaded (prefetchTiles): exactly those the map drew
+      // from, no others; and the grid figures once.
+      const prefetched = await page.evaluate(() => document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.prefetchedTiles);
+      const tilesServed = new Set(asked.filter((u) => u.pathname.startsWith('/tiles/grids/')).map((u) => u.pathname + u.search));
+      expect(prefetched.length).toBeGreaterThan(0);
+      expect(new Set(prefetched.map((u) => new URL(u).pathname + new URL(u).search)), `tiles served: ${[...tilesServed].join(' ')}`).toEqual(tilesServed);
+      expect(asked.filter((u) => u.pathname === '/api/map/grid-metrics').length, 'grid figures asked for once').toBe(1);
       const gridAnswers = asked.filter((u) => u.pathname === '/api/map/grids' || u.pathname === '/api/grids');
       expect(gridAnswers.length).toBeGreaterThan(0);
       expect(

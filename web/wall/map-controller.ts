@@ -3,7 +3,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { unionBbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer, type PlacedLabel } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
-import { TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
+import { prefetchGridTiles, TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
 import { MAP_FONT, OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
@@ -190,6 +190,18 @@ export class WallMapController implements ReactiveController {
     clearInterval(this.tourTimer);
   }
 
+  /**
+   * As soon as the wall knows where its grid tiles are (before the map has
+   * loaded): asks for those of the whole-city view, at the zoom the city will
+   * be fitted at, so that they are on their way while the map starts. Returns the URLs.
+   */
+  prefetchTiles(source: GridTileSource, query: string | undefined, legendInset: number): string[] {
+    const map = this.map;
+    if (!map || !source.bbox || this.tiles) return [];
+    const camera = map.cameraForBounds(source.bbox as LngLatBoundsLike, { padding: this.cityPadding(legendInset) });
+    return camera?.zoom === undefined ? [] : prefetchGridTiles(source, Math.floor(camera.zoom), query);
+  }
+
   /** Draws the grids from vector tiles (MapLibre, under deck.gl's layers) and fits the city to their extent. */
   private showTiles(content: WallMapContent): void {
     const source = content.tiled!;
@@ -229,9 +241,12 @@ export class WallMapController implements ReactiveController {
   private fitCity(): void {
     if (!this.map || !this.cityBounds) return;
     this.fittedInset = this.content?.legendInset ?? 0;
-    const padding = { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + this.fittedInset };
-    this.kit.fit(this.cityBounds, padding);
+    this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
+  }
+
+  private cityPadding(legendInset: number): { top: number; right: number; bottom: number; left: number } {
+    return { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + legendInset };
   }
 
   private updatePulse(): void {

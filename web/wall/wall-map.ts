@@ -87,6 +87,8 @@ export class WallMap extends LitElement {
     this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
     // The page's head has usually fetched the polygons already (wall.html).
     void loadGrids(this.gridsUrl!, () => this.isConnected).then((loaded) => {
+      // Tiles: ask for the whole-city view's now, while the map starts (it asks only once loaded).
+      if (loaded?.grids.tiled) this.prefetchedTiles = this.mapController?.prefetchTiles(loaded.grids.tiled, tokenQuery(this.gridsUrl), this.legendInset) ?? [];
       this.takeGrids(loaded?.grids);
       this.gridsEtag = loaded?.etag ?? null;
       this.requestUpdate();
@@ -136,6 +138,8 @@ export class WallMap extends LitElement {
     if (changed.has('outlines') || changed.has('tourSeconds')) this.restartTour();
   }
 
+  /** The grid tile URLs asked for before the map loaded (tests compare them with what the map asked for). */
+  prefetchedTiles: string[] = [];
   private grids?: GridCollection;
   /** Set instead of `grids` when the region is drawn from vector tiles. */
   private tiled?: GridTileSource;

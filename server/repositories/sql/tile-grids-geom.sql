@@ -5,7 +5,8 @@
 -- pointing down, snapped to whole units, made valid again, exterior rings
 -- counter-clockwise in tile coordinates (positive area, as the MVT spec asks).
 -- Shapes that collapse to nothing at this zoom are left out, as ST_AsMVTGeom does.
--- $1 z, $2 x, $3 y, $4 region code or NULL, $5 extent, $6 buffer (tile units).
+-- $1 z, $2 x, $3 y, $4 region code or NULL, $5 extent, $6 buffer (tile units); the code always
+-- comes back (it is the feature id), the repository decides whether it is a property too.
 WITH area AS (
   SELECT env, ST_Transform(env, 4326) AS lonlat,
          $5::float8 / (ST_XMax(env) - ST_XMin(env)) AS scale, ST_XMin(env) AS x0, ST_YMax(env) AS y0

@@ -84,14 +84,18 @@ export class TiledGrids {
   setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
     const next = new Map<number, { fill: number | string; value: number | null }>();
     const target = { source: this.o.id, sourceLayer: SOURCE_LAYER, id: 0 };
+    // 100k grids share a handful of colours, mostly the very same arrays: look each one up once.
+    const fillOf = new Map<Rgba, number | string>();
     for (const [id, { colour, value }] of colours) {
-      const fill = this.paletteIndex.get(colour.join()) ?? css(colour);
+      let fill = fillOf.get(colour);
+      if (fill === undefined) fillOf.set(colour, (fill = this.paletteIndex.get(colour.join()) ?? css(colour)));
       next.set(id, { fill, value });
       const was = this.colours.get(id);
       if (was?.fill === fill && was.value === value) continue;
       target.id = id;
-      // Exactly one of c and fill is set; undefined removes the other from the state.
-      this.map.setFeatureState(target, typeof fill === 'number' ? { c: fill, fill: undefined, value } : { c: undefined, fill, value });
+      // Exactly one of c and fill is set; undefined removes the other from the state (only needed where it was set).
+      const state = typeof fill === 'number' ? (typeof was?.fill === 'string' ? { c: fill, fill: undefined, value } : { c: fill, value }) : { c: undefined, fill, value };
+      this.map.setFeatureState(target, state);
     }
     for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
     this.colours = next;
@@ -129,6 +133,34 @@ export class TiledGrids {
     if (this.map.getLayer(this.fillLayer)) this.map.removeLayer(this.fillLayer);
     if (this.map.getSource(this.o.id)) this.map.removeSource(this.o.id);
   }
+}
+
+/**
+ * Asks for the grid tiles at zoom `z` over the region's extent now, before
+ * the map can (MapLibre asks only once its style, worker and first camera are
+ * ready: ~0.7 s after the page knew where the tiles are, on the 2-core machine).
+ * The very URLs MapLibre will build, read to the end, so that its worker finds
+ * them in the browser's HTTP cache (tiles are cacheable for a minute) or joins
+ * the request still in flight. Never rejects.
+ */
+export function prefetchGridTiles(source: GridTileSource, z: number, query?: string): string[] {
+  if (!source.bbox || z < source.minzoom || z > source.maxzoom) return [];
+  const [w, s, e, n] = source.bbox;
+  const n2 = 2 ** z;
+  const col = (lon: number) => Math.min(n2 - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n2)));
+  const row = (lat: number) => {
+    const r = (lat * Math.PI) / 180;
+    return Math.min(n2 - 1, Math.max(0, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n2)));
+  };
+  const template = tileUrl(source, query);
+  const urls: string[] = [];
+  for (let x = col(w); x <= col(e); x++)
+    for (let y = row(n); y <= row(s); y++) urls.push(template.replace('{z}', String(z)).replace('{x}', String(x)).replace('{y}', String(y)));
+  for (const url of urls)
+    void fetch(url)
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+  return urls;
 }
 
 /** Absolute tile URL template (MapLibre's worker fetches it), with the page's extra query. */
