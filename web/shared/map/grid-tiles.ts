@@ -88,13 +88,17 @@ export class TiledGrids {
     const fillOf = new Map<Rgba, number | string>();
     for (const [id, { colour, value }] of colours) {
       let fill = fillOf.get(colour);
-      if (fill === undefined) fillOf.set(colour, (fill = this.paletteIndex.get(colour.join()) ?? css(colour)));
+      if (fill === undefined) {
+        fill = this.paletteIndex.get(colour.join()) ?? css(colour);
+        fillOf.set(colour, fill);
+      }
       next.set(id, { fill, value });
       const was = this.colours.get(id);
       if (was?.fill === fill && was.value === value) continue;
       target.id = id;
       // Exactly one of c and fill is set; undefined removes the other from the state (only needed where it was set).
-      const state = typeof fill === 'number' ? (typeof was?.fill === 'string' ? { c: fill, fill: undefined, value } : { c: fill, value }) : { c: undefined, fill, value };
+      const state =
+        typeof fill === 'number' ? (typeof was?.fill === 'string' ? { c: fill, fill: undefined, value } : { c: fill, value }) : { c: undefined, fill, value };
       this.map.setFeatureState(target, state);
     }
     for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
