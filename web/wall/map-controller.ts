@@ -1,15 +1,15 @@
 import type { LngLatBoundsLike, Map as MapLibreMap } from 'maplibre-gl';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { unionBbox } from '../shared/map/fit.js';
-import { placeLabels, textMeasurer, type PlacedLabel } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { prefetchGridTiles, TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
-import { MAP_FONT, OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
+import { OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { PulseClock } from './pulse-clock.js';
 import { colourFor, WALL_GRID_COLOURS } from './metric-scale.js';
-import { labelSize, wallDeckLayers, type Label, type PlacedMapLabel, type WallLayerProps } from './wall-layers.js';
+import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.js';
+import { WallNamePlacement } from './wall-name-placement.js';
 
 /** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
 const PULSE_PERIOD_MS = 1_600;
@@ -22,8 +22,6 @@ const STILL_PULSE = 0.3;
  * WebGL pulsing keeps a third of a core busy).
  */
 const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-/** How far past the city view the camera must be before street names are readable. */
-const STREET_NAME_ZOOM_GAIN = 0.7;
 /** CSS pixels kept around the city in its whole-city view. */
 const CITY_PADDING = 24;
 
@@ -69,11 +67,10 @@ export class WallMapController implements ReactiveController {
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false, edgesDrawn: false };
   private framesRendered = 0;
   private edgesFromFrame?: number;
-  private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label & { size: number }>[]; layerData: PlacedMapLabel[] };
+  private readonly names = new WallNamePlacement();
   private fittedInset = 0;
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
-  private measure?: (text: string, size: number) => number;
   /** The grids as MapLibre draws them from vector tiles (a region over the threshold); undefined in GeoJSON mode. */
   private tiles?: TiledGrids;
 
@@ -179,9 +176,8 @@ export class WallMapController implements ReactiveController {
   }
 
   /** The names drawn now and their boxes on screen (CSS pixels, relative to the map): for tests. */
-  placedLabels(): { text: string; level: string; size: number; box: PlacedLabel<Label>['box'] }[] {
-    const p = this.placement;
-    return (p?.placed ?? []).map((x, i) => ({ text: x.item.text, level: x.item.level, size: p!.layerData[i]!.size, box: x.box }));
+  placedLabels(): ReturnType<WallNamePlacement['placed']> {
+    return this.names.placed();
   }
 
   hostDisconnected(): void {
@@ -265,43 +261,15 @@ export class WallMapController implements ReactiveController {
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
     this.tiles?.showEdges(showGridEdges);
     const layers = this.content
-      ? wallDeckLayers({ ...this.content, labels: this.placeNames(this.content), pulse, showGridEdges, overBasemap: Boolean(this.options.basemapStyleUrl) })
+      ? wallDeckLayers({
+          ...this.content,
+          labels: this.map ? this.names.place(this.map, this.content.labels, this.content.scale, this.cityZoom) : [],
+          pulse,
+          showGridEdges,
+          overBasemap: Boolean(this.options.basemapStyleUrl),
+        })
       : [];
     this.kit.setLayers(layers);
-  }
-
-  /**
-   * The names that fit, placed so that none overlaps another: a city wall
-   * names its districts (and, zoomed in on the tour, streets too); a
-   * district's wall names its streets. Recomputed only when the camera, the
-   * size or the names change: the same array keeps deck.gl's text layer as it is.
-   */
-  private placeNames(content: WallMapContent): PlacedMapLabel[] {
-    const map = this.map;
-    if (!map) return [];
-    const canvas = map.getCanvas();
-    const view = { width: canvas.clientWidth, height: canvas.clientHeight };
-    const key = [map.getZoom().toFixed(3), map.getCenter().lng.toFixed(5), map.getCenter().lat.toFixed(5), view.width, view.height, content.scale].join();
-    if (this.placement?.key === key && this.placement.labels === content.labels) return this.placement.layerData;
-    const districts = content.labels.filter((l) => l.level === 'district');
-    // One district (or none): the wall is that district's, its name is in the title and its streets are what it shows.
-    const streets = districts.length <= 1 || map.getZoom() >= this.cityZoom + STREET_NAME_ZOOM_GAIN;
-    const wanted = [...(districts.length > 1 ? districts : []), ...(streets ? content.labels.filter((l) => l.level === 'street') : [])].sort((a, b) =>
-      a.level === b.level ? b.population - a.population : a.level === 'district' ? -1 : 1,
-    );
-    this.measure ??= textMeasurer(MAP_FONT);
-    const measure = this.measure;
-    const candidates = wanted.map((l) => {
-      const size = labelSize(l.level, l.level === 'district' || districts.length <= 1) * content.scale;
-      const at = map.project(l.position);
-      // The text's outline and a little air around it belong to the label.
-      const pad = 3 * content.scale;
-      return { item: { ...l, size }, x: at.x, y: at.y, width: measure(l.text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
-    });
-    const placed = placeLabels(candidates, view);
-    const layerData = placed.map((p) => ({ ...p.item, offset: p.offset }));
-    this.placement = { key, labels: content.labels, placed, layerData };
-    return layerData;
   }
 
   private onFrameRendered(): void {
