@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { chooseEncoding } from './encoded-body-cache.js';
+import { type BodyEncoding, chooseEncoding } from './encoded-body-cache.js';
 
 /** Entity tags in an If-None-Match header: `*`, or a comma-separated list of (possibly weak) quoted tags. */
 function listedTags(header: string): string[] | '*' {
@@ -24,6 +24,11 @@ export function clientHolds(ifNoneMatch: string | undefined, etag: string): bool
 /** Below this many bytes compressing costs more than it saves (the same threshold as @fastify/compress in app.ts). */
 const COMPRESS_THRESHOLD = 1024;
 
+/** The encoding to send a body of `size` bytes in: none below the threshold or when the client accepts none we make. */
+export function encodingFor(request: FastifyRequest, size: number): BodyEncoding | undefined {
+  return size >= COMPRESS_THRESHOLD ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+}
+
 /**
  * Sends a body that rarely changes (geometry) with an ETag, answering 304
  * when the client already holds it. Responses are `private` because reads are
@@ -36,7 +41,7 @@ const COMPRESS_THRESHOLD = 1024;
  * its tag has its own suffix (RFC 9110 § 8.8.3) and `Vary: Accept-Encoding`.
  */
 export async function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string, maxAgeSeconds: number) {
-  const encoding = body.length >= COMPRESS_THRESHOLD ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+  const encoding = encodingFor(request, body.length);
   const hash = createHash('sha1').update(body).digest('base64url');
   const etag = encoding ? `"${hash}.${encoding}"` : `"${hash}"`;
   const cacheControl = maxAgeSeconds > 0 ? `private, max-age=${maxAgeSeconds}` : 'private, no-cache';

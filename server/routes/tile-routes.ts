@@ -9,16 +9,13 @@ import { visibilityOf } from '../services/incident-workflow-service.js';
 import { parseTileAddress } from '../tiles/tile-address.js';
 import { TileCache } from '../tiles/tile-cache.js';
 import { isTileLayerName, TILE_LAYER_NAMES, TILE_LAYERS, type TileLayerName } from '../tiles/tile-layers.js';
-import { chooseEncoding } from './encoded-body-cache.js';
-import { clientHolds } from './http-cache.js';
+import { clientHolds, encodingFor } from './http-cache.js';
 import { parseTimeRange } from './query-parsers.js';
 import { regionFilter } from '../repositories/region-repository.js';
 import { scopedRoot } from './region-scope.js';
 
 export const DEFAULT_TILE_CACHE_BYTES = 64 * 1024 * 1024;
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
-/** Below this many bytes compressing costs more than it saves (as @fastify/compress's threshold in app.ts). */
-const COMPRESS_THRESHOLD = 1024;
 /**
  * Every map read is scoped to the caller, so tiles are `private`: a shared
  * cache (CDN) must never hand one district's tiles to another. A minute
@@ -152,7 +149,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
         bytes = built.bytes;
         cache.set(revision, key, bytes);
       }
-      const encoding = bytes.byteLength >= COMPRESS_THRESHOLD ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+      const encoding = encodingFor(request, bytes.byteLength);
       if (!encoding) return sendTile(request, reply, { bytes, features: bytes.byteLength > 0 ? 1 : 0 }, etag, GEOMETRY_CACHE_CONTROL);
       // Compressed once per tile and revision (the key is its ETag), not per request: a city's z8 tile of 80k grids
       // (4.7 MB) took @fastify/compress ~0.5 s of the server's CPU on every wall that opened (README, "A 100k-grid city").
