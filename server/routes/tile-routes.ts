@@ -9,6 +9,7 @@ import { visibilityOf } from '../services/incident-workflow-service.js';
 import { parseTileAddress } from '../tiles/tile-address.js';
 import { TileCache } from '../tiles/tile-cache.js';
 import { isTileLayerName, TILE_LAYER_NAMES, TILE_LAYERS, type TileLayerName } from '../tiles/tile-layers.js';
+import { type BodyEncoding, chooseEncoding } from './encoded-body-cache.js';
 import { clientHolds, encodingFor } from './http-cache.js';
 import { parseTimeRange } from './query-parsers.js';
 import { regionFilter } from '../repositories/region-repository.js';
@@ -131,7 +132,10 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       if (layer.kind === 'incidents') {
         const unit = visibilityOf(request.principal).unit;
         const built = await app.readRepos.tiles.incidents(tile, { region: regionFilter(root), unit, from, to });
-        return sendTile(request, reply, built, `"${createHash('sha1').update(built.bytes).digest('base64url')}"`, INCIDENT_CACHE_CONTROL);
+        // Weak: @fastify/compress may send these bytes compressed under the same tag, and only a weak tag may stand for
+        // both codings of one body (RFC 9110 § 8.8.1); If-None-Match compares weakly, so the 304 still works.
+        const tag = `W/"${createHash('sha1').update(built.bytes).digest('base64url')}"`;
+        return sendTile(request, reply.header('Vary', 'Authorization, Cookie, Accept-Encoding'), built, tag, INCIDENT_CACHE_CONTROL);
       }
 
       // Geometry layers: the tag follows from the revision alone, so a client holding the tile gets a 304 with no tile built.
@@ -139,8 +143,14 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       const revision = await app.readRepos.tiles.geometryRevision();
       const scope = layer.kind === 'grids' ? regionFilter(root) : root.level === 'city' ? null : root.code;
       const key = `${name} ${tile.z}/${tile.x}/${tile.y} ${scope ?? '*'}`;
-      const etag = `"g${revision}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
-      if (clientHolds(request.headers['if-none-match'], etag)) return cacheHeaders(reply, etag, GEOMETRY_CACHE_CONTROL).status(304).send();
+      const tag = `g${revision}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}`;
+      // Each content coding is its own representation with its own strong tag (RFC 9110 § 8.8.3): `"tag"` for the
+      // bytes as built, `"tag.br"` / `"tag.gzip"` compressed. A client holding either for this revision gets a 304.
+      const tagFor = (encoding: BodyEncoding | undefined) => (encoding ? `"${tag}.${encoding}"` : `"${tag}"`);
+      const held = [tagFor(undefined), tagFor(chooseEncoding(request.headers['accept-encoding']))].find((t) =>
+        clientHolds(request.headers['if-none-match'], t),
+      );
+      if (held) return geometryHeaders(reply, held).status(304).send();
       let bytes = cache.get(revision, key);
       if (bytes === undefined) {
         const built = await buildingTile(where, () =>
@@ -150,12 +160,12 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
         cache.set(revision, key, bytes);
       }
       const encoding = encodingFor(request, bytes.byteLength);
-      if (!encoding) return sendTile(request, reply, { bytes, features: bytes.byteLength > 0 ? 1 : 0 }, etag, GEOMETRY_CACHE_CONTROL);
-      // Compressed once per tile and revision (the key is its ETag), not per request: a city's z8 tile of 80k grids
+      geometryHeaders(reply, tagFor(encoding));
+      if (!encoding) return sendTile(request, reply, { bytes, features: bytes.byteLength > 0 ? 1 : 0 }, tagFor(undefined), GEOMETRY_CACHE_CONTROL);
+      // Compressed once per tile and revision (the key is its tag), not per request: a city's z8 tile of 80k grids
       // (4.7 MB) took @fastify/compress ~0.5 s of the server's CPU on every wall that opened (README, "A 100k-grid city").
       // A Content-Encoding already set tells @fastify/compress to leave the bytes alone.
-      const packed = await app.encodedBodies.encoded(`tile ${etag}`, encoding, bytes);
-      cacheHeaders(reply, etag, GEOMETRY_CACHE_CONTROL).header('Vary', 'Authorization, Cookie, Accept-Encoding');
+      const packed = await app.encodedBodies.encoded(`tile ${tag}`, encoding, bytes);
       return reply.type(MVT_TYPE).header('Content-Encoding', encoding).send(packed);
     },
   );
@@ -176,12 +186,14 @@ async function buildingTile(where: string, build: () => Promise<EncodedTile>): P
   }
 }
 
-function cacheHeaders(reply: FastifyReply, etag: string, cacheControl: string): FastifyReply {
-  return reply.header('ETag', etag).header('Cache-Control', cacheControl).header('Vary', 'Authorization, Cookie');
+/** A geometry tile's headers: whether it comes compressed depends on Accept-Encoding, so a shared cache must key on it too. */
+function geometryHeaders(reply: FastifyReply, etag: string): FastifyReply {
+  return reply.header('ETag', etag).header('Cache-Control', GEOMETRY_CACHE_CONTROL).header('Vary', 'Authorization, Cookie, Accept-Encoding');
 }
 
 function sendTile(request: FastifyRequest, reply: FastifyReply, tile: EncodedTile, etag: string, cacheControl: string) {
-  cacheHeaders(reply, etag, cacheControl);
+  reply.header('ETag', etag).header('Cache-Control', cacheControl);
+  if (!reply.hasHeader('Vary')) reply.header('Vary', 'Authorization, Cookie');
   if (clientHolds(request.headers['if-none-match'], etag)) return reply.status(304).send();
   // An empty tile is "nothing here", not an error: MapLibre draws nothing for a 204.
   if (tile.features === 0 || tile.bytes.byteLength === 0) return reply.status(204).send();

@@ -132,6 +132,31 @@ describe(`vector tiles on ${BACKEND}`, () => {
     const unpacked = gunzipSync(packed.rawPayload);
     expect(packed.rawPayload.byteLength).toBeLessThan(unpacked.byteLength);
     expect(unpacked.equals(plain.rawPayload)).toBe(true);
+
+    // Two representations, two strong tags (RFC 9110 § 8.8.3): a cache must never answer one coding's request with the other.
+    const [plainTag, packedTag] = [String(plain.headers.etag), String(packed.headers.etag)];
+    expect(plainTag).toMatch(/^"[^"]+"$/);
+    expect(packedTag).toMatch(/^"[^"]+"$/);
+    expect(packedTag).not.toBe(plainTag);
+    for (const res of [plain, packed]) expect(String(res.headers.vary)).toMatch(/Accept-Encoding/i);
+    // Each client revalidates what it holds: 304 with its own tag, and no tile built or sent.
+    for (const [tag, headers] of [
+      [plainTag, {}],
+      [packedTag, { 'accept-encoding': 'gzip' }],
+    ] as const) {
+      const again = await get(`/tiles/grids/${t.join('/')}.mvt`, { ...headers, 'if-none-match': tag });
+      expect(again.statusCode, tag).toBe(304);
+      expect(again.headers.etag).toBe(tag);
+    }
+    // Another coding's tag is not what this client would get: it gets the tile.
+    expect((await get(`/tiles/grids/${t.join('/')}.mvt`, { 'accept-encoding': 'br', 'if-none-match': packedTag })).statusCode).toBe(200);
+
+    // Incident tiles are compressed per request by the generic compressor under one tag: the tag is weak, and still revalidates.
+    const cells = await get(`/tiles/incidents/${t.join('/')}.mvt`, { 'accept-encoding': 'gzip' });
+    expect(cells.statusCode).toBe(200);
+    expect(String(cells.headers.etag)).toMatch(/^W\/"[^"]+"$/);
+    expect(String(cells.headers.vary)).toMatch(/Accept-Encoding/i);
+    expect((await get(`/tiles/incidents/${t.join('/')}.mvt`, { 'if-none-match': String(cells.headers.etag) })).statusCode).toBe(304);
   });
 
   it('publishes a TileJSON 3.0.0 document per layer', async () => {
