@@ -21,6 +21,7 @@ import type { Database } from '../../server/db/database.js';
 import { openMigratedDatabase, seedIfEmpty } from '../../server/server.js';
 import { buildWebIfStale } from '../../tools/build-web.js';
 import { launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { type ChromiumCpu, chromiumCpu, cpuSince } from './process-cpu.js';
 
 const RUNS = Number(process.env.WALL_RUNS ?? 3);
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -65,6 +66,8 @@ interface Run {
   bytes: number;
   requests: number;
   byUrl: Map<string, number>;
+  /** Chromium's CPU seconds from navigation to the first complete frame (steady when the machine is shared). */
+  cpu: ChromiumCpu;
 }
 
 async function measure(base: string, run: number, shot: string): Promise<Run> {
@@ -89,6 +92,7 @@ async function measure(base: string, run: number, shot: string): Promise<Run> {
       );
   });
   const navStart = Date.now();
+  const cpuBefore = chromiumCpu();
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${base}/wall`);
@@ -102,6 +106,7 @@ async function measure(base: string, run: number, shot: string): Promise<Run> {
     throw err;
   }
   counting = false;
+  const cpu = cpuSince(cpuBefore, chromiumCpu());
   const firstFrameMs = await page.evaluate(() => performance.getEntriesByName('wall-first-frame')[0]!.startTime);
   // The grids' edges join from the next frame (web/wall/wall-layers.ts): when the picture is whole.
   await page.waitForFunction(() => performance.getEntriesByName('wall-grid-edges-drawn').length > 0, undefined, { timeout: 60_000 });
@@ -112,7 +117,7 @@ async function measure(base: string, run: number, shot: string): Promise<Run> {
   if (run === 0) await page.screenshot({ path: join(SCREENSHOT_DIR, shot) });
   if (errors.length) console.warn(`run ${run + 1}: console errors:\n  ${errors.join('\n  ')}`);
   await context.close();
-  return { firstFrameMs, edgesMs, bytes, requests: byUrl.size, byUrl };
+  return { firstFrameMs, edgesMs, bytes, requests: byUrl.size, byUrl, cpu };
 }
 
 const loadBefore = loadavg();
@@ -122,12 +127,16 @@ for (let i = 0; i < RUNS; i++) {
     const r = await measure(city.base, i, shot);
     city.runs.push(r);
     console.log(
-      `${city.label} run ${i + 1}: first complete frame ${(r.firstFrameMs / 1000).toFixed(2)} s (grid edges drawn ${(r.edgesMs / 1000).toFixed(2)} s), ${(r.bytes / 1e6).toFixed(3)} MB over ${r.requests} requests`,
+      `${city.label} run ${i + 1}: first complete frame ${(r.firstFrameMs / 1000).toFixed(2)} s (grid edges drawn ${(r.edgesMs / 1000).toFixed(2)} s), Chromium CPU ${cpuText(r.cpu)}, ${(r.bytes / 1e6).toFixed(3)} MB over ${r.requests} requests`,
     );
   }
 }
 const loadAfter = loadavg();
 await browser.close();
+
+function cpuText(c: ChromiumCpu): string {
+  return `${(c.gpu + c.renderer + c.other).toFixed(1)} s (GPU ${c.gpu.toFixed(1)}, renderer ${c.renderer.toFixed(1)}, other ${c.other.toFixed(1)})`;
+}
 
 /** Nearest rank: of 7 runs, p95 is the slowest. */
 const rank = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -153,6 +162,10 @@ for (const city of cities) {
     `| navigation → first complete frame (median of ${RUNS}; p95) | ${seconds(median.firstFrameMs)} (best ${seconds(frames[0]!)}; p95 ${seconds(rank(frames, 0.95))}) |`,
   );
   console.log(`| navigation → grid edges drawn too (the frame after, median) | ${seconds(edges[Math.floor(edges.length / 2)]!)} |`);
+  const cpuMedian = (pick: (c: ChromiumCpu) => number) => runs.map((r) => pick(r.cpu)).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  console.log(
+    `| Chromium CPU until then (median; GPU process / renderer / other) | ${cpuMedian((c) => c.gpu + c.renderer + c.other).toFixed(1)} s (${cpuMedian((c) => c.gpu).toFixed(1)} / ${cpuMedian((c) => c.renderer).toFixed(1)} / ${cpuMedian((c) => c.other).toFixed(1)} s) |`,
+  );
   console.log(`| bytes transferred until then (compressed, with headers) | ${(median.bytes / 1e6).toFixed(2)} MB |`);
   for (const [path, n] of [...median.byUrl].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`| ${path} | ${(n / 1e3).toFixed(0)} kB |`);
 }
