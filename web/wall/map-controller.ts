@@ -205,8 +205,7 @@ export class WallMapController implements ReactiveController {
     else if (this.map) {
       const edge = { colour: OUTLINE.gridEdge, width: 0.6 * content.scale };
       const palette = WALL_GRID_COLOURS.map((hex) => rgba(hex, this.gridAlpha));
-      const uncoloured = rgba(THEME.uncoloured);
-      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured, palette, edge, hideUntilColoured: true });
+      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured: rgba(THEME.uncoloured), palette, edge });
     }
     if (source.bbox && source.bbox.join() !== this.cityBounds?.join()) {
       this.cityBounds = source.bbox;

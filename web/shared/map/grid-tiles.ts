@@ -20,13 +20,6 @@ export interface TiledGridsOptions {
    */
   palette?: readonly Rgba[];
   edge: { colour: Rgba; width: number };
-  /**
-   * Draw no fill until the grids have their colours and every tile in view is in (`drawn()` reveals it). On software
-   * WebGL a frame of a province's 80k grids takes a second or more: each tile's arrival and the uncoloured picture
-   * would each cost one before the picture anyone wants. The tiles are still fetched and cut meanwhile (an opacity of
-   * 0, unlike a hidden layer, keeps MapLibre's workers at them; it only skips the drawing).
-   */
-  hideUntilColoured?: boolean;
 }
 
 /** The tile layer's name inside each tile (server/tiles/tile-layers.ts). */
@@ -51,9 +44,6 @@ export class TiledGrids {
   private tileUrl: string;
   /** Palette colour (joined RGBA) → its index in the paint's `match`. */
   private readonly paletteIndex: Map<string, number>;
-  /** Whether the fill is drawn yet (see `hideUntilColoured`), and whether any colours were given. */
-  private revealed: boolean;
-  private coloured = false;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -62,7 +52,6 @@ export class TiledGrids {
     this.fillLayer = `${o.id}-fill`;
     this.edgeLayer = `${o.id}-edges`;
     this.tileUrl = tileUrl(o.source, o.query);
-    this.revealed = !o.hideUntilColoured;
     const palette = o.palette ?? [];
     this.paletteIndex = new Map(palette.map((c, i) => [c.join(), i]));
     // A palette index (`c`) picks a parsed colour; else a CSS colour (`fill`), else uncoloured.
@@ -74,7 +63,7 @@ export class TiledGrids {
       type: 'fill',
       source: o.id,
       'source-layer': SOURCE_LAYER,
-      paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false, 'fill-opacity': this.revealed ? 1 : 0 },
+      paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false },
     });
     map.addLayer({
       id: this.edgeLayer,
@@ -93,7 +82,6 @@ export class TiledGrids {
    * listed go back to uncoloured.
    */
   setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
-    this.coloured = true;
     const next = new Map<number, { fill: number | string; value: number | null }>();
     const target = { source: this.o.id, sourceLayer: SOURCE_LAYER, id: 0 };
     // 100k grids share a handful of colours, mostly the very same arrays: look each one up once.
@@ -135,20 +123,10 @@ export class TiledGrids {
     return typeof f?.id === 'number' ? f.id : undefined;
   }
 
-  /**
-   * Resolves once every tile in view is loaded and drawn with the colours set so far. A fill held back until
-   * coloured is shown here, once the tiles are in: its first frame is then the whole, coloured picture.
-   */
+  /** Resolves once every tile in view is loaded and drawn with the colours set so far. */
   drawn(): Promise<void> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (!this.map.loaded() || !this.map.isSourceLoaded(this.o.id)) return void this.map.once('idle', check);
-        if (this.revealed || !this.coloured) return resolve();
-        this.revealed = true;
-        this.map.setPaintProperty(this.fillLayer, 'fill-opacity', 1);
-        // Idle again once the frame with the fill is drawn.
-        this.map.once('idle', () => resolve());
-      };
+      const check = () => (this.map.loaded() && this.map.isSourceLoaded(this.o.id) ? resolve() : this.map.once('idle', check));
       this.map.once('idle', check);
       this.map.triggerRepaint();
     });
