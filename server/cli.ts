@@ -119,22 +119,11 @@ async function main(argv: string[]): Promise<void> {
     case 'create-user': {
       const username = rest[0];
       if (!username || !values.role) throw new UsageError(cliSays.createUserNeeds());
-      const { createUserCommand, readPassword } = await createUserModule();
-      const password = await readPassword(process.env);
-      return withDatabase(config, async (db) =>
-        say(
-          (
-            await createUserCommand(db, {
-              username,
-              role: values.role!,
-              scope: values.scope,
-              unit: values.unit,
-              name: values.name,
-              password,
-            })
-          )[LANG],
-        ),
-      );
+      const { createUserCommand, readPassword, refuseBadNewUser } = await createUserModule();
+      const user = { username, role: values.role, scope: values.scope, unit: values.unit, name: values.name, password: await readPassword(process.env) };
+      // Before the database is opened: a typo is answered at once (create-user-command.ts).
+      refuseBadNewUser(user);
+      return withDatabase(config, async (db) => say((await createUserCommand(db, user))[LANG]));
     }
     case 'rollup':
       if (!values.rebuild) throw new UsageError(cliSays.rollupNeedsRebuild());

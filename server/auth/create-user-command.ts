@@ -14,19 +14,34 @@ export class CreateUserRefused extends SaidError {}
  * commander. The password comes from stdin or GRIDSCOPE_NEW_PASSWORD, never
  * from the command line (where `ps` and shell history would keep it).
  */
-export async function createUserCommand(
-  db: Database,
-  u: { username: string; role: string; scope?: string; unit?: string; name?: string; password: string },
-): Promise<Said> {
+export interface NewUser {
+  username: string;
+  role: string;
+  scope?: string;
+  unit?: string;
+  name?: string;
+  password: string;
+}
+
+/**
+ * The refusals that need no database: an unknown role, a scope or unit the role may not have, a weak
+ * password, a malformed username. The CLI checks them before it opens the database, so that a typo is
+ * answered at once rather than after opening (on the embedded database, seconds) and migrating it.
+ */
+export function refuseBadNewUser(u: NewUser): void {
   if (!(ROLES as readonly string[]).includes(u.role)) throw new CreateUserRefused(refusalSays.role(ROLES));
-  const role = u.role as Role;
-  const scope = u.scope ?? null;
-  const unit = u.unit ?? null;
-  const grant = grantProblem(role, scope, unit);
+  const grant = grantProblem(u.role as Role, u.scope ?? null, u.unit ?? null);
   if (grant) throw new CreateUserRefused(refusalSays.grant(grant.field, grant.reason, grant.zh));
   const weak = passwordProblem(u.password);
   if (weak) throw new CreateUserRefused(refusalSays.password(weak));
   if (!/^[a-z0-9][a-z0-9_.-]{2,39}$/.test(u.username)) throw new CreateUserRefused(refusalSays.username());
+}
+
+export async function createUserCommand(db: Database, u: NewUser): Promise<Said> {
+  refuseBadNewUser(u);
+  const role = u.role as Role;
+  const scope = u.scope ?? null;
+  const unit = u.unit ?? null;
   const users = createUserRepository(db);
   if (scope && !(await users.scopeExists(scope))) throw new CreateUserRefused(refusalSays.noScope(scope));
   if (unit && !(await users.unitExists(unit))) throw new CreateUserRefused(refusalSays.noUnit(unit));

@@ -1,7 +1,7 @@
 import { mkdtempSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from '../../server/db/migrate.js';
 import { openPostgres } from '../../server/db/pg-database.js';
 import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -11,6 +11,20 @@ afterEach(async () => {
   await t?.dispose();
   t = undefined;
 });
+
+/**
+ * The database the first test migrated from scratch, handed on by each test that passed without changing it: the
+ * next two tests are about the migrated schema and start from it rather than from a copy of the template (each copy
+ * opens PGlite and PostGIS again, seconds of CPU). Run alone, or after a failure, they take a copy of the template,
+ * which migrate() built the same way.
+ */
+let fromScratch: TestDatabase | undefined;
+afterAll(async () => fromScratch?.dispose());
+const migratedDatabase = async () => {
+  const shared = fromScratch;
+  fromScratch = undefined;
+  return shared ?? (await createTestDatabase());
+};
 
 /** A migrations folder with the real files plus extra ones. */
 function migrationsWith(extra: Record<string, string>): string {
@@ -28,10 +42,12 @@ describe(`migrations on ${BACKEND}`, () => {
     expect(await migrate(t.db)).toEqual([]);
     const rows = await t.db.query<{ name: string }>('SELECT name FROM schema_migration ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(applied);
+    fromScratch = t;
+    t = undefined;
   });
 
   it("defines the open test once (incident_is_open), inlined so the partial open index still serves it, and a grid's English name (grid_name_en)", async () => {
-    t = await createTestDatabase();
+    t = await migratedDatabase();
     // README, "KPIs": open = not closed, rejected or a duplicate. Written out here, not read from the code.
     const expected: Record<string, boolean> = {
       reported: true,
@@ -66,11 +82,14 @@ describe(`migrations on ${BACKEND}`, () => {
     expect(names.map((r) => r.en)).toEqual(['Lijiachong Community Grid 5', 'Xintang Village Grid 120', null]);
     const namePlan = await t.db.query<{ 'QUERY PLAN': string }>("EXPLAIN VERBOSE SELECT grid_name_en(n, c) FROM (VALUES ('a', '430202001002005')) v(n, c)");
     expect(namePlan.map((l) => l['QUERY PLAN']).join('\n')).not.toMatch(/grid_name_en/);
+    // It only read: the next test may have the database.
+    fromScratch = t;
+    t = undefined;
   });
 
   it('rolls a failing file back whole and names it', async () => {
-    // On the migrated template: the first test migrates from scratch; this one is about the files after it.
-    t = await createTestDatabase();
+    // On a migrated database: the first test migrates from scratch; this one is about the files after it.
+    t = await migratedDatabase();
     const dir = migrationsWith({
       '899_good.sql': 'CREATE TABLE done_before (id int);',
       '900_half_bad.sql': 'CREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1);\nSELECT no_such_function();',

@@ -87,7 +87,7 @@ describe(`demo incidents on ${BACKEND}`, () => {
   let t: TestDatabase;
   const now = new Date('2026-06-15T04:00:00Z');
   beforeAll(async () => {
-    t = await createSeededDatabase({ grids: 200, incidents: 20_000, seed: 3, now });
+    t = await createSeededDatabase({ grids: 200, incidents: 20_000, seed: 3, now }, { onlyHere: true });
   });
   afterAll(async () => t?.dispose());
 

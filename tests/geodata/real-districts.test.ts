@@ -16,7 +16,7 @@ const INCIDENTS = 20_000;
 describe.skipIf(!available)(`the demo city on Zhuzhou's real district boundaries, on ${BACKEND}`, () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createSeededDatabase({ districts: readDistrictFile(DISTRICTS), incidents: INCIDENTS });
+    t = await createSeededDatabase({ districts: readDistrictFile(DISTRICTS), incidents: INCIDENTS }, { onlyHere: true });
   });
   afterAll(async () => t?.dispose());
 

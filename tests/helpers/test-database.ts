@@ -75,9 +75,24 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return openCopy(options.migrated === false ? { kind: 'bare' } : { kind: 'migrated' });
 }
 
-/** A migrated database holding the demo city seeded with `seed` (as seedDemoCity would build it). */
-export async function createSeededDatabase(seed: SeedOptions): Promise<TestDatabase> {
-  return openCopy({ kind: 'seeded', seed });
+/**
+ * A migrated database holding the demo city seeded with `seed` (as seedDemoCity would build it).
+ * `onlyHere`: no other test file seeds this city, so it is seeded in place on a copy of the migrated
+ * template and kept as no template of its own: dumping a large city (and writing the tarball) costs
+ * seconds of CPU that nobody would get back, and on PostgreSQL a CREATE DATABASE … TEMPLATE copy.
+ * The database is the same either way: the template is built by this very seeding.
+ */
+export async function createSeededDatabase(seed: SeedOptions, { onlyHere = false }: { onlyHere?: boolean } = {}): Promise<TestDatabase> {
+  if (!onlyHere) return openCopy({ kind: 'seeded', seed });
+  const built = await buildFresh({ kind: 'seeded', seed });
+  try {
+    // On PostgreSQL the seed's sessions are the pool's, whose temporary tables the seed drops itself.
+    if (!TEST_DATABASE_URL) await startSessionAfresh(built.db);
+    return built;
+  } catch (err) {
+    await built.dispose().catch(() => undefined);
+    throw err;
+  }
 }
 
 /**
@@ -112,14 +127,7 @@ async function pgliteTemplate(content: Content, key: string): Promise<{ tarball:
   const tarball = await withTemplate(key, 'pglite', async () => {
     const fresh = await buildFresh(content);
     try {
-      // What the build left in its session (the seed's temporary tables) goes, as it would in a copy;
-      // DISCARD ALL also resets the settings every session starts with, so they are set again.
-      await fresh.db.exec('DISCARD ALL');
-      await fresh.db.exec(
-        Object.entries(SESSION_SETTINGS)
-          .map(([name, value]) => `SET ${name} = ${value};`)
-          .join(' '),
-      );
+      await startSessionAfresh(fresh.db);
       const dumped = await dumpWithoutSpareWal(fresh.db as PGliteDatabase);
       built = fresh;
       return dumped;
@@ -129,6 +137,19 @@ async function pgliteTemplate(content: Content, key: string): Promise<{ tarball:
     }
   });
   return { tarball: tarball as Blob, built };
+}
+
+/**
+ * What a build left in PGlite's one session (the seed's temporary tables) goes, as it would in a copy;
+ * DISCARD ALL also resets the settings every session starts with, so they are set again.
+ */
+async function startSessionAfresh(db: Database): Promise<void> {
+  await db.exec('DISCARD ALL');
+  await db.exec(
+    Object.entries(SESSION_SETTINGS)
+      .map(([name, value]) => `SET ${name} = ${value};`)
+      .join(' '),
+  );
 }
 
 /**
