@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
 import { openSignedIn } from '../helpers/signed-in-page.js';
@@ -27,6 +27,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
   let other: Session;
   let places: Awaited<ReturnType<typeof pickPlaces>>;
   let inGrid: [number, number];
+  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     ctx = await createSeededApp({ ...SMALL_CITY, now: runStart() }, { auth: { anonymousRead: false } });
@@ -46,9 +47,13 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     await browser?.close();
     await ctx?.close();
   });
+  // Each test's pages close when it ends: a console left open stays live and redraws on every later test's reports.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
 
   async function signIn(next: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    return openSignedIn(browser, base, 'b-one', { next, viewport });
+    return openSignedIn(browser, base, 'b-one', { next, viewport, contexts });
   }
   async function openConsole(query = ''): Promise<Page> {
     const page = await signIn(`/dispatch${query}`);
@@ -182,7 +187,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
 
   it("shows an urge (督办) in the wall's ticker", async () => {
     // Reduced motion: the ticker is what is checked, and the red markers' pulse would keep software WebGL busy meanwhile.
-    const page = await openSignedIn(browser, base, 'b-one', { next: '/wall', viewport: { width: 1366, height: 768 }, reducedMotion: 'reduce' });
+    const page = await openSignedIn(browser, base, 'b-one', { next: '/wall', viewport: { width: 1366, height: 768 }, reducedMotion: 'reduce', contexts });
     await page.waitForSelector('[data-connection="live"]', { timeout: 180_000 });
     const code = await report('督办上墙');
     for (const payload of [{ action: 'file' }, { action: 'dispatch', units: ['sanitation'] }, { action: 'urge', note: '请加快处置' }]) {

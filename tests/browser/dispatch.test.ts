@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
@@ -53,6 +53,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   afterAll(async () => {
     await browser?.close();
     await ctx?.close();
+  });
+  // Each test's consoles close when it ends: left open, they stay live, and every later test's reports and
+  // transitions redraw their lists and maps (most of this file's CPU went to consoles no test looked at).
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
   });
 
   /** A dispatcher's console, signed in through the login page, loaded and live. */
@@ -497,16 +502,32 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   });
 
   it('looks right with an incident selected, in Chinese and English, at 1920×1080 and 1366×768', async () => {
+    const [grid] = await ctx.db.query<{ x0: number; y0: number; x1: number; y1: number }>(
+      `SELECT ST_XMin(g.boundary) x0, ST_YMin(g.boundary) y0, ST_XMax(g.boundary) x1, ST_YMax(g.boundary) y1
+         FROM incident i JOIN grid g ON g.code = i.grid_code WHERE i.code = $1`,
+      [dispatched],
+    );
+    /** The grid's box, projected on the incident map, lies inside the map. */
+    const gridShownWhole = (page: Page) =>
+      page.locator('gs-incident-map').evaluate((el, b) => {
+        const map = (el as unknown as { kit: { map?: { project(p: [number, number]): { x: number; y: number } } } }).kit.map;
+        const box = el.shadowRoot!.querySelector('#map')!.getBoundingClientRect();
+        if (!map) return false;
+        return [map.project([b.x0, b.y0]), map.project([b.x1, b.y1])].every((p) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height);
+      }, grid!);
     for (const [lang, query] of [
       ['zh', '?queue=verify'],
       ['en', '?queue=verify&lang=en'],
     ] as const) {
+      // One console per language, opened at the desk size and then narrowed to the laptop's: the layout
+      // follows the window, so the second size needs no second page (and map) load.
+      const page = await openConsole('d-one', query, { width: 1920, height: 1080 });
+      await row(page, dispatched).click();
       for (const viewport of [
         { width: 1920, height: 1080 },
         { width: 1366, height: 768 },
       ]) {
-        const page = await openConsole('d-one', query, viewport);
-        await row(page, dispatched).click();
+        await page.setViewportSize(viewport);
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
         await expect
           .poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
@@ -520,9 +541,13 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
           "SELECT name, name_en FROM region WHERE level = 'city' ORDER BY code LIMIT 1",
         );
         expect(await page.locator('gs-console-header [data-scope]').textContent()).toBe(lang === 'en' ? (city!.name_en ?? city!.name) : city!.name);
+        // The map frames the incident's grid whole at this size too (it fits again when the window changes size).
+        await expect.poll(() => gridShownWhole(page), { timeout: 30_000 }).toBe(true);
+        // The map has drawn at this size (two frames after the fit) before the picture is taken.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
-        await page.context().close();
       }
+      await page.context().close();
     }
     expect(problems).toEqual([]);
   });

@@ -35,6 +35,9 @@ export async function projectOnMap(page: Page, lon: number, lat: number): Promis
  */
 export async function clickShape(page: Page, code: string, label: [number, number]): Promise<void> {
   for (let attempt = 0; attempt < 8; attempt++) {
+    // Two frames first, so that deck.gl has taken the place's new shapes (and can pick them): a click before
+    // that is lost, and waiting out the bound below before the next try was most of a drill step.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const p = await projectOnMap(page, label[0], label[1]);
     if (!p.inside) throw new Error(`label of ${code} is off the map`);
     await page.mouse.click(p.x, p.y);

@@ -16,8 +16,11 @@ export interface SignInOptions {
 }
 
 /**
- * A desktop page signed in as `username` through the real login page, in a
- * fresh context (China's locale and time zone), waited on until `ready` shows.
+ * A desktop page signed in as `username` in a fresh context (China's locale and
+ * time zone), opened straight on `next` and waited on until `ready` shows. The
+ * session comes from the login API, as the login page gets it: loading the login
+ * page first would cost a page load per console opened, and the login page itself
+ * (its form, refusals and ?next=) is tested in login-and-admin.test.ts.
  */
 export async function openSignedIn(browser: Browser, base: string, username: string, o: SignInOptions): Promise<Page> {
   const context = await browser.newContext({
@@ -33,10 +36,9 @@ export async function openSignedIn(browser: Browser, base: string, username: str
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
   }
-  await page.goto(`${base}/login?next=${encodeURIComponent(o.next)}`);
-  await page.fill('#username', username);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('button[type="submit"]');
+  const res = await context.request.post(`${base}/api/auth/login`, { data: { username, password: TEST_PASSWORD } });
+  if (res.status() !== 200) throw new Error(`sign-in of ${username}: ${res.status()} ${await res.text()}`);
+  await page.goto(`${base}${o.next}`);
   if (o.ready) await page.waitForSelector(o.ready, { timeout: 120_000 });
   return page;
 }

@@ -85,6 +85,10 @@ export class IncidentMap extends LitElement {
   private at: [number, number] | null = null;
   /** The incident the shapes and duplicates were loaded for. */
   private loadedFor = '';
+  /** What the last fit framed, and whether the user has moved the camera since: a resize then keeps their view. */
+  private fitBox?: Bbox;
+  private userMoved = false;
+  private resizeObserver?: ResizeObserver;
 
   constructor() {
     super();
@@ -99,7 +103,22 @@ export class IncidentMap extends LitElement {
   }
 
   override firstUpdated(): void {
-    this.kit.attach(this.renderRoot.querySelector('#map') as HTMLElement);
+    const container = this.renderRoot.querySelector('#map') as HTMLElement;
+    const map = this.kit.attach(container);
+    map.on('movestart', (e) => {
+      if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true;
+    });
+    // The window (or the panel beside it) changes size: frame the incident again for the new size, as on opening.
+    this.resizeObserver = new ResizeObserver(() => {
+      map.resize();
+      if (this.fitBox && !this.userMoved) this.kit.fit(this.fitBox, 24);
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -174,6 +193,8 @@ export class IncidentMap extends LitElement {
       const around = bboxOfPositions(points);
       const padded = around && ([around[0] - 0.0008, around[1] - 0.0008, around[2] + 0.0008, around[3] + 0.0008] as Bbox);
       const box = unionBbox([shapeBbox(this.shapes.grid), padded].filter((b): b is Bbox => Boolean(b)));
+      this.fitBox = box;
+      this.userMoved = false;
       if (box) this.kit.fit(box, 24);
     }
     // Ready once this incident's own data is drawn: a redraw while it is still loading (the map's own
