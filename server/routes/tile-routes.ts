@@ -135,7 +135,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
         // Weak: @fastify/compress may send these bytes compressed under the same tag, and only a weak tag may stand for
         // both codings of one body (RFC 9110 § 8.8.1); If-None-Match compares weakly, so the 304 still works.
         const tag = `W/"${createHash('sha1').update(built.bytes).digest('base64url')}"`;
-        return sendTile(request, reply.header('Vary', 'Authorization, Cookie, Accept-Encoding'), built, tag, INCIDENT_CACHE_CONTROL);
+        return sendTile(request, reply, built, tag, INCIDENT_CACHE_CONTROL);
       }
 
       // Geometry layers: the tag follows from the revision alone, so a client holding the tile gets a 304 with no tile built.
@@ -150,7 +150,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       const held = [tagFor(undefined), tagFor(chooseEncoding(request.headers['accept-encoding']))].find((t) =>
         clientHolds(request.headers['if-none-match'], t),
       );
-      if (held) return geometryHeaders(reply, held).status(304).send();
+      if (held) return tileHeaders(reply, held, GEOMETRY_CACHE_CONTROL).status(304).send();
       let bytes = cache.get(revision, key);
       if (bytes === undefined) {
         const built = await buildingTile(where, () =>
@@ -160,8 +160,8 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
         cache.set(revision, key, bytes);
       }
       const encoding = encodingFor(request, bytes.byteLength);
-      geometryHeaders(reply, tagFor(encoding));
       if (!encoding) return sendTile(request, reply, { bytes, features: bytes.byteLength > 0 ? 1 : 0 }, tagFor(undefined), GEOMETRY_CACHE_CONTROL);
+      tileHeaders(reply, tagFor(encoding), GEOMETRY_CACHE_CONTROL);
       // Compressed once per tile and revision (the key is its tag), not per request: a city's z8 tile of 80k grids
       // (4.7 MB) took @fastify/compress ~0.5 s of the server's CPU on every wall that opened (README, "A 100k-grid city").
       // A Content-Encoding already set tells @fastify/compress to leave the bytes alone.
@@ -186,14 +186,16 @@ async function buildingTile(where: string, build: () => Promise<EncodedTile>): P
   }
 }
 
-/** A geometry tile's headers: whether it comes compressed depends on Accept-Encoding, so a shared cache must key on it too. */
-function geometryHeaders(reply: FastifyReply, etag: string): FastifyReply {
-  return reply.header('ETag', etag).header('Cache-Control', GEOMETRY_CACHE_CONTROL).header('Vary', 'Authorization, Cookie, Accept-Encoding');
+/**
+ * A tile's headers. Whether it comes compressed depends on Accept-Encoding (geometry tiles compressed here, incident
+ * tiles by @fastify/compress), so a shared cache must key on it as well as on who asks.
+ */
+function tileHeaders(reply: FastifyReply, etag: string, cacheControl: string): FastifyReply {
+  return reply.header('ETag', etag).header('Cache-Control', cacheControl).header('Vary', 'Authorization, Cookie, Accept-Encoding');
 }
 
 function sendTile(request: FastifyRequest, reply: FastifyReply, tile: EncodedTile, etag: string, cacheControl: string) {
-  reply.header('ETag', etag).header('Cache-Control', cacheControl);
-  if (!reply.hasHeader('Vary')) reply.header('Vary', 'Authorization, Cookie');
+  tileHeaders(reply, etag, cacheControl);
   if (clientHolds(request.headers['if-none-match'], etag)) return reply.status(304).send();
   // An empty tile is "nothing here", not an error: MapLibre draws nothing for a 204.
   if (tile.features === 0 || tile.bytes.byteLength === 0) return reply.status(204).send();

@@ -19,7 +19,7 @@
  *   SOAK_REPORTS=300 SOAK_MINUTES=2 SOAK_QUIET=30 SOAK_PROFILE=1 npm run bench:wall-soak
  *     (the reaction figures in README: 30 timed reports under load, 30 quiet ones, and where the page's time goes: wall-profile.ts)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +29,7 @@ import { createTokenRepository } from '../../server/repositories/token-repositor
 import { openMigratedDatabase, seedIfEmpty } from '../../server/server.js';
 import { buildWebIfStale } from '../../tools/build-web.js';
 import { launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
+import { chromiumProcesses } from './process-cpu.js';
 import { printProfile, startProfile, type ProfileSummary } from './wall-profile.js';
 
 const REPORTS = Number(process.env.SOAK_REPORTS ?? 600);
@@ -126,23 +127,12 @@ const LIVE_LISTS = `(() => { const w = ${WALL}, m = w.querySelector('gs-wall-map
  * JS heap does not show (native allocations, the MapLibre worker's heap, under SwiftShader the GPU process's buffers).
  */
 function chromiumPssMb(): { all: number; renderer: number } {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  const ours = (pid: number): boolean => pid > 1 && (parent.get(pid) === process.pid || ours(parent.get(pid) ?? 0));
   const kb = { all: 0, renderer: 0 };
-  for (const pid of parent.keys()) {
-    if (!ours(pid)) continue;
+  for (const { pid, kind } of chromiumProcesses()) {
     try {
       const n = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
       kb.all += n;
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) kb.renderer += n;
+      if (kind === 'renderer') kb.renderer += n;
     } catch {
       /* gone */
     }

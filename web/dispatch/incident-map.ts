@@ -85,10 +85,6 @@ export class IncidentMap extends LitElement {
   private at: [number, number] | null = null;
   /** The incident the shapes and duplicates were loaded for. */
   private loadedFor = '';
-  /** What the last fit framed, and whether the user has moved the camera since: a resize then keeps their view. */
-  private fitBox?: Bbox;
-  private userMoved = false;
-  private resizeObserver?: ResizeObserver;
 
   constructor() {
     super();
@@ -103,22 +99,7 @@ export class IncidentMap extends LitElement {
   }
 
   override firstUpdated(): void {
-    const container = this.renderRoot.querySelector('#map') as HTMLElement;
-    const map = this.kit.attach(container);
-    map.on('movestart', (e) => {
-      if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true;
-    });
-    // The window (or the panel beside it) changes size: frame the incident again for the new size, as on opening.
-    this.resizeObserver = new ResizeObserver(() => {
-      map.resize();
-      if (this.fitBox && !this.userMoved) this.kit.fit(this.fitBox, 24);
-    });
-    this.resizeObserver.observe(container);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
+    this.kit.attach(this.renderRoot.querySelector('#map') as HTMLElement);
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -193,9 +174,8 @@ export class IncidentMap extends LitElement {
       const around = bboxOfPositions(points);
       const padded = around && ([around[0] - 0.0008, around[1] - 0.0008, around[2] + 0.0008, around[3] + 0.0008] as Bbox);
       const box = unionBbox([shapeBbox(this.shapes.grid), padded].filter((b): b is Bbox => Boolean(b)));
-      this.fitBox = box;
-      this.userMoved = false;
-      if (box) this.kit.fit(box, 24);
+      // Framed again when the window (or the panel beside it) changes size, unless the dispatcher has moved the map.
+      if (box) this.kit.frame(box, 24);
     }
     // Ready once this incident's own data is drawn: a redraw while it is still loading (the map's own
     // load or resize) draws the previous state, and must not say so.

@@ -51,10 +51,6 @@ export class ExploreMapController implements ReactiveController {
   private readonly kit: MapKitController;
   private props?: ExploreLayerProps;
   private fitted?: string;
-  private fitBox?: Bbox;
-  /** The user moved the camera since the last fit: a resize then keeps their view. */
-  private userMoved = false;
-  private resizeObserver?: ResizeObserver;
   padding: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
   /** The names drawn, with their boxes on screen: none overlaps another. */
   labels: LabelBox[] = [];
@@ -93,15 +89,7 @@ export class ExploreMapController implements ReactiveController {
       const b = map.getBounds();
       this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
     });
-    map.on('movestart', (e) => {
-      if ((e as { originalEvent?: unknown }).originalEvent) this.userMoved = true;
-    });
-    // The container changes size when the second map comes or goes (compare mode): fit the place to the new size.
-    this.resizeObserver = new ResizeObserver(() => {
-      map.resize();
-      if (!this.userMoved) this.fit();
-    });
-    this.resizeObserver.observe(container);
+    // The container changes size when the second map comes or goes (compare mode): the kit fits the place again.
   }
 
   /** New layer props; the map is fitted to the shapes once per distinct place (`fitKey`). */
@@ -110,9 +98,8 @@ export class ExploreMapController implements ReactiveController {
     const features = props.shapes?.features ?? [];
     if (this.kit.map && features.length && this.fitted !== fitKey) {
       this.fitted = fitKey;
-      this.fitBox = unionBbox(features.map((f) => f.bbox));
-      this.userMoved = false;
-      this.fit();
+      const box = unionBbox(features.map((f) => f.bbox));
+      if (box) this.kit.frame(box, this.padding);
     }
     this.push();
   }
@@ -121,12 +108,7 @@ export class ExploreMapController implements ReactiveController {
   setPadding(padding: FitPadding): void {
     if (samePadding(this.padding, padding)) return;
     this.padding = padding;
-    if (!this.userMoved) this.fit();
-  }
-
-  private fit(): void {
-    // Too small to hold the padding (a hidden or collapsing container): the kit waits for the next resize.
-    if (this.fitBox) this.kit.fit(this.fitBox, this.padding);
+    this.kit.framePadding(padding);
   }
 
   /** Metres per CSS pixel at the centre of the map, for the scale bar. */
@@ -167,8 +149,8 @@ export class ExploreMapController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // The kit removes the map itself.
-    this.resizeObserver?.disconnect();
+    // The kit removes the map (and what it framed): a map made again frames its place again.
+    this.fitted = undefined;
   }
 
   private push(): void {

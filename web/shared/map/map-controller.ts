@@ -47,6 +47,9 @@ export class MapKitController implements ReactiveController {
   private loaded = false;
   private deckFrames = 0;
   private layers: Layer[] = [];
+  /** What `frame` keeps in view, and whether the user has panned or zoomed since (then their view stays). */
+  private framing?: { bbox: Bbox; padding: number | FitPadding };
+  private userMoved = false;
 
   constructor(
     host: ReactiveControllerHost,
@@ -94,6 +97,13 @@ export class MapKitController implements ReactiveController {
       o.onLoad?.(map);
     });
     map.on('error', (e: ErrorEvent) => console.error(`${o.name}:`, e.error?.message ?? e));
+    // Only a gesture has an originalEvent; the page's own fits have none.
+    map.on('movestart', (e: { originalEvent?: unknown }) => {
+      if (e.originalEvent) this.userMoved = true;
+    });
+    // MapLibre watches its container's size itself (trackResize): a window narrowed, a second map beside this one,
+    // a phone turned. The framed box fits the new size, unless the user has moved the map.
+    map.on('resize', () => this.refit());
     return map;
   }
 
@@ -116,6 +126,28 @@ export class MapKitController implements ReactiveController {
   /** Shows `bbox` whole inside `padding` (fit.ts); false when the container is too small to fit into yet. */
   fit(bbox: Bbox, padding: number | FitPadding): boolean {
     return this.map ? fitBbox(this.map, bbox, padding) : false;
+  }
+
+  /**
+   * Shows `bbox` whole now and again whenever the map changes size, until the user pans or zooms; a later
+   * `frame` (new data to show) takes over from their view.
+   */
+  frame(bbox: Bbox, padding: number | FitPadding): void {
+    this.framing = { bbox, padding };
+    this.userMoved = false;
+    this.refit();
+  }
+
+  /** New room to keep free around the framed box (a legend grew): fits again unless the user has moved the map. */
+  framePadding(padding: number | FitPadding): void {
+    if (!this.framing) return;
+    this.framing.padding = padding;
+    this.refit();
+  }
+
+  private refit(): void {
+    // Too small to hold the padding (a hidden or collapsing container): the next resize fits it.
+    if (this.framing && !this.userMoved) this.fit(this.framing.bbox, this.framing.padding);
   }
 
   /** The deck object under a point of the map (CSS pixels), on the given layers. */
@@ -165,5 +197,6 @@ export class MapKitController implements ReactiveController {
     this.map = undefined;
     this.overlay = undefined;
     this.loaded = false;
+    this.framing = undefined;
   }
 }
