@@ -101,7 +101,7 @@ export class CityAlreadySeeded extends SaidError {
  * Builds the demo city in one transaction, so an interrupted run leaves the
  * database empty and the next start simply builds it again.
  */
-export async function seedDemoCity(db: Database, options: SeedOptions = {}): Promise<SeedSummary> {
+export async function seedDemoCity(db: Pick<Database, 'transaction'>, options: SeedOptions = {}): Promise<SeedSummary> {
   const started = Date.now();
   const incidents = options.incidents ?? 100_000;
   const random = new Random(options.seed ?? 20220516);

@@ -158,24 +158,38 @@ describe(`demo incidents on ${BACKEND}`, () => {
 
 describe('determinism', () => {
   it('builds the same city from the same seed, and another from another seed', async () => {
+    // Each build runs in a transaction that is rolled back after its fingerprint: one database for all three
+    // (opening a copy costs seconds of CPU on PGlite). The seed's own transaction is the test's, so the next
+    // build starts from the same migrated state; sequences are not rolled back, and nothing below reads their ids.
+    const t = await createTestDatabase();
+    const rolledBack = new Error('rolled back after the fingerprint');
     const fingerprint = async (seed: number) => {
-      const t = await createTestDatabase();
-      try {
-        await seedDemoCity(t.db, { grids: 40, incidents: 300, seed, now: new Date('2026-06-15T04:00:00Z') });
-        const [row] = await t.db.query<{ f: string }>(
-          `SELECT md5(string_agg(code || name || households || ST_AsText(ST_SnapToGrid(boundary, 1e-6)), ',' ORDER BY code)) ||
-                  (SELECT md5(string_agg(code || category_code || reported_at, ',' ORDER BY code)) FROM incident) ||
-                  -- The workflow stories too: every step, its moment and its details.
-                  (SELECT md5(string_agg(i.code || h.action || h.at || coalesce(h.details::text, ''), ',' ORDER BY i.code, h.at, h.id))
-                     FROM incident_history h JOIN incident i ON i.id = h.incident_id) f FROM grid`,
-        );
-        return row!.f;
-      } finally {
-        await t.dispose();
-      }
+      let f: string | undefined;
+      await t.db
+        .transaction(async (tx) => {
+          await seedDemoCity({ transaction: (work) => work(tx) }, { grids: 40, incidents: 300, seed, now: new Date('2026-06-15T04:00:00Z') });
+          const [row] = await tx.query<{ f: string }>(
+            `SELECT md5(string_agg(code || name || households || ST_AsText(ST_SnapToGrid(boundary, 1e-6)), ',' ORDER BY code)) ||
+                    (SELECT md5(string_agg(code || category_code || reported_at, ',' ORDER BY code)) FROM incident) ||
+                    -- The workflow stories too: every step, its moment and its details.
+                    (SELECT md5(string_agg(i.code || h.action || h.at || coalesce(h.details::text, ''), ',' ORDER BY i.code, h.at, h.id))
+                       FROM incident_history h JOIN incident i ON i.id = h.incident_id) f FROM grid`,
+          );
+          f = row!.f;
+          throw rolledBack;
+        })
+        .catch((err: unknown) => {
+          if (err !== rolledBack) throw err;
+        });
+      expect(await t.db.query('SELECT code FROM grid LIMIT 1')).toEqual([]);
+      return f!;
     };
-    const a = await fingerprint(11);
-    expect(await fingerprint(11)).toBe(a);
-    expect(await fingerprint(12)).not.toBe(a);
+    try {
+      const a = await fingerprint(11);
+      expect(await fingerprint(11)).toBe(a);
+      expect(await fingerprint(12)).not.toBe(a);
+    } finally {
+      await t.dispose();
+    }
   });
 });
