@@ -4,11 +4,10 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
 import { chooseLanguage } from '../../server/errors/messages.js';
-import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
-import { json, SMALL_CITY } from '../helpers/seeded-app.js';
+import { FUZZ_CITY, json } from '../helpers/seeded-app.js';
 import { tableChecksums } from '../helpers/db-checksum.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /**
  * Input that used to answer 500 (or 200 with nulls), Fastify's and Node's own
@@ -34,8 +33,8 @@ let v: {
 };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoCity(t.db, { ...SMALL_CITY, grids: 60, incidents: 50 });
+  // One template per run for this file and input-fuzz.test.ts: seeded once.
+  t = await createSeededDatabase(FUZZ_CITY);
   app = await buildApp({ db: t.db, workflow: { sweepEveryMs: 0 } });
   // A route that runs SQL the database refuses as data (class 22), to show how such errors are answered.
   app.get('/test/data-exception', { schema: { querystring: { type: 'object', properties: { sql: { type: 'string' } } } } }, async (request) =>

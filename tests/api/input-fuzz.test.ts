@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/app.js';
-import { seedDemoCity } from '../../geodata/demo-city/seed-demo-city.js';
 import { createUser, login, pickPlaces, type Session } from '../helpers/identity.js';
-import { SMALL_CITY } from '../helpers/seeded-app.js';
+import { FUZZ_CITY } from '../helpers/seeded-app.js';
 import { exampleOf, jsonText, placesIn, strangeJson, strangeUrlText, withValueAt, type JsonSchema } from '../helpers/schema-fuzz.js';
 import { tableChecksums } from '../helpers/db-checksum.js';
-import { BACKEND, createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { BACKEND, createSeededDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /**
  * Property-based fuzzing of every documented route (from the OpenAPI document
@@ -30,8 +29,8 @@ let pathValues: Record<string, Record<string, string>>;
 let checksums: Awaited<ReturnType<typeof tableChecksums>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoCity(t.db, { ...SMALL_CITY, grids: 60, incidents: 50 });
+  // One template per run for this file and bad-input.test.ts: seeded once.
+  t = await createSeededDatabase(FUZZ_CITY);
   // No deadline sweep: a timer writing between two checksums would look like a refused request writing.
   app = await buildApp({
     db: t.db,

@@ -6,6 +6,9 @@ import { createSeededDatabase, type TestDatabase } from './test-database.js';
 /** A small but complete city: every level, every category, a year of incidents; synthetic districts, the quicker to cut. */
 export const SMALL_CITY: SeedOptions = { grids: 240, incidents: 6000, seed: 42, now: new Date('2026-06-15T04:00:00Z'), districts: 'synthetic' };
 
+/** The same with fewer grids and incidents: the city of the bad-input and fuzzing files, whose table checksums read every row. */
+export const FUZZ_CITY: SeedOptions = { ...SMALL_CITY, grids: 60, incidents: 50 };
+
 /**
  * "Now" for a city whose incidents reach the present: when this test run
  * started, the same in every file, so files that seed the same recent city
