@@ -57,6 +57,10 @@ const ENVIRONMENT_DOCS: Record<ConfigVariable, Said> = {
     en: 'embedded database (PGlite): a restart of the database thread that has not opened the data directory after this many ms is ended and counts as a failed open (after 5 in a row the server answers data_directory_unusable); 0 = no limit; the first open at start-up is not limited',
     zh: '内嵌数据库(PGlite):数据库线程重启后超过此毫秒数仍未打开数据目录即被结束,计为一次打开失败(连续 5 次后服务器答复 data_directory_unusable);0 = 不限;启动时的首次打开不受限',
   },
+  GRIDSCOPE_EMBEDDED_RESTART_MS: {
+    en: 'embedded database (PGlite): the first wait before the database thread is opened again after it died, doubled after each death soon after a restart, up to 20 s',
+    zh: '内嵌数据库(PGlite):数据库线程终止后重新打开前的首次等待(毫秒),重启后不久再次终止则每次加倍,最多 20 秒',
+  },
   LOG_LEVEL: { en: 'fatal, error, warn, info, debug, trace or silent', zh: 'fatal、error、warn、info、debug、trace 或 silent' },
   GRIDSCOPE_DEBUG: { en: '1: a command that fails unexpectedly also prints the stack trace', zh: '1:命令意外失败时同时显示调用栈' },
   GRIDSCOPE_WORK_PERIODS: { en: 'working periods of a working day, China time (UTC+8), for deadlines', zh: '工作日的工作时段(北京时间,UTC+8),用于计算期限' },

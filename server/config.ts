@@ -52,6 +52,11 @@ export interface Config {
    * open counts as failed, so a directory it hangs on is reported as unusable (server/db/pglite-restart.ts).
    */
   embeddedOpenTimeoutMs: number;
+  /**
+   * The first wait before PGlite's thread is opened again after one died, doubled after each death that
+   * follows closely on the last restart, up to 20 s (server/db/pglite-restart.ts).
+   */
+  embeddedRestartMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Working hours, holidays and make-up days for workflow deadlines (China time). */
   workingCalendar: WorkingCalendarConfig;
@@ -105,6 +110,7 @@ export const CONFIG_VARIABLES = {
   DB_STATEMENT_TIMEOUT_MS: { default: '15000' },
   GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS: { default: '' },
   GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: { default: '120000' },
+  GRIDSCOPE_EMBEDDED_RESTART_MS: { default: '500' },
   LOG_LEVEL: { default: 'info' },
   GRIDSCOPE_DEBUG: { default: '' },
   GRIDSCOPE_WORK_PERIODS: { default: '08:30-12:00,14:30-18:00' },
@@ -222,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? int(env, 'GRIDSCOPE_EMBEDDED_STATEMENT_TIMEOUT_MS', 0, 7_200_000)
       : EMBEDDED_TIMEOUT_FACTOR * statementTimeoutMs,
     embeddedOpenTimeoutMs: int(env, 'GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS', 0, 86_400_000),
+    embeddedRestartMs: int(env, 'GRIDSCOPE_EMBEDDED_RESTART_MS', 1, 20_000),
     logLevel,
     workingCalendar: workingCalendar(env),
     sweepSeconds: int(env, 'GRIDSCOPE_SWEEP_SECONDS', 1, 3600),

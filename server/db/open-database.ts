@@ -5,7 +5,7 @@ import { openPostgres } from './pg-database.js';
 
 /** PostgreSQL when DATABASE_URL is set, else PGlite in the data directory. */
 export function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dataFsync' | 'dbPoolSize' | 'statementTimeoutMs' | 'embeddedOpenTimeoutMs'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dataFsync' | 'dbPoolSize' | 'statementTimeoutMs' | 'embeddedOpenTimeoutMs' | 'embeddedRestartMs'>,
 ): Promise<Database> {
   if (config.databaseUrl) {
     return openPostgres({
@@ -14,7 +14,10 @@ export function openDatabase(
       statementTimeoutMs: config.statementTimeoutMs,
     });
   }
-  return openPGlite(config.dataDir, { fsync: config.dataFsync, restart: { openTimeoutMs: config.embeddedOpenTimeoutMs } });
+  return openPGlite(config.dataDir, {
+    fsync: config.dataFsync,
+    restart: { openTimeoutMs: config.embeddedOpenTimeoutMs, firstMs: config.embeddedRestartMs },
+  });
 }
 
 /**

@@ -36,9 +36,10 @@ export interface PGliteDatabase extends Database {
    * the same values is refused at once for a while (pglite-watchdog.ts). In
    * memory the statement is only reported: ending the thread would end the
    * data with it. `serve` sets it once the demo city is built; maintenance
-   * never does.
+   * never does. `refusalFactor`: the refusal lasts this many times `ms`
+   * (default WEDGE_REFUSAL_FACTOR, 10; tests shorten it).
    */
-  limitStatements(ms: number): void;
+  limitStatements(ms: number, refusalFactor?: number): void;
 }
 
 export interface PGliteOpenOptions {
@@ -278,8 +279,8 @@ function connect(first: EngineThread, lock: DataDirLock | undefined, reopen: (()
     useLogger(logger) {
       log = logger;
     },
-    limitStatements(ms) {
-      if (!closing) watchdog.limit(ms);
+    limitStatements(ms, refusalFactor) {
+      if (!closing) watchdog.limit(ms, refusalFactor);
     },
     // An intentional close: no new thread after it, even if one was due.
     async close() {

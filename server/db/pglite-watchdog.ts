@@ -132,6 +132,7 @@ function wedgeKey(call: WatchedCall): string | undefined {
  */
 export function createWatchdog(host: WatchdogHost) {
   let limitMs = 0;
+  let refusalFactor = WEDGE_REFUSAL_FACTOR;
   let timer: NodeJS.Timeout | undefined;
   /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
   let reportedSince = 0;
@@ -153,7 +154,7 @@ export function createWatchdog(host: WatchdogHost) {
       return;
     }
     const key = call && wedgeKey(call);
-    const refusedForMs = key === undefined ? 0 : WEDGE_REFUSAL_FACTOR * limitMs;
+    const refusedForMs = key === undefined ? 0 : refusalFactor * limitMs;
     if (key !== undefined) {
       const now = performance.now();
       for (const [k, entry] of wedged) if (entry.until <= now) wedged.delete(k);
@@ -169,8 +170,9 @@ export function createWatchdog(host: WatchdogHost) {
   }
 
   return {
-    limit(ms: number): void {
+    limit(ms: number, factor = WEDGE_REFUSAL_FACTOR): void {
       limitMs = ms;
+      refusalFactor = factor;
       clearInterval(timer);
       timer = undefined;
       if (ms <= 0) return;

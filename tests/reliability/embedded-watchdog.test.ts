@@ -8,6 +8,7 @@ import { isQueryCanceled } from '../../server/db/database-errors.js';
 import { DatabaseUnavailableError, DataDirectoryUnusableError, isDatabaseUnavailable } from '../../server/db/database-unavailable.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { openPGlite, type PGliteDatabase, type QueryLogger } from '../../server/db/pglite-database.js';
+import { WEDGE_REFUSAL_FACTOR } from '../../server/db/pglite-watchdog.js';
 import { BACKEND, createSeededDatabase, type TestDatabase, unpackDataDir } from '../helpers/test-database.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -41,6 +42,9 @@ const outcome = (p: Promise<unknown>) =>
 
 // Ample for the test's own statements on a loaded 2-core machine, short for a test; armed only around the wedges.
 const LIMIT_MS = 1000;
+// A wedged statement is refused for 5 × the limit here, not the default 10 × (README, "Databases"): 5 s of waiting, not 10,
+// still ample for the steps between the new thread opening and the refused repeats on a loaded machine.
+const REFUSAL_FACTOR = 5;
 
 describe.skipIf(skip)('the embedded database watchdog', () => {
   let dir: string;
@@ -83,7 +87,7 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
     await db.exec(`CREATE OR REPLACE FUNCTION incident_is_open(status text) RETURNS boolean LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_sleep(600); RETURN true; END $$`);
     const threadId = db.thread.threadId;
-    db.limitStatements(LIMIT_MS);
+    db.limitStatements(LIMIT_MS, REFUSAL_FACTOR);
     try {
       const started = performance.now();
       let settled = false;
@@ -106,8 +110,10 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
       expect(warned?.obj.ms).toBeGreaterThanOrEqual(LIMIT_MS);
       // Named by its first words (the .sql file's opening comment left out).
       expect(String(warned?.obj.statement)).toMatch(/^(SELECT|WITH)\b/);
-      // The same statement with the same values is refused for ten times the limit once the new thread is open (README, "Databases").
-      expect(warned?.obj.refusedForMs).toBe(10 * LIMIT_MS);
+      // The same statement with the same values is refused for a multiple of the limit once the new thread is open (README,
+      // "Databases": ten times by default).
+      expect(warned?.obj.refusedForMs).toBe(REFUSAL_FACTOR * LIMIT_MS);
+      expect(WEDGE_REFUSAL_FACTOR).toBe(10);
 
       await threadBack(threadId);
       // The definition is in the data directory: the new thread would run the real one again once restored.
@@ -204,7 +210,13 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
       await unpackDataDir(other, tarball);
       // The first open is not timed (it may create the database); the restarts are.
       slow = (await openDatabase(
-        loadConfig({ GRIDSCOPE_DATA_DIR: other, GRIDSCOPE_DATA_FSYNC: 'false', GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: '100' }),
+        // The waits between the opens start at 50 ms rather than the default 500 (7.5 s of waiting in all, not 0.75).
+        loadConfig({
+          GRIDSCOPE_DATA_DIR: other,
+          GRIDSCOPE_DATA_FSYNC: 'false',
+          GRIDSCOPE_EMBEDDED_OPEN_TIMEOUT_MS: '100',
+          GRIDSCOPE_EMBEDDED_RESTART_MS: '50',
+        }),
       )) as PGliteDatabase;
       slow.useLogger(otherLog.logger);
       expect(await slow.query('SELECT count(*)::int AS n FROM region')).toEqual([expect.objectContaining({ n: expect.any(Number) })]);
@@ -213,6 +225,8 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
       const failed = otherLog.lines.filter((l) => /opening a new embedded database thread failed/.test(l.msg));
       // The default when nothing sets it: five failed opens, the fifth one giving up.
       expect(failed.map((l) => l.obj.attempts)).toEqual([1, 2, 3, 4]);
+      // Each wait twice the last, from GRIDSCOPE_EMBEDDED_RESTART_MS (the first, 50 ms, before attempt 1).
+      expect(failed.map((l) => l.obj.retryInMs)).toEqual([100, 200, 400, 800]);
       for (const l of failed) expect(l.obj.reason).toBe("the embedded database's thread did not open the data directory within 100 ms");
       const gaveUp = otherLog.lines.filter((l) => l.level === 'error');
       expect(gaveUp).toHaveLength(1);
