@@ -63,3 +63,22 @@ export async function breadcrumb(page: Page): Promise<string[]> {
   const here = await page.$eval('gs-explore-page [data-place]', (e) => e.getAttribute('data-place')!);
   return [...links, here];
 }
+
+/**
+ * Switches the explorer's language with its own button (in place: no page load, whose software
+ * WebGL costs seconds of CPU) and waits until the page is drawn in that language (its data is
+ * held: switching asks for nothing again; callers still wait for the place with waitForPlace).
+ */
+export async function switchLanguage(page: Page, lang: 'zh' | 'en'): Promise<void> {
+  await page.click('gs-explore-page button[data-action="lang"]');
+  await page.waitForFunction((want) => {
+    const el = document.querySelector('gs-explore-page');
+    const title = el?.shadowRoot?.querySelector('h1')?.textContent ?? '';
+    const button = el?.shadowRoot?.querySelector('button[data-action="lang"]')?.textContent ?? '';
+    return (
+      document.documentElement.lang === (want === 'en' ? 'en' : 'zh-CN') &&
+      title.includes(want === 'en' ? 'District explorer' : '区县态势分析') &&
+      button === (want === 'en' ? '中文' : 'English')
+    );
+  }, lang);
+}
