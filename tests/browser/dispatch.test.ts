@@ -56,14 +56,37 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
   });
   // Each test's consoles close when it ends: left open, they stay live, and every later test's reports and
   // transitions redraw their lists and maps (most of this file's CPU went to consoles no test looked at).
+  // A console the next test goes on with is kept (`keep`) instead: a page and map load less.
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
+  });
+  const kept = new Map<string, Page>();
+  afterAll(async () => {
+    for (const page of kept.values()) await page.context().close();
   });
 
   /** A dispatcher's console, signed in through the login page, loaded and live. */
   async function openConsole(username: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
     const ready = 'gs-dispatch-page[data-state="ready"][data-live="live"]';
     return openSignedIn(browser, base, username, { next: `/dispatch${query}`, ready, viewport, contexts, problems });
+  }
+
+  /** Keeps `username`'s console open for the next test, which goes on with it (`consoleOf`). */
+  function keep(username: string, page: Page): void {
+    const i = contexts.indexOf(page.context());
+    if (i >= 0) contexts.splice(i, 1);
+    kept.set(username, page);
+  }
+
+  /** The console the test before kept for `username`, on `queue` (its tab, as a dispatcher picks it), else a new one there. */
+  async function consoleOf(username: string, queue: string): Promise<Page> {
+    const page = kept.get(username);
+    if (!page) return openConsole(username, `?queue=${queue}`);
+    kept.delete(username);
+    contexts.push(page.context());
+    await page.click(`[role="tab"][data-queue="${queue}"]`);
+    await page.locator(`[role="tab"][data-queue="${queue}"][aria-selected="true"]`).waitFor();
+    return page;
   }
 
   /** A new report by the grid worker, through the API as the field app sends it. */
@@ -194,6 +217,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('gs-incident-detail [data-site-check="fixed"]').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('gs-incident-detail figure[data-kind="check"] img').count(), { timeout: 30_000 }).toBe(1);
     expect(await page.locator('gs-incident-detail figure[data-kind="check"]').textContent()).toContain('现场已清理干净');
+    keep('d-one', page);
   });
 
   it('maps the incident with its grid and a nearby same-category report; clicking that report marks the incident as its duplicate', async () => {
@@ -226,7 +250,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     ).map((r) => r.code);
     expect(expected).toContain(original);
 
-    const page = await openConsole('d-one', '?queue=reported');
+    const page = await consoleOf('d-one', 'reported');
     await row(page, again).click();
     const map = page.locator('gs-incident-map');
     await page.locator(`gs-incident-map[data-ready="${again}"]`).waitFor({ timeout: 60_000 });
@@ -298,6 +322,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     )) as [{ n: number }];
     expect(n).toBe(1);
     expect(await statusOf(code)).toBe('dispatched');
+    keep('d-one', first);
+    keep('d-two', second);
   });
 
   /** The wall's KPIs, as shown, equal the stats API for the wall's own window (what the wall test checks too). */
@@ -326,8 +352,8 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(nearby.statusCode, nearby.body).toBe(201);
     const original = json(nearby).incident.properties.code as string;
     const [one, two, wall] = await Promise.all([
-      openConsole('d-one', '?queue=reported'),
-      openConsole('d-two', '?queue=reported'),
+      consoleOf('d-one', 'reported'),
+      consoleOf('d-two', 'reported'),
       openSignedIn(browser, base, 'd-one', {
         next: '/wall',
         ready: 'gs-wall-display[data-first-frame-ms]',
@@ -435,7 +461,6 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     expect(await statusOf(code)).toBe('closed');
     await ticker(code, 'closed').waitFor({ state: 'attached', timeout: 30_000 });
     await expect.poll(() => wallKpisMatchApi(wall, reader), { timeout: 30_000, interval: 250 }).toBe(true);
-    for (const p of [one, two, wall]) await p.context().close();
   });
 
   it('moves the selection with j and k, and shows the keys with ?', async () => {
@@ -455,10 +480,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await page.locator('[data-help]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('[data-help]').waitFor({ state: 'detached' });
+    keep('d-one', page);
   });
 
   it('keeps the selection and the scroll position when an incident arrives above them', async () => {
-    const page = await openConsole('d-one', '?queue=handling');
+    const page = await consoleOf('d-one', 'handling');
     const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
     const chosen = codes[Math.min(25, codes.length - 1)]!;
     await row(page, chosen).click();
@@ -515,18 +541,39 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         if (!map) return false;
         return [map.project([b.x0, b.y0]), map.project([b.x1, b.y1])].every((p) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height);
       }, grid!);
-    for (const [lang, query] of [
-      ['zh', '?queue=verify'],
-      ['en', '?queue=verify&lang=en'],
+    // The incident's district, named in English from the region table: the console shows it once its names follow a switch.
+    const [district] = await ctx.db.query<{ name_en: string }>('SELECT r.name_en FROM incident i JOIN region r ON r.code = i.district_code WHERE i.code = $1', [
+      dispatched,
+    ]);
+    // One console, opened at the desk size and then narrowed to the laptop's (the layout follows the window), then
+    // switched to English with its own button and widened again: no second page and map load.
+    const page = await openConsole('d-one', '?queue=verify', { width: 1920, height: 1080 });
+    await row(page, dispatched).click();
+    for (const [lang, sizes] of [
+      ['zh', [1920, 1366]],
+      ['en', [1366, 1920]],
     ] as const) {
-      // One console per language, opened at the desk size and then narrowed to the laptop's: the layout
-      // follows the window, so the second size needs no second page (and map) load.
-      const page = await openConsole('d-one', query, { width: 1920, height: 1080 });
-      await row(page, dispatched).click();
-      for (const viewport of [
-        { width: 1920, height: 1080 },
-        { width: 1366, height: 768 },
-      ]) {
+      if (lang === 'en') {
+        // The place names come again from the API: once the console has them, its next update shows the incident's
+        // place in English (it once waited for the console's 30 s clock to redraw).
+        await page.click('gs-console-header [data-action="lang"]');
+        await expect.poll(() => page.evaluate(() => location.search)).toContain('lang=en');
+        type Console = HTMLElement & { ref: { placeNames: Map<string, string> }; updateComplete: Promise<unknown> };
+        await page.waitForFunction(
+          (name) => [...(document.querySelector('gs-dispatch-page') as unknown as Console).ref.placeNames.values()].includes(name),
+          district!.name_en,
+          { timeout: 30_000 },
+        );
+        const place = await page.evaluate(async () => {
+          const console = document.querySelector('gs-dispatch-page') as unknown as Console;
+          await console.updateComplete;
+          const detail = console.shadowRoot!.querySelector('gs-incident-detail') as unknown as Console;
+          await detail.updateComplete;
+          return detail.shadowRoot!.textContent;
+        });
+        expect(place).toContain(district!.name_en);
+      }
+      for (const viewport of sizes.map((width) => (width === 1920 ? { width: 1920, height: 1080 } : { width: 1366, height: 768 }))) {
         await page.setViewportSize(viewport);
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
         await expect
@@ -547,7 +594,6 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
       }
-      await page.context().close();
     }
     expect(problems).toEqual([]);
   });

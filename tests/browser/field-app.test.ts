@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
-import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
+import { createUser, login, pickPlaces, pointInGrid, TEST_PASSWORD, type Session } from '../helpers/identity.js';
 import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { phoneJpeg, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
@@ -56,10 +56,23 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     for (const context of contexts.splice(0)) await context.close();
   });
 
-  async function phone(username: string, lang: 'zh' | 'en' = 'zh'): Promise<{ context: BrowserContext; page: Page }> {
+  /**
+   * A phone signed in as `username` on /m, waited on until its first screen. Through the login page (its form on a
+   * phone's screen) for `viaLoginPage`; else with the session from the login API, as the login page gets it: a
+   * page load less per phone (the login page stores nothing in the browser but the session cookie).
+   */
+  async function phone(username: string, lang: 'zh' | 'en' = 'zh', viaLoginPage = false): Promise<{ context: BrowserContext; page: Page }> {
     const context = await phoneContext(browser, inGrid, lang);
     contexts.push(context);
-    const page = await openFieldApp(context, base, username, problems, lang === 'en' ? '?lang=en' : '');
+    const query = lang === 'en' ? '?lang=en' : '';
+    if (viaLoginPage) return { context, page: await openFieldApp(context, base, username, problems, query) };
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
+    const res = await context.request.post(`${base}/api/auth/login`, { data: { username, password: TEST_PASSWORD } });
+    expect(res.status(), await res.text()).toBe(200);
+    await page.goto(`${base}/m${query}`);
+    await page.waitForSelector('gs-field-app[data-state="ready"]', { timeout: 120_000 });
     return { context, page };
   }
 
@@ -90,7 +103,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   });
 
   it('shows the worker inside their grid with its open incidents; a report with photos made online is stored with its photos, downscaled JPEG without EXIF', async () => {
-    const { page } = await phone('g-worker');
+    const { page } = await phone('g-worker', 'zh', true);
     const [grid] = await ctx.db.query<{ name: string; open: number }>(
       'SELECT g.name, (SELECT count(*)::int FROM incident i WHERE i.grid_code = g.code AND incident_is_open(i.status)) open FROM grid g WHERE g.code = $1',
       [places.grid],
@@ -429,7 +442,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   });
 
   it('shows every screen in English', async () => {
-    const { page } = await phone('g-worker', 'en');
+    const { page } = await phone('g-worker', 'en', true);
     // The grid is named in English: its community's English name and its number within the community (the last
     // three digits of its code), not its Chinese name.
     const [community] = await ctx.db.query<{ name_en: string }>('SELECT c.name_en FROM grid g JOIN region c ON c.code = g.community_code WHERE g.code = $1', [

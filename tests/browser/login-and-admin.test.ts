@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, TEST_PASSWORD } from '../helpers/identity.js';
@@ -40,6 +40,10 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
   afterAll(async () => {
     await browser?.close();
     await ctx?.close();
+  });
+  // A test's pages close when it ends (they were left open until the browser closed, through every later test).
+  afterEach(async () => {
+    for (const visit of visits.splice(0)) await visit.context.close();
   });
 
   /** A fresh browser context (its own cookies), watched for anything that goes wrong. */

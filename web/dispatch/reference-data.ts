@@ -17,14 +17,18 @@ export class ReferenceData {
     this.categoryList = cats;
     this.districts = districtsOf(tree);
     this.names(lang);
+    // A new map, not the old one refilled: the parts it is given redraw only when it is another object (after a
+    // language switch the incident's place stayed in the old language until the next tick of the clock).
+    const placeNames = new Map<string, string>();
     const walk = (nodes: RegionNode[]) =>
       nodes.forEach((n) => {
         if (n.level !== 'community') {
-          this.placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
+          placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
           walk(n.children);
         }
       });
     walk(tree);
+    this.placeNames = placeNames;
   }
 
   /** Category names in `lang`, at once (place names follow with the next load). */

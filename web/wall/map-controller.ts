@@ -21,7 +21,8 @@ const STILL_PULSE = 0.3;
  * pulsing, and the map is not redrawn several times a second (on software
  * WebGL pulsing keeps a third of a core busy).
  */
-const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+const motionQuery = (): MediaQueryList | undefined => (typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : undefined);
+const reducedMotion = (): boolean => motionQuery()?.matches ?? false;
 /** CSS pixels kept around the city in its whole-city view. */
 const CITY_PADDING = 24;
 
@@ -63,6 +64,8 @@ export class WallMapController implements ReactiveController {
   private cityBounds?: Bbox;
   private cityZoom = 0;
   private readonly pulseClock = new PulseClock(() => this.pushDeck());
+  /** Listened to: one query list, so that the listener can be removed from it. */
+  private readonly motion = motionQuery();
   private tourTimer?: ReturnType<typeof setInterval>;
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false, edgesDrawn: false };
   private framesRendered = 0;
@@ -92,6 +95,8 @@ export class WallMapController implements ReactiveController {
       onLoad: (map) => {
         map.on('moveend', () => this.pushDeck());
         map.on('render', () => this.onFrameRendered());
+        // A window that changes size (a browser going full screen after the wall loaded) shows the whole city again.
+        map.on('resize', () => this.fitCity());
         this.fitCity();
         this.pushDeck();
         host.requestUpdate();
@@ -180,8 +185,13 @@ export class WallMapController implements ReactiveController {
     return this.names.placed();
   }
 
+  hostConnected(): void {
+    this.motion?.addEventListener('change', this.onMotionPreference);
+  }
+
   hostDisconnected(): void {
     // The kit removes the map itself.
+    this.motion?.removeEventListener('change', this.onMotionPreference);
     this.pulseClock.stop();
     clearInterval(this.tourTimer);
   }
@@ -239,11 +249,19 @@ export class WallMapController implements ReactiveController {
     this.fittedInset = this.content?.legendInset ?? 0;
     this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
+    // The fit's moveend placed the names against the old city zoom (a window made larger: street names in the city view).
+    this.pushDeck();
   }
 
   private cityPadding(legendInset: number): { top: number; right: number; bottom: number; left: number } {
     return { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + legendInset };
   }
+
+  /** The screen's reduced-motion preference changed: the markers stop pulsing (or start) now, not at the next data change. */
+  private readonly onMotionPreference = (): void => {
+    this.updatePulse();
+    this.pushDeck();
+  };
 
   private updatePulse(): void {
     // Animate only while there is something to pulse, and not before the first

@@ -78,6 +78,8 @@ export class WallDataController implements ReactiveController {
 
   private options?: WallDataOptions;
   private heatLoadedAt = 0;
+  /** The zoom the heatmap shown was asked for at. */
+  private heatZoom?: number | null;
   private inFlight?: Promise<void>;
   private again = false;
   private settle?: ReturnType<typeof setTimeout>;
@@ -133,7 +135,9 @@ export class WallDataController implements ReactiveController {
       this.again = true;
       return this.inFlight;
     }
-    this.inFlight = this.load(options.heat ?? Date.now() - this.heatLoadedAt > HEAT_MIN_INTERVAL_MS).finally(() => {
+    // Heat again when it is old, or was asked for at another zoom (the wall's window changed size).
+    const heat = options.heat ?? (Date.now() - this.heatLoadedAt > HEAT_MIN_INTERVAL_MS || this.options?.heatZoom !== this.heatZoom);
+    this.inFlight = this.load(heat).finally(() => {
       this.inFlight = undefined;
       if (this.again) {
         this.again = false;
@@ -281,6 +285,7 @@ export class WallDataController implements ReactiveController {
       if (heat) {
         this.heat = heat;
         this.heatLoadedAt = Date.now();
+        this.heatZoom = o.heatZoom;
       }
       this.error = undefined;
       if (this.eventDuringLoad) this.scheduleReconcile();

@@ -7,7 +7,7 @@ import { LiveController } from './live-controller.js';
 import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
 import { gridValues, legendFor, type Legend } from './metric-scale.js';
-import { WallDataController } from './wall-data.js';
+import { WallDataController, type WallDataOptions } from './wall-data.js';
 import { parseWallParams, type WallParams } from './wall-params.js';
 import './category-chart.js';
 import './directive-panel.js';
@@ -121,15 +121,16 @@ export class WallDisplay extends LitElement {
     this.configError = undefined;
     this.metric = this.params.metric ?? config.metric;
     this.window = this.params.window ?? config.window;
-    const dataOptions = {
+    this.dataOptions = {
       api: this.api,
       region: this.params.region,
       metric: this.metric,
       window: this.window,
       directives: config.features.directives,
-      heatZoom: this.params.heat ? 9 + Math.log2(Math.max(1, window.innerWidth / 1920)) : null,
+      heatZoom: this.heatZoom(),
     };
-    this.data.configure(dataOptions);
+    this.data.configure(this.dataOptions);
+    window.addEventListener('resize', this.onResize);
     this.live.start({
       api: this.api,
       stream: config.features.stream,
@@ -138,6 +139,27 @@ export class WallDisplay extends LitElement {
       refresh: () => this.data.refresh(),
     });
     this.requestUpdate();
+  }
+
+  private dataOptions?: WallDataOptions;
+
+  /** The heatmap's cells follow the zoom the city is shown at, which follows the window's width. */
+  private heatZoom(): number | null {
+    return this.params.heat ? 9 + Math.log2(Math.max(1, window.innerWidth / 1920)) : null;
+  }
+
+  /** A window that changes size (a browser going full screen on a 4K wall after it loaded) gets the heatmap's cells for its new size. */
+  private readonly onResize = (): void => {
+    const heatZoom = this.heatZoom();
+    if (!this.dataOptions || heatZoom === this.dataOptions.heatZoom) return;
+    this.dataOptions = { ...this.dataOptions, heatZoom };
+    this.data.configure(this.dataOptions);
+    void this.refresh().catch(() => undefined);
+  };
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('resize', this.onResize);
   }
 
   override willUpdate(_changed: PropertyValues<this>): void {

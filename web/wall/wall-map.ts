@@ -97,10 +97,19 @@ export class WallMap extends LitElement {
     this.gridsTimer = setInterval(() => void this.reloadGridsIfChanged(), GRID_RELOAD_MS);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('resize', this.onResize);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('resize', this.onResize);
     clearInterval(this.gridsTimer);
   }
+
+  /** Names, markers and lines are sized for the window's width (wallScale): a window that changes size redraws them at its new scale. */
+  private readonly onResize = (): void => this.requestUpdate();
 
   private async reloadGridsIfChanged(): Promise<void> {
     if (!this.grids && !this.tiled) return;

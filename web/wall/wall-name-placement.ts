@@ -20,7 +20,15 @@ export class WallNamePlacement {
   place(map: MapLibreMap, labels: Label[], scale: number, cityZoom: number): PlacedMapLabel[] {
     const canvas = map.getCanvas();
     const view = { width: canvas.clientWidth, height: canvas.clientHeight };
-    const key = [map.getZoom().toFixed(3), map.getCenter().lng.toFixed(5), map.getCenter().lat.toFixed(5), view.width, view.height, scale].join();
+    const key = [
+      map.getZoom().toFixed(3),
+      cityZoom.toFixed(3),
+      map.getCenter().lng.toFixed(5),
+      map.getCenter().lat.toFixed(5),
+      view.width,
+      view.height,
+      scale,
+    ].join();
     if (this.placement?.key === key && this.placement.labels === labels) return this.placement.layerData;
     const districts = labels.filter((l) => l.level === 'district');
     // One district (or none): the wall is that district's, its name is in the title and its streets are what it shows.
