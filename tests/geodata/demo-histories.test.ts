@@ -224,7 +224,7 @@ describe(`the demo incident bulk load on ${BACKEND}`, () => {
       await t.dispose();
     }
   }
-  /** Seeds `small` on `t` and fingerprints its incidents, units and histories (never ids: sequences outlive a rollback). */
+  /** Seeds `small` on `t` and fingerprints its incidents, units, histories (never ids: sequences outlive a rollback) and indexes. */
   async function seedFingerprint(t: TestDatabase, bulkLoad: boolean): Promise<string> {
     await seedDemoCity(t.db, { ...small, bulkLoad });
     const [row] = await t.db.query<{ f: string }>(
@@ -233,7 +233,10 @@ describe(`the demo incident bulk load on ${BACKEND}`, () => {
             (SELECT md5(string_agg(concat_ws('|', i.code, h.at, h.actor, h.action, h.from_status, h.to_status, h.details), ',' ORDER BY i.code, h.at, h.id))
                FROM incident_history h JOIN incident i ON i.id = h.incident_id) ||
             (SELECT md5(string_agg(concat_ws('|', i.code, a.unit_code, a.status, a.resolved_at), ',' ORDER BY i.code, a.unit_code))
-               FROM incident_assignment a JOIN incident i ON i.id = a.incident_id) AS f`,
+               FROM incident_assignment a JOIN incident i ON i.id = a.incident_id) ||
+            -- The bulk load drops the plain indexes and builds them again: each must be back as the migrations made it.
+            (SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes
+              WHERE tablename IN ('incident', 'incident_history', 'incident_assignment', 'incident_mediation', 'incident_daily', 'incident_heat')) AS f`,
     );
     return row!.f;
   }
