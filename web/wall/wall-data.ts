@@ -129,6 +129,13 @@ export class WallDataController implements ReactiveController {
     this.options = options;
   }
 
+  /** The window changed size: the heatmap's cells for the zoom the city is now shown at. True when that is another zoom (the next refresh asks again). */
+  setHeatZoom(heatZoom: number | null): boolean {
+    if (!this.options || this.options.heatZoom === heatZoom) return false;
+    this.options = { ...this.options, heatZoom };
+    return true;
+  }
+
   /** Reloads every figure; one at a time, a request made meanwhile runs once more after. */
   refresh(options: { heat?: boolean } = {}): Promise<void> {
     if (this.inFlight) {

@@ -7,7 +7,7 @@ import { LiveController } from './live-controller.js';
 import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
 import { gridValues, legendFor, type Legend } from './metric-scale.js';
-import { WallDataController, type WallDataOptions } from './wall-data.js';
+import { WallDataController } from './wall-data.js';
 import { parseWallParams, type WallParams } from './wall-params.js';
 import './category-chart.js';
 import './directive-panel.js';
@@ -121,15 +121,14 @@ export class WallDisplay extends LitElement {
     this.configError = undefined;
     this.metric = this.params.metric ?? config.metric;
     this.window = this.params.window ?? config.window;
-    this.dataOptions = {
+    this.data.configure({
       api: this.api,
       region: this.params.region,
       metric: this.metric,
       window: this.window,
       directives: config.features.directives,
       heatZoom: this.heatZoom(),
-    };
-    this.data.configure(this.dataOptions);
+    });
     window.addEventListener('resize', this.onResize);
     this.live.start({
       api: this.api,
@@ -141,8 +140,6 @@ export class WallDisplay extends LitElement {
     this.requestUpdate();
   }
 
-  private dataOptions?: WallDataOptions;
-
   /** The heatmap's cells follow the zoom the city is shown at, which follows the window's width. */
   private heatZoom(): number | null {
     return this.params.heat ? 9 + Math.log2(Math.max(1, window.innerWidth / 1920)) : null;
@@ -150,11 +147,7 @@ export class WallDisplay extends LitElement {
 
   /** A window that changes size (a browser going full screen on a 4K wall after it loaded) gets the heatmap's cells for its new size. */
   private readonly onResize = (): void => {
-    const heatZoom = this.heatZoom();
-    if (!this.dataOptions || heatZoom === this.dataOptions.heatZoom) return;
-    this.dataOptions = { ...this.dataOptions, heatZoom };
-    this.data.configure(this.dataOptions);
-    void this.refresh().catch(() => undefined);
+    if (this.data.setHeatZoom(this.heatZoom())) void this.refresh().catch(() => undefined);
   };
 
   override disconnectedCallback(): void {
