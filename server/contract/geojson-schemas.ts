@@ -1,5 +1,20 @@
-import { Type, type Static, type TProperties, type TSchema } from 'typebox';
-import { DateTime, IncidentStatusSchema, NullableDateTime, UrgencySchema } from './common-schemas.js';
+import { type Static, Type } from 'typebox';
+import {
+  AnyGeometry,
+  BboxArray,
+  Count,
+  collectionOf,
+  featureOf,
+  GridAncestry,
+  LonLat,
+  NullableInt,
+  NullableNumber,
+  NullableText,
+  PageMembers,
+  PolygonalGeometryOut,
+  Text,
+} from './geojson-base.js';
+import { DateTime, NullableDateTime } from './common-schemas.js';
 
 /**
  * The GeoJSON answers (RFC 7946) with their real feature properties, as the
@@ -9,76 +24,12 @@ import { DateTime, IncidentStatusSchema, NullableDateTime, UrgencySchema } from 
  * kind only: their coordinates are PostGIS's. Simplified shapes are filled in
  * by the repositories (shared-edge simplification), so no answer has a null
  * polygon.
+ *
+ * Incidents' answers are in incident-geojson-schemas.ts; the pieces both
+ * are built from in geojson-base.ts.
  */
-
-/** [longitude, latitude] in WGS84 degrees, 5 or 6 decimals. */
-export const LonLat = Type.Unsafe<[number, number]>({
-  type: 'array',
-  items: { type: 'number' },
-  minItems: 2,
-  maxItems: 2,
-  description: '[longitude, latitude]',
-});
-export const BboxArray = Type.Unsafe<[number, number, number, number]>({
-  type: 'array',
-  items: { type: 'number' },
-  minItems: 4,
-  maxItems: 4,
-  description: '[minLon, minLat, maxLon, maxLat]',
-});
-
-export type PolygonalCoordinates = { type: 'Polygon'; coordinates: [number, number][][] } | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
-export const PolygonalGeometryOut = Type.Unsafe<PolygonalCoordinates>({
-  type: 'object',
-  required: ['type', 'coordinates'],
-  properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', items: {} } },
-  description: 'Polygon or MultiPolygon, outer rings counter-clockwise',
-});
-export const PointGeometry = Type.Object({ type: Type.Literal('Point'), coordinates: LonLat });
-export const AnyGeometry = Type.Union(
-  [
-    Type.Unsafe<{ type: string; coordinates: unknown }>({ type: 'object', required: ['type'], properties: { type: { type: 'string' }, coordinates: {} } }),
-    Type.Null(),
-  ],
-  { description: 'any RFC 7946 geometry, or null when there is nothing to draw' },
-);
-
-const Text = Type.String();
-const NullableText = Type.Union([Type.String(), Type.Null()]);
-const Count = Type.Integer({ minimum: 0 });
-const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
-const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-const StatusSchema = IncidentStatusSchema;
-
-/** A Feature with typed properties; `id` and `bbox` only where the SQL writes them. */
-export function featureOf<G extends TSchema, P extends TProperties, M extends TProperties = Record<never, never>>(geometry: G, properties: P, members?: M) {
-  return Type.Object({ type: Type.Literal('Feature'), ...(members ?? ({} as M)), geometry, properties: Type.Object(properties) });
-}
-
-/** A FeatureCollection of `feature`, with any foreign members (paging, as_of). */
-export function collectionOf<F extends TSchema, M extends TProperties = Record<never, never>>(feature: F, description: string, members?: M) {
-  return Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(feature), ...(members ?? ({} as M)) }, { description });
-}
-
-/**
- * A route's answer schema for pre-serialised GeoJSON: typed as the string the
- * handler sends (Fastify passes a string payload through without serialising
- * it), while the JSON schema documents the object the string holds.
- */
-export function sentAsText(schema: TSchema) {
-  return Type.Unsafe<string>({ ...schema });
-}
-
-/** The OGC API Features paging members of a page of features (server/routes/feature-paging.ts). */
-export const PageMembers = {
-  numberMatched: Type.Integer({ description: 'features matching the filters in all' }),
-  numberReturned: Type.Integer(),
-  links: Type.Array(Type.Object({ rel: Type.String(), href: Type.String(), type: Type.Optional(Type.String()) }, { additionalProperties: true })),
-  next_cursor: Type.Optional(Type.String({ description: 'pass as `cursor` for the next page; absent on the last page' })),
-};
 
 const GridFigures = { households: Count, population: Count };
-const GridAncestry = { community_code: Text, street_code: Text, district_code: Text };
 
 // --- regions and grids ---------------------------------------------------
 
@@ -164,145 +115,6 @@ export const GridWorkloadCollection = collectionOf(
   ),
   'grids with their workload',
 );
-
-// --- incidents -----------------------------------------------------------
-
-export const IncidentListFeature = featureOf(
-  PointGeometry,
-  {
-    code: Text,
-    category: Text,
-    urgency: UrgencySchema,
-    status: StatusSchema,
-    description: Text,
-    reported_at: DateTime,
-    closed_at: NullableDateTime,
-    urged_at: Type.Optional(Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' })),
-    grid_code: Text,
-    ...GridAncestry,
-  },
-  { id: Text },
-);
-export type IncidentListFeature = Static<typeof IncidentListFeature>;
-export const IncidentPage = collectionOf(IncidentListFeature, 'one page of incidents, newest first', PageMembers);
-export type IncidentPage = Static<typeof IncidentPage>;
-
-export const IncidentDetailFeature = featureOf(
-  PointGeometry,
-  {
-    code: Text,
-    category: Text,
-    category_name: Type.Object({ zh: Text, en: Text }),
-    urgency: UrgencySchema,
-    status: StatusSchema,
-    description: Text,
-    reporter: Text,
-    reported_at: DateTime,
-    filed_at: NullableDateTime,
-    dispatched_at: NullableDateTime,
-    due_at: NullableDateTime,
-    resolved_at: NullableDateTime,
-    closed_at: NullableDateTime,
-    overdue: Type.Boolean({ description: 'dispatched or in progress past due' }),
-    urged_at: Type.Union([DateTime, Type.Null()], { description: 'when it was last urged (督办), null if never' }),
-    site_check: Type.Union(
-      [
-        Type.Object({
-          verdict: Type.Unsafe<'fixed' | 'not_fixed'>({ type: 'string', enum: ['fixed', 'not_fixed'] }),
-          note: Text,
-          at: DateTime,
-          actor: Text,
-          photo_urls: Type.Array(Text),
-          current: Type.Boolean({ description: 'made since the latest resolution (false: an older round, before a verify_fail)' }),
-        }),
-        Type.Null(),
-      ],
-      { description: "the grid worker's latest on-site check (核查), null if none" },
-    ),
-    grid_code: Text,
-    ...GridAncestry,
-    duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),
-    assignments: Type.Array(
-      Type.Object({
-        unit: Text,
-        unit_name: Text,
-        status: Text,
-        assigned_at: DateTime,
-        due_at: NullableDateTime,
-        resolved_at: NullableDateTime,
-        feedback: Text,
-      }),
-    ),
-    photos: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        kind: Text,
-        mime: Text,
-        bytes: Type.Integer(),
-        uploaded_by: Text,
-        uploaded_at: DateTime,
-        url: Text,
-      }),
-    ),
-    mediations: Type.Array(
-      Type.Object({
-        attempt: Type.Integer(),
-        at: DateTime,
-        outcome: Type.Unsafe<'succeeded' | 'failed'>({ type: 'string', enum: ['succeeded', 'failed'] }),
-        note: Text,
-        actor: Text,
-      }),
-    ),
-    history: Type.Array(
-      Type.Object({
-        at: DateTime,
-        actor: Text,
-        action: Text,
-        from_status: NullableText,
-        to_status: Text,
-        note: Text,
-        details: Type.Unknown(),
-      }),
-    ),
-  },
-  { id: Text },
-);
-export type IncidentDetailFeature = Static<typeof IncidentDetailFeature>;
-
-/** The answer to a new report (POST /api/incidents): the incident and possible duplicates nearby. */
-export const ReportedIncidentSchema = Type.Object({
-  incident: IncidentDetailFeature,
-  possible_duplicates: Type.Array(
-    Type.Object({
-      code: Text,
-      status: StatusSchema,
-      reported_at: DateTime,
-      description: Text,
-      distance_m: Type.Number({ description: 'metres from the new report' }),
-    }),
-    { description: 'the same category within 50 m and 24 hours, nearest first' },
-  ),
-});
-export type ReportedIncident = Static<typeof ReportedIncidentSchema>;
-
-/** GET /api/incidents/:code/nearby: the incident's possible duplicates, placed, for the dispatch console's map. */
-export const NearbyIncidentsSchema = Type.Object({
-  code: Text,
-  location: Type.Unsafe<[number, number]>({ ...LonLat, description: 'the incident, [longitude, latitude]' }),
-  duplicates: Type.Array(
-    Type.Object({
-      code: Text,
-      status: StatusSchema,
-      reported_at: DateTime,
-      description: Text,
-      distance_m: Type.Number({ description: 'metres from the incident' }),
-      lon: Type.Number(),
-      lat: Type.Number(),
-    }),
-    { description: "the same category within 50 m, reported in the 24 hours before it, within the caller's scope; nearest first" },
-  ),
-});
-export type NearbyIncidents = Static<typeof NearbyIncidentsSchema>;
 
 // --- the wall's and the explorer's shapes -------------------------------
 

@@ -132,6 +132,16 @@ export function createGridPlanRepository(db: Queryable) {
       return tx.query('SELECT key, code FROM grid_plan_feature WHERE plan_id = $1 AND revision = $2 ORDER BY key', [id, revision]);
     },
 
+    /** Drops every revision's features of a plan (an import stages its own revision 0). */
+    async clearFeatures(id: number, tx: Queryable): Promise<void> {
+      await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [id]);
+    },
+
+    /** The published version of each of `communities` that has one (grid_community_version). */
+    async communityVersions(communities: readonly string[], tx: Queryable = db): Promise<{ code: string; version: number }[]> {
+      return tx.query('SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])', [communities]);
+    },
+
     /** Replaces the whole feature set of revision `revision` (import and PATCH). */
     async insertFeatures(id: number, revision: number, features: readonly PlanFeatureInput[], tx: Queryable): Promise<void> {
       if (!features.length) return;

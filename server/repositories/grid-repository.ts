@@ -1,10 +1,12 @@
 import type { Queryable } from '../db/database.js';
 import type { Bbox } from '../contract/geo-schemas.js';
+import type { GridWorkerContact } from '../contract/incident-geojson-schemas.js';
 import { createSharedEdgeShapes, withSharedEdgeShapes } from './shared-edge-shapes.js';
 import { sqlFile } from './sql-file.js';
 
 const GRID_FEATURES = sqlFile('grid-features.sql');
 const GRID_BY_CODE = sqlFile('grid-by-code.sql');
+const GRID_WORKER_CONTACTS = sqlFile('grid-worker-contacts.sql');
 
 export interface GridQuery {
   /** District, street, community or grid code; null = the whole city. */
@@ -51,6 +53,11 @@ export function createGridRepository(db: Queryable) {
     async featureText(code: string, scope: string | null, tx: Queryable = db): Promise<string | null> {
       const rows = await tx.query<{ body: string }>(GRID_BY_CODE, [code, scope]);
       return rows[0]?.body ?? null;
+    },
+
+    /** The workers serving a grid, with their phone numbers, in id order. */
+    async workerContacts(gridCode: string, tx: Queryable = db): Promise<GridWorkerContact[]> {
+      return (await tx.query<GridWorkerContact>(GRID_WORKER_CONTACTS, [gridCode])).map((w) => ({ ...w, id: Number(w.id) }));
     },
   };
 }

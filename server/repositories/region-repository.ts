@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { sqlFile } from './sql-file.js';
 
 const REGION_BY_CODE = sqlFile('region-by-code.sql');
+const COMMUNITIES_CONTAINING = sqlFile('region-communities-containing.sql');
 
 export type RegionLevel = 'city' | 'district' | 'street' | 'community';
 /** A scope may also be a single grid (a grid worker's). */
@@ -97,6 +98,23 @@ export function createRegionRepository(db: Queryable) {
         "SELECT code, level, name, name_en, parent_code, population FROM region WHERE level = 'city' ORDER BY code LIMIT 1",
       );
       return rows[0] ?? null;
+    },
+
+    /** Which of `codes` are communities. */
+    async communities(codes: readonly string[], tx: Queryable = db): Promise<Set<string>> {
+      const rows = await tx.query<{ code: string }>("SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])", [codes]);
+      return new Set(rows.map((r) => r.code));
+    },
+
+    /** For each geometry (GeoJSON), the community its interior lies in, or null: one statement, read-only. */
+    async communitiesContaining(geometries: readonly unknown[], tx: Queryable = db): Promise<(string | null)[]> {
+      const rows = await tx.query<{ i: number; code: string | null }>(COMMUNITIES_CONTAINING, [
+        geometries.map((_, i) => i),
+        geometries.map((g) => JSON.stringify(g)),
+      ]);
+      const found: (string | null)[] = geometries.map(() => null);
+      for (const r of rows) found[r.i] = r.code;
+      return found;
     },
   };
 }

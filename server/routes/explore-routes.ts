@@ -5,7 +5,8 @@ import type { ScopeLevel } from '../repositories/region-repository.js';
 import { CHILD_CODE_LENGTH } from '../contract/vocabulary.js';
 import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats-repository.js';
 import { errorResponses, GridCode } from '../contract/common-schemas.js';
-import { ExploreShapeCollection, sentAsText } from '../contract/geojson-schemas.js';
+import { sentAsText } from '../contract/geojson-base.js';
+import { ExploreShapeCollection } from '../contract/geojson-schemas.js';
 import {
   ExploreChildrenResponse,
   ExploreFilterQuery,

@@ -9,7 +9,8 @@ import { importGrids, type ImportReport } from '../services/grid-import-service.
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
 import { errorResponses, ErrorSchema, RegionCode } from '../contract/common-schemas.js';
-import { GridExportCollection, GridHistoryCollection, GridWorkloadCollection, sentAsText } from '../contract/geojson-schemas.js';
+import { sentAsText } from '../contract/geojson-base.js';
+import { GridExportCollection, GridHistoryCollection, GridWorkloadCollection } from '../contract/geojson-schemas.js';
 import { IncomingFeatureCollection, LineageEntrySchema } from '../contract/plan-schemas.js';
 import { parseTime } from './query-parsers.js';
 import { callerScope, scopedRegion, scopedRoot } from './region-scope.js';

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest, HttpError, notFound } from '../http-errors.js';
 import { BigintId, ErrorSchema, errorResponses } from '../contract/common-schemas.js';
-import { IncidentDetailFeature, NearbyIncidentsSchema, ReportedIncidentSchema, sentAsText } from '../contract/geojson-schemas.js';
+import { sentAsText } from '../contract/geojson-base.js';
+import { GridWorkerContactsSchema, IncidentDetailFeature, NearbyIncidentsSchema, ReportedIncidentSchema } from '../contract/incident-geojson-schemas.js';
 import { RefusedStepSchema } from '../contract/acted-first.js';
 import { ACTIONS, STATUSES } from '../contract/incident-workflow.js';
 import { applyTransition, visibilityOf } from '../services/incident-workflow-service.js';
@@ -103,7 +104,7 @@ const incidentWorkflowRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The workers of the incident's grid with their phone numbers in clear; each number shown is audited",
         params: Type.Object({ code: IncidentCode }),
         response: {
-          200: Type.Object({ workers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), phone: Type.String() })) }),
+          200: GridWorkerContactsSchema,
           ...errorResponses,
         },
       },

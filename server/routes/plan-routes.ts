@@ -18,7 +18,8 @@ import {
   ValidationSchema,
   WhatIfResponse,
 } from '../contract/plan-schemas.js';
-import { PlanDiffCollection, PlanGridCollection, sentAsText } from '../contract/geojson-schemas.js';
+import { sentAsText } from '../contract/geojson-base.js';
+import { PlanDiffCollection, PlanGridCollection } from '../contract/geojson-schemas.js';
 import { callerScope } from './region-scope.js';
 import { timeWindow } from './plan-scope.js';
 import { requestActor, serviceDeps } from './request-actor.js';

@@ -1,23 +1,16 @@
 import type { Queryable } from '../db/database.js';
 import type { PlanFeatureInput } from '../repositories/grid-plan-repository.js';
 import type { PlanProblem, PlanRules } from '../contract/grid-plan-reasons.js';
-import { DEFAULT_GEOMETRY_LIMITS, polygonalShape, type GeometryLimits, type PolygonalGeometry } from '../plans/geojson-shape.js';
+import { DEFAULT_GEOMETRY_LIMITS, type GeometryLimits } from '../plans/geojson-shape.js';
 import { isGeometryEngineError, validityOf } from '../plans/geometry-validity.js';
 import type { ActorFields } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError } from './domain-error.js';
+import { batches, type FileFeature, type ImportProblem, type ParsedFeature, parseFeatures } from './grid-import-features.js';
 import { publishInTransaction, type PublishResult } from './grid-publish-service.js';
 import type { ServiceDeps } from './service-deps.js';
-import { parentCode } from '../contract/vocabulary.js';
 
-/** A problem of one feature of the file (index from 0), or of the file (-1). */
-export interface ImportProblem {
-  feature: number;
-  reason: string;
-  message: string;
-  community_code?: string | null;
-  geometry?: unknown;
-}
+export type { ImportProblem };
 
 export interface ImportReport {
   valid: boolean;
@@ -29,37 +22,12 @@ export interface ImportReport {
   published: PublishResult[];
 }
 
-interface FileFeature {
-  geometry?: unknown;
-  properties?: Record<string, unknown> | null;
-}
-
-interface ParsedFeature {
-  index: number;
-  code: string | null;
-  community: string | null;
-  name: string | null;
-  households: number | null;
-  population: number | null;
-  geometry: PolygonalGeometry;
-  vertices: number;
-}
-
 /** Thrown inside a transaction to roll it back. */
 class RolledBack extends Error {
   constructor() {
     super('rolled back on purpose');
   }
 }
-
-/**
- * Features per statement: at most this many vertices (or one feature), so no
- * single statement holds the embedded database for long, and none runs into
- * PostgreSQL's statement timeout.
- */
-const BATCH_VERTICES = 50_000;
-
-const optionalCount = (v: unknown) => (v === undefined || v === null ? null : Number.isInteger(v) && (v as number) >= 0 ? (v as number) : NaN);
 
 export type ImportDeps = Pick<ServiceDeps, 'db' | 'repos' | 'log'>;
 
@@ -98,7 +66,7 @@ export async function importGrids(
   // GEOS validity first: overlays over an invalid grid can throw (or, in PGlite, silently return nothing).
   const parsed = await validFeatures(deps.db, shaped, report.problems);
   await locateCommunities(
-    deps.db,
+    deps,
     parsed.filter((f) => !f.community),
   );
   const byCommunity = new Map<string, ParsedFeature[]>();
@@ -115,11 +83,7 @@ export async function importGrids(
     }
     byCommunity.set(f.community!, [...(byCommunity.get(f.community!) ?? []), f]);
   }
-  const known = new Set(
-    (await deps.db.query<{ code: string }>(`SELECT code FROM region WHERE level = 'community' AND code = ANY ($1::text[])`, [[...byCommunity.keys()]])).map(
-      (k) => k.code,
-    ),
-  );
+  const known = await deps.repos.regions.communities([...byCommunity.keys()]);
   for (const [community, features] of byCommunity) {
     if (known.has(community)) continue;
     for (const f of features)
@@ -165,10 +129,7 @@ async function publishCommunities(
 ): Promise<void> {
   const outdated = (community: string, version: number) =>
     new DomainError('plan_outdated', `community ${community} was published (now version ${version}) while the file was being checked`);
-  const current = await deps.db.query<{ code: string; version: number }>(
-    'SELECT community_code code, version FROM grid_community_version WHERE community_code = ANY ($1::text[])',
-    [[...checkedVersions.keys()]],
-  );
+  const current = await deps.repos.plans.communityVersions([...checkedVersions.keys()]);
   for (const c of current) {
     if (checkedVersions.get(c.code) !== c.version) throw outdated(c.code, c.version);
   }
@@ -189,28 +150,6 @@ async function publishCommunities(
       throw new DomainError(err.reason, `${err.message}; communities ${done.join(', ')} were published before it, the others were not: import those again`);
     }
   }
-}
-
-/** Shapes, sizes, codes and counts of every feature, before any SQL; problems are added to `problems`. */
-function parseFeatures(features: FileFeature[], limits: GeometryLimits, problems: ImportProblem[]): ParsedFeature[] {
-  if (!features.length) problems.push({ feature: -1, reason: 'no_features', message: 'the file has no features' });
-  return features.flatMap((f, i) => {
-    const p = f.properties ?? {};
-    const shape = polygonalShape(f.geometry, limits, 'geometry');
-    if (!shape.valid) problems.push({ feature: i, reason: shape.reason, message: shape.message });
-    const code = p.code === undefined || p.code === null ? null : String(p.code);
-    if (code !== null && !/^[0-9]{15}$/.test(code))
-      problems.push({ feature: i, reason: 'bad_code', message: `code ${JSON.stringify(code)} is not a 15-digit grid code` });
-    const households = optionalCount(p.households);
-    const population = optionalCount(p.population);
-    if (Number.isNaN(households) || Number.isNaN(population))
-      problems.push({ feature: i, reason: 'bad_count', message: 'households and population must be whole numbers ≥ 0' });
-    if (!shape.valid) return [];
-    const community = p.community_code ? String(p.community_code) : code ? parentCode(code) : null;
-    const name = typeof p.name === 'string' && p.name.trim() ? p.name.trim() : null;
-    const vertices = (shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates).flat().reduce((n, r) => n + r.length, 0);
-    return [{ index: i, code, community, name, households, population, geometry: shape.geometry, vertices }];
-  });
 }
 
 /** The features GEOS finds valid; each other one is a problem (self_intersection or invalid_geometry, where). A batch per statement. */
@@ -235,35 +174,13 @@ async function validFeatures(db: Queryable, features: ParsedFeature[], problems:
   return valid;
 }
 
-/** Consecutive runs of features holding at most BATCH_VERTICES vertices (at least one feature each). */
-function batches<T extends { vertices: number }>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    if (current.length && size + item.vertices > BATCH_VERTICES) {
-      out.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(item);
-    size += item.vertices;
-  }
-  if (current.length) out.push(current);
-  return out;
-}
-
 /** Fills in the community of features that name none, by where their interior lies: read-only, a batch per statement. */
-async function locateCommunities(db: Queryable, features: ParsedFeature[]): Promise<void> {
+async function locateCommunities(deps: ImportDeps, features: ParsedFeature[]): Promise<void> {
   for (const batch of batches(features)) {
-    const rows = await db.query<{ i: number; code: string | null }>(
-      `SELECT f.i::int, (SELECT r.code FROM region r WHERE r.level = 'community'
-                           AND ST_Intersects(r.boundary, ST_PointOnSurface(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(f.g), 4326))))
-                         ORDER BY r.code LIMIT 1) AS code
-         FROM unnest($1::int[], $2::text[]) AS f(i, g)`,
-      [batch.map((_, i) => i), batch.map((f) => JSON.stringify(f.geometry))],
-    );
-    for (const r of rows) batch[r.i]!.community = r.code;
+    const found = await deps.repos.regions.communitiesContaining(batch.map((f) => f.geometry));
+    batch.forEach((f, i) => {
+      f.community = found[i] ?? null;
+    });
   }
 }
 
@@ -276,7 +193,7 @@ async function stagePlan(
   tx: Queryable,
 ): Promise<number> {
   const planId = await deps.repos.plans.create({ name: input.name, community, actor: input.who.actor, actorUserId: input.who.actorUserId }, tx);
-  await tx.query('DELETE FROM grid_plan_feature WHERE plan_id = $1', [planId]);
+  await deps.repos.plans.clearFeatures(planId, tx);
   for (const batch of batches(features)) {
     const rows: PlanFeatureInput[] = batch.map((f) => ({
       key: f.index + 1,

@@ -1,17 +1,9 @@
-import { sqlFile } from '../repositories/sql-file.js';
+import type { GridWorkerContact } from '../contract/incident-geojson-schemas.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { invalidInput, notFoundError } from './domain-error.js';
 import { visibilityOf } from './incident-workflow-service.js';
 import type { ServiceDeps } from './service-deps.js';
-
-const GRID_WORKER_CONTACTS = sqlFile('grid-worker-contacts.sql');
-
-export interface GridWorkerContact {
-  id: number;
-  name: string;
-  phone: string;
-}
 
 /**
  * The workers of an incident's grid with their phone numbers in clear (可视化
@@ -22,7 +14,7 @@ export async function incidentContacts(deps: ServiceDeps, who: Actor, code: stri
   const incident = await deps.repos.workflow.find(code, visibilityOf(principalOf(who)));
   if (!incident) throw notFoundError(`incident ${code}`);
   return deps.db.transaction(async (tx) => {
-    const workers = (await tx.query<GridWorkerContact>(GRID_WORKER_CONTACTS, [incident.grid_code])).map((w) => ({ ...w, id: Number(w.id) }));
+    const workers = await deps.repos.grids.workerContacts(incident.grid_code, tx);
     for (const w of workers) {
       await recordAudit(
         deps,
@@ -48,7 +40,7 @@ export async function recordContact(deps: ServiceDeps, who: Actor, input: { code
   await deps.db.transaction(async (tx) => {
     const incident = await deps.repos.workflow.lock(input.code, visibilityOf(principal), tx);
     if (!incident) throw notFoundError(`incident ${input.code}`);
-    const worker = (await tx.query<GridWorkerContact>(GRID_WORKER_CONTACTS, [incident.grid_code])).find((w) => Number(w.id) === input.worker);
+    const worker = (await deps.repos.grids.workerContacts(incident.grid_code, tx)).find((w) => w.id === input.worker);
     if (!worker)
       throw invalidInput(
         'worker',

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * The layer rules of STYLE.md, read from the source: services know nothing of
  * HTTP (no Fastify, no request or reply, no HttpError, no auth plugin, not
- * even through a module they import), repositories hold SQL and no HTTP
- * errors, and routes neither open transactions nor write audit entries.
+ * even through a module they import) and run no SQL, repositories hold the
+ * SQL and no HTTP errors, and routes neither open transactions nor write audit entries.
  * Each finding names the file and line, and for an indirect import the chain.
  */
 
@@ -93,6 +93,19 @@ describe('server/services/ does not know HTTP', () => {
       for (const m of text.matchAll(/\b(FastifyRequest|FastifyReply|FastifyInstance|HttpError|statusCode|reply\.(?:status|code|send|header))\b/g)) {
         findings.push(`${rel(service)}:${lineOf(text, m.index!)} names ${m[1]}`);
       }
+    }
+    expect(findings).toEqual([]);
+  });
+
+  it('runs no SQL of its own: statements live in the repositories (SQL files beside them)', () => {
+    const findings: string[] = [];
+    for (const service of services) {
+      const text = readFileSync(service, 'utf8');
+      // A statement run on a connection, a SQL file read, or a statement's text in a string.
+      for (const m of text.matchAll(
+        /\b(?:db|tx)\.(?:query|exec)\b|\bsqlFile\(|sql-file\.js|['"`]\s*(?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|WITH \w+ AS)\b/g,
+      ))
+        findings.push(`${rel(service)}:${lineOf(text, m.index!)} ${m[0].trim()}`);
     }
     expect(findings).toEqual([]);
   });

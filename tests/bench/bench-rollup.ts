@@ -6,7 +6,7 @@
  * warm-up (README, "Performance").
  *
  *   DATABASE_URL=postgres://… [BENCH_BASELINE_URL=postgres://…] [BENCH_DAYS=30]
- *   [BENCH_REGION=430202] [BENCH_CLIENTS=10 [BENCH_SECONDS=30]] node --import tsx tests/bench/bench-rollup.ts
+ *   [BENCH_REGION=430202] [BENCH_WINDOW=days] [BENCH_CLIENTS=10 [BENCH_SECONDS=30]] node --import tsx tests/bench/bench-rollup.ts
  *
  * With BENCH_BASELINE_URL the same requests run on that database too (say the
  * 100k demo beside a 10M copy of it) and one table gives both and the ratio.
@@ -24,7 +24,8 @@ const days = Number(process.env.BENCH_DAYS ?? 365);
 const region = process.env.BENCH_REGION; // a district's code, say
 const clients = Number(process.env.BENCH_CLIENTS ?? 0);
 const loadSeconds = Number(process.env.BENCH_SECONDS ?? 30);
-const urls = windowUrls(days, region);
+const shape = process.env.BENCH_WINDOW === 'days' ? 'days' : 'instants';
+const urls = windowUrls(days, region, shape);
 
 const main = await openBenchApp(process.env.DATABASE_URL ?? '');
 const base = process.env.BENCH_BASELINE_URL ? await openBenchApp(process.env.BENCH_BASELINE_URL) : undefined;

@@ -14,11 +14,28 @@ export interface Timing {
   failures: string[];
 }
 
+/**
+ * How a window's ends are given: 'instants' (the default) is [now − days, now), two unaligned instants, so
+ * both edges are partial China days read from the incident rows; 'days' is what the wall asks (web/wall/time-window.ts):
+ * from the China midnight that starts the window's first day, with no end, so every day but today's is whole.
+ */
+export type WindowShape = 'instants' | 'days';
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The window's query parameters, `days` days up to now, in either shape. */
+function windowQuery(days: number, shape: WindowShape, now = Date.now()): string {
+  if (shape === 'days') {
+    const todayStart = Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
+    return `from=${encodeURIComponent(new Date(todayStart - (days - 1) * DAY_MS).toISOString())}`;
+  }
+  return `from=${encodeURIComponent(new Date(now - days * DAY_MS).toISOString())}&to=${encodeURIComponent(new Date(now).toISOString())}`;
+}
+
 /** /api/stats/summary, explorer children and series, grid-metrics, the heatmap and categories for `days` days up to now. */
-export function windowUrls(days: number, region?: string): string[] {
-  const to = new Date();
-  const from = new Date(to.getTime() - days * 86_400_000);
-  const window = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}${region ? `&region=${region}` : ''}`;
+export function windowUrls(days: number, region?: string, shape: WindowShape = 'instants'): string[] {
+  const window = `${windowQuery(days, shape)}${region ? `&region=${region}` : ''}`;
   return [
     `/api/stats/summary?${window}`,
     `/api/explore/children?${window}`,

@@ -2,7 +2,7 @@ import type { ActedFirst } from '../../server/contract/acted-first.js';
 import type { Unit } from '../../server/contract/unit-schemas.js';
 import type { WorkerPositions } from '../../server/contract/field-schemas.js';
 import type { Feature, Geometry } from 'geojson';
-import type { NearbyIncidents } from '../../server/contract/geojson-schemas.js';
+import type { GridWorkerContact, NearbyIncidents } from '../../server/contract/incident-geojson-schemas.js';
 import type { Action } from '../../server/contract/incident-workflow.js';
 import { apiRequest } from '../shared/api-request.js';
 import type { QueueItem } from './dispatch-queues.js';
@@ -117,12 +117,6 @@ export async function gridShape(code: string): Promise<Feature<Geometry>> {
 export async function communityShape(street: string, community: string): Promise<Feature<Geometry> | undefined> {
   const shapes = await apiRequest<{ features: (Feature<Geometry> & { id: string })[] }>('GET', '/api/explore/shapes', { query: { region: street } });
   return shapes.features.find((f) => f.id === community);
-}
-
-export interface GridWorkerContact {
-  id: number;
-  name: string;
-  phone: string;
 }
 
 /** The incident's grid workers with their numbers in clear (commanders and dispatchers; each view audited). */

@@ -2,6 +2,7 @@ import type { Layer } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
 import { css, html, LitElement } from 'lit';
 import { bboxOfPositions, MapKitController, MARKER, markerLayer, outlineLayer, rgba, THEME, unionBbox, type Bbox } from '../shared/map/index.js';
+import type { GridWorkerContact } from '../../server/contract/incident-geojson-schemas.js';
 import { errorMessage } from '../shared/api-request.js';
 import {
   communityShape,
@@ -9,7 +10,6 @@ import {
   gridShape,
   nearbyIncidents,
   workerPositions,
-  type GridWorkerContact,
   type IncidentDetail,
   type NearbyIncident,
   type WorkerPosition,

@@ -4,7 +4,8 @@
  */
 import type { Json } from '../../server/contract/common-schemas.js';
 import type { DirectiveView, TargetStatus } from '../../server/contract/directive-schemas.js';
-import type { IncidentListFeature, IncidentPage as IncidentPageAnswer, OutlineCollection as Outlines } from '../../server/contract/geojson-schemas.js';
+import type { OutlineCollection as Outlines } from '../../server/contract/geojson-schemas.js';
+import type { IncidentListFeature, IncidentPage as IncidentPageAnswer } from '../../server/contract/incident-geojson-schemas.js';
 import type { DirectiveEventType, IncidentEventType, StreamIncident } from '../../server/contract/stream-events.js';
 import type { GridMetricColumns, HeatBins as HeatBinsAnswer, Summary as SummaryAnswer } from '../../server/contract/wall-schemas.js';
 
