@@ -46,3 +46,28 @@ export async function scopedRoot(request: FastifyRequest, code: string | undefin
 export function callerScope(request: FastifyRequest): string | null {
   return request.principal?.scope ?? null;
 }
+
+/** Roots kept per memo; past this the oldest goes (keys are callers' scopes × region parameters × revisions). */
+const ROOTS_KEPT = 256;
+
+/**
+ * scopedRoot for routes that read the geometry revision anyway (the tiles):
+ * a root is made of region and grid rows, and every change to those moves
+ * the revision (migrations/010), so a root found at one revision holds for
+ * every request at that revision, by the same scope and `region`. A vector
+ * tile from the cache then costs one statement (the revision), not two.
+ * Refusals (404, 403, 503) are not kept: each request finds them again.
+ */
+export function createRootsByRevision(): (revision: string, request: FastifyRequest, code: string | undefined) => Promise<ScopeRoot> {
+  const roots = new Map<string, Promise<ScopeRoot>>();
+  return (revision, request, code) => {
+    const key = `${revision} ${callerScope(request) ?? '*'} ${code ?? ''}`;
+    const kept = roots.get(key);
+    if (kept) return kept;
+    const found = scopedRoot(request, code);
+    roots.set(key, found);
+    if (roots.size > ROOTS_KEPT) roots.delete(roots.keys().next().value!);
+    found.catch(() => roots.delete(key));
+    return found;
+  };
+}

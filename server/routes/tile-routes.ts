@@ -13,7 +13,7 @@ import { type BodyEncoding, chooseEncoding } from './encoded-body-cache.js';
 import { clientHolds, encodingFor } from './http-cache.js';
 import { parseTimeRange } from './query-parsers.js';
 import { regionFilter } from '../repositories/region-repository.js';
-import { scopedRoot } from './region-scope.js';
+import { createRootsByRevision, scopedRoot } from './region-scope.js';
 
 export const DEFAULT_TILE_CACHE_BYTES = 64 * 1024 * 1024;
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -63,6 +63,7 @@ const TileJsonSchema = Type.Object(
  */
 const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (app, opts) => {
   const cache = new TileCache(opts.cacheBytes ?? DEFAULT_TILE_CACHE_BYTES);
+  const rootAt = createRootsByRevision();
 
   app.get(
     '/tiles/:layer.json',
@@ -125,11 +126,11 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       const layer = TILE_LAYERS[name];
       const tile = parseTileAddress(params.z, params.x, params.y);
       const { from, to } = parseTimeRange(query.from, query.to);
-      const root = await scopedRoot(request, query.region);
       const where = `${name} ${tile.z}/${tile.x}/${tile.y}`;
-      if (tile.z < layer.minzoom) return reply.header('Cache-Control', GEOMETRY_CACHE_CONTROL).status(204).send(null);
 
       if (layer.kind === 'incidents') {
+        const root = await scopedRoot(request, query.region);
+        if (tile.z < layer.minzoom) return reply.header('Cache-Control', GEOMETRY_CACHE_CONTROL).status(204).send(null);
         const unit = visibilityOf(request.principal).unit;
         const built = await app.readRepos.tiles.incidents(tile, { region: regionFilter(root), unit, from, to });
         // Weak: @fastify/compress may send these bytes compressed under the same tag, and only a weak tag may stand for
@@ -139,8 +140,11 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       }
 
       // Geometry layers: the tag follows from the revision alone, so a client holding the tile gets a 304 with no tile built.
-      // Revision and tile come from the same database (the replica, if any), so no tile is kept under a newer revision than its own.
+      // Revision and tile come from the same database (the replica, if any), so no tile is kept under a newer revision than
+      // its own; the caller's root is kept by revision too, so a tile from the cache costs one statement.
       const revision = await app.readRepos.tiles.geometryRevision();
+      const root = await rootAt(revision, request, query.region);
+      if (tile.z < layer.minzoom) return reply.header('Cache-Control', GEOMETRY_CACHE_CONTROL).status(204).send(null);
       const scope = layer.kind === 'grids' ? regionFilter(root) : root.level === 'city' ? null : root.code;
       const key = `${name} ${tile.z}/${tile.x}/${tile.y} ${scope ?? '*'}`;
       const tag = `g${revision}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}`;

@@ -2,19 +2,25 @@
  * Vector tile throughput: every z12 and z14 grid tile over the demo city
  * (3,261 grids, 100k incidents), fetched over loopback HTTP by 10 concurrent
  * clients, first with the in-memory tile cache off (every tile built by the
- * database) and then with it on and warm. Reports tiles/s per zoom.
+ * database) and then with it on and warm. Reports tiles/s per zoom. The
+ * clients run in a worker thread (tile-clients.mjs), not on the server's event
+ * loop; on PostgreSQL, pgbench builds the same tiles with the same statement
+ * as the floor to read the HTTP rows against (pgbench-floor.ts).
  *
  *   DATABASE_URL=postgres://… npm run bench:tiles   (seeds the demo city into an empty database first)
  *   npm run bench:tiles                             (embedded PGlite in a temp directory)
  *   TILE_BENCH_SECONDS=10 TILE_BENCH_CLIENTS=10     (defaults)
  */
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openMigratedDatabase, seedIfEmpty } from '../../server/server.js';
 import { createTileRepository } from '../../server/repositories/tile-repository.js';
+import { pgbenchFloor } from './pgbench-floor.js';
 
 const SECONDS = Number(process.env.TILE_BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.TILE_BENCH_CLIENTS ?? 10);
@@ -40,32 +46,33 @@ function tilesOver([west, south, east, north]: [number, number, number, number],
   return out;
 }
 
-/** Tiles/s of CLIENTS clients each fetching the next tile of the list, round and round, for SECONDS. */
+/** What tile-clients.mjs is given and answers. */
+interface ClientsJob {
+  urls: string[];
+  clients: number;
+  seconds: number;
+}
+
+interface ClientsResult {
+  done: number;
+  nonEmpty: number;
+  bytes: number;
+  seconds: number;
+  error?: string;
+}
+
+/** Tiles/s of CLIENTS clients each fetching the next tile of the list, round and round, for SECONDS, from a thread of their own. */
 async function throughput(
   base: string,
   tiles: string[],
   urlOf = (tile: string) => `${base}/tiles/grids/${tile}.mvt`,
 ): Promise<{ perSecond: number; nonEmpty: number; bytes: number }> {
-  let next = 0;
-  let done = 0;
-  let nonEmpty = 0;
-  let bytes = 0;
-  const until = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < until) {
-        const tile = tiles[next++ % tiles.length];
-        const res = await fetch(urlOf(tile!));
-        const body = new Uint8Array(await res.arrayBuffer());
-        if (res.status !== 200 && res.status !== 204) throw new Error(`${tile}: ${res.status} ${new TextDecoder().decode(body)}`);
-        if (res.status === 200) nonEmpty++;
-        bytes += body.byteLength;
-        done++;
-      }
-    }),
-  );
-  return { perSecond: done / ((performance.now() - started) / 1000), nonEmpty, bytes };
+  const job: ClientsJob = { urls: tiles.map(urlOf), clients: CLIENTS, seconds: SECONDS };
+  const worker = new Worker(new URL('./tile-clients.mjs', import.meta.url), { workerData: job });
+  const [result] = (await once(worker, 'message')) as [ClientsResult];
+  await worker.terminate();
+  if (result.error) throw new Error(result.error);
+  return { perSecond: result.done / result.seconds, nonEmpty: result.nonEmpty, bytes: result.bytes };
 }
 
 /** The floor: the same tiles built by the repository (one SQL statement each) with CLIENTS concurrent callers, no HTTP. */
@@ -88,6 +95,8 @@ async function sqlFloor(tiles: string[]): Promise<number> {
 }
 
 const rows: string[] = [];
+/** pgbench's tiles/s per zoom (PostgreSQL only), to read the HTTP rows against. */
+const floors = new Map<number, number>();
 for (const [label, cacheBytes] of [
   ['uncached', 0],
   ['cached', 64 * 1024 * 1024],
@@ -107,6 +116,12 @@ for (const [label, cacheBytes] of [
       const floor = await sqlFloor(tiles);
       rows.push(`| z${z} | SQL alone (no HTTP, no cache) | ${tiles.length} | ${floor.toFixed(0)} |`);
       console.log(`z${z} SQL floor: ${floor.toFixed(0)} tiles/s`);
+      const native = process.env.DATABASE_URL?.startsWith('postgres') ? await pgbenchFloor(process.env.DATABASE_URL, tiles, CLIENTS, SECONDS) : null;
+      if (native !== null) {
+        floors.set(z, native);
+        rows.push(`| z${z} | pgbench, ST_AsMVT (the floor) | ${tiles.length} | ${native.toFixed(0)} |`);
+        console.log(`z${z} pgbench floor: ${native.toFixed(0)} tiles/s`);
+      }
     }
     if (cacheBytes > 0) {
       // Warm: every tile once, CLIENTS at a time.
@@ -118,7 +133,8 @@ for (const [label, cacheBytes] of [
       );
     }
     const r = await throughput(base, tiles);
-    rows.push(`| z${z} | ${label} | ${tiles.length} | ${r.perSecond.toFixed(0)} |`);
+    const floor = floors.get(z);
+    rows.push(`| z${z} | ${label} | ${tiles.length} | ${r.perSecond.toFixed(0)}${floor ? ` (${(r.perSecond / floor).toFixed(2)} × pgbench)` : ''} |`);
     console.log(`z${z} ${label}: ${r.perSecond.toFixed(0)} tiles/s over ${tiles.length} tiles (${CLIENTS} clients, ${SECONDS} s)`);
   }
   await app.close();

@@ -7,6 +7,9 @@
 -- the text codes were 40 % of a city's tile; ST_AsMVT leaves NULLs out).
 -- tile-grids-geom.sql is the same selection for servers without ST_AsMVT
 -- (PGlite), encoded in the server.
+-- Features in id order, as the server encodes the rows on PGlite: the same
+-- data gives the same bytes whatever plan the query takes (an incident tile's
+-- tag is a hash of its bytes, so an unordered tile changed tag for nothing).
 -- $1 z, $2 x, $3 y, $4 region code or NULL (the caller's scope), $5 extent, $6 buffer (tile units),
 -- $7 whether features carry `code`.
 WITH area AS (
@@ -18,6 +21,6 @@ WITH area AS (
    WHERE ST_Intersects(g.boundary, a.lonlat)
      AND ($4::text IS NULL OR g.district_code = $4 OR g.street_code = $4 OR g.community_code = $4 OR g.code = $4)
 )
-SELECT coalesce(ST_AsMVT(features, 'grids', $5::int, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features
+SELECT coalesce(ST_AsMVT(features, 'grids', $5::int, 'geom', 'id' ORDER BY features.id), ''::bytea) AS tile, count(*)::int AS features
   FROM features
  WHERE geom IS NOT NULL;

@@ -1,6 +1,9 @@
 -- The rows of tile-incidents.sql (same parameters, same text up to the
 -- final SELECT) encoded by PostGIS: points already in tile coordinates, so
 -- no ST_AsMVTGeom; NULL properties are left out of a feature.
+-- Features in id order, as the server encodes the rows on PGlite: the same
+-- data gives the same bytes whatever plan the query takes (an incident tile's
+-- tag is a hash of its bytes, so an unordered tile changed tag for nothing).
 WITH area AS (
   SELECT ST_Transform(env, 4326) AS lonlat,
          $5::float8 / (ST_XMax(env) - ST_XMin(env)) AS scale, ST_XMin(env) AS x0, ST_YMax(env) AS y0
@@ -27,5 +30,5 @@ WITH area AS (
    WHERE $9::int > 0
    GROUP BY px / nullif($9::int, 0), py / nullif($9::int, 0)
 )
-SELECT coalesce(ST_AsMVT(features, 'incidents', $5::int, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features
+SELECT coalesce(ST_AsMVT(features, 'incidents', $5::int, 'geom', 'id' ORDER BY features.id), ''::bytea) AS tile, count(*)::int AS features
   FROM features;
