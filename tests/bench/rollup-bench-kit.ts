@@ -17,7 +17,8 @@ export interface Timing {
 /**
  * How a window's ends are given: 'instants' (the default) is [now − days, now), two unaligned instants, so
  * both edges are partial China days read from the incident rows; 'days' is what the wall asks (web/wall/time-window.ts):
- * from the China midnight that starts the window's first day, with no end, so every day but today's is whole.
+ * from the China midnight that starts the window's first day, with no end, so no day is partial (today is the rollup's
+ * day so far; the series, whose end defaults to now, reads today from the rows).
  */
 export type WindowShape = 'instants' | 'days';
 
