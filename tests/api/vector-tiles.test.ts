@@ -3,6 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.js';
+import type { Database } from '../../server/db/database.js';
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
@@ -194,6 +196,43 @@ describe(`vector tiles on ${BACKEND}`, () => {
     const [row] = await ctx.db.query<{ population: number }>('SELECT population FROM grid WHERE code = $1', [places.grid]);
     const mine = decode(after, 'grids').find((f) => f.properties.code === places.grid);
     expect(mine?.properties.population).toBe(row!.population);
+  });
+
+  it("answers a tile it holds with one statement, the geometry revision; finds the caller's root again once it moves", async () => {
+    // A second app over the same database, whose statements are written down as they go to it (the database is the real one).
+    const statements: string[] = [];
+    const db = ctx.db;
+    const noted = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'query')
+          return (sql: string, params?: readonly unknown[]) => {
+            statements.push(sql);
+            return target.query(sql, params);
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Database;
+    const app = await buildApp({ db: noted, auth: { anonymousRead: true } });
+    try {
+      const url = `/tiles/grids/${tileOf(anchor, 13).join('/')}.mvt`;
+      const first = await app.inject(url);
+      expect(first.statusCode).toBe(200);
+      statements.length = 0;
+      const again = await app.inject(url);
+      expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/\bFROM geometry_revision\b/);
+
+      // A change to grid rows moves the revision: the root (here the city) is found again, and the tile built again.
+      await db.query('UPDATE grid_all SET population = population + 1 WHERE code = $1 AND retired_at IS NULL', [places.grid]);
+      statements.length = 0;
+      expect((await app.inject(url)).statusCode).toBe(200);
+      expect(statements.some((s) => /level = 'city'/.test(s))).toBe(true);
+      expect(statements.length).toBeGreaterThan(2);
+    } finally {
+      await app.close();
+    }
   });
 
   it('refuses bad tile addresses with 400 in the one error shape, before any SQL', async () => {
