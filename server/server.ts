@@ -6,6 +6,7 @@ import { createWorkingCalendar } from './workflow/working-calendar.js';
 import type { Database } from './db/database.js';
 import { isDatabaseUnavailable } from './db/database-unavailable.js';
 import { migrate } from './db/migrate.js';
+import { scheduleEmbeddedMaintenance } from './db/embedded-maintenance.js';
 import { openDatabase, openReadDatabase, redactUrl } from './db/open-database.js';
 import type { PGliteDatabase } from './db/pglite-database.js';
 import { readDistrictSource, type InsertOptions } from '../geodata/district-import.js';
@@ -102,6 +103,7 @@ export async function serve(config: Config, lang: CliLang = 'en'): Promise<void>
     await db.close().catch(() => undefined);
     throw err;
   }
+  let stopMaintenance = () => {};
   const app = await buildApp({
     db,
     readDb,
@@ -124,6 +126,8 @@ export async function serve(config: Config, lang: CliLang = 'en'): Promise<void>
     // From here on: the statements of requests and timers. The migrations and the demo city above ran
     // without it (their longest statements run for many seconds on purpose), as the maintenance commands do.
     embedded.limitStatements(config.embeddedStatementTimeoutMs);
+    // PGlite has no autovacuum: the tables incident writes rewrite are vacuumed once a day at 03:30 China time.
+    stopMaintenance = scheduleEmbeddedMaintenance(embedded, app.log.child({ module: 'maintenance' }));
   }
   const shutdown = async (signal: string) => {
     if (closing) {
@@ -132,6 +136,7 @@ export async function serve(config: Config, lang: CliLang = 'en'): Promise<void>
     }
     closing = true;
     say(serverSays.shuttingDown(signal)[lang]);
+    stopMaintenance();
     try {
       await app.close();
       await readDb?.close();
