@@ -126,8 +126,6 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       const layer = TILE_LAYERS[name];
       const tile = parseTileAddress(params.z, params.x, params.y);
       const { from, to } = parseTimeRange(query.from, query.to);
-      const where = `${name} ${tile.z}/${tile.x}/${tile.y}`;
-
       if (layer.kind === 'incidents') {
         const root = await scopedRoot(request, query.region);
         if (tile.z < layer.minzoom) return reply.header('Cache-Control', GEOMETRY_CACHE_CONTROL).status(204).send(null);
@@ -157,7 +155,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       if (held) return tileHeaders(reply, held, GEOMETRY_CACHE_CONTROL).status(304).send();
       let bytes = cache.get(revision, key);
       if (bytes === undefined) {
-        const built = await buildingTile(where, () =>
+        const built = await buildingTile(`${name} ${tile.z}/${tile.x}/${tile.y}`, () =>
           layer.kind === 'grids' ? app.readRepos.tiles.grids(tile, scope) : app.readRepos.tiles.regions(tile, layer.level, name, scope),
         );
         bytes = built.bytes;

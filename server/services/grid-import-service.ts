@@ -10,8 +10,6 @@ import { batches, type FileFeature, type ImportProblem, type ParsedFeature, pars
 import { publishInTransaction, type PublishResult } from './grid-publish-service.js';
 import type { ServiceDeps } from './service-deps.js';
 
-export type { ImportProblem };
-
 export interface ImportReport {
   valid: boolean;
   written: boolean;

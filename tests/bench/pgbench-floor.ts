@@ -35,11 +35,16 @@ export async function pgbenchFloor(url: string, tiles: string[], clients: number
   const dir = mkdtempSync(join(tmpdir(), 'gs-pgbench-'));
   try {
     await db.query(`DROP TABLE IF EXISTS ${TABLE}; CREATE TABLE ${TABLE} (i int PRIMARY KEY, z int, x int, y int)`);
-    const [z, xs, ys] = [tiles.map((t) => Number(t.split('/')[0])), tiles.map((t) => Number(t.split('/')[1])), tiles.map((t) => Number(t.split('/')[2]))];
-    await db.query(`INSERT INTO ${TABLE} SELECT i - 1, z, x, y FROM unnest($1::int[], $2::int[], $3::int[]) WITH ORDINALITY AS t(z, x, y, i)`, [z, xs, ys]);
+    const zxy = tiles.map((t) => t.split('/').map(Number) as [number, number, number]);
+    const column = (k: number) => zxy.map((t) => t[k]);
+    await db.query(`INSERT INTO ${TABLE} SELECT i - 1, z, x, y FROM unnest($1::int[], $2::int[], $3::int[]) WITH ORDINALITY AS t(z, x, y, i)`, [
+      column(0),
+      column(1),
+      column(2),
+    ]);
     await db.query(`ANALYZE ${TABLE}`);
     const script = join(dir, 'tile.sql');
-    writeFileSync(script, tileScript(tiles.length, (z[0] ?? 0) >= GRID_CODE_ZOOM));
+    writeFileSync(script, tileScript(tiles.length, (zxy[0]?.[0] ?? 0) >= GRID_CODE_ZOOM));
     const run = spawnSync(
       process.env.PGBENCH ?? 'pgbench',
       ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, url],

@@ -97,8 +97,8 @@ export class WallMapController implements ReactiveController {
         map.on('render', () => this.onFrameRendered());
         // A window that changes size (a browser going full screen after the wall loaded) shows the whole city again.
         map.on('resize', () => this.fitCity());
-        this.fitCity();
-        this.pushDeck();
+        // A fit draws the layers at the city's zoom; with nothing to fit yet, draw what there is.
+        if (!this.fitCity()) this.pushDeck();
         host.requestUpdate();
       },
       onDeckFrame: () => this.afterDeckRender(),
@@ -244,13 +244,15 @@ export class WallMapController implements ReactiveController {
     return this.options.basemapStyleUrl ? 180 : 255;
   }
 
-  private fitCity(): void {
-    if (!this.map || !this.cityBounds) return;
+  /** Shows the whole city and draws the layers for it; false when there is no city to fit yet. */
+  private fitCity(): boolean {
+    if (!this.map || !this.cityBounds) return false;
     this.fittedInset = this.content?.legendInset ?? 0;
     this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
     // The fit's moveend placed the names against the old city zoom (a window made larger: street names in the city view).
     this.pushDeck();
+    return true;
   }
 
   private cityPadding(legendInset: number): { top: number; right: number; bottom: number; left: number } {
