@@ -18,6 +18,8 @@ export interface Pending {
   what?: string;
   /** Its values: the watchdog refuses a statement that wedged the thread with the same ones. */
   params?: readonly unknown[];
+  /** Maintenance (the daily VACUUM): the watchdog lets it run past the limit. */
+  unlimited?: boolean;
   sent: number;
   queued: number;
 }
@@ -39,7 +41,7 @@ export function createCallQueue(host: { worker(): Worker; log(): QueryLogger | u
     get: (id: number) => pending.get(id),
 
     /** Sends `request` to the current thread; settles with its answer. `what`: the statement, for the log. */
-    send<T>(request: Call, what?: string): Promise<T> {
+    send<T>(request: Call, what?: string, unlimited?: boolean): Promise<T> {
       const id = nextId++;
       const worker = host.worker();
       if (pending.size === 0) worker.ref();
@@ -47,7 +49,17 @@ export function createCallQueue(host: { worker(): Worker; log(): QueryLogger | u
       const commit = request.op === 'end' ? request.commit : undefined;
       return new Promise<T>((resolve, reject) => {
         const queued = pending.size;
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject, op: request.op, commit, what, params, sent: performance.now(), queued });
+        pending.set(id, {
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          op: request.op,
+          commit,
+          what,
+          params,
+          unlimited,
+          sent: performance.now(),
+          queued,
+        });
         try {
           worker.postMessage({ ...request, id } as Request);
         } catch (err) {

@@ -40,6 +40,8 @@ export interface PGliteDatabase extends Database {
    * (default WEDGE_REFUSAL_FACTOR, 10; tests shorten it).
    */
   limitStatements(ms: number, refusalFactor?: number): void;
+  /** Runs maintenance (the daily VACUUM) that the statement timeout never ends: at ~1M incidents it may take the 30 s limit. */
+  maintain(sql: string): Promise<void>;
 }
 
 export interface PGliteOpenOptions {
@@ -201,11 +203,11 @@ function connect(first: EngineThread, lock: DataDirLock | undefined, reopen: (()
     log: () => log,
   });
 
-  function call<T>(request: Call, what?: string): Promise<T> {
+  function call<T>(request: Call, what?: string, unlimited?: boolean): Promise<T> {
     if (down) return Promise.reject(down);
     const refused = watchdog.refusal({ op: request.op, what, params: request.op === 'query' ? request.params : undefined });
     if (refused) return Promise.reject(refused);
-    return calls.send<T>(request, what);
+    return calls.send<T>(request, what, unlimited);
   }
 
   /** A call in the transaction `tx` of thread `txGeneration`: if that thread died, so did the transaction (never committed). */
@@ -237,6 +239,7 @@ function connect(first: EngineThread, lock: DataDirLock | undefined, reopen: (()
     },
     query: (sql, params = []) => call({ op: 'query', sql, params }, sql),
     exec: (sql) => call({ op: 'exec', sql }, sql),
+    maintain: (sql) => call({ op: 'exec', sql }, sql, true),
     // PGlite's own transaction, held open in the thread until `work` settles; statements outside it wait behind it.
     async transaction(work) {
       const txGeneration = generation;

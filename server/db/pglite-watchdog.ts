@@ -92,6 +92,8 @@ export interface WatchedCall {
   /** The statement, when the call is one. */
   what?: string;
   params?: readonly unknown[];
+  /** Maintenance run on purpose past the limit (PGliteDatabase.maintain): never ended. */
+  unlimited?: boolean;
 }
 
 export interface WatchdogHost {
@@ -144,6 +146,7 @@ export function createWatchdog(host: WatchdogHost) {
     const busy = clock && engineBusy(clock);
     if (!busy || limitMs <= 0 || busy.ms <= limitMs) return;
     const call = host.call(busy.id);
+    if (call?.unlimited) return;
     // The statement's first words (never its values), or what the thread was doing.
     const name = call?.what === undefined ? (call?.op ?? 'unknown') : statementName(call.what);
     const report = { statement: name, ms: Math.round(busy.ms), limitMs };
