@@ -109,15 +109,17 @@ export interface WatchdogHost {
  * A statement that wedged the thread is refused at once, the same SQL with the same values, for this many times the
  * limit (5 min at the default 30 s) from when the new thread is open (a slow reopen does not eat into it): a client
  * repeating it on every Retry-After would otherwise end the thread, and every other request with it, once per limit.
- * The same statement with other values still runs.
+ * The same statement with other values still runs, unless it wedges the thread again within that time: then the
+ * statement is refused whatever its values (clients varying a window or a box would otherwise end the thread as often).
  */
 export const WEDGE_REFUSAL_FACTOR = 10;
 
-/** The statement and its values as one key; undefined when they cannot be written out (nothing is refused then). */
-function wedgeKey(call: WatchedCall): string | undefined {
+/** The statement with its values, and the statement alone, as keys; undefined when they cannot be written out (nothing is refused then). */
+function wedgeKeys(call: WatchedCall): { values: string; statement: string } | undefined {
   if ((call.op !== 'query' && call.op !== 'exec') || call.what === undefined) return undefined;
   try {
-    return JSON.stringify([call.what, call.params ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    const values = JSON.stringify([call.what, call.params ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    return { values, statement: JSON.stringify([call.what]) };
   } catch {
     return undefined;
   }
@@ -139,7 +141,9 @@ export function createWatchdog(host: WatchdogHost) {
   /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
   let reportedSince = 0;
   /** Statements that wedged the thread: refused until `until` (Infinity until a new thread is open); `logged` once the first refusal is. */
-  const wedged = new Map<string, { until: number; forMs: number; name: string; logged: boolean }>();
+  const wedged = new Map<string, { until: number; forMs: number; name: string; anyValues: boolean; logged: boolean }>();
+  /** Statements (whatever their values) that wedged the thread, remembered as long as a refusal lasts: a second wedge refuses any values. */
+  const struck = new Map<string, number>();
 
   function watch(): void {
     const clock = host.clock();
@@ -156,18 +160,26 @@ export function createWatchdog(host: WatchdogHost) {
       host.log()?.warn(report, 'a statement ran past the embedded statement timeout; the database is in memory, so it runs on');
       return;
     }
-    const key = call && wedgeKey(call);
-    const refusedForMs = key === undefined ? 0 : refusalFactor * limitMs;
-    if (key !== undefined) {
+    const keys = call && wedgeKeys(call);
+    const refusedForMs = keys === undefined ? 0 : refusalFactor * limitMs;
+    let anyValues = false;
+    if (keys !== undefined) {
       const now = performance.now();
       for (const [k, entry] of wedged) if (entry.until <= now) wedged.delete(k);
-      wedged.set(key, { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, logged: false });
+      for (const [k, until] of struck) if (until <= now) struck.delete(k);
+      // A second wedge by the statement while the first is remembered: refused whatever its values.
+      anyValues = struck.has(keys.statement);
+      const refused = { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, anyValues, logged: false };
+      wedged.set(anyValues ? keys.statement : keys.values, refused);
+      struck.set(keys.statement, Number.POSITIVE_INFINITY);
     }
     host
       .log()
       ?.warn(
-        { ...report, refusedForMs },
-        "a statement ran past the embedded statement timeout; ending the embedded database's thread, and refusing the same statement with the same values for a while",
+        { ...report, refusedForMs, anyValues },
+        anyValues
+          ? "a statement ran past the embedded statement timeout again; ending the embedded database's thread, and refusing the statement whatever its values for a while"
+          : "a statement ran past the embedded statement timeout; ending the embedded database's thread, and refusing the same statement with the same values for a while",
       );
     host.end(busy.id, limitMs);
   }
@@ -187,11 +199,13 @@ export function createWatchdog(host: WatchdogHost) {
     threadOpened(): void {
       const now = performance.now();
       for (const entry of wedged.values()) if (entry.until === Number.POSITIVE_INFINITY) entry.until = now + entry.forMs;
+      for (const [k, until] of struck) if (until === Number.POSITIVE_INFINITY) struck.set(k, now + refusalFactor * limitMs);
     },
-    /** The error to fail `call` with at once: the same statement with the same values wedged the thread a moment ago. */
+    /** The error to fail `call` with at once: the same statement (with the same values, or with any) wedged the thread a moment ago. */
     refusal(call: WatchedCall): Error | undefined {
       if (wedged.size === 0) return undefined;
-      const key = wedgeKey(call);
+      const keys = wedgeKeys(call);
+      const key = keys && (wedged.has(keys.statement) ? keys.statement : keys.values);
       const entry = key === undefined ? undefined : wedged.get(key);
       if (!entry) return undefined;
       const leftMs = entry.until - performance.now();

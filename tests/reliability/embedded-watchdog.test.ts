@@ -116,26 +116,41 @@ describe.skipIf(skip)('the embedded database watchdog', () => {
       expect(warned?.obj.refusedForMs).toBe(REFUSAL_FACTOR * LIMIT_MS);
       expect(WEDGE_REFUSAL_FACTOR).toBe(10);
 
+      expect(warned?.obj.anyValues).toBe(false);
+
       await threadBack(threadId);
-      // The definition is in the data directory: the new thread would run the real one again once restored.
-      await db.exec(
-        readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
-      );
-      // A client repeating the request does not end the new thread: it is refused at once, alone.
-      const newThread = db.thread.threadId;
-      const wedges = log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg)).length;
-      for (let i = 0; i < 2; i++) {
-        const again = await fetch(`${base}/api/stats/summary`, { headers: { 'accept-language': 'zh' } });
-        expect(again.status).toBe(503);
-        expect(((await again.json()) as { error: { code: string } }).error.code).toBe('query_timeout');
-      }
+      // A client repeating the request does not end the new thread: it is refused at once, alone (the statement still wedges).
+      let newThread = db.thread.threadId;
+      const ranPast = () => log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg));
+      const wedges = ranPast().length;
+      const summary = async (query = '') => {
+        const res = await fetch(`${base}/api/stats/summary${query}`, { headers: { 'accept-language': 'zh' } });
+        return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+      };
+      for (let i = 0; i < 2; i++) expect(await summary()).toEqual({ status: 503, code: 'query_timeout' });
       expect((await fetch(`${base}/api/regions`)).status).toBe(200);
       expect(db.thread.threadId).toBe(newThread);
-      expect(log.lines.filter((l) => /ran past the embedded statement timeout/.test(l.msg))).toHaveLength(wedges);
+      expect(ranPast()).toHaveLength(wedges);
       // Logged once, not once per refusal.
       const refusals = log.lines.filter((l) => /refusing a statement that wedged/.test(l.msg));
       expect(refusals).toHaveLength(1);
       expect(refusals[0]!.obj.statement).toBe(warned?.obj.statement);
+
+      // Other values run, and wedge the thread a second time: from then on the statement is refused whatever its values.
+      expect(await summary('?from=2020-01-01T00:00:00Z')).toEqual({ status: 503, code: 'query_timeout' });
+      expect(ranPast()).toHaveLength(wedges + 1);
+      expect(ranPast().at(-1)?.obj).toMatchObject({ statement: warned?.obj.statement, anyValues: true });
+      await threadBack(newThread);
+      newThread = db.thread.threadId;
+      expect(await summary('?from=2021-01-01T00:00:00Z')).toEqual({ status: 503, code: 'query_timeout' });
+      expect((await fetch(`${base}/api/regions`)).status).toBe(200);
+      expect(db.thread.threadId).toBe(newThread);
+      expect(ranPast()).toHaveLength(wedges + 1);
+
+      // The definition is in the data directory: the new thread runs the real one once it is restored.
+      await db.exec(
+        readFileSync(new URL('../../migrations/013_incident_is_open.sql', import.meta.url), 'utf8').replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+      );
       // Until the refusal runs out: then the (restored) summary runs again on the same thread.
       await waitUntil(async () => (await fetch(`${base}/api/stats/summary`)).status === 200, 'the summary answered again', 60_000, 200);
       expect(db.thread.threadId).toBe(newThread);
