@@ -5,6 +5,8 @@ import { colourFor, gridValues, legendFor, metricValue, niceBreak } from '../../
 import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
+import { applyDirectiveEvent } from '../../web/wall/live-directives.js';
+import type { Directive } from '../../web/wall/api-types.js';
 import type { StreamIncident } from '../../server/contract/stream-events.js';
 import type { IncidentStatus } from '../../server/contract/vocabulary.js';
 
@@ -285,5 +287,54 @@ describe('KPIs patched from stream events', () => {
     expect(laterChanges(log, 7)).toEqual([]);
     // A server that does not say: the answer is taken as it is.
     expect(laterChanges(log, null)).toEqual([]);
+  });
+});
+
+describe('a directive event on the wall (live-directives.ts)', () => {
+  const district = (code: string, status: 'waiting' | 'answered', answer = ''): Directive['districts'][number] => ({
+    code,
+    name: `区${code}`,
+    status,
+    answer,
+    answered_at: status === 'answered' ? '2026-12-01T02:00:00.000Z' : null,
+    answered_by: status === 'answered' ? 'user:leader' : null,
+    minutes_to_answer: status === 'answered' ? 12 : null,
+    late: false,
+  });
+  const directive = (id: number, districts: Directive['districts'], round?: number): Directive => ({
+    id,
+    title: `指令${id}`,
+    body: '',
+    deadline: '2026-12-01T10:00:00.000Z',
+    created_at: '2026-12-01T01:00:00.000Z',
+    created_by: 'user:chief',
+    overdue: false,
+    districts,
+    ...(round === undefined ? {} : { round }),
+  });
+  const city = { level: 'city', code: '430200' };
+  const shown = [directive(1, [district('430202', 'waiting'), district('430203', 'waiting')])];
+
+  it('answers a district on the city wall, keeps the others, and puts a new directive first', () => {
+    const answered = directive(1, [district('430202', 'answered', '无'), district('430203', 'waiting')]);
+    expect(applyDirectiveEvent(shown, answered, city)[0]!.districts.map((d) => [d.code, d.status, d.answer])).toEqual([
+      ['430202', 'answered', '无'],
+      ['430203', 'waiting', ''],
+    ]);
+    const fresh = directive(2, [district('430204', 'waiting')]);
+    expect(applyDirectiveEvent(shown, fresh, city).map((d) => d.id)).toEqual([2, 1]);
+  });
+
+  it("keeps a district wall to its own district's row", () => {
+    const answered = directive(1, [district('430202', 'answered', '无'), district('430203', 'answered', '有')]);
+    expect(applyDirectiveEvent(shown, answered, { level: 'district', code: '430203' })[0]!.districts.map((d) => [d.code, d.answer])).toEqual([
+      ['430203', '有'],
+    ]);
+  });
+
+  it('leaves the row alone for an answer in another round of a daily directive than it shows', () => {
+    const daily = [directive(3, [district('430202', 'waiting')], 2)];
+    expect(applyDirectiveEvent(daily, directive(3, [district('430202', 'answered', '无')], 3), city)).toBe(daily);
+    expect(applyDirectiveEvent(daily, directive(3, [district('430202', 'answered', '无')], 2), city)[0]!.districts[0]!.status).toBe('answered');
   });
 });

@@ -16,6 +16,7 @@ import {
   type TickerEntry,
 } from './live-lists.js';
 import { cityMidnight, windowStart } from './time-window.js';
+import { applyDirectiveEvent, findRegion } from './live-directives.js';
 
 /** The heatmap is a picture of weeks: re-aggregating it for every event would cost the server for nothing visible. */
 const HEAT_MIN_INTERVAL_MS = 30_000;
@@ -170,26 +171,11 @@ export class WallDataController implements ReactiveController {
         this.recent = [...pruneRecent(this.recent, Date.now()), { code: i.code, position: i.location, seenAt: Date.now() }];
       this.patchFigures(event.id, event.type, i);
       this.publishMapLists();
-    } else if ('directive' in event && this.options?.directives && this.directives && this.showsRound(event.directive)) {
-      // An answer in another round of a daily directive (日报告) than the wall's row shows: the reconciliation below keeps it right.
-      // Shown at once; the reconciliation brings the caller's view of it (a district sees its own row only) and who is late.
-      const d = event.directive;
-      const shown = this.directives.find((x) => x.id === d.id);
-      const rows = (this.summary?.region.level === 'city' ? d.districts : d.districts.filter((x) => this.summary?.region.code.startsWith(x.code))).map((x) => ({
-        ...shown?.districts.find((y) => y.code === x.code),
-        ...x,
-      }));
-      const patched = { ...shown, ...d, districts: rows };
-      this.directives = this.directives.some((x) => x.id === d.id) ? this.directives.map((x) => (x.id === d.id ? patched : x)) : [patched, ...this.directives];
+    } else if ('directive' in event && this.options?.directives && this.directives) {
+      this.directives = applyDirectiveEvent(this.directives, event.directive, this.summary?.region);
     }
     this.host.requestUpdate();
     this.scheduleReconcile();
-  }
-
-  /** Whether a directive event is about the round the wall's row shows (round 1 for a one-off or a directive not listed yet). */
-  private showsRound(d: { id: number; round?: number }): boolean {
-    const shown = this.directives?.find((x) => x.id === d.id);
-    return (d.round ?? 1) === (shown?.round ?? 1);
   }
 
   /** Moves the KPIs by what the event changed, unless the summary already counts it (it answered after the event). */
@@ -319,14 +305,4 @@ export class WallDataController implements ReactiveController {
       throw err;
     }
   }
-}
-
-/** A region node by code, anywhere in the tree. */
-function findRegion(nodes: RegionNode[], code: string): RegionNode | undefined {
-  for (const n of nodes) {
-    if (n.code === code) return n;
-    const inner = code.startsWith(n.code) ? findRegion(n.children, code) : undefined;
-    if (inner) return inner;
-  }
-  return undefined;
 }
