@@ -377,7 +377,8 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const item = page.locator('[data-screen="outbox"] li[data-kind="report"]');
     await expect.poll(() => item.getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
     expect(await item.getAttribute('data-attention')).not.toBeNull();
-    expect(await item.textContent()).toContain(MESSAGES.outside_your_area!.zh);
+    // The reason after a full-width colon, as Chinese punctuates it.
+    expect(await item.textContent()).toContain(`失败：${MESSAGES.outside_your_area!.zh}`);
     await shoot(page, 'zh-outbox-refused');
 
     // The connection drops and returns: the app sends what waits, and leaves the refused report alone.

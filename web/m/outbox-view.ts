@@ -18,7 +18,7 @@ function itemTitle(item: OutboxItem, lang: Lang, t: FieldStrings): string {
 }
 
 /**
- * The outbox: each item with its state (待发送 / 发送中 / 已上报 SJ… / 失败: reason)
+ * The outbox: each item with its state (待发送 / 发送中 / 已上报 SJ… / 失败：reason)
  * and retry or delete. A refused item (data-attention) stays until the worker
  * decides: it is never sent again by itself.
  */
@@ -30,11 +30,16 @@ export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act
     <ul class="outbox">
       ${[...items].reverse().map((item) => {
         const what = itemTitle(item, lang, t);
-        const state = item.state === 'sent' && item.code ? `${t.states.sent} ${item.code}` : t.states[item.state];
+        const state =
+          item.state === 'sent' && item.code
+            ? `${t.states.sent} ${item.code}`
+            : item.state === 'failed' && item.error
+              ? t.failedBecause(item.error)
+              : t.states[item.state];
         const attention = item.state === 'failed' || item.needs_login;
         return html`<li class="card" data-item=${item.id} data-kind=${item.kind} data-state=${item.state} data-code=${item.code ?? ''} ?data-attention=${attention}>
           <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
-          <div class="state state-${item.state}">${state}${item.state === 'failed' && item.error ? `: ${item.error}` : nothing}</div>
+          <div class="state state-${item.state}">${state}</div>
           ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
           ${item.needs_login ? html`<div class="hint" data-needs-login>${t.signInToSend}</div>` : nothing}
           ${item.state === 'failed' ? html`<div class="hint">${t.needsAttention}</div>` : nothing}
