@@ -56,7 +56,7 @@ const en: Strings = {
   ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Per 1,000' },
   categories: 'Categories',
   ticker: 'Live feed',
-  directive: 'Directive',
+  directive: 'Directives',
   noDirective: 'No open directive',
   directiveStatus: { answered: 'Answered', zero_report: 'Zero report', waiting: 'Waiting' },
   directiveLate: 'Late',
