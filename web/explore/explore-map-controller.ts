@@ -1,12 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { samePadding, unionBbox, type Bbox, type FitPadding } from '../shared/map/fit.js';
+import { sameRoom, unionBbox, type Bbox, type FitPadding, type FitRoom } from '../shared/map/fit.js';
 import { largestPiece, placeLabels, textMeasurer } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { MAP_FONT } from '../shared/map/theme.js';
 import { exploreLayers, LABEL_SIZE, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
 
-export type { FitPadding };
+export type { FitPadding, FitRoom };
 
 /** A name drawn on the map and its box on screen (CSS pixels from the map's top left). */
 export interface LabelBox {
@@ -51,7 +51,7 @@ export class ExploreMapController implements ReactiveController {
   private readonly kit: MapKitController;
   private props?: ExploreLayerProps;
   private fitted?: string;
-  padding: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
+  padding: FitRoom = { top: 50, right: 30, bottom: 30, left: 30 };
   /** The names drawn, with their boxes on screen: none overlaps another. */
   labels: LabelBox[] = [];
   private measure?: (text: string, size: number) => number;
@@ -105,8 +105,8 @@ export class ExploreMapController implements ReactiveController {
   }
 
   /** New room to keep free (the legend grew or shrank): refit unless the user has moved the map. */
-  setPadding(padding: FitPadding): void {
-    if (samePadding(this.padding, padding)) return;
+  setPadding(padding: FitRoom): void {
+    if (sameRoom(this.padding, padding)) return;
     this.padding = padding;
     this.kit.framePadding(padding);
   }

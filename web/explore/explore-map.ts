@@ -1,7 +1,7 @@
 import { css, html, LitElement, unsafeCSS } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { Legend } from './choropleth.js';
-import { ExploreMapController, type FitPadding } from './explore-map-controller.js';
+import { ExploreMapController, type FitRoom } from './explore-map-controller.js';
 import type { ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
 
@@ -55,7 +55,7 @@ export class ExploreMap extends LitElement {
   declare describe: (code: string) => string;
 
   /** Room kept free when the place is fitted (the legend's corner), the same for both maps so they share a scale. */
-  declare padding?: FitPadding;
+  declare padding?: FitRoom;
 
   private controller?: ExploreMapController;
 

@@ -7,12 +7,20 @@ import { linkMaps } from './map-sync.js';
 
 /**
  * The explorer's one or two maps as a pair: the same fit padding for both
- * (room above the legend, so both get one scale), their cameras linked while
- * both are shown (compare side by side), and the PNG export of all of them.
+ * (room above the legend or beside it, whichever shows the place larger, so
+ * both get one scale), their cameras linked while both are shown (compare side
+ * by side), and the PNG export of all of them.
  */
+/** Room around a fitted place on the sides no legend is on (the top clear of the export button). */
+const EDGES: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
+
 export class MapPairController implements ReactiveController {
-  /** Room kept free when fitting the place; `bottom` follows the legend's height. */
-  padding: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
+  /**
+   * Room kept free when fitting the place: above the legend (`bottom` follows its height) or beside it (`left` follows
+   * its width). A tall city on a 1366×768 laptop fitted above a legend of a third of the map's height was drawn at
+   * half the map's height; beside it, nearly all of it.
+   */
+  padding: readonly FitPadding[] = [{ ...EDGES }];
   /** Where the last export put its parts (PNG pixels), for the browser tests. */
   lastLayout?: ExportLayout;
   private unlink?: () => void;
@@ -55,10 +63,15 @@ export class MapPairController implements ReactiveController {
   }
 
   private legendResized(legend: HTMLElement): void {
-    // The legend sits .6rem above the map's bottom edge; keep the place clear of it.
-    const bottom = Math.ceil(legend.getBoundingClientRect().height) + 24;
-    if (bottom === this.padding.bottom) return;
-    this.padding = { ...this.padding, bottom };
+    // The legend sits .6rem above the map's bottom edge and from its left edge; keep the place clear of it.
+    const box = legend.getBoundingClientRect();
+    const bottom = Math.ceil(box.height) + 24;
+    const left = legend.offsetLeft + Math.ceil(box.width) + 24;
+    if (this.padding.length === 2 && this.padding[0]!.bottom === bottom && this.padding[1]!.left === left) return;
+    this.padding = [
+      { ...EDGES, bottom },
+      { ...EDGES, left },
+    ];
     this.host.requestUpdate();
   }
 

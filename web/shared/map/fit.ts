@@ -26,20 +26,39 @@ export function bboxOfPositions(positions: readonly (readonly number[])[]): Bbox
   return unionBbox(positions.map((p) => [p[0]!, p[1]!, p[0]!, p[1]!]));
 }
 
+/**
+ * Room to keep free: pixels on every side, one padding, or alternatives of
+ * which the one that shows the box largest is used (a legend in a corner:
+ * the place beside it or above it, whichever leaves it bigger).
+ */
+export type FitRoom = number | FitPadding | readonly FitPadding[];
+
+const paddingsOf = (room: FitRoom): readonly FitPadding[] =>
+  typeof room === 'number' ? [{ top: room, right: room, bottom: room, left: room }] : 'top' in room ? [room] : room;
+
 export function samePadding(a: FitPadding, b: FitPadding): boolean {
   return a.top === b.top && a.right === b.right && a.bottom === b.bottom && a.left === b.left;
 }
 
+export function sameRoom(a: FitRoom, b: FitRoom): boolean {
+  const pa = paddingsOf(a);
+  const pb = paddingsOf(b);
+  return pa.length === pb.length && pa.every((p, i) => samePadding(p, pb[i]!));
+}
+
 /**
- * Shows `bbox` whole inside the padding, at once (no animation). A container
- * too small to hold the padding (hidden, or collapsing) is left alone:
- * returns false, and the caller fits again on the next resize.
+ * Shows `bbox` whole inside the room kept free, at once (no animation); of
+ * alternative paddings, the one at which it is largest. A container too
+ * small to hold any of them (hidden, or collapsing) is left alone: returns
+ * false, and the caller fits again on the next resize.
  */
-export function fitBbox(map: MapLibreMap, bbox: Bbox, padding: number | FitPadding): boolean {
-  const p = typeof padding === 'number' ? { top: padding, right: padding, bottom: padding, left: padding } : padding;
+export function fitBbox(map: MapLibreMap, bbox: Bbox, room: FitRoom): boolean {
   const c = map.getContainer();
-  if (c.clientWidth <= p.left + p.right + 20 || c.clientHeight <= p.top + p.bottom + 20) return false;
-  map.fitBounds(bbox, { padding: p, animate: false });
+  const fitting = paddingsOf(room).filter((p) => c.clientWidth > p.left + p.right + 20 && c.clientHeight > p.top + p.bottom + 20);
+  if (!fitting.length) return false;
+  const zoomAt = (padding: FitPadding) => map.cameraForBounds(bbox, { padding })?.zoom ?? Number.NEGATIVE_INFINITY;
+  const best = fitting.reduce((a, b) => (zoomAt(b) > zoomAt(a) ? b : a));
+  map.fitBounds(bbox, { padding: best, animate: false });
   return true;
 }
 

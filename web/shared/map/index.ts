@@ -24,7 +24,7 @@
  */
 export { MapKitController, type MapKitOptions } from './map-controller.js';
 export { offlineStyle } from './offline-style.js';
-export { bboxOfPositions, fitBbox, metresPerPixel, samePadding, unionBbox, type Bbox, type FitPadding } from './fit.js';
+export { bboxOfPositions, fitBbox, metresPerPixel, samePadding, sameRoom, unionBbox, type Bbox, type FitPadding, type FitRoom } from './fit.js';
 export { choroplethLayer, heatLayer, labelLayer, markerLayer, outlineLayer } from './layers.js';
 export { TiledGrids, type GridTileSource, type TiledGridsOptions } from './grid-tiles.js';
 export { placeLabels, textMeasurer, type LabelCandidate, type PlacedLabel } from './label-placement.js';

@@ -2,7 +2,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Map as MapLibreMap, type ErrorEvent, type MapOptions, type StyleSpecification } from 'maplibre-gl';
-import { fitBbox, metresPerPixel, type Bbox, type FitPadding } from './fit.js';
+import { fitBbox, metresPerPixel, type Bbox, type FitRoom } from './fit.js';
 import './maplibre-worker.js';
 import { offlineStyle } from './offline-style.js';
 
@@ -48,7 +48,7 @@ export class MapKitController implements ReactiveController {
   private deckFrames = 0;
   private layers: Layer[] = [];
   /** What `frame` keeps in view, and whether the user has panned or zoomed since (then their view stays). */
-  private framing?: { bbox: Bbox; padding: number | FitPadding };
+  private framing?: { bbox: Bbox; padding: FitRoom };
   private userMoved = false;
 
   constructor(
@@ -124,7 +124,7 @@ export class MapKitController implements ReactiveController {
   }
 
   /** Shows `bbox` whole inside `padding` (fit.ts); false when the container is too small to fit into yet. */
-  fit(bbox: Bbox, padding: number | FitPadding): boolean {
+  fit(bbox: Bbox, padding: FitRoom): boolean {
     return this.map ? fitBbox(this.map, bbox, padding) : false;
   }
 
@@ -132,14 +132,14 @@ export class MapKitController implements ReactiveController {
    * Shows `bbox` whole now and again whenever the map changes size, until the user pans or zooms; a later
    * `frame` (new data to show) takes over from their view.
    */
-  frame(bbox: Bbox, padding: number | FitPadding): void {
+  frame(bbox: Bbox, padding: FitRoom): void {
     this.framing = { bbox, padding };
     this.userMoved = false;
     this.refit();
   }
 
   /** New room to keep free around the framed box (a legend grew): fits again unless the user has moved the map. */
-  framePadding(padding: number | FitPadding): void {
+  framePadding(padding: FitRoom): void {
     if (!this.framing) return;
     this.framing.padding = padding;
     this.refit();
