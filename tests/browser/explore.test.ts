@@ -210,57 +210,73 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     }
   });
 
-  it.skipIf(LAYOUT_ONLY_ELSEWHERE)("keeps a community's grid names apart, and lists the values themselves when a place has only a few", async () => {
-    const { context, page, problems } = await signedIn('e-chief');
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    // Chinese as opened, then English with the page's own button (no second page load).
-    await page.goto(`${base}/explore?region=${places.community}&metric=reported`);
-    for (const lang of ['zh', 'en'] as const) {
-      if (lang === 'en') await switchLanguage(page, 'en');
-      await waitForPlace(page, places.community);
-      const body = await apiFor(context, page);
-      // The names drawn: at least one, and no two boxes touch.
-      await page.waitForFunction(
-        () =>
-          (document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController?.labels
-            .length ?? 0) > 0,
-      );
-      const boxes = await page.evaluate(
-        () => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.labels,
-      );
-      for (const [i, a] of boxes.entries()) {
-        for (const b of boxes.slice(i + 1)) {
-          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-          expect(apart, `${a.code} and ${b.code} overlap`).toBe(true);
-        }
-      }
-      expect(boxes.every((b) => body.children.some((c: any) => c.code === b.code))).toBe(true);
-      const values = [...new Set(body.children.map((c: any) => c.reported))] as number[];
-      const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
-      if (values.length <= 4) {
-        expect(legend.slice(0, -1)).toEqual(values.sort((a, b) => b - a).map((v) => [String(v), v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')]));
-      }
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-1920-${BACKEND}.png`) });
-      await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-390-${BACKEND}.png`) });
+  it.skipIf(LAYOUT_ONLY_ELSEWHERE)(
+    "keeps a community's grid names apart, and lists the values themselves when a place has only a few; folds the controls on a phone",
+    async () => {
+      const { context, page, problems } = await signedIn('e-chief');
       await page.setViewportSize({ width: 1920, height: 1080 });
-    }
-    // One grid: one value, shown as itself (not "≥ 28 / 0 – 28"). Back in Chinese, opened from the community's children table.
-    await switchLanguage(page, 'zh');
-    await page.click('gs-explore-page details summary');
-    await page.click(`gs-explore-page #all-children tr[data-code="${places.grid}"] a.place`);
-    await waitForPlace(page, places.grid);
-    expect(new URL(page.url()).searchParams.get('metric')).toBe('reported');
-    const grid = await apiFor(context, page);
-    const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
-    expect(legend).toEqual([
-      [String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')],
-      ['', '无数据'],
-    ]);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-legend-${BACKEND}.png`) });
-    expect(problems, problems.join('\n')).toEqual([]);
-    await context.close();
-  });
+      // Chinese as opened, then English with the page's own button (no second page load).
+      await page.goto(`${base}/explore?region=${places.community}&metric=reported`);
+      for (const lang of ['zh', 'en'] as const) {
+        if (lang === 'en') await switchLanguage(page, 'en');
+        await waitForPlace(page, places.community);
+        const body = await apiFor(context, page);
+        // The names drawn: at least one, and no two boxes touch.
+        await page.waitForFunction(
+          () =>
+            (document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController?.labels
+              .length ?? 0) > 0,
+        );
+        const boxes = await page.evaluate(
+          () => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.labels,
+        );
+        for (const [i, a] of boxes.entries()) {
+          for (const b of boxes.slice(i + 1)) {
+            const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+            expect(apart, `${a.code} and ${b.code} overlap`).toBe(true);
+          }
+        }
+        expect(boxes.every((b) => body.children.some((c: any) => c.code === b.code))).toBe(true);
+        const values = [...new Set(body.children.map((c: any) => c.reported))] as number[];
+        const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+        if (values.length <= 4) {
+          expect(legend.slice(0, -1)).toEqual(values.sort((a, b) => b - a).map((v) => [String(v), v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')]));
+        }
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-1920-${BACKEND}.png`) });
+        await page.setViewportSize({ width: 390, height: 844 });
+        // On a phone the controls fold behind one button that names the window and the metric, so the map starts in the
+        // first half of the first screen; the button unfolds them and folds them again.
+        const metricSelect = page.locator('gs-explore-page gs-filter-bar select[name="metric"]');
+        const toggle = page.locator('gs-explore-page gs-filter-bar button[data-action="filters"]');
+        const q = new URL(page.url()).searchParams;
+        await expect.poll(() => metricSelect.isVisible()).toBe(false);
+        expect(await toggle.textContent()).toContain(`${q.get('from')} – ${q.get('to')} · ${lang === 'zh' ? '事件数' : 'Incidents'}`);
+        expect((await page.locator('gs-explore-page #map-a').boundingBox())!.y).toBeLessThan(844 / 2);
+        await toggle.click();
+        expect(await metricSelect.isVisible()).toBe(true);
+        expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+        await toggle.click();
+        await expect.poll(() => metricSelect.isVisible()).toBe(false);
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-community-${lang}-390-${BACKEND}.png`) });
+        await page.setViewportSize({ width: 1920, height: 1080 });
+      }
+      // One grid: one value, shown as itself (not "≥ 28 / 0 – 28"). Back in Chinese, opened from the community's children table.
+      await switchLanguage(page, 'zh');
+      await page.click('gs-explore-page details summary');
+      await page.click(`gs-explore-page #all-children tr[data-code="${places.grid}"] a.place`);
+      await waitForPlace(page, places.grid);
+      expect(new URL(page.url()).searchParams.get('metric')).toBe('reported');
+      const grid = await apiFor(context, page);
+      const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
+      expect(legend).toEqual([
+        [String(grid.totals.reported), grid.totals.reported.toLocaleString('zh-CN')],
+        ['', '无数据'],
+      ]);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-grid-legend-${BACKEND}.png`) });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await context.close();
+    },
+  );
 
   it('compares two periods as a difference map, in English', async () => {
     const { context, page, problems } = await signedIn('e-chief');

@@ -22,10 +22,16 @@ const SLIDER_DAYS = 365;
  * The explorer's controls: window (date pickers, and a slider that moves the
  * window keeping its length), playback, category / urgency / status, metric
  * and comparison. Each change fires `explore-change` with the changed fields
- * of the view; play/pause fires `explore-play`.
+ * of the view; play/pause fires `explore-play`. On a phone the controls fold
+ * behind one button naming the window and the metric, so the map comes first.
  */
 export class FilterBar extends LitElement {
-  static override properties = { view: { attribute: false }, categories: { attribute: false }, playing: { type: Boolean } };
+  static override properties = {
+    view: { attribute: false },
+    categories: { attribute: false },
+    playing: { type: Boolean },
+    open: { type: Boolean, reflect: true },
+  };
   static override styles = [
     panelStyles,
     css`
@@ -37,17 +43,25 @@ export class FilterBar extends LitElement {
     .urgency input { height: auto; }
     button { height: 1.9rem; font-size: .85rem; }
     button.play { background: #2f7de1; min-width: 4rem; }
+    button.toggle { display: none; }
+    @media (max-width: 600px) {
+      button.toggle { display: block; width: 100%; height: auto; min-height: 2.4rem; text-align: left; background: #1b2a48; color: #e6edf7; }
+      :host(:not([open])) label { display: none; }
+    }
   `,
   ];
 
   declare view: ExploreView;
   declare categories: { code: string; name: string }[];
   declare playing: boolean;
+  /** On a phone: the controls unfolded. */
+  declare open: boolean;
 
   constructor() {
     super();
     this.categories = [];
     this.playing = false;
+    this.open = false;
   }
 
   override render() {
@@ -57,6 +71,8 @@ export class FilterBar extends LitElement {
     const sliderStart = addDays(today, -SLIDER_DAYS);
     const statusChoice = v.statuses.join(',') === OPEN_STATUSES.join(',') ? 'open' : v.statuses.length === 1 ? v.statuses[0] : '';
     return html`
+      <button class="toggle" data-action="filters" aria-expanded=${String(this.open)} @click=${() => (this.open = !this.open)}>
+        ${t.filters} · ${v.from} – ${v.to} · ${t.metric[v.metric]} ${this.open ? '▴' : '▾'}</button>
       <label>${t.from}<input type="date" name="from" .value=${v.from} max=${v.to} @change=${(e: Event) => this.emit({ from: this.input(e) })}></label>
       <label>${t.to}<input type="date" name="to" .value=${v.to} min=${v.from} @change=${(e: Event) => this.emit({ to: this.input(e) })}></label>
       <label>${t.slider}<input type="range" name="slider" min="0" max=${SLIDER_DAYS} .value=${String(daysBetween(sliderStart, v.to))}
