@@ -155,6 +155,31 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     // Nothing wider than the laptop screen.
     const overflow = await chiefEn.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // On a phone (a district's duty officer at night, the commander away from the desk): one column, the list above the
+    // directive, which is as wide as the screen, its title whole, nothing wider than the screen. Neither page is used after.
+    for (const [page, name] of [
+      [chief, 'directive-board-zh-390'],
+      [pageC, 'district-answer-zh-390'],
+    ] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const fit = await page.evaluate(() => {
+        const root = document.querySelector('gs-directives-page')!.shadowRoot!;
+        const list = root.querySelector('nav')!.getBoundingClientRect();
+        const detail = root.querySelector('section')!.getBoundingClientRect();
+        const title = root.querySelector('gs-directive-board')?.shadowRoot?.querySelector('h2')?.getBoundingClientRect();
+        return {
+          listAbove: list.bottom <= detail.top,
+          detailWidth: detail.width,
+          titleRight: title?.right,
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+      expect(fit.listAbove, name).toBe(true);
+      expect(fit.overflow, name).toBeLessThanOrEqual(0);
+      expect(fit.detailWidth, name).toBeGreaterThanOrEqual(390 * 0.95);
+      expect(fit.titleRight, name).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: `${SHOTS}/${name}.png` });
+    }
     expect(problems).toEqual([]);
 
     // A daily directive (日报告) a day in: the board offers its rounds, each with its own answers.

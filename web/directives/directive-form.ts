@@ -37,6 +37,11 @@ export class DirectiveForm extends LitElement {
       .hint { font-size: .78rem; color: #7d8aa3; }
       .error { color: #ff9aa5; font-size: .85rem; }
       .actions { grid-column: 2; display: flex; gap: .6rem; }
+      @media (max-width: 700px) {
+        form { grid-template-columns: minmax(0, 1fr); }
+        label.k { padding-top: .2rem; }
+        .actions { grid-column: 1; }
+      }
     `,
   ];
 

@@ -68,6 +68,16 @@ export class DirectivesPage extends LitElement {
       .pick { padding: 2rem; color: #7d8aa3; }
       .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem 1rem; border-radius: 6px; max-width: 70vw; }
       .notice.error { background: #4a2030; color: #ffd0d8; }
+      /* A phone (a district's duty officer answering at night): the list above the directive, one column, the page scrolls. */
+      @media (max-width: 700px) {
+        :host { height: auto; min-height: 100vh; }
+        header { flex-wrap: wrap; gap: .4rem .8rem; }
+        h1 { flex-basis: 100%; }
+        main { grid-template-columns: minmax(0, 1fr); }
+        nav { border-right: 0; border-bottom: 1px solid #1e2c4a; max-height: 40vh; }
+        section { overflow: visible; }
+        .notice { max-width: 90vw; }
+      }
     `,
   ];
 
