@@ -192,6 +192,14 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(box.top).toBeGreaterThanOrEqual(0);
     expect(box.bottom).toBeLessThanOrEqual(1080);
     expect(box.height).toBeGreaterThan(400);
+    // The city is centred in its drawing (the SVG's own units): as much room on the left as on the right, above as below.
+    const drawn = await page.$eval('#city-map', (svg) => {
+      const b = (svg as SVGSVGElement).getBBox();
+      const v = (svg as SVGSVGElement).viewBox.baseVal;
+      return { left: b.x - v.x, right: v.x + v.width - (b.x + b.width), top: b.y - v.y, bottom: v.y + v.height - (b.y + b.height) };
+    });
+    expect(Math.abs(drawn.left - drawn.right), JSON.stringify(drawn)).toBeLessThan(1);
+    expect(Math.abs(drawn.top - drawn.bottom), JSON.stringify(drawn)).toBeLessThan(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-1920-${BACKEND}.png`) });
     await page.setViewportSize({ width: 390, height: 844 });
