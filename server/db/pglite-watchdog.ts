@@ -141,7 +141,7 @@ export function createWatchdog(host: WatchdogHost) {
   /** When the statement last reported in memory (where it runs on) went in: each is reported once. */
   let reportedSince = 0;
   /** Statements that wedged the thread: refused until `until` (Infinity until a new thread is open); `logged` once the first refusal is. */
-  const wedged = new Map<string, { until: number; forMs: number; name: string; anyValues: boolean; logged: boolean }>();
+  const wedged = new Map<string, { until: number; forMs: number; name: string; logged: boolean }>();
   /** Statements (whatever their values) that wedged the thread, remembered as long as a refusal lasts: a second wedge refuses any values. */
   const struck = new Map<string, number>();
 
@@ -169,8 +169,7 @@ export function createWatchdog(host: WatchdogHost) {
       for (const [k, until] of struck) if (until <= now) struck.delete(k);
       // A second wedge by the statement while the first is remembered: refused whatever its values.
       anyValues = struck.has(keys.statement);
-      const refused = { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, anyValues, logged: false };
-      wedged.set(anyValues ? keys.statement : keys.values, refused);
+      wedged.set(anyValues ? keys.statement : keys.values, { until: Number.POSITIVE_INFINITY, forMs: refusedForMs, name, logged: false });
       struck.set(keys.statement, Number.POSITIVE_INFINITY);
     }
     host

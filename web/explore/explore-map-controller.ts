@@ -8,6 +8,9 @@ import { exploreLayers, LABEL_SIZE, labelText, tooltipText, type ExploreLayerPro
 
 export type { FitPadding, FitRoom };
 
+/** Room around a fitted place on the sides no legend is on (the top clear of the export button). */
+export const MAP_EDGES: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
+
 /** A name drawn on the map and its box on screen (CSS pixels from the map's top left). */
 export interface LabelBox {
   code: string;
@@ -51,7 +54,7 @@ export class ExploreMapController implements ReactiveController {
   private readonly kit: MapKitController;
   private props?: ExploreLayerProps;
   private fitted?: string;
-  padding: FitRoom = { top: 50, right: 30, bottom: 30, left: 30 };
+  padding: FitRoom = MAP_EDGES;
   /** The names drawn, with their boxes on screen: none overlaps another. */
   labels: LabelBox[] = [];
   private measure?: (text: string, size: number) => number;

@@ -1,5 +1,5 @@
 import type { LitElement, ReactiveController } from 'lit';
-import type { FitPadding } from './explore-map-controller.js';
+import { MAP_EDGES, type FitPadding } from './explore-map-controller.js';
 import { THEME } from '../shared/map/theme.js';
 import type { ExploreMap } from './explore-map.js';
 import { composeExport, toPngBlob, type ExportLayout } from './map-export.js';
@@ -11,16 +11,13 @@ import { linkMaps } from './map-sync.js';
  * both get one scale), their cameras linked while both are shown (compare side
  * by side), and the PNG export of all of them.
  */
-/** Room around a fitted place on the sides no legend is on (the top clear of the export button). */
-const EDGES: FitPadding = { top: 50, right: 30, bottom: 30, left: 30 };
-
 export class MapPairController implements ReactiveController {
   /**
    * Room kept free when fitting the place: above the legend (`bottom` follows its height) or beside it (`left` follows
    * its width). A tall city on a 1366×768 laptop fitted above a legend of a third of the map's height was drawn at
    * half the map's height; beside it, nearly all of it.
    */
-  padding: readonly FitPadding[] = [{ ...EDGES }];
+  padding: readonly FitPadding[] = [MAP_EDGES];
   /** Where the last export put its parts (PNG pixels), for the browser tests. */
   lastLayout?: ExportLayout;
   private unlink?: () => void;
@@ -69,8 +66,8 @@ export class MapPairController implements ReactiveController {
     const left = legend.offsetLeft + Math.ceil(box.width) + 24;
     if (this.padding.length === 2 && this.padding[0]!.bottom === bottom && this.padding[1]!.left === left) return;
     this.padding = [
-      { ...EDGES, bottom },
-      { ...EDGES, left },
+      { ...MAP_EDGES, bottom },
+      { ...MAP_EDGES, left },
     ];
     this.host.requestUpdate();
   }
