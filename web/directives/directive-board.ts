@@ -57,6 +57,10 @@ export class DirectiveBoard extends LitElement {
       .badge.waiting { background: #3a2a14; color: #ffd873; }
       .fig { display: inline-block; margin: 0 .4rem .2rem 0; }
       .fig b { color: #5cc8ff; font-weight: 600; }
+      /* A phone: an answer keeps a readable width; what does not fit scrolls sideways inside the board. */
+      @media (max-width: 700px) {
+        .answer { min-width: 8rem; }
+      }
     `,
   ];
 
