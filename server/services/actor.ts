@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/roles.js';
+import type { Visibility } from '../repositories/incident-workflow-repository.js';
 
 /**
  * Who asks a service for something: the principal the request was
@@ -26,4 +27,9 @@ export function actorFields(a: Actor): ActorFields {
 export function principalOf(a: Actor): Principal {
   if (!a.principal) throw new Error('a service that needs a principal was called without one');
   return a.principal;
+}
+
+/** What a principal may see of incidents: its region scope, and for handlers only their unit's incidents. */
+export function visibilityOf(p: Principal | undefined): Visibility {
+  return { scope: p?.scope ?? null, unit: p?.role === 'handler' ? p.unit : null };
 }

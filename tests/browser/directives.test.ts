@@ -166,18 +166,37 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
         const root = document.querySelector('gs-directives-page')!.shadowRoot!;
         const list = root.querySelector('nav')!.getBoundingClientRect();
         const detail = root.querySelector('section')!.getBoundingClientRect();
-        const title = root.querySelector('gs-directive-board')?.shadowRoot?.querySelector('h2')?.getBoundingClientRect();
+        const board = root.querySelector('gs-directive-board');
+        const title = board?.shadowRoot?.querySelector('h2')?.getBoundingClientRect();
+        // Each district a card: its answer under its name at the card's width, not a column squeezed into a wide table.
+        const cards = [...(board?.shadowRoot?.querySelectorAll('tr[data-district]') ?? [])].map((tr) => {
+          const box = tr.getBoundingClientRect();
+          const name = tr.querySelector('td')!.getBoundingClientRect();
+          const answer = tr.querySelector('td.answer')!.getBoundingClientRect();
+          return { right: box.right, width: box.width, answerBelowName: answer.height === 0 || answer.top >= name.bottom - 1 };
+        });
         return {
           listAbove: list.bottom <= detail.top,
           detailWidth: detail.width,
           titleRight: title?.right,
           overflow: document.documentElement.scrollWidth - window.innerWidth,
+          boardScrolls: board ? board.scrollWidth - board.clientWidth : 0,
+          cards,
+          headerShown: Boolean(board?.shadowRoot?.querySelector('table.districts thead')?.getBoundingClientRect().height),
         };
       });
       expect(fit.listAbove, name).toBe(true);
       expect(fit.overflow, name).toBeLessThanOrEqual(0);
       expect(fit.detailWidth, name).toBeGreaterThanOrEqual(390 * 0.95);
       expect(fit.titleRight, name).toBeLessThanOrEqual(390);
+      expect(fit.boardScrolls, name).toBeLessThanOrEqual(0);
+      expect(fit.headerShown, name).toBe(false);
+      expect(fit.cards.length, name).toBeGreaterThan(0);
+      for (const card of fit.cards) {
+        expect(card.right, name).toBeLessThanOrEqual(390);
+        expect(card.width, name).toBeGreaterThan(390 * 0.8);
+        expect(card.answerBelowName, name).toBe(true);
+      }
       await page.screenshot({ path: `${SHOTS}/${name}.png` });
     }
     expect(problems).toEqual([]);

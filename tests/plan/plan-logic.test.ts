@@ -3,7 +3,7 @@ import { lineageOf, nextCodes, removedCodes } from '../../server/plans/grid-line
 import { parseHouseholdBounds } from '../../server/contract/grid-plan-reasons.js';
 import { planTransition, PLAN_ACTIONS, PLAN_STATUSES } from '../../server/plans/grid-plan-lifecycle.js';
 import { moveVertex, movedVertices, type Position } from '../../server/contract/vertex-move.js';
-import { drawModeOf, EDITOR_EVENTS, EDITOR_STATES, next } from '../../web/plan/plan-editor-state.js';
+import { drawModeOf, EDITOR_EVENTS, EDITOR_STATES, next, selectionAfterClick } from '../../web/plan/plan-editor-state.js';
 
 describe('lineage from geometry and codes', () => {
   const base = ['A', 'B', 'C'];
@@ -123,5 +123,26 @@ describe('state machines', () => {
     for (const s of EDITOR_STATES) for (const e of EDITOR_EVENTS) expect(typeof next(s, e).valid).toBe('boolean');
     expect(drawModeOf('reshaping')).toBe('select');
     expect(drawModeOf('picking_merge')).toBeNull();
+  });
+});
+
+describe('what a click on a grid selects', () => {
+  // state, selection before, grid clicked → selection after
+  const cases: [Parameters<typeof selectionAfterClick>[0], number[], number, number[]][] = [
+    ['viewing', [], 7, [7]],
+    ['viewing', [7], 7, []],
+    ['viewing', [7], 8, [8]],
+    ['picking_merge', [7], 8, [7, 8]],
+    ['picking_merge', [7, 8], 7, [8]],
+    ['picking_merge', [7, 8], 8, [7]],
+    // The grid being deleted stays the first and cannot be clicked away.
+    ['picking_absorbers', [7], 7, [7]],
+    ['picking_absorbers', [7], 9, [7, 9]],
+    ['picking_absorbers', [7, 9], 9, [7]],
+    ['busy', [7], 8, [7]],
+    ['reshaping', [7], 8, [7]],
+  ];
+  it.each(cases)('%s with %j, click %i → %j', (state, before, key, after) => {
+    expect(selectionAfterClick(state, before, key)).toEqual(after);
   });
 });

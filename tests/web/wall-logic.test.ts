@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics } from '../../web/wall/live-figures.js';
-import { addTickerEntries, pruneRecent, RECENT_MS, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
+import { applyFigureChange, figureChange, inRegion, laterChanges, reconcileFigures, sameMetrics } from '../../web/wall/live-figures.js';
+import { addTickerEntries, pruneRecent, RECENT_MS, redMarkersFrom, TICKER_MAX, updateRedMarkers, type TickerEntry } from '../../web/wall/live-lists.js';
 import { colourFor, gridValues, legendFor, metricValue, niceBreak } from '../../web/wall/metric-scale.js';
 import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
@@ -133,6 +133,17 @@ describe('live lists stay bounded and idempotent', () => {
     m = updateRedMarkers(m, incident('A', 'red', 'closed'));
     m = updateRedMarkers(m, incident('B', 'blue', 'dispatched'));
     expect(m.size).toBe(0);
+  });
+
+  it('takes the red markers of a page of open red incidents, leaving out one finished since', () => {
+    const feature = (code: string, status: string, position: [number, number]) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'Point' as const, coordinates: position },
+      properties: { code, status },
+    });
+    const page = { type: 'FeatureCollection', features: [feature('A', 'dispatched', [113.1, 27.8]), feature('B', 'closed', [113.2, 27.9])] };
+    const m = redMarkersFrom(page as unknown as Parameters<typeof redMarkersFrom>[0]);
+    expect([...m.values()]).toEqual([{ code: 'A', position: [113.1, 27.8] }]);
   });
 
   it('forgets recent incidents after two minutes', () => {
@@ -287,6 +298,33 @@ describe('KPIs patched from stream events', () => {
     expect(laterChanges(log, 7)).toEqual([]);
     // A server that does not say: the answer is taken as it is.
     expect(laterChanges(log, null)).toEqual([]);
+  });
+
+  it('reconciles: each answer gains the changes after its own position, and the log keeps those after the older one', () => {
+    const one = { reported: 1, closed: 0, open: 1, red_open: 0, today: 1 };
+    const log = [4, 6, 7].map((id) => ({ id, gridCode: '430202001001001', change: one }));
+    const figures = {
+      reported: 10,
+      closed: 5,
+      closure_rate: 0.5,
+      open: 5,
+      overdue: 0,
+      red_open: 0,
+      closed_within_deadline: 5,
+      within_deadline_rate: 1,
+      mean_hours_to_close: 2,
+    };
+    const answer = { ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, from: null, to: null, children: [] };
+    // The summary counts up to event 6 (10 + event 7 = 11); today's figure up to event 4 (3 + events 6 and 7 = 5).
+    const r = reconcileFigures(log, { answer, position: 6 }, { reported: 3, position: 4 });
+    expect(r.summary).toMatchObject({ reported: 11, open: 6 });
+    expect(r.newToday).toBe(5);
+    expect(r.log.map((c) => c.id)).toEqual([6, 7]);
+    // A position not known: nothing added to that answer, and the whole log kept.
+    const unknown = reconcileFigures(log, { answer, position: null }, { reported: 3, position: 7 });
+    expect(unknown.summary).toBe(answer);
+    expect(unknown.newToday).toBe(3);
+    expect(unknown.log.map((c) => c.id)).toEqual([4, 6, 7]);
   });
 });
 

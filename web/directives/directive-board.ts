@@ -57,9 +57,17 @@ export class DirectiveBoard extends LitElement {
       .badge.waiting { background: #3a2a14; color: #ffd873; }
       .fig { display: inline-block; margin: 0 .4rem .2rem 0; }
       .fig b { color: #5cc8ff; font-weight: 600; }
-      /* A phone: an answer keeps a readable width; what does not fit scrolls sideways inside the board. */
+      /* A phone: one card per district, each cell on its own line under its name; nothing scrolls sideways. */
       @media (max-width: 700px) {
-        .answer { min-width: 8rem; }
+        table.districts thead { display: none; }
+        table.districts, table.districts tbody, table.districts tr, table.districts td { display: block; }
+        table.districts tr { border: 1px solid #1e2c4a; border-radius: 6px; margin: 0 0 .5rem; padding: .35rem .6rem; }
+        table.districts td { border: 0; padding: .15rem 0; background: none !important; box-shadow: none !important; }
+        table.districts td.name { font-weight: 600; }
+        table.districts td[data-label]::before { content: attr(data-label); color: #7d8aa3; font-size: .78rem; margin-right: .5rem; }
+        table.districts td[data-none] { display: none; }
+        table.districts tr[data-late] { background: rgba(255, 77, 94, .12); box-shadow: inset 3px 0 #ff4d5e; }
+        .answer { max-width: none; }
       }
     `,
   ];
@@ -107,7 +115,7 @@ export class DirectiveBoard extends LitElement {
         }
         <span class="summary" data-summary>${t.board.summary(answered, r.districts.length, late)}</span>
       </div>
-      <table>
+      <table class="districts">
         <thead><tr><th>${t.board.district}</th><th>${t.board.status}</th><th>${t.board.minutes}</th><th>${t.board.answer}</th><th>${t.board.figures}</th><th>${t.board.reminded}</th></tr></thead>
         <tbody>${r.districts.map((row) => this.row(row, r))}</tbody>
       </table>
@@ -117,13 +125,17 @@ export class DirectiveBoard extends LitElement {
   private row(row: DistrictRow, r: Round) {
     const t = strings(this.lang);
     const late = isLate(row, r, this.now);
+    const b = t.board;
+    const answer = row.answer || (row.status === 'waiting' ? '' : '—');
+    const figures = row.figures ?? [];
+    // On a phone each cell is a line of the district's card, named by data-label; an empty one is left out (data-none).
     return html`<tr data-district=${row.code} data-status=${row.status} ?data-late=${late}>
-      <td>${(this.lang === 'en' && this.englishNames?.get(row.code)) || row.name}</td>
+      <td class="name">${(this.lang === 'en' && this.englishNames?.get(row.code)) || row.name}</td>
       <td><span class="badge ${row.status}">${t.status[row.status]}</span>${late ? html` <span class="badge red">${t.status.late}</span>` : nothing}</td>
-      <td class="mono">${row.minutes_to_answer === null ? '—' : t.board.minutesValue(row.minutes_to_answer)}</td>
-      <td class="answer">${row.answer || (row.status === 'waiting' ? '' : '—')}</td>
-      <td>${(row.figures ?? []).map((f) => html`<span class="fig">${f.label} <b class="mono">${f.value}</b></span>`)}</td>
-      <td class="muted">${row.reminded_at ? chinaTime(this.lang, row.reminded_at) : ''}</td>
+      <td class="mono" data-label=${b.minutes} ?data-none=${row.minutes_to_answer === null}>${row.minutes_to_answer === null ? '—' : b.minutesValue(row.minutes_to_answer)}</td>
+      <td class="answer" data-label=${b.answer} ?data-none=${!answer}>${answer}</td>
+      <td data-label=${b.figures} ?data-none=${figures.length === 0}>${figures.map((f) => html`<span class="fig">${f.label} <b class="mono">${f.value}</b></span>`)}</td>
+      <td class="muted" data-label=${b.reminded} ?data-none=${!row.reminded_at}>${row.reminded_at ? chinaTime(this.lang, row.reminded_at) : ''}</td>
     </tr>`;
   }
 

@@ -58,3 +58,17 @@ export function drawModeOf(state: EditorState): 'select' | 'linestring' | 'polyg
       return null;
   }
 }
+
+/**
+ * The selection after a click on grid `key`. Picking (merge, or the grids that
+ * take a deleted one's area) toggles grids in and out, but never the grid being
+ * deleted (the first); viewing selects one grid, or none on a second click.
+ */
+export function selectionAfterClick(state: EditorState, selection: readonly number[], key: number): number[] {
+  if (state === 'picking_merge' || state === 'picking_absorbers') {
+    const keep = state === 'picking_absorbers' ? selection[0] : undefined;
+    return selection.includes(key) && key !== keep ? selection.filter((k) => k !== key) : [...new Set([...selection, key])];
+  }
+  if (state === 'viewing') return selection[0] === key && selection.length === 1 ? [] : [key];
+  return [...selection];
+}

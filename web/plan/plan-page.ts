@@ -4,7 +4,8 @@ import { currentUser, scopeName, type Me } from '../shared/session.js';
 import type { Position } from '../../server/contract/vertex-move.js';
 import type { PlanEdit, PlanGrid } from './plan-api.js';
 import { PlanDataController } from './plan-data.js';
-import { drawModeOf, next, type EditorEvent, type EditorState } from './plan-editor-state.js';
+import { renderPlanEditor } from './plan-editor-panel.js';
+import { drawModeOf, next, selectionAfterClick, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
 import { shortcutOf } from './plan-keys.js';
 import { planPageStyles } from './plan-styles.js';
@@ -168,34 +169,16 @@ export class PlanPage extends LitElement {
   }
 
   private renderEditor() {
-    const t = strings(this.language);
-    const plan = this.data.current!.plan;
-    const draft = plan.status === 'draft';
-    const viewing = this.editor === 'viewing' && draft;
-    const tool = (event: EditorEvent, label: string, enabled: boolean, name: string) =>
-      html`<button data-tool=${name} ?disabled=${!enabled} @click=${() => this.go(event)}>${label}</button>`;
-    const picking = this.editor === 'picking_merge' || this.editor === 'picking_absorbers';
-    return html`
-      <p><span class="plan-name">${plan.name}</span> <span class="muted">${t.revision(plan.revision)} · <span data-plan-status=${plan.status}>${t.status[plan.status] ?? plan.status}</span></span></p>
-      <div class="toolbar">
-        ${tool('start_reshape', t.tools.reshape, viewing && this.selection.length === 1, 'reshape')}
-        ${tool('start_split', t.tools.split, viewing && this.selection.length === 1, 'split')}
-        ${tool('start_merge', t.tools.merge, viewing, 'merge')}
-        ${tool('start_draw', t.tools.draw, viewing, 'draw')}
-        ${tool('start_delete', t.tools.delete, viewing && this.selection.length === 1, 'delete')}
-        ${picking ? html`<button class="primary" data-tool="apply" @click=${this.applyPick}>${t.tools.apply}</button>` : nothing}
-        ${drawModeOf(this.editor) || picking ? html`<button data-tool="cancel" @click=${() => this.go('cancel')}>${t.tools.cancel}</button>` : nothing}
-      </div>
-      <div class="toolbar">
-        <button data-tool="undo" ?disabled=${!viewing || plan.revision === 0} @click=${() => this.step('undo')}>${t.tools.undo}</button>
-        <button data-tool="redo" ?disabled=${!viewing || plan.revision >= plan.head_revision} @click=${() => this.step('redo')}>${t.tools.redo}</button>
-        <button class="primary" data-tool="publish" ?disabled=${!viewing || !this.data.validated || this.data.problems.length > 0 || plan.current_version !== plan.base_version}
-          @click=${this.publish}>${t.tools.publish}</button>
-      </div>
-      ${plan.current_version !== plan.base_version && draft ? html`<p class="status error">${t.outdated}</p>` : nothing}
-      <p class="hint" data-editor=${this.editor}>${t.hints[this.editor]}</p>
-      <gs-plan-problems .problems=${this.data.problems} .warnings=${this.data.warnings} .validated=${this.data.validated} .lang=${this.language}></gs-plan-problems>
-      <gs-plan-grid-table .grids=${this.data.current!.features.features} .whatIf=${this.data.whatIf} .diff=${this.data.diff} .selection=${this.selection} .lang=${this.language}></gs-plan-grid-table>`;
+    return renderPlanEditor({
+      lang: this.language,
+      data: this.data,
+      editor: this.editor,
+      selection: this.selection,
+      go: (event) => this.go(event),
+      applyPick: () => this.applyPick(),
+      step: (action) => void this.step(action),
+      publish: () => void this.publish(),
+    });
   }
 
   private switchLanguage() {
@@ -214,12 +197,8 @@ export class PlanPage extends LitElement {
   }
 
   private gridClicked(key: number) {
-    if (this.editor === 'picking_merge' || this.editor === 'picking_absorbers') {
-      const keep = this.editor === 'picking_absorbers' ? this.selection[0] : undefined;
-      this.selection = this.selection.includes(key) && key !== keep ? this.selection.filter((k) => k !== key) : [...new Set([...this.selection, key])];
-    } else if (this.editor === 'viewing') {
-      this.selection = this.selection[0] === key && this.selection.length === 1 ? [] : [key];
-    }
+    const after = selectionAfterClick(this.editor, this.selection, key);
+    if (after.join() !== this.selection.join()) this.selection = after;
   }
 
   private applyPick() {

@@ -106,6 +106,22 @@ export function laterChanges(log: readonly LoggedChange[], position: number | nu
   return position === null ? [] : log.filter((c) => c.id > position);
 }
 
+/**
+ * The figures once the API has answered again: each answer plus the changes
+ * of events it does not count yet (after its position), and the log kept only
+ * for events after the older of the two positions (an unknown one keeps all).
+ */
+export function reconcileFigures(
+  log: readonly LoggedChange[],
+  summary: { answer: Summary; position: number | null },
+  today: { reported: number; position: number | null },
+): { summary: Summary; newToday: number; log: LoggedChange[] } {
+  const patched = laterChanges(log, summary.position).reduce((s, c) => applyFigureChange(s, c.gridCode, c.change), summary.answer);
+  const newToday = laterChanges(log, today.position).reduce((n, c) => n + c.change.today, today.reported);
+  const older = summary.position === null || today.position === null ? null : Math.min(summary.position, today.position);
+  return { summary: patched, newToday, log: older === null ? [...log] : log.filter((c) => c.id > older) };
+}
+
 /** Whether two grid-metrics answers hold the same figures for the same grids (then the map need not recolour). */
 export function sameMetrics(a: GridMetrics, b: GridMetrics): boolean {
   if (a.from !== b.from) return false;

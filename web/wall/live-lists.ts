@@ -1,5 +1,5 @@
 import { isFinishedStatus } from '../../server/contract/vocabulary.js';
-import type { IncidentFeature, Position, StreamIncident, Urgency } from './api-types.js';
+import type { IncidentFeature, IncidentPage, Position, StreamIncident, Urgency } from './api-types.js';
 
 /** One line of the ticker. `key` makes an entry idempotent: the same event arriving twice is shown once. */
 export interface TickerEntry {
@@ -73,6 +73,12 @@ export function updateRedMarkers(markers: ReadonlyMap<string, RedMarker>, i: Str
   else next.delete(i.code);
   while (next.size > RED_MARKERS_MAX) next.delete(next.keys().next().value!);
   return next;
+}
+
+/** The red incidents of a page asked for as open (one finished since is left out), by code. */
+export function redMarkersFrom(page: IncidentPage): Map<string, RedMarker> {
+  const open = page.features.filter((f) => !isFinishedStatus(f.properties.status));
+  return new Map(open.map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]));
 }
 
 export interface RecentIncident {

@@ -2,12 +2,11 @@ import type { LngLatBoundsLike, Map as MapLibreMap } from 'maplibre-gl';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { unionBbox } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
-import { prefetchGridTiles, TiledGrids, type GridTileSource } from '../shared/map/grid-tiles.js';
-import { OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
+import { prefetchGridTiles, type GridTileSource } from '../shared/map/grid-tiles.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { PulseClock } from './pulse-clock.js';
-import { colourFor, WALL_GRID_COLOURS } from './metric-scale.js';
+import { WallGridTiles } from './wall-grid-tiles.js';
 import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.js';
 import { WallNamePlacement } from './wall-name-placement.js';
 
@@ -74,14 +73,16 @@ export class WallMapController implements ReactiveController {
   private fittedInset = 0;
   /** Set when new colours went to deck.gl; the next frame it draws shows them. */
   private coloursPending = false;
-  /** The grids as MapLibre draws them from vector tiles (a region over the threshold); undefined in GeoJSON mode. */
-  private tiles?: TiledGrids;
+  /** The grids as MapLibre draws them from vector tiles (a region over the threshold). */
+  private readonly tiles: WallGridTiles;
 
   constructor(
     host: ReactiveControllerHost,
     private readonly options: { basemapStyleUrl?: string; onProgress(p: FrameProgress): void },
   ) {
     host.addController(this);
+    // Grids are translucent over a basemap, opaque on the wall's own dark ground.
+    this.tiles = new WallGridTiles(options.basemapStyleUrl ? 180 : 255);
     this.kit = new MapKitController(host, {
       name: 'wall map',
       style: options.basemapStyleUrl,
@@ -136,11 +137,7 @@ export class WallMapController implements ReactiveController {
       this.fitCity();
     }
     if (content.tiled && content.tiled !== before?.tiled) this.showTiles(content);
-    if (content.grids && this.tiles) {
-      // Published boundaries brought the region under the threshold: GeoJSON from now on.
-      this.tiles.remove();
-      this.tiles = undefined;
-    }
+    if (content.grids) this.tiles.remove();
     if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
     if (
       content.grids &&
@@ -151,12 +148,14 @@ export class WallMapController implements ReactiveController {
       this.coloursPending = true;
     }
     if (
-      this.tiles &&
+      this.tiles.active &&
       content.values &&
       content.legend &&
       (content.values !== before?.values || content.legend !== before?.legend || content.tiled !== before?.tiled)
     ) {
-      this.colourTiles(content);
+      this.tiles.colour(content.values, content.legend, () => {
+        if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
+      });
     }
     if (content.heatLoaded && content.heatBins.length === 0) this.markProgress({ heatDrawn: true });
     this.pushDeck();
@@ -203,7 +202,7 @@ export class WallMapController implements ReactiveController {
    */
   prefetchTiles(source: GridTileSource, query: string | undefined, legendInset: number): string[] {
     const map = this.map;
-    if (!map || !source.bbox || this.tiles) return [];
+    if (!map || !source.bbox || this.tiles.active) return [];
     const camera = map.cameraForBounds(source.bbox as LngLatBoundsLike, { padding: this.cityPadding(legendInset) });
     return camera?.zoom === undefined ? [] : prefetchGridTiles(source, Math.floor(camera.zoom), query);
   }
@@ -211,37 +210,11 @@ export class WallMapController implements ReactiveController {
   /** Draws the grids from vector tiles (MapLibre, under deck.gl's layers) and fits the city to their extent. */
   private showTiles(content: WallMapContent): void {
     const source = content.tiled!;
-    if (this.tiles) this.tiles.reload(source);
-    else if (this.map) {
-      const edge = { colour: OUTLINE.gridEdge, width: 0.6 * content.scale };
-      const palette = WALL_GRID_COLOURS.map((hex) => rgba(hex, this.gridAlpha));
-      this.tiles = new TiledGrids(this.map, { id: 'grid-tiles', source, query: content.tileQuery, uncoloured: rgba(THEME.uncoloured), palette, edge });
-    }
+    this.tiles.show(this.map, source, content.tileQuery, content.scale);
     if (source.bbox && source.bbox.join() !== this.cityBounds?.join()) {
       this.cityBounds = source.bbox;
       this.fitCity();
     }
-  }
-
-  /** Each grid's colour into its feature state; the grids count as coloured once the tiles in view are drawn with them. */
-  private colourTiles(content: WallMapContent): void {
-    // One RGBA per legend colour, not per grid: 100k grids share a handful.
-    const rgbaOf = new Map<string, Rgba>();
-    const colours = new Map<number, { colour: Rgba; value: number | null }>();
-    for (const [id, value] of content.values!) {
-      const hex = colourFor(content.legend!, value);
-      if (!rgbaOf.has(hex)) rgbaOf.set(hex, rgba(hex, this.gridAlpha));
-      colours.set(id, { colour: rgbaOf.get(hex)!, value });
-    }
-    this.tiles!.setColours(colours);
-    void this.tiles!.drawn().then(() => {
-      if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
-    });
-  }
-
-  /** Grids are translucent over a basemap, opaque on the wall's own dark ground. */
-  private get gridAlpha(): number {
-    return this.options.basemapStyleUrl ? 180 : 255;
   }
 
   /** Shows the whole city and draws the layers for it; false when there is no city to fit yet. */
@@ -279,7 +252,7 @@ export class WallMapController implements ReactiveController {
     const showGridEdges = this.progress.gridsColoured && this.progress.heatDrawn;
     // Pushed during frame N's drawing (deck.gl's callbacks), they are drawn in frame N + 1.
     if (showGridEdges && this.edgesFromFrame === undefined) this.edgesFromFrame = this.framesRendered + 1;
-    this.tiles?.showEdges(showGridEdges);
+    this.tiles.showEdges(showGridEdges);
     const layers = this.content
       ? wallDeckLayers({
           ...this.content,

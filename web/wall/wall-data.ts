@@ -2,12 +2,13 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import { ApiError } from '../shared/api-request.js';
 import type { ApiClient, Query } from './api-client.js';
-import { isFinishedStatus, OPEN_STATUSES } from '../../server/contract/vocabulary.js';
+import { OPEN_STATUSES } from '../../server/contract/vocabulary.js';
 import type { CategoryBreakdown, Directive, GridMetrics, HeatBins, IncidentPage, OutlineCollection, RegionNode, StreamEvent, Summary } from './api-types.js';
-import { applyFigureChange, figureChange, inRegion, laterChanges, sameMetrics, type LoggedChange } from './live-figures.js';
+import { applyFigureChange, figureChange, inRegion, reconcileFigures, sameMetrics, type LoggedChange } from './live-figures.js';
 import {
   addTickerEntries,
   pruneRecent,
+  redMarkersFrom,
   tickerFromEvent,
   tickerFromFeature,
   updateRedMarkers,
@@ -24,10 +25,9 @@ const HEAT_MIN_INTERVAL_MS = 30_000;
  * Events patch the figures themselves (live-figures.ts); the API is asked
  * again to reconcile once a burst has settled (no event for SETTLE_MS), and
  * during a steady stream at least every MAX_UNRECONCILED_MS. A reload costs
- * eight requests and, under software WebGL, a redrawn map: after every event
- * it kept a loaded 2-core wall seconds behind (README, "Live"). With a 1.5 s
- * settle a steady trickle (a report every 2–4 s) still caused one reload per
- * report; 5 s lets such a trickle be reconciled every 15 s instead.
+ * eight requests and, under software WebGL, a redrawn map (README, "Live"):
+ * 5 s lets a trickle of a report every 2–4 s be reconciled every 15 s, not
+ * after each report as a 1.5 s settle did.
  */
 const SETTLE_MS = 5_000;
 const MAX_UNRECONCILED_MS = 15_000;
@@ -107,11 +107,7 @@ export class WallDataController implements ReactiveController {
     this.abort.abort();
   }
 
-  /**
-   * District and street outlines (names, label points, populations): once,
-   * before the configuration is known. Grid polygons never pass through here:
-   * the page's head asks for them first of all (grid-prefetch.ts).
-   */
+  /** District and street outlines (names, label points, populations), once; grid polygons are asked for by the page's head (grid-prefetch.ts). */
   async loadOutlines(api: ApiClient, region: string | undefined): Promise<void> {
     this.outlines = await api.get<OutlineCollection>('/api/map/outlines', { region }, this.abort.signal);
     performance.mark('wall-outlines-loaded');
@@ -254,23 +250,16 @@ export class WallDataController implements ReactiveController {
       if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
       if (!todaySummary) todayPosition = summaryPosition;
-      this.summary = laterChanges(this.changes, summaryPosition).reduce((s, c) => applyFigureChange(s, c.gridCode, c.change), summary);
+      const sinceMidnight = { reported: (todaySummary ?? summary).reported, position: todayPosition };
+      const figures = reconcileFigures(this.changes, { answer: summary, position: summaryPosition }, sinceMidnight);
+      [this.summary, this.newToday, this.changes] = [figures.summary, figures.newToday, figures.log];
       this.summaryPosition = summaryPosition;
-      this.newToday = laterChanges(this.changes, todayPosition).reduce((n, c) => n + c.change.today, (todaySummary ?? summary).reported);
       this.todayPosition = todayPosition;
-      if (summaryPosition !== null && todayPosition !== null) {
-        const older = Math.min(summaryPosition, todayPosition);
-        this.changes = this.changes.filter((c) => c.id > older);
-      }
       // Unchanged figures keep their object: the map recolours (a full redraw) only when a grid's figures moved.
       if (!this.metrics || !sameMetrics(this.metrics, metrics)) this.metrics = metrics;
       this.categories = categories.categories;
       this.ticker = addTickerEntries(this.ticker, latest.features.map(tickerFromFeature));
-      this.redMarkers = new Map(
-        red.features
-          .filter((f) => !isFinishedStatus(f.properties.status))
-          .map((f) => [f.properties.code, { code: f.properties.code, position: f.geometry.coordinates }]),
-      );
+      this.redMarkers = redMarkersFrom(red);
       this.recent = pruneRecent(this.recent, Date.now());
       this.publishMapLists();
       this.directives = directives;
