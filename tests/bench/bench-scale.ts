@@ -10,7 +10,10 @@
  * DATABASE … TEMPLATE) whose incidents, with their histories, are then
  * copied in bulk (scale-copy.ts) in BENCH_JOBS (2) sessions. Databases
  * already built are reused; BENCH_REBUILD=1 builds them again. BENCH_BUILD_ONLY=1
- * stops there.
+ * stops there. BENCH_SHAPE=history builds gs_scale_history_1m and _10m
+ * instead: the same last year behind 10 and 100 years of closed history
+ * (scale-copy.ts), where a figure that costs the same whatever the history
+ * shows a ratio of 1; the default, dense, is the same year 10 and 100 times busier.
  *
  * Then the requests of bench-rollup.ts on every size, median / p95 of
  * BENCH_RUNS (7) after a warm-up, in one table with each size's ratio to the
@@ -22,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { formatTiming, loadRun, loadUrls, measure, openBenchApp, pathOf, type Timing, windowUrls } from './rollup-bench-kit.js';
-import { multiplyIncidents, phase, type Say, seconds } from './scale-copy.js';
+import { type CopyShape, multiplyIncidents, phase, type Say, seconds } from './scale-copy.js';
 
 const say: Say = (line) => console.log(line);
 const rebuild = process.env.BENCH_REBUILD === '1';
@@ -45,7 +48,8 @@ function databaseUrl(name: string): string {
 }
 
 const MARK = 'bench:scale complete';
-const nameOf = (label: string) => `gs_scale_${label.replace(/[^a-z0-9]/g, '_')}`;
+const copyShape: CopyShape = process.env.BENCH_SHAPE === 'history' ? 'history' : 'dense';
+const nameOf = (label: string, copied = false) => `gs_scale_${copied && copyShape === 'history' ? 'history_' : ''}${label.replace(/[^a-z0-9]/g, '_')}`;
 
 /** Whether the database exists, and whether a build finished in it (its comment says so). */
 async function state(admin: pg.Client, name: string): Promise<'missing' | 'partial' | 'complete'> {
@@ -81,6 +85,16 @@ async function migrate(url: string) {
   return opened.incidents;
 }
 
+async function countIncidents(url: string): Promise<number> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incident')).rows[0]!.n;
+  } finally {
+    await db.end();
+  }
+}
+
 if (!process.env.BENCH_PG) throw new Error('BENCH_PG names the PostgreSQL server, e.g. postgres://gridscope:gridscope@127.0.0.1:5432');
 const base = parseSize(process.env.BENCH_BASE ?? '100k');
 const sizes = (process.env.BENCH_SIZES ?? '1m,10m').split(',').filter(Boolean).map(parseSize);
@@ -104,7 +118,7 @@ try {
   const baseBytes = Number(rows[0]!.bytes);
 
   for (const size of sizes) {
-    const name = nameOf(size.label);
+    const name = nameOf(size.label, true);
     const was = await state(admin, name);
     if (!rebuild && !rebuildBase && was === 'complete') {
       say(`${name}: reused`);
@@ -118,9 +132,10 @@ try {
     );
     const t0 = performance.now();
     await phase(say, `clone of ${baseName}`, () => fresh(admin, name, baseName));
-    const times = await multiplyIncidents(databaseUrl(name), copies, jobs, say);
+    const times = await multiplyIncidents(databaseUrl(name), copies, jobs, say, copyShape);
     const total = performance.now() - t0;
-    await admin.query(`COMMENT ON DATABASE ${name} IS '${MARK}: ${baseIncidents * copies} incidents in ${seconds(total)}'`);
+    const made = await countIncidents(databaseUrl(name));
+    await admin.query(`COMMENT ON DATABASE ${name} IS '${MARK}: ${made} incidents (${copyShape}) in ${seconds(total)}'`);
     const parts = [...times].map(([label, ms]) => `${label} ${seconds(ms)}`).join(', ');
     builds.push(`| ${name} | ${parts} | ${seconds(total)} |`);
     say(`${name}: built in ${seconds(total)}`);
@@ -137,10 +152,10 @@ const region = process.env.BENCH_REGION;
 const shape = process.env.BENCH_WINDOW === 'days' ? 'days' : 'instants';
 const urls = windowUrls(days, region, shape);
 const opened = [await openBenchApp(databaseUrl(nameOf(base.label)))];
-for (const size of sizes) opened.push(await openBenchApp(databaseUrl(nameOf(size.label))));
+for (const size of sizes) opened.push(await openBenchApp(databaseUrl(nameOf(size.label, true))));
 const head = (o: (typeof opened)[number]) => `${o.incidents.toLocaleString('en-US')} incidents`;
 say(
-  `\n${region ?? 'city'}, ${days} days (${shape === 'days' ? 'whole China days to now, as the wall asks' : '[now − days, now)'}), median / p95 of ${RUNS} after a warm-up`,
+  `\n${region ?? 'city'}, ${copyShape} copies, ${days} days (${shape === 'days' ? 'whole China days to now, as the wall asks' : '[now − days, now)'}), median / p95 of ${RUNS} after a warm-up`,
 );
 // Each size against the baseline and, from the second size on, against the size before it (the scale issue's 10M / 1M).
 const steps = sizes.slice(1).map((s, i) => `${s.label} / ${sizes[i]!.label}`);

@@ -21,6 +21,14 @@
  * triggers that were off) and the tables vacuumed and analysed. No statement
  * timeout of its own. A run that dies half way leaves the database without
  * its "complete" mark, and the next run builds it again.
+ *
+ * Two shapes. `dense` (above): the same year N times over, a city N times
+ * busier. `history`: copy k is the baseline moved k × its span (whole weeks)
+ * into the past, so N copies are N years of history behind the same last
+ * year, as a city that has run Gridscope for decades; an older copy holds
+ * only finished incidents (history is closed: the open set stays the
+ * baseline's), its codes carry its own dates, and ids rise with report time
+ * (copy k's ids below copy k − 1's).
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -40,15 +48,28 @@ interface CopiedTable {
   name: string;
   /** Columns that hold an incident id (incident_id; duplicate_of in incident). */
   refs: string[];
-  columns: { name: string; identity: boolean }[];
+  columns: { name: string; identity: boolean; type: string }[];
   rows: number;
 }
+
+export type CopyShape = 'dense' | 'history';
+
+/** How copy k differs from the baseline in the history shape: days back per copy, and each id column's largest value. */
+interface History {
+  spanDays: number;
+  /** `table.column` → the snapshot's largest value (ids of copy k are k′ × it + id, k′ counting from the oldest copy). */
+  strides: Map<string, number>;
+}
+
+const TIME_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date']);
 
 /** Incidents written per statement: big enough that per-statement costs vanish, small enough for progress every few seconds. */
 const INCIDENTS_PER_BATCH = 200_000;
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const snapshot = (table: string) => ident(`bench_scale_src_${table}`);
+/** The snapshot's incidents an older copy keeps: the finished ones, whose original (if a duplicate) is finished too. */
+const KEPT = ident('bench_scale_kept');
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const minutes = (ms: number) => (ms < 90_000 ? seconds(ms) : `${(ms / 60_000).toFixed(1)} min`);
 const count = (n: number) => n.toLocaleString('en-US');
@@ -78,7 +99,7 @@ async function plan(db: pg.Client): Promise<CopiedTable[]> {
   const names = ['incident', ...new Set(refs.map((r) => r.table_name).filter((t) => t !== 'incident'))];
   const tables: CopiedTable[] = [];
   for (const name of names) {
-    const columns = (await db.query<{ name: string; identity: boolean }>(COLUMNS_SQL, [name])).rows;
+    const columns = (await db.query<{ name: string; identity: boolean; type: string }>(COLUMNS_SQL, [name])).rows;
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident(name)}`);
     tables.push({ name, refs: refs.filter((r) => r.table_name === name).map((r) => r.column_name), columns, rows: rows[0]!.n });
   }
@@ -93,21 +114,49 @@ const batchKey = (t: CopiedTable) => (t.name === 'incident' ? 'id' : t.refs[0]!)
  * [$1, $2], in the order of their new ids (an incremental sort over the
  * snapshot's index: the copies of one row are neighbours).
  */
-function copyStatement(t: CopiedTable, n: number): string {
-  const renumber = (col: string) => `(s.${col} - 1) * ${n} + bench_k + 1`;
-  const values = t.columns.map(({ name, identity }) => {
+function copyStatement(t: CopiedTable, n: number, history?: History): string {
+  const key = ident(batchKey(t));
+  const renumber = (col: string) =>
+    history ? `(${n - 1} - bench_k)::bigint * ${history.strides.get(`${t.name}.${col}`)} + s.${ident(col)}` : `(s.${ident(col)} - 1) * ${n} + bench_k + 1`;
+  const back = (days: string) => `bench_k * ${history?.spanDays ?? 0} * ${days}`;
+  const values = t.columns.map(({ name, identity, type }) => {
     const col = ident(name);
-    if (identity || t.refs.includes(name)) return renumber(col);
+    if (identity || t.refs.includes(name)) return renumber(name);
     if (t.name === 'incident' && name === 'code')
-      return `left(s.code, 10) || lpad(((substr(s.code, 11)::bigint - 1) * ${n} + bench_k + 1)::text, ${CODE_SERIAL_DIGITS}, '0')`;
+      return history
+        ? `'SJ' || to_char(to_date(substr(s.code, 3, 8), 'YYYYMMDD') - ${back('1')}, 'YYYYMMDD') || substr(s.code, 11)`
+        : `left(s.code, 10) || lpad(((substr(s.code, 11)::bigint - 1) * ${n} + bench_k + 1)::text, ${CODE_SERIAL_DIGITS}, '0')`;
+    if (history && TIME_TYPES.has(type)) return type === 'date' ? `s.${col} - ${back('1')}` : `s.${col} - ${back("interval '1 day'")}`;
     return `s.${col}`;
   });
-  const key = ident(batchKey(t));
   const identity = t.columns.find((c) => c.identity && c.name !== batchKey(t));
+  const kept = history ? ` AND (bench_k = 0 OR EXISTS (SELECT 1 FROM ${KEPT} kept WHERE kept.id = s.${key}))` : '';
+  // Dense: the copies of one row side by side (ids rise with report time). History: the oldest copy first.
+  const order = history ? `bench_k DESC, s.${key}` : `s.${key}, bench_k`;
   return `INSERT INTO ${ident(t.name)} (${t.columns.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
           SELECT ${values.join(', ')} FROM ${snapshot(t.name)} s CROSS JOIN generate_series(0, ${n - 1}) AS bench_k
-           WHERE s.${key} BETWEEN $1 AND $2
-           ORDER BY s.${key}, bench_k${identity ? `, s.${ident(identity.name)}` : ''}`;
+           WHERE s.${key} BETWEEN $1 AND $2${kept}
+           ORDER BY ${order}${identity ? `, s.${ident(identity.name)}` : ''}`;
+}
+
+/** The history shape's span (the baseline's report days, in whole weeks so weekdays stay), strides and kept incidents. */
+async function prepareHistory(db: pg.Client, tables: CopiedTable[]): Promise<History> {
+  const inc = snapshot('incident');
+  const { rows } = await db.query<{ days: number }>(`SELECT (max(reported_at)::date - min(reported_at)::date + 1)::int AS days FROM ${inc}`);
+  const spanDays = Math.ceil(rows[0]!.days / 7) * 7;
+  const strides = new Map<string, number>();
+  const largest = async (table: string, col: string) =>
+    Number((await db.query<{ m: string }>(`SELECT coalesce(max(${ident(col)}), 0)::text AS m FROM ${snapshot(table)}`)).rows[0]!.m);
+  const incidentIds = await largest('incident', 'id');
+  for (const t of tables)
+    for (const c of t.columns)
+      if (c.identity || t.refs.includes(c.name))
+        strides.set(`${t.name}.${c.name}`, t.refs.includes(c.name) || t.name === 'incident' ? incidentIds : await largest(t.name, c.name));
+  await db.query(`DROP TABLE IF EXISTS ${KEPT}; CREATE UNLOGGED TABLE ${KEPT} AS
+    SELECT s.id FROM ${inc} s WHERE NOT incident_is_open(s.status)
+       AND (s.duplicate_of IS NULL OR EXISTS (SELECT 1 FROM ${inc} o WHERE o.id = s.duplicate_of AND NOT incident_is_open(o.status)));
+    ALTER TABLE ${KEPT} ADD PRIMARY KEY (id); ANALYZE ${KEPT}`);
+  return { spanDays, strides };
 }
 
 /** Fails unless every code has the routes' shape and n copies' serials stay below the API's. */
@@ -125,12 +174,12 @@ async function checkCodes(db: pg.Client, n: number): Promise<void> {
  * Fills the database at url (the baseline, just cloned) with n copies of its
  * incidents, in `jobs` sessions. Returns the phase times.
  */
-export async function multiplyIncidents(url: string, n: number, jobs: number, say: Say): Promise<Map<string, number>> {
+export async function multiplyIncidents(url: string, n: number, jobs: number, say: Say, shape: CopyShape = 'dense'): Promise<Map<string, number>> {
   const times = new Map<string, number>();
   const db = await connect(url);
   try {
     const tables = await plan(db);
-    await checkCodes(db, n);
+    if (shape === 'dense') await checkCodes(db, n);
     const perCopy = tables.reduce((sum, t) => sum + t.rows, 0);
     say(`  ${n} copies of ${tables.map((t) => `${t.name} (${count(t.rows)})`).join(', ')}: ${count(perCopy * n)} rows`);
 
@@ -153,6 +202,8 @@ export async function multiplyIncidents(url: string, n: number, jobs: number, sa
       },
       times,
     );
+    const history = shape === 'history' ? await prepareHistory(db, tables) : undefined;
+    if (history) say(`  history: copy k is ${history.spanDays} × k days older; older copies keep finished incidents only`);
 
     const { rows } = await db.query<{ lo: string; hi: string }>(`SELECT min(id)::text AS lo, max(id)::text AS hi FROM ${snapshot('incident')}`);
     const step = Math.max(1, Math.ceil(INCIDENTS_PER_BATCH / n));
@@ -167,7 +218,7 @@ export async function multiplyIncidents(url: string, n: number, jobs: number, sa
     const gin = indexes.filter((ix) => ix.index_def.includes(' USING gin '));
     const others = Math.max(1, jobs - 1);
 
-    await phase(say, 'incidents copied', () => copyBatches(url, [incident!], batches, n, jobs, say), times);
+    await phase(say, 'incidents copied', () => copyBatches(url, [incident!], batches, n, jobs, say, history), times);
     // The search index (GIN over every incident's character pairs) takes longer than
     // everything else after the incidents together (3.5 min a million on 2 loaded cores):
     // it is built in a session of its own while the others copy the histories, build
@@ -179,7 +230,7 @@ export async function multiplyIncidents(url: string, n: number, jobs: number, sa
         Promise.all([
           inParallel(1, url, gin, build),
           (async () => {
-            await phase(say, 'histories copied', () => copyBatches(url, children, batches, n, others, say), times);
+            await phase(say, 'histories copied', () => copyBatches(url, children, batches, n, others, say, history), times);
             await phase(
               say,
               'other indexes',
@@ -207,6 +258,7 @@ export async function multiplyIncidents(url: string, n: number, jobs: number, sa
             await db.query(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${ident(c.name)}) FROM ${ident(t.name)}))`, [t.name, c.name]);
           await db.query(`DROP TABLE ${snapshot(t.name)}`);
         }
+        await db.query(`DROP TABLE IF EXISTS ${KEPT}`);
         // UNIQUE constraints on their rebuilt indexes last: ALTER TABLE waits for every index build on its table.
         for (const ix of indexes.filter((ix) => ix.constraint_name))
           await db.query(`ALTER TABLE ${ident(ix.table)} ADD CONSTRAINT ${ident(ix.constraint_name!)} UNIQUE USING INDEX ${ix.index_name}`);
@@ -234,8 +286,8 @@ async function vacuumAnalyze(client: pg.Client, t: CopiedTable) {
 }
 
 /** The tables' copies, batch by batch, each batch taken by the next free session; says rows, elapsed and ETA every ten seconds. */
-async function copyBatches(url: string, tables: CopiedTable[], batches: [number, number][], n: number, jobs: number, say: Say) {
-  const statements = tables.map((t) => copyStatement(t, n));
+async function copyBatches(url: string, tables: CopiedTable[], batches: [number, number][], n: number, jobs: number, say: Say, history?: History) {
+  const statements = tables.map((t) => copyStatement(t, n, history));
   const rows = n * tables.reduce((sum, t) => sum + t.rows, 0);
   const what = tables.map((t) => t.name).join(', ');
   const t0 = performance.now();
