@@ -595,6 +595,24 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
       }
     }
+    // On a phone (a commander away from the desk): one column, the queue above the record, the header wrapped inside the
+    // screen (it was cut off at the right, the record beside the queue clipped), nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
+    const phone = await page.evaluate(() => {
+      const root = document.querySelector('gs-dispatch-page')!.shadowRoot!;
+      const queue = root.querySelector('.queue')!.getBoundingClientRect();
+      const side = root.querySelector('.side')!.getBoundingClientRect();
+      const header = root.querySelector('gs-console-header')!.shadowRoot!;
+      const rights = [...header.querySelectorAll('h1, .live, .who, button, a')].map((e) => Math.round(e.getBoundingClientRect().right));
+      return { queueAbove: queue.bottom <= side.top + 1, sideWidth: side.width, rights, overflow: document.documentElement.scrollWidth - window.innerWidth };
+    });
+    expect(phone.queueAbove).toBe(true);
+    expect(phone.sideWidth).toBeGreaterThanOrEqual(390 * 0.95);
+    expect(phone.rights.length).toBeGreaterThan(4);
+    for (const right of phone.rights) expect(right).toBeLessThanOrEqual(390);
+    expect(phone.overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/dispatch-en-390x844-${BACKEND}.png` });
     expect(problems).toEqual([]);
   });
 });

@@ -217,6 +217,17 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
       return rows.length > 0 && rows.every((r) => r.getAttribute('data-action') === 'user.create');
     });
     await page.screenshot({ path: join(SCREENSHOT_DIR, `admin-audit-${BACKEND}.png`), fullPage: true });
+    // On a phone the header wraps inside the screen (sign-out was cut off at the right edge): every item of it within 390 px.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await page.evaluate(() => {
+      const header = document.querySelector('gs-admin-page')!.shadowRoot!.querySelector('header')!;
+      const rights = [...header.querySelectorAll('h1, .who, button, a')].map((e) => Math.round(e.getBoundingClientRect().right));
+      return { rights, overflow: document.documentElement.scrollWidth - window.innerWidth };
+    });
+    expect(phone.rights.length).toBeGreaterThan(2);
+    for (const right of phone.rights) expect(right).toBeLessThanOrEqual(390);
+    expect(phone.overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `admin-audit-390-${BACKEND}.png`) });
     expect(failures).toEqual(['400 POST /api/users', `400 PATCH /api/users/${created!.id}`]);
     expect(problems).toEqual([]);
   });

@@ -47,6 +47,14 @@ export class AdminPage extends LitElement {
     .status.error { background: #4a2030; color: #ffd0d8; }
     .status.ok { background: #1f4d2e; color: #c8f5d4; }
     .no-permission { background: #15203a; border-radius: 10px; padding: 2rem; font-size: 1.1rem; }
+    /* A phone: the title on a line of its own, who and the links wrapping under it; nothing past the screen's edge. */
+    @media (max-width: 700px) {
+      header { flex-wrap: wrap; gap: .4rem 1rem; padding: .7rem 1rem; }
+      header h1 { flex-basis: 100%; }
+      main { padding: 1rem 1rem 2rem; }
+      nav[role="tablist"] { flex-wrap: wrap; }
+      nav button { padding: .5rem .9rem; }
+    }
   `,
   ];
 

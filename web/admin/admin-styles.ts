@@ -5,6 +5,10 @@ export const adminStyles = css`
   :host { display: block; color: #e6edf7; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
   h2 { font-size: 1.15rem; margin: 0 0 .8rem; color: #c9d6ea; font-weight: 600; }
   section, form.panel { background: #15203a; border-radius: 10px; padding: 1.1rem 1.3rem; margin-bottom: 1.2rem; }
+  /* A phone: a table wider than the screen scrolls sideways inside its card, not the page with it. */
+  @media (max-width: 700px) {
+    section { overflow-x: auto; padding: .9rem 1rem; }
+  }
   table { border-collapse: collapse; width: 100%; font-size: .92rem; }
   th { text-align: left; color: #9fb3d1; font-weight: 500; border-bottom: 1px solid #2a3b60; padding: .45rem .6rem; white-space: nowrap; }
   /* Baseline: the first lines of mono and CJK cells line up. */

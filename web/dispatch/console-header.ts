@@ -19,6 +19,12 @@ export class ConsoleHeader extends LitElement {
     .who, a { color: #9fb3d1; font-size: .85rem; text-decoration: none; white-space: nowrap; }
     .live { font-size: .78rem; padding: .1rem .5rem; border-radius: 10px; background: #3a2a14; color: #ffd873; }
     .live[data-state="live"] { background: #123a2a; color: #6ee7a8; }
+    /* A phone: the title on a line of its own, the rest wrapping under it. */
+    @media (max-width: 700px) {
+      :host { flex-wrap: wrap; gap: .4rem .8rem; }
+      h1 { flex-basis: 100%; }
+      .who { white-space: normal; }
+    }
   `,
   ];
 

@@ -43,7 +43,7 @@ const zh = {
   capped: (n: number) => `在办事件超过 ${n} 条，仅载入最新的 ${n} 条`,
   empty: '此队列暂无事件',
   loading: '加载中…',
-  pick: '在左侧选择一个事件',
+  pick: '从事件列表中选择一个事件',
   detail: {
     description: '事件描述',
     category: '类别',
@@ -176,7 +176,7 @@ const en: Strings = {
   capped: (n: number) => `More than ${n} open incidents; only the newest ${n} are loaded`,
   empty: 'Nothing in this queue',
   loading: 'Loading…',
-  pick: 'Pick an incident on the left',
+  pick: 'Pick an incident from the list',
   detail: {
     description: 'Description',
     category: 'Category',

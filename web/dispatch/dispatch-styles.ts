@@ -48,6 +48,15 @@ export const pageStyles = css`
     }
     .queue { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #1e2c4a; }
     .queue gs-incident-list { flex: 1; }
+    /* A phone (a commander away from the desk): one column, the queue (scrolling) above the record and its map; the page scrolls. */
+    @media (max-width: 700px) {
+      :host { height: auto; min-height: 100vh; }
+      main { grid-template-columns: minmax(0, 1fr); }
+      .queue { border-right: 0; border-bottom: 1px solid #1e2c4a; max-height: 45vh; }
+      .side { grid-template-columns: minmax(0, 1fr); grid-template-rows: 14rem auto; }
+      .side gs-incident-map { order: -1; margin: .5rem .6rem 0; }
+      .notice { max-width: 90vw; }
+    }
     .pick { padding: 2rem; color: #7d8aa3; }
     .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem .7rem .5rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 70vw; box-shadow: 0 4px 18px rgba(0,0,0,.5); }
     .notice.error { background: #4a2030; color: #ffd0d8; }
