@@ -4,7 +4,7 @@ import type { ExploreFilter, Place } from '../repositories/explore-repository.js
 import { ancestorCodes, INCIDENT_STATUSES, isGridCode, URGENCIES } from '../contract/vocabulary.js';
 import { parseList, parseTimeRange } from './query-parsers.js';
 import { callerScope, scopedRoot } from './region-scope.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 
 export interface ResolvedPlace {
   place: Place;

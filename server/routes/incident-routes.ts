@@ -8,7 +8,7 @@ import { IncidentPage } from '../contract/incident-geojson-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { scopedRegion } from './region-scope.js';
 import { pageLimit, pageMembers } from './feature-paging.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 
 export const INCIDENT_LIMIT = { default: 500, max: 5000 };
 

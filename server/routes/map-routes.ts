@@ -11,7 +11,7 @@ import { Simplify } from '../contract/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
 import { scopedRegion } from './region-scope.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 
 /** Heatmap cells are this many screen pixels wide at the zoom asked for: finer is invisible under a 20+ px kernel. */
 const HEAT_CELL_PIXELS = 4;

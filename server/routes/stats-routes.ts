@@ -8,7 +8,7 @@ import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { SummarySchema } from '../contract/wall-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
 import { scopedRoot } from './region-scope.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

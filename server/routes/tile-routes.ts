@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { notFound } from '../http-errors.js';
 import type { EncodedTile } from '../repositories/tile-repository.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 import { parseTileAddress } from '../tiles/tile-address.js';
 import { TileCache } from '../tiles/tile-cache.js';
 import { isTileLayerName, TILE_LAYER_NAMES, TILE_LAYERS, type TileLayerName } from '../tiles/tile-layers.js';

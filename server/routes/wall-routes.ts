@@ -7,7 +7,7 @@ import { parseTimeRange } from './query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, type WallOptions } from '../contract/wall-options.js';
 import { CategoryStatsSchema, WallConfigSchema, type WallConfig } from '../contract/wall-schemas.js';
 import { scopedRegion } from './region-scope.js';
-import { visibilityOf } from '../services/incident-workflow-service.js';
+import { visibilityOf } from '../services/actor.js';
 
 /**
  * The wall's configuration. Also written into /wall's HTML (web-plugin.ts

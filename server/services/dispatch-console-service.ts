@@ -1,7 +1,8 @@
 import { refusal, unitCountProblem, type Action } from '../contract/incident-workflow.js';
-import { principalOf, type Actor } from './actor.js';
+import { principalOf, visibilityOf, type Actor } from './actor.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
-import { applyTransition, dispatchDeadline, visibilityOf } from './incident-workflow-service.js';
+import { applyTransition } from './incident-workflow-service.js';
+import { dispatchDeadline } from './incident-workflow-steps.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** The steps the console takes on several new reports at once (bulk triage). */

@@ -2,7 +2,7 @@ import type { GridWorkerContact } from '../contract/incident-geojson-schemas.js'
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { invalidInput, notFoundError } from './domain-error.js';
-import { visibilityOf } from './incident-workflow-service.js';
+import { visibilityOf } from './actor.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /**

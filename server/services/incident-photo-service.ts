@@ -3,7 +3,7 @@ import type { OpenedPhoto } from '../photos/photo-store.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, notFoundError } from './domain-error.js';
-import { visibilityOf } from './incident-workflow-service.js';
+import { visibilityOf } from './actor.js';
 import type { ServiceDeps } from './service-deps.js';
 import { hashRequest, writeOnce, type WriteAnswer } from './idempotency.js';
 

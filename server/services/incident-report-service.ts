@@ -5,7 +5,7 @@ import { eventIncident } from './incident-event.js';
 import { actorFields, principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
-import { visibilityOf } from './incident-workflow-service.js';
+import { visibilityOf } from './actor.js';
 import type { ServiceDeps } from './service-deps.js';
 import { toWgs84, type InputCrs } from '../geometry/chinese-crs.js';
 import { hashRequest, writeOnce, type WriteAnswer } from './idempotency.js';

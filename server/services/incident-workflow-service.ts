@@ -11,10 +11,6 @@ import { DomainError, invalidInput, notFoundError } from './domain-error.js';
 import { hashRequest, writeOnce } from './idempotency.js';
 import type { ServiceDeps } from './service-deps.js';
 
-// Other services and the routes ask for these here, beside the workflow they belong to.
-export { visibilityOf } from './actor.js';
-export { dispatchDeadline } from './incident-workflow-steps.js';
-
 export interface TransitionInput {
   action: Action;
   note?: string;

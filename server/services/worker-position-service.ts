@@ -4,7 +4,7 @@ import { inScope } from '../auth/roles.js';
 import { principalOf, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
-import { visibilityOf } from './incident-workflow-service.js';
+import { visibilityOf } from './actor.js';
 import { wgs84Point } from './incident-report-service.js';
 import type { ServiceDeps } from './service-deps.js';
 

@@ -53,8 +53,7 @@ export const pageStyles = css`
       :host { height: auto; min-height: 100vh; }
       main { grid-template-columns: minmax(0, 1fr); }
       .queue { border-right: 0; border-bottom: 1px solid #1e2c4a; max-height: 45vh; }
-      .side { grid-template-columns: minmax(0, 1fr); grid-template-rows: 14rem auto; }
-      .side gs-incident-map { order: -1; margin: .5rem .6rem 0; }
+      .side { grid-template-rows: 14rem auto; }
       .notice { max-width: 90vw; }
     }
     .pick { padding: 2rem; color: #7d8aa3; }
