@@ -83,6 +83,8 @@ export interface AppOptions {
   encodedBodies?: EncodedBodyCache;
   /** Bytes of encoded vector tiles kept in memory (config GRIDSCOPE_TILE_CACHE_MB); default 64 MiB. */
   tileCacheBytes?: number;
+  /** How long a geometry revision read is trusted without a notification (geometry-revision-watch.ts); tests lengthen it. */
+  tileRevisionMaxAgeMs?: number;
   /** Grids above which a wall draws its region from vector tiles (config GRIDSCOPE_TILE_GRID_THRESHOLD); default 20,000. */
   tileGridThreshold?: number;
 }
@@ -106,6 +108,7 @@ export async function buildApp({
   geometryLimits,
   encodedBodies = createEncodedBodyCache(),
   tileCacheBytes,
+  tileRevisionMaxAgeMs,
   tileGridThreshold,
 }: AppOptions) {
   const authOptions = { ...DEFAULT_AUTH, ...auth };
@@ -152,7 +155,7 @@ export async function buildApp({
   await app.register(statsRoutes);
   await app.register(streamRoutes);
   await app.register(mapRoutes, { tileGridThreshold });
-  await app.register(tileRoutes, { cacheBytes: tileCacheBytes });
+  await app.register(tileRoutes, { cacheBytes: tileCacheBytes, revisionMaxAgeMs: tileRevisionMaxAgeMs });
   await app.register(wallRoutes, { wall });
   await app.register(exploreRoutes);
   await app.register(planRoutes, { rules: planRules, limits: geometryLimits });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { isDatabaseError, SESSION_SETTINGS, type Database, type Queryable, type Row } from './database.js';
+import { isDatabaseError, SESSION_SETTINGS, type Database, type Queryable, type QueryOptions, type Row } from './database.js';
 import { scrubbed } from './database-errors.js';
 import { createAvailabilityTracker, DatabaseUnavailableError, isDatabaseUnavailable, type AvailabilityTracker } from './database-unavailable.js';
 import { createPgListener, type PgListener } from './pg-listener.js';
@@ -23,11 +24,24 @@ async function observed<T>(tracker: AvailabilityTracker, pending: Promise<T>): P
   }
 }
 
+/** A prepared statement's name on every connection: from its text, so that one name never stands for two statements. */
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (name === undefined) {
+    name = `gs_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(q: pg.Pool | pg.PoolClient, tracker: AvailabilityTracker): Queryable {
   return {
-    async query<T = Row>(sql: string, params: readonly unknown[] = []) {
+    async query<T = Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      const values = params as unknown[];
+      const config = options?.prepared ? { name: preparedName(sql), text: sql, values } : { text: sql, values };
       // PostgreSQL's detail repeats the failing row's values (a password hash, a token hash): scrubbed.
-      const result = await scrubbed(observed(tracker, q.query(sql, params as unknown[])));
+      const result = await scrubbed(observed(tracker, q.query(config)));
       return result.rows as T[];
     },
     async exec(sql: string) {

@@ -31,6 +31,14 @@ export interface IncidentTileQuery {
 type EncodedRow = { tile: Uint8Array | Buffer; features: number };
 
 /**
+ * Geometry tiles are found by the GiST index on boundaries whatever the tile
+ * (checked with a generic plan at 100k grids), so their statements stay
+ * prepared: planning one cost about as much as building it. Incident tiles
+ * are not: how many rows a time window holds decides their plan.
+ */
+const PREPARED = { prepared: true } as const;
+
+/**
  * Vector tiles from PostGIS. Where PostGIS has ST_AsMVT (PostgreSQL builds)
  * it encodes; where it has not (PGlite's build lacks protobuf-c) the same
  * features come back in tile coordinates and are encoded here. Which one is
@@ -71,7 +79,7 @@ export function createTileRepository(db: Queryable) {
       const params = [t.z, t.x, t.y, region, TILE_EXTENT, TILE_BUFFER];
       // Below GRID_CODE_ZOOM the feature id alone names a grid: a city's tile holds tens of thousands.
       const withCode = t.z >= GRID_CODE_ZOOM;
-      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(GRIDS_MVT, [...params, withCode]));
+      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(GRIDS_MVT, [...params, withCode], PREPARED));
       const rows = await db.query<{ code: string; population: number | null; shape: string }>(GRIDS_GEOM, params);
       return polygons(
         'grids',
@@ -86,7 +94,7 @@ export function createTileRepository(db: Queryable) {
     /** Outlines of one level; `scope` is a code prefix (the caller's region) or null. */
     async regions(t: TileAddress, level: RegionTileLevel, layer: string, scope: string | null): Promise<EncodedTile> {
       const params = [t.z, t.x, t.y, scope, TILE_EXTENT, TILE_BUFFER, level];
-      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(REGIONS_MVT, [...params, layer]));
+      if (await nativeMvt()) return encoded(await db.query<EncodedRow>(REGIONS_MVT, [...params, layer], PREPARED));
       const rows = await db.query<{ code: string; name: string; name_en: string | null; population: number | null; shape: string }>(REGIONS_GEOM, params);
       return polygons(
         layer,

@@ -8,6 +8,7 @@ import type { EncodedTile } from '../repositories/tile-repository.js';
 import { visibilityOf } from '../services/actor.js';
 import { parseTileAddress } from '../tiles/tile-address.js';
 import { TileCache } from '../tiles/tile-cache.js';
+import { watchGeometryRevision } from '../tiles/geometry-revision-watch.js';
 import { isTileLayerName, TILE_LAYER_NAMES, TILE_LAYERS, type TileLayerName } from '../tiles/tile-layers.js';
 import { type BodyEncoding, chooseEncoding } from './encoded-body-cache.js';
 import { clientHolds, encodingFor } from './http-cache.js';
@@ -61,9 +62,17 @@ const TileJsonSchema = Type.Object(
  * `map.setFeatureState({source, sourceLayer: 'grids', id: Number(code)}, …)`,
  * or give the source `promoteId: 'code'` and use the text codes.
  */
-const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (app, opts) => {
+const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number; revisionMaxAgeMs?: number }> = async (app, opts) => {
   const cache = new TileCache(opts.cacheBytes ?? DEFAULT_TILE_CACHE_BYTES);
   const rootAt = createRootsByRevision();
+  const revisions = await watchGeometryRevision(
+    app.db,
+    app.readDb,
+    () => app.readRepos.tiles.geometryRevision(),
+    (err) => app.log.warn({ err }, 'listening for geometry revisions failed: every tile reads the revision'),
+    opts.revisionMaxAgeMs,
+  );
+  app.addHook('onClose', revisions.stop);
 
   app.get(
     '/tiles/:layer.json',
@@ -138,9 +147,10 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number }> = async (ap
       }
 
       // Geometry layers: the tag follows from the revision alone, so a client holding the tile gets a 304 with no tile built.
-      // Revision and tile come from the same database (the replica, if any), so no tile is kept under a newer revision than
-      // its own; the caller's root is kept by revision too, so a tile from the cache costs one statement.
-      const revision = await app.readRepos.tiles.geometryRevision();
+      // The revision is known in memory until a publish notifies a newer one (geometry-revision-watch.ts); read, it comes
+      // from the database the tiles come from (the replica, if any), so no tile is kept under a newer revision than its own.
+      // The caller's root is kept by revision too, so a tile from the cache costs no statement.
+      const revision = await revisions.watch.current();
       const root = await rootAt(revision, request, query.region);
       if (tile.z < layer.minzoom) return reply.header('Cache-Control', GEOMETRY_CACHE_CONTROL).status(204).send(null);
       const scope = layer.kind === 'grids' ? regionFilter(root) : root.level === 'city' ? null : root.code;
