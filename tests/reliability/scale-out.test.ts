@@ -64,7 +64,8 @@ describe.skipIf(!ON_POSTGRES)('several API processes, a read replica and deadloc
       // As `serve` opens it: read-only sessions that retry replay conflicts.
       replica = await openReadDatabase({ databaseReadUrl: replicaUrl, dbPoolSize: 2, statementTimeoutMs: 60_000 });
     }
-    const options = { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 } };
+    // A geometry revision read is trusted for ten minutes: only the notification of a change can tell A's tiles it moved.
+    const options = { auth: { anonymousRead: false }, workflow: { sweepEveryMs: 0 }, tileRevisionMaxAgeMs: 600_000 };
     // Process A reads its figures from the replica (when there is one, else from the primary). B's read pool has
     // lost its server: closed, as a replica that went away leaves it (a pool refuses statements after end() with
     // the error of a lost server). What B is asked in the first case needs only the primary.
@@ -160,6 +161,49 @@ describe.skipIf(!ON_POSTGRES)('several API processes, a read replica and deadloc
     } finally {
       if (paused) await admin.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
       await admin.end();
+    }
+  });
+
+  it.skipIf(!WITH_REPLICA)('serves tiles of what its replica holds, and of a boundary change made by the other process once replayed', async () => {
+    const z = 13;
+    const n = 2 ** z;
+    const [lon, lat] = location;
+    const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
+    const url = `/tiles/grids/${z}/${Math.floor(((lon + 180) / 360) * n)}/${y}.mvt`;
+    /** The geometry revision A's tile was built from, as its ETag says ("g<revision>-<hash>"). */
+    const tileRevision = async () => {
+      const res = await a.inject({ method: 'GET', url, headers: as.commander!.read });
+      expect(res.statusCode, res.body).toBe(200);
+      return Number(/^"g(\d+)-/.exec(String(res.headers.etag))?.[1]);
+    };
+    const primaryRevision = async () => (await t.db.query<{ r: number }>('SELECT revision::int r FROM geometry_revision'))[0]!.r;
+    await lib.waitForReplay(t.url!, replicaUrl!);
+    expect(await tileRevision()).toBe(await primaryRevision());
+    const admin = new pg.Client({ connectionString: replicaUrl });
+    await admin.connect();
+    let paused = false;
+    const grid = (await t.db.query<{ code: string }>('SELECT code FROM grid ORDER BY code LIMIT 1'))[0]!.code;
+    try {
+      await admin.query('SELECT pg_wal_replay_pause()');
+      paused = true;
+      await waitUntil(async () => (await admin.query("SELECT pg_get_wal_replay_pause_state() = 'paused' p")).rows[0].p, 'the replica to pause its replay');
+      const before = await primaryRevision();
+      // Through B's database, as a publish in the other process: the primary moves on and notifies A.
+      await secondDb.query('UPDATE grid_all SET population = population + 3 WHERE code = $1 AND retired_at IS NULL', [grid]);
+      const after = await primaryRevision();
+      expect(after).toBeGreaterThan(before);
+      // A hears of the new revision but its replica still holds the old rows: its tiles stay those of the old revision.
+      expect(await tileRevision()).toBe(before);
+      expect(await tileRevision()).toBe(before);
+      await admin.query('SELECT pg_wal_replay_resume()');
+      paused = false;
+      await lib.waitForReplay(t.url!, replicaUrl!);
+      // Replayed: the next tiles are of the new revision, told by the notification (a read is trusted for ten minutes here).
+      await waitUntil(async () => (await tileRevision()) === after, 'A to serve the tile of the new revision');
+    } finally {
+      if (paused) await admin.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await admin.end();
+      await t.db.query('UPDATE grid_all SET population = population - 3 WHERE code = $1 AND retired_at IS NULL', [grid]);
     }
   });
 
