@@ -10,8 +10,11 @@ import type { PlacedGrid } from './seed-demo-city.js';
 const BATCH_SQL = readFileSync(new URL('./incident-batch.sql', import.meta.url), 'utf8');
 const BATCH = 20_000;
 const DAYS = 365;
-/** The latest reports of the run are red ones nobody has dispatched yet, so the wall has red alerts to show. */
-const WAITING_RED = 3;
+/**
+ * The run's latest reports are red ones nobody has dispatched yet, so the wall has red alerts to show: the last of the
+ * whole run, not of its last day, which just after midnight (China time) holds none (a city seeded at 00:50 had none).
+ */
+export const WAITING_RED = 3;
 
 type Drawn = DemoIncident & Timeline & { code: string; grid: string; worker: number | null };
 
@@ -53,7 +56,7 @@ export async function insertIncidents(
   });
 }
 
-interface DrawContext {
+export interface DrawContext {
   grids: readonly PlacedGrid[];
   count: number;
   now: Date;
@@ -64,24 +67,26 @@ interface DrawContext {
 }
 
 /** The incidents, oldest day first, in batches of about BATCH; drawn lazily so only one batch is ever held. */
-function* drawBatches({ grids, count, now, calendar, random, workers, rules }: DrawContext): Generator<Drawn[]> {
+export function* drawBatches({ grids, count, now, calendar, random, workers, rules }: DrawContext): Generator<Drawn[]> {
   const cumulative = cumulativeSum(grids.map((g) => g.population + 1));
   const days = dailyCounts(now, DAYS, count);
+  const firstWaiting = days.reduce((sum, d) => sum + d.count, 0) - WAITING_RED;
+  let before = 0; // incidents of the days already drawn
   let buffer: Drawn[] = [];
-  for (const [dayNo, { dayStart, count: n }] of days.entries()) {
+  for (const { dayStart, count: n } of days) {
     // Report times first, in order, so codes number the day's incidents in
     // time order (SJ + yyyymmdd + sequence) and the day's last ones are known.
     const times = Array.from({ length: n }, () => reportTimeOn(dayStart, now, random)).sort((a, b) => a.getTime() - b.getTime());
     const ymd = new Date(dayStart + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
-    const lastDay = dayNo === days.length - 1;
     times.forEach((reportedAt, i) => {
       const grid = grids[random.weighted(cumulative)]!.code;
       // Grid workers report most incidents; the rest come from the 12345 hotline.
       const worker = random.next() < 0.85 ? (workers.get(grid) ?? null) : null;
-      const incident = demoIncident(now, reportedAt, random, lastDay && i >= n - WAITING_RED);
+      const incident = demoIncident(now, reportedAt, random, before + i >= firstWaiting);
       const timeline = drawTimeline(incident, rules.get(incident.category)!, now, calendar, random);
       buffer.push({ ...incident, ...timeline, grid, worker, code: `SJ${ymd}${String(i + 1).padStart(7, '0')}` });
     });
+    before += n;
     if (buffer.length >= BATCH) {
       yield buffer;
       buffer = [];

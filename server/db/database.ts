@@ -33,6 +33,9 @@ export interface QueryOptions {
   prepared?: boolean;
 }
 
+/** For a statement run on every request, or thousands of times a second, whose plan is the same whatever its parameters. */
+export const PREPARED: QueryOptions = { prepared: true };
+
 export interface Queryable {
   /** Runs one statement with positional parameters ($1, $2, ...). */
   query<T = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from '../db/database.js';
+import { PREPARED, type Queryable } from '../db/database.js';
 import type { TokenRow } from './token-repository.js';
 import type { UserRow } from './user-repository.js';
 import { sqlFile } from './sql-file.js';
@@ -61,7 +61,10 @@ export function createSessionRepository(db: Queryable) {
      * revoked, not expired); null otherwise.
      */
     async find(sessionId: string, tx: Queryable = db): Promise<LiveSession | null> {
-      const [row] = await tx.query<Record<string, unknown> & { csrf_token: string; u_id: number | null }>(SESSION_FIND, [secretHash(sessionId)]);
+      // Run on every request with a session cookie, and planning this three-table lookup cost 3 times its run (pgbench:
+      // 4,200 lookups/s planned each time, 16,900 prepared; signed-in /api/auth/me 650-750 → 800-960 req/s, cached tiles
+      // 1,640-1,650 → 1,870-2,130/s, 1 Dec 2026); the plan is the primary key's whatever the id.
+      const [row] = await tx.query<Record<string, unknown> & { csrf_token: string; u_id: number | null }>(SESSION_FIND, [secretHash(sessionId)], PREPARED);
       if (!row) return null;
       // Each owner's columns, without their prefix.
       const owner = (prefix: string) =>

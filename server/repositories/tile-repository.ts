@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.js';
+import { PREPARED, type Queryable } from '../db/database.js';
 import { encodeTileLayer, type TilePoint, type TilePolygon, type TileShape } from '../tiles/mvt-encode.js';
 import type { TileAddress } from '../tiles/tile-layers.js';
 import { GRID_CODE_ZOOM, INCIDENT_CELL_UNITS, INCIDENT_POINT_ZOOM, TILE_BUFFER, TILE_EXTENT, type RegionTileLevel } from '../tiles/tile-layers.js';
@@ -30,13 +30,10 @@ export interface IncidentTileQuery {
 
 type EncodedRow = { tile: Uint8Array | Buffer; features: number };
 
-/**
- * Geometry tiles are found by the GiST index on boundaries whatever the tile
- * (checked with a generic plan at 100k grids), so their statements stay
- * prepared: planning one cost about as much as building it. Incident tiles
- * are not: how many rows a time window holds decides their plan.
- */
-const PREPARED = { prepared: true } as const;
+// Geometry tiles are found by the GiST index on boundaries whatever the tile
+// (checked with a generic plan at 100k grids), so their statements are
+// PREPARED: planning one cost about as much as building it. Incident tiles
+// are not: how many rows a time window holds decides their plan.
 
 /**
  * Vector tiles from PostGIS. Where PostGIS has ST_AsMVT (PostgreSQL builds)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDistricts } from '../../geodata/demo-city/city-plan.js';
 import { CATEGORY_MIX, dailyCounts, demoIncident, reportTimeOn } from '../../geodata/demo-city/incident-mix.js';
+import { drawBatches, WAITING_RED } from '../../geodata/demo-city/demo-incidents.js';
 import { drawTimeline } from '../../geodata/demo-city/incident-timeline.js';
 import { PlaceNamer, placeNameEn, workerPhone } from '../../geodata/demo-city/names.js';
 import { estimatePopulation, gridsForPopulation, kindOfDistrict, parsePopulation } from '../../geodata/demo-city/district-sizing.js';
@@ -217,6 +218,34 @@ describe('parseDistrictFeatures', () => {
     ]);
     expect(parseDistrictFeatures({ type: 'Feature' }).problems[0]!.reason).toMatch(/FeatureCollection/);
   });
+});
+
+describe('the demo incidents', () => {
+  const calendar = createWorkingCalendar(DEFAULT_CALENDAR);
+  const rules = new Map(
+    CATEGORY_MIX.map((c) => [c.code, { unitType: 'sanitation', deadlineHours: c.code === 'neighbour_dispute' ? 72 : 4, partnerType: c.partner }]),
+  );
+  const grids = Array.from({ length: 20 }, (_, k) => ({ code: `43020200100${String(k).padStart(4, '0')}`, population: 100 + k }) as never);
+
+  // Seeded ten minutes after midnight (China time) today holds no report yet: the waiting reds are yesterday's last ones.
+  for (const [when, at] of [
+    ['ten minutes after midnight', '2026-12-02T00:10:00+08:00'],
+    ['at noon', '2026-12-02T12:00:00+08:00'],
+  ] as const) {
+    it(`end with ${WAITING_RED} red reports nobody has dispatched yet, the run's last, when seeded ${when} China time`, () => {
+      const now = new Date(at);
+      const drawn = [...drawBatches({ grids, count: 3000, now, calendar, random: new Random(11), workers: new Map(), rules })].flat();
+      expect(drawn).toHaveLength(3000);
+      const order = [...drawn].sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime());
+      const waiting = order.filter((d) => d.fate.kind === 'waiting_red');
+      expect(waiting).toEqual(order.slice(-WAITING_RED));
+      for (const w of waiting) {
+        expect(w.urgency).toBe('red');
+        expect(['reported', 'filed']).toContain(w.status);
+        expect(w.reportedAt.getTime()).toBeLessThanOrEqual(now.getTime());
+      }
+    });
+  }
 });
 
 describe('drawTimeline', () => {
