@@ -11,7 +11,7 @@ export interface GeometryRevisionWatch {
   current(): Promise<string>;
   /** What a NOTIFY on GEOMETRY_CHANNEL carries (`null`: the listening connection was lost, news may be missing). */
   notified(payload: string | null): void;
-  /** Reads from now on, until notified again (the database went away or came back). */
+  /** Drops the revision held, so the next tile reads it again (the database went away or came back). */
   forget(): void;
 }
 
