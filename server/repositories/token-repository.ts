@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.js';
+import { PREPARED, type Queryable } from '../db/database.js';
 import type { Role } from '../auth/roles.js';
 import { newSecret, secretHash } from './session-repository.js';
 
@@ -54,10 +54,12 @@ export function createTokenRepository(db: Queryable) {
 
     /** The live token for a secret, or null when unknown, revoked or expired. */
     async findLive(token: string, tx: Queryable = db): Promise<TokenRow | null> {
+      // Run on every request with a bearer token: prepared, as the session lookup (session-repository.ts).
       const rows = await tx.query<TokenRow>(
         `SELECT ${COLUMNS} FROM api_token
           WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
         [secretHash(token)],
+        PREPARED,
       );
       return rows[0] ?? null;
     },
