@@ -30,16 +30,15 @@ export interface IncidentTileQuery {
 
 type EncodedRow = { tile: Uint8Array | Buffer; features: number };
 
-// Geometry tiles are found by the GiST index on boundaries whatever the tile
-// (checked with a generic plan at 100k grids), so their statements are
-// PREPARED: planning one cost about as much as building it. Incident tiles
-// are not: how many rows a time window holds decides their plan.
-
 /**
  * Vector tiles from PostGIS. Where PostGIS has ST_AsMVT (PostgreSQL builds)
  * it encodes; where it has not (PGlite's build lacks protobuf-c) the same
  * features come back in tile coordinates and are encoded here. Which one is
  * decided once, by asking the database, not by the backend's name.
+ * Geometry tiles are found by the GiST index on boundaries whatever the tile
+ * (checked with a generic plan at 100k grids), so their statements are
+ * PREPARED: planning one cost about as much as building it. Incident tiles
+ * are not: how many rows a time window holds decides their plan.
  */
 export function createTileRepository(db: Queryable) {
   let native: Promise<boolean> | undefined;

@@ -7,6 +7,9 @@
  * the route's uncached path runs (a cached one runs none). Until 1 Dec 2026
  * each transaction also looked its tile up in a table, a statement that
  * stood for the revision read the route then made and no longer makes.
+ * PGBENCH names the binary; PGBENCH_MODE pgbench's protocol (default
+ * `prepared`; `extended` plans every statement, as node-postgres did before
+ * the tile statements were prepared).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
