@@ -132,6 +132,14 @@ export const MapGridTiles = Type.Object(
     minzoom: Type.Integer({ description: 'below this zoom the grid tiles are empty (a grid is under a pixel)' }),
     maxzoom: Type.Integer(),
     revision: Type.String({ description: 'geometry revision: changes when boundaries are published (reload the tiles)' }),
+    communities: Type.Object(
+      {
+        tiles: Type.String({ description: 'same-origin tile URL template: /tiles/communities/{z}/{x}/{y}.mvt, with the region' }),
+        minzoom: Type.Integer(),
+        maxzoom: Type.Integer(),
+      },
+      { description: "the region's communities (feature id = community code), for a map too small to show its grids one by one" },
+    ),
   },
   { description: 'the region is drawn from vector tiles' },
 );

@@ -45,7 +45,12 @@ export const DEFAULT_TILE_GRID_THRESHOLD = 20_000;
 function tiledGrids(threshold: number, extent: GridExtent, region: string | undefined, revision: string): MapGridTiles {
   const query = region ? `?region=${encodeURIComponent(region)}` : '';
   const { minzoom, maxzoom } = TILE_LAYERS.grids;
-  return { threshold, grids: extent.grids, bbox: extent.bbox, tiles: `/tiles/grids/{z}/{x}/{y}.mvt${query}`, minzoom, maxzoom, revision };
+  const communities = {
+    tiles: `/tiles/communities/{z}/{x}/{y}.mvt${query}`,
+    minzoom: TILE_LAYERS.communities.minzoom,
+    maxzoom: TILE_LAYERS.communities.maxzoom,
+  };
+  return { threshold, grids: extent.grids, bbox: extent.bbox, tiles: `/tiles/grids/{z}/{x}/{y}.mvt${query}`, minzoom, maxzoom, revision, communities };
 }
 
 const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = async (app, opts) => {

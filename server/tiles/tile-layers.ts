@@ -49,7 +49,9 @@ export const TILE_LAYERS = {
   },
   districts: { kind: 'regions', level: 'district', description: 'District outlines; id = code', minzoom: 6, maxzoom: 14, fields: REGION_FIELDS },
   streets: { kind: 'regions', level: 'street', description: 'Street outlines; id = code', minzoom: 8, maxzoom: 15, fields: REGION_FIELDS },
-  communities: { kind: 'regions', level: 'community', description: 'Community outlines; id = code', minzoom: 10, maxzoom: 16, fields: REGION_FIELDS },
+  // From zoom 6 like the grids: a wall showing a region too dense for its grids (a grid under a few pixels) colours
+  // its communities instead (web/wall/wall-grouping.ts); a city's 1,394 communities are a small tile at zoom 8.
+  communities: { kind: 'regions', level: 'community', description: 'Community outlines; id = code', minzoom: 6, maxzoom: 16, fields: REGION_FIELDS },
   incidents: {
     kind: 'incidents',
     description:

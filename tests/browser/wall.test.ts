@@ -9,6 +9,7 @@ import { createTokenRepository } from '../../server/repositories/token-repositor
 import { createUser, login } from '../helpers/identity.js';
 import {
   boxesOverlap,
+  communitySamplePoints,
   gridSamplePoints,
   hexRgb,
   layoutProblems,
@@ -231,7 +232,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
    * Samples grids' pixels on the map's canvas (a wall opened with heat=off and readback) and checks each
    * against the legend's class for its value, computed here from GET /api/map/grid-metrics.
    */
-  async function expectGridColoursAsLegend(page: Page): Promise<void> {
+  async function expectGridColoursAsLegend(page: Page, by: 'grid' | 'community' = 'grid'): Promise<void> {
     const legend = await page.$$eval('gs-map-legend li', (els) =>
       els.map((e) => ({
         colour: e.getAttribute('data-colour')!,
@@ -243,9 +244,15 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     const noData = legend.find((l) => l.min === '')!.colour;
     const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
     const metrics = await api(`/api/map/grid-metrics?from=${encodeURIComponent(from)}`);
-    // The default metric: incidents per 1,000 residents over the window.
+    // The default metric: incidents per 1,000 residents over the window; a community's from its grids' sums.
+    const sums = (code: string): number[] =>
+      by === 'grid'
+        ? metrics.grids[code]
+        : Object.entries(metrics.grids as Record<string, number[]>)
+            .filter(([grid]) => grid.startsWith(code))
+            .reduce((acc, [, t]) => acc.map((v, i) => v + t[i]!), [0, 0, 0, 0, 0, 0]);
     const expected = (code: string) => {
-      const [reported, , , , , pop] = metrics.grids[code];
+      const [reported, , , , , pop] = sums(code) as [number, number, number, number, number, number];
       if (!(pop > 0)) return noData;
       const v = (reported / pop) * 1000;
       return classes.reduce((c, k) => (v >= k.min ? k.colour : c), classes[0]!.colour);
@@ -261,7 +268,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     const misses: string[] = [];
     const seen = new Set<string>();
     // Projected and read in bulk (one round trip, one copy of the canvas), then checked one by one.
-    const grids = await gridSamplePoints(ctx.db);
+    const grids = by === 'grid' ? await gridSamplePoints(ctx.db) : await communitySamplePoints(ctx.db);
     const projected = await projectAll(
       page,
       grids.flatMap(
@@ -287,7 +294,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       seen.add(want);
       ++checked;
     }
-    expect(checked).toBeGreaterThanOrEqual(30);
+    expect(checked).toBeGreaterThanOrEqual(by === 'grid' ? 30 : 10);
     expect(misses, misses.join('\n')).toEqual([]);
     expect(seen.size, 'several legend classes seen').toBeGreaterThanOrEqual(3);
   }
@@ -360,6 +367,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
         minzoom: 6,
         maxzoom: 16,
         revision: expect.any(String),
+        communities: { tiles: '/tiles/communities/{z}/{x}/{y}.mvt', minzoom: 6, maxzoom: 16 },
       });
       // A region at the threshold still gets its polygons.
       const own = await fetch(`${at}/api/map/grids?tiles=auto&simplify=0&region=${district!.code}`).then((r) => r.json());
@@ -383,6 +391,56 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       // And on the canvas, the colours the legend gives those values.
       await expectGridColoursAsLegend(page);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-tiles-1920-${BACKEND}.png`) });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await tiled.close();
+    }
+  });
+
+  // A region whose grids would be specks on the wall's screen is coloured by community (web/wall/wall-grouping.ts; the
+  // 100k-grid city's wall does so by itself). `by=community` asks for it whatever the size, as on this small city.
+  it("colours a tiled region by community when asked: community tiles only, each community its grids' figures added up, as the legend says", async () => {
+    const tiled = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 }, tileGridThreshold: 1 });
+    const served: string[] = [];
+    tiled.addHook('onRequest', async (request) => void served.push(request.url));
+    try {
+      const at = await tiled.listen({ host: '127.0.0.1', port: 0 });
+      const { page, problems } = await openWall('?heat=off&by=community&lang=en', undefined, { readback: true, at });
+      const paths = served.map((u) => new URL(u, at).pathname);
+      expect(
+        paths.filter((p) => p.startsWith('/tiles/grids/')),
+        'no grid tiles',
+      ).toEqual([]);
+      expect(paths.filter((p) => /^\/tiles\/communities\/\d+\/\d+\/\d+\.mvt$/.test(p)).length, 'community tiles').toBeGreaterThan(0);
+      const heading = await page.$eval('gs-wall-display', (d) => d.shadowRoot!.querySelector('gs-map-legend')!.shadowRoot!.querySelector('h3')!.textContent);
+      expect(heading).toBe('Incidents per 1,000 residents by community');
+
+      // Each drawn community's feature state: incidents per 1,000 residents of its grids together, from the grid figures.
+      const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
+      const metrics = await fetch(`${at}/api/map/grid-metrics?from=${encodeURIComponent(from)}`).then((r) => r.json());
+      const sums = new Map<string, { reported: number; population: number }>();
+      for (const [grid, [reported, , , , , population]] of Object.entries(metrics.grids as Record<string, number[]>)) {
+        const s = sums.get(grid.slice(0, 12)) ?? { reported: 0, population: 0 };
+        sums.set(grid.slice(0, 12), { reported: s.reported + reported!, population: s.population + population! });
+      }
+      const [{ communities } = { communities: 0 }] = await ctx.db.query<{ communities: number }>(
+        "SELECT count(*)::int AS communities FROM region WHERE level = 'community'",
+      );
+      const drawn = await page.evaluate(() => {
+        const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
+        const ids = new Set(map.queryRenderedFeatures({ layers: ['community-tiles-fill'] }).map((f) => f.id as number));
+        return [...ids].map((id) => ({ id, state: map.getFeatureState({ source: 'community-tiles', sourceLayer: 'communities', id }) }));
+      });
+      expect(drawn.length, 'every community in view').toBe(communities);
+      const wrong = drawn.filter(({ id, state }) => {
+        const s = sums.get(String(id));
+        const want = s && s.population > 0 ? (s.reported / s.population) * 1000 : null;
+        return want === null ? state.value !== null : Math.abs(state.value - want) > 1e-9;
+      });
+      expect(wrong).toEqual([]);
+      await expectGridColoursAsLegend(page, 'community');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-communities-1920-en-${BACKEND}.png`) });
       expect(problems, problems.join('\n')).toEqual([]);
       await page.close();
     } finally {

@@ -59,6 +59,16 @@ export async function gridSamplePoints(db: Queryable): Promise<{ code: string; l
   );
 }
 
+/** The same for communities: a point deep inside each, largest first. */
+export async function communitySamplePoints(db: Queryable): Promise<{ code: string; lon: number; lat: number; radius: number }[]> {
+  return db.query(
+    `SELECT code, ST_X(c.center) lon, ST_Y(c.center) lat, c.radius
+       FROM region, LATERAL ST_MaximumInscribedCircle(boundary) c
+      WHERE level = 'community'
+      ORDER BY c.radius DESC`,
+  );
+}
+
 /** Reads the map canvas's pixel at CSS position (x, y) of the map (the drawing buffer is preserved for this). */
 export function mapPixel(page: Page, x: number, y: number): Promise<[number, number, number, number]> {
   return page.evaluate(

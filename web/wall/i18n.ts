@@ -24,6 +24,7 @@ const zh = {
   answeredOf: (answered: number, addressed: number): string => `已回复 ${answered}/${addressed}`,
   deadline: '截止',
   legendNoData: '无数据',
+  byCommunity: '（按社区）',
   urgency: { none: '无', blue: '蓝色', yellow: '黄色', red: '红色' } as Record<Urgency | 'none', string>,
   event: {
     'incident.created': '新上报',
@@ -66,6 +67,7 @@ const en: Strings = {
   answeredOf: (answered, addressed) => `${answered} of ${addressed} answered`,
   deadline: 'Due',
   legendNoData: 'No data',
+  byCommunity: ' by community',
   urgency: { none: 'None', blue: 'Blue', yellow: 'Yellow', red: 'Red' },
   event: {
     'incident.created': 'New',

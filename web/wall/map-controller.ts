@@ -7,6 +7,7 @@ import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
 import { PulseClock } from './pulse-clock.js';
 import { WallGridTiles } from './wall-grid-tiles.js';
+import type { WallGrouping } from './wall-grouping.js';
 import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.js';
 import { WallNamePlacement } from './wall-name-placement.js';
 
@@ -48,6 +49,10 @@ export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'o
   tiled?: GridTileSource;
   /** Added to tile URLs: the access token when the wall has no session cookie. */
   tileQuery?: string;
+  /** With `tiled`: whether its grids or its communities are drawn (wall-grouping.ts). */
+  grouping?: WallGrouping;
+  /** What `values` are keyed by: tiles are coloured only with values of what they draw. */
+  valuesBy?: WallGrouping;
 };
 
 /**
@@ -136,7 +141,7 @@ export class WallMapController implements ReactiveController {
       this.cityBounds = unionBbox(content.outlines.features.filter((f) => f.properties.level === 'district').map((f) => f.bbox));
       this.fitCity();
     }
-    if (content.tiled && content.tiled !== before?.tiled) this.showTiles(content);
+    if (content.tiled && (content.tiled !== before?.tiled || content.grouping !== before?.grouping)) this.showTiles(content);
     if (content.grids) this.tiles.remove();
     if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
     if (
@@ -151,7 +156,8 @@ export class WallMapController implements ReactiveController {
       this.tiles.active &&
       content.values &&
       content.legend &&
-      (content.values !== before?.values || content.legend !== before?.legend || content.tiled !== before?.tiled)
+      (content.valuesBy ?? 'grid') === this.tiles.drawnBy &&
+      (content.values !== before?.values || content.legend !== before?.legend || content.tiled !== before?.tiled || content.grouping !== before?.grouping)
     ) {
       this.tiles.colour(content.values, content.legend, () => {
         if (!this.progress.gridsColoured) this.markProgress({ gridsColoured: true });
@@ -196,21 +202,24 @@ export class WallMapController implements ReactiveController {
   }
 
   /**
-   * As soon as the wall knows where its grid tiles are (before the map has
-   * loaded): asks for those of the whole-city view, at the zoom the city will
-   * be fitted at, so that they are on their way while the map starts. Returns the URLs.
+   * As soon as the wall knows where its grid (or community) tiles are, before the map has loaded: asks
+   * for those of the whole-city view, at the zoom it will be fitted at, so they are on their way. Returns the URLs.
    */
   prefetchTiles(source: GridTileSource, query: string | undefined, legendInset: number): string[] {
-    const map = this.map;
-    if (!map || !source.bbox || this.tiles.active) return [];
-    const camera = map.cameraForBounds(source.bbox as LngLatBoundsLike, { padding: this.cityPadding(legendInset) });
-    return camera?.zoom === undefined ? [] : prefetchGridTiles(source, Math.floor(camera.zoom), query);
+    const zoom = this.cityZoomFor(source.bbox, legendInset);
+    return this.tiles.active || zoom === undefined ? [] : prefetchGridTiles(source, Math.floor(zoom), query);
+  }
+
+  /** The zoom a whole-city view of `bbox` gets beside a legend this wide (known before the map has loaded). */
+  cityZoomFor(bbox: Bbox | null | undefined, legendInset: number): number | undefined {
+    if (!this.map || !bbox) return undefined;
+    return this.map.cameraForBounds(bbox as LngLatBoundsLike, { padding: this.cityPadding(legendInset) })?.zoom;
   }
 
   /** Draws the grids from vector tiles (MapLibre, under deck.gl's layers) and fits the city to their extent. */
   private showTiles(content: WallMapContent): void {
     const source = content.tiled!;
-    this.tiles.show(this.map, source, content.tileQuery, content.scale);
+    this.tiles.show(this.map, source, content.tileQuery, content.scale, content.grouping ?? 'grid');
     if (source.bbox && source.bbox.join() !== this.cityBounds?.join()) {
       this.cityBounds = source.bbox;
       this.fitCity();

@@ -19,6 +19,8 @@ export { niceBreak };
 /** The wall's legend: the classes of one of its metrics (palettes and lookup: web/shared/map/colour-scales.ts). */
 export interface WallLegend extends ColourLegend {
   metric: WallMetric;
+  /** Whose values the classes are of: grids (the default) or communities (wall-grouping.ts). */
+  by?: 'grid' | 'community';
 }
 export type Legend = WallLegend;
 

@@ -7,6 +7,7 @@ import { LiveController } from './live-controller.js';
 import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
 import { gridValues, legendFor, type Legend } from './metric-scale.js';
+import { communityValues, type WallGrouping } from './wall-grouping.js';
 import { WallDataController } from './wall-data.js';
 import { parseWallParams, type WallParams } from './wall-params.js';
 import './category-chart.js';
@@ -157,14 +158,19 @@ export class WallDisplay extends LitElement {
 
   override willUpdate(_changed: PropertyValues<this>): void {
     const { metrics } = this.data;
-    if (metrics && this.metric && this.lastMetrics !== metrics) {
+    if (metrics && this.metric && (this.lastMetrics !== metrics || this.valuesBy !== this.grouping)) {
       this.lastMetrics = metrics;
-      this.values = gridValues(this.metric, metrics);
-      this.legend = legendFor(this.metric, [...this.values.values()]);
+      this.valuesBy = this.grouping;
+      // A community's value is that of its grids' figures added up; the legend's classes are drawn from what is coloured.
+      this.values = this.grouping === 'community' ? communityValues(this.metric, metrics) : gridValues(this.metric, metrics);
+      this.legend = { ...legendFor(this.metric, [...this.values.values()]), by: this.grouping };
     }
   }
 
   private lastMetrics?: unknown;
+  /** What the map colours (its `wall-map-grouping` event), and what the values were last computed for. */
+  private grouping: WallGrouping = 'grid';
+  private valuesBy: WallGrouping = 'grid';
 
   override firstUpdated(): void {
     // The legend's size follows the metric's name and the language: the map fits the city beside it.
@@ -226,6 +232,8 @@ export class WallDisplay extends LitElement {
           .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region, tiles: 'auto' })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${this.data.mapRedMarkers} .recent=${this.data.mapRecent}
           .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .legendInset=${this.legendInset}
+          .by=${this.params.by} .valuesBy=${this.valuesBy}
+          @wall-map-grouping=${(e: CustomEvent<WallGrouping>) => this.onMapGrouping(e.detail)}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }
 
@@ -240,6 +248,12 @@ export class WallDisplay extends LitElement {
       default:
         return t.connection.connecting;
     }
+  }
+
+  private onMapGrouping(grouping: WallGrouping): void {
+    if (grouping === this.grouping) return;
+    this.grouping = grouping;
+    this.requestUpdate();
   }
 
   private onMapProgress(p: FrameProgress): void {

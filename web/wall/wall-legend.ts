@@ -3,9 +3,11 @@ import type { LegendRow } from '../shared/map/map-legend.js';
 import { formatPercent, strings } from './i18n.js';
 import type { LegendClass, WallLegend } from './metric-scale.js';
 
-/** The wall legend's heading: the metric's name. */
+/** The wall legend's heading: the metric's name, and "by community" when communities are what is coloured. */
 export function wallLegendHeading(l: WallLegend | undefined, lang: Lang): string {
-  return l ? strings(lang).metric[l.metric] : '';
+  if (!l) return '';
+  const t = strings(lang);
+  return l.by === 'community' ? `${t.metric[l.metric]}${t.byCommunity}` : t.metric[l.metric];
 }
 
 /** The wall legend's rows for gs-map-legend: the classes low to high as the wall has always listed them, then "no data". */

@@ -6,6 +6,7 @@ import { changedGrids, loadGrids, type GridCollection } from './grid-prefetch.js
 import type { RecentIncident, RedMarker } from './live-lists.js';
 import { wallScale, WallMapController, type FrameProgress } from './map-controller.js';
 import type { Legend } from './metric-scale.js';
+import { groupingFor, tileSourceFor, type WallGrouping } from './wall-grouping.js';
 import { labelsFrom, type Label } from './wall-layers.js';
 import type { Lang } from './wall-params.js';
 
@@ -13,7 +14,9 @@ import type { Lang } from './wall-params.js';
  * The city map: grids coloured by the wall's metric, district and street
  * outlines with names, the incident heatmap, open red incidents pulsing and
  * new incidents ringed. Fires `wall-map-progress` (detail: FrameProgress) as
- * the first complete frame comes together.
+ * the first complete frame comes together, and `wall-map-grouping` (detail:
+ * WallGrouping) once it knows whether it colours grids or communities: the
+ * values it is then given must be keyed by those.
  */
 /** How often the wall asks whether the grid boundaries changed. */
 const GRID_RELOAD_MS = 5 * 60_000;
@@ -31,6 +34,8 @@ export class WallMap extends LitElement {
     tourSeconds: { type: Number },
     basemapStyleUrl: {},
     legendInset: { type: Number },
+    by: {},
+    valuesBy: {},
   };
 
   static override styles = [
@@ -58,6 +63,10 @@ export class WallMap extends LitElement {
   declare basemapStyleUrl?: string;
   /** CSS pixels from the map's left edge to the legend's right edge (0 = no legend). */
   declare legendInset: number;
+  /** What the URL asked a tiled region to be coloured by; undefined = by its size on screen. */
+  declare by?: WallGrouping;
+  /** What `values` are keyed by. */
+  declare valuesBy?: WallGrouping;
 
   private mapController?: WallMapController;
 
@@ -88,8 +97,9 @@ export class WallMap extends LitElement {
     // The page's head has usually fetched the polygons already (wall.html).
     void loadGrids(this.gridsUrl!, () => this.isConnected).then((loaded) => {
       // Tiles: ask for the whole-city view's now, while the map starts (it asks only once loaded).
-      if (loaded?.grids.tiled) this.prefetchedTiles = this.mapController?.prefetchTiles(loaded.grids.tiled, tokenQuery(this.gridsUrl), this.legendInset) ?? [];
       this.takeGrids(loaded?.grids);
+      if (this.tiled)
+        this.prefetchedTiles = this.mapController?.prefetchTiles(tileSourceFor(this.tiled, this.grouping), tokenQuery(this.gridsUrl), this.legendInset) ?? [];
       this.gridsEtag = loaded?.etag ?? null;
       this.requestUpdate();
     });
@@ -120,10 +130,20 @@ export class WallMap extends LitElement {
     this.requestUpdate();
   }
 
-  /** Polygons, or (a region over the server's grid threshold) where its vector tiles are: the map draws one or the other. */
+  /**
+   * Polygons, or (a region over the server's grid threshold) where its vector
+   * tiles are: the map draws one or the other. Tiles are drawn by grid or by
+   * community, decided here for the whole-city view and told to the page.
+   */
   private takeGrids(answer: GridCollection | undefined): void {
     this.tiled = answer?.tiled;
     this.grids = answer?.tiled ? undefined : answer;
+    const zoom = this.tiled ? this.mapController?.cityZoomFor(this.tiled.bbox, this.legendInset) : undefined;
+    const grouping = groupingFor(this.tiled, this.by, zoom);
+    if (grouping === this.grouping && this.groupingTold) return;
+    this.grouping = grouping;
+    this.groupingTold = true;
+    this.dispatchEvent(new CustomEvent<WallGrouping>('wall-map-grouping', { detail: grouping, bubbles: true, composed: true }));
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -133,6 +153,8 @@ export class WallMap extends LitElement {
       grids: this.grids,
       tiled: this.tiled,
       tileQuery: tokenQuery(this.gridsUrl),
+      grouping: this.grouping,
+      valuesBy: this.valuesBy,
       values: this.values,
       legend: this.legend,
       outlines: this.outlines,
@@ -152,6 +174,9 @@ export class WallMap extends LitElement {
   private grids?: GridCollection;
   /** Set instead of `grids` when the region is drawn from vector tiles. */
   private tiled?: GridTileSource;
+  /** What the map colours: grids, or (tiles only) communities. */
+  private grouping: WallGrouping = 'grid';
+  private groupingTold = false;
   private gridsEtag: string | null = null;
   private gridsTimer?: ReturnType<typeof setInterval>;
   private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };

@@ -3,7 +3,7 @@ import { isWallMetric, isWallWindow, type WallMetric, type WallWindow } from '..
 import type { Lang } from '../shared/i18n.js';
 export type { Lang };
 
-/** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&heat=off&tour=20&refresh=15&region=430202&token=... */
+/** What the wall's URL may say: /wall?metric=overdue&window=7d&lang=en&heat=off&tour=20&refresh=15&region=430202&by=community&token=... */
 export interface WallParams {
   /** Grid colouring; absent = the server's configured default. */
   metric?: WallMetric;
@@ -20,6 +20,11 @@ export interface WallParams {
   region?: string;
   /** Access token appended to every API request and to the event stream. */
   token?: string;
+  /**
+   * What a region drawn from vector tiles is coloured by: `grid`, `community`, or (absent) whichever its size on
+   * screen allows (web/wall/wall-grouping.ts). A region sent as polygons is always coloured by grid.
+   */
+  by?: 'grid' | 'community';
 }
 
 /** Reads the URL; a value it does not understand is ignored (a wall has nobody to show an error to), not fatal. */
@@ -40,5 +45,6 @@ export function parseWallParams(search: string): WallParams {
     refreshSeconds: Number.isFinite(refresh) && refresh > 0 ? Math.max(1, refresh) : undefined,
     region: region && /^[0-9]{6}([0-9]{3}){0,2}$/.test(region) ? region : undefined,
     token: q.get('token') || undefined,
+    by: q.get('by') === 'grid' || q.get('by') === 'community' ? (q.get('by') as 'grid' | 'community') : undefined,
   };
 }

@@ -9,6 +9,8 @@ export interface TiledGridsOptions {
   /** Source id; the layers are `${id}-fill` and `${id}-edges`. */
   id: string;
   source: GridTileSource;
+  /** The layer inside each tile: `grids` (the default), or `communities` for a region's communities from /tiles/communities. */
+  sourceLayer?: 'grids' | 'communities';
   /** Appended to each tile URL (`access_token=…` when the page cannot use its session cookie); none by default. */
   query?: string;
   /** Fill of a grid given no colour (yet). */
@@ -22,7 +24,7 @@ export interface TiledGridsOptions {
   edge: { colour: Rgba; width: number };
 }
 
-/** The tile layer's name inside each tile (server/tiles/tile-layers.ts). */
+/** The tile layer's name inside each tile unless told (server/tiles/tile-layers.ts). */
 const SOURCE_LAYER = 'grids';
 
 const css = ([r, g, b, a = 255]: readonly number[]) => `rgba(${r},${g},${b},${Math.round((a / 255) * 1000) / 1000})`;
@@ -39,6 +41,7 @@ const css = ([r, g, b, a = 255]: readonly number[]) => `rgba(${r},${g},${b},${Ma
 export class TiledGrids {
   private readonly fillLayer: string;
   private readonly edgeLayer: string;
+  private readonly sourceLayer: string;
   /** Grid id → what its feature state holds: a palette index or a CSS colour, and the value behind it. */
   private colours = new Map<number, { fill: number | string; value: number | null }>();
   private tileUrl: string;
@@ -51,6 +54,7 @@ export class TiledGrids {
   ) {
     this.fillLayer = `${o.id}-fill`;
     this.edgeLayer = `${o.id}-edges`;
+    this.sourceLayer = o.sourceLayer ?? SOURCE_LAYER;
     this.tileUrl = tileUrl(o.source, o.query);
     const palette = o.palette ?? [];
     this.paletteIndex = new Map(palette.map((c, i) => [c.join(), i]));
@@ -62,14 +66,14 @@ export class TiledGrids {
       id: this.fillLayer,
       type: 'fill',
       source: o.id,
-      'source-layer': SOURCE_LAYER,
+      'source-layer': this.sourceLayer,
       paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false },
     });
     map.addLayer({
       id: this.edgeLayer,
       type: 'line',
       source: o.id,
-      'source-layer': SOURCE_LAYER,
+      'source-layer': this.sourceLayer,
       layout: { visibility: 'none' },
       paint: { 'line-color': css(o.edge.colour), 'line-width': o.edge.width },
     });
@@ -83,7 +87,7 @@ export class TiledGrids {
    */
   setColours(colours: Map<number, { colour: Rgba; value: number | null }>): void {
     const next = new Map<number, { fill: number | string; value: number | null }>();
-    const target = { source: this.o.id, sourceLayer: SOURCE_LAYER, id: 0 };
+    const target = { source: this.o.id, sourceLayer: this.sourceLayer, id: 0 };
     // 100k grids share a handful of colours, mostly the very same arrays: look each one up once.
     const fillOf = new Map<Rgba, number | string>();
     for (const [id, { colour, value }] of colours) {
@@ -101,7 +105,7 @@ export class TiledGrids {
         typeof fill === 'number' ? (typeof was?.fill === 'string' ? { c: fill, fill: undefined, value } : { c: fill, value }) : { c: undefined, fill, value };
       this.map.setFeatureState(target, state);
     }
-    for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: SOURCE_LAYER, id });
+    for (const id of this.colours.keys()) if (!next.has(id)) this.map.removeFeatureState({ source: this.o.id, sourceLayer: this.sourceLayer, id });
     this.colours = next;
   }
 

@@ -1,0 +1,78 @@
+import type { WallMetric } from '../../server/contract/wall-options.js';
+import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
+import type { GridTileSource } from '../shared/map/grid-tiles.js';
+import type { GridMetrics, GridMetricTuple } from './api-types.js';
+import { metricValue } from './metric-scale.js';
+
+/** What the wall's map colours: each grid, or each community (its grids' figures added up). */
+export type WallGrouping = 'grid' | 'community';
+
+/**
+ * A grid drawn smaller than this (the side of a square of its mean area, CSS
+ * pixels) is not worth colouring on its own: at a province's 100k grids a
+ * city view holds cells of ~3 px, a speckle nobody can read and, on the
+ * software renderer, most of the time to the first complete frame
+ * (README, "A 100k-grid city"). Communities are ~70 times fewer.
+ */
+export const MIN_GRID_PIXELS = 6;
+
+/**
+ * The mean grid's side in CSS pixels when `bbox` is shown at `zoom` (512-px
+ * tiles, as MapLibre): the box's area on screen shared by its grids. The box
+ * is larger than the grids' union, so this errs towards drawing grids.
+ */
+export function meanGridPixels(bbox: readonly number[], grids: number, zoom: number): number {
+  const [w, s, e, n] = bbox as [number, number, number, number];
+  const world = 512 * 2 ** zoom;
+  const y = (lat: number) => {
+    const r = (Math.max(-85, Math.min(85, lat)) * Math.PI) / 180;
+    return ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * world;
+  };
+  const area = ((e - w) / 360) * world * (y(s) - y(n));
+  return grids > 0 ? Math.sqrt(Math.max(0, area) / grids) : Infinity;
+}
+
+/**
+ * What a region is coloured by: polygons (no tiles) always by grid; tiles by
+ * what the URL asked for, else by community where its grids would be drawn
+ * under MIN_GRID_PIXELS at the zoom it is shown at.
+ */
+export function groupingFor(tiled: GridTileSource | undefined, asked: WallGrouping | undefined, zoom: number | undefined): WallGrouping {
+  if (!tiled) return 'grid';
+  if (asked) return asked;
+  if (!tiled.bbox || zoom === undefined) return 'grid';
+  return meanGridPixels(tiled.bbox, tiled.grids, zoom) < MIN_GRID_PIXELS ? 'community' : 'grid';
+}
+
+/** The tiles a grouping draws: the grids' own, or the same region's communities. */
+export function tileSourceFor(tiled: GridTileSource, grouping: WallGrouping): GridTileSource {
+  return grouping === 'community' ? { ...tiled, ...tiled.communities } : tiled;
+}
+
+/**
+ * Every community's value under a metric, keyed by its code as a number (the
+ * community tiles' feature id): its grids' counts and population added up,
+ * the highest open urgency among them, then the metric of those sums (a rate
+ * of sums, not a mean of rates).
+ */
+export function communityValues(metric: WallMetric, metrics: GridMetrics): Map<number, number | null> {
+  const { codes, columns: c } = metrics;
+  const sums = new Map<string, GridMetricTuple>();
+  for (let i = 0; i < codes.length; i++) {
+    const community = codes[i]!.slice(0, CODE_LENGTH.community);
+    const t = sums.get(community);
+    if (!t) {
+      sums.set(community, [c.reported[i]!, c.closed[i]!, c.open[i]!, c.overdue[i]!, c.max_open_urgency[i]!, c.population[i]!]);
+      continue;
+    }
+    t[0] += c.reported[i]!;
+    t[1] += c.closed[i]!;
+    t[2] += c.open[i]!;
+    t[3] += c.overdue[i]!;
+    t[4] = Math.max(t[4], c.max_open_urgency[i]!);
+    t[5] += c.population[i]!;
+  }
+  const values = new Map<number, number | null>();
+  for (const [community, tuple] of sums) values.set(Number(community), metricValue(metric, tuple));
+  return values;
+}
