@@ -27,6 +27,8 @@ export class IncidentTicker extends LitElement {
     .red { background: #e63946; } .yellow { background: #f4c430; } .blue { background: #3a86ff; }
     .kind { color: #5cc8ff; margin-right: 0.35rem; }
     .code { color: #8a9bb8; font-size: 0.74rem; }
+    /* A phone (16 px rem): the code at 12 px, still readable. */
+    @media (max-width: 899px) { .code { font-size: 0.75rem; } }
     li.new { animation: flash 2s ease-out; }
     @keyframes flash { from { background: #2a3f6b; } to { background: transparent; } }
   `,

@@ -59,6 +59,19 @@ export class WallDisplay extends LitElement {
     .banner { position: absolute; top: 0.8rem; left: 50%; transform: translateX(-50%); background: #8b1e2b; color: #fff; padding: 0.6rem 1.4rem; border-radius: 0.5rem; font-size: 1.3rem; font-weight: 700; z-index: 2; }
     .error { position: absolute; right: 0.8rem; bottom: 0.8rem; color: #ff9b9b; font-size: 0.9rem; max-width: 60%; }
     h2 { margin: 0 0 0.5rem; font-size: 1.05rem; font-weight: 600; color: #5cc8ff; letter-spacing: 0.05em; }
+    /* A phone (a leader opening the wall's link): one scrolling column, the map first, the legend under it (wall.html sets 1 rem). */
+    @media (max-width: 899px) {
+      :host { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto; height: auto; gap: 0.6rem; padding: 0.6rem; }
+      header { flex-wrap: wrap; gap: 0.2rem 0.8rem; padding-bottom: 0.4rem; }
+      .spacer { display: none; }
+      h1 { font-size: 1.35rem; letter-spacing: 0.04em; flex-basis: 100%; }
+      .meta, .conn { font-size: 0.85rem; }
+      .map { order: 1; display: flex; flex-direction: column; overflow: visible; }
+      gs-wall-map { position: relative; inset: auto; height: 62vh; border-radius: 0.6rem; overflow: hidden; }
+      gs-map-legend { position: static; margin-top: 0.5rem; background: #101a2e; }
+      .column { order: 2; overflow: visible; }
+      .panel.directives { max-height: none; }
+    }
   `;
 
   readonly params: WallParams = parseWallParams(location.search);
@@ -176,8 +189,11 @@ export class WallDisplay extends LitElement {
     // The legend's size follows the metric's name and the language: the map fits the city beside it.
     const legend = this.renderRoot.querySelector('gs-map-legend')!;
     new ResizeObserver(() => {
-      const map = this.renderRoot.querySelector<HTMLElement>('.map')!;
-      const inset = legend.offsetWidth > 0 ? Math.round(legend.getBoundingClientRect().right - map.getBoundingClientRect().left) : 0;
+      // Only a legend drawn over the map takes room from the city (on a phone it sits under the map).
+      const map = this.renderRoot.querySelector<HTMLElement>('.map')!.getBoundingClientRect();
+      const box = legend.getBoundingClientRect();
+      const over = legend.offsetWidth > 0 && box.top < map.bottom && box.bottom > map.top && getComputedStyle(legend).position === 'absolute';
+      const inset = over ? Math.round(box.right - map.left) : 0;
       if (inset !== this.legendInset) {
         this.legendInset = inset;
         this.requestUpdate();
