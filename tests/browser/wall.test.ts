@@ -86,9 +86,15 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
   async function openWall(
     query = '',
     viewport = { width: 1920, height: 1080 },
-    { motion = false, readback = false, at = base } = {},
+    {
+      motion = false,
+      readback = false,
+      at = base,
+      beforeGoto,
+    }: { motion?: boolean; readback?: boolean; at?: string; beforeGoto?: (page: Page) => Promise<void> } = {},
   ): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport, reducedMotion: motion ? 'no-preference' : 'reduce' });
+    await beforeGoto?.(page);
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -406,7 +412,42 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     tiled.addHook('onRequest', async (request) => void served.push(request.url));
     try {
       const at = await tiled.listen({ host: '127.0.0.1', port: 0 });
-      const { page, problems } = await openWall('?heat=off&by=community&lang=en', undefined, { readback: true, at });
+      // Where the tiles are is held back until deck.gl's layers are on the map: tiles added after them must still lie
+      // under them (appended on top, their opaque fill hid the outlines, names and markers).
+      const beforeGoto = async (page: Page) => {
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        await page.route(
+          (url) => url.pathname === '/api/map/grids',
+          async (route) => {
+            await held;
+            await route.continue();
+          },
+        );
+        void page
+          .waitForFunction(
+            () => {
+              const map = document.querySelector('gs-wall-display')?.shadowRoot?.querySelector('gs-wall-map')?.controller?.map;
+              return Boolean(map?.getLayersOrder().some((id) => map.getLayer(id)?.type === 'custom'));
+            },
+            undefined,
+            { timeout: 120_000 },
+          )
+          .then(release, release);
+      };
+      const { page, problems } = await openWall('?heat=off&by=community&lang=en', undefined, { readback: true, at, beforeGoto });
+      const order = await page.evaluate(() =>
+        document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!.getLayersOrder(),
+      );
+      const firstDeck = order.findIndex((id) => id.startsWith('deck-'));
+      expect(firstDeck, order.join(' > ')).toBeGreaterThan(order.indexOf('community-tiles-edges'));
+      expect(order.indexOf('community-tiles-fill'), order.join(' > ')).toBeGreaterThan(-1);
+      // And so the names drawn by deck.gl are on the canvas over the communities.
+      const mapBox = (await (await page.$('gs-wall-map'))!.boundingBox())!;
+      for (const { text, box } of (await placedLabels(page)).slice(0, 3)) {
+        const white = await whitePixelsIn(page, { x: mapBox.x + box.x, y: mapBox.y + box.y, width: box.width, height: box.height });
+        expect(white, `label of ${text}`).toBeGreaterThan(20);
+      }
       const paths = served.map((u) => new URL(u, at).pathname);
       expect(
         paths.filter((p) => p.startsWith('/tiles/grids/')),

@@ -62,21 +62,30 @@ export class TiledGrids {
     const byString = ['to-color', ['coalesce', ['feature-state', 'fill'], css(o.uncoloured)]];
     const fillColour = palette.length ? ['match', ['coalesce', ['feature-state', 'c'], -1], ...palette.flatMap((c, i) => [i, css(c)]), byString] : byString;
     map.addSource(o.id, { type: 'vector', tiles: [this.tileUrl], minzoom: o.source.minzoom, maxzoom: o.source.maxzoom, bounds: o.source.bbox ?? undefined });
-    map.addLayer({
-      id: this.fillLayer,
-      type: 'fill',
-      source: o.id,
-      'source-layer': this.sourceLayer,
-      paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false },
-    });
-    map.addLayer({
-      id: this.edgeLayer,
-      type: 'line',
-      source: o.id,
-      'source-layer': this.sourceLayer,
-      layout: { visibility: 'none' },
-      paint: { 'line-color': css(o.edge.colour), 'line-width': o.edge.width },
-    });
+    // Under deck.gl's layers whenever these are added: appended after them (tiles that came after the map's first
+    // frame), the opaque fill hid the heatmap, outlines, names and markers it was meant to lie under.
+    const under = firstCustomLayer(map);
+    map.addLayer(
+      {
+        id: this.fillLayer,
+        type: 'fill',
+        source: o.id,
+        'source-layer': this.sourceLayer,
+        paint: { 'fill-color': fillColour as ExpressionSpecification, 'fill-antialias': false },
+      },
+      under,
+    );
+    map.addLayer(
+      {
+        id: this.edgeLayer,
+        type: 'line',
+        source: o.id,
+        'source-layer': this.sourceLayer,
+        layout: { visibility: 'none' },
+        paint: { 'line-color': css(o.edge.colour), 'line-width': o.edge.width },
+      },
+      under,
+    );
   }
 
   /**
@@ -169,6 +178,11 @@ export function prefetchGridTiles(source: GridTileSource, z: number, query?: str
       .then((r) => r.arrayBuffer())
       .catch(() => undefined);
   return urls;
+}
+
+/** The bottom-most custom layer (deck.gl's, interleaved), if any: MapLibre layers of ours go before it. */
+function firstCustomLayer(map: MapLibreMap): string | undefined {
+  return map.getLayersOrder().find((id) => map.getLayer(id)?.type === 'custom');
 }
 
 /** Absolute tile URL template (MapLibre's worker fetches it), with the page's extra query. */
