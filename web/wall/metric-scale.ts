@@ -84,13 +84,14 @@ export function legendFor(metric: WallMetric, values: (number | null)[]): WallLe
 /** The colour of one value under a legend. */
 export const colourFor = colourOf;
 
+/** The i-th grid's figures from the columnar grid-metrics answer, in metricValue's order. */
+export function gridTuple({ columns: c }: GridMetrics, i: number): GridMetricTuple {
+  return [c.reported[i]!, c.closed[i]!, c.open[i]!, c.overdue[i]!, c.max_open_urgency[i]!, c.population[i]!];
+}
+
 /** Every grid's value under a metric, keyed by the grid's numeric feature id (its code as a number, see map-grids.sql). */
 export function gridValues(metric: WallMetric, metrics: GridMetrics): Map<number, number | null> {
-  const { codes, columns: c } = metrics;
   const values = new Map<number, number | null>();
-  for (let i = 0; i < codes.length; i++) {
-    const tuple: GridMetricTuple = [c.reported[i]!, c.closed[i]!, c.open[i]!, c.overdue[i]!, c.max_open_urgency[i]!, c.population[i]!];
-    values.set(Number(codes[i]), metricValue(metric, tuple));
-  }
+  for (let i = 0; i < metrics.codes.length; i++) values.set(Number(metrics.codes[i]), metricValue(metric, gridTuple(metrics, i)));
   return values;
 }

@@ -2,7 +2,10 @@ import type { WallMetric } from '../../server/contract/wall-options.js';
 import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import type { GridTileSource } from '../shared/map/grid-tiles.js';
 import type { GridMetrics, GridMetricTuple } from './api-types.js';
-import { metricValue } from './metric-scale.js';
+import { gridTuple, metricValue } from './metric-scale.js';
+
+/** The one figure of a grid's tuple that is not a count: its highest open urgency (a community takes the highest). */
+const URGENCY = 4;
 
 /** What the wall's map colours: each grid, or each community (its grids' figures added up). */
 export type WallGrouping = 'grid' | 'community';
@@ -56,21 +59,13 @@ export function tileSourceFor(tiled: GridTileSource, grouping: WallGrouping): Gr
  * of sums, not a mean of rates).
  */
 export function communityValues(metric: WallMetric, metrics: GridMetrics): Map<number, number | null> {
-  const { codes, columns: c } = metrics;
   const sums = new Map<string, GridMetricTuple>();
-  for (let i = 0; i < codes.length; i++) {
-    const community = codes[i]!.slice(0, CODE_LENGTH.community);
+  for (let i = 0; i < metrics.codes.length; i++) {
+    const community = metrics.codes[i]!.slice(0, CODE_LENGTH.community);
+    const grid = gridTuple(metrics, i);
     const t = sums.get(community);
-    if (!t) {
-      sums.set(community, [c.reported[i]!, c.closed[i]!, c.open[i]!, c.overdue[i]!, c.max_open_urgency[i]!, c.population[i]!]);
-      continue;
-    }
-    t[0] += c.reported[i]!;
-    t[1] += c.closed[i]!;
-    t[2] += c.open[i]!;
-    t[3] += c.overdue[i]!;
-    t[4] = Math.max(t[4], c.max_open_urgency[i]!);
-    t[5] += c.population[i]!;
+    if (!t) sums.set(community, grid);
+    else for (let k = 0; k < t.length; k++) t[k] = k === URGENCY ? Math.max(t[k]!, grid[k]!) : t[k]! + grid[k]!;
   }
   const values = new Map<number, number | null>();
   for (const [community, tuple] of sums) values.set(Number(community), metricValue(metric, tuple));

@@ -99,7 +99,8 @@ export class WallMap extends LitElement {
       // Tiles: ask for the whole-city view's now, while the map starts (it asks only once loaded).
       this.takeGrids(loaded?.grids);
       if (this.tiled)
-        this.prefetchedTiles = this.mapController?.prefetchTiles(tileSourceFor(this.tiled, this.grouping), tokenQuery(this.gridsUrl), this.legendInset) ?? [];
+        this.prefetchedTiles =
+          this.mapController?.prefetchTiles(tileSourceFor(this.tiled, this.grouping ?? 'grid'), tokenQuery(this.gridsUrl), this.legendInset) ?? [];
       this.gridsEtag = loaded?.etag ?? null;
       this.requestUpdate();
     });
@@ -140,9 +141,8 @@ export class WallMap extends LitElement {
     this.grids = answer?.tiled ? undefined : answer;
     const zoom = this.tiled ? this.mapController?.cityZoomFor(this.tiled.bbox, this.legendInset) : undefined;
     const grouping = groupingFor(this.tiled, this.by, zoom);
-    if (grouping === this.grouping && this.groupingTold) return;
+    if (grouping === this.grouping) return;
     this.grouping = grouping;
-    this.groupingTold = true;
     this.dispatchEvent(new CustomEvent<WallGrouping>('wall-map-grouping', { detail: grouping, bubbles: true, composed: true }));
   }
 
@@ -174,9 +174,8 @@ export class WallMap extends LitElement {
   private grids?: GridCollection;
   /** Set instead of `grids` when the region is drawn from vector tiles. */
   private tiled?: GridTileSource;
-  /** What the map colours: grids, or (tiles only) communities. */
-  private grouping: WallGrouping = 'grid';
-  private groupingTold = false;
+  /** What the map colours: grids, or (tiles only) communities; undefined until the grids answer is in. */
+  private grouping?: WallGrouping;
   private gridsEtag: string | null = null;
   private gridsTimer?: ReturnType<typeof setInterval>;
   private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };

@@ -35,6 +35,7 @@ export function parseWallParams(search: string): WallParams {
   const tour = Number(q.get('tour') ?? 0);
   const refresh = Number(q.get('refresh') ?? NaN);
   const region = q.get('region');
+  const by = q.get('by');
   return {
     metric: isWallMetric(metric) ? metric : undefined,
     window: isWallWindow(window) ? window : undefined,
@@ -45,6 +46,6 @@ export function parseWallParams(search: string): WallParams {
     refreshSeconds: Number.isFinite(refresh) && refresh > 0 ? Math.max(1, refresh) : undefined,
     region: region && /^[0-9]{6}([0-9]{3}){0,2}$/.test(region) ? region : undefined,
     token: q.get('token') || undefined,
-    by: q.get('by') === 'grid' || q.get('by') === 'community' ? (q.get('by') as 'grid' | 'community') : undefined,
+    by: by === 'grid' || by === 'community' ? by : undefined,
   };
 }
