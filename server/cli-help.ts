@@ -95,6 +95,10 @@ const ENVIRONMENT_DOCS: Record<ConfigVariable, Said> = {
   },
   GRIDSCOPE_WALL_METRIC: { en: `grid colouring of the wall display: ${WALL_METRICS.join(', ')}`, zh: `大屏网格的着色指标:${WALL_METRICS.join(', ')}` },
   GRIDSCOPE_WALL_WINDOW: { en: `time window of the wall display: ${WALL_WINDOWS.join(', ')}`, zh: `大屏的时间窗口:${WALL_WINDOWS.join(', ')}` },
+  GRIDSCOPE_WALL_MIN_GRID_PIXELS: {
+    en: 'a tiled wall colours communities where its mean grid would be drawn under this many pixels a side; 0 = always grids',
+    zh: '以矢量瓦片绘制的大屏,网格平均边长小于此像素数时按社区着色;0 = 始终按网格',
+  },
   GRIDSCOPE_BASEMAP_STYLE_URL: {
     en: 'MapLibre style URL drawn under the wall map; empty = no basemap (offline)',
     zh: '大屏地图下方绘制的 MapLibre 样式 URL;为空 = 无底图(离线)',

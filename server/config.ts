@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseDateList, parseWorkPeriods, PRC_2026_HOLIDAYS, PRC_2026_WORKDAYS } from './workflow/calendar-config.js';
 import { DEFAULT_WEEKDAYS, validateWorkingCalendar, type WorkingCalendarConfig } from './workflow/working-calendar.js';
 import { resolve } from 'node:path';
-import { isWallMetric, isWallWindow, WALL_METRICS, WALL_WINDOWS, type WallOptions } from './contract/wall-options.js';
+import { isWallMetric, isWallWindow, WALL_METRICS, WALL_MIN_GRID_PIXELS, WALL_WINDOWS, type WallOptions } from './contract/wall-options.js';
 import { parseHouseholdBounds, type HouseholdBounds, type PlanRules } from './contract/grid-plan-reasons.js';
 import { MAX_COST, MIN_COST } from './auth/password-hash.js';
 import type { GeometryInputLimits } from './plans/geojson-shape.js';
@@ -127,6 +127,7 @@ export const CONFIG_VARIABLES = {
   GRIDSCOPE_POSITION_RETENTION_DAYS: { default: '7' },
   GRIDSCOPE_WALL_METRIC: { default: 'per_1k' },
   GRIDSCOPE_WALL_WINDOW: { default: '30d' },
+  GRIDSCOPE_WALL_MIN_GRID_PIXELS: { default: String(WALL_MIN_GRID_PIXELS) },
   GRIDSCOPE_BASEMAP_STYLE_URL: { default: '' },
   GRIDSCOPE_GRID_HOUSEHOLDS: { default: '200-500' },
   GRIDSCOPE_GRID_HOUSEHOLDS_RURAL: { default: '' },
@@ -242,7 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCost: int(env, 'GRIDSCOPE_PASSWORD_COST', MIN_COST, MAX_COST),
     eventRetentionDays: int(env, 'GRIDSCOPE_EVENT_RETENTION_DAYS', 1, 3650),
     positionRetentionDays: int(env, 'GRIDSCOPE_POSITION_RETENTION_DAYS', 1, 3650),
-    wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl },
+    wall: { metric: wallMetric, window: wallWindow, basemapStyleUrl, minGridPixels: int(env, 'GRIDSCOPE_WALL_MIN_GRID_PIXELS', 0, 1000) },
     planRules: { urban: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS'), rural: householdBounds(env, 'GRIDSCOPE_GRID_HOUSEHOLDS_RURAL') },
     geometryLimits: {
       maxVertices: int(env, 'GRIDSCOPE_GEOMETRY_MAX_VERTICES', 4, 10_000_000),

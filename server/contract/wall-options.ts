@@ -19,7 +19,19 @@ export interface WallOptions {
   window: WallWindow;
   /** A MapLibre style URL drawn under the grids; unset = no basemap (offline). */
   basemapStyleUrl?: string;
+  /**
+   * A region drawn from vector tiles is coloured by community while its mean grid would be drawn smaller than this
+   * (CSS pixels a side) at the zoom shown; 0 = always by grid. Default WALL_MIN_GRID_PIXELS.
+   */
+  minGridPixels?: number;
 }
+
+/**
+ * Grids drawn smaller than this are not worth colouring one by one: at a province's 100k grids a city view holds
+ * cells of ~3 px, a speckle nobody can read and, on the software renderer, most of the time to the first complete
+ * frame (README, "A 100k-grid city"). Communities are ~70 times fewer.
+ */
+export const WALL_MIN_GRID_PIXELS = 6;
 
 export const DEFAULT_WALL_OPTIONS: WallOptions = { metric: 'per_1k', window: '30d' };
 

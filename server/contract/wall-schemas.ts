@@ -18,6 +18,10 @@ export const WallConfigSchema = Type.Object({
   metric: Type.Unsafe<WallMetric>({ type: 'string', enum: [...WALL_METRICS] }),
   window: Type.Unsafe<WallWindow>({ type: 'string', enum: [...WALL_WINDOWS] }),
   basemap_style_url: Type.Union([Type.String(), Type.Null()]),
+  min_grid_pixels: Type.Number({
+    minimum: 0,
+    description: 'a tiled region is coloured by community where its mean grid would be drawn smaller than this (CSS px); 0 = by grid',
+  }),
   features: Type.Object({
     stream: Type.Boolean({ description: 'GET /api/stream (Server-Sent Events) exists' }),
     directives: Type.Boolean({ description: 'GET /api/directives exists' }),

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
 import { errorResponses, RegionCode } from '../contract/common-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
-import { DEFAULT_WALL_OPTIONS, type WallOptions } from '../contract/wall-options.js';
+import { DEFAULT_WALL_OPTIONS, WALL_MIN_GRID_PIXELS, type WallOptions } from '../contract/wall-options.js';
 import { CategoryStatsSchema, WallConfigSchema, type WallConfig } from '../contract/wall-schemas.js';
 import { scopedRegion } from './region-scope.js';
 import { visibilityOf } from '../services/actor.js';
@@ -18,6 +18,7 @@ export function wallConfig(app: FastifyInstance, wall: WallOptions = DEFAULT_WAL
     metric: wall.metric,
     window: wall.window,
     basemap_style_url: wall.basemapStyleUrl ?? null,
+    min_grid_pixels: wall.minGridPixels ?? WALL_MIN_GRID_PIXELS,
     // Asked at request time, after every plugin has registered: the page
     // then never probes a missing route (a 404 is a console error on the wall).
     features: {

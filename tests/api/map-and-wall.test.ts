@@ -214,6 +214,7 @@ describe(`wall API on ${BACKEND}`, () => {
       metric: 'per_1k',
       window: '30d',
       basemap_style_url: null,
+      min_grid_pixels: 6,
       features: { stream: ctx.app.hasRoute({ method: 'GET', url: '/api/stream' }), directives: ctx.app.hasRoute({ method: 'GET', url: '/api/directives' }) },
     });
   });

@@ -489,6 +489,68 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     }
   });
 
+  // Whether a tiled region is coloured by grid or by community follows the zoom it is shown at: a wall made larger in place
+  // (a browser going full screen on a 4K wall: one zoom in) shows grids, and communities again when made smaller (the
+  // same callback decides a tour's next stop by its zoom before the flight).
+  it('colours a tiled region by community where its grids would be specks, by grid once a larger window shows them, by community again when it shrinks', async () => {
+    // The mean grid's side on screen at zoom z, from SQL: the grids' extent in Web Mercator metres shared by the grids,
+    // at 512·2^z px for the world's 40,075,016.686 m.
+    const [x] = await ctx.db.query<{ area: number; grids: number }>(
+      'SELECT ST_Area(ST_Transform(ST_SetSRID(ST_Extent(boundary)::geometry, 4326), 3857)) AS area, count(*)::int AS grids FROM grid',
+    );
+    const side = (zoom: number) => (Math.sqrt(x!.area / x!.grids) * 512 * 2 ** zoom) / 40_075_016.686;
+    // The test city's grids are ~43 px a side on a 1920 wall (85 at 4K): a limit between them, checked below.
+    const minGridPixels = 60;
+    const wall = { metric: 'per_1k', window: '30d', minGridPixels } as const;
+    const tiled = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 }, tileGridThreshold: 1, wall });
+    try {
+      const at = await tiled.listen({ host: '127.0.0.1', port: 0 });
+      const { page, problems } = await openWall('?heat=off&lang=en', undefined, { readback: true, at });
+      // What the map draws, the legend's heading, and the zoom, once the drawn tiles are coloured and the map is still.
+      const view = () =>
+        page.evaluate(() => {
+          const root = document.querySelector('gs-wall-display')!.shadowRoot!;
+          const map = root.querySelector('gs-wall-map')!.controller!.map!;
+          return {
+            layers: ['grid-tiles-fill', 'community-tiles-fill'].filter((id) => map.getLayer(id)),
+            heading: root.querySelector('gs-map-legend')!.shadowRoot!.querySelector('h3')!.textContent,
+            zoom: map.getZoom(),
+          };
+        });
+      const settled = (layer: string) =>
+        page.waitForFunction(
+          (layer) => {
+            const map = document.querySelector('gs-wall-display')!.shadowRoot!.querySelector('gs-wall-map')!.controller!.map!;
+            return Boolean(map.getLayer(layer)) && map.loaded() && map.areTilesLoaded() && !map.isMoving();
+          },
+          layer,
+          { timeout: 60_000 },
+        );
+      const at1920 = await view();
+      expect(
+        [side(at1920.zoom) < minGridPixels, side(at1920.zoom + 1) > minGridPixels],
+        `grid sides ${side(at1920.zoom)} px at 1920, ${side(at1920.zoom + 1)} px one zoom in`,
+      ).toEqual([true, true]);
+      expect(at1920).toMatchObject({ layers: ['community-tiles-fill'], heading: 'Incidents per 1,000 residents by community' });
+
+      await page.setViewportSize({ width: 3840, height: 2160 });
+      await settled('grid-tiles-fill');
+      const at3840 = await view();
+      expect(at3840).toMatchObject({ layers: ['grid-tiles-fill'], heading: 'Incidents per 1,000 residents' });
+      expect(side(at3840.zoom)).toBeGreaterThan(minGridPixels);
+      await expectGridColoursAsLegend(page, 'grid');
+
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await settled('community-tiles-fill');
+      expect(await view()).toMatchObject({ layers: ['community-tiles-fill'], heading: 'Incidents per 1,000 residents by community' });
+      await expectGridColoursAsLegend(page, 'community');
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await tiled.close();
+    }
+  });
+
   // The first look at the live wall, with its red markers pulsing; then the screen asks for reduced motion and the
   // tests below follow the same wall through events (a page load each was most of what they cost).
   it('loads with no console errors and no outside requests; the KPIs equal the stats API', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { communityValues, groupingFor, MIN_GRID_PIXELS, meanGridPixels, tileSourceFor } from '../../web/wall/wall-grouping.js';
+import { WALL_MIN_GRID_PIXELS } from '../../server/contract/wall-options.js';
+import { communityValues, groupingFor, meanGridPixels, tileSourceFor } from '../../web/wall/wall-grouping.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 import type { GridTileSource } from '../../web/shared/map/grid-tiles.js';
 import type { GridMetrics } from '../../web/wall/api-types.js';
@@ -37,12 +38,21 @@ describe('what the wall colours: grids, or communities where grids are specks', 
     expect(groupingFor(source(100_000, box), 'grid', 8)).toBe('grid');
     expect(groupingFor(source(240, box), 'community', 8)).toBe('community');
     // 100k grids in one zoom-8 tile: ~1.6 px each. 4,096 grids: 8 px, over the limit.
-    expect(MIN_GRID_PIXELS).toBeLessThan(8);
+    expect(WALL_MIN_GRID_PIXELS).toBeLessThan(8);
     expect(groupingFor(source(100_000, box), undefined, 8)).toBe('community');
     expect(groupingFor(source(4096, box), undefined, 8)).toBe('grid');
     // Nothing to measure: grids.
     expect(groupingFor(source(100_000, null), undefined, 8)).toBe('grid');
     expect(groupingFor(source(100_000, box), undefined, undefined)).toBe('grid');
+  });
+
+  it("follows the zoom shown and the server's limit: a tour's district one zoom in doubles the side; 0 = grids always", () => {
+    const box = tileBox(8, 208, 107);
+    // 4,096 grids: 8 px at zoom 8, 16 px at zoom 9.
+    expect(groupingFor(source(4096, box), undefined, 8, 10)).toBe('community');
+    expect(groupingFor(source(4096, box), undefined, 9, 10)).toBe('grid');
+    expect(groupingFor(source(4096, box), undefined, 9, 17)).toBe('community');
+    expect(groupingFor(source(100_000, box), undefined, 8, 0)).toBe('grid');
   });
 
   it('draws the communities of the same region from their own tiles', () => {

@@ -43,6 +43,15 @@ describe('loadConfig: calendar, photos and events', () => {
     expect(config.photoDir).toBe(join('/srv/gs', 'photos'));
     expect(config.photoMaxBytes).toBe(10 * 1024 * 1024);
     expect(config.eventRetentionDays).toBe(30);
+    expect(config.wall).toEqual({ metric: 'per_1k', window: '30d', basemapStyleUrl: undefined, minGridPixels: 6 });
+  });
+
+  it("takes the wall's smallest grid worth colouring alone (0 = always grids) and refuses what is not a whole number of pixels", () => {
+    expect(loadConfig({ GRIDSCOPE_WALL_MIN_GRID_PIXELS: '0' }).wall.minGridPixels).toBe(0);
+    expect(loadConfig({ GRIDSCOPE_WALL_MIN_GRID_PIXELS: '12' }).wall.minGridPixels).toBe(12);
+    for (const bad of ['-1', '2.5', 'six', '1001']) {
+      expect(() => loadConfig({ GRIDSCOPE_WALL_MIN_GRID_PIXELS: bad }), bad).toThrow(/GRIDSCOPE_WALL_MIN_GRID_PIXELS/);
+    }
   });
 
   it('takes explicit values; empty holiday lists mean none', () => {

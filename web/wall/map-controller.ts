@@ -5,26 +5,16 @@ import { MapKitController } from '../shared/map/map-controller.js';
 import { prefetchGridTiles, type GridTileSource } from '../shared/map/grid-tiles.js';
 import type { Bbox } from './api-types.js';
 import { gridsBbox } from './grid-prefetch.js';
-import { PulseClock } from './pulse-clock.js';
+import { motionQuery, PULSE_PERIOD_MS, PulseClock, reducedMotion, STILL_PULSE } from './pulse-clock.js';
 import { WallGridTiles } from './wall-grid-tiles.js';
 import type { WallGrouping } from './wall-grouping.js';
 import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.js';
 import { WallNamePlacement } from './wall-name-placement.js';
 
-/** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
-const PULSE_PERIOD_MS = 1_600;
-/** The halo's phase when the screen asks for reduced motion: a still ring, half grown. */
-const STILL_PULSE = 0.3;
-
-/**
- * prefers-reduced-motion: the red markers keep a still halo instead of
- * pulsing, and the map is not redrawn several times a second (on software
- * WebGL pulsing keeps a third of a core busy).
- */
-const motionQuery = (): MediaQueryList | undefined => (typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : undefined);
-const reducedMotion = (): boolean => motionQuery()?.matches ?? false;
 /** CSS pixels kept around the city in its whole-city view. */
 const CITY_PADDING = 24;
+/** Room around a district the tour flies to. */
+const TOUR_PADDING = 48;
 
 /** Sizes are designed for 1920 px; a 4K wall doubles them. */
 export function wallScale(): number {
@@ -83,7 +73,12 @@ export class WallMapController implements ReactiveController {
 
   constructor(
     host: ReactiveControllerHost,
-    private readonly options: { basemapStyleUrl?: string; onProgress(p: FrameProgress): void },
+    private readonly options: {
+      basemapStyleUrl?: string;
+      onProgress(p: FrameProgress): void;
+      /** The zoom the map shows, or is about to fly to (a tour's next stop): what a tiled region is coloured by follows it. */
+      onViewZoom?(zoom: number): void;
+    },
   ) {
     host.addController(this);
     // Grids are translucent over a basemap, opaque on the wall's own dark ground.
@@ -175,8 +170,11 @@ export class WallMapController implements ReactiveController {
     const stops = [...districts, this.cityBounds];
     let next = 0;
     this.tourTimer = setInterval(() => {
-      const bounds = stops[next++ % stops.length]!;
-      this.map?.fitBounds(bounds as LngLatBoundsLike, { padding: 48, duration: Math.min(4000, seconds * 400), essential: true });
+      const bounds = stops[next++ % stops.length]! as LngLatBoundsLike;
+      // Told before the flight, so that the tiles it lands on (grids, or communities back at the city) load on the way.
+      const zoom = this.map?.cameraForBounds(bounds, { padding: TOUR_PADDING })?.zoom;
+      if (zoom !== undefined) this.options.onViewZoom?.(zoom);
+      this.map?.fitBounds(bounds, { padding: TOUR_PADDING, duration: Math.min(4000, seconds * 400), essential: true });
     }, seconds * 1000);
   }
 
@@ -232,6 +230,7 @@ export class WallMapController implements ReactiveController {
     this.fittedInset = this.content?.legendInset ?? 0;
     this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
+    this.options.onViewZoom?.(this.cityZoom);
     // The fit's moveend placed the names against the old city zoom (a window made larger: street names in the city view).
     this.pushDeck();
     return true;

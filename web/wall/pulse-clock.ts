@@ -1,3 +1,16 @@
+/** One pulse of the red markers; how often it is redrawn is PulseClock's business. */
+export const PULSE_PERIOD_MS = 1_600;
+/** The halo's phase when the screen asks for reduced motion: a still ring, half grown. */
+export const STILL_PULSE = 0.3;
+
+/**
+ * prefers-reduced-motion: the red markers keep a still halo instead of
+ * pulsing, and the map is not redrawn several times a second (on software
+ * WebGL pulsing keeps a third of a core busy).
+ */
+export const motionQuery = (): MediaQueryList | undefined => (typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : undefined);
+export const reducedMotion = (): boolean => motionQuery()?.matches ?? false;
+
 /** The fastest the red markers pulse: 10 frames a second is smooth enough on a wall. */
 const FASTEST_MS = 100;
 /** At most this share of the time goes to drawing pulse frames. */

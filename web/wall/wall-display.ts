@@ -216,7 +216,7 @@ export class WallDisplay extends LitElement {
     return html`<gs-wall-map
           .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region, tiles: 'auto' })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${this.data.mapRedMarkers} .recent=${this.data.mapRecent}
-          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .legendInset=${this.legendInset}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .minGridPixels=${this.config?.min_grid_pixels} .legendInset=${this.legendInset}
           .by=${this.params.by} .valuesBy=${this.valuesBy}
           @wall-map-grouping=${(e: CustomEvent<WallGrouping>) => this.onMapGrouping(e.detail)}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;

@@ -1,4 +1,4 @@
-import type { WallMetric } from '../../server/contract/wall-options.js';
+import { WALL_MIN_GRID_PIXELS, type WallMetric } from '../../server/contract/wall-options.js';
 import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import type { GridTileSource } from '../shared/map/grid-tiles.js';
 import type { GridMetrics, GridMetricTuple } from './api-types.js';
@@ -9,15 +9,6 @@ const URGENCY = 4;
 
 /** What the wall's map colours: each grid, or each community (its grids' figures added up). */
 export type WallGrouping = 'grid' | 'community';
-
-/**
- * A grid drawn smaller than this (the side of a square of its mean area, CSS
- * pixels) is not worth colouring on its own: at a province's 100k grids a
- * city view holds cells of ~3 px, a speckle nobody can read and, on the
- * software renderer, most of the time to the first complete frame
- * (README, "A 100k-grid city"). Communities are ~70 times fewer.
- */
-export const MIN_GRID_PIXELS = 6;
 
 /**
  * The mean grid's side in CSS pixels when `bbox` is shown at `zoom` (512-px
@@ -37,14 +28,22 @@ export function meanGridPixels(bbox: readonly number[], grids: number, zoom: num
 
 /**
  * What a region is coloured by: polygons (no tiles) always by grid; tiles by
- * what the URL asked for, else by community where its grids would be drawn
- * under MIN_GRID_PIXELS at the zoom it is shown at.
+ * what the URL asked for, else by community where its mean grid would be drawn
+ * under `minPixels` (the side of a square of its mean area, CSS pixels; the
+ * server's setting) at the zoom it is shown at. The mean is the region's:
+ * a tour's district is judged by its zoom, as if its grids were the region's
+ * average size.
  */
-export function groupingFor(tiled: GridTileSource | undefined, asked: WallGrouping | undefined, zoom: number | undefined): WallGrouping {
+export function groupingFor(
+  tiled: GridTileSource | undefined,
+  asked: WallGrouping | undefined,
+  zoom: number | undefined,
+  minPixels = WALL_MIN_GRID_PIXELS,
+): WallGrouping {
   if (!tiled) return 'grid';
   if (asked) return asked;
   if (!tiled.bbox || zoom === undefined) return 'grid';
-  return meanGridPixels(tiled.bbox, tiled.grids, zoom) < MIN_GRID_PIXELS ? 'community' : 'grid';
+  return meanGridPixels(tiled.bbox, tiled.grids, zoom) < minPixels ? 'community' : 'grid';
 }
 
 /** The tiles a grouping draws: the grids' own, or the same region's communities. */

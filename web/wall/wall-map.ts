@@ -36,6 +36,7 @@ export class WallMap extends LitElement {
     legendInset: { type: Number },
     by: {},
     valuesBy: {},
+    minGridPixels: { type: Number },
   };
 
   static override styles = [
@@ -67,6 +68,8 @@ export class WallMap extends LitElement {
   declare by?: WallGrouping;
   /** What `values` are keyed by. */
   declare valuesBy?: WallGrouping;
+  /** A tiled region's mean grid drawn smaller than this (CSS px a side) is coloured by community (the server's setting). */
+  declare minGridPixels?: number;
 
   private mapController?: WallMapController;
 
@@ -92,6 +95,10 @@ export class WallMap extends LitElement {
     this.mapController = new WallMapController(this, {
       basemapStyleUrl: this.basemapStyleUrl,
       onProgress: (detail: FrameProgress) => this.dispatchEvent(new CustomEvent('wall-map-progress', { detail, bubbles: true, composed: true })),
+      // The whole city fitted again (a resized window) or a tour's next stop: grids or communities, by their size there.
+      onViewZoom: (zoom) => {
+        if (this.tiled) this.groupBy(zoom);
+      },
     });
     this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
     // The page's head has usually fetched the polygons already (wall.html).
@@ -134,16 +141,22 @@ export class WallMap extends LitElement {
   /**
    * Polygons, or (a region over the server's grid threshold) where its vector
    * tiles are: the map draws one or the other. Tiles are drawn by grid or by
-   * community, decided here for the whole-city view and told to the page.
+   * community, decided here for the whole-city view (and again as the view
+   * changes: onViewZoom) and told to the page.
    */
   private takeGrids(answer: GridCollection | undefined): void {
     this.tiled = answer?.tiled;
     this.grids = answer?.tiled ? undefined : answer;
-    const zoom = this.tiled ? this.mapController?.cityZoomFor(this.tiled.bbox, this.legendInset) : undefined;
-    const grouping = groupingFor(this.tiled, this.by, zoom);
+    this.groupBy(this.tiled ? this.mapController?.cityZoomFor(this.tiled.bbox, this.legendInset) : undefined);
+  }
+
+  /** Grids or communities for a view at `zoom`; a change goes to the page, whose values must then be keyed alike. */
+  private groupBy(zoom: number | undefined): void {
+    const grouping = groupingFor(this.tiled, this.by, zoom, this.minGridPixels);
     if (grouping === this.grouping) return;
     this.grouping = grouping;
     this.dispatchEvent(new CustomEvent<WallGrouping>('wall-map-grouping', { detail: grouping, bubbles: true, composed: true }));
+    this.requestUpdate();
   }
 
   override updated(changed: PropertyValues<this>): void {
