@@ -490,9 +490,9 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
   });
 
   // Whether a tiled region is coloured by grid or by community follows the zoom it is shown at: a wall made larger in place
-  // (a browser going full screen on a 4K wall: one zoom in) shows grids, and communities again when made smaller (the
-  // same callback decides a tour's next stop by its zoom before the flight).
-  it('colours a tiled region by community where its grids would be specks, by grid once a larger window shows them, by community again when it shrinks', async () => {
+  // (a browser going full screen on a 4K wall: one zoom in) shows grids, communities again when made smaller, and a tour's
+  // district (decided by its zoom before the flight) grids.
+  it("colours a tiled region by community where its grids would be specks, by grid once a larger window or a tour's district shows them, by community again when it shrinks", async () => {
     // The mean grid's side on screen at zoom z, from SQL: the grids' extent in Web Mercator metres shared by the grids,
     // at 512·2^z px for the world's 40,075,016.686 m.
     const [x] = await ctx.db.query<{ area: number; grids: number }>(
@@ -546,6 +546,23 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       await expectGridColoursAsLegend(page, 'community');
       expect(problems, problems.join('\n')).toEqual([]);
       await page.close();
+
+      // A tour (?tour=5) flies from the city to its first district 5 s after the districts are known, even when they came
+      // before the map had loaded: at a district's zoom the grids are over the limit, and are drawn.
+      const touring = await openWall('?heat=off&lang=en&tour=5', undefined, { at });
+      const stop = await touring.page.waitForFunction(
+        (cityZoom) => {
+          const root = document.querySelector('gs-wall-display')!.shadowRoot!;
+          const map = root.querySelector('gs-wall-map')!.controller!.map!;
+          const heading = root.querySelector('gs-map-legend')!.shadowRoot!.querySelector('h3')!.textContent;
+          return map.getZoom() > cityZoom + 0.5 && map.getLayer('grid-tiles-fill') && !map.getLayer('community-tiles-fill') && heading;
+        },
+        at1920.zoom,
+        { timeout: 60_000 },
+      );
+      expect(await stop.jsonValue()).toBe('Incidents per 1,000 residents');
+      expect(touring.problems, touring.problems.join('\n')).toEqual([]);
+      await touring.page.close();
     } finally {
       await tiled.close();
     }

@@ -10,11 +10,10 @@ import { WallGridTiles } from './wall-grid-tiles.js';
 import type { WallGrouping } from './wall-grouping.js';
 import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.js';
 import { WallNamePlacement } from './wall-name-placement.js';
+import { WallTour } from './wall-tour.js';
 
 /** CSS pixels kept around the city in its whole-city view. */
 const CITY_PADDING = 24;
-/** Room around a district the tour flies to. */
-const TOUR_PADDING = 48;
 
 /** Sizes are designed for 1920 px; a 4K wall doubles them. */
 export function wallScale(): number {
@@ -60,7 +59,14 @@ export class WallMapController implements ReactiveController {
   private readonly pulseClock = new PulseClock(() => this.pushDeck());
   /** Listened to: one query list, so that the listener can be removed from it. */
   private readonly motion = motionQuery();
-  private tourTimer?: ReturnType<typeof setInterval>;
+  private readonly tour = new WallTour({
+    map: () => this.map,
+    cityPadding: () => this.cityPadding(this.content?.legendInset ?? 0),
+    onStop: (zoom, atCity) => {
+      if (atCity) this.fittedInset = this.content?.legendInset ?? 0;
+      this.options.onViewZoom?.(zoom);
+    },
+  });
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false, edgesDrawn: false };
   private framesRendered = 0;
   private edgesFromFrame?: number;
@@ -138,7 +144,8 @@ export class WallMapController implements ReactiveController {
     }
     if (content.tiled && (content.tiled !== before?.tiled || content.grouping !== before?.grouping)) this.showTiles(content);
     if (content.grids) this.tiles.remove();
-    if (Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
+    // Away on a tour, a legend that changed size (its heading follows grids/communities) waits for the city's stop.
+    if (!this.tour.away && Math.abs(content.legendInset - this.fittedInset) > 4) this.fitCity();
     if (
       content.grids &&
       content.values &&
@@ -165,17 +172,7 @@ export class WallMapController implements ReactiveController {
 
   /** Flies from district to district every `seconds`, then back to the whole city, for ever. */
   startTour(seconds: number, districts: Bbox[]): void {
-    clearInterval(this.tourTimer);
-    if (!seconds || !districts.length || !this.cityBounds) return;
-    const stops = [...districts, this.cityBounds];
-    let next = 0;
-    this.tourTimer = setInterval(() => {
-      const bounds = stops[next++ % stops.length]! as LngLatBoundsLike;
-      // Told before the flight, so that the tiles it lands on (grids, or communities back at the city) load on the way.
-      const zoom = this.map?.cameraForBounds(bounds, { padding: TOUR_PADDING })?.zoom;
-      if (zoom !== undefined) this.options.onViewZoom?.(zoom);
-      this.map?.fitBounds(bounds, { padding: TOUR_PADDING, duration: Math.min(4000, seconds * 400), essential: true });
-    }, seconds * 1000);
+    this.tour.start(seconds, districts, this.cityBounds);
   }
 
   /** Screen position (CSS pixels, relative to the map) of a point: for tests and the bench. */
@@ -196,7 +193,7 @@ export class WallMapController implements ReactiveController {
     // The kit removes the map itself.
     this.motion?.removeEventListener('change', this.onMotionPreference);
     this.pulseClock.stop();
-    clearInterval(this.tourTimer);
+    this.tour.stop();
   }
 
   /**
@@ -228,6 +225,7 @@ export class WallMapController implements ReactiveController {
   private fitCity(): boolean {
     if (!this.map || !this.cityBounds) return false;
     this.fittedInset = this.content?.legendInset ?? 0;
+    this.tour.away = false;
     this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
     this.options.onViewZoom?.(this.cityZoom);

@@ -1,4 +1,4 @@
-import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
+import { css, html, LitElement, unsafeCSS } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { OutlineCollection } from './api-types.js';
 import type { GridTileSource } from '../shared/map/grid-tiles.js';
@@ -159,7 +159,7 @@ export class WallMap extends LitElement {
     this.requestUpdate();
   }
 
-  override updated(changed: PropertyValues<this>): void {
+  override updated(): void {
     const c = this.mapController;
     if (!c?.isLoaded) return;
     c.setContent({
@@ -179,7 +179,8 @@ export class WallMap extends LitElement {
       scale: wallScale(),
       legendInset: this.legendInset,
     });
-    if (changed.has('outlines') || changed.has('tourSeconds')) this.restartTour();
+    // Not `changed`: the outlines often arrive before the map has loaded, and an update then returns above.
+    if (this.touring?.outlines !== this.outlines || this.touring?.seconds !== this.tourSeconds) this.restartTour();
   }
 
   /** The grid tile URLs asked for before the map loaded (tests compare them with what the map asked for). */
@@ -192,6 +193,8 @@ export class WallMap extends LitElement {
   private gridsEtag: string | null = null;
   private gridsTimer?: ReturnType<typeof setInterval>;
   private labels?: { outlines?: OutlineCollection; lang: Lang; labels: Label[] };
+  /** What the tour was last started with. */
+  private touring?: { outlines?: OutlineCollection; seconds: number };
 
   /** Labels change only with the outlines or the language: the same array keeps deck.gl's text layer as it is. */
   private labelsFor(outlines: OutlineCollection | undefined, lang: Lang): Label[] {
@@ -202,6 +205,7 @@ export class WallMap extends LitElement {
   }
 
   private restartTour(): void {
+    this.touring = { outlines: this.outlines, seconds: this.tourSeconds };
     const districts = (this.outlines?.features ?? []).filter((f) => f.properties.level === 'district').map((f) => f.bbox);
     this.mapController?.startTour(this.tourSeconds, districts);
   }

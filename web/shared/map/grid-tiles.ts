@@ -136,10 +136,15 @@ export class TiledGrids {
     return typeof f?.id === 'number' ? f.id : undefined;
   }
 
-  /** Resolves once every tile in view is loaded and drawn with the colours set so far. */
+  /** Resolves once every tile in view is loaded and drawn with the colours set so far; never, if they are removed first. */
   drawn(): Promise<void> {
     return new Promise((resolve) => {
-      const check = () => (this.map.loaded() && this.map.isSourceLoaded(this.o.id) ? resolve() : this.map.once('idle', check));
+      const check = () => {
+        // Removed (the wall switched between grids and communities): asking after the source is an error on every frame.
+        if (!this.map.getSource(this.o.id)) return;
+        if (this.map.loaded() && this.map.isSourceLoaded(this.o.id)) resolve();
+        else this.map.once('idle', check);
+      };
       this.map.once('idle', check);
       this.map.triggerRepaint();
     });

@@ -1,0 +1,47 @@
+import type { LngLatBoundsLike, Map as MapLibreMap, PaddingOptions } from 'maplibre-gl';
+import type { Bbox } from './api-types.js';
+
+/** Room around a district the tour flies to. */
+const TOUR_PADDING = 48;
+
+/**
+ * The wall's district tour (?tour=N): flies from district to district every
+ * N seconds, then back to the whole city, for ever. Each stop's zoom is told
+ * before the flight (what a tiled region is coloured by follows it, and its
+ * tiles then load on the way).
+ */
+export class WallTour {
+  private timer?: ReturnType<typeof setInterval>;
+  /** Flown to a district: the whole city is not in view. */
+  away = false;
+
+  constructor(
+    private readonly o: {
+      map(): MapLibreMap | undefined;
+      /** The whole city's padding (beside the legend), as the wall fits it. */
+      cityPadding(): PaddingOptions;
+      onStop(zoom: number, atCity: boolean): void;
+    },
+  ) {}
+
+  start(seconds: number, districts: Bbox[], city: Bbox | undefined): void {
+    this.stop();
+    if (!seconds || !districts.length || !city) return;
+    const stops = [...districts, city];
+    let next = 0;
+    this.timer = setInterval(() => {
+      const map = this.o.map();
+      const stop = next++ % stops.length;
+      this.away = stop < districts.length;
+      const padding = this.away ? TOUR_PADDING : this.o.cityPadding();
+      const bounds = stops[stop]! as LngLatBoundsLike;
+      const zoom = map?.cameraForBounds(bounds, { padding })?.zoom;
+      if (zoom !== undefined) this.o.onStop(zoom, !this.away);
+      map?.fitBounds(bounds, { padding, duration: Math.min(4000, seconds * 400), essential: true });
+    }, seconds * 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
