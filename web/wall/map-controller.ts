@@ -14,6 +14,8 @@ import { WallTour } from './wall-tour.js';
 
 /** CSS pixels kept around the city in its whole-city view. */
 const CITY_PADDING = 24;
+/** And around a district the tour flies to. */
+const DISTRICT_PADDING = 48;
 
 /** Sizes are designed for 1920 px; a 4K wall doubles them. */
 export function wallScale(): number {
@@ -28,7 +30,7 @@ export interface FrameProgress {
 }
 
 /** What the wall map shows; the controller adds the pulse, the street-name switch and the basemap flag. */
-export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'overBasemap' | 'labels'> & {
+export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'overBasemap' | 'labels' | 'heatMagnify'> & {
   heatLoaded: boolean;
   /** Every district and street name; the controller picks and places those that fit. */
   labels: Label[];
@@ -61,7 +63,7 @@ export class WallMapController implements ReactiveController {
   private readonly motion = motionQuery();
   private readonly tour = new WallTour({
     map: () => this.map,
-    cityPadding: () => this.cityPadding(this.content?.legendInset ?? 0),
+    padding: (atCity) => this.fitPadding(this.content?.legendInset ?? 0, atCity ? CITY_PADDING : DISTRICT_PADDING),
     onStop: (zoom, atCity) => {
       if (atCity) this.fittedInset = this.content?.legendInset ?? 0;
       this.options.onViewZoom?.(zoom);
@@ -208,7 +210,7 @@ export class WallMapController implements ReactiveController {
   /** The zoom a whole-city view of `bbox` gets beside a legend this wide (known before the map has loaded). */
   cityZoomFor(bbox: Bbox | null | undefined, legendInset: number): number | undefined {
     if (!this.map || !bbox) return undefined;
-    return this.map.cameraForBounds(bbox as LngLatBoundsLike, { padding: this.cityPadding(legendInset) })?.zoom;
+    return this.map.cameraForBounds(bbox as LngLatBoundsLike, { padding: this.fitPadding(legendInset) })?.zoom;
   }
 
   /** Draws the grids from vector tiles (MapLibre, under deck.gl's layers) and fits the city to their extent. */
@@ -226,7 +228,7 @@ export class WallMapController implements ReactiveController {
     if (!this.map || !this.cityBounds) return false;
     this.fittedInset = this.content?.legendInset ?? 0;
     this.tour.away = false;
-    this.kit.fit(this.cityBounds, this.cityPadding(this.fittedInset));
+    this.kit.fit(this.cityBounds, this.fitPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
     this.options.onViewZoom?.(this.cityZoom);
     // The fit's moveend placed the names against the old city zoom (a window made larger: street names in the city view).
@@ -234,8 +236,9 @@ export class WallMapController implements ReactiveController {
     return true;
   }
 
-  private cityPadding(legendInset: number): { top: number; right: number; bottom: number; left: number } {
-    return { top: CITY_PADDING, right: CITY_PADDING, bottom: CITY_PADDING, left: CITY_PADDING + legendInset };
+  /** Room around what is fitted (the city, or a district of the tour), never under the legend. */
+  private fitPadding(legendInset: number, room = CITY_PADDING): { top: number; right: number; bottom: number; left: number } {
+    return { top: room, right: room, bottom: room, left: room + legendInset };
   }
 
   /** The screen's reduced-motion preference changed: the markers stop pulsing (or start) now, not at the next data change. */
@@ -266,6 +269,7 @@ export class WallMapController implements ReactiveController {
           pulse,
           showGridEdges,
           overBasemap: Boolean(this.options.basemapStyleUrl),
+          heatMagnify: this.map ? 2 ** Math.min(3, Math.max(0, this.map.getZoom() - this.cityZoom)) : 1,
         })
       : [];
     this.kit.setLayers(layers);

@@ -47,6 +47,8 @@ export interface WallLayerProps {
   showGridEdges: boolean;
   /** CSS pixels are multiplied by this on 4K walls. */
   scale: number;
+  /** How much larger than at the whole-city view a heat cell is drawn: a tour's district, zoomed in, spreads the city view's cells as far. */
+  heatMagnify: number;
 }
 
 const UNCOLOURED: Rgba = rgba(THEME.uncoloured);
@@ -101,7 +103,7 @@ export function wallDeckLayers(p: WallLayerProps): Layer[] {
     outline('street', OUTLINE.street, 0.8),
     outline('district', OUTLINE.district, 2.2),
     // The wall's camera moves only on the tour: re-aggregate promptly after a flight.
-    heatLayer({ id: 'incident-heat', bins: p.heatBins, radiusPixels: 28 * s, threshold: 0.04, debounceTimeout: 100 }),
+    heatLayer({ id: 'incident-heat', bins: p.heatBins, radiusPixels: 28 * s * p.heatMagnify, threshold: 0.04, debounceTimeout: 100 }),
     markerLayer<RecentIncident>({
       id: 'recent-incidents',
       data: p.recent,

@@ -1,9 +1,6 @@
 import type { LngLatBoundsLike, Map as MapLibreMap, PaddingOptions } from 'maplibre-gl';
 import type { Bbox } from './api-types.js';
 
-/** Room around a district the tour flies to. */
-const TOUR_PADDING = 48;
-
 /**
  * The wall's district tour (?tour=N): flies from district to district every
  * N seconds, then back to the whole city, for ever. Each stop's zoom is told
@@ -18,8 +15,8 @@ export class WallTour {
   constructor(
     private readonly o: {
       map(): MapLibreMap | undefined;
-      /** The whole city's padding (beside the legend), as the wall fits it. */
-      cityPadding(): PaddingOptions;
+      /** Room around the whole city or a district, beside the legend. */
+      padding(atCity: boolean): PaddingOptions;
       onStop(zoom: number, atCity: boolean): void;
     },
   ) {}
@@ -33,7 +30,7 @@ export class WallTour {
       const map = this.o.map();
       const stop = next++ % stops.length;
       this.away = stop < districts.length;
-      const padding = this.away ? TOUR_PADDING : this.o.cityPadding();
+      const padding = this.o.padding(!this.away);
       const bounds = stops[stop]! as LngLatBoundsLike;
       const zoom = map?.cameraForBounds(bounds, { padding })?.zoom;
       if (zoom !== undefined) this.o.onStop(zoom, !this.away);
