@@ -12,10 +12,8 @@ import { wallDeckLayers, type Label, type WallLayerProps } from './wall-layers.j
 import { WallNamePlacement } from './wall-name-placement.js';
 import { WallTour } from './wall-tour.js';
 
-/** CSS pixels kept around the city in its whole-city view. */
-const CITY_PADDING = 24;
-/** And around a district the tour flies to. */
-const DISTRICT_PADDING = 48;
+/** CSS pixels kept around the city in its whole-city view, and around a district the tour flies to. */
+const [CITY_PADDING, DISTRICT_PADDING] = [24, 48];
 
 /** Sizes are designed for 1920 px; a 4K wall doubles them. */
 export function wallScale(): number {
@@ -47,17 +45,17 @@ export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'o
 };
 
 /**
- * What the wall map shows and when: the kit's map (MapKitController) with
- * deck.gl drawn into its canvas (interleaved), layers rebuilt from props on
- * each change (deck diffs them), so nothing waits for MapLibre's worker to cut
- * tiles. Reports the first complete frame as it comes together (onProgress);
- * timing it is the page's business (first-frame.ts).
+ * What the wall map shows and when: the kit's map (MapKitController) with deck.gl drawn into its canvas (interleaved),
+ * layers rebuilt from props on each change (deck diffs them), so nothing waits for MapLibre's worker to cut tiles.
+ * Reports the first complete frame as it comes together (onProgress); timing it is the page's business (first-frame.ts).
  */
 export class WallMapController implements ReactiveController {
   private readonly kit: MapKitController;
   private content?: WallMapContent;
   private cityBounds?: Bbox;
   private cityZoom = 0;
+  /** The zoom the camera last came to rest at: the heat's radius follows it, not each frame of a flight (a re-aggregation each). */
+  private restingZoom = 0;
   private readonly pulseClock = new PulseClock(() => this.pushDeck());
   /** Listened to: one query list, so that the listener can be removed from it. */
   private readonly motion = motionQuery();
@@ -102,7 +100,10 @@ export class WallMapController implements ReactiveController {
       // Kept only when asked (?readback, as the browser tests do): on software WebGL every kept frame costs a full-screen copy.
       readback: new URLSearchParams(location.search).has('readback'),
       onLoad: (map) => {
-        map.on('moveend', () => this.pushDeck());
+        map.on('moveend', () => {
+          this.restingZoom = map.getZoom();
+          this.pushDeck();
+        });
         map.on('render', () => this.onFrameRendered());
         // A window that changes size (a browser going full screen after the wall loaded) shows the whole city again.
         map.on('resize', () => this.fitCity());
@@ -248,8 +249,7 @@ export class WallMapController implements ReactiveController {
   };
 
   private updatePulse(): void {
-    // Animate only while there is something to pulse, and not before the first
-    // complete frame: on software WebGL every animation frame delays it.
+    // Animate only while there is something to pulse, and not before the first complete frame: on software WebGL every animation frame delays it.
     const wanted = (this.content?.redMarkers.length ?? 0) > 0 && this.progress.gridsColoured && this.progress.heatDrawn && !reducedMotion();
     if (wanted) this.pulseClock.start();
     else this.pulseClock.stop();
@@ -269,7 +269,7 @@ export class WallMapController implements ReactiveController {
           pulse,
           showGridEdges,
           overBasemap: Boolean(this.options.basemapStyleUrl),
-          heatMagnify: this.map ? 2 ** Math.min(3, Math.max(0, this.map.getZoom() - this.cityZoom)) : 1,
+          heatMagnify: 2 ** Math.min(3, Math.max(0, this.restingZoom - this.cityZoom)),
         })
       : [];
     this.kit.setLayers(layers);
