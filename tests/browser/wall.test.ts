@@ -546,6 +546,22 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       await settled('community-tiles-fill');
       expect(await view()).toMatchObject({ layers: ['community-tiles-fill'], heading: 'Incidents per 1,000 residents by community' });
       await expectGridColoursAsLegend(page, 'community');
+      // No name under the legend: the camera moved so that the leftmost name would sit under the legend's top right corner.
+      const underLegend = await page.evaluate(() => {
+        const root = document.querySelector('gs-wall-display')!.shadowRoot!;
+        const controller = root.querySelector('gs-wall-map')!.controller!;
+        const map = controller.map!.getContainer().getBoundingClientRect();
+        const l = root.querySelector('gs-map-legend')!.getBoundingClientRect();
+        const legend = { x: l.left - map.left, y: l.top - map.top, width: l.width, height: l.height };
+        const leftmost = controller.placedLabels().reduce((a, b) => (b.box.x < a.box.x ? b : a)).box;
+        controller.map!.panBy([leftmost.x - (legend.x + legend.width - 40), leftmost.y - (legend.y + 10)], { duration: 0 });
+        return { legend, boxes: controller.placedLabels().map((p) => ({ text: p.text, ...p.box })) };
+      });
+      const { legend, boxes } = underLegend;
+      expect(legend.width).toBeGreaterThan(100);
+      expect(boxes.length).toBeGreaterThan(0);
+      const overlaps = (a: typeof legend, b: typeof legend) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(boxes.filter((b) => overlaps(b, legend))).toEqual([]);
       expect(problems, problems.join('\n')).toEqual([]);
       await page.close();
 

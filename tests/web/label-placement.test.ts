@@ -26,6 +26,19 @@ describe('map label placement', () => {
     for (const [i, a] of placed.entries()) for (const b of placed.slice(i + 1)) expect(intersects(a.box, b.box)).toBe(false);
   });
 
+  it('keeps names off a legend over the map: moved beside it where they can be, else left out; above it, as they were', () => {
+    // A legend 100 × 150 px in the bottom left corner. 'near' (box 70–130 × 190–210) overlaps it at its anchor, above
+    // and below, and fits nudged right by 0.6 of its width; 'under' (box 0–60) has no spot; 'above' (y 90–110) is clear.
+    const legend = { x: 0, y: 150, width: 100, height: 150 };
+    const candidates = [label('near', 100, 200), label('under', 30, 200), label('above', 30, 100), label('clear', 300, 100)];
+    const placed = placeLabels(candidates, view, { avoid: legend });
+    expect(Object.fromEntries(placed.map((p) => [p.item, [p.box.x, p.box.y]]))).toEqual({ near: [106, 190], above: [0, 90], clear: [270, 90] });
+    expect(
+      placeLabels([label('under', 30, 200)], view).map((p) => p.item),
+      'placed with no legend',
+    ).toEqual(['under']);
+  });
+
   it("keeps a nudged name over its district's largest piece: a district in two pieces is named on its main part, or not at all", () => {
     // Screen pixels: the main part 80 × 55 px, an exclave of 30 × 20 px up to the right.
     const main: [number, number][] = [

@@ -16,9 +16,7 @@ import { WallTour } from './wall-tour.js';
 const [CITY_PADDING, DISTRICT_PADDING] = [24, 48];
 
 /** Sizes are designed for 1920 px; a 4K wall doubles them. */
-export function wallScale(): number {
-  return Math.min(2.5, Math.max(1, window.innerWidth / 1920));
-}
+export const wallScale = (): number => Math.min(2.5, Math.max(1, window.innerWidth / 1920));
 
 export interface FrameProgress {
   gridsColoured: boolean;
@@ -34,6 +32,8 @@ export type WallMapContent = Omit<WallLayerProps, 'pulse' | 'showGridEdges' | 'o
   labels: Label[];
   /** CSS pixels from the map's left edge to the legend's right edge: the city is fitted beside the legend, never under it. */
   legendInset: number;
+  /** CSS pixels from the map's bottom edge to the legend's top: no name is placed under the legend. */
+  legendHeight: number;
   /** Set (and `grids` not) when the region is over the server's grid threshold: its grids come from vector tiles. */
   tiled?: GridTileSource;
   /** Added to tile URLs: the access token when the wall has no session cookie. */
@@ -66,6 +66,7 @@ export class WallMapController implements ReactiveController {
       if (atCity) this.fittedInset = this.content?.legendInset ?? 0;
       this.options.onViewZoom?.(zoom);
     },
+    ready: () => this.progress.gridsColoured && this.progress.heatDrawn,
   });
   private progress: FrameProgress = { gridsColoured: false, heatDrawn: false, edgesDrawn: false };
   private framesRendered = 0;
@@ -174,9 +175,7 @@ export class WallMapController implements ReactiveController {
   }
 
   /** Flies from district to district every `seconds`, then back to the whole city, for ever. */
-  startTour(seconds: number, districts: Bbox[]): void {
-    this.tour.start(seconds, districts, this.cityBounds);
-  }
+  startTour = (seconds: number, districts: Bbox[]): void => this.tour.start(seconds, districts, this.cityBounds);
 
   /** Screen position (CSS pixels, relative to the map) of a point: for tests and the bench. */
   project(lon: number, lat: number): { x: number; y: number } {
@@ -265,7 +264,7 @@ export class WallMapController implements ReactiveController {
     const layers = this.content
       ? wallDeckLayers({
           ...this.content,
-          labels: this.map ? this.names.place(this.map, this.content.labels, this.content.scale, this.cityZoom) : [],
+          labels: this.map ? this.names.place(this.map, this.content, this.cityZoom) : [],
           pulse,
           showGridEdges,
           overBasemap: Boolean(this.options.basemapStyleUrl),

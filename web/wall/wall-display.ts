@@ -162,15 +162,16 @@ export class WallDisplay extends LitElement {
       const map = this.renderRoot.querySelector<HTMLElement>('.map')!.getBoundingClientRect();
       const box = legend.getBoundingClientRect();
       const over = legend.offsetWidth > 0 && box.top < map.bottom && box.bottom > map.top && getComputedStyle(legend).position === 'absolute';
-      const inset = over ? Math.round(box.right - map.left) : 0;
-      if (inset !== this.legendInset) {
-        this.legendInset = inset;
+      const [inset, height] = over ? [Math.round(box.right - map.left), Math.round(map.bottom - box.top)] : [0, 0];
+      if (inset !== this.legendInset || height !== this.legendHeight) {
+        [this.legendInset, this.legendHeight] = [inset, height];
         this.requestUpdate();
       }
     }).observe(legend);
   }
 
   private legendInset = 0;
+  private legendHeight = 0;
 
   override render() {
     const t = strings(this.params.lang);
@@ -216,8 +217,8 @@ export class WallDisplay extends LitElement {
     return html`<gs-wall-map
           .gridsUrl=${this.api.url('/api/map/grids', { region: this.params.region, tiles: 'auto' })} .outlines=${this.data.outlines} .values=${this.values} .legend=${this.legend}
           .heatBins=${this.data.heat?.bins} .redMarkers=${this.data.mapRedMarkers} .recent=${this.data.mapRecent}
-          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .minGridPixels=${this.config?.min_grid_pixels} .legendInset=${this.legendInset}
-          .by=${this.params.by} .valuesBy=${this.valuesBy}
+          .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .minGridPixels=${this.config?.min_grid_pixels}
+          .legendInset=${this.legendInset} .legendHeight=${this.legendHeight} .by=${this.params.by} .valuesBy=${this.valuesBy}
           @wall-map-grouping=${(e: CustomEvent<WallGrouping>) => this.onMapGrouping(e.detail)}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }

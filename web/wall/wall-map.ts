@@ -34,6 +34,7 @@ export class WallMap extends LitElement {
     tourSeconds: { type: Number },
     basemapStyleUrl: {},
     legendInset: { type: Number },
+    legendHeight: { type: Number },
     by: {},
     valuesBy: {},
     minGridPixels: { type: Number },
@@ -64,6 +65,8 @@ export class WallMap extends LitElement {
   declare basemapStyleUrl?: string;
   /** CSS pixels from the map's left edge to the legend's right edge (0 = no legend). */
   declare legendInset: number;
+  /** CSS pixels from the map's bottom edge to the legend's top (0 = no legend): no name is placed under it. */
+  declare legendHeight: number;
   /** What the URL asked a tiled region to be coloured by; undefined = by its size on screen. */
   declare by?: WallGrouping;
   /** What `values` are keyed by. */
@@ -80,6 +83,7 @@ export class WallMap extends LitElement {
     this.lang = 'zh';
     this.tourSeconds = 0;
     this.legendInset = 0;
+    this.legendHeight = 0;
   }
 
   /** The map controller, for tests and the bench (pixel sampling, projection). */
@@ -178,6 +182,7 @@ export class WallMap extends LitElement {
       labels: this.labelsFor(this.outlines, this.lang),
       scale: wallScale(),
       legendInset: this.legendInset,
+      legendHeight: this.legendHeight,
     });
     // Not `changed`: the outlines often arrive before the map has loaded, and an update then returns above.
     if (this.touring?.outlines !== this.outlines || this.touring?.seconds !== this.tourSeconds) this.restartTour();

@@ -16,8 +16,12 @@ export class WallNamePlacement {
   private placement?: { key: string; labels: Label[]; placed: PlacedLabel<Label & { size: number }>[]; layerData: PlacedMapLabel[] };
   private measure?: (text: string, size: number) => number;
 
-  /** The names to draw for this camera; `cityZoom` is the whole-city view's zoom, `scale` the wall's size factor. */
-  place(map: MapLibreMap, labels: Label[], scale: number, cityZoom: number): PlacedMapLabel[] {
+  /**
+   * The names to draw for this camera: `scale` is the wall's size factor, `legendInset` × `legendHeight` the legend
+   * over the map's bottom left corner (CSS pixels; no name goes under it), `cityZoom` the whole-city view's zoom.
+   */
+  place(map: MapLibreMap, shown: { labels: Label[]; scale: number; legendInset: number; legendHeight: number }, cityZoom: number): PlacedMapLabel[] {
+    const { labels, scale, legendInset, legendHeight } = shown;
     const canvas = map.getCanvas();
     const view = { width: canvas.clientWidth, height: canvas.clientHeight };
     const key = [
@@ -28,6 +32,8 @@ export class WallNamePlacement {
       view.width,
       view.height,
       scale,
+      legendInset,
+      legendHeight,
     ].join();
     if (this.placement?.key === key && this.placement.labels === labels) return this.placement.layerData;
     const districts = labels.filter((l) => l.level === 'district');
@@ -45,7 +51,7 @@ export class WallNamePlacement {
       const pad = 3 * scale;
       return { item: { ...l, size }, x: at.x, y: at.y, width: measure(l.text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
     });
-    const placed = placeLabels(candidates, view);
+    const placed = placeLabels(candidates, view, { avoid: { x: 0, y: view.height - legendHeight, width: legendInset, height: legendHeight } });
     const layerData = placed.map((p) => ({ ...p.item, offset: p.offset }));
     this.placement = { key, labels, placed, layerData };
     return layerData;

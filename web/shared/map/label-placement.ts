@@ -48,6 +48,8 @@ export interface PlacementOptions {
    * name gets its only spot, and the bigger name moves within its own shape.
    */
   secondRound?: boolean;
+  /** A box no label may overlap: a legend drawn over the map (CSS pixels, like the view). */
+  avoid?: { x: number; y: number; width: number; height: number };
 }
 
 const NUDGES: [number, number][] = [
@@ -83,6 +85,7 @@ function placeInOrder<T>(candidates: readonly LabelCandidate<T>[], view: { width
       if ((dx !== 0 || dy !== 0) && c.within && !insideRings([c.x + dx, c.y + dy], c.within)) continue;
       const box = { x: c.x + dx - c.width / 2, y: c.y + dy - c.height / 2, width: c.width, height: c.height };
       if (box.x < 0 || box.y < 0 || box.x + box.width > view.width || box.y + box.height > view.height) continue;
+      if (options.avoid && intersects(options.avoid, box)) continue;
       const grown = { x: box.x - m, y: box.y - m, width: box.width + 2 * m, height: box.height + 2 * m };
       if (placed.some((p) => intersects(p.box, grown))) continue;
       placed.push({ item: c.item, offset: [dx, dy], box });
