@@ -34,6 +34,15 @@ export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'da
 export const NullableDateTime = Type.Unsafe<Date | string | null>({ type: ['string', 'null'], format: 'date-time' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 time with zone, e.g. 2026-01-01T00:00:00+08:00' });
 
+/**
+ * A time given in a query or body: ISO 8601 with its zone, or a date alone for that day's midnight in China time (UTC+8), the day
+ * every figure is counted by, so `from=2026-11-01&to=2026-12-01` is November as the city counts it.
+ */
+export const TimeInput = (what: string) =>
+  Type.Optional(Type.String({ maxLength: 40, description: `${what}: ISO 8601, a time with zone or a date alone (00:00 China time, UTC+8)` }));
+export const ReportedFrom = TimeInput('reported at or after');
+export const ReportedTo = TimeInput('reported before');
+
 /** The usual error answers, for documenting routes. */
 export const errorResponses = {
   400: ErrorSchema,

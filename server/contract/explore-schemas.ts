@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from './vocabulary.js';
-import { CategoryCountFields, DateTime, NullableDateTime } from './common-schemas.js';
+import { CategoryCountFields, DateTime, NullableDateTime, ReportedFrom, ReportedTo } from './common-schemas.js';
 
 /** A place of the explorer: a region (6, 9 or 12 digits) or a grid (15). */
 export const PlaceCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$', description: 'region code (6, 9 or 12 digits) or grid code (15)' });
@@ -8,8 +8,8 @@ export const PlaceCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$', des
 /** The filters every explorer aggregate takes: a place, a window of report times and incident attributes. */
 export const ExploreFilterQuery = {
   region: Type.Optional(PlaceCode),
-  from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601; the explorer sends China midnights, 2026-05-01T00:00:00+08:00)' })),
-  to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+  from: ReportedFrom,
+  to: ReportedTo,
   category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
   urgency: Type.Optional(Type.String({ description: `${URGENCIES.join(', ')}; comma-separated` })),
   status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses } from '../contract/common-schemas.js';
+import { errorResponses, TimeInput } from '../contract/common-schemas.js';
 import { AuditPageSchema } from '../contract/identity-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
 
@@ -18,8 +18,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
             target_type: Type.Optional(Type.String({ maxLength: 40 })),
             target_id: Type.Optional(Type.String({ maxLength: 100 })),
             action: Type.Optional(Type.String({ maxLength: 60, description: 'action or prefix, e.g. incident. or user.create' })),
-            from: Type.Optional(Type.String()),
-            to: Type.Optional(Type.String()),
+            from: TimeInput('recorded at or after'),
+            to: TimeInput('recorded before'),
             before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'entries with a smaller id (a bigint)' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           },

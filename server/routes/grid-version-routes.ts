@@ -8,7 +8,7 @@ import { requestActor, serviceDeps } from './request-actor.js';
 import { importGrids, type ImportReport } from '../services/grid-import-service.js';
 import { DEFAULT_INPUT_LIMITS, type GeometryInputLimits } from '../plans/geojson-shape.js';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../contract/grid-plan-reasons.js';
-import { errorResponses, ErrorSchema, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, ErrorSchema, RegionCode, ReportedFrom, ReportedTo, TimeInput } from '../contract/common-schemas.js';
 import { sentAsText } from '../contract/geojson-base.js';
 import { GridExportCollection, GridHistoryCollection, GridWorkloadCollection } from '../contract/geojson-schemas.js';
 import { IncomingFeatureCollection, LineageEntrySchema } from '../contract/plan-schemas.js';
@@ -74,7 +74,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
         produces: ['application/geo+json'],
         tags: ['grids'],
         summary: "The grids as they were at a moment (default now), with each version's valid_from/valid_to",
-        querystring: Type.Object({ region: Type.Optional(RegionCode), as_of: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        querystring: Type.Object({ region: Type.Optional(RegionCode), as_of: TimeInput('the grids in force at') }, { additionalProperties: false }),
         response: { 200: sentAsText(GridHistoryCollection), ...errorResponses },
       },
     },
@@ -130,10 +130,7 @@ const gridVersionRoutes: FastifyPluginAsyncTypebox<{ rules?: PlanRules; limits?:
         produces: ['application/geo+json'],
         tags: ['grids'],
         summary: "A community's current grids with households, population, workers and incidents in the window (default 90 days)",
-        querystring: Type.Object(
-          { community: Type.String({ pattern: '^[0-9]{12}$' }), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ community: Type.String({ pattern: '^[0-9]{12}$' }), from: ReportedFrom, to: ReportedTo }, { additionalProperties: false }),
         response: { 200: sentAsText(GridWorkloadCollection), ...errorResponses },
       },
     },

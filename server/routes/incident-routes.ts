@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest } from '../http-errors.js';
 import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
-import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { BboxParam, errorResponses, RegionCode, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import { sentAsText } from '../contract/geojson-base.js';
 import { IncidentPage } from '../contract/incident-geojson-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
@@ -47,8 +47,8 @@ const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             region: Type.Optional(RegionCode),
             bbox: Type.Optional(BboxParam),
-            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+            from: ReportedFrom,
+            to: ReportedTo,
             category: Type.Optional(Type.String({ description: 'category codes, comma-separated' })),
             urgency: Type.Optional(Type.String({ description: 'red, yellow, blue; comma-separated' })),
             status: Type.Optional(Type.String({ description: `${INCIDENT_STATUSES.join(', ')}; comma-separated` })),

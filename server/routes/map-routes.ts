@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from '../contract/vocabulary.js';
 import { GRID_METRIC_FIELDS, GridMetricColumnsSchema, GridMetricsSchema, HeatBinsSchema } from '../contract/wall-schemas.js';
-import { BboxParam, errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { BboxParam, errorResponses, RegionCode, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import { sentAsText } from '../contract/geojson-base.js';
 import { MapGridCollection, type MapGridTiles, OutlineCollection } from '../contract/geojson-schemas.js';
 import type { GridExtent } from '../repositories/map-repository.js';
@@ -25,8 +25,8 @@ const OUTLINE_LEVELS = ['district', 'street'] as const;
 
 const Window = {
   region: Type.Optional(RegionCode),
-  from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-  to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+  from: ReportedFrom,
+  to: ReportedTo,
 };
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 

@@ -8,7 +8,7 @@ import type { PlanEditInput } from '../plans/plan-edit-input.js';
 import { publishPlan } from '../services/grid-publish-service.js';
 import { createPlan, editPlan, stepPlan, updatePlan } from '../services/plan-service.js';
 import { scopedPlan } from '../services/plan-access.js';
-import { errorResponses, ErrorSchema } from '../contract/common-schemas.js';
+import { errorResponses, ErrorSchema, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import {
   GeoJsonCollection,
   PlanEditSchema,
@@ -25,7 +25,7 @@ import { timeWindow } from './plan-scope.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
-const Window = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false });
+const Window = Type.Object({ from: ReportedFrom, to: ReportedTo }, { additionalProperties: false });
 const PlanWithFeatures = Type.Object({ plan: PlanSchema, features: PlanGridCollection });
 const CommunityCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit community code' });
 

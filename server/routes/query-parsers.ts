@@ -16,18 +16,31 @@ export function parseBbox(raw: string | undefined, field = 'bbox'): Bbox | undef
   return [x0, y0, x1, y1];
 }
 
-/** Parses an ISO 8601 time; a time without a zone is ambiguous and refused. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/**
+ * Parses an ISO 8601 time with its zone, or a date alone as that day's midnight in China time (UTC+8, no daylight saving):
+ * the day every figure is counted by (migrations/020), so `from=2026-11-01` starts where the city's 1 November does. A time
+ * without a zone is ambiguous and refused, and so is a day the calendar lacks (2026-02-30, which `Date` would roll over).
+ */
 export function parseTime(raw: string | undefined, field: string): Date | undefined {
   if (raw === undefined) return undefined;
-  const t = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:?\d{2}))?$/.test(raw) || Number.isNaN(t.getTime())) {
+  const m = ISO_TIME.exec(raw);
+  const t = m ? new Date(m[4] === undefined ? `${raw}T00:00:00+08:00` : raw) : undefined;
+  if (!m || !t || Number.isNaN(t.getTime()) || !isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) {
     throw badRequest(
       field,
-      'expected an ISO 8601 date (2026-01-01) or time with zone (2026-01-01T08:00:00+08:00)',
-      '应为 ISO 8601 日期（2026-01-01）或带时区的时间（2026-01-01T08:00:00+08:00）',
+      'expected an ISO 8601 date (2026-01-01, from 00:00 China time) or time with zone (2026-01-01T08:00:00+08:00)',
+      '应为 ISO 8601 日期（2026-01-01，自北京时间 0 时起）或带时区的时间（2026-01-01T08:00:00+08:00）',
     );
   }
   return t;
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 export function parseTimeRange(from: string | undefined, to: string | undefined): { from?: Date; to?: Date } {

@@ -4,7 +4,7 @@ import { regionFilter } from '../repositories/region-repository.js';
 import { createEventLogRepository } from '../repositories/event-log-repository.js';
 import { CHILD_CODE_LENGTH } from '../contract/vocabulary.js';
 import { addCounts, kpis, ZERO_COUNTS } from '../repositories/stats-repository.js';
-import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, RegionCode, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import { SummarySchema } from '../contract/wall-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
 import { scopedRoot } from './region-scope.js';
@@ -21,8 +21,8 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             region: Type.Optional(RegionCode),
-            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+            from: ReportedFrom,
+            to: ReportedTo,
           },
           { additionalProperties: false },
         ),

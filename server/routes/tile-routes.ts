@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, RegionCode, TimeInput } from '../contract/common-schemas.js';
 import { notFound } from '../http-errors.js';
 import type { EncodedTile } from '../repositories/tile-repository.js';
 import { visibilityOf } from '../services/actor.js';
@@ -121,8 +121,8 @@ const tileRoutes: FastifyPluginAsyncTypebox<{ cacheBytes?: number; revisionMaxAg
         querystring: Type.Object(
           {
             region: Type.Optional(RegionCode),
-            from: Type.Optional(Type.String({ description: 'incidents only: reported at or after (ISO 8601)' })),
-            to: Type.Optional(Type.String({ description: 'incidents only: reported before (ISO 8601)' })),
+            from: TimeInput('incidents only: reported at or after'),
+            to: TimeInput('incidents only: reported before'),
           },
           { additionalProperties: false },
         ),

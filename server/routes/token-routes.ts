@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses, IntegerId } from '../contract/common-schemas.js';
+import { errorResponses, IntegerId, TimeInput } from '../contract/common-schemas.js';
 import { RoleSchema, ScopeCode, TokenSchema, UnitCode } from '../contract/identity-schemas.js';
 import { parseTime } from './query-parsers.js';
 import { createToken, revokeToken } from '../services/token-service.js';
@@ -34,7 +34,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
             role: RoleSchema,
             scope: Type.Optional(ScopeCode),
             unit: Type.Optional(UnitCode),
-            expires_at: Type.Optional(Type.String({ description: 'ISO 8601 time; absent = never' })),
+            expires_at: TimeInput('when the token stops working; absent = never'),
           },
           { additionalProperties: false },
         ),

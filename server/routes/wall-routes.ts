@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { closureRate } from '../repositories/stats-repository.js';
-import { errorResponses, RegionCode } from '../contract/common-schemas.js';
+import { errorResponses, RegionCode, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
 import { DEFAULT_WALL_OPTIONS, WALL_MIN_GRID_PIXELS, type WallOptions } from '../contract/wall-options.js';
 import { CategoryStatsSchema, WallConfigSchema, type WallConfig } from '../contract/wall-schemas.js';
@@ -55,8 +55,8 @@ const wallRoutes: FastifyPluginAsyncTypebox<{ wall?: WallOptions }> = async (app
         querystring: Type.Object(
           {
             region: Type.Optional(RegionCode),
-            from: Type.Optional(Type.String({ description: 'reported at or after (ISO 8601)' })),
-            to: Type.Optional(Type.String({ description: 'reported before (ISO 8601)' })),
+            from: ReportedFrom,
+            to: ReportedTo,
           },
           { additionalProperties: false },
         ),

@@ -31,8 +31,9 @@ async function allPages(url: string): Promise<any[]> {
 
 describe(`incidents API on ${BACKEND}`, () => {
   it('pages through a filter without gaps or repeats, newest first', async () => {
+    // A date alone is that day's 00:00 in China time (UTC+8), the day every figure is counted by.
     const features = await allPages('/api/incidents?from=2026-01-01&to=2026-05-01');
-    const expected = await sqlCount("reported_at >= '2026-01-01' AND reported_at < '2026-05-01'");
+    const expected = await sqlCount("reported_at >= '2026-01-01T00:00:00+08:00' AND reported_at < '2026-05-01T00:00:00+08:00'");
     expect(expected).toBeGreaterThan(700); // more than one page
     expect(features).toHaveLength(expected);
     expect(new Set(features.map((f) => f.id)).size).toBe(expected);
@@ -78,8 +79,9 @@ describe(`stats summary on ${BACKEND}`, () => {
     // reported and closed follow the window; open is a "now" figure over every incident open now.
     const rows = await ctx.db.query<{ district_code: string; reported: number; closed: number; open: number }>(
       `SELECT district_code,
-              count(*) FILTER (WHERE reported_at >= '2026-01-01' AND reported_at < '2026-06-01')::int reported,
-              count(*) FILTER (WHERE status = 'closed' AND reported_at >= '2026-01-01' AND reported_at < '2026-06-01')::int closed,
+              count(*) FILTER (WHERE reported_at >= '2026-01-01T00:00:00+08:00' AND reported_at < '2026-06-01T00:00:00+08:00')::int reported,
+              count(*) FILTER (WHERE status = 'closed' AND reported_at >= '2026-01-01T00:00:00+08:00'
+                                 AND reported_at < '2026-06-01T00:00:00+08:00')::int closed,
               count(*) FILTER (WHERE status NOT IN ('closed', 'rejected', 'duplicate'))::int open
          FROM incident GROUP BY 1`,
     );

@@ -140,6 +140,9 @@ describe(`read API on ${BACKEND}`, () => {
       ['/api/incidents?limit=0', /limit/], // above the maximum is taken as the maximum (OGC API – Features); below 1 is an error
       ['/api/incidents?cursor=garbage', /cursor/],
       ['/api/stats/summary?to=soon', /to/],
+      ['/api/stats/summary?from=2026-02-30', /^from: /], // a day February lacks, which Date would roll over to 2 March
+      ['/api/map/grid-metrics?to=2026-04-31T00:00:00%2B08:00', /^to: /],
+      ['/api/grids/history?as_of=2026-06-01T08:00:00', /^as_of: /], // no zone
     ];
     for (const [url, field] of cases) {
       const res = await get(url);
