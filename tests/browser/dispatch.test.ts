@@ -605,8 +605,23 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       const side = root.querySelector('.side')!.getBoundingClientRect();
       const header = root.querySelector('gs-console-header')!.shadowRoot!;
       const rights = [...header.querySelectorAll('h1, .live, .who, button, a')].map((e) => Math.round(e.getBoundingClientRect().right));
-      return { queueAbove: queue.bottom <= side.top + 1, sideWidth: side.width, rights, overflow: document.documentElement.scrollWidth - window.innerWidth };
+      // The search box's hint, measured in the box's own font, against the room inside it (it was cut to "Code, text, grid or").
+      const filters = root.querySelector('gs-queue-filters')!.shadowRoot!;
+      const search = filters.querySelector<HTMLInputElement>('input[data-filter="search"]')!;
+      const style = getComputedStyle(search);
+      const pen = document.createElement('canvas').getContext('2d')!;
+      pen.font = `${style.fontSize} ${style.fontFamily}`;
+      const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const filterRights = [...filters.querySelectorAll('select, input')].map((e) => Math.round(e.getBoundingClientRect().right));
+      return {
+        queueAbove: queue.bottom <= side.top + 1,
+        sideWidth: side.width,
+        rights: [...rights, ...filterRights],
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        hint: { width: pen.measureText(search.placeholder).width, room },
+      };
     });
+    expect(phone.hint.width, JSON.stringify(phone.hint)).toBeLessThanOrEqual(phone.hint.room);
     expect(phone.queueAbove).toBe(true);
     expect(phone.sideWidth).toBeGreaterThanOrEqual(390 * 0.95);
     expect(phone.rights.length).toBeGreaterThan(4);

@@ -28,6 +28,12 @@ export class QueueFiltersBar extends LitElement {
       select { max-width: 7rem; }
       input { width: 9rem; }
     }
+    /* A phone: the filters fill their rows, the search box the rest of its own, so its hint is not cut. */
+    @media (max-width: 600px) {
+      :host { margin-left: 0; width: 100%; }
+      select { flex: 1 1 6rem; max-width: none; }
+      input { flex: 2 1 10rem; width: auto; }
+    }
   `,
   ];
 
