@@ -595,6 +595,16 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.screenshot({ path: `${SHOTS}/dispatch-${lang}-${viewport.width}x${viewport.height}-${BACKEND}.png` });
       }
     }
+    // A 4K screen with no display scaling: the console at twice its desk size (root font 32 px, the title with it), nothing
+    // wider than the screen.
+    const titleAtDesk = await page.locator('h1').evaluate((h) => Number.parseFloat(getComputedStyle(h).fontSize));
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    const fourK = await page.locator('h1').evaluate((h) => ({
+      root: getComputedStyle(document.documentElement).fontSize,
+      title: Number.parseFloat(getComputedStyle(h).fontSize),
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+    }));
+    expect(fourK).toEqual({ root: '32px', title: titleAtDesk * 2, overflow: 0 });
     // On a phone (a commander away from the desk): one column, the queue above the record, the header wrapped inside the
     // screen (it was cut off at the right, the record beside the queue clipped), nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -297,43 +297,66 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   });
-  it.skipIf(LAYOUT_ONLY_ELSEWHERE)('fits the city beside the legend on a 1366×768 laptop, where that shows it larger than above the legend', async () => {
-    const { context, page, problems } = await signedIn('e-chief');
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.goto(`${base}/explore`);
-    await waitForPlace(page);
-    const shapes = await (await context.request.get(`${base}/api/explore/shapes`)).json();
-    const box = [0, 1, 2, 3].map((k) => (k < 2 ? Math.min : Math.max)(...shapes.features.map((f: any) => f.bbox[k] as number)));
-    // The zoom the city would have fitted above the legend (the room the explorer kept before: 50 px above, 30 at the
-    // sides, the legend's height and 24 px below), against the zoom it has, once the legend is drawn and the fit settled.
-    const fitted = await page.waitForFunction(
-      (bbox) => {
-        const root = document.querySelector('gs-explore-page')!.shadowRoot!;
-        const map = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')?.mapController?.map;
-        const legendEl = root.querySelector('gs-map-legend')!;
-        if (!map || (legendEl.shadowRoot?.querySelectorAll('li').length ?? 0) === 0) return false;
-        const legend = legendEl.getBoundingClientRect();
-        const mapBox = map.getContainer().getBoundingClientRect();
-        const above = map.cameraForBounds(bbox as [number, number, number, number], {
-          padding: { top: 50, right: 30, bottom: Math.ceil(legend.height) + 24, left: 30 },
-        })?.zoom;
-        const sw = map.project([bbox[0]!, bbox[1]!]);
-        const ne = map.project([bbox[2]!, bbox[3]!]);
-        const clear = mapBox.top + sw.y <= legend.top || mapBox.left + sw.x >= legend.right;
-        const inside = sw.x >= 0 && ne.y >= 0 && ne.x <= mapBox.width && sw.y <= mapBox.height;
-        return above !== undefined && clear ? { zoom: map.getZoom(), above, inside } : false;
-      },
-      box,
-      { timeout: 30_000 },
-    );
-    const { zoom, above, inside } = (await fitted.jsonValue()) as { zoom: number; above: number; inside: boolean };
-    expect(inside).toBe(true);
-    // The test city is tall and narrow: beside the legend it is drawn at least 2^0.3 ≈ 1.23 times as large.
-    expect(zoom).toBeGreaterThan(above + 0.3);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-city-zh-1366-${BACKEND}.png`) });
-    expect(problems).toEqual([]);
-    await context.close();
-  });
+  it.skipIf(LAYOUT_ONLY_ELSEWHERE)(
+    'fits the city beside the legend on a 1366×768 laptop, where that shows it larger than above the legend; doubles on a 4K screen',
+    async () => {
+      const { context, page, problems } = await signedIn('e-chief');
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(`${base}/explore`);
+      await waitForPlace(page);
+      const shapes = await (await context.request.get(`${base}/api/explore/shapes`)).json();
+      const box = [0, 1, 2, 3].map((k) => (k < 2 ? Math.min : Math.max)(...shapes.features.map((f: any) => f.bbox[k] as number)));
+      // The zoom the city would have fitted above the legend (the room the explorer kept before: 50 px above, 30 at the
+      // sides, the legend's height and 24 px below), against the zoom it has, once the legend is drawn and the fit settled.
+      const fitted = await page.waitForFunction(
+        (bbox) => {
+          const root = document.querySelector('gs-explore-page')!.shadowRoot!;
+          const map = root.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')?.mapController?.map;
+          const legendEl = root.querySelector('gs-map-legend')!;
+          if (!map || (legendEl.shadowRoot?.querySelectorAll('li').length ?? 0) === 0) return false;
+          const legend = legendEl.getBoundingClientRect();
+          const mapBox = map.getContainer().getBoundingClientRect();
+          const above = map.cameraForBounds(bbox as [number, number, number, number], {
+            padding: { top: 50, right: 30, bottom: Math.ceil(legend.height) + 24, left: 30 },
+          })?.zoom;
+          const sw = map.project([bbox[0]!, bbox[1]!]);
+          const ne = map.project([bbox[2]!, bbox[3]!]);
+          const clear = mapBox.top + sw.y <= legend.top || mapBox.left + sw.x >= legend.right;
+          const inside = sw.x >= 0 && ne.y >= 0 && ne.x <= mapBox.width && sw.y <= mapBox.height;
+          return above !== undefined && clear ? { zoom: map.getZoom(), above, inside } : false;
+        },
+        box,
+        { timeout: 30_000 },
+      );
+      const { zoom, above, inside } = (await fitted.jsonValue()) as { zoom: number; above: number; inside: boolean };
+      expect(inside).toBe(true);
+      // The test city is tall and narrow: beside the legend it is drawn at least 2^0.3 ≈ 1.23 times as large.
+      expect(zoom).toBeGreaterThan(above + 0.3);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-city-zh-1366-${BACKEND}.png`) });
+
+      // A 4K screen with no display scaling: the page's text twice the size (its root font 32 px), the map's names with it,
+      // and the side panel wide enough for what it holds (its panel was in pixels and cut the tables).
+      const labelHeights = () =>
+        page.evaluate(() =>
+          document
+            .querySelector('gs-explore-page')!
+            .shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!
+            .mapController!.labels.map((l) => Math.round(l.bottom - l.top)),
+        );
+      const [desk] = await labelHeights();
+      await page.setViewportSize({ width: 3840, height: 2160 });
+      // A placed name's box is the text's size and 6 px of outline: 14 + 6 at the usual size, 28 + 6 here.
+      await expect.poll(async () => (await labelHeights())[0], { timeout: 30_000 }).toBe((desk! - 6) * 2 + 6);
+      const wide = await page.evaluate(() => {
+        const aside = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector('aside')!;
+        return { root: getComputedStyle(document.documentElement).fontSize, cut: aside.scrollWidth - aside.clientWidth };
+      });
+      expect(wide).toEqual({ root: '32px', cut: 0 });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `explore-city-zh-3840-${BACKEND}.png`) });
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+  );
 
   it.skipIf(LAYOUT_ONLY_ELSEWHERE)(
     'compares two periods side by side: one scale, both fitted clear of the legend, moving together; the PNG has title, periods, scale bars and legend',

@@ -39,7 +39,7 @@ export class AdminPage extends LitElement {
     header h1 span { color: #5cc8ff; }
     header .who { color: #9fb3d1; }
     header a, .link { color: #8fd3ff; text-decoration: none; background: none; padding: 0; font-size: .95rem; }
-    main { padding: 1.2rem 2rem 3rem; max-width: 1400px; }
+    main { padding: 1.2rem 2rem 3rem; max-width: 87.5rem; }
     nav[role="tablist"] { display: flex; gap: .4rem; margin-bottom: 1rem; }
     nav button { background: #15203a; border-radius: 6px 6px 0 0; padding: .6rem 1.3rem; font-size: 1rem; color: #9fb3d1; }
     nav button[aria-selected="true"] { background: #2f7de1; color: white; }

@@ -2,7 +2,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
 import { placeName, type Lang } from '../shared/i18n.js';
 import { choroplethLayer, heatLayer, labelLayer } from '../shared/map/layers.js';
-import { rgba, THEME } from '../shared/map/theme.js';
+import { rgba, THEME, uiScale } from '../shared/map/theme.js';
 import { NO_DATA } from '../shared/map/colour-scales.js';
 import { colourOf, type Legend } from './choropleth.js';
 
@@ -39,7 +39,8 @@ export interface ExploreLayerProps {
   noHover?: boolean;
 }
 
-export const LABEL_SIZE = 14;
+/** The names' size in pixels: 14, larger where the page's text is (uiScale). */
+export const labelSize = (): number => 14 * uiScale();
 /** Shapes before the figures come. */
 const NO_LEGEND = rgba(NO_DATA.muted, 200);
 const SELECTED = rgba(THEME.accent);
@@ -74,7 +75,7 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
       data: named,
       position: (f) => f.properties.label,
       text: (f) => labelText(f, p.lang),
-      size: LABEL_SIZE,
+      size: labelSize(),
       offset: (f) => p.labelled?.get(f.properties.code) ?? [0, 0],
       textKey: [p.lang],
     }),

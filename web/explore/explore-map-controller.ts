@@ -4,7 +4,7 @@ import { sameRoom, unionBbox, type Bbox, type FitPadding, type FitRoom } from '.
 import { largestPiece, placeLabels, textMeasurer } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { MAP_FONT } from '../shared/map/theme.js';
-import { exploreLayers, LABEL_SIZE, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
+import { exploreLayers, labelSize, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
 
 export type { FitPadding, FitRoom };
 
@@ -169,6 +169,7 @@ export class ExploreMapController implements ReactiveController {
     if (!p.labels || !map || !p.shapes) return [];
     this.measure ??= textMeasurer(MAP_FONT);
     const measure = this.measure;
+    const size = labelSize();
     const candidates = p.shapes.features
       .map((f) => {
         const at = map.project(f.properties.label);
@@ -176,7 +177,7 @@ export class ExploreMapController implements ReactiveController {
         const a = map.project([w, n]);
         const b = map.project([e, s]);
         // Outline (3 px each side) included.
-        const width = measure(labelText(f, p.lang), LABEL_SIZE) + 6;
+        const width = measure(labelText(f, p.lang), size) + 6;
         const piece = largestPiece(polygonsOf(f.geometry));
         const within = piece?.map((ring) => ring.map(([lon, lat]) => map.project([lon, lat])).map((q): [number, number] => [q.x, q.y]));
         return {
@@ -184,7 +185,7 @@ export class ExploreMapController implements ReactiveController {
           x: at.x,
           y: at.y,
           width,
-          height: LABEL_SIZE + 6,
+          height: size + 6,
           priority: Math.abs((b.x - a.x) * (b.y - a.y)),
           ...(within ? { within } : {}),
         };

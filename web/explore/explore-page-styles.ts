@@ -14,7 +14,7 @@ export const explorePageStyles = css`
   nav.crumbs .level { color: #7d8aa3; font-size: .8rem; margin-left: .3rem; }
   header .who, header a.plain { color: #9fb3d1; font-size: .85rem; text-decoration: none; }
   header button { background: #24365c; color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .85rem; }
-  main { display: grid; grid-template-columns: 1fr 430px; min-height: 0; }
+  main { display: grid; grid-template-columns: 1fr 27rem; min-height: 0; }
   .maps { position: relative; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 2px; background: #1e2c4a; min-height: 0; }
   gs-explore-map { height: 100%; }
   gs-map-legend { position: absolute; left: .6rem; bottom: .6rem; z-index: 2; }

@@ -2,7 +2,7 @@ import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'mapl
 import { placeName, type Lang } from '../shared/i18n.js';
 import { fitBbox, unionBbox, type Bbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer } from '../shared/map/label-placement.js';
-import { MAP_FONT } from '../shared/map/theme.js';
+import { MAP_FONT, uiScale } from '../shared/map/theme.js';
 import type { PublishedPlaces, PublishedShape } from './plan-api.js';
 
 /** The editor's colours for what is published: a faint fill, a dashed outline, nothing like a draft's grids. */
@@ -90,7 +90,7 @@ export class PublishedLayer {
   private placeLabels(): void {
     const shapes = this.places?.shapes.features ?? [];
     const community = this.places?.community ?? null;
-    const size = shapes.some((f) => f.properties.level === 'grid') ? LABEL_SIZE.grid : LABEL_SIZE.region;
+    const size = (shapes.some((f) => f.properties.level === 'grid') ? LABEL_SIZE.grid : LABEL_SIZE.region) * uiScale();
     const { clientWidth: width, clientHeight: height } = this.map.getContainer();
     // Largest first: a big grid keeps its name where a sliver beside it has no room.
     const candidates = [...shapes]

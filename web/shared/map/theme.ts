@@ -24,6 +24,16 @@ export const THEME = {
 /** CJK first: names are Chinese unless the page is in English. */
 export const MAP_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 
+/**
+ * The desk pages' root font against the usual 16 px: 2 on a 4K screen with no display scaling (their HTML doubles it there),
+ * else 1. Names drawn on a map (in pixels) are multiplied by it so that they keep their size beside the page's text.
+ */
+export function uiScale(): number {
+  if (typeof getComputedStyle !== 'function') return 1;
+  const px = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+  return Number.isFinite(px) && px > 0 ? px / 16 : 1;
+}
+
 export function hexToRgb(hex: string): [number, number, number] {
   const n = Number.parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
