@@ -62,7 +62,8 @@ export const DirectiveSchema = Type.Object({
   body: Type.String(),
   deadline: DateTime,
   created_at: DateTime,
-  created_by: Type.String(),
+  created_by: Type.String({ description: "the actor who issued it, e.g. 'user:commander'" }),
+  created_by_name: Type.Union([Type.String(), Type.Null()], { description: "the issuer's name when a person issued it; null for an API token" }),
   overdue: Type.Boolean({ description: 'the deadline (of the round shown, for a daily directive) has passed with districts still waiting' }),
   districts: Type.Array(DirectiveDistrictSchema, { description: 'the addressed districts in code order; a district-scoped caller sees only its own' }),
   daily_until: Type.Optional(

@@ -106,7 +106,17 @@ function fold(rows: ListRow[]): DirectiveView[] {
     const id = Number(r.id);
     let d = byId.get(id);
     if (!d) {
-      d = { id, title: r.title, body: r.body, deadline: r.deadline, created_at: r.created_at, created_by: r.created_by, overdue: r.overdue, districts: [] };
+      d = {
+        id,
+        title: r.title,
+        body: r.body,
+        deadline: r.deadline,
+        created_at: r.created_at,
+        created_by: r.created_by,
+        created_by_name: r.created_by_name,
+        overdue: r.overdue,
+        districts: [],
+      };
       if (r.daily_until) {
         d.daily_until = r.daily_until;
         d.round = Number(r.round);

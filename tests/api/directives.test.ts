@@ -75,8 +75,16 @@ async function expectRefused(res: { statusCode: number; body: string }, status: 
 
 describe(`directives on ${BACKEND}`, () => {
   it('sends a directive to every district, each waiting, with an audit entry', async () => {
+    // The issuer is named by the person's name, not the account's (the board shows it).
+    await t.db.query("UPDATE app_user SET display_name = '株洲市指挥长' WHERE username = 'chief'");
     const d = await create({ body: '请逐一核查并反馈。' });
-    expect(d).toMatchObject({ title: '核查今日登记的33名上海返株人员', body: '请逐一核查并反馈。', created_by: 'user:chief', overdue: false });
+    expect(d).toMatchObject({
+      title: '核查今日登记的33名上海返株人员',
+      body: '请逐一核查并反馈。',
+      created_by: 'user:chief',
+      created_by_name: '株洲市指挥长',
+      overdue: false,
+    });
     expect(d.districts.map((x: { code: string }) => x.code)).toEqual(districts.map((x) => x.code));
     for (const row of d.districts) {
       expect(row).toEqual({

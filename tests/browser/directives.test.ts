@@ -34,6 +34,7 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     districts = (await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'district' ORDER BY code")).slice(0, 3);
     expect(districts).toHaveLength(3);
     await createUser(ctx.db, { username: 'chief', role: 'commander' });
+    await ctx.db.query("UPDATE app_user SET display_name = '株洲市指挥长' WHERE username = 'chief'");
     for (const [i, d] of districts.entries()) await createUser(ctx.db, { username: `leader-${i}`, role: 'district_leader', scope: d.code });
     base = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
@@ -101,6 +102,9 @@ describe.skipIf(!chromiumAvailable)(`directive desk in headless Chromium on ${BA
     console.log(`DIRECTIVE_BOARD_MS answer click to both boards showing it: ${Date.now() - sent} ms`);
     expect(await chief.textContent(row(b.code))).toContain('已核查 33 人');
     expect(await chief.textContent(row(b.code))).toMatch(/已核查人数\s*33/);
+    // The issuer by name, not by account.
+    const [issuer] = await ctx.db.query<{ display_name: string }>("SELECT display_name FROM app_user WHERE username = 'chief'");
+    expect(await chief.textContent('gs-directive-board .meta')).toContain(issuer!.display_name);
     const stored = await ctx.db.query('SELECT district_code, status, answer FROM directive_target WHERE directive_id = $1 ORDER BY district_code', [d!.id]);
     expect(stored).toEqual([
       { district_code: a.code, status: 'zero_report', answer: '' },

@@ -346,6 +346,7 @@ describe('a directive event on the wall (live-directives.ts)', () => {
     deadline: '2026-12-01T10:00:00.000Z',
     created_at: '2026-12-01T01:00:00.000Z',
     created_by: 'user:chief',
+    created_by_name: '指挥长',
     overdue: false,
     districts,
     ...(round === undefined ? {} : { round }),

@@ -93,7 +93,7 @@ export class DirectiveBoard extends LitElement {
     return html`
       <h2>${d.title}</h2>
       <div class="meta">
-        <span>${d.created_by.replace(/^user:/, '')} · ${chinaTime(this.lang, d.created_at)}</span>
+        <span>${d.created_by_name ?? d.created_by.replace(/^user:/, '')} · ${chinaTime(this.lang, d.created_at)}</span>
         ${d.daily_until ? html`<span class="badge blue">${t.daily} → ${d.daily_until}</span>` : nothing}
       </div>
       ${d.body ? html`<div class="body">${d.body}</div>` : nothing}

@@ -65,6 +65,8 @@ WITH base AS (
    LIMIT $5::int
 )
 SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by, s.round,
+       -- The issuer's own name when a person issued it (the actor is 'user:<username>'); none for a token.
+       (SELECT u.display_name FROM app_user u WHERE s.created_by = 'user:' || u.username) AS created_by_name,
        to_char(s.daily_until, 'YYYY-MM-DD') AS daily_until, s.attachment, c.figures,
        (SELECT max(m.sent_at) FROM directive_reminder m
          WHERE m.directive_id = s.id AND m.round = s.round AND m.district_code = c.district_code) AS reminded_at,
