@@ -31,7 +31,11 @@ WITH base AS (
    WHERE ($1::int IS NULL OR d.id = $1::int)
 ), shown AS (
   SELECT b.id, b.title, b.body, b.deadline + (p.round - 1) * interval '1 day' AS deadline,
-         b.created_at, b.created_by, b.daily_until, b.attachment, p.round, w.waiting
+         b.created_at, b.created_by, b.daily_until, b.attachment, p.round, w.waiting,
+         -- The issuer's own name when a person issued it (the actor is 'user:<username>'), once per directive and through
+         -- the username's unique index; none for a token.
+         (SELECT u.display_name FROM app_user u
+           WHERE b.created_by LIKE 'user:%' AND u.username = substr(b.created_by, 6)) AS created_by_name
     FROM base b
    CROSS JOIN LATERAL (
      -- The earliest past-due round with a (visible) district still waiting, else the newest opened.
@@ -64,9 +68,7 @@ WITH base AS (
    ORDER BY b.created_at DESC, b.id DESC
    LIMIT $5::int
 )
-SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by, s.round,
-       -- The issuer's own name when a person issued it (the actor is 'user:<username>'); none for a token.
-       (SELECT u.display_name FROM app_user u WHERE s.created_by = 'user:' || u.username) AS created_by_name,
+SELECT s.id, s.title, s.body, s.deadline, s.created_at, s.created_by, s.created_by_name, s.round,
        to_char(s.daily_until, 'YYYY-MM-DD') AS daily_until, s.attachment, c.figures,
        (SELECT max(m.sent_at) FROM directive_reminder m
          WHERE m.directive_id = s.id AND m.round = s.round AND m.district_code = c.district_code) AS reminded_at,
