@@ -59,6 +59,9 @@ export default fp(
       index: ['index.html'],
       // The build writes .br and .gz beside each script (tools/build-web.ts): sent as they are, no compressing per request.
       preCompressed: true,
+      // Cache-Control is ours (below): with the plugin's own on, it overwrote ours with max-age=0 after setHeaders ran,
+      // so every page load asked again for every script.
+      cacheControl: false,
       setHeaders(res, path) {
         const policy = path.endsWith('.html') ? policyOf(basename(path)) : undefined;
         if (policy) res.setHeader('content-security-policy', policy);

@@ -34,8 +34,12 @@ export function parseTime(raw: string | undefined, field: string): Date | undefi
       '应为 ISO 8601 日期（2026-01-01，自北京时间 0 时起）或带时区的时间（2026-01-01T08:00:00+08:00）',
     );
   }
+  // Year 1 in China time is year 0 in UTC, which PostgreSQL cannot hold; nothing the city counts is that old.
+  if (Number(m[1]) < EARLIEST_YEAR) throw badRequest(field, `the year must be ${EARLIEST_YEAR} or later`, `年份须不早于 ${EARLIEST_YEAR} 年`);
   return t;
 }
+
+const EARLIEST_YEAR = 1900;
 
 function isCalendarDay(year: number, month: number, day: number): boolean {
   const d = new Date(0);

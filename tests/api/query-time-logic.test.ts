@@ -14,6 +14,8 @@ describe('parseTime', () => {
     ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000Z'],
     ['2026-06-15T18:30+0800', '2026-06-15T10:30:00.000Z'],
     ['2026-06-15T10:30:00.123456-05:00', '2026-06-15T15:30:00.123Z'],
+    ['1900-01-01', '1899-12-31T16:00:00.000Z'],
+    ['9999-12-31', '9999-12-30T16:00:00.000Z'],
   ])('reads %s as %s', (raw, utc) => {
     expect(parseTime(raw, 'from')?.toISOString()).toBe(utc);
   });
@@ -42,6 +44,17 @@ describe('parseTime', () => {
     expect(err.statusCode).toBe(400);
     expect(err.message).toMatch(/^to: expected an ISO 8601 date/);
     expect(err.zh).toMatch(/^to：应为 ISO 8601 日期/);
+  });
+
+  // Year 1 at China midnight is year 0 in UTC, which PostgreSQL refuses (it answered 400 invalid_value, naming nothing).
+  it.each(['0001-01-01', '0000-06-01', '1899-12-31T23:00:00Z'])('refuses %s: a year before 1900, naming the field in both languages', (raw) => {
+    expect(() => parseTime(raw, 'from')).toThrow(/^from: the year must be 1900 or later$/);
+    try {
+      parseTime(raw, 'from');
+    } catch (err) {
+      expect((err as HttpError).statusCode).toBe(400);
+      expect((err as HttpError).zh).toBe('from：年份须不早于 1900 年');
+    }
   });
 
   it('passes an absent value through', () => {

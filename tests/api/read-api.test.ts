@@ -142,6 +142,7 @@ describe(`read API on ${BACKEND}`, () => {
       ['/api/stats/summary?to=soon', /to/],
       ['/api/stats/summary?from=2026-02-30', /^from: /], // a day February lacks, which Date would roll over to 2 March
       ['/api/map/grid-metrics?to=2026-04-31T00:00:00%2B08:00', /^to: /],
+      ['/api/explore/series?from=0001-01-01', /^from: the year must be 1900/], // year 0 in UTC, which PostgreSQL cannot hold
       ['/api/grids/history?as_of=2026-06-01T08:00:00', /^as_of: /], // no zone
     ];
     for (const [url, field] of cases) {

@@ -167,6 +167,20 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.close();
   });
 
+  it("gives every page an icon the server has (a browser asks for it on each page's first load)", async () => {
+    const pages = ['/', '/login.html', '/wall', '/dispatch', '/directives', '/explore', '/plan', '/m', '/admin'];
+    for (const path of pages) {
+      const html = await fetch(base + path).then((r) => r.text());
+      const icons = [...html.matchAll(/<link rel="icon" href="([^"]+)" type="([^"]+)">/g)];
+      expect(icons.length, path).toBe(1);
+      const [, href, type] = icons[0]!;
+      const icon = await fetch(new URL(href!, base + path));
+      expect(icon.status, `${path}: ${href}`).toBe(200);
+      expect(icon.headers.get('content-type'), href).toMatch(new RegExp(`^${type!.replace('+', '\\+')}`));
+      expect(await icon.text(), href).toMatch(/^<svg /);
+    }
+  });
+
   it('lists every page with the roles it is for, and fits the whole map on a 1920×1080 screen', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const problems: string[] = [];
@@ -592,9 +606,17 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     // The seeded city's red incidents fall where its random draws put them, which moves with the run's start: at some hours
     // none is open within the wall's window (1 Dec 2026, 16:50 UTC). One reported now gives the markers something to pulse.
     await reportIncident(app, ctx.db, 'red');
-    const opened = openWall('', undefined, { motion: true });
+    // What the browser is told to keep: every script and stylesheet (content-hashed names) for a year without asking
+    // again, the page itself never without asking.
+    const caching = new Map<string, string | undefined>();
+    const recordCaching = async (p: Page) => void p.on('response', (r) => caching.set(new URL(r.url()).pathname, r.headers()['cache-control']));
+    const opened = openWall('', undefined, { motion: true, beforeGoto: recordCaching });
     liveWall = opened;
     const { page, problems } = await opened;
+    const assets = [...caching].filter(([path]) => path.startsWith('/assets/'));
+    expect(assets.filter(([path]) => path.endsWith('.js')).length).toBeGreaterThan(1);
+    for (const [path, header] of assets) expect(header, path).toBe('public, max-age=31536000, immutable');
+    expect(caching.get('/wall')).toBe('no-cache');
     await expectKpisMatchApi(page);
     expect(await page.$$eval('gs-district-ranking td[data-ranking]', (els) => els.length)).toBe(27);
     expect(await page.$$eval('gs-category-chart li', (els) => els.length)).toBe(13);
