@@ -609,10 +609,16 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     // What the browser is told to keep: every script and stylesheet (content-hashed names) for a year without asking
     // again, the page itself never without asking.
     const caching = new Map<string, string | undefined>();
-    const recordCaching = async (p: Page) => void p.on('response', (r) => caching.set(new URL(r.url()).pathname, r.headers()['cache-control']));
-    const opened = openWall('', undefined, { motion: true, beforeGoto: recordCaching });
+    // The libraries' production builds, as `npm start` serves them (Lit's development build says so on the console).
+    const warnings: string[] = [];
+    const watchLoad = async (p: Page) => {
+      p.on('response', (r) => caching.set(new URL(r.url()).pathname, r.headers()['cache-control']));
+      p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    };
+    const opened = openWall('', undefined, { motion: true, beforeGoto: watchLoad });
     liveWall = opened;
     const { page, problems } = await opened;
+    expect(warnings.filter((w) => /dev(elopment)? (mode|build)/i.test(w))).toEqual([]);
     const assets = [...caching].filter(([path]) => path.startsWith('/assets/'));
     expect(assets.filter(([path]) => path.endsWith('.js')).length).toBeGreaterThan(1);
     for (const [path, header] of assets) expect(header, path).toBe('public, max-age=31536000, immutable');
