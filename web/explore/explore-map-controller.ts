@@ -43,6 +43,16 @@ export interface MapCallbacks {
   onView(view: { bbox: Bbox; zoom: number }): void;
   /** Hover text for a shape. */
   describe(code: string): string;
+  /** What lies over the map that no name may be drawn under (the legend), in the map's pixels; none if nothing does. */
+  keepClear?(): LabelArea | undefined;
+}
+
+/** A box on the map, CSS pixels from its top left. */
+export interface LabelArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /**
@@ -191,14 +201,18 @@ export class ExploreMapController implements ReactiveController {
         };
       })
       .sort((a, b) => b.priority - a.priority || a.item.localeCompare(b.item));
-    return placeLabels(candidates, this.kit.size, { spots: LABEL_SPOTS, margin: LABEL_MARGIN, secondRound: true }).map(({ item, box, offset }) => ({
-      code: item,
-      offset,
-      left: box.x,
-      top: box.y,
-      right: box.x + box.width,
-      bottom: box.y + box.height,
-    }));
+    // The place is fitted clear of the legend, but a name near its edge is wider than the shape under it.
+    const avoid = this.callbacks.keepClear?.();
+    return placeLabels(candidates, this.kit.size, { spots: LABEL_SPOTS, margin: LABEL_MARGIN, secondRound: true, ...(avoid ? { avoid } : {}) }).map(
+      ({ item, box, offset }) => ({
+        code: item,
+        offset,
+        left: box.x,
+        top: box.y,
+        right: box.x + box.width,
+        bottom: box.y + box.height,
+      }),
+    );
   }
 }
 

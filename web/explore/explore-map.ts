@@ -1,9 +1,12 @@
 import { css, html, LitElement, unsafeCSS } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { Legend } from './choropleth.js';
-import { ExploreMapController, type FitRoom } from './explore-map-controller.js';
+import { ExploreMapController, type FitRoom, type LabelArea } from './explore-map-controller.js';
 import type { ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
+
+/** Pixels kept between a name and the legend. */
+const LEGEND_GAP = 4;
 
 export interface PickDetail {
   code: string;
@@ -81,8 +84,21 @@ export class ExploreMap extends LitElement {
       onPick: (code) => this.dispatchEvent(new CustomEvent<PickDetail>('explore-pick', { detail: { code }, bubbles: true, composed: true })),
       onView: (view) => this.dispatchEvent(new CustomEvent<ViewDetail>('explore-view', { detail: view, bubbles: true, composed: true })),
       describe: (code) => this.describe(code),
+      keepClear: () => this.legendArea(),
     });
     this.controller.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);
+  }
+
+  /** The page's legend where it lies over this map (it sits in the first map's corner), in this map's pixels, a little wider. */
+  private legendArea(): LabelArea | undefined {
+    const legend = (this.getRootNode() as ParentNode).querySelector('gs-map-legend')?.getBoundingClientRect();
+    const map = this.getBoundingClientRect();
+    if (!legend?.width || !legend.height) return undefined;
+    const x = Math.max(legend.left - map.left, 0) - LEGEND_GAP;
+    const y = Math.max(legend.top - map.top, 0) - LEGEND_GAP;
+    const right = Math.min(legend.right - map.left, map.width) + LEGEND_GAP;
+    const bottom = Math.min(legend.bottom - map.top, map.height) + LEGEND_GAP;
+    return right > x && bottom > y && right > 0 && bottom > 0 && x < map.width && y < map.height ? { x, y, width: right - x, height: bottom - y } : undefined;
   }
 
   override updated(): void {
