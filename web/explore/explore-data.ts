@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/contract/explore-schemas.js';
-import { codeLevel, isGridCode, parentCode } from '../../server/contract/vocabulary.js';
+import { isGridCode, parentCode } from '../../server/contract/vocabulary.js';
 import { ApiError, apiRequest } from '../shared/api-request.js';
 import type { ShapeCollection } from './explore-layers.js';
 import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
@@ -11,9 +11,6 @@ export interface Camera {
   bbox: [number, number, number, number];
   zoom: number;
 }
-
-/** Heatmap cell zoom per level before the camera has settled (the map then asks again at its real zoom). */
-const START_ZOOM: Record<string, number> = { city: 9, district: 10, street: 12, community: 14, grid: 15 };
 
 /**
  * Everything the explorer shows, loaded from the API for a view: each
@@ -94,11 +91,13 @@ export class ExploreDataController implements ReactiveController {
   }
 
   private async loadHeat(view: ExploreView): Promise<void> {
-    const level = view.region ? (codeLevel(view.region) ?? 'city') : 'city';
+    // Heat bins are for what the map shows: until it has fitted the place and said so (moved), there is nothing to ask
+    // for (a request for the start view was sent, then cancelled by the fit, on every page load).
+    if (!this.camera) return;
     // The heatmap takes regions, not grids: a grid's heat is its community's, inside the grid's bbox.
     const region = isGridCode(view.region) ? parentCode(view.region)! : view.region;
-    const zoom = Math.max(0, Math.min(22, Math.floor(this.camera?.zoom ?? START_ZOOM[level]!)));
-    const bbox = this.camera?.bbox.map((v) => v.toFixed(4)).join(',');
+    const zoom = Math.max(0, Math.min(22, Math.floor(this.camera.zoom)));
+    const bbox = this.camera.bbox.map((v) => v.toFixed(4)).join(',');
     const q = (from: string, to: string): Query => ({ ...apiFilters(view, { from, to }), region, zoom, bbox });
     const period = mapPeriod(view);
     const jobs = [this.fetch<{ bins: HeatBins }>('heat', '/api/map/heatmap', q(period.from, period.to), (v) => (this.heat = v.bins))];

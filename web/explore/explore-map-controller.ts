@@ -99,6 +99,8 @@ export class ExploreMapController implements ReactiveController {
     });
     map.on('moveend', () => {
       this.push();
+      // Before the first fit the camera is the kit's start view, not the place: no heatmap is wanted for it.
+      if (this.fitted === undefined) return;
       const b = map.getBounds();
       this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
     });
