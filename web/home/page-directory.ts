@@ -68,7 +68,8 @@ export function rolesOf(page: PageEntry): Role[] {
   return typeof access === 'string' ? [...ROLES] : ROLES.filter((r) => access.includes(r));
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text made safe inside HTML markup and attribute values (place names come from imported boundary files). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The table of pages: what each is for, the roles it is for, and whether the
