@@ -7,6 +7,7 @@ import { createSeededApp, runStart, SMALL_CITY, type SeededApp } from '../helper
 import { BACKEND } from '../helpers/test-database.js';
 import { createTokenRepository } from '../../server/repositories/token-repository.js';
 import { createUser, login } from '../helpers/identity.js';
+import { openSignedIn } from '../helpers/signed-in-page.js';
 import {
   boxesOverlap,
   communitySamplePoints,
@@ -230,6 +231,77 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-390-${BACKEND}.png`), fullPage: true });
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
+  });
+
+  // A district's user sees their district's grids, each in the colour its street has in the legend (the legend lists
+  // the summary's children: streets here). It was filled black (the grids were looked up by district).
+  it("colours a district leader's home map by street, as its legend says", async () => {
+    const [{ district } = { district: '' }] = await ctx.db.query<{ district: string }>(
+      "SELECT left(code, 6) AS district FROM region WHERE level = 'street' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+    );
+    await createUser(ctx.db, { username: 'home-leader', role: 'district_leader', scope: district });
+    const problems: string[] = [];
+    const page = await openSignedIn(browser, base, 'home-leader', { next: '/', ready: '#city-map path[data-grid]', problems });
+    const streets = new Map(
+      (await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'street' AND code LIKE $1 || '%'", [district])).map(
+        (s) => [s.code, s.name],
+      ),
+    );
+    const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid WHERE district_code = $1', [district]);
+    const legend = new Map(
+      await page.$$eval('#legend li', (lis) => lis.map((li) => [li.textContent, getComputedStyle(li.querySelector('i')!).backgroundColor])),
+    );
+    expect(new Set(legend.keys())).toEqual(new Set(streets.values()));
+    expect(new Set(legend.values()).size, 'a colour per street').toBe(Math.min(streets.size, 9));
+    const drawn = await page.$$eval('#city-map path[data-grid]', (ps) =>
+      ps.map((p) => ({ code: p.getAttribute('data-grid')!, fill: getComputedStyle(p).fill })),
+    );
+    expect(drawn.length).toBe(grids);
+    const wrong = drawn.filter(({ code, fill }) => legend.get(streets.get(code.slice(0, 9))!) !== fill);
+    expect(wrong.slice(0, 5), `${wrong.length} grids not in their street's colour`).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `home-district-leader-1920-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.context().close();
+  });
+
+  // A province of 100k grids must not send the home page every polygon (nor draw a part of them): over the tile
+  // threshold it draws the districts. The seeded city is over the threshold of a second server on the same database.
+  it('draws the districts on the home page of an area over the grid threshold, says how many grids they hold, and fetches no grid polygons', async () => {
+    const tiled = await buildApp({ db: ctx.db, auth: { anonymousRead: true }, workflow: { sweepEveryMs: 0 }, tileGridThreshold: 1 });
+    const served: string[] = [];
+    tiled.addHook('onRequest', async (request) => void served.push(request.url));
+    try {
+      const at = await tiled.listen({ host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(at);
+      await page.waitForSelector('#city-map path[data-outline]');
+      const districts = await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'district' ORDER BY code");
+      const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid');
+      const drawn = await page.$$eval('#city-map path[data-outline]', (ps) => ps.map((p) => [p.getAttribute('data-outline'), p.getAttribute('fill')]));
+      expect(drawn.map(([code]) => code).sort()).toEqual(districts.map((d) => d.code));
+      expect(await page.$$eval('#city-map path[data-grid]', (ps) => ps.length)).toBe(0);
+      // Each district in its legend colour.
+      const legend = new Map(
+        await page.$$eval('#legend li', (lis) => lis.map((li) => [li.textContent, getComputedStyle(li.querySelector('i')!).backgroundColor])),
+      );
+      const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+      expect(new Map(drawn.map(([code, fill]) => [districts.find((d) => d.code === code)!.name, rgb(fill!)]))).toEqual(legend);
+      const note = await page.textContent('#preview-note');
+      expect(note).toContain(`${grids.toLocaleString('zh-CN')} 个网格，按区县显示`);
+      expect(note).toContain(`${grids.toLocaleString('en')} grids, shown by district`);
+      expect(
+        served.filter((u) => u.startsWith('/api/grids')),
+        'no grid list asked for',
+      ).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `home-districts-1920-${BACKEND}.png`) });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await tiled.close();
+    }
   });
 
   it('serves the API docs offline, under the Content-Security-Policy', async () => {

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { sameRoom, unionBbox, type Bbox, type FitPadding, type FitRoom } from '../shared/map/fit.js';
-import { largestPiece, placeLabels, textMeasurer } from '../shared/map/label-placement.js';
+import { largestPiece, placeLabels, textMeasurer, type ScreenBox } from '../shared/map/label-placement.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { MAP_FONT } from '../shared/map/theme.js';
 import { exploreLayers, labelSize, labelText, tooltipText, type ExploreLayerProps, type ShapeFeature } from './explore-layers.js';
@@ -44,15 +44,7 @@ export interface MapCallbacks {
   /** Hover text for a shape. */
   describe(code: string): string;
   /** What lies over the map that no name may be drawn under (the legend), in the map's pixels; none if nothing does. */
-  keepClear?(): LabelArea | undefined;
-}
-
-/** A box on the map, CSS pixels from its top left. */
-export interface LabelArea {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
+  keepClear?(): ScreenBox | undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { css, html, LitElement, unsafeCSS } from 'lit';
 import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { Legend } from './choropleth.js';
-import { ExploreMapController, type FitRoom, type LabelArea } from './explore-map-controller.js';
+import { intersects, type ScreenBox } from '../shared/map/label-placement.js';
+import { ExploreMapController, type FitRoom } from './explore-map-controller.js';
 import type { ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
 
@@ -90,15 +91,17 @@ export class ExploreMap extends LitElement {
   }
 
   /** The page's legend where it lies over this map (it sits in the first map's corner), in this map's pixels, a little wider. */
-  private legendArea(): LabelArea | undefined {
+  private legendArea(): ScreenBox | undefined {
     const legend = (this.getRootNode() as ParentNode).querySelector('gs-map-legend')?.getBoundingClientRect();
-    const map = this.getBoundingClientRect();
     if (!legend?.width || !legend.height) return undefined;
-    const x = Math.max(legend.left - map.left, 0) - LEGEND_GAP;
-    const y = Math.max(legend.top - map.top, 0) - LEGEND_GAP;
-    const right = Math.min(legend.right - map.left, map.width) + LEGEND_GAP;
-    const bottom = Math.min(legend.bottom - map.top, map.height) + LEGEND_GAP;
-    return right > x && bottom > y && right > 0 && bottom > 0 && x < map.width && y < map.height ? { x, y, width: right - x, height: bottom - y } : undefined;
+    const map = this.getBoundingClientRect();
+    const area = {
+      x: legend.left - map.left - LEGEND_GAP,
+      y: legend.top - map.top - LEGEND_GAP,
+      width: legend.width + 2 * LEGEND_GAP,
+      height: legend.height + 2 * LEGEND_GAP,
+    };
+    return intersects(area, { x: 0, y: 0, width: map.width, height: map.height }) ? area : undefined;
   }
 
   override updated(): void {

@@ -27,12 +27,20 @@ export interface LabelCandidate<T> {
   within?: readonly (readonly [number, number][])[];
 }
 
+/** A box on screen: left, top, width and height in CSS pixels. */
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface PlacedLabel<T> {
   item: T;
   /** Pixel offset from the anchor to the label's centre. */
   offset: [number, number];
-  /** The label's box on screen (left, top, width, height), CSS pixels. */
-  box: { x: number; y: number; width: number; height: number };
+  /** The label's box on screen. */
+  box: ScreenBox;
 }
 
 export interface PlacementOptions {
@@ -49,7 +57,7 @@ export interface PlacementOptions {
    */
   secondRound?: boolean;
   /** A box no label may overlap: a legend drawn over the map (CSS pixels, like the view). */
-  avoid?: { x: number; y: number; width: number; height: number };
+  avoid?: ScreenBox;
 }
 
 const NUDGES: [number, number][] = [
@@ -126,7 +134,7 @@ function ringArea(ring: readonly [number, number][]): number {
   return twice / 2;
 }
 
-export function intersects(a: PlacedLabel<unknown>['box'], b: PlacedLabel<unknown>['box']): boolean {
+export function intersects(a: ScreenBox, b: ScreenBox): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 

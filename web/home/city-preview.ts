@@ -1,0 +1,91 @@
+import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
+import { apiRequest } from '../shared/api-request.js';
+import { escapeHtml } from './page-directory.js';
+
+/**
+ * The home page's preview of the caller's area: every grid, coloured by its
+ * district, as an SVG. It reads the grids the wall reads (the same URL, so the
+ * browser's copy serves both pages): over the server's tile threshold
+ * (GRIDSCOPE_TILE_GRID_THRESHOLD, 20,000 by default) that answer carries no
+ * polygons, and a province's 100k grids would be tens of megabytes and an SVG
+ * nobody could draw, so the preview draws the districts instead and says how
+ * many grids they hold.
+ */
+type Polygons = number[][][][];
+interface Shape {
+  /** The attribute that names the shape: data-grid="…" or data-outline="…" (a district's or street's code). */
+  kind: 'grid' | 'outline';
+  code: string;
+  name?: string;
+  polygons: Polygons;
+}
+interface Feature {
+  id: string | number;
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | Polygons };
+  properties: { name?: string };
+}
+interface MapGrids {
+  features: Feature[];
+  /** Present when the region is over the tile threshold: then `features` is empty. */
+  tiled?: { grids: number };
+}
+
+const COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+const WIDTH = 560;
+const HEIGHT = 720;
+const MARGIN = 14;
+
+const polygonsOf = (f: Feature): Polygons => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as Polygons));
+
+/**
+ * The caller's grids, or the outlines of the parts of their area (`parts`: its
+ * districts, or its streets for a district's user) when there are too many grids
+ * to draw (`outlines` says which); `grids` counts the grids either way.
+ */
+export async function loadPreview(parts: readonly { code: string }[]): Promise<{ shapes: Shape[]; grids: number; outlines?: 'district' | 'street' }> {
+  const answer = await apiRequest<MapGrids>('GET', '/api/map/grids', { query: { tiles: 'auto' } });
+  if (!answer.tiled)
+    return { shapes: answer.features.map((f) => ({ kind: 'grid', code: String(f.id), polygons: polygonsOf(f) })), grids: answer.features.length };
+  const level = parts[0]?.code.length === CODE_LENGTH.district ? 'district' : 'street';
+  const outlines = await apiRequest<MapGrids>('GET', '/api/map/outlines', { query: { levels: level } });
+  const shapes = outlines.features.map((f): Shape => ({ kind: 'outline', code: String(f.id), name: f.properties.name, polygons: polygonsOf(f) }));
+  return { shapes, grids: answer.tiled.grids, outlines: level };
+}
+
+/**
+ * The SVG's content and the legend's items: the shapes fitted into the drawing
+ * (equirectangular, true to scale at mid-latitude), centred, each filled with its
+ * part's colour. `parts` are the legend's items in order (the summary's children:
+ * the districts of a city, the streets of a district).
+ */
+export function previewMarkup(shapes: readonly Shape[], parts: readonly { code: string; name: string }[]): { viewBox: string; paths: string; legend: string } {
+  const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
+  const nameOf = new Map(parts.map((d) => [d.code, d.name]));
+  const partOf = (code: string) => code.slice(0, parts[0]?.code.length ?? CODE_LENGTH.district);
+  // A loop, not Math.min(...xs): spreading hundreds of thousands of numbers overflows the stack.
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const s of shapes)
+    for (const polygon of s.polygons)
+      for (const ring of polygon)
+        for (const [x, y] of ring) {
+          if (x! < x0) x0 = x!;
+          if (x! > x1) x1 = x!;
+          if (y! < y0) y0 = y!;
+          if (y! > y1) y1 = y!;
+        }
+  const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const scale = Math.min((WIDTH - 2 * MARGIN) / ((x1 - x0) * k || 1), (HEIGHT - 2 * MARGIN) / (y1 - y0 || 1));
+  // Centred in the drawing, clear of its rounded edges: a tall city leaves equal room left and right, a wide one above and below.
+  const ox = (WIDTH - (x1 - x0) * k * scale) / 2;
+  const oy = (HEIGHT - (y1 - y0) * scale) / 2;
+  const point = ([x, y]: number[]) => `${(ox + (x! - x0) * k * scale).toFixed(1)},${(oy + (y1 - y!) * scale).toFixed(1)}`;
+  const paths = shapes
+    .map((s) => {
+      const d = s.polygons.map((polygon) => polygon.map((ring) => `M${ring.map(point).join('L')}Z`).join('')).join('');
+      const title = s.name ?? `${nameOf.get(partOf(s.code)) ?? ''} ${s.code}`;
+      return `<path data-${s.kind}="${escapeHtml(s.code)}" fill="${colourOf.get(partOf(s.code)) ?? COLOURS[0]}" d="${d}"><title>${escapeHtml(title)}</title></path>`;
+    })
+    .join('');
+  const legend = parts.map((d) => `<li><i style="background:${colourOf.get(d.code)}"></i>${escapeHtml(d.name)}</li>`).join('');
+  return { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, paths, legend };
+}
