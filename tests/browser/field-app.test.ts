@@ -218,7 +218,34 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const statusOf = async () => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
 
     const { context, page } = await phone('h-sanitation');
-    await page.click('[data-tab="tasks"]');
+    // A handler has no grid: the home map shows the unit's tasks, a dot each, and a tap on one opens it in the list.
+    const inHand = await ctx.db.query<{ code: string }>(
+      `SELECT i.code FROM incident_assignment a JOIN incident i ON i.id = a.incident_id
+        WHERE a.unit_code = 'sanitation' AND a.status <> 'resolved' AND i.status IN ('dispatched', 'in_progress') ORDER BY 1`,
+    );
+    expect(inHand.map((r) => r.code)).toContain(code);
+    await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    const dotCodes = () =>
+      page.evaluate(`(() => {
+        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
+        return [...new Set(map.queryRenderedFeatures({ layers: ['task-dots'] }).map((f) => f.properties.code))].sort();
+      })()`);
+    await expect.poll(dotCodes, { timeout: 30_000 }).toEqual(inHand.map((r) => r.code));
+    await shoot(page, 'zh-home-handler');
+    const dot = (await page.evaluate(`(() => {
+      const el = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map');
+      const p = el.kit.map.project(${JSON.stringify(json(made).incident.geometry.coordinates)});
+      const box = el.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    })()`)) as { x: number; y: number };
+    await page.mouse.click(dot.x, dot.y);
+    const picked = page.locator('gs-tasks-view li.focused');
+    await picked.waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-tab="tasks"]').getAttribute('aria-current')).toBe('page');
+    // Several dots may lie under the finger; the one marked is one of them, in view.
+    expect(inHand.map((r) => r.code)).toContain(await picked.getAttribute('data-task'));
+    const box = (await picked.boundingBox())!;
+    expect(box.y >= 0 && box.y + box.height <= page.viewportSize()!.height, `marked task at ${JSON.stringify(box)}`).toBe(true);
     const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
     await task.waitFor({ timeout: 60_000 });
     await shoot(page, 'zh-tasks-handler');

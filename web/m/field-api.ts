@@ -75,6 +75,8 @@ export interface IncidentRow {
   overdue?: boolean;
   /** Resolved and waiting for my on-site check (GET /api/me/tasks); absent from the plain list. */
   needs_check?: boolean;
+  /** [longitude, latitude] (GET /api/me/tasks); absent from the plain list. */
+  location?: [number, number];
 }
 
 /** Incidents the caller may see (the server scopes them: a grid worker's grid, a handler's unit), by status. */

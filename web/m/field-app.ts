@@ -13,6 +13,7 @@ import { gridAt, type GridFeature } from './point-in-grid.js';
 import { PositionShare } from './position-share.js';
 import type { Fix } from './report-form.js';
 import './report-form.js';
+import type { TaskCount, TaskPlace } from './tasks-view.js';
 import './tasks-view.js';
 
 type Tab = 'home' | 'report' | 'tasks' | 'outbox';
@@ -90,6 +91,8 @@ export class FieldApp extends LitElement {
   private tab: Tab = 'home';
   private items: OutboxItem[] = [];
   private figures: HomeFigures = { open: null, tasks: null };
+  /** Where my tasks are (from the task list), dots on the home map. */
+  private taskPlaces: TaskPlace[] = [];
   private mapReady = false;
   private online = navigator.onLine;
   private problem = '';
@@ -227,7 +230,19 @@ export class FieldApp extends LitElement {
     const role = this.isWorker ? 'grid_worker' : 'handler';
     return html`
       <section ?hidden=${this.tab !== 'home'} data-screen="home">
-        ${homeView({ t, grids: this.grids, fix: this.fix, here, geoError: this.geoError, figures: this.figures, mapReady: this.mapReady && this.tab === 'home', isWorker: this.isWorker, onReport: () => (this.tab = 'report') })}
+        ${homeView({
+          t,
+          grids: this.grids,
+          fix: this.fix,
+          here,
+          geoError: this.geoError,
+          figures: this.figures,
+          tasks: this.taskPlaces,
+          mapReady: this.mapReady && this.tab === 'home',
+          isWorker: this.isWorker,
+          onReport: () => (this.tab = 'report'),
+          onTask: (code) => this.showTask(code),
+        })}
         <p><button type="button" data-logout @click=${() => logout(this.session?.me.csrf_token ?? null)}>${t.signOut}</button></p>
       </section>
       ${
@@ -242,7 +257,10 @@ export class FieldApp extends LitElement {
           // Offline too: the list last seen, whose steps go into the outbox.
           this.session && !this.session.expired
             ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token}
-                @counted=${(e: CustomEvent<number>) => (this.figures = { ...this.figures, tasks: e.detail })}
+                @counted=${(e: CustomEvent<TaskCount>) => {
+                  this.figures = { ...this.figures, tasks: e.detail.waiting };
+                  this.taskPlaces = e.detail.places;
+                }}
                 @queued=${() => this.queued(false)}></gs-tasks-view>`
             : html`<p class="hint">${t.signInToSend}</p>`
         }
@@ -260,6 +278,13 @@ export class FieldApp extends LitElement {
   private open(tab: Tab): void {
     this.tab = tab;
     if (tab === 'tasks') void this.renderRoot.querySelector('gs-tasks-view')?.load();
+  }
+
+  /** A task's dot tapped on the home map: its row in the task list, in view and marked. */
+  private async showTask(code: string): Promise<void> {
+    this.tab = 'tasks';
+    await this.updateComplete;
+    await this.renderRoot.querySelector('gs-tasks-view')?.show(code);
   }
 
   private renderNav() {

@@ -8,9 +8,14 @@ import workerScriptUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { bboxOfPositions } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { offlineStyle } from '../shared/map/offline-style.js';
+import { PALETTES } from '../shared/map/colour-scales.js';
 import { THEME } from '../shared/map/theme.js';
 import type { GridFeature } from './point-in-grid.js';
+import type { TaskPlace } from './tasks-view.js';
 
+/** Urgency colours as the wall's urgency legend has them (none, blue, yellow, red). */
+const [, blue, yellow, red] = PALETTES.urgency;
+const URGENCY = { blue: blue!, yellow: yellow!, red: red! };
 /**
  * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
  * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
@@ -101,19 +106,40 @@ export class FieldMap extends LitElement {
   position: [number, number] | null = null;
   /** The report's pin (draggable), or null on the home screen. */
   pin: [number, number] | null = null;
+  /** My tasks as dots in their urgency's colour (home); a tap on one says which ('task-picked'). */
+  tasks: readonly TaskPlace[] = [];
 
   private readonly kit = new MapKitController(this, {
     name: 'field map',
     deck: false,
     style: offlineStyle({
-      sources: { grids: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+      sources: {
+        grids: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+        tasks: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      },
       layers: [
         { id: 'grid-fill', type: 'fill', source: 'grids', paint: { 'fill-color': THEME.accent, 'fill-opacity': 0.15 } },
         { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': THEME.accent, 'line-width': 2.5 } },
+        {
+          id: 'task-dots',
+          type: 'circle',
+          source: 'tasks',
+          paint: {
+            'circle-radius': 7,
+            'circle-color': ['match', ['get', 'urgency'], 'red', URGENCY.red, 'yellow', URGENCY.yellow, URGENCY.blue],
+            // Overdue tasks ringed in red, the others in white.
+            'circle-stroke-color': ['case', ['get', 'overdue'], URGENCY.red, '#ffffff'],
+            'circle-stroke-width': ['case', ['get', 'overdue'], 3, 1.5],
+          },
+        },
       ],
     }),
     map: { dragRotate: false, touchPitch: false },
     onLoad: (map) => {
+      map.on('click', 'task-dots', (e) => {
+        const code = e.features?.[0]?.properties?.code;
+        if (typeof code === 'string') this.dispatchEvent(new CustomEvent('task-picked', { detail: code, bubbles: true, composed: true }));
+      });
       this.draw(true);
       // data-ready: the grid is drawn (tests and screenshots wait for it).
       map.once('idle', () => this.setAttribute('data-ready', ''));
@@ -127,13 +153,22 @@ export class FieldMap extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>): void {
-    if (this.kit.isLoaded) this.draw(changed.has('grids'));
+    // Tasks refit a map with no grid to fit (a handler's): their places are then the map's subject.
+    if (this.kit.isLoaded) this.draw(changed.has('grids') || (changed.has('tasks') && this.grids.length === 0));
   }
 
   private draw(fit: boolean): void {
     const map = this.kit.map!;
     const data: FeatureCollection = { type: 'FeatureCollection', features: this.grids };
     (map.getSource('grids') as GeoJSONSource | undefined)?.setData(data);
+    (map.getSource('tasks') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: this.tasks.map((t) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: t.location },
+        properties: { code: t.code, urgency: t.urgency, overdue: t.overdue },
+      })),
+    });
     if (this.position) {
       this.me ??= new Marker({ element: Object.assign(document.createElement('div'), { className: 'me' }) }).setLngLat(this.position).addTo(map);
       this.me.setLngLat(this.position);
@@ -153,9 +188,11 @@ export class FieldMap extends LitElement {
   private fitView(): void {
     const points = this.grids.flatMap((g) => (g.geometry.type === 'Polygon' ? g.geometry.coordinates : g.geometry.coordinates.flat()).flat());
     const focus = this.pin ?? this.position;
-    // Reporting: close to the pin, so dragging it is precise; home: the whole grid.
+    // Reporting: close to the pin, so dragging it is precise; home: the whole grid, or (no grid: a handler) my tasks and me.
+    const places: [number, number][] = [...this.tasks.map((t) => t.location), ...(this.position ? [this.position] : [])];
     if (this.pin && focus) this.kit.map!.jumpTo({ center: focus, zoom: 17 });
     else if (points.length) this.kit.fit(bboxOfPositions(points as [number, number][])!, 24);
+    else if (places.length > 1) this.kit.fit(bboxOfPositions(places)!, 24);
     else if (focus) this.kit.map!.jumpTo({ center: focus, zoom: 15 });
   }
 

@@ -19,11 +19,25 @@ import { fieldStyles, photoPicker } from './field-styles.js';
  * the outbox (fired as `queued`), so it survives a stairwell with no network;
  * a start waiting there already offers the resolve, which the outbox sends
  * after it. The last list is kept on the phone to be shown offline. Fires
- * `counted` with the number of tasks waiting, for the home screen.
+ * `counted` with the number of tasks waiting and where the tasks are, for the
+ * home screen.
  */
 /** A resolved incident of my grid not yet checked by me (the plain list cannot tell: every resolved one). */
 const toCheck = (r: IncidentRow) => r.status === 'resolved' && r.needs_check !== false;
 const TASKS_KEY = 'gs-field-tasks';
+
+/** A task on the home map. */
+export interface TaskPlace {
+  code: string;
+  location: [number, number];
+  urgency: IncidentRow['urgency'];
+  overdue: boolean;
+}
+/** The `counted` event's detail. */
+export interface TaskCount {
+  waiting: number;
+  places: TaskPlace[];
+}
 
 export class TasksView extends LitElement {
   static override properties = {
@@ -32,6 +46,7 @@ export class TasksView extends LitElement {
     csrf: { attribute: false },
     rows: { state: true },
     open: { state: true },
+    focused: { state: true },
     photo: { state: true },
     problem: { state: true },
     pending: { state: true },
@@ -42,6 +57,7 @@ export class TasksView extends LitElement {
       .row { display: grid; gap: 0.3rem; }
       .tag { display: inline-block; border-radius: 6px; padding: 0 0.4rem; font-size: 0.8rem; margin-left: 0.3rem; }
       .overdue { background: #5a1d24; color: #ffb0b9; }
+      .focused { outline: 2px solid #5cc8ff; }
       .urged { background: #3a2a14; color: #ffd873; }
       .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin-top: 0.4rem; }
@@ -56,6 +72,8 @@ export class TasksView extends LitElement {
   private rows: IncidentRow[] | null = null;
   /** The incident whose photo form is open. */
   private open = '';
+  /** The task picked on the home map, marked in the list. */
+  private focused = '';
   private photo: { blob: Blob; url: string } | null = null;
   private problem = '';
   /**
@@ -76,15 +94,33 @@ export class TasksView extends LitElement {
     try {
       this.rows = await this.fetchRows();
       localStorage.setItem(TASKS_KEY, JSON.stringify(this.rows));
-      const waiting = this.duty === 'handler' ? this.rows.length : this.rows.filter(toCheck).length;
-      this.dispatchEvent(new CustomEvent('counted', { detail: waiting, bubbles: true, composed: true }));
+      this.announce();
       this.problem = '';
     } catch (err) {
       // Offline: the list as it was last seen, its steps still taken into the outbox.
       const kept = localStorage.getItem(TASKS_KEY);
-      if (!navigator.onLine && kept) this.rows ??= JSON.parse(kept) as IncidentRow[];
-      else this.problem = errorMessage(err);
+      if (!navigator.onLine && kept) {
+        this.rows ??= JSON.parse(kept) as IncidentRow[];
+        this.announce();
+      } else this.problem = errorMessage(err);
     }
+  }
+
+  /** Tells the app how many tasks wait for me and where they all are (the home screen's figure and map). */
+  private announce(): void {
+    const rows = this.rows ?? [];
+    const waiting = this.duty === 'handler' ? rows.length : rows.filter(toCheck).length;
+    const places = rows.flatMap((r): TaskPlace[] =>
+      r.location ? [{ code: r.code, location: r.location, urgency: r.urgency, overdue: r.overdue === true }] : [],
+    );
+    this.dispatchEvent(new CustomEvent<TaskCount>('counted', { detail: { waiting, places }, bubbles: true, composed: true }));
+  }
+
+  /** Shows one task: its row scrolled into view and marked (a tap on its dot on the home map). */
+  async show(code: string): Promise<void> {
+    this.focused = code;
+    await this.updateComplete;
+    this.renderRoot.querySelector(`li[data-task="${CSS.escape(code)}"]`)?.scrollIntoView({ block: 'center' });
   }
 
   private async readPending(): Promise<void> {
@@ -160,7 +196,7 @@ export class TasksView extends LitElement {
   private renderRow(r: IncidentRow) {
     const t = strings(this.lang);
     const due = r.due_at ? new Date(r.due_at).toLocaleString(this.lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' }) : '';
-    return html`<li class="card row" data-task=${r.code} data-status=${r.status}>
+    return html`<li class="card row ${this.focused === r.code ? 'focused' : ''}" data-task=${r.code} data-status=${r.status}>
       <div>
         <b>${categoryName(r.category, this.lang)}</b> · ${STATUS_NAMES[r.status as keyof typeof STATUS_NAMES]?.[this.lang] ?? r.status}
         ${r.overdue ? html`<span class="tag overdue" data-overdue>${t.overdue}</span>` : nothing}
