@@ -698,6 +698,29 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await expectKpisMatchApi(page);
     expect(await page.$$eval('gs-district-ranking td[data-ranking]', (els) => els.length)).toBe(27);
     expect(await page.$$eval('gs-category-chart li', (els) => els.length)).toBe(13);
+    // Each category's bar: its reports in the window, the part not closed brighter, never longer than the bar
+    // (counted here in SQL; open incidents reported before the window are not part of it).
+    const from = await page.$eval('[data-from]', (e) => e.getAttribute('data-from')!);
+    const counted = await ctx.db.query<{ code: string; reported: number; closed: number }>(
+      `SELECT c.code, count(i.id)::int AS reported, count(i.id) FILTER (WHERE i.status = 'closed')::int AS closed
+         FROM incident_category c LEFT JOIN incident i ON i.category_code = c.code AND i.reported_at >= $1::timestamptz
+        GROUP BY c.code`,
+      [from],
+    );
+    const max = Math.max(1, ...counted.map((c) => c.reported));
+    const bars = await page.$$eval('gs-category-chart li', (lis) =>
+      lis.map((li) => ({
+        code: li.getAttribute('data-category')!,
+        all: Number.parseFloat((li.querySelector('.all') as HTMLElement).style.width),
+        unclosed: Number.parseFloat((li.querySelector('.unclosed') as HTMLElement).style.width),
+      })),
+    );
+    // Widths in per cent of the track, as the style attribute keeps them (a few significant digits).
+    const wrongBars = counted.filter((c) => {
+      const bar = bars.find((b) => b.code === c.code);
+      return !bar || Math.abs(bar.all - (c.reported / max) * 100) > 0.01 || Math.abs(bar.unclosed - ((c.reported - c.closed) / max) * 100) > 0.01;
+    });
+    expect(wrongBars, JSON.stringify(bars)).toEqual([]);
     expect(await page.textContent('gs-wall-display >> h1')).toContain('指挥中心');
     await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-1920-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);

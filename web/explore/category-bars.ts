@@ -6,7 +6,7 @@ import { strings } from './explore-i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
 
-/** Incidents by category, largest first; the open part of each bar brighter. Exports as CSV. */
+/** Incidents by category, largest first; the part of each bar not yet closed brighter. Exports as CSV. */
 export class CategoryBars extends LitElement {
   static override properties = { categories: { attribute: false }, lang: {}, fileStem: {} };
   static override styles = [

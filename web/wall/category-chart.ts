@@ -4,7 +4,7 @@ import { categoryBarList, categoryBarStyles } from '../shared/category-bars.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
 
-/** Incidents by category over the window: a bar per category, open ones as the brighter part of the bar. */
+/** Incidents by category over the window: a bar per category, those not yet closed as the brighter part of the bar. */
 export class CategoryChart extends LitElement {
   static override properties = { categories: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
   static override styles = [
