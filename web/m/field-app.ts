@@ -5,7 +5,7 @@ import { logout } from '../shared/session.js';
 import { keptRole, loadSession, myGrids, openCount, type Session } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
 import { fieldStyles } from './field-styles.js';
-import { homeView, type HomeFigures } from './home-view.js';
+import { homeStyles, homeView, type HomeFigures } from './home-view.js';
 import { type OutboxItem, outboxStore } from './outbox-store.js';
 import { retryItem, sendOutbox } from './outbox-sender.js';
 import { outboxView } from './outbox-view.js';
@@ -13,7 +13,7 @@ import { gridAt, type GridFeature } from './point-in-grid.js';
 import { PositionShare } from './position-share.js';
 import type { Fix } from './report-form.js';
 import './report-form.js';
-import type { TaskCount, TaskPlace } from './tasks-view.js';
+import type { TaskCount } from './tasks-view.js';
 import './tasks-view.js';
 
 type Tab = 'home' | 'report' | 'tasks' | 'outbox';
@@ -52,6 +52,7 @@ export class FieldApp extends LitElement {
   };
   static override styles = [
     fieldStyles,
+    homeStyles,
     css`
       :host { display: flex; flex-direction: column; min-height: 100vh; max-width: 480px; margin: 0 auto; }
       header { display: flex; align-items: center; gap: 0.5rem; padding: 0.6rem 0.8rem; background: #0f1930; position: sticky; top: 0; z-index: 2; }
@@ -68,14 +69,6 @@ export class FieldApp extends LitElement {
       nav button { flex: 1; border: 0; border-radius: 0; background: none; min-height: 60px; font-size: 0.95rem; }
       nav button[aria-current='page'] { color: #5cc8ff; box-shadow: inset 0 3px 0 #5cc8ff; }
       nav .count { background: #e5484d; color: #fff; border-radius: 9px; padding: 0 0.35rem; font-size: 0.75rem; margin-left: 0.2rem; }
-      .home-map { height: 15rem; margin: 0.6rem 0; position: relative; overflow: hidden; }
-      .home-map > * { position: absolute; inset: 0; width: 100%; height: 100%; }
-      /* The outline of my grid stands in for the map until MapLibre has drawn it (home-view.ts). */
-      .home-map gs-field-map[data-ready] ~ .outline { display: none; }
-      .placeholder { background: #0f1930; border-radius: 10px; }
-      .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
-      .figures b { display: block; font-size: 2rem; color: #5cc8ff; }
-      .where.outside { background: #5a1d24; }
       .state-sent { color: #7ee2a8; }
       .state-failed { color: #ffb0b9; }
       .state-waiting, .state-sending { color: #ffd873; }
@@ -90,9 +83,7 @@ export class FieldApp extends LitElement {
   private geoError = false;
   private tab: Tab = 'home';
   private items: OutboxItem[] = [];
-  private figures: HomeFigures = { open: null, tasks: null };
-  /** Where my tasks are (from the task list), dots on the home map. */
-  private taskPlaces: TaskPlace[] = [];
+  private figures: HomeFigures = { open: null, tasks: null, places: [] };
   private mapReady = false;
   private online = navigator.onLine;
   private problem = '';
@@ -237,7 +228,6 @@ export class FieldApp extends LitElement {
           here,
           geoError: this.geoError,
           figures: this.figures,
-          tasks: this.taskPlaces,
           mapReady: this.mapReady && this.tab === 'home',
           isWorker: this.isWorker,
           onReport: () => (this.tab = 'report'),
@@ -257,10 +247,7 @@ export class FieldApp extends LitElement {
           // Offline too: the list last seen, whose steps go into the outbox.
           this.session && !this.session.expired
             ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token}
-                @counted=${(e: CustomEvent<TaskCount>) => {
-                  this.figures = { ...this.figures, tasks: e.detail.waiting };
-                  this.taskPlaces = e.detail.places;
-                }}
+                @counted=${(e: CustomEvent<TaskCount>) => (this.figures = { ...this.figures, tasks: e.detail.waiting, places: e.detail.places })}
                 @queued=${() => this.queued(false)}></gs-tasks-view>`
             : html`<p class="hint">${t.signInToSend}</p>`
         }

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { FieldStrings } from './field-i18n.js';
 import { gridOutline } from './grid-outline.js';
 import type { GridFeature } from './point-in-grid.js';
@@ -10,7 +10,21 @@ export interface HomeFigures {
   open: number | null;
   /** Tasks waiting for me, null until known. */
   tasks: number | null;
+  /** Where my tasks are (from the task list): dots on the map. */
+  places: readonly TaskPlace[];
 }
+
+/** The home screen's look, in the app's styles (the view renders into the app's shadow root). */
+export const homeStyles = css`
+  .home-map { height: 15rem; margin: 0.6rem 0; position: relative; overflow: hidden; }
+  .home-map > * { position: absolute; inset: 0; width: 100%; height: 100%; }
+  /* The outline of my grid stands in for the map until MapLibre has drawn it (grid-outline.ts). */
+  .home-map gs-field-map[data-ready] ~ .outline { display: none; }
+  .placeholder { background: #0f1930; border-radius: 10px; }
+  .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
+  .figures b { display: block; font-size: 2rem; color: #5cc8ff; }
+  .where.outside { background: #5a1d24; }
+`;
 
 /**
  * Home: where I am against my grid, my grid on the map (once the map's code
@@ -25,11 +39,10 @@ export function homeView(o: {
   here: GridFeature | null;
   geoError: boolean;
   figures: HomeFigures;
-  /** My tasks, dots on the map; a tap on one calls onTask with its code. */
-  tasks: readonly TaskPlace[];
   mapReady: boolean;
   isWorker: boolean;
   onReport: () => void;
+  /** A tap on a task's dot. */
   onTask: (code: string) => void;
 }) {
   const { t, fix, here } = o;
@@ -45,7 +58,7 @@ export function homeView(o: {
     <div class="home-map placeholder">
       ${
         o.mapReady
-          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.tasks} .position=${fix ? [fix.lon, fix.lat] : null}
+          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.figures.places} .position=${fix ? [fix.lon, fix.lat] : null}
         @task-picked=${(e: CustomEvent<string>) => o.onTask(e.detail)}></gs-field-map>`
           : nothing
       }
