@@ -46,7 +46,7 @@ export const SummarySchema = Type.Object({
   region: Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }),
   ...WindowEcho,
   ...SummaryFigures,
-  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...SummaryFigures })),
+  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...SummaryFigures })),
 });
 export type Summary = Static<typeof SummarySchema>;
 export type SummaryChild = Summary['children'][number];

@@ -76,20 +76,22 @@ export function createRegionRepository(db: Queryable) {
     },
 
     /** Children (regions, or grids under a community, retired ones with incidents included) with names, in code order. */
-    async children(region: { code: string; level: ScopeLevel }, tx: Queryable = db): Promise<{ code: string; name: string }[]> {
+    async children(region: { code: string; level: ScopeLevel }, tx: Queryable = db): Promise<{ code: string; name: string; name_en: string | null }[]> {
       if (region.level === 'grid') return [];
       if (region.level === 'community') {
         // Grids retired by a boundary plan stay children while incidents name
         // them (closed incidents keep their grid), so per-grid figures still
-        // add up to the community's across a publish.
+        // add up to the community's across a publish. A grid's English name is
+        // its community's and its number (migrations/023).
         return tx.query(
-          `SELECT code, name FROM grid_all g
-            WHERE community_code = $1 AND (retired_at IS NULL OR EXISTS (SELECT 1 FROM incident i WHERE i.grid_code = g.code))
-            ORDER BY code`,
+          `SELECT g.code, g.name, grid_name_en(c.name_en, g.code) AS name_en
+             FROM grid_all g LEFT JOIN region c ON c.code = g.community_code
+            WHERE g.community_code = $1 AND (g.retired_at IS NULL OR EXISTS (SELECT 1 FROM incident i WHERE i.grid_code = g.code))
+            ORDER BY g.code`,
           [region.code],
         );
       }
-      return tx.query('SELECT code, name FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
+      return tx.query('SELECT code, name, name_en FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
     },
 
     /** The root of the hierarchy, or null before a city is loaded. */

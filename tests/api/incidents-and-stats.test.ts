@@ -99,8 +99,13 @@ describe(`stats summary on ${BACKEND}`, () => {
 
   it('breaks a district down by street, including streets with no incidents', async () => {
     const body = json(await get('/api/stats/summary?region=430225'));
-    const streets = await ctx.db.query<{ code: string }>("SELECT code FROM region WHERE parent_code = '430225' ORDER BY code");
+    const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+      "SELECT code, name, name_en FROM region WHERE parent_code = '430225' ORDER BY code",
+    );
     expect(body.children.map((c: any) => c.code)).toEqual(streets.map((s) => s.code));
+    // Each named in both languages, as the region table has them (the home page's legend shows both).
+    expect(body.children.map((c: any) => [c.name, c.name_en])).toEqual(streets.map((s) => [s.name, s.name_en]));
+    expect(streets.some((s) => s.name_en)).toBe(true);
     expect(body.reported).toBe(await sqlCount("district_code = '430225'"));
     expect(body.children.reduce((a: number, c: any) => a + c.reported, 0)).toBe(body.reported);
   });
@@ -110,6 +115,10 @@ describe(`stats summary on ${BACKEND}`, () => {
     const body = json(await get(`/api/stats/summary?region=${c!.community_code}`));
     expect(body.region.level).toBe('community');
     expect(body.children.every((g: any) => /^\d{15}$/.test(g.code))).toBe(true);
+    // A grid's English name: its community's, then its number within the community (the code's last three digits).
+    const [community] = await ctx.db.query<{ name_en: string | null }>('SELECT name_en FROM region WHERE code = $1', [c!.community_code]);
+    expect(community!.name_en).toBeTruthy();
+    expect(body.children.map((g: any) => g.name_en)).toEqual(body.children.map((g: any) => `${community!.name_en} Grid ${Number(g.code.slice(-3))}`));
     expect(body.reported).toBe(await sqlCount('community_code = $1', [c!.community_code]));
   });
 

@@ -162,7 +162,10 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.waitForSelector('#city-map path[data-grid]');
     const [{ n }] = (await ctx.db.query<{ n: number }>('SELECT count(*)::int n FROM grid')) as [{ n: number }];
     expect(await page.$$eval('#city-map path[data-grid]', (ps) => ps.length)).toBe(n);
-    expect(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent))).toEqual(stats.children.map((c: { name: string }) => c.name));
+    // The legend: every district in code order, its Chinese name and then its English one (the page is bilingual).
+    const districts = await ctx.db.query<{ name: string; name_en: string | null }>("SELECT name, name_en FROM region WHERE level = 'district' ORDER BY code");
+    expect(districts.every((d) => d.name_en)).toBe(true);
+    expect(await page.$$eval('#legend li', (lis) => lis.map((li) => li.textContent))).toEqual(districts.map((d) => `${d.name} ${d.name_en}`));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-${BACKEND}.png`), fullPage: true });
     expect(problems, problems.join('\n')).toEqual([]);
     await page.close();
@@ -242,10 +245,14 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await createUser(ctx.db, { username: 'home-leader', role: 'district_leader', scope: district });
     const problems: string[] = [];
     const page = await openSignedIn(browser, base, 'home-leader', { next: '/', ready: '#city-map path[data-grid]', problems });
+    // Legend items as the page words them: the Chinese name, then the English one where there is one.
     const streets = new Map(
-      (await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'street' AND code LIKE $1 || '%'", [district])).map(
-        (s) => [s.code, s.name],
-      ),
+      (
+        await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+          "SELECT code, name, name_en FROM region WHERE level = 'street' AND code LIKE $1 || '%'",
+          [district],
+        )
+      ).map((s) => [s.code, s.name_en ? `${s.name} ${s.name_en}` : s.name]),
     );
     const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid WHERE district_code = $1', [district]);
     const legend = new Map(
@@ -259,6 +266,9 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(drawn.length).toBe(grids);
     const wrong = drawn.filter(({ code, fill }) => legend.get(streets.get(code.slice(0, 9))!) !== fill);
     expect(wrong.slice(0, 5), `${wrong.length} grids not in their street's colour`).toEqual([]);
+    // Who is signed in, where: the district in both languages, as the page's other words are.
+    const [place] = await ctx.db.query<{ name: string; name_en: string }>('SELECT name, name_en FROM region WHERE code = $1', [district]);
+    expect(await page.textContent('#who')).toContain(`区县领导 District leader · ${place!.name} ${place!.name_en}`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `home-district-leader-1920-${BACKEND}.png`) });
     expect(problems, problems.join('\n')).toEqual([]);
     await page.context().close();
@@ -278,7 +288,9 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       page.on('pageerror', (e) => problems.push(e.message));
       await page.goto(at);
       await page.waitForSelector('#city-map path[data-outline]');
-      const districts = await ctx.db.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE level = 'district' ORDER BY code");
+      const districts = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+        "SELECT code, name, name_en FROM region WHERE level = 'district' ORDER BY code",
+      );
       const [{ grids } = { grids: 0 }] = await ctx.db.query<{ grids: number }>('SELECT count(*)::int AS grids FROM grid');
       const drawn = await page.$$eval('#city-map path[data-outline]', (ps) => ps.map((p) => [p.getAttribute('data-outline'), p.getAttribute('fill')]));
       expect(drawn.map(([code]) => code).sort()).toEqual(districts.map((d) => d.code));
@@ -288,7 +300,8 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
         await page.$$eval('#legend li', (lis) => lis.map((li) => [li.textContent, getComputedStyle(li.querySelector('i')!).backgroundColor])),
       );
       const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
-      expect(new Map(drawn.map(([code, fill]) => [districts.find((d) => d.code === code)!.name, rgb(fill!)]))).toEqual(legend);
+      const legendText = (d: { name: string; name_en: string | null }) => (d.name_en ? `${d.name} ${d.name_en}` : d.name);
+      expect(new Map(drawn.map(([code, fill]) => [legendText(districts.find((d) => d.code === code)!), rgb(fill!)]))).toEqual(legend);
       const note = await page.textContent('#preview-note');
       expect(note).toContain(`${grids.toLocaleString('zh-CN')} 个网格，按区县显示`);
       expect(note).toContain(`${grids.toLocaleString('en')} grids, shown by district`);

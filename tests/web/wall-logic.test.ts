@@ -280,8 +280,8 @@ describe('KPIs patched from stream events', () => {
       from: null,
       to: null,
       children: [
-        { ...figures, code: '430202', name: '荷塘区' },
-        { ...figures, code: '430203', name: '芦淞区' },
+        { ...figures, code: '430202', name: '荷塘区', name_en: 'Hetang' },
+        { ...figures, code: '430203', name: '芦淞区', name_en: 'Lusong' },
       ],
     };
     const next = applyFigureChange(summary, '430202001001001', { reported: 1, closed: 1, open: 0, red_open: -1, today: 1 });

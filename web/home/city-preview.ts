@@ -58,7 +58,10 @@ export async function loadPreview(parts: readonly { code: string }[]): Promise<{
  * part's colour. `parts` are the legend's items in order (the summary's children:
  * the districts of a city, the streets of a district).
  */
-export function previewMarkup(shapes: readonly Shape[], parts: readonly { code: string; name: string }[]): { viewBox: string; paths: string; legend: string } {
+export function previewMarkup(
+  shapes: readonly Shape[],
+  parts: readonly { code: string; name: string; name_en?: string | null }[],
+): { viewBox: string; paths: string; legend: string } {
   const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
   const nameOf = new Map(parts.map((d) => [d.code, d.name]));
   const partOf = (code: string) => code.slice(0, parts[0]?.code.length ?? CODE_LENGTH.district);
@@ -86,6 +89,11 @@ export function previewMarkup(shapes: readonly Shape[], parts: readonly { code: 
       return `<path data-${s.kind}="${escapeHtml(s.code)}" fill="${colourOf.get(partOf(s.code)) ?? COLOURS[0]}" d="${d}"><title>${escapeHtml(title)}</title></path>`;
     })
     .join('');
-  const legend = parts.map((d) => `<li><i style="background:${colourOf.get(d.code)}"></i>${escapeHtml(d.name)}</li>`).join('');
+  // Bilingual like the rest of the page: the Chinese name, then the English one where the place has one.
+  const legend = parts
+    .map(
+      (d) => `<li><i style="background:${colourOf.get(d.code)}"></i>${escapeHtml(d.name)}${d.name_en ? ` <small>${escapeHtml(d.name_en)}</small>` : ''}</li>`,
+    )
+    .join('');
   return { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, paths, legend };
 }
