@@ -1,5 +1,6 @@
 import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import { apiRequest } from '../shared/api-request.js';
+import { bboxOfPositions } from '../shared/map/fit.js';
 import { escapeHtml } from './page-directory.js';
 
 /**
@@ -65,17 +66,7 @@ export function previewMarkup(
   const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
   const nameOf = new Map(parts.map((d) => [d.code, d.name]));
   const partOf = (code: string) => code.slice(0, parts[0]?.code.length ?? CODE_LENGTH.district);
-  // A loop, not Math.min(...xs): spreading hundreds of thousands of numbers overflows the stack.
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const s of shapes)
-    for (const polygon of s.polygons)
-      for (const ring of polygon)
-        for (const [x, y] of ring) {
-          if (x! < x0) x0 = x!;
-          if (x! > x1) x1 = x!;
-          if (y! < y0) y0 = y!;
-          if (y! > y1) y1 = y!;
-        }
+  const [x0, y0, x1, y1] = bboxOfPositions(shapes.flatMap((s) => s.polygons.flat(2))) ?? [0, 0, 0, 0];
   const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   const scale = Math.min((WIDTH - 2 * MARGIN) / ((x1 - x0) * k || 1), (HEIGHT - 2 * MARGIN) / (y1 - y0 || 1));
   // Centred in the drawing, clear of its rounded edges: a tall city leaves equal room left and right, a wide one above and below.

@@ -13,12 +13,15 @@ export interface FitPadding {
 /** The box around boxes (features with a `bbox`, as our GeoJSON answers carry); undefined for none. */
 export function unionBbox(boxes: readonly (readonly number[])[]): Bbox | undefined {
   if (!boxes.length) return undefined;
-  return [
-    Math.min(...boxes.map((b) => b[0]!)),
-    Math.min(...boxes.map((b) => b[1]!)),
-    Math.max(...boxes.map((b) => b[2]!)),
-    Math.max(...boxes.map((b) => b[3]!)),
-  ];
+  // A loop, not Math.min(...): spreading hundreds of thousands of numbers (a city's grid vertices) overflows the stack.
+  const box: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of boxes) {
+    if (b[0]! < box[0]) box[0] = b[0]!;
+    if (b[1]! < box[1]) box[1] = b[1]!;
+    if (b[2]! > box[2]) box[2] = b[2]!;
+    if (b[3]! > box[3]) box[3] = b[3]!;
+  }
+  return box;
 }
 
 /** The box around positions. */
