@@ -63,6 +63,8 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
 
   it('drills from the city to one grid by clicking the map; breadcrumb, figures, URL and reload agree; the CSV equals the API', async () => {
     const { context, page, problems } = await signedIn('e-chief');
+    const heat: string[] = [];
+    page.on('request', (r) => new URL(r.url()).pathname === '/api/map/heatmap' && heat.push(r.url()));
     await page.goto(`${base}/explore`);
     await waitForPlace(page);
     let body = await expectFiguresMatch(context, page);
@@ -109,6 +111,15 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
       expect(await breadcrumb(page)).toEqual([...body.ancestors.map((a: any) => a.code), code]);
     }
     expect(await breadcrumb(page)).toEqual([(await apiFor(context, page)).ancestors[0].code, ...path]);
+    // The grid's heatmap is its community's on the same map (the grid only outlined): the map kept its camera.
+    const lastHeat = new URL(heat.at(-1)!);
+    expect(lastHeat.searchParams.get('region')).toBe(places.community);
+    const heatBins = (await (await context.request.get(lastHeat.toString())).json()).bins;
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.heatBins),
+      )
+      .toEqual(heatBins);
     // The grid's panel: households and workers as the API has them.
     const grid = await (await context.request.get(`${base}/api/explore/grids/${places.grid}`)).json();
     expect(await page.textContent('gs-grid-panel [data-field="households"]')).toBe(grid.households.toLocaleString('zh-CN'));
@@ -166,28 +177,42 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
     await page.goto(`${base}/explore?region=${places.street}`);
     await waitForPlace(page, places.street);
     const busy = () => page.evaluate(() => document.querySelector('gs-explore-page')!.hasAttribute('data-busy'));
-    await expect.poll(async () => heat.length > 0 && !(await busy()), { timeout: 30_000 }).toBe(true);
-    const shown = await page.evaluate(() => {
-      const map = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!.map!;
-      const b = map.getBounds();
-      return { bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(4)).join(','), zoom: String(Math.floor(map.getZoom())) };
-    });
-    const params = heat.map((u) => new URL(u).searchParams);
-    expect(
-      params.map((q) => q.get('zoom')),
-      heat.join('\n'),
-    ).toEqual(params.map(() => shown.zoom));
-    expect(params.every((q) => q.get('bbox') !== null)).toBe(true);
-    expect(params.at(-1)!.get('bbox')).toBe(shown.bbox);
+    // Every heatmap request since `from` is for `region` as the map shows it once fitted; the last one for its bounds too.
+    const heatSince = async (from: number, region: string) => {
+      await expect.poll(async () => heat.length > from && !(await busy()), { timeout: 30_000 }).toBe(true);
+      const shown = await page.evaluate(() => {
+        const map = document.querySelector('gs-explore-page')!.shadowRoot!.querySelector<HTMLElementTagNameMap['gs-explore-map']>('#map-a')!.mapController!
+          .map!;
+        const b = map.getBounds();
+        return { bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(4)).join(','), zoom: String(Math.floor(map.getZoom())) };
+      });
+      const params = heat.slice(from).map((u) => new URL(u).searchParams);
+      expect(
+        params.map((q) => [q.get('region'), q.get('zoom')]),
+        heat.slice(from).join('\n'),
+      ).toEqual(params.map(() => [region, shown.zoom]));
+      expect(params.every((q) => q.get('bbox') !== null)).toBe(true);
+      expect(params.at(-1)!.get('bbox')).toBe(shown.bbox);
+    };
+    await heatSince(0, places.street);
     const asked: string[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/explore/children') asked.push(r.url());
     });
     // One view change: up to the district by its breadcrumb.
+    let from = heat.length;
     await page.click(`a[data-crumb="${places.district}"]`);
     await waitForPlace(page, places.district);
     expect(asked, asked.join('\n')).toHaveLength(1);
     expect(new URL(asked[0]!).searchParams.get('region')).toBe(places.district);
+    await heatSince(from, places.district);
+    // Up to the city: its heatmap is asked for as the map shows the city, never with the district's camera (it was: the
+    // city's legend, wider than the district's, refitted the district's shapes before the city's arrived).
+    const [{ city } = { city: '' }] = await ctx.db.query<{ city: string }>("SELECT code AS city FROM region WHERE level = 'city'");
+    from = heat.length;
+    await page.click(`a[data-crumb="${city}"]`);
+    await waitForPlace(page, city);
+    await heatSince(from, city);
     await expectFiguresMatch(context, page);
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExploreChildren, ExploreGrid, ExploreSeries } from '../../server/contract/explore-schemas.js';
 import { isGridCode, parentCode } from '../../server/contract/vocabulary.js';
 import { ApiError, apiRequest } from '../shared/api-request.js';
-import type { ShapeCollection } from './explore-layers.js';
+import { shapesKey, type ShapeCollection } from './explore-layers.js';
 import { apiFilters, mapPeriod, type ExploreView } from './explore-params.js';
 
 type Query = Record<string, string | number | undefined>;
@@ -10,6 +10,8 @@ type HeatBins = [number, number, number][];
 export interface Camera {
   bbox: [number, number, number, number];
   zoom: number;
+  /** The shapes the map was fitted to when it settled here (shapesKey). */
+  framed: string;
 }
 
 /**
@@ -31,6 +33,10 @@ export class ExploreDataController implements ReactiveController {
   compared?: ExploreChildren;
   series?: ExploreSeries;
   shapes?: ShapeCollection;
+  /** The place `shapes` were asked for (undefined: the caller's scope). */
+  private shapesOf?: string;
+  /** The view last loaded or moved over: an answer that arrives later is for it. */
+  private current?: ExploreView;
   heat: HeatBins = [];
   heatCompared: HeatBins = [];
   grid?: ExploreGrid;
@@ -57,6 +63,7 @@ export class ExploreDataController implements ReactiveController {
 
   /** Loads what `view` needs that is not already held. */
   async load(view: ExploreView): Promise<void> {
+    this.current = view;
     this.error = undefined;
     const period = mapPeriod(view);
     const b = { from: view.bfrom, to: view.bto };
@@ -65,7 +72,12 @@ export class ExploreDataController implements ReactiveController {
       this.fetch<ExploreChildren>('window', '/api/explore/children', apiFilters(view, view), (v) => (this.window = v)),
       this.fetch<ExploreChildren>('mapped', '/api/explore/children', apiFilters(view, period), (v) => (this.mapped = v)),
       this.fetch<ExploreSeries>('series', '/api/explore/series', { ...apiFilters(view, view), interval: view.interval }, (v) => (this.series = v)),
-      this.fetch<ShapeCollection>('shapes', '/api/explore/shapes', { region: view.region }, (v) => (this.shapes = v)),
+      this.fetch<ShapeCollection>('shapes', '/api/explore/shapes', { region: view.region }, (v) => {
+        this.shapes = v;
+        this.shapesOf = view.region;
+        // The same shapes as before (a community's grids, for one of them): the map stays, its camera is the new place's.
+        if (this.current) void this.loadHeat(this.current);
+      }),
       this.loadHeat(view),
     ];
     if (view.compare !== 'none') {
@@ -86,18 +98,29 @@ export class ExploreDataController implements ReactiveController {
 
   /** The camera settled: heatmap cells for what is on screen at this zoom. */
   async moved(view: ExploreView, camera: Camera): Promise<void> {
+    this.current = view;
     this.camera = camera;
     await this.loadHeat(view);
   }
 
+  /**
+   * The camera is the view's when the map settled on the view's own shapes. Until the map has fitted them and said so
+   * (moved), there is nothing to ask for: not the start view on a page load, nor, after a drill, the last place's
+   * camera (a legend that changes size refits the last place's shapes before the new ones arrive).
+   */
+  private cameraOf(view: ExploreView): Camera | undefined {
+    const c = this.camera;
+    const ours = this.shapes !== undefined && this.shapesOf === view.region;
+    return c && ours && c.framed === shapesKey(this.shapes) ? c : undefined;
+  }
+
   private async loadHeat(view: ExploreView): Promise<void> {
-    // Heat bins are for what the map shows: until it has fitted the place and said so (moved), there is nothing to ask
-    // for (a request for the start view was sent, then cancelled by the fit, on every page load).
-    if (!this.camera) return;
+    const camera = this.cameraOf(view);
+    if (!camera) return;
     // The heatmap takes regions, not grids: a grid's heat is its community's, inside the grid's bbox.
     const region = isGridCode(view.region) ? parentCode(view.region)! : view.region;
-    const zoom = Math.max(0, Math.min(22, Math.floor(this.camera.zoom)));
-    const bbox = this.camera.bbox.map((v) => v.toFixed(4)).join(',');
+    const zoom = Math.max(0, Math.min(22, Math.floor(camera.zoom)));
+    const bbox = camera.bbox.map((v) => v.toFixed(4)).join(',');
     const q = (from: string, to: string): Query => ({ ...apiFilters(view, { from, to }), region, zoom, bbox });
     const period = mapPeriod(view);
     const jobs = [this.fetch<{ bins: HeatBins }>('heat', '/api/map/heatmap', q(period.from, period.to), (v) => (this.heat = v.bins))];

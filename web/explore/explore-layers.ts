@@ -21,6 +21,9 @@ export interface ShapeCollection {
   features: ShapeFeature[];
 }
 
+/** Which shapes these are (their codes): the map fits a place once per key, and its camera says which it framed. */
+export const shapesKey = (shapes: ShapeCollection | undefined): string => (shapes?.features ?? []).map((f) => f.id).join();
+
 export interface ExploreLayerProps {
   shapes?: ShapeCollection;
   /** Child code → value of the metric (null = no data). */

@@ -39,8 +39,8 @@ const LABEL_SPOTS: [number, number][] = [0, 0.25, -0.25, 0.5, -0.5, 0.75, -0.75,
 export interface MapCallbacks {
   /** A shape was clicked. */
   onPick(code: string): void;
-  /** The camera settled: what is on screen, for heatmap bins at this zoom. */
-  onView(view: { bbox: Bbox; zoom: number }): void;
+  /** The camera settled: what is on screen, for heatmap bins at this zoom, and which shapes it was fitted to (`fitKey`). */
+  onView(view: { bbox: Bbox; zoom: number; framed: string }): void;
   /** Hover text for a shape. */
   describe(code: string): string;
   /** What lies over the map that no name may be drawn under (the legend), in the map's pixels; none if nothing does. */
@@ -94,7 +94,7 @@ export class ExploreMapController implements ReactiveController {
       // Before the first fit the camera is the kit's start view, not the place: no heatmap is wanted for it.
       if (this.fitted === undefined) return;
       const b = map.getBounds();
-      this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() });
+      this.callbacks.onView({ bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom(), framed: this.fitted });
     });
     // The container changes size when the second map comes or goes (compare mode): the kit fits the place again.
   }

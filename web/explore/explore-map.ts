@@ -3,7 +3,7 @@ import maplibreCss from 'maplibre-gl/dist/maplibre-gl.css?inline';
 import type { Legend } from './choropleth.js';
 import { intersects, type ScreenBox } from '../shared/map/label-placement.js';
 import { ExploreMapController, type FitRoom } from './explore-map-controller.js';
-import type { ShapeCollection } from './explore-layers.js';
+import { shapesKey, type ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
 
 /** Pixels kept between a name and the legend. */
@@ -15,6 +15,8 @@ export interface PickDetail {
 export interface ViewDetail {
   bbox: [number, number, number, number];
   zoom: number;
+  /** The shapes the map was fitted to (shapesKey): a camera of the last place's shapes is not the new place's. */
+  framed: string;
 }
 
 /**
@@ -117,7 +119,7 @@ export class ExploreMap extends LitElement {
         lang: this.lang,
         selected: this.selected,
       },
-      features.map((f) => f.id).join(),
+      shapesKey(this.shapes),
     );
   }
 }
