@@ -61,6 +61,14 @@ export const errorResponses = {
 export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
 
 /** One category's counts in a window: the explorer's and the wall's category breakdowns share them. */
+/** The unit whose assigned incidents an answer's figures count (a department handler's); null: every incident in the place. */
+export const CallerUnitSchema = Type.Union(
+  [Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]) }), Type.Null()],
+  {
+    description: "the unit whose assigned incidents every figure counts (a department handler's); null: every incident in the place",
+  },
+);
+
 export const CategoryCountFields = {
   code: Type.String(),
   name_zh: Type.String(),

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { INCIDENT_STATUSES, URGENCIES } from './vocabulary.js';
-import { CategoryCountFields, DateTime, NullableDateTime, ReportedFrom, ReportedTo } from './common-schemas.js';
+import { CallerUnitSchema, CategoryCountFields, DateTime, NullableDateTime, ReportedFrom, ReportedTo } from './common-schemas.js';
 
 /** A place of the explorer: a region (6, 9 or 12 digits) or a grid (15). */
 export const PlaceCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,3}$', description: 'region code (6, 9 or 12 digits) or grid code (15)' });
@@ -48,6 +48,7 @@ const Window = {
 export const ExploreChildrenResponse = Type.Object({
   place: PlaceSchema,
   ancestors: Type.Array(PlaceSchema, { description: "from the top of the caller's scope down to the place's parent" }),
+  unit: CallerUnitSchema,
   ...Window,
   totals: Type.Object(ExploreFigures),
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...ExploreFigures })),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CategoryCountFields } from './common-schemas.js';
+import { CallerUnitSchema, CategoryCountFields } from './common-schemas.js';
 import { WALL_METRICS, WALL_WINDOWS, type WallMetric, type WallWindow } from './wall-options.js';
 
 /**
@@ -44,6 +44,7 @@ export const SummaryFigures = {
 
 export const SummarySchema = Type.Object({
   region: Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }),
+  unit: CallerUnitSchema,
   ...WindowEcho,
   ...SummaryFigures,
   children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...SummaryFigures })),

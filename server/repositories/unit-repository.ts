@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.js';
 import { sqlFile } from './sql-file.js';
 
 const UNIT_LIST = sqlFile('unit-list.sql');
+const UNIT_NAME = sqlFile('unit-name.sql');
 
 export interface UnitRow {
   code: string;
@@ -14,6 +15,8 @@ export interface UnitRow {
   /** Assignments not yet resolved, of incidents inside the caller's scope. */
   open_assignments: number;
 }
+
+export type UnitName = Pick<UnitRow, 'code' | 'name' | 'name_en'>;
 
 export interface UnitFilter {
   /** The caller's scope (null = the whole city). */
@@ -29,6 +32,9 @@ export function createUnitRepository(db: Queryable) {
   return {
     async list(filter: UnitFilter, tx: Queryable = db): Promise<UnitRow[]> {
       return tx.query<UnitRow>(UNIT_LIST, [filter.scope, filter.region, filter.category]);
+    },
+    async name(code: string, tx: Queryable = db): Promise<UnitName | undefined> {
+      return (await tx.query<UnitName>(UNIT_NAME, [code]))[0];
     },
   };
 }

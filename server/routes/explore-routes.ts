@@ -7,6 +7,7 @@ import { addCounts, kpis, ZERO_COUNTS, type Counts } from '../repositories/stats
 import { errorResponses, GridCode } from '../contract/common-schemas.js';
 import { sentAsText } from '../contract/geojson-base.js';
 import { ExploreShapeCollection } from '../contract/geojson-schemas.js';
+import { callerUnit } from './caller-unit.js';
 import {
   ExploreChildrenResponse,
   ExploreFilterQuery,
@@ -57,14 +58,16 @@ const exploreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const filters = await parseFilters(request, request.query);
       const { place, ancestors } = await resolvePlace(request, request.query.region);
       const f = { ...filters, place: placeFilter(place) };
-      const [byChild, kids, categories] = await Promise.all([
+      const [byChild, kids, categories, unit] = await Promise.all([
         app.readRepos.explore.countsByChild({ ...f, childLength: CHILD_CODE_LENGTH[place.level] }),
         app.readRepos.explore.children(place),
         app.readRepos.explore.categories(f),
+        callerUnit(request),
       ]);
       return {
         place,
         ancestors,
+        unit,
         from: iso(filters.from),
         to: iso(filters.to),
         totals: figures([...byChild.values()].reduce(addCounts, ZERO_COUNTS), place.population),

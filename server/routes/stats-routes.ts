@@ -9,6 +9,7 @@ import { SummarySchema } from '../contract/wall-schemas.js';
 import { parseTimeRange } from './query-parsers.js';
 import { scopedRoot } from './region-scope.js';
 import { visibilityOf } from '../services/actor.js';
+import { callerUnit } from './caller-unit.js';
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -37,12 +38,13 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // same database: a replica's position taken beside the primary's newer one would lose the events between.
       const { newest } = await createEventLogRepository(app.readDb).position();
       reply.header('event-position', String(newest));
+      const { unit } = visibilityOf(request.principal);
       const byChild = await app.readRepos.stats.countsByChild({
         region: regionFilter(region),
         from,
         to,
         childLength: CHILD_CODE_LENGTH[region.level],
-        unit: visibilityOf(request.principal).unit,
+        unit,
       });
       const children = (await app.readRepos.regions.children(region)).map((c) => {
         return { code: c.code, name: c.name, name_en: c.name_en, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
@@ -50,6 +52,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
       return {
         region: { code: region.code, name: region.name, level: region.level },
+        unit: await callerUnit(request),
         from: from?.toISOString() ?? null,
         to: to?.toISOString() ?? null,
         ...kpis(total),

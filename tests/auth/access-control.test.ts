@@ -354,7 +354,14 @@ describe(`reads are scoped to the caller's subtree on ${BACKEND}`, () => {
     expect(want!.reported).toBeLessThan(all!.n);
     const summary = json(await as('handler', '/api/stats/summary'));
     expect(summary).toMatchObject(want!);
-    expect(json(await as('handler', '/api/explore/children')).totals).toMatchObject(want!);
+    // The answer says whose incidents it counts, so that a page can say so under the region's name.
+    const [unit] = await ctx.db.query("SELECT code, name, name_en FROM unit WHERE code = 'sanitation'");
+    expect(summary.unit).toEqual(unit);
+    expect(json(await as('district_leader', '/api/stats/summary')).unit).toBeNull();
+    expect(json(await as('district_leader', '/api/explore/children')).unit).toBeNull();
+    const explored = json(await as('handler', '/api/explore/children'));
+    expect(explored.totals).toMatchObject(want!);
+    expect(explored.unit).toEqual(unit);
     const categories = json(await as('handler', '/api/stats/categories'));
     expect(categories.categories.reduce((a: number, c: any) => a + c.reported, 0)).toBe(want!.reported);
     const metrics = json(await as('handler', '/api/map/grid-metrics'));

@@ -274,6 +274,50 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.context().close();
   });
 
+  it("says on a department handler's wall and home page that the figures are their unit's incidents only; a grid's wall that it has nothing below to rank", async () => {
+    const [unit] = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+      'SELECT u.code, u.name, u.name_en FROM unit u JOIN incident_assignment a ON a.unit_code = u.code GROUP BY u.code ORDER BY count(*) DESC, u.code LIMIT 1',
+    );
+    await createUser(ctx.db, { username: 'wall-handler', role: 'handler', unit: unit!.code });
+    const problems: string[] = [];
+    const page = await openSignedIn(browser, base, 'wall-handler', {
+      next: '/wall?lang=en',
+      ready: 'gs-wall-display[data-first-frame-ms]',
+      problems,
+      reducedMotion: 'reduce',
+    });
+    // The city's title, and beside it whose incidents these are (they were the unit's figures under the city's name alone).
+    expect(await page.getAttribute('gs-wall-display [data-unit]', 'data-unit')).toBe(unit!.code);
+    expect(await page.textContent('gs-wall-display [data-unit]')).toBe(`Only incidents assigned to ${unit!.name_en ?? unit!.name}`);
+    const from = await page.getAttribute('gs-wall-display [data-from]', 'data-from');
+    const [{ reported } = { reported: -1 }] = await ctx.db.query<{ reported: number }>(
+      `SELECT count(*)::int AS reported FROM incident i
+        WHERE i.reported_at >= $1 AND EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $2)`,
+      [from, unit!.code],
+    );
+    await expect.poll(() => page.getAttribute('gs-wall-display [data-kpi="reported"]', 'data-value')).toBe(String(reported));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-handler-1920-en-${BACKEND}.png`) });
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#kpi-unit[data-unit]');
+    expect(await page.textContent('#kpi-unit')).toBe(`仅统计${unit!.name}承办的事件 · Only incidents assigned to ${unit!.name_en ?? unit!.name}`);
+    await page.context().close();
+
+    // A grid worker's wall: one grid, no unit, and no empty ranking table but a line saying why there is none.
+    const [{ grid: gridCode } = { grid: '' }] = await ctx.db.query<{ grid: string }>('SELECT min(code) AS grid FROM grid');
+    await createUser(ctx.db, { username: 'wall-grid', role: 'grid_worker', scope: gridCode });
+    const grid = await openSignedIn(browser, base, 'wall-grid', {
+      next: '/wall',
+      ready: 'gs-wall-display[data-first-frame-ms]',
+      problems,
+      reducedMotion: 'reduce',
+    });
+    expect(await grid.textContent('gs-wall-display gs-district-ranking [data-ranking="none"]')).toBe('网格为最小单元，无下级区域排名');
+    expect(await grid.$('gs-wall-display [data-unit]')).toBeNull();
+    await grid.screenshot({ path: join(SCREENSHOT_DIR, `wall-grid-1920-zh-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await grid.context().close();
+  });
+
   // A province of 100k grids must not send the home page every polygon (nor draw a part of them): over the tile
   // threshold it draws the districts. The seeded city is over the threshold of a second server on the same database.
   it('draws the districts on the home page of an area over the grid threshold, says how many grids they hold, and fetches no grid polygons', async () => {

@@ -85,4 +85,23 @@ describe('colour scales readable with a colour-vision deficiency', () => {
     expect(wall).toEqual(explorer);
     expect(wall.map((c) => c.min)).toEqual([0, 0.5, 0.7, 0.85, 0.95, 0.99]);
   });
+
+  it('draws a map where nothing was reported in the quietest colour, not the loudest; with few values the top class stays the loudest', () => {
+    // The colours written out: the wall's dark palette and the explorer's light one, quietest first.
+    const dark = ['#1d3557', '#245f8f', '#2a9d8f', '#8ab17d', '#e9c46a'];
+    expect(PALETTES.sequentialDark).toEqual(dark);
+    // A wall's "today" just after midnight: every grid at zero (it was one class, "≥ 0", in the loudest colour).
+    expect(legendFor('per_1k', [0, 0, 0, null]).classes).toEqual([{ min: 0, max: null, colour: dark[0] }]);
+    // Counts always have a class of their own from one: zero quiet (it was the second loudest), one and more loud.
+    expect(legendFor('open', [0, 0]).classes).toEqual(legendFor('open', [0, 1, 0]).classes);
+    expect(legendFor('open', [0, 1, 0]).classes).toEqual([
+      { min: 0, max: 1, colour: dark[0] },
+      { min: 1, max: null, colour: dark[4] },
+    ]);
+    const light = PALETTES.sequentialLight;
+    expect(levelLegend('reported', [0, 0, 0]).classes.map((c) => c.colour)).toEqual([light[0]]);
+    expect(levelLegend('reported', [0, 2, 5]).classes.map((c) => c.colour)).toEqual([light[0], light.at(-2), light.at(-1)]);
+    // No zero among few values: the loudest colours, as before.
+    expect(levelLegend('reported', [2, 5]).classes.map((c) => c.colour)).toEqual([light.at(-2), light.at(-1)]);
+  });
 });

@@ -277,6 +277,7 @@ describe('KPIs patched from stream events', () => {
     const summary = {
       ...figures,
       region: { code: '430200', name: '株洲市', level: 'city' },
+      unit: null,
       from: null,
       to: null,
       children: [
@@ -314,7 +315,7 @@ describe('KPIs patched from stream events', () => {
       within_deadline_rate: 1,
       mean_hours_to_close: 2,
     };
-    const answer = { ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, from: null, to: null, children: [] };
+    const answer = { ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, unit: null, from: null, to: null, children: [] };
     // The summary counts up to event 6 (10 + event 7 = 11); today's figure up to event 4 (3 + events 6 and 7 = 5).
     const r = reconcileFigures(log, { answer, position: 6 }, { reported: 3, position: 4 });
     expect(r.summary).toMatchObject({ reported: 11, open: 6 });

@@ -5,6 +5,8 @@ const zh = {
   title: '区县态势分析',
   metricLabel: '着色指标',
   home: '首页',
+  /** A department handler's figures are their unit's incidents only. */
+  unitOnly: (unit: string) => `仅统计${unit}承办的事件`,
   signOut: '退出',
   metric: { reported: '事件数', per_1k: '每千人事件数', closure_rate: '结案率', overdue: '超期事件', mean_hours_to_close: '平均结案时长(小时)' } as Record<
     Metric,
@@ -83,6 +85,7 @@ const en: Strings = {
   title: 'District explorer',
   metricLabel: 'Colour by',
   home: 'Home',
+  unitOnly: (unit: string) => `Only incidents assigned to ${unit}`,
   signOut: 'Sign out',
   metric: {
     reported: 'Incidents',

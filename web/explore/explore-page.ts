@@ -152,7 +152,11 @@ export class ExplorePage extends LitElement {
     const w = this.data.window;
     if (!w) return this.data.error && this.data.pending === 0 ? '—' : strings(this.view.lang).loading;
     const t = strings(this.view.lang);
-    return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(a, this.view.lang)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(w.place, this.view.lang)}</b><span class="level">${t.level[w.place.level]}</span>`;
+    return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(a, this.view.lang)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(w.place, this.view.lang)}</b><span class="level">${t.level[w.place.level]}</span>${
+      w.unit
+        ? html`<span class="unit" data-unit=${w.unit.code}>${t.unitOnly(this.view.lang === 'en' ? (w.unit.name_en ?? w.unit.name) : w.unit.name)}</span>`
+        : nothing
+    }`;
   }
 
   private renderMaps() {

@@ -15,7 +15,7 @@ export type { Urgency } from '../../server/contract/vocabulary.js';
 export type Summary = SummaryAnswer;
 /** GET /api/map/grid-metrics?shape=columns: the wall reads the columnar answer (no object per grid at 100k grids). */
 export type GridMetrics = GridMetricColumns;
-export type Figures = Omit<SummaryAnswer, 'region' | 'from' | 'to' | 'children'>;
+export type Figures = Omit<SummaryAnswer, 'region' | 'unit' | 'from' | 'to' | 'children'>;
 /** The part of GET /api/map/heatmap the wall keeps. */
 export type HeatBins = Pick<HeatBinsAnswer, 'cell_degrees' | 'bins' | 'truncated'>;
 

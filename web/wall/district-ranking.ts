@@ -62,6 +62,7 @@ export class DistrictRanking extends LitElement {
 
   override render() {
     if (!this.summary) return html`<div class="empty">…</div>`;
+    if (this.summary.children.length === 0) return html`<div class="empty" data-ranking="none">${strings(this.lang).rankingNone}</div>`;
     const features = this.outlines?.features ?? [];
     const population = new Map(features.map((f) => [f.id, f.properties.population ?? 0]));
     const names = new Map(features.map((f) => [f.id, (this.lang === 'en' && f.properties.name_en) || f.properties.name]));

@@ -12,6 +12,10 @@ const zh = {
   /** Marks the figures that count every open incident now, not the window's. */
   kpiNow: '当前',
   ranking: { closure_rate: '结案率排名', overdue: '超期事件排名', per_1k: '每千人事件数排名' },
+  /** A grid's wall: nothing below it to rank. */
+  rankingNone: '网格为最小单元，无下级区域排名',
+  /** A department handler's wall counts only the incidents assigned to their unit. */
+  unitOnly: (unit: string): string => `仅统计${unit}承办的事件`,
   categories: '事件类别',
   ticker: '实时动态',
   directive: '督办指令',
@@ -55,6 +59,8 @@ const en: Strings = {
   kpi: { reported: 'Reported', closed: 'Closed', closure_rate: 'Closure rate', open: 'Open', overdue: 'Overdue', new_today: 'New today', red_open: 'Red open' },
   kpiNow: 'now',
   ranking: { closure_rate: 'Closure rate', overdue: 'Overdue', per_1k: 'Per 1,000' },
+  rankingNone: 'A grid is the smallest area: nothing below it to rank',
+  unitOnly: (unit: string): string => `Only incidents assigned to ${unit}`,
   categories: 'Categories',
   ticker: 'Live feed',
   directive: 'Directives',

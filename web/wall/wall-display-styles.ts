@@ -9,6 +9,7 @@ export const wallDisplayStyles = css`
   header { grid-column: 1 / -1; display: flex; align-items: center; gap: 1.5rem; border-bottom: 1px solid #1c2945; }
   h1 { margin: 0; font-size: 1.9rem; font-weight: 700; letter-spacing: 0.08em; }
   .meta { color: #b8c6de; font-size: 1.1rem; }
+  .unit { font-size: 1.05rem; padding: 0.2rem 0.8rem; border-radius: 1rem; background: #3a2c0b; color: #f4d58d; white-space: nowrap; }
   .spacer { flex: 1; }
   .conn { font-size: 1.05rem; padding: 0.2rem 0.8rem; border-radius: 1rem; background: #15203a; }
   .conn[data-connection='live']::before, .conn[data-connection='polling']::before { content: '●'; color: #2e9e5b; margin-right: 0.4rem; }
@@ -34,7 +35,7 @@ export const wallDisplayStyles = css`
     header { flex-wrap: wrap; gap: 0.2rem 0.8rem; padding-bottom: 0.4rem; }
     .spacer { display: none; }
     h1 { font-size: 1.35rem; letter-spacing: 0.04em; flex-basis: 100%; }
-    .meta, .conn { font-size: 0.85rem; }
+    .meta, .conn, .unit { font-size: 0.85rem; }
     .map { order: 1; display: flex; flex-direction: column; overflow: visible; }
     gs-wall-map { position: relative; inset: auto; height: 62vh; border-radius: 0.6rem; overflow: hidden; }
     gs-map-legend { position: static; margin-top: 0.5rem; background: #101a2e; }

@@ -190,6 +190,7 @@ export class WallDisplay extends LitElement {
     return html`
       <header>
         <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
+        ${this.renderUnit(t, lang)}
         <span class="meta">${this.window ? t.window[this.window] : ''}${this.data.from ? html` · <span data-from=${this.data.from}>${formatTime(this.data.from, lang, true)}</span>` : ''}</span>
         <span class="spacer"></span>
         <span class="meta"><gs-wall-clock .lang=${lang}></gs-wall-clock></span>
@@ -221,6 +222,12 @@ export class WallDisplay extends LitElement {
           .legendInset=${this.legendInset} .legendHeight=${this.legendHeight} .by=${this.params.by} .valuesBy=${this.valuesBy}
           @wall-map-grouping=${(e: CustomEvent<WallGrouping>) => this.onMapGrouping(e.detail)}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
+  }
+
+  /** Whose incidents a unit-scoped wall counts (a department handler's), under the region's title. */
+  private renderUnit(t: ReturnType<typeof strings>, lang: WallParams['lang']) {
+    const unit = this.data.summary?.unit;
+    return unit ? html`<span class="unit" data-unit=${unit.code}>${t.unitOnly(lang === 'en' ? (unit.name_en ?? unit.name) : unit.name)}</span>` : '';
   }
 
   private renderConnection(t: ReturnType<typeof strings>) {

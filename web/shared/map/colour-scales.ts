@@ -68,10 +68,15 @@ export function niceBreak(v: number): number {
   return v === 0 ? 0 : Number(v.toPrecision(2));
 }
 
-/** Classes from ascending breaks, taking the palette's last colours (the brightest/darkest end for few classes). */
+/**
+ * Classes from ascending breaks. Fewer classes than colours take the palette's last colours (the brightest/darkest end),
+ * except a first class from zero, which keeps the first colour as it has in a full legend: a map where nothing was
+ * reported (a wall's "today" just after midnight, one quiet grid) is drawn in the palette's quietest colour, not its
+ * loudest.
+ */
 export function classesFrom(breaks: readonly number[], palette: readonly string[]): LegendClass[] {
   const offset = Math.max(0, palette.length - breaks.length);
-  return breaks.map((min, i) => ({ min, max: breaks[i + 1] ?? null, colour: palette[i + offset]! }));
+  return breaks.map((min, i) => ({ min, max: breaks[i + 1] ?? null, colour: palette[i === 0 && min === 0 ? 0 : i + offset]! }));
 }
 
 /** The value at quantile `q` of ascending `sorted` (0 when empty). */
