@@ -47,7 +47,15 @@ export const SummarySchema = Type.Object({
   unit: CallerUnitSchema,
   ...WindowEcho,
   ...SummaryFigures,
-  children: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), ...SummaryFigures })),
+  children: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      name_en: Type.Union([Type.String(), Type.Null()]),
+      population: Type.Union([Type.Integer(), Type.Null()], { description: 'residents; null where not surveyed' }),
+      ...SummaryFigures,
+    }),
+  ),
 });
 export type Summary = Static<typeof SummarySchema>;
 export type SummaryChild = Summary['children'][number];

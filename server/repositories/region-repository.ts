@@ -76,7 +76,10 @@ export function createRegionRepository(db: Queryable) {
     },
 
     /** Children (regions, or grids under a community, retired ones with incidents included) with names, in code order. */
-    async children(region: { code: string; level: ScopeLevel }, tx: Queryable = db): Promise<{ code: string; name: string; name_en: string | null }[]> {
+    async children(
+      region: { code: string; level: ScopeLevel },
+      tx: Queryable = db,
+    ): Promise<{ code: string; name: string; name_en: string | null; population: number | null }[]> {
       if (region.level === 'grid') return [];
       if (region.level === 'community') {
         // Grids retired by a boundary plan stay children while incidents name
@@ -84,14 +87,14 @@ export function createRegionRepository(db: Queryable) {
         // add up to the community's across a publish. A grid's English name is
         // its community's and its number (migrations/023).
         return tx.query(
-          `SELECT g.code, g.name, grid_name_en(c.name_en, g.code) AS name_en
+          `SELECT g.code, g.name, grid_name_en(c.name_en, g.code) AS name_en, g.population
              FROM grid_all g LEFT JOIN region c ON c.code = g.community_code
             WHERE g.community_code = $1 AND (g.retired_at IS NULL OR EXISTS (SELECT 1 FROM incident i WHERE i.grid_code = g.code))
             ORDER BY g.code`,
           [region.code],
         );
       }
-      return tx.query('SELECT code, name, name_en FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
+      return tx.query('SELECT code, name, name_en, population FROM region WHERE parent_code = $1 ORDER BY code', [region.code]);
     },
 
     /** The root of the hierarchy, or null before a city is loaded. */

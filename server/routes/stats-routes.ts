@@ -47,7 +47,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         unit,
       });
       const children = (await app.readRepos.regions.children(region)).map((c) => {
-        return { code: c.code, name: c.name, name_en: c.name_en, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
+        return { code: c.code, name: c.name, name_en: c.name_en, population: c.population, ...kpis(byChild.get(c.code) ?? ZERO_COUNTS) };
       });
       const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
       return {

@@ -99,12 +99,14 @@ describe(`stats summary on ${BACKEND}`, () => {
 
   it('breaks a district down by street, including streets with no incidents', async () => {
     const body = json(await get('/api/stats/summary?region=430225'));
-    const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
-      "SELECT code, name, name_en FROM region WHERE parent_code = '430225' ORDER BY code",
+    const streets = await ctx.db.query<{ code: string; name: string; name_en: string | null; population: number | null }>(
+      "SELECT code, name, name_en, population FROM region WHERE parent_code = '430225' ORDER BY code",
     );
     expect(body.children.map((c: any) => c.code)).toEqual(streets.map((s) => s.code));
-    // Each named in both languages, as the region table has them (the home page's legend shows both).
-    expect(body.children.map((c: any) => [c.name, c.name_en])).toEqual(streets.map((s) => [s.name, s.name_en]));
+    // Each named in both languages, as the region table has them (the home page's legend shows both), with its residents
+    // (the wall's ranking per 1,000 residents: a street's wall has no outlines of its communities to read them from).
+    expect(body.children.map((c: any) => [c.name, c.name_en, c.population])).toEqual(streets.map((s) => [s.name, s.name_en, s.population]));
+    expect(streets.some((s) => s.population)).toBe(true);
     expect(streets.some((s) => s.name_en)).toBe(true);
     expect(body.reported).toBe(await sqlCount("district_code = '430225'"));
     expect(body.children.reduce((a: number, c: any) => a + c.reported, 0)).toBe(body.reported);
@@ -119,6 +121,10 @@ describe(`stats summary on ${BACKEND}`, () => {
     const [community] = await ctx.db.query<{ name_en: string | null }>('SELECT name_en FROM region WHERE code = $1', [c!.community_code]);
     expect(community!.name_en).toBeTruthy();
     expect(body.children.map((g: any) => g.name_en)).toEqual(body.children.map((g: any) => `${community!.name_en} Grid ${Number(g.code.slice(-3))}`));
+    const grids = await ctx.db.query<{ code: string; population: number }>('SELECT code, population FROM grid_all WHERE code = ANY($1::text[])', [
+      body.children.map((g: any) => g.code),
+    ]);
+    expect(body.children.map((g: any) => g.population)).toEqual(body.children.map((g: any) => grids.find((r) => r.code === g.code)!.population));
     expect(body.reported).toBe(await sqlCount('community_code = $1', [c!.community_code]));
   });
 

@@ -6,6 +6,7 @@ import { ringSegments } from '../../web/shared/map/ring-segments.js';
 import { cityMidnight, windowStart } from '../../web/wall/time-window.js';
 import { parseWallParams } from '../../web/wall/wall-params.js';
 import { applyDirectiveEvent } from '../../web/wall/live-directives.js';
+import { rankChildren } from '../../web/wall/district-ranking.js';
 import type { Directive } from '../../web/wall/api-types.js';
 import type { StreamIncident } from '../../server/contract/stream-events.js';
 import type { IncidentStatus } from '../../server/contract/vocabulary.js';
@@ -281,8 +282,8 @@ describe('KPIs patched from stream events', () => {
       from: null,
       to: null,
       children: [
-        { ...figures, code: '430202', name: '荷塘区', name_en: 'Hetang' },
-        { ...figures, code: '430203', name: '芦淞区', name_en: 'Lusong' },
+        { ...figures, code: '430202', name: '荷塘区', name_en: 'Hetang', population: 1000 },
+        { ...figures, code: '430203', name: '芦淞区', name_en: 'Lusong', population: null },
       ],
     };
     const next = applyFigureChange(summary, '430202001001001', { reported: 1, closed: 1, open: 0, red_open: -1, today: 1 });
@@ -376,5 +377,45 @@ describe('a directive event on the wall (live-directives.ts)', () => {
     const daily = [directive(3, [district('430202', 'waiting')], 2)];
     expect(applyDirectiveEvent(daily, directive(3, [district('430202', 'answered', '无')], 3), city)).toBe(daily);
     expect(applyDirectiveEvent(daily, directive(3, [district('430202', 'answered', '无')], 2), city)[0]!.districts[0]!.status).toBe('answered');
+  });
+});
+
+describe('rankings', () => {
+  it("ranks a place's parts per 1,000 of the summary's own residents, those without residents last, named in the page's language", () => {
+    const zero = { closed: 0, closure_rate: null, open: 0, red_open: 0, closed_within_deadline: 0, within_deadline_rate: null, mean_hours_to_close: null };
+    const child = (code: string, name: string, name_en: string | null, reported: number, overdue: number, population: number | null) => ({
+      ...zero,
+      code,
+      name,
+      name_en,
+      reported,
+      overdue,
+      population,
+    });
+    const summary = {
+      ...zero,
+      reported: 60,
+      overdue: 5,
+      region: { code: '430202001', name: '月塘街道', level: 'street' },
+      unit: null,
+      from: null,
+      to: null,
+      children: [
+        child('430202001001', '文化路社区', 'Wenhualu', 10, 1, 5000),
+        child('430202001002', '东环社区', null, 30, 4, 10000),
+        child('430202001003', '荷塘铺村', 'Hetangpu', 20, 0, null),
+      ],
+    };
+    // 30 / 10,000 = 3.0 and 10 / 5,000 = 2.0 per 1,000; no residents, no value.
+    expect(rankChildren(summary, 'per_1k', 'zh')).toEqual([
+      { code: '430202001002', name: '东环社区', value: 3 },
+      { code: '430202001001', name: '文化路社区', value: 2 },
+      { code: '430202001003', name: '荷塘铺村', value: null },
+    ]);
+    expect(rankChildren(summary, 'overdue', 'en').map((r) => [r.name, r.value])).toEqual([
+      ['东环社区', 4],
+      ['Wenhualu', 1],
+      ['Hetangpu', 0],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { OutlineCollection, Summary } from './api-types.js';
+import type { Summary } from './api-types.js';
 import { formatCount, formatPercent, listedPlaceName, strings } from './i18n.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
@@ -17,22 +17,24 @@ const MAX_ROWS = 12;
 
 /**
  * Ranks the summary's children (districts of the city, streets of a
- * district) by one figure, as a supervisor reads it: highest closure rate
- * first, most overdue first, most incidents per 1,000 residents first.
- * Rows without a value (nothing reported, no population) go last.
+ * district, communities of a street) by one figure, as a supervisor reads it:
+ * highest closure rate first, most overdue first, most incidents per 1,000
+ * residents first. Rows without a value (nothing reported, no population) go
+ * last. Names and residents are the summary's own (a street's wall has no
+ * outlines of its communities to take them from).
  */
-export function rankChildren(summary: Summary, population: Map<string, number>, by: Ranking, names: Map<string, string>): RankedRow[] {
+export function rankChildren(summary: Summary, by: Ranking, lang: Lang): RankedRow[] {
   const rows = summary.children.map((c) => {
-    const pop = population.get(c.code) ?? 0;
+    const pop = c.population ?? 0;
     const value = by === 'closure_rate' ? c.closure_rate : by === 'overdue' ? c.overdue : pop > 0 ? (c.reported / pop) * 1000 : null;
-    return { code: c.code, name: names.get(c.code) ?? c.name, value };
+    return { code: c.code, name: lang === 'en' ? (c.name_en ?? c.name) : c.name, value };
   });
   return rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.code.localeCompare(b.code));
 }
 
 /** The three district rankings side by side: closure rate, overdue, incidents per 1,000 residents. */
 export class DistrictRanking extends LitElement {
-  static override properties = { summary: { attribute: false }, outlines: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
+  static override properties = { summary: { attribute: false }, lang: {}, stale: { type: Boolean, reflect: true } };
   static override styles = [
     panelStyles,
     css`
@@ -50,7 +52,6 @@ export class DistrictRanking extends LitElement {
   ];
 
   declare summary?: Summary;
-  declare outlines?: OutlineCollection;
   declare lang: Lang;
   declare stale: boolean;
 
@@ -63,11 +64,8 @@ export class DistrictRanking extends LitElement {
   override render() {
     if (!this.summary) return html`<div class="empty">…</div>`;
     if (this.summary.children.length === 0) return html`<div class="empty" data-ranking="none">${strings(this.lang).rankingNone}</div>`;
-    const features = this.outlines?.features ?? [];
-    const population = new Map(features.map((f) => [f.id, f.properties.population ?? 0]));
-    const names = new Map(features.map((f) => [f.id, (this.lang === 'en' && f.properties.name_en) || f.properties.name]));
     const t = strings(this.lang).ranking;
-    const columns = RANKINGS.map((by) => rankChildren(this.summary!, population, by, names).slice(0, MAX_ROWS));
+    const columns = RANKINGS.map((by) => rankChildren(this.summary!, by, this.lang).slice(0, MAX_ROWS));
     return html`<table class="figures">
       <thead><tr><th class="rank"></th>${RANKINGS.map((by) => html`<th data-ranking=${by}>${t[by]}</th>`)}</tr></thead>
       <tbody>

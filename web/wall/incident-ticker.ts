@@ -1,5 +1,4 @@
 import { css, html, LitElement } from 'lit';
-import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import { formatTime, listedPlaceName, strings } from './i18n.js';
 import type { TickerEntry } from './live-lists.js';
 import type { Lang } from './wall-params.js';
@@ -10,8 +9,7 @@ export class IncidentTicker extends LitElement {
   static override properties = {
     entries: { attribute: false },
     categoryNames: { attribute: false },
-    regionNames: { attribute: false },
-    placeLevel: {},
+    partNames: { attribute: false },
     lang: {},
   };
   static override styles = [
@@ -37,21 +35,18 @@ export class IncidentTicker extends LitElement {
   declare entries: TickerEntry[];
   /** Category code → display name in the wall's language. */
   declare categoryNames: Map<string, string>;
-  /** District and street code → name. */
-  declare regionNames: Map<string, string>;
   /**
-   * Which place a line names: the district on a city wall, the street on a
-   * district's (where every line would name the same district).
+   * The parts of the wall's place, code → name: a line names the part its grid lies in, the district on a city wall,
+   * the street on a district's, the community on a street's (where every line would name the same district or street).
    */
-  declare placeLevel: 'district' | 'street';
+  declare partNames: Map<string, string>;
   declare lang: Lang;
 
   constructor() {
     super();
     this.entries = [];
     this.categoryNames = new Map();
-    this.regionNames = new Map();
-    this.placeLevel = 'district';
+    this.partNames = new Map();
     this.lang = 'zh';
   }
 
@@ -72,8 +67,9 @@ export class IncidentTicker extends LitElement {
   }
 
   private placeOf(e: TickerEntry): string {
-    const district = this.regionNames.get(e.districtCode) ?? '';
-    return this.placeLevel === 'street' ? (this.regionNames.get(e.gridCode.slice(0, CODE_LENGTH.street)) ?? district) : district;
+    // The parts are of one level: their codes are of one length, the first digits of their grids' codes.
+    const [first] = this.partNames.keys();
+    return first ? (this.partNames.get(e.gridCode.slice(0, first.length)) ?? '') : '';
   }
 }
 

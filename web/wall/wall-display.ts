@@ -185,8 +185,8 @@ export class WallDisplay extends LitElement {
     // Until the region tree comes (after the first frame), the summary's name of the place stands in.
     const place = this.data.place;
     const placeName = place ? (lang === 'en' ? (place.name_en ?? place.name) : place.name) : (this.data.summary?.region.name ?? '');
-    // A city wall's lines name districts; a district's (or street's) wall names streets.
-    const placeLevel = (place?.level ?? this.data.summary?.region.level ?? 'city') === 'city' ? 'district' : 'street';
+    // The ticker's lines name the part of the place they are in (the summary's children: districts, streets, communities).
+    const partNames = new Map((this.data.summary?.children ?? []).map((c) => [c.code, lang === 'en' ? (c.name_en ?? c.name) : c.name]));
     return html`
       <header>
         <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
@@ -198,7 +198,7 @@ export class WallDisplay extends LitElement {
       </header>
       <div class="column">
         <div class="panel"><gs-kpi-panel .summary=${this.data.summary} .newToday=${this.data.newToday} .lang=${lang} ?stale=${stale}></gs-kpi-panel></div>
-        <div class="panel"><gs-district-ranking .summary=${this.data.summary} .outlines=${this.data.outlines} .lang=${lang} ?stale=${stale}></gs-district-ranking></div>
+        <div class="panel"><gs-district-ranking .summary=${this.data.summary} .lang=${lang} ?stale=${stale}></gs-district-ranking></div>
         <div class="panel grow"><h2>${t.categories}</h2><gs-category-chart .categories=${this.data.categories} .lang=${lang} ?stale=${stale}></gs-category-chart></div>
       </div>
       <div class="map">
@@ -209,7 +209,7 @@ export class WallDisplay extends LitElement {
       </div>
       <div class="column">
         <div class="panel directives"><h2>${t.directive}</h2><gs-directive-panel .directives=${this.data.directives} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
-        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .regionNames=${regionNames} .placeLevel=${placeLevel} .lang=${lang}></gs-incident-ticker></div>
+        <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .partNames=${partNames} .lang=${lang}></gs-incident-ticker></div>
       </div>
     `;
   }
