@@ -169,11 +169,11 @@ export const OutlineCollection = collectionOf(
     {
       ...LabelledShape,
       population: NullableInt,
-      level: Type.Unsafe<'district' | 'street'>({ type: 'string', enum: ['district', 'street'] }),
+      level: Type.Unsafe<'district' | 'street' | 'community'>({ type: 'string', enum: ['district', 'street', 'community'] }),
     },
     { id: Text, bbox: BboxArray },
   ),
-  'district or street outlines with label points',
+  'district, street or community outlines with label points',
 );
 export type OutlineCollection = Static<typeof OutlineCollection>;
 

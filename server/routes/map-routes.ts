@@ -10,7 +10,8 @@ import { TILE_LAYERS } from '../tiles/tile-layers.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
 import { sendCacheable } from './http-cache.js';
-import { scopedRegion } from './region-scope.js';
+import { scopedRegion, scopedRoot } from './region-scope.js';
+import { regionFilter } from '../repositories/region-repository.js';
 import { visibilityOf } from '../services/actor.js';
 
 /** Heatmap cells are this many screen pixels wide at the zoom asked for: finer is invisible under a 20+ px kernel. */
@@ -21,7 +22,15 @@ const HEAT_CELL_PIXELS = 4;
  */
 const FINEST_HEAT_ZOOM = 13;
 export const HEAT_LIMIT = { default: 5_000, max: 20_000 };
-const OUTLINE_LEVELS = ['district', 'street'] as const;
+const OUTLINE_LEVELS = ['district', 'street', 'community'] as const;
+type OutlineLevel = (typeof OUTLINE_LEVELS)[number];
+
+/** Without `levels`: the place's own outline and its parts', as a wall of the place draws them (a city's: districts and streets). */
+function defaultOutlineLevels(level: string): OutlineLevel[] {
+  if (level === 'street') return ['street', 'community'];
+  if (level === 'community') return ['community'];
+  return ['district', 'street'];
+}
 
 const Window = {
   region: Type.Optional(RegionCode),
@@ -183,11 +192,16 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
         operationId: 'getOutlines',
         produces: ['application/geo+json'],
         tags: ['map'],
-        summary: 'District and street outlines with names, population, a label point and a bbox (GeoJSON)',
+        summary: 'District, street or community outlines with names, population, a label point and a bbox (GeoJSON)',
         querystring: Type.Object(
           {
             region: Type.Optional(RegionCode),
-            levels: Type.Optional(Type.String({ description: 'district, street; comma-separated (default both)' })),
+            levels: Type.Optional(
+              Type.String({
+                description:
+                  "district, street, community; comma-separated. Default: the place's level and the one below (a city's or a district's: district, street; a street's: street, community)",
+              }),
+            ),
             simplify: Simplify,
           },
           { additionalProperties: false },
@@ -196,8 +210,9 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
       },
     },
     async (request, reply) => {
-      const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? [...OUTLINE_LEVELS];
-      const region = await scopedRegion(request, request.query.region);
+      const root = await scopedRoot(request, request.query.region);
+      const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? defaultOutlineLevels(root.level);
+      const region = regionFilter(root);
       const body = await app.readRepos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);
     },

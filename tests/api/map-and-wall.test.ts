@@ -171,6 +171,18 @@ describe(`map API on ${BACKEND}`, () => {
     }
     const onlyStreets = json(await get('/api/map/outlines?region=430202&levels=street'));
     expect(onlyStreets.features.every((f: any) => f.properties.level === 'street' && f.id.startsWith('430202'))).toBe(true);
+    // A street's: the street itself and its communities, as a street's wall draws them (a district's: the district and its streets).
+    const [{ street } = { street: '' }] = await ctx.db.query<{ street: string }>("SELECT min(code) AS street FROM region WHERE level = 'street'");
+    const own = await ctx.db.query<{ code: string; level: string }>(
+      "SELECT code, level FROM region WHERE code = $1 OR (parent_code = $1 AND level = 'community') ORDER BY code",
+      [street],
+    );
+    expect(own.length).toBeGreaterThan(1);
+    const streetOutlines = json(await get(`/api/map/outlines?region=${street}`));
+    expect(streetOutlines.features.map((f: any) => [f.id, f.properties.level])).toEqual(own.map((r) => [r.code, r.level]));
+    const district = json(await get(`/api/map/outlines?region=${street.slice(0, 6)}`));
+    expect(new Set(district.features.map((f: any) => f.properties.level))).toEqual(new Set(['district', 'street']));
+    expect(json(await get(`/api/map/outlines?region=${street}&levels=community`)).features).toHaveLength(own.length - 1);
   });
 
   it('keeps geometry answers only until a grid or region row changes, whoever changes it', async () => {

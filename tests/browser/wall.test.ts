@@ -274,7 +274,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.context().close();
   });
 
-  it("says on a department handler's wall and home page that the figures are their unit's incidents only; a grid's wall that it has nothing below to rank", async () => {
+  it("says on a department handler's wall and home page that the figures are their unit's incidents only; a grid's wall that it has nothing below to rank; a street's wall names and ranks its communities", async () => {
     const [unit] = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
       'SELECT u.code, u.name, u.name_en FROM unit u JOIN incident_assignment a ON a.unit_code = u.code GROUP BY u.code ORDER BY count(*) DESC, u.code LIMIT 1',
     );
@@ -314,8 +314,36 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(await grid.textContent('gs-wall-display gs-district-ranking [data-ranking="none"]')).toBe('网格为最小单元，无下级区域排名');
     expect(await grid.$('gs-wall-display [data-unit]')).toBeNull();
     await grid.screenshot({ path: join(SCREENSHOT_DIR, `wall-grid-1920-zh-${BACKEND}.png`) });
-    expect(problems, problems.join('\n')).toEqual([]);
     await grid.context().close();
+
+    // A street's wall: its communities named on the map and in the ticker, ranked per 1,000 of their residents (the map
+    // named the street alone, every ticker line named the street, and the ranking showed — for each community).
+    const [{ street } = { street: '' }] = await ctx.db.query<{ street: string }>(
+      "SELECT parent_code AS street FROM region WHERE level = 'community' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+    );
+    const communities = await ctx.db.query<{ code: string; name: string; population: number | null }>(
+      "SELECT code, name, population FROM region WHERE level = 'community' AND parent_code = $1 ORDER BY code",
+      [street],
+    );
+    await createUser(ctx.db, { username: 'wall-street', role: 'staff', scope: street });
+    const streetWall = await openSignedIn(browser, base, 'wall-street', { next: '/wall', ready: 'gs-wall-display[data-first-frame-ms]', problems, reducedMotion: 'reduce' });
+    const names = new Set(communities.map((c) => c.name));
+    await expect.poll(async () => (await placedLabels(streetWall)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const labels = await placedLabels(streetWall);
+    expect(labels.filter((l) => !names.has(l.text)).map((l) => l.text)).toEqual([]);
+    expect(boxesOverlap(labels), 'map labels overlap').toEqual([]);
+    const tickerPlaces = await streetWall.$$eval('gs-wall-display gs-incident-ticker li .place', (els) => els.map((e) => e.textContent));
+    expect(tickerPlaces.length).toBeGreaterThan(0);
+    expect(tickerPlaces.filter((p) => !names.has(p!))).toEqual([]);
+    const perThousand = await streetWall.$$eval('gs-wall-display gs-district-ranking td[data-ranking="per_1k"]', (tds) =>
+      tds.map((td) => [td.getAttribute('data-code'), td.querySelector('.value')!.textContent]),
+    );
+    const peopled = new Set(communities.filter((c) => (c.population ?? 0) > 0).map((c) => c.code));
+    expect(peopled.size).toBeGreaterThan(0);
+    expect(perThousand.filter(([code, v]) => peopled.has(code!) && v === '—')).toEqual([]);
+    await streetWall.screenshot({ path: join(SCREENSHOT_DIR, `wall-street-1920-zh-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await streetWall.context().close();
   });
 
   // A province of 100k grids must not send the home page every polygon (nor draw a part of them): over the tile

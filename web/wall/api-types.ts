@@ -22,7 +22,17 @@ export type HeatBins = Pick<HeatBinsAnswer, 'cell_degrees' | 'bins' | 'truncated
 export type Position = [number, number];
 export type Bbox = [number, number, number, number];
 
-export type OutlineCollection = Json<Outlines>;
+/** GET /api/map/outlines as it comes: a city's or a district's districts and streets, a street's own outline and its communities. */
+export type ServerOutlines = Json<Outlines>;
+type ServerOutline = ServerOutlines['features'][number];
+/**
+ * The outlines as the wall draws them (wallTiers in wall-data.ts): two tiers named after a city wall's, the place's top
+ * shapes (`district`: a city's districts, a district itself, a street itself) and their parts (`street`: streets, or a
+ * street's communities).
+ */
+export type OutlineCollection = Omit<ServerOutlines, 'features'> & {
+  features: (Omit<ServerOutline, 'properties'> & { properties: Omit<ServerOutline['properties'], 'level'> & { level: 'district' | 'street' } })[];
+};
 export type OutlineProperties = OutlineCollection['features'][number]['properties'];
 
 export type IncidentFeature = Json<IncidentListFeature>;

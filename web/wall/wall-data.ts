@@ -4,6 +4,7 @@ import { ApiError } from '../shared/api-request.js';
 import type { ApiClient, Query } from './api-client.js';
 import { OPEN_STATUSES } from '../../server/contract/vocabulary.js';
 import type { CategoryBreakdown, Directive, GridMetrics, HeatBins, IncidentPage, OutlineCollection, RegionNode, StreamEvent, Summary } from './api-types.js';
+import { fetchWallOutlines } from './wall-tiers.js';
 import { applyFigureChange, figureChange, inRegion, reconcileFigures, sameMetrics, type LoggedChange } from './live-figures.js';
 import {
   addTickerEntries,
@@ -107,9 +108,9 @@ export class WallDataController implements ReactiveController {
     this.abort.abort();
   }
 
-  /** District and street outlines (names, label points, populations), once; grid polygons are asked for by the page's head (grid-prefetch.ts). */
+  /** The place's and its parts' outlines (names, label points, populations), once; grid polygons: grid-prefetch.ts. */
   async loadOutlines(api: ApiClient, region: string | undefined): Promise<void> {
-    this.outlines = await api.get<OutlineCollection>('/api/map/outlines', { region }, this.abort.signal);
+    this.outlines = await fetchWallOutlines(api, region, this.abort.signal);
     performance.mark('wall-outlines-loaded');
     this.host.requestUpdate();
   }
