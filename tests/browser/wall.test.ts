@@ -326,7 +326,12 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       [street],
     );
     await createUser(ctx.db, { username: 'wall-street', role: 'staff', scope: street });
-    const streetWall = await openSignedIn(browser, base, 'wall-street', { next: '/wall', ready: 'gs-wall-display[data-first-frame-ms]', problems, reducedMotion: 'reduce' });
+    const streetWall = await openSignedIn(browser, base, 'wall-street', {
+      next: '/wall',
+      ready: 'gs-wall-display[data-first-frame-ms]',
+      problems,
+      reducedMotion: 'reduce',
+    });
     const names = new Set(communities.map((c) => c.name));
     await expect.poll(async () => (await placedLabels(streetWall)).length, { timeout: 30_000 }).toBeGreaterThan(0);
     const labels = await placedLabels(streetWall);
