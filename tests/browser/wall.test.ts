@@ -280,12 +280,10 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     );
     await createUser(ctx.db, { username: 'wall-handler', role: 'handler', unit: unit!.code });
     const problems: string[] = [];
-    const page = await openSignedIn(browser, base, 'wall-handler', {
-      next: '/wall?lang=en',
-      ready: 'gs-wall-display[data-first-frame-ms]',
-      problems,
-      reducedMotion: 'reduce',
-    });
+    // Each role's wall, signed in as the role's user; their console errors are gathered in `problems`.
+    const wallAs = (username: string, next = '/wall') =>
+      openSignedIn(browser, base, username, { next, ready: 'gs-wall-display[data-first-frame-ms]', problems, reducedMotion: 'reduce' });
+    const page = await wallAs('wall-handler', '/wall?lang=en');
     // The city's title, and beside it whose incidents these are (they were the unit's figures under the city's name alone).
     expect(await page.getAttribute('gs-wall-display [data-unit]', 'data-unit')).toBe(unit!.code);
     expect(await page.textContent('gs-wall-display [data-unit]')).toBe(`Only incidents assigned to ${unit!.name_en ?? unit!.name}`);
@@ -305,12 +303,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     // A grid worker's wall: one grid, no unit, and no empty ranking table but a line saying why there is none.
     const [{ grid: gridCode } = { grid: '' }] = await ctx.db.query<{ grid: string }>('SELECT min(code) AS grid FROM grid');
     await createUser(ctx.db, { username: 'wall-grid', role: 'grid_worker', scope: gridCode });
-    const grid = await openSignedIn(browser, base, 'wall-grid', {
-      next: '/wall',
-      ready: 'gs-wall-display[data-first-frame-ms]',
-      problems,
-      reducedMotion: 'reduce',
-    });
+    const grid = await wallAs('wall-grid');
     expect(await grid.textContent('gs-wall-display gs-district-ranking [data-ranking="none"]')).toBe('网格为最小单元，无下级区域排名');
     expect(await grid.$('gs-wall-display [data-unit]')).toBeNull();
     await grid.screenshot({ path: join(SCREENSHOT_DIR, `wall-grid-1920-zh-${BACKEND}.png`) });
@@ -326,12 +319,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
       [street],
     );
     await createUser(ctx.db, { username: 'wall-street', role: 'staff', scope: street });
-    const streetWall = await openSignedIn(browser, base, 'wall-street', {
-      next: '/wall',
-      ready: 'gs-wall-display[data-first-frame-ms]',
-      problems,
-      reducedMotion: 'reduce',
-    });
+    const streetWall = await wallAs('wall-street');
     const names = new Set(communities.map((c) => c.name));
     await expect.poll(async () => (await placedLabels(streetWall)).length, { timeout: 30_000 }).toBeGreaterThan(0);
     const labels = await placedLabels(streetWall);

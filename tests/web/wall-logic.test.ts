@@ -19,7 +19,6 @@ const entry = (i: number): TickerEntry => ({
   category: 'noise',
   urgency: 'blue',
   status: 'reported',
-  districtCode: '430202',
   gridCode: '430202001001001',
 });
 const incident = (code: string, urgency: 'red' | 'blue', status: IncidentStatus): StreamIncident => ({

@@ -26,7 +26,7 @@ export type Bbox = [number, number, number, number];
 export type ServerOutlines = Json<Outlines>;
 type ServerOutline = ServerOutlines['features'][number];
 /**
- * The outlines as the wall draws them (wallTiers in wall-data.ts): two tiers named after a city wall's, the place's top
+ * The outlines as the wall draws them (wallTiers, wall-tiers.ts): two tiers named after a city wall's, the place's top
  * shapes (`district`: a city's districts, a district itself, a street itself) and their parts (`street`: streets, or a
  * street's communities).
  */

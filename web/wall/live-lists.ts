@@ -11,8 +11,7 @@ export interface TickerEntry {
   urgency: Urgency;
   status: string;
   previousStatus?: string;
-  districtCode: string;
-  /** The grid's code; its first 9 digits are the street's. */
+  /** The grid's code: the ticker names the part of the wall's place whose code it starts with. */
   gridCode: string;
 }
 
@@ -40,7 +39,6 @@ export function tickerFromFeature(f: IncidentFeature): TickerEntry {
     category: p.category,
     urgency: p.urgency,
     status: p.status,
-    districtCode: p.district_code,
     gridCode: p.grid_code,
   };
 }
@@ -56,7 +54,6 @@ export function tickerFromEvent(type: string, at: string, i: StreamIncident): Ti
     urgency: i.urgency,
     status: i.status,
     previousStatus: i.previous_status,
-    districtCode: i.district_code,
     gridCode: i.grid_code,
   };
 }
