@@ -12,7 +12,8 @@ export const explorePageStyles = css`
   nav.crumbs a { color: #8fd3ff; cursor: pointer; }
   nav.crumbs span.sep { color: #4a5a7a; margin: 0 .35rem; }
   nav.crumbs .level { color: #7d8aa3; font-size: .8rem; margin-left: .3rem; }
-  nav.crumbs .unit { margin-left: .8rem; font-size: .8rem; padding: .1rem .6rem; border-radius: 1rem; background: #3a2c0b; color: #f4d58d; white-space: nowrap; }
+  /* Wraps rather than widen the page on a phone ("Only incidents assigned to …" is wider than 390 px with the place). */
+  nav.crumbs .unit { display: inline-block; max-width: 100%; box-sizing: border-box; margin-left: .8rem; font-size: .8rem; padding: .1rem .6rem; border-radius: 1rem; background: #3a2c0b; color: #f4d58d; }
   header .who, header a.plain { color: #9fb3d1; font-size: .85rem; text-decoration: none; }
   header button { background: #24365c; color: #e6edf7; border: 0; border-radius: 4px; padding: .3rem .7rem; cursor: pointer; font: inherit; font-size: .85rem; }
   main { display: grid; grid-template-columns: 1fr 27rem; min-height: 0; }
