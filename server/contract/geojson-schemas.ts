@@ -169,11 +169,11 @@ export const OutlineCollection = collectionOf(
     {
       ...LabelledShape,
       population: NullableInt,
-      level: Type.Unsafe<'district' | 'street' | 'community'>({ type: 'string', enum: ['district', 'street', 'community'] }),
+      level: Type.Unsafe<'district' | 'street' | 'community' | 'grid'>({ type: 'string', enum: ['district', 'street', 'community', 'grid'] }),
     },
     { id: Text, bbox: BboxArray },
   ),
-  'district, street or community outlines with label points',
+  'district, street, community or grid outlines with label points',
 );
 export type OutlineCollection = Static<typeof OutlineCollection>;
 

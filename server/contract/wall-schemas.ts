@@ -43,7 +43,7 @@ export const SummaryFigures = {
 };
 
 export const SummarySchema = Type.Object({
-  region: Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }),
+  region: Type.Object({ code: Type.String(), name: Type.String(), name_en: Type.Union([Type.String(), Type.Null()]), level: Type.String() }),
   unit: CallerUnitSchema,
   ...WindowEcho,
   ...SummaryFigures,

@@ -16,6 +16,8 @@ const MAP_GRID_EXTENT = sqlFile('map-grid-extent.sql');
 const MAP_HEAT_BINS = sqlFile('map-heat-bins.sql');
 const HEAT_ROLLUP_DENSITY = sqlFile('heat-rollup-density.sql');
 const MAP_OUTLINES = sqlFile('map-outlines.sql');
+/** The grid layer's default tolerance in degrees (~10 m): a grid is a few hundred metres across. */
+export const GRID_SIMPLIFY = 0.0001;
 // The explorer's category query, unfiltered: one SQL for both pages.
 const CATEGORY_COUNTS = sqlFile('explore-categories.sql');
 
@@ -147,7 +149,7 @@ export function createMapRepository(db: Queryable) {
       return { bins: rows.slice(0, q.limit).map((r) => [r.lon, r.lat, r.weight]), truncated };
     },
 
-    /** District and/or street outlines with names and label points, as GeoJSON text; kept until a boundary changes. */
+    /** District, street, community and/or grid outlines with names and label points, as GeoJSON text; kept until a boundary changes. */
     async outlinesText(q: { region: string | null; simplify: number; levels: string[] }): Promise<string> {
       return geometry(`outlines ${q.region} ${q.simplify} ${q.levels.join(',')}`, async () => {
         const rows = await db.query<{ body: string }>(MAP_OUTLINES, [q.region, q.simplify, q.levels]);
@@ -156,7 +158,9 @@ export function createMapRepository(db: Queryable) {
         const collection = JSON.parse(rows[0]!.body) as { features: { id: string; geometry: unknown; properties: { level: SharedEdgeLayer } }[] };
         const byLevel = new Map<string, MultiPolygon>();
         for (const level of new Set(collection.features.map((f) => f.properties.level))) {
-          for (const [code, shape] of await sharedEdgeShapes(level, q.simplify, 5)) byLevel.set(code, shape);
+          // Grids at the grid layer's own tolerance at most: their outlines then lie on the grid polygons drawn under them.
+          const tolerance = level === 'grid' ? Math.min(q.simplify, GRID_SIMPLIFY) : q.simplify;
+          for (const [code, shape] of await sharedEdgeShapes(level, tolerance, 5)) byLevel.set(code, shape);
         }
         collection.features = withSharedEdgeShapes(collection.features, byLevel);
         return JSON.stringify(collection);

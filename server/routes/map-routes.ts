@@ -5,10 +5,11 @@ import { GRID_METRIC_FIELDS, GridMetricColumnsSchema, GridMetricsSchema, HeatBin
 import { BboxParam, errorResponses, RegionCode, ReportedFrom, ReportedTo } from '../contract/common-schemas.js';
 import { sentAsText } from '../contract/geojson-base.js';
 import { MapGridCollection, type MapGridTiles, OutlineCollection } from '../contract/geojson-schemas.js';
-import type { GridExtent } from '../repositories/map-repository.js';
+import { GRID_SIMPLIFY, type GridExtent } from '../repositories/map-repository.js';
 import { TILE_LAYERS } from '../tiles/tile-layers.js';
 import { Simplify } from '../contract/geo-schemas.js';
 import { parseBbox, parseList, parseTimeRange } from './query-parsers.js';
+import { badRequest } from '../http-errors.js';
 import { sendCacheable } from './http-cache.js';
 import { scopedRegion, scopedRoot } from './region-scope.js';
 import { regionFilter } from '../repositories/region-repository.js';
@@ -22,13 +23,16 @@ const HEAT_CELL_PIXELS = 4;
  */
 const FINEST_HEAT_ZOOM = 13;
 export const HEAT_LIMIT = { default: 5_000, max: 20_000 };
-const OUTLINE_LEVELS = ['district', 'street', 'community'] as const;
+const OUTLINE_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 type OutlineLevel = (typeof OUTLINE_LEVELS)[number];
+/** Grid outlines are asked for a street, a community or a grid: a city's or a district's are the grid layer's work (/api/map/grids, tiles). */
+const GRID_OUTLINE_ROOTS = new Set(['street', 'community', 'grid']);
 
 /** Without `levels`: the place's own outline and its parts', as a wall of the place draws them (a city's: districts and streets). */
 function defaultOutlineLevels(level: string): OutlineLevel[] {
   if (level === 'street') return ['street', 'community'];
-  if (level === 'community') return ['community'];
+  if (level === 'community') return ['community', 'grid'];
+  if (level === 'grid') return ['grid'];
   return ['district', 'street'];
 }
 
@@ -97,7 +101,7 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
         }
       }
       // ~10 m: invisible at city and district zoom, and keeps neighbours' shared edges together.
-      const body = await app.readRepos.map.gridsText({ region, simplify: request.query.simplify ?? 0.0001 });
+      const body = await app.readRepos.map.gridsText({ region, simplify: request.query.simplify ?? GRID_SIMPLIFY });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);
     },
   );
@@ -192,14 +196,14 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
         operationId: 'getOutlines',
         produces: ['application/geo+json'],
         tags: ['map'],
-        summary: 'District, street or community outlines with names, population, a label point and a bbox (GeoJSON)',
+        summary: 'District, street, community or grid outlines with names, population, a label point and a bbox (GeoJSON)',
         querystring: Type.Object(
           {
             region: Type.Optional(RegionCode),
             levels: Type.Optional(
               Type.String({
                 description:
-                  "district, street, community; comma-separated. Default: the place's level and the one below (a city's or a district's: district, street; a street's: street, community)",
+                  "district, street, community, grid; comma-separated (grid only for a street, a community or a grid). Default: the place's level and the one below (a city's or a district's: district, street; a street's: street, community; a community's: community, grid)",
               }),
             ),
             simplify: Simplify,
@@ -212,6 +216,12 @@ const mapRoutes: FastifyPluginAsyncTypebox<{ tileGridThreshold?: number }> = asy
     async (request, reply) => {
       const root = await scopedRoot(request, request.query.region);
       const levels = parseList(request.query.levels, 'levels', OUTLINE_LEVELS) ?? defaultOutlineLevels(root.level);
+      if (levels.includes('grid') && !GRID_OUTLINE_ROOTS.has(root.level))
+        throw badRequest(
+          'levels',
+          `grid outlines are for a street, a community or a grid; ${root.code} is a ${root.level}`,
+          `网格边界只按街道、社区或网格提供；${root.code} 是${root.level === 'city' ? '市' : '区县'}级区域`,
+        );
       const region = regionFilter(root);
       const body = await app.readRepos.map.outlinesText({ region, levels, simplify: request.query.simplify ?? 0.0005 });
       return sendCacheable(request, reply, body, 'application/geo+json', 3600);

@@ -51,7 +51,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       const total = [...byChild.values()].reduce(addCounts, ZERO_COUNTS);
       return {
-        region: { code: region.code, name: region.name, level: region.level },
+        region: { code: region.code, name: region.name, name_en: region.name_en ?? null, level: region.level },
         unit: await callerUnit(request),
         from: from?.toISOString() ?? null,
         to: to?.toISOString() ?? null,

@@ -183,6 +183,35 @@ describe(`map API on ${BACKEND}`, () => {
     const district = json(await get(`/api/map/outlines?region=${street.slice(0, 6)}`));
     expect(new Set(district.features.map((f: any) => f.properties.level))).toEqual(new Set(['district', 'street']));
     expect(json(await get(`/api/map/outlines?region=${street}&levels=community`)).features).toHaveLength(own.length - 1);
+    // A community's: the community and its grids, named (in English by the community's name and the grid's number) and
+    // peopled as the tables say, each grid's label point inside it.
+    const community = own.find((r) => r.level === 'community')!.code;
+    const expected = await ctx.db.query<{ code: string; level: string; name: string; name_en: string | null; population: number | null }>(
+      `SELECT code, level, name, name_en, population FROM region WHERE code = $1
+        UNION ALL
+       SELECT g.code, 'grid', g.name, c.name_en || ' Grid ' || (right(g.code, 3)::int), g.population
+         FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1
+        ORDER BY 1`,
+      [community],
+    );
+    expect(expected.length).toBeGreaterThan(2);
+    const communityOutlines = json(await get(`/api/map/outlines?region=${community}`));
+    const { features: communityFeatures } = communityOutlines as { features: { id: string; properties: Record<string, unknown> }[] };
+    expect(
+      communityFeatures.map(({ id, properties: p }) => ({ code: id, level: p.level, name: p.name, name_en: p.name_en, population: p.population })),
+    ).toEqual(expected);
+    const outside = await ctx.db.query<{ code: string }>(
+      `SELECT l.code FROM json_to_recordset($1::json) AS l(code text, x float8, y float8) JOIN grid g ON g.code = l.code
+        WHERE NOT ST_Intersects(g.boundary, ST_SetSRID(ST_MakePoint(l.x, l.y), 4326))`,
+      [
+        JSON.stringify(
+          communityOutlines.features
+            .filter((f: any) => f.properties.level === 'grid')
+            .map((f: any) => ({ code: f.id, x: f.properties.label[0], y: f.properties.label[1] })),
+        ),
+      ],
+    );
+    expect(outside, 'grid label points outside their grid').toEqual([]);
   });
 
   it('keeps geometry answers only until a grid or region row changes, whoever changes it', async () => {
@@ -209,7 +238,10 @@ describe(`map API on ${BACKEND}`, () => {
   });
 
   it('names a bad parameter and an unknown region', async () => {
-    expect((await get('/api/map/outlines?levels=grid')).statusCode).toBe(400);
+    // Grid outlines are a street's, a community's or a grid's: a city's are the grid layer's (tiles, /api/map/grids).
+    const cityGrids = await get('/api/map/outlines?levels=grid');
+    expect(cityGrids.statusCode).toBe(400);
+    expect(json(cityGrids).error.message).toMatch(/^levels: grid outlines are for a street, a community or a grid/);
     expect((await get('/api/map/heatmap?zoom=40')).statusCode).toBe(400);
     expect((await get('/api/map/grid-metrics?from=yesterday')).statusCode).toBe(400);
     expect((await get('/api/map/grid-metrics?region=430299')).statusCode).toBe(404);

@@ -274,7 +274,7 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     await page.context().close();
   });
 
-  it("says on a department handler's wall and home page that the figures are their unit's incidents only; a grid's wall that it has nothing below to rank; a street's wall names and ranks its communities", async () => {
+  it("says on a department handler's wall and home page that the figures are their unit's incidents only; a grid's wall that it has nothing below to rank; a street's wall names and ranks its communities; a community's its grids", async () => {
     const [unit] = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
       'SELECT u.code, u.name, u.name_en FROM unit u JOIN incident_assignment a ON a.unit_code = u.code GROUP BY u.code ORDER BY count(*) DESC, u.code LIMIT 1',
     );
@@ -334,9 +334,60 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     const peopled = new Set(communities.filter((c) => (c.population ?? 0) > 0).map((c) => c.code));
     expect(peopled.size).toBeGreaterThan(0);
     expect(perThousand.filter(([code, v]) => peopled.has(code!) && v === '—')).toEqual([]);
+    // Its heat cells are as fine as the street is shown: they were the city view's (~500 m), drawn as blobs past its edges.
+    const heatZooms = await streetWall.waitForFunction(
+      () => {
+        const wall = document.querySelector('gs-wall-display') as unknown as { fittedZoom: number; data: { heatZoom?: number | null; heat?: unknown } };
+        return wall.fittedZoom > 10 && wall.data.heat && wall.data.heatZoom === Math.floor(wall.fittedZoom) && [wall.fittedZoom, wall.data.heatZoom];
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await heatZooms.jsonValue(), 'fitted zoom, heat zoom').toBeTruthy();
+    // Its district's directives name the district (本区 is the district's own wall's word: the street is not the district).
+    const [district] = await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [street.slice(0, 6)]);
+    await streetWall.waitForSelector('gs-directive-panel section[data-directive]');
+    const tallies = await streetWall.$$eval('gs-wall-display >> gs-directive-panel section[data-directive]', (els) =>
+      els.map((e) => ({ id: Number(e.getAttribute('data-directive')), text: e.querySelector('.tally')!.textContent!.trim() })),
+    );
+    const targets = await ctx.db.query<{ id: number; status: string }>(
+      'SELECT directive_id AS id, status FROM directive_target WHERE district_code = $1 AND directive_id = ANY($2::int[])',
+      [street.slice(0, 6), tallies.map((d) => d.id)],
+    );
+    const said = new Map(targets.map((d) => [d.id, `${district!.name}${d.status === 'waiting' ? '待回复' : '已回复'}`]));
+    expect(tallies).toEqual(tallies.map((d) => ({ id: d.id, text: said.get(d.id) })));
     await streetWall.screenshot({ path: join(SCREENSHOT_DIR, `wall-street-1920-zh-${BACKEND}.png`) });
-    expect(problems, problems.join('\n')).toEqual([]);
     await streetWall.context().close();
+
+    // A community's wall: its grids named on the map, in the rankings and in the ticker without the community's name that
+    // the title carries (the map named nothing, and 文化路社区第三网格 left the rankings' columns cut off at 文化路社).
+    const [{ community } = { community: '' }] = await ctx.db.query<{ community: string }>(
+      'SELECT community_code AS community FROM grid GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1',
+    );
+    const grids = await ctx.db.query<{ code: string; short: string }>(
+      `SELECT g.code, btrim(substr(g.name, char_length(c.name) + 1)) AS short
+         FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1 AND starts_with(g.name, c.name)`,
+      [community],
+    );
+    expect(grids.length).toBeGreaterThan(1);
+    const shortNames = new Set(grids.map((g) => g.short));
+    await createUser(ctx.db, { username: 'wall-community', role: 'staff', scope: community });
+    const communityWall = await wallAs('wall-community');
+    await expect.poll(async () => (await placedLabels(communityWall)).length, { timeout: 30_000 }).toBeGreaterThan(1);
+    const gridLabels = await placedLabels(communityWall);
+    expect(gridLabels.filter((l) => !shortNames.has(l.text)).map((l) => l.text)).toEqual([]);
+    expect(boxesOverlap(gridLabels), 'map labels overlap').toEqual([]);
+    const ranked = await communityWall.$$eval('gs-wall-display gs-district-ranking td[data-ranking] .name', (els) =>
+      els.map((e) => ({ text: e.textContent, clipped: e.scrollWidth > e.clientWidth + 1 })),
+    );
+    expect(ranked.length).toBe(3 * Math.min(grids.length, 12));
+    expect(ranked.filter((r) => !shortNames.has(r.text!) || r.clipped)).toEqual([]);
+    const gridTicker = await communityWall.$$eval('gs-wall-display gs-incident-ticker li .place', (els) => els.map((e) => e.textContent));
+    expect(gridTicker.length).toBeGreaterThan(0);
+    expect(gridTicker.filter((p) => !shortNames.has(p!))).toEqual([]);
+    await communityWall.screenshot({ path: join(SCREENSHOT_DIR, `wall-community-1920-zh-${BACKEND}.png`) });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await communityWall.context().close();
   });
 
   // A province of 100k grids must not send the home page every polygon (nor draw a part of them): over the tile

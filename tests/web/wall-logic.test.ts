@@ -276,7 +276,7 @@ describe('KPIs patched from stream events', () => {
     };
     const summary = {
       ...figures,
-      region: { code: '430200', name: '株洲市', level: 'city' },
+      region: { code: '430200', name: '株洲市', name_en: 'Zhuzhou', level: 'city' },
       unit: null,
       from: null,
       to: null,
@@ -315,7 +315,14 @@ describe('KPIs patched from stream events', () => {
       within_deadline_rate: 1,
       mean_hours_to_close: 2,
     };
-    const answer = { ...figures, region: { code: '430200', name: '株洲市', level: 'city' }, unit: null, from: null, to: null, children: [] };
+    const answer = {
+      ...figures,
+      region: { code: '430200', name: '株洲市', name_en: 'Zhuzhou', level: 'city' },
+      unit: null,
+      from: null,
+      to: null,
+      children: [],
+    };
     // The summary counts up to event 6 (10 + event 7 = 11); today's figure up to event 4 (3 + events 6 and 7 = 5).
     const r = reconcileFigures(log, { answer, position: 6 }, { reported: 3, position: 4 });
     expect(r.summary).toMatchObject({ reported: 11, open: 6 });
@@ -395,7 +402,7 @@ describe('rankings', () => {
       ...zero,
       reported: 60,
       overdue: 5,
-      region: { code: '430202001', name: '月塘街道', level: 'street' },
+      region: { code: '430202001', name: '月塘街道', name_en: 'Yuetang Subdistrict', level: 'street' },
       unit: null,
       from: null,
       to: null,
@@ -416,5 +423,18 @@ describe('rankings', () => {
       ['Wenhualu', 1],
       ['Hetangpu', 0],
     ]);
+
+    // A community's grids, where the wall's title names the community: its name is dropped where a grid's starts with it.
+    const grids = {
+      ...summary,
+      region: { code: '430202001001', name: '文化路社区', name_en: 'Wenhualu Community', level: 'community' },
+      children: [
+        child('430202001001003', '文化路社区第三网格', 'Wenhualu Community Grid 3', 9, 2, 1000),
+        child('430202001001012', '文化路社区第十二网格', null, 1, 1, 1000),
+        child('430202001001020', '新村网格', 'Xincun Grid', 0, 0, 1000),
+      ],
+    };
+    expect(rankChildren(grids, 'overdue', 'zh').map((r) => r.name)).toEqual(['第三网格', '第十二网格', '新村网格']);
+    expect(rankChildren(grids, 'overdue', 'en').map((r) => r.name)).toEqual(['Grid 3', '文化路社区第十二网格', 'Xincun Grid']);
   });
 });

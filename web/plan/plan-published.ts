@@ -1,5 +1,5 @@
 import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
-import { placeName, type Lang } from '../shared/i18n.js';
+import { nameWithin, type Lang } from '../shared/i18n.js';
 import { fitBbox, unionBbox, type Bbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer } from '../shared/map/label-placement.js';
 import { MAP_FONT, uiScale } from '../shared/map/theme.js';
@@ -25,10 +25,7 @@ export const PUBLISHED_LAYERS: LayerSpecification[] = [
  * "Lijiachong Community Grid 5" → "Grid 5"), which the picker already says.
  */
 export function shortName(shape: PublishedShape['properties'], lang: Lang, community: { name: string; name_en: string | null } | null): string {
-  const full = placeName(lang, shape);
-  const prefix = community ? placeName(lang, community) : '';
-  const rest = prefix && full.startsWith(prefix) ? full.slice(prefix.length).trim() : '';
-  return rest || full;
+  return nameWithin(lang, shape, community ?? undefined);
 }
 
 /**

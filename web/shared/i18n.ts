@@ -20,3 +20,15 @@ export function translations<T>(table: Record<Lang, T>): (lang: Lang) => T {
 export function placeName(lang: Lang, p: { name: string; name_en?: string | null }): string {
   return lang === 'en' && p.name_en ? p.name_en : p.name;
 }
+
+/**
+ * A part's name where its place is named already (a wall's title, a picker): a grid loses the name of the community
+ * it starts with (文化路社区第三网格 → 第三网格, "Wenhualu Community Grid 3" → "Grid 3"). A name that does not start
+ * with the place's, or would be left empty, is kept whole (a street's 文化路社区 stays as it is).
+ */
+export function nameWithin(lang: Lang, part: { name: string; name_en?: string | null }, place?: { name: string; name_en?: string | null }): string {
+  const full = placeName(lang, part);
+  const prefix = place ? placeName(lang, place) : '';
+  const rest = prefix && full.startsWith(prefix) ? full.slice(prefix.length).trim() : '';
+  return rest || full;
+}

@@ -8,10 +8,11 @@ import { panelStyles } from './wall-theme.js';
  * Every running directive (督办指令), newest first, and per district whether
  * it answered, sent a zero report, or is still awaited. On a district's wall
  * the server sends only that district's row: a directive it has answered
- * while others have not stays, marked 本区已回复.
+ * while others have not stays, marked 本区已回复; on the wall of a street,
+ * community or grid (its district's row again), 荷塘区已回复.
  */
 export class DirectivePanel extends LitElement {
-  static override properties = { directives: { attribute: false }, regionNames: { attribute: false }, lang: {} };
+  static override properties = { directives: { attribute: false }, regionNames: { attribute: false }, place: {}, lang: {} };
   static override styles = [
     panelStyles,
     css`
@@ -34,6 +35,8 @@ export class DirectivePanel extends LitElement {
   declare directives?: Directive[];
   /** District code → name in the wall's language. */
   declare regionNames: Map<string, string>;
+  /** The wall's place (its code); undefined until the figures come, when a district's row is taken for the wall's own. */
+  declare place?: string;
   declare lang: Lang;
 
   constructor() {
@@ -46,6 +49,14 @@ export class DirectivePanel extends LitElement {
     const t = strings(this.lang);
     if (!this.directives?.length) return html`<div class="empty" data-directive="none">${t.noDirective}</div>`;
     return this.directives.map((d) => this.renderDirective(d));
+  }
+
+  /** 本区已回复 on the district's own wall; below it (a street's, say) the district is named. */
+  private ownTally(own: Directive['districts'][number]): string {
+    const t = strings(this.lang);
+    const waiting = own.status === 'waiting';
+    if (!this.place || this.place === own.code) return waiting ? t.ownWaiting : t.ownAnswered;
+    return waiting ? t.districtWaiting(own.name) : t.districtAnswered(own.name);
   }
 
   private renderDirective(d: Directive) {
@@ -61,7 +72,7 @@ export class DirectivePanel extends LitElement {
       ${
         own
           ? html`<div class="tally ${own.status} ${own.late && own.status === 'waiting' ? 'late' : ''}" data-code=${own.code} data-status=${own.status}
-              ?data-late=${own.late}>${own.status === 'waiting' ? t.ownWaiting : t.ownAnswered}</div>`
+              ?data-late=${own.late}>${this.ownTally(own)}</div>`
           : html`<div class="tally" data-answered=${d.districts.length - waiting.length} data-addressed=${d.districts.length}>${t.answeredOf(d.districts.length - waiting.length, d.districts.length)}</div>
           <ul>${shown.map(
             (x) => html`<li data-code=${x.code} data-status=${x.status} ?data-late=${x.late}>

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { Summary } from './api-types.js';
 import { formatCount, formatPercent, listedPlaceName, strings } from './i18n.js';
+import { nameWithin } from '../shared/i18n.js';
 import type { Lang } from './wall-params.js';
 import { panelStyles } from './wall-theme.js';
 
@@ -27,7 +28,7 @@ export function rankChildren(summary: Summary, by: Ranking, lang: Lang): RankedR
   const rows = summary.children.map((c) => {
     const pop = c.population ?? 0;
     const value = by === 'closure_rate' ? c.closure_rate : by === 'overdue' ? c.overdue : pop > 0 ? (c.reported / pop) * 1000 : null;
-    return { code: c.code, name: lang === 'en' ? (c.name_en ?? c.name) : c.name, value };
+    return { code: c.code, name: nameWithin(lang, c, summary.region), value };
   });
   return rows.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || a.code.localeCompare(b.code));
 }

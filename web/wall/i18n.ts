@@ -25,6 +25,9 @@ const zh = {
   roundOf: (round: number): string => `第 ${round} 轮`,
   ownAnswered: '本区已回复',
   ownWaiting: '本区待回复',
+  // A street's, community's or grid's wall: the directive is its district's, named.
+  districtAnswered: (district: string): string => `${district}已回复`,
+  districtWaiting: (district: string): string => `${district}待回复`,
   answeredOf: (answered: number, addressed: number): string => `已回复 ${answered}/${addressed}`,
   deadline: '截止',
   legendNoData: '无数据',
@@ -70,6 +73,9 @@ const en: Strings = {
   roundOf: (round) => `Round ${round}`,
   ownAnswered: 'This district has answered',
   ownWaiting: 'This district has yet to answer',
+  // The directive's entry names its district in Chinese only: the English wall says which by its place in the tree.
+  districtAnswered: () => 'The district has answered',
+  districtWaiting: () => 'The district has yet to answer',
   answeredOf: (answered, addressed) => `${answered} of ${addressed} answered`,
   deadline: 'Due',
   legendNoData: 'No data',

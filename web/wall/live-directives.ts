@@ -1,4 +1,20 @@
+import { ApiError } from '../shared/api-request.js';
+import type { ApiClient } from './api-client.js';
 import type { Directive, RegionNode } from './api-types.js';
+
+/**
+ * Every running directive, newest first: 'running' keeps one a district has
+ * answered while other districts have not (a district wall shows it as
+ * answered). A server without directives yet answers 404, which is "none".
+ */
+export async function fetchRunningDirectives(api: ApiClient, signal: AbortSignal): Promise<Directive[]> {
+  try {
+    return (await api.get<{ directives: Directive[] }>('/api/directives', { status: 'running' }, signal)).directives;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return [];
+    throw err;
+  }
+}
 
 /**
  * The wall's running directives with one directive event applied at once:

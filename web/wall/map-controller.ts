@@ -83,8 +83,8 @@ export class WallMapController implements ReactiveController {
     private readonly options: {
       basemapStyleUrl?: string;
       onProgress(p: FrameProgress): void;
-      /** The zoom the map shows, or is about to fly to (a tour's next stop): what a tiled region is coloured by follows it. */
-      onViewZoom?(zoom: number): void;
+      /** The zoom the map shows, or is about to fly to (a tour's next stop; `fitted`: the whole place, fitted again): what follows it. */
+      onViewZoom?(zoom: number, fitted?: boolean): void;
     },
   ) {
     host.addController(this);
@@ -230,7 +230,7 @@ export class WallMapController implements ReactiveController {
     this.tour.away = false;
     this.kit.fit(this.cityBounds, this.fitPadding(this.fittedInset));
     this.cityZoom = this.map.getZoom();
-    this.options.onViewZoom?.(this.cityZoom);
+    this.options.onViewZoom?.(this.cityZoom, true);
     // The fit's moveend placed the names against the old city zoom (a window made larger: street names in the city view).
     this.pushDeck();
     return true;

@@ -18,7 +18,7 @@ import {
   type TickerEntry,
 } from './live-lists.js';
 import { cityMidnight, windowStart } from './time-window.js';
-import { applyDirectiveEvent, findRegion } from './live-directives.js';
+import { applyDirectiveEvent, fetchRunningDirectives, findRegion } from './live-directives.js';
 
 /** The heatmap is a picture of weeks: re-aggregating it for every event would cost the server for nothing visible. */
 const HEAT_MIN_INTERVAL_MS = 30_000;
@@ -246,7 +246,7 @@ export class WallDataController implements ReactiveController {
         get<CategoryBreakdown>('/api/stats/categories', win),
         get<IncidentPage>('/api/incidents', { region, limit: 15 }),
         get<IncidentPage>('/api/incidents', { ...win, urgency: 'red', status: OPEN_STATUSES.join(','), limit: 2000 }),
-        o.directives ? this.loadDirectives() : undefined,
+        o.directives ? fetchRunningDirectives(api, signal) : undefined,
       ]);
       if (!this.summary) performance.mark('wall-figures-loaded');
       this.from = from;
@@ -282,17 +282,17 @@ export class WallDataController implements ReactiveController {
   }
 
   /**
-   * Every running directive, newest first: 'running' keeps one a district has
-   * answered while other districts have not (a district wall shows it as
-   * answered). A server without directives yet answers 404, which is "none".
+   * The map fitted the wall's place closer than the heat was asked for (a district's, street's or community's wall): its
+   * heat alone, again, at the zoom set last (setHeatZoom), once any load in flight is done.
    */
-  private async loadDirectives(): Promise<Directive[]> {
-    try {
-      const body = await this.options!.api.get<{ directives: Directive[] }>('/api/directives', { status: 'running' }, this.abort.signal);
-      return body.directives;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return [];
-      throw err;
-    }
+  async reloadHeat(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    const o = this.options;
+    if (!o || o.heatZoom === null || o.heatZoom === this.heatZoom || !this.from) return;
+    const zoom = o.heatZoom;
+    const heat = await o.api.get<HeatBins>('/api/map/heatmap', { region: o.region, from: this.from, zoom }, this.abort.signal);
+    if (this.options?.heatZoom !== zoom) return;
+    [this.heat, this.heatLoadedAt, this.heatZoom] = [heat, Date.now(), zoom];
+    this.host.requestUpdate();
   }
 }

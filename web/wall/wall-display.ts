@@ -3,6 +3,7 @@ import type { WallMetric, WallWindow } from '../../server/contract/wall-options.
 import { ApiClient } from './api-client.js';
 import type { WallConfig } from './api-types.js';
 import { formatTime, strings } from './i18n.js';
+import { nameWithin } from '../shared/i18n.js';
 import { LiveController } from './live-controller.js';
 import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
@@ -123,9 +124,20 @@ export class WallDisplay extends LitElement {
     this.requestUpdate();
   }
 
-  /** The heatmap's cells follow the zoom the city is shown at, which follows the window's width. */
+  /**
+   * The heatmap's cells follow the zoom the place is shown at: a city's follows the window's width (asked for with the
+   * first figures); a place the map fits closer (a district, street or community) at that whole zoom, once fitted.
+   */
   private heatZoom(): number | null {
-    return this.params.heat ? 9 + Math.log2(Math.max(1, window.innerWidth / 1920)) : null;
+    return this.params.heat ? Math.max(9 + Math.log2(Math.max(1, window.innerWidth / 1920)), Math.floor(this.fittedZoom)) : null;
+  }
+
+  /** The zoom the map last fitted the whole place at (wall-map-fitted). */
+  private fittedZoom = 0;
+
+  private onMapFitted(zoom: number): void {
+    this.fittedZoom = zoom;
+    if (this.data.setHeatZoom(this.heatZoom())) void this.data.reloadHeat().catch(() => undefined);
   }
 
   /** A window that changes size (a browser going full screen on a 4K wall after it loaded) gets the heatmap's cells for its new size. */
@@ -185,8 +197,9 @@ export class WallDisplay extends LitElement {
     // Until the region tree comes (after the first frame), the summary's name of the place stands in.
     const place = this.data.place;
     const placeName = place ? (lang === 'en' ? (place.name_en ?? place.name) : place.name) : (this.data.summary?.region.name ?? '');
-    // The ticker's lines name the part of the place they are in (the summary's children: districts, streets, communities).
-    const partNames = new Map((this.data.summary?.children ?? []).map((c) => [c.code, lang === 'en' ? (c.name_en ?? c.name) : c.name]));
+    // The ticker's lines name the part of the place they are in (the summary's children: districts, streets, communities, grids).
+    const summary = this.data.summary;
+    const partNames = new Map((summary?.children ?? []).map((c) => [c.code, nameWithin(lang, c, summary?.region)]));
     return html`
       <header>
         <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
@@ -208,7 +221,7 @@ export class WallDisplay extends LitElement {
         ${this.data.error || this.configError ? html`<div class="error" role="status">${this.data.error ?? this.configError}</div>` : ''}
       </div>
       <div class="column">
-        <div class="panel directives"><h2>${t.directive}</h2><gs-directive-panel .directives=${this.data.directives} .regionNames=${regionNames} .lang=${lang}></gs-directive-panel></div>
+        <div class="panel directives"><h2>${t.directive}</h2><gs-directive-panel .directives=${this.data.directives} .regionNames=${regionNames} .place=${summary?.region.code} .lang=${lang}></gs-directive-panel></div>
         <div class="panel grow"><h2>${t.ticker}</h2><gs-incident-ticker .entries=${this.data.ticker} .categoryNames=${categoryNames} .partNames=${partNames} .lang=${lang}></gs-incident-ticker></div>
       </div>
     `;
@@ -221,6 +234,7 @@ export class WallDisplay extends LitElement {
           .lang=${lang} .tourSeconds=${this.params.tourSeconds} .basemapStyleUrl=${this.config?.basemap_style_url ?? undefined} .minGridPixels=${this.config?.min_grid_pixels}
           .legendInset=${this.legendInset} .legendHeight=${this.legendHeight} .by=${this.params.by} .valuesBy=${this.valuesBy}
           @wall-map-grouping=${(e: CustomEvent<WallGrouping>) => this.onMapGrouping(e.detail)}
+          @wall-map-fitted=${(e: CustomEvent<number>) => this.onMapFitted(e.detail)}
           @wall-map-progress=${(e: CustomEvent<FrameProgress>) => this.onMapProgress(e.detail)}></gs-wall-map>`;
   }
 

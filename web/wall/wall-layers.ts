@@ -1,5 +1,5 @@
 import type { Layer } from '@deck.gl/core';
-import { placeName, type Lang } from '../shared/i18n.js';
+import { nameWithin, placeName, type Lang } from '../shared/i18n.js';
 import { choroplethLayer, heatLayer, labelLayer, markerLayer, outlineLayer } from '../shared/map/layers.js';
 import { LABEL, MARKER, OUTLINE, rgba, THEME, type Rgba } from '../shared/map/theme.js';
 import type { OutlineCollection, Position } from './api-types.js';
@@ -53,10 +53,15 @@ export interface WallLayerProps {
 
 const UNCOLOURED: Rgba = rgba(THEME.uncoloured);
 
-/** District and street names at their label points, in the language asked for. */
+/**
+ * The two tiers' names at their label points, in the language asked for. Where the top tier is one place (a
+ * community's wall), its parts drop its name they start with: the title says it (第三网格, not 文化路社区第三网格).
+ */
 export function labelsFrom(outlines: OutlineCollection | undefined, lang: Lang): Label[] {
+  const tops = (outlines?.features ?? []).filter((f) => f.properties.level === 'district');
+  const place = tops.length === 1 ? tops[0]!.properties : undefined;
   return (outlines?.features ?? []).map((f) => ({
-    text: placeName(lang, f.properties),
+    text: f.properties.level === 'street' ? nameWithin(lang, f.properties, place) : placeName(lang, f.properties),
     position: f.properties.label,
     level: f.properties.level,
     population: f.properties.population ?? 0,

@@ -100,8 +100,10 @@ export class WallMap extends LitElement {
       basemapStyleUrl: this.basemapStyleUrl,
       onProgress: (detail: FrameProgress) => this.dispatchEvent(new CustomEvent('wall-map-progress', { detail, bubbles: true, composed: true })),
       // The whole city fitted again (a resized window) or a tour's next stop: grids or communities, by their size there.
-      onViewZoom: (zoom) => {
+      onViewZoom: (zoom, fitted) => {
         if (this.tiled) this.groupBy(zoom);
+        // The page asks for heat cells as fine as the place is shown (a street's wall is far closer than a city's).
+        if (fitted) this.dispatchEvent(new CustomEvent('wall-map-fitted', { detail: zoom, bubbles: true, composed: true }));
       },
     });
     this.mapController.attach(this.renderRoot.querySelector<HTMLElement>('#map')!);

@@ -1,12 +1,12 @@
 import type { ApiClient } from './api-client.js';
 import type { OutlineCollection, ServerOutlines } from './api-types.js';
 
-const LEVEL_DEPTH = { district: 0, street: 1, community: 2 } as const;
+const LEVEL_DEPTH = { district: 0, street: 1, community: 2, grid: 3 } as const;
 
 /**
  * The outlines in the wall's two tiers: the shallowest level in the answer is the top ('district'), the next its parts
  * ('street'). A city's or a district's answer is as it comes; a street's wall draws and names the street and its
- * communities as a district's wall draws its district and streets.
+ * communities, a community's the community and its grids, as a district's wall draws its district and streets.
  */
 export function wallTiers(outlines: ServerOutlines): OutlineCollection {
   const top = Math.min(...outlines.features.map((f) => LEVEL_DEPTH[f.properties.level]));
