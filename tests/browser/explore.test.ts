@@ -283,6 +283,17 @@ describe.skipIf(!chromiumAvailable)(`district explorer in headless Chromium on $
           }
         }
         expect(boxes.every((b) => body.children.some((c: any) => c.code === b.code))).toBe(true);
+        // Its grids listed by what follows the community's name (第三网格, "Grid 3"): the breadcrumb names the community.
+        const short = await ctx.db.query<{ code: string; zh: string; en: string }>(
+          `SELECT g.code, btrim(substr(g.name, char_length(c.name) + 1)) AS zh, 'Grid ' || right(g.code, 3)::int AS en
+             FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1 AND starts_with(g.name, c.name) ORDER BY g.code`,
+          [places.community],
+        );
+        expect(short.length).toBeGreaterThan(1);
+        const listed = await page.$$eval('gs-explore-page >> gs-ranking-table#all-children tr[data-code]', (rows) =>
+          rows.map((r) => [r.getAttribute('data-code'), r.querySelector('a.place')!.textContent]),
+        );
+        expect(listed.filter(([code]) => short.some((g) => g.code === code))).toEqual(short.map((g) => [g.code, g[lang]]));
         const values = [...new Set(body.children.map((c: any) => c.reported))] as number[];
         const legend = await page.$$eval('gs-map-legend li', (els) => els.map((e) => [e.getAttribute('data-min'), e.textContent!.trim()]));
         if (values.length <= 4) {

@@ -1,6 +1,6 @@
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
-import { placeName, type Lang } from '../shared/i18n.js';
+import { nameWithin, placeName, type Lang } from '../shared/i18n.js';
 import { choroplethLayer, heatLayer, labelLayer } from '../shared/map/layers.js';
 import { rgba, THEME, uiScale } from '../shared/map/theme.js';
 import { NO_DATA } from '../shared/map/colour-scales.js';
@@ -36,6 +36,8 @@ export interface ExploreLayerProps {
   /** The codes whose names fit without overlapping (label-placement.ts), each with its pixel offset from its label point; undefined = all, at their points. */
   labelled?: Map<string, [number, number]>;
   lang: Lang;
+  /** The place whose parts are drawn (the breadcrumb names it): a grid's name drops its community's it starts with. */
+  place?: PlaceNames;
   /** The highlighted shape (the grid a leader drilled to). */
   selected?: string;
   /** No hover highlight (the PNG export: the last hovered shape must not come out lighter). */
@@ -49,9 +51,11 @@ const NO_LEGEND = rgba(NO_DATA.muted, 200);
 const SELECTED = rgba(THEME.accent);
 const EDGE = rgba(THEME.background);
 
-/** A shape's name in the page's language. */
-export function labelText(f: ShapeFeature, lang: Lang): string {
-  return placeName(lang, f.properties);
+type PlaceNames = { name: string; name_en: string | null };
+
+/** A shape's name on the map, in the page's language: 第三网格, not 文化路社区第三网格, in 文化路社区. */
+export function labelText(f: ShapeFeature, lang: Lang, place?: PlaceNames): string {
+  return nameWithin(lang, f.properties, place);
 }
 
 /** The explorer's deck.gl layers, bottom to top; a pure function of its props. */
@@ -77,7 +81,7 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
       id: 'names',
       data: named,
       position: (f) => f.properties.label,
-      text: (f) => labelText(f, p.lang),
+      text: (f) => labelText(f, p.lang, p.place),
       size: labelSize(),
       offset: (f) => p.labelled?.get(f.properties.code) ?? [0, 0],
       textKey: [p.lang],
@@ -88,5 +92,6 @@ export function exploreLayers(p: ExploreLayerProps): Layer[] {
 /** The hover text of a shape: its name in the page's language and the value shown. */
 export function tooltipText(info: PickingInfo, format: (code: string) => string, lang: Lang): string | null {
   const f = info.object as ShapeFeature | undefined;
-  return f?.properties ? `${labelText(f, lang)}\n${format(f.properties.code)}` : null;
+  // The tooltip keeps the whole name.
+  return f?.properties ? `${placeName(lang, f.properties)}\n${format(f.properties.code)}` : null;
 }

@@ -181,7 +181,7 @@ export class ExploreMapController implements ReactiveController {
         const a = map.project([w, n]);
         const b = map.project([e, s]);
         // Outline (3 px each side) included.
-        const width = measure(labelText(f, p.lang), size) + 6;
+        const width = measure(labelText(f, p.lang, p.place), size) + 6;
         const piece = largestPiece(polygonsOf(f.geometry));
         const within = piece?.map((ring) => ring.map(([lon, lat]) => map.project([lon, lat])).map((q): [number, number] => [q.x, q.y]));
         return {

@@ -31,6 +31,7 @@ export class ExploreMap extends LitElement {
     legend: { attribute: false },
     heatBins: { attribute: false },
     selected: {},
+    place: { attribute: false },
     lang: {},
     caption: {},
     describe: { attribute: false },
@@ -55,6 +56,8 @@ export class ExploreMap extends LitElement {
   /** A shape drawn with a bright outline. */
   declare selected?: string;
   declare lang: Lang;
+  /** The place whose parts are drawn: their names on the map drop its name (a community's grids). */
+  declare place?: { name: string; name_en: string | null };
   /** A label in the map's corner (the period, when two maps are side by side). */
   declare caption?: string;
   /** Hover text for a shape's value. */
@@ -117,6 +120,7 @@ export class ExploreMap extends LitElement {
         heatBins: this.heatBins,
         labels: features.length > 0 && features.length <= 60,
         lang: this.lang,
+        place: this.place,
         selected: this.selected,
       },
       shapesKey(this.shapes),

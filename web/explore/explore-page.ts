@@ -137,10 +137,10 @@ export class ExplorePage extends LitElement {
           ${
             w && w.children.length
               ? html`
-            <gs-ranking-table id="top-reported" .rows=${w.children} sortBy="reported" .heading=${t.topReported} .lang=${v.lang} .fileName=${`${stem}-top-reported.csv`}></gs-ranking-table>
-            <gs-ranking-table id="top-overdue" .rows=${w.children} sortBy="overdue" .heading=${t.topOverdue} .lang=${v.lang} .fileName=${`${stem}-top-overdue.csv`}></gs-ranking-table>
+            <gs-ranking-table id="top-reported" .rows=${w.children} .place=${w.place} sortBy="reported" .heading=${t.topReported} .lang=${v.lang} .fileName=${`${stem}-top-reported.csv`}></gs-ranking-table>
+            <gs-ranking-table id="top-overdue" .rows=${w.children} .place=${w.place} sortBy="overdue" .heading=${t.topOverdue} .lang=${v.lang} .fileName=${`${stem}-top-overdue.csv`}></gs-ranking-table>
             <details><summary>${t.children} (${w.children.length})</summary>
-              <gs-ranking-table id="all-children" .rows=${w.children} sortBy="code" .limit=${Infinity} .heading=${t.children} .lang=${v.lang} .fileName=${`${stem}-children.csv`}></gs-ranking-table>
+              <gs-ranking-table id="all-children" .rows=${w.children} .place=${w.place} sortBy="code" .limit=${Infinity} .heading=${t.children} .lang=${v.lang} .fileName=${`${stem}-children.csv`}></gs-ranking-table>
             </details>`
               : nothing
           }
@@ -168,12 +168,12 @@ export class ExplorePage extends LitElement {
     const selected = isGridCode(v.region) ? v.region : undefined;
     const side = v.compare === 'side';
     return html`
-      <gs-explore-map id="map-a" .shapes=${this.data.shapes} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected} .padding=${this.pair.padding}
+      <gs-explore-map id="map-a" .shapes=${this.data.shapes} .place=${this.data.window?.place} .values=${a} .legend=${legend} .heatBins=${this.data.heat} .selected=${selected} .padding=${this.pair.padding}
         .lang=${v.lang} .caption=${side ? `${t.periodA} ${v.from} – ${v.to}` : v.at ? `${t.frame} ${v.at}` : undefined} .describe=${describe(a)}
         @explore-view=${(e: CustomEvent<ViewDetail>) => void this.data.moved(this.view, e.detail)}></gs-explore-map>
       ${
         side
-          ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
+          ? html`<gs-explore-map id="map-b" .shapes=${this.data.shapes} .place=${this.data.window?.place} .values=${b} .legend=${legend} .heatBins=${this.data.heatCompared} .padding=${this.pair.padding}
         .selected=${selected} .lang=${v.lang} .caption=${`${t.periodB} ${v.bfrom} – ${v.bto}`} .describe=${describe(b)}></gs-explore-map>`
           : nothing
       }

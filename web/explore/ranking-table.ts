@@ -2,6 +2,7 @@ import { html, LitElement } from 'lit';
 import type { ChildFigures } from './choropleth.js';
 import { downloadCsv } from './csv.js';
 import { formatMetric, placeName, strings } from './explore-i18n.js';
+import { nameWithin } from '../shared/i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
 import type { PickDetail } from './explore-map.js';
@@ -14,10 +15,20 @@ type SortKey = 'reported' | 'overdue' | 'code';
  * with every figure.
  */
 export class RankingTable extends LitElement {
-  static override properties = { rows: { attribute: false }, sortBy: {}, limit: { type: Number }, heading: {}, lang: {}, fileName: {} };
+  static override properties = {
+    rows: { attribute: false },
+    place: { attribute: false },
+    sortBy: {},
+    limit: { type: Number },
+    heading: {},
+    lang: {},
+    fileName: {},
+  };
   static override styles = panelStyles;
 
   declare rows?: ChildFigures[];
+  /** The place ranked within: a grid's name drops its community's it starts with (the CSV, read elsewhere, keeps it). */
+  declare place?: { name: string; name_en: string | null };
   declare sortBy: SortKey;
   declare limit: number;
   declare heading: string;
@@ -51,7 +62,7 @@ export class RankingTable extends LitElement {
         <thead><tr><th>${t.name}</th><th class="num">${t.kpi.reported}</th><th class="num">${t.kpi.overdue}</th><th class="num">${t.kpi.closure_rate}</th><th class="num">${t.kpi.per_1k}</th></tr></thead>
         <tbody>${rows.map(
           (r) => html`<tr data-code=${r.code}>
-          <td><a class="place" @click=${() => this.pick(r.code)}>${placeName(r, this.lang)}</a></td>
+          <td><a class="place" title=${placeName(r, this.lang)} @click=${() => this.pick(r.code)}>${nameWithin(this.lang, r, this.place)}</a></td>
           <td class="num" data-field="reported">${formatMetric('reported', r.reported, this.lang)}</td>
           <td class="num" data-field="overdue">${formatMetric('overdue', r.overdue, this.lang)}</td>
           <td class="num" data-field="closure_rate">${formatMetric('closure_rate', r.closure_rate, this.lang)}</td>
