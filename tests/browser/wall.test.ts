@@ -386,6 +386,16 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     expect(gridTicker.length).toBeGreaterThan(0);
     expect(gridTicker.filter((p) => !shortNames.has(p!))).toEqual([]);
     await communityWall.screenshot({ path: join(SCREENSHOT_DIR, `wall-community-1920-zh-${BACKEND}.png`) });
+    // And its home page's legend, bilingual: 第三网格 Grid 3.
+    const legendNames = await ctx.db.query<{ text: string }>(
+      `SELECT btrim(substr(g.name, char_length(c.name) + 1)) || CASE WHEN c.name_en IS NULL THEN '' ELSE ' Grid ' || right(g.code, 3)::int END AS text
+         FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1`,
+      [community],
+    );
+    await communityWall.goto(`${base}/`);
+    await communityWall.waitForSelector('#legend li');
+    const legendShown = await communityWall.$$eval('#legend li', (els) => els.map((e) => e.textContent!.trim()));
+    expect(legendShown.sort()).toEqual(legendNames.map((r) => r.text).sort());
     expect(problems, problems.join('\n')).toEqual([]);
     await communityWall.context().close();
   });

@@ -2,6 +2,7 @@ import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import { apiRequest } from '../shared/api-request.js';
 import { bboxOfPositions } from '../shared/map/fit.js';
 import { escapeHtml } from './page-directory.js';
+import { nameWithin } from '../shared/i18n.js';
 
 /**
  * The home page's preview of the caller's area: every grid, coloured by its
@@ -62,6 +63,7 @@ export async function loadPreview(parts: readonly { code: string }[]): Promise<{
 export function previewMarkup(
   shapes: readonly Shape[],
   parts: readonly { code: string; name: string; name_en?: string | null }[],
+  place?: { name: string; name_en?: string | null },
 ): { viewBox: string; paths: string; legend: string } {
   const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
   const nameOf = new Map(parts.map((d) => [d.code, d.name]));
@@ -80,11 +82,13 @@ export function previewMarkup(
       return `<path data-${s.kind}="${escapeHtml(s.code)}" fill="${colourOf.get(partOf(s.code)) ?? COLOURS[0]}" d="${d}"><title>${escapeHtml(title)}</title></path>`;
     })
     .join('');
-  // Bilingual like the rest of the page: the Chinese name, then the English one where the place has one.
+  // Bilingual like the rest of the page: the Chinese name, then the English one where the part has one; a community's
+  // grids without the community's name the page's head carries (第三网格 Grid 3).
   const legend = parts
-    .map(
-      (d) => `<li><i style="background:${colourOf.get(d.code)}"></i>${escapeHtml(d.name)}${d.name_en ? ` <small>${escapeHtml(d.name_en)}</small>` : ''}</li>`,
-    )
+    .map((d) => {
+      const en = d.name_en ? ` <small>${escapeHtml(nameWithin('en', d, place))}</small>` : '';
+      return `<li><i style="background:${colourOf.get(d.code)}"></i>${escapeHtml(nameWithin('zh', d, place))}${en}</li>`;
+    })
     .join('');
   return { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, paths, legend };
 }
