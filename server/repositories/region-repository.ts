@@ -25,7 +25,7 @@ export interface ScopeRoot {
   code: string;
   level: ScopeLevel;
   name: string;
-  /** The English name where the region table has one (grids have none). */
+  /** The English name where the region table has one; a grid's is its community's and its number (grid_name_en, migrations/023). */
   name_en?: string | null;
 }
 
@@ -45,7 +45,8 @@ export function createRegionRepository(db: Queryable) {
     async scopeRoot(scope: string, tx: Queryable = db): Promise<ScopeRoot | null> {
       const rows = await tx.query<ScopeRoot>(
         `SELECT code, level, name, name_en FROM region WHERE code = $1
-         UNION ALL SELECT code, 'grid', name, NULL::text FROM grid WHERE code = $1`,
+         UNION ALL SELECT g.code, 'grid', g.name, (SELECT grid_name_en(c.name_en, g.code) FROM region c WHERE c.code = g.community_code)
+           FROM grid g WHERE g.code = $1`,
         [scope],
       );
       return rows[0] ?? null;

@@ -303,10 +303,16 @@ describe.skipIf(!chromiumAvailable)(`home page, API docs and wall display in hea
     // A grid worker's wall: one grid, no unit, and no empty ranking table but a line saying why there is none.
     const [{ grid: gridCode } = { grid: '' }] = await ctx.db.query<{ grid: string }>('SELECT min(code) AS grid FROM grid');
     await createUser(ctx.db, { username: 'wall-grid', role: 'grid_worker', scope: gridCode });
-    const grid = await wallAs('wall-grid');
-    expect(await grid.textContent('gs-wall-display gs-district-ranking [data-ranking="none"]')).toBe('网格为最小单元，无下级区域排名');
+    const grid = await wallAs('wall-grid', '/wall?lang=en');
+    expect(await grid.textContent('gs-wall-display gs-district-ranking [data-ranking="none"]')).toBe('A grid is the smallest area: nothing below it to rank');
     expect(await grid.$('gs-wall-display [data-unit]')).toBeNull();
-    await grid.screenshot({ path: join(SCREENSHOT_DIR, `wall-grid-1920-zh-${BACKEND}.png`) });
+    // Titled by the grid's English name, its community's and its number (it was the Chinese name on the English wall).
+    const [{ title } = { title: '' }] = await ctx.db.query<{ title: string }>(
+      "SELECT coalesce(c.name_en || ' Grid ' || right(g.code, 3)::int, g.name) AS title FROM grid g JOIN region c ON c.code = g.community_code WHERE g.code = $1",
+      [gridCode],
+    );
+    expect(await grid.textContent('gs-wall-display h1')).toBe(`${title} Grid Governance Command Centre`);
+    await grid.screenshot({ path: join(SCREENSHOT_DIR, `wall-grid-1920-en-${BACKEND}.png`) });
     await grid.context().close();
 
     // A street's wall: its communities named on the map and in the ticker, ranked per 1,000 of their residents (the map

@@ -3,7 +3,7 @@ import type { WallMetric, WallWindow } from '../../server/contract/wall-options.
 import { ApiClient } from './api-client.js';
 import type { WallConfig } from './api-types.js';
 import { formatTime, strings } from './i18n.js';
-import { nameWithin } from '../shared/i18n.js';
+import { nameWithin, placeName } from '../shared/i18n.js';
 import { LiveController } from './live-controller.js';
 import { FirstFrameController } from './first-frame.js';
 import type { FrameProgress } from './map-controller.js';
@@ -194,15 +194,15 @@ export class WallDisplay extends LitElement {
       (this.data.outlines?.features ?? []).map((f) => [f.id, lang === 'en' ? (f.properties.name_en ?? f.properties.name) : f.properties.name]),
     );
     const categoryNames = new Map((this.data.categories ?? []).map((c) => [c.code, lang === 'en' ? c.name_en : c.name_zh]));
-    // Until the region tree comes (after the first frame), the summary's name of the place stands in.
-    const place = this.data.place;
-    const placeName = place ? (lang === 'en' ? (place.name_en ?? place.name) : place.name) : (this.data.summary?.region.name ?? '');
+    // Until the region tree comes (after the first frame), the summary's name of the place stands in (a grid's, always).
+    const place = this.data.place ?? this.data.summary?.region;
+    const placeTitle = place ? placeName(lang, place) : '';
     // The ticker's lines name the part of the place they are in (the summary's children: districts, streets, communities, grids).
     const summary = this.data.summary;
     const partNames = new Map((summary?.children ?? []).map((c) => [c.code, nameWithin(lang, c, summary?.region)]));
     return html`
       <header>
-        <h1 data-place=${place?.code ?? ''}>${placeName}${placeName && lang === 'en' ? ' ' : ''}${t.title}</h1>
+        <h1 data-place=${place?.code ?? ''}>${placeTitle}${placeTitle && lang === 'en' ? ' ' : ''}${t.title}</h1>
         ${this.renderUnit(t, lang)}
         <span class="meta">${this.window ? t.window[this.window] : ''}${this.data.from ? html` · <span data-from=${this.data.from}>${formatTime(this.data.from, lang, true)}</span>` : ''}</span>
         <span class="spacer"></span>
