@@ -1,6 +1,6 @@
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Feature, Geometry } from 'geojson';
-import { nameWithin, placeName, type Lang } from '../shared/i18n.js';
+import { nameWithin, placeName, type Lang, type Named } from '../shared/i18n.js';
 import { choroplethLayer, heatLayer, labelLayer } from '../shared/map/layers.js';
 import { rgba, THEME, uiScale } from '../shared/map/theme.js';
 import { NO_DATA } from '../shared/map/colour-scales.js';
@@ -37,7 +37,7 @@ export interface ExploreLayerProps {
   labelled?: Map<string, [number, number]>;
   lang: Lang;
   /** The place whose parts are drawn (the breadcrumb names it): a grid's name drops its community's it starts with. */
-  place?: PlaceNames;
+  place?: Named;
   /** The highlighted shape (the grid a leader drilled to). */
   selected?: string;
   /** No hover highlight (the PNG export: the last hovered shape must not come out lighter). */
@@ -51,10 +51,8 @@ const NO_LEGEND = rgba(NO_DATA.muted, 200);
 const SELECTED = rgba(THEME.accent);
 const EDGE = rgba(THEME.background);
 
-type PlaceNames = { name: string; name_en: string | null };
-
 /** A shape's name on the map, in the page's language: 第三网格, not 文化路社区第三网格, in 文化路社区. */
-export function labelText(f: ShapeFeature, lang: Lang, place?: PlaceNames): string {
+export function labelText(f: ShapeFeature, lang: Lang, place?: Named): string {
   return nameWithin(lang, f.properties, place);
 }
 

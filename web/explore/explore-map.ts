@@ -5,6 +5,7 @@ import { intersects, type ScreenBox } from '../shared/map/label-placement.js';
 import { ExploreMapController, type FitRoom } from './explore-map-controller.js';
 import { shapesKey, type ShapeCollection } from './explore-layers.js';
 import type { Lang } from './explore-params.js';
+import type { Named } from '../shared/i18n.js';
 
 /** Pixels kept between a name and the legend. */
 const LEGEND_GAP = 4;
@@ -57,7 +58,7 @@ export class ExploreMap extends LitElement {
   declare selected?: string;
   declare lang: Lang;
   /** The place whose parts are drawn: their names on the map drop its name (a community's grids). */
-  declare place?: { name: string; name_en: string | null };
+  declare place?: Named;
   /** A label in the map's corner (the period, when two maps are side by side). */
   declare caption?: string;
   /** Hover text for a shape's value. */

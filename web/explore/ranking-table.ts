@@ -2,7 +2,7 @@ import { html, LitElement } from 'lit';
 import type { ChildFigures } from './choropleth.js';
 import { downloadCsv } from './csv.js';
 import { formatMetric, placeName, strings } from './explore-i18n.js';
-import { nameWithin } from '../shared/i18n.js';
+import { nameWithin, type Named } from '../shared/i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
 import type { PickDetail } from './explore-map.js';
@@ -28,7 +28,7 @@ export class RankingTable extends LitElement {
 
   declare rows?: ChildFigures[];
   /** The place ranked within: a grid's name drops its community's it starts with (the CSV, read elsewhere, keeps it). */
-  declare place?: { name: string; name_en: string | null };
+  declare place?: Named;
   declare sortBy: SortKey;
   declare limit: number;
   declare heading: string;

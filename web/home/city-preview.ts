@@ -2,7 +2,7 @@ import { CODE_LENGTH } from '../../server/contract/vocabulary.js';
 import { apiRequest } from '../shared/api-request.js';
 import { bboxOfPositions } from '../shared/map/fit.js';
 import { escapeHtml } from './page-directory.js';
-import { nameWithin } from '../shared/i18n.js';
+import { nameWithin, type Named } from '../shared/i18n.js';
 
 /**
  * The home page's preview of the caller's area: every grid, coloured by its
@@ -62,8 +62,8 @@ export async function loadPreview(parts: readonly { code: string }[]): Promise<{
  */
 export function previewMarkup(
   shapes: readonly Shape[],
-  parts: readonly { code: string; name: string; name_en?: string | null }[],
-  place?: { name: string; name_en?: string | null },
+  parts: readonly (Named & { code: string })[],
+  place?: Named,
 ): { viewBox: string; paths: string; legend: string } {
   const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
   const nameOf = new Map(parts.map((d) => [d.code, d.name]));

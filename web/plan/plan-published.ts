@@ -3,7 +3,7 @@ import { nameWithin, type Lang } from '../shared/i18n.js';
 import { fitBbox, unionBbox, type Bbox } from '../shared/map/fit.js';
 import { placeLabels, textMeasurer } from '../shared/map/label-placement.js';
 import { MAP_FONT, uiScale } from '../shared/map/theme.js';
-import type { PublishedPlaces, PublishedShape } from './plan-api.js';
+import type { PublishedPlaces } from './plan-api.js';
 
 /** The editor's colours for what is published: a faint fill, a dashed outline, nothing like a draft's grids. */
 const COLOURS = { fill: '#142038', line: '#7f96c2' };
@@ -18,15 +18,6 @@ export const PUBLISHED_LAYERS: LayerSpecification[] = [
   { id: 'published-fill', type: 'fill', source: 'published', paint: { 'fill-color': COLOURS.fill, 'fill-opacity': 0.9 } },
   { id: 'published-line', type: 'line', source: 'published', paint: { 'line-color': COLOURS.line, 'line-width': 1.4, 'line-dasharray': [3, 2] } },
 ];
-
-/**
- * The name a published place is labelled with: a grid in its community's
- * view loses the community's name it starts with (李家冲社区第五网格 → 第五网格,
- * "Lijiachong Community Grid 5" → "Grid 5"), which the picker already says.
- */
-export function shortName(shape: PublishedShape['properties'], lang: Lang, community: { name: string; name_en: string | null } | null): string {
-  return nameWithin(lang, shape, community ?? undefined);
-}
 
 /**
  * What the editor's map shows while no plan is open: the published grids of
@@ -93,7 +84,8 @@ export class PublishedLayer {
     const candidates = [...shapes]
       .sort((a, b) => area(b.bbox) - area(a.bbox))
       .map((f) => {
-        const text = shortName(f.properties, this.lang, community);
+        // A grid in its community's view loses the community's name, which the picker already says (第五网格, "Grid 5").
+        const text = nameWithin(this.lang, f.properties, community ?? undefined);
         const at = this.map.project(f.properties.label);
         return { item: { code: f.properties.code, text }, x: at.x, y: at.y, width: this.measure(text, size) + 6, height: size * 1.3 };
       });

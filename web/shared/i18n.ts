@@ -16,8 +16,14 @@ export function translations<T>(table: Record<Lang, T>): (lang: Lang) => T {
   return (lang) => table[lang];
 }
 
+/** Anything named in both languages: a region, a grid, a unit. */
+export interface Named {
+  name: string;
+  name_en?: string | null;
+}
+
 /** A place's name in the page's language: the English name when there is one. */
-export function placeName(lang: Lang, p: { name: string; name_en?: string | null }): string {
+export function placeName(lang: Lang, p: Named): string {
   return lang === 'en' && p.name_en ? p.name_en : p.name;
 }
 
@@ -26,7 +32,7 @@ export function placeName(lang: Lang, p: { name: string; name_en?: string | null
  * it starts with (文化路社区第三网格 → 第三网格, "Wenhualu Community Grid 3" → "Grid 3"). A name that does not start
  * with the place's, or would be left empty, is kept whole (a street's 文化路社区 stays as it is).
  */
-export function nameWithin(lang: Lang, part: { name: string; name_en?: string | null }, place?: { name: string; name_en?: string | null }): string {
+export function nameWithin(lang: Lang, part: Named, place?: Named): string {
   const full = placeName(lang, part);
   const prefix = place ? placeName(lang, place) : '';
   const rest = prefix && full.startsWith(prefix) ? full.slice(prefix.length).trim() : '';
