@@ -59,14 +59,21 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   /**
    * A phone signed in as `username` on /m, waited on until its first screen. Through the login page (its form on a
    * phone's screen) for `viaLoginPage`; else with the session from the login API, as the login page gets it: a
-   * page load less per phone (the login page stores nothing in the browser but the session cookie).
+   * page load less per phone (the login page stores nothing in the browser but the session cookie). `prepare` runs on
+   * the new page before it loads.
    */
-  async function phone(username: string, lang: 'zh' | 'en' = 'zh', viaLoginPage = false): Promise<{ context: BrowserContext; page: Page }> {
+  async function phone(
+    username: string,
+    lang: 'zh' | 'en' = 'zh',
+    viaLoginPage = false,
+    prepare?: (page: Page) => Promise<unknown>,
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await phoneContext(browser, inGrid, lang);
     contexts.push(context);
     const query = lang === 'en' ? '?lang=en' : '';
     if (viaLoginPage) return { context, page: await openFieldApp(context, base, username, problems, query) };
     const page = await context.newPage();
+    await prepare?.(page);
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${username} console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`${username} page error: ${e.message}`));
     const res = await context.request.post(`${base}/api/auth/login`, { data: { username, password: TEST_PASSWORD } });
@@ -217,7 +224,16 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     }
     const statusOf = async () => (await ctx.db.query<{ status: string }>('SELECT status FROM incident WHERE code = $1', [code]))[0]!.status;
 
-    const { context, page } = await phone('h-sanitation');
+    // The task list is held until the map has drawn (its place then the phone's alone), as on a slow line: the map
+    // must then take in the tasks that come.
+    let releaseTasks!: () => void;
+    const tasksHeld = new Promise<void>((resolve) => (releaseTasks = resolve));
+    const { context, page } = await phone('h-sanitation', 'zh', false, (p) =>
+      p.route('**/api/me/tasks', async (route) => {
+        await tasksHeld;
+        await route.fallback();
+      }),
+    );
     // A handler has no grid: the home map shows the unit's tasks, a dot each, and a tap on one opens it in the list.
     const inHand = await ctx.db.query<{ code: string }>(
       `SELECT i.code FROM incident_assignment a JOIN incident i ON i.id = a.incident_id
@@ -225,6 +241,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     );
     expect(inHand.map((r) => r.code)).toContain(code);
     await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    releaseTasks();
     const dotCodes = () =>
       page.evaluate(`(() => {
         const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;

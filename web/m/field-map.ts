@@ -89,6 +89,7 @@ export class FieldMap extends LitElement {
     grids: { attribute: false },
     position: { attribute: false },
     pin: { attribute: false },
+    tasks: { attribute: false },
   };
   static override styles = [
     unsafeCSS(maplibreCss),
@@ -140,6 +141,9 @@ export class FieldMap extends LitElement {
         const code = e.features?.[0]?.properties?.code;
         if (typeof code === 'string') this.dispatchEvent(new CustomEvent('task-picked', { detail: code, bubbles: true, composed: true }));
       });
+      map.on('movestart', (e) => {
+        if (e.originalEvent) this.movedByUser = true;
+      });
       this.draw(true);
       // data-ready: the grid is drawn (tests and screenshots wait for it).
       map.once('idle', () => this.setAttribute('data-ready', ''));
@@ -147,14 +151,18 @@ export class FieldMap extends LitElement {
   });
   private me?: Marker;
   private pinMarker?: Marker;
+  /** The user has panned or zoomed the map: tasks that come later no longer move it under their finger. */
+  private movedByUser = false;
 
   override firstUpdated(): void {
     void workerStarted.then(() => this.isConnected && this.kit.attach(this.renderRoot.querySelector<HTMLElement>('#map')!));
   }
 
   override updated(changed: PropertyValues<this>): void {
-    // Tasks refit a map with no grid to fit (a handler's): their places are then the map's subject.
-    if (this.kit.isLoaded) this.draw(changed.has('grids') || (changed.has('tasks') && this.grids.length === 0));
+    // Tasks refit a map with no grid to fit (a handler's): their places are then the map's subject. They often come
+    // after the map has loaded and fitted the phone's position alone; not once the user has moved the map.
+    const tasksToFit = changed.has('tasks') && this.grids.length === 0 && !this.movedByUser;
+    if (this.kit.isLoaded) this.draw(changed.has('grids') || tasksToFit);
   }
 
   private draw(fit: boolean): void {
