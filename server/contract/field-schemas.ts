@@ -97,6 +97,10 @@ const TaskCommon = {
   description: Type.String(),
   grid_code: Type.String(),
   location: LonLat,
+  place: Type.Object(
+    { zh: Type.String(), en: Type.String() },
+    { description: 'where it is: district · street · grid (the English name falls back to the Chinese where a place has none)' },
+  ),
   reported_at: DateTime,
   due_at: NullableDateTime,
   urged: Type.Boolean({ description: 'urged (督办) by the centre' }),

@@ -37,6 +37,8 @@ interface TaskRow {
   grid_code: string;
   lon: number;
   lat: number;
+  place_zh: string;
+  place_en: string;
   reported_at: Date;
   due_at: Date | null;
   urged_at: Date | null;

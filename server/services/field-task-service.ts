@@ -21,16 +21,22 @@ export async function myTasks(deps: ServiceDeps, who: Actor): Promise<MyTasks> {
     const rows = await deps.repos.field.gridWorkerTasks(p.scope, MAX_TASKS);
     return {
       role: 'grid_worker',
-      tasks: rows.map(({ lon, lat, urged_at, ...r }) => ({ ...r, location: [lon, lat] as [number, number], ...urged(urged_at) })),
+      tasks: rows.map(({ lon, lat, place_zh, place_en, urged_at, ...r }) => ({
+        ...r,
+        location: [lon, lat] as [number, number],
+        place: { zh: place_zh, en: place_en },
+        ...urged(urged_at),
+      })),
     };
   }
   if (p.role === 'handler' && p.unit) {
     const rows = await deps.repos.field.handlerTasks(p.unit, now, p.scope, MAX_TASKS);
     return {
       role: 'handler',
-      tasks: rows.map(({ lon, lat, urged_at, ...r }) => ({
+      tasks: rows.map(({ lon, lat, place_zh, place_en, urged_at, ...r }) => ({
         ...r,
         location: [lon, lat] as [number, number],
+        place: { zh: place_zh, en: place_en },
         ...urged(urged_at),
         // Tenths of an hour: what a phone shows ("剩余 3.5 工作小时").
         working_hours_left: Math.round(deps.calendar.workingHoursBetween(now, new Date(r.due_at)) * 10) / 10,

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, TEST_PASSWORD, type Session } from '../helpers/identity.js';
 import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
+import { incidentPlaces } from '../helpers/incident-places.js';
 import { phoneJpeg, solidPng } from '../helpers/test-images.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { jpegSize, openFieldApp, phoneContext, reportThroughPage, signInAgain } from '../helpers/field-app-page.js';
@@ -265,6 +266,12 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(box.y >= 0 && box.y + box.height <= page.viewportSize()!.height, `marked task at ${JSON.stringify(box)}`).toBe(true);
     const task = page.locator(`gs-tasks-view li[data-task="${code}"]`);
     await task.waitFor({ timeout: 60_000 });
+    // Each task says where it is: a handler's tasks lie anywhere in the city.
+    const where = await incidentPlaces(
+      ctx.db,
+      inHand.map((r) => r.code),
+    );
+    for (const { code: c } of inHand) expect(await page.locator(`gs-tasks-view li[data-task="${c}"] [data-place]`).textContent()).toBe(where.get(c)!.zh);
     await shoot(page, 'zh-tasks-handler');
     // Started and resolved in a stairwell with no network: both steps wait in the outbox, the resolve with its photo.
     await context.setOffline(true);
@@ -507,6 +514,13 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const handler = await phone('h-sanitation', 'en');
     await handler.page.click('[data-tab="tasks"]');
     await handler.page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
+    const rows = handler.page.locator('gs-tasks-view li[data-task]');
+    const shown = await rows.evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-task')!, li.querySelector('[data-place]')?.textContent]));
+    const where = await incidentPlaces(
+      ctx.db,
+      shown.map(([c]) => c!),
+    );
+    expect(shown).toEqual(shown.map(([c]) => [c, where.get(c!)!.en]));
     await shoot(handler.page, 'en-tasks-handler');
     expect(problems).toEqual([]);
   });

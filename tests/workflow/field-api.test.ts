@@ -8,6 +8,7 @@ import { sweepFieldRetention } from '../../server/workflow/field-retention-sweep
 import { createSeededApp, json, type SeededApp } from '../helpers/seeded-app.js';
 import { BACKEND } from '../helpers/test-database.js';
 import { createUser, login, pickPlaces, type Session, pointInGrid } from '../helpers/identity.js';
+import { incidentPlaces } from '../helpers/incident-places.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
 
 /**
@@ -536,5 +537,13 @@ describe(`the grid worker's on-site check (核查) and task lists on ${BACKEND}`
     expect(freshTask).toMatchObject({ overdue: false, urged: false, unit_status: 'assigned' });
     expect(freshTask.working_hours_left).toBeGreaterThan(0);
     expect((await read('dispatcher', '/api/me/tasks')).statusCode).toBe(403);
+
+    // Each task says where it is, district · street · grid, in both languages.
+    const where = await incidentPlaces(
+      ctx.db,
+      [...tasks, ...queue.tasks].map((t: any) => t.code),
+    );
+    expect([...where.values()].some((w) => w.en !== w.zh)).toBe(true);
+    for (const task of [...tasks, ...queue.tasks]) expect(task.place, task.code).toEqual(where.get(task.code));
   });
 });

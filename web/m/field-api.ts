@@ -77,6 +77,8 @@ export interface IncidentRow {
   needs_check?: boolean;
   /** [longitude, latitude] (GET /api/me/tasks); absent from the plain list. */
   location?: [number, number];
+  /** Where it is, district · street · grid (GET /api/me/tasks); absent from the plain list. */
+  place?: { zh: string; en: string };
 }
 
 /** Incidents the caller may see (the server scopes them: a grid worker's grid, a handler's unit), by status. */

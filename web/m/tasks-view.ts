@@ -59,6 +59,7 @@ export class TasksView extends LitElement {
       .overdue { background: #5a1d24; color: #ffb0b9; }
       .focused { outline: 2px solid #5cc8ff; }
       .urged { background: #3a2a14; color: #ffd873; }
+      .where { color: #cfe0f7; font-size: 0.9rem; }
       .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation input, .mediation .hint { grid-column: 1 / -1; }
@@ -203,6 +204,7 @@ export class TasksView extends LitElement {
         ${r.urged_at ? html`<span class="tag urged" data-urged>${t.urged}</span>` : nothing}
       </div>
       <div class="hint">${r.code}${due ? ` · ${t.due(due)}` : ''}</div>
+      ${this.duty === 'handler' && r.place ? html`<div class="where" data-place>${r.place[this.lang]}</div>` : nothing}
       <div>${r.description}</div>
       ${this.renderActions(r)}
     </li>`;
