@@ -188,8 +188,3 @@ export function formatMetric(metric: Metric | 'within_deadline_rate', v: number 
 export function errorText(error: { code: string; message: string }, lang: Lang): string {
   return strings(lang).errors[error.code] ?? error.message;
 }
-
-/** The place's name in the page's language. */
-export function placeName(p: { name: string; name_en: string | null }, lang: Lang): string {
-  return lang === 'en' && p.name_en ? p.name_en : p.name;
-}

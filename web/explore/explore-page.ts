@@ -2,13 +2,14 @@ import { html, LitElement, nothing } from 'lit';
 import { isGridCode } from '../../server/contract/vocabulary.js';
 import type { ApiError } from '../shared/api-request.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
+import { placeName } from '../shared/i18n.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
 import { ExploreDataController } from './explore-data.js';
 import { explorePageStyles } from './explore-page-styles.js';
 import { legendRows, legendTitle } from './explore-legend.js';
 import { MapPairController } from './map-pair.js';
-import { errorText, formatMetric, placeName, strings } from './explore-i18n.js';
+import { errorText, formatMetric, strings } from './explore-i18n.js';
 import type { PickDetail, ViewDetail } from './explore-map.js';
 import { addDays, parseView, serializeView, type ExploreView } from './explore-params.js';
 import './category-bars.js';
@@ -152,7 +153,7 @@ export class ExplorePage extends LitElement {
     const w = this.data.window;
     if (!w) return this.data.error && this.data.pending === 0 ? '—' : strings(this.view.lang).loading;
     const t = strings(this.view.lang);
-    return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(a, this.view.lang)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(w.place, this.view.lang)}</b><span class="level">${t.level[w.place.level]}</span>${
+    return html`${w.ancestors.map((a) => html`<a data-crumb=${a.code} @click=${() => this.pick(a.code)}>${placeName(this.view.lang, a)}</a><span class="sep">›</span>`)}<b data-place=${w.place.code} data-level=${w.place.level}>${placeName(this.view.lang, w.place)}</b><span class="level">${t.level[w.place.level]}</span>${
       w.unit
         ? html`<span class="unit" data-unit=${w.unit.code}>${t.unitOnly(this.view.lang === 'en' ? (w.unit.name_en ?? w.unit.name) : w.unit.name)}</span>`
         : nothing
@@ -182,7 +183,7 @@ export class ExplorePage extends LitElement {
       ${
         this.movedFrom
           ? html`<div class="notice" role="status" data-notice="moved-to-scope">
-        ${t.movedToScope(this.movedFrom, this.data.window ? placeName(this.data.window.place, v.lang) : t.yourArea)}
+        ${t.movedToScope(this.movedFrom, this.data.window ? placeName(v.lang, this.data.window.place) : t.yourArea)}
         <button @click=${() => {
           this.movedFrom = undefined;
         }}>${t.dismiss}</button></div>`
@@ -262,7 +263,7 @@ export class ExplorePage extends LitElement {
     const v = this.view;
     const t = strings(v.lang);
     const { legend } = this.mapValues();
-    const place = this.data.window ? placeName(this.data.window.place, v.lang) : '';
+    const place = this.data.window ? placeName(v.lang, this.data.window.place) : '';
     const periods =
       v.compare === 'side'
         ? [`${t.periodA} ${v.from} – ${v.to}`, `${t.periodB} ${v.bfrom} – ${v.bto}`]

@@ -1,7 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { ExploreSearchResponse } from '../../server/contract/explore-schemas.js';
 import { apiRequest } from '../shared/api-request.js';
-import { placeName, strings } from './explore-i18n.js';
+import { placeName } from '../shared/i18n.js';
+import { strings } from './explore-i18n.js';
 import type { PickDetail } from './explore-map.js';
 import type { Lang } from './explore-params.js';
 
@@ -63,8 +64,8 @@ export class PlaceSearch extends LitElement {
     return html`<ul role="listbox">
       ${found.map(
         (p, i) => html`<li role="option" data-code=${p.code} aria-selected=${i === 0 ? 'true' : 'false'} @click=${() => this.choose(p)}>
-          ${placeName(p, this.lang)}<span class="where">${level[p.level]}${
-            p.parent_name ? ` · ${placeName({ name: p.parent_name, name_en: p.parent_name_en }, this.lang)}` : ''
+          ${placeName(this.lang, p)}<span class="where">${level[p.level]}${
+            p.parent_name ? ` · ${placeName(this.lang, { name: p.parent_name, name_en: p.parent_name_en })}` : ''
           }</span></li>`,
       )}
     </ul>`;

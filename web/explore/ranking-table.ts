@@ -1,8 +1,8 @@
 import { html, LitElement } from 'lit';
 import type { ChildFigures } from './choropleth.js';
 import { downloadCsv } from './csv.js';
-import { formatMetric, placeName, strings } from './explore-i18n.js';
-import { nameWithin, type Named } from '../shared/i18n.js';
+import { formatMetric, strings } from './explore-i18n.js';
+import { nameWithin, placeName, type Named } from '../shared/i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
 import type { PickDetail } from './explore-map.js';
@@ -62,7 +62,7 @@ export class RankingTable extends LitElement {
         <thead><tr><th>${t.name}</th><th class="num">${t.kpi.reported}</th><th class="num">${t.kpi.overdue}</th><th class="num">${t.kpi.closure_rate}</th><th class="num">${t.kpi.per_1k}</th></tr></thead>
         <tbody>${rows.map(
           (r) => html`<tr data-code=${r.code}>
-          <td><a class="place" title=${placeName(r, this.lang)} @click=${() => this.pick(r.code)}>${nameWithin(this.lang, r, this.place)}</a></td>
+          <td><a class="place" title=${placeName(this.lang, r)} @click=${() => this.pick(r.code)}>${nameWithin(this.lang, r, this.place)}</a></td>
           <td class="num" data-field="reported">${formatMetric('reported', r.reported, this.lang)}</td>
           <td class="num" data-field="overdue">${formatMetric('overdue', r.overdue, this.lang)}</td>
           <td class="num" data-field="closure_rate">${formatMetric('closure_rate', r.closure_rate, this.lang)}</td>
@@ -85,7 +85,7 @@ export class RankingTable extends LitElement {
       [t.code, t.name, t.population, k.reported!, k.closed!, k.closure_rate!, k.open!, k.overdue!, k.per_1k!, k.mean_hours_to_close!],
       this.shown.map((r) => [
         r.code,
-        placeName(r, this.lang),
+        placeName(this.lang, r),
         r.population,
         r.reported,
         r.closed,
