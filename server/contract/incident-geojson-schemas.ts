@@ -61,6 +61,9 @@ export const IncidentDetailFeature = featureOf(
       ],
       { description: "the grid worker's latest on-site check (核查), null if none" },
     ),
+    grid_name: Type.Union([Type.Object({ zh: Text, en: Text }), Type.Null()], {
+      description: "the grid's name in both languages (a grid's English name: its community's and its number); null if the grid is gone",
+    }),
     grid_code: Text,
     ...GridAncestry,
     duplicate_of: Type.Union([Text, Type.Null()], { description: 'the code of the original' }),

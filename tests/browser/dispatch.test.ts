@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { createUser, login, pickPlaces, pointInGrid, type Session } from '../helpers/identity.js';
+import { incidentPlaces } from '../helpers/incident-places.js';
 import { openSignedIn } from '../helpers/signed-in-page.js';
 import { createSeededApp, json, runStart, SMALL_CITY, type SeededApp } from '../helpers/seeded-app.js';
 import { multipartBody, solidPng } from '../helpers/test-images.js';
@@ -545,6 +546,11 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const [district] = await ctx.db.query<{ name_en: string }>('SELECT r.name_en FROM incident i JOIN region r ON r.code = i.district_code WHERE i.code = $1', [
       dispatched,
     ]);
+    // Where it is, district · street · grid, in each language, written out from the region and grid tables.
+    const where = (await incidentPlaces(ctx.db, [dispatched])).get(dispatched)!;
+    const [{ grid_code: gridCode }] = (await ctx.db.query<{ grid_code: string }>('SELECT grid_code FROM incident WHERE code = $1', [dispatched])) as [
+      { grid_code: string },
+    ];
     // One console, opened at the desk size and then narrowed to the laptop's (the layout follows the window), then
     // switched to English with its own button and widened again: no second page and map load.
     const page = await openConsole('d-one', '?queue=verify', { width: 1920, height: 1080 });
@@ -576,6 +582,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
       for (const viewport of sizes.map((width) => (width === 1920 ? { width: 1920, height: 1080 } : { width: 1366, height: 768 }))) {
         await page.setViewportSize(viewport);
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
+        await expect.poll(() => page.locator('gs-incident-detail [data-place]').textContent()).toBe(`${where[lang]} ${gridCode}`);
         await expect
           .poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
           .toBe(true);

@@ -339,6 +339,16 @@ describe(`urgency, disputes and units on ${BACKEND}`, () => {
 });
 
 describe(`reports: places, duplicates and photos on ${BACKEND}`, () => {
+  it("names the incident's grid in its detail in both languages (English: its community's name and its number)", async () => {
+    const rows = await ctx.db.query<{ code: string; grid: string; name: string; c_en: string }>(
+      `SELECT DISTINCT ON (g.community_code) i.code, g.code grid, g.name, c.name_en c_en
+         FROM incident i JOIN grid g ON g.code = i.grid_code JOIN region c ON c.code = g.community_code
+        WHERE c.name_en IS NOT NULL ORDER BY g.community_code, i.code LIMIT 3`,
+    );
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect((await detail(r.code)).properties.grid_name).toEqual({ zh: r.name, en: `${r.c_en} Grid ${Number(r.grid.slice(12))}` });
+  });
+
   it('places a point on a shared edge in the lowest grid code, and refuses one outside the city with 422', async () => {
     // A vertex of one grid that also lies on a neighbour: exactly on their shared boundary.
     const [edge] = await ctx.db.query<{ x: number; y: number; a: string; b: string }>(

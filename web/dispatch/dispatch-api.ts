@@ -54,6 +54,8 @@ export interface IncidentDetail extends QueueItem {
   closed_at: string | null;
   overdue: boolean;
   community_code: string;
+  /** The grid's name in both languages; null if the grid is gone. */
+  grid_name: { zh: string; en: string } | null;
   duplicate_of: string | null;
   assignments: Assignment[];
   photos: Photo[];

@@ -69,10 +69,7 @@ export class IncidentDetailView extends LitElement {
     const i = this.incident;
     if (!i) return nothing;
     const t = strings(this.lang);
-    const place = [i.district_code, i.street_code]
-      .map((c) => this.placeNames.get(c))
-      .filter(Boolean)
-      .join(' · ');
+    const place = [this.placeNames.get(i.district_code), this.placeNames.get(i.street_code), i.grid_name?.[this.lang]].filter(Boolean).join(' · ');
     return html`
       <header>
         <span class="urgency ${i.urgency}"></span>
@@ -87,7 +84,7 @@ export class IncidentDetailView extends LitElement {
         <div><dt>${t.detail.category}</dt><dd>${i.category_name[this.lang]}</dd></div>
         <div><dt>${t.detail.reporter}</dt><dd>${actorName(i.reporter)}</dd></div>
         <div><dt>${t.detail.reportedAt}</dt><dd>${formatTime(i.reported_at, this.lang)}</dd></div>
-        <div><dt>${t.detail.grid}</dt><dd>${place} <span class="mono">${i.grid_code}</span></dd></div>
+        <div><dt>${t.detail.grid}</dt><dd data-place>${place} <span class="mono">${i.grid_code}</span></dd></div>
         ${this.renderDeadline(i)}
         ${i.duplicate_of ? html`<div><dt>${t.detail.duplicateOf}</dt><dd class="mono">${i.duplicate_of}</dd></div>` : nothing}
       </dl>

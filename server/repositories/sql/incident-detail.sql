@@ -19,6 +19,8 @@ SELECT json_build_object(
                                                              FROM jsonb_array_elements_text(h.details -> 'photo_ids') p),
                                             'current', i.resolved_at IS NOT NULL AND h.at >= i.resolved_at)
                      FROM incident_history h WHERE h.incident_id = i.id AND h.action = 'check' ORDER BY h.at DESC, h.id DESC LIMIT 1),
+    -- The grid's name: the code alone told a dispatcher nothing (grid_name_en, migrations/023).
+    'grid_name', CASE WHEN g.code IS NOT NULL THEN json_build_object('zh', g.name, 'en', coalesce(grid_name_en(gc.name_en, g.code), g.name)) END,
     'grid_code', i.grid_code, 'community_code', i.community_code, 'street_code', i.street_code, 'district_code', i.district_code,
     'duplicate_of', (SELECT o.code FROM incident o WHERE o.id = i.duplicate_of),
     'assignments', coalesce((
@@ -39,6 +41,8 @@ SELECT json_build_object(
 )::text AS body
   FROM incident i
   JOIN incident_category c ON c.code = i.category_code
+  LEFT JOIN grid g ON g.code = i.grid_code
+  LEFT JOIN region gc ON gc.code = g.community_code
  WHERE i.code = $1
    AND ($2::text IS NULL OR i.grid_code LIKE $2 || '%')
    AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM incident_assignment a WHERE a.incident_id = i.id AND a.unit_code = $3));
