@@ -272,6 +272,19 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       inHand.map((r) => r.code),
     );
     for (const { code: c } of inHand) expect(await page.locator(`gs-tasks-view li[data-task="${c}"] [data-place]`).textContent()).toBe(where.get(c)!.zh);
+    // And the working hours left to its deadline as the API serves them (a tenth of an hour apart at most: the two asked
+    // a moment apart), "over" once past it.
+    const served = json(await ctx.app.inject({ method: 'GET', url: '/api/me/tasks', headers: (await login(ctx.app, 'h-sanitation')).read })).tasks as {
+      code: string;
+      working_hours_left: number;
+    }[];
+    expect(served.map((s) => s.code).sort()).toEqual(inHand.map((r) => r.code));
+    for (const { code: c, working_hours_left: left } of served) {
+      const text = (await page.locator(`gs-tasks-view li[data-task="${c}"] [data-hours-left]`).textContent())!;
+      const [, word, hours] = /^(剩余|已超) ([\d.]+) 工作小时$/.exec(text) ?? [];
+      expect(word, text).toBe(left >= 0 ? '剩余' : '已超');
+      expect(Math.abs(Math.abs(left) - Number(hours)), text).toBeLessThanOrEqual(0.1 + 1e-9);
+    }
     await shoot(page, 'zh-tasks-handler');
     // Started and resolved in a stairwell with no network: both steps wait in the outbox, the resolve with its photo.
     await context.setOffline(true);
@@ -521,6 +534,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       shown.map(([c]) => c!),
     );
     expect(shown).toEqual(shown.map(([c]) => [c, where.get(c!)!.en]));
+    for (const text of await rows.locator('[data-hours-left]').allTextContents()) expect(text).toMatch(/^[\d.]+ working hours? (left|over)$/);
     await shoot(handler.page, 'en-tasks-handler');
     expect(problems).toEqual([]);
   });

@@ -73,6 +73,8 @@ export interface IncidentRow {
   urged_at?: string | null;
   due_at?: string | null;
   overdue?: boolean;
+  /** A handler's task: working hours until due, negative once overdue (GET /api/me/tasks). */
+  working_hours_left?: number;
   /** Resolved and waiting for my on-site check (GET /api/me/tasks); absent from the plain list. */
   needs_check?: boolean;
   /** [longitude, latitude] (GET /api/me/tasks); absent from the plain list. */

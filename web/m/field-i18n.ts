@@ -66,6 +66,8 @@ const zh = {
   myUnitTasks: '本单位待办',
   due: (t: string) => `时限 ${t}`,
   overdue: '已超期',
+  /** Working hours to the deadline (a handler's task), on the working calendar; negative once past it. */
+  hoursLeft: (h: number) => (h >= 0 ? `剩余 ${h} 工作小时` : `已超 ${-h} 工作小时`),
   urged: '督办',
   start: '开始处置',
   resolve: '处置完毕（附处置后照片）',
@@ -145,6 +147,7 @@ const en: FieldStrings = {
   myUnitTasks: "My unit's queue",
   due: (t: string) => `Due ${t}`,
   overdue: 'Overdue',
+  hoursLeft: (h: number) => (h >= 0 ? `${h} working ${h === 1 ? 'hour' : 'hours'} left` : `${-h} working ${h === -1 ? 'hour' : 'hours'} over`),
   urged: 'Urged',
   start: 'Start',
   resolve: 'Resolve (with after photo)',

@@ -60,6 +60,7 @@ export class TasksView extends LitElement {
       .focused { outline: 2px solid #5cc8ff; }
       .urged { background: #3a2a14; color: #ffd873; }
       .where { color: #cfe0f7; font-size: 0.9rem; }
+      [data-hours-left] { white-space: nowrap; }
       .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation input, .mediation .hint { grid-column: 1 / -1; }
@@ -203,7 +204,9 @@ export class TasksView extends LitElement {
         ${r.overdue ? html`<span class="tag overdue" data-overdue>${t.overdue}</span>` : nothing}
         ${r.urged_at ? html`<span class="tag urged" data-urged>${t.urged}</span>` : nothing}
       </div>
-      <div class="hint">${r.code}${due ? ` · ${t.due(due)}` : ''}</div>
+      <div class="hint">${r.code}${due ? ` · ${t.due(due)}` : ''}${
+        r.working_hours_left !== undefined ? html` · <span data-hours-left=${r.working_hours_left}>${t.hoursLeft(r.working_hours_left)}</span>` : nothing
+      }</div>
       ${this.duty === 'handler' && r.place ? html`<div class="where" data-place>${r.place[this.lang]}</div>` : nothing}
       <div>${r.description}</div>
       ${this.renderActions(r)}
