@@ -272,6 +272,18 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
       inHand.map((r) => r.code),
     );
     for (const { code: c } of inHand) expect(await page.locator(`gs-tasks-view li[data-task="${c}"] [data-place]`).textContent()).toBe(where.get(c)!.zh);
+    // And how far it is from the phone (at inGrid), within 1 % of PostGIS's distance on the spheroid (the phone's is
+    // Turf's great circle), in metres below a kilometre and in kilometres above.
+    const far = await ctx.db.query<{ code: string; m: number }>(
+      'SELECT code, ST_Distance(location::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) m FROM incident WHERE code = ANY($1)',
+      [inHand.map((r) => r.code), ...inGrid],
+    );
+    for (const { code: c, m } of far) {
+      const away = page.locator(`gs-tasks-view li[data-task="${c}"] [data-away]`);
+      const shown = Number(await away.getAttribute('data-away', { timeout: 30_000 }));
+      expect(Math.abs(shown - m), `${c}: ${shown} m shown, ${m} m by PostGIS`).toBeLessThanOrEqual(m * 0.01 + 2);
+      expect(await away.textContent()).toBe(shown < 1000 ? `距我 ${shown} 米` : `距我 ${(shown / 1000).toFixed(1)} 公里`);
+    }
     // And the working hours left to its deadline as the API serves them (a tenth of an hour apart at most: the two asked
     // a moment apart), "over" once past it.
     const served = json(await ctx.app.inject({ method: 'GET', url: '/api/me/tasks', headers: (await login(ctx.app, 'h-sanitation')).read })).tasks as {
@@ -535,6 +547,8 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     );
     expect(shown).toEqual(shown.map(([c]) => [c, where.get(c!)!.en]));
     for (const text of await rows.locator('[data-hours-left]').allTextContents()) expect(text).toMatch(/^[\d.]+ working hours? (left|over)$/);
+    await rows.locator('[data-away]').first().waitFor({ timeout: 30_000 });
+    for (const text of await rows.locator('[data-away]').allTextContents()) expect(text).toMatch(/^(\d{1,3} m|\d+\.\d km) away$/);
     await shoot(handler.page, 'en-tasks-handler');
     expect(problems).toEqual([]);
   });

@@ -246,7 +246,7 @@ export class FieldApp extends LitElement {
         ${
           // Offline too: the list last seen, whose steps go into the outbox.
           this.session && !this.session.expired
-            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token}
+            ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} .position=${this.fix ? [this.fix.lon, this.fix.lat] : null}
                 @counted=${(e: CustomEvent<TaskCount>) => (this.figures = { ...this.figures, tasks: e.detail.waiting, places: e.detail.places })}
                 @queued=${() => this.queued(false)}></gs-tasks-view>`
             : html`<p class="hint">${t.signInToSend}</p>`

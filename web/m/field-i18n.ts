@@ -74,6 +74,8 @@ const zh = {
   afterPhoto: '处置后照片',
   done: '已提交',
   noTasks: '暂无任务',
+  /** How far a task is from the phone (whole metres): metres below a kilometre, else kilometres to a tenth. */
+  away: (m: number) => (m < 1000 ? `距我 ${m} 米` : `距我 ${(m / 1000).toFixed(1)} 公里`),
   share: '共享我的位置',
   sharing: '正在共享位置 · 点此停止',
   language: 'English',
@@ -154,6 +156,7 @@ const en: FieldStrings = {
   afterPhoto: 'After photo',
   done: 'Sent',
   noTasks: 'No tasks',
+  away: (m: number) => (m < 1000 ? `${m} m away` : `${(m / 1000).toFixed(1)} km away`),
   share: 'Share my position',
   sharing: 'Sharing position · tap to stop',
   language: '中文',

@@ -1,4 +1,4 @@
-import { booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon, distance } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 
 /**
@@ -16,4 +16,9 @@ export type GridFeature = Feature<Polygon | MultiPolygon, { code?: string; name:
 /** The grid among `grids` that holds the point, or null (outside every grid of mine). */
 export function gridAt(point: Position, grids: readonly GridFeature[]): GridFeature | null {
   return grids.find((g) => g.geometry && pointInPolygonal(point, g.geometry)) ?? null;
+}
+
+/** Metres between two points on the Earth (Turf's great-circle distance): how far a task is from the phone. */
+export function metresBetween(a: Position, b: Position): number {
+  return distance(a, b, { units: 'meters' });
 }

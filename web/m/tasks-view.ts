@@ -7,6 +7,7 @@ import { type Lang, strings } from './field-i18n.js';
 import { DISPUTE_CATEGORIES } from '../../server/contract/incident-workflow.js';
 import { newKey, type OutboxAction, type OutboxItem, outboxStore } from './outbox-store.js';
 import { downscalePhoto } from './photo-downscale.js';
+import { metresBetween } from './point-in-grid.js';
 import { fieldStyles, photoPicker } from './field-styles.js';
 
 /**
@@ -44,6 +45,7 @@ export class TasksView extends LitElement {
     lang: { attribute: false },
     duty: { attribute: false },
     csrf: { attribute: false },
+    position: { attribute: false },
     rows: { state: true },
     open: { state: true },
     focused: { state: true },
@@ -60,7 +62,7 @@ export class TasksView extends LitElement {
       .focused { outline: 2px solid #5cc8ff; }
       .urged { background: #3a2a14; color: #ffd873; }
       .where { color: #cfe0f7; font-size: 0.9rem; }
-      [data-hours-left] { white-space: nowrap; }
+      [data-hours-left], .away { white-space: nowrap; }
       .actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin-top: 0.4rem; }
       .mediation input, .mediation .hint { grid-column: 1 / -1; }
@@ -71,6 +73,8 @@ export class TasksView extends LitElement {
   override lang: Lang = 'zh';
   duty: 'grid_worker' | 'handler' = 'grid_worker';
   csrf: string | null = null;
+  /** Where the phone is (lon, lat), or null before a fix: a handler's tasks say how far they are. */
+  position: [number, number] | null = null;
   private rows: IncidentRow[] | null = null;
   /** The incident whose photo form is open. */
   private open = '';
@@ -207,10 +211,16 @@ export class TasksView extends LitElement {
       <div class="hint">${r.code}${due ? ` · ${t.due(due)}` : ''}${
         r.working_hours_left !== undefined ? html` · <span data-hours-left=${r.working_hours_left}>${t.hoursLeft(r.working_hours_left)}</span>` : nothing
       }</div>
-      ${this.duty === 'handler' && r.place ? html`<div class="where" data-place>${r.place[this.lang]}</div>` : nothing}
+      ${this.duty === 'handler' && r.place ? html`<div class="where"><span data-place>${r.place[this.lang]}</span>${this.renderAway(r)}</div>` : nothing}
       <div>${r.description}</div>
       ${this.renderActions(r)}
     </li>`;
+  }
+
+  private renderAway(r: IncidentRow) {
+    if (!this.position || !r.location) return nothing;
+    const metres = Math.round(metresBetween(this.position, r.location));
+    return html` · <span class="away" data-away=${metres}>${strings(this.lang).away(metres)}</span>`;
   }
 
   private renderActions(r: IncidentRow) {
