@@ -249,6 +249,14 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
         return [...new Set(map.queryRenderedFeatures({ layers: ['task-dots'] }).map((f) => f.properties.code))].sort();
       })()`);
     await expect.poll(dotCodes, { timeout: 30_000 }).toEqual(inHand.map((r) => r.code));
+    // Beside the map, how many tasks wait and how many of them are past their deadline, as the database has them.
+    const [late] = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id
+        WHERE a.unit_code = 'sanitation' AND a.status <> 'resolved' AND i.status IN ('dispatched', 'in_progress') AND a.due_at < now()`,
+    );
+    expect(late!.n).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-figure="tasks"] b').textContent()).toBe(String(inHand.length));
+    await expect.poll(() => page.locator('[data-figure="overdue"] b').textContent()).toBe(String(late!.n));
     await shoot(page, 'zh-home-handler');
     const dot = (await page.evaluate(`(() => {
       const el = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map');
@@ -537,6 +545,9 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     }
     expect(await page.locator('[data-tab="report"]').textContent()).toContain('Report');
     const handler = await phone('h-sanitation', 'en');
+    await expect.poll(() => handler.page.locator('[data-figure="overdue"]').textContent()).toMatch(/^\d+Overdue$/);
+    await handler.page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    await shoot(handler.page, 'en-home-handler');
     await handler.page.click('[data-tab="tasks"]');
     await handler.page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
     const rows = handler.page.locator('gs-tasks-view li[data-task]');

@@ -83,7 +83,7 @@ export class FieldApp extends LitElement {
   private geoError = false;
   private tab: Tab = 'home';
   private items: OutboxItem[] = [];
-  private figures: HomeFigures = { open: null, tasks: null, places: [] };
+  private figures: HomeFigures = { open: null, tasks: null, overdue: null, places: [] };
   private mapReady = false;
   private online = navigator.onLine;
   private problem = '';
@@ -247,7 +247,7 @@ export class FieldApp extends LitElement {
           // Offline too: the list last seen, whose steps go into the outbox.
           this.session && !this.session.expired
             ? html`<gs-tasks-view .lang=${this.language} .duty=${role} .csrf=${this.session.me.csrf_token} .position=${this.fix ? [this.fix.lon, this.fix.lat] : null}
-                @counted=${(e: CustomEvent<TaskCount>) => (this.figures = { ...this.figures, tasks: e.detail.waiting, places: e.detail.places })}
+                @counted=${(e: CustomEvent<TaskCount>) => (this.figures = { ...this.figures, tasks: e.detail.waiting, overdue: e.detail.overdue, places: e.detail.places })}
                 @queued=${() => this.queued(false)}></gs-tasks-view>`
             : html`<p class="hint">${t.signInToSend}</p>`
         }

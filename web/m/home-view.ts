@@ -10,6 +10,8 @@ export interface HomeFigures {
   open: number | null;
   /** Tasks waiting for me, null until known. */
   tasks: number | null;
+  /** Of those, past their deadline (a handler's), null until known. */
+  overdue: number | null;
   /** Where my tasks are (from the task list): dots on the map. */
   places: readonly TaskPlace[];
 }
@@ -23,6 +25,7 @@ export const homeStyles = css`
   .placeholder { background: #0f1930; border-radius: 10px; }
   .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
   .figures b { display: block; font-size: 2rem; color: #5cc8ff; }
+  .figures b.late { color: #ff7a85; }
   .where.outside { background: #5a1d24; }
 `;
 
@@ -30,7 +33,8 @@ export const homeStyles = css`
  * Home: where I am against my grid, my grid on the map (once the map's code
  * has loaded: `mapReady`; until it has drawn, an outline from the kept
  * boundaries: grid-outline.ts) with my tasks as dots (a handler, who has no
- * grid, sees the map fitted to them), the two figures and the big report button.
+ * grid, sees the map fitted to them), the two figures (a worker's: open in my grid and
+ * waiting for me; a handler's: waiting and overdue) and the big report button.
  */
 export function homeView(o: {
   t: FieldStrings;
@@ -67,6 +71,7 @@ export function homeView(o: {
     <div class="figures">
       ${o.isWorker ? html`<div class="card" data-figure="open"><b>${o.figures.open ?? '—'}</b>${t.openHere}</div>` : nothing}
       <div class="card" data-figure="tasks"><b>${o.figures.tasks ?? '—'}</b>${t.tasksWaiting}</div>
+      ${o.isWorker ? nothing : html`<div class="card" data-figure="overdue"><b class=${o.figures.overdue ? 'late' : ''}>${o.figures.overdue ?? '—'}</b>${t.tasksOverdue}</div>`}
     </div>
     ${o.isWorker ? html`<button class="primary" type="button" data-go-report @click=${o.onReport}>＋ ${t.reportButton}</button>` : nothing}
   `;

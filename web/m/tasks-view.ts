@@ -37,6 +37,8 @@ export interface TaskPlace {
 /** The `counted` event's detail. */
 export interface TaskCount {
   waiting: number;
+  /** Past their deadline (a handler's tasks; 0 for a grid worker, whose tasks have none of their own). */
+  overdue: number;
   places: TaskPlace[];
 }
 
@@ -119,7 +121,8 @@ export class TasksView extends LitElement {
     const places = rows.flatMap((r): TaskPlace[] =>
       r.location ? [{ code: r.code, location: r.location, urgency: r.urgency, overdue: r.overdue === true }] : [],
     );
-    this.dispatchEvent(new CustomEvent<TaskCount>('counted', { detail: { waiting, places }, bubbles: true, composed: true }));
+    const overdue = rows.filter((r) => r.overdue === true).length;
+    this.dispatchEvent(new CustomEvent<TaskCount>('counted', { detail: { waiting, overdue, places }, bubbles: true, composed: true }));
   }
 
   /** Shows one task: its row scrolled into view and marked (a tap on its dot on the home map). */
