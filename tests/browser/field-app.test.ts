@@ -548,6 +548,26 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await expect.poll(() => handler.page.locator('[data-figure="overdue"]').textContent()).toMatch(/^\d+Overdue$/);
     await handler.page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
     await shoot(handler.page, 'en-home-handler');
+    // Once the handler has moved the map, the task list read again (as after a step is sent) leaves it where they put it.
+    const fieldMap = handler.page.locator('[data-screen="home"] gs-field-map');
+    const mapCentre = () =>
+      handler.page.evaluate(`(() => {
+        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
+        return map.isMoving() ? null : map.getCenter().toArray().map((v) => v.toFixed(6)).join(',');
+      })()`);
+    await expect.poll(mapCentre).not.toBeNull();
+    const fitted = await mapCentre();
+    const box = (await fieldMap.boundingBox())!;
+    await handler.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await handler.page.mouse.down();
+    await handler.page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 - 40, { steps: 8 });
+    await handler.page.mouse.up();
+    await expect.poll(mapCentre).not.toBe(fitted);
+    await expect.poll(mapCentre).not.toBeNull();
+    const moved = await mapCentre();
+    await handler.page.evaluate(`document.querySelector('gs-field-app').shadowRoot.querySelector('gs-tasks-view').load()`);
+    await handler.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await mapCentre()).toBe(moved);
     await handler.page.click('[data-tab="tasks"]');
     await handler.page.locator('gs-tasks-view li').first().waitFor({ timeout: 60_000 });
     const rows = handler.page.locator('gs-tasks-view li[data-task]');
