@@ -209,6 +209,42 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(problems).toEqual([]);
   });
 
+  /**
+   * A handler's home map: the districts and streets of their area (the city) outlined under the dots, as the region
+   * table has them, and names from that table in the page's language, no two over each other.
+   */
+  async function expectAreas(page: Page, lang: 'zh' | 'en'): Promise<void> {
+    const regions = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
+      `SELECT code, name, name_en FROM region WHERE level IN ('district', 'street')`,
+    );
+    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const fieldMap = page.locator('[data-screen="home"] gs-field-map');
+    await expect.poll(() => fieldMap.getAttribute('data-areas'), { timeout: 60_000 }).toBe(String(regions.length));
+    const settled = () =>
+      page.evaluate(`(() => {
+        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
+        return map.isMoving() ? [] : [...new Set(map.queryRenderedFeatures({ layers: ['area-lines'] }).map((f) => f.properties.code))];
+      })()`) as Promise<string[]>;
+    await expect.poll(async () => (await settled()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    for (const code of await settled()) expect(byCode.has(code), code).toBe(true);
+    const names = await fieldMap.locator('.area-name[data-shown]').evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { code: (el as HTMLElement).dataset.area!, text: el.textContent, box: [r.left, r.top, r.right, r.bottom] };
+      }),
+    );
+    expect(names.length).toBeGreaterThan(0);
+    for (const { code, text } of names) {
+      const region = byCode.get(code)!;
+      expect(text, code).toBe(lang === 'en' ? (region.name_en ?? region.name) : region.name);
+    }
+    for (const [i, a] of names.entries())
+      for (const b of names.slice(i + 1)) {
+        const apart = a.box[2]! <= b.box[0]! || b.box[2]! <= a.box[0]! || a.box[3]! <= b.box[1]! || b.box[3]! <= a.box[1]!;
+        expect(apart, `${a.text} ${JSON.stringify(a.box)} over ${b.text} ${JSON.stringify(b.box)}`).toBe(true);
+      }
+  }
+
   it("lets a handler start their unit's incident and resolve it with an after photo, both offline: sent once each, in order", async () => {
     const dispatcher = await login(ctx.app, 'd-one');
     const made = await ctx.app.inject({
@@ -249,6 +285,8 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
         return [...new Set(map.queryRenderedFeatures({ layers: ['task-dots'] }).map((f) => f.properties.code))].sort();
       })()`);
     await expect.poll(dotCodes, { timeout: 30_000 }).toEqual(inHand.map((r) => r.code));
+    // Under them, the districts and streets of the city, and the names that fit (the phone's style has no basemap).
+    await expectAreas(page, 'zh');
     // Beside the map, how many tasks wait and how many of them are past their deadline, as the database has them.
     const [late] = await ctx.db.query<{ n: number }>(
       `SELECT count(*)::int n FROM incident_assignment a JOIN incident i ON i.id = a.incident_id
@@ -318,6 +356,10 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const steps = page.locator('[data-screen="outbox"] li[data-kind="action"]');
     await expect.poll(() => steps.evaluateAll((li) => li.map((e) => e.getAttribute('data-state'))), { timeout: 30_000 }).toEqual(['waiting', 'waiting']);
     expect(await statusOf()).toBe('dispatched');
+    // Opened again with no network, the map still has the area's outlines (kept on the phone) under the tasks.
+    await page.reload();
+    await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
+    await expectAreas(page, 'zh');
     await context.setOffline(false);
     await expect.poll(statusOf, { timeout: 60_000 }).toBe('resolved');
     await expect.poll(() => steps.evaluateAll((li) => li.map((e) => e.getAttribute('data-state'))), { timeout: 60_000 }).toEqual(['sent', 'sent']);
@@ -547,6 +589,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const handler = await phone('h-sanitation', 'en');
     await expect.poll(() => handler.page.locator('[data-figure="overdue"]').textContent()).toMatch(/^\d+Overdue$/);
     await handler.page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    await expectAreas(handler.page, 'en');
     await shoot(handler.page, 'en-home-handler');
     // Once the handler has moved the map, the task list read again (as after a step is sent) leaves it where they put it.
     const fieldMap = handler.page.locator('[data-screen="home"] gs-field-map');

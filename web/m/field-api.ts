@@ -1,6 +1,7 @@
 import { ApiError, apiRequest } from '../shared/api-request.js';
 import type { Me } from '../shared/session.js';
 import { OPEN_STATUSES } from '../../server/contract/vocabulary.js';
+import type { AreaOutline } from './area-outlines.js';
 import type { GridFeature } from './point-in-grid.js';
 
 /**
@@ -10,6 +11,7 @@ import type { GridFeature } from './point-in-grid.js';
  */
 const ME_KEY = 'gs-field-me';
 const GRIDS_KEY = 'gs-field-grids';
+const OUTLINES_KEY = 'gs-field-outlines';
 
 export type Session = { me: Me; online: boolean; expired: boolean };
 
@@ -55,6 +57,24 @@ export async function myGrids(): Promise<GridFeature[]> {
     const kept = readKept<GridFeature[]>(GRIDS_KEY);
     if (kept) return kept;
     throw err;
+  }
+}
+
+/**
+ * The outlines of the districts and streets of the caller's area (a handler's map: area-outlines.ts); the kept copy
+ * when the network is down, none if never fetched. Not needed for the first screen: asked once the map has loaded.
+ */
+export async function areaOutlines(): Promise<AreaOutline[]> {
+  try {
+    const answer = await apiRequest<{ features: AreaOutline[] }>('GET', '/api/map/outlines', { unauthorized: 'throw' });
+    try {
+      localStorage.setItem(OUTLINES_KEY, JSON.stringify(answer.features));
+    } catch {
+      // Storage full: drawn now, not kept for offline.
+    }
+    return answer.features;
+  } catch {
+    return readKept<AreaOutline[]>(OUTLINES_KEY) ?? [];
   }
 }
 

@@ -223,6 +223,7 @@ export class FieldApp extends LitElement {
       <section ?hidden=${this.tab !== 'home'} data-screen="home">
         ${homeView({
           t,
+          lang: this.language,
           grids: this.grids,
           fix: this.fix,
           here,

@@ -9,7 +9,9 @@ import { bboxOfPositions } from '../shared/map/fit.js';
 import { MapKitController } from '../shared/map/map-controller.js';
 import { offlineStyle } from '../shared/map/offline-style.js';
 import { PALETTES } from '../shared/map/colour-scales.js';
-import { THEME } from '../shared/map/theme.js';
+import { MAP_FONT, THEME } from '../shared/map/theme.js';
+import type { Lang } from '../shared/i18n.js';
+import { AREA_SOURCE, type AreaOutline, AreaNames, areaLayers } from './area-outlines.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { TaskPlace } from './tasks-view.js';
 
@@ -90,6 +92,8 @@ export class FieldMap extends LitElement {
     position: { attribute: false },
     pin: { attribute: false },
     tasks: { attribute: false },
+    areas: { attribute: false },
+    nameLang: { attribute: false },
   };
   static override styles = [
     unsafeCSS(maplibreCss),
@@ -98,6 +102,8 @@ export class FieldMap extends LitElement {
       #map { position: absolute; inset: 0; }
       .me { width: 16px; height: 16px; border-radius: 50%; background: #2f8cff; border: 3px solid #fff; box-shadow: 0 0 0 6px rgba(47, 140, 255, 0.3); }
       .pin { width: 34px; height: 44px; cursor: grab; }
+      .area-name { font: 12px ${unsafeCSS(MAP_FONT)}; color: ${unsafeCSS(THEME.subtle)}; white-space: nowrap; pointer-events: none;
+        text-shadow: 0 0 3px ${unsafeCSS(THEME.background)}, 0 0 3px ${unsafeCSS(THEME.background)}; }
     `,
   ];
 
@@ -109,6 +115,13 @@ export class FieldMap extends LitElement {
   pin: [number, number] | null = null;
   /** My tasks as dots in their urgency's colour (home); a tap on one says which ('task-picked'). */
   tasks: readonly TaskPlace[] = [];
+  /**
+   * Where to get the districts and streets of my area, drawn under the dots (a handler's map: no grid of their own;
+   * area-outlines.ts), or null. A function, not this module's import: field-api.ts stays in the first screen's script.
+   */
+  areas: (() => Promise<AreaOutline[]>) | null = null;
+  /** The language of the areas' names. */
+  nameLang: Lang = 'zh';
 
   private readonly kit = new MapKitController(this, {
     name: 'field map',
@@ -116,9 +129,11 @@ export class FieldMap extends LitElement {
     style: offlineStyle({
       sources: {
         grids: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+        [AREA_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         tasks: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [
+        ...areaLayers(),
         { id: 'grid-fill', type: 'fill', source: 'grids', paint: { 'fill-color': THEME.accent, 'fill-opacity': 0.15 } },
         { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': THEME.accent, 'line-width': 2.5 } },
         {
@@ -145,6 +160,7 @@ export class FieldMap extends LitElement {
         if (e.originalEvent) this.movedByUser = true;
       });
       this.draw(true);
+      if (this.areas) this.drawAreas();
       // data-ready: the grid is drawn (tests and screenshots wait for it).
       map.once('idle', () => this.setAttribute('data-ready', ''));
     },
@@ -153,6 +169,7 @@ export class FieldMap extends LitElement {
   private pinMarker?: Marker;
   /** The user has panned or zoomed the map: tasks that come later no longer move it under their finger. */
   private movedByUser = false;
+  private areaNames?: AreaNames;
 
   override firstUpdated(): void {
     void workerStarted.then(() => this.isConnected && this.kit.attach(this.renderRoot.querySelector<HTMLElement>('#map')!));
@@ -163,6 +180,19 @@ export class FieldMap extends LitElement {
     // after the map has loaded and fitted the phone's position alone; not once the user has moved the map.
     const tasksToFit = changed.has('tasks') && this.grids.length === 0 && !this.movedByUser;
     if (this.kit.isLoaded) this.draw(changed.has('grids') || tasksToFit);
+    if (this.kit.isLoaded && changed.has('areas') && this.areas) this.drawAreas();
+  }
+
+  /** My area's outlines and names, once asked (the kept copy offline); data-areas once drawn. */
+  private async drawAreas(): Promise<void> {
+    if (this.areaNames) return;
+    const map = this.kit.map!;
+    this.areaNames = new AreaNames(map);
+    const outlines = await this.areas!();
+    if (!this.isConnected) return;
+    (map.getSource(AREA_SOURCE) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: outlines });
+    this.areaNames.show(outlines, this.nameLang);
+    this.setAttribute('data-areas', String(outlines.length));
   }
 
   private draw(fit: boolean): void {

@@ -1,5 +1,6 @@
 import { css, html, nothing } from 'lit';
-import type { FieldStrings } from './field-i18n.js';
+import { areaOutlines } from './field-api.js';
+import type { FieldStrings, Lang } from './field-i18n.js';
 import { gridOutline } from './grid-outline.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { Fix } from './report-form.js';
@@ -19,6 +20,8 @@ export interface HomeFigures {
 /** The home screen's look, in the app's styles (the view renders into the app's shadow root). */
 export const homeStyles = css`
   .home-map { height: 15rem; margin: 0.6rem 0; position: relative; overflow: hidden; }
+  /* A handler's home has no where-am-I card and no report button: the map takes the screen they leave. */
+  .home-map.tall { height: 24rem; height: max(15rem, min(36rem, calc(100dvh - 24rem))); }
   .home-map > * { position: absolute; inset: 0; width: 100%; height: 100%; }
   /* The outline of my grid stands in for the map until MapLibre has drawn it (grid-outline.ts). */
   .home-map gs-field-map[data-ready] ~ .outline { display: none; }
@@ -38,6 +41,7 @@ export const homeStyles = css`
  */
 export function homeView(o: {
   t: FieldStrings;
+  lang: Lang;
   grids: GridFeature[];
   fix: Fix | null;
   here: GridFeature | null;
@@ -59,10 +63,10 @@ export function homeView(o: {
         </div>`
         : nothing
     }
-    <div class="home-map placeholder">
+    <div class="home-map placeholder ${o.isWorker ? '' : 'tall'}">
       ${
         o.mapReady
-          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.figures.places} .position=${fix ? [fix.lon, fix.lat] : null}
+          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.figures.places} .areas=${o.isWorker ? null : areaOutlines} .nameLang=${o.lang} .position=${fix ? [fix.lon, fix.lat] : null}
         @task-picked=${(e: CustomEvent<string>) => o.onTask(e.detail)}></gs-field-map>`
           : nothing
       }
