@@ -551,6 +551,17 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     const [{ grid_code: gridCode }] = (await ctx.db.query<{ grid_code: string }>('SELECT grid_code FROM incident WHERE code = $1', [dispatched])) as [
       { grid_code: string },
     ];
+    // Its row in the list: district · street · community, then the grid's code, written out from the region table.
+    const [names] = await ctx.db.query<{ d: string; d_en: string | null; s: string; s_en: string | null; c: string; c_en: string | null }>(
+      `SELECT d.name d, d.name_en d_en, s.name s, s.name_en s_en, c.name c, c.name_en c_en
+         FROM incident i JOIN grid g ON g.code = i.grid_code JOIN region c ON c.code = g.community_code
+         JOIN region s ON s.code = c.parent_code JOIN region d ON d.code = s.parent_code WHERE i.code = $1`,
+      [dispatched],
+    );
+    const rowPlace = {
+      zh: `${names!.d} · ${names!.s} · ${names!.c} ${gridCode}`,
+      en: `${names!.d_en ?? names!.d} · ${names!.s_en ?? names!.s} · ${names!.c_en ?? names!.c} ${gridCode}`,
+    };
     // One console, opened at the desk size and then narrowed to the laptop's (the layout follows the window), then
     // switched to English with its own button and widened again: no second page and map load.
     const page = await openConsole('d-one', '?queue=verify', { width: 1920, height: 1080 });
@@ -583,6 +594,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
         await page.setViewportSize(viewport);
         await page.locator(`gs-incident-detail h2[data-code="${dispatched}"]`).waitFor();
         await expect.poll(() => page.locator('gs-incident-detail [data-place]').textContent()).toBe(`${where[lang]} ${gridCode}`);
+        await expect.poll(() => row(page, dispatched).locator('.where').textContent()).toBe(rowPlace[lang]);
         await expect
           .poll(() => page.locator('gs-incident-detail .photos img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
           .toBe(true);

@@ -99,7 +99,9 @@ export class IncidentList extends LitElement {
 
   private renderRow(i: QueueItem) {
     const t = strings(this.lang);
-    const place = [this.placeNames.get(i.district_code), this.placeNames.get(i.street_code)].filter(Boolean).join(' · ');
+    // District · street · community (the grid's code says which of the community's grids; the detail names it).
+    const names = [i.district_code, i.street_code, i.grid_code.slice(0, 12)].map((code) => this.placeNames.get(code));
+    const place = names.filter(Boolean).join(' · ');
     const ticked = this.checked.has(i.code);
     const result = this.results.get(i.code);
     const words = bulkRowWords(this.lang);
@@ -118,7 +120,7 @@ export class IncidentList extends LitElement {
       <span class="urgency ${i.urgency}" title=${t.urgency[i.urgency] ?? ''}></span>
       <span class="what"><span class="code mono">${i.code}</span> ${this.categoryNames.get(i.category) ?? i.category}${i.description ? html` <span class="muted">· ${i.description}</span>` : ''}</span>
       <span class="when"><span class="badge">${t.status[i.status] ?? i.status}</span>${i.urged_at ? html`<span class="badge red" data-urged>${t.urged}</span>` : ''}${this.renderTime(i)}</span>
-      <span class="where">${place} <span class="mono">${i.grid_code}</span></span>
+      <span class="where" title=${`${place} ${i.grid_code}`}>${place} <span class="mono">${i.grid_code}</span></span>
       ${
         result
           ? html`<span class="result ${result.ok ? 'ok' : 'refused'}" data-result=${result.ok ? 'done' : 'refused'}>${result.ok ? '✓' : '✗'} ${result.ok ? words.done : words.refused}${this.lang === 'en' ? ': ' : '：'}${result.message}</span>`

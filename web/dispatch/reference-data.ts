@@ -4,7 +4,8 @@ import type { Lang } from './dispatch-i18n.js';
 /**
  * The console's reference lists, loaded once (and again on a language
  * switch): categories, the districts of the caller's scope with their
- * streets, and names by code for districts and streets.
+ * streets, and names by code for districts, streets and communities (a
+ * grid's community is its code's first 12 digits: the list names it).
  */
 export class ReferenceData {
   categoryList: Category[] = [];
@@ -22,10 +23,8 @@ export class ReferenceData {
     const placeNames = new Map<string, string>();
     const walk = (nodes: RegionNode[]) =>
       nodes.forEach((n) => {
-        if (n.level !== 'community') {
-          placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
-          walk(n.children);
-        }
+        placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
+        walk(n.children);
       });
     walk(tree);
     this.placeNames = placeNames;
