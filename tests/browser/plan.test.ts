@@ -92,6 +92,8 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
 
   /** What the page must say over the map while no plan is open (a table, not the page's). */
   const READ_ONLY_WORDS = { zh: '现行网格 · 只读', en: 'Published grids · read-only' };
+  /** The button over the map that goes back up from a place looked into. */
+  const UP_WORDS = { zh: '↑ 返回上一级', en: '↑ Up one level' };
 
   it("shows the scope's districts, then the chosen community's published grids, named and read-only, before any plan is open", async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -105,7 +107,38 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(sorted(districts)), "the city's districts drawn", 60_000, 100);
 
     await page.waitForSelector(`select[data-community] option[value="${community}"]`, { state: 'attached' });
-    await page.selectOption('select[data-community]', community);
+    // The map picks too: a click on the community's district shows its streets, on its street the street's communities,
+    // on the community its grids (the picker then says which), each place's parts as the region table has them. Clicked
+    // at a point inside each place, from PostGIS.
+    const partsOf = async (parent: string) =>
+      sorted((await ctx.db.query<{ code: string }>('SELECT code FROM region WHERE parent_code = $1', [parent])).map((r) => r.code));
+    const clickPlace = async (code: string) => {
+      const [at] = await ctx.db.query<{ x: number; y: number }>(
+        'SELECT ST_X(p) x, ST_Y(p) y FROM (SELECT ST_PointOnSurface(boundary) p FROM region WHERE code = $1) s',
+        [code],
+      );
+      const { x, y } = await onMap(page, at!.x, at!.y);
+      await page.mouse.click(x, y);
+    };
+    const [district, street] = [community.slice(0, 6), community.slice(0, 9)];
+    await clickPlace(district);
+    await waitUntil(
+      async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(await partsOf(district)),
+      "the district's streets drawn",
+      60_000,
+      100,
+    );
+    await clickPlace(street);
+    const communities = await partsOf(street);
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(communities), "the street's communities drawn", 60_000, 100);
+    // Up one level and down again: the street's communities once more, no community chosen, then the district's streets.
+    await page.click('[data-action="up"]');
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(await partsOf(district)), 'back up to the streets', 60_000, 100);
+    expect(await page.locator('select[data-community]').inputValue()).toBe('');
+    await clickPlace(street);
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(communities), 'down to the communities again', 60_000, 100);
+    await clickPlace(community);
+    await expect.poll(() => page.locator('select[data-community]').inputValue(), { timeout: 30_000 }).toBe(community);
     const grids = await ctx.db.query<{ code: string; name: string; community: string }>(
       'SELECT g.code, g.name, c.name AS community FROM grid g JOIN region c ON c.code = g.community_code WHERE g.community_code = $1',
       [community],
@@ -150,12 +183,14 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
           ).toBe(true);
 
     // Read-only, and said so: no editing tools until a plan is opened or started.
-    expect(await page.textContent('[data-map-hint="read-only"]')).toBe(READ_ONLY_WORDS.zh);
+    expect(await page.textContent('[data-map-hint="read-only"] [data-words]')).toBe(READ_ONLY_WORDS.zh);
+    expect((await page.textContent('[data-action="up"]'))?.trim()).toBe(UP_WORDS.zh);
     expect(await page.$('[data-tool]')).toBeNull();
     for (const lang of ['zh', 'en'] as const) {
       if (lang === 'en') {
         await page.click('[data-action="lang"]');
-        await page.waitForSelector(`[data-map-hint="read-only"] >> text="${READ_ONLY_WORDS.en}"`);
+        await page.waitForSelector(`[data-map-hint="read-only"] [data-words] >> text="${READ_ONLY_WORDS.en}"`);
+        expect((await page.textContent('[data-action="up"]'))?.trim()).toBe(UP_WORDS.en);
         // The names follow the page's language (Lijiachong Community Grid 5 → Grid 5).
         await waitUntil(async () => (await labels()).every((l) => /^[\x20-\x7e]+$/.test(l.text)), 'grid names in English');
       }

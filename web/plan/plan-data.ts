@@ -67,21 +67,28 @@ export class PlanDataController implements ReactiveController {
   }
 
   /**
-   * The published grids of `community` ('' = the regions of the caller's
+   * What is published in `place`: a community's grids, or the parts of a
+   * district or street looked into on the map ('' = the parts of the caller's
    * scope, the start view). Only the answer for the last place asked for is
    * kept: picking quickly through the list never shows an earlier community's.
    */
-  async loadPublished(community: string): Promise<void> {
+  async loadPublished(place: string): Promise<void> {
     const asked = ++this.publishedAsked;
-    const found = this.communities.find((c) => c.code === community);
+    const found = this.communities.find((c) => c.code === place);
     try {
       // A community's grids at full detail: the very edges a plan would copy.
-      const shapes = await this.api.shapes(community, community ? 0 : undefined);
+      const shapes = await this.api.shapes(place, found ? 0 : undefined);
       if (asked === this.publishedAsked)
-        this.set(() => (this.published = { region: community, shapes, community: found ? { name: found.name, name_en: found.name_en } : null }));
+        this.set(() => (this.published = { region: place, shapes, community: found ? { name: found.name, name_en: found.name_en } : null }));
     } catch (err) {
       if (asked === this.publishedAsked && this.connected) this.onError(err);
     }
+  }
+
+  /** The keys of `selection` that are grids of the revision shown: only those stay selected. */
+  shownOf(selection: readonly number[]): number[] {
+    const grids = this.current?.features.features ?? [];
+    return selection.filter((k) => grids.some((f) => f.properties.key === k));
   }
 
   /** A community's drafts ('' = none); the plan open is closed. */
@@ -166,4 +173,14 @@ export class PlanDataController implements ReactiveController {
     change();
     this.host.requestUpdate();
   }
+}
+
+/**
+ * The place above `code` on the editor's map ('' for the scope's own view), or null at the top: the scope itself
+ * (`scope` is the planner's scope code, null for a city). Codes nest: district 6 digits, street 9, community 12.
+ */
+export function placeAbove(code: string, scope: string | null): string | null {
+  if (code === '' || code === scope) return null;
+  const parent = code.slice(0, code.length === 12 ? 9 : code.length === 9 ? 6 : 0);
+  return parent === scope || parent.length <= (scope?.length ?? 0) ? '' : parent;
 }

@@ -43,7 +43,8 @@ const zh = {
   },
   /** While no plan is open: what the map shows, over it and beside it. */
   publishedView: {
-    pick: '选择社区以查看其现行网格',
+    pick: '点击区域逐级进入，或在上方选择社区',
+    up: '返回上一级',
     readOnly: '现行网格 · 只读',
     openToEdit: '地图上是本社区的现行网格，只读。打开草稿或新建方案后才能编辑。',
   },
@@ -137,7 +138,8 @@ const en: Strings = {
     no_plan: 'Choose a community, then open or start a plan.',
   },
   publishedView: {
-    pick: 'Choose a community to see its published grids',
+    pick: 'Click a place to go in, or pick a community above',
+    up: 'Up one level',
     readOnly: 'Published grids · read-only',
     openToEdit: "The map shows this community's published grids, read-only. Open a draft or start a plan to edit them.",
   },

@@ -16,6 +16,8 @@ const EMPTY = { type: 'FeatureCollection', features: [] } as const;
 export interface PlanMapCallbacks {
   /** A grid was clicked (outside the drawing tools). */
   onGridClick(key: number): void;
+  /** A published district, street or community was clicked (no plan open): go into it. */
+  onPlacePick(code: string): void;
   /** A vertex drag finished: the grid's new geometry and which corners moved. */
   onReshape(key: number, geometry: PlanGrid['geometry'], moved: { from: Position; to: Position }[]): void;
   onSplitLine(line: { type: 'LineString'; coordinates: Position[] }): void;
@@ -54,7 +56,7 @@ export class PlanMapController implements ReactiveController {
       // Lets the browser tests read pixels back.
       readback: true,
       onLoad: (map) => {
-        this.published = new PublishedLayer(map);
+        this.published = new PublishedLayer(map, (code) => this.callbacks.onPlacePick(code));
         this.startDrawing(map);
         host.requestUpdate();
       },

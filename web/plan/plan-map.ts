@@ -11,7 +11,7 @@ import { PlanMapController } from './plan-map-controller.js';
  * community chosen (read-only, dashed, named; plan-published.ts); then the draft's grids, the selected ones highlighted, every
  * problem drawn (gaps red, overlaps amber, invalid spots as dots), and the
  * warnings (what was wrong before the plan) outlined, dashed amber. Fires
- * `plan-grid-click` (detail: key), `plan-reshape` (detail: {key, geometry,
+ * `plan-grid-click` (detail: key), `plan-place-pick` (detail: a published place's code), `plan-reshape` (detail: {key, geometry,
  * moved}), `plan-split-line` and `plan-drawn-polygon` (detail: geometry).
  */
 export class PlanMap extends LitElement {
@@ -61,6 +61,7 @@ export class PlanMap extends LitElement {
 
   readonly controller = new PlanMapController(this, {
     onGridClick: (key) => this.fire('plan-grid-click', key),
+    onPlacePick: (code) => this.fire('plan-place-pick', code),
     onReshape: (key, geometry, moved) => this.fire('plan-reshape', { key, geometry, moved }),
     onSplitLine: (line) => this.fire('plan-split-line', line),
     onDrawnPolygon: (polygon) => this.fire('plan-drawn-polygon', polygon),
@@ -112,7 +113,7 @@ export class PlanMap extends LitElement {
     return this.controller.publishedRendered();
   }
 
-  private fire(type: string, detail: number | object | { key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }) {
+  private fire(type: string, detail: number | string | object | { key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }

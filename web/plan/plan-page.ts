@@ -1,10 +1,11 @@
 import { html, LitElement, nothing } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
-import { currentUser, scopeName, type Me } from '../shared/session.js';
+import { currentUser, type Me } from '../shared/session.js';
 import type { Position } from '../../server/contract/vertex-move.js';
 import type { PlanEdit, PlanGrid } from './plan-api.js';
-import { PlanDataController } from './plan-data.js';
+import { PlanDataController, placeAbove } from './plan-data.js';
 import { renderPlanEditor } from './plan-editor-panel.js';
+import { mapHint, planHeader } from './plan-header.js';
 import { drawModeOf, next, selectionAfterClick, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
 import { shortcutOf } from './plan-keys.js';
@@ -123,6 +124,7 @@ export class PlanPage extends LitElement {
           .selection=${this.selection} .drawMode=${drawModeOf(this.editor)} .planId=${this.data.current?.plan.id ?? 0}
           .published=${this.data.current ? null : this.data.published} .lang=${this.language}
           @plan-grid-click=${(e: CustomEvent<number>) => this.gridClicked(e.detail)}
+          @plan-place-pick=${(e: CustomEvent<string>) => this.pickCommunity(e.detail.length === 12 ? e.detail : '', e.detail)}
           @plan-reshape=${(e: CustomEvent<{ key: number; geometry: PlanGrid['geometry']; moved: { from: Position; to: Position }[] }>) =>
             this.submit({
               op: 'reshape',
@@ -132,7 +134,7 @@ export class PlanPage extends LitElement {
             })}
           @plan-split-line=${(e: CustomEvent<{ type: 'LineString'; coordinates: Position[] }>) => this.submit({ op: 'split', key: this.selection[0], line: e.detail })}
           @plan-drawn-polygon=${(e: CustomEvent<{ type: 'Polygon'; coordinates: Position[][] }>) => this.submit({ op: 'add', geometry: e.detail })}
-          >${this.data.current ? nothing : html`<p class="map-hint" data-map-hint=${this.community ? 'read-only' : 'pick'}>${this.community ? t.publishedView.readOnly : t.publishedView.pick}</p>`}</gs-plan-map>
+          >${this.data.current ? nothing : this.renderMapHint()}</gs-plan-map>
         <aside>
           ${this.status ? html`<div class="status ${this.status.kind}" role=${this.status.kind === 'error' ? 'alert' : 'status'} data-status=${this.status.kind}>${this.status.message}</div>` : nothing}
           ${this.renderPlanChooser()}
@@ -142,20 +144,20 @@ export class PlanPage extends LitElement {
   }
 
   private renderHeader() {
-    const t = strings(this.language);
-    const p = this.me?.principal;
-    return html`<header>
-      <h1><span>Gridscope</span> · ${t.title}</h1>
-      <label>${t.community}
-        <select data-community @change=${(e: Event) => this.pickCommunity((e.target as HTMLSelectElement).value)}>
-          <option value="">${t.pickCommunity}</option>
-          ${this.data.communities.map((c) => html`<option value=${c.code} ?selected=${c.code === this.community}>${c.label[this.language]}</option>`)}
-        </select></label>
-      <span class="spacer"></span>
-      ${p && this.me ? html`<span class="muted">${p.display_name} · ${scopeName(this.me, this.language)}</span>` : nothing}
-      <button class="link" data-action="lang" @click=${this.switchLanguage}>${t.otherLang}</button>
-      <a href="/">${t.home}</a>
-    </header>`;
+    return planHeader({
+      lang: this.language,
+      me: this.me,
+      communities: this.data.communities,
+      community: this.community,
+      onCommunity: (code) => void this.pickCommunity(code),
+      onLanguage: () => this.switchLanguage(),
+    });
+  }
+
+  /** Over the map while no plan is open: what it shows, and the way back up from a place looked into. */
+  private renderMapHint() {
+    const up = placeAbove(this.data.published?.region ?? '', this.me?.principal.scope?.code ?? null);
+    return mapHint({ lang: this.language, community: this.community, up, onUp: (place) => void this.pickCommunity('', place) });
   }
 
   private renderPlanChooser() {
@@ -206,11 +208,12 @@ export class PlanPage extends LitElement {
     else this.submit({ op: 'delete', key: this.selection[0]!, absorbers: this.selection.slice(1) });
   }
 
-  private async pickCommunity(code: string) {
+  /** A community chosen ('' none), and the place whose parts the map shows: the community's grids, or a place above one. */
+  private async pickCommunity(code: string, place = code) {
     this.community = code;
     this.editor = 'no_plan';
-    // Read-only, until a plan is opened: the published grids (or, with no community, the scope's places).
-    void this.data.loadPublished(code);
+    // Read-only, until a plan is opened: the published grids (or, with no community, the parts of the place looked into).
+    void this.data.loadPublished(place);
     const loading = this.data.loadDrafts(code);
     this.remember();
     await loading;
@@ -229,7 +232,7 @@ export class PlanPage extends LitElement {
   private async openPlan(id: number) {
     try {
       await this.data.open(id);
-      this.keepShownSelection();
+      this.selection = this.data.shownOf(this.selection);
       this.editor = 'viewing';
       this.status = null;
       this.remember();
@@ -244,7 +247,7 @@ export class PlanPage extends LitElement {
     try {
       const changed = await this.data.edit(edit);
       this.selection = changed.length === 1 ? changed : [];
-      this.keepShownSelection();
+      this.selection = this.data.shownOf(this.selection);
       this.go('done');
     } catch (err) {
       this.go('failed');
@@ -258,7 +261,7 @@ export class PlanPage extends LitElement {
     if (!this.data.current || !this.go('submit')) return;
     try {
       await this.data.step(action);
-      this.keepShownSelection();
+      this.selection = this.data.shownOf(this.selection);
       this.go('done');
     } catch (err) {
       this.go('failed');
@@ -270,19 +273,13 @@ export class PlanPage extends LitElement {
     if (!this.data.current || !this.go('submit')) return;
     try {
       const res = await this.data.publish();
-      this.keepShownSelection();
+      this.selection = this.data.shownOf(this.selection);
       this.status = { kind: 'ok', message: strings(this.language).published(res.version, res.reassigned_incidents) };
       this.go('done');
     } catch (err) {
       this.go('failed');
       this.fail(err);
     }
-  }
-
-  /** Only grids of the revision shown stay selected. */
-  private keepShownSelection() {
-    const grids = this.data.current?.features.features ?? [];
-    this.selection = this.selection.filter((k) => grids.some((f) => f.properties.key === k));
   }
 
   private fail(err: unknown) {

@@ -22,8 +22,8 @@ export const PUBLISHED_LAYERS: LayerSpecification[] = [
 /**
  * What the editor's map shows while no plan is open: the published grids of
  * the community chosen (before one is, the places of the planner's scope),
- * outlined and named, read-only: they take no clicks and terra-draw never
- * sees them. The names are HTML over the map, placed without overlaps
+ * outlined and named, read-only: terra-draw never sees them, and a click on a
+ * district, street or community (never a grid) goes into it (`onPick`). The names are HTML over the map, placed without overlaps
  * (label-placement.ts) each time the camera moves; a name with no room is
  * left out until zooming in makes some.
  */
@@ -37,7 +37,18 @@ export class PublishedLayer {
   private readonly labels: HTMLElement;
   private readonly measure = textMeasurer(MAP_FONT, 600);
 
-  constructor(private readonly map: MapLibreMap) {
+  constructor(
+    private readonly map: MapLibreMap,
+    onPick: (code: string) => void,
+  ) {
+    map.on('click', 'published-fill', (e) => {
+      const place = e.features?.[0]?.properties;
+      if (place && place.level !== 'grid') onPick(String(place.code));
+    });
+    map.on('mousemove', 'published-fill', (e) => {
+      map.getCanvas().style.cursor = e.features?.[0]?.properties.level === 'grid' ? '' : 'pointer';
+    });
+    map.on('mouseleave', 'published-fill', () => (map.getCanvas().style.cursor = ''));
     this.labels = Object.assign(document.createElement('div'), { className: 'published-labels' });
     map.getContainer().append(this.labels);
     map.on('move', () => this.placeLabels());

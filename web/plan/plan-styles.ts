@@ -18,6 +18,7 @@ export const planPageStyles = css`
   aside { overflow: auto; padding: .6rem 1rem 2rem; background: #0f1930; border-left: 1px solid #1e2c4a; }
   .toolbar { display: flex; flex-wrap: wrap; gap: .35rem; margin-bottom: .5rem; }
   .map-hint { background: rgba(11, 18, 32, 0.86); color: #c9d6ea; border: 1px solid #34476e; border-radius: 6px; padding: .3rem .7rem; font-size: .85rem; pointer-events: none; }
+  .map-hint button { pointer-events: auto; margin-left: .6rem; }
   .hint { color: #9fb3d1; font-size: .85rem; margin: .3rem 0 .6rem; }
   .status { padding: .45rem .8rem; border-radius: 6px; margin: .4rem 0; font-size: .88rem; }
   .status.error { background: #4a2030; color: #ffd0d8; }
