@@ -99,8 +99,8 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     await page.getByText('王指挥').waitFor();
     expect(await page.textContent('#who')).toContain('指挥长 City commander');
     await page.waitForSelector('#pages a');
-    // The commander may also edit grid boundaries.
-    expect(await hrefs(page)).toEqual(['/wall', '/dispatch', '/explore', '/admin', '/plan']);
+    // The commander may also send directives, edit grid boundaries and manage users.
+    expect(await hrefs(page)).toEqual(['/wall', '/dispatch', '/directives', '/explore', '/plan', '/admin']);
     expect(failures).toEqual(['401 GET /api/auth/me', '401 POST /api/auth/login']);
 
     const leader = await open();
@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     await leader.page.waitForURL(`${base}/`);
     await leader.page.waitForSelector('#pages a');
     expect(await leader.page.textContent('#who')).toContain('李区长 · 区县领导 District leader');
-    expect(await hrefs(leader.page)).toEqual(['/wall', '/dispatch', '/explore']);
+    expect(await hrefs(leader.page)).toEqual(['/wall', '/dispatch', '/directives', '/explore']);
     expect([...problems, ...leader.problems, ...leader.failures]).toEqual([]);
   });
 
