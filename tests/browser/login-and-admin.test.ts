@@ -118,6 +118,10 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     await page.click('[data-tab="tokens"]');
     await page.waitForSelector('table[data-table="tokens"]');
     expect(await page.$eval('form[data-form="create-token"] select[name="role"]', (s) => (s as HTMLSelectElement).value)).toBe('viewer');
+    // Its scope field suggests places by name (a district's wall token), as the user form's does.
+    const [district] = await ctx.db.query<{ name: string }>('SELECT name FROM region WHERE code = $1', [places.district]);
+    const option = page.locator(`form[data-form="create-token"] datalist#gs-scopes option[value="${places.district}"]`);
+    await expect.poll(() => option.getAttribute('label')).toBe(district!.name);
     await page.fill('form[data-form="create-token"] input[name="name"]', '指挥大厅大屏');
     await page.click('form[data-form="create-token"] button[type="submit"]');
     const secret = (await page.locator('[data-secret]').textContent())!.trim();
@@ -166,7 +170,18 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     const row = page.locator('tr[data-user="zhang_wei"]');
     await row.waitFor();
     expect(await row.locator('[data-role]').textContent()).toBe('区县领导');
-    expect(await row.textContent()).toContain(places.district);
+    // The scope by name and code, as the region table names it.
+    const [names] = await ctx.db.query<{ d: string; s: string }>(
+      'SELECT d.name d, s.name s FROM region s JOIN region d ON d.code = s.parent_code WHERE s.code = $1',
+      [places.street],
+    );
+    await expect.poll(() => row.locator('[data-scope]').textContent()).toBe(`${names!.d} ${places.district}`);
+    // The scope and unit fields suggest places and units by name (datalists): a street as its path, a unit as named.
+    const suggested = (list: string, code: string) => form.locator(`datalist#${list} option[value="${code}"]`).getAttribute('label');
+    expect(await form.locator('input[name="scope"]').getAttribute('list')).toBe('gs-scopes');
+    expect(await suggested('gs-scopes', places.street)).toBe(`${names!.d} / ${names!.s}`);
+    const [unit] = await ctx.db.query<{ name: string }>("SELECT name FROM unit WHERE code = 'sanitation'");
+    expect(await suggested('gs-units', 'sanitation')).toBe(unit!.name);
     expect(await form.locator('[data-form-error]').textContent()).toBe('');
     const [created] = await ctx.db.query<{ id: number }>("SELECT id FROM app_user WHERE username = 'zhang_wei'");
     await page.screenshot({ path: join(SCREENSHOT_DIR, `admin-users-${BACKEND}.png`), fullPage: true });
@@ -180,7 +195,7 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     await row.locator('input[name="scope"]').fill(places.street);
     await row.locator('[data-action="save-grant"]').click();
     await row.locator('[data-role="staff"]').waitFor();
-    expect(await row.textContent()).toContain(places.street);
+    expect(await row.locator('[data-scope]').textContent()).toBe(`${names!.d} / ${names!.s} ${places.street}`);
 
     // Reset the password through the prompt, then disable the account: the server sees both.
     page.once('dialog', (d) => void d.accept('another long password'));

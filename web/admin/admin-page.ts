@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { currentUser, logout, scopeName, type Me } from '../shared/session.js';
 import { errorMessage } from '../shared/api-request.js';
 import { roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
 import { ADMIN_STATUS, type AdminStatus, type Lang } from './admin-types.js';
+import { type Choices, loadChoices } from './place-choices.js';
 import './user-panel.js';
 import './token-panel.js';
 import './audit-panel.js';
@@ -29,6 +30,7 @@ export class AdminPage extends LitElement {
     me: { state: true },
     tab: { state: true },
     status: { state: true },
+    choices: { state: true },
   };
 
   static override styles = [
@@ -62,6 +64,8 @@ export class AdminPage extends LitElement {
   declare private me: Me | null;
   declare private tab: Tab;
   declare private status: AdminStatus | null;
+  /** The places and units the scope and unit fields suggest, in the page's language (place-choices.ts). */
+  declare private choices: Choices | null;
 
   constructor() {
     super();
@@ -69,6 +73,7 @@ export class AdminPage extends LitElement {
     this.me = null;
     this.tab = (['users', 'tokens', 'audit'] as const).find((t) => `#${t}` === location.hash) ?? 'users';
     this.status = null;
+    this.choices = null;
     this.addEventListener(ADMIN_STATUS, (e) => {
       this.status = (e as CustomEvent<AdminStatus>).detail;
     });
@@ -85,6 +90,15 @@ export class AdminPage extends LitElement {
         this.status = { kind: 'error', message: errorMessage(err) };
       },
     );
+  }
+
+  override willUpdate(changed: PropertyValues) {
+    // Once the page knows it may manage users, and again in the other language.
+    if ((changed.has('me') || changed.has('language')) && this.me?.allowed.includes('GET /api/users'))
+      void loadChoices(this.language).then(
+        (c) => (this.choices = c),
+        (err) => (this.status = { kind: 'error', message: errorMessage(err) }),
+      );
   }
 
   override render() {
@@ -136,9 +150,9 @@ export class AdminPage extends LitElement {
     const csrf = this.me?.csrf_token ?? null;
     switch (tab) {
       case 'users':
-        return html`<gs-user-panel role="tabpanel" .language=${this.language} .csrf=${csrf} .selfId=${this.me?.principal.id ?? null}></gs-user-panel>`;
+        return html`<gs-user-panel role="tabpanel" .language=${this.language} .csrf=${csrf} .selfId=${this.me?.principal.id ?? null} .choices=${this.choices}></gs-user-panel>`;
       case 'tokens':
-        return html`<gs-token-panel role="tabpanel" .language=${this.language} .csrf=${csrf}></gs-token-panel>`;
+        return html`<gs-token-panel role="tabpanel" .language=${this.language} .csrf=${csrf} .choices=${this.choices}></gs-token-panel>`;
       case 'audit':
         return html`<gs-audit-panel role="tabpanel" .language=${this.language}></gs-audit-panel>`;
     }

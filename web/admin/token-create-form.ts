@@ -3,6 +3,7 @@ import { apiRequest, errorMessage } from '../shared/api-request.js';
 import { beijingIso, ROLES, roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
 import type { CreatedToken, Lang } from './admin-types.js';
+import { type Choices, choiceLists } from './place-choices.js';
 
 /**
  * The form that creates an API token, and the one place its secret is ever
@@ -14,6 +15,7 @@ export class TokenCreateForm extends LitElement {
   static override properties = {
     language: {},
     csrf: {},
+    choices: { attribute: false },
     error: { state: true },
     busy: { state: true },
     created: { state: true },
@@ -36,6 +38,8 @@ export class TokenCreateForm extends LitElement {
   declare language: Lang;
   /** The session's CSRF token, sent with the write. */
   declare csrf: string | null;
+  /** The places and units the scope and unit fields suggest (null until loaded). */
+  declare choices: Choices | null;
   declare private error: string;
   declare private busy: boolean;
   /** The token just created, with its secret, until dismissed. */
@@ -47,6 +51,7 @@ export class TokenCreateForm extends LitElement {
     super();
     this.language = 'zh';
     this.csrf = null;
+    this.choices = null;
     this.error = '';
     this.busy = false;
     this.created = null;
@@ -60,14 +65,15 @@ export class TokenCreateForm extends LitElement {
       <div class="fields">
         <label>${t.name}<input name="name" required maxlength="100"></label>
         <label>${t.role}<select name="role">${ROLES.map((r) => html`<option value=${r} ?selected=${r === 'viewer'}>${roleName(r, this.language)}</option>`)}</select></label>
-        <label>${t.scope}<input name="scope" inputmode="numeric" title=${strings(this.language).users.scopeHint}></label>
-        <label>${t.unit}<input name="unit"></label>
+        <label>${t.scope}<input name="scope" list="gs-scopes" autocomplete="off" title=${strings(this.language).users.scopeHint}></label>
+        <label>${t.unit}<input name="unit" list="gs-units" autocomplete="off"></label>
         <label>${t.expires}<input name="expires_at" type="datetime-local" title=${t.expiryHint}></label>
         <button class="primary" type="submit" ?disabled=${this.busy}>${t.submit}</button>
       </div>
       <div class="hint">${t.expiryHint}</div>
       <div class="form-error" role="alert" data-form-error>${this.error}</div>
       ${this.created ? this.renderSecret(this.created) : nothing}
+      ${choiceLists(this.choices)}
     </form>`;
   }
 

@@ -3,6 +3,7 @@ import { apiRequest, errorMessage } from '../shared/api-request.js';
 import { formatTime, roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
 import { report, type Lang, type Token } from './admin-types.js';
+import type { Choices } from './place-choices.js';
 import './token-create-form.js';
 
 /** API tokens: the create form (with the once-only secret), then every token, revocable after a confirmation. */
@@ -10,6 +11,7 @@ export class TokenPanel extends LitElement {
   static override properties = {
     language: {},
     csrf: {},
+    choices: { attribute: false },
     tokens: { state: true },
   };
 
@@ -19,12 +21,15 @@ export class TokenPanel extends LitElement {
   declare language: Lang;
   /** The session's CSRF token, sent with every write. */
   declare csrf: string | null;
+  /** The places and units the create form's fields suggest (null until loaded). */
+  declare choices: Choices | null;
   declare private tokens: Token[] | null;
 
   constructor() {
     super();
     this.language = 'zh';
     this.csrf = null;
+    this.choices = null;
     this.tokens = null;
   }
 
@@ -37,7 +42,7 @@ export class TokenPanel extends LitElement {
     const s = strings(this.language);
     const t = s.tokens;
     return html`
-      <gs-token-create-form .language=${this.language} .csrf=${this.csrf} @token-created=${() => this.load()}></gs-token-create-form>
+      <gs-token-create-form .language=${this.language} .csrf=${this.csrf} .choices=${this.choices} @token-created=${() => this.load()}></gs-token-create-form>
       <section>
         <h2>${t.heading}</h2>
         ${

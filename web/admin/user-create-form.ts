@@ -3,6 +3,7 @@ import { apiRequest, errorMessage } from '../shared/api-request.js';
 import { ROLES, roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
 import type { Lang, User } from './admin-types.js';
+import { type Choices, choiceLists } from './place-choices.js';
 
 /**
  * The form that creates a user. The server judges the grant (role × scope ×
@@ -13,6 +14,7 @@ export class UserCreateForm extends LitElement {
   static override properties = {
     language: {},
     csrf: {},
+    choices: { attribute: false },
     error: { state: true },
     busy: { state: true },
   };
@@ -23,6 +25,8 @@ export class UserCreateForm extends LitElement {
   declare language: Lang;
   /** The session's CSRF token, sent with the write. */
   declare csrf: string | null;
+  /** The places and units the scope and unit fields suggest (null until loaded). */
+  declare choices: Choices | null;
   declare private error: string;
   declare private busy: boolean;
 
@@ -30,6 +34,7 @@ export class UserCreateForm extends LitElement {
     super();
     this.language = 'zh';
     this.csrf = null;
+    this.choices = null;
     this.error = '';
     this.busy = false;
   }
@@ -42,12 +47,13 @@ export class UserCreateForm extends LitElement {
         <label>${t.username}<input name="username" required autocomplete="off"></label>
         <label>${t.displayName}<input name="display_name" required maxlength="100"></label>
         <label>${t.role}<select name="role">${ROLES.map((r) => html`<option value=${r} ?selected=${r === 'viewer'}>${roleName(r, this.language)}</option>`)}</select></label>
-        <label>${t.scope}<input name="scope" inputmode="numeric" title=${t.scopeHint}></label>
-        <label>${t.unit}<input name="unit"></label>
+        <label>${t.scope}<input name="scope" list="gs-scopes" autocomplete="off" title=${t.scopeHint} aria-describedby="scope-hint"></label>
+        <label>${t.unit}<input name="unit" list="gs-units" autocomplete="off"></label>
         <label>${t.password}<input name="password" type="password" required autocomplete="new-password"></label>
         <button class="primary" type="submit" ?disabled=${this.busy}>${t.submit}</button>
       </div>
-      <div class="hint">${t.scopeHint}</div>
+      <div class="hint" id="scope-hint">${t.scope}${this.language === 'en' ? ': ' : '：'}${t.scopeHint}</div>
+      ${choiceLists(this.choices)}
       <div class="form-error" role="alert" data-form-error>${this.error}</div>
     </form>`;
   }

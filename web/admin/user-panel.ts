@@ -3,6 +3,7 @@ import { apiRequest, errorMessage } from '../shared/api-request.js';
 import { ROLES, roleName, strings } from './admin-i18n.js';
 import { adminStyles } from './admin-styles.js';
 import { report, type Lang, type User } from './admin-types.js';
+import { type Choices, choiceLists } from './place-choices.js';
 import './user-create-form.js';
 
 /**
@@ -17,6 +18,7 @@ export class UserPanel extends LitElement {
     selfId: {},
     users: { state: true },
     editing: { state: true },
+    choices: { attribute: false },
   };
 
   static override styles = adminStyles;
@@ -30,6 +32,8 @@ export class UserPanel extends LitElement {
   declare private users: User[] | null;
   /** The user whose role and scope are being edited in place. */
   declare private editing: number | null;
+  /** Places and units by name, for the fields and the table (null until loaded; the codes stand alone then). */
+  declare choices: Choices | null;
 
   constructor() {
     super();
@@ -38,6 +42,7 @@ export class UserPanel extends LitElement {
     this.selfId = null;
     this.users = null;
     this.editing = null;
+    this.choices = null;
   }
 
   override connectedCallback() {
@@ -48,7 +53,8 @@ export class UserPanel extends LitElement {
   override render() {
     const t = strings(this.language).users;
     return html`
-      <gs-user-create-form .language=${this.language} .csrf=${this.csrf} @user-created=${this.created}></gs-user-create-form>
+      <gs-user-create-form .language=${this.language} .csrf=${this.csrf} .choices=${this.choices} @user-created=${this.created}></gs-user-create-form>
+      ${choiceLists(this.choices)}
       <section>
         <h2>${t.heading}</h2>
         ${
@@ -69,8 +75,8 @@ export class UserPanel extends LitElement {
       <td class="mono">${u.username}</td>
       <td>${u.display_name}</td>
       <td data-role=${u.role}>${roleName(u.role, this.language)}</td>
-      <td class="mono">${u.scope_code ?? html`<span class="muted">${t.wholeCity}</span>`}</td>
-      <td class="mono">${u.unit_code ?? t.none}</td>
+      <td data-scope>${u.scope_code ? this.named(u.scope_code) : html`<span class="muted">${t.wholeCity}</span>`}</td>
+      <td data-unit>${u.unit_code ? this.named(u.unit_code) : t.none}</td>
       <td><span class="badge ${u.disabled ? 'off' : ''}">${u.disabled ? t.users.isDisabled : t.users.active}</span></td>
       <td>
         <button data-action="toggle-disabled" ?disabled=${u.id === this.selfId} @click=${() => this.patch(u, { disabled: !u.disabled })}>${u.disabled ? t.users.enable : t.users.disable}</button>
@@ -89,8 +95,8 @@ export class UserPanel extends LitElement {
       <td class="mono">${u.username}</td>
       <td>${u.display_name}</td>
       <td><select name="role">${ROLES.map((r) => html`<option value=${r} ?selected=${r === u.role}>${roleName(r, this.language)}</option>`)}</select></td>
-      <td><input name="scope" .value=${u.scope_code ?? ''} title=${t.scopeHint}></td>
-      <td><input name="unit" .value=${u.unit_code ?? ''}></td>
+      <td><input name="scope" list="gs-scopes" autocomplete="off" .value=${u.scope_code ?? ''} title=${t.scopeHint}></td>
+      <td><input name="unit" list="gs-units" autocomplete="off" .value=${u.unit_code ?? ''}></td>
       <td>${nothing}</td>
       <td>
         <button class="primary" data-action="save-grant" @click=${(e: Event) => this.saveGrant(u, e)}>${t.save}</button>
@@ -99,6 +105,12 @@ export class UserPanel extends LitElement {
         }}>${t.cancel}</button>
       </td>
     </tr>`;
+  }
+
+  /** A scope's or unit's name with its code (the code alone for a grid, or before the names have come). */
+  private named(code: string) {
+    const name = this.choices?.names.get(code);
+    return html`${name ? `${name} ` : ''}<span class="mono">${code}</span>`;
   }
 
   private async load() {
