@@ -23,9 +23,10 @@ export const PUBLISHED_LAYERS: LayerSpecification[] = [
  * What the editor's map shows while no plan is open: the published grids of
  * the community chosen (before one is, the places of the planner's scope),
  * outlined and named, read-only: terra-draw never sees them, and a click on a
- * district, street or community (never a grid) goes into it (`onPick`). The names are HTML over the map, placed without overlaps
- * (label-placement.ts) each time the camera moves; a name with no room is
- * left out until zooming in makes some.
+ * district, street or community (never a grid) goes into it (`onPick`). The
+ * names are HTML over the map, placed without overlaps (label-placement.ts)
+ * each time the camera moves; a name with no room is left out until zooming
+ * in makes some.
  */
 export class PublishedLayer {
   private places: PublishedPlaces | null = null;
