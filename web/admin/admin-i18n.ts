@@ -1,5 +1,6 @@
 import { ROLE_NAMES, ROLES, type Role } from '../../server/contract/vocabulary.js';
 import type { Lang } from './admin-types.js';
+import { localeOf } from '../shared/i18n.js';
 
 export { ROLES, type Role };
 
@@ -186,7 +187,7 @@ export function roleName(role: string, lang: Lang): string {
 /** A time on the city's clock (UTC+8), as the wall shows it, whatever the browser's zone. */
 export function formatTime(iso: string | Date | null, lang: Lang): string {
   if (!iso) return strings(lang).none;
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+  return new Intl.DateTimeFormat(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
     year: 'numeric',
     month: '2-digit',

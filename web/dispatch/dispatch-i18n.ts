@@ -1,5 +1,5 @@
 import { namesIn, STATUS_NAMES, URGENCY_NAMES } from '../../server/contract/vocabulary.js';
-import type { Lang } from '../shared/i18n.js';
+import { type Lang, localeOf } from '../shared/i18n.js';
 import type { QueueId } from './dispatch-queues.js';
 
 export type { Lang };
@@ -280,7 +280,7 @@ export function strings(lang: Lang): Strings {
 /** A time as China's clock shows it (the centre's clock, whatever the browser's zone): 06-15 10:32. */
 export function formatTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', {
+  return new Date(iso).toLocaleString(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
     month: '2-digit',
     day: '2-digit',

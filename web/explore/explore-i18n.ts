@@ -1,5 +1,6 @@
 import { namesIn, STATUS_NAMES, URGENCY_NAMES } from '../../server/contract/vocabulary.js';
 import type { CompareMode, Lang, Metric } from './explore-params.js';
+import { localeOf } from '../shared/i18n.js';
 
 const zh = {
   title: '区县态势分析',
@@ -173,7 +174,7 @@ export function strings(lang: Lang): Strings {
 }
 
 export function formatCount(n: number, lang: Lang): string {
-  return n.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN');
+  return n.toLocaleString(localeOf(lang));
 }
 
 /** A metric's value as shown in tables and tooltips. */
@@ -181,7 +182,7 @@ export function formatMetric(metric: Metric | 'within_deadline_rate', v: number 
   if (v === null) return '—';
   if (metric === 'closure_rate' || metric === 'within_deadline_rate') return `${(v * 100).toFixed(1)}%`;
   if (metric === 'reported' || metric === 'overdue') return formatCount(v, lang);
-  return v.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { maximumFractionDigits: 2 });
+  return v.toLocaleString(localeOf(lang), { maximumFractionDigits: 2 });
 }
 
 /** An API failure in the page's language: our words for known codes, else the server's (asked in this language). */

@@ -3,6 +3,7 @@ import { categoryName } from './field-categories.js';
 import { icon } from './field-icons.js';
 import type { FieldStrings, Lang } from './field-i18n.js';
 import type { OutboxItem } from './outbox-store.js';
+import { localeOf } from '../shared/i18n.js';
 
 export interface OutboxActions {
   retry(item: OutboxItem): void;
@@ -38,7 +39,7 @@ export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act
               : t.states[item.state];
         const attention = item.state === 'failed' || item.needs_login;
         return html`<li class="card" data-item=${item.id} data-kind=${item.kind} data-state=${item.state} data-code=${item.code ?? ''} ?data-attention=${attention}>
-          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN')}
+          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(localeOf(lang))}
           <div class="state state-${item.state}">${state}</div>
           ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
           ${item.needs_login ? html`<div class="hint" data-needs-login>${t.signInToSend}</div>` : nothing}

@@ -9,6 +9,7 @@ import { newKey, type OutboxAction, type OutboxItem, outboxStore } from './outbo
 import { downscalePhoto } from './photo-downscale.js';
 import { metresBetween } from './point-in-grid.js';
 import { fieldStyles, photoPicker } from './field-styles.js';
+import { localeOf } from '../shared/i18n.js';
 
 /**
  * 任务. A grid worker: the open incidents of their grid by state, and the
@@ -204,7 +205,7 @@ export class TasksView extends LitElement {
 
   private renderRow(r: IncidentRow) {
     const t = strings(this.lang);
-    const due = r.due_at ? new Date(r.due_at).toLocaleString(this.lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' }) : '';
+    const due = r.due_at ? new Date(r.due_at).toLocaleString(localeOf(this.lang), { dateStyle: 'short', timeStyle: 'short' }) : '';
     return html`<li class="card row ${this.focused === r.code ? 'focused' : ''}" data-task=${r.code} data-status=${r.status}>
       <div>
         <b>${categoryName(r.category, this.lang)}</b> · ${STATUS_NAMES[r.status as keyof typeof STATUS_NAMES]?.[this.lang] ?? r.status}

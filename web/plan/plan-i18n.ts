@@ -1,7 +1,7 @@
 import type { PlanStatus } from '../../server/contract/vocabulary.js';
 import { PLAN_REASON, type PlanProblem, type PlanReason } from '../../server/contract/grid-plan-reasons.js';
 
-import type { Lang } from '../shared/i18n.js';
+import { type Lang, localeOf } from '../shared/i18n.js';
 export type { Lang };
 
 const zh = {
@@ -208,7 +208,7 @@ export function problemText(p: PlanProblem['properties'], lang: Lang): { reason:
     keys: p.keys.length ? t.keys(p.keys) : '',
     // An older server without params: its English words are all there is.
     detail: p.params ? (t.detail[p.reason]?.(p.params) ?? p.message) : p.message,
-    area: p.area_m2 !== null ? `${Math.round(p.area_m2).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN')} m²` : '',
+    area: p.area_m2 !== null ? `${Math.round(p.area_m2).toLocaleString(localeOf(lang))} m²` : '',
   };
 }
 

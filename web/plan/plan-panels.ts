@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { DiffFeature, PlanGrid, PlanProblem, WhatIf } from './plan-api.js';
 import { problemText, strings, type Lang } from './plan-i18n.js';
+import { localeOf } from '../shared/i18n.js';
 
 const panelStyles = css`
   :host { display: block; font-size: .88rem; overflow-x: auto; }
@@ -88,7 +89,7 @@ export class PlanGridTable extends LitElement {
     const t = strings(this.lang);
     const change = (key: number) => this.diff.find((d) => d.properties.key === key)?.properties.change;
     const shift = (key: number) => this.whatIf?.grids.find((g) => g.key === key);
-    const locale = this.lang === 'en' ? 'en-GB' : 'zh-CN';
+    const locale = localeOf(this.lang);
     return html`<h2>${t.grids} (${this.grids.length})</h2>
       <table data-grids>
         <tr><th rowspan="2">${t.key}</th><th rowspan="2">${t.code}</th><th rowspan="2">${t.households}</th><th rowspan="2">${t.population}</th><th rowspan="2">${t.workers}</th><th colspan="3" class="group">${t.incidentsGroup}</th></tr>

@@ -1,5 +1,5 @@
 import { css, html, type TemplateResult } from 'lit';
-import type { Lang } from './i18n.js';
+import { type Lang, localeOf } from './i18n.js';
 
 /** One category's counts, as /api/stats/categories and /api/explore/children send them. */
 export interface CategoryCounts {
@@ -36,7 +36,7 @@ export const categoryBarStyles = css`
 export function categoryBarList(categories: readonly CategoryCounts[], lang: Lang): TemplateResult {
   const rows = [...categories].sort((a, b) => b.reported - a.reported);
   const max = Math.max(1, ...rows.map((c) => c.reported));
-  const count = (n: number) => n.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN');
+  const count = (n: number) => n.toLocaleString(localeOf(lang));
   return html`<ol class="figures">${rows.map(
     (c) => html`<li data-category=${c.code} data-value=${c.reported}>
     <span class="name">${lang === 'en' && c.name_en ? c.name_en : c.name_zh}</span>

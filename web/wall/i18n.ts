@@ -2,6 +2,7 @@ import { namesIn, STATUS_NAMES } from '../../server/contract/vocabulary.js';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import type { DirectiveStatus, Urgency } from './api-types.js';
 import type { Lang } from './wall-params.js';
+import { localeOf } from '../shared/i18n.js';
 
 const zh = {
   /** After the place's name, which the API gives (株洲市…). */
@@ -108,11 +109,9 @@ export function strings(lang: Lang): Strings {
   return lang === 'en' ? en : zh;
 }
 
-const locale = (lang: Lang) => (lang === 'en' ? 'en-GB' : 'zh-CN');
-
 /** Whole numbers with the locale's grouping (the same as the home page). */
 export function formatCount(n: number, lang: Lang): string {
-  return n.toLocaleString(locale(lang));
+  return n.toLocaleString(localeOf(lang));
 }
 
 /** A rate as a percentage to 0.1 %, or a dash when there is nothing to divide. */
@@ -122,7 +121,7 @@ export function formatPercent(rate: number | null): string {
 
 /** A time on the city's clock (UTC+8), whatever the wall computer's zone. */
 export function formatTime(iso: string | Date, lang: Lang, withDate = false): string {
-  return new Intl.DateTimeFormat(locale(lang), {
+  return new Intl.DateTimeFormat(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
     hour: '2-digit',
     minute: '2-digit',
