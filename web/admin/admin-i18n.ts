@@ -1,6 +1,6 @@
 import { ROLE_NAMES, ROLES, type Role } from '../../server/contract/vocabulary.js';
 import type { Lang } from './admin-types.js';
-import { localeOf } from '../shared/i18n.js';
+import { localeOf, monthOf } from '../shared/i18n.js';
 
 export { ROLES, type Role };
 
@@ -190,7 +190,7 @@ export function formatTime(iso: string | Date | null, lang: Lang): string {
   return new Intl.DateTimeFormat(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
     year: 'numeric',
-    month: '2-digit',
+    month: monthOf(lang),
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',

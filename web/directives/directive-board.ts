@@ -2,13 +2,13 @@ import { css, html, LitElement, nothing } from 'lit';
 import { consoleStyles } from '../dispatch/dispatch-styles.js';
 import type { Directive, DistrictRow, Round } from './directives-api.js';
 import { strings, type Lang } from './directives-i18n.js';
-import { localeOf } from '../shared/i18n.js';
+import { localeOf, monthOf } from '../shared/i18n.js';
 
 /** A time in China time, as the centre reads it: 30日 14:05. */
 export function chinaTime(lang: Lang, t: string | Date): string {
   return new Intl.DateTimeFormat(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
-    month: 'numeric',
+    month: lang === 'en' ? monthOf(lang) : 'numeric',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',

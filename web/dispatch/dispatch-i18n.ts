@@ -1,5 +1,5 @@
 import { namesIn, STATUS_NAMES, URGENCY_NAMES } from '../../server/contract/vocabulary.js';
-import { type Lang, localeOf } from '../shared/i18n.js';
+import { type Lang, localeOf, monthOf } from '../shared/i18n.js';
 import type { QueueId } from './dispatch-queues.js';
 
 export type { Lang };
@@ -282,7 +282,7 @@ export function formatTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleString(localeOf(lang), {
     timeZone: 'Asia/Shanghai',
-    month: '2-digit',
+    month: monthOf(lang),
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',

@@ -3,7 +3,7 @@ import type { ExploreGrid } from '../../server/contract/explore-schemas.js';
 import { formatCount, strings } from './explore-i18n.js';
 import type { Lang } from './explore-params.js';
 import { panelStyles } from './explore-styles.js';
-import { localeOf } from '../shared/i18n.js';
+import { localeOf, monthOf } from '../shared/i18n.js';
 
 const URGENCY_COLOUR: Record<string, string> = { red: '#e63946', yellow: '#f4c430', blue: '#3a86ff' };
 
@@ -36,7 +36,7 @@ export class GridPanel extends LitElement {
     if (!g) return html`<h3>${t.grid.title}</h3><div class="empty">${t.loading}</div>`;
     const time = new Intl.DateTimeFormat(localeOf(this.lang), {
       timeZone: 'Asia/Shanghai',
-      month: '2-digit',
+      month: monthOf(this.lang),
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',

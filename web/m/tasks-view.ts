@@ -205,7 +205,9 @@ export class TasksView extends LitElement {
 
   private renderRow(r: IncidentRow) {
     const t = strings(this.lang);
-    const due = r.due_at ? new Date(r.due_at).toLocaleString(localeOf(this.lang), { dateStyle: 'short', timeStyle: 'short' }) : '';
+    const due = r.due_at
+      ? new Date(r.due_at).toLocaleString(localeOf(this.lang), { dateStyle: this.lang === 'en' ? 'medium' : 'short', timeStyle: 'short' })
+      : '';
     return html`<li class="card row ${this.focused === r.code ? 'focused' : ''}" data-task=${r.code} data-status=${r.status}>
       <div>
         <b>${categoryName(r.category, this.lang)}</b> · ${STATUS_NAMES[r.status as keyof typeof STATUS_NAMES]?.[this.lang] ?? r.status}

@@ -11,6 +11,14 @@ export function localeOf(lang: Lang): string {
   return lang === 'en' ? 'en-GB' : 'zh-CN';
 }
 
+/**
+ * How a date's month is written: by name in English ("4 Nov": readers of English disagree on whether 04/11 is
+ * April or November), in digits in Chinese (11/04, 11月4日 read one way only).
+ */
+export function monthOf(lang: Lang): 'short' | '2-digit' {
+  return lang === 'en' ? 'short' : '2-digit';
+}
+
 /** A page's strings in the language asked for: `strings = translations({ zh: {...}, en: {...} })`. */
 export function translations<T>(table: Record<Lang, T>): (lang: Lang) => T {
   return (lang) => table[lang];

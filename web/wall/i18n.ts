@@ -2,7 +2,7 @@ import { namesIn, STATUS_NAMES } from '../../server/contract/vocabulary.js';
 import type { WallMetric, WallWindow } from '../../server/contract/wall-options.js';
 import type { DirectiveStatus, Urgency } from './api-types.js';
 import type { Lang } from './wall-params.js';
-import { localeOf } from '../shared/i18n.js';
+import { localeOf, monthOf } from '../shared/i18n.js';
 
 const zh = {
   /** After the place's name, which the API gives (株洲市…). */
@@ -126,7 +126,7 @@ export function formatTime(iso: string | Date, lang: Lang, withDate = false): st
     hour: '2-digit',
     minute: '2-digit',
     second: withDate ? undefined : '2-digit',
-    month: withDate ? '2-digit' : undefined,
+    month: withDate ? monthOf(lang) : undefined,
     day: withDate ? '2-digit' : undefined,
     hour12: false,
   }).format(new Date(iso));
