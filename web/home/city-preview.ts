@@ -14,7 +14,7 @@ import { nameWithin, type Named } from '../shared/i18n.js';
  * many grids they hold.
  */
 type Polygons = number[][][][];
-interface Shape {
+export interface Shape {
   /** The attribute that names the shape: data-grid="…" or data-outline="…" (a district's or street's code). */
   kind: 'grid' | 'outline';
   code: string;
@@ -65,9 +65,9 @@ export function previewMarkup(
   parts: readonly (Named & { code: string })[],
   place?: Named,
 ): { viewBox: string; paths: string; legend: string } {
-  const colourOf = new Map(parts.map((d, i) => [d.code, COLOURS[i % COLOURS.length]!]));
-  const nameOf = new Map(parts.map((d) => [d.code, d.name]));
   const partOf = (code: string) => code.slice(0, parts[0]?.code.length ?? CODE_LENGTH.district);
+  const colourOf = partColours(parts, shapes, partOf);
+  const nameOf = new Map(parts.map((d) => [d.code, d.name]));
   const [x0, y0, x1, y1] = bboxOfPositions(shapes.flatMap((s) => s.polygons.flat(2))) ?? [0, 0, 0, 0];
   const k = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   const scale = Math.min((WIDTH - 2 * MARGIN) / ((x1 - x0) * k || 1), (HEIGHT - 2 * MARGIN) / (y1 - y0 || 1));
@@ -91,4 +91,33 @@ export function previewMarkup(
     })
     .join('');
   return { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, paths, legend };
+}
+
+/**
+ * A colour for each part, in the legend's order: the least used so far of those its neighbours (parts whose shapes
+ * share a vertex with its own: grids and outlines are coverages, so neighbours share their edges' vertices) do not
+ * have. Up to nine parts get nine colours; past nine a colour comes back, but never beside itself (a street of twelve
+ * communities had two neighbours in one orange, their boundary lost).
+ */
+export function partColours(parts: readonly { code: string }[], shapes: readonly Shape[], partOf: (code: string) => string): Map<string, string> {
+  const partsAt = new Map<string, Set<string>>();
+  for (const s of shapes)
+    for (const [x, y] of s.polygons.flat(2)) {
+      const key = `${x!.toFixed(6)},${y!.toFixed(6)}`;
+      const here = partsAt.get(key) ?? new Set<string>();
+      here.add(partOf(s.code));
+      partsAt.set(key, here);
+    }
+  const neighbours = new Map<string, Set<string>>(parts.map((p) => [p.code, new Set<string>()]));
+  for (const here of partsAt.values()) if (here.size > 1) for (const a of here) for (const b of here) if (a !== b) neighbours.get(a)?.add(b);
+  const colourOf = new Map<string, string>();
+  const uses = COLOURS.map(() => 0);
+  for (const { code } of parts) {
+    const taken = new Set([...(neighbours.get(code) ?? [])].map((n) => colourOf.get(n)));
+    const free = COLOURS.map((_, i) => i).filter((i) => !taken.has(COLOURS[i]));
+    const pick = (free.length ? free : COLOURS.map((_, i) => i)).reduce((best, i) => (uses[i]! < uses[best]! ? i : best));
+    uses[pick]!++;
+    colourOf.set(code, COLOURS[pick]!);
+  }
+  return colourOf;
 }
