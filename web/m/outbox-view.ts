@@ -39,7 +39,7 @@ export function outboxView(items: OutboxItem[], lang: Lang, t: FieldStrings, act
               : t.states[item.state];
         const attention = item.state === 'failed' || item.needs_login;
         return html`<li class="card" data-item=${item.id} data-kind=${item.kind} data-state=${item.state} data-code=${item.code ?? ''} ?data-attention=${attention}>
-          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(localeOf(lang))}
+          <b>${what}</b> · ${icon('camera', 16)}×${item.photos.length} · ${new Date(item.created_at).toLocaleTimeString(localeOf(lang), { timeZone: 'Asia/Shanghai' })}
           <div class="state state-${item.state}">${state}</div>
           ${item.report?.description ? html`<div class="hint">${item.report.description}</div>` : nothing}
           ${item.needs_login ? html`<div class="hint" data-needs-login>${t.signInToSend}</div>` : nothing}

@@ -206,7 +206,11 @@ export class TasksView extends LitElement {
   private renderRow(r: IncidentRow) {
     const t = strings(this.lang);
     const due = r.due_at
-      ? new Date(r.due_at).toLocaleString(localeOf(this.lang), { dateStyle: this.lang === 'en' ? 'medium' : 'short', timeStyle: 'short' })
+      ? new Date(r.due_at).toLocaleString(localeOf(this.lang), {
+          timeZone: 'Asia/Shanghai',
+          dateStyle: this.lang === 'en' ? 'medium' : 'short',
+          timeStyle: 'short',
+        })
       : '';
     return html`<li class="card row ${this.focused === r.code ? 'focused' : ''}" data-task=${r.code} data-status=${r.status}>
       <div>
