@@ -137,6 +137,10 @@ describe.skipIf(!chromiumAvailable)(`the boundary editor (/plan) in headless Chr
     expect(await page.locator('select[data-community]').inputValue()).toBe('');
     await clickPlace(street);
     await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(communities), 'down to the communities again', 60_000, 100);
+    // The place looked into is in the URL: a reload (or the link sent to a colleague) opens on the same communities.
+    await expect.poll(() => page.evaluate(() => new URLSearchParams(location.search).get('place'))).toBe(street);
+    await page.reload();
+    await waitUntil(async () => JSON.stringify(await publishedDrawn(page)) === JSON.stringify(communities), 'the communities after a reload', 60_000, 100);
     await clickPlace(community);
     await expect.poll(() => page.locator('select[data-community]').inputValue(), { timeout: 30_000 }).toBe(community);
     const grids = await ctx.db.query<{ code: string; name: string; community: string }>(

@@ -71,8 +71,10 @@ export class PlanPage extends LitElement {
   }
 
   override updated() {
-    // For tests and scripts: set once what the URL asked for is shown (or has failed).
+    // For tests and scripts: set once what the URL asked for is shown (or has failed). The place looked into comes
+    // after its shapes: the URL follows it then.
     this.toggleAttribute('data-restored', this.restored);
+    if (this.restored) this.remember();
   }
 
   /** Undo and redo from the keyboard (plan-keys.ts), when the buttons would allow them. */
@@ -88,7 +90,8 @@ export class PlanPage extends LitElement {
 
   /** Writes the community, plan and language into the URL, so a reload or a shared link opens the same. */
   private remember() {
-    const url = planUrl({ community: this.community, plan: this.data.current?.plan.id ?? null, lang: this.language });
+    const place = this.data.published?.region ?? '';
+    const url = planUrl({ community: this.community, plan: this.data.current?.plan.id ?? null, place, lang: this.language });
     if (url !== location.pathname + location.search) history.replaceState(null, '', url);
   }
 
@@ -99,8 +102,9 @@ export class PlanPage extends LitElement {
     await this.data.loadCommunities();
     const asked = parsePlanLocation(location.search);
     const known = asked.community && this.data.communities.some((c) => c.code === asked.community);
-    // The start view: the places of the planner's scope, until a community is chosen.
-    if (!known) void this.data.loadPublished('');
+    // The start view: the places of the planner's scope (or of the district or street in the URL, if theirs), until a
+    // community is chosen.
+    if (!known) void this.data.loadPublished(this.data.communities.some((c) => asked.place && c.code.startsWith(asked.place)) ? asked.place : '');
     try {
       if (known) {
         await this.pickCommunity(asked.community);
