@@ -1,5 +1,9 @@
 import { html, nothing } from 'lit';
+import type { Unit } from '../../server/contract/unit-schemas.js';
+import type { RegionNode } from '../../server/contract/wall-schemas.js';
 import { apiRequest } from '../shared/api-request.js';
+import { placeName } from '../shared/i18n.js';
+import { pathName, placesWithPaths } from '../shared/place-paths.js';
 import type { Lang } from './admin-types.js';
 
 /**
@@ -22,36 +26,13 @@ export interface Choices {
   names: Map<string, string>;
 }
 
-interface RegionNode {
-  code: string;
-  level: string;
-  name: string;
-  name_en: string | null;
-  children?: RegionNode[];
-}
-
-interface Named {
-  code: string;
-  name: string;
-  name_en: string | null;
-}
-
 export async function loadChoices(lang: Lang): Promise<Choices> {
   const [{ regions }, { units }] = await Promise.all([
     apiRequest<{ regions: RegionNode[] }>('GET', '/api/regions'),
-    apiRequest<{ units: Named[] }>('GET', '/api/units'),
+    apiRequest<{ units: Unit[] }>('GET', '/api/units'),
   ]);
-  const say = (n: { name: string; name_en: string | null }) => (lang === 'en' && n.name_en) || n.name;
-  const scopes: Choice[] = [];
-  const walk = (nodes: readonly RegionNode[], path: string[]) => {
-    for (const n of nodes) {
-      const here = n.level === 'city' ? path : [...path, say(n)];
-      if (n.level !== 'city') scopes.push({ code: n.code, label: here.join(' / ') });
-      walk(n.children ?? [], here);
-    }
-  };
-  walk(regions, []);
-  const unitChoices = units.map((u) => ({ code: u.code, label: say(u) }));
+  const scopes = placesWithPaths(regions).map(({ place, path }) => ({ code: place.code, label: pathName(lang, path) }));
+  const unitChoices = units.map((u) => ({ code: u.code, label: placeName(lang, u) }));
   return { scopes, units: unitChoices, names: new Map([...scopes, ...unitChoices].map((c) => [c.code, c.label])) };
 }
 

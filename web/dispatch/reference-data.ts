@@ -1,5 +1,6 @@
 import { categories, districtsOf, regionTree, type Category, type RegionNode } from './dispatch-api.js';
 import type { Lang } from './dispatch-i18n.js';
+import { placeName } from '../shared/i18n.js';
 
 /**
  * The console's reference lists, loaded once (and again on a language
@@ -23,7 +24,7 @@ export class ReferenceData {
     const placeNames = new Map<string, string>();
     const walk = (nodes: RegionNode[]) =>
       nodes.forEach((n) => {
-        placeNames.set(n.code, lang === 'en' && n.name_en ? n.name_en : n.name);
+        placeNames.set(n.code, placeName(lang, n));
         walk(n.children);
       });
     walk(tree);

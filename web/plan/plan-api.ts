@@ -5,6 +5,7 @@ import type { ExploreShapeCollection, PlanDiffFeature, PlanGridFeature } from '.
 import type { PlanProblem, ValidationReport } from '../../server/contract/grid-plan-reasons.js';
 import type { PlanEditBody, PlanSchema, PublishResult, WhatIf } from '../../server/contract/plan-schemas.js';
 import type { RegionNode } from '../../server/contract/wall-schemas.js';
+import { pathName, placesWithPaths } from '../shared/place-paths.js';
 
 /** The API's shapes, from the server's own schemas (server/contract/). */
 export type Plan = Json<Static<typeof PlanSchema>>;
@@ -61,12 +62,9 @@ export interface Community {
   label: Record<'zh' | 'en', string>;
 }
 
-/** The communities of a region tree, flattened with their street's and district's names. */
-export function communitiesOf(nodes: RegionNode[], path: RegionNode[] = []): Community[] {
-  const said = (places: RegionNode[], en: boolean) => places.map((r) => (en && r.name_en) || r.name).join(' / ');
-  return nodes.flatMap((n) =>
-    n.level === 'community'
-      ? [{ code: n.code, name: n.name, name_en: n.name_en, label: { zh: said([...path, n], false), en: said([...path, n], true) } }]
-      : communitiesOf(n.children, n.level === 'city' ? path : [...path, n]),
-  );
+/** The communities of a region tree, each with its path (district / street / community) in both languages. */
+export function communitiesOf(nodes: RegionNode[]): Community[] {
+  return placesWithPaths(nodes)
+    .filter(({ place }) => place.level === 'community')
+    .map(({ place: c, path }) => ({ code: c.code, name: c.name, name_en: c.name_en, label: { zh: pathName('zh', path), en: pathName('en', path) } }));
 }

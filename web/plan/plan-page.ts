@@ -71,8 +71,8 @@ export class PlanPage extends LitElement {
   }
 
   override updated() {
-    // For tests and scripts: set once what the URL asked for is shown (or has failed). The place looked into comes
-    // after its shapes: the URL follows it then.
+    // For tests and scripts: set once what the URL asked for is shown (or has failed). From then on the URL follows
+    // what is shown (the place looked into only once its shapes have come).
     this.toggleAttribute('data-restored', this.restored);
     if (this.restored) this.remember();
   }
@@ -112,7 +112,6 @@ export class PlanPage extends LitElement {
       }
     } finally {
       this.restored = true;
-      this.remember();
       this.requestUpdate();
     }
   }
@@ -191,7 +190,6 @@ export class PlanPage extends LitElement {
     this.language = this.language === 'zh' ? 'en' : 'zh';
     // The API client words its requests' errors in the document's language.
     document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
-    this.remember();
   }
 
   private go(event: EditorEvent): boolean {
@@ -218,9 +216,7 @@ export class PlanPage extends LitElement {
     this.editor = 'no_plan';
     // Read-only, until a plan is opened: the published grids (or, with no community, the parts of the place looked into).
     void this.data.loadPublished(place);
-    const loading = this.data.loadDrafts(code);
-    this.remember();
-    await loading;
+    await this.data.loadDrafts(code);
   }
 
   private async createPlan() {
@@ -239,7 +235,6 @@ export class PlanPage extends LitElement {
       this.selection = this.data.shownOf(this.selection);
       this.editor = 'viewing';
       this.status = null;
-      this.remember();
     } catch (err) {
       this.fail(err);
     }
