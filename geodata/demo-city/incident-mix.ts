@@ -101,11 +101,26 @@ export function reportTimeOn(dayStart: number, now: Date, random: Random): Date 
   return new Date(dayStart); // only just past midnight: nothing later is possible
 }
 
+// Of the incidents older than a week, 0.7 % are not closed (the city's 99.3 %),
+// but not spread evenly over the year: a unit chases what is a month late, so
+// the chance of still being open falls with age, by e every STUCK_DECAY_DAYS.
+// STUCK_AT_A_WEEK makes the year's average 0.7 %: the integral of the decay over
+// days 7..365, divided by those 358 days.
+const STUCK_DECAY_DAYS = 60;
+const YEAR_PAST_A_WEEK = 358;
+const STUCK_AT_A_WEEK = (0.007 * YEAR_PAST_A_WEEK) / (STUCK_DECAY_DAYS * (1 - Math.exp(-YEAR_PAST_A_WEEK / STUCK_DECAY_DAYS)));
+
+/** The chance that an incident `ageDays` old is still not closed; 0 in its first week (its timeline decides). */
+export function stuckChance(ageDays: number): number {
+  return ageDays <= 7 ? 0 : STUCK_AT_A_WEEK * Math.exp(-(ageDays - 7) / STUCK_DECAY_DAYS);
+}
+
 /**
  * One incident's attributes. Closure depends on age: incidents older than a
- * week are closed 99.3% of the time (the city's reported rate) and the rest
- * are stuck at a late stage; younger ones are wherever their timeline has
- * got to. `waitingRed` makes it a red report nobody has dispatched yet.
+ * week are closed 99.3% of the time over the year (the city's reported rate),
+ * the rest stuck at a late stage, more of them recent (`stuckChance`); younger
+ * ones are wherever their timeline has got to. `waitingRed` makes it a red
+ * report nobody has dispatched yet.
  */
 export function demoIncident(now: Date, reportedAt: Date, random: Random, waitingRed = false): DemoIncident {
   const mix = CATEGORY_MIX[random.weighted(CATEGORY_CUMULATIVE)]!;
@@ -116,7 +131,7 @@ export function demoIncident(now: Date, reportedAt: Date, random: Random, waitin
     ? { kind: 'waiting_red' }
     : ageDays <= 7
       ? { kind: 'unfolds' }
-      : random.next() < 0.993
+      : random.next() >= stuckChance(ageDays)
         ? { kind: 'closes' }
         : { kind: 'stuck', stage: random.pick(STUCK_STAGES) };
   return { category: mix.code, urgency, description: mix.text, reportedAt, fate };

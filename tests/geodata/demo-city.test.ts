@@ -103,6 +103,22 @@ describe(`demo incidents on ${BACKEND}`, () => {
     expect(r!.recent_rate).toBeLessThan(r!.rate);
   });
 
+  it('leaves open what a unit has not yet chased, not what is a year late: most unclosed incidents past a week are weeks old', async () => {
+    // Spread evenly over the year, half of them would be older than 186 days
+    // and the demo handler's queue would be tasks a year overdue.
+    const [r] = await t.db.query<{ open_old: number; median_days: number; past_half_year: number }>(
+      `SELECT count(*)::int open_old,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM $1::timestamptz - reported_at) / 86400)::float8 median_days,
+              avg((reported_at < $1::timestamptz - interval '180 days')::int)::float8 past_half_year
+         FROM incident
+        WHERE status <> 'closed' AND reported_at < $1::timestamptz - interval '7 days'`,
+      [now.toISOString()],
+    );
+    expect(r!.open_old).toBeGreaterThan(50);
+    expect(r!.median_days).toBeLessThan(90);
+    expect(r!.past_half_year).toBeLessThan(0.2);
+  });
+
   it('codes every incident SJ + China report date + 7-digit serial, the format the API writes', async () => {
     const bad = await t.db.query<{ code: string }>(
       `SELECT code FROM incident
