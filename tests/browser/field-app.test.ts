@@ -127,6 +127,31 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(await outline.isVisible()).toBe(false);
     await shoot(page, 'zh-home');
 
+    // The worker walks 400 m out of their grid (outward from a corner, where that is outside): the card says how far
+    // back, as PostGIS measures it, and the map frames them with the grid.
+    const [out] = await ctx.db.query<{ x: number; y: number; metres: number }>(
+      `WITH g AS (SELECT boundary, ST_PointOnSurface(boundary) inside FROM grid WHERE code = $1),
+            p AS (SELECT ST_Project(c.geom::geography, 400, ST_Azimuth(g.inside, c.geom))::geometry pt, g.boundary
+                    FROM g, ST_DumpPoints(g.boundary) c)
+       SELECT ST_X(pt) x, ST_Y(pt) y, ST_Distance(boundary::geography, pt::geography)::float8 metres
+         FROM p WHERE NOT ST_Intersects(boundary, pt) ORDER BY metres DESC LIMIT 1`,
+      [places.grid],
+    );
+    await page.context().setGeolocation({ longitude: out!.x, latitude: out!.y, accuracy: 10 });
+    await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 30_000 }).toBe('outside');
+    const away = Number(await page.locator('[data-grid-away]').getAttribute('data-grid-away'));
+    expect(Math.abs(away - out!.metres)).toBeLessThanOrEqual(Math.max(15, out!.metres * 0.02));
+    expect(await page.locator('[data-grid-away]').textContent()).toBe(`距网格约 ${away} 米`);
+    const map = page.locator('[data-screen="home"] gs-field-map');
+    const meInMap = async () => {
+      const [m, me] = await Promise.all([map.boundingBox(), map.locator('.me').boundingBox()]);
+      return !!m && !!me && me.x >= m.x && me.y >= m.y && me.x + me.width <= m.x + m.width && me.y + me.height <= m.y + m.height;
+    };
+    await expect.poll(meInMap, { timeout: 30_000 }).toBe(true);
+    await shoot(page, 'zh-home-outside');
+    await page.context().setGeolocation({ longitude: inGrid[0], latitude: inGrid[1], accuracy: 10 });
+    await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 30_000 }).toBe('inside');
+
     await reportThroughPage(page, { category: 'uncollected_garbage', urgency: 'yellow', description: '手机上报：垃圾桶满溢', photos: [bigPhoto, exifPhoto] });
     const sent = page.locator('[data-screen="outbox"] li[data-state="sent"]');
     await sent.waitFor({ timeout: 60_000 });
@@ -496,6 +521,15 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     contexts.push(context);
     const page = await openFieldApp(context, base, 'g-outbox', problems);
     await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 60_000 }).toBe('outside');
+    // Another district: kilometres from their grid, as PostGIS measures it.
+    const [far] = await ctx.db.query<{ km: number }>(
+      `SELECT ST_Distance(g.boundary::geography, ST_PointOnSurface(o.boundary)::geography)::float8 / 1000 km
+         FROM grid g, grid o WHERE g.code = $1 AND o.code = $2`,
+      [places.grid, places.otherGrid],
+    );
+    const farText = (await page.locator('[data-grid-away]').textContent())!;
+    expect(farText).toMatch(/^距网格约 \d+\.\d 公里$/);
+    expect(Math.abs(Number(farText.match(/[\d.]+/)![0]) - far!.km)).toBeLessThanOrEqual(Math.max(0.1, far!.km * 0.02));
     const posts: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/incidents') && posts.push(r.headers()['idempotency-key'] ?? ''));
     const description = '网格外上报：应被拒收';

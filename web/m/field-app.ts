@@ -10,6 +10,7 @@ import { type OutboxItem, outboxStore } from './outbox-store.js';
 import { retryItem, sendOutbox } from './outbox-sender.js';
 import { outboxView } from './outbox-view.js';
 import { gridAt, type GridFeature } from './point-in-grid.js';
+import type { metresToGrids } from './grid-distance.js';
 import { PositionShare } from './position-share.js';
 import type { Fix } from './report-form.js';
 import './report-form.js';
@@ -85,6 +86,7 @@ export class FieldApp extends LitElement {
   private items: OutboxItem[] = [];
   private figures: HomeFigures = { open: null, tasks: null, overdue: null, places: [] };
   private mapReady = false;
+  private metresToGrids?: typeof metresToGrids;
   private online = navigator.onLine;
   private problem = '';
   private readonly share = new PositionShare(
@@ -116,7 +118,7 @@ export class FieldApp extends LitElement {
   }
 
   private loadMap(): void {
-    void import('./field-map.js').then(() => (this.mapReady = true));
+    void import('./field-map.js').then((m) => ([this.metresToGrids, this.mapReady] = [m.metresToGrids, true]));
   }
 
   private async boot(): Promise<void> {
@@ -233,6 +235,7 @@ export class FieldApp extends LitElement {
           isWorker: this.isWorker,
           onReport: () => (this.tab = 'report'),
           onTask: (code) => this.showTask(code),
+          metresToGrids: this.metresToGrids,
         })}
         <p><button type="button" data-logout @click=${() => logout(this.session?.me.csrf_token ?? null)}>${t.signOut}</button></p>
       </section>

@@ -11,6 +11,8 @@ const zh = {
   offline: '离线：上报先保存在手机上，联网后自动发送',
   inGrid: (grid: { name: string }) => `您在 ${grid.name} 内`,
   outsideGrid: '您不在自己的网格内',
+  /** How far the nearest of my grids is (whole metres), under outsideGrid. */
+  gridAway: (m: number) => (m < 1000 ? `距网格约 ${m} 米` : `距网格约 ${(m / 1000).toFixed(1)} 公里`),
   noFix: '正在定位…',
   noGeolocation: '无法定位：请允许位置权限',
   accuracy: (m: number) => `精度 ±${Math.round(m)} 米`,
@@ -95,6 +97,7 @@ const en: FieldStrings = {
   /** A grid kept from before its English name was served has only its Chinese one. */
   inGrid: (grid: { name: string; name_en?: string | null }) => `You are in ${grid.name_en ?? grid.name}`,
   outsideGrid: 'You are outside your grid',
+  gridAway: (m: number) => (m < 1000 ? `About ${m} m from your grid` : `About ${(m / 1000).toFixed(1)} km from your grid`),
   noFix: 'Finding your position…',
   noGeolocation: 'No position: allow location access',
   accuracy: (m: number) => `±${Math.round(m)} m`,

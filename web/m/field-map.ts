@@ -12,12 +12,17 @@ import { PALETTES } from '../shared/map/colour-scales.js';
 import { MAP_FONT, THEME } from '../shared/map/theme.js';
 import type { Lang } from '../shared/i18n.js';
 import { AREA_SOURCE, type AreaOutline, AreaNames, areaLayers } from './area-outlines.js';
+import { metresToGrids } from './grid-distance.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { TaskPlace } from './tasks-view.js';
 
 /** Urgency colours as the wall's urgency legend has them (none, blue, yellow, red). */
+export { metresToGrids };
+
 const [, blue, yellow, red] = PALETTES.urgency;
 const URGENCY = { blue: blue!, yellow: yellow!, red: red! };
+/** A worker this near their grid, outside it, sees both on the home map; farther, the grid alone (the card says how far). */
+const NEAR_GRID_METRES = 3000;
 /**
  * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
  * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
@@ -179,7 +184,9 @@ export class FieldMap extends LitElement {
     // Tasks refit a map with no grid to fit (a handler's): their places are then the map's subject. They often come
     // after the map has loaded and fitted the phone's position alone; not once the user has moved the map.
     const tasksToFit = changed.has('tasks') && this.grids.length === 0 && !this.movedByUser;
-    if (this.kit.isLoaded) this.draw(changed.has('grids') || tasksToFit);
+    // A worker's map frames their grid, and them too once they are outside it but near (else their dot is off the map).
+    const meToFit = changed.has('position') && this.grids.length > 0 && !this.pin && !this.movedByUser && this.meMoved();
+    if (this.kit.isLoaded) this.draw(changed.has('grids') || tasksToFit || meToFit);
     if (this.kit.isLoaded && changed.has('areas') && this.areas) this.drawAreas();
   }
 
@@ -223,8 +230,26 @@ export class FieldMap extends LitElement {
     if (fit) this.fitView();
   }
 
+  /** The home map frames the phone's position with the grid: it is outside the grid but within NEAR_GRID_METRES of it. */
+  private framesMe(): boolean {
+    if (!this.position) return false;
+    const away = metresToGrids(this.position, this.grids); // 0 inside
+    return away > 0 && away <= NEAR_GRID_METRES;
+  }
+
+  /** The position moved into or out of the framing, or off the map while framed. */
+  private meMoved(): boolean {
+    const frames = this.framesMe();
+    return frames !== this.fittedWithMe || (frames && this.kit.map?.getBounds().contains(this.position!) === false);
+  }
+
+  /** Whether the last fit took the position in (framesMe). */
+  private fittedWithMe = false;
+
   private fitView(): void {
-    const points = this.grids.flatMap((g) => (g.geometry.type === 'Polygon' ? g.geometry.coordinates : g.geometry.coordinates.flat()).flat());
+    const mine = this.grids.flatMap((g) => (g.geometry.type === 'Polygon' ? g.geometry.coordinates : g.geometry.coordinates.flat()).flat());
+    this.fittedWithMe = mine.length > 0 && !this.pin && this.framesMe();
+    const points = this.fittedWithMe ? [...mine, this.position!] : mine;
     const focus = this.pin ?? this.position;
     // Reporting: close to the pin, so dragging it is precise; home: the whole grid, or (no grid: a handler) my tasks and me.
     const places: [number, number][] = [...this.tasks.map((t) => t.location), ...(this.position ? [this.position] : [])];

@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { areaOutlines } from './field-api.js';
 import type { FieldStrings, Lang } from './field-i18n.js';
 import { gridOutline } from './grid-outline.js';
+import type { metresToGrids } from './grid-distance.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { Fix } from './report-form.js';
 import type { TaskPlace } from './tasks-view.js';
@@ -52,14 +53,19 @@ export function homeView(o: {
   onReport: () => void;
   /** A tap on a task's dot. */
   onTask: (code: string) => void;
+  /** How far a point is from my grids; loaded with the map (grid-distance.ts), until then the card says only "outside". */
+  metresToGrids?: typeof metresToGrids;
 }) {
   const { t, fix, here } = o;
   const where = o.geoError ? t.noGeolocation : !fix ? t.noFix : here ? t.inGrid(here.properties) : t.outsideGrid;
+  // Outside: how far back to my grid, to ten metres (a fix is seldom better).
+  const away = fix && !here && o.grids.length && o.metresToGrids ? Math.max(10, Math.round(o.metresToGrids([fix.lon, fix.lat], o.grids) / 10) * 10) : null;
   return html`
     ${
       o.isWorker
         ? html`<div class="card where ${fix && !here ? 'outside' : ''}" data-where=${fix ? (here ? 'inside' : 'outside') : 'unknown'}>
-          <b>${where}</b>${fix ? html`<div class="hint">${t.accuracy(fix.accuracy)}</div>` : nothing}
+          <b>${where}</b>${away !== null ? html`<div data-grid-away=${away}>${t.gridAway(away)}</div>` : nothing}
+          ${fix ? html`<div class="hint">${t.accuracy(fix.accuracy)}</div>` : nothing}
         </div>`
         : nothing
     }
