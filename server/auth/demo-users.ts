@@ -17,12 +17,22 @@ export interface DemoUser {
 /**
  * One user per role for the embedded demo, scoped to real places of the
  * seeded city: the leader to its first district, the staff member to that
- * district's first street, the grid worker to that street's first grid.
+ * district's first street, the grid worker to the grid of that street with
+ * the most to do (resolved incidents waiting for their on-site check, then
+ * open ones): the first grid often has none, and a worker's screens would
+ * show the loop nothing to act on.
  */
 export async function planDemoUsers(db: Database): Promise<DemoUser[]> {
   const [place] = await db.query<{ district: string; street: string; grid: string }>(`
-    SELECT g.district_code AS district, g.street_code AS street, g.code AS grid
-      FROM grid g ORDER BY g.code LIMIT 1`);
+    WITH first AS (SELECT district_code, street_code FROM grid ORDER BY code LIMIT 1)
+    SELECT f.district_code AS district, f.street_code AS street,
+           (SELECT g.code FROM grid g
+              LEFT JOIN incident i ON i.grid_code = g.code AND incident_is_open(i.status)
+             WHERE g.street_code = f.street_code
+             GROUP BY g.code
+             ORDER BY count(i.id) FILTER (WHERE i.status = 'resolved') DESC, count(i.id) DESC, g.code
+             LIMIT 1) AS grid
+      FROM first f`);
   if (!place) return [];
   const user = (username: string, role: Role, scope: string | null = null, unit: string | null = null): DemoUser => ({
     username,

@@ -129,14 +129,18 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
 
     // The worker walks 400 m out of their grid (outward from a corner, where that is outside): the card says how far
     // back, as PostGIS measures it, and the map frames them with the grid.
-    const [out] = await ctx.db.query<{ x: number; y: number; metres: number }>(
+    const [out] = await ctx.db.query<{ x: number; y: number; metres: number; span: number }>(
       `WITH g AS (SELECT boundary, ST_PointOnSurface(boundary) inside FROM grid WHERE code = $1),
             p AS (SELECT ST_Project(c.geom::geography, 400, ST_Azimuth(g.inside, c.geom))::geometry pt, g.boundary
                     FROM g, ST_DumpPoints(g.boundary) c)
-       SELECT ST_X(pt) x, ST_Y(pt) y, ST_Distance(boundary::geography, pt::geography)::float8 metres
+       SELECT ST_X(pt) x, ST_Y(pt) y, ST_Distance(boundary::geography, pt::geography)::float8 metres,
+              ST_Distance(ST_SetSRID(ST_Point(ST_XMin(boundary), ST_YMin(boundary)), 4326)::geography,
+                          ST_SetSRID(ST_Point(ST_XMax(boundary), ST_YMax(boundary)), 4326)::geography)::float8 span
          FROM p WHERE NOT ST_Intersects(boundary, pt) ORDER BY metres DESC LIMIT 1`,
       [places.grid],
     );
+    // Near enough to be framed with the grid (within twice its size), which stays a shape on the map, not a speck.
+    expect(out!.metres).toBeLessThan(2 * out!.span);
     await page.context().setGeolocation({ longitude: out!.x, latitude: out!.y, accuracy: 10 });
     await expect.poll(() => page.locator('[data-where]').getAttribute('data-where'), { timeout: 30_000 }).toBe('outside');
     const away = Number(await page.locator('[data-grid-away]').getAttribute('data-grid-away'));

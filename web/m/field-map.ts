@@ -12,7 +12,7 @@ import { PALETTES } from '../shared/map/colour-scales.js';
 import { MAP_FONT, THEME } from '../shared/map/theme.js';
 import type { Lang } from '../shared/i18n.js';
 import { AREA_SOURCE, type AreaOutline, AreaNames, areaLayers } from './area-outlines.js';
-import { metresToGrids } from './grid-distance.js';
+import { gridsSpanMetres, metresToGrids } from './grid-distance.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { TaskPlace } from './tasks-view.js';
 
@@ -21,8 +21,12 @@ export { metresToGrids };
 
 const [, blue, yellow, red] = PALETTES.urgency;
 const URGENCY = { blue: blue!, yellow: yellow!, red: red! };
-/** A worker this near their grid, outside it, sees both on the home map; farther, the grid alone (the card says how far). */
-const NEAR_GRID_METRES = 3000;
+/**
+ * A worker outside their grid but near it sees both on the home map; farther, the grid alone (the card says how far).
+ * Near is within twice the grid's size, so it stays a shape, not a speck (and at least NEAR_GRID_METRES).
+ */
+const NEAR_GRID_METRES = 500;
+const NEAR_GRID_SPANS = 2;
 /**
  * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
  * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
@@ -230,11 +234,11 @@ export class FieldMap extends LitElement {
     if (fit) this.fitView();
   }
 
-  /** The home map frames the phone's position with the grid: it is outside the grid but within NEAR_GRID_METRES of it. */
+  /** The home map frames the phone's position with the grid: it is outside the grid but near (NEAR_GRID_SPANS). */
   private framesMe(): boolean {
     if (!this.position) return false;
     const away = metresToGrids(this.position, this.grids); // 0 inside
-    return away > 0 && away <= NEAR_GRID_METRES;
+    return away > 0 && away <= Math.max(NEAR_GRID_METRES, NEAR_GRID_SPANS * gridsSpanMetres(this.grids));
   }
 
   /** The position moved into or out of the framing, or off the map while framed. */

@@ -1,4 +1,4 @@
-import { pointToPolygonDistance } from '@turf/turf';
+import { bbox, distance, pointToPolygonDistance } from '@turf/turf';
 import type { Position } from 'geojson';
 import type { GridFeature } from './point-in-grid.js';
 
@@ -12,4 +12,11 @@ import type { GridFeature } from './point-in-grid.js';
 export function metresToGrids(point: Position, grids: readonly GridFeature[]): number {
   const away = grids.filter((g) => g.geometry).map((g) => pointToPolygonDistance(point, g.geometry, { units: 'meters' }));
   return away.length ? Math.max(0, Math.min(...away)) : Number.POSITIVE_INFINITY;
+}
+
+/** Metres across my grids' bounding box (corner to corner): a ~200 m city grid's, a village's few kilometres. */
+export function gridsSpanMetres(grids: readonly GridFeature[]): number {
+  if (!grids.length) return 0;
+  const [west, south, east, north] = bbox({ type: 'FeatureCollection', features: [...grids] });
+  return distance([west, south], [east, north], { units: 'meters' });
 }
