@@ -46,6 +46,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/incidents/nearby': ['commander', 'dispatcher', 'grid_worker'],
   // The phone's task list: grid workers and handlers.
   'GET /api/me/tasks': ['grid_worker', 'handler'],
+  // The grids around a grid worker's own (their community's outlines and names): their phone's map.
+  'GET /api/me/community': ['grid_worker'],
   // Opt-in position sharing by grid workers; read (each view audited) by those who dispatch, within their scope.
   'PUT /api/me/position': ['grid_worker'],
   'DELETE /api/me/position': ['grid_worker'],

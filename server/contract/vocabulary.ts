@@ -110,6 +110,11 @@ export function districtCodeOf(code: string): string {
   return code.slice(0, CODE_LENGTH.district);
 }
 
+/** The code of the community a grid (or community) code lies in. */
+export function communityCodeOf(code: string): string {
+  return code.slice(0, CODE_LENGTH.community);
+}
+
 /** The city above any code: the district's first four digits + "00". */
 export function cityCodeOf(code: string): string {
   return `${code.slice(0, 4)}00`;

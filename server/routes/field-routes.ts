@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../contract/common-schemas.js';
+import { sentAsText } from '../contract/geojson-base.js';
+import { OutlineCollection } from '../contract/geojson-schemas.js';
+import { communityCodeOf } from '../contract/vocabulary.js';
+import { sendCacheable } from './http-cache.js';
+import { callerScope } from './region-scope.js';
 import { MyTasksSchema, NearbyQuery, NearbyReportsSchema, PositionBody, PositionsQuery, WorkerPositionsSchema } from '../contract/field-schemas.js';
 import { myTasks } from '../services/field-task-service.js';
 import { nearbyReports } from '../services/incident-report-service.js';
@@ -10,8 +15,11 @@ import { requestActor, serviceDeps } from './request-actor.js';
 /**
  * What the field app (/m) needs besides reporting and the workflow: reports
  * nearby before a new one, the worker's opt-in position and who may see it,
- * and the phone's task list.
+ * the phone's task list, and the grids around a worker's own.
  */
+/** Degrees: ~10 m, a community's grids drawn on a phone. */
+const GRID_OUTLINE_SIMPLIFY = 0.0001;
+
 const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/incidents/nearby',
@@ -89,6 +97,27 @@ const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => myTasks(serviceDeps(request), requestActor(request)),
+  );
+
+  // The one read outside a grid worker's scope (their grid): the outlines and names of their community's grids, no
+  // figures, as the community's own grid map on its notice board has them. Their phone's map draws them around theirs.
+  app.get(
+    '/api/me/community',
+    {
+      schema: {
+        operationId: 'getMyCommunity',
+        produces: ['application/geo+json'],
+        tags: ['field'],
+        summary: "A grid worker's community: its outline and its grids' with names and label points, no figures (GeoJSON)",
+        response: { 200: sentAsText(OutlineCollection), 304: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      // A grid worker's scope is always one grid (grant-rules.ts): its first 12 digits are its community.
+      const community = communityCodeOf(callerScope(request)!);
+      const body = await app.readRepos.map.outlinesText({ region: community, levels: ['community', 'grid'], simplify: GRID_OUTLINE_SIMPLIFY });
+      return sendCacheable(request, reply, body, 'application/geo+json', 3600);
+    },
   );
 };
 

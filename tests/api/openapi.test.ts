@@ -83,6 +83,7 @@ const GEOJSON_ROUTES = [
   'post /api/incidents/{code}/transitions',
   'get /api/map/grids',
   'get /api/map/outlines',
+  'get /api/me/community',
   'get /api/explore/shapes',
   'get /api/plans/{id}/diff',
 ];

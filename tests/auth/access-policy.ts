@@ -40,6 +40,7 @@ export const ACCESS_POLICY: Record<string, string> = {
   'POST /api/incidents/:code/photos':      'Y   -   -   Y   Y   Y   -   -',
   'GET /api/incidents/nearby':             'Y   -   -   Y   -   Y   -   -',
   'GET /api/me/tasks':                     '-   -   -   -   Y   Y   -   -',
+  'GET /api/me/community':                 '-   -   -   -   -   Y   -   -',
   'PUT /api/me/position':                  '-   -   -   -   -   Y   -   -',
   'DELETE /api/me/position':               '-   -   -   -   -   Y   -   -',
   'GET /api/workers/positions':            'Y   -   -   Y   -   -   -   -',

@@ -127,6 +127,31 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     expect(await outline.isVisible()).toBe(false);
     await shoot(page, 'zh-home');
 
+    // Around their grid, their community's grids, drawn and named within it (第二网格), as the database has them.
+    const around = await ctx.db.query<{ code: string; name: string; level: string }>(
+      `SELECT r.code, r.name, 'community' AS level FROM grid g JOIN region r ON r.code = g.community_code WHERE g.code = $1
+       UNION ALL SELECT o.code, o.name, 'grid' FROM grid g JOIN grid o ON o.community_code = g.community_code WHERE g.code = $1`,
+      [places.grid],
+    );
+    const community = around.find((a) => a.level === 'community')!;
+    const homeMap = page.locator('[data-screen="home"] gs-field-map');
+    await expect.poll(() => homeMap.getAttribute('data-areas'), { timeout: 60_000 }).toBe(String(around.length));
+    const drawn = () =>
+      page.evaluate(`(() => {
+        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
+        return map.isMoving() ? [] : [...new Set(map.queryRenderedFeatures({ layers: ['area-lines'] }).map((f) => f.properties.code))];
+      })()`) as Promise<string[]>;
+    // A neighbour shows beside theirs (the map leaves room around the grid).
+    await expect.poll(async () => (await drawn()).filter((c) => c !== places.grid && c !== community.code).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    for (const code of await drawn()) expect(around.map((a) => a.code)).toContain(code);
+    const names = await homeMap.locator('.area-name[data-shown]').evaluateAll((els) => els.map((el) => [(el as HTMLElement).dataset.area!, el.textContent!]));
+    expect(names.length).toBeGreaterThan(0);
+    for (const [code, text] of names) {
+      const grid = around.find((a) => a.code === code && a.level === 'grid')!;
+      expect(grid.name.startsWith(community.name)).toBe(true);
+      expect(text, code).toBe(grid.name.slice(community.name.length));
+    }
+
     // The worker walks 400 m out of their grid (outward from a corner, where that is outside): the card says how far
     // back, as PostGIS measures it, and the map frames them with the grid.
     const [out] = await ctx.db.query<{ x: number; y: number; metres: number; span: number }>(
@@ -188,6 +213,11 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const { context, page } = await phone('g-worker');
     // The service worker has cached the app shell: the reload below needs it.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // The grids around theirs, drawn once online, are kept for a map opened with no network.
+    const homeMap = page.locator('[data-screen="home"] gs-field-map');
+    await expect.poll(() => homeMap.getAttribute('data-areas'), { timeout: 60_000 }).not.toBeNull();
+    const areas = await homeMap.getAttribute('data-areas');
+    expect(Number(areas)).toBeGreaterThan(2);
     await context.setOffline(true);
     await page.locator('[data-offline]').waitFor({ timeout: 30_000 });
     const descriptions = ['离线上报一：井盖缺失', '离线上报二：路灯不亮'];
@@ -200,6 +230,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     await page.waitForSelector('gs-field-app[data-state="ready"]', { timeout: 120_000 });
     // The map starts offline too: its worker's script comes from the service worker's cache (web/m/field-map.ts).
     await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => homeMap.getAttribute('data-areas'), { timeout: 30_000 }).toBe(areas);
     await page.click('[data-tab="outbox"]');
     await expect.poll(() => waiting.count(), { timeout: 30_000 }).toBe(2);
     await shoot(page, 'zh-outbox-offline');
@@ -617,6 +648,13 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const englishName = `${community!.name_en} Grid ${Number(places.grid.slice(-3))}`;
     await expect.poll(() => page.locator('[data-where]').textContent(), { timeout: 60_000 }).toContain(`You are in ${englishName}`);
     await page.locator('[data-screen="home"] gs-field-map[data-ready]').waitFor({ timeout: 60_000 });
+    // The grids around theirs are named within the community in English too: "Grid 1", not the whole name.
+    await page.locator('[data-screen="home"] gs-field-map[data-areas]').waitFor({ timeout: 60_000 });
+    const gridNames = await page
+      .locator('[data-screen="home"] gs-field-map .area-name[data-shown]')
+      .evaluateAll((els) => els.map((el) => [(el as HTMLElement).dataset.area!, el.textContent] as const));
+    expect(gridNames.length).toBeGreaterThan(0);
+    for (const [code, text] of gridNames) expect(text, code).toBe(`Grid ${Number(code.slice(-3))}`);
     await shoot(page, 'en-home');
     for (const tab of ['report', 'tasks', 'outbox']) {
       await page.click(`[data-tab="${tab}"]`);

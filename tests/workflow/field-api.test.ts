@@ -546,4 +546,35 @@ describe(`the grid worker's on-site check (核查) and task lists on ${BACKEND}`
     expect([...where.values()].some((w) => w.en !== w.zh)).toBe(true);
     for (const task of [...tasks, ...queue.tasks]) expect(task.place, task.code).toEqual(where.get(task.code));
   });
+
+  it("gives a grid worker their community's outline and its grids' (names, no figures), the grids around theirs; no one else", async () => {
+    for (const [who, grid] of [
+      ['worker', places.grid],
+      ['farWorker', places.otherGrid],
+    ] as const) {
+      const res = await read(who, '/api/me/community');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/geo\+json/);
+      const expected = await ctx.db.query<{ code: string; level: string; name: string }>(
+        `SELECT r.code, 'community' AS level, r.name FROM grid g JOIN region r ON r.code = g.community_code WHERE g.code = $1
+         UNION ALL
+         SELECT o.code, 'grid', o.name FROM grid g JOIN grid o ON o.community_code = g.community_code WHERE g.code = $1
+         ORDER BY 1`,
+        [grid],
+      );
+      expect(expected.filter((e) => e.level === 'grid').length).toBeGreaterThan(1);
+      const features = json(res).features as { properties: Record<string, unknown>; geometry: { type: string } }[];
+      expect(
+        features
+          .map((f) => ({ code: f.properties.code, level: f.properties.level, name: f.properties.name }))
+          .sort((a, b) => String(a.code).localeCompare(String(b.code))),
+      ).toEqual(expected);
+      for (const f of features) {
+        // Names and where to write them; no counts or rates of places outside the worker's grid.
+        expect(Object.keys(f.properties).sort(), String(f.properties.code)).toEqual(['code', 'label', 'level', 'name', 'name_en', 'population']);
+        expect(['Polygon', 'MultiPolygon']).toContain(f.geometry.type);
+      }
+    }
+    for (const who of ['handler', 'dispatcher', 'leader', 'commander'] as const) expect((await read(who, '/api/me/community')).statusCode, who).toBe(403);
+  });
 });

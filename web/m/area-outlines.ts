@@ -1,6 +1,6 @@
-import { type LayerSpecification, type Map as MapLibreMap, Marker } from 'maplibre-gl';
+import { type ExpressionSpecification, type LayerSpecification, type Map as MapLibreMap, Marker } from 'maplibre-gl';
 import type { OutlineCollection } from '../../server/contract/geojson-schemas.js';
-import { type Lang, placeName } from '../shared/i18n.js';
+import { type Lang, nameWithin } from '../shared/i18n.js';
 import { placeLabels } from '../shared/map/label-placement.js';
 import { THEME } from '../shared/map/theme.js';
 
@@ -22,18 +22,27 @@ const LEVELS: readonly AreaOutline['properties']['level'][] = ['district', 'stre
 /** The finer level is named when it has at most this many shapes (a district's streets), else the coarser (a city's districts). */
 const MOST_NAMED = 24;
 
-/** Under the task dots: every outline thin and faint, the coarser level's (a district's boundary) brighter. */
+/** The coarsest level among the outlines (a handler's districts, a worker's community), or null when there are none. */
+export function coarsestLevel(outlines: readonly AreaOutline[]): AreaOutline['properties']['level'] | null {
+  return LEVELS.find((level) => outlines.some((o) => o.properties.level === level)) ?? null;
+}
+
+/** The lines' colour and width: the coarsest level's (a district's boundary, a worker's community's) brighter. */
+export function areaLinePaint(coarsest: string): { 'line-color': ExpressionSpecification; 'line-width': ExpressionSpecification } {
+  return {
+    'line-color': ['match', ['get', 'level'], coarsest, THEME.muted, '#3a4a66'],
+    'line-width': ['match', ['get', 'level'], coarsest, 1.4, 0.8],
+  };
+}
+
+/** Under the task dots: every outline thin and faint, the coarser level's brighter (areaLinePaint, set again with the data). */
 export function areaLayers(): LayerSpecification[] {
   return [
     {
       id: 'area-lines',
       type: 'line',
       source: AREA_SOURCE,
-      paint: {
-        'line-color': ['match', ['get', 'level'], 'district', THEME.muted, '#3a4a66'],
-        'line-width': ['match', ['get', 'level'], 'district', 1.4, 0.8],
-        'line-opacity': 0.85,
-      },
+      paint: { ...areaLinePaint('district'), 'line-opacity': 0.85 },
     },
   ];
 }
@@ -58,8 +67,11 @@ export class AreaNames {
 
   show(outlines: readonly AreaOutline[], lang: Lang): void {
     for (const { marker } of this.labels) marker.remove();
+    // Parts of one place are named within it (a worker's community's grids: 第五网格, not 李家冲社区第五网格).
+    const [whole, ...more] = outlines.filter((o) => o.properties.level === coarsestLevel(outlines));
+    const place = more.length === 0 ? whole?.properties : undefined;
     this.labels = namedOutlines(outlines).map((o) => {
-      const element = Object.assign(document.createElement('div'), { className: 'area-name', textContent: placeName(lang, o.properties) });
+      const element = Object.assign(document.createElement('div'), { className: 'area-name', textContent: nameWithin(lang, o.properties, place) });
       element.dataset.area = o.properties.code;
       const at = o.properties.label;
       return { marker: new Marker({ element }).setLngLat(at).addTo(this.map), element, at };

@@ -12,6 +12,7 @@ import type { GridFeature } from './point-in-grid.js';
 const ME_KEY = 'gs-field-me';
 const GRIDS_KEY = 'gs-field-grids';
 const OUTLINES_KEY = 'gs-field-outlines';
+const COMMUNITY_KEY = 'gs-field-community';
 
 export type Session = { me: Me; online: boolean; expired: boolean };
 
@@ -64,17 +65,22 @@ export async function myGrids(): Promise<GridFeature[]> {
  * The outlines of the districts and streets of the caller's area (a handler's map: area-outlines.ts); the kept copy
  * when the network is down, none if never fetched. Not needed for the first screen: asked once the map has loaded.
  */
-export async function areaOutlines(): Promise<AreaOutline[]> {
+export const areaOutlines = (): Promise<AreaOutline[]> => keptOutlines('/api/map/outlines', OUTLINES_KEY);
+
+/** A grid worker's community and its grids (outlines and names), drawn around their own grid; kept the same way. */
+export const communityOutlines = (): Promise<AreaOutline[]> => keptOutlines('/api/me/community', COMMUNITY_KEY);
+
+async function keptOutlines(path: string, key: string): Promise<AreaOutline[]> {
   try {
-    const answer = await apiRequest<{ features: AreaOutline[] }>('GET', '/api/map/outlines', { unauthorized: 'throw' });
+    const answer = await apiRequest<{ features: AreaOutline[] }>('GET', path, { unauthorized: 'throw' });
     try {
-      localStorage.setItem(OUTLINES_KEY, JSON.stringify(answer.features));
+      localStorage.setItem(key, JSON.stringify(answer.features));
     } catch {
       // Storage full: drawn now, not kept for offline.
     }
     return answer.features;
   } catch {
-    return readKept<AreaOutline[]>(OUTLINES_KEY) ?? [];
+    return readKept<AreaOutline[]>(key) ?? [];
   }
 }
 

@@ -11,7 +11,7 @@ import { offlineStyle } from '../shared/map/offline-style.js';
 import { PALETTES } from '../shared/map/colour-scales.js';
 import { MAP_FONT, THEME } from '../shared/map/theme.js';
 import type { Lang } from '../shared/i18n.js';
-import { AREA_SOURCE, type AreaOutline, AreaNames, areaLayers } from './area-outlines.js';
+import { AREA_SOURCE, type AreaOutline, AreaNames, areaLayers, areaLinePaint, coarsestLevel } from './area-outlines.js';
 import { gridsSpanMetres, metresToGrids } from './grid-distance.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { TaskPlace } from './tasks-view.js';
@@ -27,6 +27,7 @@ const URGENCY = { blue: blue!, yellow: yellow!, red: red! };
  */
 const NEAR_GRID_METRES = 500;
 const NEAR_GRID_SPANS = 2;
+const GRID_PADDING_SHARE = 0.2;
 /**
  * The report pin on the map: a red drop with a white dot, its tip at the point. Here, not in field-icons.ts: a module
  * shared by the app's script and this lazy chunk became a chunk (and a request) of its own on the first screen.
@@ -202,6 +203,12 @@ export class FieldMap extends LitElement {
     const outlines = await this.areas!();
     if (!this.isConnected) return;
     (map.getSource(AREA_SOURCE) as GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features: outlines });
+    const coarsest = coarsestLevel(outlines);
+    if (coarsest) {
+      const paint = areaLinePaint(coarsest);
+      map.setPaintProperty('area-lines', 'line-color', paint['line-color']);
+      map.setPaintProperty('area-lines', 'line-width', paint['line-width']);
+    }
     this.areaNames.show(outlines, this.nameLang);
     this.setAttribute('data-areas', String(outlines.length));
   }
@@ -247,6 +254,12 @@ export class FieldMap extends LitElement {
     return frames !== this.fittedWithMe || (frames && this.kit.map?.getBounds().contains(this.position!) === false);
   }
 
+  /** Room around my grid on the map, a fifth of its shorter side: the grids next to it show, with their names (area-outlines.ts). */
+  private gridPadding(): number {
+    const canvas = this.kit.map!.getCanvas();
+    return Math.max(24, Math.round(Math.min(canvas.clientWidth, canvas.clientHeight) * GRID_PADDING_SHARE));
+  }
+
   /** Whether the last fit took the position in (framesMe). */
   private fittedWithMe = false;
 
@@ -258,7 +271,7 @@ export class FieldMap extends LitElement {
     // Reporting: close to the pin, so dragging it is precise; home: the whole grid, or (no grid: a handler) my tasks and me.
     const places: [number, number][] = [...this.tasks.map((t) => t.location), ...(this.position ? [this.position] : [])];
     if (this.pin && focus) this.kit.map!.jumpTo({ center: focus, zoom: 17 });
-    else if (points.length) this.kit.fit(bboxOfPositions(points as [number, number][])!, 24);
+    else if (points.length) this.kit.fit(bboxOfPositions(points as [number, number][])!, this.gridPadding());
     else if (places.length > 1) this.kit.fit(bboxOfPositions(places)!, 24);
     else if (focus) this.kit.map!.jumpTo({ center: focus, zoom: 15 });
   }

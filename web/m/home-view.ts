@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import { areaOutlines } from './field-api.js';
+import { areaOutlines, communityOutlines } from './field-api.js';
 import type { FieldStrings, Lang } from './field-i18n.js';
 import { gridOutline } from './grid-outline.js';
 import type { metresToGrids } from './grid-distance.js';
@@ -72,7 +72,7 @@ export function homeView(o: {
     <div class="home-map placeholder ${o.isWorker ? '' : 'tall'}">
       ${
         o.mapReady
-          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.figures.places} .areas=${o.isWorker ? null : areaOutlines} .nameLang=${o.lang} .position=${fix ? [fix.lon, fix.lat] : null}
+          ? html`<gs-field-map .grids=${o.grids} .tasks=${o.figures.places} .areas=${o.isWorker ? communityOutlines : areaOutlines} .nameLang=${o.lang} .position=${fix ? [fix.lon, fix.lat] : null}
         @task-picked=${(e: CustomEvent<string>) => o.onTask(e.detail)}></gs-field-map>`
           : nothing
       }
