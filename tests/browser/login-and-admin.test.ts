@@ -113,6 +113,34 @@ describe.skipIf(!chromiumAvailable)(`login, the admin page and a wall started wi
     expect([...problems, ...leader.problems, ...leader.failures]).toEqual([]);
   });
 
+  it("names each page in the browser's tab and marks the document in the page's language", async () => {
+    // Written out here: the tab's title of each page in each language, and the document's language.
+    const titles: [string, string, string][] = [
+      ['/login', '登录 · Gridscope', 'Sign in · Gridscope'],
+      ['/wall', '网格化治理指挥中心 · Gridscope', 'Grid Governance Command Centre · Gridscope'],
+      ['/dispatch', '事项交办调度台 · Gridscope', 'Dispatch console · Gridscope'],
+      ['/directives', '指令督办台 · Gridscope', 'Directive desk · Gridscope'],
+      ['/explore', '区县态势分析 · Gridscope', 'District explorer · Gridscope'],
+      ['/plan', '网格调整 · Gridscope', 'Grid boundaries · Gridscope'],
+      ['/admin', '用户、令牌与审计 · Gridscope', 'Users, tokens & audit · Gridscope'],
+      ['/m', '网格通 · Gridscope', 'Grid field · Gridscope'],
+    ];
+    const { page, problems } = await open();
+    const named = () => page.evaluate(() => `${document.documentElement.lang} ${document.title}`);
+    for (const [path, zh, en] of titles) {
+      if (path === '/wall') {
+        await page.goto(`${base}/login?next=/`);
+        await signIn(page, 'chief');
+        await page.waitForURL(`${base}/`);
+      }
+      await page.goto(`${base}${path}?lang=en`);
+      await expect.poll(named, { timeout: 30_000 }).toBe(`en ${en}`);
+      await page.goto(`${base}${path}`);
+      await expect.poll(named, { timeout: 30_000 }).toBe(`zh-CN ${zh}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('creates a viewer token whose secret works once shown, then revokes it', async () => {
     const { page, problems, failures } = await openAdmin('chief');
     await page.click('[data-tab="tokens"]');

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { currentUser, logout, scopeName, type Me } from '../shared/session.js';
 import { errorMessage } from '../shared/api-request.js';
 import { roleName, strings } from './admin-i18n.js';
+import { showDocumentIn } from '../shared/i18n.js';
 import { adminStyles } from './admin-styles.js';
 import { ADMIN_STATUS, type AdminStatus, type Lang } from './admin-types.js';
 import { type Choices, loadChoices } from './place-choices.js';
@@ -81,7 +82,7 @@ export class AdminPage extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    showDocumentIn(this.language, strings(this.language).title);
     currentUser().then(
       (me) => {
         this.me = me;
@@ -166,7 +167,7 @@ export class AdminPage extends LitElement {
 
   private toggleLang() {
     this.language = this.language === 'zh' ? 'en' : 'zh';
-    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    showDocumentIn(this.language, strings(this.language).title);
     const q = new URLSearchParams(location.search);
     if (this.language === 'en') q.set('lang', 'en');
     else q.delete('lang');

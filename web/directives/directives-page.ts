@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import { districtCodeOf } from '../../server/contract/vocabulary.js';
 import { errorMessage } from '../shared/api-request.js';
-import { langFrom } from '../shared/i18n.js';
+import { langFrom, showDocumentIn } from '../shared/i18n.js';
 import { currentUser, logout, scopeName, type Me } from '../shared/session.js';
 import { chinaTime } from './directive-board.js';
 import {
@@ -82,8 +82,7 @@ export class DirectivesPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.documentElement.lang = this.language === 'en' ? 'en' : 'zh-CN';
-    document.title = `${strings(this.language).title} · Gridscope`;
+    showDocumentIn(this.language, strings(this.language).title);
     currentUser().then(
       (me) => (this.me = me),
       (err) => this.say(errorMessage(err), true),

@@ -8,6 +8,7 @@ import { ReferenceData } from './reference-data.js';
 import { BulkSelection } from './bulk-selection.js';
 import { DispatchDataController, OPEN_CAP } from './dispatch-data.js';
 import { strings, type Lang } from './dispatch-i18n.js';
+import { showDocumentIn } from '../shared/i18n.js';
 import { ConsoleKeys, keyHelp, type KeyCommand } from './dispatch-keys.js';
 import { NO_FILTERS, QUEUES, queueCounts, queueItems, rowAfter, type QueueFilters, type QueueId } from './dispatch-queues.js';
 import { consoleStyles, pageStyles } from './dispatch-styles.js';
@@ -86,7 +87,7 @@ export class DispatchPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
+    showDocumentIn(this.lang, strings(this.lang).title);
     currentUser().then(
       (me) => (this.me = me),
       (err) => this.say(errorMessage(err), true),
@@ -257,7 +258,7 @@ export class DispatchPage extends LitElement {
 
   private switchLanguage(): void {
     this.lang = this.lang === 'en' ? 'zh' : 'en';
-    document.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
+    showDocumentIn(this.lang, strings(this.lang).title);
     setUrlParam('lang', this.lang === 'en' ? 'en' : null);
     this.ref.names(this.lang);
     void this.loadReference();

@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { isGridCode } from '../../server/contract/vocabulary.js';
 import type { ApiError } from '../shared/api-request.js';
 import { currentUser, logout, type Me } from '../shared/session.js';
-import { placeName } from '../shared/i18n.js';
+import { placeName, showDocumentIn } from '../shared/i18n.js';
 import { differenceLegend, levelLegend, metricValue, type ChildFigures, type Legend } from './choropleth.js';
 import { download } from './csv.js';
 import { ExploreDataController } from './explore-data.js';
@@ -54,7 +54,7 @@ export class ExplorePage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.documentElement.lang = this.view.lang === 'en' ? 'en' : 'zh-CN';
+    showDocumentIn(this.view.lang, strings(this.view.lang).title);
     // Defaults (today's window) are written into the URL at once, so a reload tomorrow shows the same days.
     history.replaceState(null, '', serializeView(this.view));
     window.addEventListener('popstate', this.onPopState);
@@ -234,8 +234,9 @@ export class ExplorePage extends LitElement {
 
   private switchLanguage(): void {
     // First the document: the API client asks for errors in its language.
-    document.documentElement.lang = this.view.lang === 'en' ? 'zh-CN' : 'en';
-    this.change({ lang: this.view.lang === 'en' ? 'zh' : 'en' });
+    const lang = this.view.lang === 'en' ? 'zh' : 'en';
+    showDocumentIn(lang, strings(lang).title);
+    this.change({ lang });
   }
 
   private togglePlay(): void {

@@ -2,11 +2,12 @@ import { LitElement, css, html } from 'lit';
 import { safeNext } from '../shared/session.js';
 import { ApiError, apiRequest, errorMessage } from '../shared/api-request.js';
 
-import type { Lang } from '../shared/i18n.js';
+import { type Lang, showDocumentIn } from '../shared/i18n.js';
 
 const TEXT = {
   zh: {
     title: '登录 Gridscope',
+    tab: '登录',
     subtitle: '城市网格化治理平台',
     username: '用户名',
     password: '密码',
@@ -19,6 +20,7 @@ const TEXT = {
   },
   en: {
     title: 'Sign in to Gridscope',
+    tab: 'Sign in',
     subtitle: 'City grid governance',
     username: 'Username',
     password: 'Password',
@@ -57,6 +59,7 @@ export class LoginPage extends LitElement {
   constructor() {
     super();
     this.language = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';
+    showDocumentIn(this.language, TEXT[this.language].tab);
     this.error = '';
     this.busy = false;
   }
@@ -79,7 +82,7 @@ export class LoginPage extends LitElement {
 
   private toggleLang() {
     this.language = this.language === 'zh' ? 'en' : 'zh';
-    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    showDocumentIn(this.language, TEXT[this.language].tab);
   }
 
   private async submit(e: SubmitEvent) {

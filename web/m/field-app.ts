@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { errorMessage, loginUrl } from '../shared/api-request.js';
-import { langFrom } from '../shared/i18n.js';
+import { langFrom, showDocumentIn } from '../shared/i18n.js';
 import { logout } from '../shared/session.js';
 import { keptRole, loadSession, myGrids, openCount, type Session } from './field-api.js';
 import { type Lang, strings } from './field-i18n.js';
@@ -101,7 +101,7 @@ export class FieldApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.documentElement.lang = this.language === 'en' ? 'en' : 'zh-CN';
+    showDocumentIn(this.language, strings(this.language).title);
     const connectivity = () => {
       this.online = navigator.onLine;
       if (this.online) void this.boot();

@@ -8,6 +8,7 @@ import { renderPlanEditor } from './plan-editor-panel.js';
 import { mapHint, planHeader } from './plan-header.js';
 import { drawModeOf, next, selectionAfterClick, type EditorEvent, type EditorState } from './plan-editor-state.js';
 import { strings, type Lang } from './plan-i18n.js';
+import { showDocumentIn } from '../shared/i18n.js';
 import { shortcutOf } from './plan-keys.js';
 import { planPageStyles } from './plan-styles.js';
 import { parsePlanLocation, planUrl } from './plan-url.js';
@@ -60,7 +61,7 @@ export class PlanPage extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    showDocumentIn(this.language, strings(this.language).title);
     window.addEventListener('keydown', this.onKey);
     this.start().catch((err) => this.fail(err));
   }
@@ -189,7 +190,7 @@ export class PlanPage extends LitElement {
   private switchLanguage() {
     this.language = this.language === 'zh' ? 'en' : 'zh';
     // The API client words its requests' errors in the document's language.
-    document.documentElement.lang = this.language === 'zh' ? 'zh-CN' : 'en';
+    showDocumentIn(this.language, strings(this.language).title);
   }
 
   private go(event: EditorEvent): boolean {

@@ -46,3 +46,12 @@ export function nameWithin(lang: Lang, part: Named, place?: Named): string {
   const rest = prefix && full.startsWith(prefix) ? full.slice(prefix.length).trim() : '';
   return rest || full;
 }
+
+/**
+ * The document's language and the tab's title follow the page's: screen readers read it in that language, tabs and
+ * history name the page in it, and the API client words its requests' errors in it (api-request.ts).
+ */
+export function showDocumentIn(lang: Lang, pageTitle: string): void {
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  document.title = `${pageTitle} · Gridscope`;
+}

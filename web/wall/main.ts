@@ -1,4 +1,7 @@
+import { showDocumentIn } from '../shared/i18n.js';
+import { strings } from './i18n.js';
 import { parseWallParams } from './wall-params.js';
 import './wall-display.js';
 
-if (parseWallParams(location.search).lang === 'en') document.documentElement.lang = 'en';
+const { lang } = parseWallParams(location.search);
+showDocumentIn(lang, strings(lang).title);
