@@ -244,9 +244,8 @@ export class DispatchPage extends LitElement {
   }
 
   /**
-   * Searching looks in every incident: it moves to "all", where the server
-   * is asked (code, text, grid, place names) once typing pauses; a whole code
-   * is fetched at once even if it is not loaded.
+   * Searching looks in every incident: it moves to "all", where the server is asked (code, text, grid, place
+   * names) once typing pauses; a whole code is fetched at once even if it is not loaded.
    */
   private search(text: string): void {
     if (text && this.queue !== 'all') this.pickQueue('all');
