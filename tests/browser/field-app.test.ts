@@ -136,11 +136,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const community = around.find((a) => a.level === 'community')!;
     const homeMap = page.locator('[data-screen="home"] gs-field-map');
     await expect.poll(() => homeMap.getAttribute('data-areas'), { timeout: 60_000 }).toBe(String(around.length));
-    const drawn = () =>
-      page.evaluate(`(() => {
-        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
-        return map.isMoving() ? [] : [...new Set(map.queryRenderedFeatures({ layers: ['area-lines'] }).map((f) => f.properties.code))];
-      })()`) as Promise<string[]>;
+    const drawn = () => outlinesDrawn(page);
     // A neighbour shows beside theirs (the map leaves room around the grid).
     await expect.poll(async () => (await drawn()).filter((c) => c !== places.grid && c !== community.code).length, { timeout: 30_000 }).toBeGreaterThan(0);
     for (const code of await drawn()) expect(around.map((a) => a.code)).toContain(code);
@@ -273,6 +269,13 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
    * A handler's home map: the districts and streets of their area (the city) outlined under the dots, as the region
    * table has them, and names from that table in the page's language, no two over each other.
    */
+  /** The codes of the area outlines the home map has drawn, once it has stopped moving (none while it moves). */
+  const outlinesDrawn = (page: Page) =>
+    page.evaluate(`(() => {
+      const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
+      return map.isMoving() ? [] : [...new Set(map.queryRenderedFeatures({ layers: ['area-lines'] }).map((f) => f.properties.code))];
+    })()`) as Promise<string[]>;
+
   async function expectAreas(page: Page, lang: 'zh' | 'en'): Promise<void> {
     const regions = await ctx.db.query<{ code: string; name: string; name_en: string | null }>(
       `SELECT code, name, name_en FROM region WHERE level IN ('district', 'street')`,
@@ -280,11 +283,7 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const fieldMap = page.locator('[data-screen="home"] gs-field-map');
     await expect.poll(() => fieldMap.getAttribute('data-areas'), { timeout: 60_000 }).toBe(String(regions.length));
-    const settled = () =>
-      page.evaluate(`(() => {
-        const map = document.querySelector('gs-field-app').shadowRoot.querySelector('gs-field-map').kit.map;
-        return map.isMoving() ? [] : [...new Set(map.queryRenderedFeatures({ layers: ['area-lines'] }).map((f) => f.properties.code))];
-      })()`) as Promise<string[]>;
+    const settled = () => outlinesDrawn(page);
     await expect.poll(async () => (await settled()).length, { timeout: 30_000 }).toBeGreaterThan(0);
     for (const code of await settled()) expect(byCode.has(code), code).toBe(true);
     const names = await fieldMap.locator('.area-name[data-shown]').evaluateAll((els) =>
