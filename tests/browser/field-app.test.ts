@@ -68,8 +68,9 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
     lang: 'zh' | 'en' = 'zh',
     viaLoginPage = false,
     prepare?: (page: Page) => Promise<unknown>,
+    serviceWorkers: 'allow' | 'block' = 'allow',
   ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await phoneContext(browser, inGrid, lang);
+    const context = await phoneContext(browser, inGrid, lang, serviceWorkers);
     contexts.push(context);
     const query = lang === 'en' ? '?lang=en' : '';
     if (viaLoginPage) return { context, page: await openFieldApp(context, base, username, problems, query) };
@@ -475,7 +476,8 @@ describe.skipIf(!chromiumAvailable)(`field app (/m) in headless Chromium on ${BA
   });
 
   it('sends a report cut off after the server took it again, with the same Idempotency-Key: one incident', async () => {
-    const { context, page } = await phone('g-outbox');
+    // No service worker: the cut is made by routing the page's POST (phoneContext says why).
+    const { context, page } = await phone('g-outbox', 'zh', false, undefined, 'block');
     const description = '断线重发：消防通道堵塞';
     const keys: string[] = [];
     let firstAnswer = 0;

@@ -1,9 +1,20 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEST_PASSWORD } from './identity.js';
 
-/** A phone as the field app tests use it: 390×844, touch, the position given, geolocation allowed. */
-export async function phoneContext(browser: Browser, at: [number, number], lang: 'zh' | 'en' = 'zh'): Promise<BrowserContext> {
+/**
+ * A phone as the field app tests use it: 390×844, touch, the position given, geolocation allowed. `serviceWorkers:
+ * 'block'` for a test that routes the page's API requests: once the app's service worker controls the page, Chromium
+ * hands the page's requests to it and Playwright's page.route no longer sees them (whether it does came down to a race
+ * with the worker's activation).
+ */
+export async function phoneContext(
+  browser: Browser,
+  at: [number, number],
+  lang: 'zh' | 'en' = 'zh',
+  serviceWorkers: 'allow' | 'block' = 'allow',
+): Promise<BrowserContext> {
   return browser.newContext({
+    serviceWorkers,
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     isMobile: true,
