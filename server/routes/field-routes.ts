@@ -12,14 +12,14 @@ import { nearbyReports } from '../services/incident-report-service.js';
 import { sharePosition, stopSharingPosition, workerPositions } from '../services/worker-position-service.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
+/** Degrees: ~10 m, a community's grids drawn on a phone. */
+const GRID_OUTLINE_SIMPLIFY = 0.0001;
+
 /**
  * What the field app (/m) needs besides reporting and the workflow: reports
  * nearby before a new one, the worker's opt-in position and who may see it,
  * the phone's task list, and the grids around a worker's own.
  */
-/** Degrees: ~10 m, a community's grids drawn on a phone. */
-const GRID_OUTLINE_SIMPLIFY = 0.0001;
-
 const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/incidents/nearby',

@@ -16,9 +16,10 @@ import { gridsSpanMetres, metresToGrids } from './grid-distance.js';
 import type { GridFeature } from './point-in-grid.js';
 import type { TaskPlace } from './tasks-view.js';
 
-/** Urgency colours as the wall's urgency legend has them (none, blue, yellow, red). */
+// The app shell takes the distance with the map's chunk (field-app.ts): Turf's polygon distance stays off the first screen.
 export { metresToGrids };
 
+/** Urgency colours as the wall's urgency legend has them (none, blue, yellow, red). */
 const [, blue, yellow, red] = PALETTES.urgency;
 const URGENCY = { blue: blue!, yellow: yellow!, red: red! };
 /**
