@@ -22,9 +22,14 @@ const LEVELS: readonly AreaOutline['properties']['level'][] = ['district', 'stre
 /** The finer level is named when it has at most this many shapes (a district's streets), else the coarser (a city's districts). */
 const MOST_NAMED = 24;
 
+/** The levels among the outlines, coarsest first. */
+function levelsPresent(outlines: readonly AreaOutline[]): AreaOutline['properties']['level'][] {
+  return LEVELS.filter((level) => outlines.some((o) => o.properties.level === level));
+}
+
 /** The coarsest level among the outlines (a handler's districts, a worker's community), or null when there are none. */
 export function coarsestLevel(outlines: readonly AreaOutline[]): AreaOutline['properties']['level'] | null {
-  return LEVELS.find((level) => outlines.some((o) => o.properties.level === level)) ?? null;
+  return levelsPresent(outlines)[0] ?? null;
 }
 
 /** The lines' colour and width: the coarsest level's (a district's boundary, a worker's community's) brighter. */
@@ -49,8 +54,7 @@ export function areaLayers(): LayerSpecification[] {
 
 /** The shapes whose names are shown: one level, as MOST_NAMED says; the most populous first (they win a collision). */
 export function namedOutlines(outlines: readonly AreaOutline[]): AreaOutline[] {
-  const present = LEVELS.filter((level) => outlines.some((o) => o.properties.level === level));
-  const [coarse, fine] = present;
+  const [coarse, fine] = levelsPresent(outlines);
   const count = (level: string | undefined) => outlines.filter((o) => o.properties.level === level).length;
   const level = fine && (count(fine) <= MOST_NAMED || count(coarse) < 2) ? fine : coarse;
   return outlines.filter((o) => o.properties.level === level).sort((a, b) => (b.properties.population ?? 0) - (a.properties.population ?? 0));
