@@ -464,8 +464,47 @@ describe.skipIf(!chromiumAvailable)(`dispatch console in headless Chromium on ${
     await expect.poll(() => wallKpisMatchApi(wall, reader), { timeout: 30_000, interval: 250 }).toBe(true);
   });
 
-  it('moves the selection with j and k, and shows the keys with ?', async () => {
+  it("maps the queue's incidents while none is open: a dot per row, counted by urgency; a click on one opens it, Esc comes back", async () => {
     const page = await openConsole('d-one', '?queue=handling');
+    // The queue, from SQL: dispatched or in hand anywhere (the dispatcher's scope is the city), and where each is.
+    const rows = await ctx.db.query<{ code: string; urgency: string }>("SELECT code, urgency FROM incident WHERE status IN ('dispatched', 'in_progress')");
+    expect(rows.length).toBeGreaterThan(3);
+    const map = page.locator('gs-queue-map');
+    await expect.poll(() => map.getAttribute('data-dots'), { timeout: 60_000 }).toBe(String(rows.length));
+    for (const u of ['red', 'yellow', 'blue']) {
+      const shown = (await map.locator(`[data-urgency="${u}"]`).textContent())!.trim().split(/\s+/).at(-1);
+      expect(shown, u).toBe(String(rows.filter((r) => r.urgency === u).length));
+    }
+    // Framed on the queue: every dot inside the map.
+    await page.locator('gs-queue-map[data-ready]').waitFor({ timeout: 60_000 });
+    const box = (await map.locator('[data-map]').boundingBox())!;
+    const spots = async () =>
+      (
+        await map.evaluate(
+          (el, codes) => codes.map((c) => (el as HTMLElementTagNameMap['gs-queue-map']).dotPosition(c)),
+          rows.map((r) => r.code),
+        )
+      ).map((p) => p!);
+    const inside = (p: { x: number; y: number }) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;
+    await expect.poll(async () => (await spots()).filter((p) => !inside(p)).length, { timeout: 30_000 }).toBe(0);
+    // The dot farthest from any other on screen is clicked: it opens that incident's record, in place of the map.
+    const at = await spots();
+    const room = at.map((p, i) => Math.min(...at.filter((_, j) => j !== i).map((q) => Math.hypot(p.x - q.x, p.y - q.y))));
+    const lone = room.indexOf(Math.max(...room));
+    expect(room[lone]).toBeGreaterThan(12);
+    await page.mouse.click(box.x + at[lone]!.x, box.y + at[lone]!.y);
+    await page.locator(`gs-incident-detail h2[data-code="${rows[lone]!.code}"]`).waitFor({ timeout: 30_000 });
+    expect(await map.count()).toBe(0);
+    // Esc closes the record: the queue's map again, nothing selected.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => map.getAttribute('data-dots'), { timeout: 30_000 }).toBe(String(rows.length));
+    expect(await page.locator('gs-incident-detail').count()).toBe(0);
+    expect(await page.locator('gs-incident-list li[aria-selected="true"]').count()).toBe(0);
+    keep('d-one', page);
+  });
+
+  it('moves the selection with j and k, and shows the keys with ?', async () => {
+    const page = await consoleOf('d-one', 'handling');
     const codes = await page.locator('gs-incident-list li').evaluateAll((lis) => lis.slice(0, 3).map((li) => li.getAttribute('data-code')));
     expect(codes).toHaveLength(3);
     const selected = () => page.locator('gs-incident-list li[aria-selected="true"]').getAttribute('data-code');

@@ -30,7 +30,8 @@ export class BulkSelection implements ReactiveController {
   hostConnected(): void {}
 
   /** Ticks or unticks one row; with Shift, every row from the last one clicked to this one takes this one's new state. */
-  toggle(code: string, range: boolean, order: readonly string[]): void {
+  toggle(code: string, range: boolean, rows: readonly { code: string }[]): void {
+    const order = rows.map((r) => r.code);
     const on = !this.checked.has(code);
     const from = this.anchor === null ? -1 : order.indexOf(this.anchor);
     const to = order.indexOf(code);

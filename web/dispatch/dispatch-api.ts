@@ -4,6 +4,7 @@ import type { WorkerPositions } from '../../server/contract/field-schemas.js';
 import type { Feature, Geometry } from 'geojson';
 import type { GridWorkerContact, NearbyIncidents } from '../../server/contract/incident-geojson-schemas.js';
 import type { Action } from '../../server/contract/incident-workflow.js';
+import type { OutlineCollection } from '../../server/contract/geojson-schemas.js';
 import { apiRequest } from '../shared/api-request.js';
 import type { QueueItem } from './dispatch-queues.js';
 
@@ -78,7 +79,7 @@ export interface RegionNode {
 }
 
 interface FeaturePage<P> {
-  features: { properties: P }[];
+  features: { geometry: { coordinates: [number, number] } | null; properties: P }[];
   numberMatched: number;
   next_cursor?: string;
 }
@@ -88,8 +89,12 @@ export async function incidentPage(query: Record<string, string | number | undef
   return apiRequest<FeaturePage<QueueItem>>('GET', '/api/incidents', { query });
 }
 
+/** The districts and streets of the user's area with names and label points, under the queue map's dots. */
+export const areaOutlines = (): Promise<OutlineCollection> => apiRequest<OutlineCollection>('GET', '/api/map/outlines');
+
 export async function incidentDetail(code: string): Promise<IncidentDetail> {
-  return (await apiRequest<{ properties: IncidentDetail }>('GET', `/api/incidents/${code}`)).properties;
+  const f = await apiRequest<{ geometry: { coordinates: [number, number] } | null; properties: IncidentDetail }>('GET', `/api/incidents/${code}`);
+  return f.geometry ? { ...f.properties, location: f.geometry.coordinates } : f.properties;
 }
 
 export interface TransitionBody {

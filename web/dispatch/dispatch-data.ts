@@ -80,7 +80,7 @@ export class DispatchDataController implements ReactiveController {
       let cursor: string | undefined;
       do {
         const page = await incidentPage({ status: OPEN, limit: 5000, cursor });
-        for (const f of page.features) fresh.set(f.properties.code, f.properties);
+        for (const f of page.features) fresh.set(f.properties.code, located(f));
         cursor = page.next_cursor;
       } while (cursor && fresh.size < OPEN_CAP);
       this.capped = cursor !== undefined;
@@ -113,7 +113,7 @@ export class DispatchDataController implements ReactiveController {
         q: search || undefined,
       });
       if (this.searchedFor !== search) return;
-      for (const f of page.features) this.items.set(f.properties.code, f.properties);
+      for (const f of page.features) this.items.set(f.properties.code, located(f));
       this.searchHits = search ? new Set(page.features.map((f) => f.properties.code)) : undefined;
       this.host.requestUpdate();
     } catch (err) {
@@ -154,7 +154,8 @@ export class DispatchDataController implements ReactiveController {
 
   private upsert(p: QueueItem): void {
     const { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code } = p;
-    this.items.set(code, { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code });
+    const location = p.location ?? this.items.get(code)?.location;
+    this.items.set(code, { code, category, urgency, status, description, reported_at, due_at, urged_at, grid_code, street_code, district_code, location });
   }
 
   /**
@@ -178,6 +179,7 @@ export class DispatchDataController implements ReactiveController {
       reported_at: incident.reported_at,
       grid_code: incident.grid_code,
       district_code: incident.district_code,
+      location: incident.location,
       ...(type === 'incident.urged' ? { urged_at: at } : {}),
     });
     this.eventsApplied++;
@@ -223,7 +225,7 @@ export class DispatchDataController implements ReactiveController {
         const page = await incidentPage({ status: [...new Set(rows.map((r) => r.status))].join(','), from, limit: COALESCE_LIMIT });
         for (const f of page.features) {
           if (!missing.delete(f.properties.code)) continue;
-          this.upsert(f.properties);
+          this.upsert(located(f));
         }
         this.host.requestUpdate();
       } catch (err) {
@@ -271,4 +273,9 @@ export class DispatchDataController implements ReactiveController {
     this.state = state;
     this.host.requestUpdate();
   }
+}
+
+/** A list feature as a queue row: its properties and where it is. */
+function located(f: { geometry: { coordinates: [number, number] } | null; properties: QueueItem }): QueueItem {
+  return f.geometry ? { ...f.properties, location: f.geometry.coordinates } : f.properties;
 }

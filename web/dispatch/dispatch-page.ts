@@ -22,6 +22,7 @@ import './queue-filters.js';
 import './incident-detail.js';
 import './incident-list.js';
 import './incident-map.js';
+import './queue-map.js';
 
 /** The clock the queues are judged by moves on this often: "red after 30 minutes" and "overdue" need no event. */
 const TICK_MS = 30_000;
@@ -146,12 +147,7 @@ export class DispatchPage extends LitElement {
         ${this.checkable || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, (a, note) => void this.runBulk(a, note)) : nothing}
         <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
           .checkable=${this.checkable} .checked=${this.bulk.checked} .results=${this.bulk.results}
-          @check=${(e: CustomEvent<{ code: string; range: boolean }>) =>
-            this.bulk.toggle(
-              e.detail.code,
-              e.detail.range,
-              rows.map((r) => r.code),
-            )}
+          @check=${(e: CustomEvent<{ code: string; range: boolean }>) => this.bulk.toggle(e.detail.code, e.detail.range, rows)}
           .categoryNames=${this.ref.categoryNames} .placeNames=${this.ref.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
         </div>
         ${
@@ -161,7 +157,8 @@ export class DispatchPage extends LitElement {
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
             .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
             @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
-            : html`<div class="pick">${this.data.loaded ? t.pick : t.loading}</div>`
+            : html`<gs-queue-map .rows=${rows} .lang=${this.lang} .loaded=${this.data.loaded} .frame=${`${this.queue}:${JSON.stringify(this.filters)}`}
+            .categoryNames=${this.ref.categoryNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-queue-map>`
         }
       </main>
       ${this.data.capped ? html`<div class="notice error">${t.capped(OPEN_CAP)}</div>` : nothing}
@@ -280,6 +277,8 @@ export class DispatchPage extends LitElement {
   runKey(command: KeyCommand): void {
     if (command === 'help') this.help = !this.help;
     else if (command === 'escape') {
+      // Nothing open over the record: Esc closes the record itself, back to the queue's map.
+      if (!this.help && !this.dialog) void this.data.select(null);
       this.help = false;
       this.dialog = null;
     } else if (command === 'next') this.move(1);

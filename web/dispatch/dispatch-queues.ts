@@ -23,6 +23,8 @@ export interface QueueItem {
   grid_code: string;
   street_code: string;
   district_code: string;
+  /** [longitude, latitude], from the list's geometry or the stream's event; absent for a record read alone. */
+  location?: [number, number];
 }
 
 export interface QueueFilters {

@@ -56,7 +56,6 @@ export const pageStyles = css`
       .side { grid-template-rows: 14rem auto; }
       .notice { max-width: 90vw; }
     }
-    .pick { padding: 2rem; color: #7d8aa3; }
     .notice { position: fixed; left: 50%; bottom: 1.2rem; transform: translateX(-50%); z-index: 30; background: #1d3560; padding: .5rem .7rem .5rem 1rem; border-radius: 6px; display: flex; gap: .8rem; align-items: center; max-width: 70vw; box-shadow: 0 4px 18px rgba(0,0,0,.5); }
     .notice.error { background: #4a2030; color: #ffd0d8; }
     .help { position: fixed; inset: 0; background: rgba(3, 8, 18, .7); display: flex; align-items: center; justify-content: center; z-index: 25; }

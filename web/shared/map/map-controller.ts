@@ -82,11 +82,17 @@ export class MapKitController implements ReactiveController {
         const { MapLibreOverlay } = await deckModule;
         if (this.map !== map) return; // removed while deck.gl was loading
         // deck.gl goes on after `load`, as @deck.gl/maplibre requires.
+        let levelled = false;
         this.overlay = new MapLibreOverlay({
           interleaved: o.deck.interleaved,
           layers: this.layers,
           ...(o.deck.getTooltip ? { getTooltip: o.deck.getTooltip } : {}),
           onAfterRender: () => {
+            // Interleaved, deck.gl follows the camera for picking (clicks, tooltips) only from its first `move` after
+            // it has loaded: a frame set before that (a page that fits its data at once) would leave picks at the
+            // start view until the user moved the map. One `move` after its first frame brings it level.
+            if (!levelled) queueMicrotask(() => this.map === map && map.fire('move'));
+            levelled = true;
             this.deckFrames++;
             o.onDeckFrame?.();
           },
