@@ -9,9 +9,12 @@ import {
   MapKitController,
   OUTLINE,
   outlineLayer,
+  MAP_FONT,
   markerLayer,
   PALETTES,
+  placeLabels,
   rgba,
+  textMeasurer,
   uiScale,
   unionBbox,
   type Bbox,
@@ -22,6 +25,7 @@ import type { QueueItem } from './dispatch-queues.js';
 
 type Outline = OutlineCollection['features'][number];
 type Dot = QueueItem & { location: [number, number] };
+type Name = { text: string; at: [number, number]; offset: [number, number] };
 
 /** Urgency colours as the wall's legend and the phone's map have them; red drawn last, on top. */
 const [, BLUE, YELLOW, RED] = PALETTES.urgency;
@@ -73,10 +77,13 @@ export class QueueMap extends LitElement {
   declare problem: string;
   private outlines: Outline[] = [];
   private framedFor = '';
+  private measure?: (text: string, size: number) => number;
   private readonly kit = new MapKitController(this, {
     name: 'queue map',
     deck: { interleaved: true, getTooltip: (info: PickingInfo) => this.tooltip(info.object as Dot | undefined) },
     onLoad: (map) => {
+      // Names are placed for the camera: again once it settles, so zooming in brings back those that had no room.
+      map.on('moveend', () => this.draw());
       map.on('click', (e) => {
         const hit = this.kit.pick(e.point.x, e.point.y, DOT_LAYERS) as Dot | undefined;
         if (hit) this.dispatchEvent(new CustomEvent('select', { detail: hit.code, bubbles: true, composed: true }));
@@ -126,34 +133,53 @@ export class QueueMap extends LitElement {
     const named = this.outlines.filter((o) => o.properties.level === coarsest);
     const lines = (level: string) => () => this.outlines.filter((o) => o.properties.level === level);
     const scale = uiScale();
+    // Smaller dots for a long queue (a city's 处置中 holds a thousand), so a busy street is not one blot.
+    const radius = (dots.length > 300 ? 3.5 : 5) * scale;
     this.kit.setLayers([
       outlineLayer({ id: 'streets', source: this.outlines, part: 'street', features: lines('street'), colour: OUTLINE.street, width: 0.8 }),
       outlineLayer({ id: 'districts', source: this.outlines, part: 'district', features: lines('district'), colour: OUTLINE.district, width: 1.4 }),
-      labelLayer({
-        id: 'names',
-        data: named,
-        position: (o) => o.properties.label,
-        text: (o) => placeName(this.lang, o.properties),
-        size: 13 * scale,
-        colour: [210, 222, 245, 170],
-        textKey: [this.lang],
-      }),
       ...URGENCIES.map(([u, colour]) =>
         markerLayer({
           id: `queue-${u}`,
           data: dots.filter((d) => d.urgency === u),
           position: (d) => d.location,
-          radius: 5 * scale,
+          radius,
           fill: rgba(colour),
           rim: { colour: DOT_RIM, width: 1 },
           pickable: true,
         }),
       ),
+      // Names over the dots: a busy city centre still says which district it is.
+      labelLayer({
+        id: 'names',
+        data: this.names(named, 13 * scale),
+        position: (n) => n.at,
+        text: (n) => n.text,
+        offset: (n) => n.offset,
+        size: 13 * scale,
+        colour: [225, 234, 250, 235],
+      }),
     ]);
     this.setAttribute('data-dots', String(dots.length));
     this.frameDots(dots);
     const drawn = `${this.frame}:${dots.length}`;
     void this.kit.nextDeckFrame().then(() => this.loaded && this.setAttribute('data-ready', drawn));
+  }
+
+  /** The shapes' names that fit the camera, none over another, the most populous first. */
+  private names(shapes: Outline[], size: number): Name[] {
+    const map = this.kit.map;
+    if (!map) return [];
+    this.measure ??= textMeasurer(MAP_FONT);
+    const pad = 3 * uiScale();
+    const candidates = [...shapes]
+      .sort((a, b) => (b.properties.population ?? 0) - (a.properties.population ?? 0))
+      .map((o) => {
+        const text = placeName(this.lang, o.properties);
+        const at = this.kit.project(...o.properties.label);
+        return { item: { text, at: o.properties.label }, ...at, width: this.measure!(text, size) + 2 * pad, height: size * 1.25 + 2 * pad };
+      });
+    return placeLabels(candidates, this.kit.size, { margin: 4 }).map((p) => ({ ...p.item, offset: p.offset }));
   }
 
   /** A new queue or filter frames its dots, with room around them; with none, the area. */
