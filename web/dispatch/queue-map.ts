@@ -1,5 +1,5 @@
 import type { PickingInfo } from '@deck.gl/core';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import type { OutlineCollection } from '../../server/contract/geojson-schemas.js';
 import { errorMessage } from '../shared/api-request.js';
 import { placeName } from '../shared/i18n.js';
@@ -38,6 +38,8 @@ const DOT_LAYERS = URGENCIES.map(([u]) => `queue-${u}`);
 const DOT_RIM = rgba('#0b1220', 220);
 /** The least a set of dots is framed with (degrees, about 2 km): one dot alone is not shown at the map's deepest zoom. */
 const LONE_DOT_ROOM = 0.02;
+/** The least time between two redraws for live changes: each is a whole repaint of the map, costly without a GPU. */
+const LIVE_REDRAW_MS = 2000;
 
 /**
  * The map beside a queue while no incident is open (map kit): every row of
@@ -78,12 +80,17 @@ export class QueueMap extends LitElement {
   private outlines: Outline[] = [];
   private framedFor = '';
   private measure?: (text: string, size: number) => number;
+  private starting = false;
+  /** What the layers were last made from: a console re-renders on every live event, the map only when its dots change. */
+  private drawnFrom = '';
+  private drawnAt = -Infinity;
+  private pending: number | undefined;
   private readonly kit = new MapKitController(this, {
     name: 'queue map',
     deck: { interleaved: true, getTooltip: (info: PickingInfo) => this.tooltip(info.object as Dot | undefined) },
     onLoad: (map) => {
       // Names are placed for the camera: again once it settles, so zooming in brings back those that had no room.
-      map.on('moveend', () => this.draw());
+      map.on('moveend', () => this.draw(true));
       map.on('click', (e) => {
         const hit = this.kit.pick(e.point.x, e.point.y, DOT_LAYERS) as Dot | undefined;
         if (hit) this.dispatchEvent(new CustomEvent('select', { detail: hit.code, bubbles: true, composed: true }));
@@ -103,12 +110,31 @@ export class QueueMap extends LitElement {
     this.problem = '';
   }
 
-  override firstUpdated(): void {
-    this.kit.attach(this.renderRoot.querySelector('#map') as HTMLElement);
+  override updated(changed: PropertyValues<this>): void {
+    // The map starts once the queue is in and the browser is idle: starting MapLibre and deck.gl beside the list's
+    // first rows more than doubled the time to a usable console (npm run bench:dispatch, README).
+    if (this.loaded && !this.starting) {
+      this.starting = true;
+      whenIdle(() => this.isConnected && this.kit.attach(this.renderRoot.querySelector('#map') as HTMLElement));
+    }
+    // What the user changed is drawn at once; what the live stream changed, at most every two seconds and after the list.
+    if (changed.has('frame') || changed.has('lang')) this.draw();
+    else this.drawSoon();
   }
 
-  override updated(): void {
-    this.draw();
+  private drawSoon(): void {
+    if (this.pending !== undefined) return;
+    const wait = Math.max(0, this.drawnAt + LIVE_REDRAW_MS - performance.now());
+    this.pending = window.setTimeout(() => {
+      this.pending = undefined;
+      this.draw();
+    }, wait);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.pending);
+    this.pending = undefined;
   }
 
   /** The rows that have a place, blue first so that red lies on top. */
@@ -126,9 +152,13 @@ export class QueueMap extends LitElement {
     }
   }
 
-  private draw(): void {
+  private draw(cameraMoved = false): void {
     if (!this.kit.isLoaded) return;
     const dots = this.dots;
+    const from = [this.lang, this.loaded, this.frame, this.outlines.length, uiScale(), ...dots.map((d) => `${d.code}${d.urgency}${d.location}`)].join('|');
+    if (from === this.drawnFrom && !cameraMoved) return;
+    this.drawnFrom = from;
+    this.drawnAt = performance.now();
     const coarsest = this.outlines.some((o) => o.properties.level === 'district') ? 'district' : 'street';
     const named = this.outlines.filter((o) => o.properties.level === coarsest);
     const lines = (level: string) => () => this.outlines.filter((o) => o.properties.level === level);
@@ -228,6 +258,12 @@ function padded([w, s, e, n]: Bbox): Bbox {
   const [x, y] = [(w + e) / 2, (s + n) / 2];
   const [rx, ry] = [Math.max(LONE_DOT_ROOM, (e - w) * 1.2) / 2, Math.max(LONE_DOT_ROOM, (n - s) * 1.2) / 2];
   return [x - rx, y - ry, x + rx, y + ry];
+}
+
+/** Runs `f` when the browser has nothing else to do, or after a second at the latest (Safari has no requestIdleCallback). */
+function whenIdle(f: () => void): void {
+  if ('requestIdleCallback' in window) requestIdleCallback(f, { timeout: 1000 });
+  else setTimeout(f, 200);
 }
 
 customElements.define('gs-queue-map', QueueMap);
