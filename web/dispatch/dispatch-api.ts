@@ -78,8 +78,19 @@ export interface RegionNode {
   children: RegionNode[];
 }
 
+/** One of our point features as it comes: where it is (null for nowhere) and its properties. */
+interface PointFeature<P> {
+  geometry: { coordinates: [number, number] } | null;
+  properties: P;
+}
+
+/** A feature's properties with its point as `location`: a queue row or a record that the queue's map can place. */
+export function located<P extends QueueItem>(f: PointFeature<P>): P {
+  return f.geometry ? { ...f.properties, location: f.geometry.coordinates } : f.properties;
+}
+
 interface FeaturePage<P> {
-  features: { geometry: { coordinates: [number, number] } | null; properties: P }[];
+  features: PointFeature<P>[];
   numberMatched: number;
   next_cursor?: string;
 }
@@ -93,8 +104,7 @@ export async function incidentPage(query: Record<string, string | number | undef
 export const areaOutlines = (): Promise<OutlineCollection> => apiRequest<OutlineCollection>('GET', '/api/map/outlines');
 
 export async function incidentDetail(code: string): Promise<IncidentDetail> {
-  const f = await apiRequest<{ geometry: { coordinates: [number, number] } | null; properties: IncidentDetail }>('GET', `/api/incidents/${code}`);
-  return f.geometry ? { ...f.properties, location: f.geometry.coordinates } : f.properties;
+  return located(await apiRequest<PointFeature<IncidentDetail>>('GET', `/api/incidents/${code}`));
 }
 
 export interface TransitionBody {

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../shared/api-request.js';
-import { incidentDetail, incidentPage, type IncidentDetail } from './dispatch-api.js';
+import { incidentDetail, incidentPage, located, type IncidentDetail } from './dispatch-api.js';
 import type { QueueItem } from './dispatch-queues.js';
 import { INCIDENT_EVENT_TYPES, type StreamIncident } from '../../server/contract/stream-events.js';
 
@@ -273,9 +273,4 @@ export class DispatchDataController implements ReactiveController {
     this.state = state;
     this.host.requestUpdate();
   }
-}
-
-/** A list feature as a queue row: its properties and where it is. */
-function located(f: { geometry: { coordinates: [number, number] } | null; properties: QueueItem }): QueueItem {
-  return f.geometry ? { ...f.properties, location: f.geometry.coordinates } : f.properties;
 }
