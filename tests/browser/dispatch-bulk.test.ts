@@ -198,4 +198,64 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     await line.waitFor({ timeout: 30_000 });
     expect(await line.textContent()).toContain('督办');
   });
+  // Last in the file: it adds 320 new reports, which the tests above would see in their queue.
+  it('draws a queue longer than 300 rows 300 at a time as it is scrolled, to its last row; j from the 300th row goes on to the 301st', async () => {
+    // New reports from SQL, each a minute older than the last, blue (after any red or yellow); serials 7…, where the API's are 9… and the seeder's 0….
+    await ctx.db.query(
+      `INSERT INTO incident (code, category_code, urgency, description, location, reported_at, reporter)
+       SELECT 'SJ' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad((7000000 + g)::text, 7, '0'), 'uncollected_garbage', 'blue',
+              '长队列 ' || g, ST_SetSRID(ST_MakePoint($1, $2), 4326), now() - make_interval(mins => g), 'long-queue test'
+         FROM generate_series(1, 320) g`,
+      inGrid,
+    );
+    // The queue's working order, written out here: red, yellow, blue; oldest first; the code breaks ties.
+    const expected = (
+      await ctx.db.query<{ code: string }>(
+        `SELECT code FROM incident WHERE status = 'reported'
+          ORDER BY CASE urgency WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END, reported_at, code`,
+      )
+    ).map((r) => r.code);
+    expect(expected.length).toBeGreaterThan(300);
+    expect(expected.length).toBeLessThanOrEqual(600);
+    const page = await openConsole();
+    const list = page.locator('gs-incident-list');
+    const drawn = () => list.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    await expect.poll(async () => Number(await page.locator('[data-count="reported"]').textContent()), { timeout: 30_000 }).toBe(expected.length);
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(300);
+    expect(await drawn()).toEqual(expected.slice(0, 300));
+    expect(await list.locator('[data-more]').textContent()).toContain(`300 / ${expected.length}`);
+
+    // Scrolled to the end: the rest are drawn, in order, the last report reachable; nothing says there are more.
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(expected.length);
+    expect(await drawn()).toEqual(expected);
+    expect(await list.locator('[data-more]').count()).toBe(0);
+
+    // Another queue and back: 300 again; the button under them draws the rest too.
+    await page.click('[role="tab"][data-queue="handling"]');
+    await page.click('[role="tab"][data-queue="reported"]');
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(300);
+    // Clicked where it is, off screen: scrolled into view, the end of the list would draw the rest by itself.
+    await list.locator('[data-more] button').evaluate((b) => (b as HTMLButtonElement).click());
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(expected.length);
+
+    // From the 300th row, j selects the 301st: drawn, selected and in view.
+    await page.click('[role="tab"][data-queue="handling"]');
+    await page.click('[role="tab"][data-queue="reported"]');
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(300);
+    await list.locator(`li[data-code="${expected[299]}"]`).click();
+    await page.keyboard.press('j');
+    const selected = list.locator('li[aria-selected="true"]');
+    await expect.poll(() => selected.getAttribute('data-code'), { timeout: 30_000 }).toBe(expected[300]);
+    await expect
+      .poll(
+        () =>
+          selected.evaluate((li) => {
+            const [r, box] = [li.getBoundingClientRect(), (li.getRootNode() as ShadowRoot).host.getBoundingClientRect()];
+            return r.top >= box.top && r.bottom <= box.bottom;
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+  });
 });

@@ -133,6 +133,7 @@ export class DispatchPage extends LitElement {
   override render() {
     const t = strings(this.lang);
     const counts = queueCounts(this.data.items.values(), this.filters, this.now);
+    const view = `${this.queue}:${JSON.stringify(this.filters)}`; // the list and the map start again on another queue or filter
     const p = this.me?.principal;
     const rows = this.data.loaded ? this.visible : [];
     return html`
@@ -145,7 +146,7 @@ export class DispatchPage extends LitElement {
       <main>
         <div class="queue">
         ${this.checkable || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, (a, note) => void this.runBulk(a, note)) : nothing}
-        <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now}
+        <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now} .view=${view}
           .checkable=${this.checkable} .checked=${this.bulk.checked} .results=${this.bulk.results}
           @check=${(e: CustomEvent<{ code: string; range: boolean }>) => this.bulk.toggle(e.detail.code, e.detail.range, rows)}
           .categoryNames=${this.ref.categoryNames} .placeNames=${this.ref.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
@@ -157,7 +158,7 @@ export class DispatchPage extends LitElement {
           <gs-incident-map .incident=${this.data.detail} .lang=${this.lang} .canMark=${allowedActions(p?.role, this.data.detail).includes('mark_duplicate')}
             .canCall=${p?.role === 'commander' || p?.role === 'dispatcher'}
             @duplicate=${(e: CustomEvent<string>) => this.markDuplicateOf(e.detail)} @contact=${(e: CustomEvent<number>) => void this.contacted(e.detail)}></gs-incident-map></div>`
-            : html`<gs-queue-map .rows=${rows} .lang=${this.lang} .loaded=${this.data.loaded} .frame=${`${this.queue}:${JSON.stringify(this.filters)}`}
+            : html`<gs-queue-map .rows=${rows} .lang=${this.lang} .loaded=${this.data.loaded} .frame=${view}
             .categoryNames=${this.ref.categoryNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-queue-map>`
         }
       </main>

@@ -6,7 +6,7 @@ import { consoleStyles } from './dispatch-styles.js';
 import { bulkRowWords } from './bulk-bar.js';
 import type { BulkRowResult } from './bulk-selection.js';
 
-/** Rows drawn at once: a queue longer than this says so and asks for a filter. */
+/** Rows drawn at first, and added each time the user scrolls to the end of those (or asks for more). */
 export const MAX_ROWS = 300;
 
 /**
@@ -27,6 +27,8 @@ export class IncidentList extends LitElement {
     checkable: { attribute: false },
     checked: { attribute: false },
     results: { attribute: false },
+    view: { attribute: false },
+    limit: { state: true },
   };
   static override styles = [
     consoleStyles,
@@ -41,6 +43,7 @@ export class IncidentList extends LitElement {
     .where { grid-column: 2; font-size: .75rem; color: #7d8aa3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .when { grid-row: span 2; text-align: right; font-size: .78rem; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
     .empty, .more { padding: 1rem; color: #7d8aa3; font-size: .85rem; }
+    .more button { margin-left: .6rem; font: inherit; color: #e6edf7; background: #1d3560; border: 1px solid #2f4d80; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; }
     ol.checkable li { grid-template-columns: 1.1rem .8rem 1fr auto; }
     ol.checkable .where { grid-column: 3; }
     .check { grid-row: span 2; margin: 0; width: 1rem; height: 1rem; accent-color: #5cc8ff; }
@@ -66,6 +69,13 @@ export class IncidentList extends LitElement {
   declare checked: ReadonlySet<string>;
   /** Bulk outcomes by code, shown on their rows. */
   declare results: ReadonlyMap<string, BulkRowResult>;
+  /** Names the queue and filters shown: another one starts again from the first MAX_ROWS rows. */
+  declare view: string;
+  /** Rows drawn: MAX_ROWS more each time the end of the list comes into view, so every row of a long queue can be reached. */
+  declare limit: number;
+  private readonly moreObserver = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) this.showMore();
+  });
 
   constructor() {
     super();
@@ -78,6 +88,31 @@ export class IncidentList extends LitElement {
     this.checkable = false;
     this.checked = new Set();
     this.results = new Map();
+    this.view = '';
+    this.limit = MAX_ROWS;
+  }
+
+  /** Draws MAX_ROWS rows more (the end of the list came into view, or the button under it was pressed). */
+  showMore(): void {
+    if (this.items.length > this.limit) this.limit += MAX_ROWS;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('view') && changed.get('view') !== undefined) this.limit = MAX_ROWS;
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    // Another queue starts at its top (the browser would keep the last one's offset, or anchor on a row and scroll far down).
+    if (changed.has('view') && changed.get('view') !== undefined) this.scrollTop = 0;
+    // The end of the drawn rows, watched against the screen: whichever box scrolls (the list, or the page on a phone).
+    this.moreObserver.disconnect();
+    const more = this.renderRoot.querySelector('.more');
+    if (more) this.moreObserver.observe(more);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.moreObserver.disconnect();
   }
 
   /** Brings the selected row into view (after keyboard moves). */
@@ -88,13 +123,21 @@ export class IncidentList extends LitElement {
   override render() {
     const t = strings(this.lang);
     if (this.items.length === 0) return html`<div class="empty">${t.empty}</div>`;
-    const rows = this.items.slice(0, MAX_ROWS);
+    // A selection moved past the drawn rows (j/k) is drawn too.
+    const drawn = Math.max(this.limit, this.items.findIndex((i) => i.code === this.selected) + 1);
+    const rows = this.items.slice(0, drawn);
     return html`<ol role="listbox" class=${this.checkable ? 'checkable' : ''}>${repeat(
       rows,
       (i) => i.code,
       (i) => this.renderRow(i),
     )}</ol>
-      ${this.items.length > MAX_ROWS ? html`<div class="more">${t.shown(MAX_ROWS, this.items.length)}</div>` : ''}`;
+      ${
+        this.items.length > drawn
+          ? html`<div class="more" data-more>${t.shown(drawn, this.items.length)}<button type="button" @click=${() => this.showMore()}>${t.showMore(
+              Math.min(MAX_ROWS, this.items.length - drawn),
+            )}</button></div>`
+          : ''
+      }`;
   }
 
   private renderRow(i: QueueItem) {
