@@ -103,3 +103,9 @@ export function unitCountProblem(urgency: string, units: readonly string[]): str
   if (urgency !== 'yellow' && units.length > 1) return `a ${urgency} incident goes to one unit; only yellow (complex) incidents go to several`;
   return null;
 }
+
+/** The steps the dispatch console takes on several incidents at once: triage of new reports, and urging (督办) those in hand. */
+export const BULK_ACTIONS = ['file', 'reject', 'urge'] as const satisfies readonly Action[];
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+/** At most this many incidents in one bulk request (a bounded request); the console sends a longer selection in parts. */
+export const BULK_MAX = 100;

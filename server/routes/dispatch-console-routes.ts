@@ -5,21 +5,25 @@ import { errorResponses, ErrorSchema } from '../contract/common-schemas.js';
 import { chooseLanguage } from '../errors/messages.js';
 import { errorBody } from '../http-errors.js';
 import { chineseOf } from '../plugins/errors-plugin.js';
-import { applyBulk, BULK_ACTIONS, BULK_MAX, previewDeadline } from '../services/dispatch-console-service.js';
+import { BULK_ACTIONS, BULK_MAX, type BulkAction } from '../contract/incident-workflow.js';
+import { applyBulk, previewDeadline } from '../services/dispatch-console-service.js';
 import { requestActor, serviceDeps } from './request-actor.js';
 
 const IncidentCode = Type.String({ pattern: '^SJ[0-9]{15}$', description: 'incident code, e.g. SJ202606159000123' });
 const BulkResult = Type.Object({
   code: Type.String(),
   ok: Type.Boolean(),
-  status: Type.Optional(Type.String({ description: 'the status after the step (done items)' })),
+  status: Type.Optional(Type.String({ description: 'the status after the step (done items filed or rejected; urging keeps it)' })),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
   acted: Type.Optional(ActedFirstSchema),
 });
 
+const STATUS_AFTER: Record<BulkAction, { status?: string }> = { file: { status: 'filed' }, reject: { status: 'rejected' }, urge: {} };
+
 /**
  * The dispatch console's own calls beside the workflow step: a bulk step on
- * several new reports, and the deadline a dispatch would get.
+ * several incidents (new reports filed or rejected, incidents in hand urged),
+ * and the deadline a dispatch would get.
  */
 const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A server batch rather than one request per item from the browser: one
@@ -33,7 +37,7 @@ const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'transitionIncidents',
         tags: ['incidents'],
-        summary: 'File or reject several new reports at once (立案/不予立案): each its own transaction, a result per item',
+        summary: 'File or reject several new reports, or urge several incidents in hand, at once (立案/不予立案/督办): each its own transaction, a result per item',
         description:
           'Always 200 when the request itself is valid: `results` says for each item whether it was done, or refused with the same error (code, message, `acted`) a single step would have answered.',
         body: Type.Object(
@@ -43,7 +47,7 @@ const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 {
                   code: IncidentCode,
                   action: Type.Union(BULK_ACTIONS.map((a) => Type.Literal(a))),
-                  note: Type.Optional(Type.String({ maxLength: 2000, description: 'reject: the reason (required)' })),
+                  note: Type.Optional(Type.String({ maxLength: 2000, description: 'reject: the reason; urge: what is asked of the unit (required for both)' })),
                 },
                 { additionalProperties: false },
               ),
@@ -62,9 +66,10 @@ const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const lang = chooseLanguage(request.headers['accept-language']);
       const outcomes = await applyBulk(serviceDeps(request), requestActor(request), request.body.items);
-      const actions = new Map(request.body.items.map((i) => [i.code, i.action]));
+      const actions = new Map(request.body.items.map((i): [string, BulkAction] => [i.code, i.action]));
       const results = outcomes.map((o) => {
-        if (o.ok) return { code: o.code, ok: true, status: actions.get(o.code) === 'file' ? 'filed' : 'rejected' };
+        // Urging keeps the status, which the batch does not read: the console reads each incident again.
+        if (o.ok) return { code: o.code, ok: true, ...STATUS_AFTER[actions.get(o.code)!] };
         const e = o.error;
         const message = lang === 'zh' ? chineseOf({ code: e.reason, message: e.message, zh: e.zh }) : e.message;
         return { code: o.code, ok: false, ...errorBody(e.reason, message), ...(e.options.details as object | undefined) };

@@ -1,15 +1,10 @@
-import { refusal, unitCountProblem, type Action } from '../contract/incident-workflow.js';
+import { refusal, unitCountProblem, type BulkAction } from '../contract/incident-workflow.js';
 import { principalOf, visibilityOf, type Actor } from './actor.js';
 import { DomainError, invalidInput, notFoundError } from './domain-error.js';
 import { applyTransition } from './incident-workflow-service.js';
 import { dispatchDeadline } from './incident-workflow-steps.js';
 import type { ServiceDeps } from './service-deps.js';
 
-/** The steps the console takes on several new reports at once (bulk triage). */
-export const BULK_ACTIONS = ['file', 'reject'] as const satisfies readonly Action[];
-export type BulkAction = (typeof BULK_ACTIONS)[number];
-/** At most this many incidents in one bulk request: a screenful of new reports, a bounded request. */
-export const BULK_MAX = 100;
 
 export interface BulkItem {
   code: string;

@@ -185,6 +185,39 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     expect((await shown()).every((c) => expected.has(c))).toBe(true);
   });
 
+  it('urges ticked incidents in hand together with one note (督办): each gets its urge and shows it; a note is required', async () => {
+    const page = await openConsole('?queue=handling');
+    const order = () => page.locator('gs-incident-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')!));
+    await expect.poll(async () => (await order()).length, { timeout: 30_000 }).toBeGreaterThan(3);
+    const first = (await order()).slice(0, 3);
+    const before = await ctx.db.query<{ code: string; status: string }>('SELECT code, status FROM incident WHERE code = ANY($1::text[]) ORDER BY code', [
+      first,
+    ]);
+    expect(before.every((r) => r.status === 'dispatched' || r.status === 'in_progress')).toBe(true);
+    await row(page, first[0]!).locator('input[data-check]').click();
+    await row(page, first[2]!)
+      .locator('input[data-check]')
+      .click({ modifiers: ['Shift'] });
+    expect(await page.locator('gs-bulk-bar [data-ticked]').getAttribute('data-ticked')).toBe('3');
+    // Triage's buttons are not offered here: urging is.
+    expect(await page.locator('gs-bulk-bar button[data-bulk="file"]').count()).toBe(0);
+    await page.click('gs-bulk-bar button[data-bulk="urge"]');
+    await page.click('gs-bulk-bar button[data-bulk="confirm-urge"]');
+    expect(await page.locator('gs-bulk-bar [role="alert"]').textContent()).toBe('请填写督办意见');
+    // The first quick reply, as the console words it in Chinese.
+    await page.locator('gs-bulk-bar button[data-quick]').first().click();
+    await page.click('gs-bulk-bar button[data-bulk="confirm-urge"]');
+    for (const code of first) await row(page, code).locator('[data-result="done"]').waitFor({ timeout: 30_000 });
+    for (const code of first) await row(page, code).locator('[data-urged]').waitFor({ timeout: 30_000 });
+    const urged = await ctx.db.query<{ code: string; status: string; note: string }>(
+      `SELECT i.code, i.status, h.note FROM incident_history h JOIN incident i ON i.id = h.incident_id
+        WHERE i.code = ANY($1::text[]) AND h.action = 'urge' ORDER BY i.code`,
+      [first],
+    );
+    expect(urged).toEqual(before.map((r) => ({ code: r.code, status: r.status, note: '已超期，请立即处置并反馈' })));
+    expect(await page.locator('gs-bulk-bar [data-outcome]').textContent()).toContain('完成 3 项');
+  });
+
   it("shows an urge (督办) in the wall's ticker", async () => {
     // Reduced motion: the ticker is what is checked, and the red markers' pulse would keep software WebGL busy meanwhile.
     const page = await openSignedIn(browser, base, 'b-one', { next: '/wall', viewport: { width: 1366, height: 768 }, reducedMotion: 'reduce', contexts });

@@ -146,6 +146,59 @@ describe(`bulk steps, who acted first, deadline preview and search on ${BACKEND}
     expect(notes).toEqual([{ note: '非网格化管理范围' }, { note: '非网格化管理范围' }]);
   });
 
+  it('urges several incidents in hand at once with one note: each gets its own urge step, status kept; one not yet dispatched is refused', async () => {
+    const codes = [await newIncident(), await newIncident(), await newIncident()];
+    for (const code of codes) expect((await act('first', code, { action: 'file' })).statusCode).toBe(200);
+    for (const code of codes.slice(0, 2)) expect((await act('first', code, { action: 'dispatch', units: ['sanitation'] })).statusCode).toBe(200);
+    const before = await states(codes);
+    expect(codes.map((c) => before[c]!.status)).toEqual(['dispatched', 'dispatched', 'filed']);
+    // Without a note every item is refused, naming the field; a handler may not urge at all.
+    const noNote = json(
+      await bulk(
+        'second',
+        codes.map((code) => ({ code, action: 'urge' })),
+      ),
+    );
+    expect(noNote).toMatchObject({ done: 0, refused: 3 });
+    for (const r of noNote.results) expect(r.error.code).toBe(r.code === codes[2] ? 'illegal_transition' : 'invalid_parameter');
+    expect((await bulk('handler', [{ code: codes[0], action: 'urge', note: '请加快' }])).statusCode).toBe(403);
+    expect(await states(codes)).toEqual(before);
+
+    const res = json(
+      await bulk(
+        'second',
+        codes.map((code) => ({ code, action: 'urge', note: '请今日内处置完毕' })),
+        'zh',
+      ),
+    );
+    expect(res).toMatchObject({ done: 2, refused: 1 });
+    expect(res.results.map((r: any) => [r.code, r.ok, r.status])).toEqual([
+      [codes[0], true, undefined],
+      [codes[1], true, undefined],
+      [codes[2], false, undefined],
+    ]);
+    expect(res.results[2].error.code).toBe('illegal_transition');
+    const after = await states(codes);
+    for (const code of codes.slice(0, 2)) expect(after[code]).toEqual({ status: 'dispatched', steps: before[code]!.steps + 1 });
+    expect(after[codes[2]!]).toEqual(before[codes[2]!]);
+    // One urge row per incident urged, with the note, and its live event; the list's rows say when each was urged.
+    const urges = await ctx.db.query<{ code: string; note: string; events: number }>(
+      `SELECT i.code, h.note,
+              (SELECT count(*)::int FROM event_log e WHERE e.type = 'incident.urged' AND e.payload -> 'incident' ->> 'code' = i.code) AS events
+         FROM incident_history h JOIN incident i ON i.id = h.incident_id
+        WHERE i.code = ANY($1::text[]) AND h.action = 'urge' ORDER BY i.code`,
+      [codes],
+    );
+    expect(urges).toEqual(
+      codes
+        .slice(0, 2)
+        .sort()
+        .map((code) => ({ code, note: '请今日内处置完毕', events: 1 })),
+    );
+    const list = json(await read('first', '/api/incidents?status=dispatched&limit=1000'));
+    for (const code of codes.slice(0, 2)) expect(list.features.find((f: any) => f.properties.code === code).properties.urged_at).not.toBeNull();
+  });
+
   it('answers a lost race with 409 naming who acted first and when, in zh and en; a merely illegal step names no one', async () => {
     const code = await newIncident();
     expect((await act('first', code, { action: 'file' })).statusCode).toBe(200);

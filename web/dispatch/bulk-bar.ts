@@ -1,4 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
+import type { BulkAction } from '../../server/contract/incident-workflow.js';
+import type { BulkMode } from './dispatch-actions.js';
 import type { BulkSelection } from './bulk-selection.js';
 import { strings, type Lang } from './dispatch-i18n.js';
 import { consoleStyles } from './dispatch-styles.js';
@@ -11,10 +13,14 @@ const WORDS = {
     untick: '取消勾选',
     reason: '不予立案的原因（每项都记入历史）',
     confirmReject: (n: number) => `确认不予立案 ${n} 项`,
+    urge: '批量督办',
+    urgeNote: '督办意见（记入每项历史）',
+    confirmUrge: (n: number) => `确认督办 ${n} 项`,
     cancel: '取消',
     outcome: (done: number, refused: number) => `完成 ${done} 项${refused ? `，未办理 ${refused} 项（原因见列表）` : ''}`,
     clearResults: '清除结果',
     needReason: '请填写原因',
+    needNote: '请填写督办意见',
   },
   en: {
     ticked: (n: number) => `${n} ticked`,
@@ -23,10 +29,14 @@ const WORDS = {
     untick: 'Untick',
     reason: 'Reason for rejecting (recorded on each)',
     confirmReject: (n: number) => `Reject ${n}`,
+    urge: 'Urge all',
+    urgeNote: 'What to ask of the units',
+    confirmUrge: (n: number) => `Urge ${n}`,
     cancel: 'Cancel',
     outcome: (done: number, refused: number) => `${done} done${refused ? `, ${refused} refused (reasons in the list)` : ''}`,
     clearResults: 'Clear results',
     needReason: 'Write a reason',
+    needNote: 'Write what to ask of the units',
   },
 };
 
@@ -34,19 +44,19 @@ const WORDS = {
 export const bulkRowWords = (lang: Lang) => (lang === 'en' ? { done: 'Done', refused: 'Not done' } : { done: '已完成', refused: '未办理' });
 
 /** The bar for a selection, when anything is ticked or has an outcome; `onBulk` runs the step. */
-export function bulkBarFor(bulk: BulkSelection, lang: Lang, onBulk: (action: 'file' | 'reject', note?: string) => void) {
+export function bulkBarFor(bulk: BulkSelection, lang: Lang, mode: BulkMode | null, onBulk: (action: BulkAction, note?: string) => void) {
   if (bulk.checked.size === 0 && bulk.results.size === 0) return nothing;
   const done = [...bulk.results.values()].filter((r) => r.ok).length;
   return html`<gs-bulk-bar .count=${bulk.checked.size} .done=${done} .refused=${bulk.results.size - done} .running=${bulk.running} .lang=${lang}
-    @bulk=${(e: CustomEvent<{ action: 'file' | 'reject'; note?: string }>) => onBulk(e.detail.action, e.detail.note)}
+    .mode=${mode ?? 'triage'} @bulk=${(e: CustomEvent<{ action: BulkAction; note?: string }>) => onBulk(e.detail.action, e.detail.note)}
     @untick=${() => bulk.clear()} @clear-results=${() => bulk.clearResults()}></gs-bulk-bar>`;
 }
 
 /**
- * The bar over the list while new reports are ticked: file them all, or
- * reject them all with one reason (quick replies offered), and afterwards
- * how many were done and refused. Fires `bulk` ({action, note}), `untick`
- * and `clear-results`.
+ * The bar over the list while rows are ticked: new reports filed all at once,
+ * or rejected with one reason; incidents in hand urged (督办) with one note
+ * (quick replies offered for both notes); afterwards how many were done and
+ * refused. Fires `bulk` ({action, note}), `untick` and `clear-results`.
  */
 export class BulkBar extends LitElement {
   static override properties = {
@@ -55,7 +65,8 @@ export class BulkBar extends LitElement {
     refused: { attribute: false },
     running: { attribute: false },
     lang: { attribute: false },
-    rejecting: { state: true },
+    mode: { attribute: false },
+    noting: { state: true },
     reason: { state: true },
     problem: { state: true },
   };
@@ -77,7 +88,9 @@ export class BulkBar extends LitElement {
   declare refused: number;
   declare running: boolean;
   declare lang: Lang;
-  declare rejecting: boolean;
+  declare mode: BulkMode;
+  /** The step whose note is being written (the form shown in place of the buttons). */
+  declare noting: 'reject' | 'urge' | null;
   declare reason: string;
   declare problem: string;
 
@@ -88,12 +101,13 @@ export class BulkBar extends LitElement {
     this.refused = 0;
     this.running = false;
     this.lang = 'zh';
-    this.rejecting = false;
+    this.mode = 'triage';
+    this.noting = null;
     this.reason = '';
     this.problem = '';
   }
 
-  private fire(action: 'file' | 'reject', note?: string): void {
+  private fire(action: BulkAction, note?: string): void {
     this.dispatchEvent(new CustomEvent('bulk', { detail: { action, note } }));
   }
 
@@ -101,16 +115,8 @@ export class BulkBar extends LitElement {
     const w = WORDS[this.lang];
     return html`
       ${this.count ? html`<b data-ticked=${this.count}>${w.ticked(this.count)}</b>` : nothing}
-      ${
-        this.count && !this.rejecting
-          ? html`<button class="primary" data-bulk="file" ?disabled=${this.running} @click=${() => this.fire('file')}>${w.file}</button>
-            <button class="danger" data-bulk="reject" ?disabled=${this.running} @click=${() => {
-              this.rejecting = true;
-            }}>${w.reject}</button>
-            <button data-bulk="untick" @click=${() => this.dispatchEvent(new CustomEvent('untick'))}>${w.untick}</button>`
-          : nothing
-      }
-      ${this.count && this.rejecting ? this.renderReason() : nothing}
+      ${this.count && !this.noting ? this.renderButtons() : nothing}
+      ${this.count && this.noting ? this.renderNote(this.noting) : nothing}
       ${
         this.done || this.refused
           ? html`<span data-outcome>${w.outcome(this.done, this.refused)}</span>
@@ -119,28 +125,40 @@ export class BulkBar extends LitElement {
       }`;
   }
 
-  private renderReason() {
+  private renderButtons() {
     const w = WORDS[this.lang];
-    const quick = strings(this.lang).quick.reject ?? [];
+    const untick = html`<button data-bulk="untick" @click=${() => this.dispatchEvent(new CustomEvent('untick'))}>${w.untick}</button>`;
+    if (this.mode === 'urge') {
+      return html`<button class="primary" data-bulk="urge" ?disabled=${this.running} @click=${() => (this.noting = 'urge')}>${w.urge}</button>${untick}`;
+    }
+    return html`<button class="primary" data-bulk="file" ?disabled=${this.running} @click=${() => this.fire('file')}>${w.file}</button>
+      <button class="danger" data-bulk="reject" ?disabled=${this.running} @click=${() => (this.noting = 'reject')}>${w.reject}</button>${untick}`;
+  }
+
+  /** The one note a rejection (its reason) or an urge (what is asked of the units) needs, recorded on every item. */
+  private renderNote(action: 'reject' | 'urge') {
+    const w = WORDS[this.lang];
+    const quick = strings(this.lang).quick[action] ?? [];
+    const [label, confirm, missing] = action === 'urge' ? [w.urgeNote, w.confirmUrge, w.needNote] : [w.reason, w.confirmReject, w.needReason];
     const submit = (e: Event) => {
       e.preventDefault();
       if (!this.reason.trim()) {
-        this.problem = w.needReason;
+        this.problem = missing;
         return;
       }
-      this.fire('reject', this.reason.trim());
-      this.rejecting = false;
+      this.fire(action, this.reason.trim());
+      this.noting = null;
       this.reason = '';
       this.problem = '';
     };
     return html`<form style="display:contents" @submit=${submit} @keydown=${(e: KeyboardEvent) => e.stopPropagation()}>
-      <input name="reason" data-bulk-reason aria-label=${w.reason} placeholder=${w.reason} .value=${this.reason}
+      <input name="reason" data-bulk-reason aria-label=${label} placeholder=${label} .value=${this.reason}
         @input=${(e: Event) => {
           this.reason = (e.target as HTMLInputElement).value;
         }}>
-      <button type="submit" class="danger" data-bulk="confirm-reject" ?disabled=${this.running}>${w.confirmReject(this.count)}</button>
+      <button type="submit" class=${action === 'urge' ? 'primary' : 'danger'} data-bulk="confirm-${action}" ?disabled=${this.running}>${confirm(this.count)}</button>
       <button type="button" @click=${() => {
-        this.rejecting = false;
+        this.noting = null;
         this.problem = '';
       }}>${w.cancel}</button>
       ${this.problem ? html`<span class="problem" role="alert">${this.problem}</span>` : nothing}

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { actedFirstSentence } from '../../server/contract/acted-first.js';
+import { BULK_MAX, type BulkAction } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
 import { bulkTransition } from './dispatch-api.js';
 import type { Lang } from './dispatch-i18n.js';
@@ -12,7 +13,7 @@ export interface BulkRowResult {
 }
 
 /**
- * The console's bulk work on new reports: which rows are ticked (click,
+ * The console's bulk work (new reports filed or rejected, incidents in hand urged): which rows are ticked (click,
  * Shift+click for a range, the x key), running one step on all of them, and
  * each item's outcome. Outcomes stay on their rows (a filed row stays in the
  * list, marked done) until cleared, so the user sees what happened to each.
@@ -69,28 +70,33 @@ export class BulkSelection implements ReactiveController {
   }
 
   /**
-   * Files or rejects every ticked report in one request; the server applies
-   * each in its own transaction. Returns the codes it answered for, so the
-   * caller can read them again.
+   * Takes one step on every ticked row, BULK_MAX to a request; the server
+   * applies each in its own transaction. Returns the codes it answered for, so
+   * the caller can read them again (or, if a request failed, why: the rows
+   * answered before it keep their outcomes, the rest stay ticked).
    */
-  async run(action: 'file' | 'reject', note: string | undefined, csrf: string | null, lang: Lang, doneWord: string): Promise<string[] | string> {
+  async run(action: BulkAction, note: string | undefined, csrf: string | null, lang: Lang, doneWord: string): Promise<string[] | string> {
     const codes = [...this.checked];
     if (codes.length === 0 || this.running) return [];
     this.running = true;
     this.host.requestUpdate();
     try {
-      const results = await bulkTransition(
-        codes.map((code) => ({ code, action, ...(note ? { note } : {}) })),
-        csrf,
-      );
-      this.results = new Map(this.results);
-      for (const r of results) {
-        this.results.set(
-          r.code,
-          r.ok ? { ok: true, message: doneWord } : { ok: false, message: r.acted ? actedFirstSentence(r.acted, lang) : (r.error?.message ?? '') },
+      for (let at = 0; at < codes.length; at += BULK_MAX) {
+        const part = codes.slice(at, at + BULK_MAX);
+        const results = await bulkTransition(
+          part.map((code) => ({ code, action, ...(note ? { note } : {}) })),
+          csrf,
         );
+        this.results = new Map(this.results);
+        for (const r of results) {
+          this.checked.delete(r.code);
+          this.results.set(
+            r.code,
+            r.ok ? { ok: true, message: doneWord } : { ok: false, message: r.acted ? actedFirstSentence(r.acted, lang) : (r.error?.message ?? '') },
+          );
+        }
+        this.host.requestUpdate();
       }
-      this.checked.clear();
       return codes;
     } catch (err) {
       return errorMessage(err);

@@ -24,6 +24,18 @@ export function mayAct(role: string | undefined): boolean {
 /** Whether a role may file new reports (and so tick them for bulk filing or rejecting). */
 export const mayFile = (role: string | undefined) => role !== undefined && refusal('file', 'reported', role as Role) === null;
 
+/** Work on ticked rows: triage of new reports (file, reject), or urging (督办) incidents in hand. */
+export type BulkMode = 'triage' | 'urge';
+/** The states a row can be ticked in, for each mode: those its steps start from (the workflow table). */
+export const TICKABLE: Record<BulkMode, readonly string[]> = { triage: TRANSITIONS.file.from, urge: TRANSITIONS.urge.from };
+
+/** Which bulk work a queue offers a role: new reports to one who files them, the overdue and those in hand to one who urges. */
+export function bulkModeOf(queue: string, role: string | undefined): BulkMode | null {
+  if (queue === 'reported') return mayFile(role) ? 'triage' : null;
+  const urges = role !== undefined && refusal('urge', 'dispatched', role as Role) === null;
+  return urges && (queue === 'overdue' || queue === 'handling') ? 'urge' : null;
+}
+
 export function allowedActions(role: string | undefined, incident: Pick<IncidentDetail, 'status' | 'category'> | null): Action[] {
   if (!role || !incident) return [];
   return CONSOLE_ACTIONS.filter((a) => refusal(a, incident.status as never, role as Role, { category: incident.category }) === null);

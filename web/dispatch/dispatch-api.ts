@@ -3,7 +3,7 @@ import type { Unit } from '../../server/contract/unit-schemas.js';
 import type { WorkerPositions } from '../../server/contract/field-schemas.js';
 import type { Feature, Geometry } from 'geojson';
 import type { GridWorkerContact, NearbyIncidents } from '../../server/contract/incident-geojson-schemas.js';
-import type { Action } from '../../server/contract/incident-workflow.js';
+import type { Action, BulkAction } from '../../server/contract/incident-workflow.js';
 import type { OutlineCollection } from '../../server/contract/geojson-schemas.js';
 import { apiRequest } from '../shared/api-request.js';
 import type { QueueItem } from './dispatch-queues.js';
@@ -187,6 +187,6 @@ export interface BulkResult {
 }
 
 /** Files or rejects several new reports: each its own transaction, a result per item (POST /api/incidents/transitions). */
-export async function bulkTransition(items: { code: string; action: 'file' | 'reject'; note?: string }[], csrf: string | null): Promise<BulkResult[]> {
+export async function bulkTransition(items: { code: string; action: BulkAction; note?: string }[], csrf: string | null): Promise<BulkResult[]> {
   return (await apiRequest<{ results: BulkResult[] }>('POST', '/api/incidents/transitions', { body: { items }, csrf })).results;
 }

@@ -1,8 +1,8 @@
 import { html, LitElement, nothing } from 'lit';
-import type { Action } from '../../server/contract/incident-workflow.js';
+import type { Action, BulkAction } from '../../server/contract/incident-workflow.js';
 import { errorMessage } from '../shared/api-request.js';
 import { currentUser, type Me } from '../shared/session.js';
-import { allowedActions, mayFile, ONE_CLICK, runAction } from './dispatch-actions.js';
+import { allowedActions, bulkModeOf, ONE_CLICK, runAction, TICKABLE } from './dispatch-actions.js';
 import { noteContact, type TransitionBody } from './dispatch-api.js';
 import { ReferenceData } from './reference-data.js';
 import { BulkSelection } from './bulk-selection.js';
@@ -103,7 +103,7 @@ export class DispatchPage extends LitElement {
   }
 
   override willUpdate(): void {
-    if (this.bulk.checked.size) this.bulk.keepOnly(this.checkable ? this.visible.map((i) => i.code) : []);
+    if (this.bulk.checked.size) this.bulk.keepOnly(this.bulkMode ? this.visible.map((i) => i.code) : []);
   }
 
   override updated(): void {
@@ -125,9 +125,9 @@ export class DispatchPage extends LitElement {
     return this.bulk.withOutcomes(queueItems(this.data.items.values(), this.queue, this.filters, this.now, this.data.searchHits), this.data.items);
   }
 
-  /** Tick boxes: on new reports, for a role that may file them. */
-  private get checkable(): boolean {
-    return this.queue === 'reported' && mayFile(this.me?.principal.role);
+  /** Tick boxes: on new reports for a role that files them, on the overdue and those in hand for one that urges. */
+  private get bulkMode() {
+    return bulkModeOf(this.queue, this.me?.principal.role);
   }
 
   override render() {
@@ -145,9 +145,9 @@ export class DispatchPage extends LitElement {
       </div>
       <main>
         <div class="queue">
-        ${this.checkable || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, (a, note) => void this.runBulk(a, note)) : nothing}
+        ${this.bulkMode || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, this.bulkMode, (a, note) => void this.runBulk(a, note)) : nothing}
         <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now} .view=${view}
-          .checkable=${this.checkable} .checked=${this.bulk.checked} .results=${this.bulk.results}
+          .checkable=${this.bulkMode !== null} .tickable=${this.bulkMode ? TICKABLE[this.bulkMode] : []} .checked=${this.bulk.checked} .results=${this.bulk.results}
           @check=${(e: CustomEvent<{ code: string; range: boolean }>) => this.bulk.toggle(e.detail.code, e.detail.range, rows)}
           .categoryNames=${this.ref.categoryNames} .placeNames=${this.ref.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
         </div>
@@ -174,8 +174,8 @@ export class DispatchPage extends LitElement {
       ${this.help ? keyHelp(this.lang, () => (this.help = false)) : nothing}`;
   }
 
-  /** Files or rejects the ticked reports; each row then shows its outcome, and the rows are read again. */
-  private async runBulk(action: 'file' | 'reject', note?: string): Promise<void> {
+  /** Files, rejects or urges the ticked rows; each row then shows its outcome, and the rows are read again. */
+  private async runBulk(action: BulkAction, note?: string): Promise<void> {
     const t = strings(this.lang);
     const answered = await this.bulk.run(action, note, this.me?.csrf_token ?? null, this.lang, t.act[action] ?? action);
     if (typeof answered === 'string') this.say(answered, true);
@@ -286,7 +286,7 @@ export class DispatchPage extends LitElement {
     else if (command === 'previous') this.move(-1);
     else if (command === 'search') (this.renderRoot.querySelector('gs-queue-filters') as QueueFiltersBar | null)?.focusSearch();
     else if (command === 'check') {
-      if (this.checkable && this.data.selected) this.bulk.toggle(this.data.selected, false, []);
+      if (this.bulkMode && this.data.selected) this.bulk.toggle(this.data.selected, false, []);
     } else this.start(command);
   }
 }

@@ -25,6 +25,7 @@ export class IncidentList extends LitElement {
     placeNames: { attribute: false },
     now: { attribute: false },
     checkable: { attribute: false },
+    tickable: { attribute: false },
     checked: { attribute: false },
     results: { attribute: false },
     view: { attribute: false },
@@ -64,8 +65,10 @@ export class IncidentList extends LitElement {
   declare placeNames: Map<string, string>;
   /** The clock the waiting times are counted to (ms). */
   declare now: number;
-  /** Whether rows have tick boxes (new reports, for a user who may file them). Fires `check` with {code, range}. */
+  /** Whether rows have tick boxes (new reports to file, incidents in hand to urge). Fires `check` with {code, range}. */
   declare checkable: boolean;
+  /** The statuses whose rows can be ticked (the others' boxes are disabled). */
+  declare tickable: readonly string[];
   declare checked: ReadonlySet<string>;
   /** Bulk outcomes by code, shown on their rows. */
   declare results: ReadonlyMap<string, BulkRowResult>;
@@ -86,6 +89,7 @@ export class IncidentList extends LitElement {
     this.placeNames = new Map();
     this.now = Date.now();
     this.checkable = false;
+    this.tickable = [];
     this.checked = new Set();
     this.results = new Map();
     this.view = '';
@@ -152,7 +156,7 @@ export class IncidentList extends LitElement {
         ?data-checked=${ticked} @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: i.code }))}>
       ${
         this.checkable
-          ? html`<input type="checkbox" ?disabled=${i.status !== 'reported'} class="check" data-check aria-label=${i.code} .checked=${ticked} @click=${(
+          ? html`<input type="checkbox" ?disabled=${!this.tickable.includes(i.status)} class="check" data-check aria-label=${i.code} .checked=${ticked} @click=${(
               e: MouseEvent,
             ) => {
               e.stopPropagation();
