@@ -37,7 +37,8 @@ const dispatchConsoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'transitionIncidents',
         tags: ['incidents'],
-        summary: 'File or reject several new reports, or urge several incidents in hand, at once (立案/不予立案/督办): each its own transaction, a result per item',
+        summary:
+          'File or reject several new reports, or urge several incidents in hand, at once (立案/不予立案/督办): each its own transaction, a result per item',
         description:
           'Always 200 when the request itself is valid: `results` says for each item whether it was done, or refused with the same error (code, message, `acted`) a single step would have answered.',
         body: Type.Object(

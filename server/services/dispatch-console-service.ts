@@ -5,7 +5,6 @@ import { applyTransition } from './incident-workflow-service.js';
 import { dispatchDeadline } from './incident-workflow-steps.js';
 import type { ServiceDeps } from './service-deps.js';
 
-
 export interface BulkItem {
   code: string;
   action: BulkAction;
