@@ -232,7 +232,7 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
     expect(await line.textContent()).toContain('督办');
   });
   // Last in the file: it adds 320 new reports, which the tests above would see in their queue.
-  it('draws a queue longer than 300 rows 300 at a time as it is scrolled, to its last row; j from the 300th row goes on to the 301st; all of it filed at once', async () => {
+  it('draws a queue longer than 300 rows 300 at a time as it is scrolled, to its last row; j from the 300th row goes on to the 301st; all of it ticked at once and filed', async () => {
     // New reports from SQL, each a minute older than the last, blue (after any red or yellow); serials 7…, where the API's are 9… and the seeder's 0….
     await ctx.db.query(
       `INSERT INTO incident (code, category_code, urgency, description, location, reported_at, reporter)
@@ -291,11 +291,12 @@ describe.skipIf(!chromiumAvailable)(`dispatch console bulk work, filters and sea
       )
       .toBe(true);
 
-    // Every row ticked (the first, then Shift on the last) and filed together: more than one request takes (100), all filed.
-    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(expected.length);
-    await list.locator(`li[data-code="${expected[0]}"] input[data-check]`).click();
-    await list.locator(`li[data-code="${expected.at(-1)}"] input[data-check]`).click({ modifiers: ['Shift'] });
+    // Every row of the queue ticked at once by the box over the rows, drawn or not (back to the first 300, and the selected
+    // 301st), then filed together: more than one request takes (100), every one filed.
+    await page.click('[role="tab"][data-queue="handling"]');
+    await page.click('[role="tab"][data-queue="reported"]');
+    await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBe(301);
+    await list.locator('input[data-check-all]').check();
     expect(await page.locator('gs-bulk-bar [data-ticked]').getAttribute('data-ticked')).toBe(String(expected.length));
     await page.click('gs-bulk-bar button[data-bulk="file"]');
     await expect.poll(() => page.locator('gs-bulk-bar [data-outcome]').textContent(), { timeout: 120_000 }).toBe(`完成 ${expected.length} 项`);

@@ -40,8 +40,11 @@ const WORDS = {
   },
 };
 
-/** Words for a row's bulk outcome, shared with the list. */
-export const bulkRowWords = (lang: Lang) => (lang === 'en' ? { done: 'Done', refused: 'Not done' } : { done: '已完成', refused: '未办理' });
+/** Words for a row's bulk outcome and the list's "tick all", shared with the list. */
+export const bulkRowWords = (lang: Lang) =>
+  lang === 'en'
+    ? { done: 'Done', refused: 'Not done', all: (n: number) => `Tick all ${n} in this queue` }
+    : { done: '已完成', refused: '未办理', all: (n: number) => `勾选本队列全部 ${n} 项` };
 
 /** The bar for a selection, when anything is ticked or has an outcome; `onBulk` runs the step. */
 export function bulkBarFor(bulk: BulkSelection, lang: Lang, mode: BulkMode | null, onBulk: (action: BulkAction, note?: string) => void) {

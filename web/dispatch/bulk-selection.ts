@@ -58,6 +58,13 @@ export class BulkSelection implements ReactiveController {
     return [...rows, ...[...this.results.keys()].filter((c) => !shown.has(c) && all.has(c)).map((c) => all.get(c)!)];
   }
 
+  /** Ticks exactly these rows (the list's "tick all": every row of the queue that can be ticked, drawn or not; none to untick). */
+  tickAll(codes: readonly string[]): void {
+    this.checked = new Set(codes);
+    this.anchor = null;
+    this.host.requestUpdate();
+  }
+
   clear(): void {
     this.checked.clear();
     this.anchor = null;

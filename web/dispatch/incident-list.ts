@@ -44,6 +44,7 @@ export class IncidentList extends LitElement {
     .where { grid-column: 2; font-size: .75rem; color: #7d8aa3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .when { grid-row: span 2; text-align: right; font-size: .78rem; display: flex; flex-direction: column; align-items: flex-end; gap: .2rem; }
     .empty, .more { padding: 1rem; color: #7d8aa3; font-size: .85rem; }
+    .all { display: flex; align-items: center; gap: .5rem; padding: .4rem .7rem; font-size: .8rem; color: #9fb0cc; border-bottom: 1px solid #1a2742; position: sticky; top: 0; background: #0d1628; z-index: 1; cursor: pointer; }
     .more button { margin-left: .6rem; font: inherit; color: #e6edf7; background: #1d3560; border: 1px solid #2f4d80; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; }
     ol.checkable li { grid-template-columns: 1.1rem .8rem 1fr auto; }
     ol.checkable .where { grid-column: 3; }
@@ -130,7 +131,7 @@ export class IncidentList extends LitElement {
     // A selection moved past the drawn rows (j/k) is drawn too.
     const drawn = Math.max(this.limit, this.items.findIndex((i) => i.code === this.selected) + 1);
     const rows = this.items.slice(0, drawn);
-    return html`<ol role="listbox" class=${this.checkable ? 'checkable' : ''}>${repeat(
+    return html`${this.checkable ? this.renderTickAll() : ''}<ol role="listbox" class=${this.checkable ? 'checkable' : ''}>${repeat(
       rows,
       (i) => i.code,
       (i) => this.renderRow(i),
@@ -142,6 +143,16 @@ export class IncidentList extends LitElement {
             )}</button></div>`
           : ''
       }`;
+  }
+
+  /** One box over the rows ticks every row of the queue that can be ticked, drawn or not (fires `check-all` with their codes, or none). */
+  private renderTickAll() {
+    const codes = this.items.filter((i) => this.tickable.includes(i.status)).map((i) => i.code);
+    const ticked = codes.filter((c) => this.checked.has(c)).length;
+    const all = codes.length > 0 && ticked === codes.length;
+    return html`<label class="all"><input type="checkbox" class="check" data-check-all ?disabled=${codes.length === 0} .checked=${all}
+      .indeterminate=${ticked > 0 && !all} @change=${() => this.dispatchEvent(new CustomEvent('check-all', { detail: all ? [] : codes }))}>
+      ${bulkRowWords(this.lang).all(codes.length)}</label>`;
   }
 
   private renderRow(i: QueueItem) {
