@@ -13,8 +13,9 @@ export interface BulkRowResult {
 }
 
 /**
- * The console's bulk work (new reports filed or rejected, incidents in hand urged): which rows are ticked (click,
- * Shift+click for a range, the x key), running one step on all of them, and
+ * The console's bulk work (new reports filed or rejected, incidents in hand
+ * urged): which rows are ticked (click, Shift+click for a range, the x key,
+ * or the whole queue), running one step on all of them, and
  * each item's outcome. Outcomes stay on their rows (a filed row stays in the
  * list, marked done) until cleared, so the user sees what happened to each.
  */

@@ -21,8 +21,9 @@ export function mayAct(role: string | undefined): boolean {
   return CONSOLE_ACTIONS.some((a) => (TRANSITIONS[a].roles as readonly string[]).includes(role ?? ''));
 }
 
-/** Whether a role may file new reports (and so tick them for bulk filing or rejecting). */
-export const mayFile = (role: string | undefined) => role !== undefined && refusal('file', 'reported', role as Role) === null;
+/** Whether a role may take `action` on an incident in `status`: the workflow table's rule, as the server applies it. */
+const mayTake = (role: string | undefined, action: Action, status: 'reported' | 'dispatched') =>
+  role !== undefined && refusal(action, status, role as Role) === null;
 
 /** Work on ticked rows: triage of new reports (file, reject), or urging (督办) incidents in hand. */
 export type BulkMode = 'triage' | 'urge';
@@ -31,9 +32,8 @@ export const TICKABLE: Record<BulkMode, readonly string[]> = { triage: TRANSITIO
 
 /** Which bulk work a queue offers a role: new reports to one who files them, the overdue and those in hand to one who urges. */
 export function bulkModeOf(queue: string, role: string | undefined): BulkMode | null {
-  if (queue === 'reported') return mayFile(role) ? 'triage' : null;
-  const urges = role !== undefined && refusal('urge', 'dispatched', role as Role) === null;
-  return urges && (queue === 'overdue' || queue === 'handling') ? 'urge' : null;
+  if (queue === 'reported') return mayTake(role, 'file', 'reported') ? 'triage' : null;
+  return (queue === 'overdue' || queue === 'handling') && mayTake(role, 'urge', 'dispatched') ? 'urge' : null;
 }
 
 export function allowedActions(role: string | undefined, incident: Pick<IncidentDetail, 'status' | 'category'> | null): Action[] {

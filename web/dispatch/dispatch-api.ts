@@ -186,7 +186,7 @@ export interface BulkResult {
   acted?: ActedFirst;
 }
 
-/** Files or rejects several new reports: each its own transaction, a result per item (POST /api/incidents/transitions). */
+/** Files or rejects several new reports, or urges several incidents in hand: each its own transaction, a result per item (POST /api/incidents/transitions). */
 export async function bulkTransition(items: { code: string; action: BulkAction; note?: string }[], csrf: string | null): Promise<BulkResult[]> {
   return (await apiRequest<{ results: BulkResult[] }>('POST', '/api/incidents/transitions', { body: { items }, csrf })).results;
 }

@@ -147,7 +147,7 @@ export class DispatchPage extends LitElement {
         <div class="queue">
         ${this.bulkMode || this.bulk.results.size ? bulkBarFor(this.bulk, this.lang, this.bulkMode, (a, note) => void this.runBulk(a, note)) : nothing}
         <gs-incident-list .items=${rows} .selected=${this.data.selected} .lang=${this.lang} .now=${this.now} .view=${view}
-          .checkable=${this.bulkMode !== null} .tickable=${this.bulkMode ? TICKABLE[this.bulkMode] : []} .checked=${this.bulk.checked} .results=${this.bulk.results}
+          .tickable=${this.bulkMode ? TICKABLE[this.bulkMode] : []} .checked=${this.bulk.checked} .results=${this.bulk.results}
           @check=${(e: CustomEvent<{ code: string; range: boolean }>) => this.bulk.toggle(e.detail.code, e.detail.range, rows)} @check-all=${(e: CustomEvent<string[]>) => this.bulk.tickAll(e.detail)}
           .categoryNames=${this.ref.categoryNames} .placeNames=${this.ref.placeNames} @select=${(e: CustomEvent<string>) => void this.data.select(e.detail)}></gs-incident-list>
         </div>

@@ -24,7 +24,6 @@ export class IncidentList extends LitElement {
     categoryNames: { attribute: false },
     placeNames: { attribute: false },
     now: { attribute: false },
-    checkable: { attribute: false },
     tickable: { attribute: false },
     checked: { attribute: false },
     results: { attribute: false },
@@ -66,9 +65,10 @@ export class IncidentList extends LitElement {
   declare placeNames: Map<string, string>;
   /** The clock the waiting times are counted to (ms). */
   declare now: number;
-  /** Whether rows have tick boxes (new reports to file, incidents in hand to urge). Fires `check` with {code, range}. */
-  declare checkable: boolean;
-  /** The statuses whose rows can be ticked (the others' boxes are disabled). */
+  /**
+   * The statuses whose rows can be ticked (new reports to file, incidents in hand to urge; the others' boxes are
+   * disabled); none: no tick boxes. Fires `check` with {code, range} and `check-all` with codes.
+   */
   declare tickable: readonly string[];
   declare checked: ReadonlySet<string>;
   /** Bulk outcomes by code, shown on their rows. */
@@ -89,12 +89,16 @@ export class IncidentList extends LitElement {
     this.categoryNames = new Map();
     this.placeNames = new Map();
     this.now = Date.now();
-    this.checkable = false;
     this.tickable = [];
     this.checked = new Set();
     this.results = new Map();
     this.view = '';
     this.limit = MAX_ROWS;
+  }
+
+  /** Whether rows have tick boxes. */
+  get checkable(): boolean {
+    return this.tickable.length > 0;
   }
 
   /** Draws MAX_ROWS rows more (the end of the list came into view, or the button under it was pressed). */
